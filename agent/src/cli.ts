@@ -1,0 +1,109 @@
+import { parseArgs } from 'node:util';
+import { CollectorError } from './client.ts';
+import { inventory } from './commands/inventory.ts';
+import { once } from './commands/once.ts';
+import { createLogger } from './logger.ts';
+import { defaultStateDir } from './state.ts';
+import { AGENT_VERSION } from './version.ts';
+
+const USAGE = `Usage: stocktake-agent <command> [options]
+
+Commands:
+  inventory [--pretty]                      Print this machine's snapshot as JSON (no network)
+  once --server URL [--enroll-secret S]     Enrol if needed, collect, push once, exit
+  version                                   Print the version
+
+Options:
+  --server URL          Collector URL (STOCKTAKE_SERVER)
+  --enroll-secret S     Enroll secret, used only when not yet enrolled (STOCKTAKE_ENROLL_SECRET)
+  --state-dir DIR       Where credentials live (STOCKTAKE_STATE_DIR)
+  --timeout MS          Per-collector time limit (default 60000)
+  --log-level LEVEL     fatal|error|warn|info|debug (STOCKTAKE_LOG_LEVEL, default warn)
+
+Exit codes: 0 done, 64 usage error, 69 collector unreachable or not a collector,
+77 collector refused (wrong secret, revoked), 70 internal error.
+`;
+
+export const EXIT = { ok: 0, usage: 64, unavailable: 69, internal: 70, refused: 77 } as const;
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        pretty: { type: 'boolean' },
+        server: { type: 'string' },
+        'enroll-secret': { type: 'string' },
+        'state-dir': { type: 'string' },
+        timeout: { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`stocktake-agent: ${(err as Error).message}\n`);
+    return EXIT.usage;
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const str = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
+  const [command] = parsed.positionals;
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    return command || values.help ? EXIT.ok : EXIT.usage;
+  }
+  const timeoutRaw = str('timeout');
+  if (timeoutRaw !== undefined && !/^\d+$/.test(timeoutRaw)) {
+    process.stderr.write(`stocktake-agent: --timeout must be milliseconds, got "${timeoutRaw}"\n`);
+    return EXIT.usage;
+  }
+  const timeoutMs = timeoutRaw ? Number(timeoutRaw) : undefined;
+  const log = createLogger(str('log-level') ?? env.STOCKTAKE_LOG_LEVEL ?? 'warn');
+  const stateDir = str('state-dir') ?? defaultStateDir(env);
+
+  try {
+    switch (command) {
+      case 'inventory': {
+        const snapshot = await inventory({ log, stateDir, ...(timeoutMs ? { timeoutMs } : {}) });
+        process.stdout.write(`${JSON.stringify(snapshot, null, values.pretty ? 2 : undefined)}\n`);
+        return EXIT.ok;
+      }
+      case 'once': {
+        const serverUrl = str('server') ?? env.STOCKTAKE_SERVER;
+        if (!serverUrl) {
+          process.stderr.write('stocktake-agent: once needs --server URL (or STOCKTAKE_SERVER)\n');
+          return EXIT.usage;
+        }
+        const enrollSecret = str('enroll-secret') ?? env.STOCKTAKE_ENROLL_SECRET;
+        const result = await once({
+          serverUrl,
+          stateDir,
+          log,
+          ...(enrollSecret ? { enrollSecret } : {}),
+          ...(timeoutMs ? { timeoutMs } : {}),
+        });
+        process.stdout.write(
+          `pushed snapshot ${result.ack.snapshotId} for device ${result.ack.deviceId}${result.enrolled ? ` (enrolled as agent ${result.agentId})` : ''}\n`,
+        );
+        return EXIT.ok;
+      }
+      case 'version':
+        process.stdout.write(`${AGENT_VERSION}\n`);
+        return EXIT.ok;
+      default:
+        process.stderr.write(`stocktake-agent: unknown command "${command}"\n${USAGE}`);
+        return EXIT.usage;
+    }
+  } catch (err) {
+    if (err instanceof CollectorError) {
+      process.stderr.write(`stocktake-agent: ${err.message}\n`);
+      return err.kind === 'unreachable' || err.kind === 'not-a-collector' || err.kind === 'server-error'
+        ? EXIT.unavailable
+        : EXIT.refused;
+    }
+    log.error({ err }, 'command failed');
+    process.stderr.write(`stocktake-agent: ${(err as Error).message}\n`);
+    return EXIT.internal;
+  }
+}

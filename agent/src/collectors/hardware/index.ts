@@ -1,0 +1,38 @@
+import si from 'systeminformation';
+import type { Collector } from '../types.ts';
+import { hardwareFromSystemInformation } from './parse.ts';
+
+export const hardwareCollector: Collector<'hardware'> = {
+  name: 'systeminformation-hardware',
+  section: 'hardware',
+  platforms: ['linux', 'win32', 'darwin'],
+  detect: async () => true,
+  async collect() {
+    const [system, bios, chassis, cpu, mem, memLayout, disk, nets, gfx, bat, uuid] = await Promise.all([
+      si.system(),
+      si.bios(),
+      si.chassis(),
+      si.cpu(),
+      si.mem(),
+      si.memLayout(),
+      si.diskLayout(),
+      si.networkInterfaces(),
+      si.graphics(),
+      si.battery(),
+      si.uuid(),
+    ]);
+    return hardwareFromSystemInformation({
+      system,
+      bios,
+      chassis,
+      cpu,
+      mem,
+      memLayout,
+      disk,
+      nets: Array.isArray(nets) ? nets : [nets],
+      gfx,
+      bat,
+      uuid,
+    });
+  },
+};

@@ -1,0 +1,40 @@
+import type { Hardware, Os, PatchState, SectionName, SoftwareItem, Users } from '@stocktake/shared';
+import type { Logger } from 'pino';
+import type { RunCommand } from '../runner/run-command.ts';
+
+/** What each section's collectors produce before they are merged into the section. */
+export interface SectionData {
+  hardware: Hardware;
+  os: Os;
+  software: SoftwareItem[];
+  patches: PatchState;
+  users: Users;
+}
+
+/**
+ * Everything a collector may touch of the outside world. Tests hand in a fixture root
+ * and a fake `run` to feed parsers captured output.
+ */
+export interface CollectContext {
+  /** Prefix for absolute paths read from disk (`/` in production, a fixture tree in tests). */
+  root: string;
+  run: RunCommand;
+  readFile(path: string): Promise<string>;
+  /** mtime of a path, or undefined if it does not exist. */
+  mtime(path: string): Promise<Date | undefined>;
+  exists(path: string): Promise<boolean>;
+  platform: NodeJS.Platform;
+  log: Logger;
+  /** Per-collector time budget. */
+  timeoutMs: number;
+}
+
+export interface Collector<S extends SectionName = SectionName> {
+  /** Short, stable id used in logs and section reasons (`dpkg`, `rpm`, `apt-updates`). */
+  name: string;
+  section: S;
+  platforms: readonly NodeJS.Platform[];
+  /** Whether the source exists on this machine; an absent source is skipped, not failed. */
+  detect(ctx: CollectContext): Promise<boolean>;
+  collect(ctx: CollectContext): Promise<Partial<SectionData[S]> | SectionData[S]>;
+}

@@ -1,0 +1,23 @@
+import type { Snapshot } from '@stocktake/shared';
+import type { Logger } from 'pino';
+import { createContext } from '../collectors/context.ts';
+import { collectors } from '../collectors/index.ts';
+import { collectSnapshot } from '../inventory/collect-snapshot.ts';
+import { loadCredentials } from '../state.ts';
+import { AGENT_VERSION } from '../version.ts';
+
+export interface InventoryOptions {
+  log: Logger;
+  stateDir: string;
+  timeoutMs?: number;
+}
+
+/** This machine's snapshot, with no network; carries the agent id when already enrolled. */
+export async function inventory(options: InventoryOptions): Promise<Snapshot> {
+  const credentials = await loadCredentials(options.stateDir).catch(() => undefined);
+  return collectSnapshot({
+    collectors,
+    ctx: createContext({ log: options.log, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }),
+    agent: { ...(credentials ? { id: credentials.agentId } : {}), version: AGENT_VERSION },
+  });
+}

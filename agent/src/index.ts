@@ -1,0 +1,11 @@
+export { CollectorError, createCollectorClient } from './client.ts';
+export { EXIT, main } from './cli.ts';
+export { inventory } from './commands/inventory.ts';
+export { once } from './commands/once.ts';
+export { createContext } from './collectors/context.ts';
+export { collectors } from './collectors/index.ts';
+export type { Collector, CollectContext, SectionData } from './collectors/types.ts';
+export { collectSnapshot } from './inventory/collect-snapshot.ts';
+export { createLogger } from './logger.ts';
+export { defaultStateDir, loadCredentials } from './state.ts';
+export { AGENT_VERSION } from './version.ts';

@@ -1,0 +1,57 @@
+import { COLLECTOR_HEADER } from '@stocktake/shared';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import agentsRepository from './plugins/app/agents/agents-repository.ts';
+import devicesRepository from './plugins/app/devices/devices-repository.ts';
+import problems from './plugins/app/problems/index.ts';
+import db from './plugins/external/db.ts';
+import agentRoutes from './routes/api/v1/agent/index.ts';
+import devicesRoutes from './routes/api/v1/devices/index.ts';
+import healthRoutes from './routes/healthz/index.ts';
+import { COLLECTOR_VERSION } from './version.ts';
+
+export interface AppOptions {
+  dbPath: string;
+  enrollSecret: string;
+  /** Largest snapshot body accepted, in bytes. */
+  snapshotBodyLimit: number;
+  /** Largest body of any other route, in bytes. */
+  bodyLimit: number;
+  logger: FastifyServerOptions['logger'];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    collectorVersion: string;
+  }
+}
+
+/** Builds the collector app without listening, for the server and for tests (`app.inject`). */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger,
+    bodyLimit: options.bodyLimit,
+    // Agents retry on their own schedule; a slow client must not hold a socket forever.
+    requestTimeout: 60_000,
+  });
+  // The same TypeBox validator the agent and tests use, so both sides agree on what is valid.
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.decorate('collectorVersion', COLLECTOR_VERSION);
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header(COLLECTOR_HEADER, COLLECTOR_VERSION);
+  });
+
+  await app.register(problems);
+  await app.register(db, { path: options.dbPath });
+  await app.register(agentsRepository);
+  await app.register(devicesRepository);
+
+  await app.register(healthRoutes);
+  await app.register(agentRoutes, {
+    prefix: '/api/v1/agent',
+    enrollSecret: options.enrollSecret,
+    snapshotBodyLimit: options.snapshotBodyLimit,
+  });
+  await app.register(devicesRoutes, { prefix: '/api/v1/devices' });
+  return app;
+}

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+export interface CollectorConfig {
+  dbPath: string;
+  host: string;
+  port: number;
+  enrollSecret?: string;
+  snapshotBodyLimit: number;
+  bodyLimit: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(`invalid ${key}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function integer(key: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw)) throw new ConfigError(key, `"${raw}" is not a whole number`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(key, `${n} is outside ${min}..${max}`);
+  return n;
+}
+
+/** Flags win over environment variables, which win over defaults. */
+export function resolveConfig(flags: Record<string, string | undefined>, env: NodeJS.ProcessEnv): CollectorConfig {
+  const pick = (flag: string, envName: string) => flags[flag] ?? env[envName];
+  const logLevel = pick('log-level', 'STOCKTAKE_LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('log-level', `"${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  const enrollSecret = pick('enroll-secret', 'STOCKTAKE_ENROLL_SECRET');
+  if (enrollSecret !== undefined && enrollSecret.length < 8) {
+    throw new ConfigError('enroll-secret', 'must be at least 8 characters');
+  }
+  return {
+    dbPath: pick('db', 'STOCKTAKE_DB') ?? './data/stocktake.db',
+    // Loopback by default: the read API has no authentication yet, so exposing it is a choice.
+    host: pick('host', 'STOCKTAKE_HOST') ?? '127.0.0.1',
+    port: integer('port', pick('port', 'STOCKTAKE_PORT') ?? '8080', 0, 65535),
+    ...(enrollSecret ? { enrollSecret } : {}),
+    snapshotBodyLimit: integer(
+      'snapshot-body-limit',
+      pick('snapshot-body-limit', 'STOCKTAKE_SNAPSHOT_BODY_LIMIT') ?? String(16 * 1024 * 1024),
+      1024,
+      1024 * 1024 * 1024,
+    ),
+    bodyLimit: integer('body-limit', pick('body-limit', 'STOCKTAKE_BODY_LIMIT') ?? String(1024 * 1024), 1024, 1024 * 1024 * 1024),
+    logLevel,
+  };
+}
+
+/**
+ * The enroll secret in force: the configured one, else the one stored beside the database,
+ * else a new one generated and stored there (mode 0600).
+ */
+export function ensureEnrollSecret(config: CollectorConfig): { secret: string; path?: string; generated: boolean } {
+  if (config.enrollSecret) return { secret: config.enrollSecret, generated: false };
+  const dir = config.dbPath === ':memory:' ? resolve('data') : dirname(resolve(config.dbPath));
+  const path = join(dir, 'enroll-secret');
+  if (existsSync(path)) {
+    const secret = readFileSync(path, 'utf8').trim();
+    if (secret.length < 8) throw new ConfigError('enroll-secret', `${path} holds fewer than 8 characters`);
+    return { secret, path, generated: false };
+  }
+  mkdirSync(dir, { recursive: true });
+  const secret = randomBytes(24).toString('base64url');
+  writeFileSync(path, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(path, 0o600);
+  return { secret, path, generated: true };
+}

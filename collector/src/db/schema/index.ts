@@ -1,0 +1,4 @@
+export * from './agents.ts';
+export * from './devices.ts';
+export * from './snapshots.ts';
+export * from './software.ts';

@@ -1,0 +1,38 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { devices } from './devices.ts';
+
+/**
+ * Every distinct package version seen across the fleet, once. Devices point at it by id,
+ * so 100,000 devices with the same openssl share one row. Absent arch is '' because SQLite
+ * treats NULLs as distinct in unique indexes.
+ */
+export const softwareCatalog = sqliteTable(
+  'software_catalog',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    source: text('source').notNull(),
+    name: text('name').notNull(),
+    version: text('version').notNull(),
+    arch: text('arch').notNull().default(''),
+    publisher: text('publisher'),
+  },
+  (t) => [
+    uniqueIndex('software_catalog_key').on(t.source, t.name, t.version, t.arch),
+    index('software_catalog_name_idx').on(t.name),
+  ],
+);
+
+export const deviceSoftware = sqliteTable(
+  'device_software',
+  {
+    deviceId: text('device_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'cascade' }),
+    softwareId: integer('software_id')
+      .notNull()
+      .references(() => softwareCatalog.id),
+    installDate: text('install_date'),
+    installLocation: text('install_location'),
+  },
+  (t) => [primaryKey({ columns: [t.deviceId, t.softwareId] }), index('device_software_software_idx').on(t.softwareId)],
+);

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Db } from '../../../db/open-database.ts';
+import { agents } from '../../../db/schema/index.ts';
+import { hashToken, newToken } from './tokens.ts';
+
+export type AgentRow = typeof agents.$inferSelect;
+
+export interface EnrolInput {
+  hostname: string;
+  version: string;
+  platform: string;
+}
+
+export function createAgentsRepository(db: Db) {
+  return {
+    /** Creates an agent and returns its id with the only copy of its token. */
+    enrol(input: EnrolInput, now = new Date()): { agentId: string; agentToken: string } {
+      const agentId = randomUUID();
+      const agentToken = newToken('sta');
+      db.insert(agents)
+        .values({
+          id: agentId,
+          tokenHash: hashToken(agentToken),
+          hostname: input.hostname,
+          version: input.version,
+          platform: input.platform,
+          enrolledAt: now.toISOString(),
+        })
+        .run();
+      return { agentId, agentToken };
+    },
+
+    /** The live (not revoked) agent holding this token. */
+    findByToken(token: string): AgentRow | undefined {
+      return db
+        .select()
+        .from(agents)
+        .where(and(eq(agents.tokenHash, hashToken(token)), isNull(agents.revokedAt)))
+        .get();
+    },
+
+    revoke(agentId: string, now = new Date()): boolean {
+      const result = db
+        .update(agents)
+        .set({ revokedAt: now.toISOString() })
+        .where(and(eq(agents.id, agentId), isNull(agents.revokedAt)))
+        .run();
+      return result.changes > 0;
+    },
+  };
+}
+
+export type AgentsRepository = ReturnType<typeof createAgentsRepository>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    agentsRepository: AgentsRepository;
+  }
+}
+
+export default fp(
+  async (app: FastifyInstance) => {
+    app.decorate('agentsRepository', createAgentsRepository(app.db));
+  },
+  { name: 'agents-repository', dependencies: ['db'] },
+);

@@ -1,0 +1,68 @@
+import { ProblemTypes } from '@stocktake/shared';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { HttpProblem } from './problem.ts';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+function send(reply: FastifyReply, request: FastifyRequest, problem: HttpProblem) {
+  return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.toProblem(request.url));
+}
+
+/** Maps Fastify's own errors (validation, body limit, bad JSON) to problem details. */
+function fromFastifyError(error: FastifyError): HttpProblem | undefined {
+  if (error.validation) {
+    const errors = error.validation.map((v) => {
+      const params = v.params as { additionalProperties?: string[] } | undefined;
+      const extra = v.keyword === 'additionalProperties' ? params?.additionalProperties?.[0] : undefined;
+      return { path: extra ? `${v.instancePath}/${extra}` : v.instancePath, message: v.message ?? 'invalid' };
+    });
+    const where = error.validationContext ?? 'body';
+    const unique = errors.filter(
+      (e, i) => e.message !== 'schema is false' && errors.findIndex((o) => o.path === e.path && o.message === e.message) === i,
+    );
+    return HttpProblem.validation(
+      `The ${where} does not match the schema: ${unique.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`,
+      unique,
+    );
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new HttpProblem(413, ProblemTypes.payloadTooLarge, 'Payload Too Large', error.message);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new HttpProblem(415, ProblemTypes.unsupportedMediaType, 'Unsupported Media Type', error.message);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new HttpProblem(400, ProblemTypes.badRequest, 'Bad Request', error.message);
+  }
+  if (error.statusCode === 400 && error instanceof SyntaxError) {
+    return new HttpProblem(400, ProblemTypes.badRequest, 'Bad Request', `Body is not valid JSON: ${error.message}`);
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return new HttpProblem(error.statusCode, ProblemTypes.badRequest, 'Bad Request', error.message);
+  }
+  return undefined;
+}
+
+/** One error handler for the whole app: problem+json for clients, full context in the log. */
+export default fp(
+  async (app) => {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const problem = error instanceof HttpProblem ? error : fromFastifyError(error);
+      if (problem) {
+        request.log.info({ status: problem.status, type: problem.type, detail: problem.detail }, 'request refused');
+        return send(reply, request, problem);
+      }
+      request.log.error({ err: error }, 'request failed');
+      return send(
+        reply,
+        request,
+        new HttpProblem(500, ProblemTypes.internal, 'Internal Server Error', 'The collector failed; see its log.'),
+      );
+    });
+    app.setNotFoundHandler((request, reply) =>
+      send(reply, request, HttpProblem.notFound(`No route ${request.method} ${request.url}`)),
+    );
+  },
+  { name: 'problems' },
+);

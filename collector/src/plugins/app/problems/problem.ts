@@ -1,0 +1,39 @@
+import { type FieldError, type Problem, ProblemTypes } from '@stocktake/shared';
+
+/** An error that is meant for the client, rendered as RFC 9457 problem details. */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(detail ?? title);
+    this.name = 'HttpProblem';
+  }
+
+  toProblem(instance?: string): Problem {
+    return {
+      type: this.type,
+      title: this.title,
+      status: this.status,
+      ...(this.detail ? { detail: this.detail } : {}),
+      ...(instance ? { instance } : {}),
+      ...(this.errors ? { errors: this.errors } : {}),
+    };
+  }
+
+  static unauthorized(detail: string) {
+    return new HttpProblem(401, ProblemTypes.unauthorized, 'Unauthorized', detail);
+  }
+  static forbidden(detail: string) {
+    return new HttpProblem(403, ProblemTypes.forbidden, 'Forbidden', detail);
+  }
+  static notFound(detail: string) {
+    return new HttpProblem(404, ProblemTypes.notFound, 'Not Found', detail);
+  }
+  static validation(detail: string, errors: FieldError[]) {
+    return new HttpProblem(400, ProblemTypes.validation, 'Invalid request', detail, errors);
+  }
+}

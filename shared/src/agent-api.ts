@@ -1,0 +1,65 @@
+import Type, { type Static } from 'typebox';
+
+export const EnrollRequestSchema = Type.Object(
+  {
+    enrollSecret: Type.String({ minLength: 1, maxLength: 512, description: 'Shared enrolment secret.' }),
+    hostname: Type.String({ minLength: 1, maxLength: 255 }),
+    agentVersion: Type.String({ minLength: 1, maxLength: 64 }),
+    platform: Type.String({ maxLength: 32 }),
+  },
+  { additionalProperties: false },
+);
+export type EnrollRequest = Static<typeof EnrollRequestSchema>;
+
+export const EnrollResponseSchema = Type.Object(
+  {
+    agentId: Type.String({ description: 'Identifier of this agent installation.' }),
+    agentToken: Type.String({ description: 'Bearer token for the agent routes; shown once.' }),
+  },
+  { additionalProperties: false },
+);
+export type EnrollResponse = Static<typeof EnrollResponseSchema>;
+
+export const SnapshotAckSchema = Type.Object(
+  {
+    snapshotId: Type.String(),
+    deviceId: Type.String({ description: 'Collector device the snapshot was attached to.' }),
+    duplicate: Type.Boolean({ description: 'The snapshot id was already stored; nothing was written.' }),
+  },
+  { additionalProperties: false },
+);
+export type SnapshotAck = Static<typeof SnapshotAckSchema>;
+
+/** RFC 9457 problem details, as every error response of the collector. */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ description: 'Stable identifier of the problem kind (a URI).' }),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({ path: Type.String(), message: Type.String() }, { additionalProperties: false }),
+      ),
+    ),
+  },
+  { description: 'RFC 9457 problem details.' },
+);
+export type Problem = Static<typeof ProblemSchema>;
+
+/** Stable problem types; clients branch on these, never on messages. */
+export const ProblemTypes = {
+  validation: 'urn:stocktake:problem:validation',
+  unauthorized: 'urn:stocktake:problem:unauthorized',
+  forbidden: 'urn:stocktake:problem:forbidden',
+  notFound: 'urn:stocktake:problem:not-found',
+  payloadTooLarge: 'urn:stocktake:problem:payload-too-large',
+  conflict: 'urn:stocktake:problem:conflict',
+  internal: 'urn:stocktake:problem:internal',
+  badRequest: 'urn:stocktake:problem:bad-request',
+  unsupportedMediaType: 'urn:stocktake:problem:unsupported-media-type',
+} as const;
+
+/** Header a collector sets on every response so agents can tell it from any other server. */
+export const COLLECTOR_HEADER = 'x-stocktake-collector';

@@ -1,0 +1,60 @@
+import Type, { type Static } from 'typebox';
+import { HardwareSchema } from './hardware.ts';
+import { DeviceIdentitySchema } from './identity.ts';
+import { OsSchema } from './os.ts';
+import { PatchStateSchema } from './patches.ts';
+import { SectionSchema } from './section.ts';
+import { SoftwareSchema } from './software.ts';
+import { UsersSchema } from './users.ts';
+
+/** Bumped on any change a collector of the previous version could not read. */
+export const CONTRACT_VERSION = 1;
+
+export const SECTION_NAMES = ['hardware', 'os', 'software', 'patches', 'users'] as const;
+export type SectionName = (typeof SECTION_NAMES)[number];
+
+export const SectionsSchema = Type.Object(
+  {
+    hardware: SectionSchema(HardwareSchema, 'Hardware components.'),
+    os: SectionSchema(OsSchema, 'Operating system.'),
+    software: SectionSchema(SoftwareSchema, 'Installed software.'),
+    patches: SectionSchema(PatchStateSchema, 'Patch state.'),
+    users: SectionSchema(UsersSchema, 'Logged-in and last users.'),
+  },
+  { additionalProperties: false },
+);
+
+export const AgentInfoSchema = Type.Object(
+  {
+    id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'Agent id issued at enrolment; absent in a local `inventory` before enrolment.',
+      }),
+    ),
+    version: Type.String({ minLength: 1, maxLength: 64, description: 'Agent software version.' }),
+    platform: Type.String({ maxLength: 32, description: 'Node platform the agent runs on (linux, win32, darwin).' }),
+  },
+  { additionalProperties: false },
+);
+
+export const SnapshotSchema = Type.Object(
+  {
+    contractVersion: Type.Literal(CONTRACT_VERSION),
+    kind: Type.Literal('full', { description: 'A complete snapshot; deltas use their own message.' }),
+    snapshotId: Type.String({
+      format: 'uuid',
+      description: 'Unique per snapshot; the collector stores a snapshot id at most once.',
+    }),
+    agent: AgentInfoSchema,
+    collectedAt: Type.String({ format: 'date-time', description: 'When the snapshot was assembled (UTC).' }),
+    identity: DeviceIdentitySchema,
+    sections: SectionsSchema,
+  },
+  { additionalProperties: false, $id: 'Snapshot', description: 'What an agent reports about its device.' },
+);
+
+export type Snapshot = Static<typeof SnapshotSchema>;
+export type Sections = Static<typeof SectionsSchema>;
+export type AgentInfo = Static<typeof AgentInfoSchema>;

@@ -1,0 +1,60 @@
+import Type, { type Static } from 'typebox';
+
+export const SoftwareSourceSchema = Type.Union(
+  [
+    Type.Literal('dpkg'),
+    Type.Literal('rpm'),
+    Type.Literal('apk'),
+    Type.Literal('pacman'),
+    Type.Literal('snap'),
+    Type.Literal('flatpak'),
+    Type.Literal('registry'),
+    Type.Literal('appx'),
+    Type.Literal('app_bundle'),
+    Type.Literal('homebrew'),
+    Type.Literal('homebrew_cask'),
+    Type.Literal('test'),
+  ],
+  { description: 'Package database or mechanism the item was read from.' },
+);
+export type SoftwareSource = Static<typeof SoftwareSourceSchema>;
+
+export const SoftwareItemSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 512, description: 'Package or product name.' }),
+    version: Type.String({
+      maxLength: 256,
+      description: 'Version as the source prints it, epoch included (`1:2.3-4`); empty when the source has none.',
+    }),
+    publisher: Type.Optional(Type.String({ maxLength: 512, description: 'Publisher, vendor or maintainer.' })),
+    arch: Type.Optional(Type.String({ maxLength: 64, description: 'Architecture (amd64, x86_64, noarch, x64, x86).' })),
+    source: SoftwareSourceSchema,
+    installDate: Type.Optional(Type.String({ maxLength: 64, description: 'Install date (ISO 8601) where known.' })),
+    installLocation: Type.Optional(Type.String({ maxLength: 2048, description: 'Install path where known.' })),
+  },
+  { additionalProperties: false },
+);
+export type SoftwareItem = Static<typeof SoftwareItemSchema>;
+
+export const SoftwareSchema = Type.Array(SoftwareItemSchema, {
+  maxItems: 50_000,
+  description: 'Installed software, sorted by source, name, arch and version.',
+});
+
+/** Identity of an installed item: a version change of the same key is an upgrade, not an add. */
+export function softwareKey(item: Pick<SoftwareItem, 'source' | 'name' | 'arch'>): string {
+  return `${item.source}\u0000${item.name}\u0000${item.arch ?? ''}`;
+}
+
+export function compareSoftware(a: SoftwareItem, b: SoftwareItem): number {
+  return (
+    cmp(a.source, b.source) ||
+    cmp(a.name, b.name) ||
+    cmp(a.arch ?? '', b.arch ?? '') ||
+    cmp(a.version, b.version)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['{agent,collector,shared,scripts}/src/**/*.test.ts', 'test/**/*.test.ts'],
+    reporters: ['default', './scripts/vitest-summary-reporter.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
