@@ -37,7 +37,10 @@ export function createCollectorClient(options: CollectorClientOptions) {
   try {
     base = new URL(options.serverUrl);
   } catch {
-    throw new CollectorError(`"${options.serverUrl}" is not a URL (expected e.g. https://collector:8080)`, 'unreachable');
+    throw new CollectorError(
+      `"${options.serverUrl}" is not a URL (expected e.g. https://collector:8080)`,
+      'unreachable',
+    );
   }
   if (base.protocol !== 'http:' && base.protocol !== 'https:') {
     throw new CollectorError(`"${options.serverUrl}" must use http or https`, 'unreachable');
@@ -58,9 +61,14 @@ export function createCollectorClient(options: CollectorClientOptions) {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
-      throw new CollectorError(`cannot reach collector at ${base.origin}: ${networkReason(err)}`, 'unreachable', undefined, {
-        cause: err,
-      });
+      throw new CollectorError(
+        `cannot reach collector at ${base.origin}: ${networkReason(err)}`,
+        'unreachable',
+        undefined,
+        {
+          cause: err,
+        },
+      );
     }
     if (!response.headers.has(COLLECTOR_HEADER)) {
       throw new CollectorError(
@@ -74,7 +82,11 @@ export function createCollectorClient(options: CollectorClientOptions) {
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
-      throw new CollectorError(`collector sent a non-JSON answer (HTTP ${response.status})`, 'server-error', response.status);
+      throw new CollectorError(
+        `collector sent a non-JSON answer (HTTP ${response.status})`,
+        'server-error',
+        response.status,
+      );
     }
     if (response.ok) return { status: response.status, body: parsed as T };
     const problem = parsed as Partial<Problem> | undefined;

@@ -1,10 +1,10 @@
-export { CollectorError, createCollectorClient } from './client.ts';
 export { EXIT, main } from './cli.ts';
-export { inventory } from './commands/inventory.ts';
-export { once } from './commands/once.ts';
+export { CollectorError, createCollectorClient } from './client.ts';
 export { createContext } from './collectors/context.ts';
 export { collectors } from './collectors/index.ts';
-export type { Collector, CollectContext, SectionData } from './collectors/types.ts';
+export type { CollectContext, Collector, SectionData } from './collectors/types.ts';
+export { inventory } from './commands/inventory.ts';
+export { once } from './commands/once.ts';
 export { collectSnapshot } from './inventory/collect-snapshot.ts';
 export { createLogger } from './logger.ts';
 export { defaultStateDir, loadCredentials } from './state.ts';

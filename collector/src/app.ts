@@ -1,9 +1,9 @@
 import { COLLECTOR_HEADER } from '@stocktake/shared';
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import agentsRepository from './plugins/app/agents/agents-repository.ts';
 import devicesRepository from './plugins/app/devices/devices-repository.ts';
 import problems from './plugins/app/problems/index.ts';
+import { validatorCompiler } from './plugins/app/validator-compiler.ts';
 import db from './plugins/external/db.ts';
 import agentRoutes from './routes/api/v1/agent/index.ts';
 import devicesRoutes from './routes/api/v1/devices/index.ts';
@@ -17,7 +17,8 @@ export interface AppOptions {
   snapshotBodyLimit: number;
   /** Largest body of any other route, in bytes. */
   bodyLimit: number;
-  logger: FastifyServerOptions['logger'];
+  /** A pino logger, or false for none (tests). */
+  logger: FastifyBaseLogger | false;
 }
 
 declare module 'fastify' {
@@ -29,13 +30,13 @@ declare module 'fastify' {
 /** Builds the collector app without listening, for the server and for tests (`app.inject`). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger,
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: options.bodyLimit,
     // Agents retry on their own schedule; a slow client must not hold a socket forever.
     requestTimeout: 60_000,
   });
   // The same TypeBox validator the agent and tests use, so both sides agree on what is valid.
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(validatorCompiler);
   app.decorate('collectorVersion', COLLECTOR_VERSION);
   app.addHook('onRequest', async (_request, reply) => {
     reply.header(COLLECTOR_HEADER, COLLECTOR_VERSION);

@@ -35,7 +35,8 @@ function integer(key: string, raw: string, min: number, max: number): number {
 export function resolveConfig(flags: Record<string, string | undefined>, env: NodeJS.ProcessEnv): CollectorConfig {
   const pick = (flag: string, envName: string) => flags[flag] ?? env[envName];
   const logLevel = pick('log-level', 'STOCKTAKE_LOG_LEVEL') ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('log-level', `"${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new ConfigError('log-level', `"${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   const enrollSecret = pick('enroll-secret', 'STOCKTAKE_ENROLL_SECRET');
   if (enrollSecret !== undefined && enrollSecret.length < 8) {
     throw new ConfigError('enroll-secret', 'must be at least 8 characters');
@@ -52,7 +53,12 @@ export function resolveConfig(flags: Record<string, string | undefined>, env: No
       1024,
       1024 * 1024 * 1024,
     ),
-    bodyLimit: integer('body-limit', pick('body-limit', 'STOCKTAKE_BODY_LIMIT') ?? String(1024 * 1024), 1024, 1024 * 1024 * 1024),
+    bodyLimit: integer(
+      'body-limit',
+      pick('body-limit', 'STOCKTAKE_BODY_LIMIT') ?? String(1024 * 1024),
+      1024,
+      1024 * 1024 * 1024,
+    ),
     logLevel,
   };
 }

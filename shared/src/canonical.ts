@@ -64,28 +64,56 @@ export function normalizeSectionData<T>(name: SectionName, data: T): T {
         ...hw,
         memory: hw.memory && {
           ...hw.memory,
-          modules: sorted(hw.memory.modules, byString((m) => `${m.slot ?? ''}\u0000${m.serial ?? ''}`)),
+          modules: sorted(
+            hw.memory.modules,
+            byString((m) => `${m.slot ?? ''}\u0000${m.serial ?? ''}`),
+          ),
         },
-        disks: sorted(hw.disks, byString((d) => `${d.name ?? ''}\u0000${d.serial ?? ''}`)),
-        nics: sorted(hw.nics, byString((n) => n.name)),
-        gpus: sorted(hw.gpus, byString((g) => `${g.vendor ?? ''}\u0000${g.model ?? ''}`)),
-        batteries: sorted(hw.batteries, byString((b) => `${b.serial ?? ''}\u0000${b.model ?? ''}`)),
-        monitors: sorted(hw.monitors, byString((m) => `${m.vendor ?? ''}\u0000${m.model ?? ''}\u0000${m.serial ?? ''}`)),
+        disks: sorted(
+          hw.disks,
+          byString((d) => `${d.name ?? ''}\u0000${d.serial ?? ''}`),
+        ),
+        nics: sorted(
+          hw.nics,
+          byString((n) => n.name),
+        ),
+        gpus: sorted(
+          hw.gpus,
+          byString((g) => `${g.vendor ?? ''}\u0000${g.model ?? ''}`),
+        ),
+        batteries: sorted(
+          hw.batteries,
+          byString((b) => `${b.serial ?? ''}\u0000${b.model ?? ''}`),
+        ),
+        monitors: sorted(
+          hw.monitors,
+          byString((m) => `${m.vendor ?? ''}\u0000${m.model ?? ''}\u0000${m.serial ?? ''}`),
+        ),
       } as T;
     }
     case 'patches': {
       const p = data as PatchState;
       return {
         ...p,
-        pending: sorted(p.pending, byString((u) => `${u.name}\u0000${u.availableVersion ?? ''}`)),
-        hotfixes: sorted(p.hotfixes, byString((h) => h.id)),
+        pending: sorted(
+          p.pending,
+          byString((u) => `${u.name}\u0000${u.availableVersion ?? ''}`),
+        ),
+        hotfixes: sorted(
+          p.hotfixes,
+          byString((h) => h.id),
+        ),
       } as T;
     }
     case 'users': {
       const u = data as Users;
       return {
         ...u,
-        loggedIn: sorted(u.loggedIn, byString((s) => `${s.user}\u0000${s.terminal ?? ''}\u0000${s.since ?? ''}`)) ?? [],
+        loggedIn:
+          sorted(
+            u.loggedIn,
+            byString((s) => `${s.user}\u0000${s.terminal ?? ''}\u0000${s.since ?? ''}`),
+          ) ?? [],
       } as T;
     }
     case 'os':

@@ -11,7 +11,10 @@ const Str = (description: string) => Type.Optional(Type.String({ maxLength: 512,
 export const OsSchema = Type.Object(
   {
     family: OsFamilySchema,
-    name: Type.String({ maxLength: 256, description: 'Distribution or product name (Debian GNU/Linux, Windows 11 Pro, macOS).' }),
+    name: Type.String({
+      maxLength: 256,
+      description: 'Distribution or product name (Debian GNU/Linux, Windows 11 Pro, macOS).',
+    }),
     version: Str('Version (12, 23H2, 14.5).'),
     codename: Str('Release code name (bookworm, Sonoma).'),
     build: Str('Build number (Windows build with UBR such as 22631.3880, macOS 23F79).'),

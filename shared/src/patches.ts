@@ -7,7 +7,9 @@ export const PendingUpdateSchema = Type.Object(
     availableVersion: Type.Optional(Type.String({ maxLength: 256 })),
     security: Type.Boolean({ description: 'Comes from a security origin or advisory.' }),
     origin: Type.Optional(Type.String({ maxLength: 512, description: 'Repository, advisory id or catalogue.' })),
-    severity: Type.Optional(Type.String({ maxLength: 64, description: 'Advisory severity where the source gives one.' })),
+    severity: Type.Optional(
+      Type.String({ maxLength: 64, description: 'Advisory severity where the source gives one.' }),
+    ),
     recommended: Type.Optional(Type.Boolean({ description: 'macOS: recommended by softwareupdate.' })),
   },
   { additionalProperties: false },

@@ -1,12 +1,9 @@
 import Type, { type Static, type TSchema } from 'typebox';
 
-export const SectionStatusSchema = Type.Union(
-  [Type.Literal('ok'), Type.Literal('partial'), Type.Literal('failed')],
-  {
-    description:
-      '`ok`: every source answered. `partial`: some sources failed, `data` holds what the others gave and `reason` says what is missing. `failed`: nothing usable, `data` is absent.',
-  },
-);
+export const SectionStatusSchema = Type.Union([Type.Literal('ok'), Type.Literal('partial'), Type.Literal('failed')], {
+  description:
+    '`ok`: every source answered. `partial`: some sources failed, `data` holds what the others gave and `reason` says what is missing. `failed`: nothing usable, `data` is absent.',
+});
 export type SectionStatus = Static<typeof SectionStatusSchema>;
 
 /** Envelope shared by every snapshot section: the data plus how its collection went. */
@@ -14,9 +11,7 @@ export function SectionSchema<T extends TSchema>(data: T, description: string) {
   return Type.Object(
     {
       status: SectionStatusSchema,
-      reason: Type.Optional(
-        Type.String({ maxLength: 2000, description: 'Why the section is partial or failed.' }),
-      ),
+      reason: Type.Optional(Type.String({ maxLength: 2000, description: 'Why the section is partial or failed.' })),
       failedSources: Type.Optional(
         Type.Array(Type.String({ maxLength: 64 }), {
           maxItems: 64,

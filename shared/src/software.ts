@@ -47,12 +47,7 @@ export function softwareKey(item: Pick<SoftwareItem, 'source' | 'name' | 'arch'>
 }
 
 export function compareSoftware(a: SoftwareItem, b: SoftwareItem): number {
-  return (
-    cmp(a.source, b.source) ||
-    cmp(a.name, b.name) ||
-    cmp(a.arch ?? '', b.arch ?? '') ||
-    cmp(a.version, b.version)
-  );
+  return cmp(a.source, b.source) || cmp(a.name, b.name) || cmp(a.arch ?? '', b.arch ?? '') || cmp(a.version, b.version);
 }
 
 function cmp(a: string, b: string): number {

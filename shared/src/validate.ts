@@ -1,6 +1,6 @@
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { SnapshotSchema, type Snapshot } from './snapshot.ts';
+import { type Snapshot, SnapshotSchema } from './snapshot.ts';
 
 export interface FieldError {
   /** JSON Pointer to the offending value (`/sections/os/data/hostname`); empty for the root. */

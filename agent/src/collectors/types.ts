@@ -29,6 +29,9 @@ export interface CollectContext {
   timeoutMs: number;
 }
 
+/** Software collectors give whole item lists; record sections may give only the fields they know. */
+export type CollectorOutput<S extends SectionName> = S extends 'software' ? SoftwareItem[] : Partial<SectionData[S]>;
+
 export interface Collector<S extends SectionName = SectionName> {
   /** Short, stable id used in logs and section reasons (`dpkg`, `rpm`, `apt-updates`). */
   name: string;
@@ -36,5 +39,5 @@ export interface Collector<S extends SectionName = SectionName> {
   platforms: readonly NodeJS.Platform[];
   /** Whether the source exists on this machine; an absent source is skipped, not failed. */
   detect(ctx: CollectContext): Promise<boolean>;
-  collect(ctx: CollectContext): Promise<Partial<SectionData[S]> | SectionData[S]>;
+  collect(ctx: CollectContext): Promise<CollectorOutput<S>>;
 }

@@ -43,7 +43,10 @@ async function enrol(client: CollectorClient, options: OnceOptions): Promise<Cre
 
 /** Enrols if needed, collects one snapshot, pushes it, and returns the collector's acknowledgement. */
 export async function once(options: OnceOptions): Promise<OnceResult> {
-  const client = createCollectorClient({ serverUrl: options.serverUrl, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  const client = createCollectorClient({
+    serverUrl: options.serverUrl,
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  });
   let credentials = await loadCredentials(options.stateDir);
   let enrolled = false;
   // Credentials from another collector are no use here.
@@ -53,7 +56,12 @@ export async function once(options: OnceOptions): Promise<OnceResult> {
   }
   const collect =
     options.collect ??
-    (() => inventory({ log: options.log, stateDir: options.stateDir, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }));
+    (() =>
+      inventory({
+        log: options.log,
+        stateDir: options.stateDir,
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      }));
   const snapshot = await collect();
   snapshot.agent.id = credentials.agentId;
   try {

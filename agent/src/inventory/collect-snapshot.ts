@@ -1,5 +1,5 @@
-import { hostname as osHostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { hostname as osHostname } from 'node:os';
 import {
   CONTRACT_VERSION,
   type DeviceIdentity,
@@ -12,7 +12,7 @@ import {
   type Snapshot,
   sectionHash,
 } from '@stocktake/shared';
-import type { Collector, CollectContext, SectionData } from '../collectors/types.ts';
+import type { CollectContext, Collector, CollectorOutput, SectionData } from '../collectors/types.ts';
 import { mergeSection } from './merge.ts';
 
 export interface SnapshotOptions {
@@ -38,11 +38,14 @@ function describe(err: unknown): string {
 
 interface Outcome<S extends SectionName> {
   collector: Collector<S>;
-  data?: Partial<SectionData[S]>;
+  data?: CollectorOutput<S>;
   error?: string;
 }
 
-async function runCollector<S extends SectionName>(collector: Collector<S>, ctx: CollectContext): Promise<Outcome<S> | undefined> {
+async function runCollector<S extends SectionName>(
+  collector: Collector<S>,
+  ctx: CollectContext,
+): Promise<Outcome<S> | undefined> {
   try {
     const present = await withTimeout(collector.detect(ctx), ctx.timeoutMs, `${collector.name} detection`);
     if (!present) return undefined;
@@ -80,7 +83,13 @@ async function collectSection<S extends SectionName>(
   if (ok.length === 0) {
     return { status: 'failed', reason: failed.map((f) => f.error).join('; '), collectedAt, durationMs };
   }
-  const data = normalizeSectionData(name, mergeSection(name, ok.map((o) => o.data as Partial<SectionData[S]>)));
+  const data = normalizeSectionData(
+    name,
+    mergeSection(
+      name,
+      ok.map((o) => o.data as CollectorOutput<S>),
+    ),
+  );
   const section: Section<SectionData[S]> = {
     status: failed.length > 0 ? 'partial' : 'ok',
     collectedAt,

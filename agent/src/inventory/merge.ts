@@ -1,19 +1,21 @@
 import type { PatchState, SectionName } from '@stocktake/shared';
-import type { SectionData } from '../collectors/types.ts';
+import type { CollectorOutput, SectionData } from '../collectors/types.ts';
 
 /** Combines what several collectors of one section produced. */
-export function mergeSection<S extends SectionName>(name: S, parts: Partial<SectionData[S]>[]): SectionData[S] {
+export function mergeSection<S extends SectionName>(name: S, parts: CollectorOutput<S>[]): SectionData[S] {
   switch (name) {
     case 'software':
-      return (parts as unknown as SectionData['software'][]).flat() as SectionData[S];
+      return (parts as SectionData['software'][]).flat() as SectionData[S];
     case 'patches': {
       const out: PatchState = {};
       for (const p of parts as PatchState[]) {
         for (const [key, value] of Object.entries(p) as [keyof PatchState, PatchState[keyof PatchState]][]) {
           if (value === undefined) continue;
           const prev = out[key];
-          if (typeof prev === 'number' && typeof value === 'number') (out as Record<string, unknown>)[key] = prev + value;
-          else if (Array.isArray(prev) && Array.isArray(value)) (out as Record<string, unknown>)[key] = [...prev, ...value];
+          if (typeof prev === 'number' && typeof value === 'number')
+            (out as Record<string, unknown>)[key] = prev + value;
+          else if (Array.isArray(prev) && Array.isArray(value))
+            (out as Record<string, unknown>)[key] = [...prev, ...value];
           else if (prev === undefined) (out as Record<string, unknown>)[key] = value;
         }
       }

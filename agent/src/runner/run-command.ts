@@ -66,9 +66,7 @@ export const runCommand: RunCommand = (cmd, args, options = {}) => {
       outBytes += chunk.length;
       if (outBytes > maxOutput) {
         child.kill('SIGKILL');
-        finish(() =>
-          reject(new CommandError(`${label} printed more than ${maxOutput} bytes`, cmd, 'output-limit')),
-        );
+        finish(() => reject(new CommandError(`${label} printed more than ${maxOutput} bytes`, cmd, 'output-limit')));
         return;
       }
       out.push(chunk);
@@ -79,7 +77,11 @@ export const runCommand: RunCommand = (cmd, args, options = {}) => {
     child.on('error', (e: NodeJS.ErrnoException) => {
       const reason = e.code === 'ENOENT' ? 'not-found' : 'spawn';
       finish(() =>
-        reject(new CommandError(reason === 'not-found' ? `${cmd} not found` : `${label} failed to start`, cmd, reason, { cause: e })),
+        reject(
+          new CommandError(reason === 'not-found' ? `${cmd} not found` : `${label} failed to start`, cmd, reason, {
+            cause: e,
+          }),
+        ),
       );
     });
     child.on('close', (code, signal) => {

@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import {
-  SECTION_NAMES,
-  type SectionName,
-  type Snapshot,
-  type SoftwareItem,
-} from '@stocktake/shared';
+import { SECTION_NAMES, type SectionName, type Snapshot, type SoftwareItem } from '@stocktake/shared';
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../../../db/open-database.ts';
-import { agents, deviceSoftware, devices, type SectionState, snapshots, softwareCatalog } from '../../../db/schema/index.ts';
+import {
+  agents,
+  deviceSoftware,
+  devices,
+  type SectionState,
+  snapshots,
+  softwareCatalog,
+} from '../../../db/schema/index.ts';
 import type { AgentRow } from '../agents/agents-repository.ts';
 import { columnsFromSnapshot } from './device-columns.ts';
 
@@ -59,7 +61,12 @@ function encodeCursor(key: CursorKey): string {
 export function decodeCursor(cursor: string): CursorKey | undefined {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      typeof parsed[0] === 'string' &&
+      typeof parsed[1] === 'string'
+    ) {
       return { hostname: parsed[0], id: parsed[1] };
     }
   } catch {
@@ -278,7 +285,10 @@ export function createDevicesRepository(db: Db) {
         .from(devices)
         .where(
           after
-            ? or(gt(devices.hostname, after.hostname), and(eq(devices.hostname, after.hostname), gt(devices.id, after.id)))
+            ? or(
+                gt(devices.hostname, after.hostname),
+                and(eq(devices.hostname, after.hostname), gt(devices.id, after.id)),
+              )
             : undefined,
         )
         .orderBy(asc(devices.hostname), asc(devices.id))
@@ -335,4 +345,3 @@ export default fp(
   },
   { name: 'devices-repository', dependencies: ['db'] },
 );
-

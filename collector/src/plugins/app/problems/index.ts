@@ -19,7 +19,8 @@ function fromFastifyError(error: FastifyError): HttpProblem | undefined {
     });
     const where = error.validationContext ?? 'body';
     const unique = errors.filter(
-      (e, i) => e.message !== 'schema is false' && errors.findIndex((o) => o.path === e.path && o.message === e.message) === i,
+      (e, i) =>
+        e.message !== 'schema is false' && errors.findIndex((o) => o.path === e.path && o.message === e.message) === i,
     );
     return HttpProblem.validation(
       `The ${where} does not match the schema: ${unique.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`,

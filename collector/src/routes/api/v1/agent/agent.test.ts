@@ -30,7 +30,9 @@ describe('POST /api/v1/agent/enroll', () => {
     const { agentId, agentToken } = await enrolAgent(t.app);
     expect(agentId).toMatch(/^[0-9a-f-]{36}$/);
     expect(agentToken).toMatch(/^sta_/);
-    const stored = t.app.sqlite.prepare('SELECT token_hash FROM agents WHERE id = ?').get(agentId) as { token_hash: string };
+    const stored = t.app.sqlite.prepare('SELECT token_hash FROM agents WHERE id = ?').get(agentId) as {
+      token_hash: string;
+    };
     expect(stored.token_hash).not.toContain(agentToken);
   });
 
@@ -59,14 +61,23 @@ describe('POST /api/v1/agent/snapshots', () => {
     const snapshot = makeSnapshot({
       agentId,
       serial: 'CZC1234XYZ',
-      software: [dpkgItem('bash', '5.2.15-2+b7'), dpkgItem('libc6', '2.36-9+deb12u8'), dpkgItem('libc6', '2.36-9+deb12u8', 'i386')],
+      software: [
+        dpkgItem('bash', '5.2.15-2+b7'),
+        dpkgItem('libc6', '2.36-9+deb12u8'),
+        dpkgItem('libc6', '2.36-9+deb12u8', 'i386'),
+      ],
     });
     const res = await push(agentToken, snapshot);
     expect(res.statusCode).toBe(201);
     const { deviceId, duplicate } = res.json();
     expect(duplicate).toBe(false);
     const device = (await t.app.inject({ url: `/api/v1/devices/${deviceId}` })).json();
-    expect(device).toMatchObject({ hostname: 'ws-0001', hardwareSerial: 'CZC1234XYZ', osName: 'Debian GNU/Linux', softwareCount: 3 });
+    expect(device).toMatchObject({
+      hostname: 'ws-0001',
+      hardwareSerial: 'CZC1234XYZ',
+      osName: 'Debian GNU/Linux',
+      softwareCount: 3,
+    });
     expect(device.software.map((s: { name: string; arch: string }) => `${s.name}:${s.arch}`)).toEqual([
       'bash:amd64',
       'libc6:amd64',
@@ -76,9 +87,17 @@ describe('POST /api/v1/agent/snapshots', () => {
 
   it('applies only the change on the next snapshot and keeps one catalogue row per package version', async () => {
     const { agentId, agentToken } = await enrolAgent(t.app);
-    const base = [dpkgItem('bash', '5.2.15-2+b7'), dpkgItem('curl', '7.88.1-10+deb12u7'), dpkgItem('vim', '2:9.0.1378-2')];
+    const base = [
+      dpkgItem('bash', '5.2.15-2+b7'),
+      dpkgItem('curl', '7.88.1-10+deb12u7'),
+      dpkgItem('vim', '2:9.0.1378-2'),
+    ];
     const first = (await push(agentToken, makeSnapshot({ agentId, software: base }))).json();
-    const next = [dpkgItem('bash', '5.2.15-2+b7'), dpkgItem('curl', '7.88.1-10+deb12u8'), dpkgItem('git', '1:2.39.5-0+deb12u1')];
+    const next = [
+      dpkgItem('bash', '5.2.15-2+b7'),
+      dpkgItem('curl', '7.88.1-10+deb12u8'),
+      dpkgItem('git', '1:2.39.5-0+deb12u1'),
+    ];
     const res = await push(agentToken, makeSnapshot({ agentId, software: next }));
     expect(res.json().deviceId).toBe(first.deviceId);
     const device = (await t.app.inject({ url: `/api/v1/devices/${first.deviceId}` })).json();
@@ -109,7 +128,12 @@ describe('POST /api/v1/agent/snapshots', () => {
     const first = makeSnapshot({ agentId, software: [dpkgItem('bash', '5.2'), snap('firefox', '133.0')] });
     const { deviceId } = (await push(agentToken, first)).json();
     const partial = makeSnapshot({ agentId, software: [dpkgItem('bash', '5.2')] });
-    partial.sections.software = { ...partial.sections.software, status: 'partial', failedSources: ['snap'], reason: 'snap: timed out' };
+    partial.sections.software = {
+      ...partial.sections.software,
+      status: 'partial',
+      failedSources: ['snap'],
+      reason: 'snap: timed out',
+    };
     expect((await push(agentToken, partial)).statusCode).toBe(201);
     const device = (await t.app.inject({ url: `/api/v1/devices/${deviceId}` })).json();
     expect(device.software.map((s: { name: string }) => s.name)).toEqual(['bash', 'firefox']);
@@ -204,5 +228,28 @@ describe('enroll secret handling', () => {
       payload: { enrollSecret: TEST_ENROLL_SECRET, hostname: 'h', agentVersion: '1', platform: 'linux' },
     });
     expect(res.statusCode).toBe(201);
+  });
+});
+
+describe('GET /api/v1/devices', () => {
+  it('pages by hostname with a cursor and refuses a forged cursor', async () => {
+    for (const hostname of ['c-host', 'a-host', 'b-host']) {
+      const { agentId, agentToken } = await enrolAgent(t.app);
+      await push(agentToken, makeSnapshot({ agentId, hostname }));
+    }
+    const first = (await t.app.inject({ url: '/api/v1/devices?limit=2' })).json();
+    expect(first.items.map((d: { hostname: string }) => d.hostname)).toEqual(['a-host', 'b-host']);
+    const second = (await t.app.inject({ url: `/api/v1/devices?limit=2&cursor=${first.nextCursor}` })).json();
+    expect(second.items.map((d: { hostname: string }) => d.hostname)).toEqual(['c-host']);
+    expect(second.nextCursor).toBeNull();
+    expect((await t.app.inject({ url: '/api/v1/devices' })).json().items).toHaveLength(3);
+    expect((await t.app.inject({ url: '/api/v1/devices?cursor=garbage' })).statusCode).toBe(400);
+    expect((await t.app.inject({ url: '/api/v1/devices?limit=100000' })).statusCode).toBe(400);
+  });
+
+  it('answers 404 problem+json for an unknown device', async () => {
+    const res = await t.app.inject({ url: '/api/v1/devices/00000000-0000-0000-0000-000000000000' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().type).toBe('urn:stocktake:problem:not-found');
   });
 });

@@ -1,0 +1,70 @@
+/**
+ * `pnpm demo`: starts the collector on the embedded SQLite database, runs this machine's
+ * agent once against it, shows what landed, and keeps serving until Ctrl-C.
+ */
+import { execFile } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { resolveConfig, serve } from '@stocktake/collector';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const AGENT_BIN = join(ROOT, 'agent', 'bin', 'stocktake-agent.mjs');
+const run = promisify(execFile);
+
+async function start() {
+  const config = resolveConfig({}, { STOCKTAKE_LOG_LEVEL: 'warn', ...process.env });
+  try {
+    return { config, ...(await serve(config)) };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    // Port taken: any free port will do for a demo.
+    const fallback = { ...config, port: 0 };
+    return { config: fallback, ...(await serve(fallback)) };
+  }
+}
+
+const { config, url, app } = await start();
+const secret = config.enrollSecret ?? (await import('@stocktake/collector')).ensureEnrollSecret(config).secret;
+process.stdout.write(`collector listening on ${url} (database ${resolve(config.dbPath)})\n`);
+
+const stateDir = resolve('data', 'agent-state');
+const agent = await run(
+  process.execPath,
+  [AGENT_BIN, 'once', '--server', url, '--enroll-secret', secret, '--state-dir', stateDir],
+  {
+    maxBuffer: 16 * 1024 * 1024,
+  },
+).catch((err: { stderr?: string; message: string }) => {
+  process.stderr.write(`agent failed: ${err.stderr ?? err.message}`);
+  process.exit(1);
+});
+process.stdout.write(`agent: ${agent.stdout}`);
+
+const list = (await (await fetch(`${url}/api/v1/devices`)).json()) as {
+  items: {
+    id: string;
+    hostname: string;
+    osName: string | null;
+    osVersion: string | null;
+    cpuModel: string | null;
+    cpuCores: number | null;
+    memoryBytes: number | null;
+    softwareCount: number;
+  }[];
+};
+process.stdout.write('\ndevices in the collector:\n');
+for (const d of list.items) {
+  const gib = d.memoryBytes ? `${(d.memoryBytes / 1024 ** 3).toFixed(1)} GiB` : 'memory unknown';
+  process.stdout.write(
+    `  ${d.hostname}  ${d.osName ?? '?'} ${d.osVersion ?? ''}  ${d.cpuModel ?? 'cpu unknown'} (${d.cpuCores ?? '?'} cores)  ${gib}  ${d.softwareCount} packages\n    id ${d.id}\n`,
+  );
+}
+const first = list.items[0];
+process.stdout.write(`
+Try:
+  curl -s ${url}/api/v1/devices
+  curl -s ${url}/api/v1/devices/${first?.id ?? '<id>'}
+  pnpm agent inventory --pretty
+The collector keeps running; Ctrl-C stops it.
+`);
+app.log.info('demo ready');
