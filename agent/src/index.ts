@@ -1,7 +1,7 @@
 export { EXIT, main } from './cli.ts';
 export { CollectorError, createCollectorClient } from './client.ts';
 export { createContext } from './collectors/context.ts';
-export { collectors } from './collectors/index.ts';
+export { platformCollectors } from './collectors/index.ts';
 export type { CollectContext, Collector, SectionData } from './collectors/types.ts';
 export { inventory } from './commands/inventory.ts';
 export { once } from './commands/once.ts';

@@ -10,10 +10,14 @@ export interface FieldError {
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
-/** One compiled validator per schema; compiling is the expensive part. */
+/**
+ * One compiled validator per schema, compiled on first use: compiling is the expensive part,
+ * and the agent imports this module without ever validating.
+ */
 export function createValidator<T>(schema: TSchema) {
-  const compiled = Compile(schema);
+  let compiled: ReturnType<typeof Compile> | undefined;
   return (value: unknown): Validation<T> => {
+    compiled ??= Compile(schema);
     if (compiled.Check(value)) return { ok: true, value: value as T };
     return { ok: false, errors: toFieldErrors(compiled.Errors(value)) };
   };

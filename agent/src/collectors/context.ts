@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, readlink, stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { runCommand } from '../runner/run-command.ts';
 import type { CollectContext } from './types.ts';
@@ -8,11 +8,29 @@ export function createContext(options: {
   root?: string;
   timeoutMs?: number;
   platform?: NodeJS.Platform;
+  cacheDir?: string;
 }): CollectContext {
   return {
     root: options.root ?? '/',
     run: runCommand,
     readFile: (path) => readFile(path, 'utf8'),
+    readBytes: (path) => readFile(path),
+    readLink: async (path) => {
+      try {
+        return await readlink(path);
+      } catch {
+        return undefined;
+      }
+    },
+    listDir: async (path) => {
+      try {
+        return (await readdir(path)).sort();
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')
+          return [];
+        throw err;
+      }
+    },
     mtime: async (path) => {
       try {
         return (await stat(path)).mtime;
@@ -31,5 +49,6 @@ export function createContext(options: {
     platform: options.platform ?? process.platform,
     log: options.log,
     timeoutMs: options.timeoutMs ?? 60_000,
+    ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
   };
 }

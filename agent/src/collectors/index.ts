@@ -1,20 +1,13 @@
-import { aptUpdatesCollector } from './apt-updates/index.ts';
-import { dpkgCollector } from './dpkg/index.ts';
-import { hardwareCollector } from './hardware/index.ts';
-import { osCollector } from './os/index.ts';
-import { rpmCollector } from './rpm/index.ts';
 import type { Collector } from './types.ts';
-import { usersCollector } from './users/index.ts';
 
 /**
- * Every collector the agent knows, in one typed list. Each declares its section and
- * platforms; software collectors are named after the `source` their items carry.
+ * The collectors of this platform, one typed list per OS in registry/<os>.ts. Loaded on
+ * demand, and tested against `process.platform` itself, so that a build for one OS (which
+ * defines `process.platform`) drops the other registries and the libraries only they use.
  */
-export const collectors: readonly Collector[] = [
-  hardwareCollector,
-  osCollector,
-  usersCollector,
-  dpkgCollector,
-  rpmCollector,
-  aptUpdatesCollector,
-] as readonly Collector[];
+export async function platformCollectors(): Promise<readonly Collector[]> {
+  if (process.platform === 'linux') return (await import('./registry/linux.ts')).linuxCollectors;
+  if (process.platform === 'win32') return (await import('./registry/windows.ts')).windowsCollectors;
+  if (process.platform === 'darwin') return (await import('./registry/macos.ts')).macosCollectors;
+  return [];
+}

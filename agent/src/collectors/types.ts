@@ -20,11 +20,19 @@ export interface CollectContext {
   root: string;
   run: RunCommand;
   readFile(path: string): Promise<string>;
+  /** Raw bytes (SMBIOS tables, EDID blobs). */
+  readBytes(path: string): Promise<Buffer>;
+  /** Target of a symbolic link, or undefined when the path is not one. */
+  readLink(path: string): Promise<string | undefined>;
+  /** Entry names of a directory, sorted; empty when it does not exist. */
+  listDir(path: string): Promise<string[]>;
   /** mtime of a path, or undefined if it does not exist. */
   mtime(path: string): Promise<Date | undefined>;
   exists(path: string): Promise<boolean>;
   platform: NodeJS.Platform;
   log: Logger;
+  /** Where collectors may cache answers that depend only on files (absent: no caching). */
+  cacheDir?: string;
   /** Per-collector time budget. */
   timeoutMs: number;
 }

@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import type { Snapshot } from '@stocktake/shared';
 import type { Logger } from 'pino';
 import { createContext } from '../collectors/context.ts';
-import { collectors } from '../collectors/index.ts';
+import { platformCollectors } from '../collectors/index.ts';
 import { collectSnapshot } from '../inventory/collect-snapshot.ts';
 import { loadCredentials } from '../state.ts';
 import { AGENT_VERSION } from '../version.ts';
@@ -16,8 +17,12 @@ export interface InventoryOptions {
 export async function inventory(options: InventoryOptions): Promise<Snapshot> {
   const credentials = await loadCredentials(options.stateDir).catch(() => undefined);
   return collectSnapshot({
-    collectors,
-    ctx: createContext({ log: options.log, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }),
+    collectors: await platformCollectors(),
+    ctx: createContext({
+      log: options.log,
+      cacheDir: join(options.stateDir, 'cache'),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    }),
     agent: { ...(credentials ? { id: credentials.agentId } : {}), version: AGENT_VERSION },
   });
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { cached, mtimeFingerprint } from '../cache.ts';
 import type { CollectContext, Collector } from '../types.ts';
 import { APT_SIMULATE_ARGS, parseAptSimulate } from './parse.ts';
 
@@ -18,8 +19,17 @@ export const aptUpdatesCollector: Collector<'patches'> = {
     return apt && config && status;
   },
   async collect(ctx: CollectContext) {
-    const { stdout } = await ctx.run('apt-get', APT_SIMULATE_ARGS, { timeoutMs: ctx.timeoutMs });
-    const state = parseAptSimulate(stdout);
+    // apt's answer changes only when the installed set, the package lists or the apt
+    // configuration change; the simulation itself costs seconds of CPU without a pkgcache.
+    const fingerprint = await mtimeFingerprint(
+      ctx,
+      [DPKG_STATUS_PATH, '/etc/apt/sources.list', '/etc/apt/preferences', '/var/cache/apt/pkgcache.bin'],
+      ['/var/lib/apt/lists', '/etc/apt/sources.list.d', '/etc/apt/preferences.d', '/etc/apt/apt.conf.d'],
+    );
+    const state = await cached(ctx, 'apt-updates', fingerprint, async () => {
+      const { stdout } = await ctx.run('apt-get', APT_SIMULATE_ARGS, { timeoutMs: ctx.timeoutMs });
+      return parseAptSimulate(stdout);
+    });
     // dpkg rewrites its status file on every install, upgrade or removal.
     const changed = await ctx.mtime(path.join(ctx.root, DPKG_STATUS_PATH));
     return changed ? { ...state, lastPackageChange: changed.toISOString() } : state;

@@ -1,11 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PendingUpdate } from '@stocktake/shared';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { type RunCommand, runCommand } from '../../runner/run-command.ts';
+import type { RunCommand } from '../../runner/run-command.ts';
+import { testContext } from '../test-context.ts';
 import type { CollectContext } from '../types.ts';
 import { aptUpdatesCollector } from './index.ts';
 import { APT_SIMULATE_ARGS, type AptPatchState, parseAptSimulate } from './parse.ts';
@@ -14,21 +13,7 @@ const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtur
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
 
 function context(overrides: Partial<CollectContext> = {}): CollectContext {
-  return {
-    root: '/',
-    run: runCommand,
-    readFile: (p) => readFile(p, 'utf8'),
-    mtime: async (p) => (await stat(p).catch(() => undefined))?.mtime,
-    exists: (p) =>
-      access(p).then(
-        () => true,
-        () => false,
-      ),
-    platform: 'linux',
-    log: pino({ level: 'silent' }),
-    timeoutMs: 60_000,
-    ...overrides,
-  };
+  return testContext(overrides);
 }
 
 const update = (

@@ -1,12 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SoftwareItem } from '@stocktake/shared';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '../../runner/run-command.ts';
+import { testContext } from '../test-context.ts';
 import type { CollectContext } from '../types.ts';
 import { dpkgCollector } from './index.ts';
 import { parseDpkgStatus } from './parse.ts';
@@ -14,20 +12,7 @@ import { parseDpkgStatus } from './parse.ts';
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
 function context(root: string): CollectContext {
-  return {
-    root,
-    run: runCommand,
-    readFile: (p) => readFile(p, 'utf8'),
-    mtime: async (p) => (await stat(p).catch(() => undefined))?.mtime,
-    exists: (p) =>
-      access(p).then(
-        () => true,
-        () => false,
-      ),
-    platform: 'linux',
-    log: pino({ level: 'silent' }),
-    timeoutMs: 30_000,
-  };
+  return testContext({ root });
 }
 
 /** The Collector type allows a partial section; a software collector must return whole items. */

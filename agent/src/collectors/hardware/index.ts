@@ -1,13 +1,14 @@
-import si from 'systeminformation';
 import type { Collector } from '../types.ts';
 import { hardwareFromSystemInformation } from './parse.ts';
 
 export const hardwareCollector: Collector<'hardware'> = {
   name: 'systeminformation-hardware',
   section: 'hardware',
-  platforms: ['linux', 'win32', 'darwin'],
+  platforms: ['win32', 'darwin'],
   detect: async () => true,
   async collect() {
+    // Loaded on use: on Linux the agent reads sysfs itself and never needs this library.
+    const { default: si } = await import('systeminformation');
     const [system, bios, chassis, cpu, mem, memLayout, disk, nets, gfx, bat, uuid] = await Promise.all([
       si.system(),
       si.bios(),

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SoftwareItem } from '@stocktake/shared';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { CommandError, type RunCommand, runCommand } from '../../runner/run-command.ts';
+import { testContext } from '../test-context.ts';
 import type { CollectContext } from '../types.ts';
 import { rpmCollector } from './index.ts';
 import { parseRpmQuery, RPM_QUERY_ARGS } from './parse.ts';
@@ -26,7 +26,7 @@ function fakeContext(stdout: string, files: string[] = [], calls: Call[] = []): 
     if (cmd !== 'rpm') throw new CommandError(`${cmd} not found`, cmd, 'not-found');
     return { stdout, stderr: '', exitCode: 0 };
   };
-  return {
+  return testContext({
     root: '/fixture-root',
     run,
     readFile: async (p) => {
@@ -34,10 +34,8 @@ function fakeContext(stdout: string, files: string[] = [], calls: Call[] = []): 
     },
     mtime: async () => undefined,
     exists: async (p) => files.includes(p),
-    platform: 'linux',
-    log: pino({ level: 'silent' }),
     timeoutMs: 12_345,
-  };
+  });
 }
 
 /** The Collector type allows a partial section; a software collector must return whole items. */

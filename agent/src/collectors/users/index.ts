@@ -1,4 +1,3 @@
-import si from 'systeminformation';
 import type { Collector } from '../types.ts';
 import { usersFromSystemInformation } from './parse.ts';
 
@@ -8,6 +7,8 @@ export const usersCollector: Collector<'users'> = {
   platforms: ['linux', 'win32', 'darwin'],
   detect: async () => true,
   async collect() {
+    // Loaded on use: on Linux the agent reads sysfs itself and never needs this library.
+    const { default: si } = await import('systeminformation');
     return usersFromSystemInformation(await si.users());
   },
 };
