@@ -30,6 +30,11 @@ export const registryCollector: Collector<'software'> = {
       // Absent on 32-bit Windows.
       runRegQuery(ctx, WOW64_UNINSTALL, utf8RegQuery(WOW64_UNINSTALL, '/s', '/reg:64'), { optional: true }),
     ]);
+    // Every Windows has entries here (AddressBook, Connection Manager...): an exit 0 with no
+    // key lines is output this parser does not understand, not an empty machine.
+    if (parseRegQuery(native ?? '').length === 0) {
+      throw new Error(`reg query ${MACHINE_UNINSTALL} printed no registry keys`);
+    }
     const [envKey] = parseRegQuery(environment ?? '');
     const arches = viewArches(envKey && regString(envKey, 'PROCESSOR_ARCHITECTURE'));
     const sids = loadedUserSids(users ?? '');

@@ -388,6 +388,14 @@ describe('registry collector', () => {
     await expect(registryCollector.collect(ctx)).rejects.toThrow(`${userUninstall(SID_1001)} exited 1`);
   });
 
+  it('fails rather than report an empty machine when the machine key output has no key lines', async () => {
+    const { ctx } = fakeWindowsContext({
+      ...win11Answers(),
+      [uninstallQuery(MACHINE_UNINSTALL, '/reg:64')]: { stdout: '\r\n\u00ff\u00fe garbage\r\n' },
+    });
+    await expect(registryCollector.collect(ctx)).rejects.toThrow(/printed no registry keys/);
+  });
+
   it('fails on an exit code reg.exe does not use for "absent"', async () => {
     const { ctx } = fakeWindowsContext({
       ...win11Answers(),
