@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { CollectorError } from './client.ts';
 import { inventory } from './commands/inventory.ts';
 import { once } from './commands/once.ts';
+import { serviceCommand } from './commands/service.ts';
 import { createLogger } from './logger.ts';
 import { defaultStateDir } from './state.ts';
 import { AGENT_VERSION } from './version.ts';
@@ -12,6 +13,8 @@ Commands:
   inventory [--pretty]                      Print this machine's snapshot as JSON (no network)
   once --server URL [--enroll-secret S]     Enrol if needed, collect, push once, exit
   version                                   Print the version
+  service install|uninstall|start|stop|status
+                                            Run as an OS service (stocktake-agent service --help)
 
 Options:
   --server URL          Collector URL (STOCKTAKE_SERVER)
@@ -27,6 +30,8 @@ Exit codes: 0 done, 64 usage error, 69 collector unreachable or not a collector,
 export const EXIT = { ok: 0, usage: 64, unavailable: 69, internal: 70, refused: 77 } as const;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // The service command has its own flags (--config, --keep-state): it parses them itself.
+  if (argv[0] === 'service') return serviceCommand(argv.slice(1), env);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
