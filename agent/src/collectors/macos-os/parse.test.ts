@@ -4,8 +4,8 @@ import type { Os } from '@stocktake/shared';
 import { describe, expect, it } from 'vitest';
 import { CommandError } from '../../runner/run-command.ts';
 import { FAKE_TIMEOUT_MS, fakeContext, timeoutError } from '../macos-hardware/fake-context.ts';
-import { macosOsCollector, SW_VERS } from './index.ts';
-import { macosCodename, osFromSwVers, parseSwVers } from './parse.ts';
+import { BOOT_TIME_ARGS, createMacosOsCollector, macosOsCollector, SW_VERS, SYSCTL } from './index.ts';
+import { macosCodename, osFromSwVers, parseBootTime, parseSwVers } from './parse.ts';
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, 'fixtures', name), 'utf8');
 
@@ -59,30 +59,72 @@ describe('osFromSwVers(parseSwVers(...))', () => {
   });
 });
 
+describe('parseBootTime', () => {
+  it('reads the seconds of kern.boottime', () => {
+    expect(parseBootTime(fixture('macbook-pro-m3-sonoma-14.5-kern.boottime.txt'))).toBe('2024-06-03T07:33:20.000Z');
+    expect(parseBootTime('')).toBeUndefined();
+    expect(parseBootTime('{ sec = 0, usec = 0 }')).toBeUndefined();
+    expect(parseBootTime('kern.boottime: unknown oid')).toBeUndefined();
+  });
+});
+
 describe('macosOsCollector', () => {
-  it('runs sw_vers without arguments and maps its answer', async () => {
-    const { ctx, calls } = fakeContext({ [SW_VERS]: fixture('mac-mini-m2-ventura-13.4.1-rsr.txt') });
-    expect(await macosOsCollector.collect(ctx)).toEqual(cases[1]?.expected);
-    expect(calls).toEqual([{ cmd: '/usr/bin/sw_vers', args: [], timeoutMs: FAKE_TIMEOUT_MS, okExitCodes: undefined }]);
+  const BOOT_TIME = [SYSCTL, ...BOOT_TIME_ARGS].join(' ');
+  const host = () => ({ hostname: 'alices-mbp', kernel: '23.5.0', arch: 'arm64' });
+  const collector = createMacosOsCollector({ host });
+
+  it('runs sw_vers and sysctl and adds what the process knows', async () => {
+    const { ctx, calls } = fakeContext({
+      [SW_VERS]: fixture('macbook-pro-m3-sonoma-14.5.txt'),
+      [BOOT_TIME]: fixture('macbook-pro-m3-sonoma-14.5-kern.boottime.txt'),
+    });
+    expect(await collector.collect(ctx)).toEqual({
+      family: 'macos',
+      name: 'macOS',
+      version: '14.5',
+      codename: 'Sonoma',
+      build: '23F79',
+      kernel: '23.5.0',
+      arch: 'arm64',
+      lastBoot: '2024-06-03T07:33:20.000Z',
+      hostname: 'alices-mbp',
+    });
+    expect(calls).toEqual([
+      { cmd: '/usr/bin/sw_vers', args: [], timeoutMs: FAKE_TIMEOUT_MS, okExitCodes: undefined },
+      { cmd: '/usr/sbin/sysctl', args: ['-n', 'kern.boottime'], timeoutMs: FAKE_TIMEOUT_MS, okExitCodes: undefined },
+    ]);
+  });
+
+  it('leaves the boot time out when sysctl fails', async () => {
+    const { ctx } = fakeContext({ [SW_VERS]: fixture('mac-mini-m2-ventura-13.4.1-rsr.txt') });
+    const os = await collector.collect(ctx);
+    expect(os).toEqual({ ...cases[1]?.expected, kernel: '23.5.0', arch: 'arm64', hostname: 'alices-mbp' });
+    expect(os).not.toHaveProperty('lastBoot');
+  });
+
+  it('uses the real host facts by default', async () => {
+    const { ctx } = fakeContext({ [SW_VERS]: fixture('macbook-pro-m3-sonoma-14.5.txt') });
+    const os = await macosOsCollector.collect(ctx);
+    expect(typeof os.hostname).toBe('string');
+    expect(os.hostname).not.toBe('');
+    expect(os.kernel).toMatch(/^\d+\./);
   });
 
   it('fails when sw_vers names no version, times out or exits non-zero', async () => {
     await expect(
-      macosOsCollector.collect(fakeContext({ [SW_VERS]: fixture('handmade-missing-fields.txt') }).ctx),
+      collector.collect(fakeContext({ [SW_VERS]: fixture('handmade-missing-fields.txt') }).ctx),
     ).rejects.toThrow('/usr/bin/sw_vers printed no ProductVersion');
-    await expect(macosOsCollector.collect(fakeContext({ [SW_VERS]: timeoutError(SW_VERS, []) }).ctx)).rejects.toThrow(
+    await expect(collector.collect(fakeContext({ [SW_VERS]: timeoutError(SW_VERS, []) }).ctx)).rejects.toThrow(
       `/usr/bin/sw_vers timed out after ${FAKE_TIMEOUT_MS} ms`,
     );
     const exit = new CommandError('/usr/bin/sw_vers exited 1: sw_vers: unrecognized option', SW_VERS, 'exit');
-    await expect(macosOsCollector.collect(fakeContext({ [SW_VERS]: exit }).ctx)).rejects.toThrow('exited 1');
+    await expect(collector.collect(fakeContext({ [SW_VERS]: exit }).ctx)).rejects.toThrow('exited 1');
   });
 
   it('detects only on darwin with sw_vers present', async () => {
     const present = (p: string) => Promise.resolve(p === '/r/usr/bin/sw_vers');
-    expect(await macosOsCollector.detect(fakeContext({}, { root: '/r', exists: present }).ctx)).toBe(true);
-    expect(await macosOsCollector.detect(fakeContext({}, { root: '/x', exists: present }).ctx)).toBe(false);
-    expect(await macosOsCollector.detect(fakeContext({}, { root: '/r', exists: present, platform: 'linux' }).ctx)).toBe(
-      false,
-    );
+    expect(await collector.detect(fakeContext({}, { root: '/r', exists: present }).ctx)).toBe(true);
+    expect(await collector.detect(fakeContext({}, { root: '/x', exists: present }).ctx)).toBe(false);
+    expect(await collector.detect(fakeContext({}, { root: '/r', exists: present, platform: 'linux' }).ctx)).toBe(false);
   });
 });

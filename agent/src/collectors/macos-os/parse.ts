@@ -64,3 +64,14 @@ export function osFromSwVers(sw: SwVers): Partial<Os> {
   if (sw.buildVersion) os.build = sw.buildVersion;
   return os;
 }
+
+/**
+ * `sysctl -n kern.boottime` prints `{ sec = 1717400000, usec = 123456 } Mon Jun  3 07:33:20 2024`.
+ * The seconds are exact, so the boot time is the same on every inventory (an uptime-based
+ * estimate would drift by a second and change the section hash).
+ */
+export function parseBootTime(text: string): string | undefined {
+  const sec = /\{\s*sec\s*=\s*(\d+)/.exec(text)?.[1];
+  if (!sec || Number(sec) <= 0) return undefined;
+  return new Date(Number(sec) * 1000).toISOString();
+}
