@@ -1,0 +1,66 @@
+import { builtinModules } from 'node:module';
+import { build, type Metafile, type Plugin } from 'esbuild';
+
+/**
+ * Modules left as runtime `require` calls because they are missing on purpose. Each is an
+ * optional native addon its user loads inside try/catch; in the single executable the
+ * require fails and the caller carries on without it.
+ */
+export const OPTIONAL_EXTERNALS: Readonly<Record<string, string>> = {
+  'osx-temperature-sensor': 'systeminformation: macOS CPU temperature, native, optional (try/catch)',
+  'macos-temperature-sensor': 'systeminformation: macOS temperatures, native, optional (try/catch)',
+};
+
+/** Packages whose only job is locating and loading a compiled .node addon. */
+const NATIVE_LOADERS = ['bindings', 'node-gyp-build', 'node-gyp-build-optional-packages', 'prebuild-install'];
+
+// node:sea, node:test and node:sqlite exist only with the prefix and are not in builtinModules.
+const isBuiltin = (path: string) => path.startsWith('node:') || builtinModules.includes(path);
+
+/** A SEA cannot load a .node file from inside itself: refuse one at resolve time. */
+const refuseNativeAddons: Plugin = {
+  name: 'refuse-native-addons',
+  setup(b) {
+    b.onResolve({ filter: /\.node$/ }, (args) => ({
+      errors: [{ text: `native addon ${args.path} required by ${args.importer}: a single executable cannot load it` }],
+    }));
+  },
+};
+
+/** Problems with what went into the bundle; empty when it is fit for a single executable. */
+export function bundleProblems(metafile: Metafile): string[] {
+  const problems: string[] = [];
+  for (const input of Object.keys(metafile.inputs)) {
+    if (input.endsWith('.node')) problems.push(`native addon in bundle: ${input}`);
+    // The last node_modules segment names the package (pnpm nests them under .pnpm/<id>/node_modules).
+    const pkg = [...input.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)\//g)].at(-1)?.[1];
+    if (pkg && NATIVE_LOADERS.includes(pkg)) problems.push(`native addon loader in bundle: ${pkg} (${input})`);
+  }
+  for (const output of Object.values(metafile.outputs)) {
+    for (const imp of output.imports) {
+      if (!imp.external || isBuiltin(imp.path) || imp.path in OPTIONAL_EXTERNALS) continue;
+      problems.push(`module left outside the bundle: ${imp.path} (a single executable cannot load it)`);
+    }
+  }
+  return problems;
+}
+
+/** esbuild: one CommonJS file (SEA runs CommonJS), Node 20 syntax, everything inlined. */
+export async function bundleAgent(repoRoot: string, entry: string, outfile: string): Promise<Metafile> {
+  const result = await build({
+    absWorkingDir: repoRoot,
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    metafile: true,
+    logLevel: 'warning',
+    legalComments: 'none',
+    plugins: [refuseNativeAddons],
+  });
+  const problems = bundleProblems(result.metafile);
+  if (problems.length > 0) throw new Error(`the agent bundle is not self-contained:\n  ${problems.join('\n  ')}`);
+  return result.metafile;
+}
