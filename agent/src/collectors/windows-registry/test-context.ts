@@ -35,7 +35,9 @@ export function fakeWindowsContext(answers: Record<string, FakeAnswer>): { ctx: 
       if (answer instanceof Error) throw answer;
       const result = { stdout: answer.stdout ?? '', stderr: answer.stderr ?? '', exitCode: answer.exitCode ?? 0 };
       if (!(options?.okExitCodes ?? [0]).includes(result.exitCode)) {
-        throw new CommandError(`${line} exited ${result.exitCode}`, cmd, 'exit');
+        // The real runner's message: command line, exit code, first line of stderr.
+        const first = result.stderr.trim().split(/\r?\n/)[0] ?? '';
+        throw new CommandError(`${line} exited ${result.exitCode}${first ? `: ${first}` : ''}`, cmd, 'exit');
       }
       return result;
     },
