@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { SEA_FUSE } from './targets.ts';
 
@@ -23,7 +23,7 @@ export interface BlobOptions {
   bundle: string;
   output: string;
   workDir: string;
-  /** V8 code cache: faster start, but only valid on the generator's own platform. */
+  /** V8 code cache: faster start, but only valid on the generator's own platform and not reproducible. */
   useCodeCache: boolean;
   assets?: Record<string, string>;
 }
@@ -31,9 +31,11 @@ export interface BlobOptions {
 /** `node --experimental-sea-config`: turns the bundle (and assets) into the blob to inject. */
 export async function makeSeaBlob(options: BlobOptions): Promise<void> {
   const configPath = join(options.workDir, `sea-config-${Date.now()}.json`);
+  // The blob records the main script's path as written here: relative to the work directory,
+  // so the same sources give the same bytes on every machine.
   const config = {
-    main: options.bundle,
-    output: options.output,
+    main: relative(options.workDir, options.bundle),
+    output: relative(options.workDir, options.output),
     disableExperimentalSEAWarning: true,
     useSnapshot: false,
     useCodeCache: options.useCodeCache,

@@ -102,7 +102,7 @@ export async function serviceCommand(
     action: action as Action,
     platform,
     env,
-    run: deps.run ?? (root === undefined ? runServiceCommand : stagingRunner(out)),
+    run: deps.run ?? (root === undefined ? runServiceCommand : stagingRunner),
     selfPath: deps.selfPath ?? process.execPath,
     agentVersion: AGENT_VERSION,
     out,

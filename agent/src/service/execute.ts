@@ -8,6 +8,8 @@ export interface CommandResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** The runner only printed the command (staging with --root). */
+  notRun?: boolean;
 }
 
 /** Runs one program without a shell and never throws: a missing program is exit code 127. */
@@ -92,11 +94,17 @@ export async function executePlan(steps: readonly Step[], options: ExecuteOption
     try {
       switch (step.op) {
         case 'mkdir': {
+          // Walk up to the first existing directory; the filesystem root itself is never ours.
           const missing: string[] = [];
-          for (let dir = step.path; !(await exists(host(dir))); dir = paths.dirname(dir)) {
+          for (
+            let dir = step.path;
+            paths.dirname(dir) !== dir && !(await exists(host(dir)));
+            dir = paths.dirname(dir)
+          ) {
             missing.unshift(dir);
-            if (paths.dirname(dir) === dir) break;
           }
+          const fsRoot = paths.parse(step.path).root;
+          if (missing.length > 0 && !(await exists(host(fsRoot)))) await mkdir(host(fsRoot), { recursive: true });
           for (const dir of missing) {
             const mode = dir === step.path ? step.mode : 0o755;
             await mkdir(host(dir), { mode });
@@ -140,6 +148,10 @@ export async function executePlan(steps: readonly Step[], options: ExecuteOption
             if (result.stdout) options.out(result.stdout.replace(/\n$/, ''));
             if (result.stderr) options.out(result.stderr.replace(/\n$/, ''));
             code = result.code;
+            break;
+          }
+          if (result.notRun) {
+            options.out(`not run (--root): ${label}`);
             break;
           }
           if (result.code === 0) {
