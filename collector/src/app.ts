@@ -1,12 +1,17 @@
 import { COLLECTOR_HEADER } from '@stocktake/shared';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import agentsRepository from './plugins/app/agents/agents-repository.ts';
-import devicesRepository from './plugins/app/devices/devices-repository.ts';
 import problems from './plugins/app/problems/index.ts';
+import retention from './plugins/app/retention.ts';
+import services from './plugins/app/services-plugin.ts';
 import { validatorCompiler } from './plugins/app/validator-compiler.ts';
 import db from './plugins/external/db.ts';
 import agentRoutes from './routes/api/v1/agent/index.ts';
+import assetsRoutes from './routes/api/v1/assets/index.ts';
+import auditRoutes from './routes/api/v1/audit/index.ts';
+import conflictsRoutes from './routes/api/v1/conflicts/index.ts';
 import devicesRoutes from './routes/api/v1/devices/index.ts';
+import licensesRoutes from './routes/api/v1/licenses/index.ts';
 import healthRoutes from './routes/healthz/index.ts';
 import { COLLECTOR_VERSION } from './version.ts';
 
@@ -17,6 +22,12 @@ export interface AppOptions {
   snapshotBodyLimit: number;
   /** Largest body of any other route, in bytes. */
   bodyLimit: number;
+  /** Largest CSV import, in bytes (default 32 MiB). */
+  csvBodyLimit?: number;
+  /** Days raw snapshots are kept (default 30). */
+  snapshotRetentionDays?: number;
+  /** How often raw snapshots are pruned, in ms (default hourly; 0: never, for tests). */
+  pruneIntervalMs?: number;
   /** A pino logger, or false for none (tests). */
   logger: FastifyBaseLogger | false;
 }
@@ -42,10 +53,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header(COLLECTOR_HEADER, COLLECTOR_VERSION);
   });
 
+  const csvBodyLimit = options.csvBodyLimit ?? 32 * 1024 * 1024;
   await app.register(problems);
   await app.register(db, { path: options.dbPath });
   await app.register(agentsRepository);
-  await app.register(devicesRepository);
+  await app.register(services);
+  await app.register(retention, {
+    snapshotRetentionDays: options.snapshotRetentionDays ?? 30,
+    intervalMs: options.pruneIntervalMs ?? 60 * 60 * 1000,
+  });
 
   await app.register(healthRoutes);
   await app.register(agentRoutes, {
@@ -54,5 +70,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     snapshotBodyLimit: options.snapshotBodyLimit,
   });
   await app.register(devicesRoutes, { prefix: '/api/v1/devices' });
+  await app.register(assetsRoutes, { prefix: '/api/v1/assets', csvBodyLimit });
+  await app.register(licensesRoutes, { prefix: '/api/v1/licenses', csvBodyLimit });
+  await app.register(auditRoutes, { prefix: '/api/v1/audit' });
+  await app.register(conflictsRoutes, { prefix: '/api/v1/conflicts' });
   return app;
 }

@@ -9,6 +9,10 @@ export interface CollectorConfig {
   enrollSecret?: string;
   snapshotBodyLimit: number;
   bodyLimit: number;
+  /** Largest CSV file accepted by the import routes, in bytes. */
+  csvBodyLimit: number;
+  /** Days raw snapshots are kept (each device's latest is always kept). */
+  snapshotRetentionDays: number;
   logLevel: string;
 }
 
@@ -58,6 +62,18 @@ export function resolveConfig(flags: Record<string, string | undefined>, env: No
       pick('body-limit', 'STOCKTAKE_BODY_LIMIT') ?? String(1024 * 1024),
       1024,
       1024 * 1024 * 1024,
+    ),
+    csvBodyLimit: integer(
+      'csv-body-limit',
+      pick('csv-body-limit', 'STOCKTAKE_CSV_BODY_LIMIT') ?? String(32 * 1024 * 1024),
+      1024,
+      1024 * 1024 * 1024,
+    ),
+    snapshotRetentionDays: integer(
+      'snapshot-retention-days',
+      pick('snapshot-retention-days', 'STOCKTAKE_SNAPSHOT_RETENTION_DAYS') ?? '30',
+      1,
+      3650,
     ),
     logLevel,
   };

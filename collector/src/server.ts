@@ -22,6 +22,8 @@ export async function serve(config: CollectorConfig): Promise<RunningServer> {
     enrollSecret: enroll.secret,
     snapshotBodyLimit: config.snapshotBodyLimit,
     bodyLimit: config.bodyLimit,
+    csvBodyLimit: config.csvBodyLimit,
+    snapshotRetentionDays: config.snapshotRetentionDays,
     logger: logger,
   });
   const url = await app.listen({ host: config.host, port: config.port });

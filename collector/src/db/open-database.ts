@@ -23,9 +23,18 @@ export function openDatabase(path: string): OpenedDatabase {
   sqlite.pragma('journal_mode = WAL');
   // NORMAL keeps WAL commits durable across process crashes; only power loss may lose the last ones.
   sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema });
+  // Table rebuilds drop and rename parents of other tables; with foreign keys on, dropping a
+  // parent would cascade into its children. The migrator runs in a transaction, where the
+  // pragma cannot change, so it is switched off around it and the result checked after.
+  sqlite.pragma('foreign_keys = OFF');
   migrate(db, { migrationsFolder: MIGRATIONS });
+  const broken = sqlite.pragma('foreign_key_check') as unknown[];
+  if (broken.length > 0) {
+    sqlite.close();
+    throw new Error(`database ${path} has ${broken.length} rows with dangling references after migration`);
+  }
+  sqlite.pragma('foreign_keys = ON');
   return { db, sqlite, close: () => sqlite.close() };
 }

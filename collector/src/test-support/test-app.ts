@@ -21,6 +21,7 @@ export async function createTestApp(overrides: { snapshotBodyLimit?: number } = 
     enrollSecret: TEST_ENROLL_SECRET,
     snapshotBodyLimit: overrides.snapshotBodyLimit ?? 16 * 1024 * 1024,
     bodyLimit: 1024 * 1024,
+    pruneIntervalMs: 0,
     logger: false,
   });
   await app.ready();

@@ -1,17 +1,31 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
- * A device as agents report it. Hot summary fields are columns (lists, filters, sorts);
- * each section's full data is kept as JSON beside its hash so "unchanged" costs a compare.
+ * A device as agents report it. `key` is the compact internal key every per-device table
+ * points at (an integer costs a few bytes per row where a UUID costs 36, across millions of
+ * software rows); `id` is the public identifier the API uses.
+ * Hot summary fields are columns (lists, filters, sorts, matching); each section's full data
+ * is kept as JSON beside its hash so "unchanged" costs a compare.
  */
 export const devices = sqliteTable(
   'devices',
   {
-    id: text('id').primaryKey(),
+    key: integer('key').primaryKey(),
+    id: text('id').notNull().unique(),
+    /** The agent whose snapshots this device currently follows. */
+    agentId: text('agent_id'),
     hostname: text('hostname').notNull(),
+    /** Lower-case short host name, null when it identifies nothing (localhost). */
+    hostnameKey: text('hostname_key'),
     hardwareSerial: text('hardware_serial'),
+    /** Serial normalised for matching, null for firmware junk ("To be filled by O.E.M."). */
+    serialKey: text('serial_key'),
     hardwareUuid: text('hardware_uuid'),
+    /** UUID normalised for matching, null for all-zero, all-F and known placeholder UUIDs. */
+    uuidKey: text('uuid_key'),
     macs: text('macs', { mode: 'json' }).$type<string[]>().notNull(),
+    /** The person the device is used by: the last logged-in user, else the first logged-in one. */
+    primaryUser: text('primary_user'),
     vendor: text('vendor'),
     model: text('model'),
     chassisType: text('chassis_type'),
@@ -42,8 +56,9 @@ export const devices = sqliteTable(
   },
   (t) => [
     index('devices_hostname_idx').on(t.hostname),
-    index('devices_serial_idx').on(t.hardwareSerial),
-    index('devices_uuid_idx').on(t.hardwareUuid),
+    index('devices_hostname_key_idx').on(t.hostnameKey),
+    index('devices_serial_key_idx').on(t.serialKey),
+    index('devices_uuid_key_idx').on(t.uuidKey),
     index('devices_last_seen_idx').on(t.lastSeenAt),
   ],
 );

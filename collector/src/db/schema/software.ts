@@ -25,14 +25,14 @@ export const softwareCatalog = sqliteTable(
 export const deviceSoftware = sqliteTable(
   'device_software',
   {
-    deviceId: text('device_id')
+    deviceKey: integer('device_key')
       .notNull()
-      .references(() => devices.id, { onDelete: 'cascade' }),
+      .references(() => devices.key, { onDelete: 'cascade' }),
     softwareId: integer('software_id')
       .notNull()
       .references(() => softwareCatalog.id),
     installDate: text('install_date'),
     installLocation: text('install_location'),
   },
-  (t) => [primaryKey({ columns: [t.deviceId, t.softwareId] }), index('device_software_software_idx').on(t.softwareId)],
+  (t) => [primaryKey({ columns: [t.deviceKey, t.softwareId] }), index('device_software_software_idx').on(t.softwareId)],
 );

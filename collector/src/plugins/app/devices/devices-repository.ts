@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
 import { SECTION_NAMES, type SectionName, type Snapshot, type SoftwareItem } from '@stocktake/shared';
-import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import fp from 'fastify-plugin';
+import { and, asc, desc, eq, gt, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/open-database.ts';
 import {
   agents,
+  type ChangeKind,
+  deviceChanges,
+  deviceComponents,
+  deviceMacs,
   deviceSoftware,
   devices,
   type SectionState,
@@ -14,13 +15,20 @@ import {
   softwareCatalog,
 } from '../../../db/schema/index.ts';
 import type { AgentRow } from '../agents/agents-repository.ts';
+import { hostnameKey, macKey, serialKey, uuidKey } from '../identity/identifiers.ts';
+import type { Matcher } from '../matching/matcher.ts';
+import { type Component, componentSubject, componentsOf, componentValue, diffComponents } from './components.ts';
 import { columnsFromSnapshot } from './device-columns.ts';
+import { ipAddresses, osVersion, primaryUser, sameList, sameOsVersion } from './device-facts.ts';
+import type { SnapshotStore } from './snapshot-store.ts';
+import { type InstalledRow, softwareChanges } from './software-diff.ts';
 
 export interface IngestResult {
   deviceId: string;
   duplicate: boolean;
   softwareAdded: number;
   softwareRemoved: number;
+  changes: number;
 }
 
 export interface DeviceListQuery {
@@ -47,6 +55,24 @@ export interface DeviceSummary {
   pendingSecurityUpdates: number | null;
   firstSeenAt: string;
   lastSeenAt: string;
+}
+
+export interface DeviceChange {
+  id: number;
+  kind: ChangeKind;
+  subject: string;
+  before: unknown;
+  after: unknown;
+  observedAt: string;
+  recordedAt: string;
+  snapshotId: string;
+}
+
+interface ChangeDraft {
+  kind: ChangeKind;
+  subject: string;
+  before?: unknown;
+  after?: unknown;
 }
 
 interface CursorKey {
@@ -94,7 +120,15 @@ const summaryColumns = {
   lastSeenAt: devices.lastSeenAt,
 };
 
-export function createDevicesRepository(db: Db) {
+// Catalogue ids never change once written; caching them saves one lookup per package per
+// snapshot. Bounded: cleared when full, it refills from the popular packages first.
+const CATALOG_CACHE_LIMIT = 250_000;
+
+export function createDevicesRepository(db: Db, matcher: Matcher, store: SnapshotStore) {
+  const catalogCache = new Map<string, number>();
+  // Ids inserted by the ingest in progress: cached only once its transaction commits.
+  const pendingCatalog = new Map<string, number>();
+
   const findCatalogId = db
     .select({ id: softwareCatalog.id })
     .from(softwareCatalog)
@@ -124,158 +158,393 @@ export function createDevicesRepository(db: Db) {
     .select({
       softwareId: deviceSoftware.softwareId,
       source: softwareCatalog.source,
+      name: softwareCatalog.name,
+      arch: softwareCatalog.arch,
+      version: softwareCatalog.version,
       installDate: deviceSoftware.installDate,
       installLocation: deviceSoftware.installLocation,
     })
     .from(deviceSoftware)
     .innerJoin(softwareCatalog, eq(softwareCatalog.id, deviceSoftware.softwareId))
-    .where(eq(deviceSoftware.deviceId, sql.placeholder('deviceId')))
+    .where(eq(deviceSoftware.deviceKey, sql.placeholder('deviceKey')))
+    .prepare();
+
+  const insertSoftware = db
+    .insert(deviceSoftware)
+    .values({
+      deviceKey: sql.placeholder('deviceKey'),
+      softwareId: sql.placeholder('softwareId'),
+      installDate: sql.placeholder('installDate'),
+      installLocation: sql.placeholder('installLocation'),
+    })
+    .prepare();
+
+  const updateSoftware = db
+    .update(deviceSoftware)
+    .set({
+      installDate: sql`${sql.placeholder('installDate')}`,
+      installLocation: sql`${sql.placeholder('installLocation')}`,
+    })
+    .where(
+      and(
+        eq(deviceSoftware.deviceKey, sql.placeholder('deviceKey')),
+        eq(deviceSoftware.softwareId, sql.placeholder('softwareId')),
+      ),
+    )
+    .prepare();
+
+  const deleteSoftware = db
+    .delete(deviceSoftware)
+    .where(
+      and(
+        eq(deviceSoftware.deviceKey, sql.placeholder('deviceKey')),
+        eq(deviceSoftware.softwareId, sql.placeholder('softwareId')),
+      ),
+    )
+    .prepare();
+
+  const insertChange = db
+    .insert(deviceChanges)
+    .values({
+      deviceKey: sql.placeholder('deviceKey'),
+      observedAt: sql.placeholder('observedAt'),
+      recordedAt: sql.placeholder('recordedAt'),
+      snapshotId: sql.placeholder('snapshotId'),
+      kind: sql.placeholder('kind'),
+      subject: sql.placeholder('subject'),
+      before: sql.placeholder('before'),
+      after: sql.placeholder('after'),
+    })
     .prepare();
 
   function catalogId(item: SoftwareItem): number {
-    const key = { source: item.source, name: item.name, version: item.version, arch: item.arch ?? '' };
+    const arch = item.arch ?? '';
+    const cacheKey = `${item.source}\u0000${item.name}\u0000${item.version}\u0000${arch}`;
+    const cached = catalogCache.get(cacheKey) ?? pendingCatalog.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const key = { source: item.source, name: item.name, version: item.version, arch };
     const found = findCatalogId.get(key);
-    if (found) return found.id;
+    if (found) {
+      pendingCatalog.set(cacheKey, found.id);
+      return found.id;
+    }
     const inserted = insertCatalog.get({ ...key, publisher: item.publisher ?? null });
     if (!inserted) throw new Error('software catalogue insert returned no id');
+    pendingCatalog.set(cacheKey, inserted.id);
     return inserted.id;
+  }
+
+  function commitCatalogCache(): void {
+    if (catalogCache.size + pendingCatalog.size > CATALOG_CACHE_LIMIT) catalogCache.clear();
+    for (const [k, v] of pendingCatalog) catalogCache.set(k, v);
+    pendingCatalog.clear();
   }
 
   /**
    * Brings the device's software rows in line with the snapshot, touching only rows that
-   * changed. Items of sources that failed this time are kept as they were.
+   * changed, and names the changes. Items of sources that failed this time are kept as they were.
    */
-  function applySoftware(deviceId: string, items: SoftwareItem[], failedSources: ReadonlySet<string>) {
-    const current = new Map(currentSoftware.all({ deviceId }).map((row) => [row.softwareId, row]));
+  function applySoftware(
+    deviceKey: number,
+    items: SoftwareItem[],
+    failedSources: ReadonlySet<string>,
+    baseline: boolean,
+  ) {
+    const current = new Map(currentSoftware.all({ deviceKey }).map((row) => [row.softwareId, row]));
     const wanted = new Map<number, SoftwareItem>();
     for (const item of items) wanted.set(catalogId(item), item);
-    let added = 0;
-    let removed = 0;
+    const added: SoftwareItem[] = [];
+    const removed: InstalledRow[] = [];
     for (const [softwareId, item] of wanted) {
       const installDate = item.installDate ?? null;
       const installLocation = item.installLocation ?? null;
       const existing = current.get(softwareId);
       if (!existing) {
-        db.insert(deviceSoftware).values({ deviceId, softwareId, installDate, installLocation }).run();
-        added++;
+        insertSoftware.run({ deviceKey, softwareId, installDate, installLocation });
+        added.push(item);
       } else if (existing.installDate !== installDate || existing.installLocation !== installLocation) {
-        db.update(deviceSoftware)
-          .set({ installDate, installLocation })
-          .where(and(eq(deviceSoftware.deviceId, deviceId), eq(deviceSoftware.softwareId, softwareId)))
-          .run();
+        updateSoftware.run({ deviceKey, softwareId, installDate, installLocation });
       }
     }
     for (const [softwareId, row] of current) {
       if (wanted.has(softwareId) || failedSources.has(row.source)) continue;
-      db.delete(deviceSoftware)
-        .where(and(eq(deviceSoftware.deviceId, deviceId), eq(deviceSoftware.softwareId, softwareId)))
-        .run();
-      removed++;
+      deleteSoftware.run({ deviceKey, softwareId });
+      removed.push(row);
     }
-    const total = db
-      .select({ n: sql<number>`count(*)` })
-      .from(deviceSoftware)
-      .where(eq(deviceSoftware.deviceId, deviceId))
-      .get();
-    return { added, removed, total: total?.n ?? 0 };
+    const drafts: ChangeDraft[] = [];
+    if (!baseline) {
+      const changes = softwareChanges(removed, added);
+      for (const s of changes.installed) drafts.push({ kind: 'software_installed', subject: s.name, after: s });
+      for (const s of changes.removed) drafts.push({ kind: 'software_removed', subject: s.name, before: s });
+      for (const u of changes.upgraded)
+        drafts.push({ kind: 'software_upgraded', subject: u.to.name, before: u.from, after: u.to });
+    }
+    return {
+      added: added.length,
+      removed: removed.length,
+      total: current.size + added.length - removed.length,
+      drafts,
+    };
   }
 
-  /** Which device an agent's snapshot describes: its own, or one with the same firmware identity. */
-  function resolveDevice(agent: AgentRow, snapshot: Snapshot): DeviceRow | undefined {
+  /** Brings the device's component rows in line with its hardware section, naming what came and went. */
+  function applyComponents(deviceKey: number, next: Component[], at: string, baseline: boolean): ChangeDraft[] {
+    const current: Component[] = db
+      .select({
+        kind: deviceComponents.kind,
+        key: deviceComponents.key,
+        label: deviceComponents.label,
+        serial: deviceComponents.serial,
+        vendor: deviceComponents.vendor,
+        model: deviceComponents.model,
+        sizeBytes: deviceComponents.sizeBytes,
+        fingerprint: deviceComponents.fingerprint,
+      })
+      .from(deviceComponents)
+      .where(eq(deviceComponents.deviceKey, deviceKey))
+      .all();
+    const { added, removed } = diffComponents(current, next);
+    for (const c of removed) {
+      db.delete(deviceComponents)
+        .where(
+          and(
+            eq(deviceComponents.deviceKey, deviceKey),
+            eq(deviceComponents.kind, c.kind),
+            eq(deviceComponents.key, c.key),
+          ),
+        )
+        .run();
+    }
+    if (added.length > 0) {
+      db.insert(deviceComponents)
+        .values(added.map((c) => ({ ...c, deviceKey, firstSeenAt: at })))
+        .run();
+    }
+    if (baseline) return [];
+    return [
+      ...removed.map((c) => ({
+        kind: 'hardware_removed' as const,
+        subject: componentSubject(c),
+        before: componentValue(c),
+      })),
+      ...added.map((c) => ({
+        kind: 'hardware_added' as const,
+        subject: componentSubject(c),
+        after: componentValue(c),
+      })),
+    ];
+  }
+
+  function replaceDeviceMacs(deviceKey: number, macs: string[]): void {
+    db.delete(deviceMacs).where(eq(deviceMacs.deviceKey, deviceKey)).run();
+    if (macs.length > 0)
+      db.insert(deviceMacs)
+        .values(macs.map((mac) => ({ deviceKey, mac })))
+        .run();
+  }
+
+  /**
+   * Which device a snapshot describes. An agent reports on its own device. A new agent whose
+   * firmware serial and UUID both equal a known device's is that machine reinstalled, unless
+   * the agent that device follows has reported since this one enrolled: then both are alive
+   * (a cloned VM) and this one gets its own device. Likewise an agent whose device was taken
+   * over by a newer agent, yet still reports, is split off onto a device of its own: two live
+   * installations are never merged into one device.
+   */
+  function resolveDevice(agent: AgentRow, snapshot: Snapshot): { device?: DeviceRow; replacedAgent?: string } {
     if (agent.deviceId) {
       const own = db.select().from(devices).where(eq(devices.id, agent.deviceId)).get();
-      if (own) return own;
+      if (own && (own.agentId === null || own.agentId === agent.id)) return { device: own };
+      if (own) return {};
     }
-    const { hardwareSerial, hardwareUuid } = snapshot.identity;
-    // Only both together: cloned VMs share UUIDs and cheap boards share serials.
-    if (hardwareSerial && hardwareUuid) {
-      return db
-        .select()
-        .from(devices)
-        .where(and(eq(devices.hardwareSerial, hardwareSerial), eq(devices.hardwareUuid, hardwareUuid)))
+    const serial = serialKey(snapshot.identity.hardwareSerial);
+    const uuid = uuidKey(snapshot.identity.hardwareUuid);
+    if (!serial || !uuid) return {};
+    const candidates = db
+      .select()
+      .from(devices)
+      .where(and(eq(devices.serialKey, serial), eq(devices.uuidKey, uuid)))
+      .limit(2)
+      .all();
+    const [candidate] = candidates;
+    if (!candidate || candidates.length > 1 || candidate.agentId === agent.id) return {};
+    if (candidate.agentId) {
+      const previous = db.select().from(agents).where(eq(agents.id, candidate.agentId)).get();
+      const stillAlive =
+        previous && !previous.revokedAt && previous.lastSeenAt && previous.lastSeenAt > agent.enrolledAt;
+      if (stillAlive) return {};
+    }
+    return { device: candidate, ...(candidate.agentId ? { replacedAgent: candidate.agentId } : {}) };
+  }
+
+  function ingestInTransaction(
+    agent: AgentRow,
+    snapshot: Snapshot,
+    hashes: Partial<Record<SectionName, string>>,
+    now: Date,
+    sizeBytes: number,
+  ): IngestResult {
+    const seen = db
+      .select({ deviceId: devices.id })
+      .from(snapshots)
+      .innerJoin(devices, eq(devices.key, snapshots.deviceKey))
+      .where(eq(snapshots.id, snapshot.snapshotId))
+      .get();
+    if (seen) return { deviceId: seen.deviceId, duplicate: true, softwareAdded: 0, softwareRemoved: 0, changes: 0 };
+
+    const nowIso = now.toISOString();
+    const { device: existing, replacedAgent } = resolveDevice(agent, snapshot);
+    const deviceId = existing?.id ?? randomUUID();
+    const previous: Record<string, SectionState> = existing?.sectionStatus ?? {};
+    const sectionStatus: Record<string, SectionState> = {};
+    for (const name of SECTION_NAMES) {
+      const s = snapshot.sections[name];
+      const hash = hashes[name] ?? previous[name]?.hash;
+      sectionStatus[name] = {
+        status: s.status,
+        collectedAt: s.collectedAt,
+        ...(s.reason ? { reason: s.reason } : {}),
+        ...(hash ? { hash } : {}),
+      };
+    }
+    const identity = snapshot.identity;
+    const macs = [...new Set(identity.macs.flatMap((m) => macKey(m) ?? []))].sort();
+    const user = primaryUser(snapshot.sections.users.data);
+    const columns = {
+      ...columnsFromSnapshot(snapshot),
+      sectionStatus,
+      lastSeenAt: nowIso,
+      agentId: agent.id,
+      hostnameKey: hostnameKey(identity.hostname) ?? null,
+      serialKey: serialKey(identity.hardwareSerial) ?? null,
+      uuidKey: uuidKey(identity.hardwareUuid) ?? null,
+      ...(user ? { primaryUser: user } : {}),
+    };
+    let deviceKey: number;
+    if (existing) {
+      deviceKey = existing.key;
+      db.update(devices).set(columns).where(eq(devices.key, deviceKey)).run();
+    } else {
+      const row = db
+        .insert(devices)
+        .values({ ...columns, id: deviceId, hostname: identity.hostname, macs: identity.macs, firstSeenAt: nowIso })
+        .returning({ key: devices.key })
         .get();
+      deviceKey = row.key;
     }
-    return undefined;
+
+    const drafts: ChangeDraft[] = [];
+    if (!existing) {
+      drafts.push({
+        kind: 'first_seen',
+        subject: identity.hostname,
+        after: {
+          hostname: identity.hostname,
+          ...(identity.hardwareSerial ? { serial: identity.hardwareSerial } : {}),
+          agentId: agent.id,
+        },
+      });
+    } else {
+      if (replacedAgent)
+        drafts.push({ kind: 'agent_replaced', subject: 'agent', before: replacedAgent, after: agent.id });
+      if (existing.hostname !== identity.hostname) {
+        drafts.push({
+          kind: 'hostname_changed',
+          subject: 'hostname',
+          before: existing.hostname,
+          after: identity.hostname,
+        });
+      }
+      const os = snapshot.sections.os.data;
+      if (os && hashes.os !== previous.os?.hash && existing.os) {
+        const was = osVersion(existing.os as typeof os);
+        const is = osVersion(os);
+        if (!sameOsVersion(was, is))
+          drafts.push({ kind: 'os_upgraded', subject: is?.name ?? 'os', before: was, after: is });
+      }
+      const hw = snapshot.sections.hardware.data;
+      if (hw && hashes.hardware !== previous.hardware?.hash && existing.hardware) {
+        const was = ipAddresses(existing.hardware as typeof hw);
+        const is = ipAddresses(hw);
+        if (!sameList(was, is)) drafts.push({ kind: 'ip_changed', subject: 'ip', before: was, after: is });
+      }
+      if (user && existing.primaryUser && user !== existing.primaryUser) {
+        drafts.push({ kind: 'user_changed', subject: 'user', before: existing.primaryUser, after: user });
+      }
+    }
+
+    let softwareAdded = 0;
+    let softwareRemoved = 0;
+    const software = snapshot.sections.software;
+    if (software.data && hashes.software !== previous.software?.hash) {
+      const failed = new Set(software.status === 'partial' ? (software.failedSources ?? []) : []);
+      // History starts where the software list is first known: no "installed" row per package.
+      const baseline = !existing || previous.software?.hash === undefined;
+      const result = applySoftware(deviceKey, software.data, failed, baseline);
+      softwareAdded = result.added;
+      softwareRemoved = result.removed;
+      drafts.push(...result.drafts);
+      db.update(devices).set({ softwareCount: result.total }).where(eq(devices.key, deviceKey)).run();
+    }
+    const hardware = snapshot.sections.hardware.data;
+    if (hardware && hashes.hardware !== previous.hardware?.hash) {
+      const baseline = !existing || previous.hardware?.hash === undefined;
+      drafts.push(...applyComponents(deviceKey, componentsOf(hardware), nowIso, baseline));
+    }
+    if (!existing || !sameList(existing.macs, identity.macs)) replaceDeviceMacs(deviceKey, macs);
+
+    for (const d of drafts) {
+      insertChange.run({
+        deviceKey,
+        observedAt: snapshot.collectedAt,
+        recordedAt: nowIso,
+        snapshotId: snapshot.snapshotId,
+        kind: d.kind,
+        subject: d.subject,
+        // The column is JSON: drizzle serialises the placeholder's value itself.
+        before: d.before ?? null,
+        after: d.after ?? null,
+      });
+    }
+
+    store.store({ snapshot, deviceKey, agentId: agent.id, receivedAt: nowIso, hashes, sizeBytes });
+    db.update(agents)
+      .set({ lastSeenAt: nowIso, deviceId, version: snapshot.agent.version })
+      .where(eq(agents.id, agent.id))
+      .run();
+    matcher.matchDevice(deviceKey, now);
+    return { deviceId, duplicate: false, softwareAdded, softwareRemoved, changes: drafts.length };
+  }
+
+  function keyOf(id: string): number | undefined {
+    return db.select({ key: devices.key }).from(devices).where(eq(devices.id, id)).get()?.key;
   }
 
   return {
+    keyOf,
+
     /**
-     * Stores a validated snapshot in one transaction: either all of it lands or none.
-     * A snapshot id already stored is acknowledged again without writing anything.
+     * Stores a validated snapshot in one transaction: the device, its software and components,
+     * the changes since the last snapshot, the raw snapshot, and its link to the register.
+     * Either all of it lands or none. A snapshot id already stored is acknowledged again
+     * without writing anything.
      */
     ingest(
       agent: AgentRow,
       snapshot: Snapshot,
       hashes: Partial<Record<SectionName, string>>,
       now = new Date(),
+      options: { sizeBytes?: number } = {},
     ): IngestResult {
-      return db.transaction((tx) => {
-        const seen = tx
-          .select({ deviceId: snapshots.deviceId })
-          .from(snapshots)
-          .where(eq(snapshots.id, snapshot.snapshotId))
-          .get();
-        if (seen) return { deviceId: seen.deviceId, duplicate: true, softwareAdded: 0, softwareRemoved: 0 };
-
-        const nowIso = now.toISOString();
-        const existing = resolveDevice(agent, snapshot);
-        const deviceId = existing?.id ?? randomUUID();
-        const previous: Record<string, SectionState> = existing?.sectionStatus ?? {};
-        const sectionStatus: Record<string, SectionState> = {};
-        for (const name of SECTION_NAMES) {
-          const s = snapshot.sections[name];
-          const hash = hashes[name] ?? previous[name]?.hash;
-          sectionStatus[name] = {
-            status: s.status,
-            collectedAt: s.collectedAt,
-            ...(s.reason ? { reason: s.reason } : {}),
-            ...(hash ? { hash } : {}),
-          };
-        }
-        const columns = { ...columnsFromSnapshot(snapshot), sectionStatus, lastSeenAt: nowIso };
-        if (existing) {
-          tx.update(devices).set(columns).where(eq(devices.id, deviceId)).run();
-        } else {
-          tx.insert(devices)
-            .values({
-              ...columns,
-              id: deviceId,
-              hostname: snapshot.identity.hostname,
-              macs: snapshot.identity.macs,
-              firstSeenAt: nowIso,
-            })
-            .run();
-        }
-
-        let softwareAdded = 0;
-        let softwareRemoved = 0;
-        const software = snapshot.sections.software;
-        if (software.data && hashes.software !== previous.software?.hash) {
-          const failed = new Set(software.status === 'partial' ? (software.failedSources ?? []) : []);
-          const result = applySoftware(deviceId, software.data, failed);
-          softwareAdded = result.added;
-          softwareRemoved = result.removed;
-          tx.update(devices).set({ softwareCount: result.total }).where(eq(devices.id, deviceId)).run();
-        }
-
-        const body = Buffer.from(JSON.stringify(snapshot));
-        tx.insert(snapshots)
-          .values({
-            id: snapshot.snapshotId,
-            deviceId,
-            agentId: agent.id,
-            collectedAt: snapshot.collectedAt,
-            receivedAt: nowIso,
-            sizeBytes: body.length,
-            body: gzipSync(body),
-          })
-          .run();
-        tx.update(agents)
-          .set({ lastSeenAt: nowIso, deviceId, version: snapshot.agent.version })
-          .where(eq(agents.id, agent.id))
-          .run();
-        return { deviceId, duplicate: false, softwareAdded, softwareRemoved };
-      });
+      const sizeBytes = options.sizeBytes ?? Buffer.byteLength(JSON.stringify(snapshot));
+      try {
+        const result = db.transaction(() => ingestInTransaction(agent, snapshot, hashes, now, sizeBytes));
+        commitCatalogCache();
+        return result;
+      } catch (err) {
+        pendingCatalog.clear();
+        throw err;
+      }
     },
 
     list(query: DeviceListQuery): { items: DeviceSummary[]; nextCursor: string | null } {
@@ -303,7 +572,7 @@ export function createDevicesRepository(db: Db) {
       return db.select().from(devices).where(eq(devices.id, id)).get();
     },
 
-    software(deviceId: string): SoftwareItem[] {
+    software(deviceKey: number): SoftwareItem[] {
       const rows = db
         .select({
           name: softwareCatalog.name,
@@ -316,8 +585,13 @@ export function createDevicesRepository(db: Db) {
         })
         .from(deviceSoftware)
         .innerJoin(softwareCatalog, eq(softwareCatalog.id, deviceSoftware.softwareId))
-        .where(eq(deviceSoftware.deviceId, deviceId))
-        .orderBy(asc(softwareCatalog.source), asc(softwareCatalog.name), asc(softwareCatalog.arch))
+        .where(eq(deviceSoftware.deviceKey, deviceKey))
+        .orderBy(
+          asc(softwareCatalog.source),
+          asc(softwareCatalog.name),
+          asc(softwareCatalog.arch),
+          asc(softwareCatalog.version),
+        )
         .all();
       return rows.map((r) => {
         const item: SoftwareItem = { name: r.name, version: r.version, source: r.source as SoftwareItem['source'] };
@@ -328,20 +602,54 @@ export function createDevicesRepository(db: Db) {
         return item;
       });
     },
+
+    components(deviceKey: number) {
+      return db
+        .select({
+          kind: deviceComponents.kind,
+          key: deviceComponents.key,
+          label: deviceComponents.label,
+          serial: deviceComponents.serial,
+          vendor: deviceComponents.vendor,
+          model: deviceComponents.model,
+          sizeBytes: deviceComponents.sizeBytes,
+          firstSeenAt: deviceComponents.firstSeenAt,
+        })
+        .from(deviceComponents)
+        .where(eq(deviceComponents.deviceKey, deviceKey))
+        .orderBy(asc(deviceComponents.kind), asc(deviceComponents.key))
+        .all();
+    },
+
+    /** A device's change history, newest first, paged by change id. */
+    changes(
+      deviceKey: number,
+      query: { limit: number; before?: number; kind?: ChangeKind },
+    ): { items: DeviceChange[]; nextCursor: number | null } {
+      const conditions: SQL[] = [eq(deviceChanges.deviceKey, deviceKey)];
+      if (query.before !== undefined) conditions.push(lt(deviceChanges.id, query.before));
+      if (query.kind) conditions.push(eq(deviceChanges.kind, query.kind));
+      const rows = db
+        .select()
+        .from(deviceChanges)
+        .where(and(...conditions))
+        .orderBy(desc(deviceChanges.id))
+        .limit(query.limit + 1)
+        .all();
+      const items = rows.slice(0, query.limit).map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        subject: r.subject,
+        before: r.before,
+        after: r.after,
+        observedAt: r.observedAt,
+        recordedAt: r.recordedAt,
+        snapshotId: r.snapshotId,
+      }));
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > query.limit && last ? last.id : null };
+    },
   };
 }
 
 export type DevicesRepository = ReturnType<typeof createDevicesRepository>;
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    devicesRepository: DevicesRepository;
-  }
-}
-
-export default fp(
-  async (app: FastifyInstance) => {
-    app.decorate('devicesRepository', createDevicesRepository(app.db));
-  },
-  { name: 'devices-repository', dependencies: ['db'] },
-);

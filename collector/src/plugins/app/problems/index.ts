@@ -1,12 +1,41 @@
 import { ProblemTypes } from '@stocktake/shared';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { ImportRefusedError } from '../register/csv-import.ts';
+import { RegisterConflictError, RegisterNotFoundError, RegisterValidationError } from '../register/errors.ts';
 import { HttpProblem } from './problem.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 function send(reply: FastifyReply, request: FastifyRequest, problem: HttpProblem) {
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.toProblem(request.url));
+}
+
+/** Maps the register's domain errors (shared with the command line) to problem details. */
+function fromRegisterError(error: Error): HttpProblem | undefined {
+  if (error instanceof RegisterValidationError) {
+    return HttpProblem.validation(
+      error.message,
+      error.problems.map((p) => ({ path: `/${p.field}`, message: p.message })),
+    );
+  }
+  if (error instanceof RegisterConflictError) {
+    return new HttpProblem(409, ProblemTypes.conflict, 'Conflict', error.message, [
+      { path: `/${error.field}`, message: error.message },
+    ]);
+  }
+  if (error instanceof RegisterNotFoundError) return HttpProblem.notFound(error.message);
+  if (error instanceof ImportRefusedError) {
+    // For a CSV body the path is /<line>/<column>: the line as an editor numbers it (header = 1).
+    return HttpProblem.validation(
+      `The file was refused and nothing was imported: ${error.errors.length} problem${error.errors.length === 1 ? '' : 's'}`,
+      error.errors.map((e) => ({
+        path: `/${e.line}${e.column ? `/${e.column.replace(/~/g, '~0').replace(/\//g, '~1')}` : ''}`,
+        message: `line ${e.line}${e.column ? `, ${e.column}` : ''}: ${e.message}`,
+      })),
+    );
+  }
+  return undefined;
 }
 
 /** Maps Fastify's own errors (validation, body limit, bad JSON) to problem details. */
@@ -49,7 +78,7 @@ function fromFastifyError(error: FastifyError): HttpProblem | undefined {
 export default fp(
   async (app) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
-      const problem = error instanceof HttpProblem ? error : fromFastifyError(error);
+      const problem = error instanceof HttpProblem ? error : (fromRegisterError(error) ?? fromFastifyError(error));
       if (problem) {
         request.log.info({ status: problem.status, type: problem.type, detail: problem.detail }, 'request refused');
         return send(reply, request, problem);

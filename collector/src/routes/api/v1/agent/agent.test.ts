@@ -1,5 +1,6 @@
 import { dpkgItem, makeSnapshot } from '@stocktake/shared/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dumpDatabase } from '../../../../test-support/dump.ts';
 import { createTestApp, enrolAgent, TEST_ENROLL_SECRET, type TestApp } from '../../../../test-support/test-app.ts';
 
 let t: TestApp;
@@ -16,14 +17,8 @@ const push = (token: string | undefined, payload: unknown) =>
     payload: payload as object,
   });
 
-/** Everything stored about devices, to prove a refused request changed nothing. */
-function dump() {
-  return {
-    devices: t.app.sqlite.prepare('SELECT * FROM devices ORDER BY id').all(),
-    software: t.app.sqlite.prepare('SELECT * FROM device_software ORDER BY device_id, software_id').all(),
-    snapshots: t.app.sqlite.prepare('SELECT id FROM snapshots ORDER BY id').all(),
-  };
-}
+/** Everything stored, to prove a refused request changed nothing. */
+const dump = () => dumpDatabase(t.app.sqlite);
 
 describe('POST /api/v1/agent/enroll', () => {
   it('issues an agent id and token for the right secret', async () => {

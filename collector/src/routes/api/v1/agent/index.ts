@@ -92,7 +92,10 @@ const agentRoutes: FastifyPluginAsync<AgentRoutesOptions> = async (fastify, opts
         }
         const { hashes, errors } = computeSectionHashes(snapshot);
         if (errors.length > 0) throw HttpProblem.validation('Snapshot sections are inconsistent', errors);
-        const result = authed.devicesRepository.ingest(agent, snapshot, hashes);
+        const length = Number(request.headers['content-length']);
+        const result = authed.devicesRepository.ingest(agent, snapshot, hashes, new Date(), {
+          ...(Number.isSafeInteger(length) && length > 0 ? { sizeBytes: length } : {}),
+        });
         request.log.info(
           {
             agentId: agent.id,
@@ -101,6 +104,7 @@ const agentRoutes: FastifyPluginAsync<AgentRoutesOptions> = async (fastify, opts
             duplicate: result.duplicate,
             softwareAdded: result.softwareAdded,
             softwareRemoved: result.softwareRemoved,
+            changes: result.changes,
           },
           'snapshot ingested',
         );

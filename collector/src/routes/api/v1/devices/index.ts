@@ -2,10 +2,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema, SoftwareItemSchema } from '@stocktake/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
+import { CHANGE_KINDS, COMPONENT_KINDS, LINK_METHODS } from '../../../../db/schema/index.ts';
+import { requestActor } from '../../../../plugins/app/audit/actor.ts';
 import { decodeCursor } from '../../../../plugins/app/devices/devices-repository.ts';
+import { decodeKeyCursor, encodeKeyCursor } from '../../../../plugins/app/pagination.ts';
 import { HttpProblem } from '../../../../plugins/app/problems/problem.ts';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+import { ConflictSchema } from '../assets/schemas.ts';
+import { badCursor, Nullable } from '../schema-helpers.ts';
 
 const DeviceSummarySchema = Type.Object({
   id: Type.String(),
@@ -33,6 +36,13 @@ const SectionStateSchema = Type.Object({
   hash: Type.Optional(Type.String()),
 });
 
+const LinkSchema = Type.Object({
+  assetId: Nullable(Type.String({ description: 'Null for a manual unlink that keeps discovery away.' })),
+  method: Type.Enum(LINK_METHODS),
+  linkedAt: Type.String(),
+  linkedBy: Type.String(),
+});
+
 const DeviceDetailSchema = Type.Object({
   ...DeviceSummarySchema.properties,
   hardwareUuid: Nullable(Type.String()),
@@ -50,8 +60,36 @@ const DeviceDetailSchema = Type.Object({
   os: Type.Unknown(),
   patches: Type.Unknown(),
   users: Type.Unknown(),
+  primaryUser: Nullable(Type.String()),
   software: Type.Array(SoftwareItemSchema),
+  components: Type.Array(
+    Type.Object({
+      kind: Type.Enum(COMPONENT_KINDS),
+      key: Type.String({ description: 'Serial when the part has one, else slot or name, else make and model.' }),
+      label: Nullable(Type.String()),
+      serial: Nullable(Type.String()),
+      vendor: Nullable(Type.String()),
+      model: Nullable(Type.String()),
+      sizeBytes: Nullable(Type.Integer()),
+      firstSeenAt: Type.String(),
+    }),
+  ),
+  link: Nullable(LinkSchema),
+  conflicts: Type.Array(ConflictSchema),
 });
+
+const ChangeSchema = Type.Object({
+  id: Type.Integer(),
+  kind: Type.Enum(CHANGE_KINDS),
+  subject: Type.String({ description: 'What changed: a package name, a component, "hostname", ...' }),
+  before: Type.Unknown({ description: 'The old value (a version, a component, addresses); absent for additions.' }),
+  after: Type.Unknown({ description: 'The new value; absent for removals.' }),
+  observedAt: Type.String({ description: 'When the agent collected the snapshot that showed the change.' }),
+  recordedAt: Type.String(),
+  snapshotId: Type.String(),
+});
+
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 const devicesRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -86,21 +124,109 @@ const devicesRoutes: FastifyPluginAsync = async (fastify) => {
     },
   );
 
+  /** The internal key of a device, or a 404 problem. */
+  const deviceKey = (id: string): number => {
+    const key = app.devicesRepository.keyOf(id);
+    if (key === undefined) throw HttpProblem.notFound(`No device ${id}`);
+    return key;
+  };
+
   app.get(
     '/:id',
     {
       schema: {
-        summary: 'One device with its hardware, OS, patch state, users and software',
+        summary: 'One device with its hardware, components, OS, patch state, users, software and register link',
         tags: ['devices'],
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        params: IdParams,
         response: { 200: DeviceDetailSchema, 404: ProblemSchema },
       },
     },
     async (request) => {
       const device = app.devicesRepository.get(request.params.id);
       if (!device) throw HttpProblem.notFound(`No device ${request.params.id}`);
-      const { sectionStatus, ...rest } = device;
-      return { ...rest, sections: sectionStatus, software: app.devicesRepository.software(device.id) };
+      const { sectionStatus, key, ...rest } = device;
+      return {
+        ...rest,
+        sections: sectionStatus,
+        software: app.devicesRepository.software(key),
+        components: app.devicesRepository.components(key),
+        link: app.matcher.linkOf(key) ?? null,
+        conflicts: app.conflicts.forDevice(key),
+      };
+    },
+  );
+
+  app.get(
+    '/:id/changes',
+    {
+      schema: {
+        summary: 'What changed on a device, newest first: software, hardware components, OS, addresses, name, user',
+        tags: ['devices'],
+        params: IdParams,
+        querystring: Type.Object(
+          {
+            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+            cursor: Type.Optional(Type.String({ maxLength: 256 })),
+            kind: Type.Optional(Type.Enum(CHANGE_KINDS)),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ items: Type.Array(ChangeSchema), nextCursor: Nullable(Type.String()) }),
+          400: ProblemSchema,
+          404: ProblemSchema,
+        },
+      },
+    },
+    async (request) => {
+      const key = deviceKey(request.params.id);
+      const { limit, cursor, kind } = request.query;
+      const before = cursor === undefined ? undefined : decodeKeyCursor(cursor, ['number'] as const);
+      if (cursor !== undefined && !before) throw badCursor();
+      const page = app.devicesRepository.changes(key, {
+        limit,
+        ...(before ? { before: before[0] } : {}),
+        ...(kind ? { kind } : {}),
+      });
+      return { items: page.items, nextCursor: page.nextCursor === null ? null : encodeKeyCursor([page.nextCursor]) };
+    },
+  );
+
+  app.post(
+    '/:id/link',
+    {
+      schema: {
+        summary: 'Link a device to a register asset by hand; discovery will not change it',
+        tags: ['devices'],
+        params: IdParams,
+        body: Type.Object({ assetId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+        response: { 200: LinkSchema, 400: ProblemSchema, 404: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const key = deviceKey(request.params.id);
+      if (!app.assetsRepository.get(request.body.assetId))
+        throw HttpProblem.notFound(`No asset ${request.body.assetId}`);
+      return app.matcher.linkManually(key, request.body.assetId, requestActor(request));
+    },
+  );
+
+  app.delete(
+    '/:id/link',
+    {
+      schema: {
+        summary:
+          'Unlink a device by hand; it stays unlinked until linked by hand (?rediscover=true hands it back to discovery)',
+        tags: ['devices'],
+        params: IdParams,
+        querystring: Type.Object({ rediscover: Type.Boolean({ default: false }) }, { additionalProperties: false }),
+        response: { 204: Type.Null(), 404: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const key = deviceKey(request.params.id);
+      app.matcher.unlinkManually(key, requestActor(request), { rediscover: request.query.rediscover });
+      return reply.code(204).send(null);
     },
   );
 };

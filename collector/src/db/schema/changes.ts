@@ -1,0 +1,41 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { devices } from './devices.ts';
+
+export const CHANGE_KINDS = [
+  'first_seen',
+  'agent_replaced',
+  'software_installed',
+  'software_removed',
+  'software_upgraded',
+  'hardware_added',
+  'hardware_removed',
+  'os_upgraded',
+  'ip_changed',
+  'hostname_changed',
+  'user_changed',
+] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+/**
+ * What changed on a device between two snapshots, one row per fact. `observedAt` is when the
+ * agent collected the snapshot that showed the change; `before`/`after` hold the old and new
+ * value (a version, a component, a list of addresses). A device's first snapshot is one
+ * `first_seen` row, not thousands of "installed" rows: history starts at the baseline.
+ */
+export const deviceChanges = sqliteTable(
+  'device_changes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    deviceKey: integer('device_key')
+      .notNull()
+      .references(() => devices.key, { onDelete: 'cascade' }),
+    observedAt: text('observed_at').notNull(),
+    recordedAt: text('recorded_at').notNull(),
+    snapshotId: text('snapshot_id').notNull(),
+    kind: text('kind', { enum: CHANGE_KINDS }).notNull(),
+    subject: text('subject').notNull(),
+    before: text('before', { mode: 'json' }),
+    after: text('after', { mode: 'json' }),
+  },
+  (t) => [index('device_changes_device_idx').on(t.deviceKey, t.id)],
+);

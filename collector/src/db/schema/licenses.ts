@@ -1,0 +1,32 @@
+import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const LICENSE_METRICS = ['per_device', 'per_user'] as const;
+export type LicenseMetric = (typeof LICENSE_METRICS)[number];
+
+/**
+ * Software license entitlements. The match rule (name and publisher glob patterns, version
+ * range) says which installed software counts against the seats. Product and order number
+ * identify an entitlement (order number '' when there is none), which makes CSV re-imports
+ * idempotent.
+ */
+export const licenses = sqliteTable(
+  'licenses',
+  {
+    id: text('id').primaryKey(),
+    product: text('product').notNull(),
+    publisher: text('publisher'),
+    namePattern: text('name_pattern').notNull(),
+    publisherPattern: text('publisher_pattern'),
+    versionRange: text('version_range'),
+    metric: text('metric', { enum: LICENSE_METRICS }).notNull(),
+    seats: integer('seats').notNull(),
+    termStart: text('term_start'),
+    termEnd: text('term_end'),
+    costPerSeatCents: integer('cost_per_seat_cents'),
+    orderNumber: text('order_number').notNull().default(''),
+    notes: text('notes'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('licenses_product_order_idx').on(t.product, t.orderNumber)],
+);

@@ -1,0 +1,126 @@
+/**
+ * RFC 4180 CSV: fields separated by commas, records by CRLF (LF and lone CR accepted too),
+ * fields optionally in double quotes, where a quote is written twice and commas and line
+ * breaks are literal. A UTF-8 byte order mark before the first field is dropped.
+ */
+
+export interface CsvRecord {
+  /** Line of the file the record starts on, counting the header as line 1, as an editor shows it. */
+  line: number;
+  fields: string[];
+}
+
+export class CsvSyntaxError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(`line ${line}: ${message}`);
+    this.name = 'CsvSyntaxError';
+  }
+}
+
+/** Every record of the text, including the header. Blank lines between records are skipped. */
+export function parseCsv(text: string): CsvRecord[] {
+  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const records: CsvRecord[] = [];
+  let line = 1;
+  let i = 0;
+  const n = src.length;
+  while (i < n) {
+    const startLine = line;
+    const fields: string[] = [];
+    let field = '';
+    let atRecordEnd = false;
+    while (!atRecordEnd) {
+      if (src[i] === '"') {
+        // Quoted field: runs to the closing quote, which must be followed by a separator.
+        const openLine = line;
+        i++;
+        for (;;) {
+          if (i >= n) throw new CsvSyntaxError(openLine, 'a quoted field is never closed');
+          const c = src[i];
+          if (c === '"') {
+            if (src[i + 1] === '"') {
+              field += '"';
+              i += 2;
+              continue;
+            }
+            i++;
+            break;
+          }
+          if (c === '\r' || c === '\n') {
+            // A CRLF inside quotes is one line break, as in the file.
+            if (c === '\r' && src[i + 1] === '\n') {
+              field += '\r\n';
+              i += 2;
+            } else {
+              field += c;
+              i++;
+            }
+            line++;
+            continue;
+          }
+          field += c;
+          i++;
+        }
+        const next = src[i];
+        if (i < n && next !== ',' && next !== '\r' && next !== '\n') {
+          throw new CsvSyntaxError(line, `unexpected ${JSON.stringify(next)} after a closing quote`);
+        }
+      } else {
+        const start = i;
+        while (i < n && src[i] !== ',' && src[i] !== '\r' && src[i] !== '\n') {
+          if (src[i] === '"') throw new CsvSyntaxError(line, 'a quote inside an unquoted field (quote the field)');
+          i++;
+        }
+        field = src.slice(start, i);
+      }
+      fields.push(field);
+      field = '';
+      if (i >= n) {
+        atRecordEnd = true;
+      } else if (src[i] === ',') {
+        i++;
+        // A trailing comma at the very end still ends with an empty field.
+        if (i >= n) {
+          fields.push('');
+          atRecordEnd = true;
+        }
+      } else {
+        if (src[i] === '\r' && src[i + 1] === '\n') i += 2;
+        else i++;
+        line++;
+        atRecordEnd = true;
+      }
+    }
+    const blank = fields.length === 1 && fields[0] === '';
+    if (!blank) records.push({ line: startLine, fields });
+  }
+  return records;
+}
+
+// Cells a spreadsheet would run as a formula. Exports prefix them with an apostrophe (OWASP's
+// advice against CSV injection) and imports take that apostrophe off again, so a round trip
+// gives back exactly what was stored.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function escapeFormula(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+export function unescapeFormula(value: string): string {
+  return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+}
+
+function quote(value: string): string {
+  const safe = escapeFormula(value);
+  return /[",\r\n]/.test(safe) || safe !== safe.trim() ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** CSV text with CRLF line ends; every row must have as many cells as the header. */
+export function writeCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const lines = [header.map(quote).join(',')];
+  for (const row of rows) lines.push(row.map(quote).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,167 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { SECTION_NAMES, type SectionName, type Snapshot } from '@stocktake/shared';
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import type { Db } from '../../../db/open-database.ts';
+import { devices, snapshotSections, snapshots } from '../../../db/schema/index.ts';
+
+const DATA_COLUMN = {
+  hardware: 'hardwareData',
+  os: 'osData',
+  software: 'softwareData',
+  patches: 'patchesData',
+  users: 'usersData',
+} as const satisfies Record<SectionName, keyof typeof snapshots.$inferSelect>;
+
+// Level 3 keeps most of gzip's ratio on JSON at a fraction of level 6's time, on the ingest path.
+const GZIP_LEVEL = 3;
+
+/**
+ * Raw snapshots, kept for the retention window. A snapshot is stored as its envelope plus one
+ * pointer per section to the section's data, stored once per distinct content: resending an
+ * unchanged software list costs a row of pointers, not the list again.
+ */
+export function createSnapshotStore(db: Db) {
+  const findSection = db
+    .select({ id: snapshotSections.id })
+    .from(snapshotSections)
+    .where(
+      and(eq(snapshotSections.section, sql.placeholder('section')), eq(snapshotSections.hash, sql.placeholder('hash'))),
+    )
+    .prepare();
+
+  function sectionId(section: SectionName, hash: string, data: unknown): number {
+    const found = findSection.get({ section, hash });
+    if (found) return found.id;
+    const json = Buffer.from(JSON.stringify(data));
+    const row = db
+      .insert(snapshotSections)
+      .values({ section, hash, sizeBytes: json.length, body: gzipSync(json, { level: GZIP_LEVEL }) })
+      .returning({ id: snapshotSections.id })
+      .get();
+    return row.id;
+  }
+
+  return {
+    /** Stores a snapshot (inside the ingest transaction). */
+    store(input: {
+      snapshot: Snapshot;
+      deviceKey: number;
+      agentId: string;
+      receivedAt: string;
+      hashes: Partial<Record<SectionName, string>>;
+      sizeBytes: number;
+    }): void {
+      const { snapshot, hashes } = input;
+      const envelopeSections: Record<string, unknown> = {};
+      const pointers: Partial<Record<(typeof DATA_COLUMN)[SectionName], number>> = {};
+      for (const name of SECTION_NAMES) {
+        const { data, ...rest } = snapshot.sections[name];
+        envelopeSections[name] = rest;
+        const hash = hashes[name];
+        if (data !== undefined && hash) pointers[DATA_COLUMN[name]] = sectionId(name, hash, data);
+      }
+      const envelope = Buffer.from(JSON.stringify({ ...snapshot, sections: envelopeSections }));
+      db.insert(snapshots)
+        .values({
+          id: snapshot.snapshotId,
+          deviceKey: input.deviceKey,
+          agentId: input.agentId,
+          collectedAt: snapshot.collectedAt,
+          receivedAt: input.receivedAt,
+          sizeBytes: input.sizeBytes,
+          envelope: gzipSync(envelope, { level: GZIP_LEVEL }),
+          ...pointers,
+        })
+        .run();
+    },
+
+    /** A stored snapshot put back together: equal to what was received, up to the order of lists within a section. */
+    read(snapshotId: string): Snapshot | undefined {
+      const row = db.select().from(snapshots).where(eq(snapshots.id, snapshotId)).get();
+      if (!row) return undefined;
+      const envelope = JSON.parse(gunzipSync(row.envelope).toString('utf8')) as Snapshot;
+      for (const name of SECTION_NAMES) {
+        const id = row[DATA_COLUMN[name]];
+        if (id === null) continue;
+        const blob = db
+          .select({ body: snapshotSections.body })
+          .from(snapshotSections)
+          .where(eq(snapshotSections.id, id))
+          .get();
+        if (!blob) throw new Error(`snapshot ${snapshotId} points at missing ${name} data ${id}`);
+        (envelope.sections[name] as { data?: unknown }).data = JSON.parse(gunzipSync(blob.body).toString('utf8'));
+      }
+      return envelope;
+    },
+
+    /** Ids of a device's stored snapshots, newest first. */
+    idsOfDevice(deviceKey: number): { id: string; receivedAt: string; sizeBytes: number }[] {
+      return db
+        .select({ id: snapshots.id, receivedAt: snapshots.receivedAt, sizeBytes: snapshots.sizeBytes })
+        .from(snapshots)
+        .where(eq(snapshots.deviceKey, deviceKey))
+        .orderBy(sql`${snapshots.receivedAt} desc`)
+        .all();
+    },
+
+    /**
+     * Deletes up to `batchSize` snapshots received before `cutoff` (never a device's latest),
+     * and the section data no remaining snapshot points at, in one short transaction.
+     */
+    pruneBatch(cutoff: Date, batchSize = 500): { snapshots: number; sections: number; more: boolean } {
+      const totals = { snapshots: 0, sections: 0 };
+      const batch = db
+        .select({
+          id: snapshots.id,
+          hardwareData: snapshots.hardwareData,
+          osData: snapshots.osData,
+          softwareData: snapshots.softwareData,
+          patchesData: snapshots.patchesData,
+          usersData: snapshots.usersData,
+        })
+        .from(snapshots)
+        .where(
+          and(
+            lt(snapshots.receivedAt, cutoff.toISOString()),
+            sql`not exists (select 1 from ${devices} d where d.key = ${snapshots.deviceKey} and d.last_snapshot_id = ${snapshots.id})`,
+          ),
+        )
+        .orderBy(asc(snapshots.receivedAt))
+        .limit(batchSize)
+        .all();
+      if (batch.length === 0) return { ...totals, more: false };
+      db.transaction(() => {
+        const candidates = new Map<number, (typeof DATA_COLUMN)[SectionName]>();
+        for (const row of batch) {
+          db.delete(snapshots).where(eq(snapshots.id, row.id)).run();
+          totals.snapshots++;
+          for (const name of SECTION_NAMES) {
+            const id = row[DATA_COLUMN[name]];
+            if (id !== null) candidates.set(id, DATA_COLUMN[name]);
+          }
+        }
+        for (const [id, column] of candidates) {
+          const used = db.select({ id: snapshots.id }).from(snapshots).where(eq(snapshots[column], id)).limit(1).get();
+          if (!used) {
+            db.delete(snapshotSections).where(eq(snapshotSections.id, id)).run();
+            totals.sections++;
+          }
+        }
+      });
+      return { ...totals, more: batch.length === batchSize };
+    },
+
+    /** Prunes everything received before `cutoff` (see pruneBatch), batch after batch. */
+    prune(cutoff: Date, batchSize = 500): { snapshots: number; sections: number } {
+      const totals = { snapshots: 0, sections: 0 };
+      for (;;) {
+        const step = this.pruneBatch(cutoff, batchSize);
+        totals.snapshots += step.snapshots;
+        totals.sections += step.sections;
+        if (!step.more) return totals;
+      }
+    },
+  };
+}
+
+export type SnapshotStore = ReturnType<typeof createSnapshotStore>;

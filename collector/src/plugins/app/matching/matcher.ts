@@ -1,0 +1,375 @@
+import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
+import type { Db } from '../../../db/open-database.ts';
+import { assetMacs, assets, deviceAssetLinks, deviceMacs, devices, type LinkMethod } from '../../../db/schema/index.ts';
+import { isDiscoverable } from '../assets/asset-model.ts';
+import { columnsFor, macsOf, replaceMacs } from '../assets/asset-rows.ts';
+import { DISCOVERY_ACTOR } from '../audit/actor.ts';
+import type { AuditLog } from '../audit/audit-repository.ts';
+
+export interface DeviceLink {
+  assetId: string | null;
+  method: LinkMethod;
+  linkedAt: string;
+  linkedBy: string;
+}
+
+export interface MatchResult {
+  assetId: string | null;
+  method: LinkMethod | null;
+  changed: boolean;
+}
+
+interface DeviceFacts {
+  key: number;
+  id: string;
+  hostname: string;
+  hostnameKey: string | null;
+  hardwareSerial: string | null;
+  serialKey: string | null;
+  hardwareUuid: string | null;
+  uuidKey: string | null;
+  vendor: string | null;
+  model: string | null;
+  macs: string[];
+}
+
+interface CandidateAsset {
+  id: string;
+  serialKey: string | null;
+  uuidKey: string | null;
+}
+
+/**
+ * Links discovered devices to register assets. Evidence in order of trust: serial, hardware
+ * UUID, MAC, host name. An identifier counts only when it names one device and one asset:
+ * a serial or UUID several devices report (clones, junk firmware), a MAC several devices
+ * report (a USB dock), a host name two machines carry, or a value two assets carry, is
+ * skipped rather than guessed at. A weaker match is refused when a stronger identifier on
+ * both sides disagrees (same host name, different serial: another machine). A person's link
+ * or unlink (`manual`) is never touched.
+ */
+export function createMatcher(db: Db, audit: AuditLog) {
+  const deviceFacts = (deviceKey: number): DeviceFacts | undefined => {
+    const row = db
+      .select({
+        key: devices.key,
+        id: devices.id,
+        hostname: devices.hostname,
+        hostnameKey: devices.hostnameKey,
+        hardwareSerial: devices.hardwareSerial,
+        serialKey: devices.serialKey,
+        hardwareUuid: devices.hardwareUuid,
+        uuidKey: devices.uuidKey,
+        vendor: devices.vendor,
+        model: devices.model,
+      })
+      .from(devices)
+      .where(eq(devices.key, deviceKey))
+      .get();
+    if (!row) return undefined;
+    const macs = db
+      .select({ mac: deviceMacs.mac })
+      .from(deviceMacs)
+      .where(eq(deviceMacs.deviceKey, deviceKey))
+      .orderBy(deviceMacs.mac)
+      .all()
+      .map((r) => r.mac);
+    return { ...row, macs };
+  };
+
+  const linkOf = (deviceKey: number): DeviceLink | undefined =>
+    db
+      .select({
+        assetId: deviceAssetLinks.assetId,
+        method: deviceAssetLinks.method,
+        linkedAt: deviceAssetLinks.linkedAt,
+        linkedBy: deviceAssetLinks.linkedBy,
+      })
+      .from(deviceAssetLinks)
+      .where(eq(deviceAssetLinks.deviceKey, deviceKey))
+      .get();
+
+  const anotherDevice = (column: 'serialKey' | 'uuidKey' | 'hostnameKey', value: string, deviceKey: number) =>
+    db
+      .select({ key: devices.key })
+      .from(devices)
+      .where(and(eq(devices[column], value), ne(devices.key, deviceKey)))
+      .limit(1)
+      .get() !== undefined;
+
+  const assetsWith = (column: 'serialKey' | 'uuidKey' | 'hostnameKey', value: string): CandidateAsset[] =>
+    db
+      .select({ id: assets.id, serialKey: assets.serialKey, uuidKey: assets.uuidKey })
+      .from(assets)
+      .where(eq(assets[column], value))
+      .limit(2)
+      .all();
+
+  /** A stronger identifier known on both sides that disagrees vetoes a weaker match. */
+  const contradicts = (asset: CandidateAsset, device: DeviceFacts, method: LinkMethod): boolean => {
+    if (asset.serialKey && device.serialKey && asset.serialKey !== device.serialKey) return true;
+    if (method !== 'uuid' && asset.uuidKey && device.uuidKey && asset.uuidKey !== device.uuidKey) return true;
+    return false;
+  };
+
+  function findMatch(device: DeviceFacts): { assetId: string; method: LinkMethod } | undefined {
+    if (device.serialKey && !anotherDevice('serialKey', device.serialKey, device.key)) {
+      const found = assetsWith('serialKey', device.serialKey);
+      if (found.length === 1 && found[0]) return { assetId: found[0].id, method: 'serial' };
+    }
+    if (device.uuidKey && !anotherDevice('uuidKey', device.uuidKey, device.key)) {
+      const found = assetsWith('uuidKey', device.uuidKey);
+      if (found.length === 1 && found[0] && !contradicts(found[0], device, 'uuid')) {
+        return { assetId: found[0].id, method: 'uuid' };
+      }
+    }
+    const ownMacs = device.macs.filter(
+      (mac) =>
+        db
+          .select({ k: deviceMacs.deviceKey })
+          .from(deviceMacs)
+          .where(and(eq(deviceMacs.mac, mac), ne(deviceMacs.deviceKey, device.key)))
+          .limit(1)
+          .get() === undefined,
+    );
+    if (ownMacs.length > 0) {
+      const found = db
+        .selectDistinct({ id: assets.id, serialKey: assets.serialKey, uuidKey: assets.uuidKey })
+        .from(assetMacs)
+        .innerJoin(assets, eq(assets.id, assetMacs.assetId))
+        .where(inArray(assetMacs.mac, ownMacs))
+        .limit(2)
+        .all();
+      if (found.length === 1 && found[0] && !contradicts(found[0], device, 'mac')) {
+        return { assetId: found[0].id, method: 'mac' };
+      }
+    }
+    if (device.hostnameKey && !anotherDevice('hostnameKey', device.hostnameKey, device.key)) {
+      const found = assetsWith('hostnameKey', device.hostnameKey);
+      if (found.length === 1 && found[0] && !contradicts(found[0], device, 'hostname')) {
+        return { assetId: found[0].id, method: 'hostname' };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Fills the register fields discovery may fill (see DISCOVERABLE_FIELDS) that nobody has
+   * set by hand: serial, UUID, make and model only where the register has nothing; host name
+   * and MACs follow the device (machines get renamed, NICs replaced). Identifiers other
+   * devices also report are not copied.
+   */
+  function fillAsset(assetId: string, device: DeviceFacts, method: LinkMethod, now: Date): void {
+    const asset = db.select().from(assets).where(eq(assets.id, assetId)).get();
+    if (!asset) return;
+    const locked = new Set(asset.lockedFields);
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    const offer = (field: string, current: unknown, value: unknown, onlyWhenEmpty: boolean) => {
+      if (!isDiscoverable(field) || locked.has(field) || value === null || value === undefined) return;
+      if (onlyWhenEmpty ? current !== null : current === value) return;
+      before[field] = current;
+      after[field] = value;
+    };
+    const serialUnique = device.serialKey && !anotherDevice('serialKey', device.serialKey, device.key);
+    const uuidUnique = device.uuidKey && !anotherDevice('uuidKey', device.uuidKey, device.key);
+    if (serialUnique) offer('serial', asset.serial, device.hardwareSerial?.trim(), true);
+    if (uuidUnique) offer('hardwareUuid', asset.hardwareUuid, device.uuidKey, true);
+    offer('manufacturer', asset.manufacturer, device.vendor, true);
+    offer('model', asset.model, device.model, true);
+    if (device.hostnameKey) offer('hostname', asset.hostname, device.hostname, false);
+    const currentMacs = macsOf(db, assetId);
+    if (device.macs.length > 0 && !locked.has('macs') && currentMacs.join(',') !== device.macs.join(',')) {
+      before.macs = currentMacs;
+      after.macs = device.macs;
+    }
+    if (Object.keys(after).length === 0) return;
+    const { macs, ...columns } = after;
+    db.update(assets)
+      .set({ ...columnsFor(columns), updatedAt: now.toISOString() })
+      .where(eq(assets.id, assetId))
+      .run();
+    if (Array.isArray(macs)) replaceMacs(db, assetId, macs as string[]);
+    audit.write({
+      at: now,
+      actor: DISCOVERY_ACTOR,
+      entityType: 'asset',
+      entityId: assetId,
+      action: 'update',
+      before,
+      after,
+      context: `device ${device.id} (matched by ${method})`,
+    });
+  }
+
+  function writeLink(
+    device: DeviceFacts,
+    previous: DeviceLink | undefined,
+    next: { assetId: string | null; method: LinkMethod } | undefined,
+    actor: string,
+    now: Date,
+    context: string,
+  ): void {
+    const at = now.toISOString();
+    if (next) {
+      db.insert(deviceAssetLinks)
+        .values({ deviceKey: device.key, assetId: next.assetId, method: next.method, linkedAt: at, linkedBy: actor })
+        .onConflictDoUpdate({
+          target: deviceAssetLinks.deviceKey,
+          set: { assetId: next.assetId, method: next.method, linkedAt: at, linkedBy: actor },
+        })
+        .run();
+    } else {
+      db.delete(deviceAssetLinks).where(eq(deviceAssetLinks.deviceKey, device.key)).run();
+    }
+    audit.write({
+      at: now,
+      actor,
+      entityType: 'device_link',
+      entityId: device.id,
+      action: next?.assetId ? 'link' : 'unlink',
+      before: previous ? { assetId: previous.assetId, method: previous.method } : null,
+      after: next ? { assetId: next.assetId, method: next.method } : null,
+      context,
+    });
+  }
+
+  function matchDevice(deviceKey: number, now = new Date()): MatchResult {
+    return db.transaction(() => {
+      const device = deviceFacts(deviceKey);
+      if (!device) return { assetId: null, method: null, changed: false };
+      const current = linkOf(deviceKey);
+      if (current?.method === 'manual') {
+        if (current.assetId) fillAsset(current.assetId, device, 'manual', now);
+        return { assetId: current.assetId, method: 'manual', changed: false };
+      }
+      const found = findMatch(device);
+      const same = found ? current?.assetId === found.assetId && current.method === found.method : !current;
+      if (!same) writeLink(device, current, found, DISCOVERY_ACTOR, now, 'discovery');
+      if (found) fillAsset(found.assetId, device, found.method, now);
+      return { assetId: found?.assetId ?? null, method: found?.method ?? null, changed: !same };
+    });
+  }
+
+  return {
+    linkOf,
+    matchDevice,
+
+    /** Matches every device again, in batches (one transaction each). For reconciliation runs. */
+    matchAll(now = new Date(), batchSize = 500): { devices: number; changed: number; linked: number } {
+      let after = 0;
+      const totals = { devices: 0, changed: 0, linked: 0 };
+      for (;;) {
+        const keys = db
+          .select({ key: devices.key })
+          .from(devices)
+          .where(gt(devices.key, after))
+          .orderBy(asc(devices.key))
+          .limit(batchSize)
+          .all()
+          .map((r) => r.key);
+        if (keys.length === 0) return totals;
+        db.transaction(() => {
+          for (const key of keys) {
+            const result = matchDevice(key, now);
+            totals.devices++;
+            if (result.changed) totals.changed++;
+            if (result.assetId) totals.linked++;
+          }
+        });
+        after = keys.at(-1) ?? after;
+      }
+    },
+
+    /**
+     * Matches again the devices an asset's identifiers point at, and those linked to it, after
+     * the asset was created, changed or is about to go.
+     */
+    matchDevicesForAsset(assetId: string, now = new Date()): void {
+      const asset = db
+        .select({ serialKey: assets.serialKey, uuidKey: assets.uuidKey, hostnameKey: assets.hostnameKey })
+        .from(assets)
+        .where(eq(assets.id, assetId))
+        .get();
+      const keys = new Set<number>();
+      for (const r of db
+        .select({ key: deviceAssetLinks.deviceKey })
+        .from(deviceAssetLinks)
+        .where(eq(deviceAssetLinks.assetId, assetId))
+        .all())
+        keys.add(r.key);
+      if (asset) {
+        const by = (column: 'serialKey' | 'uuidKey' | 'hostnameKey', value: string | null) => {
+          if (!value) return;
+          for (const r of db.select({ key: devices.key }).from(devices).where(eq(devices[column], value)).all())
+            keys.add(r.key);
+        };
+        by('serialKey', asset.serialKey);
+        by('uuidKey', asset.uuidKey);
+        by('hostnameKey', asset.hostnameKey);
+        for (const r of db
+          .select({ key: deviceMacs.deviceKey })
+          .from(deviceMacs)
+          .innerJoin(assetMacs, eq(assetMacs.mac, deviceMacs.mac))
+          .where(eq(assetMacs.assetId, assetId))
+          .all())
+          keys.add(r.key);
+      }
+      for (const key of keys) matchDevice(key, now);
+    },
+
+    /** A person's link: kept until they change it, whatever discovery finds. */
+    linkManually(deviceKey: number, assetId: string, actor: string, now = new Date()): DeviceLink {
+      return db.transaction(() => {
+        const device = deviceFacts(deviceKey);
+        if (!device) throw new Error(`no device with key ${deviceKey}`);
+        const current = linkOf(deviceKey);
+        if (!(current?.method === 'manual' && current.assetId === assetId)) {
+          writeLink(device, current, { assetId, method: 'manual' }, actor, now, 'manual link');
+        }
+        fillAsset(assetId, device, 'manual', now);
+        const link = linkOf(deviceKey);
+        if (!link) throw new Error('link vanished');
+        return link;
+      });
+    },
+
+    /**
+     * A person's unlink sticks: discovery leaves the device unlinked. With `rediscover`, the
+     * device goes back to discovery instead, which matches it again at once.
+     */
+    unlinkManually(deviceKey: number, actor: string, options: { rediscover?: boolean } = {}, now = new Date()): void {
+      db.transaction(() => {
+        const device = deviceFacts(deviceKey);
+        if (!device) throw new Error(`no device with key ${deviceKey}`);
+        const current = linkOf(deviceKey);
+        if (options.rediscover) {
+          if (current) writeLink(device, current, undefined, actor, now, 'handed back to discovery');
+          matchDevice(deviceKey, now);
+          return;
+        }
+        if (current?.method === 'manual' && current.assetId === null) return;
+        writeLink(device, current, { assetId: null, method: 'manual' }, actor, now, 'manual unlink');
+      });
+    },
+
+    /** Devices linked to an asset, most recently seen first. */
+    devicesOfAsset(assetId: string) {
+      return db
+        .select({
+          deviceId: devices.id,
+          hostname: devices.hostname,
+          method: deviceAssetLinks.method,
+          linkedAt: deviceAssetLinks.linkedAt,
+          lastSeenAt: devices.lastSeenAt,
+        })
+        .from(deviceAssetLinks)
+        .innerJoin(devices, eq(devices.key, deviceAssetLinks.deviceKey))
+        .where(eq(deviceAssetLinks.assetId, assetId))
+        .orderBy(sql`${devices.lastSeenAt} desc`)
+        .all();
+    },
+  };
+}
+
+export type Matcher = ReturnType<typeof createMatcher>;

@@ -1,0 +1,183 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ProblemSchema } from '@stocktake/shared';
+import type { FastifyPluginAsync } from 'fastify';
+import Type from 'typebox';
+import { exportAssetsCsv, importAssetsCsv } from '../../../../plugins/app/assets/asset-csv.ts';
+import type { StatusOptions } from '../../../../plugins/app/assets/asset-plan.ts';
+import type { AssetInput } from '../../../../plugins/app/assets/asset-validate.ts';
+import { requestActor } from '../../../../plugins/app/audit/actor.ts';
+import { decodeKeyCursor } from '../../../../plugins/app/pagination.ts';
+import { HttpProblem } from '../../../../plugins/app/problems/problem.ts';
+import { acceptCsv, badCursor, DryRunQuery, Nullable, PageQuery } from '../schema-helpers.ts';
+import {
+  AssetCreateSchema,
+  AssetDetailSchema,
+  AssetImportOutcomeSchema,
+  AssetSchema,
+  AssetStatusSchema,
+  AssetUpdateSchema,
+} from './schemas.ts';
+
+export interface AssetRoutesOptions {
+  csvBodyLimit: number;
+}
+
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+/** Splits a request body into register fields and the options that steer the status change. */
+function split(body: Record<string, unknown>): { input: AssetInput; options: StatusOptions } {
+  const { statusNote, disposal, correction, unlockFields, ...fields } = body;
+  const options: StatusOptions = {};
+  if (typeof statusNote === 'string') options.note = statusNote;
+  if (disposal) options.disposal = disposal as StatusOptions['disposal'] & object;
+  if (correction) options.correction = correction as { reason: string };
+  if (Array.isArray(unlockFields)) options.unlock = unlockFields as string[];
+  return { input: fields as AssetInput, options };
+}
+
+const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opts) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  acceptCsv(fastify, opts.csvBodyLimit);
+
+  app.get(
+    '/',
+    {
+      schema: {
+        summary: 'List register assets by asset tag',
+        tags: ['assets'],
+        querystring: Type.Object(
+          {
+            ...PageQuery,
+            status: Type.Optional(AssetStatusSchema),
+            assetTag: Type.Optional(Type.String({ maxLength: 255 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ items: Type.Array(AssetSchema), nextCursor: Nullable(Type.String()) }),
+          400: ProblemSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, status, assetTag } = request.query;
+      const after = cursor === undefined ? undefined : decodeKeyCursor(cursor, ['string', 'string'] as const);
+      if (cursor !== undefined && !after) throw badCursor();
+      return app.assetsRepository.list({
+        limit,
+        ...(after ? { after } : {}),
+        ...(status ? { status } : {}),
+        ...(assetTag ? { assetTag } : {}),
+      });
+    },
+  );
+
+  app.post(
+    '/',
+    {
+      schema: {
+        summary: 'Add an asset to the register',
+        tags: ['assets'],
+        body: AssetCreateSchema,
+        response: { 201: AssetSchema, 400: ProblemSchema, 409: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const { input, options } = split(request.body);
+      const asset = app.assetsRepository.create(input, options, { actor: requestActor(request) });
+      return reply.code(201).header('location', `/api/v1/assets/${asset.id}`).send(asset);
+    },
+  );
+
+  app.get(
+    '/export.csv',
+    {
+      schema: {
+        summary: 'The register as Snipe-IT-format CSV',
+        tags: ['assets'],
+        produces: ['text/csv'],
+        response: { 200: Type.String({ description: 'CSV, UTF-8, CRLF line ends.' }) },
+      },
+    },
+    async (_request, reply) => {
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="assets.csv"')
+        .send(exportAssetsCsv(app.assetsRepository));
+    },
+  );
+
+  app.post(
+    '/import',
+    {
+      bodyLimit: opts.csvBodyLimit,
+      schema: {
+        summary: 'Import a Snipe-IT-format asset CSV (all or nothing; ?dryRun=true to preview)',
+        tags: ['assets'],
+        consumes: ['text/csv'],
+        querystring: DryRunQuery,
+        body: Type.String({ description: 'The CSV file, UTF-8.' }),
+        response: { 200: AssetImportOutcomeSchema, 400: ProblemSchema, 413: ProblemSchema, 415: ProblemSchema },
+      },
+    },
+    async (request) => {
+      return importAssetsCsv(app.assetsRepository, request.body, {
+        dryRun: request.query.dryRun,
+        actor: requestActor(request),
+        context: 'csv import (api)',
+      });
+    },
+  );
+
+  app.get(
+    '/:id',
+    {
+      schema: {
+        summary: 'One asset with its status history, linked devices and identity conflicts',
+        tags: ['assets'],
+        params: IdParams,
+        response: { 200: AssetDetailSchema, 404: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const asset = app.assetsRepository.detail(request.params.id);
+      if (!asset) throw HttpProblem.notFound(`No asset ${request.params.id}`);
+      return asset;
+    },
+  );
+
+  app.patch(
+    '/:id',
+    {
+      schema: {
+        summary: 'Change an asset (null clears a field); a status change is an event',
+        tags: ['assets'],
+        params: IdParams,
+        body: AssetUpdateSchema,
+        response: { 200: AssetSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const { input, options } = split(request.body);
+      return app.assetsRepository.update(request.params.id, input, options, { actor: requestActor(request) });
+    },
+  );
+
+  app.delete(
+    '/:id',
+    {
+      schema: {
+        summary: 'Remove an asset from the register (the audit log keeps it)',
+        tags: ['assets'],
+        params: IdParams,
+        response: { 204: Type.Null(), 404: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      app.assetsRepository.delete(request.params.id, { actor: requestActor(request) });
+      return reply.code(204).send(null);
+    },
+  );
+};
+
+export default assetsRoutes;

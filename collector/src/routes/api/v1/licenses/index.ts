@@ -1,0 +1,215 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ProblemSchema } from '@stocktake/shared';
+import type { FastifyPluginAsync } from 'fastify';
+import Type from 'typebox';
+import { LICENSE_METRICS } from '../../../../db/schema/index.ts';
+import { requestActor } from '../../../../plugins/app/audit/actor.ts';
+import { exportLicensesCsv, importLicensesCsv } from '../../../../plugins/app/licenses/license-csv.ts';
+import type { LicenseInput } from '../../../../plugins/app/licenses/license-model.ts';
+import { decodeKeyCursor } from '../../../../plugins/app/pagination.ts';
+import { HttpProblem } from '../../../../plugins/app/problems/problem.ts';
+import { acceptCsv, badCursor, DryRunQuery, IsoDate, Nullable, PageQuery } from '../schema-helpers.ts';
+
+export interface LicenseRoutesOptions {
+  csvBodyLimit: number;
+}
+
+const Metric = Type.Enum(LICENSE_METRICS, {
+  description: 'per_device: each device with a matching install uses a seat; per_user: each user does.',
+});
+
+const fields = {
+  product: Type.String({ minLength: 1, maxLength: 255, description: 'Product the entitlement covers.' }),
+  publisher: Nullable(Type.String({ maxLength: 255 })),
+  namePattern: Type.String({
+    minLength: 1,
+    maxLength: 255,
+    description: 'Glob (* and ?, case-insensitive) over installed software names; defaults to the product.',
+  }),
+  publisherPattern: Nullable(Type.String({ maxLength: 255, description: 'Glob over publishers.' })),
+  versionRange: Nullable(Type.String({ maxLength: 255, description: 'e.g. ">=16 <17", "16.*", ">=1 <2 || >=3".' })),
+  metric: Metric,
+  seats: Type.Integer({ minimum: 0, maximum: 10_000_000 }),
+  termStart: Nullable(IsoDate),
+  termEnd: Nullable(IsoDate),
+  costPerSeat: Nullable(Type.Number({ minimum: 0 })),
+  orderNumber: Nullable(Type.String({ maxLength: 255 })),
+  notes: Nullable(Type.String({ maxLength: 65_535 })),
+};
+
+const LicenseSchema = Type.Object({ id: Type.String(), ...fields, createdAt: Type.String(), updatedAt: Type.String() });
+
+const LicenseCreateSchema = Type.Object(
+  {
+    product: fields.product,
+    seats: fields.seats,
+    publisher: Type.Optional(fields.publisher),
+    namePattern: Type.Optional(fields.namePattern),
+    publisherPattern: Type.Optional(fields.publisherPattern),
+    versionRange: Type.Optional(fields.versionRange),
+    metric: Type.Optional(fields.metric),
+    termStart: Type.Optional(fields.termStart),
+    termEnd: Type.Optional(fields.termEnd),
+    costPerSeat: Type.Optional(fields.costPerSeat),
+    orderNumber: Type.Optional(fields.orderNumber),
+    notes: Type.Optional(fields.notes),
+  },
+  { additionalProperties: false },
+);
+
+const LicenseUpdateSchema = Type.Object(
+  Object.fromEntries(Object.entries(fields).map(([k, s]) => [k, Type.Optional(s)])) as {
+    [K in keyof typeof fields]: ReturnType<typeof Type.Optional<(typeof fields)[K]>>;
+  },
+  { additionalProperties: false },
+);
+
+const Ref = { line: Type.Integer(), product: Type.String(), orderNumber: Nullable(Type.String()) };
+const LicenseImportOutcomeSchema = Type.Object({
+  dryRun: Type.Boolean(),
+  rows: Type.Integer(),
+  created: Type.Array(Type.Object(Ref)),
+  updated: Type.Array(
+    Type.Object({
+      ...Ref,
+      changes: Type.Array(Type.Object({ field: Type.String(), from: Type.Unknown(), to: Type.Unknown() })),
+    }),
+  ),
+  unchanged: Type.Array(Type.Object(Ref)),
+  ignoredColumns: Type.Array(Type.String()),
+});
+
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+const licensesRoutes: FastifyPluginAsync<LicenseRoutesOptions> = async (fastify, opts) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  acceptCsv(fastify, opts.csvBodyLimit);
+
+  app.get(
+    '/',
+    {
+      schema: {
+        summary: 'List license entitlements by product',
+        tags: ['licenses'],
+        querystring: Type.Object(
+          { ...PageQuery, product: Type.Optional(Type.String({ maxLength: 255 })) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ items: Type.Array(LicenseSchema), nextCursor: Nullable(Type.String()) }),
+          400: ProblemSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, product } = request.query;
+      const after = cursor === undefined ? undefined : decodeKeyCursor(cursor, ['string', 'string'] as const);
+      if (cursor !== undefined && !after) throw badCursor();
+      return app.licensesRepository.list({ limit, ...(after ? { after } : {}), ...(product ? { product } : {}) });
+    },
+  );
+
+  app.post(
+    '/',
+    {
+      schema: {
+        summary: 'Add a license entitlement',
+        tags: ['licenses'],
+        body: LicenseCreateSchema,
+        response: { 201: LicenseSchema, 400: ProblemSchema, 409: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const license = app.licensesRepository.create(request.body as LicenseInput, { actor: requestActor(request) });
+      return reply.code(201).header('location', `/api/v1/licenses/${license.id}`).send(license);
+    },
+  );
+
+  app.get(
+    '/export.csv',
+    {
+      schema: {
+        summary: 'License entitlements as CSV',
+        tags: ['licenses'],
+        produces: ['text/csv'],
+        response: { 200: Type.String({ description: 'CSV, UTF-8, CRLF line ends.' }) },
+      },
+    },
+    async (_request, reply) =>
+      reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="licenses.csv"')
+        .send(exportLicensesCsv(app.licensesRepository)),
+  );
+
+  app.post(
+    '/import',
+    {
+      bodyLimit: opts.csvBodyLimit,
+      schema: {
+        summary: 'Import license entitlements from CSV (all or nothing; ?dryRun=true to preview)',
+        tags: ['licenses'],
+        consumes: ['text/csv'],
+        querystring: DryRunQuery,
+        body: Type.String(),
+        response: { 200: LicenseImportOutcomeSchema, 400: ProblemSchema, 413: ProblemSchema, 415: ProblemSchema },
+      },
+    },
+    async (request) =>
+      importLicensesCsv(app.licensesRepository, request.body, {
+        dryRun: request.query.dryRun,
+        actor: requestActor(request),
+        context: 'csv import (api)',
+      }),
+  );
+
+  app.get(
+    '/:id',
+    {
+      schema: {
+        summary: 'One license entitlement',
+        tags: ['licenses'],
+        params: IdParams,
+        response: { 200: LicenseSchema, 404: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const license = app.licensesRepository.get(request.params.id);
+      if (!license) throw HttpProblem.notFound(`No license ${request.params.id}`);
+      return license;
+    },
+  );
+
+  app.patch(
+    '/:id',
+    {
+      schema: {
+        summary: 'Change a license entitlement',
+        tags: ['licenses'],
+        params: IdParams,
+        body: LicenseUpdateSchema,
+        response: { 200: LicenseSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
+      },
+    },
+    async (request) =>
+      app.licensesRepository.update(request.params.id, request.body as LicenseInput, { actor: requestActor(request) }),
+  );
+
+  app.delete(
+    '/:id',
+    {
+      schema: {
+        summary: 'Remove a license entitlement (the audit log keeps it)',
+        tags: ['licenses'],
+        params: IdParams,
+        response: { 204: Type.Null(), 404: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      app.licensesRepository.delete(request.params.id, { actor: requestActor(request) });
+      return reply.code(204).send(null);
+    },
+  );
+};
+
+export default licensesRoutes;

@@ -1,0 +1,27 @@
+import type { Db } from './db/open-database.ts';
+import { createAssetsRepository } from './plugins/app/assets/assets-repository.ts';
+import { createAuditLog } from './plugins/app/audit/audit-repository.ts';
+import { createDevicesRepository } from './plugins/app/devices/devices-repository.ts';
+import { createSnapshotStore } from './plugins/app/devices/snapshot-store.ts';
+import { createLicensesRepository } from './plugins/app/licenses/licenses-repository.ts';
+import { createConflicts } from './plugins/app/matching/conflicts.ts';
+import { createMatcher } from './plugins/app/matching/matcher.ts';
+
+/** Everything that reads and writes the inventory and the register, over one database. */
+export function createServices(db: Db) {
+  const auditLog = createAuditLog(db);
+  const matcher = createMatcher(db, auditLog);
+  const conflicts = createConflicts(db);
+  const snapshotStore = createSnapshotStore(db);
+  return {
+    auditLog,
+    matcher,
+    conflicts,
+    snapshotStore,
+    devicesRepository: createDevicesRepository(db, matcher, snapshotStore),
+    assetsRepository: createAssetsRepository(db, auditLog, matcher, conflicts),
+    licensesRepository: createLicensesRepository(db, auditLog),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
