@@ -57,6 +57,11 @@ ProtectKernelTunables=yes
 # No module loading. It also hides /usr/lib/modules, which the agent does not read.
 ProtectKernelModules=yes
 ProtectControlGroups=yes
+PrivateMounts=yes
+# Capabilities inventory never uses. Kept on purpose: CAP_SYS_RAWIO (dmidecode via /dev/mem),
+# CAP_SYS_ADMIN (disk identify ioctls), CAP_DAC_* (root-only files such as the SMBIOS table)
+# and CAP_SYS_PTRACE (executable paths of other users' processes).
+CapabilityBoundingSet=~CAP_SYS_TIME CAP_WAKE_ALARM CAP_SYS_BOOT CAP_BLOCK_SUSPEND CAP_LINUX_IMMUTABLE CAP_MKNOD CAP_SYS_PACCT CAP_SYS_TTY_CONFIG CAP_BPF CAP_LEASE CAP_MAC_ADMIN CAP_MAC_OVERRIDE CAP_AUDIT_CONTROL CAP_SYS_CHROOT
 RestrictRealtime=yes
 RestrictNamespaces=yes
 LockPersonality=yes
@@ -78,8 +83,8 @@ SystemCallErrorNumber=EPERM
 # - ProtectHostname=yes: the agent must see hostname changes without a restart.
 # - ProtectProc=invisible: inventory may list other users' processes.
 # - MemoryDenyWriteExecute=yes: V8's JIT needs writable+executable memory; Node.js aborts.
-# - CapabilityBoundingSet=: dmidecode needs CAP_SYS_RAWIO and disk tools CAP_SYS_ADMIN; a
-#   narrower set would silently empty hardware fields.
+# - An allow-list CapabilityBoundingSet=: a narrower set than the deny-list above would
+#   silently empty hardware fields.
 
 [Install]
 WantedBy=multi-user.target
