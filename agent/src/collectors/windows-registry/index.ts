@@ -1,6 +1,6 @@
 import { compareSoftware, type SoftwareItem } from '@stocktake/shared';
 import type { CollectContext, Collector } from '../types.ts';
-import { dedupe, loadedUserSids, parseUninstall, viewArches } from './parse.ts';
+import { dedupe, loadedUserSids, parseUninstall, uninstallItems, viewArches } from './parse.ts';
 import { regQuery, runRegQuery, utf8RegQuery } from './reg-command.ts';
 import { parseRegQuery, regString } from './reg-query.ts';
 
@@ -32,9 +32,8 @@ export const registryCollector: Collector<'software'> = {
     ]);
     // Every Windows has entries here (AddressBook, Connection Manager...): an exit 0 with no
     // key lines is output this parser does not understand, not an empty machine.
-    if (parseRegQuery(native ?? '').length === 0) {
-      throw new Error(`reg query ${MACHINE_UNINSTALL} printed no registry keys`);
-    }
+    const nativeKeys = parseRegQuery(native ?? '');
+    if (nativeKeys.length === 0) throw new Error(`reg query ${MACHINE_UNINSTALL} printed no registry keys`);
     const [envKey] = parseRegQuery(environment ?? '');
     const arches = viewArches(envKey && regString(envKey, 'PROCESSOR_ARCHITECTURE'));
     const sids = loadedUserSids(users ?? '');
@@ -45,7 +44,7 @@ export const registryCollector: Collector<'software'> = {
       ),
     );
     const items: SoftwareItem[] = [
-      ...parseUninstall(native ?? '', arches.native),
+      ...uninstallItems(nativeKeys, arches.native),
       ...(wow64 === undefined ? [] : parseUninstall(wow64, arches.wow64)),
       ...perUser.flatMap((text) => (text === undefined ? [] : parseUninstall(text))),
     ];

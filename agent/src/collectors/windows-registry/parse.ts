@@ -26,8 +26,13 @@ const ENTRY_PATH = /\\Uninstall\\[^\\]+$/i;
  * 64-bit view, `x86` for WOW6432Node); per-user hives give no arch.
  */
 export function parseUninstall(text: string, arch?: string): SoftwareItem[] {
+  return uninstallItems(parseRegQuery(text), arch);
+}
+
+/** The same from keys already parsed. */
+export function uninstallItems(keys: readonly RegKey[], arch?: string): SoftwareItem[] {
   const items: SoftwareItem[] = [];
-  for (const key of parseRegQuery(text)) {
+  for (const key of keys) {
     if (!ENTRY_PATH.test(key.path)) continue;
     const item = toItem(key, arch);
     if (item) items.push(item);

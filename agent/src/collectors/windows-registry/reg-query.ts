@@ -105,7 +105,11 @@ export function regNumber(key: RegKey, name: string): number | undefined {
   return undefined;
 }
 
-/** The strings of a REG_MULTI_SZ as reg.exe prints it (`a\0b\0\0`), empty ones dropped. */
+/**
+ * The strings of a REG_MULTI_SZ as reg.exe prints it (`a\0b\0\0`), empty ones dropped. The
+ * printed form is ambiguous: a path segment starting with `0` (`C:\0ld`) splits too, so use
+ * this for "is anything there", not to recover exact strings.
+ */
 export function multiSz(data: string): string[] {
   return data.split('\\0').filter((s) => s.trim() !== '');
 }
