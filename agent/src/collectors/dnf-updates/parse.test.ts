@@ -19,6 +19,7 @@ import {
   parseDnf5AdvisoryJson,
   parseUpdateinfoList,
 } from './parse.ts';
+import { buildScratchRpmSystem, hasScratchTools, SCRATCH_ADVISORY } from './scratch-rpm-repo.ts';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -341,58 +342,11 @@ describe('dnfUpdatesCollector', () => {
   });
 });
 
-const TOOLS = ['/usr/bin/dnf', '/usr/bin/rpm', '/usr/bin/rpmbuild', '/usr/bin/createrepo_c', '/usr/bin/modifyrepo_c'];
-const hasTools = TOOLS.every((t) => existsSync(t));
+const hasTools = existsSync('/usr/bin/dnf') && hasScratchTools();
 
-/**
- * Builds an installed and a newer build of three packages, installs the old ones into the
- * rpm database of a scratch root, publishes the new ones in a repository with one security
- * advisory, and returns the options that point dnf at all of it.
- */
+/** Points the real dnf at a scratch rpm system: returns the options to append to its commands. */
 async function scratchDnfSystem(work: string): Promise<string[]> {
-  const root = path.join(work, 'root');
-  const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: 'pipe', encoding: 'utf8' });
-  const build = async (dir: string, name: string, version: string, arch: string) => {
-    const spec = path.join(work, `${name}-${version}.spec`);
-    const lines = [`Name: ${name}`, `Version: ${version}`, 'Release: 1', 'Summary: t', 'License: MIT'];
-    if (arch === 'noarch') lines.push('BuildArch: noarch');
-    await writeFile(spec, `${lines.join('\n')}\n%description\nt\n%files\n`);
-    sh('rpmbuild', [
-      ...['-bb', '--quiet', '--target', 'x86_64', '--define', `_topdir ${path.join(work, 'top')}`],
-      ...['--define', `_rpmdir ${dir}`, '--define', '_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm'],
-      spec,
-    ]);
-  };
-  const oldDir = path.join(work, 'old');
-  const repo = path.join(work, 'repo');
-  for (const [name, oldVersion, newVersion, arch] of [
-    ['probe-libs', '1.0', '1.1', 'x86_64'],
-    ['probe-data', '2024a', '2024b', 'noarch'],
-    ['probe-tools-with-a-name-too-long-for-the-column-dnf-sizes', '3.0', '3.1', 'x86_64'],
-  ] as const) {
-    await build(oldDir, name, oldVersion, arch);
-    await build(repo, name, newVersion, arch);
-  }
-  const dbpath = sh('rpm', ['--eval', '%_dbpath']).trim();
-  await mkdir(path.join(root, dbpath), { recursive: true });
-  sh('rpm', ['--root', root, '--dbpath', dbpath, '--initdb']);
-  const oldRpms = ['probe-libs-1.0-1.x86_64.rpm', 'probe-data-2024a-1.noarch.rpm'].map((f) => path.join(oldDir, f));
-  oldRpms.push(path.join(oldDir, 'probe-tools-with-a-name-too-long-for-the-column-dnf-sizes-3.0-1.x86_64.rpm'));
-  sh('rpm', ['--root', root, '--dbpath', dbpath, '-i', '--justdb', '--nodeps', '--ignorearch', ...oldRpms]);
-  sh('createrepo_c', ['-q', repo]);
-  const updateinfo = path.join(work, 'updateinfo.xml');
-  await writeFile(
-    updateinfo,
-    `<?xml version="1.0" encoding="UTF-8"?>
-<updates><update from="t@example.com" status="final" type="security" version="1">
-<id>PROBE-2024:0001</id><title>Critical: probe-libs</title><issued date="2024-05-01 00:00:00"/>
-<severity>Critical</severity><summary>s</summary><description>d</description><references/>
-<pkglist><collection short=""><name>probe</name>
-<package name="probe-libs" version="1.1" release="1" epoch="0" arch="x86_64"><filename>probe-libs-1.1-1.x86_64.rpm</filename></package>
-</collection></pkglist></update></updates>
-`,
-  );
-  sh('modifyrepo_c', ['--mdtype=updateinfo', updateinfo, path.join(repo, 'repodata')]);
+  const { root, repo } = await buildScratchRpmSystem(work);
   const reposd = path.join(work, 'repos.d');
   await mkdir(reposd);
   await writeFile(path.join(reposd, 'probe.repo'), `[probe]\nname=probe\nbaseurl=file://${repo}\ngpgcheck=0\n`);
@@ -405,7 +359,7 @@ async function scratchDnfSystem(work: string): Promise<string[]> {
     '--releasever=9',
     '--forcearch=x86_64',
   ];
-  sh('dnf', ['-q', 'makecache', ...options]);
+  execFileSync('dnf', ['-q', 'makecache', ...options], { stdio: 'pipe' });
   return options;
 }
 
@@ -427,7 +381,7 @@ describe('dnfUpdatesCollector with the real dnf', () => {
       expect(result.pendingSecurityCount).toBe(1);
       expect(result.pending).toEqual([
         plain('probe-data.noarch', '2024b-1', 'probe'),
-        sec('probe-libs.x86_64', '1.1-1', 'PROBE-2024:0001', 'Critical'),
+        sec('probe-libs.x86_64', '1.1-1', SCRATCH_ADVISORY, 'Critical'),
         plain('probe-tools-with-a-name-too-long-for-the-column-dnf-sizes.x86_64', '3.1-1', 'probe'),
       ]);
     },
