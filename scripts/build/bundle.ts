@@ -9,6 +9,9 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 export const OPTIONAL_EXTERNALS: Readonly<Record<string, string>> = {
   'osx-temperature-sensor': 'systeminformation: macOS CPU temperature, native, optional (try/catch)',
   'macos-temperature-sensor': 'systeminformation: macOS temperatures, native, optional (try/catch)',
+  // ws (the live channel) speeds up masking and UTF-8 checks with these when present.
+  bufferutil: 'ws: native speed-up, optional (try/catch), pure JS fallback',
+  'utf-8-validate': 'ws: native speed-up, optional (try/catch), pure JS fallback',
 };
 
 /** Packages whose only job is locating and loading a compiled .node addon. */
