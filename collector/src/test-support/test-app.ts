@@ -13,7 +13,9 @@ export interface TestApp {
 }
 
 /** A collector on a fresh temporary SQLite file, for `app.inject` tests. */
-export async function createTestApp(overrides: { snapshotBodyLimit?: number } = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: { snapshotBodyLimit?: number; csvBodyLimit?: number } = {},
+): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'stocktake-collector-'));
   const dbPath = join(dir, 'stocktake.db');
   const app = await buildApp({
@@ -21,6 +23,7 @@ export async function createTestApp(overrides: { snapshotBodyLimit?: number } = 
     enrollSecret: TEST_ENROLL_SECRET,
     snapshotBodyLimit: overrides.snapshotBodyLimit ?? 16 * 1024 * 1024,
     bodyLimit: 1024 * 1024,
+    ...(overrides.csvBodyLimit ? { csvBodyLimit: overrides.csvBodyLimit } : {}),
     pruneIntervalMs: 0,
     logger: false,
   });

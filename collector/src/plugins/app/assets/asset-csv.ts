@@ -52,6 +52,9 @@ function rowInput(
   const before = errors.length;
   for (const [key, value] of row.cells) {
     const field = COLUMN_FIELD[key];
+    // The warranty end a file carries next to a purchase date and months is derived from them
+    // (Snipe-IT's "Warranty Expires"); reading it back could only disagree on month-end rounding.
+    if (key === 'warranty_end' && row.cells.has('purchase_date') && row.cells.has('warranty_months')) continue;
     if (DATE_COLUMNS.has(key)) {
       const iso = parseDateCell(value);
       if (iso && field) input[field] = iso;

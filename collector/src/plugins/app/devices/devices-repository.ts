@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SECTION_NAMES, type SectionName, type Snapshot, type SoftwareItem } from '@stocktake/shared';
-import { and, asc, desc, eq, gt, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/open-database.ts';
 import {
   agents,
@@ -344,9 +344,10 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
   }
 
   /**
-   * Which device a snapshot describes. An agent reports on its own device. A new agent whose
-   * firmware serial and UUID both equal a known device's is that machine reinstalled, unless
-   * the agent that device follows has reported since this one enrolled: then both are alive
+   * Which device a snapshot describes. An agent reports on its own device. A new agent is a
+   * known machine reinstalled when its firmware serial equals that device's and so does its
+   * UUID (or, where neither side can read a UUID, a MAC of theirs is the same): unless the
+   * agent that device follows has reported since this one enrolled, for then both are alive
    * (a cloned VM) and this one gets its own device. Likewise an agent whose device was taken
    * over by a newer agent, yet still reports, is split off onto a device of its own: two live
    * installations are never merged into one device.
@@ -358,14 +359,16 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
       if (own) return {};
     }
     const serial = serialKey(snapshot.identity.hardwareSerial);
+    if (!serial) return {};
     const uuid = uuidKey(snapshot.identity.hardwareUuid);
-    if (!serial || !uuid) return {};
+    const macs = new Set(snapshot.identity.macs);
     const candidates = db
       .select()
       .from(devices)
-      .where(and(eq(devices.serialKey, serial), eq(devices.uuidKey, uuid)))
+      .where(and(eq(devices.serialKey, serial), uuid ? eq(devices.uuidKey, uuid) : isNull(devices.uuidKey)))
       .limit(2)
-      .all();
+      .all()
+      .filter((d) => uuid || d.macs.some((m) => macs.has(m)));
     const [candidate] = candidates;
     if (!candidate || candidates.length > 1 || candidate.agentId === agent.id) return {};
     if (candidate.agentId) {

@@ -153,11 +153,22 @@ export function createMatcher(db: Db, audit: AuditLog) {
     return undefined;
   }
 
+  /** Another asset already carries this identifier (copying it would make matching ambiguous). */
+  const otherAssetHas = (column: 'serialKey' | 'uuidKey' | 'hostnameKey', value: string | null, assetId: string) =>
+    value !== null &&
+    db
+      .select({ id: assets.id })
+      .from(assets)
+      .where(and(eq(assets[column], value), ne(assets.id, assetId)))
+      .limit(1)
+      .get() !== undefined;
+
   /**
    * Fills the register fields discovery may fill (see DISCOVERABLE_FIELDS) that nobody has
    * set by hand: serial, UUID, make and model only where the register has nothing; host name
-   * and MACs follow the device (machines get renamed, NICs replaced). Identifiers other
-   * devices also report are not copied.
+   * and MACs follow the device (machines get renamed, NICs replaced). An identifier other
+   * devices also report, or another asset already carries, is not copied: the register must
+   * not gain the ambiguity matching steers around.
    */
   function fillAsset(assetId: string, device: DeviceFacts, method: LinkMethod, now: Date): void {
     const asset = db.select().from(assets).where(eq(assets.id, assetId)).get();
@@ -171,25 +182,49 @@ export function createMatcher(db: Db, audit: AuditLog) {
       before[field] = current;
       after[field] = value;
     };
-    const serialUnique = device.serialKey && !anotherDevice('serialKey', device.serialKey, device.key);
-    const uuidUnique = device.uuidKey && !anotherDevice('uuidKey', device.uuidKey, device.key);
-    if (serialUnique) offer('serial', asset.serial, device.hardwareSerial?.trim(), true);
-    if (uuidUnique) offer('hardwareUuid', asset.hardwareUuid, device.uuidKey, true);
+    if (
+      device.serialKey &&
+      !anotherDevice('serialKey', device.serialKey, device.key) &&
+      !otherAssetHas('serialKey', device.serialKey, assetId)
+    ) {
+      offer('serial', asset.serial, device.hardwareSerial?.trim(), true);
+    }
+    if (
+      device.uuidKey &&
+      !anotherDevice('uuidKey', device.uuidKey, device.key) &&
+      !otherAssetHas('uuidKey', device.uuidKey, assetId)
+    ) {
+      offer('hardwareUuid', asset.hardwareUuid, device.uuidKey, true);
+    }
     offer('manufacturer', asset.manufacturer, device.vendor, true);
     offer('model', asset.model, device.model, true);
-    if (device.hostnameKey) offer('hostname', asset.hostname, device.hostname, false);
+    if (device.hostnameKey && !otherAssetHas('hostnameKey', device.hostnameKey, assetId)) {
+      offer('hostname', asset.hostname, device.hostname, false);
+    }
     const currentMacs = macsOf(db, assetId);
-    if (device.macs.length > 0 && !locked.has('macs') && currentMacs.join(',') !== device.macs.join(',')) {
+    const ownMacs =
+      device.macs.length === 0
+        ? []
+        : new Set(
+            db
+              .select({ mac: assetMacs.mac })
+              .from(assetMacs)
+              .where(and(inArray(assetMacs.mac, device.macs), ne(assetMacs.assetId, assetId)))
+              .all()
+              .map((r) => r.mac),
+          );
+    const macs = Array.isArray(ownMacs) ? [] : device.macs.filter((m) => !ownMacs.has(m));
+    if (macs.length > 0 && !locked.has('macs') && currentMacs.join(',') !== macs.join(',')) {
       before.macs = currentMacs;
-      after.macs = device.macs;
+      after.macs = macs;
     }
     if (Object.keys(after).length === 0) return;
-    const { macs, ...columns } = after;
+    const { macs: newMacs, ...columns } = after;
     db.update(assets)
       .set({ ...columnsFor(columns), updatedAt: now.toISOString() })
       .where(eq(assets.id, assetId))
       .run();
-    if (Array.isArray(macs)) replaceMacs(db, assetId, macs as string[]);
+    if (Array.isArray(newMacs)) replaceMacs(db, assetId, newMacs as string[]);
     audit.write({
       at: now,
       actor: DISCOVERY_ACTOR,

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import { ProblemTypes } from '@stocktake/shared';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type, { type TSchema } from 'typebox';
 import { HttpProblem } from '../../../plugins/app/problems/problem.ts';
 
@@ -34,4 +35,20 @@ export function acceptCsv(app: FastifyInstance, bodyLimit: number): void {
       done(null, body);
     },
   );
+}
+
+/**
+ * Fastify parses text/plain on its own; an import route takes CSV only, so a request that
+ * says it is something else is refused rather than guessed at.
+ */
+export async function requireCsvBody(request: FastifyRequest): Promise<void> {
+  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'text/csv' && type !== 'application/csv') {
+    throw new HttpProblem(
+      415,
+      ProblemTypes.unsupportedMediaType,
+      'Unsupported Media Type',
+      `Send the file as text/csv (got ${type || 'no content type'})`,
+    );
+  }
 }

@@ -8,7 +8,7 @@ import type { AssetInput } from '../../../../plugins/app/assets/asset-validate.t
 import { requestActor } from '../../../../plugins/app/audit/actor.ts';
 import { decodeKeyCursor } from '../../../../plugins/app/pagination.ts';
 import { HttpProblem } from '../../../../plugins/app/problems/problem.ts';
-import { acceptCsv, badCursor, DryRunQuery, Nullable, PageQuery } from '../schema-helpers.ts';
+import { acceptCsv, badCursor, DryRunQuery, Nullable, PageQuery, requireCsvBody } from '../schema-helpers.ts';
 import {
   AssetCreateSchema,
   AssetDetailSchema,
@@ -111,6 +111,7 @@ const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opt
     '/import',
     {
       bodyLimit: opts.csvBodyLimit,
+      onRequest: requireCsvBody,
       schema: {
         summary: 'Import a Snipe-IT-format asset CSV (all or nothing; ?dryRun=true to preview)',
         tags: ['assets'],

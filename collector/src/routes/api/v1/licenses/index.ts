@@ -8,7 +8,7 @@ import { exportLicensesCsv, importLicensesCsv } from '../../../../plugins/app/li
 import type { LicenseInput } from '../../../../plugins/app/licenses/license-model.ts';
 import { decodeKeyCursor } from '../../../../plugins/app/pagination.ts';
 import { HttpProblem } from '../../../../plugins/app/problems/problem.ts';
-import { acceptCsv, badCursor, DryRunQuery, IsoDate, Nullable, PageQuery } from '../schema-helpers.ts';
+import { acceptCsv, badCursor, DryRunQuery, IsoDate, Nullable, PageQuery, requireCsvBody } from '../schema-helpers.ts';
 
 export interface LicenseRoutesOptions {
   csvBodyLimit: number;
@@ -146,6 +146,7 @@ const licensesRoutes: FastifyPluginAsync<LicenseRoutesOptions> = async (fastify,
     '/import',
     {
       bodyLimit: opts.csvBodyLimit,
+      onRequest: requireCsvBody,
       schema: {
         summary: 'Import license entitlements from CSV (all or nothing; ?dryRun=true to preview)',
         tags: ['licenses'],
