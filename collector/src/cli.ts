@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { EXIT, runRegisterCommand } from './cli/register-commands.ts';
 import { ConfigError, ensureEnrollSecret, resolveConfig } from './config.ts';
 import { serve } from './server.ts';
 import { COLLECTOR_VERSION } from './version.ts';
@@ -8,6 +9,15 @@ const USAGE = `Usage: stocktake-collector <command> [options]
 Commands:
   serve                Run the collector (HTTP API for agents and sysadmins)
   enroll-secret        Print the enroll secret agents must present
+  assets import FILE [--dry-run] [--json]
+                       Import a Snipe-IT-format asset CSV (all or nothing; exit 65 if refused)
+  assets export [FILE] Write the register as Snipe-IT-format CSV (stdout without FILE)
+  licenses import FILE [--dry-run] [--json]
+                       Import license entitlements from CSV
+  licenses export [FILE]
+                       Write license entitlements as CSV
+  snapshots prune      Delete raw snapshots past the retention window
+  devices match        Match every device to the register again
   version              Print the version
 
 Options (flags override environment variables):
@@ -18,7 +28,13 @@ Options (flags override environment variables):
                               stored beside the database on first start)
   --snapshot-body-limit BYTES Largest snapshot accepted (STOCKTAKE_SNAPSHOT_BODY_LIMIT, 16 MiB)
   --body-limit BYTES          Largest body on other routes (STOCKTAKE_BODY_LIMIT, 1 MiB)
+  --csv-body-limit BYTES      Largest CSV import over HTTP (STOCKTAKE_CSV_BODY_LIMIT, 32 MiB)
+  --snapshot-retention-days N Days raw snapshots are kept (STOCKTAKE_SNAPSHOT_RETENTION_DAYS, 30)
   --log-level LEVEL           fatal|error|warn|info|debug|trace|silent (STOCKTAKE_LOG_LEVEL)
+  --dry-run                   (imports) show what would change, write nothing
+  --json                      (imports) print the outcome as JSON
+
+Register changes from the command line are audited as cli:<your user name>.
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -35,6 +51,10 @@ export async function main(argv: string[]): Promise<number> {
         'snapshot-body-limit': { type: 'string' },
         'body-limit': { type: 'string' },
         'log-level': { type: 'string' },
+        'csv-body-limit': { type: 'string' },
+        'snapshot-retention-days': { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -48,7 +68,8 @@ export async function main(argv: string[]): Promise<number> {
     return command || parsed.values.help ? 0 : 64;
   }
   try {
-    const config = resolveConfig(parsed.values as Record<string, string | undefined>, process.env);
+    const { 'dry-run': dryRun, json, help: _help, ...flags } = parsed.values;
+    const config = resolveConfig(flags as Record<string, string | undefined>, process.env);
     switch (command) {
       case 'serve': {
         const { url } = await serve(config);
@@ -60,6 +81,28 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${secret}\n`);
         if (path) process.stderr.write(`(stored in ${path})\n`);
         return 0;
+      }
+      case 'assets':
+      case 'licenses':
+      case 'snapshots':
+      case 'devices': {
+        const [, verb, file, ...extra] = parsed.positionals;
+        if (!verb || extra.length > 0) {
+          process.stderr.write(`stocktake-collector: ${command} needs one command (see --help)\n${USAGE}`);
+          return EXIT.usage;
+        }
+        return runRegisterCommand(
+          config.dbPath,
+          {
+            noun: command,
+            verb,
+            ...(file ? { file } : {}),
+            dryRun: dryRun === true,
+            json: json === true,
+            retentionDays: config.snapshotRetentionDays,
+          },
+          { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
+        );
       }
       case 'version':
         process.stdout.write(`${COLLECTOR_VERSION}\n`);
