@@ -109,11 +109,11 @@ export function normalizeSectionData<T>(name: SectionName, data: T): T {
       const u = data as Users;
       return {
         ...u,
-        loggedIn:
-          sorted(
-            u.loggedIn,
-            byString((s) => `${s.user}\u0000${s.terminal ?? ''}\u0000${s.since ?? ''}`),
-          ) ?? [],
+        // Absent stays absent: normalising must never fill in what no source reported.
+        loggedIn: sorted(
+          u.loggedIn,
+          byString((s) => `${s.user}\u0000${s.terminal ?? ''}\u0000${s.since ?? ''}`),
+        ),
       } as T;
     }
     case 'os':

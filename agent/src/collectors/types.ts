@@ -45,6 +45,8 @@ export interface Collector<S extends SectionName = SectionName> {
   name: string;
   section: S;
   platforms: readonly NodeJS.Platform[];
+  /** Time budget when this source is known to be slower than the default (a full softwareupdate scan). */
+  timeoutMs?: number;
   /** Whether the source exists on this machine; an absent source is skipped, not failed. */
   detect(ctx: CollectContext): Promise<boolean>;
   collect(ctx: CollectContext): Promise<CollectorOutput<S>>;

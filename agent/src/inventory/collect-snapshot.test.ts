@@ -107,3 +107,39 @@ describe('collectSnapshot', () => {
     expect(snapshot.sections.software.status).toBe('ok');
   });
 });
+
+describe('merged sections', () => {
+  it('fails a record section whose collectors together miss a required field', async () => {
+    const partialUsers: Collector<'users'> = {
+      name: 'last-only',
+      section: 'users',
+      platforms: ['linux'],
+      detect: async () => true,
+      // knows the last user but not who is logged in now
+      collect: async () => ({ lastLoggedIn: { user: 'alice' } }),
+    };
+    const snapshot = await collectSnapshot({
+      collectors: [os, hardware, partialUsers] as Collector[],
+      ctx,
+      agent: { version: '0' },
+    });
+    expect(snapshot.sections.users.status).toBe('failed');
+    expect(snapshot.sections.users.reason).toMatch(/incomplete users data: .*loggedIn/);
+    expect(validateSnapshot(snapshot).ok).toBe(true);
+  });
+
+  it('gives a slow source its own time budget', async () => {
+    const slow: Collector<'software'> = {
+      ...software('dpkg', 'ok'),
+      timeoutMs: 1000,
+      collect: () => new Promise((resolve) => setTimeout(() => resolve([item('late', 'dpkg')]), 400)),
+    };
+    const snapshot = await collectSnapshot({
+      collectors: [os, hardware, slow] as Collector[],
+      ctx,
+      agent: { version: '0' },
+    });
+    expect(snapshot.sections.software.reason).toBeUndefined();
+    expect(snapshot.sections.software.status).toBe('ok');
+  });
+});

@@ -14,6 +14,7 @@ import {
 } from '@stocktake/shared';
 import type { CollectContext, Collector, CollectorOutput, SectionData } from '../collectors/types.ts';
 import { mergeSection } from './merge.ts';
+import { validateSection } from './validate-section.ts';
 
 export interface SnapshotOptions {
   collectors: readonly Collector[];
@@ -44,12 +45,14 @@ interface Outcome<S extends SectionName> {
 
 async function runCollector<S extends SectionName>(
   collector: Collector<S>,
-  ctx: CollectContext,
+  shared: CollectContext,
 ): Promise<Outcome<S> | undefined> {
+  const budget = collector.timeoutMs ?? shared.timeoutMs;
+  const ctx = budget === shared.timeoutMs ? shared : { ...shared, timeoutMs: budget };
   try {
-    const present = await withTimeout(collector.detect(ctx), ctx.timeoutMs, `${collector.name} detection`);
+    const present = await withTimeout(collector.detect(ctx), budget, `${collector.name} detection`);
     if (!present) return undefined;
-    const data = await withTimeout(collector.collect(ctx), ctx.timeoutMs, collector.name);
+    const data = await withTimeout(collector.collect(ctx), budget, collector.name);
     return { collector, data };
   } catch (err) {
     ctx.log.warn({ err, collector: collector.name, section: collector.section }, 'collector failed');
@@ -90,6 +93,19 @@ async function collectSection<S extends SectionName>(
       ok.map((o) => o.data as CollectorOutput<S>),
     ),
   );
+  // Each collector gives part of a record; if together they still miss something the contract
+  // requires (no source said who is logged in), the section is failed rather than the snapshot refused.
+  const check = validateSection(name, data);
+  if (!check.ok) {
+    const problems = check.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ');
+    ctx.log.warn({ section: name, problems }, 'merged section does not satisfy the contract');
+    return {
+      status: 'failed',
+      reason: [...failed.map((f) => f.error), `incomplete ${name} data: ${problems}`].join('; '),
+      collectedAt,
+      durationMs,
+    };
+  }
   const section: Section<SectionData[S]> = {
     status: failed.length > 0 ? 'partial' : 'ok',
     collectedAt,

@@ -4,7 +4,7 @@ import { usersFromSystemInformation } from './parse.ts';
 export const usersCollector: Collector<'users'> = {
   name: 'systeminformation-users',
   section: 'users',
-  platforms: ['linux', 'win32', 'darwin'],
+  platforms: ['win32', 'darwin'],
   detect: async () => true,
   async collect() {
     // Loaded on use: on Linux the agent reads sysfs itself and never needs this library.
