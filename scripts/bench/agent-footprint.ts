@@ -10,7 +10,7 @@ import type { Snapshot } from '@stocktake/shared';
 import { buildAgentBundle } from './lib/build-agent-bundle.ts';
 import { hasGnuTime, measureOnce, type Sample, type Summary, summarise } from './lib/measure.ts';
 import { ensureDebianPackages } from './lib/peers.ts';
-import { machineLine, table, writeSection } from './lib/report.ts';
+import { machineLine, table } from './lib/report.ts';
 
 export interface FootprintOptions {
   runs: number;
