@@ -101,7 +101,8 @@ describe('/api/v1/licenses', () => {
     expect((await t.app.inject({ url: '/api/v1/licenses' })).json().items).toEqual([]);
     expect((await importCsv(text)).statusCode).toBe(200);
     const list = (await t.app.inject({ url: '/api/v1/licenses' })).json().items;
-    expect(list.map((l: { product: string; seats: number }) => `${l.product}:${l.seats}`)).toEqual([
+    // Listed by product, then id (random): the two Microsoft 365 entitlements in either order.
+    expect(list.map((l: { product: string; seats: number }) => `${l.product}:${l.seats}`).sort()).toEqual([
       'Microsoft 365 E3:250',
       'Microsoft 365 E3:50',
       'Slack Pro:120',
