@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CollectContext } from './types.ts';
 
@@ -38,7 +38,7 @@ export async function cached<T>(
   if (!ctx.cacheDir) return compute();
   const file = join(ctx.cacheDir, `${key}.json`);
   try {
-    const entry = JSON.parse(await readFile(file, 'utf8')) as CacheEntry<T>;
+    const entry = JSON.parse(readFileSync(file, 'utf8')) as CacheEntry<T>;
     if (entry.fingerprint === fingerprint) {
       ctx.log.debug({ key }, 'cache hit');
       return entry.value;
@@ -48,10 +48,10 @@ export async function cached<T>(
   }
   const value = await compute();
   try {
-    await mkdir(ctx.cacheDir, { recursive: true, mode: 0o700 });
+    mkdirSync(ctx.cacheDir, { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify({ fingerprint, value } satisfies CacheEntry<T>), { mode: 0o600 });
-    await rename(tmp, file);
+    writeFileSync(tmp, JSON.stringify({ fingerprint, value } satisfies CacheEntry<T>), { mode: 0o600 });
+    renameSync(tmp, file);
   } catch (err) {
     ctx.log.warn({ err, key }, 'cannot write collector cache');
   }

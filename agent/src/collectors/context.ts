@@ -1,7 +1,23 @@
-import { readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, readlinkSync, type Stats, statSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { runCommand } from '../runner/run-command.ts';
 import type { CollectContext } from './types.ts';
+
+/**
+ * File access is synchronous on purpose: collectors read small local files (sysfs
+ * attributes, package databases), which the main thread reads in microseconds, while
+ * Node's asynchronous fs would wake libuv's thread pool, and each of its threads gets its
+ * own malloc arena: several megabytes of resident memory for no gain in an agent that
+ * must stay small.
+ */
+/** stat that answers undefined for anything unreadable (absent, EACCES, a broken link). */
+function statQuietly(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
 
 export function createContext(options: {
   log: Logger;
@@ -13,39 +29,26 @@ export function createContext(options: {
   return {
     root: options.root ?? '/',
     run: runCommand,
-    readFile: (path) => readFile(path, 'utf8'),
-    readBytes: (path) => readFile(path),
+    readFile: async (path) => readFileSync(path, 'utf8'),
+    readBytes: async (path) => readFileSync(path),
     readLink: async (path) => {
       try {
-        return await readlink(path);
+        return readlinkSync(path);
       } catch {
         return undefined;
       }
     },
     listDir: async (path) => {
       try {
-        return (await readdir(path)).sort();
+        return readdirSync(path).sort();
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')
-          return [];
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') return [];
         throw err;
       }
     },
-    mtime: async (path) => {
-      try {
-        return (await stat(path)).mtime;
-      } catch {
-        return undefined;
-      }
-    },
-    exists: async (path) => {
-      try {
-        await stat(path);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    mtime: async (path) => statQuietly(path)?.mtime,
+    exists: async (path) => statQuietly(path) !== undefined,
     platform: options.platform ?? process.platform,
     log: options.log,
     timeoutMs: options.timeoutMs ?? 60_000,

@@ -44,28 +44,45 @@ function toItem(stanza: Stanza): SoftwareItem | undefined {
   return item;
 }
 
+/** The only fields read; every other line is skipped without being copied. */
+const FIELDS: ReadonlySet<string> = new Set(['package', 'status', 'version', 'architecture', 'maintainer']);
+
+function isBlank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}
+
 /**
  * Yields the stanzas as maps of lower-cased field name to the first line of the value.
- * Continuation lines only matter for multi-line fields (Description, Conffiles), none of
- * which are read, so they are skipped.
+ * Walks the text by index rather than splitting it: the status file of a desktop is a few
+ * megabytes, mostly Description and Conffiles continuation lines nobody reads here.
  */
 function* stanzas(text: string): Generator<Stanza> {
   let current: Stanza = new Map();
-  for (const raw of text.split('\n')) {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.trim() === '') {
+  let pos = 0;
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    const first = text.charCodeAt(pos);
+    if (isBlank(text, pos, end)) {
       if (current.size > 0) yield current;
       current = new Map();
-      continue;
+    } else if (first !== 32 && first !== 9) {
+      const colon = text.indexOf(':', pos);
+      if (colon > pos && colon < end) {
+        const key = text.slice(pos, colon).trim().toLowerCase();
+        // Field names never contain spaces; a line that has one before the colon is junk.
+        // dpkg never writes a field twice; if a corrupt file does, keep the first.
+        if (FIELDS.has(key) && !current.has(key)) {
+          const lineEnd = text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+          current.set(key, text.slice(colon + 1, lineEnd).trim());
+        }
+      }
     }
-    if (line.startsWith(' ') || line.startsWith('\t')) continue;
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const key = line.slice(0, colon).trim().toLowerCase();
-    // Field names never contain spaces; a line that has one before the colon is junk.
-    if (key === '' || /\s/.test(key)) continue;
-    // dpkg never writes a field twice; if a corrupt file does, keep the first.
-    if (!current.has(key)) current.set(key, line.slice(colon + 1).trim());
+    pos = end + 1;
   }
   if (current.size > 0) yield current;
 }

@@ -39,10 +39,13 @@ async function attr(ctx: CollectContext, path: string): Promise<string | undefin
   }
 }
 
-async function pciIds(ctx: CollectContext): Promise<string | undefined> {
+async function pciIds(ctx: CollectContext): Promise<Buffer | undefined> {
   for (const path of PCI_IDS) {
-    const ids = await attr(ctx, path);
-    if (ids) return `\n${ids}`;
+    try {
+      return await ctx.readBytes(join(ctx.root, path));
+    } catch {
+      // try the next location
+    }
   }
   return undefined;
 }
@@ -52,7 +55,7 @@ async function dmi(ctx: CollectContext): Promise<DmiId> {
   return Object.fromEntries(DMI_FILES.map((f, i) => [f, values[i]]));
 }
 
-async function disks(ctx: CollectContext, ids: () => Promise<string | undefined>): Promise<Disk[]> {
+async function disks(ctx: CollectContext, ids: () => Promise<Buffer | undefined>): Promise<Disk[]> {
   const names = (await ctx.listDir(join(ctx.root, '/sys/block'))).filter(isPhysicalDiskName);
   const out = await Promise.all(
     names.map(async (name) => {
@@ -113,7 +116,7 @@ async function nics(ctx: CollectContext): Promise<NetworkInterface[]> {
   return out.filter((n): n is NetworkInterface => n !== undefined);
 }
 
-async function gpus(ctx: CollectContext, ids: () => Promise<string | undefined>): Promise<Gpu[]> {
+async function gpus(ctx: CollectContext, ids: () => Promise<Buffer | undefined>): Promise<Gpu[]> {
   const slots = await ctx.listDir(join(ctx.root, '/sys/bus/pci/devices'));
   const out: Gpu[] = [];
   for (const slot of slots) {
@@ -169,7 +172,7 @@ export const linuxHardwareCollector: Collector<'hardware'> = {
   platforms: ['linux'],
   detect: async (ctx) => ctx.exists(join(ctx.root, '/proc/cpuinfo')),
   async collect(ctx) {
-    let idsText: Promise<string | undefined> | undefined;
+    let idsText: Promise<Buffer | undefined> | undefined;
     const ids = () => {
       idsText ??= pciIds(ctx);
       return idsText;

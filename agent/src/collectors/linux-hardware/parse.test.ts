@@ -237,7 +237,7 @@ describe('disks', () => {
 });
 
 describe('pciName', () => {
-  const ids = `\n${fixture('pci.ids.excerpt')}`;
+  const ids = Buffer.from(fixture('pci.ids.excerpt'));
   it('finds vendor and device names', () => {
     expect(pciName(ids, '0x1af4')).toEqual({ vendor: 'Red Hat, Inc.' });
     expect(pciName(ids, '0x8086', '0xa7a0')).toEqual({

@@ -274,22 +274,42 @@ export function diskFromSysfs(f: BlockDeviceFacts): Disk | undefined {
   });
 }
 
-/** Name of a PCI vendor (and device) from the pci.ids database text, without parsing all of it. */
-export function pciName(ids: string, vendorId: string, deviceId?: string): { vendor?: string; device?: string } {
+/**
+ * Name of a PCI vendor (and device) from the pci.ids database, searched as bytes: the file
+ * is over a megabyte and only one or two of its lines are wanted.
+ */
+export function pciName(ids: Buffer, vendorId: string, deviceId?: string): { vendor?: string; device?: string } {
   const vendor = vendorId.replace(/^0x/i, '').toLowerCase();
-  const start = ids.indexOf(`\n${vendor}  `);
-  if (start < 0) return {};
-  const lineEnd = ids.indexOf('\n', start + 1);
-  const vendorName = ids.slice(start + vendor.length + 3, lineEnd).trim();
+  const needle = `${vendor}  `;
+  const atStart = ids.toString('latin1', 0, needle.length) === needle;
+  const found = atStart ? 0 : ids.indexOf(`\n${needle}`);
+  if (found < 0) return {};
+  const at = atStart ? 0 : found + 1;
+  const lineEnd = endOfLine(ids, at);
+  const vendorName = ids.toString('utf8', at + vendor.length + 2, lineEnd).trim();
   if (!deviceId) return { vendor: vendorName };
   const device = deviceId.replace(/^0x/i, '').toLowerCase();
-  // Device lines follow their vendor, indented by one tab, until the next vendor line.
-  const nextVendor = ids.slice(lineEnd).search(/\n[0-9a-f]{4} {2}/);
-  const section = ids.slice(lineEnd, nextVendor < 0 ? undefined : lineEnd + nextVendor);
-  const d = section.indexOf(`\n\t${device}  `);
-  if (d < 0) return { vendor: vendorName };
-  const dEnd = section.indexOf('\n', d + 1);
-  return { vendor: vendorName, device: section.slice(d + device.length + 4, dEnd < 0 ? undefined : dEnd).trim() };
+  // Device lines follow their vendor, indented by one tab, until the next unindented line.
+  let pos = lineEnd + 1;
+  while (pos < ids.length) {
+    const end = endOfLine(ids, pos);
+    const c = ids[pos];
+    if (c !== 0x09 && c !== 0x23 && end > pos) break; // next vendor
+    if (
+      c === 0x09 &&
+      ids[pos + 1] !== 0x09 &&
+      ids.toString('latin1', pos + 1, pos + 1 + device.length + 2) === `${device}  `
+    ) {
+      return { vendor: vendorName, device: ids.toString('utf8', pos + device.length + 3, end).trim() };
+    }
+    pos = end + 1;
+  }
+  return { vendor: vendorName };
+}
+
+function endOfLine(buf: Buffer, from: number): number {
+  const end = buf.indexOf(0x0a, from);
+  return end < 0 ? buf.length : end;
 }
 
 export interface NicFacts {
