@@ -14,7 +14,7 @@ import {
 } from '@stocktake/shared';
 import type { CollectContext, Collector, CollectorOutput, SectionData } from '../collectors/types.ts';
 import { mergeSection } from './merge.ts';
-import { validateSection } from './validate-section.ts';
+import { missingRequired } from './validate-section.ts';
 
 export interface SnapshotOptions {
   collectors: readonly Collector[];
@@ -95,9 +95,9 @@ async function collectSection<S extends SectionName>(
   );
   // Each collector gives part of a record; if together they still miss something the contract
   // requires (no source said who is logged in), the section is failed rather than the snapshot refused.
-  const check = validateSection(name, data);
-  if (!check.ok) {
-    const problems = check.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ');
+  const missing = missingRequired(name, data);
+  if (missing.length > 0) {
+    const problems = missing.map((e) => `${e.path || '/'} ${e.message}`).join('; ');
     ctx.log.warn({ section: name, problems }, 'merged section does not satisfy the contract');
     return {
       status: 'failed',

@@ -1,23 +1,32 @@
 import {
-  createValidator,
+  type FieldError,
   HardwareSchema,
   OsSchema,
   PatchStateSchema,
   type SectionName,
   SoftwareSchema,
   UsersSchema,
-  type Validation,
 } from '@stocktake/shared';
 
-const validators: Record<SectionName, (value: unknown) => Validation<unknown>> = {
-  hardware: createValidator(HardwareSchema),
-  os: createValidator(OsSchema),
-  software: createValidator(SoftwareSchema),
-  patches: createValidator(PatchStateSchema),
-  users: createValidator(UsersSchema),
+const SCHEMAS = {
+  hardware: HardwareSchema,
+  os: OsSchema,
+  software: SoftwareSchema,
+  patches: PatchStateSchema,
+  users: UsersSchema,
 };
 
-/** Checks one section's merged data against the shared contract before it is sent. */
-export function validateSection(name: SectionName, data: unknown): Validation<unknown> {
-  return validators[name](data);
+/**
+ * What merging can break: collectors each give part of a record, so together they may still
+ * miss a member the contract requires. Item contents are typed by the parsers and checked in
+ * full by the collector; compiling the whole schema on every run would cost the agent more
+ * CPU than the rest of the check is worth.
+ */
+export function missingRequired(name: SectionName, data: unknown): FieldError[] {
+  const schema = SCHEMAS[name] as { type?: string; required?: readonly string[] };
+  if (schema.type === 'array') return Array.isArray(data) ? [] : [{ path: '', message: 'must be an array' }];
+  if (typeof data !== 'object' || data === null) return [{ path: '', message: 'must be an object' }];
+  return (schema.required ?? [])
+    .filter((key) => (data as Record<string, unknown>)[key] === undefined)
+    .map((key) => ({ path: `/${key}`, message: 'is required and no source reported it' }));
 }

@@ -1,6 +1,7 @@
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Battery, Disk, Gpu, Hardware, MemoryModule, NetworkInterface } from '@stocktake/shared';
+import { cached } from '../cache.ts';
 import { compact } from '../hardware/parse.ts';
 import type { CollectContext, Collector } from '../types.ts';
 import {
@@ -144,22 +145,36 @@ async function batteries(ctx: CollectContext): Promise<Battery[]> {
   return out;
 }
 
-/** Memory modules need the SMBIOS table, which only root may read; dmidecode decodes it. */
-async function memoryModules(ctx: CollectContext): Promise<MemoryModule[] | undefined> {
+const DMIDECODE = ['/usr/sbin/dmidecode', '/sbin/dmidecode', '/usr/bin/dmidecode'];
+
+/**
+ * Memory modules need the SMBIOS table, which only root may read; dmidecode decodes it.
+ * Modules change only across a reboot, so the answer is cached per boot (btime in
+ * /proc/stat changes at every boot) instead of spawning dmidecode on every run.
+ */
+async function memoryModules(ctx: CollectContext, procStat: string | undefined): Promise<MemoryModule[] | undefined> {
   if (typeof process.getuid === 'function' && process.getuid() !== 0 && ctx.root === '/') return undefined;
-  const dmidecode = ['/usr/sbin/dmidecode', '/sbin/dmidecode', '/usr/bin/dmidecode'];
-  for (const path of dmidecode) {
-    if (!(await ctx.exists(join(ctx.root, path)))) continue;
-    try {
-      const { stdout } = await ctx.run(path, ['-t', '17'], { timeoutMs: Math.min(ctx.timeoutMs, 10_000) });
-      const modules = parseDmidecodeMemory(stdout);
-      return modules.length > 0 ? modules : undefined;
-    } catch (err) {
-      ctx.log.debug({ err }, 'dmidecode unavailable');
-      return undefined;
+  let path: string | undefined;
+  for (const candidate of DMIDECODE) {
+    if (await ctx.exists(join(ctx.root, candidate))) {
+      path = candidate;
+      break;
     }
   }
-  return undefined;
+  if (!path) return undefined;
+  const dmidecode = path;
+  const boot = /^btime\s+(\d+)$/m.exec(procStat ?? '')?.[1];
+  const compute = async (): Promise<MemoryModule[]> => {
+    try {
+      const { stdout } = await ctx.run(dmidecode, ['-t', '17'], { timeoutMs: Math.min(ctx.timeoutMs, 10_000) });
+      return parseDmidecodeMemory(stdout);
+    } catch (err) {
+      ctx.log.debug({ err }, 'dmidecode unavailable');
+      return [];
+    }
+  };
+  const modules = boot ? await cached(ctx, 'memory-modules', `${boot}:${dmidecode}`, compute) : await compute();
+  return modules.length > 0 ? modules : undefined;
 }
 
 /**
@@ -177,6 +192,7 @@ export const linuxHardwareCollector: Collector<'hardware'> = {
       idsText ??= pciIds(ctx);
       return idsText;
     };
+    const procStat = await attr(ctx, '/proc/stat');
     const [dmiId, cpuinfo, meminfo, diskList, nicList, gpuList, batteryList, modules] = await Promise.all([
       dmi(ctx),
       attr(ctx, '/proc/cpuinfo'),
@@ -185,7 +201,7 @@ export const linuxHardwareCollector: Collector<'hardware'> = {
       nics(ctx),
       gpus(ctx, ids),
       batteries(ctx),
-      memoryModules(ctx),
+      memoryModules(ctx, procStat),
     ]);
     const { hypervisor, ...cpu } = parseCpuinfo(cpuinfo ?? '');
     const { system, bios } = systemFromDmi(dmiId, hypervisor);

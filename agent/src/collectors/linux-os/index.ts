@@ -1,23 +1,12 @@
-import { lookup, lookupService } from 'node:dns/promises';
 import { stat } from 'node:fs/promises';
 import { hostname, machine, release } from 'node:os';
 import { join } from 'node:path';
 import type { CollectContext, Collector } from '../types.ts';
-import { linuxOs } from './parse.ts';
+import { fqdnFromHosts, linuxOs } from './parse.ts';
 
 async function optional(ctx: CollectContext, path: string): Promise<string | undefined> {
   try {
     return await ctx.readFile(join(ctx.root, path));
-  } catch {
-    return undefined;
-  }
-}
-
-/** What `hostname -f` answers, through the resolver instead of a child process. */
-async function fqdn(name: string): Promise<string | undefined> {
-  try {
-    const { address } = await lookup(name);
-    return (await lookupService(address, 0)).hostname;
   } catch {
     return undefined;
   }
@@ -40,16 +29,17 @@ export const linuxOsCollector: Collector<'os'> = {
     (await ctx.exists(join(ctx.root, '/etc/os-release'))) || ctx.exists(join(ctx.root, '/usr/lib/os-release')),
   async collect(ctx) {
     const name = hostname();
-    const [osRelease, usrOsRelease, debianVersion, procStat, sssdConf, krb5Conf, fq, installDate] = await Promise.all([
-      optional(ctx, '/etc/os-release'),
-      optional(ctx, '/usr/lib/os-release'),
-      optional(ctx, '/etc/debian_version'),
-      optional(ctx, '/proc/stat'),
-      optional(ctx, '/etc/sssd/sssd.conf'),
-      optional(ctx, '/etc/krb5.conf'),
-      fqdn(name),
-      rootBirth(ctx),
-    ]);
+    const [osRelease, usrOsRelease, debianVersion, procStat, sssdConf, krb5Conf, hosts, installDate] =
+      await Promise.all([
+        optional(ctx, '/etc/os-release'),
+        optional(ctx, '/usr/lib/os-release'),
+        optional(ctx, '/etc/debian_version'),
+        optional(ctx, '/proc/stat'),
+        optional(ctx, '/etc/sssd/sssd.conf'),
+        optional(ctx, '/etc/krb5.conf'),
+        optional(ctx, '/etc/hosts'),
+        rootBirth(ctx),
+      ]);
     const releaseText = osRelease ?? usrOsRelease;
     if (!releaseText) throw new Error('neither /etc/os-release nor /usr/lib/os-release is readable');
     return linuxOs({
@@ -59,7 +49,7 @@ export const linuxOsCollector: Collector<'os'> = {
       machine: machine(),
       ...(debianVersion ? { debianVersion } : {}),
       ...(procStat ? { procStat } : {}),
-      ...(fq ? { fqdn: fq } : {}),
+      ...(hosts ? { fqdn: fqdnFromHosts(hosts, name) } : {}),
       ...(installDate ? { installDate } : {}),
       ...(sssdConf ? { sssdConf } : {}),
       ...(krb5Conf ? { krb5Conf } : {}),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bootTime, directoryDomain, linuxOs, parseOsRelease, preciseVersion } from './parse.ts';
+import { bootTime, directoryDomain, fqdnFromHosts, linuxOs, parseOsRelease, preciseVersion } from './parse.ts';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
 const base = { hostname: 'ws-0042', kernel: '6.1.0-26-amd64', machine: 'x64' };
@@ -90,5 +90,17 @@ describe('pieces', () => {
   it('falls back from sssd to the Kerberos realm', () => {
     expect(directoryDomain(undefined, fixture('krb5.conf'))).toBe('CORP.EXAMPLE.COM');
     expect(directoryDomain('[sssd]\nservices = nss\n', undefined)).toBeUndefined();
+  });
+});
+
+describe('fqdnFromHosts', () => {
+  const hosts =
+    '127.0.0.1\tlocalhost\n127.0.1.1\tws-0042.corp.example.com ws-0042  # added by the installer\n::1 localhost ip6-localhost\n';
+  it('takes the canonical name of the line listing this host', () => {
+    expect(fqdnFromHosts(hosts, 'ws-0042')).toBe('ws-0042.corp.example.com');
+  });
+  it('does not invent one when /etc/hosts has none', () => {
+    expect(fqdnFromHosts('127.0.0.1 localhost\n127.0.1.1 vm\n', 'vm')).toBeUndefined();
+    expect(fqdnFromHosts('', 'db1.example.org')).toBe('db1.example.org');
   });
 });

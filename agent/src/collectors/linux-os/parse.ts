@@ -44,6 +44,22 @@ export function directoryDomain(sssdConf?: string, krb5Conf?: string): string | 
   return /^\s*default_realm\s*=\s*(\S+)/m.exec(krb5Conf ?? '')?.[1];
 }
 
+/**
+ * The FQDN `hostname -f` would print when /etc/hosts holds it: the first name of the line
+ * that lists this host. Asking DNS instead would cost a resolver round trip on every run
+ * and can stall on a laptop that is offline.
+ */
+export function fqdnFromHosts(hosts: string, hostname: string): string | undefined {
+  const short = hostname.split('.')[0]?.toLowerCase();
+  for (const raw of hosts.split('\n')) {
+    const names = raw.replace(/#.*/, '').trim().split(/\s+/).slice(1);
+    if (!names.some((n) => n.toLowerCase() === hostname.toLowerCase() || n.toLowerCase() === short)) continue;
+    const canonical = names[0];
+    if (canonical?.includes('.') && canonical.toLowerCase().startsWith(`${short}.`)) return canonical;
+  }
+  return hostname.includes('.') ? hostname : undefined;
+}
+
 const ARCH: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', ia32: 'x86' };
 
 export interface LinuxOsFacts {

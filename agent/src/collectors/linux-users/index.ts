@@ -1,11 +1,15 @@
 import path from 'node:path';
 import type { Users } from '@stocktake/shared';
 import { CommandError } from '../../runner/run-command.ts';
+import { cached, mtimeFingerprint } from '../cache.ts';
 import type { CollectContext, Collector } from '../types.ts';
 import { lastUserLogin, parseLast, parsePasswd, parseWho } from './parse.ts';
 
 export const WHO_ARGS: readonly string[] = ['--ips'];
 export const LAST_ARGS: readonly string[] = ['-F', '-w', '-n', '20'];
+
+/** Session and login logs (util-linux and wtmpdb locations). */
+const LOGIN_RECORDS = ['/run/utmp', '/var/run/utmp', '/var/log/wtmp', '/var/lib/wtmpdb/wtmp.db'];
 
 /** Logged-in sessions, preferring addresses (`--ips`, coreutils 8.x+) and falling back to plain `who`. */
 async function who(ctx: CollectContext): Promise<string> {
@@ -50,12 +54,17 @@ export const linuxUsersCollector: Collector<'users'> = {
     return (await ctx.exists(path.join(ctx.root, '/usr/bin/who'))) || ctx.exists(path.join(ctx.root, '/bin/who'));
   },
   async collect(ctx: CollectContext) {
-    const users: Users = { loggedIn: parseWho(await who(ctx)) };
-    const recent = await last(ctx);
-    if (recent !== undefined) {
-      const latest = lastUserLogin(parseLast(recent), await passwd(ctx));
-      if (latest) users.lastLoggedIn = latest;
-    }
-    return users;
+    // who and last read utmp and wtmp, which change on every login and logout and at no
+    // other time: an unchanged pair means the same answer without two child processes.
+    const fingerprint = await mtimeFingerprint(ctx, [...LOGIN_RECORDS, '/etc/passwd']);
+    return cached(ctx, 'linux-users', fingerprint, async () => {
+      const users: Users = { loggedIn: parseWho(await who(ctx)) };
+      const recent = await last(ctx);
+      if (recent !== undefined) {
+        const latest = lastUserLogin(parseLast(recent), await passwd(ctx));
+        if (latest) users.lastLoggedIn = latest;
+      }
+      return users;
+    });
   },
 };
