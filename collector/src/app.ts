@@ -1,16 +1,20 @@
 import { COLLECTOR_HEADER } from '@stocktake/shared';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import agentsRepository from './plugins/app/agents/agents-repository.ts';
+import live from './plugins/app/live/index.ts';
 import problems from './plugins/app/problems/index.ts';
 import retention from './plugins/app/retention.ts';
 import services from './plugins/app/services-plugin.ts';
 import { validatorCompiler } from './plugins/app/validator-compiler.ts';
 import db from './plugins/external/db.ts';
+import deltaRoutes from './routes/api/v1/agent/deltas.ts';
 import agentRoutes from './routes/api/v1/agent/index.ts';
+import liveRoutes from './routes/api/v1/agent/live.ts';
 import assetsRoutes from './routes/api/v1/assets/index.ts';
 import auditRoutes from './routes/api/v1/audit/index.ts';
 import conflictsRoutes from './routes/api/v1/conflicts/index.ts';
 import devicesRoutes from './routes/api/v1/devices/index.ts';
+import refreshRoutes from './routes/api/v1/devices/refresh.ts';
 import licensesRoutes from './routes/api/v1/licenses/index.ts';
 import healthRoutes from './routes/healthz/index.ts';
 import { COLLECTOR_VERSION } from './version.ts';
@@ -28,6 +32,8 @@ export interface AppOptions {
   snapshotRetentionDays?: number;
   /** How often raw snapshots are pruned, in ms (default hourly; 0: never, for tests). */
   pruneIntervalMs?: number;
+  /** How often the collector pings agents' live channels, in ms (default 30 s). */
+  livePingIntervalMs?: number;
   /** A pino logger, or false for none (tests). */
   logger: FastifyBaseLogger | false;
 }
@@ -58,6 +64,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(db, { path: options.dbPath });
   await app.register(agentsRepository);
   await app.register(services);
+  await app.register(live);
   await app.register(retention, {
     snapshotRetentionDays: options.snapshotRetentionDays ?? 30,
     intervalMs: options.pruneIntervalMs ?? 60 * 60 * 1000,
@@ -69,7 +76,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     enrollSecret: options.enrollSecret,
     snapshotBodyLimit: options.snapshotBodyLimit,
   });
+  await app.register(deltaRoutes, { prefix: '/api/v1/agent', snapshotBodyLimit: options.snapshotBodyLimit });
+  await app.register(liveRoutes, {
+    prefix: '/api/v1/agent',
+    ...(options.livePingIntervalMs ? { pingIntervalMs: options.livePingIntervalMs } : {}),
+  });
   await app.register(devicesRoutes, { prefix: '/api/v1/devices' });
+  await app.register(refreshRoutes, { prefix: '/api/v1/devices' });
   await app.register(assetsRoutes, { prefix: '/api/v1/assets', csvBodyLimit });
   await app.register(licensesRoutes, { prefix: '/api/v1/licenses', csvBodyLimit });
   await app.register(auditRoutes, { prefix: '/api/v1/audit' });

@@ -76,6 +76,8 @@ const DeviceDetailSchema = Type.Object({
   ),
   link: Nullable(LinkSchema),
   conflicts: Type.Array(ConflictSchema),
+  online: Type.Boolean({ description: "The device's agent holds its live channel open now." }),
+  lastHeartbeatAt: Nullable(Type.String({ description: 'Last live-channel heartbeat since the collector started.' })),
 });
 
 const ChangeSchema = Type.Object({
@@ -152,6 +154,7 @@ const devicesRoutes: FastifyPluginAsync = async (fastify) => {
         components: app.devicesRepository.components(key),
         link: app.matcher.linkOf(key) ?? null,
         conflicts: app.conflicts.forDevice(key),
+        ...app.presence.of(device.agentId),
       };
     },
   );
