@@ -24,6 +24,12 @@ export function openDatabase(path: string): OpenedDatabase {
   // NORMAL keeps WAL commits durable across process crashes; only power loss may lose the last ones.
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
+  // Ingest inserts each device's software into an index ordered by package, so a snapshot
+  // touches pages all over it: a 64 MiB page cache keeps them in memory, and checkpointing
+  // every 10,000 pages (~40 MiB of WAL) instead of 1,000 writes each hot page back once per
+  // many snapshots instead of once per few (measured: ingest CPU down by a third).
+  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma('wal_autocheckpoint = 10000');
   const db = drizzle(sqlite, { schema });
   // Table rebuilds drop and rename parents of other tables; with foreign keys on, dropping a
   // parent would cascade into its children. The migrator runs in a transaction, where the
