@@ -1,6 +1,6 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
-export const AUDIT_ENTITY_TYPES = ['asset', 'license', 'device_link'] as const;
+export const AUDIT_ENTITY_TYPES = ['asset', 'license', 'device_link', 'finding', 'policy'] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'status', 'link', 'unlink'] as const;

@@ -7,6 +7,7 @@ export * from './components.ts';
 export * from './device-links.ts';
 export * from './device-macs.ts';
 export * from './devices.ts';
+export * from './findings.ts';
 export * from './licenses.ts';
 export * from './snapshots.ts';
 export * from './software.ts';

@@ -1,0 +1,175 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { devices } from './devices.ts';
+
+/** What reconciliation flags (the catalogue of docs/domain), plus identifiers several machines share. */
+export const FINDING_TYPES = [
+  'ghost_asset',
+  'unregistered_device',
+  'retired_asset_active',
+  'unpatched_device',
+  'license_overuse',
+  'shelfware',
+  'warranty_expiring',
+  'hardware_changed',
+  'stale_agent',
+  'identity_conflict',
+] as const;
+export type FindingType = (typeof FINDING_TYPES)[number];
+
+/** Lowest to highest; the index is the rank stored for sorting and thresholds. */
+export const FINDING_SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
+
+export const FINDING_STATUSES = ['open', 'acknowledged', 'snoozed', 'resolved'] as const;
+export type FindingStatus = (typeof FINDING_STATUSES)[number];
+
+/** What a finding is about: a device's public id, an asset id, a license id, or a shared identifier. */
+export const FINDING_SUBJECT_KINDS = ['device', 'asset', 'license', 'identifier'] as const;
+export type FindingSubjectKind = (typeof FINDING_SUBJECT_KINDS)[number];
+
+/**
+ * One row per (type, subject, sub-key), for ever: a condition that clears resolves the row, and
+ * the same condition coming back reopens that row (occurrences + 1) rather than adding another,
+ * so re-running never duplicates and the history of one problem stays in one place
+ * (finding_events). `evidence` holds the facts that triggered it; `evidenceHash` is the hash of
+ * those facts, which decides whether an acknowledged finding has news.
+ */
+export const findings = sqliteTable(
+  'findings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    type: text('type', { enum: FINDING_TYPES }).notNull(),
+    subjectKind: text('subject_kind', { enum: FINDING_SUBJECT_KINDS }).notNull(),
+    subjectId: text('subject_id').notNull(),
+    /** Tells apart several findings of one type on one subject (a component, an identifier value); '' if none. */
+    subKey: text('sub_key').notNull().default(''),
+    severity: text('severity', { enum: FINDING_SEVERITIES }).notNull(),
+    severityRank: integer('severity_rank').notNull(),
+    status: text('status', { enum: FINDING_STATUSES }).notNull(),
+    summary: text('summary').notNull(),
+    evidence: text('evidence', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    evidenceHash: text('evidence_hash').notNull(),
+    /** When the condition was first ever seen. */
+    firstSeenAt: text('first_seen_at').notNull(),
+    /** When the current occurrence began (equals firstSeenAt until it resolves and recurs). */
+    openedAt: text('opened_at').notNull(),
+    /** The last run in which the condition held. */
+    lastSeenAt: text('last_seen_at').notNull(),
+    resolvedAt: text('resolved_at'),
+    occurrences: integer('occurrences').notNull().default(1),
+    snoozedUntil: text('snoozed_until'),
+    statusChangedAt: text('status_changed_at').notNull(),
+    statusChangedBy: text('status_changed_by').notNull(),
+    statusComment: text('status_comment'),
+    lastRunId: integer('last_run_id'),
+  },
+  (t) => [
+    uniqueIndex('findings_key_idx').on(t.type, t.subjectId, t.subKey),
+    index('findings_status_idx').on(t.status, t.severityRank),
+    index('findings_last_seen_idx').on(t.lastSeenAt),
+  ],
+);
+
+export const FINDING_REF_KINDS = ['device', 'asset', 'license'] as const;
+export type FindingRefKind = (typeof FINDING_REF_KINDS)[number];
+
+/**
+ * Every device, asset and license a finding involves (its subject and those in its evidence),
+ * so "findings about this device" finds a retired asset's finding through the device that
+ * still reports, or an identifier conflict through each device sharing it.
+ */
+export const findingRefs = sqliteTable(
+  'finding_refs',
+  {
+    findingId: integer('finding_id')
+      .notNull()
+      .references(() => findings.id, { onDelete: 'cascade' }),
+    refKind: text('ref_kind', { enum: FINDING_REF_KINDS }).notNull(),
+    refId: text('ref_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.findingId, t.refKind, t.refId] }),
+    index('finding_refs_ref_idx').on(t.refKind, t.refId),
+  ],
+);
+
+export const FINDING_EVENT_KINDS = [
+  'opened',
+  'recurred',
+  'evidence_changed',
+  'resolved',
+  'acknowledged',
+  'snoozed',
+  'snooze_expired',
+  'reopened',
+] as const;
+export type FindingEventKind = (typeof FINDING_EVENT_KINDS)[number];
+
+/** The history of a finding: each transition, by a run or a person, with the summary at the time. */
+export const findingEvents = sqliteTable(
+  'finding_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    findingId: integer('finding_id')
+      .notNull()
+      .references(() => findings.id, { onDelete: 'cascade' }),
+    at: text('at').notNull(),
+    kind: text('kind', { enum: FINDING_EVENT_KINDS }).notNull(),
+    actor: text('actor').notNull(),
+    runId: integer('run_id'),
+    fromStatus: text('from_status', { enum: FINDING_STATUSES }),
+    toStatus: text('to_status', { enum: FINDING_STATUSES }).notNull(),
+    summary: text('summary'),
+    evidenceHash: text('evidence_hash'),
+    comment: text('comment'),
+    snoozedUntil: text('snoozed_until'),
+  },
+  (t) => [index('finding_events_finding_idx').on(t.findingId, t.id)],
+);
+
+/** Named policy documents (one today: `reconciliation`), replaced whole and audited. */
+export const policies = sqliteTable('policies', {
+  name: text('name').primaryKey(),
+  document: text('document', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  updatedAt: text('updated_at').notNull(),
+  updatedBy: text('updated_by').notNull(),
+});
+
+export const RUN_STATUSES = ['running', 'succeeded', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const RUN_TRIGGERS = ['schedule', 'api', 'cli'] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+
+/** Each reconciliation run: when, how it ended, and what it opened and resolved per finding type. */
+export const reconciliationRuns = sqliteTable(
+  'reconciliation_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    trigger: text('trigger', { enum: RUN_TRIGGERS }).notNull(),
+    actor: text('actor').notNull(),
+    status: text('status', { enum: RUN_STATUSES }).notNull(),
+    startedAt: text('started_at').notNull(),
+    finishedAt: text('finished_at'),
+    durationMs: integer('duration_ms'),
+    error: text('error'),
+    /** Per finding type: { opened, recurred, returned, resolved, open }. */
+    counts: text('counts', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** What matching did first: { devices, changed, linked }. */
+    matching: text('matching', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** Milliseconds per phase, to see where a slow run spends its time. */
+    phases: text('phases', { mode: 'json' }).$type<Record<string, number>>(),
+  },
+  (t) => [index('reconciliation_runs_started_idx').on(t.startedAt)],
+);
+
+/**
+ * Since when each device has had security updates pending, as the collector first saw it:
+ * the age rule's fallback where the agent does not report oldestPendingSecuritySince.
+ */
+export const devicePatchTracking = sqliteTable('device_patch_tracking', {
+  deviceKey: integer('device_key')
+    .primaryKey()
+    .references(() => devices.key, { onDelete: 'cascade' }),
+  securityPendingSince: text('security_pending_since').notNull(),
+});
