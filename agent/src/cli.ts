@@ -2,7 +2,9 @@ import { parseArgs } from 'node:util';
 import { CollectorError } from './client.ts';
 import { inventory } from './commands/inventory.ts';
 import { once } from './commands/once.ts';
+import { runCommand } from './commands/run.ts';
 import { serviceCommand } from './commands/service.ts';
+import { statusCommand } from './commands/status.ts';
 import { createLogger } from './logger.ts';
 import { defaultStateDir } from './state.ts';
 import { AGENT_VERSION } from './version.ts';
@@ -12,6 +14,10 @@ const USAGE = `Usage: stocktake-agent <command> [options]
 Commands:
   inventory [--pretty]                      Print this machine's snapshot as JSON (no network)
   once --server URL [--enroll-secret S]     Enrol if needed, collect, push once, exit
+  run [--config PATH]                       Run as the service does: schedule, outbox, live channel
+                                            (stocktake-agent run --help)
+  status [--json]                           What the running agent is doing (enrolled, last push,
+                                            outbox, next inventory, live channel)
   version                                   Print the version
   service install|uninstall|start|stop|status
                                             Run as an OS service (stocktake-agent service --help)
@@ -32,6 +38,14 @@ export const EXIT = { ok: 0, usage: 64, unavailable: 69, internal: 70, refused: 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // The service command has its own flags (--config, --keep-state): it parses them itself.
   if (argv[0] === 'service') return serviceCommand(argv.slice(1), env);
+  // run and status read the agent config (file, environment, flags) themselves.
+  if (argv[0] === 'run') {
+    const code = await runCommand(argv.slice(1), env);
+    // Stopped: a collection child still running must not hold the process open.
+    setTimeout(() => process.exit(code), 2000).unref();
+    return code;
+  }
+  if (argv[0] === 'status') return statusCommand(argv.slice(1), env);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -88,8 +102,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
           ...(enrollSecret ? { enrollSecret } : {}),
           ...(timeoutMs ? { timeoutMs } : {}),
         });
+        const notes = [
+          ...(result.enrolled ? [`enrolled as agent ${result.agentId}`] : []),
+          ...(result.delta ? ['as a delta'] : []),
+          ...(result.backlog ? [`after ${result.backlog} queued earlier`] : []),
+        ];
         process.stdout.write(
-          `pushed snapshot ${result.ack.snapshotId} for device ${result.ack.deviceId}${result.enrolled ? ` (enrolled as agent ${result.agentId})` : ''}\n`,
+          `pushed snapshot ${result.ack.snapshotId} for device ${result.ack.deviceId}${notes.length ? ` (${notes.join(', ')})` : ''}\n`,
         );
         return EXIT.ok;
       }

@@ -3,21 +3,27 @@ import {
   type EnrollRequest,
   type EnrollResponse,
   type Problem,
+  RESYNC_PROBLEM_TYPE,
   type Snapshot,
   type SnapshotAck,
+  type SnapshotDelta,
 } from '@stocktake/shared';
 
 /** A failure talking to the collector, with one line a person can act on. */
 export class CollectorError extends Error {
   constructor(
     message: string,
-    readonly kind: 'unreachable' | 'not-a-collector' | 'refused' | 'unauthorized' | 'server-error',
+    readonly kind: 'unreachable' | 'not-a-collector' | 'refused' | 'unauthorized' | 'server-error' | 'resync',
     readonly status?: number,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { problemType?: string },
   ) {
     super(message, options);
     this.name = 'CollectorError';
+    if (options?.problemType) this.problemType = options.problemType;
   }
+
+  /** The `type` of the collector's problem details, when it sent one. */
+  readonly problemType?: string;
 }
 
 export interface CollectorClientOptions {
@@ -47,8 +53,14 @@ export function createCollectorClient(options: CollectorClientOptions) {
   }
   const timeoutMs = options.timeoutMs ?? 30_000;
 
-  async function request<T>(path: string, body: unknown, token?: string): Promise<{ status: number; body: T }> {
+  async function request<T>(
+    path: string,
+    body: unknown,
+    token?: string,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; body: T }> {
     const url = new URL(path, base);
+    const timeout = AbortSignal.timeout(timeoutMs);
     let response: Response;
     try {
       response = await fetch(url, {
@@ -58,7 +70,7 @@ export function createCollectorClient(options: CollectorClientOptions) {
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
     } catch (err) {
       throw new CollectorError(
@@ -91,8 +103,17 @@ export function createCollectorClient(options: CollectorClientOptions) {
     if (response.ok) return { status: response.status, body: parsed as T };
     const problem = parsed as Partial<Problem> | undefined;
     const detail = problem?.detail ?? problem?.title ?? `HTTP ${response.status}`;
-    const kind = response.status === 401 ? 'unauthorized' : response.status >= 500 ? 'server-error' : 'refused';
-    throw new CollectorError(`collector refused ${path}: ${detail} (HTTP ${response.status})`, kind, response.status);
+    const kind =
+      response.status === 401
+        ? 'unauthorized'
+        : response.status === 409 && problem?.type === RESYNC_PROBLEM_TYPE
+          ? 'resync'
+          : response.status >= 500
+            ? 'server-error'
+            : 'refused';
+    throw new CollectorError(`collector refused ${path}: ${detail} (HTTP ${response.status})`, kind, response.status, {
+      ...(typeof problem?.type === 'string' ? { problemType: problem.type } : {}),
+    });
   }
 
   return {
@@ -100,8 +121,12 @@ export function createCollectorClient(options: CollectorClientOptions) {
     async enroll(req: EnrollRequest): Promise<EnrollResponse> {
       return (await request<EnrollResponse>('/api/v1/agent/enroll', req)).body;
     },
-    async pushSnapshot(snapshot: Snapshot, token: string): Promise<SnapshotAck> {
-      return (await request<SnapshotAck>('/api/v1/agent/snapshots', snapshot, token)).body;
+    async pushSnapshot(snapshot: Snapshot, token: string, signal?: AbortSignal): Promise<SnapshotAck> {
+      return (await request<SnapshotAck>('/api/v1/agent/snapshots', snapshot, token, signal)).body;
+    },
+    /** A delta; `resync` when the collector's base differs, `refused` 404 from a collector without deltas. */
+    async pushDelta(delta: SnapshotDelta, token: string, signal?: AbortSignal): Promise<SnapshotAck> {
+      return (await request<SnapshotAck>('/api/v1/agent/deltas', delta, token, signal)).body;
     },
   };
 }

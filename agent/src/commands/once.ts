@@ -1,9 +1,12 @@
-import { hostname } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import type { Snapshot, SnapshotAck } from '@stocktake/shared';
 import type { Logger } from 'pino';
-import { type CollectorClient, CollectorError, createCollectorClient } from '../client.ts';
-import { type Credentials, loadCredentials, saveCredentials } from '../state.ts';
-import { AGENT_VERSION } from '../version.ts';
+import { CollectorError, createCollectorClient } from '../client.ts';
+import { DEFAULTS } from '../config/schema.ts';
+import { Session } from '../live/session.ts';
+import { acquireStateLock, StateLockedError } from '../live/state-lock.ts';
+import { Outbox } from '../spool/outbox.ts';
+import { Sender } from '../spool/sender.ts';
 import { inventory } from './inventory.ts';
 
 export interface OnceOptions {
@@ -20,60 +23,89 @@ export interface OnceResult {
   ack: SnapshotAck;
   agentId: string;
   enrolled: boolean;
+  /** Sent as a delta against the last snapshot the collector acknowledged. */
+  delta: boolean;
+  /** Older snapshots from the outbox delivered before this one. */
+  backlog: number;
 }
 
-async function enrol(client: CollectorClient, options: OnceOptions): Promise<Credentials> {
-  if (!options.enrollSecret) {
-    throw new CollectorError(
-      `not enrolled with ${options.serverUrl}: pass --enroll-secret (or STOCKTAKE_ENROLL_SECRET)`,
-      'refused',
-    );
-  }
-  const response = await client.enroll({
-    enrollSecret: options.enrollSecret,
-    hostname: hostname(),
-    agentVersion: AGENT_VERSION,
-    platform: process.platform,
-  });
-  const credentials: Credentials = { serverUrl: client.serverUrl, ...response, enrolledAt: new Date().toISOString() };
-  await saveCredentials(options.stateDir, credentials);
-  options.log.info({ agentId: response.agentId, serverUrl: client.serverUrl }, 'enrolled');
-  return credentials;
-}
-
-/** Enrols if needed, collects one snapshot, pushes it, and returns the collector's acknowledgement. */
+/**
+ * Enrols if needed, collects one snapshot, queues it in the outbox (as a delta when the
+ * collector already has the previous one) and delivers the outbox. When delivery fails the
+ * snapshot stays queued for the next `once` or `run`, and the error is thrown.
+ */
 export async function once(options: OnceOptions): Promise<OnceResult> {
   const client = createCollectorClient({
     serverUrl: options.serverUrl,
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
-  let credentials = await loadCredentials(options.stateDir);
-  let enrolled = false;
-  // Credentials from another collector are no use here.
-  if (!credentials || credentials.serverUrl !== client.serverUrl) {
-    credentials = await enrol(client, options);
-    enrolled = true;
-  }
-  const collect =
-    options.collect ??
-    (() =>
-      inventory({
-        log: options.log,
-        stateDir: options.stateDir,
-        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-      }));
-  const snapshot = await collect();
-  snapshot.agent.id = credentials.agentId;
+  mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+  let release: () => void;
   try {
-    const ack = await client.pushSnapshot(snapshot, credentials.agentToken);
-    return { ack, agentId: credentials.agentId, enrolled };
+    release = acquireStateLock(options.stateDir);
   } catch (err) {
-    // Unknown or revoked token: enrol again with the secret and resend (osquery's node_invalid).
-    if (!(err instanceof CollectorError) || err.kind !== 'unauthorized' || enrolled || !options.enrollSecret) throw err;
-    options.log.warn({ agentId: credentials.agentId }, 'token refused; enrolling again');
-    credentials = await enrol(client, options);
+    if (err instanceof StateLockedError) {
+      throw new Error(`${err.message}: the agent service delivers by itself (stocktake-agent status)`);
+    }
+    throw err;
+  }
+  try {
+    const session = await Session.open({
+      client,
+      stateDir: options.stateDir,
+      log: options.log,
+      ...(options.enrollSecret ? { enrollSecret: options.enrollSecret } : {}),
+    });
+    const credentials = await session.ensureEnrolled();
+    const outbox = Outbox.open(
+      options.stateDir,
+      { maxEntries: DEFAULTS.maxEntries, maxBytes: DEFAULTS.maxBytes },
+      options.log,
+    );
+    const collect =
+      options.collect ??
+      (() =>
+        inventory({
+          log: options.log,
+          stateDir: options.stateDir,
+          ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+        }));
+    const snapshot = await collect();
     snapshot.agent.id = credentials.agentId;
-    const ack = await client.pushSnapshot(snapshot, credentials.agentToken);
-    return { ack, agentId: credentials.agentId, enrolled: true };
+    const { entry } = outbox.enqueue(snapshot, { fullEveryMs: DEFAULTS.fullEverySeconds * 1000 });
+
+    let ack: SnapshotAck | undefined;
+    let sentAs = entry.kind;
+    let refused: CollectorError | undefined;
+    let backlog = 0;
+    const sender = new Sender({
+      outbox,
+      session,
+      client,
+      log: options.log,
+      retry: { minMs: 0, maxMs: 0 },
+      oneShot: true,
+      onDelivered: (delivered, a) => {
+        if (delivered.seq === entry.seq) {
+          ack = a;
+          sentAs = delivered.kind;
+        } else backlog++;
+      },
+      onDropped: (dropped, err) => {
+        if (dropped.seq === entry.seq) refused = err;
+      },
+    });
+    const failure = await sender.kick();
+    if (refused) throw refused;
+    if (!ack) throw failure ?? new CollectorError('snapshot not delivered', 'server-error');
+    return {
+      ack,
+      agentId: session.credentials?.agentId ?? credentials.agentId,
+      enrolled: session.enrolledNow,
+      delta: sentAs === 'delta',
+      backlog,
+    };
+  } finally {
+    release();
   }
 }

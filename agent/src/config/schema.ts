@@ -1,0 +1,106 @@
+import Type, { type Static } from 'typebox';
+
+/**
+ * The agent's config file. `service install` writes `{ server, enrollSecret }`; every other key
+ * is optional and has a default. Objects are closed: a misspelt key stops the agent with its
+ * name rather than being ignored.
+ */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const Seconds = (description: string, minimum = 0) => Type.Optional(Type.Number({ minimum, description }));
+
+export const ScheduleConfigSchema = Type.Object(
+  {
+    inventory: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 256,
+        description: 'Cron expression for the full inventory (5 fields, or 6 with seconds first). Default hourly.',
+      }),
+    ),
+    splaySeconds: Seconds('Random delay after each scheduled time, so a fleet does not call at once.'),
+    runAtStart: Type.Optional(Type.Boolean({ description: 'Take an inventory as soon as the agent starts.' })),
+    heartbeatSeconds: Seconds('Live-channel heartbeat interval.', 1),
+    fullEverySeconds: Seconds('Send a full snapshot instead of a delta at least this often (0: always full).'),
+  },
+  { additionalProperties: false },
+);
+
+export const SpoolConfigSchema = Type.Object(
+  {
+    maxEntries: Type.Optional(Type.Integer({ minimum: 2, description: 'Snapshots the outbox holds at most.' })),
+    maxBytes: Type.Optional(
+      Type.Integer({ minimum: 65_536, description: 'Bytes (gzip) the outbox holds at most on disk.' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const RetryConfigSchema = Type.Object(
+  {
+    minSeconds: Seconds('First retry delay after a failed delivery or connection.'),
+    maxSeconds: Seconds('Longest retry delay (the delay doubles up to this, with jitter).'),
+  },
+  { additionalProperties: false },
+);
+
+export const AgentConfigFileSchema = Type.Object(
+  {
+    server: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'Collector URL.' })),
+    enrollSecret: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 512, description: 'Used once, to enrol; then the agent has a token.' }),
+    ),
+    stateDir: Type.Optional(Type.String({ minLength: 1, description: 'Credentials, outbox and status.' })),
+    hostRoot: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'Directory prefixed to every path collectors read (a container inventorying its host at /host).',
+      }),
+    ),
+    logLevel: Type.Optional(Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)))),
+    collectorTimeoutSeconds: Seconds('Time limit per collector.', 1),
+    liveChannel: Type.Optional(
+      Type.Boolean({ description: 'Hold a websocket to the collector (presence, refresh). HTTP alone works too.' }),
+    ),
+    schedule: Type.Optional(ScheduleConfigSchema),
+    spool: Type.Optional(SpoolConfigSchema),
+    retry: Type.Optional(RetryConfigSchema),
+  },
+  { additionalProperties: false },
+);
+export type AgentConfigFile = Static<typeof AgentConfigFileSchema>;
+
+/** The config with every default filled in, as `run` uses it. */
+export interface AgentConfig {
+  server: string;
+  enrollSecret?: string;
+  stateDir: string;
+  hostRoot: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  collectorTimeoutMs: number;
+  liveChannel: boolean;
+  schedule: {
+    inventory: string;
+    splayMs: number;
+    runAtStart: boolean;
+    heartbeatMs: number;
+    fullEveryMs: number;
+  };
+  spool: { maxEntries: number; maxBytes: number };
+  retry: { minMs: number; maxMs: number };
+  /** Where the config file was read from, if one was. */
+  file?: string;
+}
+
+export const DEFAULTS = {
+  inventory: '0 * * * *',
+  splaySeconds: 300,
+  heartbeatSeconds: 60,
+  fullEverySeconds: 86_400,
+  maxEntries: 1000,
+  maxBytes: 50 * 1024 * 1024,
+  retryMinSeconds: 10,
+  retryMaxSeconds: 900,
+  collectorTimeoutSeconds: 60,
+  logLevel: 'warn',
+} as const;
