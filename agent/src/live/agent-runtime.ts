@@ -79,14 +79,18 @@ export class AgentRuntime {
     const releaseLock = acquireStateLock(config.stateDir);
     try {
       const client = createCollectorClient({ serverUrl: config.server });
+      let runtime: AgentRuntime | undefined;
       const session = await Session.open({
         client,
         stateDir: config.stateDir,
         log,
+        onEnrolled: () => {
+          runtime?.channel?.restart();
+          runtime?.writeStatus();
+        },
         ...(config.enrollSecret ? { enrollSecret: config.enrollSecret } : {}),
       });
       const outbox = Outbox.open(config.stateDir, config.spool, log);
-      let runtime: AgentRuntime | undefined;
       const sender = new Sender({
         outbox,
         session,

@@ -56,6 +56,13 @@ export class LiveChannel {
     this.connect();
   }
 
+  /** Drops the current socket and connects again now (a new token after enrolment). */
+  restart(): void {
+    if (this.stopped) return;
+    this.stop();
+    this.start();
+  }
+
   stop(): void {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);

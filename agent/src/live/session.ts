@@ -19,6 +19,7 @@ export class Session {
     private readonly enrollSecret: string | undefined,
     private readonly log: Logger,
     private current: Credentials | undefined,
+    private readonly onEnrolled: ((credentials: Credentials) => void) | undefined,
   ) {}
 
   static async open(options: {
@@ -26,11 +27,13 @@ export class Session {
     stateDir: string;
     enrollSecret?: string;
     log: Logger;
+    /** After each enrolment (the live channel reconnects with the new token). */
+    onEnrolled?: (credentials: Credentials) => void;
   }): Promise<Session> {
     const stored = await loadCredentials(options.stateDir);
     // Credentials from another collector are no use here.
     const usable = stored && stored.serverUrl === options.client.serverUrl ? stored : undefined;
-    return new Session(options.client, options.stateDir, options.enrollSecret, options.log, usable);
+    return new Session(options.client, options.stateDir, options.enrollSecret, options.log, usable, options.onEnrolled);
   }
 
   get credentials(): Credentials | undefined {
@@ -85,6 +88,7 @@ export class Session {
     this.current = credentials;
     this.enrolledNow = true;
     this.log.info({ agentId: response.agentId, serverUrl: this.client.serverUrl }, 'enrolled');
+    this.onEnrolled?.(credentials);
     return credentials;
   }
 }
