@@ -205,6 +205,9 @@ export class TcpRelay {
   bytesDown = 0;
   /** Upload bytes per second; 0 for no limit. */
   uploadRate = 0;
+  /** Holds the collector's answers back (they pass once it is false again): an agent waiting for its ack. */
+  holdDown = false;
+  private held: { client: Socket; chunk: Buffer }[] = [];
   private server: Server;
   private sockets = new Set<Socket>();
   port = 0;
@@ -236,32 +239,47 @@ export class TcpRelay {
     }
     upstream.on('data', (chunk: Buffer) => {
       this.bytesDown += chunk.length;
-      client.write(chunk);
+      if (this.holdDown) this.held.push({ client, chunk });
+      else client.write(chunk);
     });
+    // Read everything the agent sends at once (so its death is seen at once) and pass it on at the set rate.
+    const queue: Buffer[] = [];
+    let pumping = false;
+    const pump = async () => {
+      if (pumping) return;
+      pumping = true;
+      while (queue.length > 0 && !upstream.destroyed) {
+        const chunk = queue.shift() as Buffer;
+        if (!this.uploadRate) {
+          upstream.write(chunk);
+          this.forwardedUp += chunk.length;
+          continue;
+        }
+        const slice = Math.max(1, Math.floor(this.uploadRate / 20));
+        for (let i = 0; i < chunk.length && !upstream.destroyed; i += slice) {
+          const part = chunk.subarray(i, i + slice);
+          upstream.write(part);
+          this.forwardedUp += part.length;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+      pumping = false;
+    };
     client.on('data', (chunk: Buffer) => {
       this.bytesUp += chunk.length;
-      if (!this.uploadRate) {
-        upstream.write(chunk);
-        this.forwardedUp += chunk.length;
-        return;
-      }
-      client.pause();
-      void this.throttle(chunk, upstream).then(() => client.resume());
+      queue.push(chunk);
+      void pump();
     });
+    // A sender that dies takes its unsent bytes with it, as a real connection would.
+    client.on('end', drop);
   }
 
   /** Bytes passed on to the collector so far (behind `bytesUp` while throttling). */
   forwardedUp = 0;
 
-  private async throttle(chunk: Buffer, upstream: Socket): Promise<void> {
-    const slice = Math.max(1, Math.floor(this.uploadRate / 20));
-    for (let i = 0; i < chunk.length; i += slice) {
-      if (upstream.destroyed) return;
-      const part = chunk.subarray(i, i + slice);
-      upstream.write(part);
-      this.forwardedUp += part.length;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  release(): void {
+    this.holdDown = false;
+    for (const { client, chunk } of this.held.splice(0)) if (!client.destroyed) client.write(chunk);
   }
 
   async close(): Promise<void> {
