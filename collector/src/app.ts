@@ -1,6 +1,9 @@
 import { COLLECTOR_HEADER } from '@stocktake/shared';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { reconcileJob } from './jobs/reconcile-job.ts';
+import scheduler from './jobs/scheduler.ts';
 import agentsRepository from './plugins/app/agents/agents-repository.ts';
+import reconciliation, { type ReconciliationPluginOptions } from './plugins/app/findings/index.ts';
 import live from './plugins/app/live/index.ts';
 import problems from './plugins/app/problems/index.ts';
 import retention from './plugins/app/retention.ts';
@@ -15,7 +18,12 @@ import auditRoutes from './routes/api/v1/audit/index.ts';
 import conflictsRoutes from './routes/api/v1/conflicts/index.ts';
 import devicesRoutes from './routes/api/v1/devices/index.ts';
 import refreshRoutes from './routes/api/v1/devices/refresh.ts';
+import findingsRoutes from './routes/api/v1/findings/index.ts';
+import complianceRoutes from './routes/api/v1/licenses/compliance.ts';
 import licensesRoutes from './routes/api/v1/licenses/index.ts';
+import policiesRoutes from './routes/api/v1/policies/index.ts';
+import reconciliationsRoutes from './routes/api/v1/reconciliations/index.ts';
+import reportsRoutes from './routes/api/v1/reports/index.ts';
 import healthRoutes from './routes/healthz/index.ts';
 import { COLLECTOR_VERSION } from './version.ts';
 
@@ -34,6 +42,8 @@ export interface AppOptions {
   pruneIntervalMs?: number;
   /** How often the collector pings agents' live channels, in ms (default 30 s). */
   livePingIntervalMs?: number;
+  /** Reconciliation: policies from a file, webhook settings, and the cron schedule (absent: no schedule). */
+  reconciliation?: ReconciliationPluginOptions & { schedule?: string | null };
   /** A pino logger, or false for none (tests). */
   logger: FastifyBaseLogger | false;
 }
@@ -65,6 +75,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(agentsRepository);
   await app.register(services);
   await app.register(live);
+  const { schedule, ...reconciliationOptions } = options.reconciliation ?? {};
+  await app.register(reconciliation, reconciliationOptions);
+  if (schedule) await app.register(scheduler, { jobs: [reconcileJob(schedule)] });
   await app.register(retention, {
     snapshotRetentionDays: options.snapshotRetentionDays ?? 30,
     intervalMs: options.pruneIntervalMs ?? 60 * 60 * 1000,
@@ -87,5 +100,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(licensesRoutes, { prefix: '/api/v1/licenses', csvBodyLimit });
   await app.register(auditRoutes, { prefix: '/api/v1/audit' });
   await app.register(conflictsRoutes, { prefix: '/api/v1/conflicts' });
+  await app.register(complianceRoutes, { prefix: '/api/v1/licenses' });
+  await app.register(findingsRoutes, { prefix: '/api/v1/findings' });
+  await app.register(reconciliationsRoutes, { prefix: '/api/v1/reconciliations' });
+  await app.register(policiesRoutes, { prefix: '/api/v1/policies' });
+  await app.register(reportsRoutes, { prefix: '/api/v1/reports' });
   return app;
 }

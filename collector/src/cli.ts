@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { EXIT, runRegisterCommand } from './cli/register-commands.ts';
 import { ConfigError, ensureEnrollSecret, resolveConfig } from './config.ts';
+import { runReconcileCommand } from './reconciliation/cli-command.ts';
 import { serve } from './server.ts';
 import { COLLECTOR_VERSION } from './version.ts';
 
@@ -18,6 +19,8 @@ Commands:
                        Write license entitlements as CSV
   snapshots prune      Delete raw snapshots past the retention window
   devices match        Match every device to the register again
+  reconcile [--json]   Run reconciliation once and print its summary (exit 75 while another
+                       run is in progress)
   version              Print the version
 
 Options (flags override environment variables):
@@ -31,8 +34,15 @@ Options (flags override environment variables):
   --csv-body-limit BYTES      Largest CSV import over HTTP (STOCKTAKE_CSV_BODY_LIMIT, 32 MiB)
   --snapshot-retention-days N Days raw snapshots are kept (STOCKTAKE_SNAPSHOT_RETENTION_DAYS, 30)
   --log-level LEVEL           fatal|error|warn|info|debug|trace|silent (STOCKTAKE_LOG_LEVEL)
+  --policies FILE             Reconciliation policy (JSON), checked and stored at start
+                              (STOCKTAKE_POLICIES)
+  --reconcile-cron CRON       When reconciliation runs (STOCKTAKE_RECONCILE_CRON,
+                              default "*/15 * * * *"; "off" for never)
+  --webhook-url URL           POST newly opened findings here (STOCKTAKE_WEBHOOK_URL)
+  --webhook-min-severity S    info|low|medium|high|critical (STOCKTAKE_WEBHOOK_MIN_SEVERITY,
+                              default high)
   --dry-run                   (imports) show what would change, write nothing
-  --json                      (imports) print the outcome as JSON
+  --json                      (imports, reconcile) print the outcome as JSON
 
 Register changes from the command line are audited as cli:<your user name>.
 `;
@@ -53,6 +63,10 @@ export async function main(argv: string[]): Promise<number> {
         'log-level': { type: 'string' },
         'csv-body-limit': { type: 'string' },
         'snapshot-retention-days': { type: 'string' },
+        policies: { type: 'string' },
+        'reconcile-cron': { type: 'string' },
+        'webhook-url': { type: 'string' },
+        'webhook-min-severity': { type: 'string' },
         'dry-run': { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -104,6 +118,15 @@ export async function main(argv: string[]): Promise<number> {
           { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
         );
       }
+      case 'reconcile':
+        return runReconcileCommand(
+          config,
+          { json: json === true },
+          {
+            out: (t) => process.stdout.write(t),
+            err: (t) => process.stderr.write(t),
+          },
+        );
       case 'version':
         process.stdout.write(`${COLLECTOR_VERSION}\n`);
         return 0;

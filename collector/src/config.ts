@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { type ReconciliationConfig, resolveReconciliationConfig } from './reconciliation/config.ts';
 
 export interface CollectorConfig {
   dbPath: string;
@@ -14,6 +15,8 @@ export interface CollectorConfig {
   /** Days raw snapshots are kept (each device's latest is always kept). */
   snapshotRetentionDays: number;
   logLevel: string;
+  /** Policies file, run schedule and webhook (reconciliation/config.ts). */
+  reconciliation: ReconciliationConfig;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +79,7 @@ export function resolveConfig(flags: Record<string, string | undefined>, env: No
       3650,
     ),
     logLevel,
+    reconciliation: resolveReconciliationConfig(pick),
   };
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { type CollectorConfig, ensureEnrollSecret } from './config.ts';
 import { createLogger } from './logger.ts';
+import { reconciliationOptions } from './reconciliation/config.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -24,6 +25,7 @@ export async function serve(config: CollectorConfig): Promise<RunningServer> {
     bodyLimit: config.bodyLimit,
     csvBodyLimit: config.csvBodyLimit,
     snapshotRetentionDays: config.snapshotRetentionDays,
+    reconciliation: reconciliationOptions(config.reconciliation),
     logger: logger,
   });
   const url = await app.listen({ host: config.host, port: config.port });

@@ -1,0 +1,56 @@
+import type { Policy } from '../policies.ts';
+import { addDays, type Candidate, type LicenseFact, plural, type RuleContext, today } from './types.ts';
+
+const licenseRef = (l: LicenseFact) => ({ kind: 'license' as const, id: l.id });
+const unit = (l: LicenseFact) => (l.metric === 'per_user' ? 'user' : 'device');
+
+/** More devices (or users) use the product than the entitlement has seats. */
+export function licenseOveruse(l: LicenseFact): Candidate | undefined {
+  if (l.used <= l.seats) return undefined;
+  return {
+    type: 'license_overuse',
+    subjectKind: 'license',
+    subjectId: l.id,
+    subKey: '',
+    severity: 'high',
+    summary: `${l.product}: ${plural(l.used, unit(l))} use it, ${plural(l.seats, 'seat')} licensed (${l.used - l.seats} over)`,
+    facts: { product: l.product, metric: l.metric, seats: l.seats, used: l.used },
+    refs: [licenseRef(l)],
+  };
+}
+
+/**
+ * Paid seats nobody uses, raised at renewal time: when the term ends within the renewal
+ * horizon (and has not ended). A license without a term end has nothing to renew, so it is
+ * never shelfware; seats − usage must reach the threshold.
+ */
+export function shelfware(l: LicenseFact, ctx: RuleContext): Candidate | undefined {
+  if (!l.termEnd || !atRenewal(l.termEnd, ctx.policy, ctx.now)) return undefined;
+  const unused = l.seats - l.used;
+  if (unused < ctx.policy.shelfware.minUnusedSeats) return undefined;
+  return {
+    type: 'shelfware',
+    subjectKind: 'license',
+    subjectId: l.id,
+    subKey: '',
+    severity: 'low',
+    summary: `${l.product}: ${plural(unused, 'seat')} of ${l.seats} unused, renews ${l.termEnd}`,
+    facts: {
+      product: l.product,
+      metric: l.metric,
+      seats: l.seats,
+      used: l.used,
+      unused,
+      termEnd: l.termEnd,
+      minUnusedSeats: ctx.policy.shelfware.minUnusedSeats,
+    },
+    refs: [licenseRef(l)],
+  };
+}
+
+/** Renewal time: the term ends within the renewal horizon and has not ended yet. */
+export function atRenewal(termEnd: string | null, policy: Policy, now: Date): boolean {
+  if (!termEnd) return false;
+  const day = today(now);
+  return termEnd >= day && termEnd <= addDays(day, policy.shelfware.renewalHorizonDays);
+}

@@ -1,0 +1,104 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ProblemSchema, ProblemTypes } from '@stocktake/shared';
+import type { FastifyPluginAsync } from 'fastify';
+import Type from 'typebox';
+import { RUN_STATUSES, RUN_TRIGGERS } from '../../../../db/schema/index.ts';
+import { requestActor } from '../../../../plugins/app/audit/actor.ts';
+import { RunInProgressError } from '../../../../plugins/app/findings/runs-repository.ts';
+import { decodeKeyCursor, encodeKeyCursor } from '../../../../plugins/app/pagination.ts';
+import { HttpProblem } from '../../../../plugins/app/problems/problem.ts';
+import { badCursor, Nullable, PageQuery } from '../schema-helpers.ts';
+
+const CountsSchema = Type.Object({
+  opened: Type.Integer({ description: 'New findings.' }),
+  recurred: Type.Integer({ description: 'Resolved findings whose condition came back.' }),
+  returned: Type.Integer({ description: 'Acknowledged with new evidence, or snoozed past their date: open again.' }),
+  resolved: Type.Integer({ description: 'Findings whose condition cleared.' }),
+  open: Type.Integer({ description: 'Holding after the run (open, acknowledged or snoozed).' }),
+});
+
+export const RunSchema = Type.Object({
+  id: Type.Integer(),
+  trigger: Type.Enum(RUN_TRIGGERS),
+  actor: Type.String(),
+  status: Type.Enum(RUN_STATUSES),
+  startedAt: Type.String(),
+  finishedAt: Nullable(Type.String()),
+  durationMs: Nullable(Type.Integer()),
+  error: Nullable(Type.String()),
+  counts: Nullable(Type.Object({ byType: Type.Record(Type.String(), CountsSchema), totals: CountsSchema })),
+  matching: Nullable(
+    Type.Object({
+      devices: Type.Integer(),
+      changed: Type.Integer({ description: 'Device links matching changed.' }),
+      linked: Type.Integer(),
+    }),
+  ),
+  phases: Nullable(Type.Record(Type.String(), Type.Integer(), { description: 'Milliseconds per phase.' })),
+});
+
+const reconciliationsRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.post(
+    '/',
+    {
+      schema: {
+        summary: 'Run reconciliation now and return its summary (409 while another run is in progress)',
+        tags: ['reconciliation'],
+        response: { 200: RunSchema, 409: ProblemSchema },
+      },
+    },
+    async (request) => {
+      try {
+        return await app.reconciliation.run({ trigger: 'api', actor: requestActor(request) });
+      } catch (err) {
+        if (err instanceof RunInProgressError) {
+          throw new HttpProblem(409, ProblemTypes.conflict, 'Conflict', err.message);
+        }
+        throw err;
+      }
+    },
+  );
+
+  app.get(
+    '/',
+    {
+      schema: {
+        summary: 'Reconciliation runs, newest first',
+        tags: ['reconciliation'],
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: {
+          200: Type.Object({ items: Type.Array(RunSchema), nextCursor: Nullable(Type.String()) }),
+          400: ProblemSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const before = cursor === undefined ? undefined : decodeKeyCursor(cursor, ['number'] as const);
+      if (cursor !== undefined && !before) throw badCursor();
+      const page = app.reconciliation.runs.list({ limit, ...(before ? { before: before[0] } : {}) });
+      return { items: page.items, nextCursor: page.nextCursor === null ? null : encodeKeyCursor([page.nextCursor]) };
+    },
+  );
+
+  app.get(
+    '/:id',
+    {
+      schema: {
+        summary: 'One reconciliation run',
+        tags: ['reconciliation'],
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        response: { 200: RunSchema, 404: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const run = app.reconciliation.runs.get(request.params.id);
+      if (!run) throw HttpProblem.notFound(`No reconciliation run ${request.params.id}`);
+      return run;
+    },
+  );
+};
+
+export default reconciliationsRoutes;
