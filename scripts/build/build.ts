@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Metafile } from 'esbuild';
 import { bundleAgent } from './bundle.ts';
 import { linkeditCoversEnd, removeCodeSignature } from './macho.ts';
 import { renderNotices } from './notices.ts';
@@ -76,17 +77,19 @@ export async function buildAgentExecutables(options: BuildOptions): Promise<Buil
   await mkdir(options.outDir, { recursive: true });
   const work = await mkdtemp(join(options.outDir, '.build-'));
   try {
-    const bundle = join(work, 'stocktake-agent.cjs');
-    const started = Date.now();
-    const metafile = await bundleAgent(options.repoRoot, join('agent', 'src', 'main.ts'), bundle);
-    log(
-      `bundled agent/src/main.ts: ${((await stat(bundle)).size / 1024).toFixed(0)} KiB, no native addon (${Date.now() - started} ms)`,
-    );
     const generator = await blobGenerator(options.cacheDir, log);
     const built: BuiltExecutable[] = [];
+    // Every target's bundle differs (its OS's collectors only); the notices cover them all.
+    const inputs: Metafile['inputs'] = {};
 
     for (const target of options.targets) {
       const t0 = Date.now();
+      const bundle = join(work, `stocktake-agent-${target.id}.cjs`);
+      const metafile = await bundleAgent(options.repoRoot, join('agent', 'src', 'main.ts'), bundle, target.os);
+      Object.assign(inputs, metafile.inputs);
+      log(
+        `bundled agent/src/main.ts for ${target.id}: ${((await stat(bundle)).size / 1024).toFixed(0)} KiB, no native addon (${Date.now() - t0} ms)`,
+      );
       const base = await registryFile(target.node, options.cacheDir, log);
       const assets: Record<string, string> = {};
       if (target.os === 'win32') {
@@ -151,7 +154,7 @@ export async function buildAgentExecutables(options: BuildOptions): Promise<Buil
     await writeFile(
       join(options.outDir, 'THIRD-PARTY-NOTICES.txt'),
       await renderNotices({
-        metafile,
+        metafile: { inputs, outputs: {} },
         cwd: options.repoRoot,
         nodeVersion: NODE_VERSION,
         nodeLicence,

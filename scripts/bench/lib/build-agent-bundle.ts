@@ -1,25 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { bundleAgent } from '../../build/bundle.ts';
 import { ROOT } from './report.ts';
 
 /**
- * The agent as it ships inside the single executable: one minified CommonJS file for this
- * platform, so the benchmark measures what endpoints run, not tsx compiling sources.
+ * The agent as it ships inside the single executable, built by the same bundler as the
+ * release, so the benchmark measures what endpoints run, not tsx compiling sources.
  */
 export async function buildAgentBundle(outDir = join(ROOT, 'dist', 'bench')): Promise<string> {
+  if (process.platform !== 'linux' && process.platform !== 'win32' && process.platform !== 'darwin') {
+    throw new Error(`no agent build for ${process.platform}`);
+  }
   mkdirSync(outDir, { recursive: true });
   const outfile = join(outDir, `stocktake-agent-${process.platform}.cjs`);
-  await build({
-    entryPoints: [join(ROOT, 'agent', 'src', 'main.ts')],
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    define: { 'process.platform': JSON.stringify(process.platform) },
-    outfile,
-    logLevel: 'warning',
-  });
+  await bundleAgent(ROOT, join('agent', 'src', 'main.ts'), outfile, process.platform);
   return outfile;
 }
