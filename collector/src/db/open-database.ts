@@ -16,10 +16,16 @@ export interface OpenedDatabase {
 
 const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
+export interface OpenOptions {
+  /** Page size of a database created by this call (SQLite fixes it when the file is first written). */
+  pageSize?: number;
+}
+
 /** Opens (creating if needed) the SQLite file, tunes it for a write-heavy server, and migrates it. */
-export function openDatabase(path: string): OpenedDatabase {
+export function openDatabase(path: string, options: OpenOptions = {}): OpenedDatabase {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
+  if (options.pageSize) sqlite.pragma(`page_size = ${Math.trunc(options.pageSize)}`);
   sqlite.pragma('journal_mode = WAL');
   // NORMAL keeps WAL commits durable across process crashes; only power loss may lose the last ones.
   sqlite.pragma('synchronous = NORMAL');

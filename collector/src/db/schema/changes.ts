@@ -1,5 +1,6 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { devices } from './devices.ts';
+import { softwareCatalog } from './software.ts';
 
 export const CHANGE_KINDS = [
   'first_seen',
@@ -19,8 +20,10 @@ export type ChangeKind = (typeof CHANGE_KINDS)[number];
 /**
  * What changed on a device between two snapshots, one row per fact. `observedAt` is when the
  * agent collected the snapshot that showed the change; `before`/`after` hold the old and new
- * value (a version, a component, a list of addresses). A device's first snapshot is one
- * `first_seen` row, not thousands of "installed" rows: history starts at the baseline.
+ * value (a component, a list of addresses); a software change points at the catalogue rows
+ * of the version before and after instead, a few bytes rather than a JSON copy of each. A
+ * device's first snapshot is one `first_seen` row, not thousands of "installed" rows: history
+ * starts at the baseline.
  */
 export const deviceChanges = sqliteTable(
   'device_changes',
@@ -36,6 +39,8 @@ export const deviceChanges = sqliteTable(
     subject: text('subject').notNull(),
     before: text('before', { mode: 'json' }),
     after: text('after', { mode: 'json' }),
+    softwareBefore: integer('software_before').references(() => softwareCatalog.id),
+    softwareAfter: integer('software_after').references(() => softwareCatalog.id),
   },
   (t) => [index('device_changes_device_idx').on(t.deviceKey, t.id)],
 );

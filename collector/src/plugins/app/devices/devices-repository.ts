@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SECTION_NAMES, type SectionName, type Snapshot, type SoftwareItem } from '@stocktake/shared';
 import { and, asc, desc, eq, gt, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../../db/open-database.ts';
 import {
   agents,
@@ -73,6 +74,8 @@ interface ChangeDraft {
   subject: string;
   before?: unknown;
   after?: unknown;
+  softwareBefore?: number;
+  softwareAfter?: number;
 }
 
 interface CursorKey {
@@ -214,6 +217,8 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
       subject: sql.placeholder('subject'),
       before: sql.placeholder('before'),
       after: sql.placeholder('after'),
+      softwareBefore: sql.placeholder('softwareBefore'),
+      softwareAfter: sql.placeholder('softwareAfter'),
     })
     .prepare();
 
@@ -253,7 +258,7 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     const current = new Map(currentSoftware.all({ deviceKey }).map((row) => [row.softwareId, row]));
     const wanted = new Map<number, SoftwareItem>();
     for (const item of items) wanted.set(catalogId(item), item);
-    const added: SoftwareItem[] = [];
+    const added: (SoftwareItem & { id: number })[] = [];
     const removed: InstalledRow[] = [];
     for (const [softwareId, item] of wanted) {
       const installDate = item.installDate ?? null;
@@ -261,7 +266,7 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
       const existing = current.get(softwareId);
       if (!existing) {
         insertSoftware.run({ deviceKey, softwareId, installDate, installLocation });
-        added.push(item);
+        added.push({ ...item, id: softwareId });
       } else if (existing.installDate !== installDate || existing.installLocation !== installLocation) {
         updateSoftware.run({ deviceKey, softwareId, installDate, installLocation });
       }
@@ -274,10 +279,17 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     const drafts: ChangeDraft[] = [];
     if (!baseline) {
       const changes = softwareChanges(removed, added);
-      for (const s of changes.installed) drafts.push({ kind: 'software_installed', subject: s.name, after: s });
-      for (const s of changes.removed) drafts.push({ kind: 'software_removed', subject: s.name, before: s });
-      for (const u of changes.upgraded)
-        drafts.push({ kind: 'software_upgraded', subject: u.to.name, before: u.from, after: u.to });
+      for (const s of changes.installed)
+        drafts.push({ kind: 'software_installed', subject: s.name, softwareAfter: s.id });
+      for (const s of changes.removed) drafts.push({ kind: 'software_removed', subject: s.name, softwareBefore: s.id });
+      for (const u of changes.upgraded) {
+        drafts.push({
+          kind: 'software_upgraded',
+          subject: u.to.name,
+          softwareBefore: u.from.id,
+          softwareAfter: u.to.id,
+        });
+      }
     }
     return {
       added: added.length,
@@ -507,6 +519,8 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
         // The column is JSON: drizzle serialises the placeholder's value itself.
         before: d.before ?? null,
         after: d.after ?? null,
+        softwareBefore: d.softwareBefore ?? null,
+        softwareAfter: d.softwareAfter ?? null,
       });
     }
 
@@ -632,19 +646,30 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
       const conditions: SQL[] = [eq(deviceChanges.deviceKey, deviceKey)];
       if (query.before !== undefined) conditions.push(lt(deviceChanges.id, query.before));
       if (query.kind) conditions.push(eq(deviceChanges.kind, query.kind));
+      const was = alias(softwareCatalog, 'was');
+      const now = alias(softwareCatalog, 'now');
       const rows = db
-        .select()
+        .select({
+          change: deviceChanges,
+          was: { source: was.source, name: was.name, arch: was.arch, version: was.version },
+          now: { source: now.source, name: now.name, arch: now.arch, version: now.version },
+        })
         .from(deviceChanges)
+        .leftJoin(was, eq(was.id, deviceChanges.softwareBefore))
+        .leftJoin(now, eq(now.id, deviceChanges.softwareAfter))
         .where(and(...conditions))
         .orderBy(desc(deviceChanges.id))
         .limit(query.limit + 1)
         .all();
-      const items = rows.slice(0, query.limit).map((r) => ({
+      // A software change holds catalogue ids; the API shows the versions they stand for.
+      const version = (v: { source: string; name: string; arch: string; version: string } | null) =>
+        v ? { source: v.source, name: v.name, ...(v.arch ? { arch: v.arch } : {}), version: v.version } : null;
+      const items = rows.slice(0, query.limit).map(({ change: r, was: before, now: after }) => ({
         id: r.id,
         kind: r.kind,
         subject: r.subject,
-        before: r.before,
-        after: r.after,
+        before: r.softwareBefore !== null ? version(before) : r.before,
+        after: r.softwareAfter !== null ? version(after) : r.after,
         observedAt: r.observedAt,
         recordedAt: r.recordedAt,
         snapshotId: r.snapshotId,

@@ -8,6 +8,8 @@ export interface InstalledRow {
 }
 
 export interface SoftwareRef {
+  /** Catalogue id of this exact version. */
+  id: number;
   source: string;
   name: string;
   arch?: string;
@@ -24,7 +26,14 @@ export interface SoftwareChanges {
 const identity = (r: { source: string; name: string; arch?: string | undefined }) =>
   `${r.source}\u0000${r.name}\u0000${r.arch ?? ''}`;
 
-const ref = (r: { source: string; name: string; arch?: string | undefined; version: string }): SoftwareRef => ({
+const ref = (r: {
+  id: number;
+  source: string;
+  name: string;
+  arch?: string | undefined;
+  version: string;
+}): SoftwareRef => ({
+  id: r.id,
   source: r.source,
   name: r.name,
   ...(r.arch ? { arch: r.arch } : {}),
@@ -40,11 +49,11 @@ const ref = (r: { source: string; name: string; arch?: string | undefined; versi
  */
 export function softwareChanges(
   removedRows: readonly InstalledRow[],
-  addedItems: readonly { source: string; name: string; arch?: string | undefined; version: string }[],
+  addedItems: readonly { id: number; source: string; name: string; arch?: string | undefined; version: string }[],
 ): SoftwareChanges {
   const gone = new Map<string, SoftwareRef[]>();
   for (const row of removedRows) {
-    const r = ref({ ...row, arch: row.arch || undefined });
+    const r = ref({ ...row, id: row.softwareId, arch: row.arch || undefined });
     const k = identity(r);
     gone.set(k, [...(gone.get(k) ?? []), r]);
   }

@@ -1,0 +1,2 @@
+ALTER TABLE `device_changes` ADD `software_before` integer REFERENCES software_catalog(id);--> statement-breakpoint
+ALTER TABLE `device_changes` ADD `software_after` integer REFERENCES software_catalog(id);
