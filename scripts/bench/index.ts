@@ -4,10 +4,12 @@
  */
 import { parseArgs } from 'node:util';
 import { agentFootprint } from './agent-footprint.ts';
+import { agentWire } from './agent-wire.ts';
 import { writeSection } from './lib/report.ts';
 
 const BENCHMARKS: Record<string, (opts: { runs: number }) => Promise<string>> = {
   'agent-footprint': (o) => agentFootprint({ runs: o.runs }),
+  'agent-wire': () => agentWire(),
 };
 
 const { values } = parseArgs({
