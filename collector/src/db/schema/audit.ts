@@ -1,9 +1,17 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
-export const AUDIT_ENTITY_TYPES = ['asset', 'license', 'device_link', 'finding', 'policy'] as const;
+export const AUDIT_ENTITY_TYPES = [
+  'asset',
+  'license',
+  'device_link',
+  'finding',
+  'policy',
+  'api_token',
+  'enroll_secret',
+] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
-export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'status', 'link', 'unlink'] as const;
+export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'status', 'link', 'unlink', 'revoke'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /**

@@ -1,3 +1,4 @@
+export * from './access.ts';
 export * from './agents.ts';
 export * from './asset-events.ts';
 export * from './assets.ts';

@@ -1,0 +1,45 @@
+import { sql } from 'drizzle-orm';
+import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const API_ROLES = ['admin', 'reader'] as const;
+export type ApiRole = (typeof API_ROLES)[number];
+
+/**
+ * API tokens of people and scripts. The token itself is shown once and kept only as its
+ * SHA-256; `name` is what the audit log records as the actor. A name is unique among live
+ * tokens, so a revoked token's name may be given to its replacement.
+ */
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    role: text('role', { enum: API_ROLES }).notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: text('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+    /** Refreshed at most once a minute, so reads do not turn into writes. */
+    lastUsedAt: text('last_used_at'),
+    revokedAt: text('revoked_at'),
+    revokedBy: text('revoked_by'),
+  },
+  (t) => [uniqueIndex('api_tokens_live_name_idx').on(t.name).where(sql`${t.revokedAt} IS NULL`)],
+);
+
+export const ENROLL_SECRET_ORIGINS = ['config', 'managed'] as const;
+export type EnrollSecretOrigin = (typeof ENROLL_SECRET_ORIGINS)[number];
+
+/**
+ * Secrets agents enrol with, kept as SHA-256 only. `config` is the secret the collector was
+ * started with (flag, environment or the generated file): replaced when the configuration
+ * changes. `managed` ones come from `enroll-secret rotate`.
+ */
+export const enrollSecrets = sqliteTable('enroll_secrets', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  secretHash: text('secret_hash').notNull().unique(),
+  origin: text('origin', { enum: ENROLL_SECRET_ORIGINS }).notNull(),
+  createdAt: text('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+  revokedAt: text('revoked_at'),
+  revokedBy: text('revoked_by'),
+});
