@@ -64,9 +64,11 @@ export function licenseUsages(
   source: ReconciliationSource,
   licenses: readonly License[],
   present: ReadonlyMap<number, string>,
+  phase: (name: string) => void = () => {},
 ): Map<string, { devices: number; users: number }> {
+  const matches = licenses.length === 0 ? new Map<string, number[]>() : matchCatalogue(licenses, source.catalogue());
+  phase('license_match');
   if (licenses.length === 0) return new Map();
-  const matches = matchCatalogue(licenses, source.catalogue());
   return new Map(source.licenseUsage(matches, present).map((u) => [u.licenseId, u]));
 }
 

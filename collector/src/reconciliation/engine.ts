@@ -42,12 +42,16 @@ const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 export function evaluate(
   deps: Pick<ReconcileDeps, 'conflicts' | 'licenses' | 'source'>,
   ctx: RuleContext,
+  phase: (name: string) => void = () => {},
 ): Candidate[] {
   const { policy, now } = ctx;
   deps.source.trackSecurityPending();
   const devices = deps.source.devices();
+  phase('devices');
   const assets = deps.source.assets();
+  phase('assets');
   const conflicts = deps.conflicts.all();
+  phase('conflicts');
   const out: Candidate[] = [];
 
   const ghostAssets = new Set<string>();
@@ -81,14 +85,16 @@ export function evaluate(
     }
   }
 
+  phase('rules');
   const windowStart = new Date(now.getTime() - policy.hardwareChangeWindowDays * DAY_MS).toISOString();
   for (const r of deps.source.hardwareRemovals(windowStart)) {
     const c = hardwareChanged(r, ctx);
     if (c) out.push(c);
   }
+  phase('hardware');
 
   const licenses = deps.licenses.all();
-  const usage = licenseUsages(deps.source, licenses, presentDevices(devices, policy, now));
+  const usage = licenseUsages(deps.source, licenses, presentDevices(devices, policy, now), phase);
   for (const l of licenses) {
     const u = usage.get(l.id);
     const fact: LicenseFact = {
@@ -101,6 +107,7 @@ export function evaluate(
     };
     for (const c of [licenseOveruse(fact), shelfware(fact, ctx)]) if (c) out.push(c);
   }
+  phase('license_usage');
   return out;
 }
 
@@ -139,10 +146,9 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions):
     phase('match');
     await breathe();
     mark = performance.now();
-    const candidates = evaluate(deps, { now, policy });
+    const candidates = evaluate(deps, { now, policy }, phase);
     const unique = new Map<string, Candidate>();
     for (const c of candidates) if (!unique.has(findingKey(c))) unique.set(findingKey(c), c);
-    phase('evaluate');
     await breathe();
     mark = performance.now();
     const plan = planLifecycle(deps.findings.stored(), [...unique.values()], now);

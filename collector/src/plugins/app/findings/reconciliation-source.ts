@@ -195,22 +195,37 @@ export function createReconciliationSource(db: Db, sqlite: Database.Database) {
             software_id integer not null, license_id text not null, primary key (software_id, license_id)
           ) without rowid;
           create temp table if not exists recon_device_users (device_key integer primary key, user_key text not null);
+          create temp table if not exists recon_install_rows (rid integer primary key, software_id integer not null);
           delete from recon_license_software;
-          delete from recon_device_users;`);
+          delete from recon_device_users;
+          delete from recon_install_rows;`);
         const addMatch = sqlite.prepare('insert or ignore into recon_license_software values (?, ?)');
         for (const [licenseId, ids] of matches) for (const id of ids) addMatch.run(id, licenseId);
         const addUser = sqlite.prepare('insert into recon_device_users values (?, ?)');
         for (const [deviceKey, user] of present) addUser.run(deviceKey, user);
+        // Two steps, because device_software's package index holds row ids, not devices: first the
+        // row ids of every matching install (read from that index alone), then their devices, in
+        // row id order, so the table is read in one sweep instead of once per package.
+        // CROSS JOIN pins each join order; left to itself the planner scans all of device_software.
+        sqlite.exec(`
+          insert into recon_install_rows (rid, software_id)
+          select ds.rowid, ds.software_id
+          from (select distinct software_id from recon_license_software) m
+          cross join device_software ds on ds.software_id = m.software_id`);
         const rows = sqlite
           .prepare(
-            `select ls.license_id as licenseId, count(distinct ds.device_key) as devices, count(distinct du.user_key) as users
-             from recon_license_software ls
-             join device_software ds on ds.software_id = ls.software_id
+            `select ls.license_id as licenseId, count(distinct ds.device_key) as devices,
+               count(distinct du.user_key) as users
+             from recon_install_rows r
+             cross join device_software ds on ds.rowid = r.rid
+             join recon_license_software ls on ls.software_id = r.software_id
              join recon_device_users du on du.device_key = ds.device_key
              group by ls.license_id`,
           )
           .all() as LicenseUsageRow[];
-        sqlite.exec('delete from recon_license_software; delete from recon_device_users;');
+        sqlite.exec(
+          'delete from recon_license_software; delete from recon_device_users; delete from recon_install_rows;',
+        );
         return rows;
       });
     },

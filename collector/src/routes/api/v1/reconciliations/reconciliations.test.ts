@@ -66,7 +66,18 @@ describe('/api/v1/reconciliations', () => {
       counts: { totals: { opened: 1, resolved: 0, open: 1 }, byType: { unregistered_device: { opened: 1 } } },
     });
     expect(run.durationMs).toBeGreaterThanOrEqual(0);
-    expect(Object.keys(run.phases)).toEqual(['match', 'evaluate', 'plan', 'write']);
+    expect(Object.keys(run.phases)).toEqual([
+      'match',
+      'devices',
+      'assets',
+      'conflicts',
+      'rules',
+      'hardware',
+      'license_match',
+      'license_usage',
+      'plan',
+      'write',
+    ]);
     const second = (await app.inject({ method: 'POST', url: '/api/v1/reconciliations' })).json();
     const list = (await app.inject({ url: '/api/v1/reconciliations?limit=1' })).json();
     expect(list.items.map((r: { id: number }) => r.id)).toEqual([second.id]);
