@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   AgentProcess,
   agentStatus,
+  apiHeaders,
   HostFixture,
   openCollectorDb,
   TcpRelay,
@@ -61,8 +62,9 @@ describe('no snapshot lost, none stored twice', () => {
     }
   }
 
+  let headers: Record<string, string> = {};
   const software = async (deviceId: string) => {
-    const d = (await (await fetch(`${collector.url}/api/v1/devices/${deviceId}`)).json()) as {
+    const d = (await (await fetch(`${collector.url}/api/v1/devices/${deviceId}`, { headers })).json()) as {
       software: { name: string; version: string }[];
     };
     return d.software.map((s) => `${s.name} ${s.version}`).sort();
@@ -73,6 +75,7 @@ describe('no snapshot lost, none stored twice', () => {
   beforeAll(async () => {
     collector = await startCollector({ dbPath, enrollSecret: SECRET });
     port = new URL(collector.url).port;
+    headers = await apiHeaders(dbPath);
   });
   afterEach(async () => {
     for (const relay of relays.splice(0)) await relay.close();
@@ -126,7 +129,7 @@ describe('no snapshot lost, none stored twice', () => {
     expect(await software(deviceId)).toEqual(host.expected());
     // Each package installed during the outage shows up once in the history, from its own snapshot.
     const changes = (await (
-      await fetch(`${collector.url}/api/v1/devices/${deviceId}/changes?kind=software_installed&limit=50`)
+      await fetch(`${collector.url}/api/v1/devices/${deviceId}/changes?kind=software_installed&limit=50`, { headers })
     ).json()) as { items: { subject: string }[] };
     expect(changes.items.map((c) => c.subject).sort()).toEqual(['outage-1', 'outage-2', 'outage-3', 'outage-4']);
   });

@@ -3,7 +3,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { AGENT_BIN } from './processes.ts';
+import { AGENT_BIN, COLLECTOR_BIN } from './processes.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -174,6 +174,33 @@ export function agentStatus(configPath: string): Promise<{ code: number; report:
   });
 }
 
+/**
+ * Headers for the collector's read and admin API: an admin token made with the collector's own
+ * `token create`, or none from a collector whose API has no tokens (it serves reads openly).
+ */
+export function apiHeaders(dbPath: string): Promise<Record<string, string>> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [
+        COLLECTOR_BIN,
+        'token',
+        'create',
+        '--name',
+        `e2e-${process.pid}-${Date.now()}`,
+        '--role',
+        'admin',
+        '--db',
+        dbPath,
+      ],
+      (error, stdout) => {
+        const token = stdout.trim();
+        done(!error && token && !token.includes('\n') ? { authorization: `Bearer ${token}` } : {});
+      },
+    );
+  });
+}
+
 interface Statement {
   all(...params: unknown[]): unknown[];
   get(...params: unknown[]): unknown;
@@ -196,6 +223,35 @@ export function openCollectorDb(path: string, options: { readonly?: boolean } = 
   return db;
 }
 
+/** One HTTP request as it crossed the relay: request line, headers and body. */
+export interface RelayedRequest {
+  method: string;
+  path: string;
+  bytes: number;
+  body: Buffer;
+}
+
+/** Cuts one direction of an HTTP/1.1 connection into messages by their Content-Length. */
+class HttpMessages {
+  private buffer = Buffer.alloc(0);
+  constructor(private readonly onMessage: (head: string, bytes: number, body: Buffer) => void) {}
+
+  push(chunk: Buffer): void {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const end = this.buffer.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const head = this.buffer.subarray(0, end).toString('latin1');
+      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+      const total = end + 4 + length;
+      if (this.buffer.length < total) return;
+      const body = this.buffer.subarray(end + 4, total);
+      this.buffer = this.buffer.subarray(total);
+      this.onMessage(head, total, body);
+    }
+  }
+}
+
 /**
  * A TCP relay in front of the collector that counts the bytes each way and can slow the
  * upload down: to measure a request on the wire, and to catch an agent in the middle of one.
@@ -203,6 +259,8 @@ export function openCollectorDb(path: string, options: { readonly?: boolean } = 
 export class TcpRelay {
   bytesUp = 0;
   bytesDown = 0;
+  /** Every complete HTTP request the agent sent (not websocket traffic after an upgrade). */
+  readonly requests: RelayedRequest[] = [];
   /** Upload bytes per second; 0 for no limit. */
   uploadRate = 0;
   /** Holds the collector's answers back (they pass once it is false again): an agent waiting for its ack. */
@@ -265,8 +323,13 @@ export class TcpRelay {
       }
       pumping = false;
     };
+    const messages = new HttpMessages((head, bytes, body) => {
+      const [method = '', path = ''] = head.split(' ');
+      this.requests.push({ method, path, bytes, body });
+    });
     client.on('data', (chunk: Buffer) => {
       this.bytesUp += chunk.length;
+      messages.push(chunk);
       queue.push(chunk);
       void pump();
     });

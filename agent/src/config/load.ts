@@ -54,7 +54,8 @@ function readConfigFile(path: string, explicit: boolean): AgentConfigFile | unde
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !explicit) return undefined;
     if (code === 'ENOENT') throw new ConfigError(`config file ${path} does not exist`);
-    throw new ConfigError(`cannot read config file ${path}: ${code ?? (err as Error).message}`);
+    const hint = code === 'EACCES' || code === 'EPERM' ? ' (it is readable by root only: use sudo)' : '';
+    throw new ConfigError(`cannot read config file ${path}: ${code ?? (err as Error).message}${hint}`);
   }
   let parsed: unknown;
   try {
