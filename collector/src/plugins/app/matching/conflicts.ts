@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/open-database.ts';
 import { assets, deviceMacs, devices } from '../../../db/schema/index.ts';
 
@@ -176,17 +176,6 @@ export function createConflicts(db: Db) {
         }
       }
       return out;
-    },
-
-    /** Device ids for public ids of the given keys (helper for callers holding keys). */
-    idsOf(keys: number[]): string[] {
-      if (keys.length === 0) return [];
-      return db
-        .select({ id: devices.id })
-        .from(devices)
-        .where(inArray(devices.key, keys))
-        .all()
-        .map((r) => r.id);
     },
   };
 }
