@@ -6,10 +6,13 @@ import { parseArgs } from 'node:util';
 import { agentFootprint } from './agent-footprint.ts';
 import { agentWire } from './agent-wire.ts';
 import { writeSection } from './lib/report.ts';
+import { reconcileBench } from './reconcile.ts';
 
 const BENCHMARKS: Record<string, (opts: { runs: number }) => Promise<string>> = {
   'agent-footprint': (o) => agentFootprint({ runs: o.runs }),
   'agent-wire': () => agentWire(),
+  reconcile: () =>
+    reconcileBench({ sizes: [10_000, 100_000], packages: 500, licenses: 1000, packageDeviceIndex: true }),
 };
 
 const { values } = parseArgs({
