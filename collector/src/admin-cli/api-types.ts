@@ -1,0 +1,244 @@
+import type { SoftwareItem } from '@stocktake/shared';
+
+/**
+ * The parts of the collector's answers the tables read. The route schemas (collector/src/routes)
+ * are the authority; --json prints the answers whole, whatever these leave out.
+ */
+
+export interface DeviceSummary {
+  id: string;
+  hostname: string;
+  hardwareSerial: string | null;
+  vendor: string | null;
+  model: string | null;
+  osFamily: string | null;
+  osName: string | null;
+  osVersion: string | null;
+  cpuModel: string | null;
+  cpuCores: number | null;
+  memoryBytes: number | null;
+  softwareCount: number;
+  pendingUpdates: number | null;
+  pendingSecurityUpdates: number | null;
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+export interface Conflict {
+  kind: string;
+  value: string;
+  deviceIds: string[];
+  assetIds: string[];
+}
+
+export interface DeviceLink {
+  assetId: string | null;
+  method: string;
+  linkedAt: string;
+  linkedBy: string;
+}
+
+export interface DeviceDetail extends DeviceSummary {
+  hardwareUuid: string | null;
+  macs: string[];
+  chassisType: string | null;
+  osBuild: string | null;
+  kernel: string | null;
+  arch: string | null;
+  cpuThreads: number | null;
+  agentVersion: string | null;
+  lastSnapshotId: string | null;
+  lastCollectedAt: string | null;
+  sections: Record<string, { status: string; reason?: string; collectedAt: string }>;
+  primaryUser: string | null;
+  software: SoftwareItem[];
+  components: {
+    kind: string;
+    key: string;
+    label: string | null;
+    serial: string | null;
+    vendor: string | null;
+    model: string | null;
+    sizeBytes: number | null;
+  }[];
+  link: DeviceLink | null;
+  conflicts: Conflict[];
+  online: boolean;
+  lastHeartbeatAt: string | null;
+}
+
+export interface DeviceChange {
+  id: number;
+  kind: string;
+  subject: string;
+  before?: unknown;
+  after?: unknown;
+  observedAt: string;
+}
+
+export interface RefreshAccepted {
+  deviceId: string;
+  agentId: string;
+  requestId: string;
+}
+
+export interface Asset {
+  id: string;
+  assetTag: string;
+  name: string | null;
+  serial: string | null;
+  hardwareUuid: string | null;
+  macs: string[];
+  hostname: string | null;
+  manufacturer: string | null;
+  model: string | null;
+  modelNumber: string | null;
+  category: string | null;
+  status: string;
+  assigneeName: string | null;
+  assigneeEmail: string | null;
+  assigneeUsername: string | null;
+  assigneeEmployeeNumber: string | null;
+  location: string | null;
+  costCenter: string | null;
+  supplier: string | null;
+  orderNumber: string | null;
+  purchaseDate: string | null;
+  purchaseCost: number | null;
+  warrantyMonths: number | null;
+  warrantyEnd: string | null;
+  expectedEndOfLife: string | null;
+  notes: string | null;
+  lockedFields: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AssetDetail extends Asset {
+  statusEvents: {
+    from: string | null;
+    to: string;
+    at: string;
+    actor: string;
+    note: string | null;
+    correction: boolean;
+  }[];
+  devices: { deviceId: string; hostname: string; method: string; linkedAt: string; lastSeenAt: string }[];
+  conflicts: Conflict[];
+}
+
+export interface ImportOutcome {
+  dryRun: boolean;
+  rows: number;
+  created: ({ line: number } & Record<string, unknown>)[];
+  updated: ({ line: number; changes: { field: string; from: unknown; to: unknown }[] } & Record<string, unknown>)[];
+  unchanged: ({ line: number } & Record<string, unknown>)[];
+  ignoredColumns: string[];
+}
+
+export interface License {
+  id: string;
+  product: string;
+  publisher: string | null;
+  namePattern: string;
+  versionRange: string | null;
+  metric: string;
+  seats: number;
+  termStart: string | null;
+  termEnd: string | null;
+  costPerSeat: number | null;
+  orderNumber: string | null;
+}
+
+export interface Usage {
+  metric: string;
+  seats: number;
+  used: number;
+  devices: number;
+  users: number;
+  available: number;
+  over: number;
+  state: string;
+  atRenewal: boolean;
+  unusedSeatsCost: number | null;
+}
+
+export interface Compliance {
+  license: {
+    id: string;
+    product: string;
+    namePattern: string;
+    publisherPattern: string | null;
+    versionRange: string | null;
+    termEnd: string | null;
+  };
+  usage: Usage;
+  matchedVersions: number;
+  counted: {
+    key: string;
+    user: string | null;
+    devices: { deviceId: string; hostname: string; lastSeenAt: string; software: string[] }[];
+  }[];
+  nextCursor: string | null;
+}
+
+export interface Finding {
+  id: number;
+  type: string;
+  severity: string;
+  status: string;
+  subject: { kind: string; id: string; subKey: string | null };
+  summary: string;
+  firstSeenAt: string;
+  openedAt: string;
+  lastSeenAt: string;
+  resolvedAt: string | null;
+  occurrences: number;
+  snoozedUntil: string | null;
+  statusChangedAt: string;
+  statusChangedBy: string;
+  statusComment: string | null;
+  refs: { kind: string; id: string }[];
+}
+
+export interface FindingEvent {
+  at: string;
+  kind: string;
+  actor: string;
+  fromStatus: string | null;
+  toStatus: string;
+  summary: string | null;
+  comment: string | null;
+}
+
+export interface TypeCounts {
+  opened: number;
+  recurred: number;
+  returned: number;
+  resolved: number;
+  open: number;
+}
+
+export interface ReconciliationRun {
+  id: number;
+  trigger: string;
+  actor: string;
+  status: string;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  error: string | null;
+  counts: { byType: Record<string, TypeCounts>; totals: TypeCounts } | null;
+  matching: { devices: number; changed: number; linked: number } | null;
+}
+
+export interface ApiToken {
+  id: number;
+  name: string;
+  role: string;
+  createdAt: string;
+  createdBy: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  revokedBy: string | null;
+}

@@ -1,0 +1,53 @@
+import type { CommandSpec } from '../command.ts';
+import { assetsExport } from './assets-export.ts';
+import { assetsImport } from './assets-import.ts';
+import { assetsLink } from './assets-link.ts';
+import { assetsList } from './assets-list.ts';
+import { assetsShow } from './assets-show.ts';
+import { assetsUnlink } from './assets-unlink.ts';
+import { completion } from './completion.ts';
+import { devicesList } from './devices-list.ts';
+import { devicesRefresh } from './devices-refresh.ts';
+import { devicesShow } from './devices-show.ts';
+import { findingsAck } from './findings-ack.ts';
+import { findingsList } from './findings-list.ts';
+import { findingsReopen } from './findings-reopen.ts';
+import { findingsShow } from './findings-show.ts';
+import { findingsSnooze } from './findings-snooze.ts';
+import { licensesCompliance } from './licenses-compliance.ts';
+import { licensesExport } from './licenses-export.ts';
+import { licensesImport } from './licenses-import.ts';
+import { licensesList } from './licenses-list.ts';
+import { login } from './login.ts';
+import { reconcile } from './reconcile.ts';
+import { tokensCreate } from './tokens-create.ts';
+import { tokensList } from './tokens-list.ts';
+import { tokensRevoke } from './tokens-revoke.ts';
+
+/** Every command, in the order help lists them. Help, parsing and completion all read this table. */
+export const COMMANDS: readonly CommandSpec[] = [
+  devicesList,
+  devicesShow,
+  devicesRefresh,
+  assetsList,
+  assetsShow,
+  assetsImport,
+  assetsExport,
+  assetsLink,
+  assetsUnlink,
+  licensesList,
+  licensesCompliance,
+  licensesImport,
+  licensesExport,
+  findingsList,
+  findingsShow,
+  findingsAck,
+  findingsSnooze,
+  findingsReopen,
+  reconcile,
+  tokensList,
+  tokensCreate,
+  tokensRevoke,
+  login,
+  completion,
+];
