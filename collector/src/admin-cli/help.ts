@@ -69,9 +69,10 @@ ${block(flagRows([...ONLINE_FLAGS, ...ALWAYS_FLAGS]))}
 
 ${CONNECTION_TEXT}
 
-Output: aligned tables cut to the terminal's width (COLUMNS when it is not a terminal: no cut),
-notes on stderr; --json prints what the API answered. Progress bars go to stderr, only when it is
-a terminal.
+Output: aligned tables fitted to the terminal's width (long cells end in "…"; on a very narrow
+terminal columns are left out from the right; when stdout is not a terminal nothing is cut unless
+COLUMNS is set). Notes go to stderr, so stdout stays data. --json prints what the API answered.
+Progress bars for imports and exports go to stderr, only when it is a terminal.
 
 Exit codes:
 ${block(EXIT_TABLE)}

@@ -44,11 +44,15 @@ describe('renderTable', () => {
     expect(lines[2]).toMatch(/^a-very-long-\S*… +1\.0 +3 +a1b2c3d4/);
   });
 
-  it('stops cutting at a minimum width rather than emptying columns', () => {
-    const lines = renderTable(rows, columns, 10).trimEnd().split('\n');
-    // A cuttable column keeps at least its header's width, up to 5 characters.
-    expect(lines[0]).toBe('NAME  VERS…  DEVI…  ID');
-    expect(lines[1]).toBe('ope…  3.0.…     12  a1b2c3d4-0000-4000-8000-000000000001');
+  it('cuts each column no narrower than its header (at most 5), then leaves out columns from the right', () => {
+    const tight = renderTable(rows, columns, 56).trimEnd().split('\n');
+    expect(tight[0]).toBe('NAME  VERS…  DEVI…  ID');
+    expect(tight[1]).toBe('ope…  3.0.…     12  a1b2c3d4-0000-4000-8000-000000000001');
+    const dropped = renderTable(rows, columns, 50).trimEnd().split('\n');
+    expect(dropped[0]).toBe('NAME   VERS…  ID');
+    expect(dropped[1]).toBe('open…  3.0.…  a1b2c3d4-0000-4000-8000-000000000001');
+    const hopeless = renderTable(rows, columns, 10).trimEnd().split('\n');
+    expect(hopeless[1]).toBe('ope…  a1b2c3d4-0000-4000-8000-000000000001');
   });
 
   it('shows absent values as "-" and turns control characters into spaces', () => {

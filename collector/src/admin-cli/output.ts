@@ -38,27 +38,42 @@ function pad(text: string, size: number, align: 'left' | 'right'): string {
   return align === 'right' ? fill + text : text + fill;
 }
 
+/** Narrows the widest cuttable columns, one character at a time, until the table fits or none can shrink. */
+function shrink<T>(columns: readonly Column<T>[], widths: number[], maxWidth: number): boolean {
+  const total = () => widths.reduce((a, b) => a + b, 0) + GAP.length * (widths.length - 1);
+  const floor = columns.map((c) => (c.keep ? Number.POSITIVE_INFINITY : Math.min(MIN_WIDTH, width(c.header))));
+  while (total() > maxWidth) {
+    let widest = -1;
+    for (let i = 0; i < widths.length; i++) {
+      const w = widths[i] ?? 0;
+      if (columns[i]?.keep || w <= (floor[i] ?? 0)) continue;
+      if (widest < 0 || w > (widths[widest] ?? 0)) widest = i;
+    }
+    if (widest < 0) return false;
+    widths[widest] = (widths[widest] ?? 0) - 1;
+  }
+  return true;
+}
+
 /**
  * Rows as aligned text. With `maxWidth` (the terminal's columns) the widest cuttable columns are
- * narrowed, cells ending in "…", until the table fits or every cuttable column is at its minimum.
+ * narrowed, cells ending in "…"; when even that does not fit, columns are left out from the
+ * right (never the first, never a kept one) until it does.
  */
-export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[], maxWidth?: number): string {
-  const cells = rows.map((row) => columns.map((c) => cell(c.value(row))));
-  const widths = columns.map((c, i) => Math.max(width(c.header), ...cells.map((r) => width(r[i] ?? ''))));
+export function renderTable<T>(rows: readonly T[], allColumns: readonly Column<T>[], maxWidth?: number): string {
+  let columns = [...allColumns];
+  const natural = (cols: readonly Column<T>[]) =>
+    cols.map((c) => Math.max(width(c.header), ...rows.map((r) => width(cell(c.value(r))))));
+  let widths = natural(columns);
   if (maxWidth !== undefined) {
-    const total = () => widths.reduce((a, b) => a + b, 0) + GAP.length * (columns.length - 1);
-    const floor = columns.map((c) => (c.keep ? Number.POSITIVE_INFINITY : Math.min(MIN_WIDTH, width(c.header))));
-    while (total() > maxWidth) {
-      let widest = -1;
-      for (let i = 0; i < widths.length; i++) {
-        const w = widths[i] ?? 0;
-        if (columns[i]?.keep || w <= (floor[i] ?? 0)) continue;
-        if (widest < 0 || w > (widths[widest] ?? 0)) widest = i;
-      }
-      if (widest < 0) break;
-      widths[widest] = (widths[widest] ?? 0) - 1;
+    while (!shrink(columns, widths, maxWidth)) {
+      const drop = columns.findLastIndex((c, i) => i > 0 && !c.keep);
+      if (drop < 0) break;
+      columns = columns.filter((_, i) => i !== drop);
+      widths = natural(columns);
     }
   }
+  const cells = rows.map((row) => columns.map((c) => cell(c.value(row))));
   const line = (values: readonly string[]) =>
     values
       .map((v, i) => {
