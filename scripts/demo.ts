@@ -40,7 +40,13 @@ const agent = await run(
 });
 process.stdout.write(`agent: ${agent.stdout}`);
 
-const list = (await (await fetch(`${url}/api/v1/devices`)).json()) as {
+// A reader token for the commands below. Its secret is shown once, so each run makes a new one.
+const DEMO_TOKEN = 'demo-reader';
+if (app.apiTokens.list().some((t) => t.name === DEMO_TOKEN)) app.apiTokens.revoke(DEMO_TOKEN, 'demo');
+const reader = app.apiTokens.create({ name: DEMO_TOKEN, role: 'reader' }, 'demo').secret;
+const auth = { authorization: `Bearer ${reader}` };
+
+const list = (await (await fetch(`${url}/api/v1/devices`, { headers: auth })).json()) as {
   items: {
     id: string;
     hostname: string;
@@ -61,10 +67,13 @@ for (const d of list.items) {
 }
 const first = list.items[0];
 process.stdout.write(`
+A reader token (GET routes only; shown once, stored only as a hash):
+  export STOCKTAKE_TOKEN=${reader}
 Try:
-  curl -s ${url}/api/v1/devices
-  curl -s ${url}/api/v1/devices/${first?.id ?? '<id>'}
+  curl -s -H "Authorization: Bearer $STOCKTAKE_TOKEN" ${url}/api/v1/devices
+  curl -s -H "Authorization: Bearer $STOCKTAKE_TOKEN" ${url}/api/v1/devices/${first?.id ?? '<id>'}
   pnpm agent inventory --pretty
+An admin token (writes) is made on this host: pnpm collector token create --name you --role admin
 The collector keeps running; Ctrl-C stops it.
 `);
 app.log.info('demo ready');

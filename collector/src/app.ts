@@ -2,11 +2,13 @@ import { COLLECTOR_HEADER } from '@stocktake/shared';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { reconcileJob } from './jobs/reconcile-job.ts';
 import scheduler from './jobs/scheduler.ts';
+import access from './plugins/app/access/index.ts';
 import agentsRepository from './plugins/app/agents/agents-repository.ts';
 import reconciliation, { type ReconciliationPluginOptions } from './plugins/app/findings/index.ts';
 import live from './plugins/app/live/index.ts';
 import problems from './plugins/app/problems/index.ts';
 import retention from './plugins/app/retention.ts';
+import routeTable from './plugins/app/route-table.ts';
 import services from './plugins/app/services-plugin.ts';
 import { validatorCompiler } from './plugins/app/validator-compiler.ts';
 import db from './plugins/external/db.ts';
@@ -18,12 +20,14 @@ import auditRoutes from './routes/api/v1/audit/index.ts';
 import conflictsRoutes from './routes/api/v1/conflicts/index.ts';
 import devicesRoutes from './routes/api/v1/devices/index.ts';
 import refreshRoutes from './routes/api/v1/devices/refresh.ts';
+import enrollSecretsRoutes from './routes/api/v1/enroll-secrets/index.ts';
 import findingsRoutes from './routes/api/v1/findings/index.ts';
 import complianceRoutes from './routes/api/v1/licenses/compliance.ts';
 import licensesRoutes from './routes/api/v1/licenses/index.ts';
 import policiesRoutes from './routes/api/v1/policies/index.ts';
 import reconciliationsRoutes from './routes/api/v1/reconciliations/index.ts';
 import reportsRoutes from './routes/api/v1/reports/index.ts';
+import tokensRoutes from './routes/api/v1/tokens/index.ts';
 import healthRoutes from './routes/healthz/index.ts';
 import { COLLECTOR_VERSION } from './version.ts';
 
@@ -70,10 +74,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   const csvBodyLimit = options.csvBodyLimit ?? 32 * 1024 * 1024;
+  await app.register(routeTable);
   await app.register(problems);
   await app.register(db, { path: options.dbPath });
   await app.register(agentsRepository);
   await app.register(services);
+  await app.register(access, { enrollSecret: options.enrollSecret });
   await app.register(live);
   const { schedule, ...reconciliationOptions } = options.reconciliation ?? {};
   await app.register(reconciliation, reconciliationOptions);
@@ -86,7 +92,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(agentRoutes, {
     prefix: '/api/v1/agent',
-    enrollSecret: options.enrollSecret,
     snapshotBodyLimit: options.snapshotBodyLimit,
   });
   await app.register(deltaRoutes, { prefix: '/api/v1/agent', snapshotBodyLimit: options.snapshotBodyLimit });
@@ -105,5 +110,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(reconciliationsRoutes, { prefix: '/api/v1/reconciliations' });
   await app.register(policiesRoutes, { prefix: '/api/v1/policies' });
   await app.register(reportsRoutes, { prefix: '/api/v1/reports' });
+  await app.register(tokensRoutes, { prefix: '/api/v1/tokens' });
+  await app.register(enrollSecretsRoutes, { prefix: '/api/v1/enroll-secrets' });
   return app;
 }

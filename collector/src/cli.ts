@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
+import { runAccessCommand } from './cli/access-commands.ts';
 import { EXIT, runRegisterCommand } from './cli/register-commands.ts';
 import { ConfigError, ensureEnrollSecret, resolveConfig } from './config.ts';
+import { cliActor } from './plugins/app/audit/actor.ts';
 import { runReconcileCommand } from './reconciliation/cli-command.ts';
 import { serve } from './server.ts';
 import { COLLECTOR_VERSION } from './version.ts';
@@ -9,7 +11,16 @@ const USAGE = `Usage: stocktake-collector <command> [options]
 
 Commands:
   serve                Run the collector (HTTP API for agents and sysadmins)
-  enroll-secret        Print the enroll secret agents must present
+  enroll-secret        Print the configured enroll secret (created beside the database if needed)
+  enroll-secret list [--include-revoked] [--json]
+                       Enroll secrets agents may use (fingerprints only)
+  enroll-secret rotate [--keep-previous] [--json]
+                       Make a new enroll secret (printed once) and revoke the others
+  enroll-secret revoke ID|FINGERPRINT
+  token create --name NAME --role admin|reader [--json]
+                       Make an API token (printed once; stored only as a hash)
+  token list [--include-revoked] [--json]
+  token revoke NAME|ID Refuse a token from its next request on
   assets import FILE [--dry-run] [--json]
                        Import a Snipe-IT-format asset CSV (all or nothing; exit 65 if refused)
   assets export [FILE] Write the register as Snipe-IT-format CSV (stdout without FILE)
@@ -42,9 +53,14 @@ Options (flags override environment variables):
   --webhook-min-severity S    info|low|medium|high|critical (STOCKTAKE_WEBHOOK_MIN_SEVERITY,
                               default high)
   --dry-run                   (imports) show what would change, write nothing
-  --json                      (imports, reconcile) print the outcome as JSON
+  --json                      (imports, reconcile, token, enroll-secret) print the outcome as JSON
+  --name NAME, --role ROLE    (token create) the token's name, recorded as the actor of its writes,
+                              and its role: reader (GET) or admin (everything)
+  --include-revoked           (token list, enroll-secret list) show revoked ones too
+  --keep-previous             (enroll-secret rotate) leave the other secrets live
 
-Register changes from the command line are audited as cli:<your user name>.
+Register changes from the command line are audited as cli:<your user name>; API writes as the
+name of the token that made them.
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -67,6 +83,10 @@ export async function main(argv: string[]): Promise<number> {
         'reconcile-cron': { type: 'string' },
         'webhook-url': { type: 'string' },
         'webhook-min-severity': { type: 'string' },
+        name: { type: 'string' },
+        role: { type: 'string' },
+        'include-revoked': { type: 'boolean' },
+        'keep-previous': { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -82,7 +102,16 @@ export async function main(argv: string[]): Promise<number> {
     return command || parsed.values.help ? 0 : 64;
   }
   try {
-    const { 'dry-run': dryRun, json, help: _help, ...flags } = parsed.values;
+    const {
+      'dry-run': dryRun,
+      json,
+      help: _help,
+      name,
+      role,
+      'include-revoked': includeRevoked,
+      'keep-previous': keepPrevious,
+      ...flags
+    } = parsed.values;
     const config = resolveConfig(flags as Record<string, string | undefined>, process.env);
     switch (command) {
       case 'serve': {
@@ -90,11 +119,34 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`stocktake-collector ${COLLECTOR_VERSION} listening on ${url}\n`);
         return -1;
       }
+      case 'token':
       case 'enroll-secret': {
-        const { secret, path } = ensureEnrollSecret(config);
-        process.stdout.write(`${secret}\n`);
-        if (path) process.stderr.write(`(stored in ${path})\n`);
-        return 0;
+        const [, verb, ref, ...extra] = parsed.positionals;
+        if (command === 'enroll-secret' && verb === undefined) {
+          const { secret, path } = ensureEnrollSecret(config);
+          process.stdout.write(`${secret}\n`);
+          if (path) process.stderr.write(`(stored in ${path})\n`);
+          return 0;
+        }
+        if (!verb || extra.length > 0) {
+          process.stderr.write(`stocktake-collector: ${command} needs one command (see --help)\n${USAGE}`);
+          return EXIT.usage;
+        }
+        return runAccessCommand(
+          config.dbPath,
+          {
+            noun: command,
+            verb,
+            ...(ref ? { ref } : {}),
+            ...(typeof name === 'string' ? { name } : {}),
+            ...(typeof role === 'string' ? { role } : {}),
+            includeRevoked: includeRevoked === true,
+            keepPrevious: keepPrevious === true,
+            json: json === true,
+            actor: cliActor(),
+          },
+          { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
+        );
       }
       case 'assets':
       case 'licenses':

@@ -50,7 +50,7 @@ export function resolveConfig(flags: Record<string, string | undefined>, env: No
   }
   return {
     dbPath: pick('db', 'STOCKTAKE_DB') ?? './data/stocktake.db',
-    // Loopback by default: the read API has no authentication yet, so exposing it is a choice.
+    // Loopback by default: listening on a network is a choice (with TLS or behind a proxy).
     host: pick('host', 'STOCKTAKE_HOST') ?? '127.0.0.1',
     port: integer('port', pick('port', 'STOCKTAKE_PORT') ?? '8080', 0, 65535),
     ...(enrollSecret ? { enrollSecret } : {}),

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { validateSnapshot } from '@stocktake/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiHeaders } from '../support/agent-service.ts';
 import { type RunningCollector, runAgent, startCollector, tempDir } from '../support/processes.ts';
 
 const SECRET = 'e2e-enroll-secret';
@@ -38,9 +39,11 @@ function dpkgInstalled(): string[] {
 describe('agent and collector, end to end', () => {
   const dir = tempDir('stocktake-e2e-');
   let collector: RunningCollector;
+  let headers: Record<string, string> = {};
 
   beforeAll(async () => {
     collector = await startCollector({ dbPath: join(dir.path, 'stocktake.db'), enrollSecret: SECRET });
+    headers = await apiHeaders(join(dir.path, 'stocktake.db'));
   });
   afterAll(async () => {
     await collector?.stop();
@@ -64,7 +67,7 @@ describe('agent and collector, end to end', () => {
     expect(run.stdout).toMatch(/^pushed snapshot [0-9a-f-]{36} for device [0-9a-f-]{36} \(enrolled as agent/);
     expect(statSync(join(stateDir, 'credentials.json')).mode & 0o777).toBe(0o600);
 
-    const list = (await (await fetch(`${collector.url}/api/v1/devices`)).json()) as {
+    const list = (await (await fetch(`${collector.url}/api/v1/devices`, { headers })).json()) as {
       items: { id: string; osName: string; cpuCores: number; memoryBytes: number; softwareCount: number }[];
     };
     expect(list.items).toHaveLength(1);
@@ -73,7 +76,7 @@ describe('agent and collector, end to end', () => {
     expect(summary?.memoryBytes).toBeGreaterThan(0);
     expect(summary?.cpuCores).toBeGreaterThan(0);
 
-    const device = (await (await fetch(`${collector.url}/api/v1/devices/${summary?.id}`)).json()) as {
+    const device = (await (await fetch(`${collector.url}/api/v1/devices/${summary?.id}`, { headers })).json()) as {
       software: { name: string; version: string; arch?: string; source: string }[];
     };
     if (hasDpkg) {
@@ -103,7 +106,9 @@ describe('agent and collector, end to end', () => {
       join(dir.path, 's2'),
     ]);
     expect(run.code).toBe(77);
-    expect(run.stderr.trim().split('\n')).toEqual([expect.stringContaining('Enroll secret is wrong (HTTP 403)')]);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringContaining('Enroll secret is wrong or revoked (HTTP 403)'),
+    ]);
   });
 });
 

@@ -8,6 +8,7 @@ import { AGENT_VERSION } from '../../agent/src/version.ts';
 import { bundleProblems } from '../../scripts/build/bundle.ts';
 import { linkeditCoversEnd, readMachO, removeCodeSignature } from '../../scripts/build/macho.ts';
 import { readPeSecurity, removeAuthenticode } from '../../scripts/build/pe.ts';
+import { apiHeaders } from '../support/agent-service.ts';
 import { type RunningCollector, startCollector, tempDir } from '../support/processes.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -86,6 +87,7 @@ function runWithoutNode(args: string[], cwd: string): Promise<Run> {
 describe.skipIf(!onLinuxX64)('the linux-x64 single executable, with no Node.js reachable', () => {
   const dir = tempDir('stocktake-sea-');
   let collector: RunningCollector;
+  let headers: Record<string, string> = {};
 
   beforeAll(async () => {
     if (!existsSync(EXE) || statSync(EXE).mtimeMs < newestInput()) {
@@ -97,6 +99,7 @@ describe.skipIf(!onLinuxX64)('the linux-x64 single executable, with no Node.js r
       });
     }
     collector = await startCollector({ dbPath: join(dir.path, 'stocktake.db'), enrollSecret: SECRET });
+    headers = await apiHeaders(join(dir.path, 'stocktake.db'));
   }, 300_000);
   afterAll(async () => {
     await collector?.stop();
@@ -138,7 +141,7 @@ describe.skipIf(!onLinuxX64)('the linux-x64 single executable, with no Node.js r
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^pushed snapshot [0-9a-f-]{36} for device [0-9a-f-]{36} \(enrolled as agent/);
     expect(statSync(join(stateDir, 'credentials.json')).mode & 0o777).toBe(0o600);
-    const list = (await (await fetch(`${collector.url}/api/v1/devices`)).json()) as {
+    const list = (await (await fetch(`${collector.url}/api/v1/devices`, { headers })).json()) as {
       items: { id: string; osName: string }[];
     };
     expect(list.items).toHaveLength(1);

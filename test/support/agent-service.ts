@@ -174,12 +174,9 @@ export function agentStatus(configPath: string): Promise<{ code: number; report:
   });
 }
 
-/**
- * Headers for the collector's read and admin API: an admin token made with the collector's own
- * `token create`, or none from a collector whose API has no tokens (it serves reads openly).
- */
+/** Headers for the collector's read and admin API: an admin token made with the collector's own `token create`. */
 export function apiHeaders(dbPath: string): Promise<Record<string, string>> {
-  return new Promise((done) => {
+  return new Promise((done, fail) => {
     execFile(
       process.execPath,
       [
@@ -193,9 +190,10 @@ export function apiHeaders(dbPath: string): Promise<Record<string, string>> {
         '--db',
         dbPath,
       ],
-      (error, stdout) => {
+      (error, stdout, stderr) => {
         const token = stdout.trim();
-        done(!error && token && !token.includes('\n') ? { authorization: `Bearer ${token}` } : {});
+        if (error || !/^stk_\S+$/.test(token)) fail(new Error(`token create failed: ${stderr || error?.message}`));
+        else done({ authorization: `Bearer ${token}` });
       },
     );
   });

@@ -33,7 +33,7 @@ interface Agent {
 async function report(agent: Agent, spec: SnapshotSpec, when = NOW): Promise<string> {
   return atTime(when, async () => {
     const software = [...(spec.software ?? [])].sort(compareSoftware);
-    const res = await t.app.inject({
+    const res = await t.inject({
       method: 'POST',
       url: '/api/v1/agent/snapshots',
       headers: { authorization: `Bearer ${agent.agentToken}` },
@@ -45,7 +45,7 @@ async function report(agent: Agent, spec: SnapshotSpec, when = NOW): Promise<str
 }
 
 async function api<T = Record<string, unknown>>(method: 'POST' | 'PATCH' | 'PUT', url: string, payload: object) {
-  const res = await t.app.inject({ method, url, payload });
+  const res = await t.inject({ method, url, payload });
   expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
   return res.json() as T;
 }
@@ -58,7 +58,7 @@ const pkg = (name: string, version: string, publisher: string): SoftwareItem => 
 });
 
 async function reconcile() {
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/reconciliations' });
+  const res = await t.inject({ method: 'POST', url: '/api/v1/reconciliations' });
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 }
@@ -78,7 +78,7 @@ async function allFindings(status = 'active'): Promise<FindingView[]> {
   let cursor: string | null = null;
   do {
     const q: string = `/api/v1/findings?status=${status}&limit=50&sort=id${cursor ? `&cursor=${cursor}` : ''}`;
-    const page = (await t.app.inject({ url: q })).json();
+    const page = (await t.inject({ url: q })).json();
     out.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
@@ -284,8 +284,7 @@ describe('reconciliation scenario (issue 7 done-when)', () => {
 
     // The evidence says why: usage counted by metric, the rules each device breaks.
     const byPair = new Map(found.map((f) => [pair(f), f]));
-    const detail = async (key: string) =>
-      (await t.app.inject({ url: `/api/v1/findings/${byPair.get(key)?.id}` })).json();
+    const detail = async (key: string) => (await t.inject({ url: `/api/v1/findings/${byPair.get(key)?.id}` })).json();
     expect((await detail(`license_overuse ${chat.id}`)).evidence.facts).toMatchObject({ seats: 3, used: 4 });
     expect((await detail(`license_overuse ${contoso.id}`)).evidence.facts).toMatchObject({ seats: 10, used: 12 });
     expect((await detail(`license_overuse ${acme.id}`)).evidence.facts).toMatchObject({ used: 8 });

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 
 /**
- * Every row of every table (migration bookkeeping aside), to prove that a refused request
- * changed nothing at all.
+ * Every row of every table (migration bookkeeping aside, and when each API token was last
+ * used, which any authenticated request may note), to prove that a refused request changed
+ * nothing at all.
  */
 export function dumpDatabase(sqlite: Database.Database): Record<string, unknown[]> {
   const tables = sqlite
@@ -11,6 +12,9 @@ export function dumpDatabase(sqlite: Database.Database): Record<string, unknown[
     )
     .all() as { name: string }[];
   const out: Record<string, unknown[]> = {};
-  for (const { name } of tables) out[name] = sqlite.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all();
+  for (const { name } of tables) {
+    const rows = sqlite.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all() as Record<string, unknown>[];
+    out[name] = name === 'api_tokens' ? rows.map(({ last_used_at: _used, ...rest }) => rest) : rows;
+  }
   return out;
 }

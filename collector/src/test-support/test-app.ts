@@ -1,36 +1,70 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { type AppOptions, buildApp } from '../app.ts';
+import type { ApiRole } from '../db/schema/index.ts';
 
 export const TEST_ENROLL_SECRET = 'test-enroll-secret';
+
+/** Name of the admin token every test app starts with: the actor of writes made through `t.inject`. */
+export const TEST_ADMIN = 'test-admin';
 
 export interface TestApp {
   app: FastifyInstance;
   dbPath: string;
+  /** The secret of the `test-admin` token. */
+  adminToken: string;
+  /** `app.inject` as the test admin, unless the request carries its own Authorization header. */
+  inject(options: InjectOptions | string): Promise<LightMyRequestResponse>;
+  /** A new API token's secret (names are unique among live tokens). */
+  token(name: string, role?: ApiRole): string;
+  /** Authorization headers of a token with this name (admin unless said), made on first use. */
+  as(name: string, role?: ApiRole): { authorization: string };
   close(): Promise<void>;
 }
 
-/** A collector on a fresh temporary SQLite file, for `app.inject` tests. */
+/** `Authorization: Bearer <secret>` as inject headers. */
+export const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
+
+/** A collector on a fresh temporary SQLite file, for `app.inject` tests, with an admin token. */
 export async function createTestApp(
-  overrides: { snapshotBodyLimit?: number; csvBodyLimit?: number } = {},
+  overrides: Partial<Omit<AppOptions, 'dbPath' | 'logger' | 'enrollSecret'>> = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'stocktake-collector-'));
   const dbPath = join(dir, 'stocktake.db');
   const app = await buildApp({
+    snapshotBodyLimit: 16 * 1024 * 1024,
+    bodyLimit: 1024 * 1024,
+    pruneIntervalMs: 0,
+    ...overrides,
     dbPath,
     enrollSecret: TEST_ENROLL_SECRET,
-    snapshotBodyLimit: overrides.snapshotBodyLimit ?? 16 * 1024 * 1024,
-    bodyLimit: 1024 * 1024,
-    ...(overrides.csvBodyLimit ? { csvBodyLimit: overrides.csvBodyLimit } : {}),
-    pruneIntervalMs: 0,
     logger: false,
   });
   await app.ready();
+  const token = (name: string, role: ApiRole = 'admin') => app.apiTokens.create({ name, role }, 'test').secret;
+  const adminToken = token(TEST_ADMIN);
+  const made = new Map<string, string>([[TEST_ADMIN, adminToken]]);
   return {
     app,
     dbPath,
+    adminToken,
+    token,
+    as: (name, role = 'admin') => {
+      let secret = made.get(name);
+      if (!secret) {
+        secret = token(name, role);
+        made.set(name, secret);
+      }
+      return bearer(secret);
+    },
+    inject: (options) => {
+      const o: InjectOptions = typeof options === 'string' ? { url: options } : options;
+      const headers = (o.headers ?? {}) as Record<string, string | string[] | undefined>;
+      if (headers.authorization !== undefined) return app.inject(o);
+      return app.inject({ ...o, headers: { ...headers, ...bearer(adminToken) } });
+    },
     close: async () => {
       await app.close();
       rmSync(dir, { recursive: true, force: true });

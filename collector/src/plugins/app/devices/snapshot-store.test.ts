@@ -20,7 +20,7 @@ describe('raw snapshots', () => {
       makeSnapshot({ agentId, software: software.slice(1) }),
     ];
     for (const s of sent) {
-      const res = await t.app.inject({
+      const res = await t.inject({
         method: 'POST',
         url: '/api/v1/agent/snapshots',
         headers: { authorization: `Bearer ${agentToken}` },

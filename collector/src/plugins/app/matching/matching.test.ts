@@ -14,7 +14,7 @@ interface Agent {
 }
 
 async function report(agent: Agent, spec: SnapshotSpec): Promise<string> {
-  const res = await t.app.inject({
+  const res = await t.inject({
     method: 'POST',
     url: '/api/v1/agent/snapshots',
     headers: { authorization: `Bearer ${agent.agentToken}` },
@@ -25,7 +25,7 @@ async function report(agent: Agent, spec: SnapshotSpec): Promise<string> {
 }
 
 async function asset(body: Record<string, unknown>): Promise<string> {
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/assets', payload: body });
+  const res = await t.inject({ method: 'POST', url: '/api/v1/assets', payload: body });
   expect(res.statusCode, res.body).toBe(201);
   return res.json().id;
 }
@@ -33,9 +33,9 @@ async function asset(body: Record<string, unknown>): Promise<string> {
 /** Lets the clock move on, so "reported after that agent enrolled" is true or false for sure. */
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
-const device = async (id: string) => (await t.app.inject({ url: `/api/v1/devices/${id}` })).json();
+const device = async (id: string) => (await t.inject({ url: `/api/v1/devices/${id}` })).json();
 const linkOf = async (id: string) => (await device(id)).link as { assetId: string | null; method: string } | null;
-const getAsset = async (id: string) => (await t.app.inject({ url: `/api/v1/assets/${id}` })).json();
+const getAsset = async (id: string) => (await t.inject({ url: `/api/v1/assets/${id}` })).json();
 
 describe('matching devices to register assets', () => {
   it('links by serial first, then UUID, then MAC, then host name, storing the method', async () => {
@@ -85,7 +85,7 @@ describe('matching devices to register assets', () => {
     expect(vm2).not.toBe(vm1);
     expect(await linkOf(vm1)).toMatchObject({ assetId: a1, method: 'mac' });
     expect(await linkOf(vm2)).toMatchObject({ assetId: a2, method: 'mac' });
-    const conflicts = (await t.app.inject({ url: '/api/v1/conflicts' })).json().items;
+    const conflicts = (await t.inject({ url: '/api/v1/conflicts' })).json().items;
     expect(conflicts).toEqual([{ kind: 'shared_uuid', value: uuid, deviceIds: [vm1, vm2].sort(), assetIds: [] }]);
   });
 
@@ -99,7 +99,7 @@ describe('matching devices to register assets', () => {
     const after = await report(reinstalled, { ...spec, hostname: 'ws-0042-new' });
     expect(after).toBe(before);
     expect(await linkOf(after)).toMatchObject({ assetId: laptop, method: 'serial' });
-    const changes = (await t.app.inject({ url: `/api/v1/devices/${after}/changes?kind=agent_replaced` })).json().items;
+    const changes = (await t.inject({ url: `/api/v1/devices/${after}/changes?kind=agent_replaced` })).json().items;
     expect(changes).toEqual([
       expect.objectContaining({ kind: 'agent_replaced', before: first.agentId, after: reinstalled.agentId }),
     ]);
@@ -139,7 +139,7 @@ describe('matching devices to register assets', () => {
     const expected = { kind: 'duplicate_serial', value: 'DUPL1CATE', deviceIds: [a, b].sort(), assetIds: [target] };
     expect((await device(a)).conflicts).toEqual([expected]);
     expect((await getAsset(target)).conflicts).toEqual([expected]);
-    expect((await t.app.inject({ url: '/api/v1/conflicts' })).json().items).toEqual([expected]);
+    expect((await t.inject({ url: '/api/v1/conflicts' })).json().items).toEqual([expected]);
   });
 
   it('keeps two live installations with the same serial and UUID apart (a cloned VM)', async () => {
@@ -176,10 +176,10 @@ describe('matching devices to register assets', () => {
     const d = await report(agent, { serial: 'S-0001' });
     expect(await linkOf(d)).toMatchObject({ assetId: bySerial, method: 'serial' });
 
-    const link = await t.app.inject({
+    const link = await t.inject({
       method: 'POST',
       url: `/api/v1/devices/${d}/link`,
-      headers: { 'x-stocktake-actor': 'carol' },
+      headers: t.as('carol'),
       payload: { assetId: other },
     });
     expect(link.statusCode).toBe(200);
@@ -187,26 +187,25 @@ describe('matching devices to register assets', () => {
     await report(agent, { serial: 'S-0001' });
     expect(await linkOf(d)).toMatchObject({ assetId: other, method: 'manual' });
 
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/devices/${d}/link` })).statusCode).toBe(204);
+    expect((await t.inject({ method: 'DELETE', url: `/api/v1/devices/${d}/link` })).statusCode).toBe(204);
     await report(agent, { serial: 'S-0001' });
     expect(await linkOf(d)).toMatchObject({ assetId: null, method: 'manual' });
 
-    await t.app.inject({ method: 'DELETE', url: `/api/v1/devices/${d}/link?rediscover=true` });
+    await t.inject({ method: 'DELETE', url: `/api/v1/devices/${d}/link?rediscover=true` });
     expect(await linkOf(d)).toMatchObject({ assetId: bySerial, method: 'serial' });
 
-    const audit = (await t.app.inject({ url: `/api/v1/audit?entityType=device_link&entityId=${d}` })).json().items;
+    const audit = (await t.inject({ url: `/api/v1/audit?entityType=device_link&entityId=${d}` })).json().items;
     expect(audit.map((a: { action: string; actor: string }) => `${a.action} by ${a.actor}`)).toEqual([
       'link by discovery',
-      'unlink by api',
-      'unlink by api',
+      'unlink by test-admin',
+      'unlink by test-admin',
       'link by carol',
       'link by discovery',
     ]);
     expect(
-      (await t.app.inject({ method: 'POST', url: `/api/v1/devices/${d}/link`, payload: { assetId: 'nope' } }))
-        .statusCode,
+      (await t.inject({ method: 'POST', url: `/api/v1/devices/${d}/link`, payload: { assetId: 'nope' } })).statusCode,
     ).toBe(404);
-    expect((await t.app.inject({ method: 'DELETE', url: '/api/v1/devices/nope/link' })).statusCode).toBe(404);
+    expect((await t.inject({ method: 'DELETE', url: '/api/v1/devices/nope/link' })).statusCode).toBe(404);
   });
 
   it('fills empty register fields from the device but never overwrites a field set by hand', async () => {
@@ -221,7 +220,7 @@ describe('matching devices to register assets', () => {
       macs: ['3c:22:fb:7a:19:c4'],
       lockedFields: ['serial', 'hostname'],
     });
-    const audit = (await t.app.inject({ url: `/api/v1/audit?entityId=${id}&actor=discovery` })).json().items;
+    const audit = (await t.inject({ url: `/api/v1/audit?entityId=${id}&actor=discovery` })).json().items;
     expect(audit).toEqual([
       expect.objectContaining({
         action: 'update',
@@ -230,7 +229,7 @@ describe('matching devices to register assets', () => {
       }),
     ]);
     // Handing the host name back to discovery lets the device's name in at the next report.
-    await t.app.inject({ method: 'PATCH', url: `/api/v1/assets/${id}`, payload: { unlockFields: ['hostname'] } });
+    await t.inject({ method: 'PATCH', url: `/api/v1/assets/${id}`, payload: { unlockFields: ['hostname'] } });
     await report(agent, { serial: 'FILL-ME', hostname: 'fin-01', macs: ['3c:22:fb:7a:19:c4'] });
     expect((await getAsset(id)).hostname).toBe('fin-01');
   });
@@ -243,7 +242,7 @@ describe('matching devices to register assets', () => {
     t.app.sqlite.prepare('DELETE FROM device_asset_links').run();
     expect(t.app.matcher.matchAll()).toEqual({ devices: 1, changed: 1, linked: 1 });
     expect(t.app.matcher.matchAll()).toEqual({ devices: 1, changed: 0, linked: 1 });
-    await t.app.inject({ method: 'DELETE', url: `/api/v1/assets/${id}` });
+    await t.inject({ method: 'DELETE', url: `/api/v1/assets/${id}` });
     expect(await linkOf(d)).toBeNull();
   });
 });

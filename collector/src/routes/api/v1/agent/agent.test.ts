@@ -32,7 +32,7 @@ describe('POST /api/v1/agent/enroll', () => {
   });
 
   it('refuses a wrong secret with 403 problem+json', async () => {
-    const res = await t.app.inject({
+    const res = await t.inject({
       method: 'POST',
       url: '/api/v1/agent/enroll',
       payload: { enrollSecret: 'wrong', hostname: 'h', agentVersion: '1', platform: 'linux' },
@@ -44,7 +44,7 @@ describe('POST /api/v1/agent/enroll', () => {
   });
 
   it('marks every response as coming from a Stocktake collector', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/healthz' });
+    const res = await t.inject({ method: 'GET', url: '/healthz' });
     expect(res.headers['x-stocktake-collector']).toBeDefined();
     expect(res.json()).toMatchObject({ status: 'ok' });
   });
@@ -66,7 +66,7 @@ describe('POST /api/v1/agent/snapshots', () => {
     expect(res.statusCode).toBe(201);
     const { deviceId, duplicate } = res.json();
     expect(duplicate).toBe(false);
-    const device = (await t.app.inject({ url: `/api/v1/devices/${deviceId}` })).json();
+    const device = (await t.inject({ url: `/api/v1/devices/${deviceId}` })).json();
     expect(device).toMatchObject({
       hostname: 'ws-0001',
       hardwareSerial: 'CZC1234XYZ',
@@ -95,7 +95,7 @@ describe('POST /api/v1/agent/snapshots', () => {
     ];
     const res = await push(agentToken, makeSnapshot({ agentId, software: next }));
     expect(res.json().deviceId).toBe(first.deviceId);
-    const device = (await t.app.inject({ url: `/api/v1/devices/${first.deviceId}` })).json();
+    const device = (await t.inject({ url: `/api/v1/devices/${first.deviceId}` })).json();
     expect(device.software.map((s: { name: string; version: string }) => `${s.name}=${s.version}`)).toEqual([
       'bash=5.2.15-2+b7',
       'curl=7.88.1-10+deb12u8',
@@ -130,7 +130,7 @@ describe('POST /api/v1/agent/snapshots', () => {
       reason: 'snap: timed out',
     };
     expect((await push(agentToken, partial)).statusCode).toBe(201);
-    const device = (await t.app.inject({ url: `/api/v1/devices/${deviceId}` })).json();
+    const device = (await t.inject({ url: `/api/v1/devices/${deviceId}` })).json();
     expect(device.software.map((s: { name: string }) => s.name)).toEqual(['bash', 'firefox']);
     expect(device.sections.software).toMatchObject({ status: 'partial', reason: 'snap: timed out' });
   });
@@ -204,7 +204,7 @@ describe('POST /api/v1/agent/snapshots', () => {
 
   it('answers invalid JSON with 400 problem+json', async () => {
     const { agentToken } = await enrolAgent(t.app);
-    const res = await t.app.inject({
+    const res = await t.inject({
       method: 'POST',
       url: '/api/v1/agent/snapshots',
       headers: { authorization: `Bearer ${agentToken}`, 'content-type': 'application/json' },
@@ -217,7 +217,7 @@ describe('POST /api/v1/agent/snapshots', () => {
 
 describe('enroll secret handling', () => {
   it('uses a constant-time comparison that still accepts the right secret', async () => {
-    const res = await t.app.inject({
+    const res = await t.inject({
       method: 'POST',
       url: '/api/v1/agent/enroll',
       payload: { enrollSecret: TEST_ENROLL_SECRET, hostname: 'h', agentVersion: '1', platform: 'linux' },
@@ -232,18 +232,18 @@ describe('GET /api/v1/devices', () => {
       const { agentId, agentToken } = await enrolAgent(t.app);
       await push(agentToken, makeSnapshot({ agentId, hostname }));
     }
-    const first = (await t.app.inject({ url: '/api/v1/devices?limit=2' })).json();
+    const first = (await t.inject({ url: '/api/v1/devices?limit=2' })).json();
     expect(first.items.map((d: { hostname: string }) => d.hostname)).toEqual(['a-host', 'b-host']);
-    const second = (await t.app.inject({ url: `/api/v1/devices?limit=2&cursor=${first.nextCursor}` })).json();
+    const second = (await t.inject({ url: `/api/v1/devices?limit=2&cursor=${first.nextCursor}` })).json();
     expect(second.items.map((d: { hostname: string }) => d.hostname)).toEqual(['c-host']);
     expect(second.nextCursor).toBeNull();
-    expect((await t.app.inject({ url: '/api/v1/devices' })).json().items).toHaveLength(3);
-    expect((await t.app.inject({ url: '/api/v1/devices?cursor=garbage' })).statusCode).toBe(400);
-    expect((await t.app.inject({ url: '/api/v1/devices?limit=100000' })).statusCode).toBe(400);
+    expect((await t.inject({ url: '/api/v1/devices' })).json().items).toHaveLength(3);
+    expect((await t.inject({ url: '/api/v1/devices?cursor=garbage' })).statusCode).toBe(400);
+    expect((await t.inject({ url: '/api/v1/devices?limit=100000' })).statusCode).toBe(400);
   });
 
   it('answers 404 problem+json for an unknown device', async () => {
-    const res = await t.app.inject({ url: '/api/v1/devices/00000000-0000-0000-0000-000000000000' });
+    const res = await t.inject({ url: '/api/v1/devices/00000000-0000-0000-0000-000000000000' });
     expect(res.statusCode).toBe(404);
     expect(res.json().type).toBe('urn:stocktake:problem:not-found');
   });

@@ -16,7 +16,7 @@ afterEach(async () => t.close());
 const packages = (n: number) => Array.from({ length: n }, (_, i) => dpkgItem(`pkg-${i}`, `1.${i}`));
 
 const post = (url: string, payload: unknown, token = agent.agentToken) =>
-  t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` }, payload: payload as object });
+  t.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` }, payload: payload as object });
 
 function next(base: Snapshot, software?: SoftwareItem[]): Snapshot {
   const s = makeSnapshot({ agentId: agent.agentId, serial: 'SER1', software: software ?? packages(300) });
@@ -35,7 +35,7 @@ async function storeBase(): Promise<{ base: Snapshot; deviceId: string }> {
 }
 
 const storedSoftware = async (deviceId: string) =>
-  ((await t.app.inject({ url: `/api/v1/devices/${deviceId}` })).json() as { software: SoftwareItem[] }).software;
+  ((await t.inject({ url: `/api/v1/devices/${deviceId}` })).json() as { software: SoftwareItem[] }).software;
 
 describe('POST /api/v1/agent/deltas', () => {
   it('ingests an unchanged machine without touching software rows, and a resend stores nothing twice', async () => {
@@ -70,7 +70,7 @@ describe('POST /api/v1/agent/deltas', () => {
     expect(res.statusCode, res.body).toBe(201);
     const key = (s: SoftwareItem) => `${s.name} ${s.version}`;
     expect((await storedSoftware(deviceId)).map(key).sort()).toEqual(items.map(key).sort());
-    const changes = (await t.app.inject({ url: `/api/v1/devices/${deviceId}/changes` })).json() as {
+    const changes = (await t.inject({ url: `/api/v1/devices/${deviceId}/changes` })).json() as {
       items: { kind: string; subject: string }[];
     };
     expect(changes.items.map((c) => `${c.kind} ${c.subject}`).sort()).toEqual([

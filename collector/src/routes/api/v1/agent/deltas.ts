@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema, SnapshotAckSchema, SnapshotDeltaSchema } from '@stocktake/shared';
 import type { FastifyPluginAsync } from 'fastify';
-import { agentAuthentication, authenticatedAgent } from '../../../../plugins/app/agents/authenticate.ts';
+import { authenticatedAgent } from '../../../../plugins/app/agents/authenticate.ts';
 import { createDeltaIngest, InvalidDelta, ResyncNeeded } from '../../../../plugins/app/devices/delta-ingest.ts';
 import { HttpProblem } from '../../../../plugins/app/problems/problem.ts';
 
@@ -13,7 +13,6 @@ export interface DeltaRoutesOptions {
 const deltaRoutes: FastifyPluginAsync<DeltaRoutesOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const deltaIngest = createDeltaIngest(app.db, app.devicesRepository, app.snapshotStore);
-  app.addHook('onRequest', agentAuthentication(app));
 
   app.post(
     '/deltas',

@@ -10,7 +10,7 @@ let deviceId: string;
 beforeEach(async () => {
   t = await createTestApp();
   agent = await enrolAgent(t.app);
-  const res = await t.app.inject({
+  const res = await t.inject({
     method: 'POST',
     url: '/api/v1/agent/snapshots',
     headers: { authorization: `Bearer ${agent.agentToken}` },
@@ -21,12 +21,12 @@ beforeEach(async () => {
 afterEach(async () => t.close());
 
 const device = async () =>
-  (await t.app.inject({ url: `/api/v1/devices/${deviceId}` })).json() as {
+  (await t.inject({ url: `/api/v1/devices/${deviceId}` })).json() as {
     online: boolean;
     lastHeartbeatAt: string | null;
   };
 
-const refresh = () => t.app.inject({ method: 'POST', url: `/api/v1/devices/${deviceId}/refresh` });
+const refresh = () => t.inject({ method: 'POST', url: `/api/v1/devices/${deviceId}/refresh` });
 
 async function until(check: () => Promise<boolean> | boolean): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -79,7 +79,7 @@ describe('live channel', () => {
   });
 
   it('answers 404 to a refresh of an unknown device', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/devices/nope/refresh' });
+    const res = await t.inject({ method: 'POST', url: '/api/v1/devices/nope/refresh' });
     expect(res.statusCode).toBe(404);
   });
 });

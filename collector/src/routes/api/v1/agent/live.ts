@@ -1,6 +1,6 @@
 import { validateAgentLiveMessage } from '@stocktake/shared';
 import type { FastifyPluginAsync } from 'fastify';
-import { agentAuthentication, authenticatedAgent } from '../../../../plugins/app/agents/authenticate.ts';
+import { authenticatedAgent } from '../../../../plugins/app/agents/authenticate.ts';
 
 export interface LiveRoutesOptions {
   /** How often the collector pings each socket; one missed pong closes it (default 30 s). */
@@ -8,12 +8,11 @@ export interface LiveRoutesOptions {
 }
 
 /**
- * `GET /api/v1/agent/ws`: the agent's live channel. The bearer token is checked before the
- * upgrade, so a revoked agent gets a plain 401 and re-enrols like on any other route.
+ * `GET /api/v1/agent/ws`: the agent's live channel. The access hook checks the bearer token
+ * before the upgrade, so a revoked agent gets a plain 401 and re-enrols like on any other route.
  */
 const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (app, opts) => {
   const pingIntervalMs = opts.pingIntervalMs ?? 30_000;
-  app.addHook('onRequest', agentAuthentication(app));
 
   app.get('/ws', { websocket: true }, (socket, request) => {
     const agent = authenticatedAgent(request);

@@ -9,7 +9,7 @@ beforeEach(async () => {
 afterEach(async () => t.close());
 
 const send = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object, actor = 'bob@example.com') =>
-  t.app.inject({ method, url, headers: { 'x-stocktake-actor': actor }, ...(payload ? { payload } : {}) });
+  t.inject({ method, url, headers: t.as(actor), ...(payload ? { payload } : {}) });
 
 async function create(body: object) {
   const res = await send('POST', '/api/v1/assets', body);
@@ -45,7 +45,7 @@ describe('assets CRUD', () => {
     const updated = await send('PATCH', `/api/v1/assets/${asset.id}`, { location: 'HQ', purchaseCost: null });
     expect(updated.statusCode).toBe(200);
     expect(updated.json()).toMatchObject({ location: 'HQ', purchaseCost: null });
-    const detail = (await t.app.inject({ url: `/api/v1/assets/${asset.id}` })).json();
+    const detail = (await t.inject({ url: `/api/v1/assets/${asset.id}` })).json();
     expect(detail.statusEvents).toEqual([
       expect.objectContaining({
         from: null,
@@ -56,9 +56,9 @@ describe('assets CRUD', () => {
       }),
     ]);
     expect((await send('DELETE', `/api/v1/assets/${asset.id}`)).statusCode).toBe(204);
-    expect((await t.app.inject({ url: `/api/v1/assets/${asset.id}` })).statusCode).toBe(404);
+    expect((await t.inject({ url: `/api/v1/assets/${asset.id}` })).statusCode).toBe(404);
 
-    const audit = (await t.app.inject({ url: `/api/v1/audit?entityId=${asset.id}` })).json().items;
+    const audit = (await t.inject({ url: `/api/v1/audit?entityId=${asset.id}` })).json().items;
     expect(audit.map((a: { action: string }) => a.action)).toEqual(['delete', 'update', 'create']);
     expect(audit.every((a: { actor: string }) => a.actor === 'bob@example.com')).toBe(true);
     expect(audit[1]).toMatchObject({
@@ -71,30 +71,36 @@ describe('assets CRUD', () => {
     });
   });
 
-  it("takes 'api' as the actor without a header and refuses a malformed one", async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/assets', payload: { assetTag: 'A-1' } });
-    const audit = (await t.app.inject({ url: `/api/v1/audit?entityId=${res.json().id}` })).json().items;
-    expect(audit[0].actor).toBe('api');
-    const bad = await t.app.inject({
+  it('records the name of the token that made a change as its actor, and a reader token may not write', async () => {
+    const res = await t.inject({ method: 'POST', url: '/api/v1/assets', payload: { assetTag: 'A-1' } });
+    const audit = (await t.inject({ url: `/api/v1/audit?entityId=${res.json().id}` })).json().items;
+    expect(audit[0].actor).toBe('test-admin');
+    const reader = t.as('viewer', 'reader');
+    const before = dumpDatabase(t.app.sqlite);
+    const refused = await t.inject({
       method: 'POST',
       url: '/api/v1/assets',
-      headers: { 'x-stocktake-actor': 'x'.repeat(200) },
+      headers: reader,
       payload: { assetTag: 'A-2' },
     });
-    expect(bad.statusCode).toBe(400);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    const after = dumpDatabase(t.app.sqlite);
+    expect(after.audit_log).toEqual(before.audit_log);
+    expect(after.assets).toEqual(before.assets);
   });
 
   it('pages the register by asset tag and filters by status', async () => {
     for (const tag of ['C-3', 'A-1', 'B-2'])
       await create({ assetTag: tag, status: tag === 'B-2' ? 'deployed' : 'in_stock' });
-    const first = (await t.app.inject({ url: '/api/v1/assets?limit=2' })).json();
+    const first = (await t.inject({ url: '/api/v1/assets?limit=2' })).json();
     expect(first.items.map((a: { assetTag: string }) => a.assetTag)).toEqual(['A-1', 'B-2']);
-    const second = (await t.app.inject({ url: `/api/v1/assets?limit=2&cursor=${first.nextCursor}` })).json();
+    const second = (await t.inject({ url: `/api/v1/assets?limit=2&cursor=${first.nextCursor}` })).json();
     expect(second.items.map((a: { assetTag: string }) => a.assetTag)).toEqual(['C-3']);
     expect(second.nextCursor).toBeNull();
-    const deployed = (await t.app.inject({ url: '/api/v1/assets?status=deployed' })).json();
+    const deployed = (await t.inject({ url: '/api/v1/assets?status=deployed' })).json();
     expect(deployed.items.map((a: { assetTag: string }) => a.assetTag)).toEqual(['B-2']);
-    expect((await t.app.inject({ url: '/api/v1/assets?cursor=nonsense' })).statusCode).toBe(400);
+    expect((await t.inject({ url: '/api/v1/assets?cursor=nonsense' })).statusCode).toBe(400);
   });
 });
 
@@ -107,7 +113,7 @@ describe('the asset lifecycle', () => {
     }
     const final = await send('PATCH', `/api/v1/assets/${asset.id}`, { status: 'disposed', disposal });
     expect(final.statusCode, final.body).toBe(200);
-    const detail = (await t.app.inject({ url: `/api/v1/assets/${asset.id}` })).json();
+    const detail = (await t.inject({ url: `/api/v1/assets/${asset.id}` })).json();
     expect(detail.statusEvents.map((e: { from: string | null; to: string }) => `${e.from}→${e.to}`)).toEqual([
       'null→planned',
       'planned→ordered',
@@ -119,7 +125,7 @@ describe('the asset lifecycle', () => {
       'retired→disposed',
     ]);
     expect(detail.statusEvents.at(-1).disposal).toEqual({ ...disposal, notes: null });
-    const audit = (await t.app.inject({ url: `/api/v1/audit?entityId=${asset.id}&limit=1` })).json().items[0];
+    const audit = (await t.inject({ url: `/api/v1/audit?entityId=${asset.id}&limit=1` })).json().items[0];
     expect(audit).toMatchObject({
       action: 'status',
       before: { status: 'retired' },
@@ -168,7 +174,7 @@ describe('the asset lifecycle', () => {
       'admin@example.com',
     );
     expect(fixed.statusCode, fixed.body).toBe(200);
-    const events = (await t.app.inject({ url: `/api/v1/assets/${asset.id}` })).json().statusEvents;
+    const events = (await t.inject({ url: `/api/v1/assets/${asset.id}` })).json().statusEvents;
     expect(events.at(-1)).toMatchObject({
       from: 'disposed',
       to: 'in_stock',

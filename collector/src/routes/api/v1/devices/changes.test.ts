@@ -33,7 +33,7 @@ function hardware(modules: ReturnType<typeof dimm>[], ip: string): Partial<Hardw
 const users = (user: string): Users => ({ loggedIn: [{ user, terminal: 'tty2' }], lastLoggedIn: { user } });
 
 async function push(token: string, snapshot: object) {
-  const res = await t.app.inject({
+  const res = await t.inject({
     method: 'POST',
     url: '/api/v1/agent/snapshots',
     headers: { authorization: `Bearer ${token}` },
@@ -117,7 +117,7 @@ describe('GET /api/v1/devices/:id/changes', () => {
       }),
     );
 
-    const res = await t.app.inject({ url: `/api/v1/devices/${deviceId}/changes` });
+    const res = await t.inject({ url: `/api/v1/devices/${deviceId}/changes` });
     expect(res.statusCode).toBe(200);
     const body = res.json() as { items: Record<string, unknown>[]; nextCursor: string | null };
     const history = body.items.map(({ kind, subject, before, after, observedAt }) => ({
@@ -197,7 +197,7 @@ describe('GET /api/v1/devices/:id/changes', () => {
     ]);
     expect(body.nextCursor).toBeNull();
 
-    const device = (await t.app.inject({ url: `/api/v1/devices/${deviceId}` })).json();
+    const device = (await t.inject({ url: `/api/v1/devices/${deviceId}` })).json();
     expect(device.components.map((c: { kind: string; key: string }) => `${c.kind} ${c.key}`)).toEqual([
       'disk serial:S4EVNX0R123456',
       'memory serial:AAAA0001',
@@ -211,17 +211,17 @@ describe('GET /api/v1/devices/:id/changes', () => {
     const { deviceId } = await push(agentToken, makeSnapshot({ agentId, software: [] }));
     const many = Array.from({ length: 5 }, (_, i) => dpkgItem(`pkg-${i}`, '1.0'));
     await push(agentToken, makeSnapshot({ agentId, software: many }));
-    const page1 = (await t.app.inject({ url: `/api/v1/devices/${deviceId}/changes?limit=4` })).json();
+    const page1 = (await t.inject({ url: `/api/v1/devices/${deviceId}/changes?limit=4` })).json();
     expect(page1.items.map((c: { subject: string }) => c.subject)).toEqual(['pkg-4', 'pkg-3', 'pkg-2', 'pkg-1']);
     const page2 = (
-      await t.app.inject({ url: `/api/v1/devices/${deviceId}/changes?limit=4&cursor=${page1.nextCursor}` })
+      await t.inject({ url: `/api/v1/devices/${deviceId}/changes?limit=4&cursor=${page1.nextCursor}` })
     ).json();
     expect(page2.items.map((c: { kind: string }) => c.kind)).toEqual(['software_installed', 'first_seen']);
     expect(page2.nextCursor).toBeNull();
-    const firstSeen = (await t.app.inject({ url: `/api/v1/devices/${deviceId}/changes?kind=first_seen` })).json();
+    const firstSeen = (await t.inject({ url: `/api/v1/devices/${deviceId}/changes?kind=first_seen` })).json();
     expect(firstSeen.items).toHaveLength(1);
-    expect((await t.app.inject({ url: '/api/v1/devices/nope/changes' })).statusCode).toBe(404);
-    expect((await t.app.inject({ url: `/api/v1/devices/${deviceId}/changes?cursor=xyz` })).statusCode).toBe(400);
+    expect((await t.inject({ url: '/api/v1/devices/nope/changes' })).statusCode).toBe(404);
+    expect((await t.inject({ url: `/api/v1/devices/${deviceId}/changes?cursor=xyz` })).statusCode).toBe(400);
   });
 
   it('counts a baseline software list as no change when the first snapshot had none', async () => {
@@ -235,7 +235,7 @@ describe('GET /api/v1/devices/:id/changes', () => {
     };
     const { deviceId } = await push(agentToken, failed);
     await push(agentToken, makeSnapshot({ agentId, software: [dpkgItem('bash', '5.2')] }));
-    const changes = (await t.app.inject({ url: `/api/v1/devices/${deviceId}/changes` })).json();
+    const changes = (await t.inject({ url: `/api/v1/devices/${deviceId}/changes` })).json();
     expect(changes.items.map((c: { kind: string }) => c.kind)).toEqual(['first_seen']);
   });
 });

@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 async function report(agent: { agentId: string; agentToken: string }, spec: SnapshotSpec): Promise<string> {
-  const res = await t.app.inject({
+  const res = await t.inject({
     method: 'POST',
     url: '/api/v1/agent/snapshots',
     headers: { authorization: `Bearer ${agent.agentToken}` },
@@ -29,17 +29,17 @@ async function report(agent: { agentId: string; agentToken: string }, spec: Snap
 }
 
 const reconcile = async () => {
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/reconciliations' });
+  const res = await t.inject({ method: 'POST', url: '/api/v1/reconciliations' });
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 };
 const list = async (query: string) => {
-  const res = await t.app.inject({ url: `/api/v1/findings${query}` });
+  const res = await t.inject({ url: `/api/v1/findings${query}` });
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 };
 const patch = (id: number, payload: object, actor = 'dana') =>
-  t.app.inject({ method: 'PATCH', url: `/api/v1/findings/${id}`, headers: { 'x-stocktake-actor': actor }, payload });
+  t.inject({ method: 'PATCH', url: `/api/v1/findings/${id}`, headers: t.as(actor), payload });
 
 describe('/api/v1/findings', () => {
   it('keeps an acknowledged finding quiet until its evidence changes, audited, with its history', async () => {
@@ -62,7 +62,7 @@ describe('/api/v1/findings', () => {
     // New evidence: the machine reports another host name. The finding wants attention again.
     await report(agent, { serial: 'SHADOW-1', hostname: 'shadow-renamed' });
     expect((await reconcile()).counts.byType.unregistered_device).toMatchObject({ returned: 1, opened: 0 });
-    const detail = (await t.app.inject({ url: `/api/v1/findings/${finding.id}` })).json();
+    const detail = (await t.inject({ url: `/api/v1/findings/${finding.id}` })).json();
     expect(detail.status).toBe('open');
     expect(detail.evidence.facts.hostname).toBe('shadow-renamed');
     expect(detail.history.map((e: { kind: string; actor: string }) => `${e.kind} by ${e.actor}`)).toEqual([
@@ -70,7 +70,7 @@ describe('/api/v1/findings', () => {
       'acknowledged by dana',
       'evidence_changed by reconciliation',
     ]);
-    const audit = (await t.app.inject({ url: `/api/v1/audit?entityType=finding&entityId=${finding.id}` })).json();
+    const audit = (await t.inject({ url: `/api/v1/audit?entityType=finding&entityId=${finding.id}` })).json();
     expect(audit.items).toEqual([
       expect.objectContaining({
         actor: 'dana',
@@ -96,14 +96,14 @@ describe('/api/v1/findings', () => {
     vi.setSystemTime(new Date(NOW.getTime() + 3 * DAY));
     await report(agent, { serial: 'SHADOW-2', hostname: 'shadow-2' });
     expect((await reconcile()).counts.byType.unregistered_device).toMatchObject({ returned: 1 });
-    const reopened = (await t.app.inject({ url: `/api/v1/findings/${finding.id}` })).json();
+    const reopened = (await t.inject({ url: `/api/v1/findings/${finding.id}` })).json();
     expect(reopened).toMatchObject({ status: 'open', snoozedUntil: null });
     expect(reopened.history.at(-1)).toMatchObject({ kind: 'snooze_expired', fromStatus: 'snoozed', toStatus: 'open' });
 
     // Registering the machine resolves the finding; a resolved finding is history.
-    await t.app.inject({ method: 'POST', url: '/api/v1/assets', payload: { assetTag: 'A-2', serial: 'SHADOW-2' } });
+    await t.inject({ method: 'POST', url: '/api/v1/assets', payload: { assetTag: 'A-2', serial: 'SHADOW-2' } });
     await reconcile();
-    expect((await t.app.inject({ url: `/api/v1/findings/${finding.id}` })).json()).toMatchObject({
+    expect((await t.inject({ url: `/api/v1/findings/${finding.id}` })).json()).toMatchObject({
       status: 'resolved',
       resolvedAt: expect.any(String),
     });
@@ -122,10 +122,10 @@ describe('/api/v1/findings', () => {
     expect(past.json().errors).toEqual([{ path: '/until', message: 'must be in the future' }]);
     expect((await patch(finding.id, { action: 'close' })).statusCode).toBe(400);
     expect((await patch(999, { action: 'acknowledge' })).statusCode).toBe(404);
-    expect((await t.app.inject({ url: '/api/v1/findings/999' })).statusCode).toBe(404);
+    expect((await t.inject({ url: '/api/v1/findings/999' })).statusCode).toBe(404);
     // Reopening an open finding changes nothing and writes no audit entry.
     expect((await patch(finding.id, { action: 'reopen' })).json().status).toBe('open');
-    expect((await t.app.inject({ url: '/api/v1/audit?entityType=finding' })).json().items).toEqual([]);
+    expect((await t.inject({ url: '/api/v1/audit?entityType=finding' })).json().items).toEqual([]);
   });
 
   it('filters by type, status, severity and subject, sorts, and pages with a cursor', async () => {
@@ -162,11 +162,11 @@ describe('/api/v1/findings', () => {
     const bySeverity = (await list('?sort=-severity&limit=100')).items.map((f: { type: string }) => f.type);
     expect(bySeverity.slice(0, 4).every((type: string) => type === 'unpatched_device')).toBe(true);
 
-    const bad = await t.app.inject({ url: '/api/v1/findings?cursor=nope' });
+    const bad = await t.inject({ url: '/api/v1/findings?cursor=nope' });
     expect(bad.statusCode).toBe(400);
     // A cursor issued for one sort is refused for another.
     const first = await list('?sort=id&limit=1');
-    expect((await t.app.inject({ url: `/api/v1/findings?sort=-severity&cursor=${first.nextCursor}` })).statusCode).toBe(
+    expect((await t.inject({ url: `/api/v1/findings?sort=-severity&cursor=${first.nextCursor}` })).statusCode).toBe(
       400,
     );
   });

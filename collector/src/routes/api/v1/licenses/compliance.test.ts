@@ -13,7 +13,7 @@ const app = (name: string, version: string): SoftwareItem => ({ name, version, s
 
 async function report(spec: SnapshotSpec): Promise<string> {
   const agent = await enrolAgent(t.app);
-  const res = await t.app.inject({
+  const res = await t.inject({
     method: 'POST',
     url: '/api/v1/agent/snapshots',
     headers: { authorization: `Bearer ${agent.agentToken}` },
@@ -28,9 +28,9 @@ async function report(spec: SnapshotSpec): Promise<string> {
 }
 
 const license = async (body: object) =>
-  (await t.app.inject({ method: 'POST', url: '/api/v1/licenses', payload: body })).json();
+  (await t.inject({ method: 'POST', url: '/api/v1/licenses', payload: body })).json();
 const compliance = async (id: string, query = '') => {
-  const res = await t.app.inject({ url: `/api/v1/licenses/${id}/compliance${query}` });
+  const res = await t.inject({ url: `/api/v1/licenses/${id}/compliance${query}` });
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 };
@@ -72,7 +72,7 @@ describe('GET /api/v1/licenses/:id/compliance', () => {
 
   it('counts distinct users per user: the last logged-in user, else the assignee, else the device itself', async () => {
     const user = (name: string) => ({ loggedIn: [], lastLoggedIn: { user: name } });
-    await t.app.inject({
+    await t.inject({
       method: 'POST',
       url: '/api/v1/assets',
       payload: { assetTag: 'L-4', serial: 'S4', assigneeUsername: 'Bob' },
@@ -98,8 +98,8 @@ describe('GET /api/v1/licenses/:id/compliance', () => {
   });
 
   it('answers 404 for an unknown license and 400 for a bad cursor', async () => {
-    expect((await t.app.inject({ url: '/api/v1/licenses/nope/compliance' })).statusCode).toBe(404);
+    expect((await t.inject({ url: '/api/v1/licenses/nope/compliance' })).statusCode).toBe(404);
     const l = await license({ product: 'X', seats: 1 });
-    expect((await t.app.inject({ url: `/api/v1/licenses/${l.id}/compliance?cursor=zz` })).statusCode).toBe(400);
+    expect((await t.inject({ url: `/api/v1/licenses/${l.id}/compliance?cursor=zz` })).statusCode).toBe(400);
   });
 });

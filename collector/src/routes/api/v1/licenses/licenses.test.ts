@@ -9,7 +9,7 @@ beforeEach(async () => {
 afterEach(async () => t.close());
 
 const importCsv = (body: string, query = '') =>
-  t.app.inject({
+  t.inject({
     method: 'POST',
     url: `/api/v1/licenses/import${query}`,
     headers: { 'content-type': 'text/csv' },
@@ -18,10 +18,10 @@ const importCsv = (body: string, query = '') =>
 
 describe('/api/v1/licenses', () => {
   it('creates with defaults, updates, lists, deletes, and audits every change', async () => {
-    const created = await t.app.inject({
+    const created = await t.inject({
       method: 'POST',
       url: '/api/v1/licenses',
-      headers: { 'x-stocktake-actor': 'dana' },
+      headers: t.as('dana'),
       payload: {
         product: 'Adobe Acrobat Pro',
         seats: 25,
@@ -40,18 +40,18 @@ describe('/api/v1/licenses', () => {
       orderNumber: null,
       costPerSeat: 239.88,
     });
-    const patched = await t.app.inject({
+    const patched = await t.inject({
       method: 'PATCH',
       url: `/api/v1/licenses/${license.id}`,
       payload: { seats: 30, metric: 'per_user' },
     });
     expect(patched.json()).toMatchObject({ seats: 30, metric: 'per_user' });
-    expect((await t.app.inject({ url: '/api/v1/licenses' })).json().items).toHaveLength(1);
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/licenses/${license.id}` })).statusCode).toBe(204);
-    const audit = (await t.app.inject({ url: `/api/v1/audit?entityType=license&entityId=${license.id}` })).json().items;
+    expect((await t.inject({ url: '/api/v1/licenses' })).json().items).toHaveLength(1);
+    expect((await t.inject({ method: 'DELETE', url: `/api/v1/licenses/${license.id}` })).statusCode).toBe(204);
+    const audit = (await t.inject({ url: `/api/v1/audit?entityType=license&entityId=${license.id}` })).json().items;
     expect(audit.map((a: { action: string; actor: string }) => `${a.action}:${a.actor}`)).toEqual([
-      'delete:api',
-      'update:api',
+      'delete:test-admin',
+      'update:test-admin',
       'create:dana',
     ]);
     expect(audit[1]).toMatchObject({
@@ -61,7 +61,7 @@ describe('/api/v1/licenses', () => {
   });
 
   it('refuses bad rules and duplicates without writing', async () => {
-    await t.app.inject({
+    await t.inject({
       method: 'POST',
       url: '/api/v1/licenses',
       payload: { product: 'X', seats: 1, orderNumber: 'PO-1' },
@@ -75,10 +75,10 @@ describe('/api/v1/licenses', () => {
       { product: 'Y' },
     ];
     for (const payload of bad) {
-      const res = await t.app.inject({ method: 'POST', url: '/api/v1/licenses', payload });
+      const res = await t.inject({ method: 'POST', url: '/api/v1/licenses', payload });
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
     }
-    const dup = await t.app.inject({
+    const dup = await t.inject({
       method: 'POST',
       url: '/api/v1/licenses',
       payload: { product: 'X', seats: 2, orderNumber: 'PO-1' },
@@ -98,9 +98,9 @@ describe('/api/v1/licenses', () => {
     ].join('\r\n');
     const dry = await importCsv(text, '?dryRun=true');
     expect(dry.json()).toMatchObject({ dryRun: true, created: [{ line: 2 }, { line: 3 }, { line: 4 }] });
-    expect((await t.app.inject({ url: '/api/v1/licenses' })).json().items).toEqual([]);
+    expect((await t.inject({ url: '/api/v1/licenses' })).json().items).toEqual([]);
     expect((await importCsv(text)).statusCode).toBe(200);
-    const list = (await t.app.inject({ url: '/api/v1/licenses' })).json().items;
+    const list = (await t.inject({ url: '/api/v1/licenses' })).json().items;
     // Listed by product, then id (random): the two Microsoft 365 entitlements in either order.
     expect(list.map((l: { product: string; seats: number }) => `${l.product}:${l.seats}`).sort()).toEqual([
       'Microsoft 365 E3:250',
@@ -108,7 +108,7 @@ describe('/api/v1/licenses', () => {
       'Slack Pro:120',
     ]);
     const before = dumpDatabase(t.app.sqlite);
-    const exported = (await t.app.inject({ url: '/api/v1/licenses/export.csv' })).body;
+    const exported = (await t.inject({ url: '/api/v1/licenses/export.csv' })).body;
     expect((await importCsv(exported)).json().unchanged).toHaveLength(3);
     expect(dumpDatabase(t.app.sqlite)).toEqual(before);
 

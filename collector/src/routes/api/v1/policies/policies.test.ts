@@ -7,12 +7,11 @@ beforeEach(async () => {
 });
 afterEach(async () => t.close());
 
-const put = (url: string, payload: object) =>
-  t.app.inject({ method: 'PUT', url, headers: { 'x-stocktake-actor': 'fred' }, payload });
+const put = (url: string, payload: object) => t.inject({ method: 'PUT', url, headers: t.as('fred'), payload });
 
 describe('/api/v1/policies', () => {
   it('shows the defaults, stores a document, and audits each change', async () => {
-    const initial = (await t.app.inject({ url: '/api/v1/policies' })).json();
+    const initial = (await t.inject({ url: '/api/v1/policies' })).json();
     expect(initial).toMatchObject({ document: {}, updatedAt: null, policy: { ghostAfterDays: 30, staleAfterDays: 7 } });
 
     const res = await put('/api/v1/policies', { ghostAfterDays: 45, patch: { windows: { maxSecurityAgeDays: 7 } } });
@@ -28,7 +27,7 @@ describe('/api/v1/policies', () => {
     });
     // The same document again writes nothing.
     await put('/api/v1/policies', { patch: { windows: { maxSecurityAgeDays: 7 } }, ghostAfterDays: 45 });
-    const audit = (await t.app.inject({ url: '/api/v1/audit?entityType=policy' })).json().items;
+    const audit = (await t.inject({ url: '/api/v1/audit?entityType=policy' })).json().items;
     expect(audit).toEqual([
       expect.objectContaining({
         actor: 'fred',
@@ -51,11 +50,11 @@ describe('/api/v1/policies', () => {
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
       expect(res.json().errors.map((e: { path: string }) => e.path)).toContain(path);
     }
-    expect((await t.app.inject({ url: '/api/v1/policies' })).json().document).toEqual({ staleAfterDays: 3 });
+    expect((await t.inject({ url: '/api/v1/policies' })).json().document).toEqual({ staleAfterDays: 3 });
   });
 
   it('replaces the end-of-support list and goes back to the bundled one', async () => {
-    const bundled = (await t.app.inject({ url: '/api/v1/policies/end-of-support' })).json();
+    const bundled = (await t.inject({ url: '/api/v1/policies/end-of-support' })).json();
     expect(bundled.custom).toBe(false);
     expect(bundled.items.length).toBeGreaterThan(20);
     const mine = [
@@ -64,12 +63,12 @@ describe('/api/v1/policies', () => {
     const res = await put('/api/v1/policies/end-of-support', { items: mine });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ items: mine, custom: true });
-    expect((await t.app.inject({ url: '/api/v1/policies' })).json().policy.endOfSupport).toEqual(mine);
+    expect((await t.inject({ url: '/api/v1/policies' })).json().policy.endOfSupport).toEqual(mine);
     const bad = await put('/api/v1/policies/end-of-support', {
       items: [{ product: 'X', name: 'X', endOfSupport: 'soon' }],
     });
     expect(bad.statusCode).toBe(400);
-    const reset = await t.app.inject({ method: 'DELETE', url: '/api/v1/policies/end-of-support' });
+    const reset = await t.inject({ method: 'DELETE', url: '/api/v1/policies/end-of-support' });
     expect(reset.json()).toEqual({ items: bundled.items, custom: false });
   });
 });

@@ -1,42 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { makeSnapshot } from '@stocktake/shared/testing';
-import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../../app.ts';
-import { enrolAgent } from '../../../../test-support/test-app.ts';
+import type { AppOptions } from '../../../../app.ts';
+import { createTestApp, enrolAgent, type TestApp } from '../../../../test-support/test-app.ts';
 
-let dir: string;
-let app: FastifyInstance;
+let t: TestApp;
 let hook: Server | undefined;
 
-async function start(reconciliation: Parameters<typeof buildApp>[0]['reconciliation'] = {}) {
-  dir = mkdtempSync(join(tmpdir(), 'stocktake-reconciliations-'));
-  app = await buildApp({
-    dbPath: join(dir, 'stocktake.db'),
-    enrollSecret: 'test-enroll-secret',
-    snapshotBodyLimit: 1024 * 1024,
-    bodyLimit: 1024 * 1024,
-    pruneIntervalMs: 0,
-    reconciliation,
-    logger: false,
-  });
-  await app.ready();
+async function start(reconciliation: AppOptions['reconciliation'] = {}) {
+  t = await createTestApp({ reconciliation });
 }
 
 afterEach(async () => {
-  await app.close();
-  rmSync(dir, { recursive: true, force: true });
+  await t.close();
   if (hook) await new Promise((resolve) => hook?.close(resolve));
   hook = undefined;
 });
 
 async function report(serial: string) {
-  const agent = await enrolAgent(app);
-  const res = await app.inject({
+  const agent = await enrolAgent(t.app);
+  const res = await t.inject({
     method: 'POST',
     url: '/api/v1/agent/snapshots',
     headers: { authorization: `Bearer ${agent.agentToken}` },
@@ -50,11 +34,11 @@ describe('/api/v1/reconciliations', () => {
   it('runs now, records each run with its counts, and lists runs newest first', async () => {
     await start();
     await report('SHADOW-1');
-    await app.inject({ method: 'POST', url: '/api/v1/assets', payload: { assetTag: 'A-1', serial: 'SN-1' } });
-    const res = await app.inject({
+    await t.inject({ method: 'POST', url: '/api/v1/assets', payload: { assetTag: 'A-1', serial: 'SN-1' } });
+    const res = await t.inject({
       method: 'POST',
       url: '/api/v1/reconciliations',
-      headers: { 'x-stocktake-actor': 'erin' },
+      headers: t.as('erin'),
     });
     expect(res.statusCode, res.body).toBe(200);
     const run = res.json();
@@ -78,31 +62,31 @@ describe('/api/v1/reconciliations', () => {
       'plan',
       'write',
     ]);
-    const second = (await app.inject({ method: 'POST', url: '/api/v1/reconciliations' })).json();
-    const list = (await app.inject({ url: '/api/v1/reconciliations?limit=1' })).json();
+    const second = (await t.inject({ method: 'POST', url: '/api/v1/reconciliations' })).json();
+    const list = (await t.inject({ url: '/api/v1/reconciliations?limit=1' })).json();
     expect(list.items.map((r: { id: number }) => r.id)).toEqual([second.id]);
-    const rest = (await app.inject({ url: `/api/v1/reconciliations?limit=5&cursor=${list.nextCursor}` })).json();
+    const rest = (await t.inject({ url: `/api/v1/reconciliations?limit=5&cursor=${list.nextCursor}` })).json();
     expect(rest).toEqual({ items: [expect.objectContaining({ id: run.id })], nextCursor: null });
-    expect((await app.inject({ url: `/api/v1/reconciliations/${run.id}` })).json().id).toBe(run.id);
-    expect((await app.inject({ url: '/api/v1/reconciliations/999' })).statusCode).toBe(404);
+    expect((await t.inject({ url: `/api/v1/reconciliations/${run.id}` })).json().id).toBe(run.id);
+    expect((await t.inject({ url: '/api/v1/reconciliations/999' })).statusCode).toBe(404);
   });
 
   it('refuses a run while another is in progress (here or in another process) with 409, and takes over an abandoned one', async () => {
     await start();
     const now = new Date().toISOString();
-    app.sqlite
+    t.app.sqlite
       .prepare(
         "INSERT INTO reconciliation_runs (trigger, actor, status, started_at) VALUES ('cli', 'cli:ops', 'running', ?)",
       )
       .run(now);
-    const refused = await app.inject({ method: 'POST', url: '/api/v1/reconciliations' });
+    const refused = await t.inject({ method: 'POST', url: '/api/v1/reconciliations' });
     expect(refused.statusCode).toBe(409);
     expect(refused.json().detail).toContain('in progress');
     // A run still marked running after 30 minutes died: the next run records it as failed and goes ahead.
     const old = new Date(Date.now() - 31 * 60_000).toISOString();
-    app.sqlite.prepare('UPDATE reconciliation_runs SET started_at = ?').run(old);
-    expect((await app.inject({ method: 'POST', url: '/api/v1/reconciliations' })).statusCode).toBe(200);
-    const [latest, abandoned] = (await app.inject({ url: '/api/v1/reconciliations' })).json().items;
+    t.app.sqlite.prepare('UPDATE reconciliation_runs SET started_at = ?').run(old);
+    expect((await t.inject({ method: 'POST', url: '/api/v1/reconciliations' })).statusCode).toBe(200);
+    const [latest, abandoned] = (await t.inject({ url: '/api/v1/reconciliations' })).json().items;
     expect(latest.status).toBe('succeeded');
     expect(abandoned).toMatchObject({ status: 'failed', error: expect.stringContaining('abandoned') });
   });
@@ -125,7 +109,7 @@ describe('/api/v1/reconciliations', () => {
     await new Promise<void>((resolve) => hook?.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/findings`;
     await start({ webhook: { baseDelayMs: 20 } });
-    const put = await app.inject({
+    const put = await t.inject({
       method: 'PUT',
       url: '/api/v1/policies',
       payload: { notifications: { webhookUrl: url, minSeverity: 'high' } },
@@ -133,7 +117,7 @@ describe('/api/v1/reconciliations', () => {
     expect(put.statusCode, put.body).toBe(200);
     // One retired laptop that still reports (high), one unregistered device (medium: not sent).
     const asset = (
-      await app.inject({
+      await t.inject({
         method: 'POST',
         url: '/api/v1/assets',
         payload: { assetTag: 'A-9', serial: 'SN-9', status: 'retired' },
@@ -142,7 +126,7 @@ describe('/api/v1/reconciliations', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     await report('SN-9');
     await report('SHADOW-9');
-    const run = (await app.inject({ method: 'POST', url: '/api/v1/reconciliations' })).json();
+    const run = (await t.inject({ method: 'POST', url: '/api/v1/reconciliations' })).json();
     expect(run.counts.totals.opened).toBe(2);
     expect(calls).toBe(0);
     for (let i = 0; i < 100 && bodies.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -159,7 +143,7 @@ describe('/api/v1/reconciliations', () => {
       }),
     ]);
     // Nothing new opens on the next run: nothing is sent.
-    await app.inject({ method: 'POST', url: '/api/v1/reconciliations' });
+    await t.inject({ method: 'POST', url: '/api/v1/reconciliations' });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(calls).toBe(3);
   });

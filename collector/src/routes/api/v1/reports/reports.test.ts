@@ -19,7 +19,7 @@ afterEach(async () => {
 async function report(serial: string, at = NOW, software: { name: string; version: string }[] = []) {
   vi.setSystemTime(at);
   const agent = await enrolAgent(t.app);
-  const res = await t.app.inject({
+  const res = await t.inject({
     method: 'POST',
     url: '/api/v1/agent/snapshots',
     headers: { authorization: `Bearer ${agent.agentToken}` },
@@ -44,7 +44,7 @@ describe('GET /api/v1/reports/summary', () => {
       ['D', 'deployed'],
       ['E', 'in_stock'],
     ]) {
-      await t.app.inject({
+      await t.inject({
         method: 'POST',
         url: '/api/v1/assets',
         payload: { assetTag: tag, serial: `SN-${tag}`, status },
@@ -56,11 +56,11 @@ describe('GET /api/v1/reports/summary', () => {
     await report('SN-C', new Date(NOW.getTime() - 40 * DAY), [{ name: 'Acme CAD', version: '1' }]);
     await report('SHADOW', NOW);
     const lic = (
-      await t.app.inject({ method: 'POST', url: '/api/v1/licenses', payload: { product: 'Acme CAD', seats: 1 } })
+      await t.inject({ method: 'POST', url: '/api/v1/licenses', payload: { product: 'Acme CAD', seats: 1 } })
     ).json();
-    const run = (await t.app.inject({ method: 'POST', url: '/api/v1/reconciliations' })).json();
+    const run = (await t.inject({ method: 'POST', url: '/api/v1/reconciliations' })).json();
 
-    const summary = (await t.app.inject({ url: '/api/v1/reports/summary' })).json();
+    const summary = (await t.inject({ url: '/api/v1/reports/summary' })).json();
     expect(summary.lastRun.id).toBe(run.id);
     // Ghosts: C (silent 40 days), D (never), E (in stock, never); stale: C's device; unregistered: SHADOW; overuse: Acme.
     const byType = Object.fromEntries(
