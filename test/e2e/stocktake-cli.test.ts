@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -55,6 +55,14 @@ function collectorCli(args: string[]): Promise<Run> {
 }
 
 const lines = (text: string) => text.trimEnd().split('\n');
+
+const hasScript = (() => {
+  try {
+    return execFileSync('script', ['--version'], { encoding: 'utf8' }).includes('util-linux');
+  } catch {
+    return false;
+  }
+})();
 
 describe('stocktake, the command line, against a real collector', () => {
   const dir = tempDir('stocktake-cli-e2e-');
@@ -358,6 +366,30 @@ describe('stocktake, the command line, against a real collector', () => {
       expect(imported.code, imported.stderr).toBe(0);
       expect(lines(imported.stdout)[0]).toBe('3 rows: 3 created, 0 updated, 0 unchanged');
       expect(imported.stderr).toBe('');
+    });
+
+    it.skipIf(!hasScript)('shows a progress bar on a terminal while a long import uploads and is checked', async () => {
+      const file = join(dir.path, 'many-assets.csv');
+      const rows = ['asset_tag,item_name,serial,status,notes'];
+      for (let i = 0; i < 8000; i++) rows.push(`M-${i},Laptop ${i},MSN${i},In Stock,${'n'.repeat(200)}`);
+      writeFileSync(file, `${rows.join('\n')}\n`);
+      // util-linux script(1) gives the command a terminal; its output is what the terminal showed.
+      const shown = await new Promise<Run>((done) => {
+        execFile(
+          'script',
+          ['-qec', `${process.execPath} ${STOCKTAKE_BIN} assets import ${file} --dry-run`, '/dev/null'],
+          { env, maxBuffer: 16 * 1024 * 1024 },
+          (error, stdout, stderr) =>
+            done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+        );
+      });
+      expect(shown.code, shown.stdout + shown.stderr).toBe(0);
+      expect(shown.stdout).toMatch(
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the terminal's erase-line sequence is the point
+        /\r\u001b\[Kupload many-assets\.csv \[#{30}\] 100% {2}1\.\d MiB \/ 1\.\d MiB {2}collector checking the file \d+ s/,
+      );
+      expect(shown.stdout).toContain('8000 rows: 8000 to create, 0 to update, 0 unchanged; nothing written (dry run)');
+      expect((await json<{ items: unknown[] }>(['assets', 'list', '--status', 'in_stock'])).items).toHaveLength(1);
     });
 
     it('lists and shows assets, by tag, with the devices discovery linked', async () => {

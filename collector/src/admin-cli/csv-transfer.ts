@@ -39,7 +39,14 @@ export async function runCsvImport(
       method: 'POST',
       path: route,
       query: { dryRun },
-      upload: { data, contentType: 'text/csv; charset=utf-8', onProgress: (done, total) => bar.update(done, total) },
+      upload: {
+        data,
+        contentType: 'text/csv; charset=utf-8',
+        onProgress: (done, total) => {
+          bar.update(done, total);
+          if (done === total) bar.wait(dryRun ? 'collector checking the file' : 'collector importing');
+        },
+      },
     });
   } finally {
     bar.finish();
@@ -76,6 +83,7 @@ export async function runCsvImport(
 export async function runCsvExport(ctx: CommandContext, route: string, file: string | undefined): Promise<void> {
   const client = await ctx.client();
   const bar = progressBar(ctx.io, `download ${file ? basename(file) : 'export'}`);
+  bar.wait('collector preparing the export');
   if (!file || file === '-') {
     const chunks: Buffer[] = [];
     const sink: ByteSink = {

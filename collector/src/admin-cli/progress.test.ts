@@ -50,3 +50,18 @@ describe('progress', () => {
     expect(target.written[2]).toBe('\r\u001b[K');
   });
 });
+
+describe('progress while the collector works', () => {
+  it('counts the seconds after the last byte, and stops when bytes move again', async () => {
+    const target = io(true);
+    let now = 0;
+    const bar = progressBar(target, 'upload', () => now);
+    bar.update(100, 100);
+    bar.wait('collector importing');
+    now = 2_400;
+    await new Promise((r) => setTimeout(r, 300));
+    bar.finish();
+    expect(target.written.at(-2)).toBe(`\r\u001b[K${renderProgress('upload', 100, 100)}  collector importing 2 s`);
+    expect(target.written.at(-1)).toBe('\r\u001b[K');
+  });
+});

@@ -3,6 +3,8 @@ import { formatBytes } from './output.ts';
 
 export interface Progress {
   update(done: number, total: number | undefined): void;
+  /** The bytes are not moving while the collector works: say so, with the seconds it has taken. */
+  wait(note: string): void;
   finish(): void;
 }
 
@@ -10,6 +12,7 @@ const BAR = 30;
 /** Transfers quicker than this show no bar at all. */
 const SHOW_AFTER_MS = 300;
 const REDRAW_MS = 100;
+const TICK_MS = 250;
 
 /** One bar line, e.g. `upload assets.csv [#######.......]  45%  1.2 MiB / 2.7 MiB`. */
 export function renderProgress(label: string, done: number, total: number | undefined): string {
@@ -22,23 +25,50 @@ export function renderProgress(label: string, done: number, total: number | unde
 
 /**
  * A byte progress bar on stderr, redrawn in place; nothing at all unless stderr is a terminal,
- * so logs and pipes stay clean.
+ * so logs and pipes stay clean. While the collector works on a whole upload (or prepares an
+ * export) the line counts the seconds, so a long import never looks hung.
  */
 export function progressBar(io: Io, label: string, now: () => number = Date.now): Progress {
-  if (!io.stderrIsTty) return { update() {}, finish() {} };
+  if (!io.stderrIsTty) return { update() {}, wait() {}, finish() {} };
   const started = now();
   let lastDraw = 0;
   let drawn = false;
+  let done = 0;
+  let total: number | undefined;
+  let note: { text: string; since: number } | undefined;
+  let ticker: ReturnType<typeof setInterval> | undefined;
+
+  const draw = (force: boolean) => {
+    const t = now();
+    if (t - started < SHOW_AFTER_MS || (!force && t - lastDraw < REDRAW_MS)) return;
+    lastDraw = t;
+    drawn = true;
+    const waiting = note ? `  ${note.text} ${Math.floor((t - note.since) / 1000)} s` : '';
+    io.err(`\r\u001b[K${renderProgress(label, done, total)}${waiting}`);
+  };
+  const stopTicking = () => {
+    if (ticker) clearInterval(ticker);
+    ticker = undefined;
+  };
+
   return {
-    update(done, total) {
-      const t = now();
-      const complete = total !== undefined && done >= total;
-      if (t - started < SHOW_AFTER_MS || (t - lastDraw < REDRAW_MS && !complete)) return;
-      lastDraw = t;
-      drawn = true;
-      io.err(`\r\u001b[K${renderProgress(label, done, total)}`);
+    update(bytes, size) {
+      done = bytes;
+      total = size;
+      if (note) {
+        note = undefined;
+        stopTicking();
+      }
+      draw(size !== undefined && bytes >= size);
+    },
+    wait(text) {
+      note = { text, since: now() };
+      stopTicking();
+      ticker = setInterval(() => draw(true), TICK_MS);
+      ticker.unref();
     },
     finish() {
+      stopTicking();
       if (drawn) io.err('\r\u001b[K');
     },
   };
