@@ -6,6 +6,7 @@ import access from './plugins/app/access/index.ts';
 import agentsRepository from './plugins/app/agents/agents-repository.ts';
 import reconciliation, { type ReconciliationPluginOptions } from './plugins/app/findings/index.ts';
 import live from './plugins/app/live/index.ts';
+import openapi from './plugins/app/openapi/index.ts';
 import problems from './plugins/app/problems/index.ts';
 import retention from './plugins/app/retention.ts';
 import routeTable from './plugins/app/route-table.ts';
@@ -75,6 +76,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const csvBodyLimit = options.csvBodyLimit ?? 32 * 1024 * 1024;
   await app.register(routeTable);
+  await app.register(openapi);
   await app.register(problems);
   await app.register(db, { path: options.dbPath });
   await app.register(agentsRepository);

@@ -14,52 +14,64 @@ export interface LiveRoutesOptions {
 const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (app, opts) => {
   const pingIntervalMs = opts.pingIntervalMs ?? 30_000;
 
-  app.get('/ws', { websocket: true }, (socket, request) => {
-    const agent = authenticatedAgent(request);
-    const log = request.log.child({ agentId: agent.id });
-    const disconnect = app.presence.connect(agent.id, socket);
-    log.info('live channel open');
+  app.get(
+    '/ws',
+    {
+      websocket: true,
+      schema: {
+        summary: "The agent's live channel (WebSocket): presence, heartbeats, refresh requests",
+        description:
+          'Upgrade with an agent token. The agent sends `heartbeat` and `refresh-started` messages; the collector sends `refresh` (see @stocktake/shared live.ts). Closes with 4400 on a message that breaks the schema.',
+        tags: ['agent'],
+      },
+    },
+    (socket, request) => {
+      const agent = authenticatedAgent(request);
+      const log = request.log.child({ agentId: agent.id });
+      const disconnect = app.presence.connect(agent.id, socket);
+      log.info('live channel open');
 
-    // A socket whose peer vanished (sleep, NAT timeout) stays "open" until TCP gives up:
-    // a ping unanswered by the next round closes it, so presence stays truthful.
-    let answered = true;
-    socket.on('pong', () => {
-      answered = true;
-    });
-    const pinger = setInterval(() => {
-      if (!answered) {
-        log.info('live channel silent; closing');
-        socket.terminate();
-        return;
-      }
-      answered = false;
-      socket.ping();
-    }, pingIntervalMs);
-    pinger.unref();
+      // A socket whose peer vanished (sleep, NAT timeout) stays "open" until TCP gives up:
+      // a ping unanswered by the next round closes it, so presence stays truthful.
+      let answered = true;
+      socket.on('pong', () => {
+        answered = true;
+      });
+      const pinger = setInterval(() => {
+        if (!answered) {
+          log.info('live channel silent; closing');
+          socket.terminate();
+          return;
+        }
+        answered = false;
+        socket.ping();
+      }, pingIntervalMs);
+      pinger.unref();
 
-    socket.on('message', (data, isBinary) => {
-      answered = true;
-      let parsed: unknown;
-      try {
-        parsed = isBinary ? undefined : JSON.parse(data.toString());
-      } catch {
-        parsed = undefined;
-      }
-      const message = validateAgentLiveMessage(parsed);
-      if (!message.ok) {
-        log.warn({ errors: message.ok ? [] : message.errors }, 'live channel: message refused');
-        socket.close(4400, 'message does not match the live channel schema');
-        return;
-      }
-      if (message.value.type === 'heartbeat') app.presence.heartbeat(agent.id);
-      else log.info({ requestId: message.value.requestId }, 'refresh accepted by agent');
-    });
-    socket.on('close', () => {
-      clearInterval(pinger);
-      disconnect();
-      log.info('live channel closed');
-    });
-  });
+      socket.on('message', (data, isBinary) => {
+        answered = true;
+        let parsed: unknown;
+        try {
+          parsed = isBinary ? undefined : JSON.parse(data.toString());
+        } catch {
+          parsed = undefined;
+        }
+        const message = validateAgentLiveMessage(parsed);
+        if (!message.ok) {
+          log.warn({ errors: message.ok ? [] : message.errors }, 'live channel: message refused');
+          socket.close(4400, 'message does not match the live channel schema');
+          return;
+        }
+        if (message.value.type === 'heartbeat') app.presence.heartbeat(agent.id);
+        else log.info({ requestId: message.value.requestId }, 'refresh accepted by agent');
+      });
+      socket.on('close', () => {
+        clearInterval(pinger);
+        disconnect();
+        log.info('live channel closed');
+      });
+    },
+  );
 };
 
 export default liveRoutes;
