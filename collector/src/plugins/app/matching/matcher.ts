@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/open-database.ts';
 import { assetMacs, assets, deviceAssetLinks, deviceMacs, devices, type LinkMethod } from '../../../db/schema/index.ts';
 import { isDiscoverable } from '../assets/asset-model.ts';
-import { columnsFor, macsOf, replaceMacs } from '../assets/asset-rows.ts';
+import { columnsFor, replaceMacs } from '../assets/asset-rows.ts';
 import { DISCOVERY_ACTOR } from '../audit/actor.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 
@@ -48,9 +48,27 @@ interface CandidateAsset {
  * both sides disagrees (same host name, different serial: another machine). A person's link
  * or unlink (`manual`) is never touched.
  */
-export function createMatcher(db: Db, audit: AuditLog) {
-  const deviceFacts = (deviceKey: number): DeviceFacts | undefined => {
-    const row = db
+type IdentifierColumn = 'serialKey' | 'uuidKey' | 'hostnameKey';
+const IDENTIFIER_COLUMNS: readonly IdentifierColumn[] = ['serialKey', 'uuidKey', 'hostnameKey'];
+
+/** A list of MACs as one statement parameter (JSON), so the statement is prepared once. */
+const macList = (macs: readonly string[]) => JSON.stringify(macs);
+const inMacs = (column: typeof assetMacs.mac) =>
+  sql`${column} in (select value from json_each(${sql.placeholder('macs')}))`;
+
+/**
+ * The matcher's reads and link writes, built by drizzle and compiled by SQLite once per
+ * database: a reconciliation run makes about 15 of them per device, and building and compiling
+ * each anew cost 30 times more than running it (docs/benchmarks.md, reconciliation).
+ */
+function prepareStatements(db: Db) {
+  const deviceKey = sql.placeholder('deviceKey');
+  const assetId = sql.placeholder('assetId');
+  const value = sql.placeholder('value');
+  const byColumn = <T>(build: (column: IdentifierColumn) => T) =>
+    Object.fromEntries(IDENTIFIER_COLUMNS.map((c) => [c, build(c)])) as Record<IdentifierColumn, T>;
+  return {
+    device: db
       .select({
         key: devices.key,
         id: devices.id,
@@ -65,20 +83,14 @@ export function createMatcher(db: Db, audit: AuditLog) {
       })
       .from(devices)
       .where(eq(devices.key, deviceKey))
-      .get();
-    if (!row) return undefined;
-    const macs = db
+      .prepare(),
+    deviceMacs: db
       .select({ mac: deviceMacs.mac })
       .from(deviceMacs)
       .where(eq(deviceMacs.deviceKey, deviceKey))
       .orderBy(deviceMacs.mac)
-      .all()
-      .map((r) => r.mac);
-    return { ...row, macs };
-  };
-
-  const linkOf = (deviceKey: number): DeviceLink | undefined =>
-    db
+      .prepare(),
+    link: db
       .select({
         assetId: deviceAssetLinks.assetId,
         method: deviceAssetLinks.method,
@@ -87,23 +99,111 @@ export function createMatcher(db: Db, audit: AuditLog) {
       })
       .from(deviceAssetLinks)
       .where(eq(deviceAssetLinks.deviceKey, deviceKey))
-      .get();
-
-  const anotherDevice = (column: 'serialKey' | 'uuidKey' | 'hostnameKey', value: string, deviceKey: number) =>
-    db
+      .prepare(),
+    anotherDevice: byColumn((column) =>
+      db
+        .select({ key: devices.key })
+        .from(devices)
+        .where(and(eq(devices[column], value), ne(devices.key, deviceKey)))
+        .limit(1)
+        .prepare(),
+    ),
+    assetsWith: byColumn((column) =>
+      db
+        .select({ id: assets.id, serialKey: assets.serialKey, uuidKey: assets.uuidKey })
+        .from(assets)
+        .where(eq(assets[column], value))
+        .limit(2)
+        .prepare(),
+    ),
+    otherAsset: byColumn((column) =>
+      db
+        .select({ id: assets.id })
+        .from(assets)
+        .where(and(eq(assets[column], value), ne(assets.id, assetId)))
+        .limit(1)
+        .prepare(),
+    ),
+    macOfAnotherDevice: db
+      .select({ k: deviceMacs.deviceKey })
+      .from(deviceMacs)
+      .where(and(eq(deviceMacs.mac, value), ne(deviceMacs.deviceKey, deviceKey)))
+      .limit(1)
+      .prepare(),
+    assetsWithMacs: db
+      .selectDistinct({ id: assets.id, serialKey: assets.serialKey, uuidKey: assets.uuidKey })
+      .from(assetMacs)
+      .innerJoin(assets, eq(assets.id, assetMacs.assetId))
+      .where(inMacs(assetMacs.mac))
+      .limit(2)
+      .prepare(),
+    asset: db.select().from(assets).where(eq(assets.id, assetId)).prepare(),
+    assetMacs: db
+      .select({ mac: assetMacs.mac })
+      .from(assetMacs)
+      .where(eq(assetMacs.assetId, assetId))
+      .orderBy(assetMacs.mac)
+      .prepare(),
+    macsOnOtherAssets: db
+      .select({ mac: assetMacs.mac })
+      .from(assetMacs)
+      .where(and(inMacs(assetMacs.mac), ne(assetMacs.assetId, assetId)))
+      .prepare(),
+    upsertLink: db
+      .insert(deviceAssetLinks)
+      .values({
+        deviceKey,
+        assetId: sql.placeholder('linkAssetId'),
+        method: sql.placeholder('method'),
+        linkedAt: sql.placeholder('at'),
+        linkedBy: sql.placeholder('actor'),
+      })
+      .onConflictDoUpdate({
+        target: deviceAssetLinks.deviceKey,
+        set: {
+          assetId: sql`excluded.asset_id`,
+          method: sql`excluded.method`,
+          linkedAt: sql`excluded.linked_at`,
+          linkedBy: sql`excluded.linked_by`,
+        },
+      })
+      .prepare(),
+    deleteLink: db.delete(deviceAssetLinks).where(eq(deviceAssetLinks.deviceKey, deviceKey)).prepare(),
+    deviceKeysAfter: db
       .select({ key: devices.key })
       .from(devices)
-      .where(and(eq(devices[column], value), ne(devices.key, deviceKey)))
-      .limit(1)
-      .get() !== undefined;
+      .where(gt(devices.key, sql.placeholder('after')))
+      .orderBy(asc(devices.key))
+      .limit(sql.placeholder('limit'))
+      .prepare(),
+  };
+}
 
-  const assetsWith = (column: 'serialKey' | 'uuidKey' | 'hostnameKey', value: string): CandidateAsset[] =>
-    db
-      .select({ id: assets.id, serialKey: assets.serialKey, uuidKey: assets.uuidKey })
-      .from(assets)
-      .where(eq(assets[column], value))
-      .limit(2)
-      .all();
+/**
+ * Links discovered devices to register assets. Evidence in order of trust: serial, hardware
+ * UUID, MAC, host name. An identifier counts only when it names one device and one asset:
+ * a serial or UUID several devices report (clones, junk firmware), a MAC several devices
+ * report (a USB dock), a host name two machines carry, or a value two assets carry, is
+ * skipped rather than guessed at. A weaker match is refused when a stronger identifier on
+ * both sides disagrees (same host name, different serial: another machine). A person's link
+ * or unlink (`manual`) is never touched.
+ */
+export function createMatcher(db: Db, audit: AuditLog) {
+  const q = prepareStatements(db);
+
+  const deviceFacts = (deviceKey: number): DeviceFacts | undefined => {
+    const row = q.device.get({ deviceKey });
+    if (!row) return undefined;
+    const macs = q.deviceMacs.all({ deviceKey }).map((r) => r.mac);
+    return { ...row, macs };
+  };
+
+  const linkOf = (deviceKey: number): DeviceLink | undefined => q.link.get({ deviceKey });
+
+  const anotherDevice = (column: IdentifierColumn, value: string, deviceKey: number) =>
+    q.anotherDevice[column].get({ value, deviceKey }) !== undefined;
+
+  const assetsWith = (column: IdentifierColumn, value: string): CandidateAsset[] => q.assetsWith[column].all({ value });
 
   /** A stronger identifier known on both sides that disagrees vetoes a weaker match. */
   const contradicts = (asset: CandidateAsset, device: DeviceFacts, method: LinkMethod): boolean => {
@@ -124,22 +224,10 @@ export function createMatcher(db: Db, audit: AuditLog) {
       }
     }
     const ownMacs = device.macs.filter(
-      (mac) =>
-        db
-          .select({ k: deviceMacs.deviceKey })
-          .from(deviceMacs)
-          .where(and(eq(deviceMacs.mac, mac), ne(deviceMacs.deviceKey, device.key)))
-          .limit(1)
-          .get() === undefined,
+      (mac) => q.macOfAnotherDevice.get({ value: mac, deviceKey: device.key }) === undefined,
     );
     if (ownMacs.length > 0) {
-      const found = db
-        .selectDistinct({ id: assets.id, serialKey: assets.serialKey, uuidKey: assets.uuidKey })
-        .from(assetMacs)
-        .innerJoin(assets, eq(assets.id, assetMacs.assetId))
-        .where(inArray(assetMacs.mac, ownMacs))
-        .limit(2)
-        .all();
+      const found = q.assetsWithMacs.all({ macs: macList(ownMacs) });
       if (found.length === 1 && found[0] && !contradicts(found[0], device, 'mac')) {
         return { assetId: found[0].id, method: 'mac' };
       }
@@ -154,14 +242,8 @@ export function createMatcher(db: Db, audit: AuditLog) {
   }
 
   /** Another asset already carries this identifier (copying it would make matching ambiguous). */
-  const otherAssetHas = (column: 'serialKey' | 'uuidKey' | 'hostnameKey', value: string | null, assetId: string) =>
-    value !== null &&
-    db
-      .select({ id: assets.id })
-      .from(assets)
-      .where(and(eq(assets[column], value), ne(assets.id, assetId)))
-      .limit(1)
-      .get() !== undefined;
+  const otherAssetHas = (column: IdentifierColumn, value: string | null, assetId: string) =>
+    value !== null && q.otherAsset[column].get({ value, assetId }) !== undefined;
 
   /**
    * Fills the register fields discovery may fill (see DISCOVERABLE_FIELDS) that nobody has
@@ -171,7 +253,7 @@ export function createMatcher(db: Db, audit: AuditLog) {
    * not gain the ambiguity matching steers around.
    */
   function fillAsset(assetId: string, device: DeviceFacts, method: LinkMethod, now: Date): void {
-    const asset = db.select().from(assets).where(eq(assets.id, assetId)).get();
+    const asset = q.asset.get({ assetId });
     if (!asset) return;
     const locked = new Set(asset.lockedFields);
     const before: Record<string, unknown> = {};
@@ -201,18 +283,11 @@ export function createMatcher(db: Db, audit: AuditLog) {
     if (device.hostnameKey && !otherAssetHas('hostnameKey', device.hostnameKey, assetId)) {
       offer('hostname', asset.hostname, device.hostname, false);
     }
-    const currentMacs = macsOf(db, assetId);
+    const currentMacs = q.assetMacs.all({ assetId }).map((r) => r.mac);
     const ownMacs =
       device.macs.length === 0
         ? []
-        : new Set(
-            db
-              .select({ mac: assetMacs.mac })
-              .from(assetMacs)
-              .where(and(inArray(assetMacs.mac, device.macs), ne(assetMacs.assetId, assetId)))
-              .all()
-              .map((r) => r.mac),
-          );
+        : new Set(q.macsOnOtherAssets.all({ macs: macList(device.macs), assetId }).map((r) => r.mac));
     const macs = Array.isArray(ownMacs) ? [] : device.macs.filter((m) => !ownMacs.has(m));
     if (macs.length > 0 && !locked.has('macs') && currentMacs.join(',') !== macs.join(',')) {
       before.macs = currentMacs;
@@ -247,15 +322,9 @@ export function createMatcher(db: Db, audit: AuditLog) {
   ): void {
     const at = now.toISOString();
     if (next) {
-      db.insert(deviceAssetLinks)
-        .values({ deviceKey: device.key, assetId: next.assetId, method: next.method, linkedAt: at, linkedBy: actor })
-        .onConflictDoUpdate({
-          target: deviceAssetLinks.deviceKey,
-          set: { assetId: next.assetId, method: next.method, linkedAt: at, linkedBy: actor },
-        })
-        .run();
+      q.upsertLink.run({ deviceKey: device.key, linkAssetId: next.assetId, method: next.method, at, actor });
     } else {
-      db.delete(deviceAssetLinks).where(eq(deviceAssetLinks.deviceKey, device.key)).run();
+      q.deleteLink.run({ deviceKey: device.key });
     }
     audit.write({
       at: now,
@@ -269,21 +338,24 @@ export function createMatcher(db: Db, audit: AuditLog) {
     });
   }
 
+  /** Matches one device; the caller holds the transaction. */
+  function matchOne(deviceKey: number, now: Date): MatchResult {
+    const device = deviceFacts(deviceKey);
+    if (!device) return { assetId: null, method: null, changed: false };
+    const current = linkOf(deviceKey);
+    if (current?.method === 'manual') {
+      if (current.assetId) fillAsset(current.assetId, device, 'manual', now);
+      return { assetId: current.assetId, method: 'manual', changed: false };
+    }
+    const found = findMatch(device);
+    const same = found ? current?.assetId === found.assetId && current.method === found.method : !current;
+    if (!same) writeLink(device, current, found, DISCOVERY_ACTOR, now, 'discovery');
+    if (found) fillAsset(found.assetId, device, found.method, now);
+    return { assetId: found?.assetId ?? null, method: found?.method ?? null, changed: !same };
+  }
+
   function matchDevice(deviceKey: number, now = new Date()): MatchResult {
-    return db.transaction(() => {
-      const device = deviceFacts(deviceKey);
-      if (!device) return { assetId: null, method: null, changed: false };
-      const current = linkOf(deviceKey);
-      if (current?.method === 'manual') {
-        if (current.assetId) fillAsset(current.assetId, device, 'manual', now);
-        return { assetId: current.assetId, method: 'manual', changed: false };
-      }
-      const found = findMatch(device);
-      const same = found ? current?.assetId === found.assetId && current.method === found.method : !current;
-      if (!same) writeLink(device, current, found, DISCOVERY_ACTOR, now, 'discovery');
-      if (found) fillAsset(found.assetId, device, found.method, now);
-      return { assetId: found?.assetId ?? null, method: found?.method ?? null, changed: !same };
-    });
+    return db.transaction(() => matchOne(deviceKey, now));
   }
 
   return {
@@ -295,18 +367,13 @@ export function createMatcher(db: Db, audit: AuditLog) {
       let after = 0;
       const totals = { devices: 0, changed: 0, linked: 0 };
       for (;;) {
-        const keys = db
-          .select({ key: devices.key })
-          .from(devices)
-          .where(gt(devices.key, after))
-          .orderBy(asc(devices.key))
-          .limit(batchSize)
-          .all()
-          .map((r) => r.key);
+        const keys = q.deviceKeysAfter.all({ after, limit: batchSize }).map((r) => r.key);
         if (keys.length === 0) return totals;
+        // One transaction per batch: a failing device rolls the whole batch back, so a savepoint
+        // per device would buy nothing.
         db.transaction(() => {
           for (const key of keys) {
-            const result = matchDevice(key, now);
+            const result = matchOne(key, now);
             totals.devices++;
             if (result.changed) totals.changed++;
             if (result.assetId) totals.linked++;
