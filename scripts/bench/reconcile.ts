@@ -56,6 +56,8 @@ function rng(seed: number): () => number {
 }
 
 const BASE_PRODUCTS = 30_000;
+/** The collector's by-package index (schema/software.ts), dropped while bulk loading and built after. */
+const PACKAGE_INDEX = 'device_software_software_device_idx';
 const VERSIONS = ['2019.1', '2021.4', '2023.2'];
 const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
@@ -112,7 +114,7 @@ function build(path: string, devices: number, packages: number, licenseCount: nu
   };
 
   const installs = new Array<number>(commercial).fill(0);
-  sqlite.exec('drop index device_software_software_idx');
+  sqlite.exec(`drop index ${PACKAGE_INDEX}`);
   const started = Date.now();
   sqlite.transaction(() => {
     const device = sqlite.prepare(
@@ -213,7 +215,7 @@ function build(path: string, devices: number, packages: number, licenseCount: nu
     flush(true);
   })();
   log('indexing device_software by package');
-  sqlite.exec('create index device_software_software_idx on device_software (software_id)');
+  sqlite.exec(`create index ${PACKAGE_INDEX} on device_software (software_id, device_key)`);
 
   sqlite.transaction(() => {
     const asset = sqlite.prepare(

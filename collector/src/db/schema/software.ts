@@ -22,6 +22,11 @@ export const softwareCatalog = sqliteTable(
   ],
 );
 
+/**
+ * Installs. The by-package index carries the device too, so license counting (which devices
+ * have this package) answers from the index alone instead of a row lookup per install
+ * (docs/benchmarks.md, reconciliation).
+ */
 export const deviceSoftware = sqliteTable(
   'device_software',
   {
@@ -34,5 +39,8 @@ export const deviceSoftware = sqliteTable(
     installDate: text('install_date'),
     installLocation: text('install_location'),
   },
-  (t) => [primaryKey({ columns: [t.deviceKey, t.softwareId] }), index('device_software_software_idx').on(t.softwareId)],
+  (t) => [
+    primaryKey({ columns: [t.deviceKey, t.softwareId] }),
+    index('device_software_software_device_idx').on(t.softwareId, t.deviceKey),
+  ],
 );
