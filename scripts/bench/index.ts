@@ -1,16 +1,21 @@
 /**
- * `pnpm bench [--only NAME[,NAME]] [--runs N]`: runs the benchmarks, prints their tables and
- * rewrites their sections of docs/benchmarks.md.
+ * `pnpm bench [--only NAME[,NAME]] [--runs N] [--size N]`: runs the benchmarks, prints their tables and
+ * rewrites their sections of docs/benchmarks.md. `--size` is the fleet size of the benchmarks
+ * that take one (deltas, api); each has its own default.
  */
 import { parseArgs } from 'node:util';
 import { agentFootprint } from './agent-footprint.ts';
 import { agentWire } from './agent-wire.ts';
+import { apiBench } from './api.ts';
+import { deltasBench } from './deltas.ts';
 import { writeSection } from './lib/report.ts';
 import { reconcileBench } from './reconcile.ts';
 
-const BENCHMARKS: Record<string, (opts: { runs: number }) => Promise<string>> = {
+const BENCHMARKS: Record<string, (opts: { runs: number; size?: number }) => Promise<string>> = {
   'agent-footprint': (o) => agentFootprint({ runs: o.runs }),
   'agent-wire': () => agentWire(),
+  deltas: (o) => deltasBench({ devices: o.size ?? 1000, requests: 10_000, concurrency: 32 }),
+  api: (o) => apiBench({ devices: o.size ?? 10_000, requests: 200 }),
   reconcile: () =>
     reconcileBench({ sizes: [10_000, 100_000], packages: 500, licenses: 1000, packageDeviceIndex: true }),
 };
@@ -19,16 +24,22 @@ const { values } = parseArgs({
   options: {
     only: { type: 'string' },
     runs: { type: 'string', default: '7' },
+    size: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (values.help) {
-  process.stdout.write(`Usage: pnpm bench [--only ${Object.keys(BENCHMARKS).join(',')}] [--runs N]\n`);
+  process.stdout.write(`Usage: pnpm bench [--only ${Object.keys(BENCHMARKS).join(',')}] [--runs N] [--size N]\n`);
   process.exit(0);
 }
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) {
   process.stderr.write(`--runs must be a positive whole number, got "${values.runs}"\n`);
+  process.exit(64);
+}
+const size = values.size === undefined ? undefined : Number(values.size);
+if (size !== undefined && (!Number.isInteger(size) || size < 1)) {
+  process.stderr.write(`--size must be a positive whole number, got "${values.size}"\n`);
   process.exit(64);
 }
 const selected = values.only ? values.only.split(',') : Object.keys(BENCHMARKS);
@@ -39,7 +50,7 @@ for (const name of selected) {
     process.exit(64);
   }
   process.stderr.write(`running ${name}...\n`);
-  const markdown = await bench({ runs });
+  const markdown = await bench(size === undefined ? { runs } : { runs, size });
   process.stdout.write(`${markdown}\n`);
   writeSection(name, markdown);
 }

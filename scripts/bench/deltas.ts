@@ -1,0 +1,348 @@
+/**
+ * Unchanged-delta benchmark (issue 9): a real collector process loaded with N devices of the
+ * synthetic fleet (enrolled and one full snapshot each, over HTTP), then N agents each sending
+ * deltas where nothing changed (`POST /api/v1/agent/deltas`, built with shared's diffSnapshot as
+ * the agent builds them) from this process with bounded concurrency. When the throughput target
+ * is missed, a second, shorter run on the same database takes a CPU profile of the collector and
+ * the report lists where its time goes.
+ *
+ *   node_modules/.bin/tsx scripts/bench/index.ts --only deltas [--size 1000]
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { diffSnapshot, type SnapshotDelta } from '@stocktake/shared';
+import { COLLECTOR_BIN, type RunningCollector, startCollector, tempDir } from '../../test/support/processes.ts';
+import { Fleet } from './fleet/fleet.ts';
+import { machineLine, ROOT, table } from './lib/report.ts';
+
+const SECRET = 'bench-enroll-secret';
+const TARGET_PER_SECOND = 5000;
+const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+export interface DeltasBenchOptions {
+  devices: number;
+  /** Deltas sent in the measured phase. */
+  requests: number;
+  /** Requests in flight at once. */
+  concurrency: number;
+}
+
+/** The commit measured, and whether the collector's sources had uncommitted changes then. */
+export function sourceLine(): string {
+  const git = (args: string[]) => execFileSync('git', args, { encoding: 'utf8', cwd: ROOT }).trim();
+  try {
+    const dirty = git(['status', '--porcelain', '--', 'collector', 'shared']) !== '';
+    return `Sources: commit ${git(['rev-parse', '--short', 'HEAD'])}${dirty ? ', with uncommitted changes in collector/ or shared/ from work in progress at the time' : ''}.`;
+  } catch {
+    return 'Sources: not a git checkout.';
+  }
+}
+
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat (Linux). */
+export function cpuSeconds(pid: number | undefined): number {
+  if (!pid || !existsSync(`/proc/${pid}/stat`)) return Number.NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Peak resident set of a live process (VmHWM), in MiB. */
+export function peakRssMiB(pid: number | undefined): number {
+  if (!pid || !existsSync(`/proc/${pid}/status`)) return Number.NaN;
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+/** The value below which `p` percent of the samples fall (nearest rank). */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/** Runs `count` jobs with at most `concurrency` in flight; each job's latency in ms, sorted. */
+export async function runBounded(
+  count: number,
+  concurrency: number,
+  job: (i: number, worker: number) => Promise<void>,
+): Promise<{ seconds: number; latencies: Float64Array }> {
+  const latencies = new Float64Array(count);
+  let next = 0;
+  const started = performance.now();
+  const worker = async (w: number) => {
+    for (;;) {
+      const i = next++;
+      if (i >= count) return;
+      const t0 = performance.now();
+      await job(i, w);
+      latencies[i] = performance.now() - t0;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, (_, w) => worker(w)));
+  return { seconds: (performance.now() - started) / 1000, latencies: latencies.sort() };
+}
+
+async function post(url: string, body: string, token?: string): Promise<{ status: number; text: string }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body,
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+interface Agent {
+  id: string;
+  token: string;
+  /** The snapshot the collector last stored for this agent: the next delta's base. */
+  base: string;
+  /** The unchanged delta, built once; each send gets a new snapshot id and base. */
+  template: SnapshotDelta;
+}
+
+/** Enrols N agents and stores one full snapshot of each, 4 requests in flight, as ingest.ts does. */
+async function loadFleet(server: RunningCollector, fleet: Fleet, devices: number): Promise<Agent[]> {
+  const agents: Agent[] = new Array(devices);
+  const first = new Date(Date.UTC(2026, 10, 1));
+  const later = new Date(Date.UTC(2026, 10, 2));
+  const loaded = await runBounded(devices, 4, async (i) => {
+    const state = fleet.initial(i);
+    const platform = state.platform === 'windows' ? 'win32' : state.platform === 'macos' ? 'darwin' : 'linux';
+    const enrol = await post(
+      `${server.url}/api/v1/agent/enroll`,
+      JSON.stringify({ enrollSecret: SECRET, hostname: state.hostname, agentVersion: '0.1.0', platform }),
+    );
+    if (enrol.status >= 300) throw new Error(`enrol #${i}: HTTP ${enrol.status} ${enrol.text.slice(0, 300)}`);
+    const { agentId, agentToken } = JSON.parse(enrol.text) as { agentId: string; agentToken: string };
+    const base = fleet.snapshot(state, { agentId, at: first });
+    const stored = await post(`${server.url}/api/v1/agent/snapshots`, JSON.stringify(base), agentToken);
+    if (stored.status >= 300) throw new Error(`snapshot #${i}: HTTP ${stored.status} ${stored.text.slice(0, 300)}`);
+    // The same machine a day later: every section hashes the same, so every section is `unchanged`.
+    const template = diffSnapshot(base, fleet.snapshot(state, { agentId, at: later }));
+    agents[i] = { id: agentId, token: agentToken, base: base.snapshotId, template };
+  });
+  log(`loaded ${devices} devices in ${loaded.seconds.toFixed(1)} s (${(devices / loaded.seconds).toFixed(0)}/s)`);
+  return agents;
+}
+
+interface DeltaPhase {
+  count: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  cpuS: number;
+  meanBodyBytes: number;
+}
+
+/**
+ * Sends `count` unchanged deltas. Worker w owns the agents with index ≡ w (mod concurrency), so
+ * one agent never has two deltas in flight and each delta's base is the one before it, as on a
+ * real agent.
+ */
+async function sendDeltas(
+  server: RunningCollector,
+  agents: Agent[],
+  count: number,
+  concurrency: number,
+): Promise<DeltaPhase> {
+  const cursor = new Array<number>(concurrency).fill(0);
+  let bodyBytes = 0;
+  const cpuBefore = cpuSeconds(server.process.pid);
+  const run = await runBounded(count, concurrency, async (_i, w) => {
+    const owned = Math.ceil((agents.length - w) / concurrency);
+    const k = cursor[w] ?? 0;
+    cursor[w] = k + 1;
+    const agent = agents[w + (k % owned) * concurrency];
+    if (!agent) throw new Error(`no agent for worker ${w}`);
+    const snapshotId = randomUUID();
+    const body = JSON.stringify({
+      ...agent.template,
+      snapshotId,
+      baseSnapshotId: agent.base,
+      collectedAt: new Date().toISOString(),
+    });
+    bodyBytes += Buffer.byteLength(body);
+    const res = await post(`${server.url}/api/v1/agent/deltas`, body, agent.token);
+    if (res.status !== 201) throw new Error(`delta: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+    agent.base = snapshotId;
+  });
+  const cpuS = cpuSeconds(server.process.pid) - cpuBefore;
+  return {
+    count,
+    seconds: run.seconds,
+    perSecond: count / run.seconds,
+    p50: percentile(run.latencies, 50),
+    p99: percentile(run.latencies, 99),
+    max: run.latencies[run.latencies.length - 1] ?? Number.NaN,
+    cpuS,
+    meanBodyBytes: bodyBytes / count,
+  };
+}
+
+/**
+ * The collector under V8's CPU profiler (`--cpu-prof` is refused in NODE_OPTIONS, so this spawns
+ * node itself); the profile is written when it exits on SIGTERM.
+ */
+function startProfiledCollector(dbPath: string, profDir: string): Promise<RunningCollector> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--cpu-prof',
+      '--cpu-prof-dir',
+      profDir,
+      COLLECTOR_BIN,
+      'serve',
+      '--db',
+      dbPath,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--enroll-secret',
+      SECRET,
+      '--log-level',
+      'warn',
+    ],
+    { env: { ...process.env, NO_PRETTY: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const stop = () =>
+    new Promise<void>((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill('SIGTERM');
+    });
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      if (url) resolve({ url, process: child, stop, logs: () => output });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`profiled collector exited with ${code}:\n${output}`)));
+  });
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+/** Self time per function of a V8 .cpuprofile, largest first, with its share of all samples. */
+export function topFunctions(path: string, limit = 15): { name: string; where: string; share: number }[] {
+  const profile = JSON.parse(readFileSync(path, 'utf8')) as { nodes: ProfileNode[]; samples: number[] };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const counts = new Map<string, { name: string; where: string; n: number }>();
+  for (const id of profile.samples) {
+    const frame = byId.get(id)?.callFrame;
+    if (!frame) continue;
+    const name = frame.functionName || '(anonymous)';
+    const file = frame.url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\/(\.pnpm\/)?/, '');
+    const where = file ? `${file.replace(/^.*\/work\/main\//, '')}:${frame.lineNumber + 1}` : '';
+    const key = `${name}@${where}`;
+    const entry = counts.get(key) ?? { name, where, n: 0 };
+    entry.n++;
+    counts.set(key, entry);
+  }
+  const total = profile.samples.length || 1;
+  return [...counts.values()]
+    .sort((a, b) => b.n - a.n)
+    .slice(0, limit)
+    .map((e) => ({ name: e.name, where: e.where, share: e.n / total }));
+}
+
+const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+export async function deltasBench(opts: DeltasBenchOptions): Promise<string> {
+  const dir = tempDir('stocktake-bench-deltas-');
+  const dbPath = join(dir.path, 'stocktake.db');
+  const fleet = new Fleet();
+  let server = await startCollector({ dbPath, enrollSecret: SECRET, extraArgs: ['--log-level', 'warn'] });
+  let profileNotes: string[] = [];
+  try {
+    log(`deltas: ${opts.devices} devices, collector ${server.url}, pid ${server.process.pid}`);
+    const agents = await loadFleet(server, fleet, opts.devices);
+    // A short warm-up so the measured phase sees compiled code, as a long-running collector does.
+    await sendDeltas(server, agents, Math.min(2000, opts.requests), opts.concurrency);
+    const phase = await sendDeltas(server, agents, opts.requests, opts.concurrency);
+    const rss = peakRssMiB(server.process.pid);
+    log(`deltas: ${fmt(phase.perSecond)}/s, p50 ${phase.p50.toFixed(1)} ms, p99 ${phase.p99.toFixed(1)} ms`);
+    await server.stop();
+    const met = phase.perSecond >= TARGET_PER_SECOND;
+    if (!met) {
+      const profDir = join(dir.path, 'profile');
+      server = await startProfiledCollector(dbPath, profDir);
+      const profiled = Math.min(opts.requests, 5000);
+      const p = await sendDeltas(server, agents, profiled, opts.concurrency);
+      await server.stop();
+      const file = existsSync(profDir) ? readdirSync(profDir).find((f) => f.endsWith('.cpuprofile')) : undefined;
+      profileNotes = file
+        ? [
+            `Where the collector's CPU goes (V8 CPU profile of a second collector on the same database, ${fmt(profiled)} deltas at ${fmt(p.perSecond)}/s under the profiler, start-up included; self time per function):`,
+            '',
+            table(
+              ['function', 'where', 'self time'],
+              topFunctions(join(profDir, file)).map((f) => [
+                `\`${f.name}\``,
+                f.where ? `\`${f.where}\`` : '',
+                `${(f.share * 100).toFixed(1)}%`,
+              ]),
+            ),
+          ]
+        : ['(the profiled collector wrote no .cpuprofile)'];
+    }
+    const cpuMsPerDelta = (phase.cpuS * 1000) / phase.count;
+    const ratio = phase.perSecond / TARGET_PER_SECOND;
+    return [
+      '## Unchanged deltas (issue 9)',
+      '',
+      `Machine: ${machineLine()}.`,
+      '',
+      `A real collector (\`stocktake-collector serve\`, its own process, SQLite in a temporary directory) loaded over HTTP with ${fmt(opts.devices)} devices of the synthetic fleet (enrolled, one full snapshot each). Then ${fmt(opts.devices)} agents send unchanged deltas (\`POST /api/v1/agent/deltas\`, every section \`unchanged\`, built with \`diffSnapshot\` as the agent builds them; each one's base is the agent's previous delta) from the benchmark process, ${opts.concurrency} requests in flight, after ${fmt(Math.min(2000, opts.requests))} warm-up deltas. The benchmark process shares the 2 cores with the collector. Collector CPU is user + system from \`/proc/<pid>/stat\` over the measured phase; peak RSS is its VmHWM.`,
+      '',
+      sourceLine(),
+      '',
+      table(
+        [
+          'devices',
+          'deltas',
+          'deltas/s',
+          'p50 ms',
+          'p99 ms',
+          'max ms',
+          'collector CPU ms/delta',
+          'collector cores busy',
+          'collector peak RSS MiB',
+          'request body bytes',
+        ],
+        [
+          [
+            fmt(opts.devices),
+            fmt(phase.count),
+            fmt(phase.perSecond),
+            phase.p50.toFixed(1),
+            phase.p99.toFixed(1),
+            phase.max.toFixed(0),
+            cpuMsPerDelta.toFixed(2),
+            (phase.cpuS / phase.seconds).toFixed(2),
+            fmt(rss),
+            fmt(phase.meanBodyBytes),
+          ],
+        ],
+      ),
+      '',
+      `Target: at least ${fmt(TARGET_PER_SECOND)} unchanged deltas/s on this 2-core machine: ${met ? 'met' : '**not met**'} (${fmt(phase.perSecond)}/s, ${ratio.toFixed(2)}× the target; the collector's CPU alone would allow at most ${fmt(1000 / cpuMsPerDelta)}/s per core).`,
+      '',
+      ...profileNotes,
+      ...(profileNotes.length ? [''] : []),
+      `Reproduce: \`node_modules/.bin/tsx scripts/bench/index.ts --only deltas --size ${opts.devices}\`.`,
+    ].join('\n');
+  } finally {
+    await server.stop();
+    dir.remove();
+  }
+}
