@@ -28,6 +28,7 @@ import licensesRoutes from './routes/api/v1/licenses/index.ts';
 import policiesRoutes from './routes/api/v1/policies/index.ts';
 import reconciliationsRoutes from './routes/api/v1/reconciliations/index.ts';
 import reportsRoutes from './routes/api/v1/reports/index.ts';
+import softwareRoutes from './routes/api/v1/software/index.ts';
 import tokensRoutes from './routes/api/v1/tokens/index.ts';
 import healthRoutes from './routes/healthz/index.ts';
 import { COLLECTOR_VERSION } from './version.ts';
@@ -103,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(devicesRoutes, { prefix: '/api/v1/devices' });
   await app.register(refreshRoutes, { prefix: '/api/v1/devices' });
+  await app.register(softwareRoutes, { prefix: '/api/v1/software' });
   await app.register(assetsRoutes, { prefix: '/api/v1/assets', csvBodyLimit });
   await app.register(licensesRoutes, { prefix: '/api/v1/licenses', csvBodyLimit });
   await app.register(auditRoutes, { prefix: '/api/v1/audit' });

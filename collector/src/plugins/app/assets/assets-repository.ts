@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, or } from 'drizzle-orm';
 import type { Db } from '../../../db/open-database.ts';
 import {
   type AssetStatus,
@@ -13,7 +13,6 @@ import {
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Conflicts, IdentityConflict } from '../matching/conflicts.ts';
 import type { Matcher } from '../matching/matcher.ts';
-import { encodeKeyCursor } from '../pagination.ts';
 import { RegisterConflictError, RegisterNotFoundError, RegisterValidationError } from '../register/errors.ts';
 import { type Asset, type AssetFields, assetFromRow, changesToAudit, fieldsOf } from './asset-model.ts';
 import { type AssetPlan, planAsset, type StatusOptions } from './asset-plan.ts';
@@ -25,13 +24,6 @@ export interface WriteContext {
   now?: Date;
   /** Where the change came from, kept in the audit log (an import line, a CLI run). */
   context?: string;
-}
-
-export interface AssetListQuery {
-  limit: number;
-  after?: readonly [string, string];
-  status?: AssetStatus;
-  assetTag?: string;
 }
 
 export interface StatusEvent {
@@ -310,30 +302,6 @@ export function createAssetsRepository(db: Db, audit: AuditLog, matcher: Matcher
         db.delete(assets).where(eq(assets.id, id)).run();
         for (const l of linked) matcher.matchDevice(l.key, now);
       });
-    },
-
-    list(query: AssetListQuery): { items: Asset[]; nextCursor: string | null } {
-      const conditions: SQL[] = [];
-      if (query.after) {
-        const [tag, id] = query.after;
-        const page = or(gt(assets.assetTag, tag), and(eq(assets.assetTag, tag), gt(assets.id, id)));
-        if (page) conditions.push(page);
-      }
-      if (query.status) conditions.push(eq(assets.status, query.status));
-      if (query.assetTag) conditions.push(eq(assets.assetTag, query.assetTag));
-      const rows = db
-        .select()
-        .from(assets)
-        .where(conditions.length ? and(...conditions) : undefined)
-        .orderBy(asc(assets.assetTag), asc(assets.id))
-        .limit(query.limit + 1)
-        .all();
-      const items = rows.slice(0, query.limit).map((r) => assetFromRow(r, macsOf(db, r.id)));
-      const last = items.at(-1);
-      return {
-        items,
-        nextCursor: rows.length > query.limit && last ? encodeKeyCursor([last.assetTag, last.id]) : null,
-      };
     },
 
     /** Every asset in tag order, for exports. */

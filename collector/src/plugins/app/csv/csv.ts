@@ -120,7 +120,12 @@ function quote(value: string): string {
 
 /** CSV text with CRLF line ends; every row must have as many cells as the header. */
 export function writeCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const lines = [header.map(quote).join(',')];
-  for (const row of rows) lines.push(row.map(quote).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return writeCsvRows([header, ...rows]);
+}
+
+/** Rows as CSV lines, each ended by CRLF: the pieces of a file written a page at a time. */
+export function writeCsvRows(rows: readonly (readonly string[])[]): string {
+  let out = '';
+  for (const row of rows) out += `${row.map(quote).join(',')}\r\n`;
+  return out;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SECTION_NAMES, type SectionName, type Snapshot, type SoftwareItem } from '@stocktake/shared';
-import { and, asc, desc, eq, gt, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../../db/open-database.ts';
 import {
@@ -32,31 +32,7 @@ export interface IngestResult {
   changes: number;
 }
 
-export interface DeviceListQuery {
-  limit: number;
-  cursor?: string;
-}
-
 export type DeviceRow = typeof devices.$inferSelect;
-
-export interface DeviceSummary {
-  id: string;
-  hostname: string;
-  hardwareSerial: string | null;
-  vendor: string | null;
-  model: string | null;
-  osFamily: string | null;
-  osName: string | null;
-  osVersion: string | null;
-  cpuModel: string | null;
-  cpuCores: number | null;
-  memoryBytes: number | null;
-  softwareCount: number;
-  pendingUpdates: number | null;
-  pendingSecurityUpdates: number | null;
-  firstSeenAt: string;
-  lastSeenAt: string;
-}
 
 export interface DeviceChange {
   id: number;
@@ -77,51 +53,6 @@ interface ChangeDraft {
   softwareBefore?: number;
   softwareAfter?: number;
 }
-
-interface CursorKey {
-  hostname: string;
-  id: string;
-}
-
-function encodeCursor(key: CursorKey): string {
-  return Buffer.from(JSON.stringify([key.hostname, key.id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): CursorKey | undefined {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      typeof parsed[0] === 'string' &&
-      typeof parsed[1] === 'string'
-    ) {
-      return { hostname: parsed[0], id: parsed[1] };
-    }
-  } catch {
-    // fall through: an undecodable cursor is the caller's error, reported by the route
-  }
-  return undefined;
-}
-
-const summaryColumns = {
-  id: devices.id,
-  hostname: devices.hostname,
-  hardwareSerial: devices.hardwareSerial,
-  vendor: devices.vendor,
-  model: devices.model,
-  osFamily: devices.osFamily,
-  osName: devices.osName,
-  osVersion: devices.osVersion,
-  cpuModel: devices.cpuModel,
-  cpuCores: devices.cpuCores,
-  memoryBytes: devices.memoryBytes,
-  softwareCount: devices.softwareCount,
-  pendingUpdates: devices.pendingUpdates,
-  pendingSecurityUpdates: devices.pendingSecurityUpdates,
-  firstSeenAt: devices.firstSeenAt,
-  lastSeenAt: devices.lastSeenAt,
-};
 
 // Catalogue ids never change once written; caching them saves one lookup per package per
 // snapshot. Bounded: cleared when full, it refills from the popular packages first.
@@ -562,27 +493,6 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
         pendingCatalog.clear();
         throw err;
       }
-    },
-
-    list(query: DeviceListQuery): { items: DeviceSummary[]; nextCursor: string | null } {
-      const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-      const rows = db
-        .select(summaryColumns)
-        .from(devices)
-        .where(
-          after
-            ? or(
-                gt(devices.hostname, after.hostname),
-                and(eq(devices.hostname, after.hostname), gt(devices.id, after.id)),
-              )
-            : undefined,
-        )
-        .orderBy(asc(devices.hostname), asc(devices.id))
-        .limit(query.limit + 1)
-        .all();
-      const items = rows.slice(0, query.limit);
-      const last = items.at(-1);
-      return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
     },
 
     get(id: string): DeviceRow | undefined {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
+import { asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../../db/open-database.ts';
 import {
@@ -64,25 +64,6 @@ export interface OpenedFinding {
   reason: OpenReason;
 }
 
-export const FINDING_SORTS = ['severity', 'lastSeenAt', 'firstSeenAt', 'openedAt', 'id'] as const;
-export type FindingSort = (typeof FINDING_SORTS)[number];
-
-export interface FindingListQuery {
-  limit: number;
-  /** 'active' (open, acknowledged, snoozed: the default), 'all', or one status. */
-  status: FindingStatus | 'active' | 'all';
-  type?: FindingType;
-  severity?: FindingSeverity;
-  minSeverity?: FindingSeverity;
-  deviceId?: string;
-  assetId?: string;
-  licenseId?: string;
-  sort: FindingSort;
-  descending: boolean;
-  /** The sort value and id of the previous page's last item. */
-  after?: readonly [string | number, number];
-}
-
 export type FindingAction = 'acknowledge' | 'snooze' | 'reopen';
 
 export class FindingTransitionError extends Error {
@@ -92,15 +73,8 @@ export class FindingTransitionError extends Error {
   }
 }
 
-type Row = typeof findings.$inferSelect;
-
-const SORT_COLUMNS = {
-  severity: findings.severityRank,
-  lastSeenAt: findings.lastSeenAt,
-  firstSeenAt: findings.firstSeenAt,
-  openedAt: findings.openedAt,
-  id: findings.id,
-} as const;
+export type FindingRow = typeof findings.$inferSelect;
+type Row = FindingRow;
 
 function fromRow(row: Row, refs: { kind: FindingRefKind; id: string }[]): Finding {
   const evidence = row.evidence as { facts?: Record<string, unknown>; observed?: Record<string, unknown> };
@@ -266,6 +240,12 @@ export function createFindingsRepository(db: Db, audit: AuditLog) {
   return {
     get,
 
+    /** Rows as findings, with their refs read in one query (for lists). */
+    fromRows(rows: Row[]): Finding[] {
+      const refs = refsOf(rows.map((r) => r.id));
+      return rows.map((r) => fromRow(r, refs.get(r.id) ?? []));
+    },
+
     /** Every stored finding, resolved ones included (a condition that comes back reopens its row). */
     stored(): StoredFinding[] {
       return db
@@ -425,44 +405,6 @@ export function createFindingsRepository(db: Db, audit: AuditLog) {
         }
       }
       return opened;
-    },
-
-    list(query: FindingListQuery): { items: Finding[]; nextCursor: readonly [string | number, number] | null } {
-      const conditions: SQL[] = [];
-      if (query.status === 'active') conditions.push(ne(findings.status, 'resolved'));
-      else if (query.status !== 'all') conditions.push(eq(findings.status, query.status));
-      if (query.type) conditions.push(eq(findings.type, query.type));
-      if (query.severity) conditions.push(eq(findings.severity, query.severity));
-      if (query.minSeverity) conditions.push(gte(findings.severityRank, severityRank(query.minSeverity)));
-      const refFilter = (kind: FindingRefKind, id: string) =>
-        sql`exists (select 1 from ${findingRefs} where ${findingRefs.findingId} = ${findings.id} and ${findingRefs.refKind} = ${kind} and ${findingRefs.refId} = ${id})`;
-      if (query.deviceId) conditions.push(refFilter('device', query.deviceId));
-      if (query.assetId) conditions.push(refFilter('asset', query.assetId));
-      if (query.licenseId) conditions.push(refFilter('license', query.licenseId));
-      const column = SORT_COLUMNS[query.sort];
-      const cmp = query.descending ? lt : gt;
-      if (query.after) {
-        const [value, id] = query.after;
-        const page =
-          query.sort === 'id'
-            ? cmp(findings.id, id)
-            : or(cmp(column, value), and(eq(column, value), cmp(findings.id, id)));
-        if (page) conditions.push(page);
-      }
-      const order = query.descending ? desc : asc;
-      const rows = db
-        .select()
-        .from(findings)
-        .where(conditions.length ? and(...conditions) : undefined)
-        .orderBy(order(column), order(findings.id))
-        .limit(query.limit + 1)
-        .all();
-      const page = rows.slice(0, query.limit);
-      const refs = refsOf(page.map((r) => r.id));
-      const items = page.map((r) => fromRow(r, refs.get(r.id) ?? []));
-      const last = page.at(-1);
-      const sortValue = (r: Row): string | number => r[query.sort === 'severity' ? 'severityRank' : query.sort];
-      return { items, nextCursor: rows.length > query.limit && last ? [sortValue(last), last.id] : null };
     },
 
     events(findingId: number): FindingEvent[] {

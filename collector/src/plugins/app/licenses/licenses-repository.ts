@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, gt, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/open-database.ts';
 import { licenses } from '../../../db/schema/index.ts';
 import type { WriteContext } from '../assets/assets-repository.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
-import { encodeKeyCursor } from '../pagination.ts';
 import { RegisterConflictError, RegisterNotFoundError, RegisterValidationError } from '../register/errors.ts';
 import {
   LICENSE_FIELD_ORDER,
@@ -167,29 +166,6 @@ export function createLicensesRepository(db: Db, audit: AuditLog) {
         });
         db.delete(licenses).where(eq(licenses.id, id)).run();
       });
-    },
-
-    list(query: { limit: number; after?: readonly [string, string]; product?: string }): {
-      items: License[];
-      nextCursor: string | null;
-    } {
-      const conditions: SQL[] = [];
-      if (query.after) {
-        const [product, id] = query.after;
-        const page = or(gt(licenses.product, product), and(eq(licenses.product, product), gt(licenses.id, id)));
-        if (page) conditions.push(page);
-      }
-      if (query.product) conditions.push(eq(licenses.product, query.product));
-      const rows = db
-        .select()
-        .from(licenses)
-        .where(conditions.length ? and(...conditions) : undefined)
-        .orderBy(asc(licenses.product), asc(licenses.id))
-        .limit(query.limit + 1)
-        .all();
-      const items = rows.slice(0, query.limit).map(licenseFromRow);
-      const last = items.at(-1);
-      return { items, nextCursor: rows.length > query.limit && last ? encodeKeyCursor([last.product, last.id]) : null };
     },
 
     all(): License[] {

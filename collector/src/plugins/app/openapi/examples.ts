@@ -123,6 +123,15 @@ const DEVICE_SUMMARY = {
   lastSeenAt: AT,
 };
 
+const DEVICE_LIST_ITEM = {
+  ...DEVICE_SUMMARY,
+  primaryUser: 'jdoe',
+  macs: ['3c:22:fb:7a:19:c4'],
+  agentVersion: '0.1.0',
+  assetId: ASSET,
+  assetTag: 'LT-1001',
+};
+
 const LINK = { assetId: ASSET, method: 'serial', linkedAt: EARLIER, linkedBy: 'discovery' };
 
 const DEVICE_DETAIL = {
@@ -378,7 +387,40 @@ const EXAMPLES: Record<string, RouteExample> = {
   },
   'POST /api/v1/agent/snapshots': { body: SNAPSHOT_BODY, response: ACK, status: 201 },
   'POST /api/v1/agent/deltas': { body: DELTA_BODY, response: ACK, status: 201 },
-  'GET /api/v1/devices': { response: { items: [DEVICE_SUMMARY], nextCursor: 'WyJ3cy0wMDQyIiwiMWY0NDQ2ZjgiXQ' } },
+  'GET /api/v1/devices': {
+    response: { items: [DEVICE_LIST_ITEM], nextCursor: 'WyJob3N0bmFtZSIsIndzLTAwNDIiLCIxZjQ0NDZmOCJd' },
+  },
+  'GET /api/v1/software': {
+    response: {
+      items: [
+        {
+          id: 5120,
+          source: 'dpkg',
+          name: 'openssl',
+          version: '3.0.2-0ubuntu1.15',
+          arch: 'amd64',
+          publisher: 'Ubuntu Developers',
+          installs: 84,
+        },
+        {
+          id: 7733,
+          source: 'dpkg',
+          name: 'openssl',
+          version: '3.0.13-0ubuntu3.4',
+          arch: 'amd64',
+          publisher: 'Ubuntu Developers',
+          installs: 31,
+        },
+      ],
+      nextCursor: null,
+    },
+  },
+  'GET /api/v1/software/who-has': {
+    response: {
+      items: [{ ...DEVICE_LIST_ITEM, software: SOFTWARE, versions: ['3.0.2-0ubuntu1.15'] }],
+      nextCursor: null,
+    },
+  },
   'GET /api/v1/devices/:id': { response: DEVICE_DETAIL },
   'GET /api/v1/devices/:id/changes': { response: { items: [CHANGE], nextCursor: null } },
   'POST /api/v1/devices/:id/link': {

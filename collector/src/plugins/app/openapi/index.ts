@@ -32,8 +32,19 @@ const TAGS = [
   { name: 'health', description: 'Liveness.' },
 ];
 
-const withExample = (schema: unknown, example: unknown): unknown =>
-  schema && typeof schema === 'object' && example !== undefined ? { ...schema, examples: [example] } : schema;
+const withExample = (schema: unknown, example: unknown): unknown => {
+  if (!schema || typeof schema !== 'object' || example === undefined) return schema;
+  const content = (schema as { content?: Record<string, { schema: unknown }> }).content;
+  const json = content?.['application/json'];
+  // A response declared per media type: the example goes with the JSON one.
+  if (content && json) {
+    return {
+      ...schema,
+      content: { ...content, 'application/json': { ...json, schema: withExample(json.schema, example) } },
+    };
+  }
+  return { ...schema, examples: [example] };
+};
 
 /**
  * Documents one route for the OpenAPI document: its security from the access rule the

@@ -94,7 +94,12 @@ describe('the OpenAPI document', () => {
       }
       const successes = Object.entries(op.responses ?? {})
         .filter(([code]) => code.startsWith('2'))
-        .map(([code, r]) => [code, (r as OpenAPIV3_1.ResponseObject).content?.['application/json']] as const)
+        .map(([code, r]) => {
+          const json = (r as OpenAPIV3_1.ResponseObject).content?.['application/json'];
+          // A response declared per media type keeps its example in the schema (JSON Schema `examples`).
+          const inSchema = (json?.schema as { examples?: unknown[] } | undefined)?.examples?.[0];
+          return [code, json && { ...json, example: json.example ?? inSchema }] as const;
+        })
         .filter(([, json]) => json?.schema && (json.schema as { type?: string }).type !== 'null');
       if (successes.length > 0 && !successes.some(([, json]) => json?.example !== undefined)) {
         problems.push(`${key} response: no example`);

@@ -3,18 +3,18 @@ import { ProblemSchema } from '@stocktake/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { exportAssetsCsv, importAssetsCsv } from '../../../../plugins/app/assets/asset-csv.ts';
+import { createAssetList } from '../../../../plugins/app/assets/asset-list.ts';
 import type { StatusOptions } from '../../../../plugins/app/assets/asset-plan.ts';
 import type { AssetInput } from '../../../../plugins/app/assets/asset-validate.ts';
 import { requestActor } from '../../../../plugins/app/audit/actor.ts';
-import { decodeKeyCursor } from '../../../../plugins/app/pagination.ts';
 import { HttpProblem } from '../../../../plugins/app/problems/problem.ts';
-import { acceptCsv, badCursor, DryRunQuery, Nullable, PageQuery, requireCsvBody } from '../schema-helpers.ts';
+import { listRoute } from '../list-route.ts';
+import { acceptCsv, DryRunQuery, requireCsvBody } from '../schema-helpers.ts';
 import {
   AssetCreateSchema,
   AssetDetailSchema,
   AssetImportOutcomeSchema,
   AssetSchema,
-  AssetStatusSchema,
   AssetUpdateSchema,
 } from './schemas.ts';
 
@@ -39,38 +39,14 @@ const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opt
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   acceptCsv(fastify, opts.csvBodyLimit);
 
-  app.get(
-    '/',
-    {
-      schema: {
-        summary: 'List register assets by asset tag',
-        tags: ['assets'],
-        querystring: Type.Object(
-          {
-            ...PageQuery,
-            status: Type.Optional(AssetStatusSchema),
-            assetTag: Type.Optional(Type.String({ maxLength: 255 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({ items: Type.Array(AssetSchema), nextCursor: Nullable(Type.String()) }),
-          400: ProblemSchema,
-        },
-      },
-    },
-    async (request) => {
-      const { limit, cursor, status, assetTag } = request.query;
-      const after = cursor === undefined ? undefined : decodeKeyCursor(cursor, ['string', 'string'] as const);
-      if (cursor !== undefined && !after) throw badCursor();
-      return app.assetsRepository.list({
-        limit,
-        ...(after ? { after } : {}),
-        ...(status ? { status } : {}),
-        ...(assetTag ? { assetTag } : {}),
-      });
-    },
-  );
+  listRoute(fastify, {
+    spec: createAssetList(app.db),
+    item: AssetSchema,
+    summary: 'List the register: filter, search (q), sort, page, or export as CSV',
+    description:
+      'q matches asset tag, name, serial, host name, assignee, MAC or the IP of a linked device. For the Snipe-IT column layout, see /api/v1/assets/export.csv.',
+    tags: ['assets'],
+  });
 
   app.post(
     '/',

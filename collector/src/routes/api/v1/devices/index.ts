@@ -4,30 +4,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { CHANGE_KINDS, COMPONENT_KINDS, LINK_METHODS } from '../../../../db/schema/index.ts';
 import { requestActor } from '../../../../plugins/app/audit/actor.ts';
-import { decodeCursor } from '../../../../plugins/app/devices/devices-repository.ts';
+import { createDeviceList } from '../../../../plugins/app/devices/device-list.ts';
 import { decodeKeyCursor, encodeKeyCursor } from '../../../../plugins/app/pagination.ts';
 import { HttpProblem } from '../../../../plugins/app/problems/problem.ts';
 import { ConflictSchema } from '../assets/schemas.ts';
+import { listRoute } from '../list-route.ts';
 import { badCursor, Nullable } from '../schema-helpers.ts';
-
-const DeviceSummarySchema = Type.Object({
-  id: Type.String(),
-  hostname: Type.String(),
-  hardwareSerial: Nullable(Type.String()),
-  vendor: Nullable(Type.String()),
-  model: Nullable(Type.String()),
-  osFamily: Nullable(Type.String()),
-  osName: Nullable(Type.String()),
-  osVersion: Nullable(Type.String()),
-  cpuModel: Nullable(Type.String()),
-  cpuCores: Nullable(Type.Integer()),
-  memoryBytes: Nullable(Type.Integer()),
-  softwareCount: Type.Integer(),
-  pendingUpdates: Nullable(Type.Integer()),
-  pendingSecurityUpdates: Nullable(Type.Integer()),
-  firstSeenAt: Type.String({ format: 'date-time' }),
-  lastSeenAt: Type.String({ format: 'date-time' }),
-});
+import { DeviceListItemSchema, DeviceSummarySchema } from './schemas.ts';
 
 const SectionStateSchema = Type.Object({
   status: Type.String(),
@@ -96,35 +79,14 @@ const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const devicesRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get(
-    '/',
-    {
-      schema: {
-        summary: 'List devices, ordered by hostname',
-        tags: ['devices'],
-        querystring: Type.Object(
-          {
-            limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-            cursor: Type.Optional(Type.String({ maxLength: 1024 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({ items: Type.Array(DeviceSummarySchema), nextCursor: Nullable(Type.String()) }),
-          400: ProblemSchema,
-        },
-      },
-    },
-    async (request) => {
-      const { limit, cursor } = request.query;
-      if (cursor !== undefined && !decodeCursor(cursor)) {
-        throw HttpProblem.validation('Cursor is not one this collector issued', [
-          { path: '/cursor', message: 'is not a valid cursor' },
-        ]);
-      }
-      return app.devicesRepository.list({ limit, ...(cursor ? { cursor } : {}) });
-    },
-  );
+  listRoute(fastify, {
+    spec: createDeviceList(app.db),
+    item: DeviceListItemSchema,
+    summary: 'List devices: filter, search (q), sort, page, or export as CSV',
+    description:
+      'q matches host name, serial, asset tag, user, IP address or MAC. notSeenDays=N lists devices silent for N days or more; osVersion=22.04* those on an OS version.',
+    tags: ['devices'],
+  });
 
   /** The internal key of a device, or a 404 problem. */
   const deviceKey = (id: string): number => {

@@ -5,10 +5,11 @@ import Type from 'typebox';
 import { LICENSE_METRICS } from '../../../../db/schema/index.ts';
 import { requestActor } from '../../../../plugins/app/audit/actor.ts';
 import { exportLicensesCsv, importLicensesCsv } from '../../../../plugins/app/licenses/license-csv.ts';
+import { createLicenseList } from '../../../../plugins/app/licenses/license-list.ts';
 import type { LicenseInput } from '../../../../plugins/app/licenses/license-model.ts';
-import { decodeKeyCursor } from '../../../../plugins/app/pagination.ts';
 import { HttpProblem } from '../../../../plugins/app/problems/problem.ts';
-import { acceptCsv, badCursor, DryRunQuery, IsoDate, Nullable, PageQuery, requireCsvBody } from '../schema-helpers.ts';
+import { listRoute } from '../list-route.ts';
+import { acceptCsv, DryRunQuery, IsoDate, Nullable, requireCsvBody } from '../schema-helpers.ts';
 
 export interface LicenseRoutesOptions {
   csvBodyLimit: number;
@@ -85,29 +86,12 @@ const licensesRoutes: FastifyPluginAsync<LicenseRoutesOptions> = async (fastify,
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   acceptCsv(fastify, opts.csvBodyLimit);
 
-  app.get(
-    '/',
-    {
-      schema: {
-        summary: 'List license entitlements by product',
-        tags: ['licenses'],
-        querystring: Type.Object(
-          { ...PageQuery, product: Type.Optional(Type.String({ maxLength: 255 })) },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({ items: Type.Array(LicenseSchema), nextCursor: Nullable(Type.String()) }),
-          400: ProblemSchema,
-        },
-      },
-    },
-    async (request) => {
-      const { limit, cursor, product } = request.query;
-      const after = cursor === undefined ? undefined : decodeKeyCursor(cursor, ['string', 'string'] as const);
-      if (cursor !== undefined && !after) throw badCursor();
-      return app.licensesRepository.list({ limit, ...(after ? { after } : {}), ...(product ? { product } : {}) });
-    },
-  );
+  listRoute(fastify, {
+    spec: createLicenseList(app.db),
+    item: LicenseSchema,
+    summary: 'List license entitlements: filter, search (q), sort, page, or export as CSV',
+    tags: ['licenses'],
+  });
 
   app.post(
     '/',

@@ -1,0 +1,79 @@
+import { type SQL, sql } from 'drizzle-orm';
+import Type from 'typebox';
+import type { Db } from '../../../db/open-database.ts';
+import {
+  FINDING_SEVERITIES,
+  FINDING_STATUSES,
+  FINDING_SUBJECT_KINDS,
+  FINDING_TYPES,
+  type FindingRefKind,
+  type FindingSeverity,
+  findingRefs,
+  findings,
+} from '../../../db/schema/index.ts';
+import { severityRank } from '../../../reconciliation/severity.ts';
+import { customFilter, enumFilter, exactFilter, likeAny } from '../lists/filters.ts';
+import type { ListSpec } from '../lists/list-query.ts';
+import type { Finding, FindingRow, FindingsRepository } from './findings-repository.ts';
+
+const refers = (kind: FindingRefKind) =>
+  customFilter(
+    Type.String({ minLength: 1, maxLength: 64, description: `Findings that involve this ${kind}.` }),
+    (id: string) =>
+      sql`exists (select 1 from ${findingRefs} where ${findingRefs.findingId} = ${findings.id} and ${findingRefs.refKind} = ${kind} and ${findingRefs.refId} = ${id})`,
+  );
+
+/** Findings: unresolved ones by default, most severe first; filters by type, severity and what they involve. */
+export function createFindingList(db: Db, repository: FindingsRepository): ListSpec<FindingRow, Finding> {
+  return {
+    name: 'findings',
+    defaultSort: '-severity',
+    id: { expr: findings.id, type: 'number' },
+    sorts: {
+      severity: { expr: findings.severityRank, type: 'number' },
+      lastSeenAt: { expr: findings.lastSeenAt, type: 'string' },
+      firstSeenAt: { expr: findings.firstSeenAt, type: 'string' },
+      openedAt: { expr: findings.openedAt, type: 'string' },
+      type: { expr: findings.type, type: 'string' },
+      id: { expr: findings.id, type: 'number' },
+    },
+    filters: {
+      status: customFilter(
+        Type.Union([Type.Enum(FINDING_STATUSES), Type.Literal('active'), Type.Literal('all')], {
+          default: 'active',
+          description: 'active (open, acknowledged, snoozed), all, or one status.',
+        }),
+        (status: string): SQL | undefined => {
+          if (status === 'all') return undefined;
+          if (status === 'active') return sql`${findings.status} <> 'resolved'`;
+          return sql`${findings.status} = ${status}`;
+        },
+      ),
+      type: enumFilter(findings.type, FINDING_TYPES, 'Finding type.'),
+      severity: enumFilter(findings.severity, FINDING_SEVERITIES, 'Exactly this severity.'),
+      minSeverity: customFilter(
+        Type.Enum(FINDING_SEVERITIES, { description: 'This severity or worse.' }),
+        (s: FindingSeverity) => sql`${findings.severityRank} >= ${severityRank(s)}`,
+      ),
+      subjectKind: enumFilter(findings.subjectKind, FINDING_SUBJECT_KINDS, 'What the finding is about.'),
+      subjectId: exactFilter(findings.subjectId, 'The id of what the finding is about.', 255),
+      deviceId: refers('device'),
+      assetId: refers('asset'),
+      licenseId: refers('license'),
+    },
+    search: {
+      description: 'Summary or subject id contains the text.',
+      where: (pattern) => likeAny([findings.summary, findings.subjectId], pattern),
+    },
+    fetch: ({ where, orderBy, limit, paging }) =>
+      db
+        .select({ row: findings, ...paging })
+        .from(findings)
+        .where(where)
+        .orderBy(...orderBy)
+        .limit(limit)
+        .all()
+        .map(({ row, __sort, __id }) => ({ ...row, __sort, __id })),
+    toItems: (rows) => repository.fromRows(rows),
+  };
+}
