@@ -1,55 +1,27 @@
-import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/open-database.ts';
 import { assetMacs, assets, deviceAssetLinks, deviceMacs, devices, type LinkMethod } from '../../../db/schema/index.ts';
 import { isDiscoverable } from '../assets/asset-model.ts';
 import { columnsFor, replaceMacs } from '../assets/asset-rows.ts';
 import { DISCOVERY_ACTOR } from '../audit/actor.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
+import {
+  type CandidateAsset,
+  type DeviceFacts,
+  type DeviceLink,
+  IDENTIFIER_COLUMNS,
+  type IdentifierColumn,
+  type MatchLookups,
+} from './lookups.ts';
+import { loadMatchingSnapshot } from './matching-snapshot.ts';
 
-export interface DeviceLink {
-  assetId: string | null;
-  method: LinkMethod;
-  linkedAt: string;
-  linkedBy: string;
-}
+export type { DeviceLink } from './lookups.ts';
 
 export interface MatchResult {
   assetId: string | null;
   method: LinkMethod | null;
   changed: boolean;
 }
-
-interface DeviceFacts {
-  key: number;
-  id: string;
-  hostname: string;
-  hostnameKey: string | null;
-  hardwareSerial: string | null;
-  serialKey: string | null;
-  hardwareUuid: string | null;
-  uuidKey: string | null;
-  vendor: string | null;
-  model: string | null;
-  macs: string[];
-}
-
-interface CandidateAsset {
-  id: string;
-  serialKey: string | null;
-  uuidKey: string | null;
-}
-
-/**
- * Links discovered devices to register assets. Evidence in order of trust: serial, hardware
- * UUID, MAC, host name. An identifier counts only when it names one device and one asset:
- * a serial or UUID several devices report (clones, junk firmware), a MAC several devices
- * report (a USB dock), a host name two machines carry, or a value two assets carry, is
- * skipped rather than guessed at. A weaker match is refused when a stronger identifier on
- * both sides disagrees (same host name, different serial: another machine). A person's link
- * or unlink (`manual`) is never touched.
- */
-type IdentifierColumn = 'serialKey' | 'uuidKey' | 'hostnameKey';
-const IDENTIFIER_COLUMNS: readonly IdentifierColumn[] = ['serialKey', 'uuidKey', 'hostnameKey'];
 
 /** A list of MACs as one statement parameter (JSON), so the statement is prepared once. */
 const macList = (macs: readonly string[]) => JSON.stringify(macs);
@@ -137,7 +109,22 @@ function prepareStatements(db: Db) {
       .where(inMacs(assetMacs.mac))
       .limit(2)
       .prepare(),
-    asset: db.select().from(assets).where(eq(assets.id, assetId)).prepare(),
+    asset: db
+      .select({
+        id: assets.id,
+        serial: assets.serial,
+        serialKey: assets.serialKey,
+        hardwareUuid: assets.hardwareUuid,
+        uuidKey: assets.uuidKey,
+        hostname: assets.hostname,
+        hostnameKey: assets.hostnameKey,
+        manufacturer: assets.manufacturer,
+        model: assets.model,
+        lockedFields: assets.lockedFields,
+      })
+      .from(assets)
+      .where(eq(assets.id, assetId))
+      .prepare(),
     assetMacs: db
       .select({ mac: assetMacs.mac })
       .from(assetMacs)
@@ -169,71 +156,62 @@ function prepareStatements(db: Db) {
       })
       .prepare(),
     deleteLink: db.delete(deviceAssetLinks).where(eq(deviceAssetLinks.deviceKey, deviceKey)).prepare(),
-    deviceKeysAfter: db
-      .select({ key: devices.key })
-      .from(devices)
-      .where(gt(devices.key, sql.placeholder('after')))
-      .orderBy(asc(devices.key))
-      .limit(sql.placeholder('limit'))
-      .prepare(),
   };
 }
 
-/**
- * Links discovered devices to register assets. Evidence in order of trust: serial, hardware
- * UUID, MAC, host name. An identifier counts only when it names one device and one asset:
- * a serial or UUID several devices report (clones, junk firmware), a MAC several devices
- * report (a USB dock), a host name two machines carry, or a value two assets carry, is
- * skipped rather than guessed at. A weaker match is refused when a stronger identifier on
- * both sides disagrees (same host name, different serial: another machine). A person's link
- * or unlink (`manual`) is never touched.
- */
-export function createMatcher(db: Db, audit: AuditLog) {
-  const q = prepareStatements(db);
+type Statements = ReturnType<typeof prepareStatements>;
 
-  const deviceFacts = (deviceKey: number): DeviceFacts | undefined => {
-    const row = q.device.get({ deviceKey });
-    if (!row) return undefined;
-    const macs = q.deviceMacs.all({ deviceKey }).map((r) => r.mac);
-    return { ...row, macs };
+/** The lookups answered by SQL, one device at a time. */
+function sqlLookups(q: Statements): MatchLookups {
+  return {
+    device(deviceKey) {
+      const row = q.device.get({ deviceKey });
+      if (!row) return undefined;
+      return { ...row, macs: q.deviceMacs.all({ deviceKey }).map((r) => r.mac) };
+    },
+    link: (deviceKey) => q.link.get({ deviceKey }),
+    anotherDevice: (column, value, deviceKey) => q.anotherDevice[column].get({ value, deviceKey }) !== undefined,
+    macOfAnotherDevice: (mac, deviceKey) => q.macOfAnotherDevice.get({ value: mac, deviceKey }) !== undefined,
+    assetsWith: (column, value) => q.assetsWith[column].all({ value }),
+    assetsWithMacs: (macs) => q.assetsWithMacs.all({ macs: macList(macs) }),
+    asset: (assetId) => q.asset.get({ assetId }),
+    otherAssetHas: (column, value, assetId) => q.otherAsset[column].get({ value, assetId }) !== undefined,
+    assetMacs: (assetId) => q.assetMacs.all({ assetId }).map((r) => r.mac),
+    macsOnOtherAssets: (macs, assetId) =>
+      new Set(q.macsOnOtherAssets.all({ macs: macList(macs), assetId }).map((r) => r.mac)),
+    assetUpdated: () => {},
   };
+}
 
-  const linkOf = (deviceKey: number): DeviceLink | undefined => q.link.get({ deviceKey });
+/** A stronger identifier known on both sides that disagrees vetoes a weaker match. */
+const contradicts = (asset: CandidateAsset, device: DeviceFacts, method: LinkMethod): boolean => {
+  if (asset.serialKey && device.serialKey && asset.serialKey !== device.serialKey) return true;
+  if (method !== 'uuid' && asset.uuidKey && device.uuidKey && asset.uuidKey !== device.uuidKey) return true;
+  return false;
+};
 
-  const anotherDevice = (column: IdentifierColumn, value: string, deviceKey: number) =>
-    q.anotherDevice[column].get({ value, deviceKey }) !== undefined;
-
-  const assetsWith = (column: IdentifierColumn, value: string): CandidateAsset[] => q.assetsWith[column].all({ value });
-
-  /** A stronger identifier known on both sides that disagrees vetoes a weaker match. */
-  const contradicts = (asset: CandidateAsset, device: DeviceFacts, method: LinkMethod): boolean => {
-    if (asset.serialKey && device.serialKey && asset.serialKey !== device.serialKey) return true;
-    if (method !== 'uuid' && asset.uuidKey && device.uuidKey && asset.uuidKey !== device.uuidKey) return true;
-    return false;
-  };
-
+/** The matcher's decisions and writes, over either kind of lookups. */
+function matchingCore(db: Db, audit: AuditLog, q: Statements, look: MatchLookups) {
   function findMatch(device: DeviceFacts): { assetId: string; method: LinkMethod } | undefined {
-    if (device.serialKey && !anotherDevice('serialKey', device.serialKey, device.key)) {
-      const found = assetsWith('serialKey', device.serialKey);
+    if (device.serialKey && !look.anotherDevice('serialKey', device.serialKey, device.key)) {
+      const found = look.assetsWith('serialKey', device.serialKey);
       if (found.length === 1 && found[0]) return { assetId: found[0].id, method: 'serial' };
     }
-    if (device.uuidKey && !anotherDevice('uuidKey', device.uuidKey, device.key)) {
-      const found = assetsWith('uuidKey', device.uuidKey);
+    if (device.uuidKey && !look.anotherDevice('uuidKey', device.uuidKey, device.key)) {
+      const found = look.assetsWith('uuidKey', device.uuidKey);
       if (found.length === 1 && found[0] && !contradicts(found[0], device, 'uuid')) {
         return { assetId: found[0].id, method: 'uuid' };
       }
     }
-    const ownMacs = device.macs.filter(
-      (mac) => q.macOfAnotherDevice.get({ value: mac, deviceKey: device.key }) === undefined,
-    );
+    const ownMacs = device.macs.filter((mac) => !look.macOfAnotherDevice(mac, device.key));
     if (ownMacs.length > 0) {
-      const found = q.assetsWithMacs.all({ macs: macList(ownMacs) });
+      const found = look.assetsWithMacs(ownMacs);
       if (found.length === 1 && found[0] && !contradicts(found[0], device, 'mac')) {
         return { assetId: found[0].id, method: 'mac' };
       }
     }
-    if (device.hostnameKey && !anotherDevice('hostnameKey', device.hostnameKey, device.key)) {
-      const found = assetsWith('hostnameKey', device.hostnameKey);
+    if (device.hostnameKey && !look.anotherDevice('hostnameKey', device.hostnameKey, device.key)) {
+      const found = look.assetsWith('hostnameKey', device.hostnameKey);
       if (found.length === 1 && found[0] && !contradicts(found[0], device, 'hostname')) {
         return { assetId: found[0].id, method: 'hostname' };
       }
@@ -243,7 +221,7 @@ export function createMatcher(db: Db, audit: AuditLog) {
 
   /** Another asset already carries this identifier (copying it would make matching ambiguous). */
   const otherAssetHas = (column: IdentifierColumn, value: string | null, assetId: string) =>
-    value !== null && q.otherAsset[column].get({ value, assetId }) !== undefined;
+    value !== null && look.otherAssetHas(column, value, assetId);
 
   /**
    * Fills the register fields discovery may fill (see DISCOVERABLE_FIELDS) that nobody has
@@ -253,7 +231,7 @@ export function createMatcher(db: Db, audit: AuditLog) {
    * not gain the ambiguity matching steers around.
    */
   function fillAsset(assetId: string, device: DeviceFacts, method: LinkMethod, now: Date): void {
-    const asset = q.asset.get({ assetId });
+    const asset = look.asset(assetId);
     if (!asset) return;
     const locked = new Set(asset.lockedFields);
     const before: Record<string, unknown> = {};
@@ -266,14 +244,14 @@ export function createMatcher(db: Db, audit: AuditLog) {
     };
     if (
       device.serialKey &&
-      !anotherDevice('serialKey', device.serialKey, device.key) &&
+      !look.anotherDevice('serialKey', device.serialKey, device.key) &&
       !otherAssetHas('serialKey', device.serialKey, assetId)
     ) {
       offer('serial', asset.serial, device.hardwareSerial?.trim(), true);
     }
     if (
       device.uuidKey &&
-      !anotherDevice('uuidKey', device.uuidKey, device.key) &&
+      !look.anotherDevice('uuidKey', device.uuidKey, device.key) &&
       !otherAssetHas('uuidKey', device.uuidKey, assetId)
     ) {
       offer('hardwareUuid', asset.hardwareUuid, device.uuidKey, true);
@@ -283,23 +261,22 @@ export function createMatcher(db: Db, audit: AuditLog) {
     if (device.hostnameKey && !otherAssetHas('hostnameKey', device.hostnameKey, assetId)) {
       offer('hostname', asset.hostname, device.hostname, false);
     }
-    const currentMacs = q.assetMacs.all({ assetId }).map((r) => r.mac);
-    const ownMacs =
-      device.macs.length === 0
-        ? []
-        : new Set(q.macsOnOtherAssets.all({ macs: macList(device.macs), assetId }).map((r) => r.mac));
+    const currentMacs = look.assetMacs(assetId);
+    const ownMacs = device.macs.length === 0 ? [] : look.macsOnOtherAssets(device.macs, assetId);
     const macs = Array.isArray(ownMacs) ? [] : device.macs.filter((m) => !ownMacs.has(m));
     if (macs.length > 0 && !locked.has('macs') && currentMacs.join(',') !== macs.join(',')) {
       before.macs = currentMacs;
       after.macs = macs;
     }
     if (Object.keys(after).length === 0) return;
-    const { macs: newMacs, ...columns } = after;
+    const { macs: newMacs, ...fields } = after;
+    const columns = columnsFor(fields);
     db.update(assets)
-      .set({ ...columnsFor(columns), updatedAt: now.toISOString() })
+      .set({ ...columns, updatedAt: now.toISOString() })
       .where(eq(assets.id, assetId))
       .run();
     if (Array.isArray(newMacs)) replaceMacs(db, assetId, newMacs as string[]);
+    look.assetUpdated(assetId, columns, Array.isArray(newMacs) ? (newMacs as string[]) : undefined);
     audit.write({
       at: now,
       actor: DISCOVERY_ACTOR,
@@ -340,9 +317,9 @@ export function createMatcher(db: Db, audit: AuditLog) {
 
   /** Matches one device; the caller holds the transaction. */
   function matchOne(deviceKey: number, now: Date): MatchResult {
-    const device = deviceFacts(deviceKey);
+    const device = look.device(deviceKey);
     if (!device) return { assetId: null, method: null, changed: false };
-    const current = linkOf(deviceKey);
+    const current = look.link(deviceKey);
     if (current?.method === 'manual') {
       if (current.assetId) fillAsset(current.assetId, device, 'manual', now);
       return { assetId: current.assetId, method: 'manual', changed: false };
@@ -354,6 +331,25 @@ export function createMatcher(db: Db, audit: AuditLog) {
     return { assetId: found?.assetId ?? null, method: found?.method ?? null, changed: !same };
   }
 
+  return { fillAsset, writeLink, matchOne };
+}
+
+/**
+ * Links discovered devices to register assets. Evidence in order of trust: serial, hardware
+ * UUID, MAC, host name. An identifier counts only when it names one device and one asset:
+ * a serial or UUID several devices report (clones, junk firmware), a MAC several devices
+ * report (a USB dock), a host name two machines carry, or a value two assets carry, is
+ * skipped rather than guessed at. A weaker match is refused when a stronger identifier on
+ * both sides disagrees (same host name, different serial: another machine). A person's link
+ * or unlink (`manual`) is never touched.
+ */
+export function createMatcher(db: Db, audit: AuditLog) {
+  const q = prepareStatements(db);
+  const look = sqlLookups(q);
+  const { fillAsset, writeLink, matchOne } = matchingCore(db, audit, q, look);
+  const deviceFacts = look.device;
+  const linkOf = look.link;
+
   function matchDevice(deviceKey: number, now = new Date()): MatchResult {
     return db.transaction(() => matchOne(deviceKey, now));
   }
@@ -362,25 +358,27 @@ export function createMatcher(db: Db, audit: AuditLog) {
     linkOf,
     matchDevice,
 
-    /** Matches every device again, in batches (one transaction each). For reconciliation runs. */
-    matchAll(now = new Date(), batchSize = 500): { devices: number; changed: number; linked: number } {
-      let after = 0;
-      const totals = { devices: 0, changed: 0, linked: 0 };
-      for (;;) {
-        const keys = q.deviceKeysAfter.all({ after, limit: batchSize }).map((r) => r.key);
-        if (keys.length === 0) return totals;
-        // One transaction per batch: a failing device rolls the whole batch back, so a savepoint
-        // per device would buy nothing.
-        db.transaction(() => {
-          for (const key of keys) {
-            const result = matchOne(key, now);
+    /**
+     * Matches every device again, for reconciliation runs: one write transaction, devices in
+     * key order as one at a time would, but every lookup answered from a snapshot read at its
+     * start, so only the links and assets that change cost a statement.
+     */
+    matchAll(now = new Date()): { devices: number; changed: number; linked: number } {
+      return db.transaction(
+        () => {
+          const snapshot = loadMatchingSnapshot(db);
+          const pass = matchingCore(db, audit, q, snapshot);
+          const totals = { devices: 0, changed: 0, linked: 0 };
+          for (const key of snapshot.deviceKeys) {
+            const result = pass.matchOne(key, now);
             totals.devices++;
             if (result.changed) totals.changed++;
             if (result.assetId) totals.linked++;
           }
-        });
-        after = keys.at(-1) ?? after;
-      }
+          return totals;
+        },
+        { behavior: 'immediate' },
+      );
     },
 
     /**
@@ -401,7 +399,7 @@ export function createMatcher(db: Db, audit: AuditLog) {
         .all())
         keys.add(r.key);
       if (asset) {
-        const by = (column: 'serialKey' | 'uuidKey' | 'hostnameKey', value: string | null) => {
+        const by = (column: IdentifierColumn, value: string | null) => {
           if (!value) return;
           for (const r of db.select({ key: devices.key }).from(devices).where(eq(devices[column], value)).all())
             keys.add(r.key);
