@@ -374,6 +374,18 @@ const SECRET = {
   revokedBy: null,
 };
 
+const AUDIT_ENTRY = {
+  id: 1203,
+  at: AT,
+  actor: 'ops-admin',
+  entityType: 'asset',
+  entityId: ASSET,
+  action: 'update',
+  before: { location: 'HQ, floor 3' },
+  after: { location: 'Service desk' },
+  context: null,
+};
+
 const EXAMPLES: Record<string, RouteExample> = {
   'GET /healthz': { response: { status: 'ok', version: '0.1.0' } },
   'POST /api/v1/agent/enroll': {
@@ -421,7 +433,21 @@ const EXAMPLES: Record<string, RouteExample> = {
       nextCursor: null,
     },
   },
-  'GET /api/v1/devices/:id': { response: DEVICE_DETAIL },
+  'GET /api/v1/devices/:id': {
+    response: {
+      ...DEVICE_DETAIL,
+      asset: {
+        id: ASSET,
+        assetTag: 'LT-1001',
+        name: 'Latitude for J. Doe',
+        status: 'deployed',
+        assigneeName: 'Jane Doe',
+        location: 'HQ, floor 3',
+      },
+      changes: [CHANGE],
+      findings: [FINDING],
+    },
+  },
   'GET /api/v1/devices/:id/changes': { response: { items: [CHANGE], nextCursor: null } },
   'POST /api/v1/devices/:id/link': {
     body: { assetId: ASSET },
@@ -436,7 +462,7 @@ const EXAMPLES: Record<string, RouteExample> = {
     body: 'asset_tag,item_name,serial,status,location\r\nLT-1002,Latitude spare,8YL4RX4,Ready to Deploy,HQ\r\n',
     response: IMPORT_OUTCOME,
   },
-  'GET /api/v1/assets/:id': { response: ASSET_DETAIL },
+  'GET /api/v1/assets/:id': { response: { ...ASSET_DETAIL, findings: [FINDING], history: [AUDIT_ENTRY] } },
   'PATCH /api/v1/assets/:id': {
     body: { status: 'in_repair', statusNote: 'keyboard replacement', location: 'Service desk' },
     response: { ...ASSET_ROW, status: 'in_repair', location: 'Service desk' },
@@ -481,24 +507,7 @@ const EXAMPLES: Record<string, RouteExample> = {
       nextCursor: null,
     },
   },
-  'GET /api/v1/audit': {
-    response: {
-      items: [
-        {
-          id: 1203,
-          at: AT,
-          actor: 'ops-admin',
-          entityType: 'asset',
-          entityId: ASSET,
-          action: 'update',
-          before: { location: 'HQ, floor 3' },
-          after: { location: 'Service desk' },
-          context: null,
-        },
-      ],
-      nextCursor: null,
-    },
-  },
+  'GET /api/v1/audit': { response: { items: [AUDIT_ENTRY], nextCursor: null } },
   'GET /api/v1/conflicts': {
     response: {
       items: [{ kind: 'duplicate_serial', value: 'to be filled', deviceIds: [DEVICE, AGENT], assetIds: [] }],

@@ -110,7 +110,7 @@ describe('every list', () => {
         ['colour=blue', '/colour'],
         ['sort=shoeSize', '/sort'],
         ['cursor=bm9wZQ', '/cursor'],
-      ]) {
+      ] as const) {
         const res = await t.inject(withParam(url, param));
         expect(res.statusCode, `${url} ${param}`).toBe(400);
         expect(res.headers['content-type']).toContain('application/problem+json');

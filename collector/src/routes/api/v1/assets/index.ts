@@ -9,6 +9,7 @@ import type { AssetInput } from '../../../../plugins/app/assets/asset-validate.t
 import { requestActor } from '../../../../plugins/app/audit/actor.ts';
 import { HttpProblem } from '../../../../plugins/app/problems/problem.ts';
 import { listRoute } from '../list-route.ts';
+import { createRelated } from '../related.ts';
 import { acceptCsv, DryRunQuery, requireCsvBody } from '../schema-helpers.ts';
 import {
   AssetCreateSchema,
@@ -38,6 +39,7 @@ function split(body: Record<string, unknown>): { input: AssetInput; options: Sta
 const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   acceptCsv(fastify, opts.csvBodyLimit);
+  const related = createRelated(fastify);
 
   listRoute(fastify, {
     spec: createAssetList(app.db),
@@ -110,7 +112,8 @@ const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opt
     '/:id',
     {
       schema: {
-        summary: 'One asset with its status history, linked devices and identity conflicts',
+        summary:
+          'Everything about one asset: its fields, status events, linked devices, identity conflicts, open findings and change history',
         tags: ['assets'],
         params: IdParams,
         response: { 200: AssetDetailSchema, 404: ProblemSchema },
@@ -119,7 +122,11 @@ const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opt
     async (request) => {
       const asset = app.assetsRepository.detail(request.params.id);
       if (!asset) throw HttpProblem.notFound(`No asset ${request.params.id}`);
-      return asset;
+      return {
+        ...asset,
+        findings: related.openFindings({ assetId: asset.id }),
+        history: related.history('asset', asset.id),
+      };
     },
   );
 

@@ -1,6 +1,8 @@
 import Type from 'typebox';
 import { ASSET_STATUSES, LINK_METHODS, SANITIZATION_METHODS } from '../../../../db/schema/index.ts';
 import { CONFLICT_KINDS } from '../../../../plugins/app/matching/conflicts.ts';
+import { AuditEntrySchema } from '../audit/schemas.ts';
+import { FindingSchema } from '../findings/schemas.ts';
 import { IsoDate, Nullable } from '../schema-helpers.ts';
 
 const Str = (max: number, description: string) => Type.String({ maxLength: max, description });
@@ -113,6 +115,10 @@ export const AssetDetailSchema = Type.Object({
     }),
   ),
   conflicts: Type.Array(ConflictSchema),
+  findings: Type.Array(FindingSchema, { description: 'Unresolved findings that involve the asset (at most 100).' }),
+  history: Type.Array(AuditEntrySchema, {
+    description: 'Changes to the asset, newest first (at most 100; /api/v1/audit?entityId= has all).',
+  }),
 });
 
 const writableFields = Object.fromEntries(

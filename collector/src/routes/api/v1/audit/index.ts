@@ -1,26 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import Type from 'typebox';
-import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES } from '../../../../db/schema/index.ts';
 import { createAuditList } from '../../../../plugins/app/audit/audit-list.ts';
 import { listRoute } from '../list-route.ts';
-import { Nullable } from '../schema-helpers.ts';
-
-const EntityType = Type.Enum(AUDIT_ENTITY_TYPES);
-
-const AuditEntrySchema = Type.Object({
-  id: Type.Integer(),
-  at: Type.String(),
-  actor: Type.String({
-    description: 'Who: the API token\'s name, "cli:<user>", "discovery", "reconciliation" or "config".',
-  }),
-  entityType: EntityType,
-  entityId: Type.String(),
-  action: Type.Enum(AUDIT_ACTIONS),
-  before: Type.Unknown({ description: 'The changed fields before (null for a create).' }),
-  after: Type.Unknown({ description: 'The changed fields after (null for a delete).' }),
-  context: Nullable(Type.String({ description: 'Through what: an import line, a device discovery matched.' })),
-});
+import { AuditEntrySchema } from './schemas.ts';
 
 const auditRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();

@@ -8,7 +8,9 @@ import { createDeviceList } from '../../../../plugins/app/devices/device-list.ts
 import { decodeKeyCursor, encodeKeyCursor } from '../../../../plugins/app/pagination.ts';
 import { HttpProblem } from '../../../../plugins/app/problems/problem.ts';
 import { ConflictSchema } from '../assets/schemas.ts';
+import { FindingSchema } from '../findings/schemas.ts';
 import { listRoute } from '../list-route.ts';
+import { createRelated } from '../related.ts';
 import { badCursor, Nullable } from '../schema-helpers.ts';
 import { DeviceListItemSchema, DeviceSummarySchema } from './schemas.ts';
 
@@ -24,6 +26,17 @@ const LinkSchema = Type.Object({
   method: Type.Enum(LINK_METHODS),
   linkedAt: Type.String(),
   linkedBy: Type.String(),
+});
+
+const ChangeSchema = Type.Object({
+  id: Type.Integer(),
+  kind: Type.Enum(CHANGE_KINDS),
+  subject: Type.String({ description: 'What changed: a package name, a component, "hostname", ...' }),
+  before: Type.Unknown({ description: 'The old value (a version, a component, addresses); absent for additions.' }),
+  after: Type.Unknown({ description: 'The new value; absent for removals.' }),
+  observedAt: Type.String({ description: 'When the agent collected the snapshot that showed the change.' }),
+  recordedAt: Type.String(),
+  snapshotId: Type.String(),
 });
 
 const DeviceDetailSchema = Type.Object({
@@ -59,25 +72,35 @@ const DeviceDetailSchema = Type.Object({
   ),
   link: Nullable(LinkSchema),
   conflicts: Type.Array(ConflictSchema),
+  asset: Nullable(
+    Type.Object(
+      {
+        id: Type.String(),
+        assetTag: Type.String(),
+        name: Nullable(Type.String()),
+        status: Type.String(),
+        assigneeName: Nullable(Type.String()),
+        location: Nullable(Type.String()),
+      },
+      { description: 'The register asset the device is linked to.' },
+    ),
+  ),
+  changes: Type.Array(ChangeSchema, {
+    description: 'The latest changes, newest first (at most 20; /changes has the history).',
+  }),
+  findings: Type.Array(FindingSchema, { description: 'Unresolved findings that involve the device (at most 100).' }),
   online: Type.Boolean({ description: "The device's agent holds its live channel open now." }),
   lastHeartbeatAt: Nullable(Type.String({ description: 'Last live-channel heartbeat since the collector started.' })),
 });
 
-const ChangeSchema = Type.Object({
-  id: Type.Integer(),
-  kind: Type.Enum(CHANGE_KINDS),
-  subject: Type.String({ description: 'What changed: a package name, a component, "hostname", ...' }),
-  before: Type.Unknown({ description: 'The old value (a version, a component, addresses); absent for additions.' }),
-  after: Type.Unknown({ description: 'The new value; absent for removals.' }),
-  observedAt: Type.String({ description: 'When the agent collected the snapshot that showed the change.' }),
-  recordedAt: Type.String(),
-  snapshotId: Type.String(),
-});
-
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+/** Changes a device's detail view carries. */
+const RECENT_CHANGES = 20;
 
 const devicesRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const related = createRelated(fastify);
 
   listRoute(fastify, {
     spec: createDeviceList(app.db),
@@ -99,7 +122,8 @@ const devicesRoutes: FastifyPluginAsync = async (fastify) => {
     '/:id',
     {
       schema: {
-        summary: 'One device with its hardware, components, OS, patch state, users, software and register link',
+        summary:
+          'Everything about one device: hardware, components, OS, patch state, users, software, register link and asset, recent changes, open findings',
         tags: ['devices'],
         params: IdParams,
         response: { 200: DeviceDetailSchema, 404: ProblemSchema },
@@ -109,12 +133,26 @@ const devicesRoutes: FastifyPluginAsync = async (fastify) => {
       const device = app.devicesRepository.get(request.params.id);
       if (!device) throw HttpProblem.notFound(`No device ${request.params.id}`);
       const { sectionStatus, key, ...rest } = device;
+      const link = app.matcher.linkOf(key) ?? null;
+      const asset = link?.assetId ? app.assetsRepository.get(link.assetId) : undefined;
       return {
         ...rest,
         sections: sectionStatus,
         software: app.devicesRepository.software(key),
         components: app.devicesRepository.components(key),
-        link: app.matcher.linkOf(key) ?? null,
+        link,
+        asset: asset
+          ? {
+              id: asset.id,
+              assetTag: asset.assetTag,
+              name: asset.name,
+              status: asset.status,
+              assigneeName: asset.assigneeName,
+              location: asset.location,
+            }
+          : null,
+        changes: app.devicesRepository.changes(key, { limit: RECENT_CHANGES }).items,
+        findings: related.openFindings({ deviceId: device.id }),
         conflicts: app.conflicts.forDevice(key),
         ...app.presence.of(device.agentId),
       };
