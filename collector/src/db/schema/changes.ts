@@ -42,5 +42,10 @@ export const deviceChanges = sqliteTable(
     softwareBefore: integer('software_before').references(() => softwareCatalog.id),
     softwareAfter: integer('software_after').references(() => softwareCatalog.id),
   },
-  (t) => [index('device_changes_device_idx').on(t.deviceKey, t.id)],
+  (t) => [
+    index('device_changes_device_idx').on(t.deviceKey, t.id),
+    // Reconciliation reads recent hardware removals at every run; without this it scans the
+    // whole history, which software changes make the largest table after device_software.
+    index('device_changes_kind_observed_idx').on(t.kind, t.observedAt),
+  ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX `device_changes_kind_observed_idx` ON `device_changes` (`kind`,`observed_at`);
