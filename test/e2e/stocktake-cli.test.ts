@@ -54,7 +54,7 @@ function collectorCli(args: string[]): Promise<Run> {
   });
 }
 
-const lines = (text: string) => text.trimEnd().split('\n');
+const lines = (text: string) => text.trimEnd().split(/\r?\n/);
 
 const hasScript = (() => {
   try {
@@ -258,10 +258,10 @@ describe('stocktake, the command line, against a real collector', () => {
       const table = await stocktake(['devices', 'list']);
       expect(table.code, table.stderr).toBe(0);
       const [header, ...rows] = lines(table.stdout);
-      expect(header).toMatch(/^HOSTNAME +OS +MODEL +SERIAL +MEMORY +PACKAGES +UPDATES +LAST SEEN +ID$/);
+      expect(header).toMatch(/^HOSTNAME +OS +MODEL +SERIAL +USER +ASSET +PACKAGES +UPDATES +LAST SEEN +ID$/);
       expect(rows.map((r) => r.split(/\s+/)[0])).toEqual(['db-01', 'web-01', 'web-02']);
       expect(rows[1]).toContain(deviceIds.get('web-01'));
-      expect(rows[1]).toMatch(/Debian GNU\/Linux 12 +Dell Inc\. Latitude 7440 +SER-WEB-01 +16\.0 GiB +3 +0 /);
+      expect(rows[1]).toMatch(/Debian GNU\/Linux 12 +Dell Inc\. Latitude 7440 +SER-WEB-01 +web-01-admin +- +3 +0 /);
 
       const all = await json<{ items: { hostname: string }[]; nextCursor: null }>(['devices', 'list']);
       expect(all.items.map((d) => d.hostname)).toEqual(['db-01', 'web-01', 'web-02']);
@@ -319,6 +319,127 @@ describe('stocktake, the command line, against a real collector', () => {
       expect(lines(offline.stderr)).toEqual([
         expect.stringMatching(/^stocktake: Agent offline: The agent of device [0-9a-f-]{36} has no live channel open/),
       ]);
+    });
+  });
+
+  describe('software', () => {
+    it('answers "which devices have openssl older than 3.0.15?"', async () => {
+      const answer = await stocktake(['software', 'who-has', 'openssl', '--version-lt', '3.0.15']);
+      expect(answer.code, answer.stderr).toBe(0);
+      const [header, ...rows] = lines(answer.stdout);
+      expect(header).toMatch(/^HOSTNAME +VERSIONS +OS +USER +ASSET +LAST SEEN +ID$/);
+      expect(rows).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^db-01 +1\\.1\\.1w-0\\+deb11u1 +Debian GNU/Linux 12 +db-01-admin +- +.* ${deviceIds.get('db-01')}$`,
+          ),
+        ),
+        expect.stringMatching(new RegExp(`^web-01 +3\\.0\\.13-1~deb12u1 +.* ${deviceIds.get('web-01')}$`)),
+      ]);
+      const asJson = await json<{ items: { hostname: string; versions: string[] }[]; nextCursor: null }>([
+        'software',
+        'who-has',
+        'openssl',
+        '--version-lt',
+        '3.0.15',
+      ]);
+      expect(asJson.items.map((d) => [d.hostname, d.versions])).toEqual([
+        ['db-01', ['1.1.1w-0+deb11u1']],
+        ['web-01', ['3.0.13-1~deb12u1']],
+      ]);
+      // A range, and the device filters on top.
+      const inRange = await json<{ items: { hostname: string }[] }>([
+        'software',
+        'who-has',
+        'OpenSSL',
+        '--versions',
+        '>=3.0 <4',
+        '--hostname',
+        'web-*',
+      ]);
+      expect(inRange.items.map((d) => d.hostname)).toEqual(['web-01', 'web-02']);
+      const nobody = await stocktake(['software', 'who-has', 'openssl', '--version-lt', '1.0']);
+      expect([nobody.code, nobody.stdout, nobody.stderr]).toEqual([0, '', 'No device has it.\n']);
+      const badRange = await stocktake(['software', 'who-has', 'openssl', '--versions', '>>3']);
+      expect(badRange.code).toBe(1);
+      expect(lines(badRange.stderr)).toEqual([expect.stringMatching(/^stocktake: Invalid request: .*version/)]);
+    });
+
+    it('lists the catalogue with install counts, filtered and sorted', async () => {
+      const openssl = await stocktake(['software', 'list', '--name', 'openssl', '--sort', '-version']);
+      expect(openssl.code, openssl.stderr).toBe(0);
+      expect(lines(openssl.stdout)).toEqual([
+        expect.stringMatching(/^NAME +VERSION +ARCH +SOURCE +PUBLISHER +DEVICES$/),
+        expect.stringMatching(/^openssl +3\.0\.15-1~deb12u1 +amd64 +dpkg +Debian Developers +1$/),
+        expect.stringMatching(/^openssl +3\.0\.13-1~deb12u1 +amd64 +dpkg +Debian Developers +1$/),
+        expect.stringMatching(/^openssl +1\.1\.1w-0\+deb11u1 +amd64 +dpkg +Debian Developers +1$/),
+      ]);
+      const withGone = await json<{ items: { version: string; installs: number }[] }>([
+        'software',
+        'list',
+        '--name',
+        'openssl',
+        '--include-uninstalled',
+      ]);
+      expect(withGone.items.find((s) => s.version === '3.0.11-1~deb12u2')?.installs).toBe(0);
+      const popular = await json<{ items: { name: string; installs: number }[] }>([
+        'software',
+        'list',
+        '--sort',
+        '-installs',
+        '--limit',
+        '2',
+      ]);
+      expect(popular.items.map((s) => [s.name, s.installs])).toEqual([
+        ['bash', 2],
+        ['curl', 2],
+      ]);
+      const csv = await stocktake(['software', 'list', '--search', 'postgres', '--csv']);
+      expect(csv.code, csv.stderr).toBe(0);
+      expect(lines(csv.stdout)).toEqual([
+        expect.stringMatching(/^id,source,name,version,arch,publisher,installs$/),
+        expect.stringMatching(/^\d+,dpkg,postgresql-15,15\.8-0\+deb12u1,amd64,Debian Developers,1$/),
+      ]);
+    });
+  });
+
+  describe('lists: filters, search, sort and CSV', () => {
+    it('filters and searches devices, and exports the filtered list as CSV', async () => {
+      const bySerial = await json<{ items: { hostname: string }[] }>(['devices', 'list', '--search', 'ser-db']);
+      expect(bySerial.items.map((d) => d.hostname)).toEqual(['db-01']);
+      const sorted = await json<{ items: { hostname: string }[] }>(['devices', 'list', '--sort', '-hostname']);
+      expect(sorted.items.map((d) => d.hostname)).toEqual(['web-02', 'web-01', 'db-01']);
+      const recent = await json<{ items: unknown[] }>([
+        'devices',
+        'list',
+        '--seen-within-days',
+        '1',
+        '--os-family',
+        'linux',
+      ]);
+      expect(recent.items).toHaveLength(3);
+      const stale = await json<{ items: unknown[] }>(['devices', 'list', '--not-seen-days', '30']);
+      expect(stale.items).toEqual([]);
+      const raw = await json<{ items: { hostname: string }[] }>(['devices', 'list', '--filter', 'hostname=WEB-0?']);
+      expect(raw.items.map((d) => d.hostname)).toEqual(['web-01', 'web-02']);
+      const csv = await stocktake(['devices', 'list', '--hostname', 'web-*', '--csv']);
+      expect(csv.code, csv.stderr).toBe(0);
+      const [header, ...rows] = lines(csv.stdout);
+      expect(header?.split(',')).toEqual(expect.arrayContaining(['id', 'hostname', 'hardwareSerial', 'lastSeenAt']));
+      expect(rows.map((r) => r.split(',')[header?.split(',').indexOf('hostname') ?? 0])).toEqual(['web-01', 'web-02']);
+    });
+
+    it('refuses what cannot be asked: unknown sort, bad filters, --csv with --json', async () => {
+      const [badSort, badFilter, unknownFilter, csvJson, csvLimit] = await Promise.all([
+        stocktake(['devices', 'list', '--sort', 'colour']),
+        stocktake(['devices', 'list', '--filter', 'nonsense']),
+        stocktake(['devices', 'list', '--filter', 'colour=blue']),
+        stocktake(['devices', 'list', '--csv', '--json']),
+        stocktake(['devices', 'list', '--csv', '--limit', '2']),
+      ]);
+      expect([badSort.code, badFilter.code, unknownFilter.code, csvJson.code, csvLimit.code]).toEqual([2, 2, 1, 2, 2]);
+      expect(badSort.stderr).toContain('--sort must be one of hostname, -hostname, lastSeenAt');
+      expect(lines(unknownFilter.stderr)[0]).toMatch(/^stocktake: Invalid request: .*colour/);
     });
   });
 

@@ -24,6 +24,28 @@ export interface DeviceSummary {
   lastSeenAt: string;
 }
 
+/** A row of the device list (and of who-has): the summary with the user and the register link. */
+export interface DeviceListItem extends DeviceSummary {
+  primaryUser: string | null;
+  assetId: string | null;
+  assetTag: string | null;
+}
+
+export interface WhoHasItem extends DeviceListItem {
+  software: { source: string; name: string; version: string; arch?: string }[];
+  versions: string[];
+}
+
+export interface CatalogueEntry {
+  id: number;
+  source: string;
+  name: string;
+  version: string;
+  arch: string | null;
+  publisher: string | null;
+  installs: number;
+}
+
 export interface Conflict {
   kind: string;
   value: string;
@@ -63,6 +85,17 @@ export interface DeviceDetail extends DeviceSummary {
   }[];
   link: DeviceLink | null;
   conflicts: Conflict[];
+  /** The linked register asset (collectors from the sysadmin API on). */
+  asset?: {
+    id: string;
+    assetTag: string;
+    name: string | null;
+    status: string;
+    assigneeName: string | null;
+    location: string | null;
+  } | null;
+  /** Unresolved findings involving the device (collectors from the sysadmin API on). */
+  findings?: Finding[];
   online: boolean;
   lastHeartbeatAt: string | null;
 }

@@ -32,3 +32,20 @@ export const FINDING_SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] 
 export const FINDING_STATUSES = ['open', 'acknowledged', 'snoozed', 'resolved'] as const;
 
 export const API_ROLES = ['admin', 'reader'] as const;
+
+export const LICENSE_METRICS = ['per_device', 'per_user'] as const;
+
+export const SOFTWARE_SOURCES = [
+  'dpkg',
+  'rpm',
+  'apk',
+  'pacman',
+  'snap',
+  'flatpak',
+  'registry',
+  'appx',
+  'app_bundle',
+  'homebrew',
+  'homebrew_cask',
+  'test',
+] as const;

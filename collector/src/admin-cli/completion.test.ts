@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SoftwareSourceSchema } from '@stocktake/shared';
 import { describe, expect, it } from 'vitest';
 import * as collector from '../db/schema/index.ts';
 import * as choices from './choices.ts';
@@ -31,6 +32,8 @@ describe('choices the command line offers', () => {
     expect(choices.FINDING_SEVERITIES).toEqual(collector.FINDING_SEVERITIES);
     expect(choices.FINDING_STATUSES).toEqual(collector.FINDING_STATUSES);
     expect(choices.API_ROLES).toEqual(collector.API_ROLES);
+    expect(choices.LICENSE_METRICS).toEqual(collector.LICENSE_METRICS);
+    expect(choices.SOFTWARE_SOURCES).toEqual(SoftwareSourceSchema.anyOf.map((s) => s.const));
   });
 });
 
@@ -55,6 +58,7 @@ describe('bash completion', () => {
   it('offers commands, subcommands, flags and flag values from the table', () => {
     expect(complete('')).toEqual([
       'devices',
+      'software',
       'assets',
       'licenses',
       'findings',
@@ -67,7 +71,8 @@ describe('bash completion', () => {
     expect(complete('--url', 'http://x', 'findings', 'sn')).toEqual(['snooze']);
     expect(complete('findings', 'list', '--type', 'un')).toEqual(['unregistered_device', 'unpatched_device']);
     expect(complete('assets', 'list', '--status', 'd')).toEqual(['deployed', 'disposed']);
-    expect(complete('devices', 'list', '--a')).toEqual(['--all']);
+    expect(complete('devices', 'list', '--al')).toEqual(['--all']);
+    expect(complete('software', 'who-has', 'openssl', '--version-l')).toEqual(['--version-lt', '--version-lte']);
     expect(complete('completion', '')).toEqual(['bash', 'zsh', 'fish']);
     expect(complete('assets', 'import', join(dir, 'stocktake.ba'))).toEqual([join(dir, 'stocktake.bash')]);
   });
@@ -99,6 +104,7 @@ words=(stocktake "$@"); CURRENT=\${#words}; _stocktake`,
   it('offers the same words as bash', () => {
     expect(complete('')).toEqual([
       'devices',
+      'software',
       'assets',
       'licenses',
       'findings',

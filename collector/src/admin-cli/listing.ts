@@ -2,7 +2,6 @@ import type { CommandContext } from './command.ts';
 import { UsageError } from './errors.ts';
 import { DEFAULT_LIMIT, MAX_PAGE } from './flags.ts';
 import type { ApiClient, Query } from './http-client.ts';
-import type { Column } from './output.ts';
 
 export interface Page<T> {
   items: T[];
@@ -53,32 +52,4 @@ export function fetchList<T>(client: ApiClient, path: string, query: Query, opti
     (limit, cursor) => client.get<Page<T>>(path, { ...query, limit, ...(cursor ? { cursor } : {}) }),
     options,
   );
-}
-
-/**
- * The common shape of a list command: fetch, then the JSON as the API pages it (items joined),
- * or a table and, on stderr, how to see more.
- */
-export async function printList<T>(
-  ctx: CommandContext,
-  path: string,
-  query: Query,
-  columns: readonly Column<T>[],
-  empty: string,
-): Promise<Page<T>> {
-  const client = await ctx.client();
-  const page = await fetchList<T>(client, path, query, listOptions(ctx));
-  if (ctx.json) {
-    ctx.print.json(page);
-    return page;
-  }
-  if (page.items.length === 0) {
-    ctx.print.note(empty);
-    return page;
-  }
-  ctx.print.table(page.items, columns);
-  if (page.nextCursor) {
-    ctx.print.note(`(${page.items.length} shown; more with --all, or --cursor ${page.nextCursor})`);
-  }
-  return page;
 }

@@ -51,6 +51,14 @@ describe('parse', () => {
     expect(parsed.json).toBe(true);
   });
 
+  it('takes a value starting with a dash for a flag that takes one', () => {
+    const parsed = parse(['software', 'list', '--sort', '-installs', '--search', '-rc'], COMMANDS);
+    expect(parsed.kind === 'run' && [parsed.flags.string('sort'), parsed.flags.string('search')]).toEqual([
+      '-installs',
+      '-rc',
+    ]);
+  });
+
   it('takes everything after -- as arguments', () => {
     const parsed = parse(['assets', 'import', '--', '--odd-name.csv'], COMMANDS);
     expect(parsed.kind === 'run' && parsed.args.FILE).toBe('--odd-name.csv');

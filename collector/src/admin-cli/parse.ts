@@ -64,8 +64,32 @@ function closest(word: string, options: readonly string[]): string | undefined {
   return options.find((o) => o.startsWith(word.slice(0, 3)) && word.length >= 2);
 }
 
+/**
+ * `--sort -installs` as `--sort=-installs`: a value-taking flag takes the next word whatever it
+ * looks like (node's parser would call a leading dash ambiguous). A forgotten value then shows
+ * as a value starting with `--`, which is refused below.
+ */
+export function joinFlagValues(argv: readonly string[], commands: readonly CommandSpec[]): string[] {
+  const kinds = flagKinds(commands);
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i] ?? '';
+    if (token === '--') {
+      joined.push(...argv.slice(i));
+      break;
+    }
+    const next = argv[i + 1];
+    if (token.startsWith('--') && !token.includes('=') && kinds.get(token) === 'string' && next !== undefined) {
+      joined.push(`${token}=${next}`);
+      i++;
+    } else joined.push(token);
+  }
+  return joined;
+}
+
 /** argv (without node and the script) → what to do. Usage problems are thrown as UsageError. */
-export function parse(argv: readonly string[], commands: readonly CommandSpec[]): Parsed {
+export function parse(rawArgv: readonly string[], commands: readonly CommandSpec[]): Parsed {
+  const argv = joinFlagValues(rawArgv, commands);
   const words = positionalsOf(argv, commands);
   const wantsHelp = argv.includes('--help') || argv.includes('-h');
   const [first] = words;

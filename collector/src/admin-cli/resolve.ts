@@ -1,7 +1,6 @@
 import type { Asset, DeviceSummary, License } from './api-types.ts';
 import { CliError, UsageError } from './errors.ts';
 import { EXIT } from './exit-codes.ts';
-import { MAX_PAGE } from './flags.ts';
 import type { ApiClient } from './http-client.ts';
 import type { Page } from './listing.ts';
 
@@ -14,32 +13,24 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const isUuid = (value: string) => UUID.test(value);
 
-const shortName = (hostname: string) => hostname.toLowerCase().split('.')[0] ?? '';
-
 function ambiguous(what: string, name: string, candidates: readonly string[]): UsageError {
   return new UsageError(`${what} "${name}" names ${candidates.length}: ${candidates.join(', ')}; give the id`);
 }
 
-/** A device id, from its id or its host name (full or short, any case). */
+/** The collector's text filters read * and ? as wildcards; a name typed with them may match several. */
+async function byFilter<T>(client: ApiClient, path: string, query: Record<string, string>): Promise<T[]> {
+  const page = await client.get<Page<T>>(path, { ...query, limit: 20 });
+  return page.items;
+}
+
+/** A device id, from its id or its host name (full or short, any case; * and ? as wildcards). */
 export async function resolveDevice(client: ApiClient, nameOrId: string): Promise<string> {
   if (isUuid(nameOrId)) return nameOrId;
-  // The device list has no host-name filter: read it whole, a page of 500 at a time.
-  const wanted = nameOrId.toLowerCase();
-  const exact: DeviceSummary[] = [];
-  const short: DeviceSummary[] = [];
-  let cursor: string | undefined;
-  do {
-    const page: Page<DeviceSummary> = await client.get('/api/v1/devices', {
-      limit: MAX_PAGE,
-      ...(cursor ? { cursor } : {}),
-    });
-    for (const device of page.items) {
-      if (device.hostname.toLowerCase() === wanted) exact.push(device);
-      else if (shortName(device.hostname) === shortName(wanted)) short.push(device);
-    }
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  const found = exact.length > 0 ? exact : short;
+  let found = await byFilter<DeviceSummary>(client, '/api/v1/devices', { hostname: nameOrId });
+  // A short name finds its FQDN: ws-0042 is ws-0042.corp.example.org.
+  if (found.length === 0 && !nameOrId.includes('.')) {
+    found = await byFilter<DeviceSummary>(client, '/api/v1/devices', { hostname: `${nameOrId}.*` });
+  }
   const [only] = found;
   if (found.length === 1 && only) return only.id;
   if (found.length > 1)
@@ -51,26 +42,32 @@ export async function resolveDevice(client: ApiClient, nameOrId: string): Promis
   throw new CliError(EXIT.notFound, `No device with id or host name "${nameOrId}"`);
 }
 
-/** An asset id, from its id or its asset tag. */
+/** An asset id, from its id or its asset tag (any case). */
 export async function resolveAsset(client: ApiClient, tagOrId: string): Promise<string> {
   if (isUuid(tagOrId)) return tagOrId;
-  const page = await client.get<Page<Asset>>('/api/v1/assets', { assetTag: tagOrId, limit: 2 });
-  const [asset] = page.items;
-  if (asset) return asset.id;
+  const found = await byFilter<Asset>(client, '/api/v1/assets', { assetTag: tagOrId });
+  const [only] = found;
+  if (found.length === 1 && only) return only.id;
+  if (found.length > 1)
+    throw ambiguous(
+      'asset tag',
+      tagOrId,
+      found.map((a) => `${a.assetTag} (${a.id})`),
+    );
   throw new CliError(EXIT.notFound, `No asset with id or asset tag "${tagOrId}"`);
 }
 
 /** A license id, from its id or its product name (when the product has one entitlement). */
 export async function resolveLicense(client: ApiClient, productOrId: string): Promise<string> {
   if (isUuid(productOrId)) return productOrId;
-  const page = await client.get<Page<License>>('/api/v1/licenses', { product: productOrId, limit: 20 });
-  const [license] = page.items;
-  if (page.items.length === 1 && license) return license.id;
-  if (page.items.length > 1) {
+  const found = await byFilter<License>(client, '/api/v1/licenses', { product: productOrId });
+  const [only] = found;
+  if (found.length === 1 && only) return only.id;
+  if (found.length > 1) {
     throw ambiguous(
       'product',
       productOrId,
-      page.items.map((l) => `${l.id}${l.orderNumber ? ` (order ${l.orderNumber})` : ''}`),
+      found.map((l) => `${l.id}${l.orderNumber ? ` (order ${l.orderNumber})` : ''}`),
     );
   }
   throw new CliError(EXIT.notFound, `No license with id or product "${productOrId}"`);

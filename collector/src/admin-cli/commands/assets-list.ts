@@ -1,11 +1,58 @@
 import type { Asset } from '../api-types.ts';
 import { ASSET_STATUSES } from '../choices.ts';
 import type { CommandSpec } from '../command.ts';
-import { PAGE_FLAGS } from '../flags.ts';
-import { printList } from '../listing.ts';
+import { type ListResource, listFlags, runList } from '../list-resource.ts';
 import type { Column } from '../output.ts';
 
 const join = (...parts: (string | null)[]) => parts.filter(Boolean).join(' ');
+
+export const ASSETS: ListResource = {
+  path: '/api/v1/assets',
+  sorts: [
+    'assetTag',
+    'name',
+    'serial',
+    'status',
+    'hostname',
+    'manufacturer',
+    'model',
+    'category',
+    'location',
+    'assignee',
+    'purchaseDate',
+    'warrantyEnd',
+    'createdAt',
+    'updatedAt',
+  ],
+  defaultSort: 'assetTag',
+  filters: [
+    { flag: 'tag', param: 'assetTag', value: 'TAG', description: 'Asset tag (* and ? wildcards, any case)' },
+    { flag: 'status', param: 'status', value: 'STATUS', description: 'Lifecycle status', choices: ASSET_STATUSES },
+    { flag: 'serial', param: 'serial', value: 'SERIAL', description: 'Serial number (wildcards)' },
+    { flag: 'hostname', param: 'hostname', value: 'NAME', description: 'Host name (wildcards)' },
+    { flag: 'manufacturer', param: 'manufacturer', value: 'NAME', description: 'Manufacturer (wildcards)' },
+    { flag: 'model', param: 'model', value: 'NAME', description: 'Model (wildcards)' },
+    { flag: 'category', param: 'category', value: 'NAME', description: 'Category (wildcards)' },
+    { flag: 'location', param: 'location', value: 'NAME', description: 'Location (wildcards)' },
+    { flag: 'cost-center', param: 'costCenter', value: 'NAME', description: 'Cost centre (wildcards)' },
+    { flag: 'supplier', param: 'supplier', value: 'NAME', description: 'Supplier (wildcards)' },
+    {
+      flag: 'assignee',
+      param: 'assignee',
+      value: 'NAME',
+      description: 'Assignee name, e-mail or user name (wildcards)',
+    },
+    {
+      flag: 'warranty-end-before',
+      param: 'warrantyEndBefore',
+      value: 'DATE',
+      description: 'Warranty ends on or before this date (YYYY-MM-DD)',
+    },
+    { flag: 'linked', param: 'linked', sends: 'true', description: 'Only assets a discovered device is linked to' },
+    { flag: 'unlinked', param: 'linked', sends: 'false', description: 'Only assets no device is linked to' },
+  ],
+  search: 'asset tag, name, serial, host name, assignee, MAC or linked device IP contains TEXT',
+};
 
 const ASSET_COLUMNS: readonly Column<Asset>[] = [
   { header: 'tag', value: (a) => a.assetTag },
@@ -20,28 +67,15 @@ const ASSET_COLUMNS: readonly Column<Asset>[] = [
 
 export const assetsList: CommandSpec = {
   path: ['assets', 'list'],
-  summary: 'List register assets, by asset tag',
-  flags: [
-    {
-      name: 'status',
-      kind: 'string',
-      value: 'STATUS',
-      description: 'Only assets in this status',
-      choices: ASSET_STATUSES,
-    },
-    { name: 'tag', kind: 'string', value: 'TAG', description: 'Only the asset with this tag' },
-    ...PAGE_FLAGS,
+  summary: 'List register assets (filter, search, sort, CSV)',
+  details: ['Text filters ignore case and take * and ? as wildcards. Filters combine (all must hold).'],
+  flags: listFlags(ASSETS),
+  examples: [
+    'stocktake assets list --status deployed --all',
+    'stocktake assets list --warranty-end-before 2026-12-31 --sort warrantyEnd',
+    'stocktake assets list --status deployed --unlinked',
   ],
-  examples: ['stocktake assets list --status deployed --all'],
   async run(ctx) {
-    const status = ctx.flags.string('status');
-    const tag = ctx.flags.string('tag');
-    await printList(
-      ctx,
-      '/api/v1/assets',
-      { status, assetTag: tag },
-      ASSET_COLUMNS,
-      'No assets match (the register may be empty: stocktake assets import FILE).',
-    );
+    await runList(ctx, ASSETS, ASSET_COLUMNS, 'No assets match (stocktake assets import FILE fills the register).');
   },
 };

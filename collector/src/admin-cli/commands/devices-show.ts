@@ -5,6 +5,7 @@ import { UsageError } from '../errors.ts';
 import type { Page } from '../listing.ts';
 import { type Column, formatAgo, formatBytes, formatTime } from '../output.ts';
 import { resolveDevice } from '../resolve.ts';
+import { FINDING_COLUMNS } from './findings-list.ts';
 
 const DEFAULT_HISTORY = 20;
 
@@ -58,12 +59,16 @@ function linkText(device: DeviceDetail): string {
   const link = device.link;
   if (!link) return 'not linked to an asset';
   if (link.assetId === null) return `unlinked by hand (${link.linkedBy}, ${formatTime(link.linkedAt)})`;
-  return `${link.assetId} (${link.method}, ${formatTime(link.linkedAt)})`;
+  const asset = device.asset;
+  const named = asset
+    ? `${asset.assetTag}${asset.name ? ` "${asset.name}"` : ''}, ${asset.status}${asset.assigneeName ? `, ${asset.assigneeName}` : ''}`
+    : link.assetId;
+  return `${named} (linked by ${link.method}, ${formatTime(link.linkedAt)})`;
 }
 
 export const devicesShow: CommandSpec = {
   path: ['devices', 'show'],
-  summary: 'One device: hardware, OS, patch state, register link, software and history',
+  summary: 'One device: hardware, OS, patch state, register link, findings, software and history',
   details: [
     'DEVICE is the device id or its host name. With --json the output is { "device": <GET /api/v1/devices/:id>, "history": <GET /api/v1/devices/:id/changes> }.',
   ],
@@ -152,6 +157,10 @@ export const devicesShow: CommandSpec = {
     if (device.components.length > 0) {
       p.heading(`Components (${device.components.length})`);
       p.table(device.components, COMPONENT_COLUMNS);
+    }
+    if (device.findings && device.findings.length > 0) {
+      p.heading(`Findings (${device.findings.length})`);
+      p.table(device.findings, FINDING_COLUMNS);
     }
     p.heading(`Software (${device.software.length})`);
     if (device.software.length > 0) p.table(device.software, SOFTWARE_COLUMNS);

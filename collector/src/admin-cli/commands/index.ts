@@ -20,6 +20,8 @@ import { licensesImport } from './licenses-import.ts';
 import { licensesList } from './licenses-list.ts';
 import { login } from './login.ts';
 import { reconcile } from './reconcile.ts';
+import { softwareList } from './software-list.ts';
+import { softwareWhoHas } from './software-who-has.ts';
 import { tokensCreate } from './tokens-create.ts';
 import { tokensList } from './tokens-list.ts';
 import { tokensRevoke } from './tokens-revoke.ts';
@@ -29,6 +31,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   devicesList,
   devicesShow,
   devicesRefresh,
+  softwareList,
+  softwareWhoHas,
   assetsList,
   assetsShow,
   assetsImport,

@@ -1,8 +1,27 @@
 import type { License } from '../api-types.ts';
+import { LICENSE_METRICS } from '../choices.ts';
 import type { CommandSpec } from '../command.ts';
-import { PAGE_FLAGS } from '../flags.ts';
-import { printList } from '../listing.ts';
+import { type ListResource, listFlags, runList } from '../list-resource.ts';
 import type { Column } from '../output.ts';
+
+export const LICENSES: ListResource = {
+  path: '/api/v1/licenses',
+  sorts: ['product', 'publisher', 'metric', 'seats', 'termEnd', 'orderNumber', 'createdAt', 'updatedAt'],
+  defaultSort: 'product',
+  filters: [
+    { flag: 'product', param: 'product', value: 'NAME', description: 'Product (* and ? wildcards, any case)' },
+    { flag: 'publisher', param: 'publisher', value: 'NAME', description: 'Publisher (wildcards)' },
+    { flag: 'metric', param: 'metric', value: 'METRIC', description: 'How seats count', choices: LICENSE_METRICS },
+    { flag: 'order', param: 'orderNumber', value: 'NUMBER', description: 'Order number (wildcards)' },
+    {
+      flag: 'term-end-before',
+      param: 'termEndBefore',
+      value: 'DATE',
+      description: 'Term ends on or before this date (YYYY-MM-DD)',
+    },
+  ],
+  search: 'product, publisher, name pattern, order number or notes contains TEXT',
+};
 
 const LICENSE_COLUMNS: readonly Column<License>[] = [
   { header: 'product', value: (l) => l.product },
@@ -17,14 +36,13 @@ const LICENSE_COLUMNS: readonly Column<License>[] = [
 
 export const licensesList: CommandSpec = {
   path: ['licenses', 'list'],
-  summary: 'List license entitlements, by product',
-  flags: [{ name: 'product', kind: 'string', value: 'NAME', description: 'Only this product' }, ...PAGE_FLAGS],
-  examples: ['stocktake licenses list'],
+  summary: 'List license entitlements (filter, search, sort, CSV)',
+  flags: listFlags(LICENSES),
+  examples: ['stocktake licenses list', 'stocktake licenses list --term-end-before 2026-06-30 --sort termEnd'],
   async run(ctx) {
-    await printList(
+    await runList(
       ctx,
-      '/api/v1/licenses',
-      { product: ctx.flags.string('product') },
+      LICENSES,
       LICENSE_COLUMNS,
       'No license entitlements match (stocktake licenses import FILE adds them).',
     );

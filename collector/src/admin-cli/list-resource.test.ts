@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { createAssetList } from '../plugins/app/assets/asset-list.ts';
+import { createDeviceList } from '../plugins/app/devices/device-list.ts';
+import { createFindingList } from '../plugins/app/findings/finding-list.ts';
+import { createLicenseList } from '../plugins/app/licenses/license-list.ts';
+import { createSoftwareList } from '../plugins/app/software/software-list.ts';
+import { ASSETS } from './commands/assets-list.ts';
+import { DEVICES } from './commands/devices-list.ts';
+import { FINDINGS } from './commands/findings-list.ts';
+import { LICENSES } from './commands/licenses-list.ts';
+import { CATALOGUE } from './commands/software-list.ts';
+import { WHO_HAS } from './commands/software-who-has.ts';
+import type { ListResource } from './list-resource.ts';
+
+// Building a list spec touches no database; the specs only describe sorts and filters here.
+const db = undefined as never;
+
+/** What the collector's list accepts: its sort fields, default sort and filter names. */
+interface Accepts {
+  sorts: Record<string, unknown>;
+  defaultSort: string;
+  filters: Record<string, unknown>;
+}
+
+const cases: [string, ListResource, Accepts, string[]][] = [
+  ['devices list', DEVICES, createDeviceList(db), []],
+  ['assets list', ASSETS, createAssetList(db), []],
+  ['licenses list', LICENSES, createLicenseList(db), []],
+  ['findings list', FINDINGS, createFindingList(db, db), ['subjectKind', 'subjectId']],
+  ['software list', CATALOGUE, createSoftwareList(db, { function() {} } as never), []],
+  // who-has: the device list, plus its own software parameters (name is its argument).
+  [
+    'software who-has',
+    WHO_HAS,
+    (() => {
+      const devices = createDeviceList(db);
+      const own = ['publisher', 'source', 'version', 'versionLt', 'versionLte', 'versionGt', 'versionGte'];
+      return { ...devices, filters: { ...devices.filters, ...Object.fromEntries(own.map((k) => [k, true])) } };
+    })(),
+    [],
+  ],
+];
+
+describe('list commands and the collector lists they call', () => {
+  it.each(cases)('%s offers exactly the sorts and filters the route accepts', (_name, resource, spec, rawOnly) => {
+    expect([...resource.sorts].sort()).toEqual(Object.keys(spec.sorts).sort());
+    expect(resource.defaultSort).toBe(spec.defaultSort);
+    const params = [...new Set(resource.filters.map((f) => f.param))].sort();
+    // Filters left to --filter NAME=VALUE are named here on purpose.
+    expect([...params, ...rawOnly].sort()).toEqual(Object.keys(spec.filters).sort());
+  });
+});
