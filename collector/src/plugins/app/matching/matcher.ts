@@ -2,10 +2,11 @@ import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/open-database.ts';
 import { assetMacs, assets, deviceAssetLinks, deviceMacs, devices, type LinkMethod } from '../../../db/schema/index.ts';
 import { isDiscoverable } from '../assets/asset-model.ts';
-import { columnsFor, replaceMacs } from '../assets/asset-rows.ts';
+import { columnsFor } from '../assets/asset-rows.ts';
 import { DISCOVERY_ACTOR } from '../audit/actor.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import {
+  type AssetColumns,
   type CandidateAsset,
   type DeviceFacts,
   type DeviceLink,
@@ -33,10 +34,21 @@ const inMacs = (column: typeof assetMacs.mac) =>
  * database: a reconciliation run makes about 15 of them per device, and building and compiling
  * each anew cost 30 times more than running it (docs/benchmarks.md, reconciliation).
  */
+function prepareAssetUpdate(db: Db, columns: readonly (keyof AssetColumns)[]) {
+  // set() takes SQL, not bare placeholders.
+  const set = Object.fromEntries(columns.map((c) => [c, sql`${sql.placeholder(c)}`]));
+  return db
+    .update(assets)
+    .set({ ...set, updatedAt: sql`${sql.placeholder('updatedAt')}` })
+    .where(eq(assets.id, sql.placeholder('assetId')))
+    .prepare();
+}
+
 function prepareStatements(db: Db) {
   const deviceKey = sql.placeholder('deviceKey');
   const assetId = sql.placeholder('assetId');
   const value = sql.placeholder('value');
+  const updates = new Map<string, ReturnType<typeof prepareAssetUpdate>>();
   const byColumn = <T>(build: (column: IdentifierColumn) => T) =>
     Object.fromEntries(IDENTIFIER_COLUMNS.map((c) => [c, build(c)])) as Record<IdentifierColumn, T>;
   return {
@@ -156,6 +168,21 @@ function prepareStatements(db: Db) {
       })
       .prepare(),
     deleteLink: db.delete(deviceAssetLinks).where(eq(deviceAssetLinks.deviceKey, deviceKey)).prepare(),
+    deleteAssetMacs: db.delete(assetMacs).where(eq(assetMacs.assetId, assetId)).prepare(),
+    insertAssetMac: db
+      .insert(assetMacs)
+      .values({ assetId, mac: sql.placeholder('mac') })
+      .prepare(),
+    /** The update of these asset columns (discovery fills a few, in a handful of combinations). */
+    updateAsset: (columns: readonly (keyof AssetColumns)[]) => {
+      const key = columns.join(',');
+      let statement = updates.get(key);
+      if (!statement) {
+        statement = prepareAssetUpdate(db, columns);
+        updates.set(key, statement);
+      }
+      return statement;
+    },
   };
 }
 
@@ -191,7 +218,7 @@ const contradicts = (asset: CandidateAsset, device: DeviceFacts, method: LinkMet
 };
 
 /** The matcher's decisions and writes, over either kind of lookups. */
-function matchingCore(db: Db, audit: AuditLog, q: Statements, look: MatchLookups) {
+function matchingCore(audit: AuditLog, q: Statements, look: MatchLookups) {
   function findMatch(device: DeviceFacts): { assetId: string; method: LinkMethod } | undefined {
     if (device.serialKey && !look.anotherDevice('serialKey', device.serialKey, device.key)) {
       const found = look.assetsWith('serialKey', device.serialKey);
@@ -271,11 +298,13 @@ function matchingCore(db: Db, audit: AuditLog, q: Statements, look: MatchLookups
     if (Object.keys(after).length === 0) return;
     const { macs: newMacs, ...fields } = after;
     const columns = columnsFor(fields);
-    db.update(assets)
-      .set({ ...columns, updatedAt: now.toISOString() })
-      .where(eq(assets.id, assetId))
-      .run();
-    if (Array.isArray(newMacs)) replaceMacs(db, assetId, newMacs as string[]);
+    const names = (Object.keys(columns) as (keyof AssetColumns)[]).sort();
+    if (names.length > 0) q.updateAsset(names).run({ ...columns, updatedAt: now.toISOString(), assetId });
+    if (Array.isArray(newMacs)) {
+      // As replaceMacs (asset-rows.ts) does, on statements prepared once.
+      q.deleteAssetMacs.run({ assetId });
+      for (const mac of newMacs as string[]) q.insertAssetMac.run({ assetId, mac });
+    }
     look.assetUpdated(assetId, columns, Array.isArray(newMacs) ? (newMacs as string[]) : undefined);
     audit.write({
       at: now,
@@ -346,7 +375,7 @@ function matchingCore(db: Db, audit: AuditLog, q: Statements, look: MatchLookups
 export function createMatcher(db: Db, audit: AuditLog) {
   const q = prepareStatements(db);
   const look = sqlLookups(q);
-  const { fillAsset, writeLink, matchOne } = matchingCore(db, audit, q, look);
+  const { fillAsset, writeLink, matchOne } = matchingCore(audit, q, look);
   const deviceFacts = look.device;
   const linkOf = look.link;
 
@@ -367,7 +396,7 @@ export function createMatcher(db: Db, audit: AuditLog) {
       return db.transaction(
         () => {
           const snapshot = loadMatchingSnapshot(db);
-          const pass = matchingCore(db, audit, q, snapshot);
+          const pass = matchingCore(audit, q, snapshot);
           const totals = { devices: 0, changed: 0, linked: 0 };
           for (const key of snapshot.deviceKeys) {
             const result = pass.matchOne(key, now);
