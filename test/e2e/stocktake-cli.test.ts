@@ -527,6 +527,9 @@ describe('stocktake, the command line, against a real collector', () => {
       expect(shown.stdout).toMatch(/^Devices \(1\)\nHOSTNAME +LINKED BY .*\nweb-01 +serial /m);
       expect(shown.stdout).toMatch(/^Status history \(1\)\n.*\n.* - +deployed +e2e-admin /m);
 
+      expect(shown.stdout).toMatch(/^Register changes \(\d+\)\nAT +BY +ACTION +FIELDS +THROUGH\n/m);
+      expect(shown.stdout).toMatch(/ e2e-admin +create +.*assetTag.* +csv import \(api\) line 2$/m);
+
       const missing = await stocktake(['assets', 'show', 'A-9999']);
       expect(missing.code).toBe(5);
     });
@@ -573,6 +576,9 @@ describe('stocktake, the command line, against a real collector', () => {
       ]);
       expect(linked.assetId).toBe(spare.id);
       expect(spare.devices).toEqual([expect.objectContaining({ hostname: 'web-02', method: 'manual' })]);
+
+      const device = await stocktake(['devices', 'show', 'web-02', '--history', '0']);
+      expect(device.stdout).toMatch(/^Asset +A-0009 "Spare laptop", in_stock \(linked by manual, \d{4}-.* UTC\)$/m);
 
       const noAsset = await stocktake(['assets', 'link', 'web-02', 'A-4040']);
       expect(noAsset.code).toBe(5);
@@ -657,6 +663,10 @@ describe('stocktake, the command line, against a real collector', () => {
       );
       const forDb = await json<{ items: { type: string }[] }>(['findings', 'list', '--device', 'db-01']);
       expect(forDb.items.map((f) => f.type)).toContain('unregistered_device');
+      const device = await stocktake(['devices', 'show', 'db-01']);
+      expect(device.stdout).toMatch(
+        /^Findings \(1\)\nID +SEVERITY +TYPE .*\n *\d+ +medium +unregistered_device +open /m,
+      );
       const none = await stocktake(['findings', 'list', '--type', 'shelfware']);
       expect(none.code).toBe(0);
       expect(none.stdout).toBe('');

@@ -158,6 +158,20 @@ export interface AssetDetail extends Asset {
   }[];
   devices: { deviceId: string; hostname: string; method: string; linkedAt: string; lastSeenAt: string }[];
   conflicts: Conflict[];
+  /** Unresolved findings involving the asset (collectors from the sysadmin API on). */
+  findings?: Finding[];
+  /** Its audit history, newest first (collectors from the sysadmin API on). */
+  history?: AuditEntry[];
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  before: unknown;
+  after: unknown;
+  context: string | null;
 }
 
 export interface ImportOutcome {

@@ -1,17 +1,38 @@
-import type { AssetDetail } from '../api-types.ts';
+import type { AssetDetail, AuditEntry } from '../api-types.ts';
 import { type CommandSpec, required } from '../command.ts';
+import { UsageError } from '../errors.ts';
 import { formatAgo, formatTime } from '../output.ts';
 import { resolveAsset } from '../resolve.ts';
+import { FINDING_COLUMNS } from './findings-list.ts';
+
+const DEFAULT_HISTORY = 10;
+
+/** The fields an audit entry changed: the keys of its before and after. */
+function changedFields(entry: AuditEntry): string[] {
+  const keys = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v) : []);
+  return [...new Set([...keys(entry.before), ...keys(entry.after)])];
+}
 
 const join = (separator: string, ...parts: (string | number | null | undefined)[]) =>
   parts.filter((p) => p !== null && p !== undefined && p !== '').join(separator);
 
 export const assetsShow: CommandSpec = {
   path: ['assets', 'show'],
-  summary: 'One asset: register fields, status history, linked devices and identity conflicts',
+  summary: 'One asset: register fields, linked devices, findings, changes and status history',
   args: [{ name: 'ASSET', description: 'Asset id or asset tag' }],
-  examples: ['stocktake assets show A-0042'],
+  flags: [
+    {
+      name: 'history',
+      kind: 'string',
+      value: 'N',
+      description: `Show the N latest register changes (default ${DEFAULT_HISTORY}; 0 for none; the collector sends at most 100)`,
+    },
+  ],
+  examples: ['stocktake assets show A-0042', 'stocktake assets show A-0042 --history 50'],
   async run(ctx) {
+    const raw = ctx.flags.string('history');
+    if (raw !== undefined && !/^\d{1,3}$/.test(raw)) throw new UsageError(`--history must be 0 to 999 (got "${raw}")`);
+    const historyLimit = raw === undefined ? DEFAULT_HISTORY : Number(raw);
     const client = await ctx.client();
     const id = await resolveAsset(client, required(ctx, 'ASSET'));
     const asset = await client.get<AssetDetail>(`/api/v1/assets/${encodeURIComponent(id)}`);
@@ -75,6 +96,26 @@ export const assetsShow: CommandSpec = {
         { header: 'value', value: (c) => c.value },
         { header: 'devices', value: (c) => c.deviceIds.join(', ') },
         { header: 'assets', value: (c) => c.assetIds.join(', ') },
+      ]);
+    }
+    if (asset.findings && asset.findings.length > 0) {
+      p.heading(`Findings (${asset.findings.length})`);
+      p.table(asset.findings, FINDING_COLUMNS);
+    }
+    const history = asset.history ?? [];
+    if (historyLimit > 0 && history.length > 0) {
+      const shown = history.slice(0, historyLimit);
+      p.heading(
+        shown.length < history.length
+          ? `Register changes (latest ${shown.length}; --history N for more)`
+          : `Register changes (${shown.length})`,
+      );
+      p.table(shown, [
+        { header: 'at', value: (e) => formatTime(e.at), keep: true },
+        { header: 'by', value: (e) => e.actor },
+        { header: 'action', value: (e) => e.action },
+        { header: 'fields', value: (e) => changedFields(e).join(', ') },
+        { header: 'through', value: (e) => e.context },
       ]);
     }
     p.heading(`Status history (${asset.statusEvents.length})`);
