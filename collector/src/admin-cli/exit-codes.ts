@@ -18,7 +18,10 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export const EXIT_MEANINGS: readonly (readonly [ExitCode, string])[] = [
   [EXIT.ok, 'done'],
-  [EXIT.refused, 'the collector refused the request: invalid input, a conflict, agent offline, import with errors'],
+  [
+    EXIT.refused,
+    'the collector refused the request: invalid input, a conflict, agent offline, import with errors, rate limit (429) after waiting',
+  ],
   [EXIT.usage, 'usage error: unknown command or flag, missing or malformed argument, no collector URL'],
   [EXIT.auth, 'no token, a wrong or revoked token (401), or a token whose role may not do this (403)'],
   [

@@ -117,6 +117,40 @@ describe('ApiClient against a scripted server', () => {
     expect(err.message).toContain('no token given: pass --token, set STOCKTAKE_TOKEN, or run stocktake login');
   });
 
+  it('waits out a rate limit the collector names, then tries again', async () => {
+    let calls = 0;
+    handler = (_req, res) => {
+      calls++;
+      if (calls === 1) {
+        res.writeHead(429, {
+          'content-type': 'application/problem+json',
+          'retry-after': '1',
+          [COLLECTOR_HEADER]: '0.1.0',
+        });
+        res.end(JSON.stringify({ status: 429, title: 'Too Many Requests', detail: 'retry in 1 second' }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json', [COLLECTOR_HEADER]: '0.1.0' });
+      res.end('{"ok":true}');
+    };
+    const notices: string[] = [];
+    const patient = new ApiClient({ url, source: 'test' }, 5000, (t) => notices.push(t));
+    expect(await patient.get('/api/v1/x')).toEqual({ ok: true });
+    expect(calls).toBe(2);
+    expect(notices).toEqual(['rate limited by the collector; retrying in 1 s']);
+
+    handler = (_req, res) => {
+      res.writeHead(429, {
+        'content-type': 'application/problem+json',
+        'retry-after': '3600',
+        [COLLECTOR_HEADER]: '0.1.0',
+      });
+      res.end(JSON.stringify({ status: 429, title: 'Too Many Requests', detail: 'retry in 1 hour' }));
+    };
+    const err = await failure(() => patient.get('/api/v1/x'));
+    expect([err.exitCode, err.message]).toEqual([EXIT.refused, 'Too Many Requests: retry in 1 hour']);
+  });
+
   it('tells an older collector without the route from a missing thing', async () => {
     handler = (_req, res) => problem(res, 404, { title: 'Not Found', detail: 'No route GET /api/v1/software' });
     const err = await failure(() => client().get('/api/v1/software'));

@@ -33,6 +33,8 @@ export class ApiError extends CliError {
     more: readonly string[],
     readonly status: number,
     readonly problem: Problem | undefined,
+    /** From Retry-After (seconds), when the collector sent one. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(exitCode, message, more);
     this.name = 'ApiError';
@@ -93,12 +95,16 @@ export interface RequestOptions {
 }
 
 const UPLOAD_CHUNK = 64 * 1024;
+const RATE_LIMIT_RETRIES = 3;
+const MAX_RETRY_WAIT_SECONDS = 60;
 
 /** Talks to one collector: bearer token, problem+json errors as CliErrors with the right exit code. */
 export class ApiClient {
   constructor(
     readonly connection: Connection,
     private readonly timeoutMs: number,
+    /** Says why the command waits (rate limited); stderr. */
+    private readonly notice: (text: string) => void = () => {},
   ) {}
 
   get url(): string {
@@ -150,7 +156,27 @@ export class ApiClient {
     return url;
   }
 
-  private send(
+  /**
+   * One request; a 429 (refused before anything was done) is retried after the Retry-After the
+   * collector names, up to RATE_LIMIT_RETRIES times when the wait is short.
+   */
+  private async send(
+    options: RequestOptions,
+    stream: { sink: ByteSink; onProgress?: ProgressListener } | undefined,
+  ): Promise<Answer> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.sendOnce(options, stream);
+      } catch (err) {
+        const wait = err instanceof ApiError && err.status === 429 ? err.retryAfterSeconds : undefined;
+        if (wait === undefined || wait > MAX_RETRY_WAIT_SECONDS || attempt >= RATE_LIMIT_RETRIES) throw err;
+        this.notice(`rate limited by the collector; retrying in ${wait} s`);
+        await new Promise((r) => setTimeout(r, wait * 1000));
+      }
+    }
+  }
+
+  private sendOnce(
     options: RequestOptions,
     stream: { sink: ByteSink; onProgress?: ProgressListener } | undefined,
   ): Promise<Answer> {
@@ -276,7 +302,15 @@ export class ApiClient {
     if (status === 403) return new ApiError(EXIT.auth, line, more, status, problem);
     if (status === 404) return new ApiError(EXIT.notFound, line, more, status, problem);
     if (status >= 500) return new ApiError(EXIT.collectorError, line, more, status, problem);
-    return new ApiError(EXIT.refused, line, more, status, problem);
+    const retryAfter = Number(headers['retry-after']);
+    return new ApiError(
+      EXIT.refused,
+      line,
+      more,
+      status,
+      problem,
+      Number.isInteger(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+    );
   }
 
   private networkError(err: Error): CliError {

@@ -41,6 +41,7 @@ export async function runCli(argv: readonly string[], io: Io, commands: readonly
             warn,
           ),
           timeoutMs(flags.string('timeout')),
+          warn,
         );
         return client;
       },

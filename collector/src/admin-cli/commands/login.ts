@@ -40,6 +40,7 @@ export const login: CommandSpec = {
       const client = new ApiClient(
         { url, source: '--url', ...(token ? { token } : {}) },
         timeoutMs(ctx.flags.string('timeout')),
+        (text) => ctx.io.err(`stocktake: ${text}\n`),
       );
       // Reaching a route behind the token proves both the URL and the token.
       await client.get('/api/v1/devices', { limit: 1 });
