@@ -1,8 +1,10 @@
+import cors from '@fastify/cors';
 import { COLLECTOR_HEADER } from '@stocktake/shared';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { reconcileJob } from './jobs/reconcile-job.ts';
 import scheduler from './jobs/scheduler.ts';
 import access from './plugins/app/access/index.ts';
+import rateLimit, { type RateLimitOptions } from './plugins/app/access/rate-limit.ts';
 import agentsRepository from './plugins/app/agents/agents-repository.ts';
 import reconciliation, { type ReconciliationPluginOptions } from './plugins/app/findings/index.ts';
 import live from './plugins/app/live/index.ts';
@@ -11,6 +13,7 @@ import problems from './plugins/app/problems/index.ts';
 import retention from './plugins/app/retention.ts';
 import routeTable from './plugins/app/route-table.ts';
 import services from './plugins/app/services-plugin.ts';
+import strictQuery from './plugins/app/strict-query.ts';
 import { validatorCompiler } from './plugins/app/validator-compiler.ts';
 import db from './plugins/external/db.ts';
 import deltaRoutes from './routes/api/v1/agent/deltas.ts';
@@ -52,6 +55,14 @@ export interface AppOptions {
   reconciliation?: ReconciliationPluginOptions & { schedule?: string | null };
   /** A pino logger, or false for none (tests). */
   logger: FastifyBaseLogger | false;
+  /** Requests per minute per API token and enrolments per minute per address (defaults 1200 and 60; 0: none). */
+  rateLimit?: Partial<RateLimitOptions>;
+  /** Origins browsers may call the API from (CORS); none by default, and then no CORS headers at all. */
+  corsOrigins?: string[];
+  /** Certificate and key (PEM): HTTPS instead of HTTP. */
+  https?: { cert: string | Buffer; key: string | Buffer };
+  /** Fastify's trustProxy: which proxies may say who the client is (X-Forwarded-For). Default none. */
+  trustProxy?: boolean | number | string;
 }
 
 declare module 'fastify' {
@@ -67,7 +78,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: options.bodyLimit,
     // Agents retry on their own schedule; a slow client must not hold a socket forever.
     requestTimeout: 60_000,
-  });
+    // Fastify takes a hop count too; its type leaves numbers out.
+    trustProxy: (options.trustProxy ?? false) as boolean | string,
+    ...(options.https ? { https: options.https } : {}),
+  }) as unknown as FastifyInstance;
+  // JSON routes take JSON: a text/plain body is a 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
   // The same TypeBox validator the agent and tests use, so both sides agree on what is valid.
   app.setValidatorCompiler(validatorCompiler);
   app.decorate('collectorVersion', COLLECTOR_VERSION);
@@ -77,12 +93,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const csvBodyLimit = options.csvBodyLimit ?? 32 * 1024 * 1024;
   await app.register(routeTable);
+  await app.register(strictQuery);
   await app.register(openapi);
+  if (options.corsOrigins && options.corsOrigins.length > 0) {
+    await app.register(cors, { origin: options.corsOrigins, credentials: false, maxAge: 600 });
+  }
   await app.register(problems);
   await app.register(db, { path: options.dbPath });
   await app.register(agentsRepository);
   await app.register(services);
   await app.register(access, { enrollSecret: options.enrollSecret });
+  await app.register(rateLimit, {
+    perToken: options.rateLimit?.perToken ?? 1200,
+    enrollPerAddress: options.rateLimit?.enrollPerAddress ?? 60,
+    ...(options.rateLimit?.windowMs ? { windowMs: options.rateLimit.windowMs } : {}),
+  });
   await app.register(live);
   const { schedule, ...reconciliationOptions } = options.reconciliation ?? {};
   await app.register(reconciliation, reconciliationOptions);

@@ -45,6 +45,16 @@ Options (flags override environment variables):
   --csv-body-limit BYTES      Largest CSV import over HTTP (STOCKTAKE_CSV_BODY_LIMIT, 32 MiB)
   --snapshot-retention-days N Days raw snapshots are kept (STOCKTAKE_SNAPSHOT_RETENTION_DAYS, 30)
   --log-level LEVEL           fatal|error|warn|info|debug|trace|silent (STOCKTAKE_LOG_LEVEL)
+  --tls-cert PATH, --tls-key PATH
+                              Serve HTTPS with this PEM certificate (chain) and key
+                              (STOCKTAKE_TLS_CERT, STOCKTAKE_TLS_KEY)
+  --trust-proxy VALUE         Believe X-Forwarded-For from these proxies: true, a hop count, or
+                              addresses/CIDRs separated by commas (STOCKTAKE_TRUST_PROXY, off)
+  --rate-limit N              Requests per minute per API token (STOCKTAKE_RATE_LIMIT, 1200; 0 off)
+  --enroll-rate-limit N       Enrolments per minute per client address (STOCKTAKE_ENROLL_RATE_LIMIT,
+                              60; 0 off)
+  --cors-origin LIST          Browser origins allowed to call the API, comma-separated
+                              (STOCKTAKE_CORS_ORIGIN; none: no CORS)
   --policies FILE             Reconciliation policy (JSON), checked and stored at start
                               (STOCKTAKE_POLICIES)
   --reconcile-cron CRON       When reconciliation runs (STOCKTAKE_RECONCILE_CRON,
@@ -83,6 +93,12 @@ export async function main(argv: string[]): Promise<number> {
         'reconcile-cron': { type: 'string' },
         'webhook-url': { type: 'string' },
         'webhook-min-severity': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'trust-proxy': { type: 'string' },
+        'rate-limit': { type: 'string' },
+        'enroll-rate-limit': { type: 'string' },
+        'cors-origin': { type: 'string' },
         name: { type: 'string' },
         role: { type: 'string' },
         'include-revoked': { type: 'boolean' },

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { type ReconciliationConfig, resolveReconciliationConfig } from './reconciliation/config.ts';
 
@@ -17,6 +18,16 @@ export interface CollectorConfig {
   logLevel: string;
   /** Policies file, run schedule and webhook (reconciliation/config.ts). */
   reconciliation: ReconciliationConfig;
+  /** Requests per minute per API token (0: no limit). */
+  rateLimit: number;
+  /** Enrolments per minute per client address (0: no limit). */
+  enrollRateLimit: number;
+  /** Origins browsers may call the API from; none (no CORS at all) by default. */
+  corsOrigins: string[];
+  /** PEM files: serve HTTPS instead of HTTP. */
+  tls?: { certPath: string; keyPath: string };
+  /** Which proxies to believe about the client address (X-Forwarded-For): Fastify's trustProxy. */
+  trustProxy: boolean | number | string;
 }
 
 export class ConfigError extends Error {
@@ -80,7 +91,60 @@ export function resolveConfig(flags: Record<string, string | undefined>, env: No
     ),
     logLevel,
     reconciliation: resolveReconciliationConfig(pick),
+    rateLimit: integer('rate-limit', pick('rate-limit', 'STOCKTAKE_RATE_LIMIT') ?? '1200', 0, 1_000_000),
+    enrollRateLimit: integer(
+      'enroll-rate-limit',
+      pick('enroll-rate-limit', 'STOCKTAKE_ENROLL_RATE_LIMIT') ?? '60',
+      0,
+      1_000_000,
+    ),
+    corsOrigins: corsOrigins(pick('cors-origin', 'STOCKTAKE_CORS_ORIGIN')),
+    ...tlsFiles(pick('tls-cert', 'STOCKTAKE_TLS_CERT'), pick('tls-key', 'STOCKTAKE_TLS_KEY')),
+    trustProxy: trustProxy(pick('trust-proxy', 'STOCKTAKE_TRUST_PROXY')),
   };
+}
+
+/** `https://inventory.example.org,https://grafana.example.org`: exact origins, no wildcard. */
+function corsOrigins(raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw.split(',').map((entry) => {
+    const origin = entry.trim();
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      throw new ConfigError('cors-origin', `"${origin}" is not an origin such as https://app.example.org`);
+    }
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== origin.replace(/\/$/, '')) {
+      throw new ConfigError('cors-origin', `"${origin}" is not an origin (scheme, host and port only)`);
+    }
+    return url.origin;
+  });
+}
+
+function tlsFiles(cert: string | undefined, key: string | undefined): { tls?: { certPath: string; keyPath: string } } {
+  if (cert === undefined && key === undefined) return {};
+  if (!cert || !key) throw new ConfigError(cert ? 'tls-key' : 'tls-cert', 'TLS needs both --tls-cert and --tls-key');
+  return { tls: { certPath: cert, keyPath: key } };
+}
+
+/** `true`/`false`, a number of proxy hops, or addresses and CIDR ranges separated by commas. */
+function trustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return integer('trust-proxy', raw, 1, 100);
+  for (const entry of raw.split(',')) {
+    const [address, bits, ...rest] = entry.trim().split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    if (!family || rest.length > 0 || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))) {
+      throw new ConfigError('trust-proxy', `"${entry.trim()}" is not an address or CIDR range`);
+    }
+  }
+  return raw
+    .split(',')
+    .map((e) => e.trim())
+    .join(',');
 }
 
 /**

@@ -1,12 +1,25 @@
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
-import { type CollectorConfig, ensureEnrollSecret } from './config.ts';
+import { type CollectorConfig, ConfigError, ensureEnrollSecret } from './config.ts';
 import { createLogger } from './logger.ts';
 import { reconciliationOptions } from './reconciliation/config.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
+}
+
+/** The certificate and key files, or a configuration error naming the one that cannot be read. */
+function readTls(tls: { certPath: string; keyPath: string }): { cert: Buffer; key: Buffer } {
+  const read = (key: string, path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new ConfigError(key, `cannot read ${path}: ${(err as Error).message}`);
+    }
+  };
+  return { cert: read('tls-cert', tls.certPath), key: read('tls-key', tls.keyPath) };
 }
 
 /** Builds the app, listens, and stops cleanly on SIGTERM/SIGINT. */
@@ -18,6 +31,7 @@ export async function serve(config: CollectorConfig): Promise<RunningServer> {
   } else if (enroll.path) {
     logger.info({ path: enroll.path }, 'using the stored enroll secret');
   }
+  const https = config.tls ? readTls(config.tls) : undefined;
   const app = await buildApp({
     dbPath: config.dbPath,
     enrollSecret: enroll.secret,
@@ -27,6 +41,10 @@ export async function serve(config: CollectorConfig): Promise<RunningServer> {
     snapshotRetentionDays: config.snapshotRetentionDays,
     reconciliation: reconciliationOptions(config.reconciliation),
     logger: logger,
+    rateLimit: { perToken: config.rateLimit, enrollPerAddress: config.enrollRateLimit },
+    corsOrigins: config.corsOrigins,
+    trustProxy: config.trustProxy,
+    ...(https ? { https } : {}),
   });
   const url = await app.listen({ host: config.host, port: config.port });
   let closing = false;

@@ -38,6 +38,8 @@ export async function createTestApp(
     bodyLimit: 1024 * 1024,
     pruneIntervalMs: 0,
     ...overrides,
+    // Tests enrol whole fleets from one address; the per-token limit stays as in production.
+    rateLimit: { enrollPerAddress: 0, ...overrides.rateLimit },
     dbPath,
     enrollSecret: TEST_ENROLL_SECRET,
     logger: false,

@@ -7,6 +7,8 @@ export interface RegisteredRoute {
   url: string;
   /** Hidden from the OpenAPI document (the documentation's own routes). */
   hidden: boolean;
+  /** The route's schema as Fastify validates it (body, querystring, params, response). */
+  schema: Readonly<Record<string, unknown>> | undefined;
 }
 
 declare module 'fastify' {
@@ -24,7 +26,17 @@ export default fp(
     app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       const hidden = (route.schema as { hide?: boolean } | undefined)?.hide === true;
-      for (const method of methods) routes.push({ method: String(method).toUpperCase(), url: route.url, hidden });
+      // Read lazily: plugins that run after this hook (strict-query) may still complete the schema.
+      for (const method of methods) {
+        routes.push({
+          method: String(method).toUpperCase(),
+          url: route.url,
+          hidden,
+          get schema() {
+            return route.schema as Record<string, unknown> | undefined;
+          },
+        });
+      }
     });
   },
   { name: 'route-table' },

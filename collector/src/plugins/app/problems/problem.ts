@@ -1,5 +1,10 @@
 import { type FieldError, type Problem, ProblemTypes } from '@stocktake/shared';
 
+/** Problem types the collector uses beyond the shared ones (candidates for @stocktake/shared's ProblemTypes). */
+export const COLLECTOR_PROBLEM_TYPES = {
+  tooManyRequests: 'urn:stocktake:problem:too-many-requests',
+} as const;
+
 /** An error that is meant for the client, rendered as RFC 9457 problem details. */
 export class HttpProblem extends Error {
   constructor(
@@ -32,6 +37,9 @@ export class HttpProblem extends Error {
   }
   static notFound(detail: string) {
     return new HttpProblem(404, ProblemTypes.notFound, 'Not Found', detail);
+  }
+  static tooManyRequests(detail: string) {
+    return new HttpProblem(429, COLLECTOR_PROBLEM_TYPES.tooManyRequests, 'Too Many Requests', detail);
   }
   static validation(detail: string, errors: FieldError[]) {
     return new HttpProblem(400, ProblemTypes.validation, 'Invalid request', detail, errors);
