@@ -72,6 +72,9 @@ A reader token (GET routes only; shown once, stored only as a hash):
 Try:
   curl -s -H "Authorization: Bearer $STOCKTAKE_TOKEN" ${url}/api/v1/devices
   curl -s -H "Authorization: Bearer $STOCKTAKE_TOKEN" ${url}/api/v1/devices/${first?.id ?? '<id>'}
+  curl -s -H "Authorization: Bearer $STOCKTAKE_TOKEN" "${url}/api/v1/software/who-has?name=openssl&versionLt=3.0.13"
+  curl -s -H "Authorization: Bearer $STOCKTAKE_TOKEN" -H "Accept: text/csv" ${url}/api/v1/devices
+The API reference: ${url}/docs
   pnpm agent inventory --pretty
 An admin token (writes) is made on this host: pnpm collector token create --name you --role admin
 The collector keeps running; Ctrl-C stops it.

@@ -25,7 +25,7 @@ const agentRoutes: FastifyPluginAsync<AgentRoutesOptions> = async (fastify, opts
         summary: 'Enrol an agent with the shared enroll secret',
         tags: ['agent'],
         body: EnrollRequestSchema,
-        response: { 201: EnrollResponseSchema, 400: ProblemSchema, 403: ProblemSchema },
+        response: { 201: EnrollResponseSchema, 400: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema },
       },
     },
     async (request, reply) => {

@@ -42,7 +42,7 @@ export const FindingSchema = Type.Object({
   occurrences: Type.Integer({ description: 'How many times it has opened (resolved, then held again).' }),
   snoozedUntil: Nullable(Type.String()),
   statusChangedAt: Type.String(),
-  statusChangedBy: Type.String({ description: '"reconciliation" or the person (x-stocktake-actor).' }),
+  statusChangedBy: Type.String({ description: '"reconciliation", or the name of the API token that changed it.' }),
   statusComment: Nullable(Type.String()),
   refs: Type.Array(Type.Object({ kind: Type.Enum(FINDING_REF_KINDS), id: Type.String() }), {
     description: 'Every device, asset and license the finding involves.',
