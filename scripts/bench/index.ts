@@ -17,7 +17,7 @@ const BENCHMARKS: Record<string, (opts: { runs: number; size?: number }) => Prom
   deltas: (o) => deltasBench({ devices: o.size ?? 1000, requests: 10_000, concurrency: 32 }),
   api: (o) => apiBench({ devices: o.size ?? 10_000, requests: 200 }),
   reconcile: () =>
-    reconcileBench({ sizes: [10_000, 100_000], packages: 500, licenses: 1000, packageDeviceIndex: true }),
+    reconcileBench({ sizes: [10_000, 100_000], packages: 500, licenses: 1000 }),
 };
 
 const { values } = parseArgs({
