@@ -33,11 +33,6 @@ export interface ReconcileBenchOptions {
   packages: number;
   licenses: number;
   keep?: boolean;
-  /**
-   * Ignored: the (software_id, device_key) index this used to add for one more run is the
-   * schema's own since migration 0005. Still accepted because scripts/bench/index.ts passes it.
-   */
-  packageDeviceIndex?: boolean;
 }
 
 interface ChildResult {
