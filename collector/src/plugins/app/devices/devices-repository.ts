@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SECTION_NAMES, type SectionName, type Snapshot, type SoftwareItem } from '@stocktake/shared';
-import { and, asc, desc, eq, isNull, lt, type SQL, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/open-database.ts';
 import {
   agents,
@@ -546,46 +545,6 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
         .where(eq(deviceComponents.deviceKey, deviceKey))
         .orderBy(asc(deviceComponents.kind), asc(deviceComponents.key))
         .all();
-    },
-
-    /** A device's change history, newest first, paged by change id. */
-    changes(
-      deviceKey: number,
-      query: { limit: number; before?: number; kind?: ChangeKind },
-    ): { items: DeviceChange[]; nextCursor: number | null } {
-      const conditions: SQL[] = [eq(deviceChanges.deviceKey, deviceKey)];
-      if (query.before !== undefined) conditions.push(lt(deviceChanges.id, query.before));
-      if (query.kind) conditions.push(eq(deviceChanges.kind, query.kind));
-      const was = alias(softwareCatalog, 'was');
-      const now = alias(softwareCatalog, 'now');
-      const rows = db
-        .select({
-          change: deviceChanges,
-          was: { source: was.source, name: was.name, arch: was.arch, version: was.version },
-          now: { source: now.source, name: now.name, arch: now.arch, version: now.version },
-        })
-        .from(deviceChanges)
-        .leftJoin(was, eq(was.id, deviceChanges.softwareBefore))
-        .leftJoin(now, eq(now.id, deviceChanges.softwareAfter))
-        .where(and(...conditions))
-        .orderBy(desc(deviceChanges.id))
-        .limit(query.limit + 1)
-        .all();
-      // A software change holds catalogue ids; the API shows the versions they stand for.
-      const version = (v: { source: string; name: string; arch: string; version: string } | null) =>
-        v ? { source: v.source, name: v.name, ...(v.arch ? { arch: v.arch } : {}), version: v.version } : null;
-      const items = rows.slice(0, query.limit).map(({ change: r, was: before, now: after }) => ({
-        id: r.id,
-        kind: r.kind,
-        subject: r.subject,
-        before: r.softwareBefore !== null ? version(before) : r.before,
-        after: r.softwareAfter !== null ? version(after) : r.after,
-        observedAt: r.observedAt,
-        recordedAt: r.recordedAt,
-        snapshotId: r.snapshotId,
-      }));
-      const last = items.at(-1);
-      return { items, nextCursor: rows.length > query.limit && last ? last.id : null };
     },
   };
 }

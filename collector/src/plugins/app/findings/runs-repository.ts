@@ -34,7 +34,8 @@ export class RunInProgressError extends Error {
 
 type Row = typeof reconciliationRuns.$inferSelect;
 
-const fromRow = (r: Row): RunRecord => ({
+/** A stored run as the API shows it. */
+export const runFromRow = (r: Row): RunRecord => ({
   id: r.id,
   trigger: r.trigger,
   actor: r.actor,
@@ -55,7 +56,7 @@ const fromRow = (r: Row): RunRecord => ({
 export function createRunsRepository(db: Db) {
   const get = (id: number): RunRecord | undefined => {
     const row = db.select().from(reconciliationRuns).where(eq(reconciliationRuns.id, id)).get();
-    return row ? fromRow(row) : undefined;
+    return row ? runFromRow(row) : undefined;
   };
 
   return {
@@ -72,13 +73,13 @@ export function createRunsRepository(db: Db) {
             .where(and(eq(reconciliationRuns.status, 'running'), lt(reconciliationRuns.startedAt, abandonedBefore)))
             .run();
           const running = db.select().from(reconciliationRuns).where(eq(reconciliationRuns.status, 'running')).get();
-          if (running) throw new RunInProgressError(fromRow(running));
+          if (running) throw new RunInProgressError(runFromRow(running));
           const row = db
             .insert(reconciliationRuns)
             .values({ trigger, actor, status: 'running', startedAt: at })
             .returning()
             .get();
-          return fromRow(row);
+          return runFromRow(row);
         },
         { behavior: 'immediate' },
       );
@@ -114,19 +115,6 @@ export function createRunsRepository(db: Db) {
     },
 
     /** Newest first. */
-    list(query: { limit: number; before?: number }): { items: RunRecord[]; nextCursor: number | null } {
-      const rows = db
-        .select()
-        .from(reconciliationRuns)
-        .where(query.before !== undefined ? lt(reconciliationRuns.id, query.before) : undefined)
-        .orderBy(desc(reconciliationRuns.id))
-        .limit(query.limit + 1)
-        .all();
-      const items = rows.slice(0, query.limit).map(fromRow);
-      const last = items.at(-1);
-      return { items, nextCursor: rows.length > query.limit && last ? last.id : null };
-    },
-
     latestSucceeded(): RunRecord | undefined {
       const row = db
         .select()
@@ -135,7 +123,7 @@ export function createRunsRepository(db: Db) {
         .orderBy(desc(reconciliationRuns.id))
         .limit(1)
         .get();
-      return row ? fromRow(row) : undefined;
+      return row ? runFromRow(row) : undefined;
     },
 
     count(): number {

@@ -26,10 +26,12 @@ export interface ListRouteOptions<Row, Item, Extra extends Record<string, unknow
   description?: string;
   tags: string[];
   url?: string;
+  /** Path parameters (`/:id/changes`), handed to `base`. */
+  params?: TObject;
   /** Query parameters the route reads itself (not filters), e.g. who-has's software name; as given (Optional or not). */
   extraQuery?: Record<string, TSchema>;
-  /** Conditions from those parameters. */
-  base?: (extra: Extra) => SQL[];
+  /** Conditions from those parameters and the path's (may throw a problem, e.g. 404 for an unknown id). */
+  base?: (extra: Extra, params: Record<string, string>) => SQL[];
   /** Adds to a page of items what the route shows beside the spec's fields. */
   decorate?: (items: Item[], extra: Extra) => Shown[];
 }
@@ -113,6 +115,7 @@ export function listRoute<Row, Item, Extra extends Record<string, unknown> = Rec
           .filter(Boolean)
           .join(' '),
         tags: options.tags,
+        ...(options.params ? { params: options.params } : {}),
         querystring,
         produces: ['application/json', 'text/csv'],
         response: {
@@ -124,6 +127,7 @@ export function listRoute<Row, Item, Extra extends Record<string, unknown> = Rec
             },
           },
           400: ProblemSchema,
+          ...(options.params ? { 404: ProblemSchema } : {}),
         },
       },
     },
@@ -147,7 +151,7 @@ export function listRoute<Row, Item, Extra extends Record<string, unknown> = Rec
         listRequest = {
           sort,
           filters: filterValues,
-          base: options.base?.(extraValues as Extra) ?? [],
+          base: options.base?.(extraValues as Extra, (request.params ?? {}) as Record<string, string>) ?? [],
           ...(q !== undefined ? { q } : {}),
         };
         if (!wantsCsv(request)) {

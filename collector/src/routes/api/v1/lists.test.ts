@@ -99,8 +99,12 @@ const LISTS = [
   '/api/v1/audit',
   '/api/v1/software',
   '/api/v1/software/who-has?name=openssl',
+  '/api/v1/reconciliations',
+  '/api/v1/devices/:web/changes',
 ];
-const withParam = (url: string, param: string) => `${url}${url.includes('?') ? '&' : '?'}${param}`;
+/** A list URL with the device it names. */
+const real = (url: string) => url.replace(':web', ids.web ?? '');
+const withParam = (url: string, param: string) => `${real(url)}${url.includes('?') ? '&' : '?'}${param}`;
 
 describe('every list', () => {
   it('caps the page size, refuses unknown parameters, sorts and cursors it did not issue, naming the parameter', async () => {
@@ -125,7 +129,7 @@ describe('every list', () => {
   it('pages through everything once, in order, for every sort it offers, ascending and descending', async () => {
     const doc = (await t.app.inject('/openapi.json')).json();
     for (const url of LISTS) {
-      const path = url.split('?')[0] ?? url;
+      const path = (url.split('?')[0] ?? url).replace(':web', '{id}');
       const params = doc.paths[path].get.parameters as { name: string; schema: { enum?: string[] } }[];
       const sorts = params.find((p) => p.name === 'sort')?.schema.enum ?? [];
       expect(sorts.length, url).toBeGreaterThan(1);

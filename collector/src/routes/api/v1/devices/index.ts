@@ -1,17 +1,20 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema, SoftwareItemSchema } from '@stocktake/shared';
+import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
-import { CHANGE_KINDS, COMPONENT_KINDS, LINK_METHODS } from '../../../../db/schema/index.ts';
+import { CHANGE_KINDS, COMPONENT_KINDS, deviceChanges, LINK_METHODS } from '../../../../db/schema/index.ts';
 import { requestActor } from '../../../../plugins/app/audit/actor.ts';
+import { createChangeList } from '../../../../plugins/app/devices/change-list.ts';
 import { createDeviceList } from '../../../../plugins/app/devices/device-list.ts';
-import { decodeKeyCursor, encodeKeyCursor } from '../../../../plugins/app/pagination.ts';
+import type { DeviceChange } from '../../../../plugins/app/devices/devices-repository.ts';
+import { runList } from '../../../../plugins/app/lists/list-query.ts';
 import { HttpProblem } from '../../../../plugins/app/problems/problem.ts';
 import { ConflictSchema } from '../assets/schemas.ts';
 import { FindingSchema } from '../findings/schemas.ts';
 import { listRoute } from '../list-route.ts';
 import { createRelated } from '../related.ts';
-import { badCursor, Nullable } from '../schema-helpers.ts';
+import { Nullable } from '../schema-helpers.ts';
 import { DeviceListItemSchema, DeviceSummarySchema } from './schemas.ts';
 
 const SectionStateSchema = Type.Object({
@@ -101,6 +104,7 @@ const RECENT_CHANGES = 20;
 const devicesRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const related = createRelated(fastify);
+  const changes = createChangeList(app.db);
 
   listRoute(fastify, {
     spec: createDeviceList(app.db),
@@ -151,7 +155,12 @@ const devicesRoutes: FastifyPluginAsync = async (fastify) => {
               location: asset.location,
             }
           : null,
-        changes: app.devicesRepository.changes(key, { limit: RECENT_CHANGES }).items,
+        changes: runList(changes, {
+          limit: RECENT_CHANGES,
+          sort: '-id',
+          filters: {},
+          base: [eq(deviceChanges.deviceKey, key)],
+        }).items,
         findings: related.openFindings({ deviceId: device.id }),
         conflicts: app.conflicts.forDevice(key),
         ...app.presence.of(device.agentId),
@@ -159,41 +168,15 @@ const devicesRoutes: FastifyPluginAsync = async (fastify) => {
     },
   );
 
-  app.get(
-    '/:id/changes',
-    {
-      schema: {
-        summary: 'What changed on a device, newest first: software, hardware components, OS, addresses, name, user',
-        tags: ['devices'],
-        params: IdParams,
-        querystring: Type.Object(
-          {
-            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-            cursor: Type.Optional(Type.String({ maxLength: 256 })),
-            kind: Type.Optional(Type.Enum(CHANGE_KINDS)),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({ items: Type.Array(ChangeSchema), nextCursor: Nullable(Type.String()) }),
-          400: ProblemSchema,
-          404: ProblemSchema,
-        },
-      },
-    },
-    async (request) => {
-      const key = deviceKey(request.params.id);
-      const { limit, cursor, kind } = request.query;
-      const before = cursor === undefined ? undefined : decodeKeyCursor(cursor, ['number'] as const);
-      if (cursor !== undefined && !before) throw badCursor();
-      const page = app.devicesRepository.changes(key, {
-        limit,
-        ...(before ? { before: before[0] } : {}),
-        ...(kind ? { kind } : {}),
-      });
-      return { items: page.items, nextCursor: page.nextCursor === null ? null : encodeKeyCursor([page.nextCursor]) };
-    },
-  );
+  listRoute<Parameters<typeof changes.toItems>[0][number], DeviceChange, Record<string, never>>(fastify, {
+    url: '/:id/changes',
+    spec: changes,
+    item: ChangeSchema,
+    params: IdParams,
+    summary: 'What changed on a device, newest first: software, hardware components, OS, addresses, name, user',
+    tags: ['devices'],
+    base: (_query, params) => [eq(deviceChanges.deviceKey, deviceKey(params.id ?? ''))],
+  });
 
   app.post(
     '/:id/link',

@@ -4,10 +4,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { RUN_STATUSES, RUN_TRIGGERS } from '../../../../db/schema/index.ts';
 import { requestActor } from '../../../../plugins/app/audit/actor.ts';
+import { createRunList } from '../../../../plugins/app/findings/run-list.ts';
 import { RunInProgressError } from '../../../../plugins/app/findings/runs-repository.ts';
-import { decodeKeyCursor, encodeKeyCursor } from '../../../../plugins/app/pagination.ts';
 import { HttpProblem } from '../../../../plugins/app/problems/problem.ts';
-import { badCursor, Nullable, PageQuery } from '../schema-helpers.ts';
+import { listRoute } from '../list-route.ts';
+import { Nullable } from '../schema-helpers.ts';
 
 const CountsSchema = Type.Object({
   opened: Type.Integer({ description: 'New findings.' }),
@@ -61,27 +62,12 @@ const reconciliationsRoutes: FastifyPluginAsync = async (fastify) => {
     },
   );
 
-  app.get(
-    '/',
-    {
-      schema: {
-        summary: 'Reconciliation runs, newest first',
-        tags: ['reconciliation'],
-        querystring: Type.Object(PageQuery, { additionalProperties: false }),
-        response: {
-          200: Type.Object({ items: Type.Array(RunSchema), nextCursor: Nullable(Type.String()) }),
-          400: ProblemSchema,
-        },
-      },
-    },
-    async (request) => {
-      const { limit, cursor } = request.query;
-      const before = cursor === undefined ? undefined : decodeKeyCursor(cursor, ['number'] as const);
-      if (cursor !== undefined && !before) throw badCursor();
-      const page = app.reconciliation.runs.list({ limit, ...(before ? { before: before[0] } : {}) });
-      return { items: page.items, nextCursor: page.nextCursor === null ? null : encodeKeyCursor([page.nextCursor]) };
-    },
-  );
+  listRoute(fastify, {
+    spec: createRunList(app.db),
+    item: RunSchema,
+    summary: 'Reconciliation runs, newest first',
+    tags: ['reconciliation'],
+  });
 
   app.get(
     '/:id',
