@@ -261,7 +261,11 @@ export async function deltasBench(opts: DeltasBenchOptions): Promise<string> {
   const dir = tempDir('stocktake-bench-deltas-');
   const dbPath = join(dir.path, 'stocktake.db');
   const fleet = new Fleet();
-  let server = await startCollector({ dbPath, enrollSecret: SECRET, extraArgs: ['--log-level', 'warn'] });
+  let server = await startCollector({
+    dbPath,
+    enrollSecret: SECRET,
+    extraArgs: ['--log-level', 'warn', '--enroll-rate-limit', '0'],
+  });
   let profileNotes: string[] = [];
   try {
     log(`deltas: ${opts.devices} devices, collector ${server.url}, pid ${server.process.pid}`);

@@ -213,6 +213,18 @@ describe('Sender', () => {
     expect(sender.state.lastError).toMatch(/invalid/);
   });
 
+  it('keeps and resends a snapshot the collector (or a proxy) throttles with 429', async () => {
+    const collector = new FakeCollector();
+    const { outbox, sender, enqueue } = await setup(collector);
+    collector.failures = [new CollectorError('slow down', 'refused', 429)];
+    const a = collect();
+    enqueue(a);
+    await sender.kick();
+    await until(() => collector.stored.length === 1);
+    expect(collector.stored.map((s) => s.snapshotId)).toEqual([a.snapshotId]);
+    expect(outbox.depth).toBe(0);
+  });
+
   it('falls back to full snapshots with a collector that has no delta route', async () => {
     const collector = new FakeCollector();
     collector.deltaRoute = false;

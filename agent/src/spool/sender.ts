@@ -171,6 +171,9 @@ export class Sender {
         // Not enrolled and cannot enrol (no secret, wrong secret): keep everything and wait.
         if (err.status === undefined || err.status === 403 || !session.credentials)
           return { next: 'retry', error: err };
+        // Throttled or timed out (the collector's limits, or a proxy's): the same bytes will
+        // be accepted later, so keep them and back off.
+        if (err.status === 408 || err.status === 429) return { next: 'retry', error: err };
         if (entry.kind === 'delta' && err.status === 404 && err.problemType === ProblemTypes.notFound) {
           log.warn('collector has no delta route; sending full snapshots');
           outbox.deltasSupported = false;
