@@ -16,8 +16,7 @@ const BENCHMARKS: Record<string, (opts: { runs: number; size?: number }) => Prom
   'agent-wire': () => agentWire(),
   deltas: (o) => deltasBench({ devices: o.size ?? 1000, requests: 10_000, concurrency: 32 }),
   api: (o) => apiBench({ devices: o.size ?? 10_000, requests: 200 }),
-  reconcile: () =>
-    reconcileBench({ sizes: [10_000, 100_000], packages: 500, licenses: 1000 }),
+  reconcile: () => reconcileBench({ sizes: [10_000, 100_000], packages: 500, licenses: 1000 }),
 };
 
 const { values } = parseArgs({
