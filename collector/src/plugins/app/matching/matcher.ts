@@ -5,6 +5,7 @@ import { isDiscoverable } from '../assets/asset-model.ts';
 import { columnsFor } from '../assets/asset-rows.ts';
 import { DISCOVERY_ACTOR } from '../audit/actor.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
+import { ASSET_FACT_COLUMNS, DEVICE_FACT_COLUMNS } from './fact-columns.ts';
 import {
   type AssetColumns,
   type CandidateAsset,
@@ -52,22 +53,7 @@ function prepareStatements(db: Db) {
   const byColumn = <T>(build: (column: IdentifierColumn) => T) =>
     Object.fromEntries(IDENTIFIER_COLUMNS.map((c) => [c, build(c)])) as Record<IdentifierColumn, T>;
   return {
-    device: db
-      .select({
-        key: devices.key,
-        id: devices.id,
-        hostname: devices.hostname,
-        hostnameKey: devices.hostnameKey,
-        hardwareSerial: devices.hardwareSerial,
-        serialKey: devices.serialKey,
-        hardwareUuid: devices.hardwareUuid,
-        uuidKey: devices.uuidKey,
-        vendor: devices.vendor,
-        model: devices.model,
-      })
-      .from(devices)
-      .where(eq(devices.key, deviceKey))
-      .prepare(),
+    device: db.select(DEVICE_FACT_COLUMNS).from(devices).where(eq(devices.key, deviceKey)).prepare(),
     deviceMacs: db
       .select({ mac: deviceMacs.mac })
       .from(deviceMacs)
@@ -121,22 +107,7 @@ function prepareStatements(db: Db) {
       .where(inMacs(assetMacs.mac))
       .limit(2)
       .prepare(),
-    asset: db
-      .select({
-        id: assets.id,
-        serial: assets.serial,
-        serialKey: assets.serialKey,
-        hardwareUuid: assets.hardwareUuid,
-        uuidKey: assets.uuidKey,
-        hostname: assets.hostname,
-        hostnameKey: assets.hostnameKey,
-        manufacturer: assets.manufacturer,
-        model: assets.model,
-        lockedFields: assets.lockedFields,
-      })
-      .from(assets)
-      .where(eq(assets.id, assetId))
-      .prepare(),
+    asset: db.select(ASSET_FACT_COLUMNS).from(assets).where(eq(assets.id, assetId)).prepare(),
     assetMacs: db
       .select({ mac: assetMacs.mac })
       .from(assetMacs)

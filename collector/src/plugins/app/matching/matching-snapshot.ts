@@ -1,6 +1,7 @@
 import { asc } from 'drizzle-orm';
 import type { Db } from '../../../db/open-database.ts';
 import { assetMacs, assets, deviceAssetLinks, deviceMacs, devices } from '../../../db/schema/index.ts';
+import { ASSET_FACT_COLUMNS, DEVICE_FACT_COLUMNS } from './fact-columns.ts';
 import {
   type AssetFacts,
   type CandidateAsset,
@@ -47,22 +48,7 @@ export function loadMatchingSnapshot(db: Db): MatchingSnapshot {
     IdentifierColumn,
     Map<string, number>
   >;
-  const deviceRows = db
-    .select({
-      key: devices.key,
-      id: devices.id,
-      hostname: devices.hostname,
-      hostnameKey: devices.hostnameKey,
-      hardwareSerial: devices.hardwareSerial,
-      serialKey: devices.serialKey,
-      hardwareUuid: devices.hardwareUuid,
-      uuidKey: devices.uuidKey,
-      vendor: devices.vendor,
-      model: devices.model,
-    })
-    .from(devices)
-    .orderBy(asc(devices.key))
-    .all();
+  const deviceRows = db.select(DEVICE_FACT_COLUMNS).from(devices).orderBy(asc(devices.key)).all();
   const deviceKeys: number[] = [];
   for (const row of deviceRows) {
     deviceMap.set(row.key, { ...row, macs: [] });
@@ -96,21 +82,7 @@ export function loadMatchingSnapshot(db: Db): MatchingSnapshot {
     IdentifierColumn,
     Map<string, Set<string>>
   >;
-  for (const row of db
-    .select({
-      id: assets.id,
-      serial: assets.serial,
-      serialKey: assets.serialKey,
-      hardwareUuid: assets.hardwareUuid,
-      uuidKey: assets.uuidKey,
-      hostname: assets.hostname,
-      hostnameKey: assets.hostnameKey,
-      manufacturer: assets.manufacturer,
-      model: assets.model,
-      lockedFields: assets.lockedFields,
-    })
-    .from(assets)
-    .all()) {
+  for (const row of db.select(ASSET_FACT_COLUMNS).from(assets).all()) {
     assetMap.set(row.id, row);
     for (const c of IDENTIFIER_COLUMNS) addTo(assetsBy[c], row[c], row.id);
   }
