@@ -1,5 +1,14 @@
 import type { SoftwareItem } from '@stocktake/shared';
 
+// The collector's own types where it exports the wire shape; type-only, so the command line's
+// bundle still carries none of the server's code.
+export type { Asset } from '../plugins/app/assets/asset-model.ts';
+export type { Finding, FindingEvent } from '../plugins/app/findings/findings-repository.ts';
+export type { CatalogueEntry } from '../plugins/app/software/software-list.ts';
+
+import type { Asset } from '../plugins/app/assets/asset-model.ts';
+import type { Finding } from '../plugins/app/findings/findings-repository.ts';
+
 /**
  * The parts of the collector's answers the tables read. The route schemas (collector/src/routes)
  * are the authority; --json prints the answers whole, whatever these leave out.
@@ -34,16 +43,6 @@ export interface DeviceListItem extends DeviceSummary {
 export interface WhoHasItem extends DeviceListItem {
   software: { source: string; name: string; version: string; arch?: string }[];
   versions: string[];
-}
-
-export interface CatalogueEntry {
-  id: number;
-  source: string;
-  name: string;
-  version: string;
-  arch: string | null;
-  publisher: string | null;
-  installs: number;
 }
 
 export interface Conflict {
@@ -113,38 +112,6 @@ export interface RefreshAccepted {
   deviceId: string;
   agentId: string;
   requestId: string;
-}
-
-export interface Asset {
-  id: string;
-  assetTag: string;
-  name: string | null;
-  serial: string | null;
-  hardwareUuid: string | null;
-  macs: string[];
-  hostname: string | null;
-  manufacturer: string | null;
-  model: string | null;
-  modelNumber: string | null;
-  category: string | null;
-  status: string;
-  assigneeName: string | null;
-  assigneeEmail: string | null;
-  assigneeUsername: string | null;
-  assigneeEmployeeNumber: string | null;
-  location: string | null;
-  costCenter: string | null;
-  supplier: string | null;
-  orderNumber: string | null;
-  purchaseDate: string | null;
-  purchaseCost: number | null;
-  warrantyMonths: number | null;
-  warrantyEnd: string | null;
-  expectedEndOfLife: string | null;
-  notes: string | null;
-  lockedFields: string[];
-  createdAt: string;
-  updatedAt: string;
 }
 
 export interface AssetDetail extends Asset {
@@ -227,35 +194,6 @@ export interface Compliance {
     devices: { deviceId: string; hostname: string; lastSeenAt: string; software: string[] }[];
   }[];
   nextCursor: string | null;
-}
-
-export interface Finding {
-  id: number;
-  type: string;
-  severity: string;
-  status: string;
-  subject: { kind: string; id: string; subKey: string | null };
-  summary: string;
-  firstSeenAt: string;
-  openedAt: string;
-  lastSeenAt: string;
-  resolvedAt: string | null;
-  occurrences: number;
-  snoozedUntil: string | null;
-  statusChangedAt: string;
-  statusChangedBy: string;
-  statusComment: string | null;
-  refs: { kind: string; id: string }[];
-}
-
-export interface FindingEvent {
-  at: string;
-  kind: string;
-  actor: string;
-  fromStatus: string | null;
-  toStatus: string;
-  summary: string | null;
-  comment: string | null;
 }
 
 export interface TypeCounts {
