@@ -1,10 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CollectorError } from './client.ts';
-import { inventory } from './commands/inventory.ts';
-import { once } from './commands/once.ts';
-import { runCommand } from './commands/run.ts';
-import { serviceCommand } from './commands/service.ts';
-import { statusCommand } from './commands/status.ts';
+import { loadServiceCommands } from './load-service-commands.ts';
 import { createLogger } from './logger.ts';
 import { defaultStateDir } from './state.ts';
 import { AGENT_VERSION } from './version.ts';
@@ -35,17 +31,21 @@ Exit codes: 0 done, 64 usage error, 69 collector unreachable or not a collector,
 
 export const EXIT = { ok: 0, usage: 64, unavailable: 69, internal: 70, refused: 77 } as const;
 
+// Each command is imported when it runs: what a module does when it loads (TypeBox config
+// schemas, the websocket client, the scheduler, the service installers) would otherwise be
+// paid by every `inventory` and `once`. See load-service-commands.ts for the executable.
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // The service command has its own flags (--config, --keep-state): it parses them itself.
-  if (argv[0] === 'service') return serviceCommand(argv.slice(1), env);
+  if (argv[0] === 'service') return (await loadServiceCommands()).serviceCommand(argv.slice(1), env);
   // run and status read the agent config (file, environment, flags) themselves.
   if (argv[0] === 'run') {
+    const { runCommand } = await loadServiceCommands();
     const code = await runCommand(argv.slice(1), env);
     // Stopped: a collection child still running must not hold the process open.
     setTimeout(() => process.exit(code), 2000).unref();
     return code;
   }
-  if (argv[0] === 'status') return statusCommand(argv.slice(1), env);
+  if (argv[0] === 'status') return (await loadServiceCommands()).statusCommand(argv.slice(1), env);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -84,6 +84,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     switch (command) {
       case 'inventory': {
+        const { inventory } = await import('./commands/inventory.ts');
         const snapshot = await inventory({ log, stateDir, ...(timeoutMs ? { timeoutMs } : {}) });
         process.stdout.write(`${JSON.stringify(snapshot, null, values.pretty ? 2 : undefined)}\n`);
         return EXIT.ok;
@@ -95,6 +96,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
           return EXIT.usage;
         }
         const enrollSecret = str('enroll-secret') ?? env.STOCKTAKE_ENROLL_SECRET;
+        const { once } = await import('./commands/once.ts');
         const result = await once({
           serverUrl,
           stateDir,

@@ -7,7 +7,7 @@ import {
   type Snapshot,
   type SnapshotAck,
   type SnapshotDelta,
-} from '@stocktake/shared';
+} from '@stocktake/shared/core';
 
 /** A failure talking to the collector, with one line a person can act on. */
 export class CollectorError extends Error {

@@ -1,10 +1,10 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Metafile } from 'esbuild';
-import { bundleAgent } from './bundle.ts';
+import { bundleAgent, serviceChunkPath } from './bundle.ts';
 import { linkeditCoversEnd, removeCodeSignature } from './macho.ts';
 import { renderNotices } from './notices.ts';
 import { removeAuthenticode } from './pe.ts';
@@ -87,11 +87,14 @@ export async function buildAgentExecutables(options: BuildOptions): Promise<Buil
       const bundle = join(work, `stocktake-agent-${target.id}.cjs`);
       const metafile = await bundleAgent(options.repoRoot, join('agent', 'src', 'main.ts'), bundle, target.os);
       Object.assign(inputs, metafile.inputs);
+      const chunk = serviceChunkPath(bundle);
+      const kib = async (file: string) => ((await stat(file)).size / 1024).toFixed(0);
       log(
-        `bundled agent/src/main.ts for ${target.id}: ${((await stat(bundle)).size / 1024).toFixed(0)} KiB, no native addon (${Date.now() - t0} ms)`,
+        `bundled agent/src/main.ts for ${target.id}: ${await kib(bundle)} KiB + ${await kib(chunk)} KiB for run/status/service, no native addon (${Date.now() - t0} ms)`,
       );
       const base = await registryFile(target.node, options.cacheDir, log);
-      const assets: Record<string, string> = {};
+      // The service chunk is an asset: read and compiled only by run, status and service.
+      const assets: Record<string, string> = { [basename(chunk)]: chunk };
       if (target.os === 'win32') {
         const winsw = await registryFile(WINSW, options.cacheDir, log);
         if ((await sha256(winsw)) !== WINSW.sha256) throw new Error(`${winsw} is not the pinned WinSW 1.17`);
@@ -106,7 +109,7 @@ export async function buildAgentExecutables(options: BuildOptions): Promise<Buil
         // A V8 code cache would start the Linux executable ~30 ms sooner but makes every build
         // differ byte for byte; reproducible checksums are worth more to an agent started once per boot.
         useCodeCache: false,
-        ...(Object.keys(assets).length > 0 ? { assets } : {}),
+        assets,
       });
 
       const tmp = join(work, target.outputName);

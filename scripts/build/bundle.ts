@@ -1,5 +1,6 @@
 import { builtinModules } from 'node:module';
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { basename, join } from 'node:path';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 
 /**
  * Modules left as runtime `require` calls because they are missing on purpose. Each is an
@@ -48,10 +49,46 @@ export function bundleProblems(metafile: Metafile): string[] {
   return problems;
 }
 
+/** The chunk holding `run`, `status` and `service` (agent/src/service-commands.ts), beside the main bundle. */
+export const SERVICE_CHUNK_ENTRY = 'agent/src/service-commands.ts';
+
+/** Where the chunk of `outfile` goes: `stocktake-agent-linux.cjs` -> `stocktake-agent-linux.service.cjs`. */
+export function serviceChunkPath(outfile: string): string {
+  return `${outfile.replace(/\.c?js$/, '')}.service.cjs`;
+}
+
 /**
- * esbuild: one CommonJS file (SEA runs CommonJS), Node 20 syntax, everything inlined, for one
- * OS. `process.platform` is fixed at build time so the other OSes' collectors (and the
- * libraries only they use) are left out: less code for every endpoint to load on every run.
+ * In the main bundle, the import of service-commands.ts in load-service-commands.ts becomes a
+ * loader of the chunk file (agent/src/bundle-chunk.ts), so the chunk's code is not in the
+ * script V8 parses on every start. The loader gets the main bundle's own `require` and path.
+ */
+function serviceChunkLoader(repoRoot: string, chunkName: string): Plugin {
+  return {
+    name: 'service-chunk-loader',
+    setup(b) {
+      b.onResolve({ filter: /\/service-commands\.ts$/ }, (args) =>
+        args.importer.endsWith(join('agent', 'src', 'load-service-commands.ts'))
+          ? { path: chunkName, namespace: 'service-chunk' }
+          : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'service-chunk' }, () => ({
+        contents: [
+          `const { loadBundleChunk } = require(${JSON.stringify(join(repoRoot, 'agent', 'src', 'bundle-chunk.ts'))});`,
+          `module.exports = loadBundleChunk(${JSON.stringify(chunkName)}, __filename, require);`,
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: repoRoot,
+      }));
+    },
+  };
+}
+
+/**
+ * esbuild: CommonJS (SEA runs CommonJS), Node 20 syntax, everything inlined, for one OS.
+ * `process.platform` is fixed at build time so the other OSes' collectors (and the libraries
+ * only they use) are left out: less code for every endpoint to load on every run. Two files:
+ * `outfile` (the CLI, `inventory`, `once`) and its service chunk (`run`, `status`, `service`),
+ * loaded only by those commands; both self-contained. Returns one metafile for both.
  */
 export async function bundleAgent(
   repoRoot: string,
@@ -59,10 +96,9 @@ export async function bundleAgent(
   outfile: string,
   platform: 'linux' | 'win32' | 'darwin',
 ): Promise<Metafile> {
-  const result = await build({
+  const chunk = serviceChunkPath(outfile);
+  const options = {
     absWorkingDir: repoRoot,
-    entryPoints: [entry],
-    outfile,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -79,9 +115,21 @@ export async function bundleAgent(
     metafile: true,
     logLevel: 'warning',
     legalComments: 'none',
-    plugins: [refuseNativeAddons],
-  });
-  const problems = bundleProblems(result.metafile);
+  } satisfies BuildOptions;
+  const [main, service] = await Promise.all([
+    build({
+      ...options,
+      entryPoints: [entry],
+      outfile,
+      plugins: [refuseNativeAddons, serviceChunkLoader(repoRoot, basename(chunk))],
+    }),
+    build({ ...options, entryPoints: [SERVICE_CHUNK_ENTRY], outfile: chunk, plugins: [refuseNativeAddons] }),
+  ]);
+  const metafile: Metafile = {
+    inputs: { ...service.metafile.inputs, ...main.metafile.inputs },
+    outputs: { ...main.metafile.outputs, ...service.metafile.outputs },
+  };
+  const problems = bundleProblems(metafile);
   if (problems.length > 0) throw new Error(`the agent bundle is not self-contained:\n  ${problems.join('\n  ')}`);
-  return result.metafile;
+  return metafile;
 }

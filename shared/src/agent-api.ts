@@ -46,18 +46,4 @@ export const ProblemSchema = Type.Object(
 );
 export type Problem = Static<typeof ProblemSchema>;
 
-/** Stable problem types; clients branch on these, never on messages. */
-export const ProblemTypes = {
-  validation: 'urn:stocktake:problem:validation',
-  unauthorized: 'urn:stocktake:problem:unauthorized',
-  forbidden: 'urn:stocktake:problem:forbidden',
-  notFound: 'urn:stocktake:problem:not-found',
-  payloadTooLarge: 'urn:stocktake:problem:payload-too-large',
-  conflict: 'urn:stocktake:problem:conflict',
-  internal: 'urn:stocktake:problem:internal',
-  badRequest: 'urn:stocktake:problem:bad-request',
-  unsupportedMediaType: 'urn:stocktake:problem:unsupported-media-type',
-} as const;
-
-/** Header a collector sets on every response so agents can tell it from any other server. */
-export const COLLECTOR_HEADER = 'x-stocktake-collector';
+export { COLLECTOR_HEADER, ProblemTypes } from './contract.ts';

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { SectionName } from './contract.ts';
 import type { Hardware } from './hardware.ts';
 import type { PatchState } from './patches.ts';
-import type { SectionName } from './snapshot.ts';
-import { compareSoftware, type SoftwareItem } from './software.ts';
+import type { SoftwareItem } from './software.ts';
+import { compareSoftware } from './software-order.ts';
 import type { Users } from './users.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { normalizeSectionData } from './canonical.ts';
-import { applyDelta, DeltaMismatchError, diffSnapshot, diffSoftware, validateDelta } from './delta.ts';
+import { applyDelta, DeltaMismatchError, diffSnapshot, diffSoftware } from './delta.ts';
+import { validateDelta } from './delta-schema.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { SoftwareItem } from './software.ts';
 import { dpkgItem, makeSnapshot } from './testing.ts';

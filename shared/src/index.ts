@@ -1,6 +1,7 @@
 export * from './agent-api.ts';
 export * from './canonical.ts';
 export * from './delta.ts';
+export * from './delta-schema.ts';
 export * from './hardware.ts';
 export * from './identity.ts';
 export * from './live.ts';

@@ -6,7 +6,7 @@ import { createValidator } from './validate.ts';
  * upgrade), JSON text frames. Snapshots do not travel over it; it says who is online now and
  * lets the collector ask for an inventory at once. Everything works without it.
  */
-export const LIVE_CHANNEL_PATH = '/api/v1/agent/ws';
+export { AGENT_OFFLINE_PROBLEM_TYPE, LIVE_CHANNEL_PATH } from './contract.ts';
 
 export const HeartbeatMessageSchema = Type.Object(
   {
@@ -42,6 +42,3 @@ export type CollectorLiveMessage = Static<typeof CollectorLiveMessageSchema>;
 
 export const validateAgentLiveMessage = createValidator<AgentLiveMessage>(AgentLiveMessageSchema);
 export const validateCollectorLiveMessage = createValidator<CollectorLiveMessage>(CollectorLiveMessageSchema);
-
-/** Problem type of the refresh route's 409: the device's agent has no live channel open now. */
-export const AGENT_OFFLINE_PROBLEM_TYPE = 'urn:stocktake:problem:agent-offline';

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { CONTRACT_VERSION } from './contract.ts';
 import { HardwareSchema } from './hardware.ts';
 import { DeviceIdentitySchema } from './identity.ts';
 import { OsSchema } from './os.ts';
@@ -7,11 +8,7 @@ import { SectionSchema } from './section.ts';
 import { SoftwareSchema } from './software.ts';
 import { UsersSchema } from './users.ts';
 
-/** Bumped on any change a collector of the previous version could not read. */
-export const CONTRACT_VERSION = 1;
-
-export const SECTION_NAMES = ['hardware', 'os', 'software', 'patches', 'users'] as const;
-export type SectionName = (typeof SECTION_NAMES)[number];
+export { CONTRACT_VERSION, SECTION_NAMES, type SectionName } from './contract.ts';
 
 export const SectionsSchema = Type.Object(
   {

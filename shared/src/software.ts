@@ -41,15 +41,4 @@ export const SoftwareSchema = Type.Array(SoftwareItemSchema, {
   description: 'Installed software, sorted by source, name, arch and version.',
 });
 
-/** Identity of an installed item: a version change of the same key is an upgrade, not an add. */
-export function softwareKey(item: Pick<SoftwareItem, 'source' | 'name' | 'arch'>): string {
-  return `${item.source}\u0000${item.name}\u0000${item.arch ?? ''}`;
-}
-
-export function compareSoftware(a: SoftwareItem, b: SoftwareItem): number {
-  return cmp(a.source, b.source) || cmp(a.name, b.name) || cmp(a.arch ?? '', b.arch ?? '') || cmp(a.version, b.version);
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { compareSoftware, softwareKey } from './software-order.ts';

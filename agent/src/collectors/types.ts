@@ -1,4 +1,4 @@
-import type { Hardware, Os, PatchState, SectionName, SoftwareItem, Users } from '@stocktake/shared';
+import type { Hardware, Os, PatchState, SectionName, SoftwareItem, Users } from '@stocktake/shared/core';
 import type { Logger } from 'pino';
 import type { RunCommand } from '../runner/run-command.ts';
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Snapshot } from '@stocktake/shared';
+import type { Snapshot } from '@stocktake/shared/core';
 import type { Logger } from 'pino';
 import { createContext } from '../collectors/context.ts';
 import { platformCollectors } from '../collectors/index.ts';

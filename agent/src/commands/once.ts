@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import type { Snapshot, SnapshotAck } from '@stocktake/shared';
+import type { Snapshot, SnapshotAck } from '@stocktake/shared/core';
 import type { Logger } from 'pino';
 import { CollectorError, createCollectorClient } from '../client.ts';
-import { DEFAULTS } from '../config/schema.ts';
+import { DEFAULTS } from '../config/defaults.ts';
 import { Session } from '../live/session.ts';
 import { acquireStateLock, StateLockedError } from '../live/state-lock.ts';
 import { Outbox } from '../spool/outbox.ts';

@@ -1,12 +1,13 @@
 import Type, { type Static } from 'typebox';
+import { LOG_LEVELS } from './defaults.ts';
+
+export { DEFAULTS, LOG_LEVELS } from './defaults.ts';
 
 /**
  * The agent's config file. `service install` writes `{ server, enrollSecret }`; every other key
  * is optional and has a default. Objects are closed: a misspelt key stops the agent with its
  * name rather than being ignored.
  */
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
 const Seconds = (description: string, minimum = 0) => Type.Optional(Type.Number({ minimum, description }));
 
 export const ScheduleConfigSchema = Type.Object(
@@ -91,16 +92,3 @@ export interface AgentConfig {
   /** Where the config file was read from, if one was. */
   file?: string;
 }
-
-export const DEFAULTS = {
-  inventory: '0 * * * *',
-  splaySeconds: 300,
-  heartbeatSeconds: 60,
-  fullEverySeconds: 86_400,
-  maxEntries: 1000,
-  maxBytes: 50 * 1024 * 1024,
-  retryMinSeconds: 10,
-  retryMaxSeconds: 900,
-  collectorTimeoutSeconds: 60,
-  logLevel: 'warn',
-} as const;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { Snapshot } from '@stocktake/shared';
+import type { Snapshot } from '@stocktake/shared/core';
 import type { Logger } from 'pino';
 import { writeFileDurably } from '../spool/durable-file.ts';
 

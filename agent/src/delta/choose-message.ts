@@ -1,4 +1,4 @@
-import { type AgentMessage, diffSnapshot, type Snapshot } from '@stocktake/shared';
+import { type AgentMessage, diffSnapshot, type Snapshot } from '@stocktake/shared/core';
 
 export interface MessagePolicy {
   now: number;

@@ -11,7 +11,7 @@ import {
   type Sections,
   type Snapshot,
   sectionHash,
-} from '@stocktake/shared';
+} from '@stocktake/shared/core';
 import type { CollectContext, Collector, CollectorOutput, SectionData } from '../collectors/types.ts';
 import { mergeSection } from './merge.ts';
 import { missingRequired } from './validate-section.ts';

@@ -1,4 +1,4 @@
-import type { PatchState, SectionName } from '@stocktake/shared';
+import type { PatchState, SectionName } from '@stocktake/shared/core';
 import type { CollectorOutput, SectionData } from '../collectors/types.ts';
 
 /** Combines what several collectors of one section produced. */

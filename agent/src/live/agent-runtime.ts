@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Snapshot } from '@stocktake/shared';
+import type { Snapshot } from '@stocktake/shared/core';
 import { createTask, type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { type CollectorClient, createCollectorClient } from '../client.ts';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type AgentMessage, applyDelta, type Snapshot, type SnapshotAck } from '@stocktake/shared';
+import { type AgentMessage, applyDelta, type Snapshot, type SnapshotAck } from '@stocktake/shared/core';
 import type { Logger } from 'pino';
 import { type AckedState, loadAckedState, saveAckedState } from '../delta/acked-state.ts';
 import { chooseMessage } from '../delta/choose-message.ts';

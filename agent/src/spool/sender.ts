@@ -1,4 +1,4 @@
-import { type AgentMessage, ProblemTypes, type SnapshotAck } from '@stocktake/shared';
+import { type AgentMessage, ProblemTypes, type SnapshotAck } from '@stocktake/shared/core';
 import type { Logger } from 'pino';
 import { type CollectorClient, CollectorError } from '../client.ts';
 import type { Session } from '../live/session.ts';

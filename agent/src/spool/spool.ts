@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { AgentMessage } from '@stocktake/shared';
+import type { AgentMessage } from '@stocktake/shared/core';
 import type { Logger } from 'pino';
 import { isTemporaryFile, removeFileDurably, writeFileDurably } from './durable-file.ts';
 

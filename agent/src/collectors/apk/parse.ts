@@ -1,4 +1,4 @@
-import { compareSoftware, type SoftwareItem } from '@stocktake/shared';
+import { compareSoftware, type SoftwareItem } from '@stocktake/shared/core';
 
 /** What apk writes as the description of a package made by `apk add --virtual NAME ...`. */
 const VIRTUAL_DESCRIPTION = 'virtual meta package';

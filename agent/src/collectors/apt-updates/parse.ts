@@ -1,4 +1,4 @@
-import type { PatchState, PendingUpdate } from '@stocktake/shared';
+import type { PatchState, PendingUpdate } from '@stocktake/shared/core';
 
 /** Simulated full upgrade: no root, no network, no lock; answers from the lists of the last `apt update`. */
 export const APT_SIMULATE_ARGS: readonly string[] = ['-s', '-o', 'Debug::NoLocking=1', 'dist-upgrade'];

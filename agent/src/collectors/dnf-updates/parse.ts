@@ -1,4 +1,4 @@
-import type { PatchState, PendingUpdate } from '@stocktake/shared';
+import type { PatchState, PendingUpdate } from '@stocktake/shared/core';
 
 export type DnfPatchState = Required<Pick<PatchState, 'pendingCount' | 'pendingSecurityCount' | 'pending'>>;
 

@@ -1,4 +1,4 @@
-import { compareSoftware, type SoftwareItem } from '@stocktake/shared';
+import { compareSoftware, type SoftwareItem } from '@stocktake/shared/core';
 
 /**
  * dpkg package states (third word of `Status:`) in which the package's files are on disk.

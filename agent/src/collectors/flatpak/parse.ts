@@ -1,4 +1,4 @@
-import { compareSoftware, type SoftwareItem } from '@stocktake/shared';
+import { compareSoftware, type SoftwareItem } from '@stocktake/shared/core';
 
 /** The columns asked for, in this order; flatpak prints them tab-separated when stdout is not a terminal. */
 export const FLATPAK_COLUMNS = ['application', 'name', 'version', 'arch', 'branch', 'origin', 'installation'] as const;

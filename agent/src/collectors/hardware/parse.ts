@@ -8,7 +8,7 @@ import {
   type Monitor,
   type NetworkInterface,
   normalizeMac,
-} from '@stocktake/shared';
+} from '@stocktake/shared/core';
 import type { Systeminformation as SI } from 'systeminformation';
 
 /** The systeminformation results the hardware section is built from. */

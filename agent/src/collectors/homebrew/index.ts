@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { compareSoftware, type SoftwareItem } from '@stocktake/shared';
+import { compareSoftware, type SoftwareItem } from '@stocktake/shared/core';
 import type { CollectContext, Collector } from '../types.ts';
 import {
   type CaskInstallRecord,

@@ -1,4 +1,4 @@
-import type { SoftwareItem } from '@stocktake/shared';
+import type { SoftwareItem } from '@stocktake/shared/core';
 
 /**
  * What an install receipt (`INSTALL_RECEIPT.json`, written by brew for every formula keg and,

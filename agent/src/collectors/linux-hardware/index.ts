@@ -1,6 +1,6 @@
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import type { Battery, Disk, Gpu, Hardware, MemoryModule, NetworkInterface } from '@stocktake/shared';
+import type { Battery, Disk, Gpu, Hardware, MemoryModule, NetworkInterface } from '@stocktake/shared/core';
 import { cached } from '../cache.ts';
 import { compact } from '../hardware/parse.ts';
 import type { CollectContext, Collector } from '../types.ts';

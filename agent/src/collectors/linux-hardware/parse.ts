@@ -6,7 +6,7 @@ import {
   type MemoryModule,
   type NetworkInterface,
   normalizeMac,
-} from '@stocktake/shared';
+} from '@stocktake/shared/core';
 import { compact, count, hardwareUuid, text } from '../hardware/parse.ts';
 
 /** SMBIOS chassis types (DMTF DSP0134, 7.4.1) that say something; "Other"/"Unknown" say nothing. */

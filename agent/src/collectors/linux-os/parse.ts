@@ -1,4 +1,4 @@
-import type { Os } from '@stocktake/shared';
+import type { Os } from '@stocktake/shared/core';
 import { compact, text } from '../hardware/parse.ts';
 
 /** os-release(5): KEY=value lines, values optionally quoted with shell escapes. */

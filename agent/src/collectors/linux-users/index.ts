@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Users } from '@stocktake/shared';
+import type { Users } from '@stocktake/shared/core';
 import { CommandError } from '../../runner/run-command.ts';
 import { cached, mtimeFingerprint } from '../cache.ts';
 import type { CollectContext, Collector } from '../types.ts';

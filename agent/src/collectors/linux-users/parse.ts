@@ -1,4 +1,4 @@
-import type { Session } from '@stocktake/shared';
+import type { Session } from '@stocktake/shared/core';
 
 /** A login `last` recorded: who, and when (ISO 8601). */
 export interface LastLogin {

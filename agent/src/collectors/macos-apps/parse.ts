@@ -1,4 +1,4 @@
-import { compareSoftware, type SoftwareItem } from '@stocktake/shared';
+import { compareSoftware, type SoftwareItem } from '@stocktake/shared/core';
 import {
   type ProfilerEntry,
   parseProfilerDocument,

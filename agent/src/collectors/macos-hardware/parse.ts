@@ -6,7 +6,7 @@ import {
   type Hardware,
   type MemoryModule,
   type SystemInfo,
-} from '@stocktake/shared';
+} from '@stocktake/shared/core';
 import {
   binarySizeBytes,
   numberField,

@@ -1,4 +1,4 @@
-import type { Os } from '@stocktake/shared';
+import type { Os } from '@stocktake/shared/core';
 
 /** What `sw_vers` tells about the running macOS. */
 export interface SwVers {

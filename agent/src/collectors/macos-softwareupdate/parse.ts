@@ -1,4 +1,4 @@
-import type { PatchState, PendingUpdate } from '@stocktake/shared';
+import type { PatchState, PendingUpdate } from '@stocktake/shared/core';
 
 /** One entry of `softwareupdate --list`. */
 export interface SoftwareUpdateEntry {

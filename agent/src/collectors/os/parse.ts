@@ -1,4 +1,4 @@
-import type { Os, OsFamily } from '@stocktake/shared';
+import type { Os, OsFamily } from '@stocktake/shared/core';
 import type { Systeminformation as SI } from 'systeminformation';
 import { compact, text } from '../hardware/parse.ts';
 

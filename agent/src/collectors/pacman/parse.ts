@@ -1,4 +1,4 @@
-import type { SoftwareItem } from '@stocktake/shared';
+import type { SoftwareItem } from '@stocktake/shared/core';
 
 /**
  * Keys of a local database `desc` file whose value is exactly the next line, as libalpm reads

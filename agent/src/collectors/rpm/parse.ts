@@ -1,4 +1,4 @@
-import { compareSoftware, type SoftwareItem } from '@stocktake/shared';
+import { compareSoftware, type SoftwareItem } from '@stocktake/shared/core';
 
 /**
  * One package per line, tab-separated: NAME, EPOCH (empty when the tag is absent), VERSION,

@@ -1,4 +1,4 @@
-import { compareSoftware, type SoftwareItem } from '@stocktake/shared';
+import { compareSoftware, type SoftwareItem } from '@stocktake/shared/core';
 
 /** `snap list` in plain ASCII without colour, so marks and columns are predictable. */
 export const SNAP_LIST_ARGS: readonly string[] = ['list', '--unicode=never', '--color=never'];

@@ -1,4 +1,4 @@
-import type { Session, Users } from '@stocktake/shared';
+import type { Session, Users } from '@stocktake/shared/core';
 import type { Systeminformation as SI } from 'systeminformation';
 import { compact, text } from '../hardware/parse.ts';
 

@@ -1,4 +1,4 @@
-import { cleanString, compareSoftware, type SoftwareItem } from '@stocktake/shared';
+import { cleanString, compareSoftware, type SoftwareItem } from '@stocktake/shared/core';
 import { type JsonRecord, jsonBool, jsonInt, jsonString, parseJsonRecords } from '../windows-os/powershell.ts';
 
 /** The Get-AppxPackage properties read; all exist on Windows 10 1607+ and Server 2016+. */

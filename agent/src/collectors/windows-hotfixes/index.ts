@@ -1,4 +1,4 @@
-import type { PatchState } from '@stocktake/shared';
+import type { PatchState } from '@stocktake/shared/core';
 import type { CollectContext, Collector } from '../types.ts';
 import { powershellJson } from '../windows-os/powershell.ts';
 import { regQuery, runRegQuery } from '../windows-registry/reg-command.ts';

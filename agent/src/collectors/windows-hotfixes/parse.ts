@@ -1,4 +1,4 @@
-import type { Hotfix } from '@stocktake/shared';
+import type { Hotfix } from '@stocktake/shared/core';
 import { type JsonRecord, jsonString, parseJsonRecords } from '../windows-os/powershell.ts';
 import { multiSz, parseRegQuery } from '../windows-registry/reg-query.ts';
 

@@ -1,4 +1,4 @@
-import { cleanString, type Os } from '@stocktake/shared';
+import { cleanString, type Os } from '@stocktake/shared/core';
 import { type JsonRecord, jsonBool, jsonInt, jsonString, parseJsonRecords } from './powershell.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { compareSoftware, type SoftwareItem } from '@stocktake/shared';
+import { compareSoftware, type SoftwareItem } from '@stocktake/shared/core';
 import type { CollectContext, Collector } from '../types.ts';
 import { dedupe, loadedUserSids, parseUninstall, uninstallItems, viewArches } from './parse.ts';
 import { regQuery, runRegQuery, utf8RegQuery } from './reg-command.ts';

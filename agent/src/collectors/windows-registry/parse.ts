@@ -1,4 +1,4 @@
-import { cleanString, compareSoftware, type SoftwareItem } from '@stocktake/shared';
+import { cleanString, compareSoftware, type SoftwareItem } from '@stocktake/shared/core';
 import { keyName, parseRegQuery, type RegKey, regNumber, regString } from './reg-query.ts';
 
 /**

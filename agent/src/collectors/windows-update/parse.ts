@@ -1,4 +1,4 @@
-import { cleanString, type PatchState, type PendingUpdate } from '@stocktake/shared';
+import { cleanString, type PatchState, type PendingUpdate } from '@stocktake/shared/core';
 import { type JsonRecord, jsonString, parseJsonRecords } from '../windows-os/powershell.ts';
 
 /**

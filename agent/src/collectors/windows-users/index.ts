@@ -1,4 +1,4 @@
-import type { Users } from '@stocktake/shared';
+import type { Users } from '@stocktake/shared/core';
 import type { CollectContext, Collector } from '../types.ts';
 import type { Invocation } from '../windows-registry/reg-command.ts';
 import { runRegQuery, utf8RegQuery } from '../windows-registry/reg-command.ts';

@@ -1,4 +1,4 @@
-import { cleanString, type Session, type Users } from '@stocktake/shared';
+import { cleanString, type Session, type Users } from '@stocktake/shared/core';
 import { parseRegQuery, regString } from '../windows-registry/reg-query.ts';
 
 /** Converts a wall-clock time of this machine to an ISO 8601 instant. */

@@ -1,4 +1,4 @@
-import type { PatchState, PendingUpdate } from '@stocktake/shared';
+import type { PatchState, PendingUpdate } from '@stocktake/shared/core';
 import { findAll, parseXml, type XmlElement } from './xml.ts';
 
 export type ZypperPatchState = Required<Pick<PatchState, 'pendingCount' | 'pendingSecurityCount' | 'pending'>>;

@@ -1,0 +1,11 @@
+/**
+ * The commands that run the agent as a service or manage it: `run`, `status` and `service`.
+ * The single-executable build bundles this module on its own (see load-service-commands.ts):
+ * the config schema (TypeBox), the websocket client, the scheduler and the service installers
+ * stay out of what `inventory` and `once` load.
+ */
+export { runCommand } from './commands/run.ts';
+export { serviceCommand } from './commands/service.ts';
+export { statusCommand } from './commands/status.ts';
+
+export type ServiceCommands = typeof import('./service-commands.ts');

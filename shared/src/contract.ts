@@ -1,0 +1,36 @@
+/**
+ * The wire contract's names and numbers, without the schemas: what the agent needs at run time
+ * to build and send snapshots. The TypeBox schemas that use them re-export them, so the main
+ * entry's exports are unchanged; `@stocktake/shared/core` exports them from here.
+ */
+
+/** Bumped on any change a collector of the previous version could not read. */
+export const CONTRACT_VERSION = 1;
+
+export const SECTION_NAMES = ['hardware', 'os', 'software', 'patches', 'users'] as const;
+export type SectionName = (typeof SECTION_NAMES)[number];
+
+/** Stable problem types; clients branch on these, never on messages. */
+export const ProblemTypes = {
+  validation: 'urn:stocktake:problem:validation',
+  unauthorized: 'urn:stocktake:problem:unauthorized',
+  forbidden: 'urn:stocktake:problem:forbidden',
+  notFound: 'urn:stocktake:problem:not-found',
+  payloadTooLarge: 'urn:stocktake:problem:payload-too-large',
+  conflict: 'urn:stocktake:problem:conflict',
+  internal: 'urn:stocktake:problem:internal',
+  badRequest: 'urn:stocktake:problem:bad-request',
+  unsupportedMediaType: 'urn:stocktake:problem:unsupported-media-type',
+} as const;
+
+/** Header a collector sets on every response so agents can tell it from any other server. */
+export const COLLECTOR_HEADER = 'x-stocktake-collector';
+
+/** Problem type of the collector's 409 when a delta's base does not match: the agent sends a full snapshot. */
+export const RESYNC_PROBLEM_TYPE = 'urn:stocktake:problem:resync';
+
+/** Path of the live channel's websocket (bearer token at the upgrade); see live.ts. */
+export const LIVE_CHANNEL_PATH = '/api/v1/agent/ws';
+
+/** Problem type of the refresh route's 409: the device's agent has no live channel open now. */
+export const AGENT_OFFLINE_PROBLEM_TYPE = 'urn:stocktake:problem:agent-offline';
