@@ -1,4 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { inArray, type SQL, sql } from 'drizzle-orm';
 import Type from 'typebox';
 import type { Db } from '../../../db/open-database.ts';
 import {
@@ -16,6 +16,8 @@ import { customFilter, enumFilter, exactFilter, likeAny } from '../lists/filters
 import type { ListSpec } from '../lists/list-query.ts';
 import type { Finding, FindingRow, FindingsRepository } from './findings-repository.ts';
 
+const ACTIVE_STATUSES = FINDING_STATUSES.filter((s) => s !== 'resolved');
+
 const refers = (kind: FindingRefKind) =>
   customFilter(
     Type.String({ minLength: 1, maxLength: 64, description: `Findings that involve this ${kind}.` }),
@@ -30,12 +32,12 @@ export function createFindingList(db: Db, repository: FindingsRepository): ListS
     defaultSort: '-severity',
     id: { expr: findings.id, type: 'number' },
     sorts: {
-      severity: { expr: findings.severityRank, type: 'number' },
-      lastSeenAt: { expr: findings.lastSeenAt, type: 'string' },
-      firstSeenAt: { expr: findings.firstSeenAt, type: 'string' },
-      openedAt: { expr: findings.openedAt, type: 'string' },
-      type: { expr: findings.type, type: 'string' },
-      id: { expr: findings.id, type: 'number' },
+      severity: { expr: findings.severityRank, type: 'number', notNull: true },
+      lastSeenAt: { expr: findings.lastSeenAt, type: 'string', notNull: true },
+      firstSeenAt: { expr: findings.firstSeenAt, type: 'string', notNull: true },
+      openedAt: { expr: findings.openedAt, type: 'string', notNull: true },
+      type: { expr: findings.type, type: 'string', notNull: true },
+      id: { expr: findings.id, type: 'number', notNull: true },
     },
     filters: {
       status: customFilter(
@@ -45,7 +47,9 @@ export function createFindingList(db: Db, repository: FindingsRepository): ListS
         }),
         (status: string): SQL | undefined => {
           if (status === 'all') return undefined;
-          if (status === 'active') return sql`${findings.status} <> 'resolved'`;
+          // Named statuses rather than <> 'resolved': an IN on the (status, severity_rank) index
+          // reads each status in severity order and stops once the page is full.
+          if (status === 'active') return inArray(findings.status, ACTIVE_STATUSES);
           return sql`${findings.status} = ${status}`;
         },
       ),

@@ -10,6 +10,13 @@ export interface SortField {
   expr: ListExpr;
   type: 'string' | 'number';
   description?: string;
+  /**
+   * Never NULL in this list's rows (a NOT NULL column of the list's own table, not of a
+   * left-joined one). Such a field is sorted and paged on the bare expression, so an index on it
+   * gives the order and a page reads only its own rows; others sort through coalesce(), which no
+   * index serves, so every matching row is read and sorted first.
+   */
+  notNull?: boolean;
 }
 
 /** One query-string filter: its schema (as a string arrives) and the condition it adds. */
@@ -92,6 +99,7 @@ const NULL_STRING = '';
 const NULL_NUMBER = -9_007_199_254_740_991;
 
 function nonNull(field: SortField): SQL {
+  if (field.notNull) return sql`${field.expr}`;
   return sql`coalesce(${field.expr}, ${field.type === 'string' ? NULL_STRING : NULL_NUMBER})`;
 }
 

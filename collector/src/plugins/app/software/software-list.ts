@@ -1,9 +1,9 @@
 import { SoftwareSourceSchema } from '@stocktake/shared';
 import type Database from 'better-sqlite3';
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import Type from 'typebox';
 import type { Db } from '../../../db/open-database.ts';
-import { deviceSoftware, devices, softwareCatalog } from '../../../db/schema/index.ts';
+import { deviceSoftware, softwareCatalog } from '../../../db/schema/index.ts';
 import { booleanFilter, customFilter, likeAny, textFilter } from '../lists/filters.ts';
 import { type ListFilter, ListQueryError, type ListSpec } from '../lists/list-query.ts';
 import {
@@ -114,11 +114,11 @@ export function createSoftwareList(db: Db, sqlite: Database.Database): ListSpec<
     defaultSort: 'name',
     id: { expr: softwareCatalog.id, type: 'number' },
     sorts: {
-      name: { expr: softwareCatalog.name, type: 'string' },
+      name: { expr: softwareCatalog.name, type: 'string', notNull: true },
       publisher: { expr: softwareCatalog.publisher, type: 'string' },
-      source: { expr: softwareCatalog.source, type: 'string' },
-      version: { expr: softwareCatalog.version, type: 'string', description: 'As text.' },
-      installs: { expr: installs, type: 'number' },
+      source: { expr: softwareCatalog.source, type: 'string', notNull: true },
+      version: { expr: softwareCatalog.version, type: 'string', notNull: true, description: 'As text.' },
+      installs: { expr: installs, type: 'number', notNull: true },
     },
     filters: {
       name: matchFilter('name'),
@@ -161,45 +161,4 @@ export function createSoftwareList(db: Db, sqlite: Database.Database): ListSpec<
         .all(),
     toItems: (rows) => rows,
   };
-}
-
-/** Devices (over `devices`) that have software matching the conditions. */
-export function hasSoftware(conditions: SQL[]): SQL {
-  return sql`exists (select 1 from ${deviceSoftware} join ${softwareCatalog} on ${softwareCatalog.id} = ${deviceSoftware.softwareId} where ${deviceSoftware.deviceKey} = ${devices.key} and ${and(...conditions)})`;
-}
-
-export interface InstalledMatch {
-  source: string;
-  name: string;
-  version: string;
-  arch?: string;
-  publisher?: string;
-}
-
-/** The matching software each of these devices has, by device id. */
-export function matchingSoftwareOf(db: Db, deviceIds: string[], conditions: SQL[]): Map<string, InstalledMatch[]> {
-  const out = new Map<string, InstalledMatch[]>();
-  if (deviceIds.length === 0) return out;
-  const rows = db
-    .select({
-      deviceId: devices.id,
-      source: softwareCatalog.source,
-      name: softwareCatalog.name,
-      version: softwareCatalog.version,
-      arch: softwareCatalog.arch,
-      publisher: softwareCatalog.publisher,
-    })
-    .from(deviceSoftware)
-    .innerJoin(devices, eq(devices.key, deviceSoftware.deviceKey))
-    .innerJoin(softwareCatalog, eq(softwareCatalog.id, deviceSoftware.softwareId))
-    .where(and(inArray(devices.id, deviceIds), ...conditions))
-    .orderBy(softwareCatalog.name, softwareCatalog.source, softwareCatalog.arch, softwareCatalog.version)
-    .all();
-  for (const r of rows) {
-    const item: InstalledMatch = { source: r.source, name: r.name, version: r.version };
-    if (r.arch) item.arch = r.arch;
-    if (r.publisher) item.publisher = r.publisher;
-    out.set(r.deviceId, [...(out.get(r.deviceId) ?? []), item]);
-  }
-  return out;
 }

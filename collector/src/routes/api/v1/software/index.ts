@@ -4,13 +4,17 @@ import { createDeviceList, type DeviceListItem } from '../../../../plugins/app/d
 import { compareVersions } from '../../../../plugins/app/licenses/versions.ts';
 import {
   createSoftwareList,
-  hasSoftware,
-  type InstalledMatch,
-  matchingSoftwareOf,
   type SoftwareMatch,
-  softwareMatchConditions,
   softwareMatchSchemas,
 } from '../../../../plugins/app/software/software-list.ts';
+import { registerVersionCompare } from '../../../../plugins/app/software/version-sql.ts';
+import {
+  hasAnyOf,
+  type InstalledMatch,
+  installedOf,
+  resolveSoftwareSet,
+  type SoftwareSet,
+} from '../../../../plugins/app/software/who-has.ts';
 import { DeviceListItemSchema } from '../devices/schemas.ts';
 import { listRoute } from '../list-route.ts';
 import { Nullable } from '../schema-helpers.ts';
@@ -54,6 +58,19 @@ const softwareRoutes: FastifyPluginAsync = async (app) => {
   });
 
   const devices = createDeviceList(app.db);
+  registerVersionCompare(app.sqlite);
+  // A request's query parameters reach base and decorate as the same object: the software it
+  // names is matched once, for the page and for the software shown on it (and for every page
+  // of a CSV export).
+  const resolved = new WeakMap<SoftwareMatch, SoftwareSet>();
+  const softwareOf = (match: SoftwareMatch): SoftwareSet => {
+    let set = resolved.get(match);
+    if (!set) {
+      set = resolveSoftwareSet(app.db, match);
+      resolved.set(match, set);
+    }
+    return set;
+  };
   listRoute<DeviceListItem, DeviceListItem, SoftwareMatch, WhoHasItem>(app, {
     url: '/who-has',
     spec: devices,
@@ -72,12 +89,12 @@ const softwareRoutes: FastifyPluginAsync = async (app) => {
       versionGt: Type.Optional(softwareMatchSchemas.versionGt),
       versionGte: Type.Optional(softwareMatchSchemas.versionGte),
     },
-    base: (match) => [hasSoftware(softwareMatchConditions(match))],
+    base: (match) => [hasAnyOf(softwareOf(match))],
     decorate: (items, match) => {
-      const found = matchingSoftwareOf(
+      const found = installedOf(
         app.db,
         items.map((d) => d.id),
-        softwareMatchConditions(match),
+        softwareOf(match),
       );
       return items.map((d) => {
         const software = found.get(d.id) ?? [];
