@@ -1,4 +1,5 @@
 import type { Db } from './db/open-database.ts';
+import { createWriteBatcher } from './db/write-batcher.ts';
 import { createAssetsRepository } from './plugins/app/assets/assets-repository.ts';
 import { createAuditLog } from './plugins/app/audit/audit-repository.ts';
 import { createDevicesRepository } from './plugins/app/devices/devices-repository.ts';
@@ -13,12 +14,14 @@ export function createServices(db: Db) {
   const matcher = createMatcher(db, auditLog);
   const conflicts = createConflicts(db);
   const snapshotStore = createSnapshotStore(db);
+  const writeBatcher = createWriteBatcher(db.$client);
   return {
+    writeBatcher,
     auditLog,
     matcher,
     conflicts,
     snapshotStore,
-    devicesRepository: createDevicesRepository(db, matcher, snapshotStore),
+    devicesRepository: createDevicesRepository(db, matcher, snapshotStore, writeBatcher),
     assetsRepository: createAssetsRepository(db, auditLog, matcher, conflicts),
     licensesRepository: createLicensesRepository(db, auditLog),
   };

@@ -8,6 +8,7 @@ declare module 'fastify' {
     matcher: Services['matcher'];
     conflicts: Services['conflicts'];
     snapshotStore: Services['snapshotStore'];
+    writeBatcher: Services['writeBatcher'];
     devicesRepository: Services['devicesRepository'];
     assetsRepository: Services['assetsRepository'];
     licensesRepository: Services['licensesRepository'];
@@ -22,6 +23,7 @@ export default fp(
     app.decorate('matcher', s.matcher);
     app.decorate('conflicts', s.conflicts);
     app.decorate('snapshotStore', s.snapshotStore);
+    app.decorate('writeBatcher', s.writeBatcher);
     app.decorate('devicesRepository', s.devicesRepository);
     app.decorate('assetsRepository', s.assetsRepository);
     app.decorate('licensesRepository', s.licensesRepository);

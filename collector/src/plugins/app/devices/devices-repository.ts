@@ -14,6 +14,7 @@ import {
   snapshots,
   softwareCatalog,
 } from '../../../db/schema/index.ts';
+import type { WriteBatcher } from '../../../db/write-batcher.ts';
 import type { AgentRow } from '../agents/agents-repository.ts';
 import { hostnameKey, macKey, serialKey, uuidKey } from '../identity/identifiers.ts';
 import type { Matcher } from '../matching/matcher.ts';
@@ -57,10 +58,10 @@ interface ChangeDraft {
 // snapshot. Bounded: cleared when full, it refills from the popular packages first.
 const CATALOG_CACHE_LIMIT = 250_000;
 
-export function createDevicesRepository(db: Db, matcher: Matcher, store: SnapshotStore) {
+export function createDevicesRepository(db: Db, matcher: Matcher, store: SnapshotStore, batcher: WriteBatcher) {
   const catalogCache = new Map<string, number>();
-  // Ids inserted by the ingest in progress: cached only once its transaction commits.
-  const pendingCatalog = new Map<string, number>();
+  // Ids looked up or inserted by the ingest in progress: cached only once they are committed.
+  let pendingCatalog = new Map<string, number>();
 
   const findCatalogId = db
     .select({ id: softwareCatalog.id })
@@ -169,10 +170,9 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     return inserted.id;
   }
 
-  function commitCatalogCache(): void {
-    if (catalogCache.size + pendingCatalog.size > CATALOG_CACHE_LIMIT) catalogCache.clear();
-    for (const [k, v] of pendingCatalog) catalogCache.set(k, v);
-    pendingCatalog.clear();
+  function cacheCatalogIds(ids: Map<string, number>): void {
+    if (catalogCache.size + ids.size > CATALOG_CACHE_LIMIT) catalogCache.clear();
+    for (const [k, v] of ids) catalogCache.set(k, v);
   }
 
   /**
@@ -485,12 +485,13 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     ): IngestResult {
       const sizeBytes = options.sizeBytes ?? Buffer.byteLength(JSON.stringify(snapshot));
       try {
+        // Inside a write batch this is a savepoint; the ids are cached when the batch commits.
         const result = db.transaction(() => ingestInTransaction(agent, snapshot, hashes, now, sizeBytes));
-        commitCatalogCache();
+        const ids = pendingCatalog;
+        batcher.afterCommit(() => cacheCatalogIds(ids));
         return result;
-      } catch (err) {
-        pendingCatalog.clear();
-        throw err;
+      } finally {
+        pendingCatalog = new Map();
       }
     },
 

@@ -43,9 +43,11 @@ const deltaRoutes: FastifyPluginAsync<DeltaRoutesOptions> = async (fastify, opts
       const length = Number(request.headers['content-length']);
       let result: ReturnType<typeof deltaIngest.ingest>;
       try {
-        result = deltaIngest.ingest(agent, delta, new Date(), {
-          ...(Number.isSafeInteger(length) && length > 0 ? { sizeBytes: length } : {}),
-        });
+        result = await app.writeBatcher.submit(() =>
+          deltaIngest.ingest(agent, delta, new Date(), {
+            ...(Number.isSafeInteger(length) && length > 0 ? { sizeBytes: length } : {}),
+          }),
+        );
       } catch (err) {
         if (err instanceof ResyncNeeded) throw new HttpProblem(409, err.type, 'Resync needed', err.message);
         if (err instanceof InvalidDelta) throw HttpProblem.validation('Delta sections are inconsistent', err.errors);

@@ -71,9 +71,11 @@ const agentRoutes: FastifyPluginAsync<AgentRoutesOptions> = async (fastify, opts
       const { hashes, errors } = computeSectionHashes(snapshot);
       if (errors.length > 0) throw HttpProblem.validation('Snapshot sections are inconsistent', errors);
       const length = Number(request.headers['content-length']);
-      const result = app.devicesRepository.ingest(agent, snapshot, hashes, new Date(), {
-        ...(Number.isSafeInteger(length) && length > 0 ? { sizeBytes: length } : {}),
-      });
+      const result = await app.writeBatcher.submit(() =>
+        app.devicesRepository.ingest(agent, snapshot, hashes, new Date(), {
+          ...(Number.isSafeInteger(length) && length > 0 ? { sizeBytes: length } : {}),
+        }),
+      );
       request.log.info(
         {
           agentId: agent.id,
