@@ -78,5 +78,12 @@ describe('list pages read only their rows where an index gives the order', () =>
       // coalesce()d form took 100 ms against 0.3 ms).
       expect(text).toContain('order by "findings"."severity_rank" desc, "findings"."id" desc');
     }
+    // One device's findings come from the refs index, not from a probe per active finding.
+    const ofDevice = planOf(
+      findings,
+      { sort: '-severity', filters: { status: 'active', deviceId: 'd' }, limit: 10 },
+      'findings',
+    );
+    expect(ofDevice).toContain('finding_refs_ref_idx (ref_kind=? AND ref_id=?)');
   });
 });
