@@ -135,7 +135,8 @@ export function diffSnapshot(base: Snapshot, next: Snapshot): SnapshotDelta {
   };
 }
 
-function patchSoftware(
+/** `base` with a software patch applied; throws DeltaMismatchError where the two disagree. */
+export function patchSoftware(
   base: readonly SoftwareItem[],
   patch: { added: SoftwareItem[]; changed: SoftwareItem[]; removed: SoftwareKey[] },
 ): SoftwareItem[] {

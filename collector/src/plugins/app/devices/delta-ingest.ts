@@ -1,15 +1,18 @@
 import {
-  applyDelta,
   DeltaMismatchError,
   type FieldError,
+  patchSoftware,
   RESYNC_PROBLEM_TYPE,
   SECTION_NAMES,
   type SectionName,
+  type Snapshot,
   type SnapshotDelta,
+  type SoftwareItem,
+  sectionHash,
 } from '@stocktake/shared';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/open-database.ts';
-import { devices, snapshots } from '../../../db/schema/index.ts';
+import { devices, type SectionState, snapshots } from '../../../db/schema/index.ts';
 import type { AgentRow } from '../agents/agents-repository.ts';
 import type { DevicesRepository, IngestResult } from './devices-repository.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
@@ -31,12 +34,16 @@ export class InvalidDelta extends Error {
   }
 }
 
+type AnySection = { status: string; data?: unknown; hash?: string } & Record<string, unknown>;
+
 /**
- * Ingests a delta by rebuilding the full snapshot it describes on the device's last stored
- * snapshot (the raw store never prunes a device's latest), then handing that to the ordinary
- * ingest, which writes only what differs from the stored state (an unchanged software hash
- * writes no software rows). All of it runs synchronously, so nothing else touches the device
- * between the base check and the write.
+ * Ingests a delta against the device's stored state, reading only what the delta does not
+ * carry. An `unchanged` section is checked against the hash the device's last snapshot had for
+ * it and is not read at all: the ordinary ingest keeps the device's columns and rows as they
+ * are and the stored snapshot points at the section data already held. A `patched` software
+ * list is applied to the base's list, read by its hash; a `replaced` section brings its data.
+ * Everything runs synchronously, so nothing else touches the device between the checks and the
+ * writes.
  */
 export function createDeltaIngest(db: Db, devicesRepository: DevicesRepository, store: SnapshotStore) {
   function alreadyStored(snapshotId: string): string | undefined {
@@ -46,6 +53,67 @@ export function createDeltaIngest(db: Db, devicesRepository: DevicesRepository, 
       .innerJoin(devices, eq(devices.key, snapshots.deviceKey))
       .where(eq(snapshots.id, snapshotId))
       .get()?.deviceId;
+  }
+
+  /** The snapshot the delta describes; sections it says are unchanged carry their hash but no data. */
+  function rebuild(delta: SnapshotDelta, base: Record<string, SectionState>) {
+    const sections: Record<string, AnySection> = {};
+    const hashes: Partial<Record<SectionName, string>> = {};
+    const errors: FieldError[] = [];
+    for (const name of SECTION_NAMES) {
+      const change = delta.sections[name];
+      const was = base[name];
+      // The base has data for a section only when its status there was not `failed`.
+      const baseHash = was && was.status !== 'failed' ? was.hash : undefined;
+      const { change: kind, ...envelope } = change;
+      if (kind === 'unchanged') {
+        if (baseHash === undefined || baseHash !== change.hash) {
+          throw new ResyncNeeded(`/sections/${name}/hash: says ${name} is unchanged, but the base ${name} differs`);
+        }
+        sections[name] = { ...envelope, hash: change.hash };
+        hashes[name] = change.hash;
+        continue;
+      }
+      let data: unknown;
+      if (change.change === 'patched') {
+        const baseData = baseHash === undefined ? undefined : store.sectionData(name, baseHash);
+        if (baseData === undefined)
+          throw new ResyncNeeded(`/sections/${name}: patches ${name}, which the base does not have`);
+        try {
+          data = patchSoftware(baseData as SoftwareItem[], change);
+        } catch (err) {
+          if (err instanceof DeltaMismatchError) throw new ResyncNeeded(`${err.path}: ${err.message}`);
+          throw err;
+        }
+      } else {
+        data = change.data;
+      }
+      const { added: _a, changed: _c, removed: _r, data: _d, hash: declared, ...rest } = envelope as AnySection;
+      if (data === undefined) {
+        if (change.status !== 'failed') {
+          errors.push({ path: `/sections/${name}/data`, message: `is required when status is ${change.status}` });
+        }
+        sections[name] = rest;
+        continue;
+      }
+      const hash = sectionHash(name, data);
+      if (declared !== undefined && declared !== hash) {
+        throw new ResyncNeeded(`/sections/${name}/hash: ${name} comes out as ${hash}, not ${declared}`);
+      }
+      sections[name] = { ...rest, hash, data };
+      hashes[name] = hash;
+    }
+    if (errors.length > 0) throw new InvalidDelta(errors);
+    const snapshot = {
+      contractVersion: delta.contractVersion,
+      kind: 'full',
+      snapshotId: delta.snapshotId,
+      agent: delta.agent,
+      collectedAt: delta.collectedAt,
+      identity: delta.identity,
+      sections,
+    } as unknown as Snapshot;
+    return { snapshot, hashes };
   }
 
   return {
@@ -59,7 +127,7 @@ export function createDeltaIngest(db: Db, devicesRepository: DevicesRepository, 
       const seenOn = alreadyStored(delta.snapshotId);
       if (seenOn) return { deviceId: seenOn, duplicate: true, softwareAdded: 0, softwareRemoved: 0, changes: 0 };
 
-      const device = agent.deviceId ? devicesRepository.get(agent.deviceId) : undefined;
+      const device = agent.deviceId ? devicesRepository.state(agent.deviceId) : undefined;
       if (!device || device.agentId !== agent.id) {
         throw new ResyncNeeded('This collector has no device for this agent yet; send a full snapshot.');
       }
@@ -68,25 +136,7 @@ export function createDeltaIngest(db: Db, devicesRepository: DevicesRepository, 
           `The device's last snapshot here is ${device.lastSnapshotId ?? 'none'}, not ${delta.baseSnapshotId}; send a full snapshot.`,
         );
       }
-      const base = store.read(delta.baseSnapshotId);
-      if (!base) throw new ResyncNeeded(`Snapshot ${delta.baseSnapshotId} is no longer stored; send a full snapshot.`);
-      let snapshot: ReturnType<typeof applyDelta>;
-      try {
-        snapshot = applyDelta(base, delta);
-      } catch (err) {
-        if (err instanceof DeltaMismatchError) throw new ResyncNeeded(`${err.path}: ${err.message}`);
-        throw err;
-      }
-      const errors: FieldError[] = [];
-      const hashes: Partial<Record<SectionName, string>> = {};
-      for (const name of SECTION_NAMES) {
-        const section = snapshot.sections[name];
-        if (section.hash !== undefined) hashes[name] = section.hash;
-        if (section.status !== 'failed' && section.data === undefined) {
-          errors.push({ path: `/sections/${name}/data`, message: `is required when status is ${section.status}` });
-        }
-      }
-      if (errors.length > 0) throw new InvalidDelta(errors);
+      const { snapshot, hashes } = rebuild(delta, device.sectionStatus);
       return devicesRepository.ingest(agent, snapshot, hashes, now, options);
     },
   };

@@ -34,6 +34,22 @@ export interface IngestResult {
 
 export type DeviceRow = typeof devices.$inferSelect;
 
+/**
+ * What ingest reads of a device: everything but the sections' data (large JSON), which it
+ * reads only for a section whose hash changed.
+ */
+const deviceState = {
+  key: devices.key,
+  id: devices.id,
+  agentId: devices.agentId,
+  hostname: devices.hostname,
+  macs: devices.macs,
+  primaryUser: devices.primaryUser,
+  lastSnapshotId: devices.lastSnapshotId,
+  sectionStatus: devices.sectionStatus,
+};
+export type DeviceState = { [K in keyof typeof deviceState]: DeviceRow[K] };
+
 export interface DeviceChange {
   id: number;
   kind: ChangeKind;
@@ -294,9 +310,15 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
    * over by a newer agent, yet still reports, is split off onto a device of its own: two live
    * installations are never merged into one device.
    */
-  function resolveDevice(agent: AgentRow, snapshot: Snapshot): { device?: DeviceRow; replacedAgent?: string } {
+  const stateById = db
+    .select(deviceState)
+    .from(devices)
+    .where(eq(devices.id, sql.placeholder('id')))
+    .prepare();
+
+  function resolveDevice(agent: AgentRow, snapshot: Snapshot): { device?: DeviceState; replacedAgent?: string } {
     if (agent.deviceId) {
-      const own = db.select().from(devices).where(eq(devices.id, agent.deviceId)).get();
+      const own = stateById.get({ id: agent.deviceId });
       if (own && (own.agentId === null || own.agentId === agent.id)) return { device: own };
       if (own) return {};
     }
@@ -305,7 +327,7 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     const uuid = uuidKey(snapshot.identity.hardwareUuid);
     const macs = new Set(snapshot.identity.macs);
     const candidates = db
-      .select()
+      .select(deviceState)
       .from(devices)
       .where(and(eq(devices.serialKey, serial), uuid ? eq(devices.uuidKey, uuid) : isNull(devices.uuidKey)))
       .limit(2)
@@ -401,15 +423,25 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
         });
       }
       const os = snapshot.sections.os.data;
-      if (os && hashes.os !== previous.os?.hash && existing.os) {
-        const was = osVersion(existing.os as typeof os);
+      const hw = snapshot.sections.hardware.data;
+      const osChanged = os !== undefined && hashes.os !== previous.os?.hash;
+      const hwChanged = hw !== undefined && hashes.hardware !== previous.hardware?.hash;
+      const stored =
+        osChanged || hwChanged
+          ? db
+              .select({ os: devices.os, hardware: devices.hardware })
+              .from(devices)
+              .where(eq(devices.key, existing.key))
+              .get()
+          : undefined;
+      if (osChanged && stored?.os) {
+        const was = osVersion(stored.os as typeof os);
         const is = osVersion(os);
         if (!sameOsVersion(was, is))
           drafts.push({ kind: 'os_upgraded', subject: is?.name ?? 'os', before: was, after: is });
       }
-      const hw = snapshot.sections.hardware.data;
-      if (hw && hashes.hardware !== previous.hardware?.hash && existing.hardware) {
-        const was = ipAddresses(existing.hardware as typeof hw);
+      if (hwChanged && stored?.hardware) {
+        const was = ipAddresses(stored.hardware as typeof hw);
         const is = ipAddresses(hw);
         if (!sameList(was, is)) drafts.push({ kind: 'ip_changed', subject: 'ip', before: was, after: is });
       }
@@ -493,6 +525,11 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
       } finally {
         pendingCatalog = new Map();
       }
+    },
+
+    /** A device's identity and the state of its sections, without their data. */
+    state(id: string): DeviceState | undefined {
+      return stateById.get({ id });
     },
 
     get(id: string): DeviceRow | undefined {

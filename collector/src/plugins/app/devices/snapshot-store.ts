@@ -29,9 +29,20 @@ export function createSnapshotStore(db: Db) {
     )
     .prepare();
 
+  const findBody = db
+    .select({ body: snapshotSections.body })
+    .from(snapshotSections)
+    .where(
+      and(eq(snapshotSections.section, sql.placeholder('section')), eq(snapshotSections.hash, sql.placeholder('hash'))),
+    )
+    .prepare();
+
+  /** The row holding a section's data: found by its hash, else written from `data`. */
   function sectionId(section: SectionName, hash: string, data: unknown): number {
     const found = findSection.get({ section, hash });
     if (found) return found.id;
+    // A section a delta says is unchanged comes without its data: it must be held already.
+    if (data === undefined) throw new Error(`no stored ${section} data with hash ${hash}`);
     const json = Buffer.from(JSON.stringify(data));
     const row = db
       .insert(snapshotSections)
@@ -58,7 +69,10 @@ export function createSnapshotStore(db: Db) {
         const { data, ...rest } = snapshot.sections[name];
         envelopeSections[name] = rest;
         const hash = hashes[name];
-        if (data !== undefined && hash) pointers[DATA_COLUMN[name]] = sectionId(name, hash, data);
+        // A hash without data is a section unchanged since the last snapshot (a delta).
+        if (hash && (data !== undefined || rest.status !== 'failed')) {
+          pointers[DATA_COLUMN[name]] = sectionId(name, hash, data);
+        }
       }
       const envelope = Buffer.from(JSON.stringify({ ...snapshot, sections: envelopeSections }));
       db.insert(snapshots)
@@ -73,6 +87,12 @@ export function createSnapshotStore(db: Db) {
           ...pointers,
         })
         .run();
+    },
+
+    /** A section's data as stored, by its hash; undefined when none is held. */
+    sectionData(section: SectionName, hash: string): unknown {
+      const row = findBody.get({ section, hash });
+      return row ? JSON.parse(gunzipSync(row.body).toString('utf8')) : undefined;
     },
 
     /** A stored snapshot put back together: equal to what was received, up to the order of lists within a section. */

@@ -103,6 +103,50 @@ describe('POST /api/v1/agent/deltas', () => {
     expect(res.json().detail).toContain('/sections/software/hash');
   });
 
+  it('answers resync to an "unchanged" section whose last snapshot here failed, though the device kept older data', async () => {
+    const { base } = await storeBase();
+    const failed = next(base);
+    failed.sections.software = {
+      status: 'failed',
+      reason: 'dpkg-query timed out',
+      collectedAt: failed.collectedAt,
+      durationMs: 5,
+    };
+    expect((await post('/api/v1/agent/snapshots', failed)).statusCode).toBe(201);
+    // The agent's view is the first snapshot: it claims the software list is the one before the failure.
+    const delta = diffSnapshot({ ...base, snapshotId: failed.snapshotId }, next(failed));
+    expect(delta.sections.software.change).toBe('unchanged');
+    const before = dumpDatabase(t.app.sqlite);
+    const res = await post('/api/v1/agent/deltas', delta);
+    expect(res.statusCode).toBe(409);
+    expect(res.json().detail).toContain('/sections/software/hash');
+    expect(dumpDatabase(t.app.sqlite)).toEqual(before);
+  });
+
+  it('chains deltas: each one applies to the state the previous one left, and the stored snapshots read back whole', async () => {
+    const { base, deviceId } = await storeBase();
+    const second = next(base, [...packages(300), dpkgItem('extra', '1.0')]);
+    const d1 = diffSnapshot(base, second);
+    expect(d1.sections.software.change).toBe('patched');
+    expect((await post('/api/v1/agent/deltas', d1)).statusCode).toBe(201);
+    const third = next(second, [...packages(300), dpkgItem('extra', '1.0')]);
+    const d2 = diffSnapshot(second, third);
+    expect(d2.sections.software.change).toBe('unchanged');
+    expect((await post('/api/v1/agent/deltas', d2)).statusCode).toBe(201);
+    const fourth = next(third, packages(300).slice(1));
+    const d3 = diffSnapshot(third, fourth);
+    expect((await post('/api/v1/agent/deltas', d3)).statusCode).toBe(201);
+    expect((await storedSoftware(deviceId)).map((p) => p.name)).toEqual(
+      packages(300)
+        .slice(1)
+        .map((p) => p.name)
+        .sort(),
+    );
+    // Every stored snapshot, the unchanged one included, reads back with its software list.
+    expect(t.app.snapshotStore.read(d2.snapshotId)?.sections.software.data).toHaveLength(301);
+    expect(t.app.snapshotStore.read(d3.snapshotId)?.sections.software.data).toHaveLength(299);
+  });
+
   it('answers resync to an agent with no device yet', async () => {
     const base = makeSnapshot({ agentId: agent.agentId });
     const res = await post('/api/v1/agent/deltas', diffSnapshot(base, next(base)));
