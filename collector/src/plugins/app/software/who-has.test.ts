@@ -6,7 +6,7 @@ import { createDeviceList } from '../devices/device-list.ts';
 import { type ListRequest, runList, sortNames } from '../lists/list-query.ts';
 import { type SoftwareMatch, softwareMatchConditions } from './software-list.ts';
 import { registerVersionCompare } from './version-sql.ts';
-import { hasAnyOf, type InstalledMatch, installedOf, resolveSoftwareSet } from './who-has.ts';
+import { hasAnyOf, type InstalledMatch, installedOf, PROBED_IDS, resolveSoftwareSet } from './who-has.ts';
 
 // Catalogue: look-alike names (case, LIKE's own % and _), several versions and sources, and an
 // entry nobody has.
@@ -187,7 +187,10 @@ describe('who-has', () => {
           { ...r, ...(arch ? { arch } : {}), ...(publisher ? { publisher } : {}) },
         ]);
       }
-      expect(installedOf(opened.db, all, resolveSoftwareSet(opened.db, match)), JSON.stringify(match)).toEqual(want);
+      const set = resolveSoftwareSet(opened.db, match);
+      // Probing each device per catalogue id, and reading each device's installs (many ids).
+      expect(installedOf(opened.db, all, set), JSON.stringify(match)).toEqual(want);
+      expect(installedOf(opened.db, all, set, 0), JSON.stringify(match)).toEqual(want);
     }
     expect(installedOf(opened.db, ['dev-0999'], resolveSoftwareSet(opened.db, { name: 'openssl' })).size).toBe(0);
   });
@@ -207,7 +210,8 @@ describe('who-has', () => {
   });
 
   it('reads a page of a popular package along the sort index, and a rare one from its installs', () => {
-    const plan = (dense: boolean, sort: string) => {
+    /** SQLite's plan for the statement `run` prepares whose text contains `marker` (parameters unbound). */
+    const planOf = (run: () => void, marker: string) => {
       const prepared: string[] = [];
       const original = opened.sqlite.prepare.bind(opened.sqlite);
       const spy = (text: string) => {
@@ -216,24 +220,38 @@ describe('who-has', () => {
       };
       Object.assign(opened.sqlite, { prepare: spy });
       try {
-        runList(createDeviceList(opened.db), {
-          sort,
-          filters: {},
-          limit: 50,
-          base: [hasAnyOf({ ids: [1, 2, 3], dense })],
-        });
+        run();
       } finally {
         Object.assign(opened.sqlite, { prepare: original });
       }
-      const text = prepared.find((s) => s.includes('from "devices"')) ?? '';
+      const text = prepared.find((s) => s.includes(marker)) ?? '';
       const params = Array.from({ length: (text.match(/\?/g) ?? []).length }, () => null);
       return (opened.sqlite.prepare(`explain query plan ${text}`).all(...params) as { detail: string }[])
         .map((r) => r.detail)
         .join('\n');
     };
-    expect(plan(true, 'hostname')).toContain('SCAN devices USING INDEX devices_hostname_idx');
-    expect(plan(true, 'hostname')).not.toContain('TEMP B-TREE FOR ORDER BY');
-    expect(plan(true, '-lastSeenAt')).toContain('devices_last_seen_idx');
-    expect(plan(false, 'hostname')).toContain('device_software_software_device_idx');
+    const page = (dense: boolean, sort: string) =>
+      planOf(
+        () =>
+          runList(createDeviceList(opened.db), {
+            sort,
+            filters: {},
+            limit: 50,
+            base: [hasAnyOf({ ids: [1, 2, 3], dense })],
+          }),
+        'from "devices"',
+      );
+    expect(page(true, 'hostname')).toContain('SCAN devices USING INDEX devices_hostname_idx');
+    expect(page(true, 'hostname')).not.toContain('TEMP B-TREE FOR ORDER BY');
+    expect(page(true, '-lastSeenAt')).toContain('devices_last_seen_idx');
+    expect(page(false, 'hostname')).toContain('device_software_software_device_idx');
+    // The software shown: probes per id for a few ids, each device's installs for many.
+    const shown = (ids: number[]) =>
+      planOf(() => installedOf(opened.db, ['dev-0999'], { ids, dense: false }), 'from "device_software"');
+    expect(shown([1, 2, 3])).toMatch(
+      /device_software.* \((software_id=\? AND device_key=\?|device_key=\? AND software_id=\?)\)/,
+    );
+    const many = Array.from({ length: PROBED_IDS + 1 }, (_, i) => i + 1);
+    expect(shown(many)).toMatch(/device_software.* \(device_key=\?\)/);
   });
 });

@@ -34,6 +34,12 @@ export interface SoftwareSet {
   dense: boolean;
 }
 
+/**
+ * Up to this many catalogue ids, a page's devices are probed once per id; beyond it their
+ * installs (hundreds to a few thousand each) are read instead.
+ */
+export const PROBED_IDS = 100;
+
 /** The ids as a JSON array bound once, read by json_each: any number of ids, one parameter. */
 const idsIn = (ids: number[]): SQL => sql`(select value from json_each(${JSON.stringify(ids)}))`;
 
@@ -77,12 +83,21 @@ export function hasAnyOf(set: SoftwareSet): SQL {
 }
 
 /** The software of the set each of these devices has, by device id (name, source, arch, version order). */
-export function installedOf(db: Db, deviceIds: string[], set: SoftwareSet): Map<string, InstalledMatch[]> {
+export function installedOf(
+  db: Db,
+  deviceIds: string[],
+  set: SoftwareSet,
+  probedIds = PROBED_IDS,
+): Map<string, InstalledMatch[]> {
   const out = new Map<string, InstalledMatch[]>();
   if (deviceIds.length === 0 || set.ids.length === 0) return out;
-  // Both sides are id lists on device_software's own columns, so the read is one index probe per
-  // (device, catalogue id) pair, not a pass over every install of a popular package.
   const keys = db.select({ key: devices.key }).from(devices).where(inArray(devices.id, deviceIds));
+  // A few ids: one index probe per (device, catalogue id) pair, not a pass over every install of
+  // a popular package. Many (a wildcard such as lib*): each device's own installs are read once and
+  // looked up in the set (the unary + keeps SQLite from probing per id), at 100,000 devices 14 ms
+  // against 340 ms for 33,000 ids.
+  const catalogueId =
+    set.ids.length <= probedIds ? sql`${deviceSoftware.softwareId}` : sql`+${deviceSoftware.softwareId}`;
   const rows = db
     .select({
       deviceId: devices.id,
@@ -95,7 +110,7 @@ export function installedOf(db: Db, deviceIds: string[], set: SoftwareSet): Map<
     .from(deviceSoftware)
     .innerJoin(devices, eq(devices.key, deviceSoftware.deviceKey))
     .innerJoin(softwareCatalog, eq(softwareCatalog.id, deviceSoftware.softwareId))
-    .where(and(inArray(deviceSoftware.deviceKey, keys), sql`${deviceSoftware.softwareId} in ${idsIn(set.ids)}`))
+    .where(and(inArray(deviceSoftware.deviceKey, keys), sql`${catalogueId} in ${idsIn(set.ids)}`))
     .orderBy(softwareCatalog.name, softwareCatalog.source, softwareCatalog.arch, softwareCatalog.version)
     .all();
   for (const r of rows) {
