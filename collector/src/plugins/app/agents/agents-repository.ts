@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../../../db/open-database.ts';
@@ -15,6 +15,13 @@ export interface EnrolInput {
 }
 
 export function createAgentsRepository(db: Db) {
+  // Every agent request is authenticated by this lookup: built and compiled once.
+  const byTokenHash = db
+    .select()
+    .from(agents)
+    .where(and(eq(agents.tokenHash, sql.placeholder('tokenHash')), isNull(agents.revokedAt)))
+    .prepare();
+
   return {
     /** Creates an agent and returns its id with the only copy of its token. */
     enrol(input: EnrolInput, now = new Date()): { agentId: string; agentToken: string } {
@@ -35,11 +42,7 @@ export function createAgentsRepository(db: Db) {
 
     /** The live (not revoked) agent holding this token. */
     findByToken(token: string): AgentRow | undefined {
-      return db
-        .select()
-        .from(agents)
-        .where(and(eq(agents.tokenHash, hashToken(token)), isNull(agents.revokedAt)))
-        .get();
+      return byTokenHash.get({ tokenHash: hashToken(token) });
     },
 
     revoke(agentId: string, now = new Date()): boolean {

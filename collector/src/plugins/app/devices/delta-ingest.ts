@@ -10,9 +10,7 @@ import {
   type SoftwareItem,
   sectionHash,
 } from '@stocktake/shared';
-import { eq } from 'drizzle-orm';
-import type { Db } from '../../../db/open-database.ts';
-import { devices, type SectionState, snapshots } from '../../../db/schema/index.ts';
+import type { SectionState } from '../../../db/schema/index.ts';
 import type { AgentRow } from '../agents/agents-repository.ts';
 import type { DevicesRepository, IngestResult } from './devices-repository.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
@@ -45,16 +43,7 @@ type AnySection = { status: string; data?: unknown; hash?: string } & Record<str
  * Everything runs synchronously, so nothing else touches the device between the checks and the
  * writes.
  */
-export function createDeltaIngest(db: Db, devicesRepository: DevicesRepository, store: SnapshotStore) {
-  function alreadyStored(snapshotId: string): string | undefined {
-    return db
-      .select({ deviceId: devices.id })
-      .from(snapshots)
-      .innerJoin(devices, eq(devices.key, snapshots.deviceKey))
-      .where(eq(snapshots.id, snapshotId))
-      .get()?.deviceId;
-  }
-
+export function createDeltaIngest(devicesRepository: DevicesRepository, store: SnapshotStore) {
   /** The snapshot the delta describes; sections it says are unchanged carry their hash but no data. */
   function rebuild(delta: SnapshotDelta, base: Record<string, SectionState>) {
     const sections: Record<string, AnySection> = {};
@@ -124,7 +113,7 @@ export function createDeltaIngest(db: Db, devicesRepository: DevicesRepository, 
       options: { sizeBytes?: number } = {},
     ): IngestResult {
       // A resend of a delta already stored is acknowledged again, whatever came after it.
-      const seenOn = alreadyStored(delta.snapshotId);
+      const seenOn = devicesRepository.deviceOfSnapshot(delta.snapshotId);
       if (seenOn) return { deviceId: seenOn, duplicate: true, softwareAdded: 0, softwareRemoved: 0, changes: 0 };
 
       const device = agent.deviceId ? devicesRepository.state(agent.deviceId) : undefined;

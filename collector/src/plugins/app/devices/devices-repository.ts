@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SECTION_NAMES, type SectionName, type Snapshot, type SoftwareItem } from '@stocktake/shared';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/open-database.ts';
 import {
   agents,
@@ -33,6 +33,7 @@ export interface IngestResult {
 }
 
 export type DeviceRow = typeof devices.$inferSelect;
+type DeviceColumns = Partial<typeof devices.$inferInsert>;
 
 /**
  * What ingest reads of a device: everything but the sections' data (large JSON), which it
@@ -43,6 +44,8 @@ const deviceState = {
   id: devices.id,
   agentId: devices.agentId,
   hostname: devices.hostname,
+  hardwareSerial: devices.hardwareSerial,
+  hardwareUuid: devices.hardwareUuid,
   macs: devices.macs,
   primaryUser: devices.primaryUser,
   lastSnapshotId: devices.lastSnapshotId,
@@ -168,6 +171,50 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
       softwareAfter: sql.placeholder('softwareAfter'),
     })
     .prepare();
+
+  const storedSnapshot = db
+    .select({ deviceId: devices.id })
+    .from(snapshots)
+    .innerJoin(devices, eq(devices.key, snapshots.deviceKey))
+    .where(eq(snapshots.id, sql.placeholder('snapshotId')))
+    .prepare();
+
+  const touchAgent = db
+    .update(agents)
+    .set({
+      lastSeenAt: sql`${sql.placeholder('lastSeenAt')}`,
+      deviceId: sql`${sql.placeholder('deviceId')}`,
+      version: sql`${sql.placeholder('version')}`,
+    })
+    .where(eq(agents.id, sql.placeholder('agentId')))
+    .prepare();
+
+  // An ingest sets the same few sets of device columns over and over (which depends on which
+  // sections came with data): each set's statement is built and compiled once.
+  const deviceColumns = getTableColumns(devices);
+  const deviceUpdates = new Map<string, { run(values: Record<string, unknown>): unknown }>();
+  function updateDevice(deviceKey: number, columns: DeviceColumns): void {
+    const names = Object.keys(columns).sort() as (keyof DeviceColumns & string)[];
+    const id = names.join(',');
+    let statement = deviceUpdates.get(id);
+    if (!statement) {
+      // set() takes SQL here, so JSON columns are serialised below rather than by drizzle.
+      const set = Object.fromEntries(names.map((n) => [n, sql`${sql.placeholder(n)}`])) as Record<string, SQL>;
+      statement = db
+        .update(devices)
+        .set(set)
+        .where(eq(devices.key, sql.placeholder('deviceKey')))
+        .prepare();
+      deviceUpdates.set(id, statement);
+    }
+    const values: Record<string, unknown> = { deviceKey };
+    for (const n of names) {
+      const v = columns[n];
+      values[n] =
+        v !== null && v !== undefined && deviceColumns[n].columnType === 'SQLiteTextJson' ? JSON.stringify(v) : v;
+    }
+    statement.run(values);
+  }
 
   function catalogId(item: SoftwareItem): number {
     const arch = item.arch ?? '';
@@ -351,12 +398,7 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     now: Date,
     sizeBytes: number,
   ): IngestResult {
-    const seen = db
-      .select({ deviceId: devices.id })
-      .from(snapshots)
-      .innerJoin(devices, eq(devices.key, snapshots.deviceKey))
-      .where(eq(snapshots.id, snapshot.snapshotId))
-      .get();
+    const seen = storedSnapshot.get({ snapshotId: snapshot.snapshotId });
     if (seen) return { deviceId: seen.deviceId, duplicate: true, softwareAdded: 0, softwareRemoved: 0, changes: 0 };
 
     const nowIso = now.toISOString();
@@ -387,10 +429,21 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
       uuidKey: uuidKey(identity.hardwareUuid) ?? null,
       ...(user ? { primaryUser: user } : {}),
     };
+    // The sections' data as stored before this snapshot, read only where a hash changed.
+    const osChanged = snapshot.sections.os.data !== undefined && hashes.os !== previous.os?.hash;
+    const hwChanged = snapshot.sections.hardware.data !== undefined && hashes.hardware !== previous.hardware?.hash;
+    const stored =
+      existing && (osChanged || hwChanged)
+        ? db
+            .select({ os: devices.os, hardware: devices.hardware })
+            .from(devices)
+            .where(eq(devices.key, existing.key))
+            .get()
+        : undefined;
     let deviceKey: number;
     if (existing) {
       deviceKey = existing.key;
-      db.update(devices).set(columns).where(eq(devices.key, deviceKey)).run();
+      updateDevice(deviceKey, columns);
     } else {
       const row = db
         .insert(devices)
@@ -424,23 +477,13 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
       }
       const os = snapshot.sections.os.data;
       const hw = snapshot.sections.hardware.data;
-      const osChanged = os !== undefined && hashes.os !== previous.os?.hash;
-      const hwChanged = hw !== undefined && hashes.hardware !== previous.hardware?.hash;
-      const stored =
-        osChanged || hwChanged
-          ? db
-              .select({ os: devices.os, hardware: devices.hardware })
-              .from(devices)
-              .where(eq(devices.key, existing.key))
-              .get()
-          : undefined;
-      if (osChanged && stored?.os) {
+      if (os && osChanged && stored?.os) {
         const was = osVersion(stored.os as typeof os);
         const is = osVersion(os);
         if (!sameOsVersion(was, is))
           drafts.push({ kind: 'os_upgraded', subject: is?.name ?? 'os', before: was, after: is });
       }
-      if (hwChanged && stored?.hardware) {
+      if (hw && hwChanged && stored?.hardware) {
         const was = ipAddresses(stored.hardware as typeof hw);
         const is = ipAddresses(hw);
         if (!sameList(was, is)) drafts.push({ kind: 'ip_changed', subject: 'ip', before: was, after: is });
@@ -461,7 +504,7 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
       softwareAdded = result.added;
       softwareRemoved = result.removed;
       drafts.push(...result.drafts);
-      db.update(devices).set({ softwareCount: result.total }).where(eq(devices.key, deviceKey)).run();
+      updateDevice(deviceKey, { softwareCount: result.total });
     }
     const hardware = snapshot.sections.hardware.data;
     if (hardware && hashes.hardware !== previous.hardware?.hash) {
@@ -487,10 +530,7 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     }
 
     store.store({ snapshot, deviceKey, agentId: agent.id, receivedAt: nowIso, hashes, sizeBytes });
-    db.update(agents)
-      .set({ lastSeenAt: nowIso, deviceId, version: snapshot.agent.version })
-      .where(eq(agents.id, agent.id))
-      .run();
+    touchAgent.run({ lastSeenAt: nowIso, deviceId, version: snapshot.agent.version, agentId: agent.id });
     matcher.matchDevice(deviceKey, now);
     return { deviceId, duplicate: false, softwareAdded, softwareRemoved, changes: drafts.length };
   }
@@ -530,6 +570,11 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     /** A device's identity and the state of its sections, without their data. */
     state(id: string): DeviceState | undefined {
       return stateById.get({ id });
+    },
+
+    /** The id of the device a stored snapshot belongs to; undefined when the snapshot is not stored. */
+    deviceOfSnapshot(snapshotId: string): string | undefined {
+      return storedSnapshot.get({ snapshotId })?.deviceId;
     },
 
     get(id: string): DeviceRow | undefined {

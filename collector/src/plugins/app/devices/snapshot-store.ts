@@ -37,6 +37,24 @@ export function createSnapshotStore(db: Db) {
     )
     .prepare();
 
+  const insertSnapshot = db
+    .insert(snapshots)
+    .values({
+      id: sql.placeholder('id'),
+      deviceKey: sql.placeholder('deviceKey'),
+      agentId: sql.placeholder('agentId'),
+      collectedAt: sql.placeholder('collectedAt'),
+      receivedAt: sql.placeholder('receivedAt'),
+      sizeBytes: sql.placeholder('sizeBytes'),
+      envelope: sql.placeholder('envelope'),
+      hardwareData: sql.placeholder('hardwareData'),
+      osData: sql.placeholder('osData'),
+      softwareData: sql.placeholder('softwareData'),
+      patchesData: sql.placeholder('patchesData'),
+      usersData: sql.placeholder('usersData'),
+    })
+    .prepare();
+
   /** The row holding a section's data: found by its hash, else written from `data`. */
   function sectionId(section: SectionName, hash: string, data: unknown): number {
     const found = findSection.get({ section, hash });
@@ -64,7 +82,13 @@ export function createSnapshotStore(db: Db) {
     }): void {
       const { snapshot, hashes } = input;
       const envelopeSections: Record<string, unknown> = {};
-      const pointers: Partial<Record<(typeof DATA_COLUMN)[SectionName], number>> = {};
+      const pointers: Record<(typeof DATA_COLUMN)[SectionName], number | null> = {
+        hardwareData: null,
+        osData: null,
+        softwareData: null,
+        patchesData: null,
+        usersData: null,
+      };
       for (const name of SECTION_NAMES) {
         const { data, ...rest } = snapshot.sections[name];
         envelopeSections[name] = rest;
@@ -75,18 +99,16 @@ export function createSnapshotStore(db: Db) {
         }
       }
       const envelope = Buffer.from(JSON.stringify({ ...snapshot, sections: envelopeSections }));
-      db.insert(snapshots)
-        .values({
-          id: snapshot.snapshotId,
-          deviceKey: input.deviceKey,
-          agentId: input.agentId,
-          collectedAt: snapshot.collectedAt,
-          receivedAt: input.receivedAt,
-          sizeBytes: input.sizeBytes,
-          envelope: gzipSync(envelope, { level: GZIP_LEVEL }),
-          ...pointers,
-        })
-        .run();
+      insertSnapshot.run({
+        id: snapshot.snapshotId,
+        deviceKey: input.deviceKey,
+        agentId: input.agentId,
+        collectedAt: snapshot.collectedAt,
+        receivedAt: input.receivedAt,
+        sizeBytes: input.sizeBytes,
+        envelope: gzipSync(envelope, { level: GZIP_LEVEL }),
+        ...pointers,
+      });
     },
 
     /** A section's data as stored, by its hash; undefined when none is held. */
