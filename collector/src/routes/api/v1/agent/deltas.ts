@@ -33,7 +33,10 @@ const deltaRoutes: FastifyPluginAsync<DeltaRoutesOptions> = async (fastify, opts
     },
     async (request, reply) => {
       const length = Number(request.headers['content-length']);
-      const ack = await ingest.delta(authenticatedAgent(request), request.body, { sizeBytes: length, log: request.log });
+      const ack = await ingest.delta(authenticatedAgent(request), request.body, {
+        sizeBytes: length,
+        log: request.log,
+      });
       return reply.code(ack.duplicate ? 200 : 201).send(ack);
     },
   );

@@ -8,7 +8,7 @@ import {
 } from '@stocktake/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import { authenticatedAgent } from '../../../../plugins/app/agents/authenticate.ts';
-import { computeSectionHashes } from '../../../../plugins/app/devices/section-hashes.ts';
+import { agentIngestOf } from '../../../../plugins/app/devices/agent-ingest.ts';
 import { HttpProblem } from '../../../../plugins/app/problems/problem.ts';
 
 export interface AgentRoutesOptions {
@@ -17,6 +17,7 @@ export interface AgentRoutesOptions {
 
 const agentRoutes: FastifyPluginAsync<AgentRoutesOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const ingest = agentIngestOf(fastify);
 
   app.post(
     '/enroll',
@@ -61,36 +62,12 @@ const agentRoutes: FastifyPluginAsync<AgentRoutesOptions> = async (fastify, opts
       },
     },
     async (request, reply) => {
-      const agent = authenticatedAgent(request);
-      const snapshot = request.body;
-      if (snapshot.agent.id !== undefined && snapshot.agent.id !== agent.id) {
-        throw HttpProblem.validation('Snapshot agent id does not match the token', [
-          { path: '/agent/id', message: 'is not the id of the agent holding this token' },
-        ]);
-      }
-      const { hashes, errors } = computeSectionHashes(snapshot);
-      if (errors.length > 0) throw HttpProblem.validation('Snapshot sections are inconsistent', errors);
       const length = Number(request.headers['content-length']);
-      const result = await app.writeBatcher.submit(() =>
-        app.devicesRepository.ingest(agent, snapshot, hashes, new Date(), {
-          ...(Number.isSafeInteger(length) && length > 0 ? { sizeBytes: length } : {}),
-        }),
-      );
-      request.log.info(
-        {
-          agentId: agent.id,
-          deviceId: result.deviceId,
-          snapshotId: snapshot.snapshotId,
-          duplicate: result.duplicate,
-          softwareAdded: result.softwareAdded,
-          softwareRemoved: result.softwareRemoved,
-          changes: result.changes,
-        },
-        'snapshot ingested',
-      );
-      return reply
-        .code(result.duplicate ? 200 : 201)
-        .send({ snapshotId: snapshot.snapshotId, deviceId: result.deviceId, duplicate: result.duplicate });
+      const ack = await ingest.snapshot(authenticatedAgent(request), request.body, {
+        sizeBytes: length,
+        log: request.log,
+      });
+      return reply.code(ack.duplicate ? 200 : 201).send(ack);
     },
   );
 };
