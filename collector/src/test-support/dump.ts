@@ -13,7 +13,12 @@ export function dumpDatabase(sqlite: Database.Database): Record<string, unknown[
     .all() as { name: string }[];
   const out: Record<string, unknown[]> = {};
   for (const { name } of tables) {
-    const rows = sqlite.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all() as Record<string, unknown>[];
+    // A WITHOUT ROWID table has no rowid: its primary key orders it.
+    const withoutRowid = (sqlite.prepare(`SELECT sql FROM sqlite_master WHERE name = ?`).pluck().get(name) as string)
+      .toUpperCase()
+      .includes('WITHOUT ROWID');
+    const order = withoutRowid ? '1, 2' : 'rowid';
+    const rows = sqlite.prepare(`SELECT * FROM "${name}" ORDER BY ${order}`).all() as Record<string, unknown>[];
     out[name] = name === 'api_tokens' ? rows.map(({ last_used_at: _used, ...rest }) => rest) : rows;
   }
   return out;

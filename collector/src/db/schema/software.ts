@@ -23,7 +23,9 @@ export const softwareCatalog = sqliteTable(
 );
 
 /**
- * Installs. The by-package index carries the device too, so license counting (which devices
+ * Installs. A WITHOUT ROWID table (migration 0007; drizzle-kit cannot declare it, so a
+ * generated migration that rebuilds this table must keep the clause): rows are stored in
+ * primary-key order, once. The by-package index carries the device too, so license counting (which devices
  * have this package) answers from the index alone instead of a row lookup per install
  * (docs/benchmarks.md, reconciliation).
  */

@@ -82,79 +82,36 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
   // Ids looked up or inserted by the ingest in progress: cached only once they are committed.
   let pendingCatalog = new Map<string, number>();
 
-  const findCatalogId = db
-    .select({ id: softwareCatalog.id })
-    .from(softwareCatalog)
-    .where(
-      and(
-        eq(softwareCatalog.source, sql.placeholder('source')),
-        eq(softwareCatalog.name, sql.placeholder('name')),
-        eq(softwareCatalog.version, sql.placeholder('version')),
-        eq(softwareCatalog.arch, sql.placeholder('arch')),
-      ),
+  // The per-package statements run about a thousand times per new device: they go straight to
+  // better-sqlite3 (positional parameters, rows as arrays), skipping drizzle's per-call mapping,
+  // which cost more than SQLite's own work here (docs/benchmarks.md, collector ingest).
+  const sqlite = db.$client;
+  const findCatalogId = sqlite
+    .prepare<[string, string, string, string], number>(
+      'SELECT id FROM software_catalog WHERE source = ? AND name = ? AND version = ? AND arch = ?',
     )
-    .prepare();
-
-  const insertCatalog = db
-    .insert(softwareCatalog)
-    .values({
-      source: sql.placeholder('source'),
-      name: sql.placeholder('name'),
-      version: sql.placeholder('version'),
-      arch: sql.placeholder('arch'),
-      publisher: sql.placeholder('publisher'),
-    })
-    .returning({ id: softwareCatalog.id })
-    .prepare();
-
-  const currentSoftware = db
-    .select({
-      softwareId: deviceSoftware.softwareId,
-      source: softwareCatalog.source,
-      name: softwareCatalog.name,
-      arch: softwareCatalog.arch,
-      version: softwareCatalog.version,
-      installDate: deviceSoftware.installDate,
-      installLocation: deviceSoftware.installLocation,
-    })
-    .from(deviceSoftware)
-    .innerJoin(softwareCatalog, eq(softwareCatalog.id, deviceSoftware.softwareId))
-    .where(eq(deviceSoftware.deviceKey, sql.placeholder('deviceKey')))
-    .prepare();
-
-  const insertSoftware = db
-    .insert(deviceSoftware)
-    .values({
-      deviceKey: sql.placeholder('deviceKey'),
-      softwareId: sql.placeholder('softwareId'),
-      installDate: sql.placeholder('installDate'),
-      installLocation: sql.placeholder('installLocation'),
-    })
-    .prepare();
-
-  const updateSoftware = db
-    .update(deviceSoftware)
-    .set({
-      installDate: sql`${sql.placeholder('installDate')}`,
-      installLocation: sql`${sql.placeholder('installLocation')}`,
-    })
-    .where(
-      and(
-        eq(deviceSoftware.deviceKey, sql.placeholder('deviceKey')),
-        eq(deviceSoftware.softwareId, sql.placeholder('softwareId')),
-      ),
+    .pluck();
+  const insertCatalog = sqlite
+    .prepare<[string, string, string, string, string | null], number>(
+      'INSERT INTO software_catalog (source, name, version, arch, publisher) VALUES (?, ?, ?, ?, ?) RETURNING id',
     )
-    .prepare();
-
-  const deleteSoftware = db
-    .delete(deviceSoftware)
-    .where(
-      and(
-        eq(deviceSoftware.deviceKey, sql.placeholder('deviceKey')),
-        eq(deviceSoftware.softwareId, sql.placeholder('softwareId')),
-      ),
+    .pluck();
+  const currentSoftware = sqlite
+    .prepare<[number], [number, string, string, string, string, string | null, string | null]>(
+      `SELECT ds.software_id, c.source, c.name, c.arch, c.version, ds.install_date, ds.install_location
+         FROM device_software ds JOIN software_catalog c ON c.id = ds.software_id
+        WHERE ds.device_key = ?`,
     )
-    .prepare();
+    .raw();
+  const insertSoftware = sqlite.prepare<[number, number, string | null, string | null]>(
+    'INSERT INTO device_software (device_key, software_id, install_date, install_location) VALUES (?, ?, ?, ?)',
+  );
+  const updateSoftware = sqlite.prepare<[string | null, string | null, number, number]>(
+    'UPDATE device_software SET install_date = ?, install_location = ? WHERE device_key = ? AND software_id = ?',
+  );
+  const deleteSoftware = sqlite.prepare<[number, number]>(
+    'DELETE FROM device_software WHERE device_key = ? AND software_id = ?',
+  );
 
   const insertChange = db
     .insert(deviceChanges)
@@ -221,16 +178,11 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     const cacheKey = `${item.source}\u0000${item.name}\u0000${item.version}\u0000${arch}`;
     const cached = catalogCache.get(cacheKey) ?? pendingCatalog.get(cacheKey);
     if (cached !== undefined) return cached;
-    const key = { source: item.source, name: item.name, version: item.version, arch };
-    const found = findCatalogId.get(key);
-    if (found) {
-      pendingCatalog.set(cacheKey, found.id);
-      return found.id;
-    }
-    const inserted = insertCatalog.get({ ...key, publisher: item.publisher ?? null });
-    if (!inserted) throw new Error('software catalogue insert returned no id');
-    pendingCatalog.set(cacheKey, inserted.id);
-    return inserted.id;
+    const found = findCatalogId.get(item.source, item.name, item.version, arch);
+    const id = found ?? insertCatalog.get(item.source, item.name, item.version, arch, item.publisher ?? null);
+    if (id === undefined) throw new Error('software catalogue insert returned no id');
+    pendingCatalog.set(cacheKey, id);
+    return id;
   }
 
   function cacheCatalogIds(ids: Map<string, number>): void {
@@ -248,7 +200,12 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     failedSources: ReadonlySet<string>,
     baseline: boolean,
   ) {
-    const current = new Map(currentSoftware.all({ deviceKey }).map((row) => [row.softwareId, row]));
+    const current = new Map<number, InstalledRow & { installDate: string | null; installLocation: string | null }>();
+    for (const [softwareId, source, name, arch, version, installDate, installLocation] of currentSoftware.all(
+      deviceKey,
+    )) {
+      current.set(softwareId, { softwareId, source, name, arch, version, installDate, installLocation });
+    }
     const wanted = new Map<number, SoftwareItem>();
     for (const item of items) wanted.set(catalogId(item), item);
     const added: (SoftwareItem & { id: number })[] = [];
@@ -258,15 +215,15 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
       const installLocation = item.installLocation ?? null;
       const existing = current.get(softwareId);
       if (!existing) {
-        insertSoftware.run({ deviceKey, softwareId, installDate, installLocation });
+        insertSoftware.run(deviceKey, softwareId, installDate, installLocation);
         added.push({ ...item, id: softwareId });
       } else if (existing.installDate !== installDate || existing.installLocation !== installLocation) {
-        updateSoftware.run({ deviceKey, softwareId, installDate, installLocation });
+        updateSoftware.run(installDate, installLocation, deviceKey, softwareId);
       }
     }
     for (const [softwareId, row] of current) {
       if (wanted.has(softwareId) || failedSources.has(row.source)) continue;
-      deleteSoftware.run({ deviceKey, softwareId });
+      deleteSoftware.run(deviceKey, softwareId);
       removed.push(row);
     }
     const drafts: ChangeDraft[] = [];

@@ -33,19 +33,6 @@ export interface CountedDevice {
  * stay in here, the one place a PostgreSQL backend has to rewrite.
  */
 export function createReconciliationSource(db: Db, sqlite: Database.Database) {
-  let packageDeviceIndex: boolean | undefined;
-  /** Whether device_software has an index that starts (software_id, device_key). */
-  const hasPackageDeviceIndex = (): boolean => {
-    packageDeviceIndex ??=
-      sqlite
-        .prepare(
-          `select 1 from pragma_index_list('device_software') il
-           where (select group_concat(name, ',') from (select name from pragma_index_info(il.name) order by seqno))
-             like 'software_id,device_key%'`,
-        )
-        .get() !== undefined;
-    return packageDeviceIndex;
-  };
   return {
     /**
      * Remembers since when each device has had security updates pending, as this collector
@@ -208,10 +195,8 @@ export function createReconciliationSource(db: Db, sqlite: Database.Database) {
             software_id integer not null, license_id text not null, primary key (software_id, license_id)
           ) without rowid;
           create temp table if not exists recon_device_users (device_key integer primary key, user_key text not null);
-          create temp table if not exists recon_install_rows (rid integer primary key, software_id integer not null);
           delete from recon_license_software;
-          delete from recon_device_users;
-          delete from recon_install_rows;`);
+          delete from recon_device_users;`);
         const addMatch = sqlite.prepare('insert or ignore into recon_license_software values (?, ?)');
         for (const [licenseId, ids] of matches) for (const id of ids) addMatch.run(id, licenseId);
         const addUser = sqlite.prepare('insert into recon_device_users values (?, ?)');
@@ -219,41 +204,17 @@ export function createReconciliationSource(db: Db, sqlite: Database.Database) {
         // CROSS JOIN pins each join order; left to itself the planner scans all of device_software.
         const aggregate = `select ls.license_id as licenseId, count(distinct ds.device_key) as devices,
             count(distinct du.user_key) as users`;
-        let rows: LicenseUsageRow[];
-        if (hasPackageDeviceIndex()) {
-          // An index on (software_id, device_key) answers from the index alone.
-          rows = sqlite
-            .prepare(
-              `${aggregate}
-               from recon_license_software ls
-               cross join device_software ds on ds.software_id = ls.software_id
-               join recon_device_users du on du.device_key = ds.device_key
-               group by ls.license_id`,
-            )
-            .all() as LicenseUsageRow[];
-        } else {
-          // The package index holds row ids, not devices: first the row ids of every matching
-          // install (from that index alone), then their devices in row id order, so the table is
-          // read in one sweep instead of once per package.
-          sqlite.exec(`
-            insert into recon_install_rows (rid, software_id)
-            select ds.rowid, ds.software_id
-            from (select distinct software_id from recon_license_software) m
-            cross join device_software ds on ds.software_id = m.software_id`);
-          rows = sqlite
-            .prepare(
-              `${aggregate}
-               from recon_install_rows r
-               cross join device_software ds on ds.rowid = r.rid
-               join recon_license_software ls on ls.software_id = r.software_id
-               join recon_device_users du on du.device_key = ds.device_key
-               group by ls.license_id`,
-            )
-            .all() as LicenseUsageRow[];
-        }
-        sqlite.exec(
-          'delete from recon_license_software; delete from recon_device_users; delete from recon_install_rows;',
-        );
+        // The index on device_software (software_id, device_key) answers this from the index alone.
+        const rows = sqlite
+          .prepare(
+            `${aggregate}
+             from recon_license_software ls
+             cross join device_software ds on ds.software_id = ls.software_id
+             join recon_device_users du on du.device_key = ds.device_key
+             group by ls.license_id`,
+          )
+          .all() as LicenseUsageRow[];
+        sqlite.exec('delete from recon_license_software; delete from recon_device_users;');
         return rows;
       });
     },
