@@ -46,8 +46,10 @@ function buildDatabase(devices: number): Promise<{ path: string; log: string }> 
     child.on('error', reject);
     child.on('close', (code) => {
       const kept = /kept (\S+\.db)/.exec(stderr)?.[1];
-      if (code !== 0 || !kept) reject(new Error(`reconcile.ts builder exited ${code}: ${stderr.slice(-2000)}`));
-      else resolve({ path: kept, log: stderr });
+      if (code === 0 && kept) return resolve({ path: kept, log: stderr });
+      // The builder keeps its directory even when it fails (2.5 GiB at 100,000 devices).
+      if (kept) rmSync(dirname(kept), { recursive: true, force: true });
+      reject(new Error(`reconcile.ts builder exited ${code}: ${stderr.slice(-2000)}`));
     });
   });
 }
