@@ -24,7 +24,14 @@ export type {
   SystemInfo,
 } from './hardware.ts';
 export type { DeviceIdentity } from './identity.ts';
-export type { AgentLiveMessage, CollectorLiveMessage } from './live.ts';
+export type {
+  AgentLiveMessage,
+  CollectorLiveMessage,
+  LiveAckMessage,
+  LiveDeltaMessage,
+  LiveErrorMessage,
+  LiveSnapshotMessage,
+} from './live.ts';
 export * from './normalize.ts';
 export type { Os, OsFamily } from './os.ts';
 export type { Hotfix, PatchState, PendingUpdate } from './patches.ts';

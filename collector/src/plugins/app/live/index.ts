@@ -1,4 +1,5 @@
 import websocket from '@fastify/websocket';
+import { LIVE_ENVELOPE_ALLOWANCE_BYTES } from '@stocktake/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createPresence, type Presence } from './presence.ts';
@@ -6,15 +7,55 @@ import { createPresence, type Presence } from './presence.ts';
 declare module 'fastify' {
   interface FastifyInstance {
     presence: Presence;
+    /** Largest snapshot or delta message the live channel takes, in bytes; larger ones get a 413 error. */
+    liveIngestLimit: number;
   }
 }
 
+export interface LivePluginOptions {
+  /**
+   * The collector's snapshot body limit (`--snapshot-body-limit`), which bounds snapshots and
+   * deltas over the live channel as it does over HTTP. Default: the collector's default, 16 MiB.
+   */
+  snapshotBodyLimit?: number;
+}
+
+export const DEFAULT_SNAPSHOT_BODY_LIMIT = 16 * 1024 * 1024;
+
+/** ws reads maxPayload as a 32-bit integer: anything larger would turn the limit off. */
+const MAX_WS_PAYLOAD = 2 ** 31 - 1;
+
 /** Websocket support and the in-memory record of which agents are online. */
-export default fp(
-  async (app: FastifyInstance) => {
-    // Agents send small JSON frames; nothing legitimate comes near this.
-    await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+export default fp<LivePluginOptions>(
+  async (app: FastifyInstance, opts) => {
+    const ingestLimit = (opts.snapshotBodyLimit ?? DEFAULT_SNAPSHOT_BODY_LIMIT) + LIVE_ENVELOPE_ALLOWANCE_BYTES;
+    // Up to twice the limit a message is read, so its id can be answered with a 413 and the
+    // socket stays usable; a larger frame is refused by ws unread (close 1009, message too big).
+    const maxPayload = Math.min(2 * ingestLimit, MAX_WS_PAYLOAD);
+    await app.register(websocket, {
+      options: { maxPayload },
+      errorHandler: (error, socket, request) => {
+        const code = (error as { code?: unknown }).code;
+        // ws refused a frame (too big, bad framing) and is closing with the matching code:
+        // let the close handshake finish so the agent sees why.
+        if (typeof code === 'string' && code.startsWith('WS_ERR_')) {
+          request.log.warn({ code, message: error.message }, 'live channel: frame refused');
+          return;
+        }
+        request.log.error({ err: error }, 'live channel failed');
+        socket.terminate();
+      },
+    });
+    // An upgrade refused before @fastify/websocket saw it (the access hook's 401 for a revoked
+    // token) leaves a socket Node's HTTP server no longer reads: without this it would stay
+    // half-open after the answer, one per refused attempt, and hold the server's close.
+    app.addHook('onResponse', async (request) => {
+      const { headers, socket } = request.raw;
+      const upgrade = typeof headers.upgrade === 'string' && /\bupgrade\b/i.test(headers.connection ?? '');
+      if (upgrade && !socket.destroyed) socket.end(() => socket.destroy());
+    });
     app.decorate('presence', createPresence());
+    app.decorate('liveIngestLimit', ingestLimit);
   },
   { name: 'live' },
 );

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CollectorLiveMessage } from '@stocktake/shared';
+import { type CollectorLiveMessage, LiveCloseCodes } from '@stocktake/shared';
 
 /** What presence needs of a socket: send a frame, close it. */
 export interface LiveSocket {
@@ -34,7 +34,7 @@ export function createPresence() {
       const connection: Connection = { socket, connectedAt: now.toISOString() };
       connections.set(agentId, connection);
       lastHeartbeat.set(agentId, connection.connectedAt);
-      if (previous) previous.socket.close(4000, 'replaced by a newer connection');
+      if (previous) previous.socket.close(LiveCloseCodes.replaced, 'replaced by a newer connection');
       return () => {
         if (connections.get(agentId) === connection) connections.delete(agentId);
       };

@@ -1,0 +1,43 @@
+import type { FieldError } from '@stocktake/shared';
+import { HttpProblem } from '../problems/problem.ts';
+
+/** One schema violation as the validator reports it (TypeBox; what Fastify puts in `error.validation`). */
+export interface SchemaIssue {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params?: unknown;
+}
+
+/**
+ * Field errors that name the offending field: a missing property and an unknown one point at
+ * that property, not at the object holding it.
+ */
+function fieldErrors(v: SchemaIssue): FieldError[] {
+  const params = (v.params ?? {}) as { additionalProperties?: string[]; requiredProperties?: string[] };
+  const at = (name: string) => `${v.instancePath}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  // A closed object also reports each unknown member as "schema is false": the entry below says it better.
+  if (v.message === 'schema is false') return [];
+  if (v.keyword === 'additionalProperties' && params.additionalProperties) {
+    return params.additionalProperties.map((name) => ({ path: at(name), message: 'is not a known property' }));
+  }
+  if (v.keyword === 'required' && params.requiredProperties) {
+    return params.requiredProperties.map((name) => ({ path: at(name), message: 'is required' }));
+  }
+  return [{ path: v.instancePath, message: v.message ?? 'invalid' }];
+}
+
+/**
+ * The 400 problem for a value that breaks its schema, worded as the HTTP routes word it (the
+ * error handler in plugins/app/problems maps a Fastify validation error the same way; a test of
+ * the live channel compares the two bodies), so a snapshot refused over the websocket gets
+ * the body it would have got over HTTP.
+ */
+export function schemaProblem(issues: readonly SchemaIssue[], where: string): HttpProblem {
+  const errors = issues.flatMap(fieldErrors);
+  const unique = errors.filter((e, i) => errors.findIndex((o) => o.path === e.path && o.message === e.message) === i);
+  return HttpProblem.validation(
+    `The ${where} does not match the schema: ${unique.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`,
+    unique,
+  );
+}
