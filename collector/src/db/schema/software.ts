@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { devices } from './devices.ts';
 
@@ -19,6 +20,9 @@ export const softwareCatalog = sqliteTable(
   (t) => [
     uniqueIndex('software_catalog_key').on(t.source, t.name, t.version, t.arch),
     index('software_catalog_name_idx').on(t.name),
+    // Name patterns (who-has, the catalogue) match case-insensitively with LIKE, which only a
+    // NOCASE index can serve; the plain one still serves exact-case lookups.
+    index('software_catalog_name_nocase_idx').on(sql`${t.name} COLLATE NOCASE`),
   ],
 );
 

@@ -210,8 +210,8 @@ describe('who-has', () => {
   });
 
   it('reads a page of a popular package along the sort index, and a rare one from its installs', () => {
-    /** SQLite's plan for the statement `run` prepares whose text contains `marker` (parameters unbound). */
-    const planOf = (run: () => void, marker: string) => {
+    /** SQLite's plan for the statement `run` prepares whose text contains `marker` (parameters null, or `bind`). */
+    const planOf = (run: () => void, marker: string, bind: unknown = null) => {
       const prepared: string[] = [];
       const original = opened.sqlite.prepare.bind(opened.sqlite);
       const spy = (text: string) => {
@@ -225,7 +225,7 @@ describe('who-has', () => {
         Object.assign(opened.sqlite, { prepare: original });
       }
       const text = prepared.find((s) => s.includes(marker)) ?? '';
-      const params = Array.from({ length: (text.match(/\?/g) ?? []).length }, () => null);
+      const params = Array.from({ length: (text.match(/\?/g) ?? []).length }, () => bind);
       return (opened.sqlite.prepare(`explain query plan ${text}`).all(...params) as { detail: string }[])
         .map((r) => r.detail)
         .join('\n');
@@ -253,5 +253,9 @@ describe('who-has', () => {
     );
     const many = Array.from({ length: PROBED_IDS + 1 }, (_, i) => i + 1);
     expect(shown(many)).toMatch(/device_software.* \(device_key=\?\)/);
+    // A name pattern is looked up in the NOCASE index (migration 0008), not by scanning the catalogue.
+    const names = planOf(() => resolveSoftwareSet(opened.db, { name: 'curl' }), 'from "software_catalog"', 'curl');
+    expect(names).toContain('software_catalog_name_nocase_idx');
+    expect(names).not.toMatch(/SCAN software_catalog(?! USING)/);
   });
 });

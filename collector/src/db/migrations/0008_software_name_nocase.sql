@@ -1,0 +1,1 @@
+CREATE INDEX `software_catalog_name_nocase_idx` ON `software_catalog` ("name" COLLATE NOCASE);
