@@ -1,32 +1,44 @@
 /**
  * Unchanged-delta benchmark (issue 9): a real collector process loaded with N devices of the
  * synthetic fleet (enrolled and one full snapshot each, over HTTP), then N agents each sending
- * deltas where nothing changed (`POST /api/v1/agent/deltas`, built with shared's diffSnapshot as
- * the agent builds them) from this process with bounded concurrency. When the throughput target
- * is missed, a second, shorter run on the same database takes a CPU profile of the collector and
- * the report lists where its time goes.
+ * deltas where nothing changed (built with shared's diffSnapshot as the agent builds them) from
+ * this process with bounded concurrency, over each transport in turn: `POST /api/v1/agent/deltas`
+ * (http), and `delta` messages on one live channel websocket per agent, timed from send to ack
+ * (ws). When the throughput target is missed, a second, shorter run on the same database takes a
+ * CPU profile of the collector and the report lists where its time goes.
  *
- *   node_modules/.bin/tsx scripts/bench/index.ts --only deltas [--size 1000]
+ *   node_modules/.bin/tsx scripts/bench/index.ts --only deltas [--size 1000]     (both transports; writes docs/benchmarks.md)
+ *   node_modules/.bin/tsx scripts/bench/deltas.ts [--transport http|ws|both] [--size N] [--requests N] [--concurrency N]
+ *                                                                                 (prints the section only)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { diffSnapshot, type SnapshotDelta } from '@stocktake/shared';
 import { COLLECTOR_BIN, type RunningCollector, startCollector, tempDir } from '../../test/support/processes.ts';
 import { Fleet } from './fleet/fleet.ts';
+import { type LiveAgent, openLiveAgents } from './lib/live-agents.ts';
 import { machineLine, ROOT, table } from './lib/report.ts';
 
 const SECRET = 'bench-enroll-secret';
 const TARGET_PER_SECOND = 5000;
 const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
+/** How the agents send: `POST /api/v1/agent/deltas`, or `delta` messages on their live channel. */
+export type Transport = 'http' | 'ws';
+export const TRANSPORTS: readonly Transport[] = ['http', 'ws'];
+
 export interface DeltasBenchOptions {
   devices: number;
-  /** Deltas sent in the measured phase. */
+  /** Deltas sent in the measured phase of each transport. */
   requests: number;
-  /** Requests in flight at once. */
+  /** Deltas in flight at once (requests, or messages awaiting their ack). */
   concurrency: number;
+  /** Measured one after the other on the same collector, in this order (default both). */
+  transports?: readonly Transport[];
 }
 
 /** The commit measured, and whether the collector's sources had uncommitted changes then. */
@@ -139,13 +151,15 @@ interface DeltaPhase {
 /**
  * Sends `count` unchanged deltas. Worker w owns the agents with index ≡ w (mod concurrency), so
  * one agent never has two deltas in flight and each delta's base is the one before it, as on a
- * real agent.
+ * real agent. Over ws, `live[k]` is agent k's open live channel, and a delta's latency runs from
+ * its send to its ack.
  */
 async function sendDeltas(
   server: RunningCollector,
   agents: Agent[],
   count: number,
   concurrency: number,
+  live?: LiveAgent[],
 ): Promise<DeltaPhase> {
   const cursor = new Array<number>(concurrency).fill(0);
   let bodyBytes = 0;
@@ -154,7 +168,8 @@ async function sendDeltas(
     const owned = Math.ceil((agents.length - w) / concurrency);
     const k = cursor[w] ?? 0;
     cursor[w] = k + 1;
-    const agent = agents[w + (k % owned) * concurrency];
+    const index = w + (k % owned) * concurrency;
+    const agent = agents[index];
     if (!agent) throw new Error(`no agent for worker ${w}`);
     const snapshotId = randomUUID();
     const body = JSON.stringify({
@@ -163,9 +178,18 @@ async function sendDeltas(
       baseSnapshotId: agent.base,
       collectedAt: new Date().toISOString(),
     });
-    bodyBytes += Buffer.byteLength(body);
-    const res = await post(`${server.url}/api/v1/agent/deltas`, body, agent.token);
-    if (res.status !== 201) throw new Error(`delta: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+    if (live) {
+      const channel = live[index];
+      if (!channel) throw new Error(`no live channel for agent ${index}`);
+      const sent = channel.delta(body);
+      bodyBytes += sent.bytes;
+      const ack = await sent.ack;
+      if (ack.duplicate) throw new Error(`delta ${snapshotId}: acknowledged as a duplicate`);
+    } else {
+      bodyBytes += Buffer.byteLength(body);
+      const res = await post(`${server.url}/api/v1/agent/deltas`, body, agent.token);
+      if (res.status !== 201) throw new Error(`delta: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+    }
     agent.base = snapshotId;
   });
   const cpuS = cpuSeconds(server.process.pid) - cpuBefore;
@@ -257,7 +281,28 @@ export function topFunctions(path: string, limit = 15): { name: string; where: s
 
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
+/** Opens one live channel per agent for a ws phase (not timed), or none for http. */
+async function channelsFor(transport: Transport, server: RunningCollector, agents: Agent[]) {
+  if (transport === 'http') return undefined;
+  const started = performance.now();
+  const live = await openLiveAgents(
+    server.url,
+    agents.map((a) => a.token),
+  );
+  log(`opened ${live.length} live channels in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return live;
+}
+
+interface TransportRun {
+  transport: Transport;
+  phase: DeltaPhase;
+  /** The collector's VmHWM after this transport's phase: the peak of the run so far. */
+  rss: number;
+}
+
 export async function deltasBench(opts: DeltasBenchOptions): Promise<string> {
+  const transports = opts.transports ?? TRANSPORTS;
+  const warmUp = Math.min(2000, opts.requests);
   const dir = tempDir('stocktake-bench-deltas-');
   const dbPath = join(dir.path, 'stocktake.db');
   const fleet = new Fleet();
@@ -270,23 +315,35 @@ export async function deltasBench(opts: DeltasBenchOptions): Promise<string> {
   try {
     log(`deltas: ${opts.devices} devices, collector ${server.url}, pid ${server.process.pid}`);
     const agents = await loadFleet(server, fleet, opts.devices);
-    // A short warm-up so the measured phase sees compiled code, as a long-running collector does.
-    await sendDeltas(server, agents, Math.min(2000, opts.requests), opts.concurrency);
-    const phase = await sendDeltas(server, agents, opts.requests, opts.concurrency);
-    const rss = peakRssMiB(server.process.pid);
-    log(`deltas: ${fmt(phase.perSecond)}/s, p50 ${phase.p50.toFixed(1)} ms, p99 ${phase.p99.toFixed(1)} ms`);
+    const runs: TransportRun[] = [];
+    for (const transport of transports) {
+      const live = await channelsFor(transport, server, agents);
+      try {
+        // A short warm-up so the measured phase sees compiled code, as a long-running collector does.
+        await sendDeltas(server, agents, warmUp, opts.concurrency, live);
+        const phase = await sendDeltas(server, agents, opts.requests, opts.concurrency, live);
+        runs.push({ transport, phase, rss: peakRssMiB(server.process.pid) });
+        log(
+          `deltas over ${transport}: ${fmt(phase.perSecond)}/s, p50 ${phase.p50.toFixed(1)} ms, p99 ${phase.p99.toFixed(1)} ms`,
+        );
+      } finally {
+        for (const channel of live ?? []) channel.close();
+      }
+    }
     await server.stop();
-    const met = phase.perSecond >= TARGET_PER_SECOND;
-    if (!met) {
+    const missed = runs.find((r) => r.phase.perSecond < TARGET_PER_SECOND);
+    if (missed) {
       const profDir = join(dir.path, 'profile');
       server = await startProfiledCollector(dbPath, profDir);
       const profiled = Math.min(opts.requests, 5000);
-      const p = await sendDeltas(server, agents, profiled, opts.concurrency);
+      const live = await channelsFor(missed.transport, server, agents);
+      const p = await sendDeltas(server, agents, profiled, opts.concurrency, live);
+      for (const channel of live ?? []) channel.close();
       await server.stop();
       const file = existsSync(profDir) ? readdirSync(profDir).find((f) => f.endsWith('.cpuprofile')) : undefined;
       profileNotes = file
         ? [
-            `Where the collector's CPU goes (V8 CPU profile of a second collector on the same database, ${fmt(profiled)} deltas at ${fmt(p.perSecond)}/s under the profiler, start-up included; self time per function):`,
+            `Where the collector's CPU goes (V8 CPU profile of a second collector on the same database, ${fmt(profiled)} deltas over ${missed.transport} at ${fmt(p.perSecond)}/s under the profiler, start-up included; self time per function):`,
             '',
             table(
               ['function', 'where', 'self time'],
@@ -299,19 +356,27 @@ export async function deltasBench(opts: DeltasBenchOptions): Promise<string> {
           ]
         : ['(the profiled collector wrote no .cpuprofile)'];
     }
-    const cpuMsPerDelta = (phase.cpuS * 1000) / phase.count;
-    const ratio = phase.perSecond / TARGET_PER_SECOND;
+    const verdicts = runs.map(({ transport, phase }) => {
+      const cpuMsPerDelta = (phase.cpuS * 1000) / phase.count;
+      const met = phase.perSecond >= TARGET_PER_SECOND;
+      return `${transport}: ${met ? 'met' : '**not met**'} (${fmt(phase.perSecond)}/s, ${(phase.perSecond / TARGET_PER_SECOND).toFixed(2)}× the target; the collector's CPU alone would allow at most ${fmt(1000 / cpuMsPerDelta)}/s per core)`;
+    });
+    const reproduce =
+      transports.length === TRANSPORTS.length
+        ? `\`node_modules/.bin/tsx scripts/bench/index.ts --only deltas --size ${opts.devices}\``
+        : `\`node_modules/.bin/tsx scripts/bench/deltas.ts --transport ${transports.join(',')} --size ${opts.devices} --requests ${opts.requests} --concurrency ${opts.concurrency}\``;
     return [
       '## Unchanged deltas (issue 9)',
       '',
       `Machine: ${machineLine()}.`,
       '',
-      `A real collector (\`stocktake-collector serve\`, its own process, SQLite in a temporary directory) loaded over HTTP with ${fmt(opts.devices)} devices of the synthetic fleet (enrolled, one full snapshot each). Then ${fmt(opts.devices)} agents send unchanged deltas (\`POST /api/v1/agent/deltas\`, every section \`unchanged\`, built with \`diffSnapshot\` as the agent builds them; each one's base is the agent's previous delta) from the benchmark process, ${opts.concurrency} requests in flight, after ${fmt(Math.min(2000, opts.requests))} warm-up deltas. The benchmark process shares the 2 cores with the collector. Collector CPU is user + system from \`/proc/<pid>/stat\` over the measured phase; peak RSS is its VmHWM.`,
+      `A real collector (\`stocktake-collector serve\`, its own process, SQLite in a temporary directory) loaded over HTTP with ${fmt(opts.devices)} devices of the synthetic fleet (enrolled, one full snapshot each). Then ${fmt(opts.devices)} agents send unchanged deltas (every section \`unchanged\`, built with \`diffSnapshot\` as the agent builds them; each one's base is the agent's previous delta) from the benchmark process, ${opts.concurrency} in flight, after ${fmt(warmUp)} warm-up deltas, over each transport in turn on the same collector and database, in the order of the table: **http** is \`POST /api/v1/agent/deltas\`, one request per delta; **ws** is a \`delta\` message on the agent's live channel (\`/api/v1/agent/ws\`, one websocket per agent, opened before the phase and not timed), its latency from send to ack. The benchmark process shares the 2 cores with the collector. Collector CPU is user + system from \`/proc/<pid>/stat\` over the measured phase; peak RSS is its VmHWM after that phase (the run's peak so far).`,
       '',
       sourceLine(),
       '',
       table(
         [
+          'transport',
           'devices',
           'deltas',
           'deltas/s',
@@ -321,32 +386,70 @@ export async function deltasBench(opts: DeltasBenchOptions): Promise<string> {
           'collector CPU ms/delta',
           'collector cores busy',
           'collector peak RSS MiB',
-          'request body bytes',
+          'bytes per delta (body or message)',
         ],
-        [
-          [
-            fmt(opts.devices),
-            fmt(phase.count),
-            fmt(phase.perSecond),
-            phase.p50.toFixed(1),
-            phase.p99.toFixed(1),
-            phase.max.toFixed(0),
-            cpuMsPerDelta.toFixed(2),
-            (phase.cpuS / phase.seconds).toFixed(2),
-            fmt(rss),
-            fmt(phase.meanBodyBytes),
-          ],
-        ],
+        runs.map(({ transport, phase, rss }) => [
+          transport,
+          fmt(opts.devices),
+          fmt(phase.count),
+          fmt(phase.perSecond),
+          phase.p50.toFixed(1),
+          phase.p99.toFixed(1),
+          phase.max.toFixed(0),
+          ((phase.cpuS * 1000) / phase.count).toFixed(2),
+          (phase.cpuS / phase.seconds).toFixed(2),
+          fmt(rss),
+          fmt(phase.meanBodyBytes),
+        ]),
       ),
       '',
-      `Target: at least ${fmt(TARGET_PER_SECOND)} unchanged deltas/s on this 2-core machine: ${met ? 'met' : '**not met**'} (${fmt(phase.perSecond)}/s, ${ratio.toFixed(2)}× the target; the collector's CPU alone would allow at most ${fmt(1000 / cpuMsPerDelta)}/s per core).`,
+      `Target: at least ${fmt(TARGET_PER_SECOND)} unchanged deltas/s on this 2-core machine. ${verdicts.join('; ')}.`,
       '',
       ...profileNotes,
       ...(profileNotes.length ? [''] : []),
-      `Reproduce: \`node_modules/.bin/tsx scripts/bench/index.ts --only deltas --size ${opts.devices}\`.`,
+      `Reproduce: ${reproduce}.`,
     ].join('\n');
   } finally {
     await server.stop();
     dir.remove();
   }
+}
+
+/** Run directly: one transport or both, printed only (\`pnpm bench --only deltas\` writes docs/benchmarks.md). */
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const { values } = parseArgs({
+    options: {
+      transport: { type: 'string', default: 'both' },
+      size: { type: 'string', default: '1000' },
+      requests: { type: 'string', default: '10000' },
+      concurrency: { type: 'string', default: '32' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(
+      'Usage: tsx scripts/bench/deltas.ts [--transport http|ws|both] [--size N] [--requests N] [--concurrency N]\n',
+    );
+    process.exit(0);
+  }
+  const positive = (name: string, raw: string) => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) {
+      process.stderr.write(`--${name} must be a positive whole number, got "${raw}"\n`);
+      process.exit(64);
+    }
+    return n;
+  };
+  const transports = values.transport === 'both' ? TRANSPORTS : (values.transport.split(',') as Transport[]);
+  if (transports.length === 0 || transports.some((t) => !TRANSPORTS.includes(t))) {
+    process.stderr.write(`--transport must be http, ws or both, got "${values.transport}"\n`);
+    process.exit(64);
+  }
+  const markdown = await deltasBench({
+    devices: positive('size', values.size),
+    requests: positive('requests', values.requests),
+    concurrency: positive('concurrency', values.concurrency),
+    transports,
+  });
+  process.stdout.write(`${markdown}\n`);
 }

@@ -1,9 +1,11 @@
 /**
- * Collector ingest benchmark (issue 6): a real collector process on 127.0.0.1, driven over
- * HTTP from this process with bounded concurrency, by a synthetic fleet (scripts/bench/fleet).
+ * Collector ingest benchmark (issue 6): a real collector process on 127.0.0.1, driven from this
+ * process with bounded concurrency by a synthetic fleet (scripts/bench/fleet), over HTTP
+ * (`POST /api/v1/agent/snapshots`) or over websockets (`--transport ws`: one live channel per
+ * agent, opened after enrolment, each snapshot a `snapshot` message timed from send to ack).
  *
  *   node_modules/.bin/tsx scripts/bench/ingest.ts --devices 10000 [--concurrency 4]
- *     [--churned N] [--unchanged N] [--keep] [--fleet-only]
+ *     [--transport http|ws] [--churned N] [--unchanged N] [--keep] [--fleet-only]
  *
  * Phases: enrol every agent; one full snapshot per new device (300-2,000 packages); a churned
  * full snapshot for N existing devices (the next round of the fleet: patches, installs,
@@ -18,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '@stocktake/collector';
 import { Fleet } from './fleet/fleet.ts';
+import { type LiveAgent, openLiveAgents } from './lib/live-agents.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const COLLECTOR_BIN = join(ROOT, 'collector', 'bin', 'stocktake-collector.mjs');
@@ -27,6 +30,7 @@ const { values } = parseArgs({
   options: {
     devices: { type: 'string', default: '10000' },
     concurrency: { type: 'string', default: '4' },
+    transport: { type: 'string', default: 'http' },
     churned: { type: 'string' },
     unchanged: { type: 'string', default: '2000' },
     keep: { type: 'boolean', default: false },
@@ -36,7 +40,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   process.stdout.write(
-    'Usage: tsx scripts/bench/ingest.ts --devices N [--concurrency C] [--churned N] [--unchanged N] [--keep] [--fleet-only]\n',
+    'Usage: tsx scripts/bench/ingest.ts --devices N [--concurrency C] [--transport http|ws] [--churned N] [--unchanged N] [--keep] [--fleet-only]\n',
   );
   process.exit(0);
 }
@@ -52,6 +56,11 @@ const DEVICES = whole('devices', values.devices, 10_000);
 const CONCURRENCY = Math.max(1, whole('concurrency', values.concurrency, 4));
 const CHURNED = Math.min(DEVICES, whole('churned', values.churned, Math.min(DEVICES, 10_000)));
 const UNCHANGED = Math.min(CHURNED, whole('unchanged', values.unchanged, 2000));
+if (values.transport !== 'http' && values.transport !== 'ws') {
+  process.stderr.write(`--transport must be http or ws, got "${values.transport}"\n`);
+  process.exit(64);
+}
+const TRANSPORT: 'http' | 'ws' = values.transport;
 
 const fleet = new Fleet();
 const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -175,11 +184,25 @@ interface PhaseResult {
   meanBytes: number;
 }
 
+/** One request made ready (its body serialised, not timed); `send` resolves with the answer's body. */
+interface Prepared {
+  bytes: number;
+  send: () => Promise<string>;
+}
+
+/** Over HTTP: the response body, or an error naming the status. */
+async function fetchBody(url: string, init: RequestInit): Promise<string> {
+  const res = await fetch(url, init);
+  const body = await res.text();
+  if (res.status >= 300) throw new Error(`HTTP ${res.status} ${body.slice(0, 500)}`);
+  return body;
+}
+
 async function phase(
   name: string,
   count: number,
   server: Collector,
-  request: (i: number) => { url: string; init: RequestInit; bytes: number },
+  request: (i: number) => Prepared,
   onResponse?: (i: number, body: string) => void,
 ): Promise<PhaseResult> {
   const latencies = new Float64Array(count);
@@ -194,13 +217,16 @@ async function phase(
     for (;;) {
       const i = next++;
       if (i >= count) return;
-      const { url, init, bytes: size } = request(i);
-      bytes += size;
+      const prepared = request(i);
+      bytes += prepared.bytes;
       const t0 = performance.now();
-      const res = await fetch(url, init);
-      const body = await res.text();
+      let body: string;
+      try {
+        body = await prepared.send();
+      } catch (err) {
+        throw new Error(`${name} #${i}: ${(err as Error).message}`);
+      }
       latencies[i] = performance.now() - t0;
-      if (res.status >= 300) throw new Error(`${name} #${i}: HTTP ${res.status} ${body.slice(0, 500)}`);
       onResponse?.(i, body);
       finishedAt[done] = performance.now();
       done++;
@@ -250,9 +276,10 @@ function fileBytes(dbPath: string): number {
 
 const dir = mkdtempSync(join(tmpdir(), 'stocktake-bench-ingest-'));
 const dbPath = join(dir, 'stocktake.db');
-log(`fleet of ${DEVICES} devices, concurrency ${CONCURRENCY}, database ${dbPath}`);
+log(`fleet of ${DEVICES} devices, concurrency ${CONCURRENCY}, transport ${TRANSPORT}, database ${dbPath}`);
 const server = await startCollector(dbPath);
 const agents: { id: string; token: string }[] = new Array(DEVICES);
+let live: LiveAgent[] | undefined;
 const json = (body: unknown, token?: string): RequestInit => ({
   method: 'POST',
   headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -269,11 +296,8 @@ try {
       (i) => {
         const state = fleet.initial(i);
         const platform = state.platform === 'windows' ? 'win32' : state.platform === 'macos' ? 'darwin' : 'linux';
-        return {
-          url: `${server.url}/api/v1/agent/enroll`,
-          init: json({ enrollSecret: SECRET, hostname: state.hostname, agentVersion: '0.1.0', platform }),
-          bytes: 0,
-        };
+        const init = json({ enrollSecret: SECRET, hostname: state.hostname, agentVersion: '0.1.0', platform });
+        return { bytes: 0, send: () => fetchBody(`${server.url}/api/v1/agent/enroll`, init) };
       },
       (i, body) => {
         const { agentId, agentToken } = JSON.parse(body) as { agentId: string; agentToken: string };
@@ -281,19 +305,28 @@ try {
       },
     ),
   );
-  const push = (i: number, round: number, at: Date) => {
+  if (TRANSPORT === 'ws') {
+    const opened = performance.now();
+    live = await openLiveAgents(
+      server.url,
+      agents.map((a) => a.token),
+    );
+    log(`opened ${live.length} live channels in ${((performance.now() - opened) / 1000).toFixed(1)} s`);
+  }
+  const push = (i: number, round: number, at: Date): Prepared => {
     const agent = agents[i];
     if (!agent) throw new Error(`agent ${i} missing`);
     const body = JSON.stringify(fleet.snapshot(fleet.at(i, round), { agentId: agent.id, at }));
-    return {
-      url: `${server.url}/api/v1/agent/snapshots`,
-      init: {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
-        body,
-      },
-      bytes: body.length,
+    const channel = live?.[i];
+    if (channel) {
+      return { bytes: body.length, send: () => channel.snapshot(body).ack.then((ack) => JSON.stringify(ack)) };
+    }
+    const init: RequestInit = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
+      body,
     };
+    return { bytes: body.length, send: () => fetchBody(`${server.url}/api/v1/agent/snapshots`, init) };
   };
   results.push(
     await phase('full snapshot, new device', DEVICES, server, (i) => push(i, 0, new Date(Date.UTC(2026, 10, 1)))),
@@ -312,6 +345,7 @@ try {
     ),
   );
 } finally {
+  for (const channel of live ?? []) channel.close();
   const rss = peakRssMiB(server.child.pid);
   await server.stop();
   log(`collector stopped (peak RSS ${rss.toFixed(0)} MiB)`);
@@ -351,6 +385,7 @@ function report(rss: number): void {
   const lines = [
     `machine: ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}`,
     `fleet: ${DEVICES} devices, concurrency ${CONCURRENCY}, ${JSON.stringify(fleetStats(Math.min(DEVICES, 2000)).packages)} packages per device`,
+    `transport: ${TRANSPORT === 'ws' ? 'websocket, one live channel per agent (`snapshot` messages; latency from send to ack); enrolment over HTTP' : 'HTTP (`POST /api/v1/agent/snapshots`)'}`,
     '',
     '| phase | snapshots | ingests/s | p50 ms | p99 ms | max ms | collector CPU ms/ingest | mean body KiB |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
