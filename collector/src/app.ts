@@ -108,7 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     enrollPerAddress: options.rateLimit?.enrollPerAddress ?? 60,
     ...(options.rateLimit?.windowMs ? { windowMs: options.rateLimit.windowMs } : {}),
   });
-  await app.register(live);
+  await app.register(live, { snapshotBodyLimit: options.snapshotBodyLimit });
   const { schedule, ...reconciliationOptions } = options.reconciliation ?? {};
   await app.register(reconciliation, reconciliationOptions);
   if (schedule) await app.register(scheduler, { jobs: [reconcileJob(schedule)] });

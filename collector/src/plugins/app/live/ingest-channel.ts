@@ -18,8 +18,8 @@ import { Compile } from 'typebox/compile';
 import type { AgentRow } from '../agents/agents-repository.ts';
 import type { AgentIngest } from '../devices/agent-ingest.ts';
 import { HttpProblem } from '../problems/problem.ts';
+import { type SchemaIssue, schemaProblem } from '../problems/schema-problem.ts';
 import { validatorCompiler } from '../validator-compiler.ts';
-import { type SchemaIssue, schemaProblem } from './schema-problem.ts';
 
 /**
  * Ingests one socket may have waiting for their commit before the collector stops reading from

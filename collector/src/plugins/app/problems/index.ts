@@ -1,9 +1,10 @@
-import { type FieldError, ProblemTypes } from '@stocktake/shared';
+import { ProblemTypes } from '@stocktake/shared';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ImportRefusedError } from '../register/csv-import.ts';
 import { RegisterConflictError, RegisterNotFoundError, RegisterValidationError } from '../register/errors.ts';
 import { HttpProblem } from './problem.ts';
+import { schemaProblem } from './schema-problem.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -38,37 +39,9 @@ function fromRegisterError(error: Error): HttpProblem | undefined {
   return undefined;
 }
 
-type ValidationIssue = NonNullable<FastifyError['validation']>[number];
-
-/**
- * One validation issue as field errors that name the offending field: a missing property and
- * an unknown one point at that property, not at the object holding it.
- */
-function fieldErrors(v: ValidationIssue): FieldError[] {
-  const params = (v.params ?? {}) as { additionalProperties?: string[]; requiredProperties?: string[] };
-  const at = (name: string) => `${v.instancePath}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-  // A closed object also reports each unknown member as "schema is false": the entry below says it better.
-  if (v.message === 'schema is false') return [];
-  if (v.keyword === 'additionalProperties' && params.additionalProperties) {
-    return params.additionalProperties.map((name) => ({ path: at(name), message: 'is not a known property' }));
-  }
-  if (v.keyword === 'required' && params.requiredProperties) {
-    return params.requiredProperties.map((name) => ({ path: at(name), message: 'is required' }));
-  }
-  return [{ path: v.instancePath, message: v.message ?? 'invalid' }];
-}
-
 /** Maps Fastify's own errors (validation, body limit, bad JSON) to problem details. */
 function fromFastifyError(error: FastifyError): HttpProblem | undefined {
-  if (error.validation) {
-    const errors = error.validation.flatMap(fieldErrors);
-    const where = error.validationContext ?? 'body';
-    const unique = errors.filter((e, i) => errors.findIndex((o) => o.path === e.path && o.message === e.message) === i);
-    return HttpProblem.validation(
-      `The ${where} does not match the schema: ${unique.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`,
-      unique,
-    );
-  }
+  if (error.validation) return schemaProblem(error.validation, error.validationContext ?? 'body');
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new HttpProblem(413, ProblemTypes.payloadTooLarge, 'Payload Too Large', error.message);

@@ -1,5 +1,5 @@
 import type { FieldError } from '@stocktake/shared';
-import { HttpProblem } from '../problems/problem.ts';
+import { HttpProblem } from './problem.ts';
 
 /** One schema violation as the validator reports it (TypeBox; what Fastify puts in `error.validation`). */
 export interface SchemaIssue {
@@ -28,10 +28,9 @@ function fieldErrors(v: SchemaIssue): FieldError[] {
 }
 
 /**
- * The 400 problem for a value that breaks its schema, worded as the HTTP routes word it (the
- * error handler in plugins/app/problems maps a Fastify validation error the same way; a test of
- * the live channel compares the two bodies), so a snapshot refused over the websocket gets
- * the body it would have got over HTTP.
+ * The 400 problem for a value that breaks its schema: the error handler maps Fastify's
+ * validation errors with it, and the live channel its own, so a snapshot refused over the
+ * websocket gets the body it would have got over HTTP (a test compares the two).
  */
 export function schemaProblem(issues: readonly SchemaIssue[], where: string): HttpProblem {
   const errors = issues.flatMap(fieldErrors);
