@@ -10,7 +10,8 @@
  * Phases: enrol every agent; one full snapshot per new device (300-2,000 packages); a churned
  * full snapshot for N existing devices (the next round of the fleet: patches, installs,
  * removals, hardware and address changes); the same snapshot again under a new id (nothing
- * changed). Prints ingests/s, latency percentiles, the collector's CPU per ingest, and the
+ * changed); then as agents send day to day, the next round's churn as a delta against the last
+ * stored snapshot, and that state again as an unchanged delta. Prints ingests/s, latency percentiles, the collector's CPU per ingest, and the
  * database's bytes per device with the tables that hold them.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -19,6 +20,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '@stocktake/collector';
+import { diffSnapshot } from '@stocktake/shared';
 import { Fleet } from './fleet/fleet.ts';
 import { type LiveAgent, openLiveAgents } from './lib/live-agents.ts';
 
@@ -313,10 +315,14 @@ try {
     );
     log(`opened ${live.length} live channels in ${((performance.now() - opened) / 1000).toFixed(1)} s`);
   }
+  // The id of each device's last snapshot sent: the base of its next delta.
+  const lastSnapshotId: string[] = new Array(DEVICES);
   const push = (i: number, round: number, at: Date): Prepared => {
     const agent = agents[i];
     if (!agent) throw new Error(`agent ${i} missing`);
-    const body = JSON.stringify(fleet.snapshot(fleet.at(i, round), { agentId: agent.id, at }));
+    const snapshot = fleet.snapshot(fleet.at(i, round), { agentId: agent.id, at });
+    lastSnapshotId[i] = snapshot.snapshotId;
+    const body = JSON.stringify(snapshot);
     const channel = live?.[i];
     if (channel) {
       return { bytes: body.length, send: () => channel.snapshot(body).ack.then((ack) => JSON.stringify(ack)) };
@@ -327,6 +333,21 @@ try {
       body,
     };
     return { bytes: body.length, send: () => fetchBody(`${server.url}/api/v1/agent/snapshots`, init) };
+  };
+  /** A delta body (serialised) sent by device i, over the transport in use. */
+  const sendDelta = (i: number, body: string): Prepared => {
+    const agent = agents[i];
+    if (!agent) throw new Error(`agent ${i} missing`);
+    const channel = live?.[i];
+    if (channel) {
+      return { bytes: body.length, send: () => channel.delta(body).ack.then((ack) => JSON.stringify(ack)) };
+    }
+    const init: RequestInit = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
+      body,
+    };
+    return { bytes: body.length, send: () => fetchBody(`${server.url}/api/v1/agent/deltas`, init) };
   };
   results.push(
     await phase('full snapshot, new device', DEVICES, server, (i) => push(i, 0, new Date(Date.UTC(2026, 10, 1)))),
@@ -343,6 +364,33 @@ try {
     await phase('unchanged full snapshot', UNCHANGED, server, (k) =>
       push(churnedIndex(k), 1, new Date(Date.UTC(2026, 10, 3))),
     ),
+  );
+  // What agents send day to day: the next day's churn as a delta against the snapshot the
+  // collector last stored, then the same state again as an unchanged delta. Both are built
+  // before their phases (three fleet snapshots and two diffs per device), so the phases time
+  // the collector, not the fleet generator. Devices past UNCHANGED last stored round 1 of
+  // Nov 2, the others round 1 of Nov 3.
+  const built = performance.now();
+  const churnedDeltas: string[] = [];
+  const unchangedDeltas: string[] = [];
+  for (let k = 0; k < CHURNED; k++) {
+    const i = churnedIndex(k);
+    const agentId = agents[i]?.id;
+    const baseId = lastSnapshotId[i];
+    if (!agentId || !baseId) throw new Error(`agent ${i} has no stored snapshot`);
+    const baseAt = new Date(Date.UTC(2026, 10, k < UNCHANGED ? 3 : 2));
+    const base = { ...fleet.snapshot(fleet.at(i, 1), { agentId, at: baseAt }), snapshotId: baseId };
+    const next = fleet.snapshot(fleet.at(i, 2), { agentId, at: new Date(Date.UTC(2026, 10, 4)) });
+    const again = fleet.snapshot(fleet.at(i, 2), { agentId, at: new Date(Date.UTC(2026, 10, 5)) });
+    churnedDeltas.push(JSON.stringify(diffSnapshot(base, next)));
+    unchangedDeltas.push(JSON.stringify(diffSnapshot(next, again)));
+  }
+  log(`built ${CHURNED * 2} deltas in ${((performance.now() - built) / 1000).toFixed(1)} s`);
+  results.push(
+    await phase('churned delta', CHURNED, server, (k) => sendDelta(churnedIndex(k), churnedDeltas[k] ?? '')),
+  );
+  results.push(
+    await phase('unchanged delta', CHURNED, server, (k) => sendDelta(churnedIndex(k), unchangedDeltas[k] ?? '')),
   );
 } finally {
   for (const channel of live ?? []) channel.close();
@@ -385,7 +433,7 @@ function report(rss: number): void {
   const lines = [
     `machine: ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}`,
     `fleet: ${DEVICES} devices, concurrency ${CONCURRENCY}, ${JSON.stringify(fleetStats(Math.min(DEVICES, 2000)).packages)} packages per device`,
-    `transport: ${TRANSPORT === 'ws' ? 'websocket, one live channel per agent (`snapshot` messages; latency from send to ack); enrolment over HTTP' : 'HTTP (`POST /api/v1/agent/snapshots`)'}`,
+    `transport: ${TRANSPORT === 'ws' ? 'websocket, one live channel per agent (`snapshot` messages; latency from send to ack); enrolment over HTTP' : 'HTTP (`POST /api/v1/agent/snapshots` and `/deltas`)'}`,
     '',
     '| phase | snapshots | ingests/s | p50 ms | p99 ms | max ms | collector CPU ms/ingest | mean body KiB |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
