@@ -14,11 +14,11 @@
  * table shows how each query scales with the fleet.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { COLLECTOR_BIN, type RunningCollector, startCollector } from '../../test/support/processes.ts';
 import { percentile, sourceLine } from './deltas.ts';
-import { machineLine, ROOT, table } from './lib/report.ts';
+import { keptRuns, machineLine, ROOT, runsComment, table } from './lib/report.ts';
 
 const TARGET_P99_MS = 50;
 const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -135,7 +135,6 @@ async function cursorOfPage(server: RunningCollector, token: string, path: strin
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
-const DOC = join(ROOT, 'docs', 'benchmarks.md');
 
 /** One size's run: what the section keeps of it so that a run at another size can add to it. */
 interface SizeRun {
@@ -154,27 +153,6 @@ interface SizeRun {
 }
 
 const RUNS_MARK = 'api-runs:';
-
-/**
- * The runs kept in the current section, other than at `devices`. The JSON sits in an HTML
- * comment, where `--` may not appear: it is written as `-\u002d`, which JSON reads back as `--`.
- */
-function keptRuns(devices: number): SizeRun[] {
-  if (!existsSync(DOC)) return [];
-  const doc = readFileSync(DOC, 'utf8');
-  const from = doc.indexOf('<!-- bench:api:start -->');
-  const to = doc.indexOf('<!-- bench:api:end -->');
-  if (from < 0 || to < from) return [];
-  const m = new RegExp(`<!-- ${RUNS_MARK} (.*?) -->`).exec(doc.slice(from, to));
-  if (!m?.[1]) return [];
-  try {
-    const runs = JSON.parse(m[1]) as SizeRun[];
-    return Array.isArray(runs) ? runs.filter((r) => r.devices !== devices) : [];
-  } catch {
-    log('api: the kept runs in docs/benchmarks.md do not parse; starting afresh');
-    return [];
-  }
-}
 
 /** Measures the queries at one fleet size. */
 async function runSize(opts: ApiBenchOptions): Promise<SizeRun> {
@@ -284,7 +262,6 @@ function render(runs: SizeRun[]): string {
     const over = run.results.filter((r) => r.p99 >= TARGET_P99_MS).map((r) => r.name);
     return `${fmt(run.devices)} devices: ${over.length === 0 ? 'met' : '**not met**'} (worst p99 ${worst.p99.toFixed(1)} ms, ${worst.name}${over.length ? `; over: ${over.join(', ')}` : ''})`;
   });
-  const kept = JSON.stringify(sizes).replace(/--/g, '-\\u002d');
   return [
     '## Read API (issue 9)',
     '',
@@ -326,11 +303,11 @@ function render(runs: SizeRun[]): string {
     '',
     `Reproduce: \`node_modules/.bin/tsx scripts/bench/index.ts --only api --size 10000\`, then \`--size 100000\`; each run replaces its own size's rows and keeps the other's.`,
     '',
-    `<!-- ${RUNS_MARK} ${kept} -->`,
+    runsComment(RUNS_MARK, sizes),
   ].join('\n');
 }
 
 export async function apiBench(opts: ApiBenchOptions): Promise<string> {
   const run = await runSize(opts);
-  return render([...keptRuns(opts.devices), run]);
+  return render([...keptRuns<SizeRun>('api', RUNS_MARK, (r) => r.devices !== opts.devices), run]);
 }

@@ -1,19 +1,28 @@
 /**
- * `pnpm bench [--only NAME[,NAME]] [--runs N] [--size N]`: runs the benchmarks, prints their tables and
- * rewrites their sections of docs/benchmarks.md. `--size` is the fleet size of the benchmarks
- * that take one (deltas, api); each has its own default.
+ * `pnpm bench [--only NAME[,NAME]] [--runs N] [--size N] [--transport http|ws]`: runs the
+ * benchmarks, prints their tables and rewrites their sections of docs/benchmarks.md. `--size`
+ * is the fleet size of the benchmarks that take one (ingest, deltas, api); each has its own
+ * default. `--transport` picks how ingest reaches the collector (deltas measures both).
  */
 import { parseArgs } from 'node:util';
 import { agentFootprint } from './agent-footprint.ts';
 import { agentWire } from './agent-wire.ts';
 import { apiBench } from './api.ts';
-import { deltasBench } from './deltas.ts';
+import { deltasBench, type Transport } from './deltas.ts';
+import { ingestBench } from './ingest.ts';
 import { writeSection } from './lib/report.ts';
 import { reconcileBench } from './reconcile.ts';
 
-const BENCHMARKS: Record<string, (opts: { runs: number; size?: number }) => Promise<string>> = {
+interface BenchOptions {
+  runs: number;
+  size?: number;
+  transport: Transport;
+}
+
+const BENCHMARKS: Record<string, (opts: BenchOptions) => Promise<string>> = {
   'agent-footprint': (o) => agentFootprint({ runs: o.runs }),
   'agent-wire': () => agentWire(),
+  ingest: (o) => ingestBench({ devices: o.size ?? 10_000, concurrency: 32, transport: o.transport }),
   deltas: (o) => deltasBench({ devices: o.size ?? 1000, requests: 10_000, concurrency: 32 }),
   api: (o) => apiBench({ devices: o.size ?? 10_000, requests: 200 }),
   reconcile: () => reconcileBench({ sizes: [10_000, 100_000], packages: 500, licenses: 1000 }),
@@ -24,11 +33,14 @@ const { values } = parseArgs({
     only: { type: 'string' },
     runs: { type: 'string', default: '7' },
     size: { type: 'string' },
+    transport: { type: 'string', default: 'http' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (values.help) {
-  process.stdout.write(`Usage: pnpm bench [--only ${Object.keys(BENCHMARKS).join(',')}] [--runs N] [--size N]\n`);
+  process.stdout.write(
+    `Usage: pnpm bench [--only ${Object.keys(BENCHMARKS).join(',')}] [--runs N] [--size N] [--transport http|ws]\n`,
+  );
   process.exit(0);
 }
 const runs = Number(values.runs);
@@ -41,6 +53,11 @@ if (size !== undefined && (!Number.isInteger(size) || size < 1)) {
   process.stderr.write(`--size must be a positive whole number, got "${values.size}"\n`);
   process.exit(64);
 }
+if (values.transport !== 'http' && values.transport !== 'ws') {
+  process.stderr.write(`--transport must be http or ws, got "${values.transport}"\n`);
+  process.exit(64);
+}
+const transport: Transport = values.transport;
 const selected = values.only ? values.only.split(',') : Object.keys(BENCHMARKS);
 for (const name of selected) {
   const bench = BENCHMARKS[name];
@@ -49,7 +66,7 @@ for (const name of selected) {
     process.exit(64);
   }
   process.stderr.write(`running ${name}...\n`);
-  const markdown = await bench(size === undefined ? { runs } : { runs, size });
+  const markdown = await bench(size === undefined ? { runs, transport } : { runs, size, transport });
   process.stdout.write(`${markdown}\n`);
   writeSection(name, markdown);
 }

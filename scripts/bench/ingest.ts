@@ -1,68 +1,48 @@
 /**
- * Collector ingest benchmark (issue 6): a real collector process on 127.0.0.1, driven from this
- * process with bounded concurrency by a synthetic fleet (scripts/bench/fleet), over HTTP
- * (`POST /api/v1/agent/snapshots`) or over websockets (`--transport ws`: one live channel per
- * agent, opened after enrolment, each snapshot a `snapshot` message timed from send to ack).
+ * Collector ingest benchmark (issues 6 and 9): a real collector process on 127.0.0.1, driven
+ * from this process with bounded concurrency by a synthetic fleet (scripts/bench/fleet), over
+ * HTTP (`POST /api/v1/agent/snapshots` and `/deltas`) or over websockets (`--transport ws`:
+ * one live channel per agent, opened after enrolment, each message timed from send to ack).
  *
- *   node_modules/.bin/tsx scripts/bench/ingest.ts --devices 10000 [--concurrency 4]
- *     [--transport http|ws] [--churned N] [--unchanged N] [--keep] [--fleet-only]
+ *   pnpm bench --only ingest [--size 10000] [--transport http|ws]   (writes docs/benchmarks.md)
+ *   node_modules/.bin/tsx scripts/bench/ingest.ts --devices 10000 [--concurrency 32]
+ *     [--transport http|ws] [--churned N] [--unchanged N] [--keep] [--fleet-only]   (prints only)
  *
  * Phases: enrol every agent; one full snapshot per new device (300-2,000 packages); a churned
  * full snapshot for N existing devices (the next round of the fleet: patches, installs,
  * removals, hardware and address changes); the same snapshot again under a new id (nothing
  * changed); then as agents send day to day, the next round's churn as a delta against the last
- * stored snapshot, and that state again as an unchanged delta. Prints ingests/s, latency percentiles, the collector's CPU per ingest, and the
- * database's bytes per device with the tables that hold them.
+ * stored snapshot, and that state again as an unchanged delta. Measures ingests/s, latency
+ * percentiles, the collector's CPU per ingest and peak RSS, that every snapshot sent is stored,
+ * and the database's bytes per device with the tables that hold them.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '@stocktake/collector';
 import { diffSnapshot } from '@stocktake/shared';
+import { type RunningCollector, startCollector } from '../../test/support/processes.ts';
+import { cpuSeconds, peakRssMiB, sourceLine, type Transport } from './deltas.ts';
 import { Fleet } from './fleet/fleet.ts';
 import { type LiveAgent, openLiveAgents } from './lib/live-agents.ts';
+import { keptRuns, machineLine, runsComment, table } from './lib/report.ts';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const COLLECTOR_BIN = join(ROOT, 'collector', 'bin', 'stocktake-collector.mjs');
 const SECRET = 'bench-enroll-secret';
 
-const { values } = parseArgs({
-  options: {
-    devices: { type: 'string', default: '10000' },
-    concurrency: { type: 'string', default: '4' },
-    transport: { type: 'string', default: 'http' },
-    churned: { type: 'string' },
-    unchanged: { type: 'string', default: '2000' },
-    keep: { type: 'boolean', default: false },
-    'fleet-only': { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
-if (values.help) {
-  process.stdout.write(
-    'Usage: tsx scripts/bench/ingest.ts --devices N [--concurrency C] [--transport http|ws] [--churned N] [--unchanged N] [--keep] [--fleet-only]\n',
-  );
-  process.exit(0);
+export interface IngestOptions {
+  devices: number;
+  /** Requests (or messages awaiting their ack) in flight at once. */
+  concurrency: number;
+  transport: Transport;
+  /** Devices that send the churned rounds (default min(devices, 10,000)). */
+  churned?: number;
+  /** Of those, devices that send the unchanged full snapshot (default 2,000). */
+  unchanged?: number;
+  /** Keep the database directory (its path is logged). */
+  keep?: boolean;
 }
-const whole = (name: string, raw: string | undefined, fallback: number) => {
-  const n = Number(raw ?? fallback);
-  if (!Number.isInteger(n) || n < 0) {
-    process.stderr.write(`--${name} must be a whole number, got "${raw}"\n`);
-    process.exit(64);
-  }
-  return n;
-};
-const DEVICES = whole('devices', values.devices, 10_000);
-const CONCURRENCY = Math.max(1, whole('concurrency', values.concurrency, 4));
-const CHURNED = Math.min(DEVICES, whole('churned', values.churned, Math.min(DEVICES, 10_000)));
-const UNCHANGED = Math.min(CHURNED, whole('unchanged', values.unchanged, 2000));
-if (values.transport !== 'http' && values.transport !== 'ws') {
-  process.stderr.write(`--transport must be http or ws, got "${values.transport}"\n`);
-  process.exit(64);
-}
-const TRANSPORT: 'http' | 'ws' = values.transport;
 
 const fleet = new Fleet();
 const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -101,77 +81,6 @@ function fleetStats(sample: number) {
   };
 }
 
-if (values['fleet-only']) {
-  process.stdout.write(`${JSON.stringify(fleetStats(Math.min(DEVICES, 5000)), null, 2)}\n`);
-  process.exit(0);
-}
-
-interface Collector {
-  url: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-function startCollector(dbPath: string): Promise<Collector> {
-  const child = spawn(
-    process.execPath,
-    [
-      COLLECTOR_BIN,
-      'serve',
-      '--db',
-      dbPath,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--enroll-secret',
-      SECRET,
-      '--log-level',
-      'warn',
-      // The whole synthetic fleet enrols from 127.0.0.1: the per-address limit would refuse it.
-      '--enroll-rate-limit',
-      '0',
-    ],
-    { env: { ...process.env, NO_PRETTY: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  return new Promise((resolvePromise, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) {
-        const url = match[1];
-        resolvePromise({
-          url,
-          child,
-          stop: () =>
-            new Promise<void>((done) => {
-              if (child.exitCode !== null) return done();
-              child.once('exit', () => done());
-              child.kill('SIGTERM');
-            }),
-        });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`collector exited with ${code}:\n${output}`)));
-  });
-}
-
-/** CPU seconds (user + system) a process has used, from /proc (Linux). */
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid || !existsSync(`/proc/${pid}/stat`)) return Number.NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function peakRssMiB(pid: number | undefined): number {
-  if (!pid || !existsSync(`/proc/${pid}/status`)) return Number.NaN;
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
-}
-
 interface PhaseResult {
   name: string;
   /** Ingests/s of each tenth of the phase, in order: how the rate moves as the database grows. */
@@ -200,10 +109,11 @@ async function fetchBody(url: string, init: RequestInit): Promise<string> {
   return body;
 }
 
-async function phase(
+async function runPhase(
   name: string,
   count: number,
-  server: Collector,
+  concurrency: number,
+  server: RunningCollector,
   request: (i: number) => Prepared,
   onResponse?: (i: number, body: string) => void,
 ): Promise<PhaseResult> {
@@ -212,7 +122,7 @@ async function phase(
   let next = 0;
   let done = 0;
   let bytes = 0;
-  const cpuBefore = cpuSeconds(server.child.pid);
+  const cpuBefore = cpuSeconds(server.process.pid);
   const started = performance.now();
   let lastReport = started;
   const worker = async () => {
@@ -239,7 +149,7 @@ async function phase(
       }
     }
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
   const sorted = Array.from(latencies).sort((a, b) => a - b);
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -260,7 +170,7 @@ async function phase(
     p50: pct(50),
     p99: pct(99),
     max: sorted.at(-1) ?? Number.NaN,
-    serverCpuMs: ((cpuSeconds(server.child.pid) - cpuBefore) * 1000) / count,
+    serverCpuMs: ((cpuSeconds(server.process.pid) - cpuBefore) * 1000) / count,
     meanBytes: bytes / count,
   };
   log(
@@ -269,144 +179,204 @@ async function phase(
   return result;
 }
 
-function fileBytes(dbPath: string): number {
-  return ['', '-wal', '-shm'].reduce(
-    (sum, ext) => sum + (existsSync(dbPath + ext) ? statSync(dbPath + ext).size : 0),
-    0,
-  );
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'stocktake-bench-ingest-'));
-const dbPath = join(dir, 'stocktake.db');
-log(`fleet of ${DEVICES} devices, concurrency ${CONCURRENCY}, transport ${TRANSPORT}, database ${dbPath}`);
-const server = await startCollector(dbPath);
-const agents: { id: string; token: string }[] = new Array(DEVICES);
-let live: LiveAgent[] | undefined;
-const json = (body: unknown, token?: string): RequestInit => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-  body: JSON.stringify(body),
-});
-const results: PhaseResult[] = [];
-let bytesAfterFull = 0;
-try {
-  results.push(
-    await phase(
-      'enrol',
-      DEVICES,
-      server,
-      (i) => {
-        const state = fleet.initial(i);
-        const platform = state.platform === 'windows' ? 'win32' : state.platform === 'macos' ? 'darwin' : 'linux';
-        const init = json({ enrollSecret: SECRET, hostname: state.hostname, agentVersion: '0.1.0', platform });
-        return { bytes: 0, send: () => fetchBody(`${server.url}/api/v1/agent/enroll`, init) };
-      },
-      (i, body) => {
-        const { agentId, agentToken } = JSON.parse(body) as { agentId: string; agentToken: string };
-        agents[i] = { id: agentId, token: agentToken };
-      },
-    ),
-  );
-  if (TRANSPORT === 'ws') {
-    const opened = performance.now();
-    live = await openLiveAgents(
-      server.url,
-      agents.map((a) => a.token),
-    );
-    log(`opened ${live.length} live channels in ${((performance.now() - opened) / 1000).toFixed(1)} s`);
-  }
-  // The id of each device's last snapshot sent: the base of its next delta.
-  const lastSnapshotId: string[] = new Array(DEVICES);
-  const push = (i: number, round: number, at: Date): Prepared => {
-    const agent = agents[i];
-    if (!agent) throw new Error(`agent ${i} missing`);
-    const snapshot = fleet.snapshot(fleet.at(i, round), { agentId: agent.id, at });
-    lastSnapshotId[i] = snapshot.snapshotId;
-    const body = JSON.stringify(snapshot);
-    const channel = live?.[i];
-    if (channel) {
-      return { bytes: body.length, send: () => channel.snapshot(body).ack.then((ack) => JSON.stringify(ack)) };
-    }
-    const init: RequestInit = {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
-      body,
-    };
-    return { bytes: body.length, send: () => fetchBody(`${server.url}/api/v1/agent/snapshots`, init) };
-  };
-  /** A delta body (serialised) sent by device i, over the transport in use. */
-  const sendDelta = (i: number, body: string): Prepared => {
-    const agent = agents[i];
-    if (!agent) throw new Error(`agent ${i} missing`);
-    const channel = live?.[i];
-    if (channel) {
-      return { bytes: body.length, send: () => channel.delta(body).ack.then((ack) => JSON.stringify(ack)) };
-    }
-    const init: RequestInit = {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
-      body,
-    };
-    return { bytes: body.length, send: () => fetchBody(`${server.url}/api/v1/agent/deltas`, init) };
-  };
-  results.push(
-    await phase('full snapshot, new device', DEVICES, server, (i) => push(i, 0, new Date(Date.UTC(2026, 10, 1)))),
-  );
-  bytesAfterFull = fileBytes(dbPath);
-  const stride = DEVICES / CHURNED;
-  const churnedIndex = (k: number) => Math.floor(k * stride);
-  results.push(
-    await phase('churned full snapshot', CHURNED, server, (k) =>
-      push(churnedIndex(k), 1, new Date(Date.UTC(2026, 10, 2))),
-    ),
-  );
-  results.push(
-    await phase('unchanged full snapshot', UNCHANGED, server, (k) =>
-      push(churnedIndex(k), 1, new Date(Date.UTC(2026, 10, 3))),
-    ),
-  );
-  // What agents send day to day: the next day's churn as a delta against the snapshot the
-  // collector last stored, then the same state again as an unchanged delta. Both are built
-  // before their phases (three fleet snapshots and two diffs per device), so the phases time
-  // the collector, not the fleet generator. Devices past UNCHANGED last stored round 1 of
-  // Nov 2, the others round 1 of Nov 3.
-  const built = performance.now();
-  const churnedDeltas: string[] = [];
-  const unchangedDeltas: string[] = [];
-  for (let k = 0; k < CHURNED; k++) {
-    const i = churnedIndex(k);
-    const agentId = agents[i]?.id;
-    const baseId = lastSnapshotId[i];
-    if (!agentId || !baseId) throw new Error(`agent ${i} has no stored snapshot`);
-    const baseAt = new Date(Date.UTC(2026, 10, k < UNCHANGED ? 3 : 2));
-    const base = { ...fleet.snapshot(fleet.at(i, 1), { agentId, at: baseAt }), snapshotId: baseId };
-    const next = fleet.snapshot(fleet.at(i, 2), { agentId, at: new Date(Date.UTC(2026, 10, 4)) });
-    const again = fleet.snapshot(fleet.at(i, 2), { agentId, at: new Date(Date.UTC(2026, 10, 5)) });
-    churnedDeltas.push(JSON.stringify(diffSnapshot(base, next)));
-    unchangedDeltas.push(JSON.stringify(diffSnapshot(next, again)));
-  }
-  log(`built ${CHURNED * 2} deltas in ${((performance.now() - built) / 1000).toFixed(1)} s`);
-  results.push(
-    await phase('churned delta', CHURNED, server, (k) => sendDelta(churnedIndex(k), churnedDeltas[k] ?? '')),
-  );
-  results.push(
-    await phase('unchanged delta', CHURNED, server, (k) => sendDelta(churnedIndex(k), unchangedDeltas[k] ?? '')),
-  );
-} finally {
-  for (const channel of live ?? []) channel.close();
-  const rss = peakRssMiB(server.child.pid);
-  await server.stop();
-  log(`collector stopped (peak RSS ${rss.toFixed(0)} MiB)`);
-  if (results.length > 0) report(rss);
-  if (!values.keep) rmSync(dir, { recursive: true, force: true });
-  else log(`kept ${dir}`);
-}
-
-function report(rss: number): void {
+/**
+ * The database's size in use: its pages less the free ones, as a reader sees it now (the
+ * write-ahead log included, whatever has been checkpointed), so it does not depend on when
+ * the last checkpoint ran.
+ */
+function databaseBytes(dbPath: string): number {
   const opened = openDatabase(dbPath);
-  let tables: { name: string; bytes: number }[] = [];
+  try {
+    const pragma = (name: string) => Number(opened.sqlite.pragma(name, { simple: true }));
+    return (pragma('page_count') - pragma('freelist_count')) * pragma('page_size');
+  } finally {
+    opened.close();
+  }
+}
+
+export interface IngestRun {
+  devices: number;
+  concurrency: number;
+  transport: Transport;
+  machine: string;
+  sources: string;
+  packages: ReturnType<typeof fleetStats>['packages'];
+  phases: PhaseResult[];
+  bytesAfterFull: number;
+  bytesAtEnd: number;
+  /** Snapshots the collector holds at the end, and how many were sent (a full or a delta each). */
+  stored: number;
+  sent: number;
+  rssMiB: number;
+  rows: Record<string, number>;
+  tables: { name: string; bytes: number }[];
+  wallS: number;
+}
+
+/** Runs every phase at one fleet size over one transport. */
+export async function runIngest(opts: IngestOptions): Promise<IngestRun> {
+  const DEVICES = opts.devices;
+  const CONCURRENCY = Math.max(1, opts.concurrency);
+  const TRANSPORT = opts.transport;
+  const CHURNED = Math.min(DEVICES, opts.churned ?? Math.min(DEVICES, 10_000));
+  const UNCHANGED = Math.min(CHURNED, opts.unchanged ?? 2000);
+  const startedAt = performance.now();
+  const sources = sourceLine();
+  const dir = mkdtempSync(join(tmpdir(), 'stocktake-bench-ingest-'));
+  const dbPath = join(dir, 'stocktake.db');
+  log(`fleet of ${DEVICES} devices, concurrency ${CONCURRENCY}, transport ${TRANSPORT}, database ${dbPath}`);
+  const server = await startCollector({
+    dbPath,
+    enrollSecret: SECRET,
+    // The whole synthetic fleet enrols from 127.0.0.1: the per-address limit would refuse it.
+    extraArgs: ['--log-level', 'warn', '--enroll-rate-limit', '0'],
+  });
+  const phase = (
+    name: string,
+    count: number,
+    request: (i: number) => Prepared,
+    onResponse?: (i: number, body: string) => void,
+  ) => runPhase(name, count, CONCURRENCY, server, request, onResponse);
+  const agents: { id: string; token: string }[] = new Array(DEVICES);
+  let live: LiveAgent[] | undefined;
+  const json = (body: unknown, token?: string): RequestInit => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const results: PhaseResult[] = [];
+  let bytesAfterFull = 0;
+  let rss = Number.NaN;
+  try {
+    results.push(
+      await phase(
+        'enrol',
+        DEVICES,
+        (i) => {
+          const state = fleet.initial(i);
+          const platform = state.platform === 'windows' ? 'win32' : state.platform === 'macos' ? 'darwin' : 'linux';
+          const init = json({ enrollSecret: SECRET, hostname: state.hostname, agentVersion: '0.1.0', platform });
+          return { bytes: 0, send: () => fetchBody(`${server.url}/api/v1/agent/enroll`, init) };
+        },
+        (i, body) => {
+          const { agentId, agentToken } = JSON.parse(body) as { agentId: string; agentToken: string };
+          agents[i] = { id: agentId, token: agentToken };
+        },
+      ),
+    );
+    if (TRANSPORT === 'ws') {
+      const opened = performance.now();
+      live = await openLiveAgents(
+        server.url,
+        agents.map((a) => a.token),
+      );
+      log(`opened ${live.length} live channels in ${((performance.now() - opened) / 1000).toFixed(1)} s`);
+    }
+    // The id of each device's last snapshot sent: the base of its next delta.
+    const lastSnapshotId: string[] = new Array(DEVICES);
+    const push = (i: number, round: number, at: Date): Prepared => {
+      const agent = agents[i];
+      if (!agent) throw new Error(`agent ${i} missing`);
+      const snapshot = fleet.snapshot(fleet.at(i, round), { agentId: agent.id, at });
+      lastSnapshotId[i] = snapshot.snapshotId;
+      const body = JSON.stringify(snapshot);
+      const channel = live?.[i];
+      if (channel) {
+        return { bytes: body.length, send: () => channel.snapshot(body).ack.then((ack) => JSON.stringify(ack)) };
+      }
+      const init: RequestInit = {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
+        body,
+      };
+      return { bytes: body.length, send: () => fetchBody(`${server.url}/api/v1/agent/snapshots`, init) };
+    };
+    /** A delta body (serialised) sent by device i, over the transport in use. */
+    const sendDelta = (i: number, body: string): Prepared => {
+      const agent = agents[i];
+      if (!agent) throw new Error(`agent ${i} missing`);
+      const channel = live?.[i];
+      if (channel) {
+        return { bytes: body.length, send: () => channel.delta(body).ack.then((ack) => JSON.stringify(ack)) };
+      }
+      const init: RequestInit = {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
+        body,
+      };
+      return { bytes: body.length, send: () => fetchBody(`${server.url}/api/v1/agent/deltas`, init) };
+    };
+    results.push(await phase('full snapshot, new device', DEVICES, (i) => push(i, 0, new Date(Date.UTC(2026, 10, 1)))));
+    bytesAfterFull = databaseBytes(dbPath);
+    const stride = DEVICES / CHURNED;
+    const churnedIndex = (k: number) => Math.floor(k * stride);
+    results.push(
+      await phase('churned full snapshot', CHURNED, (k) => push(churnedIndex(k), 1, new Date(Date.UTC(2026, 10, 2)))),
+    );
+    results.push(
+      await phase('unchanged full snapshot', UNCHANGED, (k) =>
+        push(churnedIndex(k), 1, new Date(Date.UTC(2026, 10, 3))),
+      ),
+    );
+    // What agents send day to day: the next day's churn as a delta against the snapshot the
+    // collector last stored, then the same state again as an unchanged delta. Both are built
+    // before their phases (three fleet snapshots and two diffs per device), so the phases time
+    // the collector, not the fleet generator. Devices past UNCHANGED last stored round 1 of
+    // Nov 2, the others round 1 of Nov 3.
+    const built = performance.now();
+    const churnedDeltas: string[] = [];
+    const unchangedDeltas: string[] = [];
+    for (let k = 0; k < CHURNED; k++) {
+      const i = churnedIndex(k);
+      const agentId = agents[i]?.id;
+      const baseId = lastSnapshotId[i];
+      if (!agentId || !baseId) throw new Error(`agent ${i} has no stored snapshot`);
+      const baseAt = new Date(Date.UTC(2026, 10, k < UNCHANGED ? 3 : 2));
+      const base = { ...fleet.snapshot(fleet.at(i, 1), { agentId, at: baseAt }), snapshotId: baseId };
+      const next = fleet.snapshot(fleet.at(i, 2), { agentId, at: new Date(Date.UTC(2026, 10, 4)) });
+      const again = fleet.snapshot(fleet.at(i, 2), { agentId, at: new Date(Date.UTC(2026, 10, 5)) });
+      churnedDeltas.push(JSON.stringify(diffSnapshot(base, next)));
+      unchangedDeltas.push(JSON.stringify(diffSnapshot(next, again)));
+    }
+    log(`built ${CHURNED * 2} deltas in ${((performance.now() - built) / 1000).toFixed(1)} s`);
+    results.push(await phase('churned delta', CHURNED, (k) => sendDelta(churnedIndex(k), churnedDeltas[k] ?? '')));
+    results.push(await phase('unchanged delta', CHURNED, (k) => sendDelta(churnedIndex(k), unchangedDeltas[k] ?? '')));
+  } finally {
+    for (const channel of live ?? []) channel.close();
+    rss = peakRssMiB(server.process.pid);
+    await server.stop();
+    log(`collector stopped (peak RSS ${rss.toFixed(0)} MiB)`);
+  }
+  try {
+    const { rows, tables } = inspectDatabase(dbPath);
+    return {
+      devices: DEVICES,
+      concurrency: CONCURRENCY,
+      transport: TRANSPORT,
+      machine: machineLine(),
+      sources,
+      packages: fleetStats(Math.min(DEVICES, 2000)).packages,
+      phases: results,
+      bytesAfterFull,
+      bytesAtEnd: databaseBytes(dbPath),
+      stored: rows.snapshots ?? 0,
+      sent: results.filter((r) => r.name !== 'enrol').reduce((n, r) => n + r.count, 0),
+      rssMiB: rss,
+      rows,
+      tables: tables.slice(0, 10),
+      wallS: (performance.now() - startedAt) / 1000,
+    };
+  } finally {
+    if (!opts.keep) rmSync(dir, { recursive: true, force: true });
+    else log(`kept ${dir}`);
+  }
+}
+
+function inspectDatabase(dbPath: string): { rows: Record<string, number>; tables: { name: string; bytes: number }[] } {
+  const opened = openDatabase(dbPath);
   const rows: Record<string, number> = {};
   try {
+    let tables: { name: string; bytes: number }[] = [];
     try {
       tables = opened.sqlite
         .prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC')
@@ -425,43 +395,164 @@ function report(rss: number): void {
     ]) {
       rows[t] = (opened.sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
     }
+    return { rows, tables };
   } finally {
     opened.close();
   }
-  const total = fileBytes(dbPath);
-  const fmt = (n: number, d = 1) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-  const lines = [
-    `machine: ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}`,
-    `fleet: ${DEVICES} devices, concurrency ${CONCURRENCY}, ${JSON.stringify(fleetStats(Math.min(DEVICES, 2000)).packages)} packages per device`,
-    `transport: ${TRANSPORT === 'ws' ? 'websocket, one live channel per agent (`snapshot` messages; latency from send to ack); enrolment over HTTP' : 'HTTP (`POST /api/v1/agent/snapshots` and `/deltas`)'}`,
+}
+
+const RUNS_MARK = 'ingest-runs:';
+const fmt = (n: number, d = 1) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const TARGET_FULL = 200;
+const TARGET_UNCHANGED_DELTAS = 5000;
+
+/** The section of docs/benchmarks.md: every kept run (size × transport), phases side by side. */
+export function renderIngest(runs: IngestRun[]): string {
+  const sorted = [...runs].sort((a, b) => a.devices - b.devices || a.transport.localeCompare(b.transport));
+  const phaseNames = [...new Set(sorted.flatMap((r) => r.phases.map((p) => p.name)))];
+  const rows: (string | number)[][] = [];
+  for (const name of phaseNames) {
+    for (const run of sorted) {
+      const p = run.phases.find((x) => x.name === name);
+      if (!p) continue;
+      rows.push([
+        name,
+        fmt(run.devices, 0),
+        run.transport,
+        fmt(p.count, 0),
+        fmt(p.perSecond),
+        fmt(p.p50),
+        fmt(p.p99),
+        fmt(p.max, 0),
+        fmt(p.serverCpuMs, 2),
+        fmt(p.meanBytes / 1024),
+      ]);
+    }
+  }
+  const best = (phase: string) =>
+    sorted.flatMap((r) => r.phases.filter((p) => p.name === phase).map((p) => ({ run: r, p })));
+  const verdict = (phase: string, target: number) =>
+    best(phase)
+      .map(
+        ({ run, p }) =>
+          `${fmt(run.devices, 0)} devices over ${run.transport}: ${p.perSecond >= target ? 'met' : '**not met**'} (${fmt(p.perSecond)}/s, ${(p.perSecond / target).toFixed(2)}× the target)`,
+      )
+      .join('; ');
+  const storage = sorted.map(
+    (r) =>
+      `| ${fmt(r.devices, 0)} | ${r.transport} | ${fmt(r.bytesAfterFull / r.devices / 1024)} | ${fmt(r.bytesAtEnd / r.devices / 1024)} | ${fmt(r.bytesAtEnd / 1024 ** 3, 2)} | ${fmt(r.rssMiB, 0)} | ${fmt(r.stored, 0)} of ${fmt(r.sent, 0)} | ${fmt(r.wallS / 60, 0)} min |`,
+  );
+  const largest = sorted.at(-1);
+  return [
+    '## Collector ingest (issues 6 and 9)',
     '',
-    '| phase | snapshots | ingests/s | p50 ms | p99 ms | max ms | collector CPU ms/ingest | mean body KiB |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...results.map(
-      (r) =>
-        `| ${r.name} | ${r.count.toLocaleString('en-US')} | ${fmt(r.perSecond)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max, 0)} | ${fmt(r.serverCpuMs)} | ${fmt(r.meanBytes / 1024)} |`,
+    `A real collector (\`stocktake-collector serve\`, its own process, SQLite in a temporary directory) on 127.0.0.1, driven from the benchmark process with ${sorted[0]?.concurrency ?? 32} requests (or websocket messages awaiting their ack) in flight, by the synthetic fleet of \`scripts/bench/fleet/\`: 50% Windows, 40% Linux, 10% macOS devices, 300 to 2,000 packages each (median ${largest?.packages.median ?? '?'}, mean ${largest?.packages.mean ?? '?'}) drawn from per-platform catalogues of 20,000 products with Zipf popularity, each on one of its latest three versions. Phases: **enrol**; **full snapshot, new device** (the first snapshot of every device); **churned full snapshot** (the next day of up to 10,000 devices: on average 46 packages upgraded, 5.7 removed, 1.2 installed; some lose a memory module, change address, user or OS build); **unchanged full snapshot** (2,000 of them again); **churned delta** (the day after, as the agent sends it: a delta against the last stored snapshot) and **unchanged delta** (that state again). Deltas are built before their phase, so it times the collector, not the generator. Latency is request sent to answer read (websocket: message sent to ack; acks are sent after the commit). Collector CPU is the server process's user + system time per ingest from \`/proc\`; the benchmark process shares the 2 cores.`,
+    '',
+    table(
+      [
+        'phase',
+        'devices',
+        'transport',
+        'sent',
+        'ingests/s',
+        'p50 ms',
+        'p99 ms',
+        'max ms',
+        'collector CPU ms/ingest',
+        'mean body KiB',
+      ],
+      rows,
     ),
     '',
-    ...results
-      .filter((r) => r.count >= 1000)
-      .map((r) => `${r.name}, ingests/s by tenth of the phase: ${r.deciles.map((d) => d.toFixed(0)).join(', ')}`),
+    ...sorted.map((r) => `- ${fmt(r.devices, 0)} devices over ${r.transport}: ${r.machine}; ${r.sources}`),
     '',
-    `database after the new-device phase: ${fmt(bytesAfterFull / 1024 ** 2)} MiB, ${fmt(bytesAfterFull / DEVICES / 1024)} KiB per device`,
-    `database at the end (after ${CHURNED + UNCHANGED} more snapshots): ${fmt(total / 1024 ** 2)} MiB, ${fmt(total / DEVICES / 1024)} KiB per device`,
-    `collector peak RSS: ${fmt(rss, 0)} MiB`,
-    `rows: ${Object.entries(rows)
-      .map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`)
-      .join(', ')}`,
+    '| devices | transport | database KiB per device after first snapshots | at the end | database GiB at the end | collector peak RSS MiB | snapshots stored of sent | wall time |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...storage,
     '',
-    ...(tables.length
+    ...(largest
       ? [
-          '| table or index | MiB | KiB per device |',
-          '| --- | --- | --- |',
-          ...tables
-            .slice(0, 14)
-            .map((t) => `| ${t.name} | ${fmt(t.bytes / 1024 ** 2)} | ${fmt(t.bytes / DEVICES / 1024, 2)} |`),
+          `New-device ingests/s by tenth of the phase at ${fmt(largest.devices, 0)} devices (${largest.transport}): ${
+            largest.phases
+              .find((p) => p.name === 'full snapshot, new device')
+              ?.deciles.map((d) => d.toFixed(0))
+              .join(', ') ?? '?'
+          }.`,
+          '',
+          `Where the bytes are at ${fmt(largest.devices, 0)} devices (${largest.transport}), per device:`,
+          '',
+          table(
+            ['table or index', 'MiB', 'KiB per device'],
+            largest.tables.map((t) => [t.name, fmt(t.bytes / 1024 ** 2), fmt(t.bytes / largest.devices / 1024, 2)]),
+          ),
+          '',
         ]
-      : ['(dbstat not available: no per-table breakdown)']),
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+      : []),
+    `Target: at least ${TARGET_FULL} full snapshots per second of new devices, none lost: ${verdict('full snapshot, new device', TARGET_FULL)}. None lost: every request was answered 2xx (the benchmark stops at the first that is not) and the collector holds every snapshot sent.`,
+    '',
+    `Target: at least ${fmt(TARGET_UNCHANGED_DELTAS, 0)} unchanged deltas per second: ${verdict('unchanged delta', TARGET_UNCHANGED_DELTAS)}.`,
+    '',
+    'Reproduce: `pnpm bench --only ingest --size 1000` (then 10000, 100000; `--transport ws` for the websocket); each run replaces its own size and transport and keeps the others.',
+    '',
+    runsComment(RUNS_MARK, sorted),
+  ].join('\n');
+}
+
+export async function ingestBench(opts: IngestOptions): Promise<string> {
+  const run = await runIngest(opts);
+  if (run.stored !== run.sent)
+    throw new Error(`ingest: the collector holds ${run.stored} snapshots of ${run.sent} sent`);
+  const kept = keptRuns<IngestRun>(
+    'ingest',
+    RUNS_MARK,
+    (r) => r.devices !== run.devices || r.transport !== run.transport,
+  );
+  return renderIngest([...kept, run]);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      devices: { type: 'string', default: '10000' },
+      concurrency: { type: 'string', default: '32' },
+      transport: { type: 'string', default: 'http' },
+      churned: { type: 'string' },
+      unchanged: { type: 'string', default: '2000' },
+      keep: { type: 'boolean', default: false },
+      'fleet-only': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(
+      'Usage: tsx scripts/bench/ingest.ts --devices N [--concurrency C] [--transport http|ws] [--churned N] [--unchanged N] [--keep] [--fleet-only]\n',
+    );
+    process.exit(0);
+  }
+  const whole = (name: string, raw: string | undefined, fallback: number) => {
+    const n = Number(raw ?? fallback);
+    if (!Number.isInteger(n) || n < 0) {
+      process.stderr.write(`--${name} must be a whole number, got "${raw}"\n`);
+      process.exit(64);
+    }
+    return n;
+  };
+  const devices = whole('devices', values.devices, 10_000);
+  if (values['fleet-only']) {
+    process.stdout.write(`${JSON.stringify(fleetStats(Math.min(devices, 5000)), null, 2)}\n`);
+    process.exit(0);
+  }
+  if (values.transport !== 'http' && values.transport !== 'ws') {
+    process.stderr.write(`--transport must be http or ws, got "${values.transport}"\n`);
+    process.exit(64);
+  }
+  const run = await runIngest({
+    devices,
+    concurrency: whole('concurrency', values.concurrency, 32),
+    transport: values.transport,
+    ...(values.churned !== undefined ? { churned: whole('churned', values.churned, 0) } : {}),
+    unchanged: whole('unchanged', values.unchanged, 2000),
+    keep: values.keep,
+  });
+  process.stdout.write(`${renderIngest([run])}\n`);
 }

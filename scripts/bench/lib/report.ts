@@ -34,3 +34,30 @@ export function table(head: string[], rows: (string | number)[][]): string {
   const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
+
+/**
+ * Runs kept in a benchmark's section as JSON in an HTML comment (`<!-- MARK [...] -->`), so a
+ * run at one size replaces its own figures and keeps the others'. Those `keep` accepts are
+ * returned; none when the section or its comment is missing or does not parse.
+ */
+export function keptRuns<T>(id: string, mark: string, keep: (run: T) => boolean): T[] {
+  if (!existsSync(DOC)) return [];
+  const doc = readFileSync(DOC, 'utf8');
+  const from = doc.indexOf(`<!-- bench:${id}:start -->`);
+  const to = doc.indexOf(`<!-- bench:${id}:end -->`);
+  if (from < 0 || to < from) return [];
+  const m = new RegExp(`<!-- ${mark} (.*?) -->`).exec(doc.slice(from, to));
+  if (!m?.[1]) return [];
+  try {
+    const runs = JSON.parse(m[1]) as T[];
+    return Array.isArray(runs) ? runs.filter(keep) : [];
+  } catch {
+    process.stderr.write(`${id}: the kept runs in docs/benchmarks.md do not parse; starting afresh\n`);
+    return [];
+  }
+}
+
+/** The comment keptRuns reads back. `--` may not appear in it: written `-\u002d`, which JSON reads as `--`. */
+export function runsComment(mark: string, runs: readonly unknown[]): string {
+  return `<!-- ${mark} ${JSON.stringify(runs).replace(/--/g, '-\\u002d')} -->`;
+}
