@@ -44,8 +44,6 @@ const deviceState = {
   id: devices.id,
   agentId: devices.agentId,
   hostname: devices.hostname,
-  hardwareSerial: devices.hardwareSerial,
-  hardwareUuid: devices.hardwareUuid,
   macs: devices.macs,
   primaryUser: devices.primaryUser,
   lastSnapshotId: devices.lastSnapshotId,
@@ -83,8 +81,9 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
   let pendingCatalog = new Map<string, number>();
 
   // The per-package statements run about a thousand times per new device: they go straight to
-  // better-sqlite3 (positional parameters, rows as arrays), skipping drizzle's per-call mapping,
-  // which cost more than SQLite's own work here (docs/benchmarks.md, collector ingest).
+  // better-sqlite3 (positional parameters, rows as arrays), skipping drizzle's per-call
+  // placeholder filling and row mapping (with the WITHOUT ROWID table, database CPU per new
+  // device went from 15.9 to 12.9 ms: docs/benchmarks.md, where the ingest time goes).
   const sqlite = db.$client;
   const findCatalogId = sqlite
     .prepare<[string, string, string, string], number>(
@@ -151,7 +150,10 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
   const deviceColumns = getTableColumns(devices);
   const deviceUpdates = new Map<string, { run(values: Record<string, unknown>): unknown }>();
   function updateDevice(deviceKey: number, columns: DeviceColumns): void {
-    const names = Object.keys(columns).sort() as (keyof DeviceColumns & string)[];
+    // An undefined value leaves its column alone, as drizzle's set() does.
+    const names = (Object.keys(columns) as (keyof DeviceColumns & string)[])
+      .filter((n) => columns[n] !== undefined)
+      .sort();
     const id = names.join(',');
     let statement = deviceUpdates.get(id);
     if (!statement) {
