@@ -135,8 +135,7 @@ export function diffSnapshot(base: Snapshot, next: Snapshot): SnapshotDelta {
   };
 }
 
-/** `base` with a software patch applied; throws DeltaMismatchError where the two disagree. */
-export function patchSoftware(
+function patchSoftware(
   base: readonly SoftwareItem[],
   patch: { added: SoftwareItem[]; changed: SoftwareItem[]; removed: SoftwareKey[] },
 ): SoftwareItem[] {
@@ -167,34 +166,50 @@ export function patchSoftware(
   return normalizeSectionData('software', [...groups.values()].flat());
 }
 
+/** What applying a delta needs of its base, so a receiver can answer from what it stores. */
+export interface DeltaBase {
+  snapshotId: string;
+  /** The hash of the base's section; undefined when the base has no data for it. */
+  hashOf(name: SectionName): string | undefined;
+  /** The base's data of a section; asked only for a section the delta patches. */
+  dataOf(name: SectionName): unknown;
+}
+
 /**
- * The full snapshot a delta describes, built on `base`. Throws DeltaMismatchError when `base`
- * is not the delta's base or the result's hash differs from the one the delta declares: the
- * two sides disagree, and only a full snapshot can put them right.
+ * The snapshot a delta describes, built on `base`, with each section's hash. An `unchanged`
+ * section gets the data `unchangedData` gives (undefined: left out, for a receiver that keeps
+ * the base's data where it is). Throws DeltaMismatchError when `base` is not the delta's base,
+ * or a section's hash differs from the one the delta declares: the two sides disagree, and
+ * only a full snapshot can put them right.
  */
-export function applyDelta(base: Snapshot, delta: SnapshotDelta): Snapshot {
+export function applyDeltaTo(
+  base: DeltaBase,
+  delta: SnapshotDelta,
+  unchangedData: (name: SectionName) => unknown,
+): Snapshot {
   if (base.snapshotId !== delta.baseSnapshotId) {
     throw new DeltaMismatchError(`base is ${delta.baseSnapshotId}, not ${base.snapshotId}`, '/baseSnapshotId');
   }
   const sections: Record<string, AnySection> = {};
   for (const name of SECTION_NAMES) {
     const change = delta.sections[name];
-    const was = base.sections[name] as AnySection;
     const path = `/sections/${name}/hash`;
     let data: unknown;
     if (change.change === 'unchanged') {
-      const wasHash = hashOf(name, was);
+      const wasHash = base.hashOf(name);
       if (wasHash === undefined || wasHash !== change.hash) {
         throw new DeltaMismatchError(`says ${name} is unchanged, but the base ${name} differs`, path);
       }
-      sections[name] = { ...envelopeOf(change), hash: change.hash, data: was.data };
+      const kept = unchangedData(name);
+      sections[name] = { ...envelopeOf(change), hash: change.hash, ...(kept !== undefined ? { data: kept } : {}) };
       continue;
     }
     if (change.change === 'patched') {
-      if (was.data === undefined) {
+      const was = base.hashOf(name) === undefined ? undefined : base.dataOf(name);
+      if (was === undefined) {
         throw new DeltaMismatchError(`patches ${name}, which the base does not have`, `/sections/${name}`);
       }
-      data = patchSoftware(was.data as SoftwareItem[], change);
+      data = patchSoftware(was as SoftwareItem[], change);
     } else {
       data = change.data;
     }
@@ -217,4 +232,18 @@ export function applyDelta(base: Snapshot, delta: SnapshotDelta): Snapshot {
     identity: delta.identity,
     sections: sections as unknown as Sections,
   };
+}
+
+/** The full snapshot a delta describes, built on the full snapshot `base` (see applyDeltaTo). */
+export function applyDelta(base: Snapshot, delta: SnapshotDelta): Snapshot {
+  const section = (name: SectionName) => base.sections[name] as AnySection;
+  return applyDeltaTo(
+    {
+      snapshotId: base.snapshotId,
+      hashOf: (name) => hashOf(name, section(name)),
+      dataOf: (name) => section(name).data,
+    },
+    delta,
+    (name) => section(name).data,
+  );
 }

@@ -1,14 +1,12 @@
 import {
+  applyDeltaTo,
   DeltaMismatchError,
   type FieldError,
-  patchSoftware,
   RESYNC_PROBLEM_TYPE,
   SECTION_NAMES,
   type SectionName,
   type Snapshot,
   type SnapshotDelta,
-  type SoftwareItem,
-  sectionHash,
 } from '@stocktake/shared';
 import type { SectionState } from '../../../db/schema/index.ts';
 import type { AgentRow } from '../agents/agents-repository.ts';
@@ -32,8 +30,6 @@ export class InvalidDelta extends Error {
   }
 }
 
-type AnySection = { status: string; data?: unknown; hash?: string } & Record<string, unknown>;
-
 /**
  * Ingests a delta against the device's stored state, reading only what the delta does not
  * carry. An `unchanged` section is checked against the hash the device's last snapshot had for
@@ -45,63 +41,41 @@ type AnySection = { status: string; data?: unknown; hash?: string } & Record<str
  */
 export function createDeltaIngest(devicesRepository: DevicesRepository, store: SnapshotStore) {
   /** The snapshot the delta describes; sections it says are unchanged carry their hash but no data. */
-  function rebuild(delta: SnapshotDelta, base: Record<string, SectionState>) {
-    const sections: Record<string, AnySection> = {};
-    const hashes: Partial<Record<SectionName, string>> = {};
-    const errors: FieldError[] = [];
-    for (const name of SECTION_NAMES) {
-      const change = delta.sections[name];
+  function rebuild(delta: SnapshotDelta, baseId: string, base: Record<string, SectionState>) {
+    // The base has data for a section only when its status there was not `failed`.
+    const hashOf = (name: SectionName) => {
       const was = base[name];
-      // The base has data for a section only when its status there was not `failed`.
-      const baseHash = was && was.status !== 'failed' ? was.hash : undefined;
-      const { change: kind, ...envelope } = change;
-      if (kind === 'unchanged') {
-        if (baseHash === undefined || baseHash !== change.hash) {
-          throw new ResyncNeeded(`/sections/${name}/hash: says ${name} is unchanged, but the base ${name} differs`);
-        }
-        sections[name] = { ...envelope, hash: change.hash };
-        hashes[name] = change.hash;
-        continue;
+      return was && was.status !== 'failed' ? was.hash : undefined;
+    };
+    let snapshot: Snapshot;
+    try {
+      snapshot = applyDeltaTo(
+        {
+          snapshotId: baseId,
+          hashOf,
+          dataOf: (name) => {
+            const hash = hashOf(name);
+            return hash === undefined ? undefined : store.sectionData(name, hash);
+          },
+        },
+        delta,
+        () => undefined,
+      );
+    } catch (err) {
+      if (err instanceof DeltaMismatchError) throw new ResyncNeeded(`${err.path}: ${err.message}`);
+      throw err;
+    }
+    const errors: FieldError[] = [];
+    const hashes: Partial<Record<SectionName, string>> = {};
+    for (const name of SECTION_NAMES) {
+      const section = snapshot.sections[name];
+      if (section.hash !== undefined) hashes[name] = section.hash;
+      const carried = section.data !== undefined || delta.sections[name].change === 'unchanged';
+      if (section.status !== 'failed' && !carried) {
+        errors.push({ path: `/sections/${name}/data`, message: `is required when status is ${section.status}` });
       }
-      let data: unknown;
-      if (change.change === 'patched') {
-        const baseData = baseHash === undefined ? undefined : store.sectionData(name, baseHash);
-        if (baseData === undefined)
-          throw new ResyncNeeded(`/sections/${name}: patches ${name}, which the base does not have`);
-        try {
-          data = patchSoftware(baseData as SoftwareItem[], change);
-        } catch (err) {
-          if (err instanceof DeltaMismatchError) throw new ResyncNeeded(`${err.path}: ${err.message}`);
-          throw err;
-        }
-      } else {
-        data = change.data;
-      }
-      const { added: _a, changed: _c, removed: _r, data: _d, hash: declared, ...rest } = envelope as AnySection;
-      if (data === undefined) {
-        if (change.status !== 'failed') {
-          errors.push({ path: `/sections/${name}/data`, message: `is required when status is ${change.status}` });
-        }
-        sections[name] = rest;
-        continue;
-      }
-      const hash = sectionHash(name, data);
-      if (declared !== undefined && declared !== hash) {
-        throw new ResyncNeeded(`/sections/${name}/hash: ${name} comes out as ${hash}, not ${declared}`);
-      }
-      sections[name] = { ...rest, hash, data };
-      hashes[name] = hash;
     }
     if (errors.length > 0) throw new InvalidDelta(errors);
-    const snapshot = {
-      contractVersion: delta.contractVersion,
-      kind: 'full',
-      snapshotId: delta.snapshotId,
-      agent: delta.agent,
-      collectedAt: delta.collectedAt,
-      identity: delta.identity,
-      sections,
-    } as unknown as Snapshot;
     return { snapshot, hashes };
   }
 
@@ -125,7 +99,7 @@ export function createDeltaIngest(devicesRepository: DevicesRepository, store: S
           `The device's last snapshot here is ${device.lastSnapshotId ?? 'none'}, not ${delta.baseSnapshotId}; send a full snapshot.`,
         );
       }
-      const { snapshot, hashes } = rebuild(delta, device.sectionStatus);
+      const { snapshot, hashes } = rebuild(delta, device.lastSnapshotId, device.sectionStatus);
       return devicesRepository.ingest(agent, snapshot, hashes, now, options);
     },
   };
