@@ -337,6 +337,10 @@ export async function runIngest(opts: IngestOptions): Promise<IngestRun> {
       const again = fleet.snapshot(fleet.at(i, 2), { agentId, at: new Date(Date.UTC(2026, 10, 5)) });
       churnedDeltas.push(JSON.stringify(diffSnapshot(base, next)));
       unchangedDeltas.push(JSON.stringify(diffSnapshot(next, again)));
+      // Building takes minutes at 10,000 devices. Held that long, the event loop would miss the
+      // collector closing idle keep-alive connections (the next POST on one fails) and leave
+      // live channels' pings unanswered (the collector drops them): let it run now and then.
+      if (k % 100 === 99) await new Promise((resolveTick) => setImmediate(resolveTick));
     }
     log(`built ${CHURNED * 2} deltas in ${((performance.now() - built) / 1000).toFixed(1)} s`);
     results.push(await phase('churned delta', CHURNED, (k) => sendDelta(churnedIndex(k), churnedDeltas[k] ?? '')));
