@@ -13,12 +13,14 @@
  * (process.resourceUsage().maxRSS) is the run's alone: the first run links every device to the
  * register and opens every finding; the second is the steady state of a 15-minute schedule.
  */
+
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { seededRandom } from '@stocktake/shared/testing';
 import { openDatabase } from '../../collector/src/db/open-database.ts';
 import { createReconciliation } from '../../collector/src/plugins/app/findings/reconciliation-services.ts';
 import type { RunRecord } from '../../collector/src/plugins/app/findings/runs-repository.ts';
@@ -43,18 +45,6 @@ interface ChildResult {
   maxRssMb: number;
 }
 
-/** A small deterministic PRNG (mulberry32), so every build of a size is the same fleet. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const BASE_PRODUCTS = 30_000;
 /** The collector's by-package index (schema/software.ts), dropped while bulk loading and built after. */
 const PACKAGE_INDEX = 'device_software_software_device_idx';
@@ -74,7 +64,7 @@ function build(path: string, devices: number, packages: number, licenseCount: nu
   sqlite.pragma('journal_mode = OFF');
   sqlite.pragma('synchronous = OFF');
   sqlite.pragma('cache_size = -524288');
-  const random = rng(devices);
+  const random = seededRandom(devices);
   const now = Date.now();
   const iso = (ms: number) => new Date(ms).toISOString();
   const commercial = licenseCount;

@@ -78,3 +78,18 @@ export function makeSnapshot(spec: SnapshotSpec = {}): Snapshot {
 export function dpkgItem(name: string, version: string, arch = 'amd64'): SoftwareItem {
   return { name, version, arch, source: 'dpkg', publisher: 'Debian Developers' };
 }
+
+/**
+ * A small deterministic pseudo-random generator (mulberry32) in [0, 1): the same sequence for
+ * the same seed, so synthetic fleets and test data come out the same on every run.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

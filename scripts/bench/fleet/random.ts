@@ -1,4 +1,5 @@
 /** Deterministic randomness: the same seed gives the same fleet on every machine and run. */
+import { seededRandom } from '@stocktake/shared/testing';
 
 /** 32-bit hash of a list of numbers (splitmix-style mixing), for seeding per device and per round. */
 export function hash32(...values: number[]): number {
@@ -13,16 +14,7 @@ export function hash32(...values: number[]): number {
 }
 
 /** mulberry32: small, fast, good enough for synthetic data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 export function pick<T>(random: () => number, list: readonly T[]): T {
   const item = list[Math.floor(random() * list.length)];

@@ -1,20 +1,9 @@
+import { seededRandom } from '@stocktake/shared/testing';
 import { describe, expect, it } from 'vitest';
 import { type OpenedDatabase, openDatabase } from '../../../db/open-database.ts';
 import { createAuditLog } from '../audit/audit-repository.ts';
 import { hostnameKey, serialKey, uuidKey } from '../identity/identifiers.ts';
 import { createMatcher } from './matcher.ts';
-
-/** mulberry32: the same fleet for the same seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const AT = '2026-11-01T00:00:00.000Z';
 
@@ -24,7 +13,7 @@ const AT = '2026-11-01T00:00:00.000Z';
  * locked fields, manual links and unlinks, and stale discovery links.
  */
 function populate(opened: OpenedDatabase, seed: number): void {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const maybe = <T>(p: number, value: () => T): T | null => (random() < p ? value() : null);
   const serials = [...Array.from({ length: 25 }, (_, i) => `SN${i}`), 'To be filled by O.E.M.'];

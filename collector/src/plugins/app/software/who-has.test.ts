@@ -1,3 +1,4 @@
+import { seededRandom } from '@stocktake/shared/testing';
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenedDatabase, openDatabase } from '../../../db/open-database.ts';
@@ -32,22 +33,11 @@ const PLACED: Record<number, number[]> = { 1: [8], 2: [5], 3: [10], 4: [9, 7] };
 
 let opened: OpenedDatabase;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 beforeAll(() => {
   opened = openDatabase(':memory:');
   const { sqlite } = opened;
   registerVersionCompare(sqlite);
-  const random = rng(9);
+  const random = seededRandom(9);
   const entry = sqlite.prepare(
     'insert into software_catalog (id, source, name, version, arch, publisher) values (?, ?, ?, ?, ?, ?)',
   );
