@@ -13,6 +13,7 @@ import { createLogger, inventory, once } from '@stocktake/agent';
 import { buildApp } from '@stocktake/collector';
 import type { Snapshot } from '@stocktake/shared';
 import { dpkgItem, makeSnapshot } from '@stocktake/shared/testing';
+import { HttpMessages } from '../../test/support/agent-service.ts';
 import { buildAgentBundle } from './lib/build-agent-bundle.ts';
 import { machineLine, table } from './lib/report.ts';
 
@@ -25,26 +26,6 @@ interface Exchange {
   status: number;
 }
 
-/** Splits one direction of an HTTP/1.1 connection into messages by their Content-Length. */
-class MessageSplitter {
-  private buffer = Buffer.alloc(0);
-  constructor(private readonly onMessage: (head: string, total: number, body: number) => void) {}
-
-  push(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    for (;;) {
-      const end = this.buffer.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const head = this.buffer.subarray(0, end).toString('latin1');
-      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
-      const total = end + 4 + length;
-      if (this.buffer.length < total) return;
-      this.buffer = this.buffer.subarray(total);
-      this.onMessage(head, total, length);
-    }
-  }
-}
-
 /** A loopback relay that records every request/answer pair passing through it. */
 async function startRelay(target: number): Promise<{ url: string; exchanges: Exchange[]; close(): Promise<void> }> {
   const exchanges: Exchange[] = [];
@@ -53,11 +34,11 @@ async function startRelay(target: number): Promise<{ url: string; exchanges: Exc
     const upstream = connect(target, '127.0.0.1');
     sockets.add(client).add(upstream);
     const pending: Omit<Exchange, 'responseBytes' | 'status'>[] = [];
-    const up = new MessageSplitter((head, total, body) => {
+    const up = new HttpMessages((head, total, body) => {
       const [method = '', path = ''] = head.split(' ');
-      pending.push({ method, path, requestBytes: total, requestBody: body });
+      pending.push({ method, path, requestBytes: total, requestBody: body.length });
     });
-    const down = new MessageSplitter((head, total) => {
+    const down = new HttpMessages((head, total) => {
       const request = pending.shift();
       if (request) exchanges.push({ ...request, responseBytes: total, status: Number(head.split(' ')[1]) });
     });

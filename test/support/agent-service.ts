@@ -230,7 +230,7 @@ export interface RelayedRequest {
 }
 
 /** Cuts one direction of an HTTP/1.1 connection into messages by their Content-Length. */
-class HttpMessages {
+export class HttpMessages {
   private buffer = Buffer.alloc(0);
   constructor(private readonly onMessage: (head: string, bytes: number, body: Buffer) => void) {}
 
