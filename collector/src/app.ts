@@ -47,6 +47,8 @@ export interface AppOptions {
   csvBodyLimit?: number;
   /** Days raw snapshots are kept (default 30). */
   snapshotRetentionDays?: number;
+  /** Hours after which repeats of a device's snapshot are thinned to one a day (default 24; 0: never). */
+  snapshotThinAfterHours?: number;
   /** How often raw snapshots are pruned, in ms (default hourly; 0: never, for tests). */
   pruneIntervalMs?: number;
   /** How often the collector pings agents' live channels, in ms (default 30 s). */
@@ -114,6 +116,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (schedule) await app.register(scheduler, { jobs: [reconcileJob(schedule)] });
   await app.register(retention, {
     snapshotRetentionDays: options.snapshotRetentionDays ?? 30,
+    snapshotThinAfterHours: options.snapshotThinAfterHours ?? 24,
     intervalMs: options.pruneIntervalMs ?? 60 * 60 * 1000,
   });
 

@@ -28,7 +28,8 @@ Commands:
                        Import license entitlements from CSV
   licenses export [FILE]
                        Write license entitlements as CSV
-  snapshots prune      Delete raw snapshots past the retention window
+  snapshots prune      Delete raw snapshots past the retention window, and thin older
+                       repeats to one per device per day
   devices match        Match every device to the register again
   reconcile [--json]   Run reconciliation once and print its summary (exit 75 while another
                        run is in progress)
@@ -44,6 +45,10 @@ Options (flags override environment variables):
   --body-limit BYTES          Largest body on other routes (STOCKTAKE_BODY_LIMIT, 1 MiB)
   --csv-body-limit BYTES      Largest CSV import over HTTP (STOCKTAKE_CSV_BODY_LIMIT, 32 MiB)
   --snapshot-retention-days N Days raw snapshots are kept (STOCKTAKE_SNAPSHOT_RETENTION_DAYS, 30)
+  --snapshot-thin-after-hours N
+                              Past this age, a snapshot that repeats its device's previous one
+                              of the same day is deleted: changes and one a day are kept
+                              (STOCKTAKE_SNAPSHOT_THIN_AFTER_HOURS, 24; 0 keeps every one)
   --log-level LEVEL           fatal|error|warn|info|debug|trace|silent (STOCKTAKE_LOG_LEVEL)
   --tls-cert PATH, --tls-key PATH
                               Serve HTTPS with this PEM certificate (chain) and key
@@ -89,6 +94,7 @@ export async function main(argv: string[]): Promise<number> {
         'log-level': { type: 'string' },
         'csv-body-limit': { type: 'string' },
         'snapshot-retention-days': { type: 'string' },
+        'snapshot-thin-after-hours': { type: 'string' },
         policies: { type: 'string' },
         'reconcile-cron': { type: 'string' },
         'webhook-url': { type: 'string' },
@@ -182,6 +188,7 @@ export async function main(argv: string[]): Promise<number> {
             dryRun: dryRun === true,
             json: json === true,
             retentionDays: config.snapshotRetentionDays,
+            thinAfterHours: config.snapshotThinAfterHours,
           },
           { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
         );

@@ -15,6 +15,8 @@ export interface CollectorConfig {
   csvBodyLimit: number;
   /** Days raw snapshots are kept (each device's latest is always kept). */
   snapshotRetentionDays: number;
+  /** Hours after which a snapshot repeating the day's previous one is thinned (0: keep every one). */
+  snapshotThinAfterHours: number;
   logLevel: string;
   /** Policies file, run schedule and webhook (reconciliation/config.ts). */
   reconciliation: ReconciliationConfig;
@@ -88,6 +90,12 @@ export function resolveConfig(flags: Record<string, string | undefined>, env: No
       pick('snapshot-retention-days', 'STOCKTAKE_SNAPSHOT_RETENTION_DAYS') ?? '30',
       1,
       3650,
+    ),
+    snapshotThinAfterHours: integer(
+      'snapshot-thin-after-hours',
+      pick('snapshot-thin-after-hours', 'STOCKTAKE_SNAPSHOT_THIN_AFTER_HOURS') ?? '24',
+      0,
+      3650 * 24,
     ),
     logLevel,
     reconciliation: resolveReconciliationConfig(pick),

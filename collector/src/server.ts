@@ -39,6 +39,7 @@ export async function serve(config: CollectorConfig): Promise<RunningServer> {
     bodyLimit: config.bodyLimit,
     csvBodyLimit: config.csvBodyLimit,
     snapshotRetentionDays: config.snapshotRetentionDays,
+    snapshotThinAfterHours: config.snapshotThinAfterHours,
     reconciliation: reconciliationOptions(config.reconciliation),
     logger: logger,
     rateLimit: { perToken: config.rateLimit, enrollPerAddress: config.enrollRateLimit },

@@ -27,6 +27,8 @@ export interface RegisterCommand {
   dryRun: boolean;
   json: boolean;
   retentionDays?: number;
+  /** 0: no thinning. */
+  thinAfterHours?: number;
 }
 
 const SHOWN = 100;
@@ -134,6 +136,11 @@ function run(services: Services, cmd: RegisterCommand, io: Io): number {
       const days = cmd.retentionDays ?? 30;
       const result = services.snapshotStore.prune(new Date(Date.now() - days * 24 * 60 * 60 * 1000));
       io.out(`pruned ${result.snapshots} snapshots and ${result.sections} section blobs older than ${days} days\n`);
+      const hours = cmd.thinAfterHours ?? 24;
+      if (hours > 0) {
+        const thinned = services.snapshotStore.thin(new Date(Date.now() - hours * 60 * 60 * 1000));
+        io.out(`thinned ${thinned.snapshots} repeated snapshots older than ${hours} hours\n`);
+      }
       return EXIT.ok;
     }
     case 'devices match': {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Snapshot } from '@stocktake/shared';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type AppOptions, buildApp } from '../app.ts';
 import type { ApiRole } from '../db/schema/index.ts';
@@ -82,4 +83,16 @@ export async function enrolAgent(app: FastifyInstance): Promise<{ agentId: strin
   });
   if (res.statusCode !== 201) throw new Error(`enrol failed: ${res.statusCode} ${res.body}`);
   return res.json();
+}
+
+/**
+ * Stores a snapshot as received at `receivedAt` (the ingest without HTTP): for tests of what
+ * happens to history as it ages. The agent is read afresh, as the route does, since it learns
+ * its device at its first snapshot.
+ */
+export function ingestAt(app: FastifyInstance, agentToken: string, snapshot: Snapshot, receivedAt: Date): string {
+  const agent = app.agentsRepository.findByToken(agentToken);
+  if (!agent) throw new Error('agent not stored');
+  const hashes = Object.fromEntries(Object.entries(snapshot.sections).map(([name, s]) => [name, s.hash]));
+  return app.devicesRepository.ingest(agent, snapshot, hashes, receivedAt).deviceId;
 }

@@ -1,6 +1,6 @@
 import { dpkgItem, makeSnapshot } from '@stocktake/shared/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, enrolAgent, type TestApp } from '../../../test-support/test-app.ts';
+import { createTestApp, enrolAgent, ingestAt, type TestApp } from '../../../test-support/test-app.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -37,12 +37,6 @@ describe('raw snapshots', () => {
 
   it('prunes snapshots past the window but never a device latest, and drops data nothing points at', async () => {
     const { agentId, agentToken } = await enrolAgent(t.app);
-    // As the route does, the agent is read afresh for each snapshot (it learns its device).
-    const agent = () => {
-      const row = t.app.agentsRepository.findByToken(agentToken);
-      if (!row) throw new Error('agent not stored');
-      return row;
-    };
     const days = (n: number) => new Date(Date.UTC(2026, 10, n));
     const ids: string[] = [];
     for (const [day, n] of [
@@ -55,13 +49,7 @@ describe('raw snapshots', () => {
         at: days(day),
         software: Array.from({ length: n }, (_, i) => dpkgItem(`p${i}`, '1')),
       });
-      const { deviceId } = t.app.devicesRepository.ingest(
-        agent(),
-        snapshot,
-        Object.fromEntries(Object.entries(snapshot.sections).map(([k, v]) => [k, v.hash])),
-        days(day),
-      );
-      expect(deviceId).toBeTruthy();
+      expect(ingestAt(t.app, agentToken, snapshot, days(day))).toBeTruthy();
       ids.push(snapshot.snapshotId);
     }
     const softwareBlobs = () =>
@@ -80,5 +68,73 @@ describe('raw snapshots', () => {
     // Even far past the window, a device's latest snapshot stays.
     expect(t.app.snapshotStore.prune(days(400)).snapshots).toBe(0);
     expect(t.app.sqlite.pragma('foreign_key_check')).toEqual([]);
+  });
+
+  it('thins repeats to one per device per day before the cutoff, keeping every change and each latest', async () => {
+    const a = await enrolAgent(t.app);
+    const b = await enrolAgent(t.app);
+    const at = (day: number, hour: number, minute = 0) => new Date(Date.UTC(2026, 10, day, hour, minute));
+    const x = Array.from({ length: 20 }, (_, i) => dpkgItem(`p${i}`, '1'));
+    const y = [...x.slice(1), dpkgItem('p0', '2')];
+    const sent = new Map<string, string>();
+    const ingest = (
+      who: { agentId: string; agentToken: string },
+      label: string,
+      when: Date,
+      software: typeof x,
+      opts: { version?: string; hostname?: string } = {},
+    ) => {
+      const snapshot = makeSnapshot({ agentId: who.agentId, at: when, software, hostname: opts.hostname ?? 'ws-a' });
+      if (opts.version) snapshot.agent.version = opts.version;
+      ingestAt(t.app, who.agentToken, snapshot, when);
+      sent.set(snapshot.snapshotId, label);
+      return snapshot;
+    };
+    const kept = ingest(a, 'd1 08:00', at(1, 8), x);
+    ingest(a, 'd1 09:00 repeat', at(1, 9), x);
+    ingest(a, 'd1 10:00 software changed', at(1, 10), y);
+    ingest(a, 'd1 11:00 changed back', at(1, 11), x);
+    ingest(a, 'd1 12:00 repeat', at(1, 12), x);
+    ingest(a, 'd1 13:00 agent upgraded', at(1, 13), x, { version: '0.2.0' });
+    ingest(a, 'd1 14:00 repeat', at(1, 14), x, { version: '0.2.0' });
+    ingest(a, 'd2 00:30 first of the day', at(2, 0, 30), x, { version: '0.2.0' });
+    ingest(a, 'd2 01:30 repeat', at(2, 1, 30), x, { version: '0.2.0' });
+    ingest(a, 'd2 02:30 repeat', at(2, 2, 30), x, { version: '0.2.0' });
+    ingest(a, 'd3 09:00 after the cutoff', at(3, 9), x, { version: '0.2.0' });
+    ingest(a, 'd3 10:00 after the cutoff', at(3, 10), x, { version: '0.2.0' });
+    ingest(b, 'b d1 09:00', at(1, 9), x, { hostname: 'ws-b' });
+    ingest(b, 'b d1 10:00 latest', at(1, 10), x, { hostname: 'ws-b' });
+    const blobs = count('snapshot_sections');
+
+    // One device per batch, so the paging is exercised too.
+    expect(t.app.snapshotStore.thin(at(3, 0), 1)).toEqual({ snapshots: 5 });
+
+    const remaining = (deviceKey: number) =>
+      t.app.snapshotStore
+        .idsOfDevice(deviceKey)
+        .map((r) => sent.get(r.id))
+        .reverse();
+    const keyOf = (agentId: string) =>
+      (
+        t.app.sqlite.prepare('SELECT device_key AS k FROM snapshots WHERE agent_id = ? LIMIT 1').get(agentId) as {
+          k: number;
+        }
+      ).k;
+    expect(remaining(keyOf(a.agentId))).toEqual([
+      'd1 08:00',
+      'd1 10:00 software changed',
+      'd1 11:00 changed back',
+      'd1 13:00 agent upgraded',
+      'd2 00:30 first of the day',
+      'd3 09:00 after the cutoff',
+      'd3 10:00 after the cutoff',
+    ]);
+    expect(remaining(keyOf(b.agentId))).toEqual(['b d1 09:00', 'b d1 10:00 latest']);
+    // The kept snapshot points at the same data, so no section row is orphaned or lost.
+    expect(count('snapshot_sections')).toBe(blobs);
+    expect(t.app.snapshotStore.read(kept.snapshotId)).toEqual(kept);
+    expect(t.app.sqlite.pragma('foreign_key_check')).toEqual([]);
+    // A second pass finds nothing more to do.
+    expect(t.app.snapshotStore.thin(at(3, 0))).toEqual({ snapshots: 0 });
   });
 });

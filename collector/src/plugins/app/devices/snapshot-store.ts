@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { SECTION_NAMES, type SectionName, type Snapshot } from '@stocktake/shared';
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/open-database.ts';
 import { devices, snapshotSections, snapshots } from '../../../db/schema/index.ts';
 
@@ -11,6 +11,34 @@ const DATA_COLUMN = {
   patches: 'patchesData',
   users: 'usersData',
 } as const satisfies Record<SectionName, keyof typeof snapshots.$inferSelect>;
+
+const POINTER_COLUMNS = Object.values(DATA_COLUMN);
+
+/**
+ * How far back from its cutoff thinning reads. A snapshot is judged in every run during the
+ * week after it reached the cutoff, so a collector stopped for days still catches up, while an
+ * hourly run reads about a week of already-thinned history, not the whole retention window.
+ */
+const THIN_LOOKBACK_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * What a snapshot said, minus when it was taken and how long that took: two reports with the
+ * same key said the same thing about the device.
+ */
+function reportKey(envelope: Buffer): string {
+  const {
+    snapshotId: _id,
+    collectedAt: _at,
+    sections,
+    ...rest
+  } = JSON.parse(gunzipSync(envelope).toString('utf8')) as Snapshot;
+  const said: Record<string, unknown> = {};
+  for (const [name, section] of Object.entries(sections)) {
+    const { collectedAt: _c, durationMs: _d, ...kept } = section;
+    said[name] = kept;
+  }
+  return JSON.stringify({ ...rest, sections: said });
+}
 
 // Level 3 keeps most of gzip's ratio on JSON at a fraction of level 6's time, on the ingest path.
 const GZIP_LEVEL = 3;
@@ -54,6 +82,54 @@ export function createSnapshotStore(db: Db) {
       usersData: sql.placeholder('usersData'),
     })
     .prepare();
+
+  const devicesAfter = db
+    .select({ key: devices.key, lastSnapshotId: devices.lastSnapshotId })
+    .from(devices)
+    .where(gt(devices.key, sql.placeholder('after')))
+    .orderBy(asc(devices.key))
+    .limit(sql.placeholder('limit'))
+    .prepare();
+
+  const historyOfDevices = db
+    .select({
+      id: snapshots.id,
+      deviceKey: snapshots.deviceKey,
+      receivedAt: snapshots.receivedAt,
+      hardwareData: snapshots.hardwareData,
+      osData: snapshots.osData,
+      softwareData: snapshots.softwareData,
+      patchesData: snapshots.patchesData,
+      usersData: snapshots.usersData,
+    })
+    .from(snapshots)
+    .where(
+      and(
+        gte(snapshots.deviceKey, sql.placeholder('first')),
+        lte(snapshots.deviceKey, sql.placeholder('last')),
+        gte(snapshots.receivedAt, sql.placeholder('since')),
+        lt(snapshots.receivedAt, sql.placeholder('before')),
+      ),
+    )
+    .orderBy(asc(snapshots.deviceKey), asc(snapshots.receivedAt))
+    .prepare();
+
+  const envelopeOf = db
+    .select({ envelope: snapshots.envelope })
+    .from(snapshots)
+    .where(eq(snapshots.id, sql.placeholder('id')))
+    .prepare();
+
+  const deleteSnapshot = db
+    .delete(snapshots)
+    .where(eq(snapshots.id, sql.placeholder('id')))
+    .prepare();
+
+  function reportOf(id: string): string {
+    const row = envelopeOf.get({ id });
+    if (!row) throw new Error(`snapshot ${id} vanished while its device's history was thinned`);
+    return reportKey(row.envelope);
+  }
 
   /** The row holding a section's data: found by its hash, else written from `data`. */
   function sectionId(section: SectionName, hash: string, data: unknown): number {
@@ -191,6 +267,77 @@ export function createSnapshotStore(db: Db) {
         }
       });
       return { ...totals, more: batch.length === batchSize };
+    },
+
+    /**
+     * Thins the history of up to `devicesPerBatch` devices (those keyed after `afterKey`):
+     * a snapshot received before `cutoff` is deleted when it says exactly what the device's
+     * previous kept snapshot of the same UTC day said (same sections' data, statuses, identity
+     * and agent; only the collection times differ). What is left is every change and at least
+     * one snapshot per device per day it reported. It never deletes a device's latest snapshot,
+     * and never orphans section data, since the kept snapshot points at the same rows.
+     *
+     * Only the week before `cutoff` is read (THIN_LOOKBACK_MS), so a run costs the same however
+     * long the retention window is.
+     */
+    thinBatch(
+      cutoff: Date,
+      afterKey = Number.MIN_SAFE_INTEGER,
+      devicesPerBatch = 500,
+    ): { snapshots: number; lastKey: number | undefined } {
+      const page = devicesAfter.all({ after: afterKey, limit: devicesPerBatch });
+      const first = page[0];
+      const last = page.at(-1);
+      if (!first || !last) return { snapshots: 0, lastKey: undefined };
+      const latest = new Set(page.map((d) => d.lastSnapshotId));
+      const rows = historyOfDevices.all({
+        first: first.key,
+        last: last.key,
+        since: new Date(cutoff.getTime() - THIN_LOOKBACK_MS).toISOString(),
+        before: cutoff.toISOString(),
+      });
+      const doomed: string[] = [];
+      let kept: { deviceKey: number; day: string; pointers: string; id: string; report?: string } | undefined;
+      for (const row of rows) {
+        const day = row.receivedAt.slice(0, 10);
+        const pointers = POINTER_COLUMNS.map((c) => row[c]).join(',');
+        if (
+          kept !== undefined &&
+          kept.deviceKey === row.deviceKey &&
+          kept.day === day &&
+          kept.pointers === pointers &&
+          !latest.has(row.id)
+        ) {
+          // Same data; the envelope (identity, agent, section statuses) decides.
+          kept.report ??= reportOf(kept.id);
+          const report = reportOf(row.id);
+          if (report === kept.report) {
+            doomed.push(row.id);
+            continue;
+          }
+          kept = { deviceKey: row.deviceKey, day, pointers, id: row.id, report };
+          continue;
+        }
+        kept = { deviceKey: row.deviceKey, day, pointers, id: row.id };
+      }
+      if (doomed.length > 0) {
+        db.transaction(() => {
+          for (const id of doomed) deleteSnapshot.run({ id });
+        });
+      }
+      return { snapshots: doomed.length, lastKey: last.key };
+    },
+
+    /** Thins every device's history before `cutoff` (see thinBatch), batch after batch. */
+    thin(cutoff: Date, devicesPerBatch = 500): { snapshots: number } {
+      let total = 0;
+      let after = Number.MIN_SAFE_INTEGER;
+      for (;;) {
+        const step = this.thinBatch(cutoff, after, devicesPerBatch);
+        total += step.snapshots;
+        if (step.lastKey === undefined) return { snapshots: total };
+        after = step.lastKey;
+      }
     },
 
     /** Prunes everything received before `cutoff` (see pruneBatch), batch after batch. */
