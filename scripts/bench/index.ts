@@ -1,7 +1,7 @@
 /**
  * `pnpm bench [--only NAME[,NAME]] [--runs N] [--size N] [--transport http|ws]`: runs the
  * benchmarks, prints their tables and rewrites their sections of docs/benchmarks.md. `--size`
- * is the fleet size of the benchmarks that take one (ingest, deltas, api); each has its own
+ * is the fleet size of the benchmarks that take one (ingest, deltas, api, retention); each has its own
  * default. `--transport` picks how ingest reaches the collector (deltas measures both).
  */
 import { parseArgs } from 'node:util';
@@ -12,6 +12,7 @@ import { deltasBench, type Transport } from './deltas.ts';
 import { ingestBench } from './ingest.ts';
 import { writeSection } from './lib/report.ts';
 import { reconcileBench } from './reconcile.ts';
+import { retentionBench } from './retention.ts';
 
 interface BenchOptions {
   runs: number;
@@ -26,6 +27,7 @@ const BENCHMARKS: Record<string, (opts: BenchOptions) => Promise<string>> = {
   deltas: (o) => deltasBench({ devices: o.size ?? 1000, requests: 10_000, concurrency: 32 }),
   api: (o) => apiBench({ devices: o.size ?? 10_000, requests: 200 }),
   reconcile: () => reconcileBench({ sizes: [10_000, 100_000], packages: 500, licenses: 1000 }),
+  retention: (o) => retentionBench({ devices: o.size ?? 20_000, hours: 72 }),
 };
 
 const { values } = parseArgs({
