@@ -22,6 +22,7 @@ import { dpkgItem, makeSnapshot } from '@stocktake/shared/testing';
 import { openDatabase } from '../../collector/src/db/open-database.ts';
 import { createAgentsRepository } from '../../collector/src/plugins/app/agents/agents-repository.ts';
 import { createServices } from '../../collector/src/services.ts';
+import { sourceLine } from './deltas.ts';
 import { median } from './lib/measure.ts';
 import { machineLine, table } from './lib/report.ts';
 
@@ -50,6 +51,7 @@ function timed(work: () => { snapshots: number }): Pass {
 }
 
 export async function retentionBench(opts: RetentionBenchOptions): Promise<string> {
+  const sources = sourceLine();
   const dir = mkdtempSync(join(tmpdir(), 'stocktake-bench-retention-'));
   try {
     const opened = openDatabase(join(dir, 'stocktake.db'));
@@ -126,7 +128,7 @@ export async function retentionBench(opts: RetentionBenchOptions): Promise<strin
     return [
       '## Snapshot retention: thinning',
       '',
-      `${fmt(opts.devices)} devices, each with one real snapshot ingested by the collector and ${opts.hours} hours of hourly history copied from it (one device in ten changed its software for ten hours and changed back); thinning after 24 hours (\`--snapshot-thin-after-hours\`, the default). The first pass thins everything past the cutoff at once, as after an upgrade or a stop; each hourly pass has one more hour of history past the cutoff, as the retention schedule sees it. Checked: every distinct device, day and section data survives (${fmt(after.said)} before and after), and a further pass deletes nothing. ${machineLine()}.`,
+      `${fmt(opts.devices)} devices, each with one real snapshot ingested by the collector and ${opts.hours} hours of hourly history copied from it (one device in ten changed its software for ten hours and changed back); thinning after 24 hours (\`--snapshot-thin-after-hours\`, the default). The first pass thins everything past the cutoff at once, as after an upgrade or a stop; each hourly pass has one more hour of history past the cutoff, as the retention schedule sees it. Checked: every distinct device, day and section data survives (${fmt(after.said)} before and after), and a further pass deletes nothing. ${machineLine()}; ${sources}`,
       '',
       table(
         ['pass', 'snapshots before', 'deleted', 'wall s', 'CPU s', 'per device ms'],
