@@ -283,7 +283,9 @@ export function createSnapshotStore(db: Db) {
     thinBatch(
       cutoff: Date,
       afterKey = Number.MIN_SAFE_INTEGER,
-      devicesPerBatch = 500,
+      // Small enough that a catch-up batch (a week of hourly snapshots each) holds the event
+      // loop for well under a second.
+      devicesPerBatch = 50,
     ): { snapshots: number; lastKey: number | undefined } {
       const page = devicesAfter.all({ after: afterKey, limit: devicesPerBatch });
       const first = page[0];
@@ -329,7 +331,7 @@ export function createSnapshotStore(db: Db) {
     },
 
     /** Thins every device's history before `cutoff` (see thinBatch), batch after batch. */
-    thin(cutoff: Date, devicesPerBatch = 500): { snapshots: number } {
+    thin(cutoff: Date, devicesPerBatch = 50): { snapshots: number } {
       let total = 0;
       let after = Number.MIN_SAFE_INTEGER;
       for (;;) {
