@@ -2,11 +2,12 @@
  * Collector ingest benchmark (issues 6 and 9): a real collector process on 127.0.0.1, driven
  * from this process with bounded concurrency by a synthetic fleet (scripts/bench/fleet), over
  * HTTP (`POST /api/v1/agent/snapshots` and `/deltas`) or over websockets (`--transport ws`:
- * one live channel per agent, opened after enrolment, each message timed from send to ack).
+ * one live channel per agent, each message timed from send to ack; agents enrol over HTTP, and
+ * their channels are opened before each phase's requests, at most LIVE_CHUNK at once).
  *
  *   pnpm bench --only ingest [--size 10000] [--transport http|ws]   (writes docs/benchmarks.md)
  *   node_modules/.bin/tsx scripts/bench/ingest.ts --devices 10000 [--concurrency 32]
- *     [--transport http|ws] [--churned N] [--unchanged N] [--keep] [--fleet-only]   (prints only)
+ *     [--transport http|ws] [--churned N] [--unchanged N] [--live-chunk N] [--keep] [--fleet-only]   (prints only)
  *
  * Phases: enrol every agent; one full snapshot per new device (300-2,000 packages); a churned
  * full snapshot for N existing devices (the next round of the fleet: patches, installs,
@@ -26,10 +27,16 @@ import { diffSnapshot } from '@stocktake/shared';
 import { type RunningCollector, startCollector } from '../../test/support/processes.ts';
 import { cpuSeconds, peakRssMiB, sourceLine, type Transport } from './deltas.ts';
 import { Fleet } from './fleet/fleet.ts';
-import { type LiveAgent, openLiveAgents } from './lib/live-agents.ts';
+import { LiveChannels } from './lib/live-agents.ts';
 import { keptRuns, machineLine, runsComment, table } from './lib/report.ts';
 
 const SECRET = 'bench-enroll-secret';
+/**
+ * Live channels open at once over the websocket. Each is an open file in both processes, and
+ * an unprivileged process here may hold 20,000 (`ulimit -Hn`), so a larger fleet's channels
+ * are held this many at a time.
+ */
+const LIVE_CHUNK = 10_000;
 
 export interface IngestOptions {
   devices: number;
@@ -42,6 +49,8 @@ export interface IngestOptions {
   unchanged?: number;
   /** Keep the database directory (its path is logged). */
   keep?: boolean;
+  /** Live channels open at once over the websocket (default LIVE_CHUNK). */
+  liveChunk?: number;
 }
 
 const fleet = new Fleet();
@@ -109,6 +118,17 @@ async function fetchBody(url: string, init: RequestInit): Promise<string> {
   return body;
 }
 
+/**
+ * Before each chunk of a phase's requests (`chunk` at a time; all at once when absent), `hold`
+ * gets ready what they need: the live channels of the chunk's devices, when one process cannot
+ * hold a channel for every device. Its time and the collector CPU it costs are left out of the
+ * phase's figures.
+ */
+interface Chunking {
+  chunk: number;
+  hold: (from: number, to: number) => Promise<void>;
+}
+
 async function runPhase(
   name: string,
   count: number,
@@ -116,19 +136,25 @@ async function runPhase(
   server: RunningCollector,
   request: (i: number) => Prepared,
   onResponse?: (i: number, body: string) => void,
+  chunking?: Chunking,
 ): Promise<PhaseResult> {
   const latencies = new Float64Array(count);
   const finishedAt = new Float64Array(count);
   let next = 0;
+  let end = 0;
   let done = 0;
   let bytes = 0;
+  // The phase's clock stops while a chunk is being held.
+  let pausedMs = 0;
+  let pausedCpuS = 0;
+  const clock = () => performance.now() - pausedMs;
   const cpuBefore = cpuSeconds(server.process.pid);
-  const started = performance.now();
+  const started = clock();
   let lastReport = started;
   const worker = async () => {
     for (;;) {
       const i = next++;
-      if (i >= count) return;
+      if (i >= end) return;
       const prepared = request(i);
       bytes += prepared.bytes;
       const t0 = performance.now();
@@ -140,17 +166,30 @@ async function runPhase(
       }
       latencies[i] = performance.now() - t0;
       onResponse?.(i, body);
-      finishedAt[done] = performance.now();
+      finishedAt[done] = clock();
       done++;
-      const now = performance.now();
+      const now = clock();
       if (now - lastReport > 15_000) {
         lastReport = now;
         log(`${name}: ${done}/${count} (${Math.round(done / ((now - started) / 1000))}/s)`);
       }
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - started) / 1000;
+  const chunk = chunking ? Math.max(1, chunking.chunk) : count;
+  for (let from = 0; from < count; from += chunk) {
+    const to = Math.min(count, from + chunk);
+    if (chunking) {
+      const heldAt = performance.now();
+      const cpuAt = cpuSeconds(server.process.pid);
+      await chunking.hold(from, to);
+      pausedCpuS += cpuSeconds(server.process.pid) - cpuAt;
+      pausedMs += performance.now() - heldAt;
+    }
+    next = from;
+    end = to;
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  }
+  const seconds = (clock() - started) / 1000;
   const sorted = Array.from(latencies).sort((a, b) => a - b);
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
   const deciles: number[] = [];
@@ -170,7 +209,7 @@ async function runPhase(
     p50: pct(50),
     p99: pct(99),
     max: sorted.at(-1) ?? Number.NaN,
-    serverCpuMs: ((cpuSeconds(server.process.pid) - cpuBefore) * 1000) / count,
+    serverCpuMs: ((cpuSeconds(server.process.pid) - cpuBefore - pausedCpuS) * 1000) / count,
     meanBytes: bytes / count,
   };
   log(
@@ -231,14 +270,44 @@ export async function runIngest(opts: IngestOptions): Promise<IngestRun> {
     // The whole synthetic fleet enrols from 127.0.0.1: the per-address limit would refuse it.
     extraArgs: ['--log-level', 'warn', '--enroll-rate-limit', '0'],
   });
+  const agents: { id: string; token: string }[] = new Array(DEVICES);
+  const live =
+    TRANSPORT === 'ws'
+      ? new LiveChannels(server.url, (i) => {
+          const token = agents[i]?.token;
+          if (!token) throw new Error(`agent ${i} not enrolled`);
+          return token;
+        })
+      : undefined;
+  /**
+   * A phase of requests from devices `deviceOf(0..count-1)`. Over the websocket, the devices'
+   * channels are opened LIVE_CHUNK at a time before their requests (and the others' closed),
+   * outside the phase's time.
+   */
   const phase = (
     name: string,
     count: number,
     request: (i: number) => Prepared,
-    onResponse?: (i: number, body: string) => void,
-  ) => runPhase(name, count, CONCURRENCY, server, request, onResponse);
-  const agents: { id: string; token: string }[] = new Array(DEVICES);
-  let live: LiveAgent[] | undefined;
+    deviceOf: (k: number) => number = (k) => k,
+  ) =>
+    runPhase(
+      name,
+      count,
+      CONCURRENCY,
+      server,
+      request,
+      undefined,
+      live && {
+        chunk: opts.liveChunk ?? LIVE_CHUNK,
+        hold: async (from, to) => {
+          const held = performance.now();
+          await live.hold(Array.from({ length: to - from }, (_, j) => deviceOf(from + j)));
+          log(
+            `${name}: live channels of devices ${from} to ${to - 1} held in ${((performance.now() - held) / 1000).toFixed(1)} s`,
+          );
+        },
+      },
+    );
   const json = (body: unknown, token?: string): RequestInit => ({
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -249,9 +318,12 @@ export async function runIngest(opts: IngestOptions): Promise<IngestRun> {
   let rss = Number.NaN;
   try {
     results.push(
-      await phase(
+      // Over HTTP whatever the transport: agents enrol before they open a live channel.
+      await runPhase(
         'enrol',
         DEVICES,
+        CONCURRENCY,
+        server,
         (i) => {
           const state = fleet.initial(i);
           const platform = state.platform === 'windows' ? 'win32' : state.platform === 'macos' ? 'darwin' : 'linux';
@@ -264,14 +336,11 @@ export async function runIngest(opts: IngestOptions): Promise<IngestRun> {
         },
       ),
     );
-    if (TRANSPORT === 'ws') {
-      const opened = performance.now();
-      live = await openLiveAgents(
-        server.url,
-        agents.map((a) => a.token),
-      );
-      log(`opened ${live.length} live channels in ${((performance.now() - opened) / 1000).toFixed(1)} s`);
-    }
+    const liveChannel = (i: number) => {
+      const channel = live?.get(i);
+      if (!channel) throw new Error(`device ${i} has no live channel open`);
+      return channel;
+    };
     // The id of each device's last snapshot sent: the base of its next delta.
     const lastSnapshotId: string[] = new Array(DEVICES);
     const push = (i: number, round: number, at: Date): Prepared => {
@@ -280,10 +349,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestRun> {
       const snapshot = fleet.snapshot(fleet.at(i, round), { agentId: agent.id, at });
       lastSnapshotId[i] = snapshot.snapshotId;
       const body = JSON.stringify(snapshot);
-      const channel = live?.[i];
-      if (channel) {
-        return { bytes: body.length, send: () => channel.snapshot(body).ack.then((ack) => JSON.stringify(ack)) };
-      }
+      if (live) return { bytes: body.length, send: () => liveChannel(i).snapshot(body).ack.then(JSON.stringify) };
       const init: RequestInit = {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
@@ -295,10 +361,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestRun> {
     const sendDelta = (i: number, body: string): Prepared => {
       const agent = agents[i];
       if (!agent) throw new Error(`agent ${i} missing`);
-      const channel = live?.[i];
-      if (channel) {
-        return { bytes: body.length, send: () => channel.delta(body).ack.then((ack) => JSON.stringify(ack)) };
-      }
+      if (live) return { bytes: body.length, send: () => liveChannel(i).delta(body).ack.then(JSON.stringify) };
       const init: RequestInit = {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
@@ -311,11 +374,19 @@ export async function runIngest(opts: IngestOptions): Promise<IngestRun> {
     const stride = DEVICES / CHURNED;
     const churnedIndex = (k: number) => Math.floor(k * stride);
     results.push(
-      await phase('churned full snapshot', CHURNED, (k) => push(churnedIndex(k), 1, new Date(Date.UTC(2026, 10, 2)))),
+      await phase(
+        'churned full snapshot',
+        CHURNED,
+        (k) => push(churnedIndex(k), 1, new Date(Date.UTC(2026, 10, 2))),
+        churnedIndex,
+      ),
     );
     results.push(
-      await phase('unchanged full snapshot', UNCHANGED, (k) =>
-        push(churnedIndex(k), 1, new Date(Date.UTC(2026, 10, 3))),
+      await phase(
+        'unchanged full snapshot',
+        UNCHANGED,
+        (k) => push(churnedIndex(k), 1, new Date(Date.UTC(2026, 10, 3))),
+        churnedIndex,
       ),
     );
     // What agents send day to day: the next day's churn as a delta against the snapshot the
@@ -343,10 +414,19 @@ export async function runIngest(opts: IngestOptions): Promise<IngestRun> {
       if (k % 100 === 99) await new Promise((resolveTick) => setImmediate(resolveTick));
     }
     log(`built ${CHURNED * 2} deltas in ${((performance.now() - built) / 1000).toFixed(1)} s`);
-    results.push(await phase('churned delta', CHURNED, (k) => sendDelta(churnedIndex(k), churnedDeltas[k] ?? '')));
-    results.push(await phase('unchanged delta', CHURNED, (k) => sendDelta(churnedIndex(k), unchangedDeltas[k] ?? '')));
+    results.push(
+      await phase('churned delta', CHURNED, (k) => sendDelta(churnedIndex(k), churnedDeltas[k] ?? ''), churnedIndex),
+    );
+    results.push(
+      await phase(
+        'unchanged delta',
+        CHURNED,
+        (k) => sendDelta(churnedIndex(k), unchangedDeltas[k] ?? ''),
+        churnedIndex,
+      ),
+    );
   } finally {
-    for (const channel of live ?? []) channel.close();
+    await live?.closeAll();
     rss = peakRssMiB(server.process.pid);
     await server.stop();
     log(`collector stopped (peak RSS ${rss.toFixed(0)} MiB)`);
@@ -450,7 +530,7 @@ export function renderIngest(runs: IngestRun[]): string {
   return [
     '## Collector ingest (issues 6 and 9)',
     '',
-    `A real collector (\`stocktake-collector serve\`, its own process, SQLite in a temporary directory) on 127.0.0.1, driven from the benchmark process with ${sorted[0]?.concurrency ?? 32} requests (or websocket messages awaiting their ack) in flight, by the synthetic fleet of \`scripts/bench/fleet/\`: 50% Windows, 40% Linux, 10% macOS devices, 300 to 2,000 packages each (median ${largest?.packages.median ?? '?'}, mean ${largest?.packages.mean ?? '?'}) drawn from per-platform catalogues of 20,000 products with Zipf popularity, each on one of its latest three versions. Phases: **enrol**; **full snapshot, new device** (the first snapshot of every device); **churned full snapshot** (the next day of up to 10,000 devices: on average 46 packages upgraded, 5.7 removed, 1.2 installed; some lose a memory module, change address, user or OS build); **unchanged full snapshot** (2,000 of them again); **churned delta** (the day after, as the agent sends it: a delta against the last stored snapshot) and **unchanged delta** (that state again). Deltas are built before their phase, so it times the collector, not the generator. Latency is request sent to answer read (websocket: message sent to ack; acks are sent after the commit). Collector CPU is the server process's user + system time per ingest from \`/proc\`; the benchmark process shares the 2 cores.`,
+    `A real collector (\`stocktake-collector serve\`, its own process, SQLite in a temporary directory) on 127.0.0.1, driven from the benchmark process with ${sorted[0]?.concurrency ?? 32} requests (or websocket messages awaiting their ack) in flight, by the synthetic fleet of \`scripts/bench/fleet/\`: 50% Windows, 40% Linux, 10% macOS devices, 300 to 2,000 packages each (median ${largest?.packages.median ?? '?'}, mean ${largest?.packages.mean ?? '?'}) drawn from per-platform catalogues of 20,000 products with Zipf popularity, each on one of its latest three versions. Phases: **enrol**; **full snapshot, new device** (the first snapshot of every device); **churned full snapshot** (the next day of up to 10,000 devices: on average 46 packages upgraded, 5.7 removed, 1.2 installed; some lose a memory module, change address, user or OS build); **unchanged full snapshot** (2,000 of them again); **churned delta** (the day after, as the agent sends it: a delta against the last stored snapshot) and **unchanged delta** (that state again). Deltas are built before their phase, so it times the collector, not the generator. Latency is request sent to answer read (websocket: message sent to ack; acks are sent after the commit). Over the websocket every device sends on its own live channel; the channels are opened before their phase's requests, at most ${fmt(LIVE_CHUNK, 0)} at once (each is an open file in both processes, and an unprivileged process here may hold 20,000), and opening them is outside the phase's time and CPU. Collector CPU is the server process's user + system time per ingest from \`/proc\`; the benchmark process shares the 2 cores.`,
     '',
     table(
       [
@@ -523,13 +603,14 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       churned: { type: 'string' },
       unchanged: { type: 'string', default: '2000' },
       keep: { type: 'boolean', default: false },
+      'live-chunk': { type: 'string' },
       'fleet-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     process.stdout.write(
-      'Usage: tsx scripts/bench/ingest.ts --devices N [--concurrency C] [--transport http|ws] [--churned N] [--unchanged N] [--keep] [--fleet-only]\n',
+      'Usage: tsx scripts/bench/ingest.ts --devices N [--concurrency C] [--transport http|ws] [--churned N] [--unchanged N] [--live-chunk N] [--keep] [--fleet-only]\n',
     );
     process.exit(0);
   }
@@ -557,6 +638,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     ...(values.churned !== undefined ? { churned: whole('churned', values.churned, 0) } : {}),
     unchanged: whole('unchanged', values.unchanged, 2000),
     keep: values.keep,
+    ...(values['live-chunk'] !== undefined ? { liveChunk: whole('live-chunk', values['live-chunk'], 0) } : {}),
   });
   process.stdout.write(`${renderIngest([run])}\n`);
 }

@@ -88,8 +88,53 @@ export class LiveAgent {
     return this.request('delta', typeof body === 'string' ? body : JSON.stringify(body));
   }
 
-  close(): void {
+  /** Closes the channel; resolves once the socket is closed (its file descriptor freed). */
+  close(): Promise<void> {
+    if (this.socket.readyState === CLOSED) return Promise.resolve();
+    const closed = new Promise<void>((resolve) => this.socket.on('close', () => resolve()));
     this.socket.close();
+    return closed;
+  }
+}
+
+const CLOSED = 3;
+
+/**
+ * The live channels of a changing set of agents: `hold` closes the channels of agents no longer
+ * wanted, then opens those missing. One process cannot hold a channel per agent of a large
+ * fleet (each is an open file on both sides, and the open-file limit is per process).
+ */
+export class LiveChannels {
+  private readonly open = new Map<number, LiveAgent>();
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly tokenOf: (agent: number) => string,
+  ) {}
+
+  async hold(agents: readonly number[]): Promise<void> {
+    const wanted = new Set(agents);
+    const leaving = [...this.open].filter(([i]) => !wanted.has(i));
+    for (const [i] of leaving) this.open.delete(i);
+    await Promise.all(leaving.map(([, channel]) => channel.close()));
+    const missing = agents.filter((i) => !this.open.has(i));
+    const opened = await openLiveAgents(this.baseUrl, missing.map(this.tokenOf));
+    missing.forEach((agent, k) => {
+      const channel = opened[k];
+      if (channel) this.open.set(agent, channel);
+    });
+  }
+
+  get(agent: number): LiveAgent | undefined {
+    return this.open.get(agent);
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  closeAll(): Promise<void> {
+    return this.hold([]);
   }
 }
 
