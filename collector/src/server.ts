@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { type CollectorConfig, ConfigError, ensureEnrollSecret } from './config.ts';
 import { createLogger } from './logger.ts';
+import { LOW_OPEN_FILE_LIMIT, readOpenFileLimit } from './open-file-limit.ts';
 import { reconciliationOptions } from './reconciliation/config.ts';
 
 export interface RunningServer {
@@ -48,6 +49,16 @@ export async function serve(config: CollectorConfig): Promise<RunningServer> {
     ...(https ? { https } : {}),
   });
   const url = await app.listen({ host: config.host, port: config.port });
+  const files = readOpenFileLimit();
+  if (files && files.soft < LOW_OPEN_FILE_LIMIT) {
+    // Past the limit, new connections are refused: agents going online and HTTP requests alike.
+    app.log.warn(
+      { openFileLimit: files.soft },
+      `open-file limit is ${files.soft}: fewer agents than that can be online (each live channel is an open file); raise it (LimitNOFILE= in a systemd unit, ulimit -n)`,
+    );
+  } else if (files) {
+    app.log.info({ openFileLimit: files.soft }, 'open-file limit (each online agent holds one)');
+  }
   let closing = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
