@@ -14,6 +14,15 @@ const DATA_COLUMN = {
 
 const POINTER_COLUMNS = Object.values(DATA_COLUMN);
 
+/** A snapshot's pointers to its sections' data, as selected columns. */
+const POINTERS = {
+  hardwareData: snapshots.hardwareData,
+  osData: snapshots.osData,
+  softwareData: snapshots.softwareData,
+  patchesData: snapshots.patchesData,
+  usersData: snapshots.usersData,
+} as const satisfies Record<(typeof DATA_COLUMN)[SectionName], unknown>;
+
 /**
  * How far back from its cutoff thinning reads. A snapshot is judged in every run during the
  * week after it reached the cutoff, so a collector stopped for days still catches up, while an
@@ -96,11 +105,7 @@ export function createSnapshotStore(db: Db) {
       id: snapshots.id,
       deviceKey: snapshots.deviceKey,
       receivedAt: snapshots.receivedAt,
-      hardwareData: snapshots.hardwareData,
-      osData: snapshots.osData,
-      softwareData: snapshots.softwareData,
-      patchesData: snapshots.patchesData,
-      usersData: snapshots.usersData,
+      ...POINTERS,
     })
     .from(snapshots)
     .where(
@@ -231,11 +236,7 @@ export function createSnapshotStore(db: Db) {
       const batch = db
         .select({
           id: snapshots.id,
-          hardwareData: snapshots.hardwareData,
-          osData: snapshots.osData,
-          softwareData: snapshots.softwareData,
-          patchesData: snapshots.patchesData,
-          usersData: snapshots.usersData,
+          ...POINTERS,
         })
         .from(snapshots)
         .where(
