@@ -556,13 +556,17 @@ export function renderIngest(runs: IngestRun[]): string {
     '',
     ...(largest
       ? [
-          `New-device ingests/s by tenth of the phase at ${fmt(largest.devices, 0)} devices (${largest.transport}): ${
-            largest.phases
-              .find((p) => p.name === 'full snapshot, new device')
-              ?.deciles.map((d) => d.toFixed(0))
-              .join(', ') ?? '?'
-          }.`,
-          '',
+          ...sorted
+            .filter((r) => r.devices === largest.devices)
+            .flatMap((r) => [
+              `New-device ingests/s by tenth of the phase at ${fmt(r.devices, 0)} devices (${r.transport}): ${
+                r.phases
+                  .find((p) => p.name === 'full snapshot, new device')
+                  ?.deciles.map((d) => d.toFixed(0))
+                  .join(', ') ?? '?'
+              }.`,
+              '',
+            ]),
           `Where the bytes are at ${fmt(largest.devices, 0)} devices (${largest.transport}), per device:`,
           '',
           table(
