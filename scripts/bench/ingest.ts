@@ -303,7 +303,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestRun> {
           const held = performance.now();
           await live.hold(Array.from({ length: to - from }, (_, j) => deviceOf(from + j)));
           log(
-            `${name}: live channels of devices ${from} to ${to - 1} held in ${((performance.now() - held) / 1000).toFixed(1)} s`,
+            `${name}: live channels for requests ${from} to ${to - 1} held in ${((performance.now() - held) / 1000).toFixed(1)} s`,
           );
         },
       },
