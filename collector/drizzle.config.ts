@@ -2,6 +2,6 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'sqlite',
-  schema: './src/db/schema/index.ts',
-  out: './src/db/migrations',
+  schema: './src/store/sqlite/schema/index.ts',
+  out: './src/store/sqlite/migrations',
 });

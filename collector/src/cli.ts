@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { runAccessCommand } from './cli/access-commands.ts';
-import { EXIT, runRegisterCommand } from './cli/register-commands.ts';
+import { runAccessCommand } from './commands/access-commands.ts';
+import { runReconcileCommand } from './commands/reconcile-command.ts';
+import { EXIT, runRegisterCommand } from './commands/register-commands.ts';
 import { ConfigError, ensureEnrollSecret, resolveConfig } from './config.ts';
-import { cliActor } from './plugins/app/audit/actor.ts';
-import { runReconcileCommand } from './reconciliation/cli-command.ts';
+import { cliActor } from './http/request-actor.ts';
 import { serve } from './server.ts';
 import { COLLECTOR_VERSION } from './version.ts';
 

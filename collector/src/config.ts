@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { type ReconciliationConfig, resolveReconciliationConfig } from './reconciliation/config.ts';
+import { type ReconciliationConfig, resolveReconciliationConfig } from './reconciliation-config.ts';
 
 export interface CollectorConfig {
   dbPath: string;
@@ -18,7 +18,7 @@ export interface CollectorConfig {
   /** Hours after which a snapshot repeating the day's previous one is thinned (0: keep every one). */
   snapshotThinAfterHours: number;
   logLevel: string;
-  /** Policies file, run schedule and webhook (reconciliation/config.ts). */
+  /** Policies file, run schedule and webhook (reconciliation-config.ts). */
   reconciliation: ReconciliationConfig;
   /** Requests per minute per API token (0: no limit). */
   rateLimit: number;

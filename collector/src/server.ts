@@ -4,7 +4,7 @@ import { buildApp } from './app.ts';
 import { type CollectorConfig, ConfigError, ensureEnrollSecret } from './config.ts';
 import { createLogger } from './logger.ts';
 import { LOW_OPEN_FILE_LIMIT, readOpenFileLimit } from './open-file-limit.ts';
-import { reconciliationOptions } from './reconciliation/config.ts';
+import { reconciliationOptions } from './reconciliation-config.ts';
 
 export interface RunningServer {
   app: FastifyInstance;

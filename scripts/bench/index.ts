@@ -1,7 +1,7 @@
 /**
  * `pnpm bench [--only NAME[,NAME]] [--runs N] [--size N] [--transport http|ws]`: runs the
  * benchmarks, prints their tables and rewrites their sections of docs/benchmarks.md. `--size`
- * is the fleet size of the benchmarks that take one (ingest, deltas, api, retention); each has its own
+ * is the fleet size of the benchmarks that take one (ingest, deltas, api, reconcile, retention); each has its own
  * default. `--transport` picks how ingest reaches the collector (deltas measures both).
  */
 import { parseArgs } from 'node:util';
@@ -26,7 +26,7 @@ const BENCHMARKS: Record<string, (opts: BenchOptions) => Promise<string>> = {
   ingest: (o) => ingestBench({ devices: o.size ?? 10_000, concurrency: 32, transport: o.transport }),
   deltas: (o) => deltasBench({ devices: o.size ?? 1000, requests: 10_000, concurrency: 32 }),
   api: (o) => apiBench({ devices: o.size ?? 10_000, requests: 200 }),
-  reconcile: () => reconcileBench({ sizes: [10_000, 100_000], packages: 500, licenses: 1000 }),
+  reconcile: (o) => reconcileBench({ sizes: o.size ? [o.size] : [10_000, 100_000], packages: 500, licenses: 1000 }),
   retention: (o) => retentionBench({ devices: o.size ?? 20_000, hours: 72 }),
 };
 

@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { validateSnapshot } from '@stocktake/shared';
-import { openDatabase } from '../../collector/src/db/open-database.ts';
-import { createAgentsRepository } from '../../collector/src/plugins/app/agents/agents-repository.ts';
-import { computeSectionHashes } from '../../collector/src/plugins/app/devices/section-hashes.ts';
-import { createServices } from '../../collector/src/services.ts';
+import { createServices } from '../../collector/src/compose/services.ts';
+import { computeSectionHashes } from '../../collector/src/domain/inventory/section-hashes.ts';
+import { createAgentsRepository } from '../../collector/src/store/sqlite/agents/agents-repository.ts';
+import { openDatabase } from '../../collector/src/store/sqlite/open-database.ts';
 import { Fleet } from './fleet/fleet.ts';
 
 const { values } = parseArgs({

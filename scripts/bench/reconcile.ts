@@ -21,10 +21,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { seededRandom } from '@stocktake/shared/testing';
-import { openDatabase } from '../../collector/src/db/open-database.ts';
-import { createReconciliation } from '../../collector/src/plugins/app/findings/reconciliation-services.ts';
-import type { RunRecord } from '../../collector/src/plugins/app/findings/runs-repository.ts';
-import { createServices } from '../../collector/src/services.ts';
+import { createReconciliation } from '../../collector/src/compose/reconciliation-services.ts';
+import { createServices } from '../../collector/src/compose/services.ts';
+import type { RunRecord } from '../../collector/src/store/sqlite/findings/runs-repository.ts';
+import { openDatabase } from '../../collector/src/store/sqlite/open-database.ts';
 import { machineLine, ROOT, table } from './lib/report.ts';
 
 const THIS = fileURLToPath(import.meta.url);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SoftwareSourceSchema } from '@stocktake/shared';
 import { describe, expect, it } from 'vitest';
-import * as collector from '../db/schema/index.ts';
+import * as collector from '../store/sqlite/schema/index.ts';
 import * as choices from './choices.ts';
 import { COMMANDS } from './commands/index.ts';
 import { completionScript } from './completion.ts';

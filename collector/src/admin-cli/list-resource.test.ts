@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createAssetList } from '../plugins/app/assets/asset-list.ts';
-import { createDeviceList } from '../plugins/app/devices/device-list.ts';
-import { createFindingList } from '../plugins/app/findings/finding-list.ts';
-import { createLicenseList } from '../plugins/app/licenses/license-list.ts';
-import { createSoftwareList } from '../plugins/app/software/software-list.ts';
+import { createAssetList } from '../store/sqlite/assets/asset-list.ts';
+import { createDeviceList } from '../store/sqlite/devices/device-list.ts';
+import { createFindingList } from '../store/sqlite/findings/finding-list.ts';
+import { createLicenseList } from '../store/sqlite/licenses/license-list.ts';
+import { createSoftwareList } from '../store/sqlite/software/software-list.ts';
 import { ASSETS } from './commands/assets-list.ts';
 import { DEVICES } from './commands/devices-list.ts';
 import { FINDINGS } from './commands/findings-list.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Snapshot } from '@stocktake/shared';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type AppOptions, buildApp } from '../app.ts';
-import type { ApiRole } from '../db/schema/index.ts';
+import type { ApiRole } from '../store/sqlite/schema/index.ts';
 
 export const TEST_ENROLL_SECRET = 'test-enroll-secret';
 

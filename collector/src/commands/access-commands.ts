@@ -1,0 +1,154 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { RegisterConflictError, RegisterNotFoundError, RegisterValidationError } from '../domain/register/errors.ts';
+import { type ApiToken, createApiTokensRepository } from '../store/sqlite/access/api-tokens-repository.ts';
+import { createEnrollSecretsRepository, type EnrollSecret } from '../store/sqlite/access/enroll-secrets-repository.ts';
+import { createAuditLog } from '../store/sqlite/audit/audit-repository.ts';
+import { openDatabase } from '../store/sqlite/open-database.ts';
+import { API_ROLES, type ApiRole } from '../store/sqlite/schema/index.ts';
+import { EXIT, type Io } from './register-commands.ts';
+
+export interface AccessCommand {
+  /** token | enroll-secret */
+  noun: 'token' | 'enroll-secret';
+  verb: string;
+  /** The token or secret a revoke names. */
+  ref?: string;
+  name?: string;
+  role?: string;
+  includeRevoked: boolean;
+  keepPrevious: boolean;
+  json: boolean;
+  actor: string;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => `${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd()).join('\n');
+}
+
+const tokenRows = (tokens: ApiToken[]) =>
+  table([
+    ['ID', 'NAME', 'ROLE', 'CREATED', 'BY', 'LAST USED', 'REVOKED'],
+    ...tokens.map((t) => [
+      String(t.id),
+      t.name,
+      t.role,
+      t.createdAt,
+      t.createdBy,
+      t.lastUsedAt ?? '-',
+      t.revokedAt ? `${t.revokedAt} by ${t.revokedBy ?? '?'}` : '-',
+    ]),
+  ]);
+
+const secretRows = (secrets: EnrollSecret[]) =>
+  table([
+    ['ID', 'FINGERPRINT', 'ORIGIN', 'CREATED', 'BY', 'REVOKED'],
+    ...secrets.map((s) => [
+      String(s.id),
+      s.fingerprint,
+      s.origin,
+      s.createdAt,
+      s.createdBy,
+      s.revokedAt ? `${s.revokedAt} by ${s.revokedBy ?? '?'}` : '-',
+    ]),
+  ]);
+
+/**
+ * `token create|list|revoke` and `enroll-secret list|rotate|revoke` against the database on
+ * this host: how the first admin token comes to exist. Secrets go to stdout alone, so
+ * `TOKEN=$(stocktake-collector token create ...)` works; explanations go to stderr.
+ */
+export function runAccessCommand(dbPath: string, cmd: AccessCommand, io: Io): number {
+  if (dbPath !== ':memory:' && !existsSync(dbPath)) {
+    io.err(`stocktake-collector: no database at ${resolve(dbPath)} (start the collector once, or pass --db)\n`);
+    return EXIT.noInput;
+  }
+  const opened = openDatabase(dbPath);
+  try {
+    const audit = createAuditLog(opened.db);
+    const tokens = createApiTokensRepository(opened.db, audit);
+    const secrets = createEnrollSecretsRepository(opened.db, audit);
+    const key = `${cmd.noun} ${cmd.verb}`;
+    try {
+      switch (key) {
+        case 'token create': {
+          if (!cmd.name || !cmd.role) {
+            io.err('stocktake-collector: token create needs --name NAME and --role admin|reader\n');
+            return EXIT.usage;
+          }
+          if (!(API_ROLES as readonly string[]).includes(cmd.role)) {
+            io.err(`stocktake-collector: --role must be one of ${API_ROLES.join(', ')}\n`);
+            return EXIT.usage;
+          }
+          const { token, secret } = tokens.create({ name: cmd.name, role: cmd.role as ApiRole }, cmd.actor);
+          if (cmd.json) io.out(`${JSON.stringify({ ...token, secret }, null, 2)}\n`);
+          else {
+            io.out(`${secret}\n`);
+            io.err(`created ${token.role} token ${token.id} "${token.name}": the line above is shown only this once\n`);
+          }
+          return EXIT.ok;
+        }
+        case 'token list': {
+          const list = tokens.list({ includeRevoked: cmd.includeRevoked });
+          io.out(cmd.json ? `${JSON.stringify(list, null, 2)}\n` : `${tokenRows(list)}\n`);
+          return EXIT.ok;
+        }
+        case 'token revoke': {
+          if (!cmd.ref) {
+            io.err('stocktake-collector: token revoke needs a token NAME or ID\n');
+            return EXIT.usage;
+          }
+          const revoked = tokens.revoke(cmd.ref, cmd.actor);
+          if (cmd.json) io.out(`${JSON.stringify(revoked, null, 2)}\n`);
+          else io.err(`revoked token ${revoked.id} "${revoked.name}"\n`);
+          return EXIT.ok;
+        }
+        case 'enroll-secret list': {
+          const list = secrets.list({ includeRevoked: cmd.includeRevoked });
+          io.out(cmd.json ? `${JSON.stringify(list, null, 2)}\n` : `${secretRows(list)}\n`);
+          return EXIT.ok;
+        }
+        case 'enroll-secret rotate': {
+          const result = secrets.rotate(cmd.actor, { keepPrevious: cmd.keepPrevious });
+          if (cmd.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
+          else {
+            io.out(`${result.secret}\n`);
+            io.err(
+              `new enroll secret ${result.created.id} (fingerprint ${result.created.fingerprint}): the line above is shown only this once\n` +
+                (result.revoked.length > 0
+                  ? `revoked ${result.revoked.map((s) => s.id).join(', ')}; enrolled agents keep working\n`
+                  : ''),
+            );
+          }
+          return EXIT.ok;
+        }
+        case 'enroll-secret revoke': {
+          if (!cmd.ref) {
+            io.err('stocktake-collector: enroll-secret revoke needs an ID or FINGERPRINT\n');
+            return EXIT.usage;
+          }
+          const revoked = secrets.revoke(cmd.ref, cmd.actor);
+          if (cmd.json) io.out(`${JSON.stringify(revoked, null, 2)}\n`);
+          else io.err(`revoked enroll secret ${revoked.id} (fingerprint ${revoked.fingerprint})\n`);
+          return EXIT.ok;
+        }
+        default:
+          io.err(`stocktake-collector: unknown command "${key}"\n`);
+          return EXIT.usage;
+      }
+    } catch (err) {
+      if (err instanceof RegisterValidationError || err instanceof RegisterConflictError) {
+        io.err(`stocktake-collector: ${err.message}\n`);
+        return EXIT.dataErr;
+      }
+      if (err instanceof RegisterNotFoundError) {
+        io.err(`stocktake-collector: ${err.message}\n`);
+        return EXIT.noInput;
+      }
+      throw err;
+    }
+  } finally {
+    opened.close();
+  }
+}

@@ -1,0 +1,153 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createServices, type Services } from '../compose/services.ts';
+import { exportLicensesCsv, importLicensesCsv, type LicenseImportOutcome } from '../domain/licenses/license-csv.ts';
+import { exportAssetsCsv, type ImportOutcome, importAssetsCsv } from '../domain/register/asset-csv.ts';
+import { ImportRefusedError } from '../domain/register/csv-import.ts';
+import { cliActor } from '../http/request-actor.ts';
+import { openDatabase } from '../store/sqlite/open-database.ts';
+
+/** Exit codes from sysexits.h, so scripts can tell a bad file from a missing one. */
+export const EXIT = { ok: 0, usage: 64, dataErr: 65, noInput: 66, cantCreate: 73 } as const;
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export interface RegisterCommand {
+  /** assets | licenses | snapshots | match */
+  noun: string;
+  verb: string;
+  file?: string;
+  dryRun: boolean;
+  json: boolean;
+  retentionDays?: number;
+  /** 0: no thinning. */
+  thinAfterHours?: number;
+}
+
+const SHOWN = 100;
+
+function describeValue(v: unknown): string {
+  return v === null || v === undefined ? '(empty)' : JSON.stringify(v);
+}
+
+function printOutcome(io: Io, file: string, o: ImportOutcome | LicenseImportOutcome, key: (r: object) => string): void {
+  io.out(
+    `${file}: ${o.rows} rows: ${o.created.length} created, ${o.updated.length} updated, ${o.unchanged.length} unchanged` +
+      `${o.dryRun ? ' (dry run: nothing written)' : ''}\n`,
+  );
+  if (o.ignoredColumns.length > 0) io.out(`ignored columns: ${o.ignoredColumns.join(', ')}\n`);
+  for (const r of o.created.slice(0, SHOWN))
+    io.out(`  ${o.dryRun ? 'would create' : 'created'}  line ${r.line}  ${key(r)}\n`);
+  if (o.created.length > SHOWN) io.out(`  ... and ${o.created.length - SHOWN} more created\n`);
+  for (const r of o.updated.slice(0, SHOWN)) {
+    const diff = r.changes.map((c) => `${c.field} ${describeValue(c.from)} → ${describeValue(c.to)}`).join('; ');
+    io.out(`  ${o.dryRun ? 'would update' : 'updated'}  line ${r.line}  ${key(r)}: ${diff}\n`);
+  }
+  if (o.updated.length > SHOWN) io.out(`  ... and ${o.updated.length - SHOWN} more updated\n`);
+}
+
+/**
+ * Runs a register command against the database at `dbPath`. The database must exist: an
+ * import into a mistyped path would otherwise land in a new, empty register.
+ */
+export function runRegisterCommand(dbPath: string, cmd: RegisterCommand, io: Io): number {
+  if (dbPath !== ':memory:' && !existsSync(dbPath)) {
+    io.err(`stocktake-collector: no database at ${resolve(dbPath)} (start the collector once, or pass --db)\n`);
+    return EXIT.noInput;
+  }
+  const opened = openDatabase(dbPath);
+  try {
+    return run(createServices(opened.db), cmd, io);
+  } finally {
+    opened.close();
+  }
+}
+
+function run(services: Services, cmd: RegisterCommand, io: Io): number {
+  const actor = cliActor();
+  const key = `${cmd.noun} ${cmd.verb}`;
+  switch (key) {
+    case 'assets import':
+    case 'licenses import': {
+      if (!cmd.file) {
+        io.err(`stocktake-collector: ${key} needs a FILE\n`);
+        return EXIT.usage;
+      }
+      let text: string;
+      try {
+        text = readFileSync(cmd.file, 'utf8');
+      } catch (err) {
+        io.err(`stocktake-collector: cannot read ${cmd.file}: ${(err as Error).message}\n`);
+        return EXIT.noInput;
+      }
+      const options = { dryRun: cmd.dryRun, actor, context: `csv import (cli ${cmd.file})` };
+      try {
+        const outcome =
+          cmd.noun === 'assets'
+            ? importAssetsCsv(services.assetsRepository, text, options)
+            : importLicensesCsv(services.licensesRepository, text, options);
+        if (cmd.json) io.out(`${JSON.stringify(outcome, null, 2)}\n`);
+        else
+          printOutcome(io, cmd.file, outcome, (r) =>
+            'assetTag' in r
+              ? String(r.assetTag)
+              : `${(r as { product: string }).product} ${(r as { orderNumber: string | null }).orderNumber ?? ''}`.trim(),
+          );
+        return EXIT.ok;
+      } catch (err) {
+        if (!(err instanceof ImportRefusedError)) throw err;
+        if (cmd.json) io.err(`${JSON.stringify({ refused: true, errors: err.errors }, null, 2)}\n`);
+        else {
+          io.err(
+            `${cmd.file}: refused, nothing was imported (${err.errors.length} problem${err.errors.length === 1 ? '' : 's'}):\n`,
+          );
+          for (const e of err.errors) io.err(`  line ${e.line}${e.column ? ` (${e.column})` : ''}: ${e.message}\n`);
+        }
+        return EXIT.dataErr;
+      }
+    }
+    case 'assets export':
+    case 'licenses export': {
+      const csv =
+        cmd.noun === 'assets'
+          ? exportAssetsCsv(services.assetsRepository)
+          : exportLicensesCsv(services.licensesRepository);
+      if (!cmd.file || cmd.file === '-') {
+        io.out(csv);
+        return EXIT.ok;
+      }
+      try {
+        writeFileSync(cmd.file, csv);
+      } catch (err) {
+        io.err(`stocktake-collector: cannot write ${cmd.file}: ${(err as Error).message}\n`);
+        return EXIT.cantCreate;
+      }
+      io.err(`wrote ${cmd.file}\n`);
+      return EXIT.ok;
+    }
+    case 'snapshots prune': {
+      const days = cmd.retentionDays ?? 30;
+      const result = services.snapshotStore.prune(new Date(Date.now() - days * 24 * 60 * 60 * 1000));
+      io.out(`pruned ${result.snapshots} snapshots and ${result.sections} section blobs older than ${days} days\n`);
+      const hours = cmd.thinAfterHours ?? 24;
+      if (hours > 0) {
+        const thinned = services.snapshotStore.thin(new Date(Date.now() - hours * 60 * 60 * 1000));
+        io.out(`thinned ${thinned.snapshots} repeated snapshots older than ${hours} hours\n`);
+      }
+      return EXIT.ok;
+    }
+    case 'devices match': {
+      const result = services.matcher.matchAll();
+      io.out(
+        `matched ${result.devices} devices: ${result.linked} linked to an asset, ${result.changed} links changed\n`,
+      );
+      return EXIT.ok;
+    }
+    default:
+      io.err(`stocktake-collector: unknown command "${key}"\n`);
+      return EXIT.usage;
+  }
+}

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { toFieldErrors } from '@stocktake/shared';
+import Type, { type Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { globToRegExp } from '../licenses/license-match.ts';
+import { compareVersions } from '../licenses/versions.ts';
+
+export const EndOfSupportEntrySchema = Type.Object(
+  {
+    product: Type.String({ minLength: 1, maxLength: 255, description: 'What a person reads: "Ubuntu 20.04 LTS".' }),
+    family: Type.Optional(Type.Union([Type.Literal('linux'), Type.Literal('windows'), Type.Literal('macos')])),
+    name: Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description: 'Glob (* and ?, case-insensitive) over the OS name the agent reports.',
+    }),
+    version: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        pattern: '^[0-9A-Za-z][0-9A-Za-z._-]*$',
+        description: 'Version prefix, compared part by part as numbers: "20.04" covers 20.04.6, "10" covers 10.13.',
+      }),
+    ),
+    endOfSupport: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Last day of support, YYYY-MM-DD.' }),
+    note: Type.Optional(Type.String({ maxLength: 1024 })),
+  },
+  { additionalProperties: false },
+);
+export type EndOfSupportEntry = Static<typeof EndOfSupportEntrySchema>;
+
+const BUNDLED = new URL('./data/end-of-support.json', import.meta.url);
+
+/** The end-of-support list shipped with the collector (data/end-of-support.json), checked. */
+export function loadBundledEndOfSupport(): EndOfSupportEntry[] {
+  const value: unknown = JSON.parse(readFileSync(BUNDLED, 'utf8'));
+  const check = Compile(Type.Array(EndOfSupportEntrySchema));
+  if (!check.Check(value)) {
+    const errors = toFieldErrors(check.Errors(value));
+    throw new Error(
+      `bundled end-of-support list is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Whether `version` starts with the parts of `prefix`, compared part by part with numbers as
+ * numbers: "20.04" matches "20.04.6 LTS" and "20.4" but not "20.10"; "10" matches "10.13"
+ * but not "100".
+ */
+export function versionHasPrefix(version: string, prefix: string): boolean {
+  const parts = (v: string) => v.split(/[.\s_-]+/).filter((p) => p !== '');
+  const have = parts(version);
+  const want = parts(prefix);
+  if (want.length === 0 || have.length < want.length) return false;
+  return want.every((w, i) => {
+    const h = have[i] ?? '';
+    return /^\d+$/.test(w) && /^\d+$/.test(h) ? compareVersions(w, h) === 0 : w.toLowerCase() === h.toLowerCase();
+  });
+}
+
+export interface OsFacts {
+  family: string | null;
+  name: string | null;
+  version: string | null;
+}
+
+export type EndOfSupportMatcher = (os: OsFacts) => EndOfSupportEntry | undefined;
+
+/** The first entry that names the OS (family, name glob, version prefix), compiled once per list. */
+export function compileEndOfSupport(entries: readonly EndOfSupportEntry[]): EndOfSupportMatcher {
+  const compiled = entries.map((e) => ({ entry: e, name: globToRegExp(e.name) }));
+  return (os) => {
+    if (!os.name) return undefined;
+    for (const { entry, name } of compiled) {
+      if (entry.family && entry.family !== os.family) continue;
+      if (!name.test(os.name)) continue;
+      if (entry.version !== undefined && (!os.version || !versionHasPrefix(os.version, entry.version))) continue;
+      return entry;
+    }
+    return undefined;
+  };
+}

@@ -1,0 +1,194 @@
+import type { WriteContext } from '../../store/sqlite/assets/assets-repository.ts';
+import type {
+  LicenseChange,
+  LicensePlan,
+  LicensesRepository,
+} from '../../store/sqlite/licenses/licenses-repository.ts';
+import { writeCsv } from '../csv/csv.ts';
+import {
+  type ColumnSpec,
+  type ImportLineError,
+  ImportRefusedError,
+  parseDateCell,
+  parseImportFile,
+  parseMoneyCell,
+} from '../register/csv-import.ts';
+import { formatCents, toCents } from '../register/values.ts';
+import type { LicenseFieldName, LicenseInput } from './license-model.ts';
+
+/** License CSV columns (Stocktake's own; Snipe-IT's license export has no match rule to carry). */
+export const LICENSE_COLUMNS = [
+  { key: 'product', aliases: ['product name', 'license', 'item name'] },
+  { key: 'publisher', aliases: ['manufacturer', 'vendor'] },
+  { key: 'name_pattern', aliases: ['name pattern'] },
+  { key: 'publisher_pattern', aliases: ['publisher pattern'] },
+  { key: 'version_range', aliases: ['version range', 'versions'] },
+  { key: 'metric', aliases: ['license metric'] },
+  { key: 'seats', aliases: ['quantity', 'qty'] },
+  { key: 'term_start', aliases: ['term start', 'start date', 'purchase date'] },
+  { key: 'term_end', aliases: ['term end', 'end date', 'expiration date', 'renewal date'] },
+  { key: 'cost_per_seat', aliases: ['cost per seat', 'unit cost'] },
+  { key: 'order_number', aliases: ['order number'] },
+  { key: 'notes', aliases: [] },
+] as const satisfies readonly ColumnSpec<string>[];
+
+type LicenseColumnKey = (typeof LICENSE_COLUMNS)[number]['key'];
+
+const FIELD: Record<LicenseColumnKey, LicenseFieldName> = {
+  product: 'product',
+  publisher: 'publisher',
+  name_pattern: 'namePattern',
+  publisher_pattern: 'publisherPattern',
+  version_range: 'versionRange',
+  metric: 'metric',
+  seats: 'seats',
+  term_start: 'termStart',
+  term_end: 'termEnd',
+  cost_per_seat: 'costPerSeat',
+  order_number: 'orderNumber',
+  notes: 'notes',
+};
+
+const METRICS: Record<string, 'per_device' | 'per_user'> = {
+  per_device: 'per_device',
+  'per device': 'per_device',
+  device: 'per_device',
+  per_user: 'per_user',
+  'per user': 'per_user',
+  user: 'per_user',
+};
+
+export interface LicenseImportOutcome {
+  dryRun: boolean;
+  rows: number;
+  created: { line: number; product: string; orderNumber: string | null }[];
+  updated: { line: number; product: string; orderNumber: string | null; changes: LicenseChange[] }[];
+  unchanged: { line: number; product: string; orderNumber: string | null }[];
+  ignoredColumns: string[];
+}
+
+/**
+ * Imports license entitlements, all or nothing, keyed by product and order number: a known
+ * pair is updated with the cells that hold a value, a new one created, an unchanged one left.
+ */
+export function importLicensesCsv(
+  repo: LicensesRepository,
+  text: string,
+  options: { dryRun: boolean } & WriteContext,
+): LicenseImportOutcome {
+  const parsed = parseImportFile(text, LICENSE_COLUMNS, ['product', 'seats']);
+  const errors: ImportLineError[] = [];
+  const column = (key: LicenseColumnKey) => parsed.headers.get(key) ?? key;
+  const rows: { line: number; input: LicenseInput; product: string; orderNumber: string | null }[] = [];
+  const seen = new Map<string, number>();
+  for (const row of parsed.rows) {
+    const before = errors.length;
+    const input: Record<string, unknown> = {};
+    for (const [key, value] of row.cells) {
+      if (key === 'term_start' || key === 'term_end') {
+        const iso = parseDateCell(value);
+        if (iso) input[FIELD[key]] = iso;
+        else
+          errors.push({
+            line: row.line,
+            column: column(key),
+            message: `${JSON.stringify(value)} is not a date (YYYY-MM-DD)`,
+          });
+      } else if (key === 'seats') {
+        if (/^\d{1,8}$/.test(value)) input.seats = Number(value);
+        else
+          errors.push({
+            line: row.line,
+            column: column(key),
+            message: `${JSON.stringify(value)} is not a whole number of seats`,
+          });
+      } else if (key === 'cost_per_seat') {
+        const amount = parseMoneyCell(value);
+        if (amount !== undefined && toCents(amount) !== undefined) input.costPerSeat = amount;
+        else errors.push({ line: row.line, column: column(key), message: `${JSON.stringify(value)} is not an amount` });
+      } else if (key === 'metric') {
+        const metric = METRICS[value.toLowerCase().replace(/\s+/g, ' ')];
+        if (metric) input.metric = metric;
+        else
+          errors.push({
+            line: row.line,
+            column: column(key),
+            message: `${JSON.stringify(value)} is not per_device or per_user`,
+          });
+      } else input[FIELD[key]] = value;
+    }
+    const product = row.cells.get('product');
+    if (!product)
+      errors.push({ line: row.line, column: column('product'), message: 'is empty (every row needs a product)' });
+    if (errors.length > before || !product) continue;
+    const orderNumber = row.cells.get('order_number') ?? null;
+    const key = `${product}\u0000${orderNumber ?? ''}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      errors.push({
+        line: row.line,
+        column: column('product'),
+        message: `product ${product} with this order number is already on line ${first}`,
+      });
+      continue;
+    }
+    seen.set(key, row.line);
+    rows.push({ line: row.line, input: input as LicenseInput, product, orderNumber });
+  }
+  return repo.atomically(() => {
+    const plans: { row: (typeof rows)[number]; plan: LicensePlan }[] = [];
+    for (const row of rows) {
+      const existing = repo.getByKey(row.product, row.orderNumber);
+      const { plan, problems } = repo.plan(existing, row.input);
+      for (const p of problems) {
+        const key = (Object.entries(FIELD) as [LicenseColumnKey, string][]).find(([, f]) => f === p.field)?.[0];
+        errors.push({ line: row.line, column: key ? column(key) : p.field, message: p.message });
+      }
+      if (plan) plans.push({ row, plan });
+    }
+    if (errors.length > 0) throw new ImportRefusedError(errors.sort((a, b) => a.line - b.line));
+    const out: LicenseImportOutcome = {
+      dryRun: options.dryRun,
+      rows: parsed.rows.length,
+      created: [],
+      updated: [],
+      unchanged: [],
+      ignoredColumns: parsed.ignoredColumns,
+    };
+    for (const { row, plan } of plans) {
+      const ref = { line: row.line, product: row.product, orderNumber: row.orderNumber };
+      if (plan.kind === 'create') out.created.push(ref);
+      else if (plan.kind === 'update') out.updated.push({ ...ref, changes: plan.changes });
+      else out.unchanged.push(ref);
+      if (!options.dryRun) {
+        repo.apply(plan, {
+          actor: options.actor,
+          ...(options.now ? { now: options.now } : {}),
+          context: `${options.context ?? 'csv import'} line ${row.line}`,
+        });
+      }
+    }
+    return out;
+  });
+}
+
+export function exportLicensesCsv(repo: LicensesRepository): string {
+  const header = LICENSE_COLUMNS.map((c) => c.key);
+  const rows = repo
+    .all()
+    .map((l) => [
+      l.product,
+      l.publisher ?? '',
+      l.namePattern,
+      l.publisherPattern ?? '',
+      l.versionRange ?? '',
+      l.metric,
+      String(l.seats),
+      l.termStart ?? '',
+      l.termEnd ?? '',
+      l.costPerSeat === null ? '' : formatCents(toCents(l.costPerSeat) ?? null),
+      l.orderNumber ?? '',
+      l.notes ?? '',
+    ]);
+  return writeCsv(header, rows);
+}

@@ -1,0 +1,41 @@
+import type { ApiRole } from '../../../store/sqlite/schema/index.ts';
+
+/**
+ * Who may call a route: anyone (`public`), agents with their own token (`agent`), or holders
+ * of an API token with at least `role` (`api`).
+ */
+export type RouteAccess = { kind: 'public' } | { kind: 'agent' } | { kind: 'api'; role: ApiRole };
+
+const PUBLIC: RouteAccess = { kind: 'public' };
+const AGENT: RouteAccess = { kind: 'agent' };
+const READER: RouteAccess = { kind: 'api', role: 'reader' };
+const ADMIN: RouteAccess = { kind: 'api', role: 'admin' };
+
+/** Routes that only read. HEAD comes with every GET. */
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
+/** Managing credentials is for admins, reading included: token names and secret ages are not for everyone. */
+const ADMIN_ONLY_PREFIXES = ['/api/v1/tokens', '/api/v1/enroll-secrets'];
+
+const under = (url: string, prefix: string) => url === prefix || url.startsWith(`${prefix}/`);
+
+/**
+ * The access rule of a route, from its method and its registered path (`/api/v1/devices/:id`,
+ * not the URL asked for). The one table of who may do what: the authentication hook, the
+ * OpenAPI security of each operation and the route tests all read it.
+ */
+export function routeAccess(method: string, url: string): RouteAccess {
+  const m = method.toUpperCase();
+  // CORS preflights carry no credentials by design; the CORS plugin answers them when configured.
+  if (m === 'OPTIONS') return PUBLIC;
+  if (url === '/healthz' || url === '/openapi.json' || under(url, '/docs')) return PUBLIC;
+  if (m === 'POST' && url === '/api/v1/agent/enroll') return PUBLIC;
+  if (under(url, '/api/v1/agent')) return AGENT;
+  if (ADMIN_ONLY_PREFIXES.some((p) => under(url, p))) return ADMIN;
+  return READ_METHODS.has(m) ? READER : ADMIN;
+}
+
+/** Whether a token of role `has` may use a route that needs `needs`: admins may do all a reader may. */
+export function roleSatisfies(has: ApiRole, needs: ApiRole): boolean {
+  return has === 'admin' || needs === 'reader';
+}

@@ -1,0 +1,88 @@
+import { ProblemTypes } from '@stocktake/shared';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ImportRefusedError } from '../../../domain/register/csv-import.ts';
+import {
+  RegisterConflictError,
+  RegisterNotFoundError,
+  RegisterValidationError,
+} from '../../../domain/register/errors.ts';
+import { HttpProblem } from './problem.ts';
+import { schemaProblem } from './schema-problem.ts';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+function send(reply: FastifyReply, request: FastifyRequest, problem: HttpProblem) {
+  return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.toProblem(request.url));
+}
+
+/** Maps the register's domain errors (shared with the command line) to problem details. */
+function fromRegisterError(error: Error): HttpProblem | undefined {
+  if (error instanceof RegisterValidationError) {
+    return HttpProblem.validation(
+      error.message,
+      error.problems.map((p) => ({ path: `/${p.field}`, message: p.message })),
+    );
+  }
+  if (error instanceof RegisterConflictError) {
+    return new HttpProblem(409, ProblemTypes.conflict, 'Conflict', error.message, [
+      { path: `/${error.field}`, message: error.message },
+    ]);
+  }
+  if (error instanceof RegisterNotFoundError) return HttpProblem.notFound(error.message);
+  if (error instanceof ImportRefusedError) {
+    // For a CSV body the path is /<line>/<column>: the line as an editor numbers it (header = 1).
+    return HttpProblem.validation(
+      `The file was refused and nothing was imported: ${error.errors.length} problem${error.errors.length === 1 ? '' : 's'}`,
+      error.errors.map((e) => ({
+        path: `/${e.line}${e.column ? `/${e.column.replace(/~/g, '~0').replace(/\//g, '~1')}` : ''}`,
+        message: `line ${e.line}${e.column ? `, ${e.column}` : ''}: ${e.message}`,
+      })),
+    );
+  }
+  return undefined;
+}
+
+/** Maps Fastify's own errors (validation, body limit, bad JSON) to problem details. */
+function fromFastifyError(error: FastifyError): HttpProblem | undefined {
+  if (error.validation) return schemaProblem(error.validation, error.validationContext ?? 'body');
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new HttpProblem(413, ProblemTypes.payloadTooLarge, 'Payload Too Large', error.message);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new HttpProblem(415, ProblemTypes.unsupportedMediaType, 'Unsupported Media Type', error.message);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new HttpProblem(400, ProblemTypes.badRequest, 'Bad Request', error.message);
+  }
+  if (error.statusCode === 400 && error instanceof SyntaxError) {
+    return new HttpProblem(400, ProblemTypes.badRequest, 'Bad Request', `Body is not valid JSON: ${error.message}`);
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return new HttpProblem(error.statusCode, ProblemTypes.badRequest, 'Bad Request', error.message);
+  }
+  return undefined;
+}
+
+/** One error handler for the whole app: problem+json for clients, full context in the log. */
+export default fp(
+  async (app) => {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const problem = error instanceof HttpProblem ? error : (fromRegisterError(error) ?? fromFastifyError(error));
+      if (problem) {
+        request.log.info({ status: problem.status, type: problem.type, detail: problem.detail }, 'request refused');
+        return send(reply, request, problem);
+      }
+      request.log.error({ err: error }, 'request failed');
+      return send(
+        reply,
+        request,
+        new HttpProblem(500, ProblemTypes.internal, 'Internal Server Error', 'The collector failed; see its log.'),
+      );
+    });
+    app.setNotFoundHandler((request, reply) =>
+      send(reply, request, HttpProblem.notFound(`No route ${request.method} ${request.url}`)),
+    );
+  },
+  { name: 'problems' },
+);

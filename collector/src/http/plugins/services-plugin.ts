@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { createServices, type Services } from '../../compose/services.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    auditLog: Services['auditLog'];
+    matcher: Services['matcher'];
+    conflicts: Services['conflicts'];
+    snapshotStore: Services['snapshotStore'];
+    writeBatcher: Services['writeBatcher'];
+    devicesRepository: Services['devicesRepository'];
+    assetsRepository: Services['assetsRepository'];
+    licensesRepository: Services['licensesRepository'];
+  }
+}
+
+/** Decorates the app with the inventory and register repositories. */
+export default fp(
+  async (app: FastifyInstance) => {
+    const s = createServices(app.db);
+    app.decorate('auditLog', s.auditLog);
+    app.decorate('matcher', s.matcher);
+    app.decorate('conflicts', s.conflicts);
+    app.decorate('snapshotStore', s.snapshotStore);
+    app.decorate('writeBatcher', s.writeBatcher);
+    app.decorate('devicesRepository', s.devicesRepository);
+    app.decorate('assetsRepository', s.assetsRepository);
+    app.decorate('licensesRepository', s.licensesRepository);
+  },
+  { name: 'services', dependencies: ['db'] },
+);

@@ -1,0 +1,75 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  EnrollRequestSchema,
+  EnrollResponseSchema,
+  ProblemSchema,
+  SnapshotAckSchema,
+  SnapshotSchema,
+} from '@stocktake/shared';
+import type { FastifyPluginAsync } from 'fastify';
+import { agentIngestOf } from '../../../../../domain/inventory/agent-ingest.ts';
+import { authenticatedAgent } from '../../../../plugins/access/authenticate.ts';
+import { HttpProblem } from '../../../../plugins/problems/problem.ts';
+
+export interface AgentRoutesOptions {
+  snapshotBodyLimit: number;
+}
+
+const agentRoutes: FastifyPluginAsync<AgentRoutesOptions> = async (fastify, opts) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const ingest = agentIngestOf(fastify);
+
+  app.post(
+    '/enroll',
+    {
+      schema: {
+        summary: 'Enrol an agent with the shared enroll secret',
+        tags: ['agent'],
+        body: EnrollRequestSchema,
+        response: { 201: EnrollResponseSchema, 400: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      if (!app.enrollSecrets.accepts(request.body.enrollSecret)) {
+        throw HttpProblem.forbidden('Enroll secret is wrong or revoked');
+      }
+      const enrolled = app.agentsRepository.enrol({
+        hostname: request.body.hostname,
+        version: request.body.agentVersion,
+        platform: request.body.platform,
+      });
+      request.log.info({ agentId: enrolled.agentId, hostname: request.body.hostname }, 'agent enrolled');
+      return reply.code(201).send(enrolled);
+    },
+  );
+
+  // The agent token is checked by the access hook (http/plugins/access) before the body is read.
+  app.post(
+    '/snapshots',
+    {
+      bodyLimit: opts.snapshotBodyLimit,
+      schema: {
+        summary: 'Push a full inventory snapshot',
+        tags: ['agent'],
+        body: SnapshotSchema,
+        response: {
+          200: SnapshotAckSchema,
+          201: SnapshotAckSchema,
+          400: ProblemSchema,
+          401: ProblemSchema,
+          413: ProblemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const length = Number(request.headers['content-length']);
+      const ack = await ingest.snapshot(authenticatedAgent(request), request.body, {
+        sizeBytes: length,
+        log: request.log,
+      });
+      return reply.code(ack.duplicate ? 200 : 201).send(ack);
+    },
+  );
+};
+
+export default agentRoutes;

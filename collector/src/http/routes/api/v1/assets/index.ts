@@ -1,0 +1,167 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ProblemSchema } from '@stocktake/shared';
+import type { FastifyPluginAsync } from 'fastify';
+import Type from 'typebox';
+import { exportAssetsCsv, importAssetsCsv } from '../../../../../domain/register/asset-csv.ts';
+import type { StatusOptions } from '../../../../../domain/register/asset-plan.ts';
+import type { AssetInput } from '../../../../../domain/register/asset-validate.ts';
+import { createAssetList } from '../../../../../store/sqlite/assets/asset-list.ts';
+import { HttpProblem } from '../../../../plugins/problems/problem.ts';
+import { requestActor } from '../../../../request-actor.ts';
+import { listRoute } from '../list-route.ts';
+import { createRelated } from '../related.ts';
+import { acceptCsv, DryRunQuery, requireCsvBody } from '../schema-helpers.ts';
+import {
+  AssetCreateSchema,
+  AssetDetailSchema,
+  AssetImportOutcomeSchema,
+  AssetSchema,
+  AssetUpdateSchema,
+} from './schemas.ts';
+
+export interface AssetRoutesOptions {
+  csvBodyLimit: number;
+}
+
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+/** Splits a request body into register fields and the options that steer the status change. */
+function split(body: Record<string, unknown>): { input: AssetInput; options: StatusOptions } {
+  const { statusNote, disposal, correction, unlockFields, ...fields } = body;
+  const options: StatusOptions = {};
+  if (typeof statusNote === 'string') options.note = statusNote;
+  if (disposal) options.disposal = disposal as StatusOptions['disposal'] & object;
+  if (correction) options.correction = correction as { reason: string };
+  if (Array.isArray(unlockFields)) options.unlock = unlockFields as string[];
+  return { input: fields as AssetInput, options };
+}
+
+const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opts) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  acceptCsv(fastify, opts.csvBodyLimit);
+  const related = createRelated(fastify);
+
+  listRoute(fastify, {
+    spec: createAssetList(app.db),
+    item: AssetSchema,
+    summary: 'List the register: filter, search (q), sort, page, or export as CSV',
+    description:
+      'q matches asset tag, name, serial, host name, assignee, MAC or the IP of a linked device. For the Snipe-IT column layout, see /api/v1/assets/export.csv.',
+    tags: ['assets'],
+  });
+
+  app.post(
+    '/',
+    {
+      schema: {
+        summary: 'Add an asset to the register',
+        tags: ['assets'],
+        body: AssetCreateSchema,
+        response: { 201: AssetSchema, 400: ProblemSchema, 409: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const { input, options } = split(request.body);
+      const asset = app.assetsRepository.create(input, options, { actor: requestActor(request) });
+      return reply.code(201).header('location', `/api/v1/assets/${asset.id}`).send(asset);
+    },
+  );
+
+  app.get(
+    '/export.csv',
+    {
+      schema: {
+        summary: 'The register as Snipe-IT-format CSV',
+        tags: ['assets'],
+        produces: ['text/csv'],
+        response: { 200: Type.String({ description: 'CSV, UTF-8, CRLF line ends.' }) },
+      },
+    },
+    async (_request, reply) => {
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="assets.csv"')
+        .send(exportAssetsCsv(app.assetsRepository));
+    },
+  );
+
+  app.post(
+    '/import',
+    {
+      bodyLimit: opts.csvBodyLimit,
+      onRequest: requireCsvBody,
+      schema: {
+        summary: 'Import a Snipe-IT-format asset CSV (all or nothing; ?dryRun=true to preview)',
+        tags: ['assets'],
+        consumes: ['text/csv'],
+        querystring: DryRunQuery,
+        body: Type.String({ description: 'The CSV file, UTF-8.' }),
+        response: { 200: AssetImportOutcomeSchema, 400: ProblemSchema, 413: ProblemSchema, 415: ProblemSchema },
+      },
+    },
+    async (request) => {
+      return importAssetsCsv(app.assetsRepository, request.body, {
+        dryRun: request.query.dryRun,
+        actor: requestActor(request),
+        context: 'csv import (api)',
+      });
+    },
+  );
+
+  app.get(
+    '/:id',
+    {
+      schema: {
+        summary:
+          'Everything about one asset: its fields, status events, linked devices, identity conflicts, open findings and change history',
+        tags: ['assets'],
+        params: IdParams,
+        response: { 200: AssetDetailSchema, 404: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const asset = app.assetsRepository.detail(request.params.id);
+      if (!asset) throw HttpProblem.notFound(`No asset ${request.params.id}`);
+      return {
+        ...asset,
+        findings: related.openFindings({ assetId: asset.id }),
+        history: related.history('asset', asset.id),
+      };
+    },
+  );
+
+  app.patch(
+    '/:id',
+    {
+      schema: {
+        summary: 'Change an asset (null clears a field); a status change is an event',
+        tags: ['assets'],
+        params: IdParams,
+        body: AssetUpdateSchema,
+        response: { 200: AssetSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const { input, options } = split(request.body);
+      return app.assetsRepository.update(request.params.id, input, options, { actor: requestActor(request) });
+    },
+  );
+
+  app.delete(
+    '/:id',
+    {
+      schema: {
+        summary: 'Remove an asset from the register (the audit log keeps it)',
+        tags: ['assets'],
+        params: IdParams,
+        response: { 204: Type.Null(), 404: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      app.assetsRepository.delete(request.params.id, { actor: requestActor(request) });
+      return reply.code(204).send(null);
+    },
+  );
+};
+
+export default assetsRoutes;

@@ -1,0 +1,92 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ProblemSchema, ProblemTypes } from '@stocktake/shared';
+import type { FastifyPluginAsync } from 'fastify';
+import Type from 'typebox';
+import { createFindingList } from '../../../../../store/sqlite/findings/finding-list.ts';
+import { FindingTransitionError } from '../../../../../store/sqlite/findings/findings-repository.ts';
+import { HttpProblem } from '../../../../plugins/problems/problem.ts';
+import { requestActor } from '../../../../request-actor.ts';
+import { listRoute } from '../list-route.ts';
+import { FindingEventSchema, FindingSchema } from './schemas.ts';
+
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+const findingsRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  listRoute(fastify, {
+    spec: createFindingList(app.db, app.reconciliation.findings),
+    item: FindingSchema,
+    summary: 'Findings of reconciliation, filtered and sorted (default: unresolved, most severe first)',
+    description: 'q matches the summary or the subject id.',
+    tags: ['findings'],
+  });
+
+  app.get(
+    '/:id',
+    {
+      schema: {
+        summary: 'One finding with its history (opened, resolved, acknowledged, ...)',
+        tags: ['findings'],
+        params: IdParams,
+        response: {
+          200: Type.Object({ ...FindingSchema.properties, history: Type.Array(FindingEventSchema) }),
+          404: ProblemSchema,
+        },
+      },
+    },
+    async (request) => {
+      const finding = app.reconciliation.findings.get(request.params.id);
+      if (!finding) throw HttpProblem.notFound(`No finding ${request.params.id}`);
+      return { ...finding, history: app.reconciliation.findings.events(finding.id) };
+    },
+  );
+
+  app.patch(
+    '/:id',
+    {
+      schema: {
+        summary:
+          'Acknowledge (quiet until its evidence changes), snooze until a date, or reopen a finding, with a comment; audited',
+        tags: ['findings'],
+        params: IdParams,
+        body: Type.Object(
+          {
+            action: Type.Enum(['acknowledge', 'snooze', 'reopen']),
+            until: Type.Optional(Type.String({ format: 'date-time', description: 'Snooze: back to open after this.' })),
+            comment: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: FindingSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const { action, until, comment } = request.body;
+      if (action === 'snooze' && until === undefined) {
+        throw HttpProblem.validation('Snoozing needs until, a date-time', [{ path: '/until', message: 'is required' }]);
+      }
+      if (action === 'snooze' && until !== undefined && Date.parse(until) <= Date.now()) {
+        throw HttpProblem.validation(`Snooze until ${until} is not in the future`, [
+          { path: '/until', message: 'must be in the future' },
+        ]);
+      }
+      try {
+        const finding = app.reconciliation.findings.changeStatus(
+          request.params.id,
+          { action, ...(until ? { until } : {}), ...(comment ? { comment } : {}) },
+          requestActor(request),
+        );
+        if (!finding) throw HttpProblem.notFound(`No finding ${request.params.id}`);
+        return finding;
+      } catch (err) {
+        if (err instanceof FindingTransitionError) {
+          throw new HttpProblem(409, ProblemTypes.conflict, 'Conflict', err.message);
+        }
+        throw err;
+      }
+    },
+  );
+};
+
+export default findingsRoutes;

@@ -1,0 +1,122 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ProblemSchema } from '@stocktake/shared';
+import type { FastifyPluginAsync } from 'fastify';
+import Type from 'typebox';
+import { EndOfSupportEntrySchema } from '../../../../../domain/findings/end-of-support.ts';
+import {
+  PolicyError,
+  type PolicyInput,
+  PolicyInputSchema,
+  PolicySchema,
+  validatePolicyInput,
+} from '../../../../../domain/findings/policies.ts';
+import type { StoredPolicy } from '../../../../../store/sqlite/findings/policies-repository.ts';
+import { HttpProblem } from '../../../../plugins/problems/problem.ts';
+import { requestActor } from '../../../../request-actor.ts';
+import { Nullable } from '../schema-helpers.ts';
+
+const StoredPolicySchema = Type.Object({
+  policy: PolicySchema,
+  document: PolicyInputSchema,
+  updatedAt: Nullable(Type.String()),
+  updatedBy: Nullable(Type.String()),
+});
+
+const EndOfSupportSchema = Type.Object({
+  items: Type.Array(EndOfSupportEntrySchema),
+  custom: Type.Boolean({ description: 'False while the list shipped with the collector is in force.' }),
+});
+
+const policiesRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const repo = () => app.reconciliation.policies;
+
+  /** Checks and stores a document; a bad key is a 400 naming it. */
+  const store = (document: unknown, actor: string): StoredPolicy => {
+    let input: PolicyInput;
+    try {
+      input = validatePolicyInput(document);
+    } catch (err) {
+      if (err instanceof PolicyError) throw HttpProblem.validation(err.message, err.errors);
+      throw err;
+    }
+    return repo().replace(input, actor, 'api');
+  };
+
+  app.get(
+    '/',
+    {
+      schema: {
+        summary: 'The reconciliation policy: the document as stored and the policy in force (defaults filled in)',
+        tags: ['policies'],
+        response: { 200: StoredPolicySchema },
+      },
+    },
+    async () => repo().current(),
+  );
+
+  app.put(
+    '/',
+    {
+      schema: {
+        summary: 'Replace the reconciliation policy document; omitted keys take their defaults (audited)',
+        tags: ['policies'],
+        body: PolicyInputSchema,
+        response: { 200: StoredPolicySchema, 400: ProblemSchema },
+      },
+    },
+    async (request) => store(request.body, requestActor(request)),
+  );
+
+  app.get(
+    '/end-of-support',
+    {
+      schema: {
+        summary: 'Operating systems and the day their support ends, as unpatched_device checks them',
+        tags: ['policies'],
+        response: { 200: EndOfSupportSchema },
+      },
+    },
+    async () => {
+      const { document, policy } = repo().current();
+      return { items: policy.endOfSupport, custom: document.endOfSupport !== undefined };
+    },
+  );
+
+  app.put(
+    '/end-of-support',
+    {
+      schema: {
+        summary: 'Replace the end-of-support list (first matching entry wins); audited',
+        tags: ['policies'],
+        body: Type.Object(
+          { items: Type.Array(EndOfSupportEntrySchema, { maxItems: 2000 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: EndOfSupportSchema, 400: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const stored = store({ ...repo().current().document, endOfSupport: request.body.items }, requestActor(request));
+      return { items: stored.policy.endOfSupport, custom: true };
+    },
+  );
+
+  app.delete(
+    '/end-of-support',
+    {
+      schema: {
+        summary: 'Go back to the end-of-support list shipped with the collector',
+        tags: ['policies'],
+        response: { 200: EndOfSupportSchema },
+      },
+    },
+    async (request) => {
+      const { endOfSupport: _dropped, ...rest } = repo().current().document;
+      const stored = store(rest, requestActor(request));
+      return { items: stored.policy.endOfSupport, custom: false };
+    },
+  );
+};
+
+export default policiesRoutes;

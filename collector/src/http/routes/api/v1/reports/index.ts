@@ -1,0 +1,123 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import Type from 'typebox';
+import { licenseUsages, presentDevices, usageOf } from '../../../../../domain/findings/compliance.ts';
+import { DAY_MS } from '../../../../../domain/findings/rules/types.ts';
+import {
+  FINDING_SEVERITIES,
+  FINDING_STATUSES,
+  type FindingType,
+  LICENSE_METRICS,
+} from '../../../../../store/sqlite/schema/index.ts';
+import { FindingTypeSchema } from '../findings/schemas.ts';
+import { UsageSchema } from '../licenses/compliance.ts';
+import { RunSchema } from '../reconciliations/index.ts';
+import { Nullable } from '../schema-helpers.ts';
+
+/** Register statuses that mean "in use" for coverage: deployed machines should report. */
+const IN_USE = ['deployed'] as const;
+const COVERAGE_DAYS = 30;
+
+const zeroes = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<string, number>;
+
+const reportsRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.get(
+    '/summary',
+    {
+      schema: {
+        summary: 'Unresolved findings per type and severity, compliance per license, and register coverage',
+        tags: ['reports'],
+        response: {
+          200: Type.Object({
+            generatedAt: Type.String(),
+            lastRun: Nullable(RunSchema),
+            findings: Type.Object({
+              total: Type.Integer({ description: 'Unresolved findings (open, acknowledged, snoozed).' }),
+              open: Type.Integer({ description: 'Of which open: waiting for someone.' }),
+              byType: Type.Array(
+                Type.Object({
+                  type: FindingTypeSchema,
+                  total: Type.Integer(),
+                  bySeverity: Type.Record(Type.String(), Type.Integer()),
+                  byStatus: Type.Record(Type.String(), Type.Integer()),
+                }),
+              ),
+            }),
+            licenses: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                product: Type.String(),
+                metric: Type.Enum(LICENSE_METRICS),
+                termEnd: Nullable(Type.String()),
+                usage: UsageSchema,
+              }),
+            ),
+            coverage: Type.Object({
+              statuses: Type.Array(Type.String()),
+              days: Type.Integer(),
+              inUse: Type.Integer({ description: 'Register assets in those statuses.' }),
+              seen: Type.Integer({ description: 'Of which a linked device reported within the days.' }),
+              share: Nullable(Type.Number({ description: 'seen / inUse (null with no asset in use).' })),
+            }),
+          }),
+        },
+      },
+    },
+    async () => {
+      const now = new Date();
+      const r = app.reconciliation;
+      const policy = r.policies.current().policy;
+      const byType = new Map<
+        string,
+        { total: number; bySeverity: Record<string, number>; byStatus: Record<string, number> }
+      >();
+      let total = 0;
+      let open = 0;
+      for (const row of r.findings.activeCounts()) {
+        const entry = byType.get(row.type) ?? {
+          total: 0,
+          bySeverity: zeroes(FINDING_SEVERITIES),
+          byStatus: zeroes(FINDING_STATUSES.filter((s) => s !== 'resolved')),
+        };
+        entry.total += row.count;
+        entry.bySeverity[row.severity] = (entry.bySeverity[row.severity] ?? 0) + row.count;
+        entry.byStatus[row.status] = (entry.byStatus[row.status] ?? 0) + row.count;
+        byType.set(row.type, entry);
+        total += row.count;
+        if (row.status === 'open') open += row.count;
+      }
+      const licenses = app.licensesRepository.all();
+      const usage = licenseUsages(r.source, licenses, presentDevices(r.source.devices(), policy, now));
+      const coverage = r.source.coverage(IN_USE, new Date(now.getTime() - COVERAGE_DAYS * DAY_MS).toISOString());
+      return {
+        generatedAt: now.toISOString(),
+        lastRun: r.runs.latestSucceeded() ?? null,
+        findings: {
+          total,
+          open,
+          byType: [...byType.entries()].map(([type, e]) => ({ type: type as FindingType, ...e })),
+        },
+        licenses: licenses.map((l) => {
+          const u = usage.get(l.id);
+          return {
+            id: l.id,
+            product: l.product,
+            metric: l.metric,
+            termEnd: l.termEnd,
+            usage: usageOf(l, u?.devices ?? 0, u?.users ?? 0, policy, now),
+          };
+        }),
+        coverage: {
+          statuses: [...IN_USE],
+          days: COVERAGE_DAYS,
+          inUse: coverage.inUse,
+          seen: coverage.seen,
+          share: coverage.inUse === 0 ? null : Math.round((coverage.seen / coverage.inUse) * 10_000) / 10_000,
+        },
+      };
+    },
+  );
+};
+
+export default reportsRoutes;

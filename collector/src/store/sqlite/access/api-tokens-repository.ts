@@ -1,0 +1,153 @@
+import { and, asc, eq, isNull, lt, or } from 'drizzle-orm';
+import { hashToken, newToken } from '../../../domain/access/tokens.ts';
+import {
+  RegisterConflictError,
+  RegisterNotFoundError,
+  RegisterValidationError,
+} from '../../../domain/register/errors.ts';
+import type { AuditLog } from '../audit/audit-repository.ts';
+import type { Db } from '../open-database.ts';
+import { type ApiRole, apiTokens } from '../schema/index.ts';
+
+/** Prefix of API tokens (agent tokens start with `sta_`), so a leaked one is recognisable in a scan. */
+export const API_TOKEN_PREFIX = 'stk';
+
+/** Names that already mean something in the audit log. */
+const RESERVED_NAMES = new Set(['api', 'discovery', 'reconciliation', 'system']);
+
+/** Letters, digits and `. _ - @ +`, up to 64, not all digits (those are ids): fits an e-mail address or `ci-deploy`. */
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/;
+
+export interface ApiToken {
+  id: number;
+  name: string;
+  role: ApiRole;
+  createdAt: string;
+  createdBy: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  revokedBy: string | null;
+}
+
+/** An authenticated API token: what the audit log and role checks need. */
+export interface ApiPrincipal {
+  id: number;
+  name: string;
+  role: ApiRole;
+}
+
+/** Why a token name is refused, or undefined when it is fine. */
+export function tokenNameProblem(name: string): string | undefined {
+  if (!NAME_PATTERN.test(name)) return 'must be 1 to 64 letters, digits or . _ - @ +, starting with a letter or digit';
+  if (/^\d+$/.test(name)) return 'must not be only digits (those name token ids)';
+  if (RESERVED_NAMES.has(name.toLowerCase())) return `"${name}" is reserved`;
+  return undefined;
+}
+
+// Writing the last use on every request would turn every read into a write.
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+const columns = {
+  id: apiTokens.id,
+  name: apiTokens.name,
+  role: apiTokens.role,
+  createdAt: apiTokens.createdAt,
+  createdBy: apiTokens.createdBy,
+  lastUsedAt: apiTokens.lastUsedAt,
+  revokedAt: apiTokens.revokedAt,
+  revokedBy: apiTokens.revokedBy,
+};
+
+/** API tokens: created and revoked on the collector host or by an admin, audited, stored as hashes. */
+export function createApiTokensRepository(db: Db, audit: AuditLog) {
+  const findLive = (ref: string) => {
+    const byId = /^\d+$/.test(ref) ? eq(apiTokens.id, Number(ref)) : eq(apiTokens.name, ref);
+    return db
+      .select(columns)
+      .from(apiTokens)
+      .where(and(byId, isNull(apiTokens.revokedAt)))
+      .get();
+  };
+
+  return {
+    /** Creates a token and returns it with the only copy of its secret. */
+    create(
+      input: { name: string; role: ApiRole },
+      actor: string,
+      now = new Date(),
+    ): { token: ApiToken; secret: string } {
+      const problem = tokenNameProblem(input.name);
+      if (problem) throw new RegisterValidationError(`Token name ${problem}`, [{ field: 'name', message: problem }]);
+      const secret = newToken(API_TOKEN_PREFIX);
+      const at = now.toISOString();
+      return db.transaction(() => {
+        if (findLive(input.name)) {
+          throw new RegisterConflictError(`A live token is already named ${input.name}`, 'name');
+        }
+        const row = db
+          .insert(apiTokens)
+          .values({ name: input.name, role: input.role, tokenHash: hashToken(secret), createdAt: at, createdBy: actor })
+          .returning(columns)
+          .get();
+        audit.write({
+          at: now,
+          actor,
+          entityType: 'api_token',
+          entityId: String(row.id),
+          action: 'create',
+          after: { name: row.name, role: row.role },
+        });
+        return { token: row, secret };
+      });
+    },
+
+    /** Every token, live ones first, then by id. */
+    list(options: { includeRevoked?: boolean } = {}): ApiToken[] {
+      return db
+        .select(columns)
+        .from(apiTokens)
+        .where(options.includeRevoked ? undefined : isNull(apiTokens.revokedAt))
+        .orderBy(asc(apiTokens.id))
+        .all();
+    },
+
+    /** Revokes the live token with this id (digits) or name. */
+    revoke(ref: string, actor: string, now = new Date()): ApiToken {
+      return db.transaction(() => {
+        const live = findLive(ref);
+        if (!live) throw new RegisterNotFoundError(`No live token ${/^\d+$/.test(ref) ? 'with id' : 'named'} ${ref}`);
+        const at = now.toISOString();
+        db.update(apiTokens).set({ revokedAt: at, revokedBy: actor }).where(eq(apiTokens.id, live.id)).run();
+        audit.write({
+          at: now,
+          actor,
+          entityType: 'api_token',
+          entityId: String(live.id),
+          action: 'revoke',
+          before: { name: live.name, role: live.role },
+        });
+        return { ...live, revokedAt: at, revokedBy: actor };
+      });
+    },
+
+    /** The live token with this secret, noting its use (at most once a minute). */
+    authenticate(secret: string, now = new Date()): ApiPrincipal | undefined {
+      const row = db
+        .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, lastUsedAt: apiTokens.lastUsedAt })
+        .from(apiTokens)
+        .where(and(eq(apiTokens.tokenHash, hashToken(secret)), isNull(apiTokens.revokedAt)))
+        .get();
+      if (!row) return undefined;
+      const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS).toISOString();
+      if (row.lastUsedAt === null || row.lastUsedAt < stale) {
+        db.update(apiTokens)
+          .set({ lastUsedAt: now.toISOString() })
+          .where(and(eq(apiTokens.id, row.id), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, stale))))
+          .run();
+      }
+      return { id: row.id, name: row.name, role: row.role };
+    },
+  };
+}
+
+export type ApiTokensRepository = ReturnType<typeof createApiTokensRepository>;

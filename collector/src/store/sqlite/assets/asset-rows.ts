@@ -1,0 +1,55 @@
+import { eq } from 'drizzle-orm';
+import { hostnameKey, serialKey, uuidKey } from '../../../domain/matching/identifiers.ts';
+import type { AssetFields } from '../../../domain/register/asset-model.ts';
+import { toCents } from '../../../domain/register/values.ts';
+import type { Db } from '../open-database.ts';
+import { assetMacs, type assets } from '../schema/index.ts';
+
+type AssetColumns = Partial<typeof assets.$inferInsert>;
+
+/** The columns that store the given fields, with the matching keys derived from identifiers. */
+export function columnsFor(fields: Partial<AssetFields>): AssetColumns {
+  const cols: AssetColumns = {};
+  for (const [field, value] of Object.entries(fields) as [keyof AssetFields, unknown][]) {
+    switch (field) {
+      case 'macs':
+        break;
+      case 'purchaseCost':
+        cols.purchaseCostCents = value === null ? null : (toCents(value as number) ?? null);
+        break;
+      case 'serial':
+        cols.serial = value as string | null;
+        cols.serialKey = serialKey(value as string | null) ?? null;
+        break;
+      case 'hardwareUuid':
+        cols.hardwareUuid = value as string | null;
+        cols.uuidKey = uuidKey(value as string | null) ?? null;
+        break;
+      case 'hostname':
+        cols.hostname = value as string | null;
+        cols.hostnameKey = hostnameKey(value as string | null) ?? null;
+        break;
+      default:
+        (cols as Record<string, unknown>)[field] = value;
+    }
+  }
+  return cols;
+}
+
+export function replaceMacs(db: Db, assetId: string, macs: readonly string[]): void {
+  db.delete(assetMacs).where(eq(assetMacs.assetId, assetId)).run();
+  if (macs.length > 0)
+    db.insert(assetMacs)
+      .values(macs.map((mac) => ({ assetId, mac })))
+      .run();
+}
+
+export function macsOf(db: Db, assetId: string): string[] {
+  return db
+    .select({ mac: assetMacs.mac })
+    .from(assetMacs)
+    .where(eq(assetMacs.assetId, assetId))
+    .orderBy(assetMacs.mac)
+    .all()
+    .map((r) => r.mac);
+}

@@ -1,0 +1,74 @@
+import { eq } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import { enumFilter, likeAny, textFilter, withinDaysFilter } from '../lists/filters.ts';
+import type { ListSpec } from '../lists/list-query.ts';
+import type { Db } from '../open-database.ts';
+import { CHANGE_KINDS, deviceChanges, softwareCatalog } from '../schema/index.ts';
+import type { DeviceChange } from './devices-repository.ts';
+
+interface Version {
+  source: string;
+  name: string;
+  arch: string;
+  version: string;
+}
+
+interface ChangeRow {
+  change: typeof deviceChanges.$inferSelect;
+  was: Version | null;
+  now: Version | null;
+}
+
+// A software change holds catalogue ids; the API shows the versions they stand for.
+const version = (v: Version | null) =>
+  v ? { source: v.source, name: v.name, ...(v.arch ? { arch: v.arch } : {}), version: v.version } : null;
+
+/** What changed on devices (the caller narrows it to one device with a base condition), newest first. */
+export function createChangeList(db: Db): ListSpec<ChangeRow, DeviceChange> {
+  const was = alias(softwareCatalog, 'was');
+  const now = alias(softwareCatalog, 'now');
+  return {
+    name: 'changes',
+    defaultSort: '-id',
+    id: { expr: deviceChanges.id, type: 'number' },
+    sorts: {
+      id: { expr: deviceChanges.id, type: 'number', description: 'The order changes were recorded in.' },
+      observedAt: { expr: deviceChanges.observedAt, type: 'string' },
+    },
+    filters: {
+      kind: enumFilter(deviceChanges.kind, CHANGE_KINDS, 'What kind of change.'),
+      subject: textFilter(deviceChanges.subject, 'What changed: a package name, "hostname", a component.'),
+      withinDays: withinDaysFilter(deviceChanges.observedAt, 'Changes observed in the last N days.'),
+    },
+    search: {
+      description: 'The subject (package name, component, ...) contains the text.',
+      where: (pattern) => likeAny([deviceChanges.subject], pattern),
+    },
+    fetch: ({ where, orderBy, limit, paging }) =>
+      db
+        .select({
+          change: deviceChanges,
+          was: { source: was.source, name: was.name, arch: was.arch, version: was.version },
+          now: { source: now.source, name: now.name, arch: now.arch, version: now.version },
+          ...paging,
+        })
+        .from(deviceChanges)
+        .leftJoin(was, eq(was.id, deviceChanges.softwareBefore))
+        .leftJoin(now, eq(now.id, deviceChanges.softwareAfter))
+        .where(where)
+        .orderBy(...orderBy)
+        .limit(limit)
+        .all(),
+    toItems: (rows) =>
+      rows.map(({ change: r, was: before, now: after }) => ({
+        id: r.id,
+        kind: r.kind,
+        subject: r.subject,
+        before: r.softwareBefore !== null ? version(before) : r.before,
+        after: r.softwareAfter !== null ? version(after) : r.after,
+        observedAt: r.observedAt,
+        recordedAt: r.recordedAt,
+        snapshotId: r.snapshotId,
+      })),
+  };
+}

@@ -1,0 +1,135 @@
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import type { TypeCounts } from '../../../domain/findings/lifecycle.ts';
+import type { Db } from '../open-database.ts';
+import { type RunStatus, type RunTrigger, reconciliationRuns } from '../schema/index.ts';
+
+/** A run still marked running after this long died without saying so (a crash, a kill). */
+const ABANDONED_AFTER_MS = 30 * 60 * 1000;
+
+export interface RunCounts {
+  byType: Record<string, TypeCounts>;
+  totals: TypeCounts;
+}
+
+export interface RunRecord {
+  id: number;
+  trigger: RunTrigger;
+  actor: string;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  error: string | null;
+  counts: RunCounts | null;
+  matching: { devices: number; changed: number; linked: number } | null;
+  phases: Record<string, number> | null;
+}
+
+export class RunInProgressError extends Error {
+  constructor(readonly run: RunRecord) {
+    super(`Reconciliation run ${run.id} is in progress (started ${run.startedAt} by ${run.actor})`);
+    this.name = 'RunInProgressError';
+  }
+}
+
+type Row = typeof reconciliationRuns.$inferSelect;
+
+/** A stored run as the API shows it. */
+export const runFromRow = (r: Row): RunRecord => ({
+  id: r.id,
+  trigger: r.trigger,
+  actor: r.actor,
+  status: r.status,
+  startedAt: r.startedAt,
+  finishedAt: r.finishedAt,
+  durationMs: r.durationMs,
+  error: r.error,
+  counts: (r.counts as RunCounts | null) ?? null,
+  matching: (r.matching as RunRecord['matching']) ?? null,
+  phases: r.phases ?? null,
+});
+
+/**
+ * The record of reconciliation runs, which doubles as the lock that keeps runs one at a time
+ * across processes (the server's schedule and a `stocktake-collector reconcile` beside it).
+ */
+export function createRunsRepository(db: Db) {
+  const get = (id: number): RunRecord | undefined => {
+    const row = db.select().from(reconciliationRuns).where(eq(reconciliationRuns.id, id)).get();
+    return row ? runFromRow(row) : undefined;
+  };
+
+  return {
+    get,
+
+    /** Records a new run as running, unless another is: then RunInProgressError. */
+    start(trigger: RunTrigger, actor: string, now: Date): RunRecord {
+      return db.transaction(
+        () => {
+          const at = now.toISOString();
+          const abandonedBefore = new Date(now.getTime() - ABANDONED_AFTER_MS).toISOString();
+          db.update(reconciliationRuns)
+            .set({ status: 'failed', finishedAt: at, error: 'abandoned: still marked running after 30 minutes' })
+            .where(and(eq(reconciliationRuns.status, 'running'), lt(reconciliationRuns.startedAt, abandonedBefore)))
+            .run();
+          const running = db.select().from(reconciliationRuns).where(eq(reconciliationRuns.status, 'running')).get();
+          if (running) throw new RunInProgressError(runFromRow(running));
+          const row = db
+            .insert(reconciliationRuns)
+            .values({ trigger, actor, status: 'running', startedAt: at })
+            .returning()
+            .get();
+          return runFromRow(row);
+        },
+        { behavior: 'immediate' },
+      );
+    },
+
+    finish(
+      id: number,
+      outcome: {
+        status: Exclude<RunStatus, 'running'>;
+        finishedAt: Date;
+        durationMs: number;
+        error?: string;
+        counts?: RunCounts;
+        matching?: RunRecord['matching'];
+        phases?: Record<string, number>;
+      },
+    ): RunRecord {
+      db.update(reconciliationRuns)
+        .set({
+          status: outcome.status,
+          finishedAt: outcome.finishedAt.toISOString(),
+          durationMs: outcome.durationMs,
+          error: outcome.error ?? null,
+          counts: (outcome.counts as unknown as Record<string, unknown>) ?? null,
+          matching: outcome.matching ?? null,
+          phases: outcome.phases ?? null,
+        })
+        .where(eq(reconciliationRuns.id, id))
+        .run();
+      const run = get(id);
+      if (!run) throw new Error(`run ${id} vanished`);
+      return run;
+    },
+
+    /** Newest first. */
+    latestSucceeded(): RunRecord | undefined {
+      const row = db
+        .select()
+        .from(reconciliationRuns)
+        .where(eq(reconciliationRuns.status, 'succeeded'))
+        .orderBy(desc(reconciliationRuns.id))
+        .limit(1)
+        .get();
+      return row ? runFromRow(row) : undefined;
+    },
+
+    count(): number {
+      return db.select({ n: sql<number>`count(*)` }).from(reconciliationRuns).get()?.n ?? 0;
+    },
+  };
+}
+
+export type RunsRepository = ReturnType<typeof createRunsRepository>;

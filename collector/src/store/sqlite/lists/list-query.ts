@@ -1,0 +1,199 @@
+import { and, asc, desc, type SQL, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { TSchema } from 'typebox';
+import { encodeKeyCursor } from './pagination.ts';
+
+/** A column or expression a list sorts or pages by. */
+export type ListExpr = SQLiteColumn | SQL;
+
+export interface SortField {
+  expr: ListExpr;
+  type: 'string' | 'number';
+  description?: string;
+  /**
+   * Never NULL in this list's rows (a NOT NULL column of the list's own table, not of a
+   * left-joined one). Such a field is sorted and paged on the bare expression, so an index on it
+   * gives the order and a page reads only its own rows; others sort through coalesce(), which no
+   * index serves, so every matching row is read and sorted first.
+   */
+  notNull?: boolean;
+}
+
+/** One query-string filter: its schema (as a string arrives) and the condition it adds. */
+export interface ListFilter {
+  schema: TSchema;
+  // biome-ignore lint/suspicious/noExplicitAny: each filter reads the value its own schema produced
+  where(value: any, now: Date): SQL | undefined;
+}
+
+/** The extra columns every list query selects, for paging. */
+export interface PagingColumns {
+  __sort: SQL;
+  __id: SQL;
+}
+
+export interface FetchArgs {
+  where: SQL | undefined;
+  orderBy: SQL[];
+  limit: number;
+  paging: PagingColumns;
+}
+
+/**
+ * One resource's list: which sorts and filters it allows, what `q` searches, and how to read
+ * a page. Every list (devices, assets, licenses, findings, software, audit) is one of these;
+ * the paging, sorting, filtering and CSV export around it are the same code for all.
+ */
+export interface ListSpec<Row, Item> {
+  /** Used in CSV file names and errors: `devices`. */
+  name: string;
+  sorts: Record<string, SortField>;
+  /** `field` or `-field` (descending). */
+  defaultSort: string;
+  /** The unique key that breaks ties and ends every ORDER BY. */
+  id: { expr: ListExpr; type: 'string' | 'number' };
+  filters: Record<string, ListFilter>;
+  /** What `q` matches: a condition for a LIKE pattern (`%text%`, escaped with `\`). */
+  search?: { description: string; where(pattern: string, text: string): SQL };
+  /** Reads rows; each carries `__sort` and `__id` from `paging`. */
+  fetch(args: FetchArgs): (Row & { __sort: unknown; __id: unknown })[];
+  /** Turns a page of rows into API items (one query for their related data, not one per row). */
+  toItems(rows: Row[]): Item[];
+}
+
+export interface ListRequest {
+  limit: number;
+  cursor?: string;
+  sort: string;
+  q?: string;
+  filters: Record<string, unknown>;
+  /** Conditions the route itself imposes (a who-has query's software), on top of the filters. */
+  base?: SQL[];
+}
+
+export type ListResult<Item> = { items: Item[]; nextCursor: string | null };
+
+/** The request cannot be answered: an unknown sort or a cursor this list did not issue. */
+export class ListQueryError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ListQueryError';
+  }
+}
+
+/** Sorts as a query string names them: `name` and `-name` for each allowed field. */
+export function sortNames(spec: { sorts: Record<string, SortField> }): string[] {
+  return Object.keys(spec.sorts).flatMap((s) => [s, `-${s}`]);
+}
+
+/** `%text%` for LIKE … ESCAPE '\': the user's % and _ are literal. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+// Nulls sort as the smallest value, so keyset comparisons never meet a NULL.
+const NULL_STRING = '';
+const NULL_NUMBER = -9_007_199_254_740_991;
+
+function nonNull(field: SortField): SQL {
+  if (field.notNull) return sql`${field.expr}`;
+  return sql`coalesce(${field.expr}, ${field.type === 'string' ? NULL_STRING : NULL_NUMBER})`;
+}
+
+function decodeCursor(
+  cursor: string,
+  sort: string,
+  sortType: 'string' | 'number',
+  idType: 'string' | 'number',
+): [string | number, string | number] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== sort) return undefined;
+    const [, value, id] = parsed as unknown[];
+    if (typeof value !== sortType || typeof id !== idType) return undefined;
+    return [value as string | number, id as string | number];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The conditions of a request (filters and `q`, no paging): what a list and its CSV export share. */
+export function listConditions<Row, Item>(
+  spec: ListSpec<Row, Item>,
+  request: Pick<ListRequest, 'q' | 'filters' | 'base'>,
+  now: Date,
+): SQL[] {
+  const conditions: SQL[] = [...(request.base ?? [])];
+  for (const [name, value] of Object.entries(request.filters)) {
+    if (value === undefined) continue;
+    const filter = spec.filters[name];
+    if (!filter) throw new ListQueryError(name, `${spec.name} cannot be filtered by ${name}`);
+    const condition = filter.where(value, now);
+    if (condition) conditions.push(condition);
+  }
+  if (request.q !== undefined && request.q.trim() !== '') {
+    if (!spec.search) throw new ListQueryError('q', `${spec.name} has no text search`);
+    const text = request.q.trim();
+    conditions.push(spec.search.where(containsPattern(text), text));
+  }
+  return conditions;
+}
+
+/**
+ * One page of a list: filtered, sorted by a whitelisted field then the id, after the cursor.
+ * The cursor is the base64url JSON `[sort, value, id]` of the page's last item, so it is only
+ * good for the sort it was issued for.
+ */
+export function runList<Row, Item>(
+  spec: ListSpec<Row, Item>,
+  request: ListRequest,
+  now = new Date(),
+): ListResult<Item> {
+  const descending = request.sort.startsWith('-');
+  const sortName = descending ? request.sort.slice(1) : request.sort;
+  const field = spec.sorts[sortName];
+  if (!field) throw new ListQueryError('sort', `${spec.name} cannot be sorted by ${sortName}`);
+  const sortExpr = nonNull(field);
+  const conditions = listConditions(spec, request, now);
+  if (request.cursor !== undefined) {
+    const after = decodeCursor(request.cursor, request.sort, field.type, spec.id.type);
+    if (!after) throw new ListQueryError('cursor', 'Cursor is not one this list issued for this sort');
+    const [value, id] = after;
+    const cmp = descending ? sql`<` : sql`>`;
+    conditions.push(sql`(${sortExpr} ${cmp} ${value} OR (${sortExpr} = ${value} AND ${spec.id.expr} ${cmp} ${id}))`);
+  }
+  const order = descending ? desc : asc;
+  const rows = spec.fetch({
+    where: conditions.length > 0 ? and(...conditions) : undefined,
+    orderBy: [order(sortExpr), order(sql`${spec.id.expr}`)],
+    limit: request.limit + 1,
+    paging: { __sort: sortExpr, __id: sql`${spec.id.expr}` },
+  });
+  const page = rows.slice(0, request.limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > request.limit && last
+      ? encodeKeyCursor([request.sort, last.__sort as string | number, last.__id as string | number])
+      : null;
+  const plain = page.map(({ __sort: _s, __id: _i, ...row }) => row as Row);
+  return { items: spec.toItems(plain), nextCursor };
+}
+
+/** Every item a request matches, page by page (for CSV exports: memory stays one page). */
+export function* allPages<Row, Item>(
+  spec: ListSpec<Row, Item>,
+  request: Omit<ListRequest, 'limit' | 'cursor'>,
+  pageSize = 500,
+  now = new Date(),
+): Generator<Item[]> {
+  let cursor: string | undefined;
+  for (;;) {
+    const page = runList(spec, { ...request, limit: pageSize, ...(cursor ? { cursor } : {}) }, now);
+    if (page.items.length > 0) yield page.items;
+    if (!page.nextCursor) return;
+    cursor = page.nextCursor;
+  }
+}

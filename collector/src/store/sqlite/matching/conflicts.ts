@@ -1,0 +1,183 @@
+import { and, eq, ne, sql } from 'drizzle-orm';
+import type { Db } from '../open-database.ts';
+import { assets, deviceMacs, devices } from '../schema/index.ts';
+
+export const CONFLICT_KINDS = ['duplicate_serial', 'shared_uuid', 'shared_mac', 'duplicate_asset_serial'] as const;
+export type ConflictKind = (typeof CONFLICT_KINDS)[number];
+
+/**
+ * An identifier that should name one machine but names several: a serial two devices report
+ * (two machines, or a clone), a UUID several VMs share, a MAC that travels (a USB dock), a
+ * serial two register assets carry. Such an identifier is never used to match, and never to
+ * merge; reconciliation turns these into findings.
+ */
+export interface IdentityConflict {
+  kind: ConflictKind;
+  value: string;
+  deviceIds: string[];
+  assetIds: string[];
+}
+
+export function createConflicts(db: Db) {
+  const devicesWithSerial = (key: string) =>
+    db
+      .select({ id: devices.id })
+      .from(devices)
+      .where(eq(devices.serialKey, key))
+      .orderBy(devices.id)
+      .all()
+      .map((r) => r.id);
+  const devicesWithUuid = (key: string) =>
+    db
+      .select({ id: devices.id })
+      .from(devices)
+      .where(eq(devices.uuidKey, key))
+      .orderBy(devices.id)
+      .all()
+      .map((r) => r.id);
+  const devicesWithMac = (mac: string) =>
+    db
+      .select({ id: devices.id })
+      .from(deviceMacs)
+      .innerJoin(devices, eq(devices.key, deviceMacs.deviceKey))
+      .where(eq(deviceMacs.mac, mac))
+      .orderBy(devices.id)
+      .all()
+      .map((r) => r.id);
+  const assetsWithSerial = (key: string) =>
+    db
+      .select({ id: assets.id })
+      .from(assets)
+      .where(eq(assets.serialKey, key))
+      .orderBy(assets.id)
+      .all()
+      .map((r) => r.id);
+
+  return {
+    forDevice(deviceKey: number): IdentityConflict[] {
+      const device = db
+        .select({ serialKey: devices.serialKey, uuidKey: devices.uuidKey })
+        .from(devices)
+        .where(eq(devices.key, deviceKey))
+        .get();
+      if (!device) return [];
+      const out: IdentityConflict[] = [];
+      if (device.serialKey) {
+        const ids = devicesWithSerial(device.serialKey);
+        if (ids.length > 1) {
+          out.push({
+            kind: 'duplicate_serial',
+            value: device.serialKey,
+            deviceIds: ids,
+            assetIds: assetsWithSerial(device.serialKey),
+          });
+        }
+      }
+      if (device.uuidKey) {
+        const ids = devicesWithUuid(device.uuidKey);
+        if (ids.length > 1) out.push({ kind: 'shared_uuid', value: device.uuidKey, deviceIds: ids, assetIds: [] });
+      }
+      const shared = db
+        .select({ mac: deviceMacs.mac })
+        .from(deviceMacs)
+        .where(
+          and(
+            eq(deviceMacs.deviceKey, deviceKey),
+            sql`exists (select 1 from ${deviceMacs} other where other.mac = ${deviceMacs.mac} and other.device_key != ${deviceKey})`,
+          ),
+        )
+        .all();
+      for (const { mac } of shared)
+        out.push({ kind: 'shared_mac', value: mac, deviceIds: devicesWithMac(mac), assetIds: [] });
+      return out;
+    },
+
+    forAsset(assetId: string): IdentityConflict[] {
+      const asset = db.select({ serialKey: assets.serialKey }).from(assets).where(eq(assets.id, assetId)).get();
+      if (!asset?.serialKey) return [];
+      const out: IdentityConflict[] = [];
+      const others = db
+        .select({ id: assets.id })
+        .from(assets)
+        .where(and(eq(assets.serialKey, asset.serialKey), ne(assets.id, assetId)))
+        .all();
+      const deviceIds = devicesWithSerial(asset.serialKey);
+      if (others.length > 0) {
+        out.push({
+          kind: 'duplicate_asset_serial',
+          value: asset.serialKey,
+          deviceIds,
+          assetIds: assetsWithSerial(asset.serialKey),
+        });
+      }
+      if (deviceIds.length > 1) {
+        out.push({
+          kind: 'duplicate_serial',
+          value: asset.serialKey,
+          deviceIds,
+          assetIds: assetsWithSerial(asset.serialKey),
+        });
+      }
+      return out;
+    },
+
+    /** Every conflict in the fleet and the register, for reconciliation. */
+    all(): IdentityConflict[] {
+      const out: IdentityConflict[] = [];
+      const dupSerials = db
+        .select({ value: devices.serialKey })
+        .from(devices)
+        .where(sql`${devices.serialKey} is not null`)
+        .groupBy(devices.serialKey)
+        .having(sql`count(*) > 1`)
+        .all();
+      for (const { value } of dupSerials) {
+        if (value)
+          out.push({
+            kind: 'duplicate_serial',
+            value,
+            deviceIds: devicesWithSerial(value),
+            assetIds: assetsWithSerial(value),
+          });
+      }
+      const sharedUuids = db
+        .select({ value: devices.uuidKey })
+        .from(devices)
+        .where(sql`${devices.uuidKey} is not null`)
+        .groupBy(devices.uuidKey)
+        .having(sql`count(*) > 1`)
+        .all();
+      for (const { value } of sharedUuids) {
+        if (value) out.push({ kind: 'shared_uuid', value, deviceIds: devicesWithUuid(value), assetIds: [] });
+      }
+      const sharedMacs = db
+        .select({ value: deviceMacs.mac })
+        .from(deviceMacs)
+        .groupBy(deviceMacs.mac)
+        .having(sql`count(*) > 1`)
+        .all();
+      for (const { value } of sharedMacs)
+        out.push({ kind: 'shared_mac', value, deviceIds: devicesWithMac(value), assetIds: [] });
+      const dupAssets = db
+        .select({ value: assets.serialKey })
+        .from(assets)
+        .where(sql`${assets.serialKey} is not null`)
+        .groupBy(assets.serialKey)
+        .having(sql`count(*) > 1`)
+        .all();
+      for (const { value } of dupAssets) {
+        if (value) {
+          out.push({
+            kind: 'duplicate_asset_serial',
+            value,
+            deviceIds: devicesWithSerial(value),
+            assetIds: assetsWithSerial(value),
+          });
+        }
+      }
+      return out;
+    },
+  };
+}
+
+export type Conflicts = ReturnType<typeof createConflicts>;

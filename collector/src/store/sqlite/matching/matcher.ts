@@ -1,0 +1,475 @@
+import { and, eq, ne, sql } from 'drizzle-orm';
+import {
+  type AssetColumns,
+  type CandidateAsset,
+  type DeviceFacts,
+  type DeviceLink,
+  IDENTIFIER_COLUMNS,
+  type IdentifierColumn,
+  type MatchLookups,
+} from '../../../domain/matching/lookups.ts';
+import { isDiscoverable } from '../../../domain/register/asset-model.ts';
+import { DISCOVERY_ACTOR } from '../../../http/request-actor.ts';
+import { columnsFor } from '../assets/asset-rows.ts';
+import type { AuditLog } from '../audit/audit-repository.ts';
+import type { Db } from '../open-database.ts';
+import { assetMacs, assets, deviceAssetLinks, deviceMacs, devices, type LinkMethod } from '../schema/index.ts';
+import { ASSET_FACT_COLUMNS, DEVICE_FACT_COLUMNS } from './fact-columns.ts';
+import { loadMatchingSnapshot } from './matching-snapshot.ts';
+
+export type { DeviceLink } from '../../../domain/matching/lookups.ts';
+
+export interface MatchResult {
+  assetId: string | null;
+  method: LinkMethod | null;
+  changed: boolean;
+}
+
+/** A list of MACs as one statement parameter (JSON), so the statement is prepared once. */
+const macList = (macs: readonly string[]) => JSON.stringify(macs);
+const inMacs = (column: typeof assetMacs.mac) =>
+  sql`${column} in (select value from json_each(${sql.placeholder('macs')}))`;
+
+/**
+ * The matcher's reads and link writes, built by drizzle and compiled by SQLite once per
+ * database: a reconciliation run makes about 15 of them per device, and building and compiling
+ * each anew cost 30 times more than running it (docs/benchmarks.md, reconciliation).
+ */
+function prepareAssetUpdate(db: Db, columns: readonly (keyof AssetColumns)[]) {
+  // set() takes SQL, not bare placeholders.
+  const set = Object.fromEntries(columns.map((c) => [c, sql`${sql.placeholder(c)}`]));
+  return db
+    .update(assets)
+    .set({ ...set, updatedAt: sql`${sql.placeholder('updatedAt')}` })
+    .where(eq(assets.id, sql.placeholder('assetId')))
+    .prepare();
+}
+
+function prepareStatements(db: Db) {
+  const deviceKey = sql.placeholder('deviceKey');
+  const assetId = sql.placeholder('assetId');
+  const value = sql.placeholder('value');
+  const updates = new Map<string, ReturnType<typeof prepareAssetUpdate>>();
+  const byColumn = <T>(build: (column: IdentifierColumn) => T) =>
+    Object.fromEntries(IDENTIFIER_COLUMNS.map((c) => [c, build(c)])) as Record<IdentifierColumn, T>;
+  return {
+    device: db.select(DEVICE_FACT_COLUMNS).from(devices).where(eq(devices.key, deviceKey)).prepare(),
+    deviceMacs: db
+      .select({ mac: deviceMacs.mac })
+      .from(deviceMacs)
+      .where(eq(deviceMacs.deviceKey, deviceKey))
+      .orderBy(deviceMacs.mac)
+      .prepare(),
+    link: db
+      .select({
+        assetId: deviceAssetLinks.assetId,
+        method: deviceAssetLinks.method,
+        linkedAt: deviceAssetLinks.linkedAt,
+        linkedBy: deviceAssetLinks.linkedBy,
+      })
+      .from(deviceAssetLinks)
+      .where(eq(deviceAssetLinks.deviceKey, deviceKey))
+      .prepare(),
+    anotherDevice: byColumn((column) =>
+      db
+        .select({ key: devices.key })
+        .from(devices)
+        .where(and(eq(devices[column], value), ne(devices.key, deviceKey)))
+        .limit(1)
+        .prepare(),
+    ),
+    assetsWith: byColumn((column) =>
+      db
+        .select({ id: assets.id, serialKey: assets.serialKey, uuidKey: assets.uuidKey })
+        .from(assets)
+        .where(eq(assets[column], value))
+        .limit(2)
+        .prepare(),
+    ),
+    otherAsset: byColumn((column) =>
+      db
+        .select({ id: assets.id })
+        .from(assets)
+        .where(and(eq(assets[column], value), ne(assets.id, assetId)))
+        .limit(1)
+        .prepare(),
+    ),
+    macOfAnotherDevice: db
+      .select({ k: deviceMacs.deviceKey })
+      .from(deviceMacs)
+      .where(and(eq(deviceMacs.mac, value), ne(deviceMacs.deviceKey, deviceKey)))
+      .limit(1)
+      .prepare(),
+    assetsWithMacs: db
+      .selectDistinct({ id: assets.id, serialKey: assets.serialKey, uuidKey: assets.uuidKey })
+      .from(assetMacs)
+      .innerJoin(assets, eq(assets.id, assetMacs.assetId))
+      .where(inMacs(assetMacs.mac))
+      .limit(2)
+      .prepare(),
+    asset: db.select(ASSET_FACT_COLUMNS).from(assets).where(eq(assets.id, assetId)).prepare(),
+    assetMacs: db
+      .select({ mac: assetMacs.mac })
+      .from(assetMacs)
+      .where(eq(assetMacs.assetId, assetId))
+      .orderBy(assetMacs.mac)
+      .prepare(),
+    macsOnOtherAssets: db
+      .select({ mac: assetMacs.mac })
+      .from(assetMacs)
+      .where(and(inMacs(assetMacs.mac), ne(assetMacs.assetId, assetId)))
+      .prepare(),
+    upsertLink: db
+      .insert(deviceAssetLinks)
+      .values({
+        deviceKey,
+        assetId: sql.placeholder('linkAssetId'),
+        method: sql.placeholder('method'),
+        linkedAt: sql.placeholder('at'),
+        linkedBy: sql.placeholder('actor'),
+      })
+      .onConflictDoUpdate({
+        target: deviceAssetLinks.deviceKey,
+        set: {
+          assetId: sql`excluded.asset_id`,
+          method: sql`excluded.method`,
+          linkedAt: sql`excluded.linked_at`,
+          linkedBy: sql`excluded.linked_by`,
+        },
+      })
+      .prepare(),
+    deleteLink: db.delete(deviceAssetLinks).where(eq(deviceAssetLinks.deviceKey, deviceKey)).prepare(),
+    deleteAssetMacs: db.delete(assetMacs).where(eq(assetMacs.assetId, assetId)).prepare(),
+    insertAssetMac: db
+      .insert(assetMacs)
+      .values({ assetId, mac: sql.placeholder('mac') })
+      .prepare(),
+    /** The update of these asset columns (discovery fills a few, in a handful of combinations). */
+    updateAsset: (columns: readonly (keyof AssetColumns)[]) => {
+      const key = columns.join(',');
+      let statement = updates.get(key);
+      if (!statement) {
+        statement = prepareAssetUpdate(db, columns);
+        updates.set(key, statement);
+      }
+      return statement;
+    },
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+/** The lookups answered by SQL, one device at a time. */
+function sqlLookups(q: Statements): MatchLookups {
+  return {
+    device(deviceKey) {
+      const row = q.device.get({ deviceKey });
+      if (!row) return undefined;
+      return { ...row, macs: q.deviceMacs.all({ deviceKey }).map((r) => r.mac) };
+    },
+    link: (deviceKey) => q.link.get({ deviceKey }),
+    anotherDevice: (column, value, deviceKey) => q.anotherDevice[column].get({ value, deviceKey }) !== undefined,
+    macOfAnotherDevice: (mac, deviceKey) => q.macOfAnotherDevice.get({ value: mac, deviceKey }) !== undefined,
+    assetsWith: (column, value) => q.assetsWith[column].all({ value }),
+    assetsWithMacs: (macs) => q.assetsWithMacs.all({ macs: macList(macs) }),
+    asset: (assetId) => q.asset.get({ assetId }),
+    otherAssetHas: (column, value, assetId) => q.otherAsset[column].get({ value, assetId }) !== undefined,
+    assetMacs: (assetId) => q.assetMacs.all({ assetId }).map((r) => r.mac),
+    macsOnOtherAssets: (macs, assetId) =>
+      new Set(q.macsOnOtherAssets.all({ macs: macList(macs), assetId }).map((r) => r.mac)),
+    assetUpdated: () => {},
+  };
+}
+
+/** A stronger identifier known on both sides that disagrees vetoes a weaker match. */
+const contradicts = (asset: CandidateAsset, device: DeviceFacts, method: LinkMethod): boolean => {
+  if (asset.serialKey && device.serialKey && asset.serialKey !== device.serialKey) return true;
+  if (method !== 'uuid' && asset.uuidKey && device.uuidKey && asset.uuidKey !== device.uuidKey) return true;
+  return false;
+};
+
+/** The matcher's decisions and writes, over either kind of lookups. */
+function matchingCore(audit: AuditLog, q: Statements, look: MatchLookups) {
+  function findMatch(device: DeviceFacts): { assetId: string; method: LinkMethod } | undefined {
+    if (device.serialKey && !look.anotherDevice('serialKey', device.serialKey, device.key)) {
+      const found = look.assetsWith('serialKey', device.serialKey);
+      if (found.length === 1 && found[0]) return { assetId: found[0].id, method: 'serial' };
+    }
+    if (device.uuidKey && !look.anotherDevice('uuidKey', device.uuidKey, device.key)) {
+      const found = look.assetsWith('uuidKey', device.uuidKey);
+      if (found.length === 1 && found[0] && !contradicts(found[0], device, 'uuid')) {
+        return { assetId: found[0].id, method: 'uuid' };
+      }
+    }
+    const ownMacs = device.macs.filter((mac) => !look.macOfAnotherDevice(mac, device.key));
+    if (ownMacs.length > 0) {
+      const found = look.assetsWithMacs(ownMacs);
+      if (found.length === 1 && found[0] && !contradicts(found[0], device, 'mac')) {
+        return { assetId: found[0].id, method: 'mac' };
+      }
+    }
+    if (device.hostnameKey && !look.anotherDevice('hostnameKey', device.hostnameKey, device.key)) {
+      const found = look.assetsWith('hostnameKey', device.hostnameKey);
+      if (found.length === 1 && found[0] && !contradicts(found[0], device, 'hostname')) {
+        return { assetId: found[0].id, method: 'hostname' };
+      }
+    }
+    return undefined;
+  }
+
+  /** Another asset already carries this identifier (copying it would make matching ambiguous). */
+  const otherAssetHas = (column: IdentifierColumn, value: string | null, assetId: string) =>
+    value !== null && look.otherAssetHas(column, value, assetId);
+
+  /**
+   * Fills the register fields discovery may fill (see DISCOVERABLE_FIELDS) that nobody has
+   * set by hand: serial, UUID, make and model only where the register has nothing; host name
+   * and MACs follow the device (machines get renamed, NICs replaced). An identifier other
+   * devices also report, or another asset already carries, is not copied: the register must
+   * not gain the ambiguity matching steers around.
+   */
+  function fillAsset(assetId: string, device: DeviceFacts, method: LinkMethod, now: Date): void {
+    const asset = look.asset(assetId);
+    if (!asset) return;
+    const locked = new Set(asset.lockedFields);
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    const offer = (field: string, current: unknown, value: unknown, onlyWhenEmpty: boolean) => {
+      if (!isDiscoverable(field) || locked.has(field) || value === null || value === undefined) return;
+      if (onlyWhenEmpty ? current !== null : current === value) return;
+      before[field] = current;
+      after[field] = value;
+    };
+    if (
+      device.serialKey &&
+      !look.anotherDevice('serialKey', device.serialKey, device.key) &&
+      !otherAssetHas('serialKey', device.serialKey, assetId)
+    ) {
+      offer('serial', asset.serial, device.hardwareSerial?.trim(), true);
+    }
+    if (
+      device.uuidKey &&
+      !look.anotherDevice('uuidKey', device.uuidKey, device.key) &&
+      !otherAssetHas('uuidKey', device.uuidKey, assetId)
+    ) {
+      offer('hardwareUuid', asset.hardwareUuid, device.uuidKey, true);
+    }
+    offer('manufacturer', asset.manufacturer, device.vendor, true);
+    offer('model', asset.model, device.model, true);
+    if (device.hostnameKey && !otherAssetHas('hostnameKey', device.hostnameKey, assetId)) {
+      offer('hostname', asset.hostname, device.hostname, false);
+    }
+    const currentMacs = look.assetMacs(assetId);
+    const ownMacs = device.macs.length === 0 ? [] : look.macsOnOtherAssets(device.macs, assetId);
+    const macs = Array.isArray(ownMacs) ? [] : device.macs.filter((m) => !ownMacs.has(m));
+    if (macs.length > 0 && !locked.has('macs') && currentMacs.join(',') !== macs.join(',')) {
+      before.macs = currentMacs;
+      after.macs = macs;
+    }
+    if (Object.keys(after).length === 0) return;
+    const { macs: newMacs, ...fields } = after;
+    const columns = columnsFor(fields);
+    const names = (Object.keys(columns) as (keyof AssetColumns)[]).sort();
+    if (names.length > 0) q.updateAsset(names).run({ ...columns, updatedAt: now.toISOString(), assetId });
+    if (Array.isArray(newMacs)) {
+      // As replaceMacs (asset-rows.ts) does, on statements prepared once.
+      q.deleteAssetMacs.run({ assetId });
+      for (const mac of newMacs as string[]) q.insertAssetMac.run({ assetId, mac });
+    }
+    look.assetUpdated(assetId, columns, Array.isArray(newMacs) ? (newMacs as string[]) : undefined);
+    audit.write({
+      at: now,
+      actor: DISCOVERY_ACTOR,
+      entityType: 'asset',
+      entityId: assetId,
+      action: 'update',
+      before,
+      after,
+      context: `device ${device.id} (matched by ${method})`,
+    });
+  }
+
+  function writeLink(
+    device: DeviceFacts,
+    previous: DeviceLink | undefined,
+    next: { assetId: string | null; method: LinkMethod } | undefined,
+    actor: string,
+    now: Date,
+    context: string,
+  ): void {
+    const at = now.toISOString();
+    if (next) {
+      q.upsertLink.run({ deviceKey: device.key, linkAssetId: next.assetId, method: next.method, at, actor });
+    } else {
+      q.deleteLink.run({ deviceKey: device.key });
+    }
+    audit.write({
+      at: now,
+      actor,
+      entityType: 'device_link',
+      entityId: device.id,
+      action: next?.assetId ? 'link' : 'unlink',
+      before: previous ? { assetId: previous.assetId, method: previous.method } : null,
+      after: next ? { assetId: next.assetId, method: next.method } : null,
+      context,
+    });
+  }
+
+  /** Matches one device; the caller holds the transaction. */
+  function matchOne(deviceKey: number, now: Date): MatchResult {
+    const device = look.device(deviceKey);
+    if (!device) return { assetId: null, method: null, changed: false };
+    const current = look.link(deviceKey);
+    if (current?.method === 'manual') {
+      if (current.assetId) fillAsset(current.assetId, device, 'manual', now);
+      return { assetId: current.assetId, method: 'manual', changed: false };
+    }
+    const found = findMatch(device);
+    const same = found ? current?.assetId === found.assetId && current.method === found.method : !current;
+    if (!same) writeLink(device, current, found, DISCOVERY_ACTOR, now, 'discovery');
+    if (found) fillAsset(found.assetId, device, found.method, now);
+    return { assetId: found?.assetId ?? null, method: found?.method ?? null, changed: !same };
+  }
+
+  return { fillAsset, writeLink, matchOne };
+}
+
+/**
+ * Links discovered devices to register assets. Evidence in order of trust: serial, hardware
+ * UUID, MAC, host name. An identifier counts only when it names one device and one asset:
+ * a serial or UUID several devices report (clones, junk firmware), a MAC several devices
+ * report (a USB dock), a host name two machines carry, or a value two assets carry, is
+ * skipped rather than guessed at. A weaker match is refused when a stronger identifier on
+ * both sides disagrees (same host name, different serial: another machine). A person's link
+ * or unlink (`manual`) is never touched.
+ */
+export function createMatcher(db: Db, audit: AuditLog) {
+  const q = prepareStatements(db);
+  const look = sqlLookups(q);
+  const { fillAsset, writeLink, matchOne } = matchingCore(audit, q, look);
+  const deviceFacts = look.device;
+  const linkOf = look.link;
+
+  function matchDevice(deviceKey: number, now = new Date()): MatchResult {
+    return db.transaction(() => matchOne(deviceKey, now));
+  }
+
+  return {
+    linkOf,
+    matchDevice,
+
+    /**
+     * Matches every device again, for reconciliation runs: one write transaction, devices in
+     * key order as one at a time would, but every lookup answered from a snapshot read at its
+     * start, so only the links and assets that change cost a statement.
+     */
+    matchAll(now = new Date()): { devices: number; changed: number; linked: number } {
+      return db.transaction(
+        () => {
+          const snapshot = loadMatchingSnapshot(db);
+          const pass = matchingCore(audit, q, snapshot);
+          const totals = { devices: 0, changed: 0, linked: 0 };
+          for (const key of snapshot.deviceKeys) {
+            const result = pass.matchOne(key, now);
+            totals.devices++;
+            if (result.changed) totals.changed++;
+            if (result.assetId) totals.linked++;
+          }
+          return totals;
+        },
+        { behavior: 'immediate' },
+      );
+    },
+
+    /**
+     * Matches again the devices an asset's identifiers point at, and those linked to it, after
+     * the asset was created, changed or is about to go.
+     */
+    matchDevicesForAsset(assetId: string, now = new Date()): void {
+      const asset = db
+        .select({ serialKey: assets.serialKey, uuidKey: assets.uuidKey, hostnameKey: assets.hostnameKey })
+        .from(assets)
+        .where(eq(assets.id, assetId))
+        .get();
+      const keys = new Set<number>();
+      for (const r of db
+        .select({ key: deviceAssetLinks.deviceKey })
+        .from(deviceAssetLinks)
+        .where(eq(deviceAssetLinks.assetId, assetId))
+        .all())
+        keys.add(r.key);
+      if (asset) {
+        const by = (column: IdentifierColumn, value: string | null) => {
+          if (!value) return;
+          for (const r of db.select({ key: devices.key }).from(devices).where(eq(devices[column], value)).all())
+            keys.add(r.key);
+        };
+        by('serialKey', asset.serialKey);
+        by('uuidKey', asset.uuidKey);
+        by('hostnameKey', asset.hostnameKey);
+        for (const r of db
+          .select({ key: deviceMacs.deviceKey })
+          .from(deviceMacs)
+          .innerJoin(assetMacs, eq(assetMacs.mac, deviceMacs.mac))
+          .where(eq(assetMacs.assetId, assetId))
+          .all())
+          keys.add(r.key);
+      }
+      for (const key of keys) matchDevice(key, now);
+    },
+
+    /** A person's link: kept until they change it, whatever discovery finds. */
+    linkManually(deviceKey: number, assetId: string, actor: string, now = new Date()): DeviceLink {
+      return db.transaction(() => {
+        const device = deviceFacts(deviceKey);
+        if (!device) throw new Error(`no device with key ${deviceKey}`);
+        const current = linkOf(deviceKey);
+        if (!(current?.method === 'manual' && current.assetId === assetId)) {
+          writeLink(device, current, { assetId, method: 'manual' }, actor, now, 'manual link');
+        }
+        fillAsset(assetId, device, 'manual', now);
+        const link = linkOf(deviceKey);
+        if (!link) throw new Error('link vanished');
+        return link;
+      });
+    },
+
+    /**
+     * A person's unlink sticks: discovery leaves the device unlinked. With `rediscover`, the
+     * device goes back to discovery instead, which matches it again at once.
+     */
+    unlinkManually(deviceKey: number, actor: string, options: { rediscover?: boolean } = {}, now = new Date()): void {
+      db.transaction(() => {
+        const device = deviceFacts(deviceKey);
+        if (!device) throw new Error(`no device with key ${deviceKey}`);
+        const current = linkOf(deviceKey);
+        if (options.rediscover) {
+          if (current) writeLink(device, current, undefined, actor, now, 'handed back to discovery');
+          matchDevice(deviceKey, now);
+          return;
+        }
+        if (current?.method === 'manual' && current.assetId === null) return;
+        writeLink(device, current, { assetId: null, method: 'manual' }, actor, now, 'manual unlink');
+      });
+    },
+
+    /** Devices linked to an asset, most recently seen first. */
+    devicesOfAsset(assetId: string) {
+      return db
+        .select({
+          deviceId: devices.id,
+          hostname: devices.hostname,
+          method: deviceAssetLinks.method,
+          linkedAt: deviceAssetLinks.linkedAt,
+          lastSeenAt: devices.lastSeenAt,
+        })
+        .from(deviceAssetLinks)
+        .innerJoin(devices, eq(devices.key, deviceAssetLinks.deviceKey))
+        .where(eq(deviceAssetLinks.assetId, assetId))
+        .orderBy(sql`${devices.lastSeenAt} desc`)
+        .all();
+    },
+  };
+}
+
+export type Matcher = ReturnType<typeof createMatcher>;
