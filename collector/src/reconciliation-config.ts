@@ -1,7 +1,7 @@
+import { FINDING_SEVERITIES, type FindingSeverity } from '@stocktake/shared/api';
 import { validateDetailed } from 'node-cron';
 import { ConfigError } from './config.ts';
 import { loadPolicyFile, PolicyError, type PolicyInput } from './domain/findings/policies.ts';
-import { FINDING_SEVERITIES, type FindingSeverity } from './store/sqlite/schema/index.ts';
 
 export const DEFAULT_RECONCILE_CRON = '*/15 * * * *';
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
 describe('the command line as one file', () => {
-  it('bundles from its own modules and node built-ins alone, and runs', async () => {
+  it('bundles from its own modules, the shared contract and node built-ins alone, and runs', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'stocktake-bundle-')), 'stocktake.mjs');
     const result = await build({
       entryPoints: [join(import.meta.dirname, 'main.ts')],
@@ -22,7 +22,10 @@ describe('the command line as one file', () => {
       logLevel: 'silent',
     });
     const inputs = Object.keys(result.metafile.inputs).map((p) => relative(ROOT, resolve(ROOT, p)));
-    const foreign = inputs.filter((p) => !p.startsWith('collector/src/admin-cli/') && p !== 'collector/package.json');
+    const foreign = inputs.filter(
+      (p) =>
+        !p.startsWith('collector/src/admin-cli/') && !p.startsWith('shared/src/') && p !== 'collector/package.json',
+    );
     expect(foreign).toEqual([]);
     const external = Object.values(result.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path));
     expect(external.every((p) => p.startsWith('node:'))).toBe(true);

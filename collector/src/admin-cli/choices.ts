@@ -1,39 +1,15 @@
 /**
- * Values the collector's enums take, for completion and early refusal. A test compares them with
- * the collector's own constants, so they cannot drift apart unnoticed.
+ * Values the collector's enums take, for completion and early refusal: the API vocabulary, and
+ * the software sources of the wire contract (a test keeps that list equal to the schema's).
  */
-export const ASSET_STATUSES = [
-  'planned',
-  'ordered',
-  'in_stock',
-  'deployed',
-  'in_repair',
-  'retired',
-  'disposed',
-  'lost',
-  'stolen',
-] as const;
-
-export const FINDING_TYPES = [
-  'ghost_asset',
-  'unregistered_device',
-  'retired_asset_active',
-  'unpatched_device',
-  'license_overuse',
-  'shelfware',
-  'warranty_expiring',
-  'hardware_changed',
-  'stale_agent',
-  'identity_conflict',
-] as const;
-
-export const FINDING_SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
-
-export const FINDING_STATUSES = ['open', 'acknowledged', 'snoozed', 'resolved'] as const;
-
-export const API_ROLES = ['admin', 'reader'] as const;
-
-export const LICENSE_METRICS = ['per_device', 'per_user'] as const;
+export {
+  API_ROLES,
+  ASSET_STATUSES,
+  FINDING_SEVERITIES,
+  FINDING_STATUSES,
+  FINDING_TYPES,
+  LICENSE_METRICS,
+} from '@stocktake/shared/api/vocabulary';
 
 export const SOFTWARE_SOURCES = [
   'dpkg',

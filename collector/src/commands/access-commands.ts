@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { API_ROLES, type ApiRole } from '@stocktake/shared/api';
 import { RegisterConflictError, RegisterNotFoundError, RegisterValidationError } from '../domain/register/errors.ts';
 import { type ApiToken, createApiTokensRepository } from '../store/sqlite/access/api-tokens-repository.ts';
 import { createEnrollSecretsRepository, type EnrollSecret } from '../store/sqlite/access/enroll-secrets-repository.ts';
 import { createAuditLog } from '../store/sqlite/audit/audit-repository.ts';
 import { openDatabase } from '../store/sqlite/open-database.ts';
-import { API_ROLES, type ApiRole } from '../store/sqlite/schema/index.ts';
 import { EXIT, type Io } from './register-commands.ts';
 
 export interface AccessCommand {

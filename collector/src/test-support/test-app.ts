@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Snapshot } from '@stocktake/shared';
+import type { ApiRole } from '@stocktake/shared/api';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type AppOptions, buildApp } from '../app.ts';
-import type { ApiRole } from '../store/sqlite/schema/index.ts';
 
 export const TEST_ENROLL_SECRET = 'test-enroll-secret';
 

@@ -1,9 +1,9 @@
+import type { RunTrigger } from '@stocktake/shared/api';
 import type { FindingsRepository, OpenedFinding } from '../../store/sqlite/findings/findings-repository.ts';
 import type { PoliciesRepository } from '../../store/sqlite/findings/policies-repository.ts';
 import type { ReconciliationSource } from '../../store/sqlite/findings/reconciliation-source.ts';
 import type { RunCounts, RunRecord, RunsRepository } from '../../store/sqlite/findings/runs-repository.ts';
 import type { IdentityConflict } from '../../store/sqlite/matching/conflicts.ts';
-import type { RunTrigger } from '../../store/sqlite/schema/index.ts';
 import type { License } from '../licenses/license-model.ts';
 import { licenseUsages, presentDevices } from './compliance.ts';
 import { compileEndOfSupport } from './end-of-support.ts';

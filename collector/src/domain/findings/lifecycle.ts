@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '@stocktake/shared';
-import type { FindingSeverity, FindingStatus, FindingType } from '../../store/sqlite/schema/index.ts';
+import type { FindingSeverity, FindingStatus, FindingType } from '@stocktake/shared/api';
 import type { Candidate } from './rules/types.ts';
 
 /** What the lifecycle needs to know of a stored finding. */

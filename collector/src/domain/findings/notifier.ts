@@ -1,7 +1,7 @@
+import type { FindingSeverity } from '@stocktake/shared/api';
 import type { FastifyBaseLogger } from 'fastify';
 import type { OpenedFinding } from '../../store/sqlite/findings/findings-repository.ts';
 import type { RunRecord } from '../../store/sqlite/findings/runs-repository.ts';
-import type { FindingSeverity } from '../../store/sqlite/schema/index.ts';
 import { COLLECTOR_VERSION } from '../../version.ts';
 import type { Policy } from './policies.ts';
 import { atLeast } from './severity.ts';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { type FieldError, type OsFamilySchema, toFieldErrors } from '@stocktake/shared';
+import { ASSET_STATUSES, COMPONENT_KINDS, FINDING_SEVERITIES } from '@stocktake/shared/api';
 import Type, { type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { ASSET_STATUSES, COMPONENT_KINDS, FINDING_SEVERITIES } from '../../store/sqlite/schema/index.ts';
 import { type EndOfSupportEntry, EndOfSupportEntrySchema, loadBundledEndOfSupport } from './end-of-support.ts';
 
 const Days = (description: string, minimum = 1) => Type.Integer({ minimum, maximum: 3650, description });

@@ -1,4 +1,4 @@
-import { FINDING_SEVERITIES, type FindingSeverity } from '../../store/sqlite/schema/index.ts';
+import { FINDING_SEVERITIES, type FindingSeverity } from '@stocktake/shared/api';
 
 /** 0 for info up to 4 for critical: stored beside the name so findings sort and filter by it. */
 export function severityRank(severity: FindingSeverity): number {

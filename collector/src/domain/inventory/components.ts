@@ -1,5 +1,5 @@
 import { canonicalJson, type Hardware } from '@stocktake/shared';
-import type { ComponentKind } from '../../store/sqlite/schema/index.ts';
+import type { ComponentKind } from '@stocktake/shared/api';
 import { macKey } from '../matching/identifiers.ts';
 
 /** One hardware component as stored: identified within its kind by `key`. */

@@ -1,4 +1,5 @@
-import { LICENSE_METRICS, type LicenseMetric, type licenses } from '../../store/sqlite/schema/index.ts';
+import { LICENSE_METRICS, type LicenseMetric } from '@stocktake/shared/api';
+import type { licenses } from '../../store/sqlite/schema/index.ts';
 import type { FieldProblem } from '../register/errors.ts';
 import { hasControlChars } from '../register/text.ts';
 import { fromCents, isIsoDate, toCents } from '../register/values.ts';

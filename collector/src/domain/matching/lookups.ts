@@ -1,4 +1,5 @@
-import type { assets, LinkMethod } from '../../store/sqlite/schema/index.ts';
+import type { LinkMethod } from '@stocktake/shared/api';
+import type { assets } from '../../store/sqlite/schema/index.ts';
 
 export interface DeviceLink {
   assetId: string | null;

@@ -1,5 +1,5 @@
+import { SANITIZATION_METHODS, type SanitizationMethod } from '@stocktake/shared/api';
 import type { AssetsRepository, WriteContext } from '../../store/sqlite/assets/assets-repository.ts';
-import { SANITIZATION_METHODS, type SanitizationMethod } from '../../store/sqlite/schema/index.ts';
 import { writeCsv } from '../csv/csv.ts';
 import type { Asset, AssetFieldName, FieldChange } from './asset-model.ts';
 import type { AssetPlan } from './asset-plan.ts';

@@ -1,4 +1,5 @@
-import type { AssetStatus, assets } from '../../store/sqlite/schema/index.ts';
+import type { AssetStatus } from '@stocktake/shared/api';
+import type { assets } from '../../store/sqlite/schema/index.ts';
 import { fromCents } from './values.ts';
 
 /** The register fields of an asset as the API shows them (money as a decimal amount). */

@@ -1,4 +1,4 @@
-import type { AssetStatus } from '../../store/sqlite/schema/index.ts';
+import type { AssetStatus } from '@stocktake/shared/api';
 import {
   type Asset,
   type AssetFields,

@@ -1,10 +1,5 @@
 import { normalizeMac } from '@stocktake/shared';
-import {
-  ASSET_STATUSES,
-  type AssetStatus,
-  SANITIZATION_METHODS,
-  type SanitizationMethod,
-} from '../../store/sqlite/schema/index.ts';
+import { ASSET_STATUSES, type AssetStatus, SANITIZATION_METHODS, type SanitizationMethod } from '@stocktake/shared/api';
 import { uuidKey } from '../matching/identifiers.ts';
 import {
   type AssetFieldName,

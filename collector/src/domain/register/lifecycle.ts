@@ -1,4 +1,4 @@
-import type { AssetStatus } from '../../store/sqlite/schema/index.ts';
+import type { AssetStatus } from '@stocktake/shared/api';
 
 /**
  * Where an asset may go from each status. The lifecycle runs planned → ordered → in stock →

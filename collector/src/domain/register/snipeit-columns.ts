@@ -1,4 +1,4 @@
-import type { AssetStatus } from '../../store/sqlite/schema/index.ts';
+import type { AssetStatus } from '@stocktake/shared/api';
 import type { AssetFieldName } from './asset-model.ts';
 import type { ColumnSpec } from './csv-import.ts';
 

@@ -1,9 +1,9 @@
+import type { FindingSeverity } from '@stocktake/shared/api';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createReconciliation, type Reconciliation } from '../../compose/reconciliation-services.ts';
 import { createWebhookNotifier, type WebhookOptions } from '../../domain/findings/notifier.ts';
 import type { PolicyInput } from '../../domain/findings/policies.ts';
-import type { FindingSeverity } from '../../store/sqlite/schema/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

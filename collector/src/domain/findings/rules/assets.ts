@@ -1,4 +1,4 @@
-import type { AssetStatus } from '../../../store/sqlite/schema/index.ts';
+import type { AssetStatus } from '@stocktake/shared/api';
 import { type AssetFact, addDays, type Candidate, daysSince, plural, type RuleContext, today } from './types.ts';
 
 /** Register statuses that say the machine is gone from use: it should not report any more. */

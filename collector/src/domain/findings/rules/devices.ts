@@ -1,5 +1,5 @@
+import type { FindingSeverity } from '@stocktake/shared/api';
 import type { IdentityConflict } from '../../../store/sqlite/matching/conflicts.ts';
-import type { FindingSeverity } from '../../../store/sqlite/schema/index.ts';
 import { globToRegExp } from '../../licenses/license-match.ts';
 import { compareVersions } from '../../licenses/versions.ts';
 import { serialKey } from '../../matching/identifiers.ts';

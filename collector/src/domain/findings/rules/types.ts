@@ -5,7 +5,7 @@ import type {
   FindingSubjectKind,
   FindingType,
   LicenseMetric,
-} from '../../../store/sqlite/schema/index.ts';
+} from '@stocktake/shared/api';
 import type { Policy } from '../policies.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { ApiRole } from '../../../store/sqlite/schema/index.ts';
+import type { ApiRole } from '@stocktake/shared/api';
 
 /**
  * Who may call a route: anyone (`public`), agents with their own token (`agent`), or holders

@@ -1,3 +1,4 @@
+import type { ApiRole } from '@stocktake/shared/api';
 import { and, asc, eq, isNull, lt, or } from 'drizzle-orm';
 import { hashToken, newToken } from '../../../domain/access/tokens.ts';
 import {
@@ -7,7 +8,7 @@ import {
 } from '../../../domain/register/errors.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Db } from '../open-database.ts';
-import { type ApiRole, apiTokens } from '../schema/index.ts';
+import { apiTokens } from '../schema/index.ts';
 
 /** Prefix of API tokens (agent tokens start with `sta_`), so a leaked one is recognisable in a scan. */
 export const API_TOKEN_PREFIX = 'stk';

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import type { EnrollSecretOrigin } from '@stocktake/shared/api';
 import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import { hashToken } from '../../../domain/access/tokens.ts';
 import { RegisterNotFoundError } from '../../../domain/register/errors.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Db } from '../open-database.ts';
-import { type EnrollSecretOrigin, enrollSecrets } from '../schema/index.ts';
+import { enrollSecrets } from '../schema/index.ts';
 
 export interface EnrollSecret {
   id: number;

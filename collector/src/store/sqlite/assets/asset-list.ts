@@ -1,3 +1,4 @@
+import { ASSET_STATUSES } from '@stocktake/shared/api';
 import { asc, inArray, type SQL, sql } from 'drizzle-orm';
 import Type from 'typebox';
 import { type Asset, assetFromRow } from '../../../domain/register/asset-model.ts';
@@ -13,7 +14,7 @@ import {
 } from '../lists/filters.ts';
 import { containsPattern, type ListSpec } from '../lists/list-query.ts';
 import type { Db } from '../open-database.ts';
-import { ASSET_STATUSES, assetMacs, assets, deviceAssetLinks, devices } from '../schema/index.ts';
+import { assetMacs, assets, deviceAssetLinks, devices } from '../schema/index.ts';
 
 type AssetRow = typeof assets.$inferSelect;
 

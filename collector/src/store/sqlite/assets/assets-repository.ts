@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AssetStatus, LinkMethod } from '@stocktake/shared/api';
 import { and, asc, desc, eq, gt, or } from 'drizzle-orm';
 import {
   type Asset,
@@ -18,15 +19,7 @@ import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Conflicts, IdentityConflict } from '../matching/conflicts.ts';
 import type { Matcher } from '../matching/matcher.ts';
 import type { Db } from '../open-database.ts';
-import {
-  type AssetStatus,
-  assetDisposals,
-  assetStatusEvents,
-  assets,
-  deviceAssetLinks,
-  devices,
-  type LinkMethod,
-} from '../schema/index.ts';
+import { assetDisposals, assetStatusEvents, assets, deviceAssetLinks, devices } from '../schema/index.ts';
 import { columnsFor, macsOf, replaceMacs } from './asset-rows.ts';
 
 export interface WriteContext {

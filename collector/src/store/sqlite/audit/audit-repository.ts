@@ -1,5 +1,6 @@
+import type { AuditAction, AuditEntityType } from '@stocktake/shared/api';
 import type { Db } from '../open-database.ts';
-import { type AuditAction, type AuditEntityType, auditLog } from '../schema/index.ts';
+import { auditLog } from '../schema/index.ts';
 
 export interface AuditEntry {
   actor: string;

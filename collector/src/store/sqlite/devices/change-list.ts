@@ -1,9 +1,10 @@
+import { CHANGE_KINDS } from '@stocktake/shared/api';
 import { eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { enumFilter, likeAny, textFilter, withinDaysFilter } from '../lists/filters.ts';
 import type { ListSpec } from '../lists/list-query.ts';
 import type { Db } from '../open-database.ts';
-import { CHANGE_KINDS, deviceChanges, softwareCatalog } from '../schema/index.ts';
+import { deviceChanges, softwareCatalog } from '../schema/index.ts';
 import type { DeviceChange } from './devices-repository.ts';
 
 interface Version {

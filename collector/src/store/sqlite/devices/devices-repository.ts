@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SECTION_NAMES, type SectionName, type Snapshot, type SoftwareItem } from '@stocktake/shared';
+import type { ChangeKind } from '@stocktake/shared/api';
 import { and, asc, eq, getTableColumns, isNull, type SQL, sql } from 'drizzle-orm';
 import {
   type Component,
@@ -22,7 +23,6 @@ import type { Matcher } from '../matching/matcher.ts';
 import type { Db } from '../open-database.ts';
 import {
   agents,
-  type ChangeKind,
   deviceChanges,
   deviceComponents,
   deviceMacs,

@@ -1,9 +1,3 @@
-import { inArray, type SQL, sql } from 'drizzle-orm';
-import Type from 'typebox';
-import { severityRank } from '../../../domain/findings/severity.ts';
-import { customFilter, enumFilter, exactFilter, likeAny } from '../lists/filters.ts';
-import type { ListSpec } from '../lists/list-query.ts';
-import type { Db } from '../open-database.ts';
 import {
   FINDING_SEVERITIES,
   FINDING_STATUSES,
@@ -11,9 +5,14 @@ import {
   FINDING_TYPES,
   type FindingRefKind,
   type FindingSeverity,
-  findingRefs,
-  findings,
-} from '../schema/index.ts';
+} from '@stocktake/shared/api';
+import { inArray, type SQL, sql } from 'drizzle-orm';
+import Type from 'typebox';
+import { severityRank } from '../../../domain/findings/severity.ts';
+import { customFilter, enumFilter, exactFilter, likeAny } from '../lists/filters.ts';
+import type { ListSpec } from '../lists/list-query.ts';
+import type { Db } from '../open-database.ts';
+import { findingRefs, findings } from '../schema/index.ts';
 import type { Finding, FindingRow, FindingsRepository } from './findings-repository.ts';
 
 const ACTIVE_STATUSES = FINDING_STATUSES.filter((s) => s !== 'resolved');

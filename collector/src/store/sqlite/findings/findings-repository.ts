@@ -1,3 +1,11 @@
+import type {
+  FindingEventKind,
+  FindingRefKind,
+  FindingSeverity,
+  FindingStatus,
+  FindingSubjectKind,
+  FindingType,
+} from '@stocktake/shared/api';
 import { asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import type { Action, OpenReason, StoredFinding } from '../../../domain/findings/lifecycle.ts';
@@ -5,17 +13,7 @@ import type { Candidate } from '../../../domain/findings/rules/types.ts';
 import { severityRank } from '../../../domain/findings/severity.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Db } from '../open-database.ts';
-import {
-  type FindingEventKind,
-  type FindingRefKind,
-  type FindingSeverity,
-  type FindingStatus,
-  type FindingSubjectKind,
-  type FindingType,
-  findingEvents,
-  findingRefs,
-  findings,
-} from '../schema/index.ts';
+import { findingEvents, findingRefs, findings } from '../schema/index.ts';
 
 /** The author of transitions a reconciliation run makes. */
 export const RECONCILIATION_ACTOR = 'reconciliation';

@@ -1,7 +1,8 @@
+import { RUN_STATUSES, RUN_TRIGGERS } from '@stocktake/shared/api';
 import { enumFilter, textFilter, withinDaysFilter } from '../lists/filters.ts';
 import type { ListSpec } from '../lists/list-query.ts';
 import type { Db } from '../open-database.ts';
-import { RUN_STATUSES, RUN_TRIGGERS, reconciliationRuns } from '../schema/index.ts';
+import { reconciliationRuns } from '../schema/index.ts';
 import { type RunRecord, runFromRow } from './runs-repository.ts';
 
 type RunRow = typeof reconciliationRuns.$inferSelect;

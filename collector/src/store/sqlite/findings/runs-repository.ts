@@ -1,7 +1,8 @@
+import type { RunStatus, RunTrigger } from '@stocktake/shared/api';
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { TypeCounts } from '../../../domain/findings/lifecycle.ts';
 import type { Db } from '../open-database.ts';
-import { type RunStatus, type RunTrigger, reconciliationRuns } from '../schema/index.ts';
+import { reconciliationRuns } from '../schema/index.ts';
 
 /** A run still marked running after this long died without saying so (a crash, a kill). */
 const ABANDONED_AFTER_MS = 30 * 60 * 1000;

@@ -1,9 +1,10 @@
+import { LICENSE_METRICS } from '@stocktake/shared/api';
 import type { SQL } from 'drizzle-orm';
 import { type License, licenseFromRow } from '../../../domain/licenses/license-model.ts';
 import { dateBeforeFilter, enumFilter, likeAny, textFilter } from '../lists/filters.ts';
 import type { ListSpec } from '../lists/list-query.ts';
 import type { Db } from '../open-database.ts';
-import { LICENSE_METRICS, licenses } from '../schema/index.ts';
+import { licenses } from '../schema/index.ts';
 
 type LicenseRow = typeof licenses.$inferSelect;
 

@@ -1,3 +1,4 @@
+import type { LinkMethod } from '@stocktake/shared/api';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import {
   type AssetColumns,
@@ -13,7 +14,7 @@ import { DISCOVERY_ACTOR } from '../../../http/request-actor.ts';
 import { columnsFor } from '../assets/asset-rows.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Db } from '../open-database.ts';
-import { assetMacs, assets, deviceAssetLinks, deviceMacs, devices, type LinkMethod } from '../schema/index.ts';
+import { assetMacs, assets, deviceAssetLinks, deviceMacs, devices } from '../schema/index.ts';
 import { ASSET_FACT_COLUMNS, DEVICE_FACT_COLUMNS } from './fact-columns.ts';
 import { loadMatchingSnapshot } from './matching-snapshot.ts';
 

@@ -1,8 +1,6 @@
+import { API_ROLES, ENROLL_SECRET_ORIGINS } from '@stocktake/shared/api';
 import { sql } from 'drizzle-orm';
 import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-
-export const API_ROLES = ['admin', 'reader'] as const;
-export type ApiRole = (typeof API_ROLES)[number];
 
 /**
  * API tokens of people and scripts. The token itself is shown once and kept only as its
@@ -25,9 +23,6 @@ export const apiTokens = sqliteTable(
   },
   (t) => [uniqueIndex('api_tokens_live_name_idx').on(t.name).where(sql`${t.revokedAt} IS NULL`)],
 );
-
-export const ENROLL_SECRET_ORIGINS = ['config', 'managed'] as const;
-export type EnrollSecretOrigin = (typeof ENROLL_SECRET_ORIGINS)[number];
 
 /**
  * Secrets agents enrol with, kept as SHA-256 only. `config` is the secret the collector was

@@ -1,5 +1,6 @@
+import { ASSET_STATUSES, SANITIZATION_METHODS } from '@stocktake/shared/api';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { ASSET_STATUSES, assets } from './assets.ts';
+import { assets } from './assets.ts';
 
 /** Every status an asset has been in, as events: the lifecycle from planned to disposed. */
 export const assetStatusEvents = sqliteTable(
@@ -19,9 +20,6 @@ export const assetStatusEvents = sqliteTable(
   },
   (t) => [index('asset_status_events_asset_idx').on(t.assetId, t.id)],
 );
-
-export const SANITIZATION_METHODS = ['clear', 'purge', 'destroy'] as const;
-export type SanitizationMethod = (typeof SANITIZATION_METHODS)[number];
 
 /** How an asset's data was sanitised when it was disposed of (NIST SP 800-88), and who certified it. */
 export const assetDisposals = sqliteTable(

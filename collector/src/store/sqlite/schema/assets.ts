@@ -1,17 +1,5 @@
+import { ASSET_STATUSES } from '@stocktake/shared/api';
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-
-export const ASSET_STATUSES = [
-  'planned',
-  'ordered',
-  'in_stock',
-  'deployed',
-  'in_repair',
-  'retired',
-  'disposed',
-  'lost',
-  'stolen',
-] as const;
-export type AssetStatus = (typeof ASSET_STATUSES)[number];
 
 /**
  * The asset register: what the organisation believes it owns. `*Key` columns are the

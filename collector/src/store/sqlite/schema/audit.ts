@@ -1,18 +1,5 @@
+import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES } from '@stocktake/shared/api';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-
-export const AUDIT_ENTITY_TYPES = [
-  'asset',
-  'license',
-  'device_link',
-  'finding',
-  'policy',
-  'api_token',
-  'enroll_secret',
-] as const;
-export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
-
-export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'status', 'link', 'unlink', 'revoke'] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /**
  * Every change to the register, append-only: who, when, what it was before and after (JSON

@@ -1,21 +1,7 @@
+import { CHANGE_KINDS } from '@stocktake/shared/api';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { devices } from './devices.ts';
 import { softwareCatalog } from './software.ts';
-
-export const CHANGE_KINDS = [
-  'first_seen',
-  'agent_replaced',
-  'software_installed',
-  'software_removed',
-  'software_upgraded',
-  'hardware_added',
-  'hardware_removed',
-  'os_upgraded',
-  'ip_changed',
-  'hostname_changed',
-  'user_changed',
-] as const;
-export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 /**
  * What changed on a device between two snapshots, one row per fact. `observedAt` is when the

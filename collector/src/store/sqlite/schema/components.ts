@@ -1,8 +1,6 @@
+import { COMPONENT_KINDS } from '@stocktake/shared/api';
 import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { devices } from './devices.ts';
-
-export const COMPONENT_KINDS = ['memory', 'disk', 'nic', 'gpu', 'battery', 'monitor'] as const;
-export type ComponentKind = (typeof COMPONENT_KINDS)[number];
 
 /**
  * The hardware components a device has now. `key` identifies a component within its kind:

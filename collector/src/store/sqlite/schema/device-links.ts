@@ -1,9 +1,7 @@
+import { LINK_METHODS } from '@stocktake/shared/api';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { assets } from './assets.ts';
 import { devices } from './devices.ts';
-
-export const LINK_METHODS = ['serial', 'uuid', 'mac', 'hostname', 'manual'] as const;
-export type LinkMethod = (typeof LINK_METHODS)[number];
 
 /**
  * Which register asset a device is. Discovery writes links with the identifier that matched;

@@ -1,31 +1,15 @@
+import {
+  FINDING_EVENT_KINDS,
+  FINDING_REF_KINDS,
+  FINDING_SEVERITIES,
+  FINDING_STATUSES,
+  FINDING_SUBJECT_KINDS,
+  FINDING_TYPES,
+  RUN_STATUSES,
+  RUN_TRIGGERS,
+} from '@stocktake/shared/api';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { devices } from './devices.ts';
-
-/** What reconciliation flags (the catalogue of docs/domain), plus identifiers several machines share. */
-export const FINDING_TYPES = [
-  'ghost_asset',
-  'unregistered_device',
-  'retired_asset_active',
-  'unpatched_device',
-  'license_overuse',
-  'shelfware',
-  'warranty_expiring',
-  'hardware_changed',
-  'stale_agent',
-  'identity_conflict',
-] as const;
-export type FindingType = (typeof FINDING_TYPES)[number];
-
-/** Lowest to highest; the index is the rank stored for sorting and thresholds. */
-export const FINDING_SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
-export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
-
-export const FINDING_STATUSES = ['open', 'acknowledged', 'snoozed', 'resolved'] as const;
-export type FindingStatus = (typeof FINDING_STATUSES)[number];
-
-/** What a finding is about: a device's public id, an asset id, a license id, or a shared identifier. */
-export const FINDING_SUBJECT_KINDS = ['device', 'asset', 'license', 'identifier'] as const;
-export type FindingSubjectKind = (typeof FINDING_SUBJECT_KINDS)[number];
 
 /**
  * One row per (type, subject, sub-key), for ever: a condition that clears resolves the row, and
@@ -70,9 +54,6 @@ export const findings = sqliteTable(
   ],
 );
 
-export const FINDING_REF_KINDS = ['device', 'asset', 'license'] as const;
-export type FindingRefKind = (typeof FINDING_REF_KINDS)[number];
-
 /**
  * Every device, asset and license a finding involves (its subject and those in its evidence),
  * so "findings about this device" finds a retired asset's finding through the device that
@@ -92,18 +73,6 @@ export const findingRefs = sqliteTable(
     index('finding_refs_ref_idx').on(t.refKind, t.refId),
   ],
 );
-
-export const FINDING_EVENT_KINDS = [
-  'opened',
-  'recurred',
-  'evidence_changed',
-  'resolved',
-  'acknowledged',
-  'snoozed',
-  'snooze_expired',
-  'reopened',
-] as const;
-export type FindingEventKind = (typeof FINDING_EVENT_KINDS)[number];
 
 /** The history of a finding: each transition, by a run or a person, with the summary at the time. */
 export const findingEvents = sqliteTable(
@@ -134,12 +103,6 @@ export const policies = sqliteTable('policies', {
   updatedAt: text('updated_at').notNull(),
   updatedBy: text('updated_by').notNull(),
 });
-
-export const RUN_STATUSES = ['running', 'succeeded', 'failed'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-
-export const RUN_TRIGGERS = ['schedule', 'api', 'cli'] as const;
-export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 /** Each reconciliation run: when, how it ended, and what it opened and resolved per finding type. */
 export const reconciliationRuns = sqliteTable(

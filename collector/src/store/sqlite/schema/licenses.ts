@@ -1,7 +1,5 @@
+import { LICENSE_METRICS } from '@stocktake/shared/api';
 import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-
-export const LICENSE_METRICS = ['per_device', 'per_user'] as const;
-export type LicenseMetric = (typeof LICENSE_METRICS)[number];
 
 /**
  * Software license entitlements. The match rule (name and publisher glob patterns, version

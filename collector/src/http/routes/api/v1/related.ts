@@ -1,10 +1,10 @@
+import type { AuditEntityType } from '@stocktake/shared/api';
 import type { FastifyInstance } from 'fastify';
 import { createAuditList } from '../../../../store/sqlite/audit/audit-list.ts';
 import type { AuditRecord } from '../../../../store/sqlite/audit/audit-repository.ts';
 import { createFindingList } from '../../../../store/sqlite/findings/finding-list.ts';
 import type { Finding } from '../../../../store/sqlite/findings/findings-repository.ts';
 import { runList } from '../../../../store/sqlite/lists/list-query.ts';
-import type { AuditEntityType } from '../../../../store/sqlite/schema/index.ts';
 
 /** How many related items a detail view carries; the lists have the rest. */
 export const RELATED_LIMIT = 100;

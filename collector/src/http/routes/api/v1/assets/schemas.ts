@@ -1,6 +1,6 @@
+import { ASSET_STATUSES, LINK_METHODS, SANITIZATION_METHODS } from '@stocktake/shared/api';
 import Type from 'typebox';
 import { CONFLICT_KINDS } from '../../../../../store/sqlite/matching/conflicts.ts';
-import { ASSET_STATUSES, LINK_METHODS, SANITIZATION_METHODS } from '../../../../../store/sqlite/schema/index.ts';
 import { AuditEntrySchema } from '../audit/schemas.ts';
 import { FindingSchema } from '../findings/schemas.ts';
 import { IsoDate, Nullable } from '../schema-helpers.ts';

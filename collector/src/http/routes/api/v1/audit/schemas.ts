@@ -1,5 +1,5 @@
+import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES } from '@stocktake/shared/api';
 import Type from 'typebox';
-import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES } from '../../../../../store/sqlite/schema/index.ts';
 import { Nullable } from '../schema-helpers.ts';
 
 const EntityType = Type.Enum(AUDIT_ENTITY_TYPES);

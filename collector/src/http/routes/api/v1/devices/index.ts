@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema, SoftwareItemSchema } from '@stocktake/shared';
+import { CHANGE_KINDS, COMPONENT_KINDS, LINK_METHODS } from '@stocktake/shared/api';
 import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
@@ -7,12 +8,7 @@ import { createChangeList } from '../../../../../store/sqlite/devices/change-lis
 import { createDeviceList } from '../../../../../store/sqlite/devices/device-list.ts';
 import type { DeviceChange } from '../../../../../store/sqlite/devices/devices-repository.ts';
 import { runList } from '../../../../../store/sqlite/lists/list-query.ts';
-import {
-  CHANGE_KINDS,
-  COMPONENT_KINDS,
-  deviceChanges,
-  LINK_METHODS,
-} from '../../../../../store/sqlite/schema/index.ts';
+import { deviceChanges } from '../../../../../store/sqlite/schema/index.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../request-actor.ts';
 import { ConflictSchema } from '../assets/schemas.ts';

@@ -1,4 +1,3 @@
-import Type from 'typebox';
 import {
   FINDING_EVENT_KINDS,
   FINDING_REF_KINDS,
@@ -6,7 +5,8 @@ import {
   FINDING_STATUSES,
   FINDING_SUBJECT_KINDS,
   FINDING_TYPES,
-} from '../../../../../store/sqlite/schema/index.ts';
+} from '@stocktake/shared/api';
+import Type from 'typebox';
 import { Nullable } from '../schema-helpers.ts';
 
 export const FindingTypeSchema = Type.Enum(FINDING_TYPES, {

@@ -1,10 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema } from '@stocktake/shared';
+import { LICENSE_METRICS } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { type LicenseCompliance, licenseCompliance } from '../../../../../domain/findings/compliance.ts';
 import { decodeKeyCursor, encodeKeyCursor } from '../../../../../store/sqlite/lists/pagination.ts';
-import { LICENSE_METRICS } from '../../../../../store/sqlite/schema/index.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { badCursor, Nullable } from '../schema-helpers.ts';
 

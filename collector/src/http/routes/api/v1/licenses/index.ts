@@ -1,11 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema } from '@stocktake/shared';
+import { LICENSE_METRICS } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { exportLicensesCsv, importLicensesCsv } from '../../../../../domain/licenses/license-csv.ts';
 import type { LicenseInput } from '../../../../../domain/licenses/license-model.ts';
 import { createLicenseList } from '../../../../../store/sqlite/licenses/license-list.ts';
-import { LICENSE_METRICS } from '../../../../../store/sqlite/schema/index.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../request-actor.ts';
 import { listRoute } from '../list-route.ts';

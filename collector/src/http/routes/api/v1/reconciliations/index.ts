@@ -1,10 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema, ProblemTypes } from '@stocktake/shared';
+import { RUN_STATUSES, RUN_TRIGGERS } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { createRunList } from '../../../../../store/sqlite/findings/run-list.ts';
 import { RunInProgressError } from '../../../../../store/sqlite/findings/runs-repository.ts';
-import { RUN_STATUSES, RUN_TRIGGERS } from '../../../../../store/sqlite/schema/index.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../request-actor.ts';
 import { listRoute } from '../list-route.ts';

@@ -1,14 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { FINDING_SEVERITIES, FINDING_STATUSES, type FindingType, LICENSE_METRICS } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { licenseUsages, presentDevices, usageOf } from '../../../../../domain/findings/compliance.ts';
 import { DAY_MS } from '../../../../../domain/findings/rules/types.ts';
-import {
-  FINDING_SEVERITIES,
-  FINDING_STATUSES,
-  type FindingType,
-  LICENSE_METRICS,
-} from '../../../../../store/sqlite/schema/index.ts';
 import { FindingTypeSchema } from '../findings/schemas.ts';
 import { UsageSchema } from '../licenses/compliance.ts';
 import { RunSchema } from '../reconciliations/index.ts';

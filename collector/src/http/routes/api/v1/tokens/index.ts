@@ -1,8 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema } from '@stocktake/shared';
+import { API_ROLES } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
-import { API_ROLES } from '../../../../../store/sqlite/schema/index.ts';
 import { requestActor } from '../../../../request-actor.ts';
 import { Nullable } from '../schema-helpers.ts';
 

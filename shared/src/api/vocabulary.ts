@@ -1,0 +1,111 @@
+/**
+ * The sysadmin API's vocabulary: every enumeration the API, the store, the CLI and the console
+ * share, declared once.
+ */
+
+export const API_ROLES = ['admin', 'reader'] as const;
+export type ApiRole = (typeof API_ROLES)[number];
+
+export const ENROLL_SECRET_ORIGINS = ['config', 'managed'] as const;
+export type EnrollSecretOrigin = (typeof ENROLL_SECRET_ORIGINS)[number];
+
+export const SANITIZATION_METHODS = ['clear', 'purge', 'destroy'] as const;
+export type SanitizationMethod = (typeof SANITIZATION_METHODS)[number];
+
+export const ASSET_STATUSES = [
+  'planned',
+  'ordered',
+  'in_stock',
+  'deployed',
+  'in_repair',
+  'retired',
+  'disposed',
+  'lost',
+  'stolen',
+] as const;
+export type AssetStatus = (typeof ASSET_STATUSES)[number];
+
+export const AUDIT_ENTITY_TYPES = [
+  'asset',
+  'license',
+  'device_link',
+  'finding',
+  'policy',
+  'api_token',
+  'enroll_secret',
+] as const;
+export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
+
+export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'status', 'link', 'unlink', 'revoke'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const CHANGE_KINDS = [
+  'first_seen',
+  'agent_replaced',
+  'software_installed',
+  'software_removed',
+  'software_upgraded',
+  'hardware_added',
+  'hardware_removed',
+  'os_upgraded',
+  'ip_changed',
+  'hostname_changed',
+  'user_changed',
+] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+export const COMPONENT_KINDS = ['memory', 'disk', 'nic', 'gpu', 'battery', 'monitor'] as const;
+export type ComponentKind = (typeof COMPONENT_KINDS)[number];
+
+export const LINK_METHODS = ['serial', 'uuid', 'mac', 'hostname', 'manual'] as const;
+export type LinkMethod = (typeof LINK_METHODS)[number];
+
+/** What reconciliation flags (the catalogue of docs/domain), plus identifiers several machines share. */
+export const FINDING_TYPES = [
+  'ghost_asset',
+  'unregistered_device',
+  'retired_asset_active',
+  'unpatched_device',
+  'license_overuse',
+  'shelfware',
+  'warranty_expiring',
+  'hardware_changed',
+  'stale_agent',
+  'identity_conflict',
+] as const;
+export type FindingType = (typeof FINDING_TYPES)[number];
+
+/** Lowest to highest; the index is the rank stored for sorting and thresholds. */
+export const FINDING_SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
+
+export const FINDING_STATUSES = ['open', 'acknowledged', 'snoozed', 'resolved'] as const;
+export type FindingStatus = (typeof FINDING_STATUSES)[number];
+
+/** What a finding is about: a device's public id, an asset id, a license id, or a shared identifier. */
+export const FINDING_SUBJECT_KINDS = ['device', 'asset', 'license', 'identifier'] as const;
+export type FindingSubjectKind = (typeof FINDING_SUBJECT_KINDS)[number];
+
+export const FINDING_REF_KINDS = ['device', 'asset', 'license'] as const;
+export type FindingRefKind = (typeof FINDING_REF_KINDS)[number];
+
+export const FINDING_EVENT_KINDS = [
+  'opened',
+  'recurred',
+  'evidence_changed',
+  'resolved',
+  'acknowledged',
+  'snoozed',
+  'snooze_expired',
+  'reopened',
+] as const;
+export type FindingEventKind = (typeof FINDING_EVENT_KINDS)[number];
+
+export const RUN_STATUSES = ['running', 'succeeded', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const RUN_TRIGGERS = ['schedule', 'api', 'cli'] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+
+export const LICENSE_METRICS = ['per_device', 'per_user'] as const;
+export type LicenseMetric = (typeof LICENSE_METRICS)[number];
