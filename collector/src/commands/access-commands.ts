@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { API_ROLES, type ApiRole } from '@stocktake/shared/api';
-import { RegisterConflictError, RegisterNotFoundError, RegisterValidationError } from '../domain/register/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { type ApiToken, createApiTokensRepository } from '../store/sqlite/access/api-tokens-repository.ts';
 import { createEnrollSecretsRepository, type EnrollSecret } from '../store/sqlite/access/enroll-secrets-repository.ts';
 import { createAuditLog } from '../store/sqlite/audit/audit-repository.ts';
@@ -138,11 +138,11 @@ export function runAccessCommand(dbPath: string, cmd: AccessCommand, io: Io): nu
           return EXIT.usage;
       }
     } catch (err) {
-      if (err instanceof RegisterValidationError || err instanceof RegisterConflictError) {
+      if (err instanceof ValidationError || err instanceof ConflictError) {
         io.err(`stocktake-collector: ${err.message}\n`);
         return EXIT.dataErr;
       }
-      if (err instanceof RegisterNotFoundError) {
+      if (err instanceof NotFoundError) {
         io.err(`stocktake-collector: ${err.message}\n`);
         return EXIT.noInput;
       }

@@ -1,6 +1,6 @@
 import { LICENSE_METRICS, type LicenseMetric } from '@stocktake/shared/api';
 import type { licenses } from '../../store/sqlite/schema/index.ts';
-import type { FieldProblem } from '../register/errors.ts';
+import type { FieldProblem } from '../errors.ts';
 import { hasControlChars } from '../register/text.ts';
 import { fromCents, isIsoDate, toCents } from '../register/values.ts';
 import { parseVersionRange } from './versions.ts';

@@ -1,4 +1,5 @@
 import type { AssetStatus } from '@stocktake/shared/api';
+import type { FieldProblem } from '../errors.ts';
 import {
   type Asset,
   type AssetFields,
@@ -15,7 +16,6 @@ import {
   normalizeAssetInput,
   normalizeDisposal,
 } from './asset-validate.ts';
-import type { FieldProblem } from './errors.ts';
 import { transitionError } from './lifecycle.ts';
 
 export interface StatusOptions {

@@ -1,5 +1,6 @@
 import { normalizeMac } from '@stocktake/shared';
 import { ASSET_STATUSES, type AssetStatus, SANITIZATION_METHODS, type SanitizationMethod } from '@stocktake/shared/api';
+import type { FieldProblem } from '../errors.ts';
 import { uuidKey } from '../matching/identifiers.ts';
 import {
   type AssetFieldName,
@@ -9,7 +10,6 @@ import {
   TEXT_FIELDS,
   type TextFieldName,
 } from './asset-model.ts';
-import type { FieldProblem } from './errors.ts';
 import { hasControlChars } from './text.ts';
 import { addMonths, isIsoDate, toCents } from './values.ts';
 

@@ -1,12 +1,8 @@
 import { ProblemTypes } from '@stocktake/shared';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { ConflictError, NotFoundError, ValidationError } from '../../../domain/errors.ts';
 import { ImportRefusedError } from '../../../domain/register/csv-import.ts';
-import {
-  RegisterConflictError,
-  RegisterNotFoundError,
-  RegisterValidationError,
-} from '../../../domain/register/errors.ts';
 import { HttpProblem } from './problem.ts';
 import { schemaProblem } from './schema-problem.ts';
 
@@ -16,20 +12,20 @@ function send(reply: FastifyReply, request: FastifyRequest, problem: HttpProblem
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.toProblem(request.url));
 }
 
-/** Maps the register's domain errors (shared with the command line) to problem details. */
-function fromRegisterError(error: Error): HttpProblem | undefined {
-  if (error instanceof RegisterValidationError) {
+/** Maps the domain's errors (shared with the command line) to problem details. */
+function fromDomainError(error: Error): HttpProblem | undefined {
+  if (error instanceof ValidationError) {
     return HttpProblem.validation(
       error.message,
       error.problems.map((p) => ({ path: `/${p.field}`, message: p.message })),
     );
   }
-  if (error instanceof RegisterConflictError) {
+  if (error instanceof ConflictError) {
     return new HttpProblem(409, ProblemTypes.conflict, 'Conflict', error.message, [
       { path: `/${error.field}`, message: error.message },
     ]);
   }
-  if (error instanceof RegisterNotFoundError) return HttpProblem.notFound(error.message);
+  if (error instanceof NotFoundError) return HttpProblem.notFound(error.message);
   if (error instanceof ImportRefusedError) {
     // For a CSV body the path is /<line>/<column>: the line as an editor numbers it (header = 1).
     return HttpProblem.validation(
@@ -68,7 +64,7 @@ function fromFastifyError(error: FastifyError): HttpProblem | undefined {
 export default fp(
   async (app) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
-      const problem = error instanceof HttpProblem ? error : (fromRegisterError(error) ?? fromFastifyError(error));
+      const problem = error instanceof HttpProblem ? error : (fromDomainError(error) ?? fromFastifyError(error));
       if (problem) {
         request.log.info({ status: problem.status, type: problem.type, detail: problem.detail }, 'request refused');
         return send(reply, request, problem);

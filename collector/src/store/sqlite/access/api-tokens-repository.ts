@@ -1,11 +1,7 @@
 import type { ApiRole } from '@stocktake/shared/api';
 import { and, asc, eq, isNull, lt, or } from 'drizzle-orm';
 import { hashToken, newToken } from '../../../domain/access/tokens.ts';
-import {
-  RegisterConflictError,
-  RegisterNotFoundError,
-  RegisterValidationError,
-} from '../../../domain/register/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../../domain/errors.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Db } from '../open-database.ts';
 import { apiTokens } from '../schema/index.ts';
@@ -78,12 +74,12 @@ export function createApiTokensRepository(db: Db, audit: AuditLog) {
       now = new Date(),
     ): { token: ApiToken; secret: string } {
       const problem = tokenNameProblem(input.name);
-      if (problem) throw new RegisterValidationError(`Token name ${problem}`, [{ field: 'name', message: problem }]);
+      if (problem) throw new ValidationError(`Token name ${problem}`, [{ field: 'name', message: problem }]);
       const secret = newToken(API_TOKEN_PREFIX);
       const at = now.toISOString();
       return db.transaction(() => {
         if (findLive(input.name)) {
-          throw new RegisterConflictError(`A live token is already named ${input.name}`, 'name');
+          throw new ConflictError(`A live token is already named ${input.name}`, 'name');
         }
         const row = db
           .insert(apiTokens)
@@ -116,7 +112,7 @@ export function createApiTokensRepository(db: Db, audit: AuditLog) {
     revoke(ref: string, actor: string, now = new Date()): ApiToken {
       return db.transaction(() => {
         const live = findLive(ref);
-        if (!live) throw new RegisterNotFoundError(`No live token ${/^\d+$/.test(ref) ? 'with id' : 'named'} ${ref}`);
+        if (!live) throw new NotFoundError(`No live token ${/^\d+$/.test(ref) ? 'with id' : 'named'} ${ref}`);
         const at = now.toISOString();
         db.update(apiTokens).set({ revokedAt: at, revokedBy: actor }).where(eq(apiTokens.id, live.id)).run();
         audit.write({

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { EnrollSecretOrigin } from '@stocktake/shared/api';
 import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import { hashToken } from '../../../domain/access/tokens.ts';
-import { RegisterNotFoundError } from '../../../domain/register/errors.ts';
+import { NotFoundError } from '../../../domain/errors.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Db } from '../open-database.ts';
 import { enrollSecrets } from '../schema/index.ts';
@@ -150,7 +150,7 @@ export function createEnrollSecretsRepository(db: Db, audit: AuditLog) {
           (r) => String(r.id) === ref || (ref.length >= 8 && r.secretHash.startsWith(ref.toLowerCase())),
         );
         const [row] = matches;
-        if (!row || matches.length > 1) throw new RegisterNotFoundError(`No live enroll secret ${ref}`);
+        if (!row || matches.length > 1) throw new NotFoundError(`No live enroll secret ${ref}`);
         revokeRow(row, actor, now);
         return toSecret({ ...row, revokedAt: now.toISOString(), revokedBy: actor });
       });

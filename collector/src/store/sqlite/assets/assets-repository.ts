@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AssetStatus, LinkMethod } from '@stocktake/shared/api';
 import { and, asc, desc, eq, gt, or } from 'drizzle-orm';
+import { ConflictError, NotFoundError, ValidationError } from '../../../domain/errors.ts';
 import {
   type Asset,
   type AssetFields,
@@ -10,11 +11,6 @@ import {
 } from '../../../domain/register/asset-model.ts';
 import { type AssetPlan, planAsset, type StatusOptions } from '../../../domain/register/asset-plan.ts';
 import type { AssetInput } from '../../../domain/register/asset-validate.ts';
-import {
-  RegisterConflictError,
-  RegisterNotFoundError,
-  RegisterValidationError,
-} from '../../../domain/register/errors.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Conflicts, IdentityConflict } from '../matching/conflicts.ts';
 import type { Matcher } from '../matching/matcher.ts';
@@ -109,7 +105,7 @@ export function createAssetsRepository(db: Db, audit: AuditLog, matcher: Matcher
     if (result.plan && tag !== undefined && tag !== existing?.assetTag) {
       const holder = getByTag(tag);
       if (holder && holder.id !== existing?.id) {
-        throw new RegisterConflictError(`Asset tag ${tag} is already asset ${holder.id}`, 'assetTag');
+        throw new ConflictError(`Asset tag ${tag} is already asset ${holder.id}`, 'assetTag');
       }
     }
     return result;
@@ -220,10 +216,7 @@ export function createAssetsRepository(db: Db, audit: AuditLog, matcher: Matcher
   }
 
   function refuse(problems: { field: string; message: string }[], what: string): never {
-    throw new RegisterValidationError(
-      `${what}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
-      problems,
-    );
+    throw new ValidationError(`${what}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
   }
 
   return {
@@ -259,7 +252,7 @@ export function createAssetsRepository(db: Db, audit: AuditLog, matcher: Matcher
     update(id: string, input: AssetInput, options: StatusOptions, ctx: WriteContext): Asset {
       return db.transaction(() => {
         const existing = get(id);
-        if (!existing) throw new RegisterNotFoundError(`No asset ${id}`);
+        if (!existing) throw new NotFoundError(`No asset ${id}`);
         const { plan: p, problems } = plan(existing, input, options);
         if (!p) refuse(problems, 'The change is invalid');
         return apply(p, ctx);
@@ -274,7 +267,7 @@ export function createAssetsRepository(db: Db, audit: AuditLog, matcher: Matcher
       const now = ctx.now ?? new Date();
       db.transaction(() => {
         const existing = get(id);
-        if (!existing) throw new RegisterNotFoundError(`No asset ${id}`);
+        if (!existing) throw new NotFoundError(`No asset ${id}`);
         const linked = db
           .select({ key: deviceAssetLinks.deviceKey, deviceId: devices.id, method: deviceAssetLinks.method })
           .from(deviceAssetLinks)

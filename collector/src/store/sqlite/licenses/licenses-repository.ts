@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
+import { ConflictError, NotFoundError, ValidationError } from '../../../domain/errors.ts';
 import {
   LICENSE_FIELD_ORDER,
   type License,
@@ -10,11 +11,6 @@ import {
   licenseFromRow,
   mergeLicense,
 } from '../../../domain/licenses/license-model.ts';
-import {
-  RegisterConflictError,
-  RegisterNotFoundError,
-  RegisterValidationError,
-} from '../../../domain/register/errors.ts';
 import type { WriteContext } from '../assets/assets-repository.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Db } from '../open-database.ts';
@@ -64,7 +60,7 @@ export function createLicensesRepository(db: Db, audit: AuditLog) {
     if (!next) return { problems };
     const holder = getByKey(next.product, next.orderNumber);
     if (holder && holder.id !== existing?.id) {
-      throw new RegisterConflictError(
+      throw new ConflictError(
         `License ${holder.id} already has product ${next.product} and order number ${next.orderNumber ?? '(none)'}`,
         'product',
       );
@@ -122,10 +118,7 @@ export function createLicensesRepository(db: Db, audit: AuditLog) {
   }
 
   const refuse = (problems: { field: string; message: string }[], what: string): never => {
-    throw new RegisterValidationError(
-      `${what}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
-      problems,
-    );
+    throw new ValidationError(`${what}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
   };
 
   return {
@@ -148,7 +141,7 @@ export function createLicensesRepository(db: Db, audit: AuditLog) {
     update(id: string, input: LicenseInput, ctx: WriteContext): License {
       return db.transaction(() => {
         const existing = get(id);
-        if (!existing) throw new RegisterNotFoundError(`No license ${id}`);
+        if (!existing) throw new NotFoundError(`No license ${id}`);
         const { plan: p, problems } = plan(existing, input);
         if (!p) return refuse(problems, 'The change is invalid');
         return apply(p, ctx);
@@ -158,7 +151,7 @@ export function createLicensesRepository(db: Db, audit: AuditLog) {
     delete(id: string, ctx: WriteContext): void {
       db.transaction(() => {
         const existing = get(id);
-        if (!existing) throw new RegisterNotFoundError(`No license ${id}`);
+        if (!existing) throw new NotFoundError(`No license ${id}`);
         audit.write({
           at: ctx.now ?? new Date(),
           actor: ctx.actor,

@@ -1,0 +1,14 @@
+/**
+ * What the domain needs from storage: one async port per aggregate, in domain words (no rows,
+ * columns or SQL). Each storage engine (`store/<engine>/`) provides all of them; the port
+ * contract suite (`store/contract/`) is what an engine must pass.
+ *
+ * Each aggregate declares its port in its own folder (`domain/<area>/ports.ts`) and adds it here.
+ */
+export interface Stores {
+  /** Releases the engine's connections; the stores are unusable after. */
+  close(): Promise<void>;
+}
+
+/** Opens a fresh, empty, migrated store: what the contract suite runs each engine on. */
+export type OpenStores = () => Promise<Stores>;
