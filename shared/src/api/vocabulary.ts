@@ -109,3 +109,15 @@ export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 export const LICENSE_METRICS = ['per_device', 'per_user'] as const;
 export type LicenseMetric = (typeof LICENSE_METRICS)[number];
+
+/** What a finding's status change asks for (PATCH /api/v1/findings/:id). */
+export const FINDING_ACTIONS = ['acknowledge', 'snooze', 'reopen'] as const;
+export type FindingAction = (typeof FINDING_ACTIONS)[number];
+
+/** Where a license stands: over its seats, within them, or shelfware (unused seats at renewal time). */
+export const LICENSE_USAGE_STATES = ['over', 'within', 'shelfware'] as const;
+export type LicenseUsageState = (typeof LICENSE_USAGE_STATES)[number];
+
+/** Identifiers that name more than one machine. */
+export const CONFLICT_KINDS = ['duplicate_serial', 'shared_uuid', 'shared_mac', 'duplicate_asset_serial'] as const;
+export type ConflictKind = (typeof CONFLICT_KINDS)[number];

@@ -1,33 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { toFieldErrors } from '@stocktake/shared';
-import Type, { type Static } from 'typebox';
+import { type EndOfSupportEntry, EndOfSupportEntrySchema } from '@stocktake/shared/api';
+import Type from 'typebox';
 import { Compile } from 'typebox/compile';
 import { globToRegExp } from '../licenses/license-match.ts';
 import { compareVersions } from '../licenses/versions.ts';
 
-export const EndOfSupportEntrySchema = Type.Object(
-  {
-    product: Type.String({ minLength: 1, maxLength: 255, description: 'What a person reads: "Ubuntu 20.04 LTS".' }),
-    family: Type.Optional(Type.Union([Type.Literal('linux'), Type.Literal('windows'), Type.Literal('macos')])),
-    name: Type.String({
-      minLength: 1,
-      maxLength: 255,
-      description: 'Glob (* and ?, case-insensitive) over the OS name the agent reports.',
-    }),
-    version: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 64,
-        pattern: '^[0-9A-Za-z][0-9A-Za-z._-]*$',
-        description: 'Version prefix, compared part by part as numbers: "20.04" covers 20.04.6, "10" covers 10.13.',
-      }),
-    ),
-    endOfSupport: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Last day of support, YYYY-MM-DD.' }),
-    note: Type.Optional(Type.String({ maxLength: 1024 })),
-  },
-  { additionalProperties: false },
-);
-export type EndOfSupportEntry = Static<typeof EndOfSupportEntrySchema>;
+export { type EndOfSupportEntry, EndOfSupportEntrySchema };
 
 const BUNDLED = new URL('./data/end-of-support.json', import.meta.url);
 

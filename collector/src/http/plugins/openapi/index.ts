@@ -1,11 +1,11 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { ProblemSchema } from '@stocktake/shared';
+import { ROUTE_EXAMPLES } from '@stocktake/shared/api';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { COLLECTOR_VERSION } from '../../../version.ts';
 import { routeAccess } from '../access/route-access.ts';
-import { exampleFor } from './examples.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -65,11 +65,11 @@ export function documentRoute(method: string, url: string, schema: Schema): Sche
   } else {
     out.security = [];
   }
-  const example = exampleFor(method, url);
-  if (example?.body !== undefined) out.body = withExample(schema.body, example.body);
+  const example = ROUTE_EXAMPLES[`${method.toUpperCase()} ${url}`];
+  if (example?.body !== undefined) out.body = withExample(schema.body, example.body.value);
   if (example?.response !== undefined) {
     const status = String(example.status ?? successStatus(response) ?? 200);
-    response[status] = withExample(response[status], example.response);
+    response[status] = withExample(response[status], example.response.value);
   }
   if (Object.keys(response).length > 0) out.response = response;
   return out;

@@ -1,5 +1,5 @@
+import { HealthSchema, HealthUnavailableSchema } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
-import Type from 'typebox';
 
 const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get(
@@ -8,10 +8,7 @@ const healthRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         summary: 'Liveness and database check',
         tags: ['health'],
-        response: {
-          200: Type.Object({ status: Type.Literal('ok'), version: Type.String() }),
-          503: Type.Object({ status: Type.Literal('unavailable'), error: Type.String() }),
-        },
+        response: { 200: HealthSchema, 503: HealthUnavailableSchema },
       },
     },
     async (_request, reply) => {

@@ -1,9 +1,7 @@
+import type { ConflictKind } from '@stocktake/shared/api';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../open-database.ts';
 import { assets, deviceMacs, devices } from '../schema/index.ts';
-
-export const CONFLICT_KINDS = ['duplicate_serial', 'shared_uuid', 'shared_mac', 'duplicate_asset_serial'] as const;
-export type ConflictKind = (typeof CONFLICT_KINDS)[number];
 
 /**
  * An identifier that should name one machine but names several: a serial two devices report

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { ProblemSchema } from '@stocktake/shared';
+import { CsvPageSchema, type TPage } from '@stocktake/shared/api';
 import type { SQL } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type, { type TObject, type TSchema } from 'typebox';
@@ -13,15 +14,14 @@ import {
   sortNames,
 } from '../../../../store/sqlite/lists/list-query.ts';
 import { HttpProblem } from '../../../plugins/problems/problem.ts';
-import { Nullable } from './schema-helpers.ts';
 
 /** Largest page a client may ask for; CSV exports are not paged. */
 export const MAX_LIMIT = 500;
 
 export interface ListRouteOptions<Row, Item, Extra extends Record<string, unknown>, Shown = Item> {
   spec: ListSpec<Row, Item>;
-  /** Schema of one item: the JSON response, and the columns of the CSV export. */
-  item: TObject;
+  /** The resource's page schema (from @stocktake/shared/api): the JSON response; its item's fields are the CSV columns. */
+  page: TPage<TObject>;
   summary: string;
   description?: string;
   tags: string[];
@@ -97,11 +97,7 @@ export function listRoute<Row, Item, Extra extends Record<string, unknown> = Rec
     },
     { additionalProperties: false },
   );
-  const columns = Object.keys(options.item.properties);
-  const page = Type.Object({
-    items: Type.Array(options.item),
-    nextCursor: Nullable(Type.String({ description: 'Pass as cursor for the next page; null on the last.' })),
-  });
+  const columns = Object.keys(options.page.properties.items.items.properties);
 
   app.get(
     options.url ?? '/',
@@ -122,8 +118,8 @@ export function listRoute<Row, Item, Extra extends Record<string, unknown> = Rec
           200: {
             description: 'A page of items, or with Accept: text/csv all of them.',
             content: {
-              'application/json': { schema: page },
-              'text/csv': { schema: Type.String({ description: 'One row per item; a header row of field names.' }) },
+              'application/json': { schema: options.page },
+              'text/csv': { schema: CsvPageSchema },
             },
           },
           400: ProblemSchema,

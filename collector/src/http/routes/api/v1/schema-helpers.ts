@@ -1,21 +1,6 @@
 import { ProblemTypes } from '@stocktake/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import Type, { type TSchema } from 'typebox';
 import { HttpProblem } from '../../../plugins/problems/problem.ts';
-
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-
-export const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Calendar date, YYYY-MM-DD.' });
-
-export const PageQuery = {
-  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-  cursor: Type.Optional(Type.String({ maxLength: 1024 })),
-};
-
-export const DryRunQuery = Type.Object(
-  { dryRun: Type.Boolean({ default: false, description: 'Report what would change and write nothing.' }) },
-  { additionalProperties: false },
-);
 
 export function badCursor(): HttpProblem {
   return HttpProblem.validation('Cursor is not one this collector issued', [

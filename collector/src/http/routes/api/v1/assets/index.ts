@@ -1,7 +1,19 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema } from '@stocktake/shared';
+import {
+  AssetCreateSchema,
+  AssetDetailSchema,
+  AssetImportOutcomeSchema,
+  AssetPageSchema,
+  AssetSchema,
+  AssetUpdateSchema,
+  CsvExportSchema,
+  CsvUploadSchema,
+  DryRunQuerySchema,
+  IdParamsSchema,
+  NoContentSchema,
+} from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
-import Type from 'typebox';
 import { exportAssetsCsv, importAssetsCsv } from '../../../../../domain/register/asset-csv.ts';
 import type { StatusOptions } from '../../../../../domain/register/asset-plan.ts';
 import type { AssetInput } from '../../../../../domain/register/asset-validate.ts';
@@ -10,20 +22,11 @@ import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../request-actor.ts';
 import { listRoute } from '../list-route.ts';
 import { createRelated } from '../related.ts';
-import { acceptCsv, DryRunQuery, requireCsvBody } from '../schema-helpers.ts';
-import {
-  AssetCreateSchema,
-  AssetDetailSchema,
-  AssetImportOutcomeSchema,
-  AssetSchema,
-  AssetUpdateSchema,
-} from './schemas.ts';
+import { acceptCsv, requireCsvBody } from '../schema-helpers.ts';
 
 export interface AssetRoutesOptions {
   csvBodyLimit: number;
 }
-
-const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 /** Splits a request body into register fields and the options that steer the status change. */
 function split(body: Record<string, unknown>): { input: AssetInput; options: StatusOptions } {
@@ -43,7 +46,7 @@ const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opt
 
   listRoute(fastify, {
     spec: createAssetList(app.db),
-    item: AssetSchema,
+    page: AssetPageSchema,
     summary: 'List the register: filter, search (q), sort, page, or export as CSV',
     description:
       'q matches asset tag, name, serial, host name, assignee, MAC or the IP of a linked device. For the Snipe-IT column layout, see /api/v1/assets/export.csv.',
@@ -74,7 +77,7 @@ const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opt
         summary: 'The register as Snipe-IT-format CSV',
         tags: ['assets'],
         produces: ['text/csv'],
-        response: { 200: Type.String({ description: 'CSV, UTF-8, CRLF line ends.' }) },
+        response: { 200: CsvExportSchema },
       },
     },
     async (_request, reply) => {
@@ -94,8 +97,8 @@ const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opt
         summary: 'Import a Snipe-IT-format asset CSV (all or nothing; ?dryRun=true to preview)',
         tags: ['assets'],
         consumes: ['text/csv'],
-        querystring: DryRunQuery,
-        body: Type.String({ description: 'The CSV file, UTF-8.' }),
+        querystring: DryRunQuerySchema,
+        body: CsvUploadSchema,
         response: { 200: AssetImportOutcomeSchema, 400: ProblemSchema, 413: ProblemSchema, 415: ProblemSchema },
       },
     },
@@ -115,7 +118,7 @@ const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opt
         summary:
           'Everything about one asset: its fields, status events, linked devices, identity conflicts, open findings and change history',
         tags: ['assets'],
-        params: IdParams,
+        params: IdParamsSchema,
         response: { 200: AssetDetailSchema, 404: ProblemSchema },
       },
     },
@@ -136,7 +139,7 @@ const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opt
       schema: {
         summary: 'Change an asset (null clears a field); a status change is an event',
         tags: ['assets'],
-        params: IdParams,
+        params: IdParamsSchema,
         body: AssetUpdateSchema,
         response: { 200: AssetSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
       },
@@ -153,8 +156,8 @@ const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opt
       schema: {
         summary: 'Remove an asset from the register (the audit log keeps it)',
         tags: ['assets'],
-        params: IdParams,
-        response: { 204: Type.Null(), 404: ProblemSchema },
+        params: IdParamsSchema,
+        response: { 204: NoContentSchema, 404: ProblemSchema },
       },
     },
     async (request, reply) => {

@@ -1,7 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ConflictListSchema } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
-import Type from 'typebox';
-import { ConflictSchema } from '../assets/schemas.ts';
 
 const conflictsRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.withTypeProvider<TypeBoxTypeProvider>().get(
@@ -11,7 +10,7 @@ const conflictsRoutes: FastifyPluginAsync = async (fastify) => {
         summary:
           'Identifiers that name more than one machine: serials two devices report, UUIDs VMs share, MACs that travel, serials two assets carry',
         tags: ['devices', 'assets'],
-        response: { 200: Type.Object({ items: Type.Array(ConflictSchema) }) },
+        response: { 200: ConflictListSchema },
       },
     },
     async () => ({ items: fastify.conflicts.all() }),

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AGENT_OFFLINE_PROBLEM_TYPE, ProblemSchema } from '@stocktake/shared';
+import { IdParamsSchema, RefreshAcceptedSchema } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
-import Type from 'typebox';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 
 /** `POST /api/v1/devices/:id/refresh`: ask the device's agent, over its live channel, for an inventory now. */
@@ -14,16 +14,8 @@ const refreshRoutes: FastifyPluginAsync = async (fastify) => {
       schema: {
         summary: "Ask the device's agent for an immediate inventory (it must be online: see `online`)",
         tags: ['devices'],
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-        response: {
-          202: Type.Object({
-            deviceId: Type.String(),
-            agentId: Type.String(),
-            requestId: Type.String({ description: 'Appears in the agent and collector logs.' }),
-          }),
-          404: ProblemSchema,
-          409: ProblemSchema,
-        },
+        params: IdParamsSchema,
+        response: { 202: RefreshAcceptedSchema, 404: ProblemSchema, 409: ProblemSchema },
       },
     },
     async (request, reply) => {

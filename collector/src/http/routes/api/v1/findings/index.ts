@@ -1,22 +1,25 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema, ProblemTypes } from '@stocktake/shared';
+import {
+  FindingDetailSchema,
+  FindingPageSchema,
+  FindingSchema,
+  FindingStatusChangeSchema,
+  IntegerIdParamsSchema,
+} from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
-import Type from 'typebox';
 import { createFindingList } from '../../../../../store/sqlite/findings/finding-list.ts';
 import { FindingTransitionError } from '../../../../../store/sqlite/findings/findings-repository.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../request-actor.ts';
 import { listRoute } from '../list-route.ts';
-import { FindingEventSchema, FindingSchema } from './schemas.ts';
-
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 const findingsRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   listRoute(fastify, {
     spec: createFindingList(app.db, app.reconciliation.findings),
-    item: FindingSchema,
+    page: FindingPageSchema,
     summary: 'Findings of reconciliation, filtered and sorted (default: unresolved, most severe first)',
     description: 'q matches the summary or the subject id.',
     tags: ['findings'],
@@ -28,11 +31,8 @@ const findingsRoutes: FastifyPluginAsync = async (fastify) => {
       schema: {
         summary: 'One finding with its history (opened, resolved, acknowledged, ...)',
         tags: ['findings'],
-        params: IdParams,
-        response: {
-          200: Type.Object({ ...FindingSchema.properties, history: Type.Array(FindingEventSchema) }),
-          404: ProblemSchema,
-        },
+        params: IntegerIdParamsSchema,
+        response: { 200: FindingDetailSchema, 404: ProblemSchema },
       },
     },
     async (request) => {
@@ -49,15 +49,8 @@ const findingsRoutes: FastifyPluginAsync = async (fastify) => {
         summary:
           'Acknowledge (quiet until its evidence changes), snooze until a date, or reopen a finding, with a comment; audited',
         tags: ['findings'],
-        params: IdParams,
-        body: Type.Object(
-          {
-            action: Type.Enum(['acknowledge', 'snooze', 'reopen']),
-            until: Type.Optional(Type.String({ format: 'date-time', description: 'Snooze: back to open after this.' })),
-            comment: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
-          },
-          { additionalProperties: false },
-        ),
+        params: IntegerIdParamsSchema,
+        body: FindingStatusChangeSchema,
         response: { 200: FindingSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
       },
     },

@@ -1,86 +1,29 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema } from '@stocktake/shared';
-import { LICENSE_METRICS } from '@stocktake/shared/api';
+import {
+  CsvExportSchema,
+  CsvUploadSchema,
+  DryRunQuerySchema,
+  IdParamsSchema,
+  LicenseCreateSchema,
+  LicenseImportOutcomeSchema,
+  LicensePageSchema,
+  LicenseSchema,
+  LicenseUpdateSchema,
+  NoContentSchema,
+} from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
-import Type from 'typebox';
 import { exportLicensesCsv, importLicensesCsv } from '../../../../../domain/licenses/license-csv.ts';
 import type { LicenseInput } from '../../../../../domain/licenses/license-model.ts';
 import { createLicenseList } from '../../../../../store/sqlite/licenses/license-list.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../request-actor.ts';
 import { listRoute } from '../list-route.ts';
-import { acceptCsv, DryRunQuery, IsoDate, Nullable, requireCsvBody } from '../schema-helpers.ts';
+import { acceptCsv, requireCsvBody } from '../schema-helpers.ts';
 
 export interface LicenseRoutesOptions {
   csvBodyLimit: number;
 }
-
-const Metric = Type.Enum(LICENSE_METRICS, {
-  description: 'per_device: each device with a matching install uses a seat; per_user: each user does.',
-});
-
-const fields = {
-  product: Type.String({ minLength: 1, maxLength: 255, description: 'Product the entitlement covers.' }),
-  publisher: Nullable(Type.String({ maxLength: 255 })),
-  namePattern: Type.String({
-    minLength: 1,
-    maxLength: 255,
-    description: 'Glob (* and ?, case-insensitive) over installed software names; defaults to the product.',
-  }),
-  publisherPattern: Nullable(Type.String({ maxLength: 255, description: 'Glob over publishers.' })),
-  versionRange: Nullable(Type.String({ maxLength: 255, description: 'e.g. ">=16 <17", "16.*", ">=1 <2 || >=3".' })),
-  metric: Metric,
-  seats: Type.Integer({ minimum: 0, maximum: 10_000_000 }),
-  termStart: Nullable(IsoDate),
-  termEnd: Nullable(IsoDate),
-  costPerSeat: Nullable(Type.Number({ minimum: 0 })),
-  orderNumber: Nullable(Type.String({ maxLength: 255 })),
-  notes: Nullable(Type.String({ maxLength: 65_535 })),
-};
-
-const LicenseSchema = Type.Object({ id: Type.String(), ...fields, createdAt: Type.String(), updatedAt: Type.String() });
-
-const LicenseCreateSchema = Type.Object(
-  {
-    product: fields.product,
-    seats: fields.seats,
-    publisher: Type.Optional(fields.publisher),
-    namePattern: Type.Optional(fields.namePattern),
-    publisherPattern: Type.Optional(fields.publisherPattern),
-    versionRange: Type.Optional(fields.versionRange),
-    metric: Type.Optional(fields.metric),
-    termStart: Type.Optional(fields.termStart),
-    termEnd: Type.Optional(fields.termEnd),
-    costPerSeat: Type.Optional(fields.costPerSeat),
-    orderNumber: Type.Optional(fields.orderNumber),
-    notes: Type.Optional(fields.notes),
-  },
-  { additionalProperties: false },
-);
-
-const LicenseUpdateSchema = Type.Object(
-  Object.fromEntries(Object.entries(fields).map(([k, s]) => [k, Type.Optional(s)])) as {
-    [K in keyof typeof fields]: ReturnType<typeof Type.Optional<(typeof fields)[K]>>;
-  },
-  { additionalProperties: false },
-);
-
-const Ref = { line: Type.Integer(), product: Type.String(), orderNumber: Nullable(Type.String()) };
-const LicenseImportOutcomeSchema = Type.Object({
-  dryRun: Type.Boolean(),
-  rows: Type.Integer(),
-  created: Type.Array(Type.Object(Ref)),
-  updated: Type.Array(
-    Type.Object({
-      ...Ref,
-      changes: Type.Array(Type.Object({ field: Type.String(), from: Type.Unknown(), to: Type.Unknown() })),
-    }),
-  ),
-  unchanged: Type.Array(Type.Object(Ref)),
-  ignoredColumns: Type.Array(Type.String()),
-});
-
-const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 const licensesRoutes: FastifyPluginAsync<LicenseRoutesOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -88,7 +31,7 @@ const licensesRoutes: FastifyPluginAsync<LicenseRoutesOptions> = async (fastify,
 
   listRoute(fastify, {
     spec: createLicenseList(app.db),
-    item: LicenseSchema,
+    page: LicensePageSchema,
     summary: 'List license entitlements: filter, search (q), sort, page, or export as CSV',
     tags: ['licenses'],
   });
@@ -116,7 +59,7 @@ const licensesRoutes: FastifyPluginAsync<LicenseRoutesOptions> = async (fastify,
         summary: 'License entitlements as CSV',
         tags: ['licenses'],
         produces: ['text/csv'],
-        response: { 200: Type.String({ description: 'CSV, UTF-8, CRLF line ends.' }) },
+        response: { 200: CsvExportSchema },
       },
     },
     async (_request, reply) =>
@@ -135,8 +78,8 @@ const licensesRoutes: FastifyPluginAsync<LicenseRoutesOptions> = async (fastify,
         summary: 'Import license entitlements from CSV (all or nothing; ?dryRun=true to preview)',
         tags: ['licenses'],
         consumes: ['text/csv'],
-        querystring: DryRunQuery,
-        body: Type.String(),
+        querystring: DryRunQuerySchema,
+        body: CsvUploadSchema,
         response: { 200: LicenseImportOutcomeSchema, 400: ProblemSchema, 413: ProblemSchema, 415: ProblemSchema },
       },
     },
@@ -154,7 +97,7 @@ const licensesRoutes: FastifyPluginAsync<LicenseRoutesOptions> = async (fastify,
       schema: {
         summary: 'One license entitlement',
         tags: ['licenses'],
-        params: IdParams,
+        params: IdParamsSchema,
         response: { 200: LicenseSchema, 404: ProblemSchema },
       },
     },
@@ -171,7 +114,7 @@ const licensesRoutes: FastifyPluginAsync<LicenseRoutesOptions> = async (fastify,
       schema: {
         summary: 'Change a license entitlement',
         tags: ['licenses'],
-        params: IdParams,
+        params: IdParamsSchema,
         body: LicenseUpdateSchema,
         response: { 200: LicenseSchema, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
       },
@@ -186,8 +129,8 @@ const licensesRoutes: FastifyPluginAsync<LicenseRoutesOptions> = async (fastify,
       schema: {
         summary: 'Remove a license entitlement (the audit log keeps it)',
         tags: ['licenses'],
-        params: IdParams,
-        response: { 204: Type.Null(), 404: ProblemSchema },
+        params: IdParamsSchema,
+        response: { 204: NoContentSchema, 404: ProblemSchema },
       },
     },
     async (request, reply) => {

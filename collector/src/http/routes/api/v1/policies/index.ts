@@ -1,31 +1,16 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema } from '@stocktake/shared';
-import type { FastifyPluginAsync } from 'fastify';
-import Type from 'typebox';
-import { EndOfSupportEntrySchema } from '../../../../../domain/findings/end-of-support.ts';
 import {
-  PolicyError,
-  type PolicyInput,
+  EndOfSupportListSchema,
+  EndOfSupportReplaceSchema,
   PolicyInputSchema,
-  PolicySchema,
-  validatePolicyInput,
-} from '../../../../../domain/findings/policies.ts';
+  StoredPolicySchema,
+} from '@stocktake/shared/api';
+import type { FastifyPluginAsync } from 'fastify';
+import { PolicyError, type PolicyInput, validatePolicyInput } from '../../../../../domain/findings/policies.ts';
 import type { StoredPolicy } from '../../../../../store/sqlite/findings/policies-repository.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../request-actor.ts';
-import { Nullable } from '../schema-helpers.ts';
-
-const StoredPolicySchema = Type.Object({
-  policy: PolicySchema,
-  document: PolicyInputSchema,
-  updatedAt: Nullable(Type.String()),
-  updatedBy: Nullable(Type.String()),
-});
-
-const EndOfSupportSchema = Type.Object({
-  items: Type.Array(EndOfSupportEntrySchema),
-  custom: Type.Boolean({ description: 'False while the list shipped with the collector is in force.' }),
-});
 
 const policiesRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -74,7 +59,7 @@ const policiesRoutes: FastifyPluginAsync = async (fastify) => {
       schema: {
         summary: 'Operating systems and the day their support ends, as unpatched_device checks them',
         tags: ['policies'],
-        response: { 200: EndOfSupportSchema },
+        response: { 200: EndOfSupportListSchema },
       },
     },
     async () => {
@@ -89,11 +74,8 @@ const policiesRoutes: FastifyPluginAsync = async (fastify) => {
       schema: {
         summary: 'Replace the end-of-support list (first matching entry wins); audited',
         tags: ['policies'],
-        body: Type.Object(
-          { items: Type.Array(EndOfSupportEntrySchema, { maxItems: 2000 }) },
-          { additionalProperties: false },
-        ),
-        response: { 200: EndOfSupportSchema, 400: ProblemSchema },
+        body: EndOfSupportReplaceSchema,
+        response: { 200: EndOfSupportListSchema, 400: ProblemSchema },
       },
     },
     async (request) => {
@@ -108,7 +90,7 @@ const policiesRoutes: FastifyPluginAsync = async (fastify) => {
       schema: {
         summary: 'Go back to the end-of-support list shipped with the collector',
         tags: ['policies'],
-        response: { 200: EndOfSupportSchema },
+        response: { 200: EndOfSupportListSchema },
       },
     },
     async (request) => {

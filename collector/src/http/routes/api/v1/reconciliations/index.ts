@@ -1,42 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema, ProblemTypes } from '@stocktake/shared';
-import { RUN_STATUSES, RUN_TRIGGERS } from '@stocktake/shared/api';
+import { IntegerIdParamsSchema, RunPageSchema, RunSchema } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
-import Type from 'typebox';
 import { createRunList } from '../../../../../store/sqlite/findings/run-list.ts';
 import { RunInProgressError } from '../../../../../store/sqlite/findings/runs-repository.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../request-actor.ts';
 import { listRoute } from '../list-route.ts';
-import { Nullable } from '../schema-helpers.ts';
-
-const CountsSchema = Type.Object({
-  opened: Type.Integer({ description: 'New findings.' }),
-  recurred: Type.Integer({ description: 'Resolved findings whose condition came back.' }),
-  returned: Type.Integer({ description: 'Acknowledged with new evidence, or snoozed past their date: open again.' }),
-  resolved: Type.Integer({ description: 'Findings whose condition cleared.' }),
-  open: Type.Integer({ description: 'Holding after the run (open, acknowledged or snoozed).' }),
-});
-
-export const RunSchema = Type.Object({
-  id: Type.Integer(),
-  trigger: Type.Enum(RUN_TRIGGERS),
-  actor: Type.String(),
-  status: Type.Enum(RUN_STATUSES),
-  startedAt: Type.String(),
-  finishedAt: Nullable(Type.String()),
-  durationMs: Nullable(Type.Integer()),
-  error: Nullable(Type.String()),
-  counts: Nullable(Type.Object({ byType: Type.Record(Type.String(), CountsSchema), totals: CountsSchema })),
-  matching: Nullable(
-    Type.Object({
-      devices: Type.Integer(),
-      changed: Type.Integer({ description: 'Device links matching changed.' }),
-      linked: Type.Integer(),
-    }),
-  ),
-  phases: Nullable(Type.Record(Type.String(), Type.Integer(), { description: 'Milliseconds per phase.' })),
-});
 
 const reconciliationsRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -64,7 +34,7 @@ const reconciliationsRoutes: FastifyPluginAsync = async (fastify) => {
 
   listRoute(fastify, {
     spec: createRunList(app.db),
-    item: RunSchema,
+    page: RunPageSchema,
     summary: 'Reconciliation runs, newest first',
     tags: ['reconciliation'],
   });
@@ -75,7 +45,7 @@ const reconciliationsRoutes: FastifyPluginAsync = async (fastify) => {
       schema: {
         summary: 'One reconciliation run',
         tags: ['reconciliation'],
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        params: IntegerIdParamsSchema,
         response: { 200: RunSchema, 404: ProblemSchema },
       },
     },

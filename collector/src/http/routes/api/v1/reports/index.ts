@@ -1,13 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { FINDING_SEVERITIES, FINDING_STATUSES, type FindingType, LICENSE_METRICS } from '@stocktake/shared/api';
+import { FINDING_SEVERITIES, FINDING_STATUSES, type FindingType, SummaryReportSchema } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
-import Type from 'typebox';
 import { licenseUsages, presentDevices, usageOf } from '../../../../../domain/findings/compliance.ts';
 import { DAY_MS } from '../../../../../domain/findings/rules/types.ts';
-import { FindingTypeSchema } from '../findings/schemas.ts';
-import { UsageSchema } from '../licenses/compliance.ts';
-import { RunSchema } from '../reconciliations/index.ts';
-import { Nullable } from '../schema-helpers.ts';
 
 /** Register statuses that mean "in use" for coverage: deployed machines should report. */
 const IN_USE = ['deployed'] as const;
@@ -24,38 +19,7 @@ const reportsRoutes: FastifyPluginAsync = async (fastify) => {
         summary: 'Unresolved findings per type and severity, compliance per license, and register coverage',
         tags: ['reports'],
         response: {
-          200: Type.Object({
-            generatedAt: Type.String(),
-            lastRun: Nullable(RunSchema),
-            findings: Type.Object({
-              total: Type.Integer({ description: 'Unresolved findings (open, acknowledged, snoozed).' }),
-              open: Type.Integer({ description: 'Of which open: waiting for someone.' }),
-              byType: Type.Array(
-                Type.Object({
-                  type: FindingTypeSchema,
-                  total: Type.Integer(),
-                  bySeverity: Type.Record(Type.String(), Type.Integer()),
-                  byStatus: Type.Record(Type.String(), Type.Integer()),
-                }),
-              ),
-            }),
-            licenses: Type.Array(
-              Type.Object({
-                id: Type.String(),
-                product: Type.String(),
-                metric: Type.Enum(LICENSE_METRICS),
-                termEnd: Nullable(Type.String()),
-                usage: UsageSchema,
-              }),
-            ),
-            coverage: Type.Object({
-              statuses: Type.Array(Type.String()),
-              days: Type.Integer(),
-              inUse: Type.Integer({ description: 'Register assets in those statuses.' }),
-              seen: Type.Integer({ description: 'Of which a linked device reported within the days.' }),
-              share: Nullable(Type.Number({ description: 'seen / inUse (null with no asset in use).' })),
-            }),
-          }),
+          200: SummaryReportSchema,
         },
       },
     },

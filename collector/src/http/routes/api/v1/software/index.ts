@@ -1,3 +1,4 @@
+import { CataloguePageSchema, WhoHasPageSchema } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { compareVersions } from '../../../../../domain/licenses/versions.ts';
@@ -15,33 +16,7 @@ import {
   resolveSoftwareSet,
   type SoftwareSet,
 } from '../../../../../store/sqlite/software/who-has.ts';
-import { DeviceListItemSchema } from '../devices/schemas.ts';
 import { listRoute } from '../list-route.ts';
-import { Nullable } from '../schema-helpers.ts';
-
-const CatalogueEntrySchema = Type.Object({
-  id: Type.Integer(),
-  source: Type.String({ description: 'dpkg, rpm, registry, app_bundle, ...' }),
-  name: Type.String(),
-  version: Type.String(),
-  arch: Nullable(Type.String()),
-  publisher: Nullable(Type.String()),
-  installs: Type.Integer({ description: 'Devices that have this exact version now.' }),
-});
-
-const InstalledSchema = Type.Object({
-  source: Type.String(),
-  name: Type.String(),
-  version: Type.String(),
-  arch: Type.Optional(Type.String()),
-  publisher: Type.Optional(Type.String()),
-});
-
-const WhoHasItemSchema = Type.Object({
-  ...DeviceListItemSchema.properties,
-  software: Type.Array(InstalledSchema, { description: 'The matching software this device has.' }),
-  versions: Type.Array(Type.String(), { description: 'Their distinct versions, oldest first.' }),
-});
 
 type WhoHasItem = DeviceListItem & { software: InstalledMatch[]; versions: string[] };
 
@@ -49,7 +24,7 @@ type WhoHasItem = DeviceListItem & { software: InstalledMatch[]; versions: strin
 const softwareRoutes: FastifyPluginAsync = async (app) => {
   listRoute(app, {
     spec: createSoftwareList(app.db, app.sqlite),
-    item: CatalogueEntrySchema,
+    page: CataloguePageSchema,
     summary:
       'The software catalogue: each package version with its install count; filter by name, publisher, source, version',
     description:
@@ -74,7 +49,7 @@ const softwareRoutes: FastifyPluginAsync = async (app) => {
   listRoute<DeviceListItem, DeviceListItem, SoftwareMatch, WhoHasItem>(app, {
     url: '/who-has',
     spec: devices,
-    item: WhoHasItemSchema,
+    page: WhoHasPageSchema,
     summary: 'Devices that have some software (and which versions): name, optionally a version or range',
     description:
       'who-has?name=openssl&versionLt=3.0.13 (or version=<3.0.13, or a range such as `>=3.0 <3.0.13`) lists the devices with an openssl older than 3.0.13, with the versions they have. The device list filters (osName, notSeenDays, q, ...) apply too.',

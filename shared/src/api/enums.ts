@@ -1,0 +1,76 @@
+import Type from 'typebox';
+import {
+  API_ROLES,
+  ASSET_STATUSES,
+  AUDIT_ACTIONS,
+  AUDIT_ENTITY_TYPES,
+  CHANGE_KINDS,
+  COMPONENT_KINDS,
+  CONFLICT_KINDS,
+  ENROLL_SECRET_ORIGINS,
+  FINDING_ACTIONS,
+  FINDING_EVENT_KINDS,
+  FINDING_REF_KINDS,
+  FINDING_SEVERITIES,
+  FINDING_STATUSES,
+  FINDING_SUBJECT_KINDS,
+  FINDING_TYPES,
+  LICENSE_METRICS,
+  LICENSE_USAGE_STATES,
+  LINK_METHODS,
+  RUN_STATUSES,
+  RUN_TRIGGERS,
+  SANITIZATION_METHODS,
+} from './vocabulary.ts';
+
+/**
+ * The vocabulary as TypeBox schemas, built from vocabulary.ts's arrays (which stay free of
+ * TypeBox: the command line bundles them). A schema elsewhere names an enumeration only
+ * through one of these.
+ */
+
+const oneOf = (values: readonly string[]) => values.join(', ');
+
+export const ApiRoleSchema = Type.Enum(API_ROLES, { description: 'reader: GET and HEAD; admin: every route.' });
+export const EnrollSecretOriginSchema = Type.Enum(ENROLL_SECRET_ORIGINS, {
+  description: 'config: the secret the collector was started with; managed: made by rotate.',
+});
+export const SanitizationMethodSchema = Type.Enum(SANITIZATION_METHODS, {
+  description: 'NIST SP 800-88 sanitisation: clear, purge or destroy.',
+});
+export const AssetStatusSchema = Type.Enum(ASSET_STATUSES, {
+  description: `Lifecycle status: ${oneOf(ASSET_STATUSES)}.`,
+});
+export const AuditEntityTypeSchema = Type.Enum(AUDIT_ENTITY_TYPES, { description: 'What kind of thing changed.' });
+export const AuditActionSchema = Type.Enum(AUDIT_ACTIONS, { description: 'What was done to it.' });
+export const ChangeKindSchema = Type.Enum(CHANGE_KINDS, { description: 'What kind of change was observed.' });
+export const ComponentKindSchema = Type.Enum(COMPONENT_KINDS, { description: 'What kind of hardware part.' });
+export const LinkMethodSchema = Type.Enum(LINK_METHODS, {
+  description: 'How the device was matched to the asset: by an identifier, or by hand (manual).',
+});
+export const ConflictKindSchema = Type.Enum(CONFLICT_KINDS, {
+  description: 'Which identifier names more than one machine, and how.',
+});
+
+/** Every schema that names a finding type goes through this one. */
+export const FindingTypeSchema = Type.Enum(FINDING_TYPES, { description: `${oneOf(FINDING_TYPES)}.` });
+export const FindingSeveritySchema = Type.Enum(FINDING_SEVERITIES, {
+  description: `${FINDING_SEVERITIES.join(' < ')}.`,
+});
+export const FindingStatusSchema = Type.Enum(FINDING_STATUSES, { description: 'Where the finding stands.' });
+export const FindingSubjectKindSchema = Type.Enum(FINDING_SUBJECT_KINDS, {
+  description: 'What the finding is about: a device, an asset, a license, or an identifier several machines share.',
+});
+export const FindingRefKindSchema = Type.Enum(FINDING_REF_KINDS, { description: 'What kind of thing is involved.' });
+export const FindingEventKindSchema = Type.Enum(FINDING_EVENT_KINDS, { description: 'What happened to the finding.' });
+export const FindingActionSchema = Type.Enum(FINDING_ACTIONS, {
+  description: 'acknowledge: quiet until its evidence changes; snooze: quiet until a date; reopen.',
+});
+export const RunStatusSchema = Type.Enum(RUN_STATUSES, { description: 'Where the run stands.' });
+export const RunTriggerSchema = Type.Enum(RUN_TRIGGERS, { description: 'What started the run.' });
+export const LicenseMetricSchema = Type.Enum(LICENSE_METRICS, {
+  description: 'per_device: each device with a matching install uses a seat; per_user: each user does.',
+});
+export const LicenseUsageStateSchema = Type.Enum(LICENSE_USAGE_STATES, {
+  description: 'shelfware: at renewal time with at least the policy threshold of seats unused.',
+});

@@ -1,0 +1,248 @@
+import { EnrollRequestSchema, EnrollResponseSchema, SnapshotAckSchema } from '../agent-api.ts';
+import { SnapshotDeltaSchema } from '../delta-schema.ts';
+import { SnapshotSchema } from '../snapshot.ts';
+import {
+  ENROLL_REQUEST_EXAMPLE,
+  ENROLL_RESPONSE_EXAMPLE,
+  SNAPSHOT_ACK_EXAMPLE,
+  SNAPSHOT_DELTA_EXAMPLE,
+  SNAPSHOT_EXAMPLE,
+} from './agent.ts';
+import {
+  ASSET_CREATE_EXAMPLE,
+  ASSET_DETAIL_EXAMPLE,
+  ASSET_EXAMPLE,
+  ASSET_IMPORT_EXAMPLE,
+  ASSET_IMPORT_OUTCOME_EXAMPLE,
+  AssetCreateSchema,
+  AssetDetailSchema,
+  AssetImportOutcomeSchema,
+  AssetPageSchema,
+  AssetSchema,
+  AssetUpdateSchema,
+} from './assets.ts';
+import { AUDIT_ENTRY_EXAMPLE, AuditPageSchema } from './audit.ts';
+import { CsvUploadSchema, type Example, example } from './common.ts';
+import { CONFLICT_LIST_EXAMPLE, ConflictListSchema } from './conflicts.ts';
+import {
+  DEVICE_CHANGE_EXAMPLE,
+  DEVICE_DETAIL_EXAMPLE,
+  DEVICE_LINK_EXAMPLE,
+  DEVICE_LIST_ITEM_EXAMPLE,
+  DeviceChangePageSchema,
+  DeviceDetailSchema,
+  DeviceLinkRequestSchema,
+  DeviceLinkSchema,
+  DevicePageSchema,
+  REFRESH_ACCEPTED_EXAMPLE,
+  RefreshAcceptedSchema,
+} from './devices.ts';
+import {
+  ENROLL_SECRET_EXAMPLE,
+  EnrollSecretListSchema,
+  EnrollSecretRotateSchema,
+  EnrollSecretRotationSchema,
+  EnrollSecretSchema,
+} from './enroll-secrets.ts';
+import { ASSET, AT } from './example-values.ts';
+import {
+  FINDING_EVENT_EXAMPLE,
+  FINDING_EXAMPLE,
+  FindingDetailSchema,
+  FindingPageSchema,
+  FindingSchema,
+  FindingStatusChangeSchema,
+} from './findings.ts';
+import { HEALTH_EXAMPLE, HealthSchema } from './health.ts';
+import {
+  COMPLIANCE_EXAMPLE,
+  ComplianceSchema,
+  LICENSE_CREATE_EXAMPLE,
+  LICENSE_EXAMPLE,
+  LICENSE_IMPORT_EXAMPLE,
+  LICENSE_IMPORT_OUTCOME_EXAMPLE,
+  LicenseCreateSchema,
+  LicenseImportOutcomeSchema,
+  LicensePageSchema,
+  LicenseSchema,
+  LicenseUpdateSchema,
+} from './licenses.ts';
+import {
+  END_OF_SUPPORT_EXAMPLE,
+  EndOfSupportListSchema,
+  EndOfSupportReplaceSchema,
+  POLICY_INPUT_EXAMPLE,
+  PolicyInputSchema,
+  STORED_POLICY_EXAMPLE,
+  StoredPolicySchema,
+} from './policies.ts';
+import { RUN_EXAMPLE, RunPageSchema, RunSchema } from './reconciliations.ts';
+import { SUMMARY_REPORT_EXAMPLE, SummaryReportSchema } from './reports.ts';
+import { CATALOGUE_PAGE_EXAMPLE, CataloguePageSchema, WHO_HAS_PAGE_EXAMPLE, WhoHasPageSchema } from './software.ts';
+import {
+  API_TOKEN_EXAMPLE,
+  ApiTokenCreateSchema,
+  ApiTokenListSchema,
+  ApiTokenSchema,
+  CreatedApiTokenSchema,
+} from './tokens.ts';
+
+/** The documented example of one route: a request body it accepts and a response of its success status. */
+export interface RouteExample {
+  readonly body?: Example;
+  readonly response?: Example;
+  /** The status `response` is for (default: the route's first 2xx). */
+  readonly status?: number;
+}
+
+const REVOKED = { revokedAt: AT, revokedBy: 'ops-admin' };
+const SNOOZE_UNTIL = '2026-12-01T00:00:00.000Z';
+
+/**
+ * The examples of the OpenAPI document, by method and registered path. Each pairs a value with
+ * the schema the route declares, so the contract's test and the compiler check one against the other.
+ */
+export const ROUTE_EXAMPLES: Readonly<Record<string, RouteExample>> = {
+  'GET /healthz': { response: example(HealthSchema, HEALTH_EXAMPLE) },
+  'POST /api/v1/agent/enroll': {
+    body: example(EnrollRequestSchema, ENROLL_REQUEST_EXAMPLE),
+    response: example(EnrollResponseSchema, ENROLL_RESPONSE_EXAMPLE),
+  },
+  'POST /api/v1/agent/snapshots': {
+    body: example(SnapshotSchema, SNAPSHOT_EXAMPLE),
+    response: example(SnapshotAckSchema, SNAPSHOT_ACK_EXAMPLE),
+    status: 201,
+  },
+  'POST /api/v1/agent/deltas': {
+    body: example(SnapshotDeltaSchema, SNAPSHOT_DELTA_EXAMPLE),
+    response: example(SnapshotAckSchema, SNAPSHOT_ACK_EXAMPLE),
+    status: 201,
+  },
+  'GET /api/v1/devices': {
+    response: example(DevicePageSchema, {
+      items: [DEVICE_LIST_ITEM_EXAMPLE],
+      nextCursor: 'WyJob3N0bmFtZSIsIndzLTAwNDIiLCIxZjQ0NDZmOCJd',
+    }),
+  },
+  'GET /api/v1/software': { response: example(CataloguePageSchema, CATALOGUE_PAGE_EXAMPLE) },
+  'GET /api/v1/software/who-has': { response: example(WhoHasPageSchema, WHO_HAS_PAGE_EXAMPLE) },
+  'GET /api/v1/devices/:id': { response: example(DeviceDetailSchema, DEVICE_DETAIL_EXAMPLE) },
+  'GET /api/v1/devices/:id/changes': {
+    response: example(DeviceChangePageSchema, { items: [DEVICE_CHANGE_EXAMPLE], nextCursor: null }),
+  },
+  'POST /api/v1/devices/:id/link': {
+    body: example(DeviceLinkRequestSchema, { assetId: ASSET }),
+    response: example(DeviceLinkSchema, {
+      ...DEVICE_LINK_EXAMPLE,
+      method: 'manual',
+      linkedBy: 'ops-admin',
+      linkedAt: AT,
+    }),
+  },
+  'POST /api/v1/devices/:id/refresh': { response: example(RefreshAcceptedSchema, REFRESH_ACCEPTED_EXAMPLE) },
+  'GET /api/v1/assets': { response: example(AssetPageSchema, { items: [ASSET_EXAMPLE], nextCursor: null }) },
+  'POST /api/v1/assets': {
+    body: example(AssetCreateSchema, ASSET_CREATE_EXAMPLE),
+    response: example(AssetSchema, ASSET_EXAMPLE),
+  },
+  'POST /api/v1/assets/import': {
+    body: example(CsvUploadSchema, ASSET_IMPORT_EXAMPLE),
+    response: example(AssetImportOutcomeSchema, ASSET_IMPORT_OUTCOME_EXAMPLE),
+  },
+  'GET /api/v1/assets/:id': { response: example(AssetDetailSchema, ASSET_DETAIL_EXAMPLE) },
+  'PATCH /api/v1/assets/:id': {
+    body: example(AssetUpdateSchema, {
+      status: 'in_repair',
+      statusNote: 'keyboard replacement',
+      location: 'Service desk',
+    }),
+    response: example(AssetSchema, { ...ASSET_EXAMPLE, status: 'in_repair', location: 'Service desk' }),
+  },
+  'GET /api/v1/licenses': { response: example(LicensePageSchema, { items: [LICENSE_EXAMPLE], nextCursor: null }) },
+  'POST /api/v1/licenses': {
+    body: example(LicenseCreateSchema, LICENSE_CREATE_EXAMPLE),
+    response: example(LicenseSchema, LICENSE_EXAMPLE),
+  },
+  'POST /api/v1/licenses/import': {
+    body: example(CsvUploadSchema, LICENSE_IMPORT_EXAMPLE),
+    response: example(LicenseImportOutcomeSchema, LICENSE_IMPORT_OUTCOME_EXAMPLE),
+  },
+  'GET /api/v1/licenses/:id': { response: example(LicenseSchema, LICENSE_EXAMPLE) },
+  'PATCH /api/v1/licenses/:id': {
+    body: example(LicenseUpdateSchema, { seats: 30 }),
+    response: example(LicenseSchema, { ...LICENSE_EXAMPLE, seats: 30 }),
+  },
+  'GET /api/v1/licenses/:id/compliance': { response: example(ComplianceSchema, COMPLIANCE_EXAMPLE) },
+  'GET /api/v1/audit': { response: example(AuditPageSchema, { items: [AUDIT_ENTRY_EXAMPLE], nextCursor: null }) },
+  'GET /api/v1/conflicts': { response: example(ConflictListSchema, CONFLICT_LIST_EXAMPLE) },
+  'GET /api/v1/findings': { response: example(FindingPageSchema, { items: [FINDING_EXAMPLE], nextCursor: null }) },
+  'GET /api/v1/findings/:id': {
+    response: example(FindingDetailSchema, { ...FINDING_EXAMPLE, history: [FINDING_EVENT_EXAMPLE] }),
+  },
+  'PATCH /api/v1/findings/:id': {
+    body: example(FindingStatusChangeSchema, {
+      action: 'snooze',
+      until: SNOOZE_UNTIL,
+      comment: 'patch window on Sunday',
+    }),
+    response: example(FindingSchema, {
+      ...FINDING_EXAMPLE,
+      status: 'snoozed',
+      snoozedUntil: SNOOZE_UNTIL,
+      statusChangedAt: AT,
+      statusChangedBy: 'ops-admin',
+      statusComment: 'patch window on Sunday',
+    }),
+  },
+  'POST /api/v1/reconciliations': { response: example(RunSchema, RUN_EXAMPLE) },
+  'GET /api/v1/reconciliations': { response: example(RunPageSchema, { items: [RUN_EXAMPLE], nextCursor: null }) },
+  'GET /api/v1/reconciliations/:id': { response: example(RunSchema, RUN_EXAMPLE) },
+  'GET /api/v1/policies': { response: example(StoredPolicySchema, STORED_POLICY_EXAMPLE) },
+  'PUT /api/v1/policies': {
+    body: example(PolicyInputSchema, POLICY_INPUT_EXAMPLE),
+    response: example(StoredPolicySchema, STORED_POLICY_EXAMPLE),
+  },
+  'GET /api/v1/policies/end-of-support': {
+    response: example(EndOfSupportListSchema, { items: END_OF_SUPPORT_EXAMPLE, custom: false }),
+  },
+  'PUT /api/v1/policies/end-of-support': {
+    body: example(EndOfSupportReplaceSchema, { items: END_OF_SUPPORT_EXAMPLE }),
+    response: example(EndOfSupportListSchema, { items: END_OF_SUPPORT_EXAMPLE, custom: true }),
+  },
+  'DELETE /api/v1/policies/end-of-support': {
+    response: example(EndOfSupportListSchema, { items: END_OF_SUPPORT_EXAMPLE, custom: false }),
+  },
+  'GET /api/v1/reports/summary': { response: example(SummaryReportSchema, SUMMARY_REPORT_EXAMPLE) },
+  'GET /api/v1/tokens': {
+    response: example(ApiTokenListSchema, {
+      items: [{ ...API_TOKEN_EXAMPLE, id: 1, name: 'ops-admin', role: 'admin' }, API_TOKEN_EXAMPLE],
+    }),
+  },
+  'POST /api/v1/tokens': {
+    body: example(ApiTokenCreateSchema, { name: 'grafana', role: 'reader' }),
+    response: example(CreatedApiTokenSchema, {
+      ...API_TOKEN_EXAMPLE,
+      secret: 'stk_vQ0mX3cP8rT1yW6nB4kD9sF2hJ7gL5aZ0eR3uI8oN1M',
+    }),
+  },
+  'DELETE /api/v1/tokens/:ref': { response: example(ApiTokenSchema, { ...API_TOKEN_EXAMPLE, ...REVOKED }) },
+  'GET /api/v1/enroll-secrets': {
+    response: example(EnrollSecretListSchema, {
+      items: [
+        { ...ENROLL_SECRET_EXAMPLE, id: 1, origin: 'config', createdBy: 'config', fingerprint: '9ad0e2f4' },
+        ENROLL_SECRET_EXAMPLE,
+      ],
+    }),
+  },
+  'POST /api/v1/enroll-secrets/rotate': {
+    body: example(EnrollSecretRotateSchema, { keepPrevious: false }),
+    response: example(EnrollSecretRotationSchema, {
+      secret: 'W2yq8Vb1nKx5RtP0sLm3Qz7cHd4Gf9Ja',
+      created: { ...ENROLL_SECRET_EXAMPLE, id: 3, fingerprint: '7c41b8e2' },
+      revoked: [{ ...ENROLL_SECRET_EXAMPLE, ...REVOKED }],
+    }),
+  },
+  'DELETE /api/v1/enroll-secrets/:ref': {
+    response: example(EnrollSecretSchema, { ...ENROLL_SECRET_EXAMPLE, ...REVOKED }),
+  },
+};

@@ -1,0 +1,259 @@
+import Type, { type Static } from 'typebox';
+import { Nullable } from './common.ts';
+import { AssetStatusSchema, ComponentKindSchema, FindingSeveritySchema } from './enums.ts';
+import { AT } from './example-values.ts';
+
+const Days = (description: string, minimum = 1) => Type.Integer({ minimum, maximum: 3650, description });
+
+/** An operating system and the day its support ends. */
+export const EndOfSupportEntrySchema = Type.Object(
+  {
+    product: Type.String({ minLength: 1, maxLength: 255, description: 'What a person reads: "Ubuntu 20.04 LTS".' }),
+    family: Type.Optional(
+      Type.Union([Type.Literal('linux'), Type.Literal('windows'), Type.Literal('macos')], {
+        description: 'Only for this OS family.',
+      }),
+    ),
+    name: Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description: 'Glob (* and ?, case-insensitive) over the OS name the agent reports.',
+    }),
+    version: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        pattern: '^[0-9A-Za-z][0-9A-Za-z._-]*$',
+        description: 'Version prefix, compared part by part as numbers: "20.04" covers 20.04.6, "10" covers 10.13.',
+      }),
+    ),
+    endOfSupport: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Last day of support, YYYY-MM-DD.' }),
+    note: Type.Optional(Type.String({ maxLength: 1024, description: 'Anything a person should know.' })),
+  },
+  { additionalProperties: false },
+);
+export type EndOfSupportEntry = Static<typeof EndOfSupportEntrySchema>;
+
+/** The lowest OS version or build allowed for an OS name. */
+export const OsBaselineSchema = Type.Object(
+  {
+    osName: Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description: 'Glob (* and ?, case-insensitive) over the OS name, e.g. "Windows 11*", "Ubuntu".',
+    }),
+    minVersion: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: 'Lowest acceptable OS version (22.04, 14.5, 23H2).' }),
+    ),
+    minBuild: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: 'Lowest acceptable build (22631.3880, 23F79).' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type OsBaseline = Static<typeof OsBaselineSchema>;
+
+const PatchPolicyFields = {
+  maxPendingSecurity: Nullable(
+    Type.Integer({
+      minimum: 0,
+      maximum: 100_000,
+      description: 'Most pending security updates allowed; null: no limit.',
+    }),
+  ),
+  maxSecurityAgeDays: Nullable(Days('Oldest a pending security update may get, in days; null: no limit.', 0)),
+  maxDaysSinceLastPatch: Nullable(
+    Days('Longest without installing updates while some are pending, in days; null: no limit.'),
+  ),
+  baselines: Type.Array(OsBaselineSchema, {
+    maxItems: 500,
+    description: 'Minimum OS version or build per OS name; the first baseline whose osName matches applies.',
+  }),
+  endOfSupport: Type.Boolean({ description: 'Flag an OS past its end of support (the endOfSupport list).' }),
+};
+
+/** The patch policy of one OS family, every value present. */
+export const PatchPolicySchema = Type.Object(PatchPolicyFields, { additionalProperties: false });
+export type PatchPolicy = Static<typeof PatchPolicySchema>;
+
+/** The patch policy of one OS family as a person writes it: every key optional. */
+export const PatchPolicyInputSchema = Type.Object(
+  {
+    maxPendingSecurity: Type.Optional(PatchPolicyFields.maxPendingSecurity),
+    maxSecurityAgeDays: Type.Optional(PatchPolicyFields.maxSecurityAgeDays),
+    maxDaysSinceLastPatch: Type.Optional(PatchPolicyFields.maxDaysSinceLastPatch),
+    baselines: Type.Optional(PatchPolicyFields.baselines),
+    endOfSupport: Type.Optional(PatchPolicyFields.endOfSupport),
+  },
+  { additionalProperties: false },
+);
+export type PatchPolicyInput = Static<typeof PatchPolicyInputSchema>;
+
+/**
+ * A policy document as a person writes it (file or API): every key optional, an omitted key
+ * takes its default, an unknown key is an error (a typo must not silently mean "default").
+ */
+export const PolicyInputSchema = Type.Object(
+  {
+    ghostAfterDays: Type.Optional(Days('An in-use asset no agent reported for this long is a ghost (default 30).')),
+    ghostStatuses: Type.Optional(
+      Type.Array(AssetStatusSchema, {
+        uniqueItems: true,
+        description: 'Register statuses that mean "should be reporting" (default deployed, in_stock).',
+      }),
+    ),
+    staleAfterDays: Type.Optional(Days('A device silent this long has a stale agent (default 7).')),
+    warrantyHorizonDays: Type.Optional(Days('Warn this many days before a warranty ends (default 90).', 0)),
+    hardwareChangeWindowDays: Type.Optional(
+      Days('A component removal stays a finding this long unless it comes back (default 30).'),
+    ),
+    hardwareKinds: Type.Optional(
+      Type.Array(ComponentKindSchema, {
+        uniqueItems: true,
+        description: 'Components whose removal or swap is a finding (default memory, disk, nic).',
+      }),
+    ),
+    shelfware: Type.Optional(
+      Type.Object(
+        {
+          minUnusedSeats: Type.Optional(
+            Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Seats − usage at least this (default 5).' }),
+          ),
+          renewalHorizonDays: Type.Optional(Days('Renewal time: the term ends within this many days (default 90).', 0)),
+        },
+        { additionalProperties: false, description: 'When unused seats make a license shelfware.' },
+      ),
+    ),
+    patch: Type.Optional(
+      Type.Object(
+        {
+          linux: Type.Optional(PatchPolicyInputSchema),
+          windows: Type.Optional(PatchPolicyInputSchema),
+          macos: Type.Optional(PatchPolicyInputSchema),
+          other: Type.Optional(PatchPolicyInputSchema),
+        },
+        { additionalProperties: false, description: 'The patch policy per OS family.' },
+      ),
+    ),
+    endOfSupport: Type.Optional(
+      Type.Array(EndOfSupportEntrySchema, {
+        maxItems: 2000,
+        description: 'Replaces the bundled end-of-support list; first matching entry wins.',
+      }),
+    ),
+    notifications: Type.Optional(
+      Type.Object(
+        {
+          webhookUrl: Type.Optional(
+            Nullable(Type.String({ maxLength: 2048, description: 'http(s) URL that receives newly opened findings.' })),
+          ),
+          minSeverity: Type.Optional(FindingSeveritySchema),
+        },
+        { additionalProperties: false, description: 'Where newly opened findings are sent.' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PolicyInput = Static<typeof PolicyInputSchema>;
+
+/** The reconciliation policy in force: every value present. */
+export const PolicySchema = Type.Object({
+  ghostAfterDays: Type.Integer({ description: 'An in-use asset no agent reported for this long is a ghost.' }),
+  ghostStatuses: Type.Array(AssetStatusSchema, { description: 'Register statuses that mean "should be reporting".' }),
+  staleAfterDays: Type.Integer({ description: 'A device silent this long has a stale agent.' }),
+  warrantyHorizonDays: Type.Integer({ description: 'Warn this many days before a warranty ends.' }),
+  hardwareChangeWindowDays: Type.Integer({ description: 'A component removal stays a finding this long.' }),
+  hardwareKinds: Type.Array(ComponentKindSchema, { description: 'Components whose removal or swap is a finding.' }),
+  shelfware: Type.Object(
+    {
+      minUnusedSeats: Type.Integer({ description: 'Seats − usage at least this.' }),
+      renewalHorizonDays: Type.Integer({ description: 'Renewal time: the term ends within this many days.' }),
+    },
+    { description: 'When unused seats make a license shelfware.' },
+  ),
+  patch: Type.Object(
+    {
+      linux: PatchPolicySchema,
+      windows: PatchPolicySchema,
+      macos: PatchPolicySchema,
+      other: PatchPolicySchema,
+    },
+    { description: 'The patch policy per OS family.' },
+  ),
+  endOfSupport: Type.Array(EndOfSupportEntrySchema, { description: 'The end-of-support list in force.' }),
+  notifications: Type.Object(
+    {
+      webhookUrl: Nullable(Type.String({ description: 'http(s) URL that receives newly opened findings.' })),
+      minSeverity: FindingSeveritySchema,
+    },
+    { description: 'Where newly opened findings are sent.' },
+  ),
+});
+export type Policy = Static<typeof PolicySchema>;
+
+/** The policy document as stored, and the policy in force. */
+export const StoredPolicySchema = Type.Object({
+  policy: PolicySchema,
+  document: PolicyInputSchema,
+  updatedAt: Nullable(Type.String({ description: 'When the document was last replaced; null: never.' })),
+  updatedBy: Nullable(Type.String({ description: 'Who replaced it.' })),
+});
+export type StoredPolicy = Static<typeof StoredPolicySchema>;
+
+/** The end-of-support list in force. */
+export const EndOfSupportListSchema = Type.Object({
+  items: Type.Array(EndOfSupportEntrySchema, { description: 'First matching entry wins.' }),
+  custom: Type.Boolean({ description: 'False while the list shipped with the collector is in force.' }),
+});
+export type EndOfSupportList = Static<typeof EndOfSupportListSchema>;
+
+/** A new end-of-support list. */
+export const EndOfSupportReplaceSchema = Type.Object(
+  {
+    items: Type.Array(EndOfSupportEntrySchema, { maxItems: 2000, description: 'First matching entry wins.' }),
+  },
+  { additionalProperties: false },
+);
+export type EndOfSupportReplace = Static<typeof EndOfSupportReplaceSchema>;
+
+export const END_OF_SUPPORT_EXAMPLE: EndOfSupportEntry[] = [
+  { product: 'Windows 7', family: 'windows', name: 'Windows 7*', endOfSupport: '2020-01-14' },
+  { product: 'Windows 8.1', family: 'windows', name: 'Windows 8.1*', endOfSupport: '2023-01-10' },
+];
+
+const DEFAULT_PATCH: PatchPolicy = {
+  maxPendingSecurity: 10,
+  maxSecurityAgeDays: 14,
+  maxDaysSinceLastPatch: 35,
+  baselines: [],
+  endOfSupport: true,
+};
+
+/** The shipped defaults, with the start of the shipped end-of-support list. */
+export const POLICY_EXAMPLE: Policy = {
+  ghostAfterDays: 30,
+  ghostStatuses: ['deployed', 'in_stock'],
+  staleAfterDays: 7,
+  warrantyHorizonDays: 90,
+  hardwareChangeWindowDays: 30,
+  hardwareKinds: ['memory', 'disk', 'nic'],
+  shelfware: { minUnusedSeats: 5, renewalHorizonDays: 90 },
+  patch: { linux: DEFAULT_PATCH, windows: DEFAULT_PATCH, macos: DEFAULT_PATCH, other: DEFAULT_PATCH },
+  endOfSupport: END_OF_SUPPORT_EXAMPLE,
+  notifications: { webhookUrl: null, minSeverity: 'high' },
+};
+
+export const POLICY_INPUT_EXAMPLE: PolicyInput = {
+  ghostAfterDays: 45,
+  staleAfterDays: 10,
+  patch: { linux: { maxPendingSecurity: 5, maxSecurityAgeDays: 7 } },
+  notifications: { webhookUrl: 'https://hooks.example.org/stocktake', minSeverity: 'high' },
+};
+
+export const STORED_POLICY_EXAMPLE: StoredPolicy = {
+  policy: POLICY_EXAMPLE,
+  document: POLICY_INPUT_EXAMPLE,
+  updatedAt: AT,
+  updatedBy: 'ops-admin',
+};

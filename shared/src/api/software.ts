@@ -1,0 +1,82 @@
+import Type, { type Static } from 'typebox';
+import { Nullable, Page } from './common.ts';
+import { DEVICE_LIST_ITEM_EXAMPLE, DeviceListItemSchema } from './devices.ts';
+
+/** One package version of the fleet's software catalogue. */
+export const CatalogueEntrySchema = Type.Object({
+  id: Type.Integer({ description: 'The catalogue entry.' }),
+  source: Type.String({ description: 'dpkg, rpm, registry, app_bundle, ...' }),
+  name: Type.String({ description: 'Package or product name.' }),
+  version: Type.String({ description: 'Version, as the source reports it.' }),
+  arch: Nullable(Type.String({ description: 'Architecture, where the source has one.' })),
+  publisher: Nullable(Type.String({ description: 'Publisher or vendor.' })),
+  installs: Type.Integer({ description: 'Devices that have this exact version now.' }),
+});
+export type CatalogueEntry = Static<typeof CatalogueEntrySchema>;
+
+/** A package a device has that matches a who-has query. */
+export const InstalledSoftwareSchema = Type.Object({
+  source: Type.String({ description: 'dpkg, rpm, registry, app_bundle, ...' }),
+  name: Type.String({ description: 'Package or product name.' }),
+  version: Type.String({ description: 'Installed version.' }),
+  arch: Type.Optional(Type.String({ description: 'Architecture, where the source has one.' })),
+  publisher: Type.Optional(Type.String({ description: 'Publisher or vendor.' })),
+});
+export type InstalledSoftware = Static<typeof InstalledSoftwareSchema>;
+
+/** A device of a who-has answer: its list row with the matching software it has. */
+export const WhoHasItemSchema = Type.Object({
+  ...DeviceListItemSchema.properties,
+  software: Type.Array(InstalledSoftwareSchema, { description: 'The matching software this device has.' }),
+  versions: Type.Array(Type.String(), { description: 'Their distinct versions, oldest first.' }),
+});
+export type WhoHasItem = Static<typeof WhoHasItemSchema>;
+
+export const CataloguePageSchema = Page(CatalogueEntrySchema);
+export type CataloguePage = Static<typeof CataloguePageSchema>;
+
+export const WhoHasPageSchema = Page(WhoHasItemSchema);
+export type WhoHasPage = Static<typeof WhoHasPageSchema>;
+
+export const CATALOGUE_PAGE_EXAMPLE: CataloguePage = {
+  items: [
+    {
+      id: 5120,
+      source: 'dpkg',
+      name: 'openssl',
+      version: '3.0.2-0ubuntu1.15',
+      arch: 'amd64',
+      publisher: 'Ubuntu Developers',
+      installs: 84,
+    },
+    {
+      id: 7733,
+      source: 'dpkg',
+      name: 'openssl',
+      version: '3.0.13-0ubuntu3.4',
+      arch: 'amd64',
+      publisher: 'Ubuntu Developers',
+      installs: 31,
+    },
+  ],
+  nextCursor: null,
+};
+
+export const WHO_HAS_PAGE_EXAMPLE: WhoHasPage = {
+  items: [
+    {
+      ...DEVICE_LIST_ITEM_EXAMPLE,
+      software: [
+        {
+          source: 'dpkg',
+          name: 'openssl',
+          version: '3.0.2-0ubuntu1.15',
+          arch: 'amd64',
+          publisher: 'Ubuntu Developers',
+        },
+      ],
+      versions: ['3.0.2-0ubuntu1.15'],
+    },
+  ],
+  nextCursor: null,
+};
