@@ -44,12 +44,17 @@ const fieldSchemas = {
 type FieldSchemas = typeof fieldSchemas;
 
 /** Fields every asset has: never null. */
-const isRequired = (field: string) => field === 'assetTag' || field === 'status';
+type RequiredField = 'assetTag' | 'status';
+const isRequired = (field: string): field is RequiredField => field === 'assetTag' || field === 'status';
 
 /** Every field nullable (null clears it) but the asset tag, the status and the MAC list, for responses. */
 const responseFields = Object.fromEntries(
   Object.entries(fieldSchemas).map(([k, s]) => [k, isRequired(k) || k === 'macs' ? s : Nullable(s)]),
-) as { [K in keyof FieldSchemas]: FieldSchemas[K] | ReturnType<typeof Nullable<FieldSchemas[K]>> };
+) as {
+  [K in keyof FieldSchemas]: K extends RequiredField | 'macs'
+    ? FieldSchemas[K]
+    : ReturnType<typeof Nullable<FieldSchemas[K]>>;
+};
 
 /** A register asset: what the organisation believes it owns. */
 export const AssetSchema = Type.Object({
@@ -129,7 +134,7 @@ const writableFields = Object.fromEntries(
   Object.entries(fieldSchemas).map(([k, s]) => [k, Type.Optional(isRequired(k) ? s : Nullable(s))]),
 ) as {
   [K in keyof FieldSchemas]: ReturnType<
-    typeof Type.Optional<FieldSchemas[K] | ReturnType<typeof Nullable<FieldSchemas[K]>>>
+    typeof Type.Optional<K extends RequiredField ? FieldSchemas[K] : ReturnType<typeof Nullable<FieldSchemas[K]>>>
   >;
 };
 

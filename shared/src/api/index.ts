@@ -13,6 +13,7 @@ export * from './enums.ts';
 export * from './examples.ts';
 export * from './findings.ts';
 export * from './health.ts';
+export * from './imports.ts';
 export * from './licenses.ts';
 export * from './policies.ts';
 export * from './reconciliations.ts';
