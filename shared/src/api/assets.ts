@@ -79,7 +79,10 @@ export const DisposalSchema = Type.Object(
     date: IsoDateSchema,
     notes: Type.Optional(Type.String({ maxLength: 65_535, description: 'Anything else the record should say.' })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description: 'How the asset was sanitised or destroyed (a move to disposed needs it).',
+  },
 );
 export type Disposal = Static<typeof DisposalSchema>;
 

@@ -48,12 +48,15 @@ export const SectionStateSchema = Type.Object({
 export type SectionState = Static<typeof SectionStateSchema>;
 
 /** A device's link to the register. */
-export const DeviceLinkSchema = Type.Object({
-  assetId: Nullable(Type.String({ description: 'Null for a manual unlink that keeps discovery away.' })),
-  method: LinkMethodSchema,
-  linkedAt: Type.String({ description: 'When the link was made.' }),
-  linkedBy: Type.String({ description: '"discovery", or who linked it by hand.' }),
-});
+export const DeviceLinkSchema = Type.Object(
+  {
+    assetId: Nullable(Type.String({ description: 'Null for a manual unlink that keeps discovery away.' })),
+    method: LinkMethodSchema,
+    linkedAt: Type.String({ description: 'When the link was made.' }),
+    linkedBy: Type.String({ description: '"discovery", or who linked it by hand.' }),
+  },
+  { description: 'The device’s link to the register.' },
+);
 export type DeviceLink = Static<typeof DeviceLinkSchema>;
 
 /** What linking a device by hand names. */

@@ -4,15 +4,18 @@ import { EnrollSecretOriginSchema } from './enums.ts';
 import { AT } from './example-values.ts';
 
 /** A secret agents enrol with, by its fingerprint. */
-export const EnrollSecretSchema = Type.Object({
-  id: Type.Integer({ description: 'The secret id.' }),
-  origin: EnrollSecretOriginSchema,
-  fingerprint: Type.String({ description: "First 8 hex digits of the secret's SHA-256." }),
-  createdAt: Type.String({ description: 'When it was made.' }),
-  createdBy: Type.String({ description: '"config", or who made it.' }),
-  revokedAt: Nullable(Type.String({ description: 'When it was revoked; null while live.' })),
-  revokedBy: Nullable(Type.String({ description: 'Who revoked it.' })),
-});
+export const EnrollSecretSchema = Type.Object(
+  {
+    id: Type.Integer({ description: 'The secret id.' }),
+    origin: EnrollSecretOriginSchema,
+    fingerprint: Type.String({ description: "First 8 hex digits of the secret's SHA-256." }),
+    createdAt: Type.String({ description: 'When it was made.' }),
+    createdBy: Type.String({ description: '"config", or who made it.' }),
+    revokedAt: Nullable(Type.String({ description: 'When it was revoked; null while live.' })),
+    revokedBy: Nullable(Type.String({ description: 'Who revoked it.' })),
+  },
+  { description: 'An enroll secret, by its fingerprint.' },
+);
 export type EnrollSecret = Static<typeof EnrollSecretSchema>;
 
 /** Enroll secrets, unpaged. */

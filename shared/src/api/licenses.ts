@@ -81,18 +81,23 @@ export const LicenseImportOutcomeSchema = Type.Object({
 export type LicenseImportOutcome = Static<typeof LicenseImportOutcomeSchema>;
 
 /** A license's usage against its seats. */
-export const LicenseUsageSchema = Type.Object({
-  metric: LicenseMetricSchema,
-  seats: Type.Integer({ description: 'Seats bought.' }),
-  used: Type.Integer({ description: 'Devices (per_device) or users (per_user) counted.' }),
-  devices: Type.Integer({ description: 'Present devices with a matching install.' }),
-  users: Type.Integer({ description: 'Distinct users of those devices (a device with no known user counts as one).' }),
-  available: Type.Integer({ description: 'Seats − used, at least 0.' }),
-  over: Type.Integer({ description: 'Used − seats, at least 0.' }),
-  state: LicenseUsageStateSchema,
-  atRenewal: Type.Boolean({ description: 'The term ends within the renewal horizon.' }),
-  unusedSeatsCost: Nullable(Type.Number({ description: 'available × cost per seat, where the cost is known.' })),
-});
+export const LicenseUsageSchema = Type.Object(
+  {
+    metric: LicenseMetricSchema,
+    seats: Type.Integer({ description: 'Seats bought.' }),
+    used: Type.Integer({ description: 'Devices (per_device) or users (per_user) counted.' }),
+    devices: Type.Integer({ description: 'Present devices with a matching install.' }),
+    users: Type.Integer({
+      description: 'Distinct users of those devices (a device with no known user counts as one).',
+    }),
+    available: Type.Integer({ description: 'Seats − used, at least 0.' }),
+    over: Type.Integer({ description: 'Used − seats, at least 0.' }),
+    state: LicenseUsageStateSchema,
+    atRenewal: Type.Boolean({ description: 'The term ends within the renewal horizon.' }),
+    unusedSeatsCost: Nullable(Type.Number({ description: 'available × cost per seat, where the cost is known.' })),
+  },
+  { description: 'Usage against the seats, by the license metric.' },
+);
 export type LicenseUsage = Static<typeof LicenseUsageSchema>;
 
 /** A device or user a license counts, with the devices and installs that make it count. */

@@ -73,7 +73,10 @@ const PatchPolicyFields = {
 };
 
 /** The patch policy of one OS family, every value present. */
-export const PatchPolicySchema = Type.Object(PatchPolicyFields, { additionalProperties: false });
+export const PatchPolicySchema = Type.Object(PatchPolicyFields, {
+  additionalProperties: false,
+  description: 'The patch policy of an OS family.',
+});
 export type PatchPolicy = Static<typeof PatchPolicySchema>;
 
 /** The patch policy of one OS family as a person writes it: every key optional. */
@@ -85,7 +88,7 @@ export const PatchPolicyInputSchema = Type.Object(
     baselines: Type.Optional(PatchPolicyFields.baselines),
     endOfSupport: Type.Optional(PatchPolicyFields.endOfSupport),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'The patch policy of an OS family; omitted keys take their defaults.' },
 );
 export type PatchPolicyInput = Static<typeof PatchPolicyInputSchema>;
 
@@ -153,43 +156,46 @@ export const PolicyInputSchema = Type.Object(
       ),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'The policy document: every key optional, omitted keys default.' },
 );
 export type PolicyInput = Static<typeof PolicyInputSchema>;
 
 /** The reconciliation policy in force: every value present. */
-export const PolicySchema = Type.Object({
-  ghostAfterDays: Type.Integer({ description: 'An in-use asset no agent reported for this long is a ghost.' }),
-  ghostStatuses: Type.Array(AssetStatusSchema, { description: 'Register statuses that mean "should be reporting".' }),
-  staleAfterDays: Type.Integer({ description: 'A device silent this long has a stale agent.' }),
-  warrantyHorizonDays: Type.Integer({ description: 'Warn this many days before a warranty ends.' }),
-  hardwareChangeWindowDays: Type.Integer({ description: 'A component removal stays a finding this long.' }),
-  hardwareKinds: Type.Array(ComponentKindSchema, { description: 'Components whose removal or swap is a finding.' }),
-  shelfware: Type.Object(
-    {
-      minUnusedSeats: Type.Integer({ description: 'Seats − usage at least this.' }),
-      renewalHorizonDays: Type.Integer({ description: 'Renewal time: the term ends within this many days.' }),
-    },
-    { description: 'When unused seats make a license shelfware.' },
-  ),
-  patch: Type.Object(
-    {
-      linux: PatchPolicySchema,
-      windows: PatchPolicySchema,
-      macos: PatchPolicySchema,
-      other: PatchPolicySchema,
-    },
-    { description: 'The patch policy per OS family.' },
-  ),
-  endOfSupport: Type.Array(EndOfSupportEntrySchema, { description: 'The end-of-support list in force.' }),
-  notifications: Type.Object(
-    {
-      webhookUrl: Nullable(Type.String({ description: 'http(s) URL that receives newly opened findings.' })),
-      minSeverity: FindingSeveritySchema,
-    },
-    { description: 'Where newly opened findings are sent.' },
-  ),
-});
+export const PolicySchema = Type.Object(
+  {
+    ghostAfterDays: Type.Integer({ description: 'An in-use asset no agent reported for this long is a ghost.' }),
+    ghostStatuses: Type.Array(AssetStatusSchema, { description: 'Register statuses that mean "should be reporting".' }),
+    staleAfterDays: Type.Integer({ description: 'A device silent this long has a stale agent.' }),
+    warrantyHorizonDays: Type.Integer({ description: 'Warn this many days before a warranty ends.' }),
+    hardwareChangeWindowDays: Type.Integer({ description: 'A component removal stays a finding this long.' }),
+    hardwareKinds: Type.Array(ComponentKindSchema, { description: 'Components whose removal or swap is a finding.' }),
+    shelfware: Type.Object(
+      {
+        minUnusedSeats: Type.Integer({ description: 'Seats − usage at least this.' }),
+        renewalHorizonDays: Type.Integer({ description: 'Renewal time: the term ends within this many days.' }),
+      },
+      { description: 'When unused seats make a license shelfware.' },
+    ),
+    patch: Type.Object(
+      {
+        linux: PatchPolicySchema,
+        windows: PatchPolicySchema,
+        macos: PatchPolicySchema,
+        other: PatchPolicySchema,
+      },
+      { description: 'The patch policy per OS family.' },
+    ),
+    endOfSupport: Type.Array(EndOfSupportEntrySchema, { description: 'The end-of-support list in force.' }),
+    notifications: Type.Object(
+      {
+        webhookUrl: Nullable(Type.String({ description: 'http(s) URL that receives newly opened findings.' })),
+        minSeverity: FindingSeveritySchema,
+      },
+      { description: 'Where newly opened findings are sent.' },
+    ),
+  },
+  { description: 'The policy in force: the document over the defaults.' },
+);
 export type Policy = Static<typeof PolicySchema>;
 
 /** The policy document as stored, and the policy in force. */
