@@ -6,8 +6,6 @@ import { Compile } from 'typebox/compile';
 import { globToRegExp } from '../licenses/license-match.ts';
 import { compareVersions } from '../licenses/versions.ts';
 
-export { type EndOfSupportEntry, EndOfSupportEntrySchema };
-
 const BUNDLED = new URL('./data/end-of-support.json', import.meta.url);
 
 /** The end-of-support list shipped with the collector (data/end-of-support.json), checked. */

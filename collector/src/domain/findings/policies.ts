@@ -2,12 +2,10 @@ import { readFileSync } from 'node:fs';
 import { type FieldError, type OsFamilySchema, toFieldErrors } from '@stocktake/shared';
 import {
   type OsBaseline,
-  OsBaselineSchema,
   type PatchPolicy,
   type Policy,
   type PolicyInput,
   PolicyInputSchema,
-  PolicySchema,
 } from '@stocktake/shared/api';
 import type { Static } from 'typebox';
 import { Compile } from 'typebox/compile';
@@ -16,15 +14,8 @@ import { loadBundledEndOfSupport } from './end-of-support.ts';
 export const OS_FAMILIES = ['linux', 'windows', 'macos', 'other'] as const;
 export type OsFamily = Static<typeof OsFamilySchema>;
 
-export {
-  type OsBaseline,
-  OsBaselineSchema,
-  type PatchPolicy,
-  type Policy,
-  type PolicyInput,
-  PolicyInputSchema,
-  PolicySchema,
-};
+// The policy's types are the API contract's; the rules import them from here, with the defaults.
+export type { OsBaseline, PatchPolicy, Policy, PolicyInput };
 
 const DEFAULT_PATCH: PatchPolicy = {
   maxPendingSecurity: 10,
