@@ -1,4 +1,4 @@
-import { CataloguePageSchema, WhoHasPageSchema } from '@stocktake/shared/api';
+import { CataloguePageSchema, type WhoHasItem, WhoHasPageSchema } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { compareVersions } from '../../../../../domain/licenses/versions.ts';
@@ -17,8 +17,6 @@ import {
   type SoftwareSet,
 } from '../../../../../store/sqlite/software/who-has.ts';
 import { listRoute } from '../list-route.ts';
-
-type WhoHasItem = DeviceListItem & { software: InstalledMatch[]; versions: string[] };
 
 /** `/api/v1/software`: the catalogue with install counts, and which devices have what. */
 const softwareRoutes: FastifyPluginAsync = async (app) => {
