@@ -98,7 +98,7 @@ export const StatusEventSchema = Type.Object({
   disposal: Nullable(
     Type.Object(
       {
-        method: Type.String({ description: 'clear, purge or destroy.' }),
+        method: Type.String({ description: 'How it was sanitised or destroyed.' }),
         certificateRef: Type.String({ description: 'Certificate of sanitisation or destruction.' }),
         vendor: Type.String({ description: 'Who sanitised or destroyed it.' }),
         date: Type.String({ description: 'When, YYYY-MM-DD.' }),

@@ -13,7 +13,7 @@ export const DeviceSummarySchema = Type.Object({
   hardwareSerial: Nullable(Type.String({ description: 'System serial number.' })),
   vendor: Nullable(Type.String({ description: 'System manufacturer.' })),
   model: Nullable(Type.String({ description: 'System model.' })),
-  osFamily: Nullable(Type.String({ description: 'linux, windows, macos or other.' })),
+  osFamily: Nullable(Type.String({ description: 'The OS family the agent reported.' })),
   osName: Nullable(Type.String({ description: 'Operating system name.' })),
   osVersion: Nullable(Type.String({ description: 'Operating system version.' })),
   cpuModel: Nullable(Type.String({ description: 'Processor model.' })),

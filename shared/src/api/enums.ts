@@ -36,7 +36,7 @@ export const EnrollSecretOriginSchema = Type.Enum(ENROLL_SECRET_ORIGINS, {
   description: 'config: the secret the collector was started with; managed: made by rotate.',
 });
 export const SanitizationMethodSchema = Type.Enum(SANITIZATION_METHODS, {
-  description: 'NIST SP 800-88 sanitisation: clear, purge or destroy.',
+  description: `NIST SP 800-88 sanitisation: ${oneOf(SANITIZATION_METHODS)}.`,
 });
 export const AssetStatusSchema = Type.Enum(ASSET_STATUSES, {
   description: `Lifecycle status: ${oneOf(ASSET_STATUSES)}.`,
