@@ -10,7 +10,7 @@ import { AgentProcess, HostFixture, until, writeAgentConfig } from '../support/a
 import { COLLECTOR_BIN, type RunningCollector, startCollector, tempDir } from '../support/processes.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const STOCKTAKE_BIN = join(ROOT, 'collector', 'bin', 'stocktake.mjs');
+const STOCKTAKE_BIN = join(ROOT, 'collector', 'cli', 'bin', 'stocktake.mjs');
 const SECRET = 'e2e-stocktake-cli-secret';
 
 interface Run {

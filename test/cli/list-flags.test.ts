@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { createAssetList } from '../store/sqlite/assets/asset-list.ts';
-import { createDeviceList } from '../store/sqlite/devices/device-list.ts';
-import { createFindingList } from '../store/sqlite/findings/finding-list.ts';
-import { createLicenseList } from '../store/sqlite/licenses/license-list.ts';
-import { createSoftwareList } from '../store/sqlite/software/software-list.ts';
-import { ASSETS } from './commands/assets-list.ts';
-import { DEVICES } from './commands/devices-list.ts';
-import { FINDINGS } from './commands/findings-list.ts';
-import { LICENSES } from './commands/licenses-list.ts';
-import { CATALOGUE } from './commands/software-list.ts';
-import { WHO_HAS } from './commands/software-who-has.ts';
-import type { ListResource } from './list-resource.ts';
+import { ASSETS } from '../../collector/cli/src/commands/assets-list.ts';
+import { DEVICES } from '../../collector/cli/src/commands/devices-list.ts';
+import { FINDINGS } from '../../collector/cli/src/commands/findings-list.ts';
+import { LICENSES } from '../../collector/cli/src/commands/licenses-list.ts';
+import { CATALOGUE } from '../../collector/cli/src/commands/software-list.ts';
+import { WHO_HAS } from '../../collector/cli/src/commands/software-who-has.ts';
+import type { ListResource } from '../../collector/cli/src/list-resource.ts';
+import { createAssetList } from '../../collector/src/store/sqlite/assets/asset-list.ts';
+import { createDeviceList } from '../../collector/src/store/sqlite/devices/device-list.ts';
+import { createFindingList } from '../../collector/src/store/sqlite/findings/finding-list.ts';
+import { createLicenseList } from '../../collector/src/store/sqlite/licenses/license-list.ts';
+import { createSoftwareList } from '../../collector/src/store/sqlite/software/software-list.ts';
 
 // Building a list spec touches no database; the specs only describe sorts and filters here.
 const db = undefined as never;

@@ -2,12 +2,12 @@ import type { SoftwareItem } from '@stocktake/shared';
 
 // The collector's own types where it exports the wire shape; type-only, so the command line's
 // bundle still carries none of the server's code.
-export type { Asset } from '../domain/register/asset-model.ts';
-export type { Finding, FindingEvent } from '../store/sqlite/findings/findings-repository.ts';
-export type { CatalogueEntry } from '../store/sqlite/software/software-list.ts';
+export type { Asset } from '../../src/domain/register/asset-model.ts';
+export type { Finding, FindingEvent } from '../../src/store/sqlite/findings/findings-repository.ts';
+export type { CatalogueEntry } from '../../src/store/sqlite/software/software-list.ts';
 
-import type { Asset } from '../domain/register/asset-model.ts';
-import type { Finding } from '../store/sqlite/findings/findings-repository.ts';
+import type { Asset } from '../../src/domain/register/asset-model.ts';
+import type { Finding } from '../../src/store/sqlite/findings/findings-repository.ts';
 
 /**
  * The parts of the collector's answers the tables read. The route schemas (collector/src/routes)

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -23,12 +23,22 @@ describe('the command line as one file', () => {
     });
     const inputs = Object.keys(result.metafile.inputs).map((p) => relative(ROOT, resolve(ROOT, p)));
     const foreign = inputs.filter(
-      (p) =>
-        !p.startsWith('collector/src/admin-cli/') && !p.startsWith('shared/src/') && p !== 'collector/package.json',
+      (p) => !p.startsWith('collector/cli/src/') && !p.startsWith('shared/src/') && p !== 'collector/cli/package.json',
     );
     expect(foreign).toEqual([]);
     const external = Object.values(result.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path));
     expect(external.every((p) => p.startsWith('node:'))).toBe(true);
     expect(execFileSync(process.execPath, [out, '--version'], { encoding: 'utf8' }).trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('declares no dependency but the shared contract', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'collector', 'cli', 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, string> | undefined
+    >;
+    expect(pkg.dependencies).toEqual({ '@stocktake/shared': 'workspace:*' });
+    for (const field of ['peerDependencies', 'optionalDependencies']) expect(pkg[field], field).toBeUndefined();
+    // tsx only runs the sources in the workspace (bin/stocktake.mjs); the bundle above needs nothing.
+    expect(Object.keys(pkg.devDependencies ?? {})).toEqual(['tsx']);
   });
 });
