@@ -149,14 +149,15 @@ describe('stocktake, the command line, against a real collector', () => {
       ]);
       for (const r of [root, noun, command, version]) expect(r.code, r.stderr).toBe(0);
       expect(root.stdout).toContain('devices show DEVICE');
-      expect(root.stdout).toMatch(/Exit codes:\n {2}0 {2}done\n {2}1 {2}the collector refused/);
+      expect(root.stdout).toMatch(/Exit codes:\n {2}0 {3}done\n {2}1 {3}the collector refused/);
+      expect(root.stdout).toMatch(/\n {2}64 {2}usage error: unknown command or flag/);
       expect(noun.stdout).toContain('findings snooze ID');
       expect(command.stdout).toContain('Usage: stocktake devices show DEVICE [options]');
       expect(command.stdout).toContain('--history N');
       expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     });
 
-    it('refuses bad usage with exit 2, one line saying why, and the usage', async () => {
+    it('refuses bad usage with exit 64, one line saying why, and the usage', async () => {
       const [none, noVerb, badFlag, missing, badChoice] = await Promise.all([
         stocktake([]),
         stocktake(['devices']),
@@ -165,17 +166,31 @@ describe('stocktake, the command line, against a real collector', () => {
         stocktake(['findings', 'list', '--severity', 'dire']),
       ]);
       for (const r of [none, noVerb, badFlag, missing, badChoice]) {
-        expect(r.code).toBe(2);
+        expect(r.code).toBe(64);
         expect(r.stdout).toBe('');
       }
       expect(lines(noVerb.stderr)[0]).toBe('stocktake: devices needs a command: list, show, refresh');
-      expect(badFlag.stderr).toContain("Unknown option '--colour'");
+      expect(badFlag.stderr).toContain('unknown option "--colour"');
       expect(lines(missing.stderr)).toEqual([
         'stocktake: assets show needs ASSET',
         'Usage: stocktake assets show ASSET [options]',
         'See: stocktake assets show --help',
       ]);
       expect(badChoice.stderr).toContain('--severity must be one of info, low, medium, high, critical');
+    });
+
+    it('names the command or flag a typo meant, exiting 64', async () => {
+      const [command, flag] = await Promise.all([
+        stocktake(['findigns', 'list']),
+        stocktake(['software', 'who-has', 'openssl', '--version-lte=3', '--jsno']),
+      ]);
+      expect([command.code, flag.code]).toEqual([64, 64]);
+      expect(lines(command.stderr)).toEqual([
+        'stocktake: unknown command "findigns" (did you mean findings?)',
+        'Usage: stocktake <command> [arguments] [options]',
+        'See: stocktake --help',
+      ]);
+      expect(lines(flag.stderr)[0]).toBe('stocktake: unknown option "--jsno" (did you mean --json?)');
     });
   });
 
@@ -193,7 +208,7 @@ describe('stocktake, the command line, against a real collector', () => {
     });
     afterAll(() => new Promise<void>((r) => notCollector.close(() => r())));
 
-    it('exits 2 without a URL, 4 when nothing answers or it is not a collector, 3 without the right token', async () => {
+    it('exits 64 without a URL, 4 when nothing answers or it is not a collector, 3 without the right token', async () => {
       const bare = cleanEnv(home);
       const [noUrl, down, wrongServer, noToken, wrongToken] = await Promise.all([
         run(['devices', 'list'], bare),
@@ -202,7 +217,7 @@ describe('stocktake, the command line, against a real collector', () => {
         run(['devices', 'list', '--url', collector.url], bare),
         run(['devices', 'list', '--url', collector.url, '--token', 'stk_not-a-real-token'], bare),
       ]);
-      expect([noUrl.code, down.code, wrongServer.code, noToken.code, wrongToken.code]).toEqual([2, 4, 4, 3, 3]);
+      expect([noUrl.code, down.code, wrongServer.code, noToken.code, wrongToken.code]).toEqual([64, 4, 4, 3, 3]);
       expect(lines(noUrl.stderr)[0]).toMatch(/^stocktake: no collector URL: pass --url, set STOCKTAKE_URL/);
       expect(lines(down.stderr)).toEqual([
         expect.stringMatching(
@@ -248,7 +263,7 @@ describe('stocktake, the command line, against a real collector', () => {
       const elsewhere = await run(['devices', 'list'], { ...bare, STOCKTAKE_URL: notCollectorUrl });
       expect(elsewhere.code).toBe(4);
       const unknown = await run(['devices', 'list', '--profile', 'nope'], bare);
-      expect(unknown.code).toBe(2);
+      expect(unknown.code).toBe(64);
       expect(unknown.stderr).toContain('no profile "nope"');
     });
   });
@@ -704,9 +719,9 @@ describe('stocktake, the command line, against a real collector', () => {
         ),
       ]);
       const noDate = await stocktake(['findings', 'snooze', String(overuse)]);
-      expect(noDate.code).toBe(2);
+      expect(noDate.code).toBe(64);
       const gibberish = await stocktake(['findings', 'snooze', String(overuse), '--until', 'soonish']);
-      expect(gibberish.code).toBe(2);
+      expect(gibberish.code).toBe(64);
       const absent = await stocktake(['findings', 'ack', '99999']);
       expect(absent.code).toBe(5);
       expect(absent.stderr).toBe('stocktake: Not Found: No finding 99999\n');
@@ -761,7 +776,7 @@ describe('stocktake, the command line, against a real collector', () => {
       const asReader = await stocktake(['tokens', 'list'], { STOCKTAKE_TOKEN: readerToken });
       expect(asReader.code).toBe(3);
       const noRole = await stocktake(['tokens', 'create', '--name', 'x']);
-      expect(noRole.code).toBe(2);
+      expect(noRole.code).toBe(64);
     });
   });
 
@@ -777,7 +792,7 @@ describe('stocktake, the command line, against a real collector', () => {
       expect(zsh.stdout).toMatch(/^#compdef stocktake\n/);
       expect(fish.stdout).toContain("complete -c stocktake -n '__stocktake_at devices' -a show");
       const bad = await stocktake(['completion', 'tcsh']);
-      expect(bad.code).toBe(2);
+      expect(bad.code).toBe(64);
     });
   });
 

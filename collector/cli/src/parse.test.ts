@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { Io } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { UsageError } from './errors.ts';
 import { helpFor } from './help.ts';
 import { flagsOf, parse, positionalsOf } from './parse.ts';
+import { runCli } from './run.ts';
 
 function usageError(argv: string[]): UsageError {
   try {
@@ -81,14 +83,72 @@ describe('parse', () => {
     expect(usageError(['devices', 'lst']).message).toContain('unknown command "devices lst"');
     expect(usageError(['devices', 'show']).message).toBe('devices show needs DEVICE');
     expect(usageError(['devices', 'show', 'a', 'b']).message).toBe('unexpected argument "b"');
-    expect(usageError(['devices', 'list', '--colour']).message).toMatch(/Unknown option '--colour'/);
+    expect(usageError(['devices', 'list', '--colour']).message).toBe('unknown option "--colour"');
     expect(usageError(['findings', 'list', '--type', 'bogus']).message).toMatch(/--type must be one of ghost_asset/);
     expect(usageError(['completion', 'powershell']).message).toMatch(/SHELL must be one of bash, zsh, fish/);
     expect(usageError(['findings', 'ack', '1', '--comment']).message).toMatch(/--comment/);
     expect(usageError(['devices', 'list', '--url']).usageOf).toEqual(['devices', 'list']);
   });
 
+  it('says which command or flag a typo meant', () => {
+    expect(usageError(['devices', 'lst']).message).toBe('unknown command "devices lst" (did you mean devices list?)');
+    expect(usageError(['devices', 'frobnicate']).message).toBe(
+      'unknown command "devices frobnicate" (devices has list, show, refresh)',
+    );
+    expect(usageError(['licences', 'list']).message).toBe('unknown command "licences" (did you mean licenses?)');
+    expect(usageError(['devices', 'list', '--serach', 'x']).message).toBe(
+      'unknown option "--serach" (did you mean --search?)',
+    );
+    expect(usageError(['findings', 'list', '--jsn']).message).toBe('unknown option "--jsn" (did you mean --json?)');
+  });
+
   it('keeps connection flags away from offline commands', () => {
-    expect(usageError(['completion', 'bash', '--json']).message).toMatch(/Unknown option '--json'/);
+    expect(usageError(['completion', 'bash', '--json']).message).toBe('unknown option "--json"');
+  });
+});
+
+describe('a usage error', () => {
+  async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const io: Io = {
+      out: (text) => {
+        out += text;
+      },
+      err: (text) => {
+        err += text;
+      },
+      stdoutColumns: undefined,
+      stderrIsTty: false,
+      env: {},
+    };
+    const code = await runCli(argv, io, COMMANDS);
+    return { code, out, err };
+  }
+
+  it('exits 64 on an unknown command, naming the one meant, then the usage and where help is', async () => {
+    expect(await run(['devcies', 'list'])).toEqual({
+      code: 64,
+      out: '',
+      err: [
+        'stocktake: unknown command "devcies" (did you mean devices?)',
+        'Usage: stocktake <command> [arguments] [options]',
+        'See: stocktake --help',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  it('exits 64 on an unknown flag, naming the one meant, with the usage of the command', async () => {
+    expect(await run(['devices', 'show', 'ws-1', '--histroy', '3'])).toEqual({
+      code: 64,
+      out: '',
+      err: [
+        'stocktake: unknown option "--histroy" (did you mean --history?)',
+        'Usage: stocktake devices show DEVICE [options]',
+        'See: stocktake devices show --help',
+        '',
+      ].join('\n'),
+    });
   });
 });

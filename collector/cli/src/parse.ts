@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { UsageError as CommandLineUsageError, closestWord, didYouMean, parseCommandLine } from '@stocktake/shared/cli';
 import type { CommandSpec, FlagSpec, Flags } from './command.ts';
 import { UsageError } from './errors.ts';
 import { ALWAYS_FLAGS, ONLINE_FLAGS } from './flags.ts';
@@ -60,10 +60,6 @@ export function findCommand(commands: readonly CommandSpec[], words: readonly st
     .sort((a, b) => b.path.length - a.path.length)[0];
 }
 
-function closest(word: string, options: readonly string[]): string | undefined {
-  return options.find((o) => o.startsWith(word.slice(0, 3)) && word.length >= 2);
-}
-
 /**
  * `--sort -installs` as `--sort=-installs`: a value-taking flag takes the next word whatever it
  * looks like (node's parser would call a leading dash ambiguous). A forgotten value then shows
@@ -102,18 +98,17 @@ export function parse(rawArgv: readonly string[], commands: readonly CommandSpec
 
   const nouns = nounsOf(commands);
   if (!nouns.includes(first)) {
-    const guess = closest(first, nouns);
-    throw new UsageError(`unknown command "${first}"${guess ? ` (did you mean ${guess}?)` : ''}`, []);
+    throw new UsageError(`unknown command "${first}"${didYouMean(first, nouns)}`, []);
   }
   const command = findCommand(commands, words);
   if (!command) {
     if (wantsHelp) return { kind: 'help', path: [first] };
-    const verbs = commands.filter((c) => c.path[0] === first).map((c) => c.path[1]);
+    const verbs = commands.filter((c) => c.path[0] === first).map((c) => c.path[1] ?? '');
     const second = words[1];
+    if (second === undefined) throw new UsageError(`${first} needs a command: ${verbs.join(', ')}`, [first]);
+    const guess = closestWord(second, verbs);
     throw new UsageError(
-      second === undefined
-        ? `${first} needs a command: ${verbs.join(', ')}`
-        : `unknown command "${first} ${second}" (${first} has ${verbs.join(', ')})`,
+      `unknown command "${first} ${second}" (${guess ? `did you mean ${first} ${guess}?` : `${first} has ${verbs.join(', ')}`})`,
       [first],
     );
   }
@@ -123,21 +118,20 @@ export function parse(rawArgv: readonly string[], commands: readonly CommandSpec
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   let positionals: string[];
   try {
-    const parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: Object.fromEntries(
+    const parsed = parseCommandLine(
+      argv,
+      Object.fromEntries(
         specs.map((f) => [
           f.name,
           { type: f.kind, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) },
         ]),
       ),
-    });
+    );
     values = parsed.values;
     positionals = parsed.positionals;
   } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad option', command.path);
+    if (err instanceof CommandLineUsageError) throw new UsageError(err.message, command.path);
+    throw err;
   }
 
   for (const spec of specs) {

@@ -1,3 +1,4 @@
+import { formatUsageError, type UsageHint } from '@stocktake/shared/cli';
 import type { CommandContext, CommandSpec, Io } from './command.ts';
 import { resolveConnection } from './config.ts';
 import { CliError, UsageError } from './errors.ts';
@@ -49,21 +50,28 @@ export async function runCli(argv: readonly string[], io: Io, commands: readonly
     await command.run(ctx);
     return EXIT.ok;
   } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(formatUsageError('stocktake', err.message, err.usageOf ? usageHint(commands, err.usageOf) : {}));
+      return err.exitCode;
+    }
     if (err instanceof CliError) {
       io.err(`stocktake: ${err.message}\n`);
       for (const line of err.more) io.err(`${line}\n`);
-      if (err instanceof UsageError && err.usageOf) {
-        const command = err.usageOf.length > 0 ? findCommand(commands, err.usageOf) : undefined;
-        const usage =
-          command && command.path.length === err.usageOf.length
-            ? `Usage: ${commandUsage(command)}`
-            : `Usage: ${['stocktake', ...err.usageOf].join(' ')} <command> [arguments] [options]`;
-        const more = `stocktake ${[...err.usageOf, '--help'].join(' ')}`;
-        io.err(`${usage}\nSee: ${more}\n`);
-      }
       return err.exitCode;
     }
     io.err(`stocktake: internal error: ${(err as Error).stack ?? String(err)}\n`);
     return EXIT.internal;
   }
+}
+
+/** The usage line of the command (or group) a usage error is about, and how to get its help. */
+function usageHint(commands: readonly CommandSpec[], path: readonly string[]): UsageHint {
+  const command = path.length > 0 ? findCommand(commands, path) : undefined;
+  return {
+    usage:
+      command && command.path.length === path.length
+        ? commandUsage(command)
+        : `${['stocktake', ...path].join(' ')} <command> [arguments] [options]`,
+    help: `stocktake ${[...path, '--help'].join(' ')}`,
+  };
 }
