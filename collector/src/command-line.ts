@@ -1,0 +1,268 @@
+import {
+  closestWord,
+  formatUsageError,
+  parseCommandLine,
+  UsageError,
+  type UsageHint,
+  unknownCommand,
+} from '@stocktake/shared/cli';
+import { runAccessCommand } from './commands/access-commands.ts';
+import { runReconcileCommand } from './commands/reconcile-command.ts';
+import { runRegisterCommand } from './commands/register-commands.ts';
+import { ConfigError, ensureEnrollSecret, resolveConfig } from './config.ts';
+import { cliActor } from './http/request-actor.ts';
+import { serve } from './server.ts';
+import { COLLECTOR_VERSION } from './version.ts';
+
+const USAGE = `Usage: stocktake-collector <command> [options]
+
+Commands:
+  serve                Run the collector (HTTP API for agents and sysadmins)
+  enroll-secret        Print the configured enroll secret (created beside the database if needed)
+  enroll-secret list [--include-revoked] [--json]
+                       Enroll secrets agents may use (fingerprints only)
+  enroll-secret rotate [--keep-previous] [--json]
+                       Make a new enroll secret (printed once) and revoke the others
+  enroll-secret revoke ID|FINGERPRINT
+  token create --name NAME --role admin|reader [--json]
+                       Make an API token (printed once; stored only as a hash)
+  token list [--include-revoked] [--json]
+  token revoke NAME|ID Refuse a token from its next request on
+  assets import FILE [--dry-run] [--json]
+                       Import a Snipe-IT-format asset CSV (all or nothing; exit 65 if refused)
+  assets export [FILE] Write the register as Snipe-IT-format CSV (stdout without FILE)
+  licenses import FILE [--dry-run] [--json]
+                       Import license entitlements from CSV
+  licenses export [FILE]
+                       Write license entitlements as CSV
+  snapshots prune      Delete raw snapshots past the retention window, and thin older
+                       repeats to one per device per day
+  devices match        Match every device to the register again
+  reconcile [--json]   Run reconciliation once and print its summary (exit 75 while another
+                       run is in progress)
+  version              Print the version
+
+Options (flags override environment variables):
+  --db PATH                   SQLite file (STOCKTAKE_DB, default ./data/stocktake.db)
+  --host HOST                 Listen address (STOCKTAKE_HOST, default 127.0.0.1)
+  --port N                    Listen port (STOCKTAKE_PORT, default 8080; 0 picks a free one)
+  --enroll-secret S           Enroll secret (STOCKTAKE_ENROLL_SECRET; default: generated and
+                              stored beside the database on first start)
+  --snapshot-body-limit BYTES Largest snapshot accepted (STOCKTAKE_SNAPSHOT_BODY_LIMIT, 16 MiB)
+  --body-limit BYTES          Largest body on other routes (STOCKTAKE_BODY_LIMIT, 1 MiB)
+  --csv-body-limit BYTES      Largest CSV import over HTTP (STOCKTAKE_CSV_BODY_LIMIT, 32 MiB)
+  --snapshot-retention-days N Days raw snapshots are kept (STOCKTAKE_SNAPSHOT_RETENTION_DAYS, 30)
+  --snapshot-thin-after-hours N
+                              Past this age, a snapshot that repeats its device's previous one
+                              of the same day is deleted: changes and one a day are kept
+                              (STOCKTAKE_SNAPSHOT_THIN_AFTER_HOURS, 24; 0 keeps every one)
+  --log-level LEVEL           fatal|error|warn|info|debug|trace|silent (STOCKTAKE_LOG_LEVEL)
+  --tls-cert PATH, --tls-key PATH
+                              Serve HTTPS with this PEM certificate (chain) and key
+                              (STOCKTAKE_TLS_CERT, STOCKTAKE_TLS_KEY)
+  --trust-proxy VALUE         Believe X-Forwarded-For from these proxies: true, a hop count, or
+                              addresses/CIDRs separated by commas (STOCKTAKE_TRUST_PROXY, off)
+  --rate-limit N              Requests per minute per API token (STOCKTAKE_RATE_LIMIT, 1200; 0 off)
+  --enroll-rate-limit N       Enrolments per minute per client address (STOCKTAKE_ENROLL_RATE_LIMIT,
+                              60; 0 off)
+  --cors-origin LIST          Browser origins allowed to call the API, comma-separated
+                              (STOCKTAKE_CORS_ORIGIN; none: no CORS)
+  --policies FILE             Reconciliation policy (JSON), checked and stored at start
+                              (STOCKTAKE_POLICIES)
+  --reconcile-cron CRON       When reconciliation runs (STOCKTAKE_RECONCILE_CRON,
+                              default "*/15 * * * *"; "off" for never)
+  --webhook-url URL           POST newly opened findings here (STOCKTAKE_WEBHOOK_URL)
+  --webhook-min-severity S    info|low|medium|high|critical (STOCKTAKE_WEBHOOK_MIN_SEVERITY,
+                              default high)
+  --dry-run                   (imports) show what would change, write nothing
+  --json                      (imports, reconcile, token, enroll-secret) print the outcome as JSON
+  --name NAME, --role ROLE    (token create) the token's name, recorded as the actor of its writes,
+                              and its role: reader (GET) or admin (everything)
+  --include-revoked           (token list, enroll-secret list) show revoked ones too
+  --keep-previous             (enroll-secret rotate) leave the other secrets live
+
+Register changes from the command line are audited as cli:<your user name>; API writes as the
+name of the token that made them.
+`;
+
+const PROGRAM = 'stocktake-collector';
+const HINT: UsageHint = { usage: `${PROGRAM} <command> [options]`, help: `${PROGRAM} --help` };
+
+/** Every command and the subcommands it takes (none: the command runs alone). */
+const COMMANDS: Readonly<Record<string, readonly string[]>> = {
+  serve: [],
+  'enroll-secret': ['list', 'rotate', 'revoke'],
+  token: ['create', 'list', 'revoke'],
+  assets: ['import', 'export'],
+  licenses: ['import', 'export'],
+  snapshots: ['prune'],
+  devices: ['match'],
+  reconcile: [],
+  version: [],
+};
+
+const OPTIONS = {
+  db: { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'enroll-secret': { type: 'string' },
+  'snapshot-body-limit': { type: 'string' },
+  'body-limit': { type: 'string' },
+  'log-level': { type: 'string' },
+  'csv-body-limit': { type: 'string' },
+  'snapshot-retention-days': { type: 'string' },
+  'snapshot-thin-after-hours': { type: 'string' },
+  policies: { type: 'string' },
+  'reconcile-cron': { type: 'string' },
+  'webhook-url': { type: 'string' },
+  'webhook-min-severity': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'trust-proxy': { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'enroll-rate-limit': { type: 'string' },
+  'cors-origin': { type: 'string' },
+  name: { type: 'string' },
+  role: { type: 'string' },
+  'include-revoked': { type: 'boolean' },
+  'keep-previous': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * The command's words checked against the table: its subcommand (a typo named with the one
+ * meant) and at most one argument after it (the file, token or secret it acts on).
+ */
+function checkWords(positionals: readonly string[]): void {
+  const [command = '', verb, , extra] = positionals;
+  const verbs = COMMANDS[command];
+  if (verbs === undefined) throw unknownCommand(command, Object.keys(COMMANDS), HINT);
+  const unexpected = verbs.length === 0 ? verb : extra;
+  if (unexpected !== undefined) throw new UsageError(`unexpected argument "${unexpected}"`, HINT);
+  if (verbs.length === 0) return;
+  if (verb === undefined) {
+    // Alone, enroll-secret prints the configured secret.
+    if (command === 'enroll-secret') return;
+    throw new UsageError(`${command} needs a command: ${verbs.join(', ')}`, HINT);
+  }
+  if (!verbs.includes(verb)) {
+    const guess = closestWord(verb, verbs);
+    throw new UsageError(
+      `unknown command "${command} ${verb}" (${guess ? `did you mean ${command} ${guess}?` : `${command} has ${verbs.join(', ')}`})`,
+      HINT,
+    );
+  }
+}
+
+/** Where the command line writes: the process's stdout and stderr, or a test's buffers. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const PROCESS_IO: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+
+/**
+ * One invocation of `stocktake-collector`: the exit code, or -1 while `serve` keeps a server
+ * running.
+ */
+export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err(formatUsageError(PROGRAM, err.message, err.hint));
+    return err.exitCode;
+  }
+}
+
+async function run(argv: readonly string[], io: Io): Promise<number> {
+  const parsed = parseCommandLine(argv, OPTIONS, HINT);
+  const [command] = parsed.positionals;
+  if (parsed.values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (command === undefined) throw new UsageError('a command is needed', HINT);
+  checkWords(parsed.positionals);
+  try {
+    const {
+      'dry-run': dryRun,
+      json,
+      help: _help,
+      name,
+      role,
+      'include-revoked': includeRevoked,
+      'keep-previous': keepPrevious,
+      ...flags
+    } = parsed.values;
+    const config = resolveConfig(flags as Record<string, string | undefined>, process.env);
+    switch (command) {
+      case 'serve': {
+        const { url } = await serve(config);
+        io.err(`stocktake-collector ${COLLECTOR_VERSION} listening on ${url}\n`);
+        return -1;
+      }
+      case 'token':
+      case 'enroll-secret': {
+        const [, verb, ref] = parsed.positionals;
+        // Only enroll-secret may come without a subcommand (checkWords refused the others).
+        if (verb === undefined) {
+          const { secret, path } = ensureEnrollSecret(config);
+          io.out(`${secret}\n`);
+          if (path) io.err(`(stored in ${path})\n`);
+          return 0;
+        }
+        return runAccessCommand(
+          config.dbPath,
+          {
+            noun: command,
+            verb,
+            ...(ref ? { ref } : {}),
+            ...(typeof name === 'string' ? { name } : {}),
+            ...(typeof role === 'string' ? { role } : {}),
+            includeRevoked: includeRevoked === true,
+            keepPrevious: keepPrevious === true,
+            json: json === true,
+            actor: cliActor(),
+          },
+          io,
+        );
+      }
+      case 'assets':
+      case 'licenses':
+      case 'snapshots':
+      case 'devices': {
+        const [, verb = '', file] = parsed.positionals;
+        return runRegisterCommand(
+          config.dbPath,
+          {
+            noun: command,
+            verb,
+            ...(file ? { file } : {}),
+            dryRun: dryRun === true,
+            json: json === true,
+            retentionDays: config.snapshotRetentionDays,
+            thinAfterHours: config.snapshotThinAfterHours,
+          },
+          io,
+        );
+      }
+      case 'reconcile':
+        return runReconcileCommand(config, { json: json === true }, io);
+      case 'version':
+        io.out(`${COLLECTOR_VERSION}\n`);
+        return 0;
+      default:
+        throw unknownCommand(command, Object.keys(COMMANDS), HINT);
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(`stocktake-collector: ${err.message}\n`);
+      return 78;
+    }
+    throw err;
+  }
+}
