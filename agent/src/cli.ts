@@ -1,4 +1,11 @@
-import { parseArgs } from 'node:util';
+import {
+  EX_USAGE,
+  formatUsageError,
+  parseCommandLine,
+  UsageError,
+  type UsageHint,
+  unknownCommand,
+} from '@stocktake/shared/cli';
 import { CollectorError } from './client.ts';
 import { loadServiceCommands } from './load-service-commands.ts';
 import { createLogger } from './logger.ts';
@@ -29,12 +36,40 @@ Exit codes: 0 done, 64 usage error, 69 collector unreachable or not a collector,
 77 collector refused (wrong secret, revoked), 70 internal error.
 `;
 
-export const EXIT = { ok: 0, usage: 64, unavailable: 69, internal: 70, refused: 77 } as const;
+export const EXIT = { ok: 0, usage: EX_USAGE, unavailable: 69, internal: 70, refused: 77 } as const;
+
+const HINT: UsageHint = { usage: 'stocktake-agent <command> [options]', help: 'stocktake-agent --help' };
+const COMMANDS = ['inventory', 'once', 'run', 'status', 'version', 'service'];
+
+const OPTIONS = {
+  pretty: { type: 'boolean' },
+  server: { type: 'string' },
+  'enroll-secret': { type: 'string' },
+  'state-dir': { type: 'string' },
+  timeout: { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 // Each command is imported when it runs: what a module does when it loads (TypeBox config
 // schemas, the websocket client, the scheduler, the service installers) would otherwise be
 // paid by every `inventory` and `once`. See load-service-commands.ts for the executable.
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  try {
+    return await dispatch(argv, env);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(formatUsageError('stocktake-agent', err.message, err.hint));
+    return EXIT.usage;
+  }
+}
+
+async function dispatch(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  // A mistyped command is named before its flags are: they may be another command's.
+  const [first] = argv;
+  if (first !== undefined && !first.startsWith('-') && !COMMANDS.includes(first)) {
+    throw unknownCommand(first, COMMANDS, HINT);
+  }
   // The service command has its own flags (--config, --keep-state): it parses them itself.
   if (argv[0] === 'service') return (await loadServiceCommands()).serviceCommand(argv.slice(1), env);
   // run and status read the agent config (file, environment, flags) themselves.
@@ -46,31 +81,19 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return code;
   }
   if (argv[0] === 'status') return (await loadServiceCommands()).statusCommand(argv.slice(1), env);
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        pretty: { type: 'boolean' },
-        server: { type: 'string' },
-        'enroll-secret': { type: 'string' },
-        'state-dir': { type: 'string' },
-        timeout: { type: 'string' },
-        'log-level': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    process.stderr.write(`stocktake-agent: ${(err as Error).message}\n`);
-    return EXIT.usage;
-  }
+  const parsed = parseCommandLine(argv, OPTIONS, HINT);
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const str = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
   const [command] = parsed.positionals;
-  if (values.help || !command) {
+  if (values.help) {
     process.stdout.write(USAGE);
-    return command || values.help ? EXIT.ok : EXIT.usage;
+    return EXIT.ok;
+  }
+  if (command === undefined) throw new UsageError('a command is needed', HINT);
+  if (!COMMANDS.includes(command)) throw unknownCommand(command, COMMANDS, HINT);
+  // run, status and service parse their own flags, so only the first word reaches them.
+  if (!['inventory', 'once', 'version'].includes(command)) {
+    throw new UsageError(`${command} must come before its options: stocktake-agent ${command} [options]`, HINT);
   }
   const timeoutRaw = str('timeout');
   if (timeoutRaw !== undefined && !/^\d+$/.test(timeoutRaw)) {
@@ -118,10 +141,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         process.stdout.write(`${AGENT_VERSION}\n`);
         return EXIT.ok;
       default:
-        process.stderr.write(`stocktake-agent: unknown command "${command}"\n${USAGE}`);
-        return EXIT.usage;
+        throw unknownCommand(command, COMMANDS, HINT);
     }
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     if (err instanceof CollectorError) {
       process.stderr.write(`stocktake-agent: ${err.message}\n`);
       return err.kind === 'unreachable' || err.kind === 'not-a-collector' || err.kind === 'server-error'

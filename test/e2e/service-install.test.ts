@@ -182,7 +182,11 @@ describe('service install and uninstall on Linux (temporary root, systemctl reco
       'error: --server must be an http:// or https:// URL, got "ftp://x"',
       'error: service install needs --enroll-secret S (or STOCKTAKE_ENROLL_SECRET)',
       'error: service install failed: --config must be an absolute path, got "rel.json"',
-      'error: unknown service action "restart" (install, uninstall, start, stop, status; see stocktake-agent service --help)',
+      [
+        'error: unknown command "service restart" (did you mean service start?)',
+        'Usage: stocktake-agent service <action> [options]',
+        'See: stocktake-agent service --help',
+      ].join('\n'),
     ]);
     expect(snapshotTree(h.root)).toEqual({});
     expect(h.calls).toEqual([]);

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { EX_USAGE, parseCommandLine, UsageError, type UsageHint, usageErrorLines } from '@stocktake/shared/cli';
 import { ConfigError, type ConfigFlags, loadConfig } from '../config/load.ts';
 import type { AgentConfig } from '../config/schema.ts';
 import { AgentRuntime } from '../live/agent-runtime.ts';
@@ -27,7 +27,9 @@ Exit codes: 0 stopped by a signal, 64 usage error, 75 another agent uses the sta
 `;
 
 /** Same values as EXIT in cli.ts, plus the sysexits codes only run uses. */
-const CODE = { ok: 0, usage: 64, internal: 70, tempFail: 75, config: 78 } as const;
+const CODE = { ok: 0, usage: EX_USAGE, internal: 70, tempFail: 75, config: 78 } as const;
+
+const HINT: UsageHint = { usage: 'stocktake-agent run [--config PATH] [options]', help: 'stocktake-agent run --help' };
 
 export interface RunDeps {
   err?: (line: string) => void;
@@ -36,11 +38,11 @@ export interface RunDeps {
   stopSignal?: Promise<string>;
 }
 
-export function parseConfigFlags(argv: string[], extra: Record<string, { type: 'boolean' }> = {}) {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+/** The flags of the agent config that run and status take; a usage error names the command's help. */
+export function parseConfigFlags(argv: string[], hint: UsageHint, extra: Record<string, { type: 'boolean' }> = {}) {
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
       config: { type: 'string' },
       server: { type: 'string' },
       'enroll-secret': { type: 'string' },
@@ -51,7 +53,8 @@ export function parseConfigFlags(argv: string[], extra: Record<string, { type: '
       help: { type: 'boolean', short: 'h' },
       ...extra,
     },
-  });
+    hint,
+  );
   const str = (key: string) => {
     const v = (values as Record<string, string | boolean | undefined>)[key];
     return typeof v === 'string' ? v : undefined;
@@ -89,9 +92,10 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = proces
   const out = deps.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   let parsed: ReturnType<typeof parseConfigFlags>;
   try {
-    parsed = parseConfigFlags(argv);
+    parsed = parseConfigFlags(argv, HINT);
   } catch (e) {
-    err((e as Error).message);
+    if (!(e instanceof UsageError)) throw e;
+    err(usageErrorLines(e.message, e.hint));
     return CODE.usage;
   }
   if (parsed.values.help) {
@@ -99,7 +103,7 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv = proces
     return CODE.ok;
   }
   if (parsed.positionals.length > 0) {
-    err(`run takes no arguments, got "${parsed.positionals.join(' ')}"`);
+    err(usageErrorLines(`run takes no arguments, got "${parsed.positionals.join(' ')}"`, HINT));
     return CODE.usage;
   }
   let config: AgentConfig;

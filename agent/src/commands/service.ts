@@ -1,6 +1,13 @@
 import { resolve } from 'node:path';
 import { isSea } from 'node:sea';
-import { parseArgs } from 'node:util';
+import {
+  closestWord,
+  EX_USAGE,
+  parseCommandLine,
+  UsageError,
+  type UsageHint,
+  usageErrorLines,
+} from '@stocktake/shared/cli';
 import { InstallInputError, validateInstallConfig } from '../service/agent-config.ts';
 import { ServiceStepError } from '../service/execute.ts';
 import { isServicePlatform, type ServicePlatform } from '../service/layout.ts';
@@ -32,7 +39,19 @@ STOCKTAKE_ENROLL_SECRET may replace the flags (keeps the secret out of the proce
 const ACTIONS = ['install', 'uninstall', 'start', 'stop', 'status'] as const;
 type Action = (typeof ACTIONS)[number];
 // Same values as EXIT in cli.ts (sysexits.h): usage, internal error, permission denied.
-const CODE = { ok: 0, usage: 64, internal: 70, noPermission: 77 } as const;
+const CODE = { ok: 0, usage: EX_USAGE, internal: 70, noPermission: 77 } as const;
+
+const HINT: UsageHint = { usage: 'stocktake-agent service <action> [options]', help: 'stocktake-agent service --help' };
+
+/** What is wrong with the action words, or undefined when they name one action. */
+function actionProblem(positionals: readonly string[]): string | undefined {
+  const [action, extra] = positionals;
+  if (action === undefined) return `service needs an action: ${ACTIONS.join(', ')}`;
+  if (extra !== undefined) return `unexpected argument "${extra}"`;
+  if ((ACTIONS as readonly string[]).includes(action)) return undefined;
+  const guess = closestWord(action, ACTIONS);
+  return `unknown command "service ${action}" (${guess ? `did you mean service ${guess}?` : `service has ${ACTIONS.join(', ')}`})`;
+}
 
 export interface ServiceCommandDeps {
   run?: ServiceRequest['run'];
@@ -55,10 +74,9 @@ export async function serviceCommand(
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {
-    const parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
+    const parsed = parseCommandLine(
+      argv,
+      {
         server: { type: 'string' },
         'enroll-secret': { type: 'string' },
         config: { type: 'string' },
@@ -68,21 +86,23 @@ export async function serviceCommand(
         platform: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
+      HINT,
+    );
     values = parsed.values;
     positionals = parsed.positionals;
   } catch (e) {
-    err((e as Error).message);
+    if (!(e instanceof UsageError)) throw e;
+    err(usageErrorLines(e.message, e.hint));
     return CODE.usage;
   }
-  const [action, extra] = positionals;
+  const [action] = positionals;
   if (values.help) {
     out(SERVICE_USAGE.trimEnd());
     return CODE.ok;
   }
-  if (!action || !(ACTIONS as readonly string[]).includes(action) || extra !== undefined) {
-    const what = action ? `unknown service action "${positionals.join(' ')}"` : 'service needs an action';
-    err(`${what} (install, uninstall, start, stop, status; see stocktake-agent service --help)`);
+  const problem = actionProblem(positionals);
+  if (problem !== undefined || action === undefined) {
+    err(usageErrorLines(problem ?? 'service needs an action', HINT));
     return CODE.usage;
   }
   const str = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : undefined);

@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { EX_USAGE, UsageError, type UsageHint, usageErrorLines } from '@stocktake/shared/cli';
 import { ConfigError, loadConfig } from '../config/load.ts';
 import type { AgentConfig } from '../config/schema.ts';
 import { lockHolder } from '../live/state-lock.ts';
@@ -14,7 +15,12 @@ push, snapshots waiting in the outbox, next scheduled inventory, live channel co
 Exit code 0 when the agent is running, 3 when it is not, 78 for a configuration error.
 `;
 
-const CODE = { running: 0, usage: 64, notRunning: 3, config: 78 } as const;
+const CODE = { running: 0, usage: EX_USAGE, notRunning: 3, config: 78 } as const;
+
+const HINT: UsageHint = {
+  usage: 'stocktake-agent status [--config PATH] [--state-dir DIR] [--json]',
+  help: 'stocktake-agent status --help',
+};
 
 export interface StatusReport {
   running: boolean;
@@ -147,9 +153,10 @@ export async function statusCommand(
 ): Promise<number> {
   let parsed: ReturnType<typeof parseConfigFlags>;
   try {
-    parsed = parseConfigFlags(argv, { json: { type: 'boolean' } });
+    parsed = parseConfigFlags(argv, HINT, { json: { type: 'boolean' } });
   } catch (e) {
-    err((e as Error).message);
+    if (!(e instanceof UsageError)) throw e;
+    err(usageErrorLines(e.message, e.hint));
     return CODE.usage;
   }
   if (parsed.values.help) {

@@ -6,4 +6,4 @@
  */
 export { type OptionsConfig, type ParsedCommandLine, parseCommandLine, unknownCommand } from './parse-command-line.ts';
 export { closestWord, didYouMean, editDistance } from './suggest.ts';
-export { EX_USAGE, formatUsageError, UsageError, type UsageHint } from './usage-error.ts';
+export { EX_USAGE, formatUsageError, UsageError, type UsageHint, usageErrorLines } from './usage-error.ts';

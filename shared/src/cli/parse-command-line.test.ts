@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine, unknownCommand } from './parse-command-line.ts';
-import { EX_USAGE, formatUsageError, UsageError } from './usage-error.ts';
+import { EX_USAGE, formatUsageError, UsageError, usageErrorLines } from './usage-error.ts';
 
 const OPTIONS = {
   url: { type: 'string', short: 'u' },
@@ -69,5 +69,8 @@ describe('formatUsageError', () => {
       'tool: unknown command "x"\nUsage: tool <command>\nSee: tool --help\n',
     );
     expect(formatUsageError('tool', 'run takes no arguments')).toBe('tool: run takes no arguments\n');
+    expect(usageErrorLines('unknown command "x"', { help: 'tool --help' })).toBe(
+      'unknown command "x"\nSee: tool --help',
+    );
   });
 });

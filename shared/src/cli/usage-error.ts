@@ -31,8 +31,16 @@ export class UsageError extends Error {
  * ```
  */
 export function formatUsageError(program: string, message: string, hint: UsageHint = {}): string {
-  const lines = [`${program}: ${message}`];
+  return `${program}: ${usageErrorLines(message, hint)}\n`;
+}
+
+/**
+ * The same text without the program's name in front and without the last newline, for a
+ * command that writes its errors through a function adding both.
+ */
+export function usageErrorLines(message: string, hint: UsageHint = {}): string {
+  const lines = [message];
   if (hint.usage) lines.push(`Usage: ${hint.usage}`);
   if (hint.help) lines.push(`See: ${hint.help}`);
-  return `${lines.join('\n')}\n`;
+  return lines.join('\n');
 }
