@@ -1,10 +1,10 @@
 import {
-  closestWord,
   formatUsageError,
   parseCommandLine,
   UsageError,
   type UsageHint,
   unknownCommand,
+  unknownSubcommand,
 } from '@stocktake/shared/cli';
 import { runAccessCommand } from './commands/access-commands.ts';
 import { runReconcileCommand } from './commands/reconcile-command.ts';
@@ -147,13 +147,7 @@ function checkWords(positionals: readonly string[]): void {
     if (command === 'enroll-secret') return;
     throw new UsageError(`${command} needs a command: ${verbs.join(', ')}`, HINT);
   }
-  if (!verbs.includes(verb)) {
-    const guess = closestWord(verb, verbs);
-    throw new UsageError(
-      `unknown command "${command} ${verb}" (${guess ? `did you mean ${command} ${guess}?` : `${command} has ${verbs.join(', ')}`})`,
-      HINT,
-    );
-  }
+  if (!verbs.includes(verb)) throw unknownSubcommand(command, verb, verbs, HINT);
 }
 
 /** Where the command line writes: the process's stdout and stderr, or a test's buffers. */

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { isSea } from 'node:sea';
 import {
-  closestWord,
   EX_USAGE,
   parseCommandLine,
   UsageError,
   type UsageHint,
+  unknownSubcommand,
   usageErrorLines,
 } from '@stocktake/shared/cli';
 import { InstallInputError, validateInstallConfig } from '../service/agent-config.ts';
@@ -49,8 +49,7 @@ function actionProblem(positionals: readonly string[]): string | undefined {
   if (action === undefined) return `service needs an action: ${ACTIONS.join(', ')}`;
   if (extra !== undefined) return `unexpected argument "${extra}"`;
   if ((ACTIONS as readonly string[]).includes(action)) return undefined;
-  const guess = closestWord(action, ACTIONS);
-  return `unknown command "service ${action}" (${guess ? `did you mean service ${guess}?` : `service has ${ACTIONS.join(', ')}`})`;
+  return unknownSubcommand('service', action, ACTIONS).message;
 }
 
 export interface ServiceCommandDeps {

@@ -1,4 +1,9 @@
-import { UsageError as CommandLineUsageError, closestWord, didYouMean, parseCommandLine } from '@stocktake/shared/cli';
+import {
+  UsageError as CommandLineUsageError,
+  didYouMean,
+  parseCommandLine,
+  unknownSubcommand,
+} from '@stocktake/shared/cli';
 import type { CommandSpec, FlagSpec, Flags } from './command.ts';
 import { UsageError } from './errors.ts';
 import { ALWAYS_FLAGS, ONLINE_FLAGS } from './flags.ts';
@@ -106,11 +111,7 @@ export function parse(rawArgv: readonly string[], commands: readonly CommandSpec
     const verbs = commands.filter((c) => c.path[0] === first).map((c) => c.path[1] ?? '');
     const second = words[1];
     if (second === undefined) throw new UsageError(`${first} needs a command: ${verbs.join(', ')}`, [first]);
-    const guess = closestWord(second, verbs);
-    throw new UsageError(
-      `unknown command "${first} ${second}" (${guess ? `did you mean ${first} ${guess}?` : `${first} has ${verbs.join(', ')}`})`,
-      [first],
-    );
+    throw new UsageError(unknownSubcommand(first, second, verbs).message, [first]);
   }
   if (wantsHelp) return { kind: 'help', path: command.path };
 

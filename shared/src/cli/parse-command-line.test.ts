@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommandLine, unknownCommand } from './parse-command-line.ts';
+import { parseCommandLine, unknownCommand, unknownSubcommand } from './parse-command-line.ts';
 import { EX_USAGE, formatUsageError, UsageError, usageErrorLines } from './usage-error.ts';
 
 const OPTIONS = {
@@ -60,6 +60,17 @@ describe('unknownCommand', () => {
     );
     expect(unknownCommand('fly', ['inventory', 'once', 'run']).message).toBe('unknown command "fly"');
     expect(unknownCommand('fly', ['run'], { help: 'x --help' }).hint.help).toBe('x --help');
+  });
+});
+
+describe('unknownSubcommand', () => {
+  it('names the subcommand meant, else lists those there are', () => {
+    expect(unknownSubcommand('devices', 'lst', ['list', 'show']).message).toBe(
+      'unknown command "devices lst" (did you mean devices list?)',
+    );
+    expect(unknownSubcommand('devices', 'shred', ['list', 'show']).message).toBe(
+      'unknown command "devices shred" (devices has list, show)',
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { didYouMean } from './suggest.ts';
+import { closestWord, didYouMean } from './suggest.ts';
 import { UsageError, type UsageHint } from './usage-error.ts';
 
 /** The options of a command line, as node:util parseArgs takes them. */
@@ -70,4 +70,19 @@ export function parseCommandLine<const T extends OptionsConfig>(
  */
 export function unknownCommand(word: string, known: readonly string[], hint: UsageHint = {}): UsageError {
   return new UsageError(`unknown command "${word}"${didYouMean(word, known)}`, hint);
+}
+
+/**
+ * Refuses a subcommand that `command` does not have, naming the one meant, else listing them:
+ * `unknown command "devices lst" (did you mean devices list?)`.
+ */
+export function unknownSubcommand(
+  command: string,
+  word: string,
+  known: readonly string[],
+  hint: UsageHint = {},
+): UsageError {
+  const guess = closestWord(word, known);
+  const after = guess === undefined ? `${command} has ${known.join(', ')}` : `did you mean ${command} ${guess}?`;
+  return new UsageError(`unknown command "${command} ${word}" (${after})`, hint);
 }
