@@ -81,10 +81,8 @@ async function dispatch(argv: string[], env: NodeJS.ProcessEnv): Promise<number>
     return code;
   }
   if (argv[0] === 'status') return (await loadServiceCommands()).statusCommand(argv.slice(1), env);
-  const parsed = parseCommandLine(argv, OPTIONS, HINT);
-  const values = parsed.values as Record<string, string | boolean | undefined>;
-  const str = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
-  const [command] = parsed.positionals;
+  const { values, positionals } = parseCommandLine(argv, OPTIONS, HINT);
+  const [command] = positionals;
   if (values.help) {
     process.stdout.write(USAGE);
     return EXIT.ok;
@@ -95,14 +93,14 @@ async function dispatch(argv: string[], env: NodeJS.ProcessEnv): Promise<number>
   if (!['inventory', 'once', 'version'].includes(command)) {
     throw new UsageError(`${command} must come before its options: stocktake-agent ${command} [options]`, HINT);
   }
-  const timeoutRaw = str('timeout');
+  const timeoutRaw = values.timeout;
   if (timeoutRaw !== undefined && !/^\d+$/.test(timeoutRaw)) {
     process.stderr.write(`stocktake-agent: --timeout must be milliseconds, got "${timeoutRaw}"\n`);
     return EXIT.usage;
   }
   const timeoutMs = timeoutRaw ? Number(timeoutRaw) : undefined;
-  const log = createLogger(str('log-level') ?? env.STOCKTAKE_LOG_LEVEL ?? 'warn');
-  const stateDir = str('state-dir') ?? defaultStateDir(env);
+  const log = createLogger(values['log-level'] ?? env.STOCKTAKE_LOG_LEVEL ?? 'warn');
+  const stateDir = values['state-dir'] ?? defaultStateDir(env);
 
   try {
     switch (command) {
@@ -113,12 +111,12 @@ async function dispatch(argv: string[], env: NodeJS.ProcessEnv): Promise<number>
         return EXIT.ok;
       }
       case 'once': {
-        const serverUrl = str('server') ?? env.STOCKTAKE_SERVER;
+        const serverUrl = values.server ?? env.STOCKTAKE_SERVER;
         if (!serverUrl) {
           process.stderr.write('stocktake-agent: once needs --server URL (or STOCKTAKE_SERVER)\n');
           return EXIT.usage;
         }
-        const enrollSecret = str('enroll-secret') ?? env.STOCKTAKE_ENROLL_SECRET;
+        const enrollSecret = values['enroll-secret'] ?? env.STOCKTAKE_ENROLL_SECRET;
         const { once } = await import('./commands/once.ts');
         const result = await once({
           serverUrl,
