@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -40,5 +40,17 @@ describe('the command line as one file', () => {
     for (const field of ['peerDependencies', 'optionalDependencies']) expect(pkg[field], field).toBeUndefined();
     // tsx only runs the sources in the workspace (bin/stocktake.mjs); the bundle above needs nothing.
     expect(Object.keys(pkg.devDependencies ?? {})).toEqual(['tsx']);
+  });
+
+  it('imports nothing from the collector, not even types: its API shapes are the shared contract’s', () => {
+    const dir = join(ROOT, 'collector', 'cli', 'src');
+    const sources = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    expect(sources.length).toBeGreaterThan(20);
+    const reaching = sources.filter((f) =>
+      /from\s+['"](?:@stocktake\/collector|(?:\.\.\/)+(?:\.\.\/)?src\/|\.\.\/\.\.\/\.\.\/)/.test(
+        readFileSync(join(dir, f), 'utf8'),
+      ),
+    );
+    expect(reaching).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { createWriteStream, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { ImportOutcome } from './api-types.ts';
+import type { ImportOutcome } from '@stocktake/shared/api';
 import type { CommandContext } from './command.ts';
 import { CliError } from './errors.ts';
 import { EXIT } from './exit-codes.ts';

@@ -1,4 +1,4 @@
-import type { Finding } from './api-types.ts';
+import type { Finding } from '@stocktake/shared/api';
 import type { CommandContext } from './command.ts';
 import { formatTime } from './output.ts';
 import { findingId } from './resolve.ts';

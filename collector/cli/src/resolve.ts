@@ -1,4 +1,4 @@
-import type { Asset, DeviceSummary, License } from './api-types.ts';
+import type { Asset, DeviceSummary, License } from '@stocktake/shared/api';
 import { CliError, UsageError } from './errors.ts';
 import { EXIT } from './exit-codes.ts';
 import type { ApiClient } from './http-client.ts';

@@ -1,4 +1,4 @@
-import type { DeviceLink } from '../api-types.ts';
+import type { DeviceLink } from '@stocktake/shared/api';
 import { type CommandSpec, required } from '../command.ts';
 import { resolveAsset, resolveDevice } from '../resolve.ts';
 

@@ -1,4 +1,4 @@
-import type { Asset } from '../api-types.ts';
+import type { Asset } from '@stocktake/shared/api';
 import { ASSET_STATUSES } from '../choices.ts';
 import type { CommandSpec } from '../command.ts';
 import { type ListResource, listFlags, runList } from '../list-resource.ts';

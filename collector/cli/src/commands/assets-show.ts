@@ -1,4 +1,4 @@
-import type { AssetDetail, AuditEntry } from '../api-types.ts';
+import type { AssetDetail, AuditEntry } from '@stocktake/shared/api';
 import { type CommandSpec, required } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { formatAgo, formatTime } from '../output.ts';

@@ -1,4 +1,4 @@
-import type { DeviceListItem } from '../api-types.ts';
+import type { DeviceListItem } from '@stocktake/shared/api';
 import type { CommandSpec } from '../command.ts';
 import { type ListFilter, type ListResource, listFlags, runList } from '../list-resource.ts';
 import { type Column, formatAgo } from '../output.ts';

@@ -1,4 +1,4 @@
-import type { DeviceDetail, RefreshAccepted } from '../api-types.ts';
+import type { DeviceDetail, RefreshAccepted } from '@stocktake/shared/api';
 import { type CommandSpec, required } from '../command.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { EXIT } from '../exit-codes.ts';

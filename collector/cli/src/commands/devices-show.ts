@@ -1,5 +1,5 @@
 import type { SoftwareItem } from '@stocktake/shared';
-import type { DeviceChange, DeviceDetail } from '../api-types.ts';
+import type { DeviceChange, DeviceDetail } from '@stocktake/shared/api';
 import { type CommandSpec, required } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import type { Page } from '../listing.ts';

@@ -1,4 +1,4 @@
-import type { Finding } from '../api-types.ts';
+import type { Finding } from '@stocktake/shared/api';
 import { FINDING_SEVERITIES, FINDING_STATUSES, FINDING_TYPES } from '../choices.ts';
 import type { CommandSpec } from '../command.ts';
 import { type ListResource, listFlags, runList } from '../list-resource.ts';

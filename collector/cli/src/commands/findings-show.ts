@@ -1,4 +1,4 @@
-import type { Finding, FindingEvent } from '../api-types.ts';
+import type { Finding, FindingEvent } from '@stocktake/shared/api';
 import { type CommandSpec, required } from '../command.ts';
 import { formatTime } from '../output.ts';
 import { findingId } from '../resolve.ts';

@@ -1,4 +1,4 @@
-import type { Compliance } from '../api-types.ts';
+import type { Compliance } from '@stocktake/shared/api';
 import { type CommandSpec, required } from '../command.ts';
 import { PAGE_FLAGS } from '../flags.ts';
 import { listOptions, readPages } from '../listing.ts';

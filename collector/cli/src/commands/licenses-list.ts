@@ -1,4 +1,4 @@
-import type { License } from '../api-types.ts';
+import type { License } from '@stocktake/shared/api';
 import { LICENSE_METRICS } from '../choices.ts';
 import type { CommandSpec } from '../command.ts';
 import { type ListResource, listFlags, runList } from '../list-resource.ts';

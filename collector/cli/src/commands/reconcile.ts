@@ -1,4 +1,4 @@
-import type { ReconciliationRun, TypeCounts } from '../api-types.ts';
+import type { ReconciliationRun, TypeCounts } from '@stocktake/shared/api';
 import type { CommandSpec } from '../command.ts';
 
 const COUNTS: (keyof TypeCounts)[] = ['opened', 'recurred', 'returned', 'resolved', 'open'];

@@ -1,4 +1,4 @@
-import type { CatalogueEntry } from '../api-types.ts';
+import type { CatalogueEntry } from '@stocktake/shared/api';
 import { SOFTWARE_SOURCES } from '../choices.ts';
 import type { CommandSpec } from '../command.ts';
 import { type ListFilter, type ListResource, listFlags, runList } from '../list-resource.ts';

@@ -1,4 +1,4 @@
-import type { WhoHasItem } from '../api-types.ts';
+import type { WhoHasItem } from '@stocktake/shared/api';
 import { type CommandSpec, required } from '../command.ts';
 import { type ListResource, listFlags, runList } from '../list-resource.ts';
 import { type Column, formatAgo } from '../output.ts';

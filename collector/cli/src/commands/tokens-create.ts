@@ -1,4 +1,4 @@
-import type { ApiToken } from '../api-types.ts';
+import type { ApiToken } from '@stocktake/shared/api';
 import { API_ROLES } from '../choices.ts';
 import type { CommandSpec } from '../command.ts';
 import { UsageError } from '../errors.ts';

@@ -1,4 +1,4 @@
-import type { ApiToken } from '../api-types.ts';
+import type { ApiToken } from '@stocktake/shared/api';
 import type { CommandSpec } from '../command.ts';
 import { type Column, formatAgo, formatTime } from '../output.ts';
 

@@ -1,4 +1,4 @@
-import type { ApiToken } from '../api-types.ts';
+import type { ApiToken } from '@stocktake/shared/api';
 import { type CommandSpec, required } from '../command.ts';
 import { formatTime } from '../output.ts';
 
