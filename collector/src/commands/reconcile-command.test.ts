@@ -29,7 +29,7 @@ describe('stocktake-collector reconcile', () => {
     const services = createServices(opened.db);
     const old = new Date(Date.now() - 60 * 86_400_000);
     for (const tag of ['LT-1', 'LT-2']) {
-      services.assetsRepository.create({ assetTag: tag, status: 'deployed' }, {}, { actor: 'test', now: old });
+      await services.registerService.create({ assetTag: tag, status: 'deployed' }, {}, { actor: 'test', now: old });
     }
     opened.close();
 

@@ -49,19 +49,19 @@ const dump = () => {
 const ASSETS = 'asset_tag,serial,location,status\r\nCLI-1,S-1,HQ,Deployed\r\nCLI-2,S-2,HQ,Ready to Deploy\r\n';
 
 describe('stocktake-collector assets import/export', () => {
-  it('dry-runs, imports as the operating-system user, and exports what it imported', () => {
+  it('dry-runs, imports as the operating-system user, and exports what it imported', async () => {
     const path = file('assets.csv', ASSETS);
     const dry = capture();
-    expect(runRegisterCommand(db, { noun: 'assets', verb: 'import', file: path, dryRun: true, json: false }, dry)).toBe(
-      EXIT.ok,
-    );
+    expect(
+      await runRegisterCommand(db, { noun: 'assets', verb: 'import', file: path, dryRun: true, json: false }, dry),
+    ).toBe(EXIT.ok);
     expect(dry.stdout).toContain('2 rows: 2 created, 0 updated, 0 unchanged (dry run: nothing written)');
     expect(dry.stdout).toContain('would create  line 3  CLI-2');
     expect(dump().assets).toEqual([]);
 
     const real = capture();
     expect(
-      runRegisterCommand(db, { noun: 'assets', verb: 'import', file: path, dryRun: false, json: true }, real),
+      await runRegisterCommand(db, { noun: 'assets', verb: 'import', file: path, dryRun: false, json: true }, real),
     ).toBe(EXIT.ok);
     expect(JSON.parse(real.stdout)).toMatchObject({
       dryRun: false,
@@ -75,17 +75,17 @@ describe('stocktake-collector assets import/export', () => {
     const out = join(dir, 'export.csv');
     const exported = capture();
     expect(
-      runRegisterCommand(db, { noun: 'assets', verb: 'export', file: out, dryRun: false, json: false }, exported),
+      await runRegisterCommand(db, { noun: 'assets', verb: 'export', file: out, dryRun: false, json: false }, exported),
     ).toBe(EXIT.ok);
     const text = readFileSync(out, 'utf8');
     expect(text.split('\r\n')[1]).toMatch(/^CLI-1,,S-1,.*,Deployed,HQ,/);
     const stdout = capture();
-    runRegisterCommand(db, { noun: 'assets', verb: 'export', dryRun: false, json: false }, stdout);
+    await runRegisterCommand(db, { noun: 'assets', verb: 'export', dryRun: false, json: false }, stdout);
     expect(stdout.stdout).toBe(text);
   });
 
-  it('refuses a bad file with its lines on stderr, exit 65, and changes nothing', () => {
-    runRegisterCommand(
+  it('refuses a bad file with its lines on stderr, exit 65, and changes nothing', async () => {
+    await runRegisterCommand(
       db,
       { noun: 'assets', verb: 'import', file: file('ok.csv', ASSETS), dryRun: false, json: false },
       capture(),
@@ -93,34 +93,40 @@ describe('stocktake-collector assets import/export', () => {
     const before = dump();
     const bad = file('bad.csv', `${ASSETS}CLI-3,S-3,HQ,Teleported\r\nCLI-1,,,\r\n`);
     const io = capture();
-    expect(runRegisterCommand(db, { noun: 'assets', verb: 'import', file: bad, dryRun: false, json: false }, io)).toBe(
-      EXIT.dataErr,
-    );
+    expect(
+      await runRegisterCommand(db, { noun: 'assets', verb: 'import', file: bad, dryRun: false, json: false }, io),
+    ).toBe(EXIT.dataErr);
     expect(io.stderr).toContain('refused, nothing was imported (2 problems)');
     expect(io.stderr).toContain('line 4 (status): "Teleported" is not a known status label');
     expect(io.stderr).toContain('line 5 (asset_tag): asset tag CLI-1 is already on line 2');
     expect(dump()).toEqual(before);
   });
 
-  it('says what is missing: the database, the file, the FILE argument', () => {
+  it('says what is missing: the database, the file, the FILE argument', async () => {
     const io = capture();
     expect(
-      runRegisterCommand(join(dir, 'typo.db'), { noun: 'assets', verb: 'export', dryRun: false, json: false }, io),
+      await runRegisterCommand(
+        join(dir, 'typo.db'),
+        { noun: 'assets', verb: 'export', dryRun: false, json: false },
+        io,
+      ),
     ).toBe(EXIT.noInput);
     expect(io.stderr).toContain('no database at');
     expect(
-      runRegisterCommand(
+      await runRegisterCommand(
         db,
         { noun: 'assets', verb: 'import', file: join(dir, 'none.csv'), dryRun: false, json: false },
         io,
       ),
     ).toBe(EXIT.noInput);
-    expect(runRegisterCommand(db, { noun: 'assets', verb: 'import', dryRun: false, json: false }, io)).toBe(EXIT.usage);
+    expect(await runRegisterCommand(db, { noun: 'assets', verb: 'import', dryRun: false, json: false }, io)).toBe(
+      EXIT.usage,
+    );
   });
 });
 
 describe('stocktake-collector licenses import/export', () => {
-  it('imports entitlements, re-imports the export unchanged', () => {
+  it('imports entitlements, re-imports the export unchanged', async () => {
     const path = file(
       'licenses.csv',
       'product,publisher,name_pattern,publisher_pattern,version_range,metric,seats,term_start,term_end,cost_per_seat,order_number\r\n' +
@@ -129,16 +135,16 @@ describe('stocktake-collector licenses import/export', () => {
     );
     const io = capture();
     expect(
-      runRegisterCommand(db, { noun: 'licenses', verb: 'import', file: path, dryRun: false, json: false }, io),
+      await runRegisterCommand(db, { noun: 'licenses', verb: 'import', file: path, dryRun: false, json: false }, io),
     ).toBe(EXIT.ok);
     expect(io.stdout).toContain('2 rows: 2 created');
     const exported = capture();
-    runRegisterCommand(db, { noun: 'licenses', verb: 'export', dryRun: false, json: false }, exported);
+    await runRegisterCommand(db, { noun: 'licenses', verb: 'export', dryRun: false, json: false }, exported);
     const before = dump();
     const again = capture();
     const back = file('back.csv', exported.stdout);
     expect(
-      runRegisterCommand(db, { noun: 'licenses', verb: 'import', file: back, dryRun: false, json: false }, again),
+      await runRegisterCommand(db, { noun: 'licenses', verb: 'import', file: back, dryRun: false, json: false }, again),
     ).toBe(EXIT.ok);
     expect(again.stdout).toContain('2 rows: 0 created, 0 updated, 2 unchanged');
     expect(dump()).toEqual(before);

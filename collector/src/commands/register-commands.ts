@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createServices, type Services } from '../compose/services.ts';
-import { exportLicensesCsv, importLicensesCsv, type LicenseImportOutcome } from '../domain/licenses/license-csv.ts';
-import { exportAssetsCsv, type ImportOutcome, importAssetsCsv } from '../domain/register/asset-csv.ts';
+import type { LicenseImportOutcome } from '../domain/licenses/license-csv.ts';
+import type { ImportOutcome } from '../domain/register/asset-csv.ts';
 import { ImportRefusedError } from '../domain/register/csv-import.ts';
 import { cliActor } from '../http/request-actor.ts';
 import { openDatabase } from '../store/sqlite/open-database.ts';
@@ -53,20 +53,20 @@ function printOutcome(io: Io, file: string, o: ImportOutcome | LicenseImportOutc
  * Runs a register command against the database at `dbPath`. The database must exist: an
  * import into a mistyped path would otherwise land in a new, empty register.
  */
-export function runRegisterCommand(dbPath: string, cmd: RegisterCommand, io: Io): number {
+export async function runRegisterCommand(dbPath: string, cmd: RegisterCommand, io: Io): Promise<number> {
   if (dbPath !== ':memory:' && !existsSync(dbPath)) {
     io.err(`stocktake-collector: no database at ${resolve(dbPath)} (start the collector once, or pass --db)\n`);
     return EXIT.noInput;
   }
   const opened = openDatabase(dbPath);
   try {
-    return run(createServices(opened.db), cmd, io);
+    return await run(createServices(opened.db), cmd, io);
   } finally {
     opened.close();
   }
 }
 
-function run(services: Services, cmd: RegisterCommand, io: Io): number {
+async function run(services: Services, cmd: RegisterCommand, io: Io): Promise<number> {
   const actor = cliActor();
   const key = `${cmd.noun} ${cmd.verb}`;
   switch (key) {
@@ -87,8 +87,8 @@ function run(services: Services, cmd: RegisterCommand, io: Io): number {
       try {
         const outcome =
           cmd.noun === 'assets'
-            ? importAssetsCsv(services.assetsRepository, text, options)
-            : importLicensesCsv(services.licensesRepository, text, options);
+            ? await services.registerService.importCsv(text, options)
+            : await services.licenseService.importCsv(text, options);
         if (cmd.json) io.out(`${JSON.stringify(outcome, null, 2)}\n`);
         else
           printOutcome(io, cmd.file, outcome, (r) =>
@@ -112,9 +112,7 @@ function run(services: Services, cmd: RegisterCommand, io: Io): number {
     case 'assets export':
     case 'licenses export': {
       const csv =
-        cmd.noun === 'assets'
-          ? exportAssetsCsv(services.assetsRepository)
-          : exportLicensesCsv(services.licensesRepository);
+        cmd.noun === 'assets' ? await services.registerService.exportCsv() : await services.licenseService.exportCsv();
       if (!cmd.file || cmd.file === '-') {
         io.out(csv);
         return EXIT.ok;

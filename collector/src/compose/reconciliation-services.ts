@@ -5,6 +5,7 @@ import { createFindingsRepository, type OpenedFinding } from '../store/sqlite/fi
 import { createPoliciesRepository } from '../store/sqlite/findings/policies-repository.ts';
 import { createReconciliationSource } from '../store/sqlite/findings/reconciliation-source.ts';
 import { createRunsRepository, type RunRecord } from '../store/sqlite/findings/runs-repository.ts';
+import { readAllLicenses } from '../store/sqlite/licenses/licenses-repository.ts';
 import type { Db } from '../store/sqlite/open-database.ts';
 import type { Services } from './services.ts';
 
@@ -14,7 +15,7 @@ export type Notify = (opened: OpenedFinding[], run: RunRecord, policy: Policy) =
 export function createReconciliation(
   db: Db,
   sqlite: Database.Database,
-  services: Pick<Services, 'auditLog' | 'matcher' | 'conflicts' | 'licensesRepository'>,
+  services: Pick<Services, 'auditLog' | 'matcher' | 'conflicts'>,
 ) {
   const findings = createFindingsRepository(db, services.auditLog);
   const runs = createRunsRepository(db);
@@ -35,7 +36,8 @@ export function createReconciliation(
         {
           matcher: services.matcher,
           conflicts: services.conflicts,
-          licenses: services.licensesRepository,
+          // A run reads the licenses in one synchronous phase, so it reads them from SQLite directly.
+          licenses: { all: () => readAllLicenses(db) },
           source,
           findings,
           runs,

@@ -1,3 +1,7 @@
+import type { AuditTrail } from './audit/ports.ts';
+import type { LicenseBook } from './licenses/ports.ts';
+import type { AssetRegister } from './register/ports.ts';
+
 /**
  * What the domain needs from storage: one async port per aggregate, in domain words (no rows,
  * columns or SQL). Each storage engine (`store/<engine>/`) provides all of them; the port
@@ -6,6 +10,12 @@
  * Each aggregate declares its port in its own folder (`domain/<area>/ports.ts`) and adds it here.
  */
 export interface Stores {
+  /** The asset register: assets, their status events and disposal records. */
+  assets: AssetRegister;
+  /** License entitlements. */
+  licenses: LicenseBook;
+  /** The audit trail of register changes. */
+  audit: AuditTrail;
   /** Releases the engine's connections; the stores are unusable after. */
   close(): Promise<void>;
 }

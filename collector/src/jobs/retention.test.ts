@@ -65,7 +65,7 @@ describe('retention schedule', () => {
       ingestAt(t.app, agentToken, makeSnapshot({ agentId, at }), at);
     }
     const out: string[] = [];
-    const code = runRegisterCommand(
+    const code = await runRegisterCommand(
       t.dbPath,
       { noun: 'snapshots', verb: 'prune', dryRun: false, json: false, retentionDays: 30, thinAfterHours: 24 },
       { out: (text) => out.push(text), err: (text) => out.push(text) },

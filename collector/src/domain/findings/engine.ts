@@ -4,8 +4,8 @@ import type { PoliciesRepository } from '../../store/sqlite/findings/policies-re
 import type { ReconciliationSource } from '../../store/sqlite/findings/reconciliation-source.ts';
 import type { RunCounts, RunRecord, RunsRepository } from '../../store/sqlite/findings/runs-repository.ts';
 import type { IdentityConflict } from '../../store/sqlite/matching/conflicts.ts';
+import { licenseUsages, presentDevices } from '../licenses/compliance.ts';
 import type { License } from '../licenses/license-model.ts';
-import { licenseUsages, presentDevices } from './compliance.ts';
 import { compileEndOfSupport } from './end-of-support.ts';
 import { findingKey, planLifecycle, type TypeCounts } from './lifecycle.ts';
 import type { Policy } from './policies.ts';

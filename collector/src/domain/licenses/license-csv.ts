@@ -1,9 +1,4 @@
-import type { WriteContext } from '../../store/sqlite/assets/assets-repository.ts';
-import type {
-  LicenseChange,
-  LicensePlan,
-  LicensesRepository,
-} from '../../store/sqlite/licenses/licenses-repository.ts';
+import type { WriteContext } from '../audit/ports.ts';
 import { writeCsv } from '../csv/csv.ts';
 import {
   type ColumnSpec,
@@ -15,6 +10,9 @@ import {
 } from '../register/csv-import.ts';
 import { formatCents, toCents } from '../register/values.ts';
 import type { LicenseFieldName, LicenseInput } from './license-model.ts';
+import type { LicenseChange, LicensePlan } from './license-plan.ts';
+import { licenseWrite, planLicenseWrite } from './license-writes.ts';
+import type { LicenseBook, LicenseWrite } from './ports.ts';
 
 /** License CSV columns (Stocktake's own; Snipe-IT's license export has no match rule to carry). */
 export const LICENSE_COLUMNS = [
@@ -71,11 +69,11 @@ export interface LicenseImportOutcome {
  * Imports license entitlements, all or nothing, keyed by product and order number: a known
  * pair is updated with the cells that hold a value, a new one created, an unchanged one left.
  */
-export function importLicensesCsv(
-  repo: LicensesRepository,
+export async function importLicensesCsv(
+  book: LicenseBook,
   text: string,
   options: { dryRun: boolean } & WriteContext,
-): LicenseImportOutcome {
+): Promise<LicenseImportOutcome> {
   const parsed = parseImportFile(text, LICENSE_COLUMNS, ['product', 'seats']);
   const errors: ImportLineError[] = [];
   const column = (key: LicenseColumnKey) => parsed.headers.get(key) ?? key;
@@ -135,60 +133,58 @@ export function importLicensesCsv(
     seen.set(key, row.line);
     rows.push({ line: row.line, input: input as LicenseInput, product, orderNumber });
   }
-  return repo.atomically(() => {
-    const plans: { row: (typeof rows)[number]; plan: LicensePlan }[] = [];
-    for (const row of rows) {
-      const existing = repo.getByKey(row.product, row.orderNumber);
-      const { plan, problems } = repo.plan(existing, row.input);
-      for (const p of problems) {
-        const key = (Object.entries(FIELD) as [LicenseColumnKey, string][]).find(([, f]) => f === p.field)?.[0];
-        errors.push({ line: row.line, column: key ? column(key) : p.field, message: p.message });
-      }
-      if (plan) plans.push({ row, plan });
+  const plans: { row: (typeof rows)[number]; plan: LicensePlan }[] = [];
+  for (const row of rows) {
+    const existing = await book.getByKey(row.product, row.orderNumber);
+    const { plan, problems } = await planLicenseWrite(book, existing, row.input);
+    for (const p of problems) {
+      const key = (Object.entries(FIELD) as [LicenseColumnKey, string][]).find(([, f]) => f === p.field)?.[0];
+      errors.push({ line: row.line, column: key ? column(key) : p.field, message: p.message });
     }
-    if (errors.length > 0) throw new ImportRefusedError(errors.sort((a, b) => a.line - b.line));
-    const out: LicenseImportOutcome = {
-      dryRun: options.dryRun,
-      rows: parsed.rows.length,
-      created: [],
-      updated: [],
-      unchanged: [],
-      ignoredColumns: parsed.ignoredColumns,
-    };
-    for (const { row, plan } of plans) {
-      const ref = { line: row.line, product: row.product, orderNumber: row.orderNumber };
-      if (plan.kind === 'create') out.created.push(ref);
-      else if (plan.kind === 'update') out.updated.push({ ...ref, changes: plan.changes });
-      else out.unchanged.push(ref);
-      if (!options.dryRun) {
-        repo.apply(plan, {
-          actor: options.actor,
-          ...(options.now ? { now: options.now } : {}),
-          context: `${options.context ?? 'csv import'} line ${row.line}`,
-        });
-      }
-    }
-    return out;
-  });
+    if (plan) plans.push({ row, plan });
+  }
+  if (errors.length > 0) throw new ImportRefusedError(errors.sort((a, b) => a.line - b.line));
+  const out: LicenseImportOutcome = {
+    dryRun: options.dryRun,
+    rows: parsed.rows.length,
+    created: [],
+    updated: [],
+    unchanged: [],
+    ignoredColumns: parsed.ignoredColumns,
+  };
+  const writes: LicenseWrite[] = [];
+  for (const { row, plan } of plans) {
+    const ref = { line: row.line, product: row.product, orderNumber: row.orderNumber };
+    if (plan.kind === 'create') out.created.push(ref);
+    else if (plan.kind === 'update') out.updated.push({ ...ref, changes: plan.changes });
+    else out.unchanged.push(ref);
+    const write = licenseWrite(plan, {
+      actor: options.actor,
+      ...(options.now ? { now: options.now } : {}),
+      context: `${options.context ?? 'csv import'} line ${row.line}`,
+    });
+    if (write) writes.push(write);
+  }
+  // The whole file lands in one write, so a refusal from the store leaves nothing behind.
+  if (!options.dryRun && writes.length > 0) await book.write(writes);
+  return out;
 }
 
-export function exportLicensesCsv(repo: LicensesRepository): string {
+export async function exportLicensesCsv(book: LicenseBook): Promise<string> {
   const header = LICENSE_COLUMNS.map((c) => c.key);
-  const rows = repo
-    .all()
-    .map((l) => [
-      l.product,
-      l.publisher ?? '',
-      l.namePattern,
-      l.publisherPattern ?? '',
-      l.versionRange ?? '',
-      l.metric,
-      String(l.seats),
-      l.termStart ?? '',
-      l.termEnd ?? '',
-      l.costPerSeat === null ? '' : formatCents(toCents(l.costPerSeat) ?? null),
-      l.orderNumber ?? '',
-      l.notes ?? '',
-    ]);
+  const rows = (await book.all()).map((l) => [
+    l.product,
+    l.publisher ?? '',
+    l.namePattern,
+    l.publisherPattern ?? '',
+    l.versionRange ?? '',
+    l.metric,
+    String(l.seats),
+    l.termStart ?? '',
+    l.termEnd ?? '',
+    l.costPerSeat === null ? '' : formatCents(toCents(l.costPerSeat) ?? null),
+    l.orderNumber ?? '',
+    l.notes ?? '',
+  ]);
   return writeCsv(header, rows);
 }

@@ -1,8 +1,7 @@
 import { LICENSE_METRICS, type LicenseMetric } from '@stocktake/shared/api';
-import type { licenses } from '../../store/sqlite/schema/index.ts';
 import type { FieldProblem } from '../errors.ts';
 import { hasControlChars } from '../register/text.ts';
-import { fromCents, isIsoDate, toCents } from '../register/values.ts';
+import { isIsoDate, toCents } from '../register/values.ts';
 import { parseVersionRange } from './versions.ts';
 
 export interface LicenseFields {
@@ -54,45 +53,6 @@ const TEXT = {
   orderNumber: 255,
   notes: 65_535,
 } as const;
-
-type LicenseRow = typeof licenses.$inferSelect;
-
-export function licenseFromRow(row: LicenseRow): License {
-  return {
-    id: row.id,
-    product: row.product,
-    publisher: row.publisher,
-    namePattern: row.namePattern,
-    publisherPattern: row.publisherPattern,
-    versionRange: row.versionRange,
-    metric: row.metric,
-    seats: row.seats,
-    termStart: row.termStart,
-    termEnd: row.termEnd,
-    costPerSeat: fromCents(row.costPerSeatCents),
-    orderNumber: row.orderNumber === '' ? null : row.orderNumber,
-    notes: row.notes,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
-}
-
-export function licenseColumns(f: LicenseFields) {
-  return {
-    product: f.product,
-    publisher: f.publisher,
-    namePattern: f.namePattern,
-    publisherPattern: f.publisherPattern,
-    versionRange: f.versionRange,
-    metric: f.metric,
-    seats: f.seats,
-    termStart: f.termStart,
-    termEnd: f.termEnd,
-    costPerSeatCents: f.costPerSeat === null ? null : (toCents(f.costPerSeat) ?? null),
-    orderNumber: f.orderNumber ?? '',
-    notes: f.notes,
-  };
-}
 
 export function licenseFieldsOf(l: License): LicenseFields {
   const out = {} as Record<LicenseFieldName, unknown>;

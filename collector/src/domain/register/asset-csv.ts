@@ -1,9 +1,10 @@
 import { SANITIZATION_METHODS, type SanitizationMethod } from '@stocktake/shared/api';
-import type { AssetsRepository, WriteContext } from '../../store/sqlite/assets/assets-repository.ts';
+import type { WriteContext } from '../audit/ports.ts';
 import { writeCsv } from '../csv/csv.ts';
 import type { Asset, AssetFieldName, FieldChange } from './asset-model.ts';
 import type { AssetPlan } from './asset-plan.ts';
 import type { AssetInput, DisposalInput } from './asset-validate.ts';
+import { assetWrite, planAssetWrite } from './asset-writes.ts';
 import {
   type ImportLineError,
   ImportRefusedError,
@@ -12,6 +13,7 @@ import {
   parseImportFile,
   parseMoneyCell,
 } from './csv-import.ts';
+import type { AssetRegister, AssetWrite, DisposalRecord } from './ports.ts';
 import {
   ASSET_COLUMNS,
   type AssetColumnKey,
@@ -128,11 +130,11 @@ function columnOfField(headers: Map<AssetColumnKey, string>, field: string): str
  * changes nothing writes nothing. Any problem anywhere refuses the whole file, with the line
  * (header = line 1) and column of each. A dry run reports the same outcome and writes nothing.
  */
-export function importAssetsCsv(
-  repo: AssetsRepository,
+export async function importAssetsCsv(
+  assets: AssetRegister,
   text: string,
   options: { dryRun: boolean } & WriteContext,
-): ImportOutcome {
+): Promise<ImportOutcome> {
   const parsed = parseImportFile(text, ASSET_COLUMNS, ['asset_tag']);
   const errors: ImportLineError[] = [];
   const rows: RowInput[] = [];
@@ -152,61 +154,60 @@ export function importAssetsCsv(
     firstLineOfTag.set(r.tag, r.line);
     rows.push(r);
   }
-  return repo.atomically(() => {
-    const plans: { row: RowInput; plan: AssetPlan }[] = [];
-    for (const row of rows) {
-      const existing = repo.getByTag(row.tag);
-      let disposal = row.disposal;
-      if (disposal && existing?.status === 'disposed') {
-        // An export of a disposed asset carries its disposal record; reading it back is not a
-        // second disposal. A record that differs would rewrite history, which imports do not do.
-        const stored = repo.latestDisposal(existing.id);
-        const same =
-          stored?.method === disposal.method &&
-          stored.certificateRef === disposal.certificateRef.trim() &&
-          stored.vendor === disposal.vendor.trim() &&
-          stored.disposedOn === disposal.date;
-        if (!same) {
-          errors.push({
-            line: row.line,
-            column: parsed.headers.get('disposal_method') ?? 'disposal_method',
-            message:
-              'differs from the disposal record of this disposed asset; disposal records are not changed by import',
-          });
-          continue;
-        }
-        disposal = undefined;
-      }
-      const { plan, problems } = repo.plan(existing, row.input, disposal ? { disposal } : {});
-      for (const p of problems) {
-        errors.push({ line: row.line, column: columnOfField(parsed.headers, p.field), message: p.message });
-      }
-      if (plan) plans.push({ row, plan });
-    }
-    if (errors.length > 0) throw new ImportRefusedError(errors.sort((a, b) => a.line - b.line));
-    const outcome: ImportOutcome = {
-      dryRun: options.dryRun,
-      rows: parsed.rows.length,
-      created: [],
-      updated: [],
-      unchanged: [],
-      ignoredColumns: parsed.ignoredColumns,
-    };
-    for (const { row, plan } of plans) {
-      if (plan.kind === 'create') outcome.created.push({ line: row.line, assetTag: row.tag });
-      else if (plan.kind === 'update')
-        outcome.updated.push({ line: row.line, assetTag: row.tag, changes: plan.changes });
-      else outcome.unchanged.push({ line: row.line, assetTag: row.tag });
-      if (!options.dryRun) {
-        repo.apply(plan, {
-          actor: options.actor,
-          ...(options.now ? { now: options.now } : {}),
-          context: `${options.context ?? 'csv import'} line ${row.line}`,
+  const plans: { row: RowInput; plan: AssetPlan }[] = [];
+  for (const row of rows) {
+    const existing = await assets.getByTag(row.tag);
+    let disposal = row.disposal;
+    if (disposal && existing?.status === 'disposed') {
+      // An export of a disposed asset carries its disposal record; reading it back is not a
+      // second disposal. A record that differs would rewrite history, which imports do not do.
+      const stored = await assets.latestDisposal(existing.id);
+      const same =
+        stored?.method === disposal.method &&
+        stored.certificateRef === disposal.certificateRef.trim() &&
+        stored.vendor === disposal.vendor.trim() &&
+        stored.date === disposal.date;
+      if (!same) {
+        errors.push({
+          line: row.line,
+          column: parsed.headers.get('disposal_method') ?? 'disposal_method',
+          message:
+            'differs from the disposal record of this disposed asset; disposal records are not changed by import',
         });
+        continue;
       }
+      disposal = undefined;
     }
-    return outcome;
-  });
+    const { plan, problems } = await planAssetWrite(assets, existing, row.input, disposal ? { disposal } : {});
+    for (const p of problems) {
+      errors.push({ line: row.line, column: columnOfField(parsed.headers, p.field), message: p.message });
+    }
+    if (plan) plans.push({ row, plan });
+  }
+  if (errors.length > 0) throw new ImportRefusedError(errors.sort((a, b) => a.line - b.line));
+  const outcome: ImportOutcome = {
+    dryRun: options.dryRun,
+    rows: parsed.rows.length,
+    created: [],
+    updated: [],
+    unchanged: [],
+    ignoredColumns: parsed.ignoredColumns,
+  };
+  const writes: AssetWrite[] = [];
+  for (const { row, plan } of plans) {
+    if (plan.kind === 'create') outcome.created.push({ line: row.line, assetTag: row.tag });
+    else if (plan.kind === 'update') outcome.updated.push({ line: row.line, assetTag: row.tag, changes: plan.changes });
+    else outcome.unchanged.push({ line: row.line, assetTag: row.tag });
+    const write = assetWrite(plan, {
+      actor: options.actor,
+      ...(options.now ? { now: options.now } : {}),
+      context: `${options.context ?? 'csv import'} line ${row.line}`,
+    });
+    if (write) writes.push(write);
+  }
+  // The whole file lands in one write, so a refusal from the store leaves nothing behind.
+  if (!options.dryRun && writes.length > 0) await assets.write(writes);
+  return outcome;
 }
 
 export const EXPORT_COLUMNS: readonly AssetColumnKey[] = ASSET_COLUMNS.map((c) => c.key).filter(
@@ -214,14 +215,16 @@ export const EXPORT_COLUMNS: readonly AssetColumnKey[] = ASSET_COLUMNS.map((c) =
 );
 
 /** The register as Snipe-IT-format CSV (plus Stocktake's columns), in asset tag order. */
-export function exportAssetsCsv(repo: AssetsRepository): string {
+export async function exportAssetsCsv(assets: AssetRegister): Promise<string> {
   const rows: string[][] = [];
-  for (const asset of repo.all()) rows.push(exportRow(repo, asset));
+  for await (const asset of assets.all()) {
+    const disposal = asset.status === 'disposed' ? await assets.latestDisposal(asset.id) : undefined;
+    rows.push(exportRow(asset, disposal));
+  }
   return writeCsv(EXPORT_COLUMNS, rows);
 }
 
-function exportRow(repo: AssetsRepository, a: Asset): string[] {
-  const disposal = a.status === 'disposed' ? repo.latestDisposal(a.id) : undefined;
+function exportRow(a: Asset, disposal: DisposalRecord | undefined): string[] {
   const cell: Record<AssetColumnKey, string> = {
     asset_tag: a.assetTag,
     item_name: a.name ?? '',
@@ -253,7 +256,7 @@ function exportRow(repo: AssetsRepository, a: Asset): string[] {
     disposal_method: disposal?.method ?? '',
     disposal_certificate: disposal?.certificateRef ?? '',
     disposal_vendor: disposal?.vendor ?? '',
-    disposal_date: disposal?.disposedOn ?? '',
+    disposal_date: disposal?.date ?? '',
   };
   return EXPORT_COLUMNS.map((k) => cell[k]);
 }

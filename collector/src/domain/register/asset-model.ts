@@ -1,6 +1,4 @@
 import type { AssetStatus } from '@stocktake/shared/api';
-import type { assets } from '../../store/sqlite/schema/index.ts';
-import { fromCents } from './values.ts';
 
 /** The register fields of an asset as the API shows them (money as a decimal amount). */
 export interface AssetFields {
@@ -107,42 +105,6 @@ export const FIELD_ORDER: readonly AssetFieldName[] = [
   'expectedEndOfLife',
   'notes',
 ];
-
-type AssetRow = typeof assets.$inferSelect;
-
-export function assetFromRow(row: AssetRow, macs: string[]): Asset {
-  return {
-    id: row.id,
-    assetTag: row.assetTag,
-    name: row.name,
-    serial: row.serial,
-    hardwareUuid: row.hardwareUuid,
-    macs,
-    hostname: row.hostname,
-    manufacturer: row.manufacturer,
-    model: row.model,
-    modelNumber: row.modelNumber,
-    category: row.category,
-    status: row.status,
-    assigneeName: row.assigneeName,
-    assigneeEmail: row.assigneeEmail,
-    assigneeUsername: row.assigneeUsername,
-    assigneeEmployeeNumber: row.assigneeEmployeeNumber,
-    location: row.location,
-    costCenter: row.costCenter,
-    supplier: row.supplier,
-    orderNumber: row.orderNumber,
-    purchaseDate: row.purchaseDate,
-    purchaseCost: fromCents(row.purchaseCostCents),
-    warrantyMonths: row.warrantyMonths,
-    warrantyEnd: row.warrantyEnd,
-    expectedEndOfLife: row.expectedEndOfLife,
-    notes: row.notes,
-    lockedFields: row.lockedFields,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
-}
 
 export function fieldsOf(asset: Asset): AssetFields {
   const out = {} as Record<AssetFieldName, unknown>;

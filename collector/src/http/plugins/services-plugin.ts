@@ -10,12 +10,12 @@ declare module 'fastify' {
     snapshotStore: Services['snapshotStore'];
     writeBatcher: Services['writeBatcher'];
     devicesRepository: Services['devicesRepository'];
-    assetsRepository: Services['assetsRepository'];
-    licensesRepository: Services['licensesRepository'];
+    registerService: Services['registerService'];
+    licenseService: Services['licenseService'];
   }
 }
 
-/** Decorates the app with the inventory and register repositories. */
+/** Decorates the app with the inventory repositories and the register's and licenses' services. */
 export default fp(
   async (app: FastifyInstance) => {
     const s = createServices(app.db);
@@ -25,8 +25,8 @@ export default fp(
     app.decorate('snapshotStore', s.snapshotStore);
     app.decorate('writeBatcher', s.writeBatcher);
     app.decorate('devicesRepository', s.devicesRepository);
-    app.decorate('assetsRepository', s.assetsRepository);
-    app.decorate('licensesRepository', s.licensesRepository);
+    app.decorate('registerService', s.registerService);
+    app.decorate('licenseService', s.licenseService);
   },
   { name: 'services', dependencies: ['db'] },
 );

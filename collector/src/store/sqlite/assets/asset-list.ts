@@ -1,7 +1,7 @@
 import { ASSET_STATUSES } from '@stocktake/shared/api';
 import { asc, inArray, type SQL, sql } from 'drizzle-orm';
 import Type from 'typebox';
-import { type Asset, assetFromRow } from '../../../domain/register/asset-model.ts';
+import type { Asset } from '../../../domain/register/asset-model.ts';
 import { deviceIpLike, macSearchText } from '../devices/device-list.ts';
 import {
   booleanFilter,
@@ -15,6 +15,7 @@ import {
 import { containsPattern, type ListSpec } from '../lists/list-query.ts';
 import type { Db } from '../open-database.ts';
 import { assetMacs, assets, deviceAssetLinks, devices } from '../schema/index.ts';
+import { assetFromRow } from './asset-rows.ts';
 
 type AssetRow = typeof assets.$inferSelect;
 

@@ -1,11 +1,47 @@
 import { eq } from 'drizzle-orm';
 import { hostnameKey, serialKey, uuidKey } from '../../../domain/matching/identifiers.ts';
-import type { AssetFields } from '../../../domain/register/asset-model.ts';
-import { toCents } from '../../../domain/register/values.ts';
+import type { Asset, AssetFields } from '../../../domain/register/asset-model.ts';
+import { fromCents, toCents } from '../../../domain/register/values.ts';
 import type { Db } from '../open-database.ts';
 import { assetMacs, type assets } from '../schema/index.ts';
 
 type AssetColumns = Partial<typeof assets.$inferInsert>;
+type AssetRow = typeof assets.$inferSelect;
+
+/** An asset as the domain sees it, from its row and its MAC addresses. */
+export function assetFromRow(row: AssetRow, macs: string[]): Asset {
+  return {
+    id: row.id,
+    assetTag: row.assetTag,
+    name: row.name,
+    serial: row.serial,
+    hardwareUuid: row.hardwareUuid,
+    macs,
+    hostname: row.hostname,
+    manufacturer: row.manufacturer,
+    model: row.model,
+    modelNumber: row.modelNumber,
+    category: row.category,
+    status: row.status,
+    assigneeName: row.assigneeName,
+    assigneeEmail: row.assigneeEmail,
+    assigneeUsername: row.assigneeUsername,
+    assigneeEmployeeNumber: row.assigneeEmployeeNumber,
+    location: row.location,
+    costCenter: row.costCenter,
+    supplier: row.supplier,
+    orderNumber: row.orderNumber,
+    purchaseDate: row.purchaseDate,
+    purchaseCost: fromCents(row.purchaseCostCents),
+    warrantyMonths: row.warrantyMonths,
+    warrantyEnd: row.warrantyEnd,
+    expectedEndOfLife: row.expectedEndOfLife,
+    notes: row.notes,
+    lockedFields: row.lockedFields,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
 
 /** The columns that store the given fields, with the matching keys derived from identifiers. */
 export function columnsFor(fields: Partial<AssetFields>): AssetColumns {

@@ -1,9 +1,9 @@
 import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES } from '@stocktake/shared/api';
+import type { AuditRecord } from '../../../domain/audit/ports.ts';
 import { enumFilter, exactFilter, likeAny, textFilter, withinDaysFilter } from '../lists/filters.ts';
 import type { ListSpec } from '../lists/list-query.ts';
 import type { Db } from '../open-database.ts';
 import { auditLog } from '../schema/index.ts';
-import type { AuditRecord } from './audit-repository.ts';
 
 /** The audit log, newest first by default: filters by entity, actor and action; `q` over ids, actor and context. */
 export function createAuditList(db: Db): ListSpec<AuditRecord, AuditRecord> {

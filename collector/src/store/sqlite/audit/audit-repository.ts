@@ -1,31 +1,14 @@
-import type { AuditAction, AuditEntityType } from '@stocktake/shared/api';
+import { and, desc, eq } from 'drizzle-orm';
+import type { AuditEntry, AuditRecord, AuditTrail } from '../../../domain/audit/ports.ts';
 import type { Db } from '../open-database.ts';
 import { auditLog } from '../schema/index.ts';
 
-export interface AuditEntry {
-  actor: string;
-  entityType: AuditEntityType;
-  entityId: string;
-  action: AuditAction;
-  before?: unknown;
-  after?: unknown;
-  context?: string;
-  at: Date;
-}
+export type { AuditEntry, AuditRecord } from '../../../domain/audit/ports.ts';
 
-export interface AuditRecord {
-  id: number;
-  at: string;
-  actor: string;
-  entityType: AuditEntityType;
-  entityId: string;
-  action: AuditAction;
-  before: unknown;
-  after: unknown;
-  context: string | null;
-}
-
-/** The append-only audit log of register changes. Writers run inside the caller's transaction. */
+/**
+ * The append-only audit log of register changes, for the store's own writers: it runs inside
+ * the caller's transaction, so a change and its entry land together.
+ */
 export function createAuditLog(db: Db) {
   return {
     write(entry: AuditEntry): void {
@@ -46,3 +29,20 @@ export function createAuditLog(db: Db) {
 }
 
 export type AuditLog = ReturnType<typeof createAuditLog>;
+
+/** The audit trail port on SQLite. */
+export function createAuditTrail(db: Db): AuditTrail {
+  const log = createAuditLog(db);
+  return {
+    record: async (entry) => log.write(entry),
+    async history(entityType, entityId, limit = 100): Promise<AuditRecord[]> {
+      return db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.entityType, entityType), eq(auditLog.entityId, entityId)))
+        .orderBy(desc(auditLog.id))
+        .limit(limit)
+        .all();
+    },
+  };
+}

@@ -1,8 +1,8 @@
 import { compareSoftware, type SoftwareItem } from '@stocktake/shared';
 import { makeSnapshot } from '@stocktake/shared/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { licenseUsages, presentDevices } from '../../../domain/findings/compliance.ts';
 import { defaultPolicy } from '../../../domain/findings/policies.ts';
+import { licenseUsages, presentDevices } from '../../../domain/licenses/compliance.ts';
 import { createTestApp, enrolAgent, type TestApp } from '../../../test-support/test-app.ts';
 import { createReconciliationSource } from './reconciliation-source.ts';
 
@@ -39,7 +39,7 @@ describe('license usage in the database', () => {
     ]) {
       await t.app.inject({ method: 'POST', url: '/api/v1/licenses', payload: { product, metric, seats: 1 } });
     }
-    const licenses = t.app.licensesRepository.all();
+    const licenses = await t.app.licenseService.all();
     const usage = () => {
       const source = createReconciliationSource(t.app.db, t.app.sqlite);
       const present = presentDevices(source.devices(), defaultPolicy(), new Date());

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { and, eq, gte, sql } from 'drizzle-orm';
-import { type CatalogueEntry, userKey } from '../../../domain/findings/license-usage.ts';
 import type { AssetFact, DeviceFact, HardwareRemoval } from '../../../domain/findings/rules/types.ts';
+import { type CatalogueEntry, userKey } from '../../../domain/licenses/license-usage.ts';
 import type { Db } from '../open-database.ts';
 import {
   assetStatusEvents,

@@ -1,10 +1,11 @@
 import { LICENSE_METRICS } from '@stocktake/shared/api';
 import type { SQL } from 'drizzle-orm';
-import { type License, licenseFromRow } from '../../../domain/licenses/license-model.ts';
+import type { License } from '../../../domain/licenses/license-model.ts';
 import { dateBeforeFilter, enumFilter, likeAny, textFilter } from '../lists/filters.ts';
 import type { ListSpec } from '../lists/list-query.ts';
 import type { Db } from '../open-database.ts';
 import { licenses } from '../schema/index.ts';
+import { licenseFromRow } from './license-rows.ts';
 
 type LicenseRow = typeof licenses.$inferSelect;
 

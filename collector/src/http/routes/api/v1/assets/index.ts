@@ -14,7 +14,6 @@ import {
   NoContentSchema,
 } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
-import { exportAssetsCsv, importAssetsCsv } from '../../../../../domain/register/asset-csv.ts';
 import type { StatusOptions } from '../../../../../domain/register/asset-plan.ts';
 import type { AssetInput } from '../../../../../domain/register/asset-validate.ts';
 import { createAssetList } from '../../../../../store/sqlite/assets/asset-list.ts';
@@ -65,7 +64,7 @@ const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opt
     },
     async (request, reply) => {
       const { input, options } = split(request.body);
-      const asset = app.assetsRepository.create(input, options, { actor: requestActor(request) });
+      const asset = await app.registerService.create(input, options, { actor: requestActor(request) });
       return reply.code(201).header('location', `/api/v1/assets/${asset.id}`).send(asset);
     },
   );
@@ -84,7 +83,7 @@ const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opt
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="assets.csv"')
-        .send(exportAssetsCsv(app.assetsRepository));
+        .send(await app.registerService.exportCsv());
     },
   );
 
@@ -103,7 +102,7 @@ const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opt
       },
     },
     async (request) => {
-      return importAssetsCsv(app.assetsRepository, request.body, {
+      return app.registerService.importCsv(request.body, {
         dryRun: request.query.dryRun,
         actor: requestActor(request),
         context: 'csv import (api)',
@@ -123,7 +122,7 @@ const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opt
       },
     },
     async (request) => {
-      const asset = app.assetsRepository.detail(request.params.id);
+      const asset = await app.registerService.detail(request.params.id);
       if (!asset) throw HttpProblem.notFound(`No asset ${request.params.id}`);
       return {
         ...asset,
@@ -146,7 +145,7 @@ const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opt
     },
     async (request) => {
       const { input, options } = split(request.body);
-      return app.assetsRepository.update(request.params.id, input, options, { actor: requestActor(request) });
+      return app.registerService.update(request.params.id, input, options, { actor: requestActor(request) });
     },
   );
 
@@ -161,7 +160,7 @@ const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opt
       },
     },
     async (request, reply) => {
-      app.assetsRepository.delete(request.params.id, { actor: requestActor(request) });
+      await app.registerService.remove(request.params.id, { actor: requestActor(request) });
       return reply.code(204).send(null);
     },
   );

@@ -62,7 +62,7 @@ const devicesRoutes: FastifyPluginAsync = async (fastify) => {
       if (!device) throw HttpProblem.notFound(`No device ${request.params.id}`);
       const { sectionStatus, key, ...rest } = device;
       const link = app.matcher.linkOf(key) ?? null;
-      const asset = link?.assetId ? app.assetsRepository.get(link.assetId) : undefined;
+      const asset = link?.assetId ? await app.registerService.get(link.assetId) : undefined;
       return {
         ...rest,
         sections: sectionStatus,
@@ -115,7 +115,7 @@ const devicesRoutes: FastifyPluginAsync = async (fastify) => {
     },
     async (request) => {
       const key = deviceKey(request.params.id);
-      if (!app.assetsRepository.get(request.body.assetId))
+      if (!(await app.registerService.get(request.body.assetId)))
         throw HttpProblem.notFound(`No asset ${request.body.assetId}`);
       return app.matcher.linkManually(key, request.body.assetId, requestActor(request));
     },

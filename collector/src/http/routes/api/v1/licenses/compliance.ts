@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema } from '@stocktake/shared';
 import { ComplianceQuerySchema, ComplianceSchema, IdParamsSchema } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
-import { type LicenseCompliance, licenseCompliance } from '../../../../../domain/findings/compliance.ts';
+import { type LicenseCompliance, licenseCompliance } from '../../../../../domain/licenses/compliance.ts';
 import { decodeKeyCursor, encodeKeyCursor } from '../../../../../store/sqlite/lists/pagination.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { badCursor } from '../schema-helpers.ts';
@@ -22,7 +22,7 @@ const complianceRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
     async (request) => {
-      const license = app.licensesRepository.get(request.params.id);
+      const license = await app.licenseService.get(request.params.id);
       if (!license) throw HttpProblem.notFound(`No license ${request.params.id}`);
       const { limit, cursor } = request.query;
       const after = cursor === undefined ? undefined : decodeKeyCursor(cursor, ['string'] as const);

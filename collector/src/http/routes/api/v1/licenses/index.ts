@@ -13,7 +13,6 @@ import {
   NoContentSchema,
 } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
-import { exportLicensesCsv, importLicensesCsv } from '../../../../../domain/licenses/license-csv.ts';
 import type { LicenseInput } from '../../../../../domain/licenses/license-model.ts';
 import { createLicenseList } from '../../../../../store/sqlite/licenses/license-list.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
@@ -47,7 +46,7 @@ const licensesRoutes: FastifyPluginAsync<LicenseRoutesOptions> = async (fastify,
       },
     },
     async (request, reply) => {
-      const license = app.licensesRepository.create(request.body as LicenseInput, { actor: requestActor(request) });
+      const license = await app.licenseService.create(request.body as LicenseInput, { actor: requestActor(request) });
       return reply.code(201).header('location', `/api/v1/licenses/${license.id}`).send(license);
     },
   );
@@ -66,7 +65,7 @@ const licensesRoutes: FastifyPluginAsync<LicenseRoutesOptions> = async (fastify,
       reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="licenses.csv"')
-        .send(exportLicensesCsv(app.licensesRepository)),
+        .send(await app.licenseService.exportCsv()),
   );
 
   app.post(
@@ -84,7 +83,7 @@ const licensesRoutes: FastifyPluginAsync<LicenseRoutesOptions> = async (fastify,
       },
     },
     async (request) =>
-      importLicensesCsv(app.licensesRepository, request.body, {
+      app.licenseService.importCsv(request.body, {
         dryRun: request.query.dryRun,
         actor: requestActor(request),
         context: 'csv import (api)',
@@ -102,7 +101,7 @@ const licensesRoutes: FastifyPluginAsync<LicenseRoutesOptions> = async (fastify,
       },
     },
     async (request) => {
-      const license = app.licensesRepository.get(request.params.id);
+      const license = await app.licenseService.get(request.params.id);
       if (!license) throw HttpProblem.notFound(`No license ${request.params.id}`);
       return license;
     },
@@ -120,7 +119,7 @@ const licensesRoutes: FastifyPluginAsync<LicenseRoutesOptions> = async (fastify,
       },
     },
     async (request) =>
-      app.licensesRepository.update(request.params.id, request.body as LicenseInput, { actor: requestActor(request) }),
+      app.licenseService.update(request.params.id, request.body as LicenseInput, { actor: requestActor(request) }),
   );
 
   app.delete(
@@ -134,7 +133,7 @@ const licensesRoutes: FastifyPluginAsync<LicenseRoutesOptions> = async (fastify,
       },
     },
     async (request, reply) => {
-      app.licensesRepository.delete(request.params.id, { actor: requestActor(request) });
+      await app.licenseService.remove(request.params.id, { actor: requestActor(request) });
       return reply.code(204).send(null);
     },
   );

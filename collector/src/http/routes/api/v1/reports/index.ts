@@ -1,8 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { FINDING_SEVERITIES, FINDING_STATUSES, type FindingType, SummaryReportSchema } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
-import { licenseUsages, presentDevices, usageOf } from '../../../../../domain/findings/compliance.ts';
 import { DAY_MS } from '../../../../../domain/findings/rules/types.ts';
+import { licenseUsages, presentDevices, usageOf } from '../../../../../domain/licenses/compliance.ts';
 
 /** Register statuses that mean "in use" for coverage: deployed machines should report. */
 const IN_USE = ['deployed'] as const;
@@ -46,7 +46,7 @@ const reportsRoutes: FastifyPluginAsync = async (fastify) => {
         total += row.count;
         if (row.status === 'open') open += row.count;
       }
-      const licenses = app.licensesRepository.all();
+      const licenses = await app.licenseService.all();
       const usage = licenseUsages(r.source, licenses, presentDevices(r.source.devices(), policy, now));
       const coverage = r.source.coverage(IN_USE, new Date(now.getTime() - COVERAGE_DAYS * DAY_MS).toISOString());
       return {

@@ -1,9 +1,40 @@
-import type { CountedDevice, ReconciliationSource } from '../../store/sqlite/findings/reconciliation-source.ts';
-import type { License } from '../licenses/license-model.ts';
-import { matchCatalogue, userKey } from './license-usage.ts';
-import type { Policy } from './policies.ts';
-import { atRenewal } from './rules/licenses.ts';
-import { DAY_MS, type DeviceFact, daysSince } from './rules/types.ts';
+import type { Policy } from '../findings/policies.ts';
+import { atRenewal } from '../findings/rules/licenses.ts';
+import { DAY_MS, type DeviceFact, daysSince } from '../findings/rules/types.ts';
+import type { License } from './license-model.ts';
+import { type CatalogueEntry, matchCatalogue, userKey } from './license-usage.ts';
+
+/** A present device with installs a license matches, and the user it counts for. */
+export interface CountedDevice {
+  deviceId: string;
+  hostname: string;
+  user: string | null;
+  lastSeenAt: string;
+  software: string[];
+}
+
+/** Seats one license uses: distinct present devices with a matching install, and their distinct users. */
+export interface LicenseSeatCount {
+  licenseId: string;
+  devices: number;
+  users: number;
+}
+
+/**
+ * What counting license usage reads from the inventory (the reconciliation source gives it).
+ * Synchronous, as a reconciliation run reads it in one of its phases.
+ */
+export interface InstallCounts {
+  /** The software catalogue: every package version known. */
+  catalogue(): Iterable<CatalogueEntry>;
+  /** Seats used per license, from the catalogue entries each matches, over the present devices (key → user). */
+  licenseUsage(
+    matches: ReadonlyMap<string, readonly number[]>,
+    present: ReadonlyMap<number, string>,
+  ): LicenseSeatCount[];
+  /** The devices seen since `since` with an install among `softwareIds`. */
+  installsOf(softwareIds: readonly number[], since: string): CountedDevice[];
+}
 
 export interface LicenseUsage {
   metric: License['metric'];
@@ -61,7 +92,7 @@ export function usageOf(license: License, devices: number, users: number, policy
  * counted over the present devices (device key → user key) by the database.
  */
 export function licenseUsages(
-  source: ReconciliationSource,
+  source: InstallCounts,
   licenses: readonly License[],
   present: ReadonlyMap<number, string>,
   phase: (name: string) => void = () => {},
@@ -91,7 +122,7 @@ export function presentDevices(
 
 /** One license's compliance with the devices or users it counts. */
 export function licenseCompliance(
-  source: ReconciliationSource,
+  source: InstallCounts,
   license: License,
   policy: Policy,
   now: Date,

@@ -1,4 +1,4 @@
-import { compileLicenseRule, type LicenseRule } from '../licenses/license-match.ts';
+import { compileLicenseRule, type LicenseRule } from './license-match.ts';
 
 export interface CatalogueEntry {
   id: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileLicenseRule } from '../licenses/license-match.ts';
+import { compileLicenseRule } from './license-match.ts';
 import { type CatalogueEntry, type LicenseRuleOf, matchCatalogue, userKey } from './license-usage.ts';
 
 describe('matchCatalogue', () => {
