@@ -56,7 +56,11 @@ export default function assetRegisterContract(open: OpenStores): void {
     await expect(stores.assets.write([plannedCreate('LT-2'), plannedCreate('LT-1')])).rejects.toBeInstanceOf(
       ConflictError,
     );
+    await expect(stores.assets.write([plannedCreate('LT-3'), plannedCreate('LT-3')])).rejects.toBeInstanceOf(
+      ConflictError,
+    );
     expect(await stores.assets.getByTag('LT-2')).toBeUndefined();
+    expect(await stores.assets.getByTag('LT-3')).toBeUndefined();
   });
 
   it('refuses a change planned on an asset that changed since', async () => {

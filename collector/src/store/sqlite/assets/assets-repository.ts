@@ -171,7 +171,6 @@ export function createAssetsRepository(db: Db, audit: AuditLog, matcher: Matcher
   }
 
   function apply(w: AssetWrite): Asset {
-    checkStillValid(w);
     const at = w.at.toISOString();
     writeFields(w, at);
     writeStatusEvent(w, at);
@@ -241,7 +240,21 @@ export function createAssetsRepository(db: Db, audit: AuditLog, matcher: Matcher
         conflicts: conflicts.forAsset(id),
       };
     },
-    write: async (writes) => db.transaction(() => writes.map(apply)),
+    // Every write is checked against the state it was planned on, before any of them lands:
+    // what an earlier write of the batch changes (matching fills an asset) is not a conflict.
+    write: async (writes) =>
+      db.transaction(() => {
+        const tags = new Map<string, string>();
+        for (const w of writes) {
+          checkStillValid(w);
+          const other = tags.get(w.plan.next.assetTag);
+          if (other !== undefined && other !== w.id) {
+            throw new ConflictError(`Asset tag ${w.plan.next.assetTag} is written twice`, 'assetTag');
+          }
+          tags.set(w.plan.next.assetTag, w.id);
+        }
+        return writes.map(apply);
+      }),
     remove: async (id, auditOf) => remove(id, auditOf),
   };
   return register;

@@ -53,7 +53,6 @@ export function createLicensesRepository(db: Db, audit: AuditLog): LicenseBook {
   }
 
   function apply(w: LicenseWrite): License {
-    checkStillValid(w);
     const at = w.at.toISOString();
     if (w.plan.kind === 'create') {
       db.insert(licenses)
@@ -75,7 +74,22 @@ export function createLicensesRepository(db: Db, audit: AuditLog): LicenseBook {
     get: async (id) => get(id),
     getByKey: async (product, orderNumber) => getByKey(product, orderNumber),
     all: async () => readAllLicenses(db),
-    write: async (writes) => db.transaction(() => writes.map(apply)),
+    // Every write is checked against the state it was planned on, before any of them lands:
+    // what an earlier write of the batch changes (matching fills an asset) is not a conflict.
+    write: async (writes) =>
+      db.transaction(() => {
+        const keys = new Map<string, string>();
+        for (const w of writes) {
+          checkStillValid(w);
+          const key = `${w.plan.next.product}\u0000${w.plan.next.orderNumber ?? ''}`;
+          const other = keys.get(key);
+          if (other !== undefined && other !== w.id) {
+            throw new ConflictError(`License ${w.plan.next.product} is written twice`, 'product');
+          }
+          keys.set(key, w.id);
+        }
+        return writes.map(apply);
+      }),
     async remove(id: string, auditOf: (removed: License) => AuditEntry): Promise<void> {
       db.transaction(() => {
         const existing = get(id);
