@@ -42,8 +42,9 @@ process.stdout.write(`agent: ${agent.stdout}`);
 
 // A reader token for the commands below. Its secret is shown once, so each run makes a new one.
 const DEMO_TOKEN = 'demo-reader';
-if (app.apiTokens.list().some((t) => t.name === DEMO_TOKEN)) app.apiTokens.revoke(DEMO_TOKEN, 'demo');
-const reader = app.apiTokens.create({ name: DEMO_TOKEN, role: 'reader' }, 'demo').secret;
+const tokens = app.stores.apiTokens;
+if ((await tokens.list()).some((t) => t.name === DEMO_TOKEN)) await tokens.revoke(DEMO_TOKEN, 'demo');
+const reader = (await tokens.create({ name: DEMO_TOKEN, role: 'reader' }, 'demo')).secret;
 const auth = { authorization: `Bearer ${reader}` };
 
 const list = (await (await fetch(`${url}/api/v1/devices`, { headers: auth })).json()) as {

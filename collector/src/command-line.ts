@@ -7,10 +7,10 @@ import {
   unknownSubcommand,
 } from '@stocktake/shared/cli';
 import { runAccessCommand } from './commands/access-commands.ts';
+import { cliActor } from './commands/cli-actor.ts';
 import { runReconcileCommand } from './commands/reconcile-command.ts';
 import { runRegisterCommand } from './commands/register-commands.ts';
 import { ConfigError, ensureEnrollSecret, resolveConfig } from './config.ts';
-import { cliActor } from './http/request-actor.ts';
 import { serve } from './server.ts';
 import { COLLECTOR_VERSION } from './version.ts';
 

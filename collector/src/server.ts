@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.ts';
+import { buildApp } from './compose/app.ts';
 import { type CollectorConfig, ConfigError, ensureEnrollSecret } from './config.ts';
 import { createLogger } from './logger.ts';
 import { LOW_OPEN_FILE_LIMIT, readOpenFileLimit } from './open-file-limit.ts';

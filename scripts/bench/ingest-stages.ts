@@ -12,11 +12,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { computeSectionHashes, openCollector } from '@stocktake/collector';
 import { validateSnapshot } from '@stocktake/shared';
-import { createServices } from '../../collector/src/compose/services.ts';
-import { computeSectionHashes } from '../../collector/src/domain/inventory/section-hashes.ts';
-import { createAgentsRepository } from '../../collector/src/store/sqlite/agents/agents-repository.ts';
-import { openDatabase } from '../../collector/src/store/sqlite/open-database.ts';
 import { Fleet } from './fleet/fleet.ts';
 
 const { values } = parseArgs({
@@ -33,18 +30,19 @@ const round = Number(values.round);
 const batch = Math.max(1, Number(values.batch));
 
 const dir = mkdtempSync(join(tmpdir(), 'stocktake-ingest-stages-'));
-const opened = openDatabase(
-  join(dir, 'stocktake.db'),
-  values['page-size'] ? { pageSize: Number(values['page-size']) } : {},
-);
-for (const p of values.pragma) opened.sqlite.pragma(p);
-const agents = createAgentsRepository(opened.db);
-const { devicesRepository, writeBatcher } = createServices(opened.db);
+const collector = await openCollector({
+  dbPath: join(dir, 'stocktake.db'),
+  database: values['page-size'] ? { pageSize: Number(values['page-size']) } : {},
+});
+const { sqlite, devicesRepository, writeBatcher } = collector.services;
+for (const p of values.pragma) sqlite.pragma(p);
+const { agents } = collector.stores;
 
 const fleet = new Fleet();
-const enrolled = Array.from({ length: devices }, (_, i) =>
-  agents.enrol({ hostname: `h${i}`, version: '0.1.0', platform: 'linux' }),
-);
+const enrolled: { agentId: string; agentToken: string }[] = [];
+for (let i = 0; i < devices; i++) {
+  enrolled.push(await agents.enrol({ hostname: `h${i}`, version: '0.1.0', platform: 'linux' }));
+}
 const bodies = enrolled.map((a, i) => JSON.stringify(fleet.snapshot(fleet.at(i, round), { agentId: a.agentId })));
 const ms = { parse: 0, validate: 0, hash: 0, ingest: 0, ingestCpu: 0 };
 let lastTenth = 0;
@@ -63,7 +61,7 @@ for (const [i, body] of bodies.entries()) {
   t = performance.now();
   const { hashes } = computeSectionHashes(valid.value);
   ms.hash += performance.now() - t;
-  const agent = agents.findByToken(enrolled[i]?.agentToken ?? '');
+  const agent = await agents.findByToken(enrolled[i]?.agentToken ?? '');
   if (!agent) throw new Error(`agent ${i} not stored`);
   queued.push(
     writeBatcher.submit(() =>
@@ -89,5 +87,5 @@ process.stdout.write(
     .map(([k, v]) => `${k} ${(v / devices).toFixed(2)} ms`)
     .join(', ')}; last tenth: ingest ${(lastTenth / Math.max(1, lastTenthCount)).toFixed(2)} ms\n`,
 );
-opened.close();
+await collector.close();
 rmSync(dir, { recursive: true, force: true });

@@ -20,11 +20,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { openCollector, openDatabase, type RunRecord } from '@stocktake/collector';
 import { seededRandom } from '@stocktake/shared/testing';
-import { createReconciliation } from '../../collector/src/compose/reconciliation-services.ts';
-import { createServices } from '../../collector/src/compose/services.ts';
-import type { RunRecord } from '../../collector/src/store/sqlite/findings/runs-repository.ts';
-import { openDatabase } from '../../collector/src/store/sqlite/open-database.ts';
 import { machineLine, ROOT, table } from './lib/report.ts';
 
 const THIS = fileURLToPath(import.meta.url);
@@ -265,13 +262,12 @@ function runChild(dbPath: string): ChildResult {
 
 async function child(dbPath: string): Promise<void> {
   const opening = performance.now();
-  const opened = openDatabase(dbPath);
+  const collector = await openCollector({ dbPath });
   const openMs = performance.now() - opening;
-  const reconciliation = createReconciliation(opened.db, opened.sqlite, createServices(opened.db));
   const started = performance.now();
-  const run = await reconciliation.run({ trigger: 'cli', actor: 'bench' });
+  const run = await collector.services.reconciliation.run({ trigger: 'cli', actor: 'bench' });
   const wallMs = performance.now() - started;
-  opened.close();
+  await collector.close();
   const result: ChildResult = { run, openMs, wallMs, maxRssMb: process.resourceUsage().maxRSS / 1024 };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -18,10 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { openCollector } from '@stocktake/collector';
 import { dpkgItem, makeSnapshot } from '@stocktake/shared/testing';
-import { createServices } from '../../collector/src/compose/services.ts';
-import { createAgentsRepository } from '../../collector/src/store/sqlite/agents/agents-repository.ts';
-import { openDatabase } from '../../collector/src/store/sqlite/open-database.ts';
 import { sourceLine } from './deltas.ts';
 import { median } from './lib/measure.ts';
 import { machineLine, table } from './lib/report.ts';
@@ -54,27 +52,27 @@ export async function retentionBench(opts: RetentionBenchOptions): Promise<strin
   const sources = sourceLine();
   const dir = mkdtempSync(join(tmpdir(), 'stocktake-bench-retention-'));
   try {
-    const opened = openDatabase(join(dir, 'stocktake.db'));
-    const { sqlite } = opened;
-    const agents = createAgentsRepository(opened.db);
-    const { devicesRepository, snapshotStore } = createServices(opened.db);
+    const collector = await openCollector({ dbPath: join(dir, 'stocktake.db') });
+    const { agents } = collector.stores;
+    const { sqlite, devicesRepository, snapshotStore } = collector.services;
     const now = new Date();
     const lists = [0, 1].map((v) => Array.from({ length: 40 }, (_, i) => dpkgItem(`pkg-${i}`, `1.${v}`)));
 
     log(`ingesting one snapshot for each of ${opts.devices} devices`);
     const BATCH = 1000;
     for (let from = 0; from < opts.devices; from += BATCH) {
-      sqlite.transaction(() => {
-        for (let i = from; i < Math.min(opts.devices, from + BATCH); i++) {
-          const hostname = `ws-${String(i).padStart(6, '0')}`;
-          const { agentId, agentToken } = agents.enrol({ hostname, version: '0.1.0', platform: 'linux' });
-          const agent = agents.findByToken(agentToken);
-          if (!agent) throw new Error(`agent ${i} not stored`);
-          const snapshot = makeSnapshot({ agentId, hostname, serial: `SN${i}`, software: lists[i % 2], at: now });
-          const hashes = Object.fromEntries(Object.entries(snapshot.sections).map(([k, s]) => [k, s.hash]));
-          devicesRepository.ingest(agent, snapshot, hashes, now);
-        }
-      })();
+      // One transaction a batch, as before the ports were async: the engine is SQLite here.
+      sqlite.exec('BEGIN');
+      for (let i = from; i < Math.min(opts.devices, from + BATCH); i++) {
+        const hostname = `ws-${String(i).padStart(6, '0')}`;
+        const { agentId, agentToken } = await agents.enrol({ hostname, version: '0.1.0', platform: 'linux' });
+        const agent = await agents.findByToken(agentToken);
+        if (!agent) throw new Error(`agent ${i} not stored`);
+        const snapshot = makeSnapshot({ agentId, hostname, serial: `SN${i}`, software: lists[i % 2], at: now });
+        const hashes = Object.fromEntries(Object.entries(snapshot.sections).map(([k, s]) => [k, s.hash]));
+        devicesRepository.ingest(agent, snapshot, hashes, now);
+      }
+      sqlite.exec('COMMIT');
     }
 
     log(`copying ${opts.hours - 1} hours of history per device`);
@@ -118,7 +116,7 @@ export async function retentionBench(opts: RetentionBenchOptions): Promise<strin
       throw new Error(`thinning lost what devices said: ${before.said} distinct reports before, ${after.said} after`);
     }
     if (again !== 0) throw new Error(`a second pass deleted ${again} more snapshots`);
-    opened.close();
+    await collector.close();
 
     const fmt = (n: number, digits = 0) =>
       n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });

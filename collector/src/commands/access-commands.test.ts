@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../app.ts';
+import { buildApp } from '../compose/app.ts';
 import { openDatabase } from '../store/sqlite/open-database.ts';
 import { dumpDatabase } from '../test-support/dump.ts';
 import { bearer } from '../test-support/test-app.ts';
@@ -20,7 +20,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(cmd: Partial<AccessCommand> & Pick<AccessCommand, 'noun' | 'verb'>) {
+async function run(cmd: Partial<AccessCommand> & Pick<AccessCommand, 'noun' | 'verb'>) {
   const io: Io & { stdout: string; stderr: string } = {
     stdout: '',
     stderr: '',
@@ -31,7 +31,7 @@ function run(cmd: Partial<AccessCommand> & Pick<AccessCommand, 'noun' | 'verb'>)
       io.stderr += t;
     },
   };
-  const code = runAccessCommand(
+  const code = await runAccessCommand(
     db,
     { includeRevoked: false, keepPrevious: false, json: false, actor: 'cli:ops', ...cmd },
     io,
@@ -41,7 +41,7 @@ function run(cmd: Partial<AccessCommand> & Pick<AccessCommand, 'noun' | 'verb'>)
 
 describe('stocktake-collector token', () => {
   it('creates a token printed once on stdout alone, lists it without its secret, and revokes it by name or id', async () => {
-    const created = run({ noun: 'token', verb: 'create', name: 'ops-admin', role: 'admin' });
+    const created = await run({ noun: 'token', verb: 'create', name: 'ops-admin', role: 'admin' });
     expect(created.code).toBe(EXIT.ok);
     const secret = created.stdout.trim();
     expect(secret).toMatch(/^stk_[A-Za-z0-9_-]{43}$/);
@@ -60,23 +60,23 @@ describe('stocktake-collector token', () => {
     });
     try {
       expect((await app.inject({ url: '/api/v1/tokens', headers: bearer(secret) })).statusCode).toBe(200);
-      run({ noun: 'token', verb: 'create', name: 'grafana', role: 'reader' });
-      const list = run({ noun: 'token', verb: 'list' });
+      await run({ noun: 'token', verb: 'create', name: 'grafana', role: 'reader' });
+      const list = await run({ noun: 'token', verb: 'list' });
       expect(list.stdout).toMatch(/^ID\s+NAME\s+ROLE/);
       expect(list.stdout).toContain('ops-admin');
       expect(list.stdout).toContain('grafana');
       expect(list.stdout).not.toContain('stk_');
-      const json = JSON.parse(run({ noun: 'token', verb: 'list', json: true }).stdout);
+      const json = JSON.parse((await run({ noun: 'token', verb: 'list', json: true })).stdout);
       expect(json.map((t: { name: string; role: string }) => `${t.name}:${t.role}`)).toEqual([
         'ops-admin:admin',
         'grafana:reader',
       ]);
 
-      expect(run({ noun: 'token', verb: 'revoke', ref: 'ops-admin' }).code).toBe(EXIT.ok);
+      expect((await run({ noun: 'token', verb: 'revoke', ref: 'ops-admin' })).code).toBe(EXIT.ok);
       expect((await app.inject({ url: '/api/v1/tokens', headers: bearer(secret) })).statusCode).toBe(401);
-      expect(run({ noun: 'token', verb: 'revoke', ref: String(json[1].id) }).code).toBe(EXIT.ok);
-      expect(run({ noun: 'token', verb: 'list' }).stdout).not.toContain('grafana');
-      expect(run({ noun: 'token', verb: 'list', includeRevoked: true }).stdout).toContain('by cli:ops');
+      expect((await run({ noun: 'token', verb: 'revoke', ref: String(json[1].id) })).code).toBe(EXIT.ok);
+      expect((await run({ noun: 'token', verb: 'list' })).stdout).not.toContain('grafana');
+      expect((await run({ noun: 'token', verb: 'list', includeRevoked: true })).stdout).toContain('by cli:ops');
       const audit = dumpDatabase(app.sqlite).audit_log as { actor: string; entity_type: string; action: string }[];
       expect(audit.filter((a) => a.entity_type === 'api_token').map((a) => `${a.action} ${a.actor}`)).toEqual([
         'create cli:ops',
@@ -89,16 +89,16 @@ describe('stocktake-collector token', () => {
     }
   });
 
-  it('refuses bad input with an exit code scripts can tell apart', () => {
-    expect(run({ noun: 'token', verb: 'create', name: 'x' }).code).toBe(EXIT.usage);
-    expect(run({ noun: 'token', verb: 'create', name: 'x', role: 'root' }).code).toBe(EXIT.usage);
-    expect(run({ noun: 'token', verb: 'create', name: 'bad name', role: 'reader' }).code).toBe(EXIT.dataErr);
-    expect(run({ noun: 'token', verb: 'create', name: 'twice', role: 'reader' }).code).toBe(EXIT.ok);
-    const dup = run({ noun: 'token', verb: 'create', name: 'twice', role: 'reader' });
+  it('refuses bad input with an exit code scripts can tell apart', async () => {
+    expect((await run({ noun: 'token', verb: 'create', name: 'x' })).code).toBe(EXIT.usage);
+    expect((await run({ noun: 'token', verb: 'create', name: 'x', role: 'root' })).code).toBe(EXIT.usage);
+    expect((await run({ noun: 'token', verb: 'create', name: 'bad name', role: 'reader' })).code).toBe(EXIT.dataErr);
+    expect((await run({ noun: 'token', verb: 'create', name: 'twice', role: 'reader' })).code).toBe(EXIT.ok);
+    const dup = await run({ noun: 'token', verb: 'create', name: 'twice', role: 'reader' });
     expect(dup.code).toBe(EXIT.dataErr);
     expect(dup.stderr).toContain('already named twice');
-    expect(run({ noun: 'token', verb: 'revoke', ref: 'nobody' }).code).toBe(EXIT.noInput);
-    expect(run({ noun: 'token', verb: 'frobnicate' }).code).toBe(EXIT.usage);
+    expect((await run({ noun: 'token', verb: 'revoke', ref: 'nobody' })).code).toBe(EXIT.noInput);
+    expect((await run({ noun: 'token', verb: 'frobnicate' })).code).toBe(EXIT.usage);
   });
 });
 
@@ -119,18 +119,18 @@ describe('stocktake-collector enroll-secret', () => {
         payload: { enrollSecret, hostname: 'ws-1', agentVersion: '0.1.0', platform: 'linux' },
       });
     try {
-      expect(run({ noun: 'enroll-secret', verb: 'list' }).stdout).toMatch(/1\s+[0-9a-f]{8}\s+config/);
-      const rotated = run({ noun: 'enroll-secret', verb: 'rotate' });
+      expect((await run({ noun: 'enroll-secret', verb: 'list' })).stdout).toMatch(/1\s+[0-9a-f]{8}\s+config/);
+      const rotated = await run({ noun: 'enroll-secret', verb: 'rotate' });
       expect(rotated.code).toBe(EXIT.ok);
       const secret = rotated.stdout.trim();
       expect(secret.length).toBeGreaterThanOrEqual(32);
       expect((await enrol(secret)).statusCode).toBe(201);
       expect((await enrol('configured-secret')).statusCode).toBe(403);
-      const list = JSON.parse(run({ noun: 'enroll-secret', verb: 'list', json: true }).stdout);
+      const list = JSON.parse((await run({ noun: 'enroll-secret', verb: 'list', json: true })).stdout);
       expect(list).toEqual([expect.objectContaining({ id: 2, origin: 'managed', createdBy: 'cli:ops' })]);
-      expect(run({ noun: 'enroll-secret', verb: 'revoke', ref: list[0].fingerprint }).code).toBe(EXIT.ok);
+      expect((await run({ noun: 'enroll-secret', verb: 'revoke', ref: list[0].fingerprint })).code).toBe(EXIT.ok);
       expect((await enrol(secret)).statusCode).toBe(403);
-      expect(run({ noun: 'enroll-secret', verb: 'revoke', ref: '2' }).code).toBe(EXIT.noInput);
+      expect((await run({ noun: 'enroll-secret', verb: 'revoke', ref: '2' })).code).toBe(EXIT.noInput);
     } finally {
       await app.close();
     }

@@ -1,11 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { API_ROLES, type ApiRole } from '@stocktake/shared/api';
+import { openCollector } from '../compose/collector.ts';
+import type { ApiToken, EnrollSecret } from '../domain/access/ports.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
-import { type ApiToken, createApiTokensRepository } from '../store/sqlite/access/api-tokens-repository.ts';
-import { createEnrollSecretsRepository, type EnrollSecret } from '../store/sqlite/access/enroll-secrets-repository.ts';
-import { createAuditLog } from '../store/sqlite/audit/audit-repository.ts';
-import { openDatabase } from '../store/sqlite/open-database.ts';
 import { EXIT, type Io } from './register-commands.ts';
 
 export interface AccessCommand {
@@ -59,16 +57,14 @@ const secretRows = (secrets: EnrollSecret[]) =>
  * this host: how the first admin token comes to exist. Secrets go to stdout alone, so
  * `TOKEN=$(stocktake-collector token create ...)` works; explanations go to stderr.
  */
-export function runAccessCommand(dbPath: string, cmd: AccessCommand, io: Io): number {
+export async function runAccessCommand(dbPath: string, cmd: AccessCommand, io: Io): Promise<number> {
   if (dbPath !== ':memory:' && !existsSync(dbPath)) {
     io.err(`stocktake-collector: no database at ${resolve(dbPath)} (start the collector once, or pass --db)\n`);
     return EXIT.noInput;
   }
-  const opened = openDatabase(dbPath);
+  const collector = await openCollector({ dbPath });
   try {
-    const audit = createAuditLog(opened.db);
-    const tokens = createApiTokensRepository(opened.db, audit);
-    const secrets = createEnrollSecretsRepository(opened.db, audit);
+    const { apiTokens: tokens, enrollSecrets: secrets } = collector.stores;
     const key = `${cmd.noun} ${cmd.verb}`;
     try {
       switch (key) {
@@ -81,7 +77,7 @@ export function runAccessCommand(dbPath: string, cmd: AccessCommand, io: Io): nu
             io.err(`stocktake-collector: --role must be one of ${API_ROLES.join(', ')}\n`);
             return EXIT.usage;
           }
-          const { token, secret } = tokens.create({ name: cmd.name, role: cmd.role as ApiRole }, cmd.actor);
+          const { token, secret } = await tokens.create({ name: cmd.name, role: cmd.role as ApiRole }, cmd.actor);
           if (cmd.json) io.out(`${JSON.stringify({ ...token, secret }, null, 2)}\n`);
           else {
             io.out(`${secret}\n`);
@@ -90,7 +86,7 @@ export function runAccessCommand(dbPath: string, cmd: AccessCommand, io: Io): nu
           return EXIT.ok;
         }
         case 'token list': {
-          const list = tokens.list({ includeRevoked: cmd.includeRevoked });
+          const list = await tokens.list({ includeRevoked: cmd.includeRevoked });
           io.out(cmd.json ? `${JSON.stringify(list, null, 2)}\n` : `${tokenRows(list)}\n`);
           return EXIT.ok;
         }
@@ -99,18 +95,18 @@ export function runAccessCommand(dbPath: string, cmd: AccessCommand, io: Io): nu
             io.err('stocktake-collector: token revoke needs a token NAME or ID\n');
             return EXIT.usage;
           }
-          const revoked = tokens.revoke(cmd.ref, cmd.actor);
+          const revoked = await tokens.revoke(cmd.ref, cmd.actor);
           if (cmd.json) io.out(`${JSON.stringify(revoked, null, 2)}\n`);
           else io.err(`revoked token ${revoked.id} "${revoked.name}"\n`);
           return EXIT.ok;
         }
         case 'enroll-secret list': {
-          const list = secrets.list({ includeRevoked: cmd.includeRevoked });
+          const list = await secrets.list({ includeRevoked: cmd.includeRevoked });
           io.out(cmd.json ? `${JSON.stringify(list, null, 2)}\n` : `${secretRows(list)}\n`);
           return EXIT.ok;
         }
         case 'enroll-secret rotate': {
-          const result = secrets.rotate(cmd.actor, { keepPrevious: cmd.keepPrevious });
+          const result = await secrets.rotate(cmd.actor, { keepPrevious: cmd.keepPrevious });
           if (cmd.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
           else {
             io.out(`${result.secret}\n`);
@@ -128,7 +124,7 @@ export function runAccessCommand(dbPath: string, cmd: AccessCommand, io: Io): nu
             io.err('stocktake-collector: enroll-secret revoke needs an ID or FINGERPRINT\n');
             return EXIT.usage;
           }
-          const revoked = secrets.revoke(cmd.ref, cmd.actor);
+          const revoked = await secrets.revoke(cmd.ref, cmd.actor);
           if (cmd.json) io.out(`${JSON.stringify(revoked, null, 2)}\n`);
           else io.err(`revoked enroll secret ${revoked.id} (fingerprint ${revoked.fingerprint})\n`);
           return EXIT.ok;
@@ -149,6 +145,6 @@ export function runAccessCommand(dbPath: string, cmd: AccessCommand, io: Io): nu
       throw err;
     }
   } finally {
-    opened.close();
+    await collector.close();
   }
 }

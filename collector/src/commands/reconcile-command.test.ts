@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createServices } from '../compose/services.ts';
+import { openCollector } from '../compose/collector.ts';
 import { resolveConfig } from '../config.ts';
 import { openDatabase } from '../store/sqlite/open-database.ts';
 import { runReconcileCommand } from './reconcile-command.ts';
@@ -25,13 +25,16 @@ async function run(json = false, flags: Record<string, string> = {}) {
 
 describe('stocktake-collector reconcile', () => {
   it('runs once and prints the summary as a table or JSON', async () => {
-    const opened = openDatabase(db);
-    const services = createServices(opened.db);
+    const collector = await openCollector({ dbPath: db });
     const old = new Date(Date.now() - 60 * 86_400_000);
     for (const tag of ['LT-1', 'LT-2']) {
-      await services.registerService.create({ assetTag: tag, status: 'deployed' }, {}, { actor: 'test', now: old });
+      await collector.services.registerService.create(
+        { assetTag: tag, status: 'deployed' },
+        {},
+        { actor: 'test', now: old },
+      );
     }
-    opened.close();
+    await collector.close();
 
     const table = await run();
     expect(table.code, table.err).toBe(0);

@@ -1,14 +1,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pino from 'pino';
-import { createReconciliation } from '../compose/reconciliation-services.ts';
-import { createServices } from '../compose/services.ts';
+import { openCollector } from '../compose/collector.ts';
 import type { CollectorConfig } from '../config.ts';
 import type { TypeCounts } from '../domain/findings/lifecycle.ts';
-import { createWebhookNotifier } from '../domain/findings/notifier.ts';
-import { cliActor } from '../http/request-actor.ts';
+import { reconciliationOptions } from '../reconciliation-config.ts';
 import { RunInProgressError, type RunRecord } from '../store/sqlite/findings/runs-repository.ts';
-import { openDatabase } from '../store/sqlite/open-database.ts';
+import { cliActor } from './cli-actor.ts';
 import type { Io } from './register-commands.ts';
 
 /** sysexits.h: no database, a run already in progress (try again later), the run failed. */
@@ -64,19 +62,13 @@ export async function runReconcileCommand(
     return EXIT.noInput;
   }
   const log = pino({ level: config.logLevel }, pino.destination(2));
-  const opened = openDatabase(config.dbPath);
-  const r = config.reconciliation;
-  const notifier = createWebhookNotifier((policy) => {
-    const url = r.webhookUrl ?? policy.notifications.webhookUrl;
-    return url ? { url, minSeverity: r.webhookMinSeverity ?? policy.notifications.minSeverity } : undefined;
-  }, log);
+  // The schedule is the server's business: this is one run, now.
+  const { schedule: _schedule, ...reconciliation } = reconciliationOptions(config.reconciliation);
+  const collector = await openCollector({ dbPath: config.dbPath, log, reconciliation, policiesContext: 'cli' });
   try {
-    const reconciliation = createReconciliation(opened.db, opened.sqlite, createServices(opened.db));
-    if (r.policies) reconciliation.policies.replace(r.policies, `config:${r.policiesFile ?? 'policies file'}`, 'cli');
-    reconciliation.onOpened((found, run, policy) => notifier.notify(found, run, policy));
     let run: RunRecord;
     try {
-      run = await reconciliation.run({ trigger: 'cli', actor: cliActor() });
+      run = await collector.services.reconciliation.run({ trigger: 'cli', actor: cliActor() });
     } catch (err) {
       if (err instanceof RunInProgressError) {
         io.err(`stocktake-collector: ${err.message}; try again when it has finished\n`);
@@ -86,10 +78,9 @@ export async function runReconcileCommand(
       return EXIT.software;
     }
     io.out(options.json ? `${JSON.stringify(run, null, 2)}\n` : formatRun(run));
-    await notifier.drain();
+    await collector.drainNotifications();
     return EXIT.ok;
   } finally {
-    notifier.close();
-    opened.close();
+    await collector.close();
   }
 }

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createServices, type Services } from '../compose/services.ts';
+import { openCollector } from '../compose/collector.ts';
+import type { Services } from '../compose/services.ts';
 import type { LicenseImportOutcome } from '../domain/licenses/license-csv.ts';
 import type { ImportOutcome } from '../domain/register/asset-csv.ts';
 import { ImportRefusedError } from '../domain/register/csv-import.ts';
-import { cliActor } from '../http/request-actor.ts';
-import { openDatabase } from '../store/sqlite/open-database.ts';
+import { cliActor } from './cli-actor.ts';
 
 /** Exit codes from sysexits.h, so scripts can tell a bad file from a missing one. */
 export const EXIT = { ok: 0, usage: 64, dataErr: 65, noInput: 66, cantCreate: 73 } as const;
@@ -58,11 +58,11 @@ export async function runRegisterCommand(dbPath: string, cmd: RegisterCommand, i
     io.err(`stocktake-collector: no database at ${resolve(dbPath)} (start the collector once, or pass --db)\n`);
     return EXIT.noInput;
   }
-  const opened = openDatabase(dbPath);
+  const collector = await openCollector({ dbPath });
   try {
-    return await run(createServices(opened.db), cmd, io);
+    return await run(collector.services, cmd, io);
   } finally {
-    opened.close();
+    await collector.close();
   }
 }
 

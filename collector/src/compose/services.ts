@@ -5,26 +5,33 @@ import { createDevicesRepository } from '../store/sqlite/devices/devices-reposit
 import { createSnapshotStore } from '../store/sqlite/devices/snapshot-store.ts';
 import { createConflicts } from '../store/sqlite/matching/conflicts.ts';
 import { createMatcher } from '../store/sqlite/matching/matcher.ts';
-import type { Db } from '../store/sqlite/open-database.ts';
-import { createRegisterStores } from '../store/sqlite/stores.ts';
+import type { SqliteStores } from '../store/sqlite/stores.ts';
 import { createWriteBatcher } from '../store/sqlite/write-batcher.ts';
 
-/** Everything that reads and writes the inventory and the register, over one database. */
-export function createServices(db: Db) {
+/**
+ * Everything that reads and writes the inventory and the register, built once over the stores.
+ * A service the server, the commands or the benchmarks need is added here, as one field: the
+ * HTTP app decorates itself with every field (`app.<field>`), the commands read it from the
+ * collector (compose/collector.ts).
+ *
+ * `db` and `sqlite` are the SQLite handles, for the parts not behind a port yet.
+ */
+export function createServices(stores: SqliteStores) {
+  const { db, sqlite } = stores.database;
   const auditLog = createAuditLog(db);
   const matcher = createMatcher(db, auditLog);
   const conflicts = createConflicts(db);
   const snapshotStore = createSnapshotStore(db);
   const writeBatcher = createWriteBatcher(db.$client);
-  const stores = createRegisterStores(db, { auditLog, matcher, conflicts });
   return {
+    db,
+    sqlite,
     writeBatcher,
     auditLog,
     matcher,
     conflicts,
     snapshotStore,
     devicesRepository: createDevicesRepository(db, matcher, snapshotStore, writeBatcher),
-    stores,
     /** The asset register's use cases (create, change, status moves, disposal, removal). */
     registerService: createRegisterService(stores.assets),
     /** License entitlements' use cases. */

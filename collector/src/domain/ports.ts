@@ -1,3 +1,4 @@
+import type { Agents, ApiTokens, EnrollSecrets } from './access/ports.ts';
 import type { AuditTrail } from './audit/ports.ts';
 import type { LicenseBook } from './licenses/ports.ts';
 import type { AssetRegister } from './register/ports.ts';
@@ -16,6 +17,12 @@ export interface Stores {
   licenses: LicenseBook;
   /** The audit trail of register changes. */
   audit: AuditTrail;
+  /** API tokens of people and scripts. */
+  apiTokens: ApiTokens;
+  /** The secrets agents enrol with. */
+  enrollSecrets: EnrollSecrets;
+  /** Enrolled agents and their tokens. */
+  agents: Agents;
   /** Releases the engine's connections; the stores are unusable after. */
   close(): Promise<void>;
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { makeSnapshot } from '@stocktake/shared/testing';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../app.ts';
+import { buildApp } from '../compose/app.ts';
 import { ConfigError, resolveConfig } from '../config.ts';
 import { dumpDatabase } from '../test-support/dump.ts';
 import { bearer, createTestApp, enrolAgent, TEST_ENROLL_SECRET, type TestApp } from '../test-support/test-app.ts';
@@ -39,7 +39,7 @@ const enrolFrom = (app: TestApp['app'], address?: string) =>
 describe('rate limits', () => {
   it('limits each API token on its own, and enrolment per client address, with a 429 problem and Retry-After', async () => {
     t = await createTestApp({ rateLimit: { perToken: 3, enrollPerAddress: 2 } });
-    const reader = t.token('grafana', 'reader');
+    const reader = await t.token('grafana', 'reader');
     for (let i = 0; i < 3; i++) expect((await t.inject('/api/v1/devices')).statusCode).toBe(200);
     const limited = await t.inject('/api/v1/devices');
     expectProblem(limited, 429, 'urn:stocktake:problem:too-many-requests');
@@ -134,7 +134,7 @@ describe('strict requests', () => {
 
   it('answers every refusal as problem+json with a stable type: 400, 401, 403, 404, 409, 413, 415', async () => {
     t = await createTestApp();
-    const reader = t.token('viewer', 'reader');
+    const reader = await t.token('viewer', 'reader');
     const validation = await t.inject({ method: 'POST', url: '/api/v1/assets', payload: { assetTag: 7 } });
     expectProblem(validation, 400, 'urn:stocktake:problem:validation');
     expect(validation.json().errors).toEqual([{ path: '/assetTag', message: expect.any(String) }]);

@@ -32,7 +32,7 @@ describe('retention schedule', () => {
       new Date(now - HOUR / 2),
       new Date(now),
     ];
-    for (const at of times) ingestAt(app, agentToken, makeSnapshot({ agentId, at, software }), at);
+    for (const at of times) await ingestAt(app, agentToken, makeSnapshot({ agentId, at, software }), at);
     const count = () => (app.sqlite.prepare('SELECT count(*) AS n FROM snapshots').get() as { n: number }).n;
     expect(count()).toBe(7);
     await vi.waitFor(() => expect(count()).toBe(4), { timeout: 5_000, interval: 25 });
@@ -48,7 +48,7 @@ describe('retention schedule', () => {
     const at = new Date(Date.now() - 3 * 24 * HOUR);
     for (let i = 0; i < 3; i++) {
       const when = new Date(at.getTime() + i * 60_000);
-      ingestAt(app, agentToken, makeSnapshot({ agentId, at: when }), when);
+      await ingestAt(app, agentToken, makeSnapshot({ agentId, at: when }), when);
     }
     const count = () => (app.sqlite.prepare('SELECT count(*) AS n FROM snapshots').get() as { n: number }).n;
     // Several rounds of the schedule.
@@ -62,7 +62,7 @@ describe('retention schedule', () => {
     const base = new Date(Date.now() - 2 * 24 * HOUR);
     base.setUTCHours(10, 0, 0, 0);
     for (const at of [new Date(Date.now() - 40 * 24 * HOUR), base, new Date(base.getTime() + 60_000), new Date()]) {
-      ingestAt(t.app, agentToken, makeSnapshot({ agentId, at }), at);
+      await ingestAt(t.app, agentToken, makeSnapshot({ agentId, at }), at);
     }
     const out: string[] = [];
     const code = await runRegisterCommand(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../app.ts';
+import { buildApp } from '../compose/app.ts';
 import scheduler from './scheduler.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -74,7 +74,7 @@ describe('job scheduler', () => {
     });
     built = app;
     await app.ready();
-    const token = app.apiTokens.create({ name: 'reader', role: 'reader' }, 'test').secret;
+    const token = (await app.stores.apiTokens.create({ name: 'reader', role: 'reader' }, 'test')).secret;
     let items: { trigger: string; actor: string; status: string }[] = [];
     // Until the first run has finished: under load the list may show it still running.
     for (let i = 0; i < 80 && !items.some((r) => r.status === 'succeeded'); i++) {

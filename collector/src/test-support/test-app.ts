@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Snapshot } from '@stocktake/shared';
 import type { ApiRole } from '@stocktake/shared/api';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { type AppOptions, buildApp } from '../app.ts';
+import { type AppOptions, buildApp } from '../compose/app.ts';
 
 export const TEST_ENROLL_SECRET = 'test-enroll-secret';
 
@@ -19,9 +19,9 @@ export interface TestApp {
   /** `app.inject` as the test admin, unless the request carries its own Authorization header. */
   inject(options: InjectOptions | string): Promise<LightMyRequestResponse>;
   /** A new API token's secret (names are unique among live tokens). */
-  token(name: string, role?: ApiRole): string;
+  token(name: string, role?: ApiRole): Promise<string>;
   /** Authorization headers of a token with this name (admin unless said), made on first use. */
-  as(name: string, role?: ApiRole): { authorization: string };
+  as(name: string, role?: ApiRole): Promise<{ authorization: string }>;
   close(): Promise<void>;
 }
 
@@ -46,18 +46,19 @@ export async function createTestApp(
     logger: false,
   });
   await app.ready();
-  const token = (name: string, role: ApiRole = 'admin') => app.apiTokens.create({ name, role }, 'test').secret;
-  const adminToken = token(TEST_ADMIN);
+  const token = async (name: string, role: ApiRole = 'admin') =>
+    (await app.stores.apiTokens.create({ name, role }, 'test')).secret;
+  const adminToken = await token(TEST_ADMIN);
   const made = new Map<string, string>([[TEST_ADMIN, adminToken]]);
   return {
     app,
     dbPath,
     adminToken,
     token,
-    as: (name, role = 'admin') => {
+    as: async (name, role = 'admin') => {
       let secret = made.get(name);
       if (!secret) {
-        secret = token(name, role);
+        secret = await token(name, role);
         made.set(name, secret);
       }
       return bearer(secret);
@@ -90,8 +91,13 @@ export async function enrolAgent(app: FastifyInstance): Promise<{ agentId: strin
  * happens to history as it ages. The agent is read afresh, as the route does, since it learns
  * its device at its first snapshot.
  */
-export function ingestAt(app: FastifyInstance, agentToken: string, snapshot: Snapshot, receivedAt: Date): string {
-  const agent = app.agentsRepository.findByToken(agentToken);
+export async function ingestAt(
+  app: FastifyInstance,
+  agentToken: string,
+  snapshot: Snapshot,
+  receivedAt: Date,
+): Promise<string> {
+  const agent = await app.stores.agents.findByToken(agentToken);
   if (!agent) throw new Error('agent not stored');
   const hashes = Object.fromEntries(Object.entries(snapshot.sections).map(([name, s]) => [name, s.hash]));
   return app.devicesRepository.ingest(agent, snapshot, hashes, receivedAt).deviceId;

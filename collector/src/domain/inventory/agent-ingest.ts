@@ -1,9 +1,9 @@
 import type { Snapshot, SnapshotAck, SnapshotDelta } from '@stocktake/shared';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { HttpProblem } from '../../http/plugins/problems/problem.ts';
-import type { AgentRow } from '../../store/sqlite/agents/agents-repository.ts';
 import type { DevicesRepository } from '../../store/sqlite/devices/devices-repository.ts';
 import type { WriteBatcher } from '../../store/sqlite/write-batcher.ts';
+import type { Agent } from '../access/ports.ts';
 import { createDeltaIngest, type DeltaIngest, InvalidDelta, ResyncNeeded } from './delta-ingest.ts';
 import { computeSectionHashes } from './section-hashes.ts';
 
@@ -42,7 +42,7 @@ export function createAgentIngest(deps: AgentIngestDeps) {
   const { writeBatcher, devicesRepository, deltaIngest } = deps;
 
   return {
-    snapshot(agent: AgentRow, snapshot: Snapshot, ctx: IngestContext): Promise<SnapshotAck> {
+    snapshot(agent: Agent, snapshot: Snapshot, ctx: IngestContext): Promise<SnapshotAck> {
       if (snapshot.agent.id !== undefined && snapshot.agent.id !== agent.id) {
         return Promise.reject(agentIdMismatch('Snapshot'));
       }
@@ -69,7 +69,7 @@ export function createAgentIngest(deps: AgentIngestDeps) {
         });
     },
 
-    delta(agent: AgentRow, delta: SnapshotDelta, ctx: IngestContext): Promise<SnapshotAck> {
+    delta(agent: Agent, delta: SnapshotDelta, ctx: IngestContext): Promise<SnapshotAck> {
       if (delta.agent.id !== undefined && delta.agent.id !== agent.id) return Promise.reject(agentIdMismatch('Delta'));
       return writeBatcher
         .submit(() => deltaIngest.ingest(agent, delta, new Date(), sized(ctx.sizeBytes)))

@@ -8,10 +8,10 @@ import {
   type Snapshot,
   type SnapshotDelta,
 } from '@stocktake/shared';
-import type { AgentRow } from '../../store/sqlite/agents/agents-repository.ts';
 import type { DevicesRepository, IngestResult } from '../../store/sqlite/devices/devices-repository.ts';
 import type { SnapshotStore } from '../../store/sqlite/devices/snapshot-store.ts';
 import type { SectionState } from '../../store/sqlite/schema/index.ts';
+import type { Agent } from '../access/ports.ts';
 
 /** The delta's base is not what this collector holds for the device: the agent must send a full snapshot. */
 export class ResyncNeeded extends Error {
@@ -80,12 +80,7 @@ export function createDeltaIngest(devicesRepository: DevicesRepository, store: S
   }
 
   return {
-    ingest(
-      agent: AgentRow,
-      delta: SnapshotDelta,
-      now = new Date(),
-      options: { sizeBytes?: number } = {},
-    ): IngestResult {
+    ingest(agent: Agent, delta: SnapshotDelta, now = new Date(), options: { sizeBytes?: number } = {}): IngestResult {
       // A resend of a delta already stored is acknowledged again, whatever came after it.
       const seenOn = devicesRepository.deviceOfSnapshot(delta.snapshotId);
       if (seenOn) return { deviceId: seenOn, duplicate: true, softwareAdded: 0, softwareRemoved: 0, changes: 0 };

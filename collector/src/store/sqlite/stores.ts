@@ -1,10 +1,13 @@
 import type { Stores } from '../../domain/ports.ts';
+import { createApiTokensRepository } from './access/api-tokens-repository.ts';
+import { createEnrollSecretsRepository } from './access/enroll-secrets-repository.ts';
+import { createAgentsRepository } from './agents/agents-repository.ts';
 import { createAssetsRepository } from './assets/assets-repository.ts';
 import { type AuditLog, createAuditLog, createAuditTrail } from './audit/audit-repository.ts';
 import { createLicensesRepository } from './licenses/licenses-repository.ts';
 import { createConflicts } from './matching/conflicts.ts';
 import { createMatcher, type Matcher } from './matching/matcher.ts';
-import { type Db, type OpenOptions, openDatabase } from './open-database.ts';
+import { type Db, type OpenedDatabase, type OpenOptions, openDatabase } from './open-database.ts';
 
 /** What the register's stores share with the rest of the engine on one database. */
 export interface RegisterStoreParts {
@@ -22,15 +25,31 @@ export function createRegisterStores(db: Db, parts: RegisterStoreParts): Pick<St
   };
 }
 
-/** The SQLite engine behind the domain's ports: one file, opened (and migrated) here. */
-export async function openSqliteStores(path: string, options: OpenOptions = {}): Promise<Stores> {
-  const opened = openDatabase(path, options);
-  const auditLog = createAuditLog(opened.db);
-  const parts = { auditLog, matcher: createMatcher(opened.db, auditLog), conflicts: createConflicts(opened.db) };
+/**
+ * The ports over SQLite, plus the database itself for the composition root: the parts of the
+ * collector not behind a port yet are built on it there, and nowhere else.
+ */
+export interface SqliteStores extends Stores {
+  readonly database: OpenedDatabase;
+}
+
+/**
+ * The SQLite engine behind the domain's ports: one file, opened (and migrated) here. A new port
+ * is one field of `Stores` (domain/ports.ts) and one line below.
+ */
+export async function openSqliteStores(path: string, options: OpenOptions = {}): Promise<SqliteStores> {
+  const database = openDatabase(path, options);
+  const { db } = database;
+  const auditLog = createAuditLog(db);
+  const parts = { auditLog, matcher: createMatcher(db, auditLog), conflicts: createConflicts(db) };
   return {
-    ...createRegisterStores(opened.db, parts),
+    database,
+    ...createRegisterStores(db, parts),
+    apiTokens: createApiTokensRepository(db, auditLog),
+    enrollSecrets: createEnrollSecretsRepository(db, auditLog),
+    agents: createAgentsRepository(db),
     close: async () => {
-      opened.close();
+      database.close();
     },
   };
 }

@@ -44,11 +44,11 @@ describe('authentication and roles on every registered route', () => {
   it('refuses a missing, wrong or revoked token (401), a reader on a write route and the wrong kind of token (403), changing nothing', async () => {
     const { agentId, agentToken } = await enrolAgent(t.app);
     const revokedAgent = await enrolAgent(t.app);
-    t.app.agentsRepository.revoke(revokedAgent.agentId);
-    const reader = t.token('reader-1', 'reader');
+    await t.app.stores.agents.revoke(revokedAgent.agentId);
+    const reader = await t.token('reader-1', 'reader');
     const admin = t.adminToken;
-    const revoked = t.token('gone', 'admin');
-    t.app.apiTokens.revoke('gone', 'test');
+    const revoked = await t.token('gone', 'admin');
+    await t.app.stores.apiTokens.revoke('gone', 'test');
     const before = dumpDatabase(t.app.sqlite);
 
     const checked = { api: 0, agent: 0, writes: 0 };
@@ -87,7 +87,7 @@ describe('authentication and roles on every registered route', () => {
   });
 
   it('lets a reader read every read route and an admin reach every route (no 401 or 403)', async () => {
-    const reader = t.token('reader-1', 'reader');
+    const reader = await t.token('reader-1', 'reader');
     for (const route of t.app.registeredRoutes) {
       const access = routeAccess(route.method, route.url);
       if (access.kind !== 'api') continue;
@@ -109,7 +109,7 @@ describe('authentication and roles on every registered route', () => {
 
 describe('API tokens', () => {
   it('records the token name as the actor of every write, and a revoked token stops at its next request', async () => {
-    const ci = t.token('ci-deploy', 'admin');
+    const ci = await t.token('ci-deploy', 'admin');
     const created = await t.app.inject({
       method: 'POST',
       url: '/api/v1/assets',
@@ -212,14 +212,14 @@ describe('enroll secrets', () => {
     ]);
   });
 
-  it('replaces the configured secret when the configuration changes, and never revives a revoked one', () => {
-    const secrets = t.app.enrollSecrets;
-    expect(secrets.syncConfigured(TEST_ENROLL_SECRET)).toEqual({ live: true, changed: false });
-    expect(secrets.syncConfigured('another-configured-secret')).toEqual({ live: true, changed: true });
-    expect(secrets.accepts(TEST_ENROLL_SECRET)).toBe(false);
-    expect(secrets.accepts('another-configured-secret')).toBe(true);
-    secrets.revoke('2', 'test');
-    expect(secrets.syncConfigured('another-configured-secret')).toEqual({ live: false, changed: false });
-    expect(secrets.accepts('another-configured-secret')).toBe(false);
+  it('replaces the configured secret when the configuration changes, and never revives a revoked one', async () => {
+    const secrets = t.app.stores.enrollSecrets;
+    expect(await secrets.syncConfigured(TEST_ENROLL_SECRET)).toEqual({ live: true, changed: false });
+    expect(await secrets.syncConfigured('another-configured-secret')).toEqual({ live: true, changed: true });
+    expect(await secrets.accepts(TEST_ENROLL_SECRET)).toBe(false);
+    expect(await secrets.accepts('another-configured-secret')).toBe(true);
+    await secrets.revoke('2', 'test');
+    expect(await secrets.syncConfigured('another-configured-secret')).toEqual({ live: false, changed: false });
+    expect(await secrets.accepts('another-configured-secret')).toBe(false);
   });
 });

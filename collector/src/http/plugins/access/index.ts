@@ -1,39 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { bearerToken } from '../../../domain/access/tokens.ts';
-import {
-  type ApiPrincipal,
-  type ApiTokensRepository,
-  createApiTokensRepository,
-} from '../../../store/sqlite/access/api-tokens-repository.ts';
-import {
-  createEnrollSecretsRepository,
-  type EnrollSecretsRepository,
-} from '../../../store/sqlite/access/enroll-secrets-repository.ts';
-import type { AgentRow } from '../../../store/sqlite/agents/agents-repository.ts';
+import type { Agent, ApiPrincipal } from '../../../domain/access/ports.ts';
+import { AGENT_TOKEN_PREFIX, bearerToken } from '../../../domain/access/tokens.ts';
 import { HttpProblem } from '../problems/problem.ts';
 import { roleSatisfies, routeAccess } from './route-access.ts';
 
 /** Who is calling: an agent with its token, or a person or script with an API token. */
-export type Principal = { kind: 'agent'; agent: AgentRow } | { kind: 'token'; token: ApiPrincipal };
+export type Principal = { kind: 'agent'; agent: Agent } | { kind: 'token'; token: ApiPrincipal };
 
 declare module 'fastify' {
-  interface FastifyInstance {
-    apiTokens: ApiTokensRepository;
-    enrollSecrets: EnrollSecretsRepository;
-  }
   interface FastifyRequest {
     principal?: Principal;
-    agent?: AgentRow;
+    agent?: Agent;
   }
 }
-
-export interface AccessPluginOptions {
-  /** The secret the collector was started with: kept in the list of enroll secrets. */
-  enrollSecret: string;
-}
-
-const AGENT_TOKEN_PREFIX = 'sta_';
 
 function unauthorized(reply: FastifyReply, detail: string): HttpProblem {
   // RFC 6750: a 401 names the scheme the client should use.
@@ -46,18 +26,9 @@ function unauthorized(reply: FastifyReply, detail: string): HttpProblem {
  * (route-access.ts) decides what credential it takes. Unknown routes pass through to the 404
  * handler. Runs before body parsing, so a refused request is never read.
  */
-export default fp<AccessPluginOptions>(
-  async (app: FastifyInstance, opts) => {
-    const apiTokens = createApiTokensRepository(app.db, app.auditLog);
-    const enrollSecrets = createEnrollSecretsRepository(app.db, app.auditLog);
-    app.decorate('apiTokens', apiTokens);
-    app.decorate('enrollSecrets', enrollSecrets);
-
-    const configured = enrollSecrets.syncConfigured(opts.enrollSecret);
-    if (!configured.live) {
-      app.log.warn('the configured enroll secret was revoked: agents cannot enrol with it (rotate to make a new one)');
-    }
-
+export default fp(
+  async (app: FastifyInstance) => {
+    const { agents, apiTokens } = app.stores;
     app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       const url = request.routeOptions.url;
       if (url === undefined) return;
@@ -66,8 +37,8 @@ export default fp<AccessPluginOptions>(
       const secret = bearerToken(request.headers.authorization);
       if (!secret) throw unauthorized(reply, 'This route needs a bearer token (Authorization: Bearer <token>)');
 
-      if (secret.startsWith(AGENT_TOKEN_PREFIX)) {
-        const agent = app.agentsRepository.findByToken(secret);
+      if (secret.startsWith(`${AGENT_TOKEN_PREFIX}_`)) {
+        const agent = await agents.findByToken(secret);
         // One answer for unknown and revoked: an agent re-enrols either way.
         if (!agent) throw unauthorized(reply, 'Agent token is unknown or revoked');
         if (access.kind !== 'agent') throw HttpProblem.forbidden('Agent tokens reach only the agent routes');
@@ -76,7 +47,7 @@ export default fp<AccessPluginOptions>(
         return;
       }
 
-      const token = apiTokens.authenticate(secret);
+      const token = await apiTokens.authenticate(secret);
       if (!token) throw unauthorized(reply, 'Token is unknown or revoked');
       if (access.kind === 'agent') throw HttpProblem.forbidden('Agent routes take agent tokens only');
       if (!roleSatisfies(token.role, access.role)) {
@@ -85,5 +56,5 @@ export default fp<AccessPluginOptions>(
       request.principal = { kind: 'token', token };
     });
   },
-  { name: 'access', dependencies: ['db', 'services', 'agents-repository'] },
+  { name: 'access', dependencies: ['services'] },
 );

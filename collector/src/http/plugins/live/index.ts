@@ -12,23 +12,14 @@ declare module 'fastify' {
   }
 }
 
-export interface LivePluginOptions {
-  /**
-   * The collector's snapshot body limit (`--snapshot-body-limit`), which bounds snapshots and
-   * deltas over the live channel as it does over HTTP. Default: the collector's default, 16 MiB.
-   */
-  snapshotBodyLimit?: number;
-}
-
-export const DEFAULT_SNAPSHOT_BODY_LIMIT = 16 * 1024 * 1024;
-
 /** ws reads maxPayload as a 32-bit integer: anything larger would turn the limit off. */
 const MAX_WS_PAYLOAD = 2 ** 31 - 1;
 
 /** Websocket support and the in-memory record of which agents are online. */
-export default fp<LivePluginOptions>(
-  async (app: FastifyInstance, opts) => {
-    const ingestLimit = (opts.snapshotBodyLimit ?? DEFAULT_SNAPSHOT_BODY_LIMIT) + LIVE_ENVELOPE_ALLOWANCE_BYTES;
+export default fp(
+  async (app: FastifyInstance) => {
+    // The snapshot body limit bounds snapshots and deltas over the live channel as it does over HTTP.
+    const ingestLimit = app.settings.snapshotBodyLimit + LIVE_ENVELOPE_ALLOWANCE_BYTES;
     // Up to twice the limit a message is read, so its id can be answered with a 413 and the
     // socket stays usable; a larger frame is refused by ws unread (close 1009, message too big).
     const maxPayload = Math.min(2 * ingestLimit, MAX_WS_PAYLOAD);
@@ -57,5 +48,5 @@ export default fp<LivePluginOptions>(
     app.decorate('presence', createPresence());
     app.decorate('liveIngestLimit', ingestLimit);
   },
-  { name: 'live' },
+  { name: 'live', dependencies: ['settings'] },
 );

@@ -15,8 +15,8 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import Type, { type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
+import type { Agent } from '../../../domain/access/ports.ts';
 import type { AgentIngest } from '../../../domain/inventory/agent-ingest.ts';
-import type { AgentRow } from '../../../store/sqlite/agents/agents-repository.ts';
 import { HttpProblem } from '../problems/problem.ts';
 import { type SchemaIssue, schemaProblem } from '../problems/schema-problem.ts';
 import { validatorCompiler } from '../validator-compiler.ts';
@@ -65,7 +65,7 @@ const bodies: Record<IngestKind, BodyCheck> = {
 export interface IngestChannelDeps {
   ingest: AgentIngest;
   /** The agent holding the socket's token now, or undefined once the token is revoked. */
-  authenticate: () => AgentRow | undefined;
+  authenticate: () => Promise<Agent | undefined>;
   /** Largest message taken, in bytes. */
   limit: number;
   send: (message: CollectorLiveMessage) => void;
@@ -79,12 +79,14 @@ export interface IngestChannelDeps {
 /**
  * Snapshots and deltas on one agent's live channel. Every message is answered with its id: an
  * `ack` once the batch holding its ingest has committed, or an `error` carrying the problem the
- * HTTP route would have answered with. The checks up to the ingest run synchronously as each
- * message arrives, so one socket's ingests reach the write batcher in the order they were sent.
+ * HTTP route would have answered with. The checks of the message itself run as it arrives; the
+ * token check and the ingest run in the order the messages were sent.
  */
 export function createIngestChannel(deps: IngestChannelDeps) {
   let inFlight = 0;
   let paused = false;
+  /** Settles once the latest message has been handed to the ingest (or refused). */
+  let handedOver: Promise<void> = Promise.resolve();
 
   const refuse = (id: string, problem: HttpProblem) => {
     deps.log.info(
@@ -128,27 +130,42 @@ export function createIngestChannel(deps: IngestChannelDeps) {
         refuse(id, schemaProblem(checked.error, 'body'));
         return;
       }
-      // The token was checked at the upgrade; a revocation since then refuses what follows, as
-      // the next HTTP request would be refused.
-      const agent = deps.authenticate();
-      if (!agent) {
-        refuse(id, HttpProblem.unauthorized('Agent token is unknown or revoked'));
-        deps.close(LiveCloseCodes.unauthorized, 'agent token is unknown or revoked');
-        return;
-      }
-      const ctx = { sizeBytes: bytes, log: deps.log };
-      const ingested: Promise<SnapshotAck> =
-        kind === 'snapshot'
-          ? deps.ingest.snapshot(agent, payload as Snapshot, ctx)
-          : deps.ingest.delta(agent, payload as SnapshotDelta, ctx);
       inFlight++;
       if (!paused && inFlight >= MAX_IN_FLIGHT_PER_SOCKET) {
         paused = true;
         deps.pause();
       }
+      // The token was checked at the upgrade; a revocation since then refuses what follows, as
+      // the next HTTP request would be refused. The check is asynchronous, so each message waits
+      // for the one before it to be handed to the ingest: one socket's ingests reach the write
+      // batcher in the order they were sent (waiting for the hand-over, not the commit).
+      const submitted = handedOver.then(async () => {
+        const agent = await deps.authenticate();
+        if (!agent) return undefined;
+        const ctx = { sizeBytes: bytes, log: deps.log };
+        // Wrapped, so that this step settles when the ingest is submitted rather than committed.
+        return {
+          ack:
+            kind === 'snapshot'
+              ? deps.ingest.snapshot(agent, payload as Snapshot, ctx)
+              : deps.ingest.delta(agent, payload as SnapshotDelta, ctx),
+        };
+      });
+      handedOver = submitted.then(
+        () => undefined,
+        () => undefined,
+      );
+      const ingested: Promise<SnapshotAck | undefined> = submitted.then((step) => {
+        if (step) return step.ack;
+        refuse(id, HttpProblem.unauthorized('Agent token is unknown or revoked'));
+        deps.close(LiveCloseCodes.unauthorized, 'agent token is unknown or revoked');
+        return undefined;
+      });
       ingested
         .then(
-          (ack) => deps.send({ type: 'ack', id, ...ack }),
+          (ack) => {
+            if (ack) deps.send({ type: 'ack', id, ...ack });
+          },
           (err: unknown) => {
             if (err instanceof HttpProblem) return refuse(id, err);
             deps.log.error({ err, id }, 'live channel: ingest failed');

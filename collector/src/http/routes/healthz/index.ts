@@ -1,9 +1,10 @@
 import { HealthSchema, HealthUnavailableSchema } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
 
+/** `/healthz`, mounted at its folder's path (the route itself is the empty path: no trailing slash variant). */
 const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get(
-    '/healthz',
+    '',
     {
       schema: {
         summary: 'Liveness and database check',

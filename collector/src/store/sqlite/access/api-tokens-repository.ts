@@ -1,45 +1,11 @@
 import type { ApiRole } from '@stocktake/shared/api';
 import { and, asc, eq, isNull, lt, or } from 'drizzle-orm';
-import { hashToken, newToken } from '../../../domain/access/tokens.ts';
+import type { ApiPrincipal, ApiToken, ApiTokens } from '../../../domain/access/ports.ts';
+import { API_TOKEN_PREFIX, hashToken, newToken, tokenNameProblem } from '../../../domain/access/tokens.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../../domain/errors.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Db } from '../open-database.ts';
 import { apiTokens } from '../schema/index.ts';
-
-/** Prefix of API tokens (agent tokens start with `sta_`), so a leaked one is recognisable in a scan. */
-export const API_TOKEN_PREFIX = 'stk';
-
-/** Names that already mean something in the audit log. */
-const RESERVED_NAMES = new Set(['api', 'discovery', 'reconciliation', 'system']);
-
-/** Letters, digits and `. _ - @ +`, up to 64, not all digits (those are ids): fits an e-mail address or `ci-deploy`. */
-const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/;
-
-export interface ApiToken {
-  id: number;
-  name: string;
-  role: ApiRole;
-  createdAt: string;
-  createdBy: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  revokedBy: string | null;
-}
-
-/** An authenticated API token: what the audit log and role checks need. */
-export interface ApiPrincipal {
-  id: number;
-  name: string;
-  role: ApiRole;
-}
-
-/** Why a token name is refused, or undefined when it is fine. */
-export function tokenNameProblem(name: string): string | undefined {
-  if (!NAME_PATTERN.test(name)) return 'must be 1 to 64 letters, digits or . _ - @ +, starting with a letter or digit';
-  if (/^\d+$/.test(name)) return 'must not be only digits (those name token ids)';
-  if (RESERVED_NAMES.has(name.toLowerCase())) return `"${name}" is reserved`;
-  return undefined;
-}
 
 // Writing the last use on every request would turn every read into a write.
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -56,7 +22,7 @@ const columns = {
 };
 
 /** API tokens: created and revoked on the collector host or by an admin, audited, stored as hashes. */
-export function createApiTokensRepository(db: Db, audit: AuditLog) {
+export function createApiTokensRepository(db: Db, audit: AuditLog): ApiTokens {
   const findLive = (ref: string) => {
     const byId = /^\d+$/.test(ref) ? eq(apiTokens.id, Number(ref)) : eq(apiTokens.name, ref);
     return db
@@ -68,11 +34,7 @@ export function createApiTokensRepository(db: Db, audit: AuditLog) {
 
   return {
     /** Creates a token and returns it with the only copy of its secret. */
-    create(
-      input: { name: string; role: ApiRole },
-      actor: string,
-      now = new Date(),
-    ): { token: ApiToken; secret: string } {
+    async create(input: { name: string; role: ApiRole }, actor: string, now = new Date()) {
       const problem = tokenNameProblem(input.name);
       if (problem) throw new ValidationError(`Token name ${problem}`, [{ field: 'name', message: problem }]);
       const secret = newToken(API_TOKEN_PREFIX);
@@ -99,7 +61,7 @@ export function createApiTokensRepository(db: Db, audit: AuditLog) {
     },
 
     /** Every token, live ones first, then by id. */
-    list(options: { includeRevoked?: boolean } = {}): ApiToken[] {
+    async list(options: { includeRevoked?: boolean } = {}): Promise<ApiToken[]> {
       return db
         .select(columns)
         .from(apiTokens)
@@ -109,7 +71,7 @@ export function createApiTokensRepository(db: Db, audit: AuditLog) {
     },
 
     /** Revokes the live token with this id (digits) or name. */
-    revoke(ref: string, actor: string, now = new Date()): ApiToken {
+    async revoke(ref: string, actor: string, now = new Date()): Promise<ApiToken> {
       return db.transaction(() => {
         const live = findLive(ref);
         if (!live) throw new NotFoundError(`No live token ${/^\d+$/.test(ref) ? 'with id' : 'named'} ${ref}`);
@@ -128,7 +90,7 @@ export function createApiTokensRepository(db: Db, audit: AuditLog) {
     },
 
     /** The live token with this secret, noting its use (at most once a minute). */
-    authenticate(secret: string, now = new Date()): ApiPrincipal | undefined {
+    async authenticate(secret: string, now = new Date()): Promise<ApiPrincipal | undefined> {
       const row = db
         .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, lastUsedAt: apiTokens.lastUsedAt })
         .from(apiTokens)
@@ -146,5 +108,3 @@ export function createApiTokensRepository(db: Db, audit: AuditLog) {
     },
   };
 }
-
-export type ApiTokensRepository = ReturnType<typeof createApiTokensRepository>;

@@ -1,22 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { EnrollSecretOrigin } from '@stocktake/shared/api';
 import { and, asc, eq, isNull, ne } from 'drizzle-orm';
+import type { EnrollSecret, EnrollSecrets, RotatedEnrollSecret } from '../../../domain/access/ports.ts';
 import { hashToken } from '../../../domain/access/tokens.ts';
 import { NotFoundError } from '../../../domain/errors.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Db } from '../open-database.ts';
 import { enrollSecrets } from '../schema/index.ts';
-
-export interface EnrollSecret {
-  id: number;
-  origin: EnrollSecretOrigin;
-  /** First 8 hex digits of the secret's SHA-256: tells secrets apart without showing them. */
-  fingerprint: string;
-  createdAt: string;
-  createdBy: string;
-  revokedAt: string | null;
-  revokedBy: string | null;
-}
 
 /** Who writes the configured secret into the list: the collector at start. */
 export const CONFIG_ACTOR = 'config';
@@ -37,7 +27,7 @@ const toSecret = (r: Row): EnrollSecret => ({
  * Enroll secrets: the one the collector is configured with (kept in step with the
  * configuration at every start) and those made by `rotate`. Any live one enrols an agent.
  */
-export function createEnrollSecretsRepository(db: Db, audit: AuditLog) {
+export function createEnrollSecretsRepository(db: Db, audit: AuditLog): EnrollSecrets {
   const revokeRow = (row: Row, actor: string, now: Date, context?: string) => {
     db.update(enrollSecrets)
       .set({ revokedAt: now.toISOString(), revokedBy: actor })
@@ -77,7 +67,7 @@ export function createEnrollSecretsRepository(db: Db, audit: AuditLog) {
      * time replaces the previous one (revoked); one revoked by hand stays revoked, so
      * restarting with an old flag cannot bring it back. Returns whether it enrols.
      */
-    syncConfigured(secret: string, now = new Date()): { live: boolean; changed: boolean } {
+    async syncConfigured(secret: string, now = new Date()) {
       return db.transaction(() => {
         const hash = hashToken(secret);
         const existing = db.select().from(enrollSecrets).where(eq(enrollSecrets.secretHash, hash)).get();
@@ -94,7 +84,7 @@ export function createEnrollSecretsRepository(db: Db, audit: AuditLog) {
     },
 
     /** Whether this secret is a live one (compared by hash: no timing to learn from). */
-    accepts(secret: string): boolean {
+    async accepts(secret: string) {
       return (
         db
           .select({ id: enrollSecrets.id })
@@ -104,7 +94,7 @@ export function createEnrollSecretsRepository(db: Db, audit: AuditLog) {
       );
     },
 
-    list(options: { includeRevoked?: boolean } = {}): EnrollSecret[] {
+    async list(options: { includeRevoked?: boolean } = {}) {
       return db
         .select()
         .from(enrollSecrets)
@@ -118,11 +108,11 @@ export function createEnrollSecretsRepository(db: Db, audit: AuditLog) {
      * Makes a new secret (returned once) and, unless `keepPrevious`, revokes every other live
      * one. Agents already enrolled keep their tokens either way; only new enrolments need it.
      */
-    rotate(
+    async rotate(
       actor: string,
       options: { keepPrevious?: boolean } = {},
       now = new Date(),
-    ): { secret: string; created: EnrollSecret; revoked: EnrollSecret[] } {
+    ): Promise<RotatedEnrollSecret> {
       const secret = randomBytes(24).toString('base64url');
       return db.transaction(() => {
         const row = insert(secret, 'managed', actor, now);
@@ -143,7 +133,7 @@ export function createEnrollSecretsRepository(db: Db, audit: AuditLog) {
     },
 
     /** Revokes a live secret by id, or by its fingerprint (or a longer prefix of its hash). */
-    revoke(ref: string, actor: string, now = new Date()): EnrollSecret {
+    async revoke(ref: string, actor: string, now = new Date()): Promise<EnrollSecret> {
       return db.transaction(() => {
         const live = db.select().from(enrollSecrets).where(isNull(enrollSecrets.revokedAt)).all();
         const matches = live.filter(
@@ -157,5 +147,3 @@ export function createEnrollSecretsRepository(db: Db, audit: AuditLog) {
     },
   };
 }
-
-export type EnrollSecretsRepository = ReturnType<typeof createEnrollSecretsRepository>;

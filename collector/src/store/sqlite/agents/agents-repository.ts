@@ -1,32 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import fp from 'fastify-plugin';
-import { hashToken, newToken } from '../../../domain/access/tokens.ts';
+import type { Agent, AgentEnrolment, Agents } from '../../../domain/access/ports.ts';
+import { AGENT_TOKEN_PREFIX, hashToken, newToken } from '../../../domain/access/tokens.ts';
 import type { Db } from '../open-database.ts';
 import { agents } from '../schema/index.ts';
 
-export type AgentRow = typeof agents.$inferSelect;
+/** What the domain sees of an agent: everything but its token's hash. */
+const columns = {
+  id: agents.id,
+  hostname: agents.hostname,
+  version: agents.version,
+  platform: agents.platform,
+  enrolledAt: agents.enrolledAt,
+  lastSeenAt: agents.lastSeenAt,
+  revokedAt: agents.revokedAt,
+  deviceId: agents.deviceId,
+};
 
-export interface EnrolInput {
-  hostname: string;
-  version: string;
-  platform: string;
-}
-
-export function createAgentsRepository(db: Db) {
+export function createAgentsRepository(db: Db): Agents {
   // Every agent request is authenticated by this lookup: built and compiled once.
   const byTokenHash = db
-    .select()
+    .select(columns)
     .from(agents)
     .where(and(eq(agents.tokenHash, sql.placeholder('tokenHash')), isNull(agents.revokedAt)))
     .prepare();
 
   return {
-    /** Creates an agent and returns its id with the only copy of its token. */
-    enrol(input: EnrolInput, now = new Date()): { agentId: string; agentToken: string } {
+    async enrol(input: AgentEnrolment, now = new Date()) {
       const agentId = randomUUID();
-      const agentToken = newToken('sta');
+      const agentToken = newToken(AGENT_TOKEN_PREFIX);
       db.insert(agents)
         .values({
           id: agentId,
@@ -40,12 +42,11 @@ export function createAgentsRepository(db: Db) {
       return { agentId, agentToken };
     },
 
-    /** The live (not revoked) agent holding this token. */
-    findByToken(token: string): AgentRow | undefined {
+    async findByToken(token: string): Promise<Agent | undefined> {
       return byTokenHash.get({ tokenHash: hashToken(token) });
     },
 
-    revoke(agentId: string, now = new Date()): boolean {
+    async revoke(agentId: string, now = new Date()) {
       const result = db
         .update(agents)
         .set({ revokedAt: now.toISOString() })
@@ -55,18 +56,3 @@ export function createAgentsRepository(db: Db) {
     },
   };
 }
-
-export type AgentsRepository = ReturnType<typeof createAgentsRepository>;
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    agentsRepository: AgentsRepository;
-  }
-}
-
-export default fp(
-  async (app: FastifyInstance) => {
-    app.decorate('agentsRepository', createAgentsRepository(app.db));
-  },
-  { name: 'agents-repository', dependencies: ['db'] },
-);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SECTION_NAMES, type SectionName, type Snapshot, type SoftwareItem } from '@stocktake/shared';
 import type { ChangeKind } from '@stocktake/shared/api';
 import { and, asc, eq, getTableColumns, isNull, type SQL, sql } from 'drizzle-orm';
+import type { Agent } from '../../../domain/access/ports.ts';
 import {
   type Component,
   componentSubject,
@@ -18,7 +19,6 @@ import {
 } from '../../../domain/inventory/device-facts.ts';
 import { type InstalledRow, softwareChanges } from '../../../domain/inventory/software-diff.ts';
 import { hostnameKey, macKey, serialKey, uuidKey } from '../../../domain/matching/identifiers.ts';
-import type { AgentRow } from '../agents/agents-repository.ts';
 import type { Matcher } from '../matching/matcher.ts';
 import type { Db } from '../open-database.ts';
 import {
@@ -334,7 +334,7 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     .where(eq(devices.id, sql.placeholder('id')))
     .prepare();
 
-  function resolveDevice(agent: AgentRow, snapshot: Snapshot): { device?: DeviceState; replacedAgent?: string } {
+  function resolveDevice(agent: Agent, snapshot: Snapshot): { device?: DeviceState; replacedAgent?: string } {
     if (agent.deviceId) {
       const own = stateById.get({ id: agent.deviceId });
       if (own && (own.agentId === null || own.agentId === agent.id)) return { device: own };
@@ -363,7 +363,7 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
   }
 
   function ingestInTransaction(
-    agent: AgentRow,
+    agent: Agent,
     snapshot: Snapshot,
     hashes: Partial<Record<SectionName, string>>,
     now: Date,
@@ -520,7 +520,7 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
      * without writing anything.
      */
     ingest(
-      agent: AgentRow,
+      agent: Agent,
       snapshot: Snapshot,
       hashes: Partial<Record<SectionName, string>>,
       now = new Date(),

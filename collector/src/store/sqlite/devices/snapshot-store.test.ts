@@ -49,7 +49,7 @@ describe('raw snapshots', () => {
         at: days(day),
         software: Array.from({ length: n }, (_, i) => dpkgItem(`p${i}`, '1')),
       });
-      expect(ingestAt(t.app, agentToken, snapshot, days(day))).toBeTruthy();
+      expect(await ingestAt(t.app, agentToken, snapshot, days(day))).toBeTruthy();
       ids.push(snapshot.snapshotId);
     }
     const softwareBlobs = () =>
@@ -77,7 +77,7 @@ describe('raw snapshots', () => {
     const x = Array.from({ length: 20 }, (_, i) => dpkgItem(`p${i}`, '1'));
     const y = [...x.slice(1), dpkgItem('p0', '2')];
     const sent = new Map<string, string>();
-    const ingest = (
+    const ingest = async (
       who: { agentId: string; agentToken: string },
       label: string,
       when: Date,
@@ -86,24 +86,24 @@ describe('raw snapshots', () => {
     ) => {
       const snapshot = makeSnapshot({ agentId: who.agentId, at: when, software, hostname: opts.hostname ?? 'ws-a' });
       if (opts.version) snapshot.agent.version = opts.version;
-      ingestAt(t.app, who.agentToken, snapshot, when);
+      await ingestAt(t.app, who.agentToken, snapshot, when);
       sent.set(snapshot.snapshotId, label);
       return snapshot;
     };
-    const kept = ingest(a, 'd1 08:00', at(1, 8), x);
-    ingest(a, 'd1 09:00 repeat', at(1, 9), x);
-    ingest(a, 'd1 10:00 software changed', at(1, 10), y);
-    ingest(a, 'd1 11:00 changed back', at(1, 11), x);
-    ingest(a, 'd1 12:00 repeat', at(1, 12), x);
-    ingest(a, 'd1 13:00 agent upgraded', at(1, 13), x, { version: '0.2.0' });
-    ingest(a, 'd1 14:00 repeat', at(1, 14), x, { version: '0.2.0' });
-    ingest(a, 'd2 00:30 first of the day', at(2, 0, 30), x, { version: '0.2.0' });
-    ingest(a, 'd2 01:30 repeat', at(2, 1, 30), x, { version: '0.2.0' });
-    ingest(a, 'd2 02:30 repeat', at(2, 2, 30), x, { version: '0.2.0' });
-    ingest(a, 'd3 09:00 after the cutoff', at(3, 9), x, { version: '0.2.0' });
-    ingest(a, 'd3 10:00 after the cutoff', at(3, 10), x, { version: '0.2.0' });
-    ingest(b, 'b d1 09:00', at(1, 9), x, { hostname: 'ws-b' });
-    ingest(b, 'b d1 10:00 latest', at(1, 10), x, { hostname: 'ws-b' });
+    const kept = await ingest(a, 'd1 08:00', at(1, 8), x);
+    await ingest(a, 'd1 09:00 repeat', at(1, 9), x);
+    await ingest(a, 'd1 10:00 software changed', at(1, 10), y);
+    await ingest(a, 'd1 11:00 changed back', at(1, 11), x);
+    await ingest(a, 'd1 12:00 repeat', at(1, 12), x);
+    await ingest(a, 'd1 13:00 agent upgraded', at(1, 13), x, { version: '0.2.0' });
+    await ingest(a, 'd1 14:00 repeat', at(1, 14), x, { version: '0.2.0' });
+    await ingest(a, 'd2 00:30 first of the day', at(2, 0, 30), x, { version: '0.2.0' });
+    await ingest(a, 'd2 01:30 repeat', at(2, 1, 30), x, { version: '0.2.0' });
+    await ingest(a, 'd2 02:30 repeat', at(2, 2, 30), x, { version: '0.2.0' });
+    await ingest(a, 'd3 09:00 after the cutoff', at(3, 9), x, { version: '0.2.0' });
+    await ingest(a, 'd3 10:00 after the cutoff', at(3, 10), x, { version: '0.2.0' });
+    await ingest(b, 'b d1 09:00', at(1, 9), x, { hostname: 'ws-b' });
+    await ingest(b, 'b d1 10:00 latest', at(1, 10), x, { hostname: 'ws-b' });
     const blobs = count('snapshot_sections');
 
     // One device per batch, so the paging is exercised too.

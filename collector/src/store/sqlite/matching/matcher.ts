@@ -1,5 +1,6 @@
 import type { LinkMethod } from '@stocktake/shared/api';
 import { and, eq, ne, sql } from 'drizzle-orm';
+import { DISCOVERY_ACTOR } from '../../../domain/actors.ts';
 import {
   type AssetColumns,
   type CandidateAsset,
@@ -10,7 +11,6 @@ import {
   type MatchLookups,
 } from '../../../domain/matching/lookups.ts';
 import { isDiscoverable } from '../../../domain/register/asset-model.ts';
-import { DISCOVERY_ACTOR } from '../../../http/request-actor.ts';
 import { columnsFor } from '../assets/asset-rows.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Db } from '../open-database.ts';

@@ -179,7 +179,7 @@ describe('matching devices to register assets', () => {
     const link = await t.inject({
       method: 'POST',
       url: `/api/v1/devices/${d}/link`,
-      headers: t.as('carol'),
+      headers: await t.as('carol'),
       payload: { assetId: other },
     });
     expect(link.statusCode).toBe(200);

@@ -154,7 +154,7 @@ describe('POST /api/v1/agent/snapshots', () => {
       expect(res.statusCode).toBe(401);
       expect(res.json().type).toBe('urn:stocktake:problem:unauthorized');
     }
-    t.app.agentsRepository.revoke(agentId);
+    await t.app.stores.agents.revoke(agentId);
     expect((await push(agentToken, snapshot)).statusCode).toBe(401);
     expect(dump().devices).toEqual([]);
   });

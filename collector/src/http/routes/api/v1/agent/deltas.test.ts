@@ -167,7 +167,7 @@ describe('POST /api/v1/agent/deltas', () => {
         .join(' '),
     ).toContain('/sections/os');
 
-    t.app.agentsRepository.revoke(agent.agentId);
+    await t.app.stores.agents.revoke(agent.agentId);
     const revoked = await post('/api/v1/agent/deltas', diffSnapshot(base, next(base)));
     expect(revoked.statusCode).toBe(401);
   });

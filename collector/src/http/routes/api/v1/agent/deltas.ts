@@ -2,21 +2,17 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema, SnapshotAckSchema, SnapshotDeltaSchema } from '@stocktake/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import { agentIngestOf } from '../../../../../domain/inventory/agent-ingest.ts';
-import { authenticatedAgent } from '../../../../plugins/access/authenticate.ts';
-
-export interface DeltaRoutesOptions {
-  snapshotBodyLimit: number;
-}
+import { authenticatedAgent } from '../../../../principal.ts';
 
 /** `POST /api/v1/agent/deltas`: a snapshot told as its changes since the device's last one. */
-const deltaRoutes: FastifyPluginAsync<DeltaRoutesOptions> = async (fastify, opts) => {
+const deltaRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ingest = agentIngestOf(fastify);
 
   app.post(
     '/deltas',
     {
-      bodyLimit: opts.snapshotBodyLimit,
+      bodyLimit: fastify.settings.snapshotBodyLimit,
       schema: {
         summary: 'Push a snapshot as a delta against the last one the collector stored',
         tags: ['agent'],

@@ -8,14 +8,12 @@ import {
 } from '@stocktake/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import { agentIngestOf } from '../../../../../domain/inventory/agent-ingest.ts';
-import { authenticatedAgent } from '../../../../plugins/access/authenticate.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
+import { authenticatedAgent } from '../../../../principal.ts';
+import deltaRoutes from './deltas.ts';
+import liveRoutes from './live.ts';
 
-export interface AgentRoutesOptions {
-  snapshotBodyLimit: number;
-}
-
-const agentRoutes: FastifyPluginAsync<AgentRoutesOptions> = async (fastify, opts) => {
+const agentRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ingest = agentIngestOf(fastify);
 
@@ -30,10 +28,10 @@ const agentRoutes: FastifyPluginAsync<AgentRoutesOptions> = async (fastify, opts
       },
     },
     async (request, reply) => {
-      if (!app.enrollSecrets.accepts(request.body.enrollSecret)) {
+      if (!(await app.stores.enrollSecrets.accepts(request.body.enrollSecret))) {
         throw HttpProblem.forbidden('Enroll secret is wrong or revoked');
       }
-      const enrolled = app.agentsRepository.enrol({
+      const enrolled = await app.stores.agents.enrol({
         hostname: request.body.hostname,
         version: request.body.agentVersion,
         platform: request.body.platform,
@@ -47,7 +45,7 @@ const agentRoutes: FastifyPluginAsync<AgentRoutesOptions> = async (fastify, opts
   app.post(
     '/snapshots',
     {
-      bodyLimit: opts.snapshotBodyLimit,
+      bodyLimit: fastify.settings.snapshotBodyLimit,
       schema: {
         summary: 'Push a full inventory snapshot',
         tags: ['agent'],
@@ -70,6 +68,10 @@ const agentRoutes: FastifyPluginAsync<AgentRoutesOptions> = async (fastify, opts
       return reply.code(ack.duplicate ? 200 : 201).send(ack);
     },
   );
+
+  // The folder's other route files, under the same prefix.
+  await fastify.register(deltaRoutes);
+  await fastify.register(liveRoutes);
 };
 
 export default agentRoutes;

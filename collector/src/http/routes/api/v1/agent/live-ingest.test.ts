@@ -217,7 +217,7 @@ describe('snapshots and deltas over the live channel', () => {
     expect(await live.request({ type: 'snapshot', id: 'first', snapshot: snapshotOf() })).toMatchObject({
       type: 'ack',
     });
-    t.app.agentsRepository.revoke(agent.agentId);
+    await t.app.stores.agents.revoke(agent.agentId);
     const before = dumpDatabase(t.app.sqlite);
     const refused = await live.request({ type: 'snapshot', id: 'after', snapshot: later(snapshotOf()) });
     expect(problemOf(refused)).toMatchObject({ status: 401, type: 'urn:stocktake:problem:unauthorized' });

@@ -71,7 +71,7 @@ describe('live channel', () => {
   });
 
   it('refuses the upgrade without a live token', async () => {
-    t.app.agentsRepository.revoke(agent.agentId);
+    await t.app.stores.agents.revoke(agent.agentId);
     await expect(
       t.app.injectWS('/api/v1/agent/ws', { headers: { authorization: `Bearer ${agent.agentToken}` } }),
     ).rejects.toThrow(/401/);

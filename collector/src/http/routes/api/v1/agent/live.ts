@@ -2,13 +2,8 @@ import { type CollectorLiveMessage, LiveCloseCodes, validateAgentLiveMessage } f
 import type { FastifyPluginAsync } from 'fastify';
 import { bearerToken } from '../../../../../domain/access/tokens.ts';
 import { agentIngestOf } from '../../../../../domain/inventory/agent-ingest.ts';
-import { authenticatedAgent } from '../../../../plugins/access/authenticate.ts';
 import { createIngestChannel, ingestMessageId } from '../../../../plugins/live/ingest-channel.ts';
-
-export interface LiveRoutesOptions {
-  /** How often the collector pings each socket; one missed pong closes it (default 30 s). */
-  pingIntervalMs?: number;
-}
+import { authenticatedAgent } from '../../../../principal.ts';
 
 /** A text frame's JSON, or undefined for a binary frame or text that is not JSON. */
 function parseFrame(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): unknown {
@@ -28,8 +23,9 @@ const frameBytes = (data: Buffer | ArrayBuffer | Buffer[]): number =>
  * `GET /api/v1/agent/ws`: the agent's live channel. The access hook checks the bearer token
  * before the upgrade, so a revoked agent gets a plain 401 and re-enrols like on any other route.
  */
-const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (app, opts) => {
-  const pingIntervalMs = opts.pingIntervalMs ?? 30_000;
+const liveRoutes: FastifyPluginAsync = async (app) => {
+  // How often the collector pings each socket; one missed pong closes it.
+  const pingIntervalMs = app.settings.livePingIntervalMs;
   const ingest = agentIngestOf(app);
 
   app.get(
@@ -63,7 +59,7 @@ const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (app, opts) => {
       };
       const channel = createIngestChannel({
         ingest,
-        authenticate: () => (token ? app.agentsRepository.findByToken(token) : undefined),
+        authenticate: async () => (token ? app.stores.agents.findByToken(token) : undefined),
         limit: app.liveIngestLimit,
         send,
         close: (code, reason) => socket.close(code, reason),

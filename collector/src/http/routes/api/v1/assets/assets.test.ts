@@ -8,8 +8,8 @@ beforeEach(async () => {
 });
 afterEach(async () => t.close());
 
-const send = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object, actor = 'bob@example.com') =>
-  t.inject({ method, url, headers: t.as(actor), ...(payload ? { payload } : {}) });
+const send = async (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object, actor = 'bob@example.com') =>
+  t.inject({ method, url, headers: await t.as(actor), ...(payload ? { payload } : {}) });
 
 async function create(body: object) {
   const res = await send('POST', '/api/v1/assets', body);
@@ -75,7 +75,7 @@ describe('assets CRUD', () => {
     const res = await t.inject({ method: 'POST', url: '/api/v1/assets', payload: { assetTag: 'A-1' } });
     const audit = (await t.inject({ url: `/api/v1/audit?entityId=${res.json().id}` })).json().items;
     expect(audit[0].actor).toBe('test-admin');
-    const reader = t.as('viewer', 'reader');
+    const reader = await t.as('viewer', 'reader');
     const before = dumpDatabase(t.app.sqlite);
     const refused = await t.inject({
       method: 'POST',

@@ -83,11 +83,11 @@ function lineOf(index: number): number {
   return line;
 }
 
-function importCsv(body: string, query = '', actor?: string) {
+async function importCsv(body: string, query = '', actor?: string) {
   return t.inject({
     method: 'POST',
     url: `/api/v1/assets/import${query}`,
-    headers: { 'content-type': 'text/csv; charset=utf-8', ...(actor ? t.as(actor) : {}) },
+    headers: { 'content-type': 'text/csv; charset=utf-8', ...(actor ? await t.as(actor) : {}) },
     payload: body,
   });
 }

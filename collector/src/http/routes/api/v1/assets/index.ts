@@ -18,14 +18,10 @@ import type { StatusOptions } from '../../../../../domain/register/asset-plan.ts
 import type { AssetInput } from '../../../../../domain/register/asset-validate.ts';
 import { createAssetList } from '../../../../../store/sqlite/assets/asset-list.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
-import { requestActor } from '../../../../request-actor.ts';
+import { requestActor } from '../../../../principal.ts';
 import { listRoute } from '../list-route.ts';
 import { createRelated } from '../related.ts';
 import { acceptCsv, requireCsvBody } from '../schema-helpers.ts';
-
-export interface AssetRoutesOptions {
-  csvBodyLimit: number;
-}
 
 /** Splits a request body into register fields and the options that steer the status change. */
 function split(body: Record<string, unknown>): { input: AssetInput; options: StatusOptions } {
@@ -38,9 +34,9 @@ function split(body: Record<string, unknown>): { input: AssetInput; options: Sta
   return { input: fields as AssetInput, options };
 }
 
-const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opts) => {
+const assetsRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  acceptCsv(fastify, opts.csvBodyLimit);
+  acceptCsv(fastify, fastify.settings.csvBodyLimit);
   const related = createRelated(fastify);
 
   listRoute(fastify, {
@@ -90,7 +86,7 @@ const assetsRoutes: FastifyPluginAsync<AssetRoutesOptions> = async (fastify, opt
   app.post(
     '/import',
     {
-      bodyLimit: opts.csvBodyLimit,
+      bodyLimit: fastify.settings.csvBodyLimit,
       onRequest: requireCsvBody,
       schema: {
         summary: 'Import a Snipe-IT-format asset CSV (all or nothing; ?dryRun=true to preview)',

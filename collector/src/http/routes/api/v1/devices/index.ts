@@ -18,9 +18,10 @@ import type { DeviceChange } from '../../../../../store/sqlite/devices/devices-r
 import { runList } from '../../../../../store/sqlite/lists/list-query.ts';
 import { deviceChanges } from '../../../../../store/sqlite/schema/index.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
-import { requestActor } from '../../../../request-actor.ts';
+import { requestActor } from '../../../../principal.ts';
 import { listRoute } from '../list-route.ts';
 import { createRelated } from '../related.ts';
+import refreshRoutes from './refresh.ts';
 
 /** Changes a device's detail view carries. */
 const RECENT_CHANGES = 20;
@@ -139,6 +140,9 @@ const devicesRoutes: FastifyPluginAsync = async (fastify) => {
       return reply.code(204).send(null);
     },
   );
+
+  // The folder's other route files, under the same prefix.
+  await fastify.register(refreshRoutes);
 };
 
 export default devicesRoutes;

@@ -9,7 +9,7 @@ import {
   RefParamsSchema,
 } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
-import { requestActor } from '../../../../request-actor.ts';
+import { requestActor } from '../../../../principal.ts';
 
 /** `/api/v1/enroll-secrets`: the secrets agents enrol with, for admins. */
 const enrollSecretsRoutes: FastifyPluginAsync = async (fastify) => {
@@ -25,7 +25,9 @@ const enrollSecretsRoutes: FastifyPluginAsync = async (fastify) => {
         response: { 200: EnrollSecretListSchema, 400: ProblemSchema },
       },
     },
-    async (request) => ({ items: app.enrollSecrets.list({ includeRevoked: request.query.includeRevoked }) }),
+    async (request) => ({
+      items: await app.stores.enrollSecrets.list({ includeRevoked: request.query.includeRevoked }),
+    }),
   );
 
   app.post(
@@ -39,10 +41,12 @@ const enrollSecretsRoutes: FastifyPluginAsync = async (fastify) => {
         response: { 201: EnrollSecretRotationSchema, 400: ProblemSchema },
       },
     },
-    async (request, reply) =>
-      reply
-        .code(201)
-        .send(app.enrollSecrets.rotate(requestActor(request), { keepPrevious: request.body.keepPrevious === true })),
+    async (request, reply) => {
+      const rotated = await app.stores.enrollSecrets.rotate(requestActor(request), {
+        keepPrevious: request.body.keepPrevious === true,
+      });
+      return reply.code(201).send(rotated);
+    },
   );
 
   app.delete(
@@ -55,7 +59,7 @@ const enrollSecretsRoutes: FastifyPluginAsync = async (fastify) => {
         response: { 200: EnrollSecretSchema, 404: ProblemSchema },
       },
     },
-    async (request) => app.enrollSecrets.revoke(request.params.ref, requestActor(request)),
+    async (request) => app.stores.enrollSecrets.revoke(request.params.ref, requestActor(request)),
   );
 };
 

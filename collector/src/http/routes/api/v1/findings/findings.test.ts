@@ -38,8 +38,8 @@ const list = async (query: string) => {
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 };
-const patch = (id: number, payload: object, actor = 'dana') =>
-  t.inject({ method: 'PATCH', url: `/api/v1/findings/${id}`, headers: t.as(actor), payload });
+const patch = async (id: number, payload: object, actor = 'dana') =>
+  t.inject({ method: 'PATCH', url: `/api/v1/findings/${id}`, headers: await t.as(actor), payload });
 
 describe('/api/v1/findings', () => {
   it('keeps an acknowledged finding quiet until its evidence changes, audited, with its history', async () => {

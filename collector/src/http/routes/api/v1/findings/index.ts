@@ -11,7 +11,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { createFindingList } from '../../../../../store/sqlite/findings/finding-list.ts';
 import { FindingTransitionError } from '../../../../../store/sqlite/findings/findings-repository.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
-import { requestActor } from '../../../../request-actor.ts';
+import { requestActor } from '../../../../principal.ts';
 import { listRoute } from '../list-route.ts';
 
 const findingsRoutes: FastifyPluginAsync = async (fastify) => {

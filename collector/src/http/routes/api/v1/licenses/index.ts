@@ -16,17 +16,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { LicenseInput } from '../../../../../domain/licenses/license-model.ts';
 import { createLicenseList } from '../../../../../store/sqlite/licenses/license-list.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
-import { requestActor } from '../../../../request-actor.ts';
+import { requestActor } from '../../../../principal.ts';
 import { listRoute } from '../list-route.ts';
 import { acceptCsv, requireCsvBody } from '../schema-helpers.ts';
+import complianceRoutes from './compliance.ts';
 
-export interface LicenseRoutesOptions {
-  csvBodyLimit: number;
-}
-
-const licensesRoutes: FastifyPluginAsync<LicenseRoutesOptions> = async (fastify, opts) => {
+const licensesRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  acceptCsv(fastify, opts.csvBodyLimit);
+  acceptCsv(fastify, fastify.settings.csvBodyLimit);
 
   listRoute(fastify, {
     spec: createLicenseList(app.db),
@@ -71,7 +68,7 @@ const licensesRoutes: FastifyPluginAsync<LicenseRoutesOptions> = async (fastify,
   app.post(
     '/import',
     {
-      bodyLimit: opts.csvBodyLimit,
+      bodyLimit: fastify.settings.csvBodyLimit,
       onRequest: requireCsvBody,
       schema: {
         summary: 'Import license entitlements from CSV (all or nothing; ?dryRun=true to preview)',
@@ -137,6 +134,9 @@ const licensesRoutes: FastifyPluginAsync<LicenseRoutesOptions> = async (fastify,
       return reply.code(204).send(null);
     },
   );
+
+  // The folder's other route files, under the same prefix.
+  await fastify.register(complianceRoutes);
 };
 
 export default licensesRoutes;

@@ -21,7 +21,7 @@ describe('/api/v1/licenses', () => {
     const created = await t.inject({
       method: 'POST',
       url: '/api/v1/licenses',
-      headers: t.as('dana'),
+      headers: await t.as('dana'),
       payload: {
         product: 'Adobe Acrobat Pro',
         seats: 25,

@@ -10,7 +10,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { PolicyError, type PolicyInput, validatePolicyInput } from '../../../../../domain/findings/policies.ts';
 import type { StoredPolicy } from '../../../../../store/sqlite/findings/policies-repository.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
-import { requestActor } from '../../../../request-actor.ts';
+import { requestActor } from '../../../../principal.ts';
 
 const policiesRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();

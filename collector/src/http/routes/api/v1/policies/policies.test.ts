@@ -7,7 +7,8 @@ beforeEach(async () => {
 });
 afterEach(async () => t.close());
 
-const put = (url: string, payload: object) => t.inject({ method: 'PUT', url, headers: t.as('fred'), payload });
+const put = async (url: string, payload: object) =>
+  t.inject({ method: 'PUT', url, headers: await t.as('fred'), payload });
 
 describe('/api/v1/policies', () => {
   it('shows the defaults, stores a document, and audits each change', async () => {

@@ -5,7 +5,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { createRunList } from '../../../../../store/sqlite/findings/run-list.ts';
 import { RunInProgressError } from '../../../../../store/sqlite/findings/runs-repository.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
-import { requestActor } from '../../../../request-actor.ts';
+import { requestActor } from '../../../../principal.ts';
 import { listRoute } from '../list-route.ts';
 
 const reconciliationsRoutes: FastifyPluginAsync = async (fastify) => {

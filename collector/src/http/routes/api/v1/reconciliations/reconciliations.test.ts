@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { makeSnapshot } from '@stocktake/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppOptions } from '../../../../../app.ts';
+import type { AppOptions } from '../../../../../compose/app.ts';
 import { createTestApp, enrolAgent, type TestApp } from '../../../../../test-support/test-app.ts';
 
 let t: TestApp;
@@ -38,7 +38,7 @@ describe('/api/v1/reconciliations', () => {
     const res = await t.inject({
       method: 'POST',
       url: '/api/v1/reconciliations',
-      headers: t.as('erin'),
+      headers: await t.as('erin'),
     });
     expect(res.statusCode, res.body).toBe(200);
     const run = res.json();

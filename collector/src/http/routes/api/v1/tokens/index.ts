@@ -9,7 +9,7 @@ import {
   RefParamsSchema,
 } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
-import { requestActor } from '../../../../request-actor.ts';
+import { requestActor } from '../../../../principal.ts';
 
 /** `/api/v1/tokens`: API tokens, for admins. The collector host has the same as `stocktake-collector token`. */
 const tokensRoutes: FastifyPluginAsync = async (fastify) => {
@@ -25,7 +25,7 @@ const tokensRoutes: FastifyPluginAsync = async (fastify) => {
         response: { 200: ApiTokenListSchema, 400: ProblemSchema },
       },
     },
-    async (request) => ({ items: app.apiTokens.list({ includeRevoked: request.query.includeRevoked }) }),
+    async (request) => ({ items: await app.stores.apiTokens.list({ includeRevoked: request.query.includeRevoked }) }),
   );
 
   app.post(
@@ -39,7 +39,7 @@ const tokensRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const { token, secret } = app.apiTokens.create(request.body, requestActor(request));
+      const { token, secret } = await app.stores.apiTokens.create(request.body, requestActor(request));
       return reply.code(201).send({ ...token, secret });
     },
   );
@@ -54,7 +54,7 @@ const tokensRoutes: FastifyPluginAsync = async (fastify) => {
         response: { 200: ApiTokenSchema, 404: ProblemSchema },
       },
     },
-    async (request) => app.apiTokens.revoke(request.params.ref, requestActor(request)),
+    async (request) => app.stores.apiTokens.revoke(request.params.ref, requestActor(request)),
   );
 };
 

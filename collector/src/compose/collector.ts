@@ -1,0 +1,96 @@
+import type { FindingSeverity } from '@stocktake/shared/api';
+import type { FastifyBaseLogger } from 'fastify';
+import pino from 'pino';
+import { createWebhookNotifier, type WebhookOptions } from '../domain/findings/notifier.ts';
+import type { PolicyInput } from '../domain/findings/policies.ts';
+import type { Stores } from '../domain/ports.ts';
+import type { OpenOptions } from '../store/sqlite/open-database.ts';
+import { openSqliteStores } from '../store/sqlite/stores.ts';
+import { createReconciliation, type Reconciliation } from './reconciliation-services.ts';
+import { createServices, type Services } from './services.ts';
+
+/** Reconciliation settings from the configuration: a policy document to store, and where findings are sent. */
+export interface ReconciliationSetup {
+  /** A policy document read from --policies: stored at start (audited when it changes what is stored). */
+  policies?: PolicyInput;
+  policiesSource?: string;
+  /** Webhook from flags or environment; wins over the policy's notifications settings. */
+  webhookUrl?: string;
+  webhookMinSeverity?: FindingSeverity;
+  webhook?: WebhookOptions;
+}
+
+export interface CollectorOptions {
+  /** The SQLite file (created and migrated when new). */
+  dbPath: string;
+  /** SQLite tuning (the benchmarks' page size). */
+  database?: OpenOptions;
+  /** Where the collector logs; none when absent (admin commands, benchmarks). */
+  log?: FastifyBaseLogger;
+  /** The secret the collector was started with: kept in the list of enroll secrets. Absent for admin commands. */
+  enrollSecret?: string;
+  reconciliation?: ReconciliationSetup;
+  /** Why the policies file is stored now, for the audit log (default: loaded at start). */
+  policiesContext?: string;
+}
+
+export type CollectorServices = Services & { reconciliation: Reconciliation };
+
+/** The collector without a transport: its stores and the services built on them, once. */
+export interface Collector {
+  stores: Stores;
+  services: CollectorServices;
+  /** Waits until the webhook deliveries queued so far are done or given up (the command line, before it exits). */
+  drainNotifications(): Promise<void>;
+  /** Stops notifications and closes the stores. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: opens the stores (SQLite is the engine today; the choice is made here
+ * and nowhere else) and builds the domain services on them. The server, the admin commands and
+ * the benchmarks all start here.
+ */
+export async function openCollector(options: CollectorOptions): Promise<Collector> {
+  const log = options.log ?? pino({ enabled: false });
+  const stores = await openSqliteStores(options.dbPath, options.database);
+  log.info({ path: options.dbPath }, 'database ready');
+  const setup = options.reconciliation ?? {};
+  const notifier = createWebhookNotifier(
+    (policy) => {
+      const url = setup.webhookUrl ?? policy.notifications.webhookUrl;
+      if (!url) return undefined;
+      return { url, minSeverity: setup.webhookMinSeverity ?? policy.notifications.minSeverity };
+    },
+    log,
+    setup.webhook,
+  );
+  const close = async () => {
+    notifier.close();
+    await stores.close();
+  };
+  try {
+    const services = createServices(stores);
+    if (options.enrollSecret !== undefined) await syncEnrollSecret(stores, options.enrollSecret, log);
+    const reconciliation = createReconciliation(services.db, services.sqlite, services);
+    reconciliation.onOpened((opened, run, policy) => notifier.notify(opened, run, policy));
+    if (setup.policies) {
+      await reconciliation.policies.replace(
+        setup.policies,
+        `config:${setup.policiesSource ?? 'policies file'}`,
+        options.policiesContext ?? 'loaded at start',
+      );
+    }
+    return { stores, services: { ...services, reconciliation }, drainNotifications: () => notifier.drain(), close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+async function syncEnrollSecret(stores: Stores, secret: string, log: FastifyBaseLogger): Promise<void> {
+  const configured = await stores.enrollSecrets.syncConfigured(secret);
+  if (!configured.live) {
+    log.warn('the configured enroll secret was revoked: agents cannot enrol with it (rotate to make a new one)');
+  }
+}

@@ -1,0 +1,109 @@
+import cors from '@fastify/cors';
+import { COLLECTOR_HEADER } from '@stocktake/shared';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Collector } from '../compose/collector.ts';
+import { reconcileJob } from '../jobs/reconcile-job.ts';
+import retention from '../jobs/retention.ts';
+import scheduler from '../jobs/scheduler.ts';
+import { COLLECTOR_VERSION } from '../version.ts';
+import { loadRoutes } from './load-routes.ts';
+import access from './plugins/access/index.ts';
+import rateLimit, { type RateLimitOptions } from './plugins/access/rate-limit.ts';
+import live from './plugins/live/index.ts';
+import openapi from './plugins/openapi/index.ts';
+import problems from './plugins/problems/index.ts';
+import routeTable from './plugins/route-table.ts';
+import services from './plugins/services.ts';
+import settings from './plugins/settings.ts';
+import strictQuery from './plugins/strict-query.ts';
+import { validatorCompiler } from './plugins/validator-compiler.ts';
+
+export interface HttpAppOptions {
+  /** Largest snapshot body accepted, in bytes. */
+  snapshotBodyLimit: number;
+  /** Largest body of any other route, in bytes. */
+  bodyLimit: number;
+  /** Largest CSV import, in bytes (default 32 MiB). */
+  csvBodyLimit?: number;
+  /** Days raw snapshots are kept (default 30). */
+  snapshotRetentionDays?: number;
+  /** Hours after which repeats of a device's snapshot are thinned to one a day (default 24; 0: never). */
+  snapshotThinAfterHours?: number;
+  /** How often raw snapshots are pruned, in ms (default hourly; 0: never, for tests). */
+  pruneIntervalMs?: number;
+  /** How often the collector pings agents' live channels, in ms (default 30 s). */
+  livePingIntervalMs?: number;
+  /** When reconciliation runs (cron; absent or null: never on a schedule). */
+  reconcileSchedule?: string | null;
+  /** A pino logger, or false for none (tests). */
+  logger: FastifyBaseLogger | false;
+  /** Requests per minute per API token and enrolments per minute per address (defaults 1200 and 60; 0: none). */
+  rateLimit?: Partial<RateLimitOptions>;
+  /** Origins browsers may call the API from (CORS); none by default, and then no CORS headers at all. */
+  corsOrigins?: string[];
+  /** Certificate and key (PEM): HTTPS instead of HTTP. */
+  https?: { cert: string | Buffer; key: string | Buffer };
+  /** Fastify's trustProxy: which proxies may say who the client is (X-Forwarded-For). Default none. */
+  trustProxy?: boolean | number | string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    collectorVersion: string;
+  }
+}
+
+/**
+ * The HTTP edge over a composed collector (compose/): Fastify, its plugins, the jobs, and every
+ * route folder under routes/. Builds no service and opens no store; closing the app does not
+ * close the collector.
+ */
+export async function createHttpApp(collector: Collector, options: HttpAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    bodyLimit: options.bodyLimit,
+    // Agents retry on their own schedule; a slow client must not hold a socket forever.
+    requestTimeout: 60_000,
+    // Fastify takes a hop count too; its type leaves numbers out.
+    trustProxy: (options.trustProxy ?? false) as boolean | string,
+    ...(options.https ? { https: options.https } : {}),
+  }) as unknown as FastifyInstance;
+  // JSON routes take JSON: a text/plain body is a 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
+  // The same TypeBox validator the agent and tests use, so both sides agree on what is valid.
+  app.setValidatorCompiler(validatorCompiler);
+  app.decorate('collectorVersion', COLLECTOR_VERSION);
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header(COLLECTOR_HEADER, COLLECTOR_VERSION);
+  });
+
+  await app.register(settings, {
+    snapshotBodyLimit: options.snapshotBodyLimit,
+    csvBodyLimit: options.csvBodyLimit ?? 32 * 1024 * 1024,
+    livePingIntervalMs: options.livePingIntervalMs ?? 30_000,
+  });
+  await app.register(routeTable);
+  await app.register(strictQuery);
+  await app.register(openapi);
+  if (options.corsOrigins && options.corsOrigins.length > 0) {
+    await app.register(cors, { origin: options.corsOrigins, credentials: false, maxAge: 600 });
+  }
+  await app.register(problems);
+  await app.register(services, { stores: collector.stores, services: collector.services });
+  await app.register(access);
+  await app.register(rateLimit, {
+    perToken: options.rateLimit?.perToken ?? 1200,
+    enrollPerAddress: options.rateLimit?.enrollPerAddress ?? 60,
+    ...(options.rateLimit?.windowMs ? { windowMs: options.rateLimit.windowMs } : {}),
+  });
+  await app.register(live);
+  if (options.reconcileSchedule) await app.register(scheduler, { jobs: [reconcileJob(options.reconcileSchedule)] });
+  await app.register(retention, {
+    snapshotRetentionDays: options.snapshotRetentionDays ?? 30,
+    snapshotThinAfterHours: options.snapshotThinAfterHours ?? 24,
+    intervalMs: options.pruneIntervalMs ?? 60 * 60 * 1000,
+  });
+
+  for (const route of await loadRoutes()) await app.register(route.plugin, { prefix: route.prefix });
+  return app;
+}

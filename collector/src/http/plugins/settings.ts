@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+/** Limits and timings routes take from the configuration: one object, read where a route is defined. */
+export interface HttpSettings {
+  /** Largest snapshot or delta body accepted, in bytes (over HTTP and the live channel). */
+  snapshotBodyLimit: number;
+  /** Largest CSV import, in bytes. */
+  csvBodyLimit: number;
+  /** How often the collector pings agents' live channels, in ms. */
+  livePingIntervalMs: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    settings: Readonly<HttpSettings>;
+  }
+}
+
+export default fp<HttpSettings>(
+  async (app: FastifyInstance, opts) => {
+    app.decorate('settings', Object.freeze({ ...opts }));
+  },
+  { name: 'settings' },
+);

@@ -1,0 +1,20 @@
+import type { FastifyRequest } from 'fastify';
+import type { Agent } from '../domain/access/ports.ts';
+import { HttpProblem } from './plugins/problems/problem.ts';
+
+/**
+ * Who is making this API request, for the audit log: the name of the API token the
+ * authentication hook (plugins/access) accepted. Every write route takes an admin token, so
+ * there always is one.
+ */
+export function requestActor(request: FastifyRequest): string {
+  const principal = request.principal;
+  if (principal?.kind !== 'token') throw HttpProblem.unauthorized('This route needs an API token');
+  return principal.token.name;
+}
+
+/** The agent the authentication hook (plugins/access) accepted for this request. */
+export function authenticatedAgent(request: FastifyRequest): Agent {
+  if (!request.agent) throw HttpProblem.unauthorized('Agent token required');
+  return request.agent;
+}
