@@ -3,7 +3,7 @@ import { COLLECTOR_HEADER } from '@stocktake/shared';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Collector } from '../compose/collector.ts';
 import { reconcileJob } from '../jobs/reconcile-job.ts';
-import retention from '../jobs/retention.ts';
+import { createRetentionJob } from '../jobs/retention.ts';
 import scheduler from '../jobs/scheduler.ts';
 import { COLLECTOR_VERSION } from '../version.ts';
 import { loadRoutes } from './load-routes.ts';
@@ -98,11 +98,16 @@ export async function createHttpApp(collector: Collector, options: HttpAppOption
   });
   await app.register(live);
   if (options.reconcileSchedule) await app.register(scheduler, { jobs: [reconcileJob(options.reconcileSchedule)] });
-  await app.register(retention, {
-    snapshotRetentionDays: options.snapshotRetentionDays ?? 30,
-    snapshotThinAfterHours: options.snapshotThinAfterHours ?? 24,
-    intervalMs: options.pruneIntervalMs ?? 60 * 60 * 1000,
-  });
+  const retention = createRetentionJob(
+    { snapshots: collector.services.snapshotStore, log: app.log },
+    {
+      snapshotRetentionDays: options.snapshotRetentionDays ?? 30,
+      snapshotThinAfterHours: options.snapshotThinAfterHours ?? 24,
+      intervalMs: options.pruneIntervalMs ?? 60 * 60 * 1000,
+    },
+  );
+  app.addHook('onReady', async () => retention.start());
+  app.addHook('onClose', async () => retention.stop());
 
   for (const route of await loadRoutes()) await app.register(route.plugin, { prefix: route.prefix });
   return app;

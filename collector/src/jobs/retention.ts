@@ -1,5 +1,27 @@
-import type { FastifyInstance } from 'fastify';
-import fp from 'fastify-plugin';
+/** What retention needs of the raw snapshot store: one bounded batch per call. */
+export interface SnapshotPruning {
+  /** Deletes a batch of snapshots older than `cutoff` (each device's latest is kept); `more`: call again. */
+  pruneBatch(cutoff: Date): PruneStep | Promise<PruneStep>;
+  /** Thins the next devices after `afterKey` before `cutoff`; `lastKey` undefined: done. */
+  thinBatch(cutoff: Date, afterKey?: number): ThinStep | Promise<ThinStep>;
+}
+
+/** Where the job reports what it did and what failed (pino's shape). */
+export interface JobLog {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+interface PruneStep {
+  snapshots: number;
+  sections: number;
+  more: boolean;
+}
+
+interface ThinStep {
+  snapshots: number;
+  lastKey: number | undefined;
+}
 
 export interface RetentionOptions {
   /** Raw snapshots older than this are pruned (each device's latest is always kept). */
@@ -10,80 +32,85 @@ export interface RetentionOptions {
   intervalMs: number;
 }
 
+export interface RetentionJob {
+  /** Runs shortly after (at most a minute), then every `intervalMs`. */
+  start(): void;
+  /** Stops the schedule; a batch in progress is the last one. */
+  stop(): void;
+}
+
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
+/** The next event-loop turn: each batch gets its own, so ingest keeps flowing while a backlog is worked off. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * Prunes raw snapshots past the retention window, then thins repeats (snapshotStore.thinBatch),
- * shortly after start and then on a schedule. Each step is one small batch per event-loop turn,
- * so ingest keeps flowing while a backlog is worked off.
+ * Prunes raw snapshots past the retention window, then thins repeats, shortly after start and
+ * then on a schedule, one small batch per event-loop turn. A failure is logged and the schedule
+ * goes on.
  */
-export default fp<RetentionOptions>(
-  async (app: FastifyInstance, opts) => {
-    if (opts.intervalMs <= 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    let stopped = false;
-    const store = app.snapshotStore;
+export function createRetentionJob(
+  deps: { snapshots: SnapshotPruning; log: JobLog },
+  opts: RetentionOptions,
+): RetentionJob {
+  const { snapshots, log } = deps;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
 
-    const schedule = () => {
-      timer = setTimeout(run, opts.intervalMs);
-      timer.unref();
-    };
+  const schedule = (ms: number) => {
+    if (stopped) return;
+    timer = setTimeout(() => void run().finally(() => schedule(opts.intervalMs)), ms);
+    timer.unref();
+  };
 
-    const run = () => {
-      const cutoff = new Date(Date.now() - opts.snapshotRetentionDays * DAY_MS);
-      const thinCutoff = new Date(Date.now() - opts.snapshotThinAfterHours * HOUR_MS);
-      const pruned = { snapshots: 0, sections: 0 };
-      let thinned = 0;
+  const prune = async (cutoff: Date) => {
+    const pruned = { snapshots: 0, sections: 0 };
+    try {
+      for (let more = true; more && !stopped; ) {
+        const r = await snapshots.pruneBatch(cutoff);
+        pruned.snapshots += r.snapshots;
+        pruned.sections += r.sections;
+        more = r.more;
+        if (more) await nextTurn();
+      }
+      if (pruned.snapshots > 0) log.info({ ...pruned, cutoff: cutoff.toISOString() }, 'pruned raw snapshots');
+    } catch (err) {
+      log.error({ err }, 'pruning raw snapshots failed');
+    }
+  };
+
+  const thin = async (cutoff: Date) => {
+    let thinned = 0;
+    try {
       let afterKey: number | undefined;
+      do {
+        const r = await snapshots.thinBatch(cutoff, afterKey);
+        thinned += r.snapshots;
+        afterKey = r.lastKey;
+        if (afterKey !== undefined) await nextTurn();
+      } while (afterKey !== undefined && !stopped);
+      if (thinned > 0) log.info({ snapshots: thinned, cutoff: cutoff.toISOString() }, 'thinned repeated snapshots');
+    } catch (err) {
+      log.error({ err }, 'thinning raw snapshots failed');
+    }
+  };
 
-      const thin = () => {
-        if (stopped) return;
-        try {
-          const r = store.thinBatch(thinCutoff, afterKey);
-          thinned += r.snapshots;
-          if (r.lastKey !== undefined) {
-            afterKey = r.lastKey;
-            setImmediate(thin);
-            return;
-          }
-          if (thinned > 0) {
-            app.log.info({ snapshots: thinned, cutoff: thinCutoff.toISOString() }, 'thinned repeated snapshots');
-          }
-        } catch (err) {
-          app.log.error({ err }, 'thinning raw snapshots failed');
-        }
-        schedule();
-      };
+  const run = async () => {
+    const cutoff = new Date(Date.now() - opts.snapshotRetentionDays * DAY_MS);
+    const thinCutoff = new Date(Date.now() - opts.snapshotThinAfterHours * HOUR_MS);
+    await prune(cutoff);
+    if (opts.snapshotThinAfterHours > 0 && !stopped) await thin(thinCutoff);
+  };
 
-      const prune = () => {
-        if (stopped) return;
-        try {
-          const r = store.pruneBatch(cutoff);
-          pruned.snapshots += r.snapshots;
-          pruned.sections += r.sections;
-          if (r.more) {
-            setImmediate(prune);
-            return;
-          }
-          if (pruned.snapshots > 0) app.log.info({ ...pruned, cutoff: cutoff.toISOString() }, 'pruned raw snapshots');
-        } catch (err) {
-          app.log.error({ err }, 'pruning raw snapshots failed');
-        }
-        if (opts.snapshotThinAfterHours > 0) thin();
-        else schedule();
-      };
-      prune();
-    };
-
-    app.addHook('onReady', async () => {
-      timer = setTimeout(run, Math.min(opts.intervalMs, 60_000));
-      timer.unref();
-    });
-    app.addHook('onClose', async () => {
+  return {
+    start() {
+      if (opts.intervalMs <= 0) return;
+      schedule(Math.min(opts.intervalMs, 60_000));
+    },
+    stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-    });
-  },
-  { name: 'retention', dependencies: ['services'] },
-);
+    },
+  };
+}
