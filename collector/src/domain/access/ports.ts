@@ -1,17 +1,8 @@
-import type { ApiRole, EnrollSecretOrigin } from '@stocktake/shared/api';
+import type { ApiRole, ApiToken, EnrollSecret, EnrollSecretRotation } from '@stocktake/shared/api';
 
-/** A person's or a script's API token, as listed: never its secret. */
-export interface ApiToken {
-  id: number;
-  name: string;
-  role: ApiRole;
-  createdAt: string;
-  createdBy: string;
-  /** To the minute: the last use is written at most once a minute. */
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  revokedBy: string | null;
-}
+// A token and a secret as listed (never the secret itself), and what a rotation answers, are the
+// API's own shapes: the ports return them as the contract declares them.
+export type { ApiToken, EnrollSecret, EnrollSecretRotation };
 
 /** An authenticated API token: what the audit log and role checks need. */
 export interface ApiPrincipal {
@@ -42,25 +33,6 @@ export interface ApiTokens {
   authenticate(secret: string, now?: Date): Promise<ApiPrincipal | undefined>;
 }
 
-/** A secret agents enrol with, as listed: never the secret itself. */
-export interface EnrollSecret {
-  id: number;
-  origin: EnrollSecretOrigin;
-  /** First 8 hex digits of the secret's SHA-256: tells secrets apart without showing them. */
-  fingerprint: string;
-  createdAt: string;
-  createdBy: string;
-  revokedAt: string | null;
-  revokedBy: string | null;
-}
-
-/** What `rotate` made and what it revoked; `secret` is the only copy of the new one. */
-export interface RotatedEnrollSecret {
-  secret: string;
-  created: EnrollSecret;
-  revoked: EnrollSecret[];
-}
-
 /**
  * Enroll secrets: the one the collector is configured with (kept in step with the configuration
  * at every start) and those made by `rotate`. Any live one enrols an agent. Every change is audited.
@@ -76,7 +48,7 @@ export interface EnrollSecrets {
   accepts(secret: string): Promise<boolean>;
   list(options?: { includeRevoked?: boolean }): Promise<EnrollSecret[]>;
   /** Makes a new secret and, unless `keepPrevious`, revokes every other live one. */
-  rotate(actor: string, options?: { keepPrevious?: boolean }, now?: Date): Promise<RotatedEnrollSecret>;
+  rotate(actor: string, options?: { keepPrevious?: boolean }, now?: Date): Promise<EnrollSecretRotation>;
   /** Revokes a live secret by id or by its fingerprint (or a longer prefix of its hash); NotFoundError otherwise. */
   revoke(ref: string, actor: string, now?: Date): Promise<EnrollSecret>;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EnrollSecretOrigin } from '@stocktake/shared/api';
 import { and, asc, eq, isNull, ne } from 'drizzle-orm';
-import type { EnrollSecret, EnrollSecrets, RotatedEnrollSecret } from '../../../domain/access/ports.ts';
+import type { EnrollSecret, EnrollSecretRotation, EnrollSecrets } from '../../../domain/access/ports.ts';
 import { hashToken } from '../../../domain/access/tokens.ts';
 import { NotFoundError } from '../../../domain/errors.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
@@ -112,7 +112,7 @@ export function createEnrollSecretsRepository(db: Db, audit: AuditLog): EnrollSe
       actor: string,
       options: { keepPrevious?: boolean } = {},
       now = new Date(),
-    ): Promise<RotatedEnrollSecret> {
+    ): Promise<EnrollSecretRotation> {
       const secret = randomBytes(24).toString('base64url');
       return db.transaction(() => {
         const row = insert(secret, 'managed', actor, now);
