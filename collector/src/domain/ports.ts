@@ -1,3 +1,6 @@
+import type { DeviceInventory, SnapshotArchive } from './inventory/ports.ts';
+import type { DeviceLinks, IdentityConflicts } from './matching/ports.ts';
+
 /**
  * What the domain needs from storage: one async port per aggregate, in domain words (no rows,
  * columns or SQL). Each storage engine (`store/<engine>/`) provides all of them; the port
@@ -6,6 +9,14 @@
  * Each aggregate declares its port in its own folder (`domain/<area>/ports.ts`) and adds it here.
  */
 export interface Stores {
+  /** Devices as agents report them, and what changed on them. */
+  inventory: DeviceInventory;
+  /** The raw snapshots agents sent. */
+  snapshotArchive: SnapshotArchive;
+  /** Which register asset each device is. */
+  deviceLinks: DeviceLinks;
+  /** Identifiers several machines share. */
+  identityConflicts: IdentityConflicts;
   /** Releases the engine's connections; the stores are unusable after. */
   close(): Promise<void>;
 }
