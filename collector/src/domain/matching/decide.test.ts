@@ -17,7 +17,9 @@ const device = (over: Partial<DeviceFacts> = {}): DeviceFacts => ({
   ...over,
 });
 
-const asset = (over: Partial<AssetFacts> = {}): AssetFacts => ({
+type RegisteredAsset = AssetFacts & { macs?: string[] };
+
+const asset = (over: Partial<RegisteredAsset> = {}): RegisteredAsset => ({
   id: 'a1',
   serial: null,
   serialKey: null,
@@ -32,7 +34,7 @@ const asset = (over: Partial<AssetFacts> = {}): AssetFacts => ({
 });
 
 /** The lookups over a fleet and a register held in memory, answering as the store does. */
-function lookups(devices: DeviceFacts[], assets: (AssetFacts & { macs?: string[] })[]): MatchLookups {
+function lookups(devices: DeviceFacts[], assets: RegisteredAsset[]): MatchLookups {
   const macsOf = (a: { macs?: string[] }) => a.macs ?? [];
   return {
     device: (key) => devices.find((d) => d.key === key),

@@ -2,6 +2,9 @@ import type { LinkMethod } from '@stocktake/shared/api';
 import { isDiscoverable } from '../register/asset-model.ts';
 import type { AssetFacts, CandidateAsset, DeviceFacts, DeviceLink, IdentifierColumn, MatchLookups } from './lookups.ts';
 
+/** Discovery (agents' reports) as the author of the links and register changes matching makes. */
+export const DISCOVERY_ACTOR = 'discovery';
+
 /** The asset a device is, and the evidence that says so. */
 export interface MatchTarget {
   assetId: string;

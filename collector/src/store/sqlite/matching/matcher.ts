@@ -1,13 +1,12 @@
 import type { LinkMethod } from '@stocktake/shared/api';
 import { and, eq, ne, sql } from 'drizzle-orm';
-import { decideMatch, discoveredFill } from '../../../domain/matching/decide.ts';
+import { DISCOVERY_ACTOR, decideMatch, discoveredFill } from '../../../domain/matching/decide.ts';
 import {
   type DeviceFacts,
   type DeviceLink,
   IDENTIFIER_COLUMNS,
   type IdentifierColumn,
 } from '../../../domain/matching/lookups.ts';
-import { DISCOVERY_ACTOR } from '../../../http/request-actor.ts';
 import { columnsFor } from '../assets/asset-rows.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Db } from '../open-database.ts';
