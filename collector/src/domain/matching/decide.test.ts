@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideMatch, discoveredFill, findMatch } from './decide.ts';
+import { decideMatch, discoveredFill, findMatch, manualLink, manualUnlink } from './decide.ts';
 import type { AssetFacts, DeviceFacts, IdentifierColumn, MatchLookups } from './lookups.ts';
 
 const device = (over: Partial<DeviceFacts> = {}): DeviceFacts => ({
@@ -136,5 +136,30 @@ describe('what discovery fills in the register', () => {
     const clone = device({ key: 2, id: 'd2', serialKey: 'S1', hostnameKey: null });
     const a = asset({ hostname: 'ws-0001' });
     expect(discoveredFill(a, d, lookups([d, clone], [a, other]))).toBeUndefined();
+  });
+});
+
+describe('links a person makes and breaks', () => {
+  const link = (assetId: string | null, method: 'manual' | 'mac') => ({
+    assetId,
+    method,
+    linkedAt: 't',
+    linkedBy: 'x',
+  });
+
+  it('writes a manual link unless the device already has that one', () => {
+    expect(manualLink(undefined, 'a1')).toEqual({ next: { assetId: 'a1', method: 'manual' }, context: 'manual link' });
+    expect(manualLink(link('a1', 'mac'), 'a1')).toMatchObject({ next: { assetId: 'a1', method: 'manual' } });
+    expect(manualLink(link('a1', 'manual'), 'a1')).toBeUndefined();
+  });
+
+  it('makes an unlink stick, once, or hands the device back to discovery', () => {
+    expect(manualUnlink(link('a1', 'mac'), false)).toEqual({
+      next: { assetId: null, method: 'manual' },
+      context: 'manual unlink',
+    });
+    expect(manualUnlink(link(null, 'manual'), false)).toBeUndefined();
+    expect(manualUnlink(link(null, 'manual'), true)).toEqual({ next: undefined, context: 'handed back to discovery' });
+    expect(manualUnlink(undefined, true)).toBeUndefined();
   });
 });

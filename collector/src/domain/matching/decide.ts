@@ -67,6 +67,29 @@ export function decideMatch(device: DeviceFacts, current: DeviceLink | undefined
   return { manual: false, found, relink: !same };
 }
 
+/** A link a person makes or breaks, and why, for the audit log. */
+export interface LinkChange {
+  next: { assetId: string | null; method: LinkMethod } | undefined;
+  context: string;
+}
+
+/** A person links the device to the asset; nothing to write when that is the link it has. */
+export function manualLink(current: DeviceLink | undefined, assetId: string): LinkChange | undefined {
+  if (current?.method === 'manual' && current.assetId === assetId) return undefined;
+  return { next: { assetId, method: 'manual' }, context: 'manual link' };
+}
+
+/**
+ * A person unlinks the device. Without `rediscover` the unlink sticks (a manual link to no
+ * asset, which discovery leaves alone); with it, the device goes back to discovery: its link is
+ * dropped, and the caller matches it again at once.
+ */
+export function manualUnlink(current: DeviceLink | undefined, rediscover: boolean): LinkChange | undefined {
+  if (rediscover) return current ? { next: undefined, context: 'handed back to discovery' } : undefined;
+  if (current?.method === 'manual' && current.assetId === null) return undefined;
+  return { next: { assetId: null, method: 'manual' }, context: 'manual unlink' };
+}
+
 /** The register fields discovery fills (by field name, `macs` as a sorted list), before and after. */
 export interface AssetFill {
   before: Record<string, unknown>;

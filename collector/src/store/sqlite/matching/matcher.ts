@@ -1,6 +1,12 @@
 import type { LinkMethod } from '@stocktake/shared/api';
 import { and, eq, ne, sql } from 'drizzle-orm';
-import { DISCOVERY_ACTOR, decideMatch, discoveredFill } from '../../../domain/matching/decide.ts';
+import {
+  DISCOVERY_ACTOR,
+  decideMatch,
+  discoveredFill,
+  manualLink,
+  manualUnlink,
+} from '../../../domain/matching/decide.ts';
 import {
   type DeviceFacts,
   type DeviceLink,
@@ -346,9 +352,8 @@ export function createMatcher(db: Db, audit: AuditLog) {
         const device = deviceFacts(deviceKey);
         if (!device) throw new Error(`no device with key ${deviceKey}`);
         const current = linkOf(deviceKey);
-        if (!(current?.method === 'manual' && current.assetId === assetId)) {
-          writeLink(device, current, { assetId, method: 'manual' }, actor, now, 'manual link');
-        }
+        const change = manualLink(current, assetId);
+        if (change) writeLink(device, current, change.next, actor, now, change.context);
         fillAsset(assetId, device, 'manual', now);
         const link = linkOf(deviceKey);
         if (!link) throw new Error('link vanished');
@@ -365,13 +370,9 @@ export function createMatcher(db: Db, audit: AuditLog) {
         const device = deviceFacts(deviceKey);
         if (!device) throw new Error(`no device with key ${deviceKey}`);
         const current = linkOf(deviceKey);
-        if (options.rediscover) {
-          if (current) writeLink(device, current, undefined, actor, now, 'handed back to discovery');
-          matchDevice(deviceKey, now);
-          return;
-        }
-        if (current?.method === 'manual' && current.assetId === null) return;
-        writeLink(device, current, { assetId: null, method: 'manual' }, actor, now, 'manual unlink');
+        const change = manualUnlink(current, options.rediscover === true);
+        if (change) writeLink(device, current, change.next, actor, now, change.context);
+        if (options.rediscover) matchDevice(deviceKey, now);
       });
     },
 
