@@ -13,22 +13,13 @@ import {
 import { primaryUser, sameList } from '../../../domain/inventory/device-facts.ts';
 import { type ReportingAgent, resolveDevice } from '../../../domain/inventory/device-resolution.ts';
 import type { IngestResult } from '../../../domain/inventory/ports.ts';
-import { type InstalledSoftware, planSoftware } from '../../../domain/inventory/software-diff.ts';
 import { hostnameKey, macKey, serialKey, uuidKey } from '../../../domain/matching/identifiers.ts';
 import type { Matcher } from '../matching/matcher.ts';
 import type { Db } from '../open-database.ts';
-import {
-  agents,
-  deviceChanges,
-  deviceComponents,
-  deviceMacs,
-  deviceSoftware,
-  devices,
-  snapshots,
-  softwareCatalog,
-} from '../schema/index.ts';
+import { agents, deviceChanges, deviceComponents, deviceMacs, devices, snapshots } from '../schema/index.ts';
 import type { WriteBatcher } from '../write-batcher.ts';
 import { columnsFromSnapshot } from './device-columns.ts';
+import { createDeviceSoftware } from './device-software.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
 
 export type { DeviceChange, IngestResult } from '../../../domain/inventory/ports.ts';
@@ -52,47 +43,8 @@ const deviceState = {
 };
 export type DeviceState = { [K in keyof typeof deviceState]: DeviceRow[K] };
 
-// Catalogue ids never change once written; caching them saves one lookup per package per
-// snapshot. Bounded: cleared when full, it refills from the popular packages first.
-const CATALOG_CACHE_LIMIT = 250_000;
-
 export function createDevicesRepository(db: Db, matcher: Matcher, store: SnapshotStore, batcher: WriteBatcher) {
-  const catalogCache = new Map<string, number>();
-  // Ids looked up or inserted by the ingest in progress: cached only once they are committed.
-  let pendingCatalog = new Map<string, number>();
-
-  // The per-package statements run about a thousand times per new device: they go straight to
-  // better-sqlite3 (positional parameters, rows as arrays), skipping drizzle's per-call
-  // placeholder filling and row mapping (with the WITHOUT ROWID table, database CPU per new
-  // device went from 15.9 to 12.9 ms: docs/benchmarks.md, where the ingest time goes).
-  const sqlite = db.$client;
-  const findCatalogId = sqlite
-    .prepare<[string, string, string, string], number>(
-      'SELECT id FROM software_catalog WHERE source = ? AND name = ? AND version = ? AND arch = ?',
-    )
-    .pluck();
-  const insertCatalog = sqlite
-    .prepare<[string, string, string, string, string | null], number>(
-      'INSERT INTO software_catalog (source, name, version, arch, publisher) VALUES (?, ?, ?, ?, ?) RETURNING id',
-    )
-    .pluck();
-  const currentSoftware = sqlite
-    .prepare<[number], [number, string, string, string, string, string | null, string | null]>(
-      `SELECT ds.software_id, c.source, c.name, c.arch, c.version, ds.install_date, ds.install_location
-         FROM device_software ds JOIN software_catalog c ON c.id = ds.software_id
-        WHERE ds.device_key = ?`,
-    )
-    .raw();
-  const insertSoftware = sqlite.prepare<[number, number, string | null, string | null]>(
-    'INSERT INTO device_software (device_key, software_id, install_date, install_location) VALUES (?, ?, ?, ?)',
-  );
-  const updateSoftware = sqlite.prepare<[string | null, string | null, number, number]>(
-    'UPDATE device_software SET install_date = ?, install_location = ? WHERE device_key = ? AND software_id = ?',
-  );
-  const deleteSoftware = sqlite.prepare<[number, number]>(
-    'DELETE FROM device_software WHERE device_key = ? AND software_id = ?',
-  );
-
+  const softwareRows = createDeviceSoftware(db, batcher);
   const insertChange = db
     .insert(deviceChanges)
     .values({
@@ -154,50 +106,6 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
         v !== null && v !== undefined && deviceColumns[n].columnType === 'SQLiteTextJson' ? JSON.stringify(v) : v;
     }
     statement.run(values);
-  }
-
-  function catalogId(item: SoftwareItem): number {
-    const arch = item.arch ?? '';
-    const cacheKey = `${item.source}\u0000${item.name}\u0000${item.version}\u0000${arch}`;
-    const cached = catalogCache.get(cacheKey) ?? pendingCatalog.get(cacheKey);
-    if (cached !== undefined) return cached;
-    const found = findCatalogId.get(item.source, item.name, item.version, arch);
-    const id = found ?? insertCatalog.get(item.source, item.name, item.version, arch, item.publisher ?? null);
-    if (id === undefined) throw new Error('software catalogue insert returned no id');
-    pendingCatalog.set(cacheKey, id);
-    return id;
-  }
-
-  function cacheCatalogIds(ids: Map<string, number>): void {
-    if (catalogCache.size + ids.size > CATALOG_CACHE_LIMIT) catalogCache.clear();
-    for (const [k, v] of ids) catalogCache.set(k, v);
-  }
-
-  /**
-   * Brings the device's software rows in line with the snapshot, touching only rows that
-   * changed (the plan is domain/inventory/software-diff.ts), and names the changes.
-   */
-  function applySoftware(
-    deviceKey: number,
-    items: SoftwareItem[],
-    failedSources: ReadonlySet<string>,
-    baseline: boolean,
-  ) {
-    const current = new Map<number, InstalledSoftware>();
-    for (const [softwareId, source, name, arch, version, installDate, installLocation] of currentSoftware.all(
-      deviceKey,
-    )) {
-      current.set(softwareId, { softwareId, source, name, arch, version, installDate, installLocation });
-    }
-    const wanted = new Map<number, SoftwareItem>();
-    for (const item of items) wanted.set(catalogId(item), item);
-    const plan = planSoftware(current, wanted, failedSources, baseline);
-    for (const item of plan.added) {
-      insertSoftware.run(deviceKey, item.id, item.installDate ?? null, item.installLocation ?? null);
-    }
-    for (const m of plan.moved) updateSoftware.run(m.installDate, m.installLocation, deviceKey, m.softwareId);
-    for (const row of plan.removed) deleteSoftware.run(deviceKey, row.softwareId);
-    return plan;
   }
 
   /** Brings the device's component rows in line with its hardware section, naming what came and went. */
@@ -337,7 +245,7 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     if (software.data && sectionChanged(snapshot, hashes, previous, 'software')) {
       const failed = new Set(software.status === 'partial' ? (software.failedSources ?? []) : []);
       const baseline = !existing || isBaseline(previous, 'software');
-      const result = applySoftware(deviceKey, software.data, failed, baseline);
+      const result = softwareRows.apply(deviceKey, software.data, failed, baseline);
       softwareAdded = result.added.length;
       softwareRemoved = result.removed.length;
       drafts.push(...result.drafts);
@@ -396,11 +304,10 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
       try {
         // Inside a write batch this is a savepoint; the ids are cached when the batch commits.
         const result = db.transaction(() => ingestInTransaction(agent, snapshot, hashes, now, sizeBytes));
-        const ids = pendingCatalog;
-        batcher.afterCommit(() => cacheCatalogIds(ids));
+        softwareRows.cacheOnCommit();
         return result;
       } finally {
-        pendingCatalog = new Map();
+        softwareRows.dropPending();
       }
     },
 
@@ -419,34 +326,7 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     },
 
     software(deviceKey: number): SoftwareItem[] {
-      const rows = db
-        .select({
-          name: softwareCatalog.name,
-          version: softwareCatalog.version,
-          publisher: softwareCatalog.publisher,
-          arch: softwareCatalog.arch,
-          source: softwareCatalog.source,
-          installDate: deviceSoftware.installDate,
-          installLocation: deviceSoftware.installLocation,
-        })
-        .from(deviceSoftware)
-        .innerJoin(softwareCatalog, eq(softwareCatalog.id, deviceSoftware.softwareId))
-        .where(eq(deviceSoftware.deviceKey, deviceKey))
-        .orderBy(
-          asc(softwareCatalog.source),
-          asc(softwareCatalog.name),
-          asc(softwareCatalog.arch),
-          asc(softwareCatalog.version),
-        )
-        .all();
-      return rows.map((r) => {
-        const item: SoftwareItem = { name: r.name, version: r.version, source: r.source as SoftwareItem['source'] };
-        if (r.publisher) item.publisher = r.publisher;
-        if (r.arch) item.arch = r.arch;
-        if (r.installDate) item.installDate = r.installDate;
-        if (r.installLocation) item.installLocation = r.installLocation;
-        return item;
-      });
+      return softwareRows.list(deviceKey);
     },
 
     components(deviceKey: number) {
