@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Hardware, Os, SectionName, Snapshot, SoftwareItem } from '@stocktake/shared';
-import { and, asc, eq, getTableColumns, isNull, type SQL, sql } from 'drizzle-orm';
-import { type Component, componentDrafts, componentsOf, diffComponents } from '../../../domain/inventory/components.ts';
+import { and, eq, getTableColumns, isNull, type SQL, sql } from 'drizzle-orm';
+import { componentsOf } from '../../../domain/inventory/components.ts';
 import {
-  type ChangeDraft,
   deviceFactChanges,
   isBaseline,
   nextSectionStates,
@@ -12,13 +11,14 @@ import {
 } from '../../../domain/inventory/device-changes.ts';
 import { primaryUser, sameList } from '../../../domain/inventory/device-facts.ts';
 import { type ReportingAgent, resolveDevice } from '../../../domain/inventory/device-resolution.ts';
-import type { IngestResult } from '../../../domain/inventory/ports.ts';
+import type { DeviceComponent, IngestResult } from '../../../domain/inventory/ports.ts';
 import { hostnameKey, macKey, serialKey, uuidKey } from '../../../domain/matching/identifiers.ts';
 import type { Matcher } from '../matching/matcher.ts';
 import type { Db } from '../open-database.ts';
-import { agents, deviceChanges, deviceComponents, deviceMacs, devices, snapshots } from '../schema/index.ts';
+import { agents, deviceChanges, deviceMacs, devices, snapshots } from '../schema/index.ts';
 import type { WriteBatcher } from '../write-batcher.ts';
 import { columnsFromSnapshot } from './device-columns.ts';
+import { createDeviceComponents } from './device-components.ts';
 import { createDeviceSoftware } from './device-software.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
 
@@ -45,6 +45,7 @@ export type DeviceState = { [K in keyof typeof deviceState]: DeviceRow[K] };
 
 export function createDevicesRepository(db: Db, matcher: Matcher, store: SnapshotStore, batcher: WriteBatcher) {
   const softwareRows = createDeviceSoftware(db, batcher);
+  const componentRows = createDeviceComponents(db);
   const insertChange = db
     .insert(deviceChanges)
     .values({
@@ -106,42 +107,6 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
         v !== null && v !== undefined && deviceColumns[n].columnType === 'SQLiteTextJson' ? JSON.stringify(v) : v;
     }
     statement.run(values);
-  }
-
-  /** Brings the device's component rows in line with its hardware section, naming what came and went. */
-  function applyComponents(deviceKey: number, next: Component[], at: string, baseline: boolean): ChangeDraft[] {
-    const current: Component[] = db
-      .select({
-        kind: deviceComponents.kind,
-        key: deviceComponents.key,
-        label: deviceComponents.label,
-        serial: deviceComponents.serial,
-        vendor: deviceComponents.vendor,
-        model: deviceComponents.model,
-        sizeBytes: deviceComponents.sizeBytes,
-        fingerprint: deviceComponents.fingerprint,
-      })
-      .from(deviceComponents)
-      .where(eq(deviceComponents.deviceKey, deviceKey))
-      .all();
-    const diff = diffComponents(current, next);
-    for (const c of diff.removed) {
-      db.delete(deviceComponents)
-        .where(
-          and(
-            eq(deviceComponents.deviceKey, deviceKey),
-            eq(deviceComponents.kind, c.kind),
-            eq(deviceComponents.key, c.key),
-          ),
-        )
-        .run();
-    }
-    if (diff.added.length > 0) {
-      db.insert(deviceComponents)
-        .values(diff.added.map((c) => ({ ...c, deviceKey, firstSeenAt: at })))
-        .run();
-    }
-    return componentDrafts(diff, baseline);
   }
 
   function replaceDeviceMacs(deviceKey: number, macs: string[]): void {
@@ -254,7 +219,7 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     const hardware = snapshot.sections.hardware.data;
     if (hardware && hwChanged) {
       const baseline = !existing || isBaseline(previous, 'hardware');
-      drafts.push(...applyComponents(deviceKey, componentsOf(hardware), nowIso, baseline));
+      drafts.push(...componentRows.apply(deviceKey, componentsOf(hardware), nowIso, baseline));
     }
     if (!existing || !sameList(existing.macs, identity.macs)) replaceDeviceMacs(deviceKey, macs);
 
@@ -329,22 +294,8 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
       return softwareRows.list(deviceKey);
     },
 
-    components(deviceKey: number) {
-      return db
-        .select({
-          kind: deviceComponents.kind,
-          key: deviceComponents.key,
-          label: deviceComponents.label,
-          serial: deviceComponents.serial,
-          vendor: deviceComponents.vendor,
-          model: deviceComponents.model,
-          sizeBytes: deviceComponents.sizeBytes,
-          firstSeenAt: deviceComponents.firstSeenAt,
-        })
-        .from(deviceComponents)
-        .where(eq(deviceComponents.deviceKey, deviceKey))
-        .orderBy(asc(deviceComponents.kind), asc(deviceComponents.key))
-        .all();
+    components(deviceKey: number): DeviceComponent[] {
+      return componentRows.list(deviceKey);
     },
   };
 }
