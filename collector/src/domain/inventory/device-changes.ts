@@ -1,12 +1,5 @@
-import {
-  type Hardware,
-  type Os,
-  SECTION_NAMES,
-  type SectionName,
-  type SectionStatus,
-  type Snapshot,
-} from '@stocktake/shared';
-import type { ChangeKind } from '@stocktake/shared/api';
+import { type Hardware, type Os, SECTION_NAMES, type SectionName, type Snapshot } from '@stocktake/shared';
+import type { ChangeKind, SectionState } from '@stocktake/shared/api';
 import { ipAddresses, osVersion, primaryUser, sameList, sameOsVersion } from './device-facts.ts';
 
 /** One line of a device's change history, before the store gives it an id and a time. */
@@ -22,12 +15,7 @@ export interface ChangeDraft {
 }
 
 /** What the collector holds about one section of a device: how its last collection went, and its data's hash. */
-export interface SectionState {
-  status: SectionStatus;
-  reason?: string;
-  collectedAt: string;
-  hash?: string;
-}
+export type { SectionState } from '@stocktake/shared/api';
 
 export type SectionStates = Record<string, SectionState>;
 

@@ -8,7 +8,7 @@ import type {
   SoftwareItem,
   Users,
 } from '@stocktake/shared';
-import type { ChangeKind, ComponentKind } from '@stocktake/shared/api';
+import type { DeviceChange, DeviceComponent } from '@stocktake/shared/api';
 import type { SectionStates } from './device-changes.ts';
 import type { ReportingAgent } from './device-resolution.ts';
 
@@ -71,29 +71,8 @@ export interface Device {
   users: Users | null;
 }
 
-/** A hardware part of a device, as first seen. */
-export interface DeviceComponent {
-  kind: ComponentKind;
-  key: string;
-  label: string | null;
-  serial: string | null;
-  vendor: string | null;
-  model: string | null;
-  sizeBytes: number | null;
-  firstSeenAt: string;
-}
-
-/** One line of a device's change history. */
-export interface DeviceChange {
-  id: number;
-  kind: ChangeKind;
-  subject: string;
-  before: unknown;
-  after: unknown;
-  observedAt: string;
-  recordedAt: string;
-  snapshotId: string;
-}
+/** A hardware part of a device, and one line of its change history: as the API shows them. */
+export type { DeviceChange, DeviceComponent } from '@stocktake/shared/api';
 
 /**
  * The inventory of devices: what agents report, and what changed. An ingest is atomic: the

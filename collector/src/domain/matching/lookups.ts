@@ -1,11 +1,7 @@
-import type { LinkMethod } from '@stocktake/shared/api';
+import type { DeviceLink } from '@stocktake/shared/api';
 
-export interface DeviceLink {
-  assetId: string | null;
-  method: LinkMethod;
-  linkedAt: string;
-  linkedBy: string;
-}
+/** A device's link to the register, as the API shows it. */
+export type { DeviceLink } from '@stocktake/shared/api';
 
 export interface DeviceFacts {
   key: number;
