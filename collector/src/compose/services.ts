@@ -1,29 +1,19 @@
 import { createLicenseService } from '../domain/licenses/license-service.ts';
 import { createRegisterService } from '../domain/register/register-service.ts';
 import { createAuditLog } from '../store/sqlite/audit/audit-repository.ts';
-import { createDevicesRepository } from '../store/sqlite/devices/devices-repository.ts';
-import { createSnapshotStore } from '../store/sqlite/devices/snapshot-store.ts';
-import { createConflicts } from '../store/sqlite/matching/conflicts.ts';
-import { createMatcher } from '../store/sqlite/matching/matcher.ts';
+import { createSqliteInventory } from '../store/sqlite/inventory-stores.ts';
 import type { Db } from '../store/sqlite/open-database.ts';
 import { createRegisterStores } from '../store/sqlite/stores.ts';
-import { createWriteBatcher } from '../store/sqlite/write-batcher.ts';
 
 /** Everything that reads and writes the inventory and the register, over one database. */
 export function createServices(db: Db) {
   const auditLog = createAuditLog(db);
-  const matcher = createMatcher(db, auditLog);
-  const conflicts = createConflicts(db);
-  const snapshotStore = createSnapshotStore(db);
-  const writeBatcher = createWriteBatcher(db.$client);
-  const stores = createRegisterStores(db, { auditLog, matcher, conflicts });
+  const { ports, ...inventory } = createSqliteInventory(db, auditLog);
+  const stores = createRegisterStores(db, { auditLog, matcher: inventory.matcher, conflicts: inventory.conflicts });
   return {
-    writeBatcher,
+    ...inventory,
+    ...ports,
     auditLog,
-    matcher,
-    conflicts,
-    snapshotStore,
-    devicesRepository: createDevicesRepository(db, matcher, snapshotStore, writeBatcher),
     stores,
     /** The asset register's use cases (create, change, status moves, disposal, removal). */
     registerService: createRegisterService(stores.assets),

@@ -2,9 +2,6 @@ import { userInfo } from 'node:os';
 import type { FastifyRequest } from 'fastify';
 import { HttpProblem } from './plugins/problems/problem.ts';
 
-/** Discovery (agents' reports) as the author of register changes it makes. */
-export const DISCOVERY_ACTOR = 'discovery';
-
 /**
  * Who is making this API request, for the audit log: the name of the API token the
  * authentication hook accepted. Every write route takes an admin token, so there always is one.

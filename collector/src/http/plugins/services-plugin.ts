@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createServices, type Services } from '../../compose/services.ts';
+import { type AgentIngest, createAgentIngest } from '../../domain/inventory/agent-ingest.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,6 +13,11 @@ declare module 'fastify' {
     devicesRepository: Services['devicesRepository'];
     registerService: Services['registerService'];
     licenseService: Services['licenseService'];
+    inventory: Services['inventory'];
+    snapshotArchive: Services['snapshotArchive'];
+    deviceLinks: Services['deviceLinks'];
+    identityConflicts: Services['identityConflicts'];
+    agentIngest: AgentIngest;
   }
 }
 
@@ -27,6 +33,11 @@ export default fp(
     app.decorate('devicesRepository', s.devicesRepository);
     app.decorate('registerService', s.registerService);
     app.decorate('licenseService', s.licenseService);
+    app.decorate('inventory', s.inventory);
+    app.decorate('snapshotArchive', s.snapshotArchive);
+    app.decorate('deviceLinks', s.deviceLinks);
+    app.decorate('identityConflicts', s.identityConflicts);
+    app.decorate('agentIngest', createAgentIngest(s.inventory));
   },
   { name: 'services', dependencies: ['db'] },
 );

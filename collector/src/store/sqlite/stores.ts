@@ -1,9 +1,10 @@
 import type { Stores } from '../../domain/ports.ts';
 import { createAssetsRepository } from './assets/assets-repository.ts';
 import { type AuditLog, createAuditLog, createAuditTrail } from './audit/audit-repository.ts';
+import { createSqliteInventory } from './inventory-stores.ts';
 import { createLicensesRepository } from './licenses/licenses-repository.ts';
-import { createConflicts } from './matching/conflicts.ts';
-import { createMatcher, type Matcher } from './matching/matcher.ts';
+import type { createConflicts } from './matching/conflicts.ts';
+import type { Matcher } from './matching/matcher.ts';
 import { type Db, type OpenOptions, openDatabase } from './open-database.ts';
 
 /** What the register's stores share with the rest of the engine on one database. */
@@ -26,9 +27,10 @@ export function createRegisterStores(db: Db, parts: RegisterStoreParts): Pick<St
 export async function openSqliteStores(path: string, options: OpenOptions = {}): Promise<Stores> {
   const opened = openDatabase(path, options);
   const auditLog = createAuditLog(opened.db);
-  const parts = { auditLog, matcher: createMatcher(opened.db, auditLog), conflicts: createConflicts(opened.db) };
+  const inventory = createSqliteInventory(opened.db, auditLog);
   return {
-    ...createRegisterStores(opened.db, parts),
+    ...inventory.ports,
+    ...createRegisterStores(opened.db, { auditLog, matcher: inventory.matcher, conflicts: inventory.conflicts }),
     close: async () => {
       opened.close();
     },

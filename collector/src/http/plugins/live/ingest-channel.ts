@@ -16,7 +16,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import Type, { type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { AgentIngest } from '../../../domain/inventory/agent-ingest.ts';
-import type { AgentRow } from '../../../store/sqlite/agents/agents-repository.ts';
+import type { ReportingAgent } from '../../../domain/inventory/device-resolution.ts';
+import { fromDomainError } from '../problems/index.ts';
 import { HttpProblem } from '../problems/problem.ts';
 import { type SchemaIssue, schemaProblem } from '../problems/schema-problem.ts';
 import { validatorCompiler } from '../validator-compiler.ts';
@@ -65,7 +66,7 @@ const bodies: Record<IngestKind, BodyCheck> = {
 export interface IngestChannelDeps {
   ingest: AgentIngest;
   /** The agent holding the socket's token now, or undefined once the token is revoked. */
-  authenticate: () => AgentRow | undefined;
+  authenticate: () => ReportingAgent | undefined;
   /** Largest message taken, in bytes. */
   limit: number;
   send: (message: CollectorLiveMessage) => void;
@@ -150,7 +151,8 @@ export function createIngestChannel(deps: IngestChannelDeps) {
         .then(
           (ack) => deps.send({ type: 'ack', id, ...ack }),
           (err: unknown) => {
-            if (err instanceof HttpProblem) return refuse(id, err);
+            const problem = err instanceof HttpProblem ? err : fromDomainError(err);
+            if (problem) return refuse(id, problem);
             deps.log.error({ err, id }, 'live channel: ingest failed');
             refuse(
               id,

@@ -1,7 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema, SnapshotAckSchema, SnapshotDeltaSchema } from '@stocktake/shared';
 import type { FastifyPluginAsync } from 'fastify';
-import { agentIngestOf } from '../../../../../domain/inventory/agent-ingest.ts';
 import { authenticatedAgent } from '../../../../plugins/access/authenticate.ts';
 
 export interface DeltaRoutesOptions {
@@ -11,7 +10,7 @@ export interface DeltaRoutesOptions {
 /** `POST /api/v1/agent/deltas`: a snapshot told as its changes since the device's last one. */
 const deltaRoutes: FastifyPluginAsync<DeltaRoutesOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const ingest = agentIngestOf(fastify);
+  const ingest = fastify.agentIngest;
 
   app.post(
     '/deltas',

@@ -7,7 +7,6 @@ import {
   SnapshotSchema,
 } from '@stocktake/shared';
 import type { FastifyPluginAsync } from 'fastify';
-import { agentIngestOf } from '../../../../../domain/inventory/agent-ingest.ts';
 import { authenticatedAgent } from '../../../../plugins/access/authenticate.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 
@@ -17,7 +16,7 @@ export interface AgentRoutesOptions {
 
 const agentRoutes: FastifyPluginAsync<AgentRoutesOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const ingest = agentIngestOf(fastify);
+  const ingest = fastify.agentIngest;
 
   app.post(
     '/enroll',

@@ -1,7 +1,6 @@
 import { type CollectorLiveMessage, LiveCloseCodes, validateAgentLiveMessage } from '@stocktake/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import { bearerToken } from '../../../../../domain/access/tokens.ts';
-import { agentIngestOf } from '../../../../../domain/inventory/agent-ingest.ts';
 import { authenticatedAgent } from '../../../../plugins/access/authenticate.ts';
 import { createIngestChannel, ingestMessageId } from '../../../../plugins/live/ingest-channel.ts';
 
@@ -30,7 +29,7 @@ const frameBytes = (data: Buffer | ArrayBuffer | Buffer[]): number =>
  */
 const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (app, opts) => {
   const pingIntervalMs = opts.pingIntervalMs ?? 30_000;
-  const ingest = agentIngestOf(app);
+  const ingest = app.agentIngest;
 
   app.get(
     '/ws',
