@@ -1,6 +1,8 @@
 import type { Agents, ApiTokens, EnrollSecrets } from './access/ports.ts';
 import type { AuditTrail } from './audit/ports.ts';
+import type { DeviceInventory, SnapshotArchive } from './inventory/ports.ts';
 import type { LicenseBook } from './licenses/ports.ts';
+import type { DeviceLinks, IdentityConflicts } from './matching/ports.ts';
 import type { AssetRegister } from './register/ports.ts';
 
 /**
@@ -23,6 +25,14 @@ export interface Stores {
   enrollSecrets: EnrollSecrets;
   /** Enrolled agents and their tokens. */
   agents: Agents;
+  /** Devices as agents report them, and what changed on them. */
+  inventory: DeviceInventory;
+  /** The raw snapshots agents sent. */
+  snapshotArchive: SnapshotArchive;
+  /** Which register asset each device is. */
+  deviceLinks: DeviceLinks;
+  /** Identifiers several machines share. */
+  identityConflicts: IdentityConflicts;
   /** Releases the engine's connections; the stores are unusable after. */
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { canonicalJson, type Hardware } from '@stocktake/shared';
 import type { ComponentKind } from '@stocktake/shared/api';
 import { macKey } from '../matching/identifiers.ts';
+import type { ChangeDraft } from './device-changes.ts';
 
 /** One hardware component as stored: identified within its kind by `key`. */
 export interface Component {
@@ -154,4 +155,21 @@ export function componentValue(c: Component): Record<string, string | number> {
 export function componentSubject(c: Component): string {
   const what = c.label ?? c.serial ?? ([c.vendor, c.model].filter(Boolean).join(' ') || c.key);
   return c.kind === 'nic' && c.serial ? `nic ${c.serial}` : `${c.kind} ${what}`;
+}
+
+/** Components gone and come as history lines; none on a baseline (the first hardware section known). */
+export function componentDrafts(diff: ComponentDiff, baseline: boolean): ChangeDraft[] {
+  if (baseline) return [];
+  return [
+    ...diff.removed.map((c) => ({
+      kind: 'hardware_removed' as const,
+      subject: componentSubject(c),
+      before: componentValue(c),
+    })),
+    ...diff.added.map((c) => ({
+      kind: 'hardware_added' as const,
+      subject: componentSubject(c),
+      after: componentValue(c),
+    })),
+  ];
 }

@@ -1,3 +1,6 @@
+import type { SoftwareItem } from '@stocktake/shared';
+import type { ChangeDraft } from './device-changes.ts';
+
 /** A row of the device's current software, as the catalogue describes it. */
 export interface InstalledRow {
   softwareId: number;
@@ -89,4 +92,73 @@ export function softwareChanges(
   out.removed.sort(order);
   out.upgraded.sort((a, b) => order(a.to, b.to));
   return out;
+}
+
+/** A package a device has, with where and when it was installed. */
+export interface InstalledSoftware extends InstalledRow {
+  installDate: string | null;
+  installLocation: string | null;
+}
+
+/** What to write to bring a device's software in line with a snapshot, and the changes it makes. */
+export interface SoftwarePlan {
+  /** Packages the device did not have: to add. */
+  added: (SoftwareItem & { id: number })[];
+  /** Packages it keeps whose install date or location moved: to update. */
+  moved: { softwareId: number; installDate: string | null; installLocation: string | null }[];
+  /** Packages gone: to remove. */
+  removed: InstalledSoftware[];
+  /** How many packages the device has afterwards. */
+  total: number;
+  drafts: ChangeDraft[];
+}
+
+/**
+ * Compares the packages a device has (by catalogue id) with those a snapshot lists. Packages
+ * of sources that failed this time are kept as they were: a failed source says nothing about
+ * what is installed. On a baseline (the first software list known for the device) nothing is
+ * named as a change.
+ */
+export function planSoftware(
+  current: ReadonlyMap<number, InstalledSoftware>,
+  wanted: ReadonlyMap<number, SoftwareItem>,
+  failedSources: ReadonlySet<string>,
+  baseline: boolean,
+): SoftwarePlan {
+  const added: (SoftwareItem & { id: number })[] = [];
+  const moved: SoftwarePlan['moved'] = [];
+  const removed: InstalledSoftware[] = [];
+  for (const [softwareId, item] of wanted) {
+    const existing = current.get(softwareId);
+    if (!existing) {
+      added.push({ ...item, id: softwareId });
+      continue;
+    }
+    const installDate = item.installDate ?? null;
+    const installLocation = item.installLocation ?? null;
+    if (existing.installDate !== installDate || existing.installLocation !== installLocation) {
+      moved.push({ softwareId, installDate, installLocation });
+    }
+  }
+  for (const [softwareId, row] of current) {
+    if (!wanted.has(softwareId) && !failedSources.has(row.source)) removed.push(row);
+  }
+  return {
+    added,
+    moved,
+    removed,
+    total: current.size + added.length - removed.length,
+    drafts: baseline ? [] : softwareDrafts(softwareChanges(removed, added)),
+  };
+}
+
+/** Software changes as history lines, each pointing at the catalogue versions involved. */
+export function softwareDrafts(changes: SoftwareChanges): ChangeDraft[] {
+  const drafts: ChangeDraft[] = [];
+  for (const s of changes.installed) drafts.push({ kind: 'software_installed', subject: s.name, softwareAfter: s.id });
+  for (const s of changes.removed) drafts.push({ kind: 'software_removed', subject: s.name, softwareBefore: s.id });
+  for (const u of changes.upgraded) {
+    drafts.push({ kind: 'software_upgraded', subject: u.to.name, softwareBefore: u.from.id, softwareAfter: u.to.id });
+  }
+  return drafts;
 }

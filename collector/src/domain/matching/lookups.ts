@@ -1,12 +1,7 @@
-import type { LinkMethod } from '@stocktake/shared/api';
-import type { assets } from '../../store/sqlite/schema/index.ts';
+import type { DeviceLink } from '@stocktake/shared/api';
 
-export interface DeviceLink {
-  assetId: string | null;
-  method: LinkMethod;
-  linkedAt: string;
-  linkedBy: string;
-}
+/** A device's link to the register, as the API shows it. */
+export type { DeviceLink } from '@stocktake/shared/api';
 
 export interface DeviceFacts {
   key: number;
@@ -43,12 +38,10 @@ export interface AssetFacts extends CandidateAsset {
 export type IdentifierColumn = 'serialKey' | 'uuidKey' | 'hostnameKey';
 export const IDENTIFIER_COLUMNS: readonly IdentifierColumn[] = ['serialKey', 'uuidKey', 'hostnameKey'];
 
-export type AssetColumns = Partial<typeof assets.$inferInsert>;
-
 /**
  * What the matcher asks about devices and the register. Answered by SQL for one device at a
  * time, or from a snapshot loaded once for a pass over every device (matching-snapshot.ts):
- * both must give the same answers, so the decisions in matcher.ts are written once.
+ * both must give the same answers, so the decisions (decide.ts) are written once.
  */
 export interface MatchLookups {
   device(deviceKey: number): DeviceFacts | undefined;
@@ -68,6 +61,4 @@ export interface MatchLookups {
   assetMacs(assetId: string): string[];
   /** Those of the MACs that an asset other than this one carries. */
   macsOnOtherAssets(macs: readonly string[], assetId: string): Set<string>;
-  /** Told after the matcher wrote these columns (and MACs) of an asset. */
-  assetUpdated(assetId: string, columns: AssetColumns, macs: readonly string[] | undefined): void;
 }

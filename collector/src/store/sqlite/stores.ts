@@ -4,9 +4,10 @@ import { createEnrollSecretsRepository } from './access/enroll-secrets-repositor
 import { createAgentsRepository } from './agents/agents-repository.ts';
 import { createAssetsRepository } from './assets/assets-repository.ts';
 import { type AuditLog, createAuditLog, createAuditTrail } from './audit/audit-repository.ts';
+import { createSqliteInventory } from './inventory-stores.ts';
 import { createLicensesRepository } from './licenses/licenses-repository.ts';
-import { createConflicts } from './matching/conflicts.ts';
-import { createMatcher, type Matcher } from './matching/matcher.ts';
+import type { createConflicts } from './matching/conflicts.ts';
+import type { Matcher } from './matching/matcher.ts';
 import { type Db, type OpenedDatabase, type OpenOptions, openDatabase } from './open-database.ts';
 
 /** What the register's stores share with the rest of the engine on one database. */
@@ -26,11 +27,18 @@ export function createRegisterStores(db: Db, parts: RegisterStoreParts): Pick<St
 }
 
 /**
+ * The parts of the SQLite engine not behind a port yet, built once per database so that every
+ * user shares them (one matcher, one write batcher, one audit log).
+ */
+export type SqliteParts = Omit<ReturnType<typeof createSqliteInventory>, 'ports'> & { auditLog: AuditLog };
+
+/**
  * The ports over SQLite, plus the database itself for the composition root: the parts of the
  * collector not behind a port yet are built on it there, and nowhere else.
  */
 export interface SqliteStores extends Stores {
   readonly database: OpenedDatabase;
+  readonly parts: SqliteParts;
 }
 
 /**
@@ -41,10 +49,12 @@ export async function openSqliteStores(path: string, options: OpenOptions = {}):
   const database = openDatabase(path, options);
   const { db } = database;
   const auditLog = createAuditLog(db);
-  const parts = { auditLog, matcher: createMatcher(db, auditLog), conflicts: createConflicts(db) };
+  const { ports, ...inventory } = createSqliteInventory(db, auditLog);
   return {
     database,
-    ...createRegisterStores(db, parts),
+    parts: { auditLog, ...inventory },
+    ...ports,
+    ...createRegisterStores(db, { auditLog, matcher: inventory.matcher, conflicts: inventory.conflicts }),
     apiTokens: createApiTokensRepository(db, auditLog),
     enrollSecrets: createEnrollSecretsRepository(db, auditLog),
     agents: createAgentsRepository(db),

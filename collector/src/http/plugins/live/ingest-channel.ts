@@ -17,6 +17,7 @@ import Type, { type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { Agent } from '../../../domain/access/ports.ts';
 import type { AgentIngest } from '../../../domain/inventory/agent-ingest.ts';
+import { fromDomainError } from '../problems/index.ts';
 import { HttpProblem } from '../problems/problem.ts';
 import { type SchemaIssue, schemaProblem } from '../problems/schema-problem.ts';
 import { validatorCompiler } from '../validator-compiler.ts';
@@ -167,7 +168,8 @@ export function createIngestChannel(deps: IngestChannelDeps) {
             if (ack) deps.send({ type: 'ack', id, ...ack });
           },
           (err: unknown) => {
-            if (err instanceof HttpProblem) return refuse(id, err);
+            const problem = err instanceof HttpProblem ? err : fromDomainError(err);
+            if (problem) return refuse(id, problem);
             deps.log.error({ err, id }, 'live channel: ingest failed');
             refuse(
               id,

@@ -1,7 +1,8 @@
-import { ProblemTypes } from '@stocktake/shared';
+import { ProblemTypes, RESYNC_PROBLEM_TYPE } from '@stocktake/shared';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ConflictError, NotFoundError, ValidationError } from '../../../domain/errors.ts';
+import { ResyncNeeded } from '../../../domain/inventory/errors.ts';
 import { ImportRefusedError } from '../../../domain/register/csv-import.ts';
 import { HttpProblem } from './problem.ts';
 import { schemaProblem } from './schema-problem.ts';
@@ -12,8 +13,8 @@ function send(reply: FastifyReply, request: FastifyRequest, problem: HttpProblem
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.toProblem(request.url));
 }
 
-/** Maps the domain's errors (shared with the command line) to problem details. */
-function fromDomainError(error: Error): HttpProblem | undefined {
+/** Maps the domain's errors (shared with the command line and the live channel) to problem details. */
+export function fromDomainError(error: unknown): HttpProblem | undefined {
   if (error instanceof ValidationError) {
     return HttpProblem.validation(
       error.message,
@@ -26,6 +27,8 @@ function fromDomainError(error: Error): HttpProblem | undefined {
     ]);
   }
   if (error instanceof NotFoundError) return HttpProblem.notFound(error.message);
+  // Agents recognise the type and send a full snapshot instead.
+  if (error instanceof ResyncNeeded) return new HttpProblem(409, RESYNC_PROBLEM_TYPE, 'Resync needed', error.message);
   if (error instanceof ImportRefusedError) {
     // For a CSV body the path is /<line>/<column>: the line as an editor numbers it (header = 1).
     return HttpProblem.validation(

@@ -1,48 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { SECTION_NAMES, type SectionName, type Snapshot, type SoftwareItem } from '@stocktake/shared';
-import type { ChangeKind } from '@stocktake/shared/api';
-import { and, asc, eq, getTableColumns, isNull, type SQL, sql } from 'drizzle-orm';
-import type { Agent } from '../../../domain/access/ports.ts';
+import type { Hardware, Os, SectionName, Snapshot, SoftwareItem } from '@stocktake/shared';
+import { and, eq, getTableColumns, isNull, type SQL, sql } from 'drizzle-orm';
+import { componentsOf } from '../../../domain/inventory/components.ts';
 import {
-  type Component,
-  componentSubject,
-  componentsOf,
-  componentValue,
-  diffComponents,
-} from '../../../domain/inventory/components.ts';
-import {
-  ipAddresses,
-  osVersion,
-  primaryUser,
-  sameList,
-  sameOsVersion,
-} from '../../../domain/inventory/device-facts.ts';
-import { type InstalledRow, softwareChanges } from '../../../domain/inventory/software-diff.ts';
+  deviceFactChanges,
+  isBaseline,
+  nextSectionStates,
+  type SectionStates,
+  sectionChanged,
+} from '../../../domain/inventory/device-changes.ts';
+import { primaryUser, sameList } from '../../../domain/inventory/device-facts.ts';
+import { type ReportingAgent, resolveDevice } from '../../../domain/inventory/device-resolution.ts';
+import type { DeviceComponent, IngestResult } from '../../../domain/inventory/ports.ts';
 import { hostnameKey, macKey, serialKey, uuidKey } from '../../../domain/matching/identifiers.ts';
 import type { Matcher } from '../matching/matcher.ts';
 import type { Db } from '../open-database.ts';
-import {
-  agents,
-  deviceChanges,
-  deviceComponents,
-  deviceMacs,
-  deviceSoftware,
-  devices,
-  type SectionState,
-  snapshots,
-  softwareCatalog,
-} from '../schema/index.ts';
+import { agents, deviceChanges, deviceMacs, devices, snapshots } from '../schema/index.ts';
 import type { WriteBatcher } from '../write-batcher.ts';
 import { columnsFromSnapshot } from './device-columns.ts';
+import { createDeviceComponents } from './device-components.ts';
+import { createDeviceSoftware } from './device-software.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
 
-export interface IngestResult {
-  deviceId: string;
-  duplicate: boolean;
-  softwareAdded: number;
-  softwareRemoved: number;
-  changes: number;
-}
+export type { DeviceChange, IngestResult } from '../../../domain/inventory/ports.ts';
 
 export type DeviceRow = typeof devices.$inferSelect;
 type DeviceColumns = Partial<typeof devices.$inferInsert>;
@@ -63,67 +43,9 @@ const deviceState = {
 };
 export type DeviceState = { [K in keyof typeof deviceState]: DeviceRow[K] };
 
-export interface DeviceChange {
-  id: number;
-  kind: ChangeKind;
-  subject: string;
-  before: unknown;
-  after: unknown;
-  observedAt: string;
-  recordedAt: string;
-  snapshotId: string;
-}
-
-interface ChangeDraft {
-  kind: ChangeKind;
-  subject: string;
-  before?: unknown;
-  after?: unknown;
-  softwareBefore?: number;
-  softwareAfter?: number;
-}
-
-// Catalogue ids never change once written; caching them saves one lookup per package per
-// snapshot. Bounded: cleared when full, it refills from the popular packages first.
-const CATALOG_CACHE_LIMIT = 250_000;
-
 export function createDevicesRepository(db: Db, matcher: Matcher, store: SnapshotStore, batcher: WriteBatcher) {
-  const catalogCache = new Map<string, number>();
-  // Ids looked up or inserted by the ingest in progress: cached only once they are committed.
-  let pendingCatalog = new Map<string, number>();
-
-  // The per-package statements run about a thousand times per new device: they go straight to
-  // better-sqlite3 (positional parameters, rows as arrays), skipping drizzle's per-call
-  // placeholder filling and row mapping (with the WITHOUT ROWID table, database CPU per new
-  // device went from 15.9 to 12.9 ms: docs/benchmarks.md, where the ingest time goes).
-  const sqlite = db.$client;
-  const findCatalogId = sqlite
-    .prepare<[string, string, string, string], number>(
-      'SELECT id FROM software_catalog WHERE source = ? AND name = ? AND version = ? AND arch = ?',
-    )
-    .pluck();
-  const insertCatalog = sqlite
-    .prepare<[string, string, string, string, string | null], number>(
-      'INSERT INTO software_catalog (source, name, version, arch, publisher) VALUES (?, ?, ?, ?, ?) RETURNING id',
-    )
-    .pluck();
-  const currentSoftware = sqlite
-    .prepare<[number], [number, string, string, string, string, string | null, string | null]>(
-      `SELECT ds.software_id, c.source, c.name, c.arch, c.version, ds.install_date, ds.install_location
-         FROM device_software ds JOIN software_catalog c ON c.id = ds.software_id
-        WHERE ds.device_key = ?`,
-    )
-    .raw();
-  const insertSoftware = sqlite.prepare<[number, number, string | null, string | null]>(
-    'INSERT INTO device_software (device_key, software_id, install_date, install_location) VALUES (?, ?, ?, ?)',
-  );
-  const updateSoftware = sqlite.prepare<[string | null, string | null, number, number]>(
-    'UPDATE device_software SET install_date = ?, install_location = ? WHERE device_key = ? AND software_id = ?',
-  );
-  const deleteSoftware = sqlite.prepare<[number, number]>(
-    'DELETE FROM device_software WHERE device_key = ? AND software_id = ?',
-  );
-
+  const softwareRows = createDeviceSoftware(db, batcher);
+  const componentRows = createDeviceComponents(db);
   const insertChange = db
     .insert(deviceChanges)
     .values({
@@ -187,130 +109,6 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     statement.run(values);
   }
 
-  function catalogId(item: SoftwareItem): number {
-    const arch = item.arch ?? '';
-    const cacheKey = `${item.source}\u0000${item.name}\u0000${item.version}\u0000${arch}`;
-    const cached = catalogCache.get(cacheKey) ?? pendingCatalog.get(cacheKey);
-    if (cached !== undefined) return cached;
-    const found = findCatalogId.get(item.source, item.name, item.version, arch);
-    const id = found ?? insertCatalog.get(item.source, item.name, item.version, arch, item.publisher ?? null);
-    if (id === undefined) throw new Error('software catalogue insert returned no id');
-    pendingCatalog.set(cacheKey, id);
-    return id;
-  }
-
-  function cacheCatalogIds(ids: Map<string, number>): void {
-    if (catalogCache.size + ids.size > CATALOG_CACHE_LIMIT) catalogCache.clear();
-    for (const [k, v] of ids) catalogCache.set(k, v);
-  }
-
-  /**
-   * Brings the device's software rows in line with the snapshot, touching only rows that
-   * changed, and names the changes. Items of sources that failed this time are kept as they were.
-   */
-  function applySoftware(
-    deviceKey: number,
-    items: SoftwareItem[],
-    failedSources: ReadonlySet<string>,
-    baseline: boolean,
-  ) {
-    const current = new Map<number, InstalledRow & { installDate: string | null; installLocation: string | null }>();
-    for (const [softwareId, source, name, arch, version, installDate, installLocation] of currentSoftware.all(
-      deviceKey,
-    )) {
-      current.set(softwareId, { softwareId, source, name, arch, version, installDate, installLocation });
-    }
-    const wanted = new Map<number, SoftwareItem>();
-    for (const item of items) wanted.set(catalogId(item), item);
-    const added: (SoftwareItem & { id: number })[] = [];
-    const removed: InstalledRow[] = [];
-    for (const [softwareId, item] of wanted) {
-      const installDate = item.installDate ?? null;
-      const installLocation = item.installLocation ?? null;
-      const existing = current.get(softwareId);
-      if (!existing) {
-        insertSoftware.run(deviceKey, softwareId, installDate, installLocation);
-        added.push({ ...item, id: softwareId });
-      } else if (existing.installDate !== installDate || existing.installLocation !== installLocation) {
-        updateSoftware.run(installDate, installLocation, deviceKey, softwareId);
-      }
-    }
-    for (const [softwareId, row] of current) {
-      if (wanted.has(softwareId) || failedSources.has(row.source)) continue;
-      deleteSoftware.run(deviceKey, softwareId);
-      removed.push(row);
-    }
-    const drafts: ChangeDraft[] = [];
-    if (!baseline) {
-      const changes = softwareChanges(removed, added);
-      for (const s of changes.installed)
-        drafts.push({ kind: 'software_installed', subject: s.name, softwareAfter: s.id });
-      for (const s of changes.removed) drafts.push({ kind: 'software_removed', subject: s.name, softwareBefore: s.id });
-      for (const u of changes.upgraded) {
-        drafts.push({
-          kind: 'software_upgraded',
-          subject: u.to.name,
-          softwareBefore: u.from.id,
-          softwareAfter: u.to.id,
-        });
-      }
-    }
-    return {
-      added: added.length,
-      removed: removed.length,
-      total: current.size + added.length - removed.length,
-      drafts,
-    };
-  }
-
-  /** Brings the device's component rows in line with its hardware section, naming what came and went. */
-  function applyComponents(deviceKey: number, next: Component[], at: string, baseline: boolean): ChangeDraft[] {
-    const current: Component[] = db
-      .select({
-        kind: deviceComponents.kind,
-        key: deviceComponents.key,
-        label: deviceComponents.label,
-        serial: deviceComponents.serial,
-        vendor: deviceComponents.vendor,
-        model: deviceComponents.model,
-        sizeBytes: deviceComponents.sizeBytes,
-        fingerprint: deviceComponents.fingerprint,
-      })
-      .from(deviceComponents)
-      .where(eq(deviceComponents.deviceKey, deviceKey))
-      .all();
-    const { added, removed } = diffComponents(current, next);
-    for (const c of removed) {
-      db.delete(deviceComponents)
-        .where(
-          and(
-            eq(deviceComponents.deviceKey, deviceKey),
-            eq(deviceComponents.kind, c.kind),
-            eq(deviceComponents.key, c.key),
-          ),
-        )
-        .run();
-    }
-    if (added.length > 0) {
-      db.insert(deviceComponents)
-        .values(added.map((c) => ({ ...c, deviceKey, firstSeenAt: at })))
-        .run();
-    }
-    if (baseline) return [];
-    return [
-      ...removed.map((c) => ({
-        kind: 'hardware_removed' as const,
-        subject: componentSubject(c),
-        before: componentValue(c),
-      })),
-      ...added.map((c) => ({
-        kind: 'hardware_added' as const,
-        subject: componentSubject(c),
-        after: componentValue(c),
-      })),
-    ];
-  }
-
   function replaceDeviceMacs(deviceKey: number, macs: string[]): void {
     db.delete(deviceMacs).where(eq(deviceMacs.deviceKey, deviceKey)).run();
     if (macs.length > 0)
@@ -319,51 +117,32 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
         .run();
   }
 
-  /**
-   * Which device a snapshot describes. An agent reports on its own device. A new agent is a
-   * known machine reinstalled when its firmware serial equals that device's and so does its
-   * UUID (or, where neither side can read a UUID, a MAC of theirs is the same): unless the
-   * agent that device follows has reported since this one enrolled, for then both are alive
-   * (a cloned VM) and this one gets its own device. Likewise an agent whose device was taken
-   * over by a newer agent, yet still reports, is split off onto a device of its own: two live
-   * installations are never merged into one device.
-   */
   const stateById = db
     .select(deviceState)
     .from(devices)
     .where(eq(devices.id, sql.placeholder('id')))
     .prepare();
 
-  function resolveDevice(agent: Agent, snapshot: Snapshot): { device?: DeviceState; replacedAgent?: string } {
-    if (agent.deviceId) {
-      const own = stateById.get({ id: agent.deviceId });
-      if (own && (own.agentId === null || own.agentId === agent.id)) return { device: own };
-      if (own) return {};
-    }
-    const serial = serialKey(snapshot.identity.hardwareSerial);
-    if (!serial) return {};
-    const uuid = uuidKey(snapshot.identity.hardwareUuid);
-    const macs = new Set(snapshot.identity.macs);
-    const candidates = db
-      .select(deviceState)
-      .from(devices)
-      .where(and(eq(devices.serialKey, serial), uuid ? eq(devices.uuidKey, uuid) : isNull(devices.uuidKey)))
-      .limit(2)
-      .all()
-      .filter((d) => uuid || d.macs.some((m) => macs.has(m)));
-    const [candidate] = candidates;
-    if (!candidate || candidates.length > 1 || candidate.agentId === agent.id) return {};
-    if (candidate.agentId) {
-      const previous = db.select().from(agents).where(eq(agents.id, candidate.agentId)).get();
-      const stillAlive =
-        previous && !previous.revokedAt && previous.lastSeenAt && previous.lastSeenAt > agent.enrolledAt;
-      if (stillAlive) return {};
-    }
-    return { device: candidate, ...(candidate.agentId ? { replacedAgent: candidate.agentId } : {}) };
-  }
+  /** The reads of domain/inventory/device-resolution.ts: which device a snapshot describes. */
+  const resolution = {
+    deviceById: (id: string) => stateById.get({ id }),
+    devicesWithSerial: (serial: string, uuid: string | undefined) =>
+      db
+        .select(deviceState)
+        .from(devices)
+        .where(and(eq(devices.serialKey, serial), uuid ? eq(devices.uuidKey, uuid) : isNull(devices.uuidKey)))
+        .limit(2)
+        .all(),
+    agentActivity: (agentId: string) =>
+      db
+        .select({ lastSeenAt: agents.lastSeenAt, revokedAt: agents.revokedAt })
+        .from(agents)
+        .where(eq(agents.id, agentId))
+        .get(),
+  };
 
   function ingestInTransaction(
-    agent: Agent,
+    agent: ReportingAgent,
     snapshot: Snapshot,
     hashes: Partial<Record<SectionName, string>>,
     now: Date,
@@ -373,26 +152,15 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     if (seen) return { deviceId: seen.deviceId, duplicate: true, softwareAdded: 0, softwareRemoved: 0, changes: 0 };
 
     const nowIso = now.toISOString();
-    const { device: existing, replacedAgent } = resolveDevice(agent, snapshot);
+    const { device: existing, replacedAgent } = resolveDevice(agent, snapshot.identity, resolution);
     const deviceId = existing?.id ?? randomUUID();
-    const previous: Record<string, SectionState> = existing?.sectionStatus ?? {};
-    const sectionStatus: Record<string, SectionState> = {};
-    for (const name of SECTION_NAMES) {
-      const s = snapshot.sections[name];
-      const hash = hashes[name] ?? previous[name]?.hash;
-      sectionStatus[name] = {
-        status: s.status,
-        collectedAt: s.collectedAt,
-        ...(s.reason ? { reason: s.reason } : {}),
-        ...(hash ? { hash } : {}),
-      };
-    }
+    const previous: SectionStates = existing?.sectionStatus ?? {};
     const identity = snapshot.identity;
     const macs = [...new Set(identity.macs.flatMap((m) => macKey(m) ?? []))].sort();
     const user = primaryUser(snapshot.sections.users.data);
     const columns = {
       ...columnsFromSnapshot(snapshot),
-      sectionStatus,
+      sectionStatus: nextSectionStates(snapshot, hashes, previous),
       lastSeenAt: nowIso,
       agentId: agent.id,
       hostnameKey: hostnameKey(identity.hostname) ?? null,
@@ -401,8 +169,8 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
       ...(user ? { primaryUser: user } : {}),
     };
     // The sections' data as stored before this snapshot, read only where a hash changed.
-    const osChanged = snapshot.sections.os.data !== undefined && hashes.os !== previous.os?.hash;
-    const hwChanged = snapshot.sections.hardware.data !== undefined && hashes.hardware !== previous.hardware?.hash;
+    const osChanged = sectionChanged(snapshot, hashes, previous, 'os');
+    const hwChanged = sectionChanged(snapshot, hashes, previous, 'hardware');
     const stored =
       existing && (osChanged || hwChanged)
         ? db
@@ -424,63 +192,34 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
       deviceKey = row.key;
     }
 
-    const drafts: ChangeDraft[] = [];
-    if (!existing) {
-      drafts.push({
-        kind: 'first_seen',
-        subject: identity.hostname,
-        after: {
-          hostname: identity.hostname,
-          ...(identity.hardwareSerial ? { serial: identity.hardwareSerial } : {}),
-          agentId: agent.id,
-        },
-      });
-    } else {
-      if (replacedAgent)
-        drafts.push({ kind: 'agent_replaced', subject: 'agent', before: replacedAgent, after: agent.id });
-      if (existing.hostname !== identity.hostname) {
-        drafts.push({
-          kind: 'hostname_changed',
-          subject: 'hostname',
-          before: existing.hostname,
-          after: identity.hostname,
-        });
-      }
-      const os = snapshot.sections.os.data;
-      const hw = snapshot.sections.hardware.data;
-      if (os && osChanged && stored?.os) {
-        const was = osVersion(stored.os as typeof os);
-        const is = osVersion(os);
-        if (!sameOsVersion(was, is))
-          drafts.push({ kind: 'os_upgraded', subject: is?.name ?? 'os', before: was, after: is });
-      }
-      if (hw && hwChanged && stored?.hardware) {
-        const was = ipAddresses(stored.hardware as typeof hw);
-        const is = ipAddresses(hw);
-        if (!sameList(was, is)) drafts.push({ kind: 'ip_changed', subject: 'ip', before: was, after: is });
-      }
-      if (user && existing.primaryUser && user !== existing.primaryUser) {
-        drafts.push({ kind: 'user_changed', subject: 'user', before: existing.primaryUser, after: user });
-      }
-    }
+    const drafts = deviceFactChanges({
+      previous: existing && {
+        hostname: existing.hostname,
+        primaryUser: existing.primaryUser,
+        ...(osChanged && stored?.os ? { os: stored.os as Os } : {}),
+        ...(hwChanged && stored?.hardware ? { hardware: stored.hardware as Hardware } : {}),
+      },
+      snapshot,
+      agentId: agent.id,
+      replacedAgent,
+    });
 
     let softwareAdded = 0;
     let softwareRemoved = 0;
     const software = snapshot.sections.software;
-    if (software.data && hashes.software !== previous.software?.hash) {
+    if (software.data && sectionChanged(snapshot, hashes, previous, 'software')) {
       const failed = new Set(software.status === 'partial' ? (software.failedSources ?? []) : []);
-      // History starts where the software list is first known: no "installed" row per package.
-      const baseline = !existing || previous.software?.hash === undefined;
-      const result = applySoftware(deviceKey, software.data, failed, baseline);
-      softwareAdded = result.added;
-      softwareRemoved = result.removed;
+      const baseline = !existing || isBaseline(previous, 'software');
+      const result = softwareRows.apply(deviceKey, software.data, failed, baseline);
+      softwareAdded = result.added.length;
+      softwareRemoved = result.removed.length;
       drafts.push(...result.drafts);
       updateDevice(deviceKey, { softwareCount: result.total });
     }
     const hardware = snapshot.sections.hardware.data;
-    if (hardware && hashes.hardware !== previous.hardware?.hash) {
-      const baseline = !existing || previous.hardware?.hash === undefined;
-      drafts.push(...applyComponents(deviceKey, componentsOf(hardware), nowIso, baseline));
+    if (hardware && hwChanged) {
+      const baseline = !existing || isBaseline(previous, 'hardware');
+      drafts.push(...componentRows.apply(deviceKey, componentsOf(hardware), nowIso, baseline));
     }
     if (!existing || !sameList(existing.macs, identity.macs)) replaceDeviceMacs(deviceKey, macs);
 
@@ -520,7 +259,7 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
      * without writing anything.
      */
     ingest(
-      agent: Agent,
+      agent: ReportingAgent,
       snapshot: Snapshot,
       hashes: Partial<Record<SectionName, string>>,
       now = new Date(),
@@ -530,11 +269,10 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
       try {
         // Inside a write batch this is a savepoint; the ids are cached when the batch commits.
         const result = db.transaction(() => ingestInTransaction(agent, snapshot, hashes, now, sizeBytes));
-        const ids = pendingCatalog;
-        batcher.afterCommit(() => cacheCatalogIds(ids));
+        softwareRows.cacheOnCommit();
         return result;
       } finally {
-        pendingCatalog = new Map();
+        softwareRows.dropPending();
       }
     },
 
@@ -553,52 +291,11 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     },
 
     software(deviceKey: number): SoftwareItem[] {
-      const rows = db
-        .select({
-          name: softwareCatalog.name,
-          version: softwareCatalog.version,
-          publisher: softwareCatalog.publisher,
-          arch: softwareCatalog.arch,
-          source: softwareCatalog.source,
-          installDate: deviceSoftware.installDate,
-          installLocation: deviceSoftware.installLocation,
-        })
-        .from(deviceSoftware)
-        .innerJoin(softwareCatalog, eq(softwareCatalog.id, deviceSoftware.softwareId))
-        .where(eq(deviceSoftware.deviceKey, deviceKey))
-        .orderBy(
-          asc(softwareCatalog.source),
-          asc(softwareCatalog.name),
-          asc(softwareCatalog.arch),
-          asc(softwareCatalog.version),
-        )
-        .all();
-      return rows.map((r) => {
-        const item: SoftwareItem = { name: r.name, version: r.version, source: r.source as SoftwareItem['source'] };
-        if (r.publisher) item.publisher = r.publisher;
-        if (r.arch) item.arch = r.arch;
-        if (r.installDate) item.installDate = r.installDate;
-        if (r.installLocation) item.installLocation = r.installLocation;
-        return item;
-      });
+      return softwareRows.list(deviceKey);
     },
 
-    components(deviceKey: number) {
-      return db
-        .select({
-          kind: deviceComponents.kind,
-          key: deviceComponents.key,
-          label: deviceComponents.label,
-          serial: deviceComponents.serial,
-          vendor: deviceComponents.vendor,
-          model: deviceComponents.model,
-          sizeBytes: deviceComponents.sizeBytes,
-          firstSeenAt: deviceComponents.firstSeenAt,
-        })
-        .from(deviceComponents)
-        .where(eq(deviceComponents.deviceKey, deviceKey))
-        .orderBy(asc(deviceComponents.kind), asc(deviceComponents.key))
-        .all();
+    components(deviceKey: number): DeviceComponent[] {
+      return componentRows.list(deviceKey);
     },
   };
 }

@@ -1,20 +1,9 @@
-import type { ConflictKind } from '@stocktake/shared/api';
 import { and, eq, ne, sql } from 'drizzle-orm';
+import type { IdentityConflict } from '../../../domain/matching/ports.ts';
 import type { Db } from '../open-database.ts';
 import { assets, deviceMacs, devices } from '../schema/index.ts';
 
-/**
- * An identifier that should name one machine but names several: a serial two devices report
- * (two machines, or a clone), a UUID several VMs share, a MAC that travels (a USB dock), a
- * serial two register assets carry. Such an identifier is never used to match, and never to
- * merge; reconciliation turns these into findings.
- */
-export interface IdentityConflict {
-  kind: ConflictKind;
-  value: string;
-  deviceIds: string[];
-  assetIds: string[];
-}
+export type { IdentityConflict } from '../../../domain/matching/ports.ts';
 
 export function createConflicts(db: Db) {
   const devicesWithSerial = (key: string) =>

@@ -1,24 +1,28 @@
 import type { LinkMethod } from '@stocktake/shared/api';
 import { and, eq, ne, sql } from 'drizzle-orm';
-import { DISCOVERY_ACTOR } from '../../../domain/actors.ts';
 import {
-  type AssetColumns,
-  type CandidateAsset,
+  DISCOVERY_ACTOR,
+  decideMatch,
+  discoveredFill,
+  manualLink,
+  manualUnlink,
+} from '../../../domain/matching/decide.ts';
+import {
   type DeviceFacts,
   type DeviceLink,
   IDENTIFIER_COLUMNS,
   type IdentifierColumn,
-  type MatchLookups,
 } from '../../../domain/matching/lookups.ts';
-import { isDiscoverable } from '../../../domain/register/asset-model.ts';
 import { columnsFor } from '../assets/asset-rows.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Db } from '../open-database.ts';
 import { assetMacs, assets, deviceAssetLinks, deviceMacs, devices } from '../schema/index.ts';
 import { ASSET_FACT_COLUMNS, DEVICE_FACT_COLUMNS } from './fact-columns.ts';
-import { loadMatchingSnapshot } from './matching-snapshot.ts';
+import { loadMatchingSnapshot, type MatchingReads } from './matching-snapshot.ts';
 
 export type { DeviceLink } from '../../../domain/matching/lookups.ts';
+
+type AssetColumns = ReturnType<typeof columnsFor>;
 
 export interface MatchResult {
   assetId: string | null;
@@ -161,7 +165,7 @@ function prepareStatements(db: Db) {
 type Statements = ReturnType<typeof prepareStatements>;
 
 /** The lookups answered by SQL, one device at a time. */
-function sqlLookups(q: Statements): MatchLookups {
+function sqlLookups(q: Statements): MatchingReads {
   return {
     device(deviceKey) {
       const row = q.device.get({ deviceKey });
@@ -182,92 +186,15 @@ function sqlLookups(q: Statements): MatchLookups {
   };
 }
 
-/** A stronger identifier known on both sides that disagrees vetoes a weaker match. */
-const contradicts = (asset: CandidateAsset, device: DeviceFacts, method: LinkMethod): boolean => {
-  if (asset.serialKey && device.serialKey && asset.serialKey !== device.serialKey) return true;
-  if (method !== 'uuid' && asset.uuidKey && device.uuidKey && asset.uuidKey !== device.uuidKey) return true;
-  return false;
-};
-
-/** The matcher's decisions and writes, over either kind of lookups. */
-function matchingCore(audit: AuditLog, q: Statements, look: MatchLookups) {
-  function findMatch(device: DeviceFacts): { assetId: string; method: LinkMethod } | undefined {
-    if (device.serialKey && !look.anotherDevice('serialKey', device.serialKey, device.key)) {
-      const found = look.assetsWith('serialKey', device.serialKey);
-      if (found.length === 1 && found[0]) return { assetId: found[0].id, method: 'serial' };
-    }
-    if (device.uuidKey && !look.anotherDevice('uuidKey', device.uuidKey, device.key)) {
-      const found = look.assetsWith('uuidKey', device.uuidKey);
-      if (found.length === 1 && found[0] && !contradicts(found[0], device, 'uuid')) {
-        return { assetId: found[0].id, method: 'uuid' };
-      }
-    }
-    const ownMacs = device.macs.filter((mac) => !look.macOfAnotherDevice(mac, device.key));
-    if (ownMacs.length > 0) {
-      const found = look.assetsWithMacs(ownMacs);
-      if (found.length === 1 && found[0] && !contradicts(found[0], device, 'mac')) {
-        return { assetId: found[0].id, method: 'mac' };
-      }
-    }
-    if (device.hostnameKey && !look.anotherDevice('hostnameKey', device.hostnameKey, device.key)) {
-      const found = look.assetsWith('hostnameKey', device.hostnameKey);
-      if (found.length === 1 && found[0] && !contradicts(found[0], device, 'hostname')) {
-        return { assetId: found[0].id, method: 'hostname' };
-      }
-    }
-    return undefined;
-  }
-
-  /** Another asset already carries this identifier (copying it would make matching ambiguous). */
-  const otherAssetHas = (column: IdentifierColumn, value: string | null, assetId: string) =>
-    value !== null && look.otherAssetHas(column, value, assetId);
-
-  /**
-   * Fills the register fields discovery may fill (see DISCOVERABLE_FIELDS) that nobody has
-   * set by hand: serial, UUID, make and model only where the register has nothing; host name
-   * and MACs follow the device (machines get renamed, NICs replaced). An identifier other
-   * devices also report, or another asset already carries, is not copied: the register must
-   * not gain the ambiguity matching steers around.
-   */
+/** The matcher's writes, on the decisions of domain/matching/decide.ts, over either kind of lookups. */
+function matchingCore(audit: AuditLog, q: Statements, look: MatchingReads) {
+  /** Fills the register fields discovery may fill, and says so in the audit log. */
   function fillAsset(assetId: string, device: DeviceFacts, method: LinkMethod, now: Date): void {
     const asset = look.asset(assetId);
     if (!asset) return;
-    const locked = new Set(asset.lockedFields);
-    const before: Record<string, unknown> = {};
-    const after: Record<string, unknown> = {};
-    const offer = (field: string, current: unknown, value: unknown, onlyWhenEmpty: boolean) => {
-      if (!isDiscoverable(field) || locked.has(field) || value === null || value === undefined) return;
-      if (onlyWhenEmpty ? current !== null : current === value) return;
-      before[field] = current;
-      after[field] = value;
-    };
-    if (
-      device.serialKey &&
-      !look.anotherDevice('serialKey', device.serialKey, device.key) &&
-      !otherAssetHas('serialKey', device.serialKey, assetId)
-    ) {
-      offer('serial', asset.serial, device.hardwareSerial?.trim(), true);
-    }
-    if (
-      device.uuidKey &&
-      !look.anotherDevice('uuidKey', device.uuidKey, device.key) &&
-      !otherAssetHas('uuidKey', device.uuidKey, assetId)
-    ) {
-      offer('hardwareUuid', asset.hardwareUuid, device.uuidKey, true);
-    }
-    offer('manufacturer', asset.manufacturer, device.vendor, true);
-    offer('model', asset.model, device.model, true);
-    if (device.hostnameKey && !otherAssetHas('hostnameKey', device.hostnameKey, assetId)) {
-      offer('hostname', asset.hostname, device.hostname, false);
-    }
-    const currentMacs = look.assetMacs(assetId);
-    const ownMacs = device.macs.length === 0 ? [] : look.macsOnOtherAssets(device.macs, assetId);
-    const macs = Array.isArray(ownMacs) ? [] : device.macs.filter((m) => !ownMacs.has(m));
-    if (macs.length > 0 && !locked.has('macs') && currentMacs.join(',') !== macs.join(',')) {
-      before.macs = currentMacs;
-      after.macs = macs;
-    }
-    if (Object.keys(after).length === 0) return;
+    const fill = discoveredFill(asset, device, look);
+    if (!fill) return;
+    const { before, after } = fill;
     const { macs: newMacs, ...fields } = after;
     const columns = columnsFor(fields);
     const names = (Object.keys(columns) as (keyof AssetColumns)[]).sort();
@@ -321,15 +248,15 @@ function matchingCore(audit: AuditLog, q: Statements, look: MatchLookups) {
     const device = look.device(deviceKey);
     if (!device) return { assetId: null, method: null, changed: false };
     const current = look.link(deviceKey);
-    if (current?.method === 'manual') {
-      if (current.assetId) fillAsset(current.assetId, device, 'manual', now);
-      return { assetId: current.assetId, method: 'manual', changed: false };
+    const decision = decideMatch(device, current, look);
+    if (decision.manual) {
+      if (decision.assetId) fillAsset(decision.assetId, device, 'manual', now);
+      return { assetId: decision.assetId, method: 'manual', changed: false };
     }
-    const found = findMatch(device);
-    const same = found ? current?.assetId === found.assetId && current.method === found.method : !current;
-    if (!same) writeLink(device, current, found, DISCOVERY_ACTOR, now, 'discovery');
+    const { found, relink } = decision;
+    if (relink) writeLink(device, current, found, DISCOVERY_ACTOR, now, 'discovery');
     if (found) fillAsset(found.assetId, device, found.method, now);
-    return { assetId: found?.assetId ?? null, method: found?.method ?? null, changed: !same };
+    return { assetId: found?.assetId ?? null, method: found?.method ?? null, changed: relink };
   }
 
   return { fillAsset, writeLink, matchOne };
@@ -425,9 +352,8 @@ export function createMatcher(db: Db, audit: AuditLog) {
         const device = deviceFacts(deviceKey);
         if (!device) throw new Error(`no device with key ${deviceKey}`);
         const current = linkOf(deviceKey);
-        if (!(current?.method === 'manual' && current.assetId === assetId)) {
-          writeLink(device, current, { assetId, method: 'manual' }, actor, now, 'manual link');
-        }
+        const change = manualLink(current, assetId);
+        if (change) writeLink(device, current, change.next, actor, now, change.context);
         fillAsset(assetId, device, 'manual', now);
         const link = linkOf(deviceKey);
         if (!link) throw new Error('link vanished');
@@ -444,13 +370,9 @@ export function createMatcher(db: Db, audit: AuditLog) {
         const device = deviceFacts(deviceKey);
         if (!device) throw new Error(`no device with key ${deviceKey}`);
         const current = linkOf(deviceKey);
-        if (options.rediscover) {
-          if (current) writeLink(device, current, undefined, actor, now, 'handed back to discovery');
-          matchDevice(deviceKey, now);
-          return;
-        }
-        if (current?.method === 'manual' && current.assetId === null) return;
-        writeLink(device, current, { assetId: null, method: 'manual' }, actor, now, 'manual unlink');
+        const change = manualUnlink(current, options.rediscover === true);
+        if (change) writeLink(device, current, change.next, actor, now, change.context);
+        if (options.rediscover) matchDevice(deviceKey, now);
       });
     },
 

@@ -8,11 +8,20 @@ import {
   type IdentifierColumn,
   type MatchLookups,
 } from '../../../domain/matching/lookups.ts';
+import type { columnsFor } from '../assets/asset-rows.ts';
 import type { Db } from '../open-database.ts';
 import { assetMacs, assets, deviceAssetLinks, deviceMacs, devices } from '../schema/index.ts';
 import { ASSET_FACT_COLUMNS, DEVICE_FACT_COLUMNS } from './fact-columns.ts';
 
-export interface MatchingSnapshot extends MatchLookups {
+type AssetColumns = ReturnType<typeof columnsFor>;
+
+/** The lookups matching decides on, and the store's notice of what it wrote to an asset. */
+export interface MatchingReads extends MatchLookups {
+  /** Told after the matcher wrote these columns (and MACs) of an asset. */
+  assetUpdated(assetId: string, columns: AssetColumns, macs: readonly string[] | undefined): void;
+}
+
+export interface MatchingSnapshot extends MatchingReads {
   /** Every device key, ascending: the order a pass matches them in. */
   deviceKeys: number[];
 }

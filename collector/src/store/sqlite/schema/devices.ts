@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import type { SectionState } from '../../../domain/inventory/device-changes.ts';
 
 /**
  * A device as agents report it. `key` is the compact internal key every per-device table
@@ -63,9 +64,4 @@ export const devices = sqliteTable(
   ],
 );
 
-export interface SectionState {
-  status: 'ok' | 'partial' | 'failed';
-  reason?: string;
-  collectedAt: string;
-  hash?: string;
-}
+export type { SectionState } from '../../../domain/inventory/device-changes.ts';

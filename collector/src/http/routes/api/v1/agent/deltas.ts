@@ -1,13 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema, SnapshotAckSchema, SnapshotDeltaSchema } from '@stocktake/shared';
 import type { FastifyPluginAsync } from 'fastify';
-import { agentIngestOf } from '../../../../../domain/inventory/agent-ingest.ts';
 import { authenticatedAgent } from '../../../../principal.ts';
 
 /** `POST /api/v1/agent/deltas`: a snapshot told as its changes since the device's last one. */
 const deltaRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const ingest = agentIngestOf(fastify);
+  const ingest = fastify.agentIngest;
 
   app.post(
     '/deltas',

@@ -7,7 +7,6 @@ import {
   SnapshotSchema,
 } from '@stocktake/shared';
 import type { FastifyPluginAsync } from 'fastify';
-import { agentIngestOf } from '../../../../../domain/inventory/agent-ingest.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { authenticatedAgent } from '../../../../principal.ts';
 import deltaRoutes from './deltas.ts';
@@ -15,7 +14,7 @@ import liveRoutes from './live.ts';
 
 const agentRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const ingest = agentIngestOf(fastify);
+  const ingest = fastify.agentIngest;
 
   app.post(
     '/enroll',

@@ -1,7 +1,6 @@
 import { type CollectorLiveMessage, LiveCloseCodes, validateAgentLiveMessage } from '@stocktake/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import { bearerToken } from '../../../../../domain/access/tokens.ts';
-import { agentIngestOf } from '../../../../../domain/inventory/agent-ingest.ts';
 import { createIngestChannel, ingestMessageId } from '../../../../plugins/live/ingest-channel.ts';
 import { authenticatedAgent } from '../../../../principal.ts';
 
@@ -26,7 +25,7 @@ const frameBytes = (data: Buffer | ArrayBuffer | Buffer[]): number =>
 const liveRoutes: FastifyPluginAsync = async (app) => {
   // How often the collector pings each socket; one missed pong closes it.
   const pingIntervalMs = app.settings.livePingIntervalMs;
-  const ingest = agentIngestOf(app);
+  const ingest = app.agentIngest;
 
   app.get(
     '/ws',

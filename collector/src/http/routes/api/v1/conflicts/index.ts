@@ -13,7 +13,7 @@ const conflictsRoutes: FastifyPluginAsync = async (fastify) => {
         response: { 200: ConflictListSchema },
       },
     },
-    async () => ({ items: fastify.conflicts.all() }),
+    async () => ({ items: await fastify.identityConflicts.all() }),
   );
 };
 

@@ -12,10 +12,9 @@ import {
 } from '@stocktake/shared/api';
 import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
+import type { DeviceChange } from '../../../../../domain/inventory/ports.ts';
 import { createChangeList } from '../../../../../store/sqlite/devices/change-list.ts';
 import { createDeviceList } from '../../../../../store/sqlite/devices/device-list.ts';
-import type { DeviceChange } from '../../../../../store/sqlite/devices/devices-repository.ts';
-import { runList } from '../../../../../store/sqlite/lists/list-query.ts';
 import { deviceChanges } from '../../../../../store/sqlite/schema/index.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../principal.ts';
@@ -59,17 +58,21 @@ const devicesRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
     async (request) => {
-      const device = app.devicesRepository.get(request.params.id);
+      const device = await app.inventory.device(request.params.id);
       if (!device) throw HttpProblem.notFound(`No device ${request.params.id}`);
-      const { sectionStatus, key, ...rest } = device;
-      const link = app.matcher.linkOf(key) ?? null;
+      const [software, components, link, changes, conflicts] = await Promise.all([
+        app.inventory.software(device.id),
+        app.inventory.components(device.id),
+        app.deviceLinks.linkOf(device.id),
+        app.inventory.recentChanges(device.id, RECENT_CHANGES),
+        app.identityConflicts.ofDevice(device.id),
+      ]);
       const asset = link?.assetId ? await app.registerService.get(link.assetId) : undefined;
       return {
-        ...rest,
-        sections: sectionStatus,
-        software: app.devicesRepository.software(key),
-        components: app.devicesRepository.components(key),
-        link,
+        ...device,
+        software,
+        components,
+        link: link ?? null,
         asset: asset
           ? {
               id: asset.id,
@@ -80,14 +83,9 @@ const devicesRoutes: FastifyPluginAsync = async (fastify) => {
               location: asset.location,
             }
           : null,
-        changes: runList(changes, {
-          limit: RECENT_CHANGES,
-          sort: '-id',
-          filters: {},
-          base: [eq(deviceChanges.deviceKey, key)],
-        }).items,
+        changes,
         findings: related.openFindings({ deviceId: device.id }),
-        conflicts: app.conflicts.forDevice(key),
+        conflicts,
         ...app.presence.of(device.agentId),
       };
     },
@@ -114,12 +112,7 @@ const devicesRoutes: FastifyPluginAsync = async (fastify) => {
         response: { 200: DeviceLinkSchema, 400: ProblemSchema, 404: ProblemSchema },
       },
     },
-    async (request) => {
-      const key = deviceKey(request.params.id);
-      if (!(await app.registerService.get(request.body.assetId)))
-        throw HttpProblem.notFound(`No asset ${request.body.assetId}`);
-      return app.matcher.linkManually(key, request.body.assetId, requestActor(request));
-    },
+    async (request) => app.deviceLinks.linkManually(request.params.id, request.body.assetId, requestActor(request)),
   );
 
   app.delete(
@@ -135,8 +128,9 @@ const devicesRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const key = deviceKey(request.params.id);
-      app.matcher.unlinkManually(key, requestActor(request), { rediscover: request.query.rediscover });
+      await app.deviceLinks.unlinkManually(request.params.id, requestActor(request), {
+        rediscover: request.query.rediscover,
+      });
       return reply.code(204).send(null);
     },
   );

@@ -19,7 +19,7 @@ const refreshRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const device = app.devicesRepository.get(request.params.id);
+      const device = await app.inventory.device(request.params.id);
       if (!device) throw HttpProblem.notFound(`No device ${request.params.id}`);
       const requestId = device.agentId ? app.presence.requestRefresh(device.agentId) : undefined;
       if (!device.agentId || !requestId) {

@@ -1,0 +1,116 @@
+import type {
+  Hardware,
+  Os,
+  PatchState,
+  SectionName,
+  Snapshot,
+  SnapshotDelta,
+  SoftwareItem,
+  Users,
+} from '@stocktake/shared';
+import type { DeviceChange, DeviceComponent } from '@stocktake/shared/api';
+import type { SectionStates } from './device-changes.ts';
+import type { ReportingAgent } from './device-resolution.ts';
+
+/** What storing one snapshot did. */
+export interface IngestResult {
+  deviceId: string;
+  /** The snapshot id was already stored: nothing was written. */
+  duplicate: boolean;
+  softwareAdded: number;
+  softwareRemoved: number;
+  /** Lines added to the device's change history. */
+  changes: number;
+}
+
+export interface IngestOptions {
+  /** When the collector received it (default: now). */
+  receivedAt?: Date;
+  /** Bytes it took on the wire, when known. */
+  sizeBytes?: number;
+}
+
+/** A device as the collector knows it: identity, summary facts and each section's latest data. */
+export interface Device {
+  id: string;
+  /** The agent whose snapshots the device follows. */
+  agentId: string | null;
+  hostname: string;
+  hostnameKey: string | null;
+  hardwareSerial: string | null;
+  serialKey: string | null;
+  hardwareUuid: string | null;
+  uuidKey: string | null;
+  macs: string[];
+  primaryUser: string | null;
+  vendor: string | null;
+  model: string | null;
+  chassisType: string | null;
+  osFamily: string | null;
+  osName: string | null;
+  osVersion: string | null;
+  osBuild: string | null;
+  kernel: string | null;
+  arch: string | null;
+  cpuModel: string | null;
+  cpuCores: number | null;
+  cpuThreads: number | null;
+  memoryBytes: number | null;
+  softwareCount: number;
+  pendingUpdates: number | null;
+  pendingSecurityUpdates: number | null;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  lastSnapshotId: string | null;
+  lastCollectedAt: string | null;
+  agentVersion: string | null;
+  sections: SectionStates;
+  hardware: Hardware | null;
+  os: Os | null;
+  patches: PatchState | null;
+  users: Users | null;
+}
+
+/** A hardware part of a device, and one line of its change history: as the API shows them. */
+export type { DeviceChange, DeviceComponent } from '@stocktake/shared/api';
+
+/**
+ * The inventory of devices: what agents report, and what changed. An ingest is atomic: the
+ * device, its software and parts, the changes since its last snapshot, the archived snapshot
+ * and its link to the register land together or not at all, and the promise settles once they
+ * are durable. Ingests are applied in the order they were called (each is queued before the
+ * call returns), so two snapshots of one device are never compared against stale state.
+ */
+export interface DeviceInventory {
+  /**
+   * Stores a full snapshot whose sections' hashes were computed (`computeSectionHashes`). A
+   * snapshot id already stored is acknowledged again (`duplicate`) without writing anything.
+   */
+  ingestSnapshot(
+    agent: ReportingAgent,
+    snapshot: Snapshot,
+    hashes: Partial<Record<SectionName, string>>,
+    options?: IngestOptions,
+  ): Promise<IngestResult>;
+  /**
+   * Stores a snapshot told as a delta against the device's last one. Rejects with ResyncNeeded
+   * when that base is not what the collector holds, and with a ValidationError when the delta
+   * leaves a section without its data.
+   */
+  ingestDelta(agent: ReportingAgent, delta: SnapshotDelta, options?: IngestOptions): Promise<IngestResult>;
+  device(id: string): Promise<Device | undefined>;
+  /** The device's software in (source, name, arch, version) order; empty for an unknown device. */
+  software(deviceId: string): Promise<SoftwareItem[]>;
+  /** The device's hardware parts in (kind, key) order. */
+  components(deviceId: string): Promise<DeviceComponent[]>;
+  /** The device's latest changes, newest first. */
+  recentChanges(deviceId: string, limit: number): Promise<DeviceChange[]>;
+}
+
+/** The raw snapshots as agents sent them, kept for a while (retention prunes and thins them). */
+export interface SnapshotArchive {
+  /** A stored snapshot rebuilt as the agent sent it (sections' data included); undefined once pruned. */
+  read(snapshotId: string): Promise<Snapshot | undefined>;
+  /** The device a stored snapshot belongs to. */
+  deviceOf(snapshotId: string): Promise<string | undefined>;
+}
