@@ -27,6 +27,8 @@ export function createServices(stores: SqliteStores) {
     registerService: createRegisterService(stores.assets),
     /** License entitlements' use cases. */
     licenseService: createLicenseService(stores.licenses),
+    /** Every list the API serves (the stores' list ports), a page at a time. */
+    lists: stores.lists,
   };
 }
 

@@ -2,6 +2,7 @@ import type { Agents, ApiTokens, EnrollSecrets } from './access/ports.ts';
 import type { AuditTrail } from './audit/ports.ts';
 import type { DeviceInventory, SnapshotArchive } from './inventory/ports.ts';
 import type { LicenseBook } from './licenses/ports.ts';
+import type { Listers } from './lists/ports.ts';
 import type { DeviceLinks, IdentityConflicts } from './matching/ports.ts';
 import type { AssetRegister } from './register/ports.ts';
 
@@ -33,6 +34,8 @@ export interface Stores {
   deviceLinks: DeviceLinks;
   /** Identifiers several machines share. */
   identityConflicts: IdentityConflicts;
+  /** Every list the API serves (filters, q, sort, cursor pages). */
+  lists: Listers;
   /** Releases the engine's connections; the stores are unusable after. */
   close(): Promise<void>;
 }

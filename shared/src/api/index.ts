@@ -15,6 +15,7 @@ export * from './findings.ts';
 export * from './health.ts';
 export * from './imports.ts';
 export * from './licenses.ts';
+export * from './list-queries.ts';
 export * from './policies.ts';
 export * from './reconciliations.ts';
 export * from './reports.ts';

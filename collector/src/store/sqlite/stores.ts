@@ -6,6 +6,7 @@ import { createAssetsRepository } from './assets/assets-repository.ts';
 import { type AuditLog, createAuditLog, createAuditTrail } from './audit/audit-repository.ts';
 import { createSqliteInventory } from './inventory-stores.ts';
 import { createLicensesRepository } from './licenses/licenses-repository.ts';
+import { createSqliteListers } from './lists/listers.ts';
 import type { createConflicts } from './matching/conflicts.ts';
 import type { Matcher } from './matching/matcher.ts';
 import { type Db, type OpenedDatabase, type OpenOptions, openDatabase } from './open-database.ts';
@@ -55,6 +56,7 @@ export async function openSqliteStores(path: string, options: OpenOptions = {}):
     parts: { auditLog, ...inventory },
     ...ports,
     ...createRegisterStores(db, { auditLog, matcher: inventory.matcher, conflicts: inventory.conflicts }),
+    lists: createSqliteListers(db, database.sqlite),
     apiTokens: createApiTokensRepository(db, auditLog),
     enrollSecrets: createEnrollSecretsRepository(db, auditLog),
     agents: createAgentsRepository(db),

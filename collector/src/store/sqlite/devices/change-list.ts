@@ -1,11 +1,11 @@
-import { CHANGE_KINDS } from '@stocktake/shared/api';
+import { CHANGE_LIST } from '@stocktake/shared/api';
 import { eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
-import { enumFilter, likeAny, textFilter, withinDaysFilter } from '../lists/filters.ts';
+import type { DeviceChange } from '../../../domain/inventory/ports.ts';
+import { equalFilter, likeAny, textFilter, withinDaysFilter } from '../lists/filters.ts';
 import type { ListSpec } from '../lists/list-query.ts';
 import type { Db } from '../open-database.ts';
 import { deviceChanges, softwareCatalog } from '../schema/index.ts';
-import type { DeviceChange } from './devices-repository.ts';
 
 interface Version {
   source: string;
@@ -25,26 +25,23 @@ const version = (v: Version | null) =>
   v ? { source: v.source, name: v.name, ...(v.arch ? { arch: v.arch } : {}), version: v.version } : null;
 
 /** What changed on devices (the caller narrows it to one device with a base condition), newest first. */
-export function createChangeList(db: Db): ListSpec<ChangeRow, DeviceChange> {
+export function createChangeList(db: Db): ListSpec<ChangeRow, DeviceChange, typeof CHANGE_LIST> {
   const was = alias(softwareCatalog, 'was');
   const now = alias(softwareCatalog, 'now');
   return {
-    name: 'changes',
-    defaultSort: '-id',
+    list: CHANGE_LIST,
     id: { expr: deviceChanges.id, type: 'number' },
     sorts: {
-      id: { expr: deviceChanges.id, type: 'number', description: 'The order changes were recorded in.' },
+      // The order changes were recorded in.
+      id: { expr: deviceChanges.id, type: 'number' },
       observedAt: { expr: deviceChanges.observedAt, type: 'string' },
     },
     filters: {
-      kind: enumFilter(deviceChanges.kind, CHANGE_KINDS, 'What kind of change.'),
-      subject: textFilter(deviceChanges.subject, 'What changed: a package name, "hostname", a component.'),
-      withinDays: withinDaysFilter(deviceChanges.observedAt, 'Changes observed in the last N days.'),
+      kind: equalFilter(deviceChanges.kind),
+      subject: textFilter(deviceChanges.subject),
+      withinDays: withinDaysFilter(deviceChanges.observedAt),
     },
-    search: {
-      description: 'The subject (package name, component, ...) contains the text.',
-      where: (pattern) => likeAny([deviceChanges.subject], pattern),
-    },
+    search: (pattern) => likeAny([deviceChanges.subject], pattern),
     fetch: ({ where, orderBy, limit, paging }) =>
       db
         .select({

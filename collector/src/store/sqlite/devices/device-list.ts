@@ -1,7 +1,11 @@
+import { DEVICE_LIST } from '@stocktake/shared/api';
 import { eq, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
+import type { DeviceListItem } from '../../../domain/lists/items.ts';
+
+export type { DeviceListItem };
+
 import {
-  booleanFilter,
-  exactFilter,
+  equalFilter,
   likeAny,
   minimumFilter,
   olderThanDaysFilter,
@@ -11,30 +15,6 @@ import {
 import { containsPattern, type ListSpec } from '../lists/list-query.ts';
 import type { Db } from '../open-database.ts';
 import { assets, deviceAssetLinks, devices } from '../schema/index.ts';
-
-export interface DeviceListItem {
-  id: string;
-  hostname: string;
-  hardwareSerial: string | null;
-  vendor: string | null;
-  model: string | null;
-  osFamily: string | null;
-  osName: string | null;
-  osVersion: string | null;
-  cpuModel: string | null;
-  cpuCores: number | null;
-  memoryBytes: number | null;
-  softwareCount: number;
-  pendingUpdates: number | null;
-  pendingSecurityUpdates: number | null;
-  primaryUser: string | null;
-  macs: string[];
-  agentVersion: string | null;
-  assetId: string | null;
-  assetTag: string | null;
-  firstSeenAt: string;
-  lastSeenAt: string;
-}
 
 /** What a device list item shows, as selected columns (the register link comes by join). */
 export const deviceListColumns = {
@@ -78,10 +58,9 @@ export function macSearchText(text: string): string | undefined {
  * The device list: filters, sorts and the `q` search over host name, serial, asset tag, user,
  * IP and MAC. `base` conditions let other routes (who-has) list devices the same way.
  */
-export function createDeviceList(db: Db): ListSpec<DeviceListItem, DeviceListItem> {
+export function createDeviceList(db: Db): ListSpec<DeviceListItem, DeviceListItem, typeof DEVICE_LIST> {
   return {
-    name: 'devices',
-    defaultSort: 'hostname',
+    list: DEVICE_LIST,
     id: { expr: devices.id, type: 'string' },
     sorts: {
       hostname: { expr: devices.hostname, type: 'string', notNull: true },
@@ -100,34 +79,26 @@ export function createDeviceList(db: Db): ListSpec<DeviceListItem, DeviceListIte
       memoryBytes: { expr: devices.memoryBytes, type: 'number' },
     },
     filters: {
-      hostname: textFilter(devices.hostname, 'Host name.'),
-      serial: textFilter(devices.hardwareSerial, 'Hardware serial.'),
-      vendor: textFilter(devices.vendor, 'Vendor.'),
-      model: textFilter(devices.model, 'Model.'),
-      osFamily: textFilter(devices.osFamily, 'OS family: linux, windows, macos.'),
-      osName: textFilter(devices.osName, 'OS name (Ubuntu, Windows 11 Pro, macOS).'),
-      osVersion: textFilter(devices.osVersion, 'OS version (22.04*, 23H2, 14.*).'),
-      user: textFilter(devices.primaryUser, 'The user of the device (last or current login).'),
-      agentVersion: textFilter(devices.agentVersion, 'Agent version.'),
-      assetId: exactFilter(deviceAssetLinks.assetId, 'Linked to this register asset.'),
-      linked: booleanFilter('Linked to a register asset (true) or not (false).', (linked) =>
-        linked ? isNotNull(deviceAssetLinks.assetId) : isNull(deviceAssetLinks.assetId),
-      ),
-      notSeenDays: olderThanDaysFilter(devices.lastSeenAt, 'Not seen for at least this many days.'),
-      seenWithinDays: withinDaysFilter(devices.lastSeenAt, 'Seen within this many days.'),
-      minPendingSecurityUpdates: minimumFilter(
-        devices.pendingSecurityUpdates,
-        'At least this many security updates pending.',
-      ),
+      hostname: textFilter(devices.hostname),
+      serial: textFilter(devices.hardwareSerial),
+      vendor: textFilter(devices.vendor),
+      model: textFilter(devices.model),
+      osFamily: textFilter(devices.osFamily),
+      osName: textFilter(devices.osName),
+      osVersion: textFilter(devices.osVersion),
+      user: textFilter(devices.primaryUser),
+      agentVersion: textFilter(devices.agentVersion),
+      assetId: equalFilter(deviceAssetLinks.assetId),
+      linked: (linked: boolean) => (linked ? isNotNull(deviceAssetLinks.assetId) : isNull(deviceAssetLinks.assetId)),
+      notSeenDays: olderThanDaysFilter(devices.lastSeenAt),
+      seenWithinDays: withinDaysFilter(devices.lastSeenAt),
+      minPendingSecurityUpdates: minimumFilter(devices.pendingSecurityUpdates),
     },
-    search: {
-      description: 'Host name, serial, asset tag, user, IP address or MAC contains the text.',
-      where: (pattern, text) => {
-        const mac = macSearchText(text);
-        return sql`(${likeAny([devices.hostname, devices.hardwareSerial, assets.assetTag, devices.primaryUser], pattern)}
-          OR ${deviceIpLike(pattern)}
-          OR ${devices.macs} LIKE ${mac ? containsPattern(mac) : pattern} ESCAPE '\\')`;
-      },
+    search: (pattern, text) => {
+      const mac = macSearchText(text);
+      return sql`(${likeAny([devices.hostname, devices.hardwareSerial, assets.assetTag, devices.primaryUser], pattern)}
+        OR ${deviceIpLike(pattern)}
+        OR ${devices.macs} LIKE ${mac ? containsPattern(mac) : pattern} ESCAPE '\\')`;
     },
     fetch: ({ where, orderBy, limit, paging }) =>
       db

@@ -1,37 +1,30 @@
-import {
-  FINDING_SEVERITIES,
-  FINDING_STATUSES,
-  FINDING_SUBJECT_KINDS,
-  FINDING_TYPES,
-  type FindingRefKind,
-  type FindingSeverity,
-} from '@stocktake/shared/api';
+import { FINDING_LIST, FINDING_STATUSES, type FindingRefKind, type FindingSeverity } from '@stocktake/shared/api';
 import { inArray, type SQL, sql } from 'drizzle-orm';
-import Type from 'typebox';
+import type { Finding } from '../../../domain/findings/finding.ts';
 import { severityRank } from '../../../domain/findings/severity.ts';
-import { customFilter, enumFilter, exactFilter, likeAny } from '../lists/filters.ts';
-import type { ListSpec } from '../lists/list-query.ts';
+import { equalFilter, likeAny } from '../lists/filters.ts';
+import type { ListFilter, ListSpec } from '../lists/list-query.ts';
 import type { Db } from '../open-database.ts';
 import { findingRefs, findings } from '../schema/index.ts';
-import type { Finding, FindingRow, FindingsRepository } from './findings-repository.ts';
+import type { FindingRow, FindingsRepository } from './findings-repository.ts';
 
 const ACTIVE_STATUSES = FINDING_STATUSES.filter((s) => s !== 'resolved');
 
-const refers = (kind: FindingRefKind) =>
-  customFilter(
-    Type.String({ minLength: 1, maxLength: 64, description: `Findings that involve this ${kind}.` }),
-    // IN rather than a correlated EXISTS: the few findings of one device are read from the refs
-    // index and checked against the page, instead of a probe per active finding (at 100,000
-    // devices 3 ms against 11 ms).
-    (id: string) =>
-      sql`${findings.id} in (select ${findingRefs.findingId} from ${findingRefs} where ${findingRefs.refKind} = ${kind} and ${findingRefs.refId} = ${id})`,
-  );
+// IN rather than a correlated EXISTS: the few findings of one device are read from the refs
+// index and checked against the page, instead of a probe per active finding (at 100,000
+// devices 3 ms against 11 ms).
+const refers =
+  (kind: FindingRefKind): ListFilter =>
+  (id: string) =>
+    sql`${findings.id} in (select ${findingRefs.findingId} from ${findingRefs} where ${findingRefs.refKind} = ${kind} and ${findingRefs.refId} = ${id})`;
 
 /** Findings: unresolved ones by default, most severe first; filters by type, severity and what they involve. */
-export function createFindingList(db: Db, repository: FindingsRepository): ListSpec<FindingRow, Finding> {
+export function createFindingList(
+  db: Db,
+  repository: Pick<FindingsRepository, 'fromRows'>,
+): ListSpec<FindingRow, Finding, typeof FINDING_LIST> {
   return {
-    name: 'findings',
-    defaultSort: '-severity',
+    list: FINDING_LIST,
     id: { expr: findings.id, type: 'number' },
     sorts: {
       severity: { expr: findings.severityRank, type: 'number', notNull: true },
@@ -42,35 +35,23 @@ export function createFindingList(db: Db, repository: FindingsRepository): ListS
       id: { expr: findings.id, type: 'number', notNull: true },
     },
     filters: {
-      status: customFilter(
-        Type.Union([Type.Enum(FINDING_STATUSES), Type.Literal('active'), Type.Literal('all')], {
-          default: 'active',
-          description: 'active (open, acknowledged, snoozed), all, or one status.',
-        }),
-        (status: string): SQL | undefined => {
-          if (status === 'all') return undefined;
-          // Named statuses rather than <> 'resolved': an IN on the (status, severity_rank) index
-          // reads each status in severity order and stops once the page is full.
-          if (status === 'active') return inArray(findings.status, ACTIVE_STATUSES);
-          return sql`${findings.status} = ${status}`;
-        },
-      ),
-      type: enumFilter(findings.type, FINDING_TYPES, 'Finding type.'),
-      severity: enumFilter(findings.severity, FINDING_SEVERITIES, 'Exactly this severity.'),
-      minSeverity: customFilter(
-        Type.Enum(FINDING_SEVERITIES, { description: 'This severity or worse.' }),
-        (s: FindingSeverity) => sql`${findings.severityRank} >= ${severityRank(s)}`,
-      ),
-      subjectKind: enumFilter(findings.subjectKind, FINDING_SUBJECT_KINDS, 'What the finding is about.'),
-      subjectId: exactFilter(findings.subjectId, 'The id of what the finding is about.', 255),
+      status: (status: string): SQL | undefined => {
+        if (status === 'all') return undefined;
+        // Named statuses rather than <> 'resolved': an IN on the (status, severity_rank) index
+        // reads each status in severity order and stops once the page is full.
+        if (status === 'active') return inArray(findings.status, ACTIVE_STATUSES);
+        return sql`${findings.status} = ${status}`;
+      },
+      type: equalFilter(findings.type),
+      severity: equalFilter(findings.severity),
+      minSeverity: (s: FindingSeverity) => sql`${findings.severityRank} >= ${severityRank(s)}`,
+      subjectKind: equalFilter(findings.subjectKind),
+      subjectId: equalFilter(findings.subjectId),
       deviceId: refers('device'),
       assetId: refers('asset'),
       licenseId: refers('license'),
     },
-    search: {
-      description: 'Summary or subject id contains the text.',
-      where: (pattern) => likeAny([findings.summary, findings.subjectId], pattern),
-    },
+    search: (pattern) => likeAny([findings.summary, findings.subjectId], pattern),
     fetch: ({ where, orderBy, limit, paging }) =>
       db
         .select({ row: findings, ...paging })

@@ -8,6 +8,7 @@ import type {
 } from '@stocktake/shared/api';
 import { asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
+import type { Finding } from '../../../domain/findings/finding.ts';
 import type { Action, OpenReason, StoredFinding } from '../../../domain/findings/lifecycle.ts';
 import type { Candidate } from '../../../domain/findings/rules/types.ts';
 import { severityRank } from '../../../domain/findings/severity.ts';
@@ -15,28 +16,10 @@ import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Db } from '../open-database.ts';
 import { findingEvents, findingRefs, findings } from '../schema/index.ts';
 
+export type { Finding };
+
 /** The author of transitions a reconciliation run makes. */
 export const RECONCILIATION_ACTOR = 'reconciliation';
-
-export interface Finding {
-  id: number;
-  type: FindingType;
-  severity: FindingSeverity;
-  status: FindingStatus;
-  subject: { kind: FindingSubjectKind; id: string; subKey: string | null };
-  summary: string;
-  evidence: { facts: Record<string, unknown>; observed: Record<string, unknown> };
-  firstSeenAt: string;
-  openedAt: string;
-  lastSeenAt: string;
-  resolvedAt: string | null;
-  occurrences: number;
-  snoozedUntil: string | null;
-  statusChangedAt: string;
-  statusChangedBy: string;
-  statusComment: string | null;
-  refs: { kind: FindingRefKind; id: string }[];
-}
 
 export interface FindingEvent {
   id: number;

@@ -1,5 +1,5 @@
-import { RUN_STATUSES, RUN_TRIGGERS } from '@stocktake/shared/api';
-import { enumFilter, textFilter, withinDaysFilter } from '../lists/filters.ts';
+import { RUN_LIST } from '@stocktake/shared/api';
+import { equalFilter, textFilter, withinDaysFilter } from '../lists/filters.ts';
 import type { ListSpec } from '../lists/list-query.ts';
 import type { Db } from '../open-database.ts';
 import { reconciliationRuns } from '../schema/index.ts';
@@ -8,10 +8,9 @@ import { type RunRecord, runFromRow } from './runs-repository.ts';
 type RunRow = typeof reconciliationRuns.$inferSelect;
 
 /** Reconciliation runs, newest first; by status, trigger and who started them. */
-export function createRunList(db: Db): ListSpec<RunRow, RunRecord> {
+export function createRunList(db: Db): ListSpec<RunRow, RunRecord, typeof RUN_LIST> {
   return {
-    name: 'reconciliations',
-    defaultSort: '-id',
+    list: RUN_LIST,
     id: { expr: reconciliationRuns.id, type: 'number' },
     sorts: {
       id: { expr: reconciliationRuns.id, type: 'number' },
@@ -19,10 +18,10 @@ export function createRunList(db: Db): ListSpec<RunRow, RunRecord> {
       durationMs: { expr: reconciliationRuns.durationMs, type: 'number' },
     },
     filters: {
-      status: enumFilter(reconciliationRuns.status, RUN_STATUSES, 'running, succeeded or failed.'),
-      trigger: enumFilter(reconciliationRuns.trigger, RUN_TRIGGERS, 'schedule, api or cli.'),
-      actor: textFilter(reconciliationRuns.actor, 'Who started it: a token name, cli:<user>, schedule.'),
-      withinDays: withinDaysFilter(reconciliationRuns.startedAt, 'Runs started in the last N days.'),
+      status: equalFilter(reconciliationRuns.status),
+      trigger: equalFilter(reconciliationRuns.trigger),
+      actor: textFilter(reconciliationRuns.actor),
+      withinDays: withinDaysFilter(reconciliationRuns.startedAt),
     },
     fetch: ({ where, orderBy, limit, paging }) =>
       db

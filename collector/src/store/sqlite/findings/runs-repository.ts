@@ -1,30 +1,13 @@
 import type { RunStatus, RunTrigger } from '@stocktake/shared/api';
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
-import type { TypeCounts } from '../../../domain/findings/lifecycle.ts';
+import type { RunCounts, RunRecord } from '../../../domain/findings/run.ts';
 import type { Db } from '../open-database.ts';
 import { reconciliationRuns } from '../schema/index.ts';
 
+export type { RunCounts, RunRecord };
+
 /** A run still marked running after this long died without saying so (a crash, a kill). */
 const ABANDONED_AFTER_MS = 30 * 60 * 1000;
-
-export interface RunCounts {
-  byType: Record<string, TypeCounts>;
-  totals: TypeCounts;
-}
-
-export interface RunRecord {
-  id: number;
-  trigger: RunTrigger;
-  actor: string;
-  status: RunStatus;
-  startedAt: string;
-  finishedAt: string | null;
-  durationMs: number | null;
-  error: string | null;
-  counts: RunCounts | null;
-  matching: { devices: number; changed: number; linked: number } | null;
-  phases: Record<string, number> | null;
-}
 
 export class RunInProgressError extends Error {
   constructor(readonly run: RunRecord) {

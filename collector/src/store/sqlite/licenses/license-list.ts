@@ -1,7 +1,7 @@
-import { LICENSE_METRICS } from '@stocktake/shared/api';
+import { LICENSE_LIST } from '@stocktake/shared/api';
 import type { SQL } from 'drizzle-orm';
 import type { License } from '../../../domain/licenses/license-model.ts';
-import { dateBeforeFilter, enumFilter, likeAny, textFilter } from '../lists/filters.ts';
+import { dateBeforeFilter, equalFilter, likeAny, textFilter } from '../lists/filters.ts';
 import type { ListSpec } from '../lists/list-query.ts';
 import type { Db } from '../open-database.ts';
 import { licenses } from '../schema/index.ts';
@@ -10,10 +10,9 @@ import { licenseFromRow } from './license-rows.ts';
 type LicenseRow = typeof licenses.$inferSelect;
 
 /** License entitlements: filters, sorts and `q` over product, publisher, pattern, order number and notes. */
-export function createLicenseList(db: Db): ListSpec<LicenseRow, License> {
+export function createLicenseList(db: Db): ListSpec<LicenseRow, License, typeof LICENSE_LIST> {
   return {
-    name: 'licenses',
-    defaultSort: 'product',
+    list: LICENSE_LIST,
     id: { expr: licenses.id, type: 'string' },
     sorts: {
       product: { expr: licenses.product, type: 'string' },
@@ -26,20 +25,17 @@ export function createLicenseList(db: Db): ListSpec<LicenseRow, License> {
       updatedAt: { expr: licenses.updatedAt, type: 'string' },
     },
     filters: {
-      product: textFilter(licenses.product, 'Product.'),
-      publisher: textFilter(licenses.publisher, 'Publisher.'),
-      metric: enumFilter(licenses.metric, LICENSE_METRICS, 'per_device or per_user.'),
-      orderNumber: textFilter(licenses.orderNumber, 'Order number.'),
-      termEndBefore: dateBeforeFilter(licenses.termEnd, 'Term ends on or before this date (YYYY-MM-DD).'),
+      product: textFilter(licenses.product),
+      publisher: textFilter(licenses.publisher),
+      metric: equalFilter(licenses.metric),
+      orderNumber: textFilter(licenses.orderNumber),
+      termEndBefore: dateBeforeFilter(licenses.termEnd),
     },
-    search: {
-      description: 'Product, publisher, name pattern, order number or notes contains the text.',
-      where: (pattern): SQL =>
-        likeAny(
-          [licenses.product, licenses.publisher, licenses.namePattern, licenses.orderNumber, licenses.notes],
-          pattern,
-        ),
-    },
+    search: (pattern): SQL =>
+      likeAny(
+        [licenses.product, licenses.publisher, licenses.namePattern, licenses.orderNumber, licenses.notes],
+        pattern,
+      ),
     fetch: ({ where, orderBy, limit, paging }) =>
       db
         .select({ row: licenses, ...paging })

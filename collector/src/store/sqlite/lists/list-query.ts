@@ -1,7 +1,8 @@
+import { type ListDeclaration, sortKeys } from '@stocktake/shared/api';
 import { and, asc, desc, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { TSchema } from 'typebox';
-import { encodeKeyCursor } from './pagination.ts';
+import { encodeKeyCursor } from '../../../domain/lists/cursor.ts';
+import { listRefused } from '../../../domain/lists/list-query.ts';
 
 /** A column or expression a list sorts or pages by. */
 export type ListExpr = SQLiteColumn | SQL;
@@ -9,7 +10,6 @@ export type ListExpr = SQLiteColumn | SQL;
 export interface SortField {
   expr: ListExpr;
   type: 'string' | 'number';
-  description?: string;
   /**
    * Never NULL in this list's rows (a NOT NULL column of the list's own table, not of a
    * left-joined one). Such a field is sorted and paged on the bare expression, so an index on it
@@ -19,12 +19,12 @@ export interface SortField {
   notNull?: boolean;
 }
 
-/** One query-string filter: its schema (as a string arrives) and the condition it adds. */
-export interface ListFilter {
-  schema: TSchema;
-  // biome-ignore lint/suspicious/noExplicitAny: each filter reads the value its own schema produced
-  where(value: any, now: Date): SQL | undefined;
-}
+/**
+ * The condition one declared filter adds for its value (typed by the filter's schema in the
+ * declaration), or undefined when the value does not narrow the list.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: each filter reads the value its own schema produced
+export type ListFilter = (value: any, now: Date) => SQL | undefined;
 
 /** The extra columns every list query selects, for paging. */
 export interface PagingColumns {
@@ -40,21 +40,20 @@ export interface FetchArgs {
 }
 
 /**
- * One resource's list: which sorts and filters it allows, what `q` searches, and how to read
- * a page. Every list (devices, assets, licenses, findings, software, audit) is one of these;
- * the paging, sorting, filtering and CSV export around it are the same code for all.
+ * How SQLite answers one list the API declares (`@stocktake/shared/api`): an expression for each
+ * declared sort, a condition for each declared filter and for `q`, and how to read a page. Every
+ * list (devices, assets, licenses, findings, software, audit) is one of these; the paging,
+ * sorting and filtering around it are the same code for all.
  */
-export interface ListSpec<Row, Item> {
-  /** Used in CSV file names and errors: `devices`. */
-  name: string;
-  sorts: Record<string, SortField>;
-  /** `field` or `-field` (descending). */
-  defaultSort: string;
+export interface ListSpec<Row, Item, D extends ListDeclaration = ListDeclaration> {
+  /** What the list accepts, as the API declares it. */
+  list: D;
+  sorts: Record<D['sorts'][number], SortField>;
   /** The unique key that breaks ties and ends every ORDER BY. */
   id: { expr: ListExpr; type: 'string' | 'number' };
-  filters: Record<string, ListFilter>;
-  /** What `q` matches: a condition for a LIKE pattern (`%text%`, escaped with `\`). */
-  search?: { description: string; where(pattern: string, text: string): SQL };
+  filters: Record<keyof D['filters'], ListFilter>;
+  /** What `q` matches (lists that declare a search): a condition for a LIKE pattern (`%text%`, escaped with `\`). */
+  search?: (pattern: string, text: string) => SQL;
   /** Reads rows; each carries `__sort` and `__id` from `paging`. */
   fetch(args: FetchArgs): (Row & { __sort: unknown; __id: unknown })[];
   /** Turns a page of rows into API items (one query for their related data, not one per row). */
@@ -67,26 +66,15 @@ export interface ListRequest {
   sort: string;
   q?: string;
   filters: Record<string, unknown>;
-  /** Conditions the route itself imposes (a who-has query's software), on top of the filters. */
+  /** Conditions the lister itself imposes (a who-has query's software, one device's changes), on top of the filters. */
   base?: SQL[];
 }
 
 export type ListResult<Item> = { items: Item[]; nextCursor: string | null };
 
-/** The request cannot be answered: an unknown sort or a cursor this list did not issue. */
-export class ListQueryError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ListQueryError';
-  }
-}
-
 /** Sorts as a query string names them: `name` and `-name` for each allowed field. */
-export function sortNames(spec: { sorts: Record<string, SortField> }): string[] {
-  return Object.keys(spec.sorts).flatMap((s) => [s, `-${s}`]);
+export function sortNames(spec: { list: ListDeclaration }): string[] {
+  return sortKeys(spec.list);
 }
 
 /** `%text%` for LIKE … ESCAPE '\': the user's % and _ are literal. */
@@ -120,47 +108,49 @@ function decodeCursor(
   }
 }
 
-/** The conditions of a request (filters and `q`, no paging): what a list and its CSV export share. */
-export function listConditions<Row, Item>(
-  spec: ListSpec<Row, Item>,
+/** The conditions of a request (filters and `q`, no paging). */
+export function listConditions<Row, Item, D extends ListDeclaration>(
+  spec: ListSpec<Row, Item, D>,
   request: Pick<ListRequest, 'q' | 'filters' | 'base'>,
   now: Date,
 ): SQL[] {
   const conditions: SQL[] = [...(request.base ?? [])];
+  const filters: Partial<Record<string, ListFilter>> = spec.filters;
   for (const [name, value] of Object.entries(request.filters)) {
     if (value === undefined) continue;
-    const filter = spec.filters[name];
-    if (!filter) throw new ListQueryError(name, `${spec.name} cannot be filtered by ${name}`);
-    const condition = filter.where(value, now);
+    const filter = filters[name];
+    if (!filter) throw listRefused(name, `${spec.list.name} cannot be filtered by ${name}`);
+    const condition = filter(value, now);
     if (condition) conditions.push(condition);
   }
   if (request.q !== undefined && request.q.trim() !== '') {
-    if (!spec.search) throw new ListQueryError('q', `${spec.name} has no text search`);
+    if (!spec.search) throw listRefused('q', `${spec.list.name} has no text search`);
     const text = request.q.trim();
-    conditions.push(spec.search.where(containsPattern(text), text));
+    conditions.push(spec.search(containsPattern(text), text));
   }
   return conditions;
 }
 
 /**
- * One page of a list: filtered, sorted by a whitelisted field then the id, after the cursor.
+ * One page of a list: filtered, sorted by a declared field then the id, after the cursor.
  * The cursor is the base64url JSON `[sort, value, id]` of the page's last item, so it is only
- * good for the sort it was issued for.
+ * good for the sort it was issued for. What it cannot answer is refused with a ValidationError.
  */
-export function runList<Row, Item>(
-  spec: ListSpec<Row, Item>,
+export function runList<Row, Item, D extends ListDeclaration>(
+  spec: ListSpec<Row, Item, D>,
   request: ListRequest,
   now = new Date(),
 ): ListResult<Item> {
   const descending = request.sort.startsWith('-');
   const sortName = descending ? request.sort.slice(1) : request.sort;
-  const field = spec.sorts[sortName];
-  if (!field) throw new ListQueryError('sort', `${spec.name} cannot be sorted by ${sortName}`);
+  const sorts: Partial<Record<string, SortField>> = spec.sorts;
+  const field = sorts[sortName];
+  if (!field) throw listRefused('sort', `${spec.list.name} cannot be sorted by ${sortName}`);
   const sortExpr = nonNull(field);
   const conditions = listConditions(spec, request, now);
   if (request.cursor !== undefined) {
     const after = decodeCursor(request.cursor, request.sort, field.type, spec.id.type);
-    if (!after) throw new ListQueryError('cursor', 'Cursor is not one this list issued for this sort');
+    if (!after) throw listRefused('cursor', 'Cursor is not one this list issued for this sort');
     const [value, id] = after;
     const cmp = descending ? sql`<` : sql`>`;
     conditions.push(sql`(${sortExpr} ${cmp} ${value} OR (${sortExpr} = ${value} AND ${spec.id.expr} ${cmp} ${id}))`);
@@ -180,20 +170,4 @@ export function runList<Row, Item>(
       : null;
   const plain = page.map(({ __sort: _s, __id: _i, ...row }) => row as Row);
   return { items: spec.toItems(plain), nextCursor };
-}
-
-/** Every item a request matches, page by page (for CSV exports: memory stays one page). */
-export function* allPages<Row, Item>(
-  spec: ListSpec<Row, Item>,
-  request: Omit<ListRequest, 'limit' | 'cursor'>,
-  pageSize = 500,
-  now = new Date(),
-): Generator<Item[]> {
-  let cursor: string | undefined;
-  for (;;) {
-    const page = runList(spec, { ...request, limit: pageSize, ...(cursor ? { cursor } : {}) }, now);
-    if (page.items.length > 0) yield page.items;
-    if (!page.nextCursor) return;
-    cursor = page.nextCursor;
-  }
 }

@@ -1,16 +1,10 @@
 import { and, asc, count, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { InstalledMatch } from '../../../domain/lists/items.ts';
 import type { Db } from '../open-database.ts';
 import { deviceSoftware, devices, softwareCatalog } from '../schema/index.ts';
 import { type SoftwareMatch, softwareMatchConditions } from './software-list.ts';
 
-/** One matching package a device has, as who-has shows it. */
-export interface InstalledMatch {
-  source: string;
-  name: string;
-  version: string;
-  arch?: string;
-  publisher?: string;
-}
+export type { InstalledMatch };
 
 /**
  * Installs of the matching software from which devices are found by walking the device list in
@@ -45,7 +39,7 @@ const idsIn = (ids: number[]): SQL => sql`(select value from json_each(${JSON.st
 
 /**
  * Resolves a match (name and publisher globs, source, versions) to catalogue ids and counts
- * their installs up to `denseAt`. A version that is not a range throws ListQueryError naming the
+ * their installs up to `denseAt`. A version that is not a range throws a ValidationError naming the
  * parameter; version comparisons need registerVersionCompare on the connection.
  */
 export function resolveSoftwareSet(db: Db, match: SoftwareMatch, denseAt = DENSE_INSTALLS): SoftwareSet {

@@ -1,39 +1,31 @@
 import { Readable } from 'node:stream';
 import { ProblemSchema } from '@stocktake/shared';
-import { CsvPageSchema, type TPage } from '@stocktake/shared/api';
-import type { SQL } from 'drizzle-orm';
+import { CsvPageSchema, type ListDeclaration, listQuerySchema, type TPage } from '@stocktake/shared/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type, { type TObject, type TSchema } from 'typebox';
 import { writeCsvRows } from '../../../../domain/csv/csv.ts';
-import {
-  allPages,
-  ListQueryError,
-  type ListRequest,
-  type ListSpec,
-  runList,
-  sortNames,
-} from '../../../../store/sqlite/lists/list-query.ts';
+import { NotFoundError, ValidationError } from '../../../../domain/errors.ts';
+import { allPages } from '../../../../domain/lists/all-pages.ts';
+import type { Lister, ListQuery } from '../../../../domain/lists/list-query.ts';
 import { HttpProblem } from '../../../plugins/problems/problem.ts';
 
-/** Largest page a client may ask for; CSV exports are not paged. */
-export const MAX_LIMIT = 500;
-
-export interface ListRouteOptions<Row, Item, Extra extends Record<string, unknown>, Shown = Item> {
-  spec: ListSpec<Row, Item>;
+export interface ListRouteOptions<D extends ListDeclaration, Item, Own extends object> {
+  /** What the list accepts (filters, sorts, q), as the API declares it. */
+  list: D;
+  /** Where the pages come from. */
+  lister: Lister<Item, ListQuery<D> & Own>;
   /** The resource's page schema (from @stocktake/shared/api): the JSON response; its item's fields are the CSV columns. */
   page: TPage<TObject>;
   summary: string;
   description?: string;
   tags: string[];
   url?: string;
-  /** Path parameters (`/:id/changes`), handed to `base`. */
+  /** Path parameters (`/:id/changes`), handed to `own`. */
   params?: TObject;
   /** Query parameters the route reads itself (not filters), e.g. who-has's software name; as given (Optional or not). */
   extraQuery?: Record<string, TSchema>;
-  /** Conditions from those parameters and the path's (may throw a problem, e.g. 404 for an unknown id). */
-  base?: (extra: Extra, params: Record<string, string>) => SQL[];
-  /** Adds to a page of items what the route shows beside the spec's fields. */
-  decorate?: (items: Item[], extra: Extra) => Shown[];
+  /** The query's own part beside the declared list query: from the extra parameters and the path's. */
+  own?: (extra: Record<string, unknown>, params: Record<string, string>) => Own;
 }
 
 /** Whether the client asked for CSV (`Accept: text/csv`) rather than JSON. */
@@ -54,49 +46,30 @@ export function csvCell(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const optionalUnlessDefaulted = (schema: TSchema): TSchema =>
-  (schema as { default?: unknown }).default === undefined ? Type.Optional(schema) : schema;
-
+/** A list refusal (a cursor of another sort, a malformed version) or an unknown parent as a problem. */
 function refused(err: unknown): never {
-  if (err instanceof ListQueryError) {
-    throw HttpProblem.validation(err.message, [{ path: `/${err.field}`, message: err.message }]);
+  if (err instanceof ValidationError) {
+    throw HttpProblem.validation(
+      err.message,
+      err.problems.map((p) => ({ path: `/${p.field}`, message: p.message })),
+    );
   }
+  if (err instanceof NotFoundError) throw HttpProblem.notFound(err.message);
   throw err;
 }
 
 /**
- * Registers a list route on a resource from its list spec: the same query string everywhere
- * (`limit` ≤ 500, `cursor`, `sort=field|-field`, `q`, the resource's filters; unknown
+ * Registers a list route on a resource from its declaration and its lister: the same query string
+ * everywhere (`limit` ≤ 500, `cursor`, `sort=field|-field`, `q`, the resource's filters; unknown
  * parameters refused), JSON pages, and the whole filtered list as CSV with `Accept: text/csv`,
  * streamed a page at a time.
  */
-export function listRoute<Row, Item, Extra extends Record<string, unknown> = Record<string, never>, Shown = Item>(
+export function listRoute<D extends ListDeclaration, Item, Own extends object = Record<never, never>>(
   app: FastifyInstance,
-  options: ListRouteOptions<Row, Item, Extra, Shown>,
+  options: ListRouteOptions<D, Item, Own>,
 ): void {
-  const { spec } = options;
-  const filters = Object.fromEntries(
-    Object.entries(spec.filters).map(([name, f]) => [name, optionalUnlessDefaulted(f.schema)]),
-  );
-  const extra = options.extraQuery ?? {};
-  const querystring = Type.Object(
-    {
-      limit: Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: 50, description: 'Items per page.' }),
-      cursor: Type.Optional(
-        Type.String({ maxLength: 1024, description: 'nextCursor of the previous page (same sort).' }),
-      ),
-      sort: Type.Enum(sortNames(spec), {
-        default: spec.defaultSort,
-        description: 'A field, descending with a leading -.',
-      }),
-      ...(spec.search
-        ? { q: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: spec.search.description })) }
-        : {}),
-      ...filters,
-      ...extra,
-    },
-    { additionalProperties: false },
-  );
+  const { list, lister } = options;
+  const querystring = listQuerySchema(list, options.extraQuery ?? {});
   const columns = Object.keys(options.page.properties.items.items.properties);
 
   app.get(
@@ -131,51 +104,49 @@ export function listRoute<Row, Item, Extra extends Record<string, unknown> = Rec
       const { limit, cursor, sort, q, ...rest } = request.query as Record<string, unknown> & {
         limit: number;
         cursor?: string;
-        sort: string;
+        sort: ListQuery<D>['sort'];
         q?: string;
       };
-      const filterValues: Record<string, unknown> = {};
-      const extraValues: Record<string, unknown> = {};
+      const filters: Record<string, unknown> = {};
+      const extra: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(rest)) {
-        if (k in spec.filters) filterValues[k] = v;
-        else extraValues[k] = v;
+        if (k in list.filters) filters[k] = v;
+        else extra[k] = v;
       }
-      const shown = (items: Item[]): (Item | Shown)[] =>
-        options.decorate ? options.decorate(items, extraValues as Extra) : items;
-      let listRequest: Omit<ListRequest, 'limit' | 'cursor'>;
-      try {
-        listRequest = {
-          sort,
-          filters: filterValues,
-          base: options.base?.(extraValues as Extra, (request.params ?? {}) as Record<string, string>) ?? [],
-          ...(q !== undefined ? { q } : {}),
-        };
-        if (!wantsCsv(request)) {
-          const page = runList(spec, { ...listRequest, limit, ...(cursor !== undefined ? { cursor } : {}) });
-          return { items: shown(page.items), nextCursor: page.nextCursor };
+      const params = (request.params ?? {}) as Record<string, string>;
+      // Validated against the declaration's schemas above, so the values are the declared types.
+      const query = {
+        ...(options.own?.(extra, params) ?? ({} as Own)),
+        sort,
+        filters: filters as ListQuery<D>['filters'],
+        ...(q !== undefined ? { q } : {}),
+      } as Omit<ListQuery<D> & Own, 'limit' | 'cursor'>;
+      if (!wantsCsv(request)) {
+        try {
+          return await lister.list({ ...query, limit, ...(cursor !== undefined ? { cursor } : {}) } as ListQuery<D> &
+            Own);
+        } catch (err) {
+          refused(err);
         }
-      } catch (err) {
-        refused(err);
       }
       // The first page is read now, so a refused query is a problem response, not a broken download.
-      let pages: Generator<Item[]>;
+      const pages = allPages(lister, query);
       let first: IteratorResult<Item[]>;
       try {
-        pages = allPages(spec, listRequest);
-        first = pages.next();
+        first = await pages.next();
       } catch (err) {
         refused(err);
       }
       const rows = (items: Item[]) =>
-        writeCsvRows(shown(items).map((item) => columns.map((c) => csvCell((item as Record<string, unknown>)[c]))));
-      function* csv(): Generator<string> {
+        writeCsvRows(items.map((item) => columns.map((c) => csvCell((item as Record<string, unknown>)[c]))));
+      async function* csv(): AsyncGenerator<string> {
         yield writeCsvRows([columns]);
         if (!first.done) yield rows(first.value);
-        for (const items of pages) yield rows(items);
+        for await (const items of pages) yield rows(items);
       }
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${spec.name}.csv"`)
+        .header('content-disposition', `attachment; filename="${list.name}.csv"`)
         .send(Readable.from(csv()));
     },
   );

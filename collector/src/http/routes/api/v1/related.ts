@@ -1,10 +1,7 @@
 import type { AuditEntityType } from '@stocktake/shared/api';
 import type { FastifyInstance } from 'fastify';
 import type { AuditRecord } from '../../../../domain/audit/ports.ts';
-import { createAuditList } from '../../../../store/sqlite/audit/audit-list.ts';
-import { createFindingList } from '../../../../store/sqlite/findings/finding-list.ts';
-import type { Finding } from '../../../../store/sqlite/findings/findings-repository.ts';
-import { runList } from '../../../../store/sqlite/lists/list-query.ts';
+import type { Finding } from '../../../../domain/findings/finding.ts';
 
 /** How many related items a detail view carries; the lists have the rest. */
 export const RELATED_LIMIT = 100;
@@ -14,17 +11,20 @@ export const RELATED_LIMIT = 100;
  * same lists the API serves: its unresolved findings and its audit history.
  */
 export function createRelated(app: FastifyInstance) {
-  const findings = createFindingList(app.db, app.reconciliation.findings);
-  const audit = createAuditList(app.db);
   return {
     /** Unresolved findings that involve the device or asset, most severe first. */
-    openFindings(ref: { deviceId: string } | { assetId: string }): Finding[] {
-      return runList(findings, { limit: RELATED_LIMIT, sort: '-severity', filters: { status: 'active', ...ref } })
-        .items;
+    async openFindings(ref: { deviceId: string } | { assetId: string }): Promise<Finding[]> {
+      const page = await app.lists.findings.list({
+        limit: RELATED_LIMIT,
+        sort: '-severity',
+        filters: { status: 'active', ...ref },
+      });
+      return page.items;
     },
     /** The audit entries of one entity, newest first. */
-    history(entityType: AuditEntityType, entityId: string): AuditRecord[] {
-      return runList(audit, { limit: RELATED_LIMIT, sort: '-id', filters: { entityType, entityId } }).items;
+    async history(entityType: AuditEntityType, entityId: string): Promise<AuditRecord[]> {
+      return (await app.lists.audit.list({ limit: RELATED_LIMIT, sort: '-id', filters: { entityType, entityId } }))
+        .items;
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema } from '@stocktake/shared';
 import {
+  ASSET_LIST,
   AssetCreateSchema,
   AssetDetailSchema,
   AssetImportOutcomeSchema,
@@ -16,7 +17,6 @@ import {
 import type { FastifyPluginAsync } from 'fastify';
 import type { StatusOptions } from '../../../../../domain/register/asset-plan.ts';
 import type { AssetInput } from '../../../../../domain/register/asset-validate.ts';
-import { createAssetList } from '../../../../../store/sqlite/assets/asset-list.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../principal.ts';
 import { listRoute } from '../list-route.ts';
@@ -40,7 +40,8 @@ const assetsRoutes: FastifyPluginAsync = async (fastify) => {
   const related = createRelated(fastify);
 
   listRoute(fastify, {
-    spec: createAssetList(app.db),
+    list: ASSET_LIST,
+    lister: app.lists.assets,
     page: AssetPageSchema,
     summary: 'List the register: filter, search (q), sort, page, or export as CSV',
     description:
@@ -122,8 +123,8 @@ const assetsRoutes: FastifyPluginAsync = async (fastify) => {
       if (!asset) throw HttpProblem.notFound(`No asset ${request.params.id}`);
       return {
         ...asset,
-        findings: related.openFindings({ assetId: asset.id }),
-        history: related.history('asset', asset.id),
+        findings: await related.openFindings({ assetId: asset.id }),
+        history: await related.history('asset', asset.id),
       };
     },
   );

@@ -1,6 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema } from '@stocktake/shared';
 import {
+  CHANGE_LIST,
+  DEVICE_LIST,
   DeviceChangePageSchema,
   DeviceDetailSchema,
   DeviceLinkRequestSchema,
@@ -10,12 +12,7 @@ import {
   IdParamsSchema,
   NoContentSchema,
 } from '@stocktake/shared/api';
-import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
-import type { DeviceChange } from '../../../../../domain/inventory/ports.ts';
-import { createChangeList } from '../../../../../store/sqlite/devices/change-list.ts';
-import { createDeviceList } from '../../../../../store/sqlite/devices/device-list.ts';
-import { deviceChanges } from '../../../../../store/sqlite/schema/index.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../principal.ts';
 import { listRoute } from '../list-route.ts';
@@ -28,23 +25,15 @@ const RECENT_CHANGES = 20;
 const devicesRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const related = createRelated(fastify);
-  const changes = createChangeList(app.db);
-
   listRoute(fastify, {
-    spec: createDeviceList(app.db),
+    list: DEVICE_LIST,
+    lister: app.lists.devices,
     page: DevicePageSchema,
     summary: 'List devices: filter, search (q), sort, page, or export as CSV',
     description:
       'q matches host name, serial, asset tag, user, IP address or MAC. notSeenDays=N lists devices silent for N days or more; osVersion=22.04* those on an OS version.',
     tags: ['devices'],
   });
-
-  /** The internal key of a device, or a 404 problem. */
-  const deviceKey = (id: string): number => {
-    const key = app.devicesRepository.keyOf(id);
-    if (key === undefined) throw HttpProblem.notFound(`No device ${id}`);
-    return key;
-  };
 
   app.get(
     '/:id',
@@ -84,21 +73,22 @@ const devicesRoutes: FastifyPluginAsync = async (fastify) => {
             }
           : null,
         changes,
-        findings: related.openFindings({ deviceId: device.id }),
+        findings: await related.openFindings({ deviceId: device.id }),
         conflicts,
         ...app.presence.of(device.agentId),
       };
     },
   );
 
-  listRoute<Parameters<typeof changes.toItems>[0][number], DeviceChange, Record<string, never>>(fastify, {
+  listRoute(fastify, {
     url: '/:id/changes',
-    spec: changes,
+    list: CHANGE_LIST,
+    lister: app.lists.deviceChanges,
     page: DeviceChangePageSchema,
     params: IdParamsSchema,
     summary: 'What changed on a device, newest first: software, hardware components, OS, addresses, name, user',
     tags: ['devices'],
-    base: (_query, params) => [eq(deviceChanges.deviceKey, deviceKey(params.id ?? ''))],
+    own: (_query, params) => ({ deviceId: params.id ?? '' }),
   });
 
   app.post(

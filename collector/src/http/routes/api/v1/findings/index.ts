@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema, ProblemTypes } from '@stocktake/shared';
 import {
+  FINDING_LIST,
   FindingDetailSchema,
   FindingPageSchema,
   FindingSchema,
@@ -8,7 +9,6 @@ import {
   IntegerIdParamsSchema,
 } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
-import { createFindingList } from '../../../../../store/sqlite/findings/finding-list.ts';
 import { FindingTransitionError } from '../../../../../store/sqlite/findings/findings-repository.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../principal.ts';
@@ -18,7 +18,8 @@ const findingsRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   listRoute(fastify, {
-    spec: createFindingList(app.db, app.reconciliation.findings),
+    list: FINDING_LIST,
+    lister: app.lists.findings,
     page: FindingPageSchema,
     summary: 'Findings of reconciliation, filtered and sorted (default: unresolved, most severe first)',
     description: 'q matches the summary or the subject id.',

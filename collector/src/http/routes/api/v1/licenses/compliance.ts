@@ -3,7 +3,7 @@ import { ProblemSchema } from '@stocktake/shared';
 import { ComplianceQuerySchema, ComplianceSchema, IdParamsSchema } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
 import { type LicenseCompliance, licenseCompliance } from '../../../../../domain/licenses/compliance.ts';
-import { decodeKeyCursor, encodeKeyCursor } from '../../../../../store/sqlite/lists/pagination.ts';
+import { decodeKeyCursor, encodeKeyCursor } from '../../../../../domain/lists/cursor.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { badCursor } from '../schema-helpers.ts';
 

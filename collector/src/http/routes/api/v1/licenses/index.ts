@@ -5,6 +5,7 @@ import {
   CsvUploadSchema,
   DryRunQuerySchema,
   IdParamsSchema,
+  LICENSE_LIST,
   LicenseCreateSchema,
   LicenseImportOutcomeSchema,
   LicensePageSchema,
@@ -14,7 +15,6 @@ import {
 } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
 import type { LicenseInput } from '../../../../../domain/licenses/license-model.ts';
-import { createLicenseList } from '../../../../../store/sqlite/licenses/license-list.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../principal.ts';
 import { listRoute } from '../list-route.ts';
@@ -26,7 +26,8 @@ const licensesRoutes: FastifyPluginAsync = async (fastify) => {
   acceptCsv(fastify, fastify.settings.csvBodyLimit);
 
   listRoute(fastify, {
-    spec: createLicenseList(app.db),
+    list: LICENSE_LIST,
+    lister: app.lists.licenses,
     page: LicensePageSchema,
     summary: 'List license entitlements: filter, search (q), sort, page, or export as CSV',
     tags: ['licenses'],

@@ -1,8 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema, ProblemTypes } from '@stocktake/shared';
-import { IntegerIdParamsSchema, RunPageSchema, RunSchema } from '@stocktake/shared/api';
+import { IntegerIdParamsSchema, RUN_LIST, RunPageSchema, RunSchema } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
-import { createRunList } from '../../../../../store/sqlite/findings/run-list.ts';
 import { RunInProgressError } from '../../../../../store/sqlite/findings/runs-repository.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../principal.ts';
@@ -33,7 +32,8 @@ const reconciliationsRoutes: FastifyPluginAsync = async (fastify) => {
   );
 
   listRoute(fastify, {
-    spec: createRunList(app.db),
+    list: RUN_LIST,
+    lister: app.lists.runs,
     page: RunPageSchema,
     summary: 'Reconciliation runs, newest first',
     tags: ['reconciliation'],

@@ -1,0 +1,44 @@
+import type {
+  ASSET_LIST,
+  AUDIT_LIST,
+  CHANGE_LIST,
+  DEVICE_LIST,
+  FINDING_LIST,
+  LICENSE_LIST,
+  RUN_LIST,
+  SOFTWARE_LIST,
+  SoftwareMatch,
+} from '@stocktake/shared/api';
+import type { AuditRecord } from '../audit/ports.ts';
+import type { Finding } from '../findings/finding.ts';
+import type { RunRecord } from '../findings/run.ts';
+import type { DeviceChange } from '../inventory/ports.ts';
+import type { License } from '../licenses/license-model.ts';
+import type { Asset } from '../register/asset-model.ts';
+import type { CatalogueEntry, DeviceListItem, WhoHasItem } from './items.ts';
+import type { Lister, ListQuery } from './list-query.ts';
+
+export type DeviceListQuery = ListQuery<typeof DEVICE_LIST>;
+/** One device's changes; a device that does not exist is a NotFoundError. */
+export type ChangeListQuery = ListQuery<typeof CHANGE_LIST> & { deviceId: string };
+export type AssetListQuery = ListQuery<typeof ASSET_LIST>;
+export type LicenseListQuery = ListQuery<typeof LICENSE_LIST>;
+export type FindingListQuery = ListQuery<typeof FINDING_LIST>;
+export type RunListQuery = ListQuery<typeof RUN_LIST>;
+export type AuditListQuery = ListQuery<typeof AUDIT_LIST>;
+export type SoftwareListQuery = ListQuery<typeof SOFTWARE_LIST>;
+/** The device list narrowed to devices that have the software (`name` at least). */
+export type WhoHasQuery = DeviceListQuery & { software: SoftwareMatch & { name: string } };
+
+/** Every list the API serves, each read a page at a time from the store. */
+export interface Listers {
+  devices: Lister<DeviceListItem, DeviceListQuery>;
+  deviceChanges: Lister<DeviceChange, ChangeListQuery>;
+  assets: Lister<Asset, AssetListQuery>;
+  licenses: Lister<License, LicenseListQuery>;
+  findings: Lister<Finding, FindingListQuery>;
+  runs: Lister<RunRecord, RunListQuery>;
+  audit: Lister<AuditRecord, AuditListQuery>;
+  software: Lister<CatalogueEntry, SoftwareListQuery>;
+  whoHas: Lister<WhoHasItem, WhoHasQuery>;
+}
