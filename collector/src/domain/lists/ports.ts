@@ -1,13 +1,16 @@
 import type {
   ASSET_LIST,
   AUDIT_LIST,
+  CatalogueEntry,
   CHANGE_LIST,
   DEVICE_LIST,
+  DeviceListItem,
   FINDING_LIST,
   LICENSE_LIST,
   RUN_LIST,
   SOFTWARE_LIST,
   SoftwareMatch,
+  WhoHasItem,
 } from '@stocktake/shared/api';
 import type { AuditRecord } from '../audit/ports.ts';
 import type { Finding } from '../findings/finding.ts';
@@ -15,7 +18,6 @@ import type { RunRecord } from '../findings/run.ts';
 import type { DeviceChange } from '../inventory/ports.ts';
 import type { License } from '../licenses/license-model.ts';
 import type { Asset } from '../register/asset-model.ts';
-import type { CatalogueEntry, DeviceListItem, WhoHasItem } from './items.ts';
 import type { Lister, ListQuery } from './list-query.ts';
 
 export type DeviceListQuery = ListQuery<typeof DEVICE_LIST>;

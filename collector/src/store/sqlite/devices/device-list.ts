@@ -1,9 +1,5 @@
-import { DEVICE_LIST } from '@stocktake/shared/api';
+import { DEVICE_LIST, type DeviceListItem } from '@stocktake/shared/api';
 import { eq, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
-import type { DeviceListItem } from '../../../domain/lists/items.ts';
-
-export type { DeviceListItem };
-
 import {
   equalFilter,
   likeAny,

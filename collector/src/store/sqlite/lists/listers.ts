@@ -1,9 +1,8 @@
-import type { ListDeclaration } from '@stocktake/shared/api';
+import type { InstalledSoftware, ListDeclaration, WhoHasItem } from '@stocktake/shared/api';
 import type Database from 'better-sqlite3';
 import { eq, type SQL } from 'drizzle-orm';
 import { NotFoundError } from '../../../domain/errors.ts';
 import { compareVersions } from '../../../domain/licenses/versions.ts';
-import type { InstalledMatch, WhoHasItem } from '../../../domain/lists/items.ts';
 import type { Lister, ListQuery } from '../../../domain/lists/list-query.ts';
 import type { Listers, WhoHasQuery } from '../../../domain/lists/ports.ts';
 import { createAssetList } from '../assets/asset-list.ts';
@@ -78,7 +77,7 @@ function whoHasLister(db: Db): Lister<WhoHasItem, WhoHasQuery> {
   };
 }
 
-function distinctVersions(software: InstalledMatch[]): string[] {
+function distinctVersions(software: InstalledSoftware[]): string[] {
   return [...new Set(software.map((s) => s.version))].sort(compareVersions);
 }
 

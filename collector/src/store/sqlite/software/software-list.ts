@@ -1,7 +1,6 @@
-import { SOFTWARE_LIST, type SoftwareMatch } from '@stocktake/shared/api';
+import { type CatalogueEntry, SOFTWARE_LIST, type SoftwareMatch } from '@stocktake/shared/api';
 import type Database from 'better-sqlite3';
 import { and, eq, type SQL, sql } from 'drizzle-orm';
-import type { CatalogueEntry } from '../../../domain/lists/items.ts';
 import { listRefused } from '../../../domain/lists/list-query.ts';
 import { likeAny, textFilter } from '../lists/filters.ts';
 import type { ListFilter, ListSpec } from '../lists/list-query.ts';
@@ -15,7 +14,7 @@ import {
   versionInRange,
 } from './version-sql.ts';
 
-export type { CatalogueEntry, SoftwareMatch };
+export type { SoftwareMatch };
 
 const VERSION_OPS: Record<'versionLt' | 'versionLte' | 'versionGt' | 'versionGte', VersionOp> = {
   versionLt: '<',

@@ -1,10 +1,11 @@
+import type { InstalledSoftware } from '@stocktake/shared/api';
 import { and, asc, count, eq, inArray, type SQL, sql } from 'drizzle-orm';
-import type { InstalledMatch } from '../../../domain/lists/items.ts';
 import type { Db } from '../open-database.ts';
 import { deviceSoftware, devices, softwareCatalog } from '../schema/index.ts';
 import { type SoftwareMatch, softwareMatchConditions } from './software-list.ts';
 
-export type { InstalledMatch };
+/** One matching package a device has, as who-has shows it. */
+export type InstalledMatch = InstalledSoftware;
 
 /**
  * Installs of the matching software from which devices are found by walking the device list in

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { ProblemSchema } from '@stocktake/shared';
 import { CsvPageSchema, type ListDeclaration, listQuerySchema, type TPage } from '@stocktake/shared/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import Type, { type TObject, type TSchema } from 'typebox';
+import type { TObject, TSchema } from 'typebox';
 import { writeCsvRows } from '../../../../domain/csv/csv.ts';
 import { NotFoundError, ValidationError } from '../../../../domain/errors.ts';
 import { allPages } from '../../../../domain/lists/all-pages.ts';
