@@ -1,6 +1,12 @@
+import { LICENSE_LIST, sortKeys } from '@stocktake/shared/api';
 import { describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../../domain/audit/ports.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
-import type { OpenStores } from '../../domain/ports.ts';
+import type { License, LicenseInput } from '../../domain/licenses/license-model.ts';
+import { createLicenseService } from '../../domain/licenses/license-service.ts';
+import type { Page } from '../../domain/lists/list-query.ts';
+import type { AuditListQuery, LicenseListQuery } from '../../domain/lists/ports.ts';
+import type { OpenStores, Stores } from '../../domain/ports.ts';
 
 /** The field a refusal names, or the error itself when it is not a ValidationError. */
 async function refusedField(promise: Promise<unknown>): Promise<string | unknown> {
@@ -71,6 +77,121 @@ export default function listsContract(open: OpenStores): void {
       await expect(
         lists.deviceChanges.list({ deviceId: 'no-such-device', filters: {}, sort: '-id', limit: 5 }),
       ).rejects.toBeInstanceOf(NotFoundError);
+    });
+  });
+
+  describe('over the license book', () => {
+    const by = { actor: 'contract' };
+    const LICENSES: LicenseInput[] = [
+      { product: 'Office 365', publisher: 'Microsoft', seats: 10, metric: 'per_user', orderNumber: 'PO-1' },
+      { product: 'Office 2021', publisher: 'Microsoft', seats: 5, orderNumber: 'PO-2' },
+      { product: 'Visio', publisher: 'Microsoft', seats: 5, termEnd: '2026-01-31' },
+      { product: 'Photoshop', publisher: 'Adobe', seats: 3, metric: 'per_user', termEnd: '2025-06-30' },
+      { product: 'Acrobat', publisher: 'Adobe', seats: 5 },
+      { product: 'AutoCAD', publisher: 'Autodesk', seats: 2, notes: 'design team' },
+      { product: 'Zoom', seats: 10 },
+    ];
+    async function seeded(): Promise<Stores> {
+      const stores = await open();
+      const licenses = createLicenseService(stores.licenses);
+      for (const input of LICENSES) await licenses.create(input, by);
+      return stores;
+    }
+    const products = (page: Page<License>) => page.items.map((l) => l.product);
+
+    it('filters by pattern, one of a set and date, and searches with q', async () => {
+      const { lists } = await seeded();
+      const list = (filters: LicenseListQuery['filters'], q?: string) =>
+        lists.licenses.list({ filters, sort: 'product', limit: 50, ...(q !== undefined ? { q } : {}) }).then(products);
+      expect(await list({ product: 'office*' })).toEqual(['Office 2021', 'Office 365']);
+      expect(await list({ product: 'o?fice 365' })).toEqual(['Office 365']);
+      expect(await list({ metric: 'per_user' })).toEqual(['Office 365', 'Photoshop']);
+      expect(await list({ publisher: 'MICRO*', metric: 'per_device' })).toEqual(['Office 2021', 'Visio']);
+      expect(await list({ termEndBefore: '2025-12-31' })).toEqual(['Photoshop']);
+      expect(await list({}, 'design')).toEqual(['AutoCAD']);
+      expect(await list({}, 'ADOBE')).toEqual(['Acrobat', 'Photoshop']);
+      expect(await list({ product: 'nothing*' })).toEqual([]);
+    });
+
+    it('sorts by every declared field both ways, paging without skipping or repeating', async () => {
+      const { lists } = await seeded();
+      const all = (await lists.licenses.list({ filters: {}, sort: 'product', limit: 50 })).items.map((l) => l.id);
+      expect(all).toHaveLength(LICENSES.length);
+      for (const sort of sortKeys(LICENSE_LIST)) {
+        const seen: License[] = [];
+        let cursor: string | undefined;
+        for (let pages = 0; ; pages++) {
+          expect(pages, sort).toBeLessThan(LICENSES.length);
+          const page = await lists.licenses.list({ filters: {}, sort, limit: 2, ...(cursor ? { cursor } : {}) });
+          expect(page.items.length, sort).toBeLessThanOrEqual(2);
+          seen.push(...page.items);
+          if (!page.nextCursor) break;
+          cursor = page.nextCursor;
+        }
+        const ids = seen.map((l) => l.id);
+        expect(new Set(ids).size, sort).toBe(ids.length);
+        expect([...ids].sort(), sort).toEqual([...all].sort());
+        if (sort === 'seats' || sort === '-seats') {
+          const seats = seen.map((l) => l.seats);
+          const ordered = [...seats].sort((a, b) => (sort === 'seats' ? a - b : b - a));
+          expect(seats, sort).toEqual(ordered);
+        }
+      }
+      expect(products(await lists.licenses.list({ filters: {}, sort: '-product', limit: 3 }))).toEqual([
+        'Zoom',
+        'Visio',
+        'Photoshop',
+      ]);
+    });
+
+    it('gives at most limit items, and a next cursor only while more are left', async () => {
+      const { lists } = await seeded();
+      const first = await lists.licenses.list({ filters: {}, sort: 'product', limit: 3 });
+      expect(products(first)).toEqual(['Acrobat', 'AutoCAD', 'Office 2021']);
+      expect(first.nextCursor).not.toBeNull();
+      const exact = await lists.licenses.list({ filters: {}, sort: 'product', limit: LICENSES.length });
+      expect(exact.items).toHaveLength(LICENSES.length);
+      expect(exact.nextCursor).toBeNull();
+      const rest = await lists.licenses.list({
+        filters: {},
+        sort: 'product',
+        limit: 50,
+        cursor: first.nextCursor ?? '',
+      });
+      expect(products(rest)).toEqual(['Office 365', 'Photoshop', 'Visio', 'Zoom']);
+      expect(rest.nextCursor).toBeNull();
+    });
+  });
+
+  describe('over the audit trail', () => {
+    it('filters by entity and action, searches the context, newest first or oldest first', async () => {
+      const stores = await open();
+      const at = new Date();
+      const entries: AuditEntry[] = [
+        { actor: 'alice', entityType: 'asset', entityId: 'a-1', action: 'create', at, context: 'import line 2' },
+        { actor: 'bob', entityType: 'asset', entityId: 'a-1', action: 'update', at },
+        { actor: 'alice', entityType: 'license', entityId: 'l-1', action: 'create', at },
+        { actor: 'carol', entityType: 'asset', entityId: 'a-2', action: 'delete', at, context: 'cli run' },
+      ];
+      for (const e of entries) await stores.audit.record(e);
+      const list = async (query: Omit<AuditListQuery, 'limit'>) =>
+        (await stores.lists.audit.list({ ...query, limit: 50 })).items.map((r) => `${r.entityId}:${r.action}`);
+      expect(await list({ filters: {}, sort: '-id' })).toEqual([
+        'a-2:delete',
+        'l-1:create',
+        'a-1:update',
+        'a-1:create',
+      ]);
+      expect(await list({ filters: {}, sort: 'id' })).toEqual(['a-1:create', 'a-1:update', 'l-1:create', 'a-2:delete']);
+      expect(await list({ filters: { entityType: 'asset', entityId: 'a-1' }, sort: '-id' })).toEqual([
+        'a-1:update',
+        'a-1:create',
+      ]);
+      expect(await list({ filters: { action: 'create', actor: 'ALI*' }, sort: 'id' })).toEqual([
+        'a-1:create',
+        'l-1:create',
+      ]);
+      expect(await list({ filters: { withinDays: 1 }, sort: 'id', q: 'import' })).toEqual(['a-1:create']);
     });
   });
 }
