@@ -7,7 +7,6 @@ export {
   ASSET_STATUSES,
   FINDING_SEVERITIES,
   FINDING_STATUSES,
-  FINDING_TYPES,
   LICENSE_METRICS,
 } from '@stocktake/shared/api/vocabulary';
 

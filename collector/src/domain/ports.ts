@@ -1,5 +1,6 @@
 import type { Agents, ApiTokens, EnrollSecrets } from './access/ports.ts';
 import type { AuditTrail } from './audit/ports.ts';
+import type { FactSource, FindingStore, PolicyStore, RunStore } from './findings/ports.ts';
 import type { DeviceInventory, SnapshotArchive } from './inventory/ports.ts';
 import type { LicenseBook } from './licenses/ports.ts';
 import type { DeviceLinks, IdentityConflicts } from './matching/ports.ts';
@@ -33,6 +34,12 @@ export interface Stores {
   deviceLinks: DeviceLinks;
   /** Identifiers several machines share. */
   identityConflicts: IdentityConflicts;
+  /** What reconciliation runs read (devices, assets, licenses with usage, removals, conflicts). */
+  facts: FactSource;
+  findings: FindingStore;
+  /** Reconciliation runs, and the lock that keeps them one at a time. */
+  runs: RunStore;
+  policies: PolicyStore;
   /** Releases the engine's connections; the stores are unusable after. */
   close(): Promise<void>;
 }

@@ -2,18 +2,21 @@ import {
   FINDING_SEVERITIES,
   FINDING_STATUSES,
   FINDING_SUBJECT_KINDS,
-  FINDING_TYPES,
+  FINDING_TYPE_PATTERN,
   type FindingRefKind,
   type FindingSeverity,
 } from '@stocktake/shared/api';
 import { inArray, type SQL, sql } from 'drizzle-orm';
 import Type from 'typebox';
+import { ValidationError } from '../../../domain/errors.ts';
+import type { Finding } from '../../../domain/findings/ports.ts';
+import type { RuleCatalogue } from '../../../domain/findings/registry.ts';
 import { severityRank } from '../../../domain/findings/severity.ts';
 import { customFilter, enumFilter, exactFilter, likeAny } from '../lists/filters.ts';
 import type { ListSpec } from '../lists/list-query.ts';
 import type { Db } from '../open-database.ts';
 import { findingRefs, findings } from '../schema/index.ts';
-import type { Finding, FindingRow, FindingsRepository } from './findings-repository.ts';
+import type { FindingRow, FindingsRepository } from './findings-repository.ts';
 
 const ACTIVE_STATUSES = FINDING_STATUSES.filter((s) => s !== 'resolved');
 
@@ -27,8 +30,37 @@ const refers = (kind: FindingRefKind) =>
       sql`${findings.id} in (select ${findingRefs.findingId} from ${findingRefs} where ${findingRefs.refKind} = ${kind} and ${findingRefs.refId} = ${id})`,
   );
 
-/** Findings: unresolved ones by default, most severe first; filters by type, severity and what they involve. */
-export function createFindingList(db: Db, repository: FindingsRepository): ListSpec<FindingRow, Finding> {
+/**
+ * The type filter. The set of types is open (each rule registers its own), so the schema checks
+ * the form, and `known` (the registered rules) refuses a type no rule raises, naming those that do.
+ */
+function typeFilter(known: Pick<RuleCatalogue, 'has' | 'types'> | undefined) {
+  return customFilter(
+    Type.String({
+      pattern: FINDING_TYPE_PATTERN,
+      description: 'Finding type (GET /api/v1/findings/types lists them).',
+    }),
+    (type: string) => {
+      if (known && !known.has(type)) {
+        const names = known.types.map((t) => t.type).join(', ');
+        throw new ValidationError(`Unknown finding type "${type}"; known types: ${names}`, [
+          { field: 'type', message: `must be one of ${names}` },
+        ]);
+      }
+      return sql`${findings.type} = ${type}`;
+    },
+  );
+}
+
+/**
+ * Findings: unresolved ones by default, most severe first; filters by type, severity and what
+ * they involve. `knownTypes`, when given, refuses a type filter naming no registered rule.
+ */
+export function createFindingList(
+  db: Db,
+  repository: Pick<FindingsRepository, 'fromRows'>,
+  knownTypes?: Pick<RuleCatalogue, 'has' | 'types'>,
+): ListSpec<FindingRow, Finding> {
   return {
     name: 'findings',
     defaultSort: '-severity',
@@ -55,7 +87,7 @@ export function createFindingList(db: Db, repository: FindingsRepository): ListS
           return sql`${findings.status} = ${status}`;
         },
       ),
-      type: enumFilter(findings.type, FINDING_TYPES, 'Finding type.'),
+      type: typeFilter(knownTypes),
       severity: enumFilter(findings.severity, FINDING_SEVERITIES, 'Exactly this severity.'),
       minSeverity: customFilter(
         Type.Enum(FINDING_SEVERITIES, { description: 'This severity or worse.' }),

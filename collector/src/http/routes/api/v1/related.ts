@@ -1,9 +1,9 @@
 import type { AuditEntityType } from '@stocktake/shared/api';
 import type { FastifyInstance } from 'fastify';
 import type { AuditRecord } from '../../../../domain/audit/ports.ts';
+import type { Finding } from '../../../../domain/findings/ports.ts';
 import { createAuditList } from '../../../../store/sqlite/audit/audit-list.ts';
 import { createFindingList } from '../../../../store/sqlite/findings/finding-list.ts';
-import type { Finding } from '../../../../store/sqlite/findings/findings-repository.ts';
 import { runList } from '../../../../store/sqlite/lists/list-query.ts';
 
 /** How many related items a detail view carries; the lists have the rest. */
