@@ -1,5 +1,5 @@
 import type { Finding } from '@stocktake/shared/api';
-import { FINDING_SEVERITIES, FINDING_STATUSES } from '../choices.ts';
+import { FINDING_SEVERITIES, FINDING_STATUSES, SHIPPED_FINDING_TYPES } from '../choices.ts';
 import type { CommandSpec } from '../command.ts';
 import { type ListResource, listFlags, runList } from '../list-resource.ts';
 import { type Column, formatAgo } from '../output.ts';
@@ -14,8 +14,8 @@ export const FINDINGS: ListResource = {
       flag: 'type',
       param: 'type',
       value: 'TYPE',
-      // The set is open (one per registered rule): the collector refuses an unknown type naming the known ones.
       description: 'Only this type (GET /api/v1/findings/types lists them)',
+      suggestions: SHIPPED_FINDING_TYPES,
     },
     {
       flag: 'status',
