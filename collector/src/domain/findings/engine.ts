@@ -104,7 +104,8 @@ export async function evaluate(
     for (const rule of pending) {
       if (!rule.reads.every((f) => loaded.has(f))) continue;
       pending.delete(rule);
-      out.push(...rule.evaluate(facts as ReconciliationFacts, ctx));
+      // One push per candidate: a large fleet gives more than a call takes as arguments.
+      for (const c of rule.evaluate(facts as ReconciliationFacts, ctx)) out.push(c);
     }
     if (loader.after) phase(loader.after);
   }
