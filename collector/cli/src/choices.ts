@@ -7,7 +7,6 @@ export {
   ASSET_STATUSES,
   FINDING_SEVERITIES,
   FINDING_STATUSES,
-  FINDING_TYPES,
   LICENSE_METRICS,
 } from '@stocktake/shared/api/vocabulary';
 
@@ -24,4 +23,22 @@ export const SOFTWARE_SOURCES = [
   'homebrew',
   'homebrew_cask',
   'test',
+] as const;
+
+/**
+ * The finding types of the rules shipped with this version, offered by completion only. The set
+ * is open: the collector serves its catalogue (GET /api/v1/findings/types) and refuses an unknown
+ * type naming the known ones, so a new rule works here before it is listed.
+ */
+export const SHIPPED_FINDING_TYPES = [
+  'ghost_asset',
+  'unregistered_device',
+  'retired_asset_active',
+  'unpatched_device',
+  'license_overuse',
+  'shelfware',
+  'warranty_expiring',
+  'hardware_changed',
+  'stale_agent',
+  'identity_conflict',
 ] as const;

@@ -15,6 +15,8 @@ export interface FlagSpec {
   description: string;
   /** The values it accepts; the shell completes them and the command line refuses others. */
   choices?: readonly string[];
+  /** Values the shell offers without the command line refusing others (an open set the collector checks). */
+  suggestions?: readonly string[];
   /** The value is a path (the shell completes file names). */
   file?: boolean;
 }

@@ -1,6 +1,9 @@
 import type { CommandSpec, FlagSpec } from './command.ts';
 import { flagsOf, nounsOf } from './parse.ts';
 
+/** The words the shell offers for a flag's value: the values it accepts, else its suggestions. */
+const offered = (f: FlagSpec): readonly string[] | undefined => f.choices ?? f.suggestions;
+
 /**
  * Shell completion scripts generated from the command table: the words a shell offers are the
  * ones the parser accepts, for bash, zsh and fish alike.
@@ -49,8 +52,9 @@ function bash(m: Model): string {
     flags
       .filter((f) => f.kind === 'string')
       .map((f) => {
-        const action = f.choices
-          ? `COMPREPLY=($(compgen -W ${sq(f.choices.join(' '))} -- "$cur"))`
+        const words = offered(f);
+        const action = words
+          ? `COMPREPLY=($(compgen -W ${sq(words.join(' '))} -- "$cur"))`
           : f.file
             ? 'compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur"))'
             : 'COMPREPLY=()';
@@ -136,8 +140,9 @@ function zsh(m: Model): string {
     flags
       .filter((f) => f.kind === 'string')
       .map((f) => {
-        const action = f.choices
-          ? `compadd -- ${f.choices.map(sq).join(' ')}`
+        const words = offered(f);
+        const action = words
+          ? `compadd -- ${words.map(sq).join(' ')}`
           : f.file
             ? '_files'
             : `_message ${sq(f.value ?? 'value')}`;
@@ -284,7 +289,13 @@ function fish(m: Model): string {
   for (const { key, spec, flags } of m.commands) {
     for (const f of flags) {
       const value =
-        f.kind === 'string' ? (f.choices ? ` -x -a ${fq(f.choices.join(' '))}` : f.file ? ' -r -F' : ' -x') : '';
+        f.kind === 'string'
+          ? offered(f)
+            ? ` -x -a ${fq((offered(f) ?? []).join(' '))}`
+            : f.file
+              ? ' -r -F'
+              : ' -x'
+          : '';
       lines.push(
         `complete -c stocktake -n '__stocktake_in ${key}' -l ${f.name}${f.short ? ` -s ${f.short}` : ''}${value} -d ${fq(f.description)}`,
       );

@@ -17,6 +17,8 @@ export interface ListFilter {
   description: string;
   value?: string;
   choices?: readonly string[];
+  /** Offered by completion, not enforced: the collector refuses an unknown value itself. */
+  suggestions?: readonly string[];
   /** A flag without a value that sends `param=sends` (`--unlinked` → `linked=false`). */
   sends?: string;
   /** Turns what a person types into what the API wants (a host name into a device id). */
@@ -61,6 +63,7 @@ export function listFlags(resource: ListResource): FlagSpec[] {
               value: f.value ?? 'TEXT',
               description: f.description,
               ...(f.choices ? { choices: f.choices } : {}),
+              ...(f.suggestions ? { suggestions: f.suggestions } : {}),
             },
     ),
     { name: 'search', kind: 'string', value: 'TEXT', description: `Only rows whose ${resource.search}` },

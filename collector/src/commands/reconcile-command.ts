@@ -3,9 +3,10 @@ import { resolve } from 'node:path';
 import pino from 'pino';
 import { openCollector } from '../compose/collector.ts';
 import type { CollectorConfig } from '../config.ts';
+import { RunInProgressError } from '../domain/findings/errors.ts';
 import type { TypeCounts } from '../domain/findings/lifecycle.ts';
+import type { RunRecord } from '../domain/findings/ports.ts';
 import { reconciliationOptions } from '../reconciliation-config.ts';
-import { RunInProgressError, type RunRecord } from '../store/sqlite/findings/runs-repository.ts';
 import { cliActor } from './cli-actor.ts';
 import type { Io } from './register-commands.ts';
 

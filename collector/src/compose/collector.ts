@@ -6,6 +6,7 @@ import type { PolicyInput } from '../domain/findings/policies.ts';
 import type { Stores } from '../domain/ports.ts';
 import type { OpenOptions } from '../store/sqlite/open-database.ts';
 import { openSqliteStores } from '../store/sqlite/stores.ts';
+import { COLLECTOR_VERSION } from '../version.ts';
 import { createReconciliation, type Reconciliation } from './reconciliation-services.ts';
 import { createServices, type Services } from './services.ts';
 
@@ -62,7 +63,7 @@ export async function openCollector(options: CollectorOptions): Promise<Collecto
       if (!url) return undefined;
       return { url, minSeverity: setup.webhookMinSeverity ?? policy.notifications.minSeverity };
     },
-    log,
+    { log, collectorVersion: COLLECTOR_VERSION },
     setup.webhook,
   );
   const close = async () => {

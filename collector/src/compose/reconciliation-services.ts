@@ -1,10 +1,12 @@
 import type Database from 'better-sqlite3';
 import { type ReconcileOptions, reconcile } from '../domain/findings/engine.ts';
 import type { Policy } from '../domain/findings/policies.ts';
-import { createFindingsRepository, type OpenedFinding } from '../store/sqlite/findings/findings-repository.ts';
+import type { OpenedFinding, RunRecord } from '../domain/findings/ports.ts';
+import { findingRules } from '../domain/findings/registry.ts';
+import { createFindingsRepository } from '../store/sqlite/findings/findings-repository.ts';
 import { createPoliciesRepository } from '../store/sqlite/findings/policies-repository.ts';
 import { createReconciliationSource } from '../store/sqlite/findings/reconciliation-source.ts';
-import { createRunsRepository, type RunRecord } from '../store/sqlite/findings/runs-repository.ts';
+import { createRunsRepository } from '../store/sqlite/findings/runs-repository.ts';
 import { readAllLicenses } from '../store/sqlite/licenses/licenses-repository.ts';
 import type { Db } from '../store/sqlite/open-database.ts';
 import type { Services } from './services.ts';
@@ -20,7 +22,12 @@ export function createReconciliation(
   const findings = createFindingsRepository(db, services.auditLog);
   const runs = createRunsRepository(db);
   const policies = createPoliciesRepository(db, services.auditLog);
-  const source = createReconciliationSource(db, sqlite);
+  const source = createReconciliationSource(db, sqlite, {
+    matcher: services.matcher,
+    conflicts: services.conflicts,
+    // The facts port reads the licenses straight from this database, as the rest of the run does.
+    licenses: { all: async () => readAllLicenses(db) },
+  });
   let notify: Notify | undefined;
   return {
     findings,
@@ -31,22 +38,9 @@ export function createReconciliation(
     onOpened(fn: Notify): void {
       notify = fn;
     },
-    run(options: ReconcileOptions): Promise<RunRecord> {
-      return reconcile(
-        {
-          matcher: services.matcher,
-          conflicts: services.conflicts,
-          // A run reads the licenses in one synchronous phase, so it reads them from SQLite directly.
-          licenses: { all: () => readAllLicenses(db) },
-          source,
-          findings,
-          runs,
-          policies,
-          atomically: (fn) => db.transaction(() => fn()),
-          ...(notify ? { notify } : {}),
-        },
-        options,
-      );
+    async run(options: ReconcileOptions): Promise<RunRecord> {
+      const rules = await findingRules();
+      return reconcile({ source, findings, runs, policies, rules, ...(notify ? { notify } : {}) }, options);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Agents, ApiTokens, EnrollSecrets } from './access/ports.ts';
 import type { AuditTrail } from './audit/ports.ts';
+import type { FactSource, FindingStore, PolicyStore, RunStore } from './findings/ports.ts';
 import type { DeviceInventory, SnapshotArchive } from './inventory/ports.ts';
 import type { LicenseBook } from './licenses/ports.ts';
 import type { Listers } from './lists/ports.ts';
@@ -36,6 +37,12 @@ export interface Stores {
   identityConflicts: IdentityConflicts;
   /** Every list the API serves (filters, q, sort, cursor pages). */
   lists: Listers;
+  /** What reconciliation runs read (devices, assets, licenses with usage, removals, conflicts). */
+  facts: FactSource;
+  findings: FindingStore;
+  /** Reconciliation runs, and the lock that keeps them one at a time. */
+  runs: RunStore;
+  policies: PolicyStore;
   /** Releases the engine's connections; the stores are unusable after. */
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { RunInProgressError } from '../store/sqlite/findings/runs-repository.ts';
+import { RunInProgressError } from '../domain/findings/errors.ts';
 import type { Job } from './scheduler.ts';
 
 /** Actor of the runs the schedule starts. */

@@ -14,7 +14,7 @@ import {
   FINDING_SEVERITIES,
   FINDING_STATUSES,
   FINDING_SUBJECT_KINDS,
-  FINDING_TYPES,
+  FINDING_TYPE_PATTERN,
   LICENSE_METRICS,
   LICENSE_USAGE_STATES,
   LINK_METHODS,
@@ -53,7 +53,10 @@ export const ConflictKindSchema = Type.Enum(CONFLICT_KINDS, {
 });
 
 /** Every schema that names a finding type goes through this one. */
-export const FindingTypeSchema = Type.Enum(FINDING_TYPES, { description: `${oneOf(FINDING_TYPES)}.` });
+export const FindingTypeSchema = Type.String({
+  pattern: FINDING_TYPE_PATTERN,
+  description: 'The rule that raised it (an open set, one per rule); GET /api/v1/findings/types lists them.',
+});
 export const FindingSeveritySchema = Type.Enum(FINDING_SEVERITIES, {
   description: `${FINDING_SEVERITIES.join(' < ')}.`,
 });

@@ -48,10 +48,12 @@ import { ASSET, AT } from './example-values.ts';
 import {
   FINDING_EVENT_EXAMPLE,
   FINDING_EXAMPLE,
+  FINDING_TYPE_CATALOGUE_EXAMPLE,
   FindingDetailSchema,
   FindingPageSchema,
   FindingSchema,
   FindingStatusChangeSchema,
+  FindingTypeCatalogueSchema,
 } from './findings.ts';
 import { HEALTH_EXAMPLE, HealthSchema } from './health.ts';
 import {
@@ -176,6 +178,9 @@ export const ROUTE_EXAMPLES: Readonly<Record<string, RouteExample>> = {
   'GET /api/v1/audit': { response: example(AuditPageSchema, { items: [AUDIT_ENTRY_EXAMPLE], nextCursor: null }) },
   'GET /api/v1/conflicts': { response: example(ConflictListSchema, CONFLICT_LIST_EXAMPLE) },
   'GET /api/v1/findings': { response: example(FindingPageSchema, { items: [FINDING_EXAMPLE], nextCursor: null }) },
+  'GET /api/v1/findings/types': {
+    response: example(FindingTypeCatalogueSchema, FINDING_TYPE_CATALOGUE_EXAMPLE),
+  },
   'GET /api/v1/findings/:id': {
     response: example(FindingDetailSchema, { ...FINDING_EXAMPLE, history: [FINDING_EVENT_EXAMPLE] }),
   },

@@ -91,6 +91,33 @@ export const FindingStatusChangeSchema = Type.Object(
 );
 export type FindingStatusChange = Static<typeof FindingStatusChangeSchema>;
 
+/** A finding type the collector's rules raise, as its catalogue lists it. */
+export const FindingTypeInfoSchema = Type.Object({
+  type: FindingTypeSchema,
+  subjectKind: FindingSubjectKindSchema,
+  defaultSeverity: FindingSeveritySchema,
+  description: Type.String({ description: 'What the rule flags, in a sentence.' }),
+});
+export type FindingTypeInfo = Static<typeof FindingTypeInfoSchema>;
+
+/** Every finding type the collector knows: what `type` filters accept. */
+export const FindingTypeCatalogueSchema = Type.Object({
+  items: Type.Array(FindingTypeInfoSchema, { description: 'One per registered rule, by file name.' }),
+});
+export type FindingTypeCatalogue = Static<typeof FindingTypeCatalogueSchema>;
+
+export const FINDING_TYPE_CATALOGUE_EXAMPLE: FindingTypeCatalogue = {
+  items: [
+    {
+      type: 'ghost_asset',
+      subjectKind: 'asset',
+      defaultSeverity: 'medium',
+      description:
+        'An asset the register has in use (deployed, in stock) that no agent has reported within the ghost window.',
+    },
+  ],
+};
+
 export const FindingPageSchema = Page(FindingSchema);
 export type FindingPage = Static<typeof FindingPageSchema>;
 

@@ -60,20 +60,12 @@ export type ComponentKind = (typeof COMPONENT_KINDS)[number];
 export const LINK_METHODS = ['serial', 'uuid', 'mac', 'hostname', 'manual'] as const;
 export type LinkMethod = (typeof LINK_METHODS)[number];
 
-/** What reconciliation flags (the catalogue of docs/domain), plus identifiers several machines share. */
-export const FINDING_TYPES = [
-  'ghost_asset',
-  'unregistered_device',
-  'retired_asset_active',
-  'unpatched_device',
-  'license_overuse',
-  'shelfware',
-  'warranty_expiring',
-  'hardware_changed',
-  'stale_agent',
-  'identity_conflict',
-] as const;
-export type FindingType = (typeof FINDING_TYPES)[number];
+/**
+ * A finding type: the name of the rule that raises it. The set is open (each rule registers its
+ * own); the collector lists the known ones at GET /api/v1/findings/types.
+ */
+export const FINDING_TYPE_PATTERN = '^[a-z][a-z0-9_]*$';
+export type FindingType = string;
 
 /** Lowest to highest; the index is the rank stored for sorting and thresholds. */
 export const FINDING_SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;

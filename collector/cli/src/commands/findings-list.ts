@@ -1,5 +1,5 @@
 import type { Finding } from '@stocktake/shared/api';
-import { FINDING_SEVERITIES, FINDING_STATUSES, FINDING_TYPES } from '../choices.ts';
+import { FINDING_SEVERITIES, FINDING_STATUSES, SHIPPED_FINDING_TYPES } from '../choices.ts';
 import type { CommandSpec } from '../command.ts';
 import { type ListResource, listFlags, runList } from '../list-resource.ts';
 import { type Column, formatAgo } from '../output.ts';
@@ -10,7 +10,13 @@ export const FINDINGS: ListResource = {
   sorts: ['severity', 'lastSeenAt', 'firstSeenAt', 'openedAt', 'type', 'id'],
   defaultSort: '-severity',
   filters: [
-    { flag: 'type', param: 'type', value: 'TYPE', description: 'Only this type', choices: FINDING_TYPES },
+    {
+      flag: 'type',
+      param: 'type',
+      value: 'TYPE',
+      description: 'Only this type (GET /api/v1/findings/types lists them)',
+      suggestions: SHIPPED_FINDING_TYPES,
+    },
     {
       flag: 'status',
       param: 'status',

@@ -1,30 +1,26 @@
 import type { RunTrigger } from '@stocktake/shared/api';
-import type { FindingsRepository, OpenedFinding } from '../../store/sqlite/findings/findings-repository.ts';
-import type { PoliciesRepository } from '../../store/sqlite/findings/policies-repository.ts';
-import type { ReconciliationSource } from '../../store/sqlite/findings/reconciliation-source.ts';
-import type { RunCounts, RunRecord, RunsRepository } from '../../store/sqlite/findings/runs-repository.ts';
-import type { IdentityConflict } from '../../store/sqlite/matching/conflicts.ts';
-import { licenseUsages, presentDevices } from '../licenses/compliance.ts';
-import type { License } from '../licenses/license-model.ts';
-import { compileEndOfSupport } from './end-of-support.ts';
+import { presentDevices } from '../licenses/compliance.ts';
 import { findingKey, planLifecycle, type TypeCounts } from './lifecycle.ts';
 import type { Policy } from './policies.ts';
-import { ghostAsset, retiredAssetActive, warrantyExpiring } from './rules/assets.ts';
-import { compilePatchRules, serialChanged, staleAgent, unpatchedDevice, unregisteredDevice } from './rules/devices.ts';
-import { hardwareChanged, identityConflict } from './rules/hardware.ts';
-import { licenseOveruse, shelfware } from './rules/licenses.ts';
-import { type Candidate, DAY_MS, type LicenseFact, type RuleContext } from './rules/types.ts';
+import type {
+  FactSource,
+  FindingStore,
+  OpenedFinding,
+  PolicyStore,
+  ReconciliationFacts,
+  RunCounts,
+  RunRecord,
+  RunStore,
+} from './ports.ts';
+import type { RuleCatalogue } from './registry.ts';
+import { type Candidate, DAY_MS, type FactName, type FindingRule, type RuleContext } from './rule.ts';
 
 export interface ReconcileDeps {
-  matcher: { matchAll(now: Date): { devices: number; changed: number; linked: number } };
-  conflicts: { all(): IdentityConflict[] };
-  licenses: { all(): License[] };
-  source: ReconciliationSource;
-  findings: FindingsRepository;
-  runs: RunsRepository;
-  policies: PoliciesRepository;
-  /** Runs `fn` in one write transaction. */
-  atomically<T>(fn: () => T): T;
+  source: FactSource;
+  findings: FindingStore;
+  runs: RunStore;
+  policies: PolicyStore;
+  rules: RuleCatalogue;
   /** Hands newly opened findings to notifications; must not block (the run is over). */
   notify?(opened: OpenedFinding[], run: RunRecord, policy: Policy): void;
 }
@@ -35,79 +31,84 @@ export interface ReconcileOptions {
   now?: Date;
 }
 
-/** Lets requests in between the phases of a run (each phase is synchronous SQLite work). */
+/** Lets requests in between the phases of a run. */
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Every finding that holds now, from facts read in a few set-based passes. */
-export function evaluate(
-  deps: Pick<ReconcileDeps, 'conflicts' | 'licenses' | 'source'>,
+type Facts = Partial<ReconciliationFacts>;
+
+interface Loader {
+  fact: FactName;
+  /** Reads the fact; `facts` holds those loaded before it. */
+  load(source: FactSource, facts: Facts, ctx: RuleContext, phase: (name: string) => void): Promise<Facts>;
+  /** Times the loading alone. */
+  phase?: string;
+  /** Times what follows the loading: the rules whose last fact this was (with the loading, if it has no phase). */
+  after?: string;
+}
+
+/**
+ * The facts in the order they are loaded, each once and only when a rule reads it. Each rule
+ * runs as soon as the last fact it reads is in.
+ */
+const LOADERS: readonly Loader[] = [
+  { fact: 'devices', phase: 'devices', load: async (s) => ({ devices: await s.devices() }) },
+  { fact: 'assets', phase: 'assets', load: async (s) => ({ assets: await s.assets() }) },
+  {
+    fact: 'conflicts',
+    phase: 'conflicts',
+    after: 'rules',
+    load: async (s) => ({ conflicts: await s.conflicts() }),
+  },
+  {
+    fact: 'hardwareRemovals',
+    after: 'hardware',
+    load: async (s, _facts, { now, policy }) => {
+      const since = new Date(now.getTime() - policy.hardwareChangeWindowDays * DAY_MS).toISOString();
+      return { hardwareRemovals: await s.hardwareRemovals(since) };
+    },
+  },
+  {
+    fact: 'licenses',
+    after: 'license_usage',
+    load: async (s, facts, { now, policy }, phase) => ({
+      licenses: await s.licenses(presentDevices(facts.devices ?? [], policy, now), phase),
+    }),
+  },
+];
+
+/** The facts the rules read, and those these need (license usage counts present devices only). */
+function factsWanted(rules: readonly FindingRule[]): Set<FactName> {
+  const wanted = new Set<FactName>(rules.flatMap((r) => r.reads));
+  if (wanted.has('licenses')) wanted.add('devices');
+  return wanted;
+}
+
+/** Every finding that holds now: each registered rule over the facts it reads, each fact read once. */
+export async function evaluate(
+  source: FactSource,
+  rules: readonly FindingRule[],
   ctx: RuleContext,
   phase: (name: string) => void = () => {},
-): Candidate[] {
-  const { policy, now } = ctx;
-  deps.source.trackSecurityPending();
-  const devices = deps.source.devices();
-  phase('devices');
-  const assets = deps.source.assets();
-  phase('assets');
-  const conflicts = deps.conflicts.all();
-  phase('conflicts');
+): Promise<Candidate[]> {
+  const wanted = factsWanted(rules);
+  await source.trackSecurityPending();
+  const facts: Facts = {};
+  const loaded = new Set<FactName>();
+  const pending = new Set(rules);
   const out: Candidate[] = [];
-
-  const ghostAssets = new Set<string>();
-  for (const a of assets) {
-    const ghost = ghostAsset(a, ctx);
-    if (ghost) {
-      out.push(ghost);
-      ghostAssets.add(a.id);
+  for (const loader of LOADERS) {
+    if (!wanted.has(loader.fact)) continue;
+    Object.assign(facts, await loader.load(source, facts, ctx, phase));
+    loaded.add(loader.fact);
+    if (loader.phase) phase(loader.phase);
+    for (const rule of pending) {
+      if (!rule.reads.every((f) => loaded.has(f))) continue;
+      pending.delete(rule);
+      // One push per candidate: a large fleet gives more than a call takes as arguments.
+      for (const c of rule.evaluate(facts as ReconciliationFacts, ctx)) out.push(c);
     }
-    const retired = retiredAssetActive(a);
-    if (retired) out.push(retired);
-    const warranty = warrantyExpiring(a, ctx);
-    if (warranty) out.push(warranty);
+    if (loader.after) phase(loader.after);
   }
-
-  const conflictsOf = new Map<string, IdentityConflict[]>();
-  for (const c of conflicts) {
-    out.push(identityConflict(c));
-    for (const id of c.deviceIds) conflictsOf.set(id, [...(conflictsOf.get(id) ?? []), c]);
-  }
-
-  const patchRules = compilePatchRules(ctx, compileEndOfSupport(policy.endOfSupport));
-  for (const d of devices) {
-    for (const c of [
-      unregisteredDevice(d, ctx, conflictsOf.get(d.id) ?? []),
-      staleAgent(d, ctx, ghostAssets),
-      unpatchedDevice(d, ctx, patchRules),
-      serialChanged(d),
-    ]) {
-      if (c) out.push(c);
-    }
-  }
-
-  phase('rules');
-  const windowStart = new Date(now.getTime() - policy.hardwareChangeWindowDays * DAY_MS).toISOString();
-  for (const r of deps.source.hardwareRemovals(windowStart)) {
-    const c = hardwareChanged(r, ctx);
-    if (c) out.push(c);
-  }
-  phase('hardware');
-
-  const licenses = deps.licenses.all();
-  const usage = licenseUsages(deps.source, licenses, presentDevices(devices, policy, now), phase);
-  for (const l of licenses) {
-    const u = usage.get(l.id);
-    const fact: LicenseFact = {
-      id: l.id,
-      product: l.product,
-      metric: l.metric,
-      seats: l.seats,
-      termEnd: l.termEnd,
-      used: (l.metric === 'per_user' ? u?.users : u?.devices) ?? 0,
-    };
-    for (const c of [licenseOveruse(fact), shelfware(fact, ctx)]) if (c) out.push(c);
-  }
-  phase('license_usage');
   return out;
 }
 
@@ -124,15 +125,15 @@ function totalsOf(byType: Record<string, TypeCounts>): TypeCounts {
 }
 
 /**
- * One reconciliation run: match every device to the register again (issue 6's matcher), work
- * out every finding that holds, and bring the stored findings in line in one transaction. The
- * run is recorded whatever happens; a run already in progress (here or in another process)
- * refuses this one with RunInProgressError.
+ * One reconciliation run: match every device to the register again, work out every finding
+ * that holds, and bring the stored findings in line all at once. The run is recorded whatever
+ * happens; a run already in progress (here or in another process) refuses this one with
+ * RunInProgressError.
  */
 export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions): Promise<RunRecord> {
   const now = options.now ?? new Date();
   const started = performance.now();
-  const run = deps.runs.start(options.trigger, options.actor, now);
+  const run = await deps.runs.start(options.trigger, options.actor, now);
   const phases: Record<string, number> = {};
   let mark = performance.now();
   const phase = (name: string) => {
@@ -141,23 +142,23 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions):
     mark = t;
   };
   try {
-    const policy = deps.policies.current().policy;
-    const matching = deps.matcher.matchAll(now);
+    const policy = (await deps.policies.current()).policy;
+    const matching = await deps.source.matchAll(now);
     phase('match');
     await breathe();
     mark = performance.now();
-    const candidates = evaluate(deps, { now, policy }, phase);
+    const candidates = await evaluate(deps.source, deps.rules.rules, { now, policy }, phase);
     const unique = new Map<string, Candidate>();
     for (const c of candidates) if (!unique.has(findingKey(c))) unique.set(findingKey(c), c);
     await breathe();
     mark = performance.now();
-    const plan = planLifecycle(deps.findings.stored(), [...unique.values()], now);
+    const plan = planLifecycle(await deps.findings.stored(), [...unique.values()], now);
     phase('plan');
-    const opened = deps.atomically(() => deps.findings.apply(plan.actions, now, run.id));
+    const opened = await deps.findings.apply(plan.actions, now, run.id);
     phase('write');
     const byType = plan.counts as Record<string, TypeCounts>;
     const counts: RunCounts = { byType, totals: totalsOf(byType) };
-    const finished = deps.runs.finish(run.id, {
+    const finished = await deps.runs.finish(run.id, {
       status: 'succeeded',
       finishedAt: new Date(now.getTime() + (performance.now() - started)),
       durationMs: Math.round(performance.now() - started),
@@ -168,7 +169,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions):
     deps.notify?.(opened, finished, policy);
     return finished;
   } catch (err) {
-    deps.runs.finish(run.id, {
+    await deps.runs.finish(run.id, {
       status: 'failed',
       finishedAt: new Date(now.getTime() + (performance.now() - started)),
       durationMs: Math.round(performance.now() - started),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Action, evidenceHash, planLifecycle, type StoredFinding } from './lifecycle.ts';
-import type { Candidate } from './rules/types.ts';
+import type { Candidate } from './rule.ts';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '@stocktake/shared';
-import type { FindingSeverity, FindingStatus, FindingType } from '@stocktake/shared/api';
-import type { Candidate } from './rules/types.ts';
+import type { FindingSeverity, FindingStatus, FindingType, TypeCounts } from '@stocktake/shared/api';
+import type { Candidate } from './rule.ts';
 
 /** What the lifecycle needs to know of a stored finding. */
 export interface StoredFinding {
@@ -51,14 +51,7 @@ export type Action =
   /** The condition no longer holds. */
   | { op: 'resolve'; id: number; from: FindingStatus };
 
-export interface TypeCounts {
-  opened: number;
-  recurred: number;
-  returned: number;
-  resolved: number;
-  /** Findings of the type holding after the run (open, acknowledged or snoozed). */
-  open: number;
-}
+export type { TypeCounts };
 
 export interface LifecyclePlan {
   actions: Action[];

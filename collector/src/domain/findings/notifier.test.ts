@@ -2,10 +2,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OpenedFinding } from '../../store/sqlite/findings/findings-repository.ts';
-import type { RunRecord } from '../../store/sqlite/findings/runs-repository.ts';
 import { createWebhookNotifier, type WebhookPayload } from './notifier.ts';
 import { defaultPolicy } from './policies.ts';
+import type { OpenedFinding, RunRecord } from './ports.ts';
 
 interface Received {
   at: number;
@@ -40,6 +39,7 @@ afterEach(async () => {
 });
 
 const log = pino({ level: 'silent' });
+const sender = { log, collectorVersion: '0.0.0-test' };
 const run = {
   id: 7,
   trigger: 'schedule',
@@ -59,7 +59,7 @@ const finding = (id: number, severity: OpenedFinding['severity']): OpenedFinding
 describe('webhook notifications', () => {
   it('posts findings at or above the severity, retrying with exponential backoff until the receiver takes them', async () => {
     answers = [503, 500];
-    const notifier = createWebhookNotifier(() => ({ url, minSeverity: 'high' }), log, { baseDelayMs: 40 });
+    const notifier = createWebhookNotifier(() => ({ url, minSeverity: 'high' }), sender, { baseDelayMs: 40 });
     const started = Date.now();
     notifier.notify([finding(1, 'critical'), finding(2, 'medium'), finding(3, 'high')], run, defaultPolicy());
     // notify returns at once: nothing has been sent yet.
@@ -86,7 +86,7 @@ describe('webhook notifications', () => {
 
   it('gives up after the last attempt, and at once on a refusal that retrying cannot fix', async () => {
     answers = [500, 500, 500, 500];
-    const notifier = createWebhookNotifier(() => ({ url, minSeverity: 'info' }), log, {
+    const notifier = createWebhookNotifier(() => ({ url, minSeverity: 'info' }), sender, {
       baseDelayMs: 5,
       maxAttempts: 3,
     });
@@ -101,7 +101,7 @@ describe('webhook notifications', () => {
   });
 
   it('sends big batches in several posts, nothing below the severity or without a target, and stops on close', async () => {
-    const notifier = createWebhookNotifier(() => ({ url, minSeverity: 'low' }), log, { batchSize: 2 });
+    const notifier = createWebhookNotifier(() => ({ url, minSeverity: 'low' }), sender, { batchSize: 2 });
     notifier.notify(
       [1, 2, 3, 4, 5].map((i) => finding(i, 'low')),
       run,
@@ -117,12 +117,12 @@ describe('webhook notifications', () => {
     );
     received = [];
     notifier.notify([finding(9, 'info')], run, defaultPolicy());
-    createWebhookNotifier(() => undefined, log).notify([finding(9, 'critical')], run, defaultPolicy());
+    createWebhookNotifier(() => undefined, sender).notify([finding(9, 'critical')], run, defaultPolicy());
     await notifier.drain();
     expect(received).toHaveLength(0);
 
     answers = [503, 503, 503];
-    const slow = createWebhookNotifier(() => ({ url, minSeverity: 'info' }), log, { baseDelayMs: 60_000 });
+    const slow = createWebhookNotifier(() => ({ url, minSeverity: 'info' }), sender, { baseDelayMs: 60_000 });
     slow.notify([finding(10, 'high')], run, defaultPolicy());
     while (received.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     slow.close();

@@ -1,14 +1,24 @@
 import type { FindingSeverity } from '@stocktake/shared/api';
-import type { FastifyBaseLogger } from 'fastify';
-import type { OpenedFinding } from '../../store/sqlite/findings/findings-repository.ts';
-import type { RunRecord } from '../../store/sqlite/findings/runs-repository.ts';
-import { COLLECTOR_VERSION } from '../../version.ts';
 import type { Policy } from './policies.ts';
+import type { OpenedFinding, RunRecord } from './ports.ts';
 import { atLeast } from './severity.ts';
 
 export interface WebhookTarget {
   url: string;
   minSeverity: FindingSeverity;
+}
+
+/** The few log calls the notifier makes (pino's signature: an object first, a message after). */
+export interface NotifierLog {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+/** Who sends: where deliveries are logged, and the version the payload and user agent name. */
+export interface WebhookSender {
+  log: NotifierLog;
+  collectorVersion: string;
 }
 
 export interface WebhookOptions {
@@ -44,9 +54,10 @@ const retryable = (status: number | undefined) =>
  */
 export function createWebhookNotifier(
   target: (policy: Policy) => WebhookTarget | undefined,
-  log: FastifyBaseLogger,
+  sender: WebhookSender,
   options: WebhookOptions = {},
 ) {
+  const { log, collectorVersion } = sender;
   const maxAttempts = options.maxAttempts ?? 6;
   const baseDelayMs = options.baseDelayMs ?? 1000;
   const maxDelayMs = options.maxDelayMs ?? 5 * 60 * 1000;
@@ -76,7 +87,7 @@ export function createWebhookNotifier(
           method: 'POST',
           headers: {
             'content-type': 'application/json',
-            'user-agent': `stocktake-collector/${COLLECTOR_VERSION}`,
+            'user-agent': `stocktake-collector/${collectorVersion}`,
             'x-stocktake-delivery': deliveryId,
             'x-stocktake-attempt': String(attempt),
           },
@@ -115,7 +126,7 @@ export function createWebhookNotifier(
       for (let i = 0; i < batches; i++) {
         const payload: WebhookPayload = {
           event: 'findings.opened',
-          collectorVersion: COLLECTOR_VERSION,
+          collectorVersion: collectorVersion,
           run: { id: run.id, trigger: run.trigger, startedAt: run.startedAt, finishedAt: run.finishedAt },
           batch: { index: i + 1, of: batches },
           findings: selected

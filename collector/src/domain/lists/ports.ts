@@ -13,8 +13,7 @@ import type {
   WhoHasItem,
 } from '@stocktake/shared/api';
 import type { AuditRecord } from '../audit/ports.ts';
-import type { Finding } from '../findings/finding.ts';
-import type { RunRecord } from '../findings/run.ts';
+import type { Finding, RunRecord } from '../findings/ports.ts';
 import type { DeviceChange } from '../inventory/ports.ts';
 import type { License } from '../licenses/license-model.ts';
 import type { Asset } from '../register/asset-model.ts';

@@ -1,9 +1,14 @@
+import type Database from 'better-sqlite3';
 import type { Stores } from '../../domain/ports.ts';
 import { createApiTokensRepository } from './access/api-tokens-repository.ts';
 import { createEnrollSecretsRepository } from './access/enroll-secrets-repository.ts';
 import { createAgentsRepository } from './agents/agents-repository.ts';
 import { createAssetsRepository } from './assets/assets-repository.ts';
 import { type AuditLog, createAuditLog, createAuditTrail } from './audit/audit-repository.ts';
+import { createFindingsRepository } from './findings/findings-repository.ts';
+import { createPoliciesRepository } from './findings/policies-repository.ts';
+import { createReconciliationSource } from './findings/reconciliation-source.ts';
+import { createRunsRepository } from './findings/runs-repository.ts';
 import { createSqliteInventory } from './inventory-stores.ts';
 import { createLicensesRepository } from './licenses/licenses-repository.ts';
 import { createSqliteListers } from './lists/listers.ts';
@@ -51,11 +56,14 @@ export async function openSqliteStores(path: string, options: OpenOptions = {}):
   const { db } = database;
   const auditLog = createAuditLog(db);
   const { ports, ...inventory } = createSqliteInventory(db, auditLog);
+  const parts = { auditLog, matcher: inventory.matcher, conflicts: inventory.conflicts };
+  const register = createRegisterStores(db, parts);
   return {
     database,
     parts: { auditLog, ...inventory },
     ...ports,
-    ...createRegisterStores(db, { auditLog, matcher: inventory.matcher, conflicts: inventory.conflicts }),
+    ...register,
+    ...createFindingStores(db, database.sqlite, { ...parts, licenses: register.licenses }),
     lists: createSqliteListers(db, database.sqlite),
     apiTokens: createApiTokensRepository(db, auditLog),
     enrollSecrets: createEnrollSecretsRepository(db, auditLog),
@@ -63,5 +71,19 @@ export async function openSqliteStores(path: string, options: OpenOptions = {}):
     close: async () => {
       database.close();
     },
+  };
+}
+
+/** The reconciliation ports on an open database: the facts runs read, findings, runs and the policy. */
+export function createFindingStores(
+  db: Db,
+  sqlite: Database.Database,
+  parts: RegisterStoreParts & { licenses: Stores['licenses'] },
+): Pick<Stores, 'facts' | 'findings' | 'runs' | 'policies'> {
+  return {
+    facts: createReconciliationSource(db, sqlite, parts),
+    findings: createFindingsRepository(db, parts.auditLog),
+    runs: createRunsRepository(db),
+    policies: createPoliciesRepository(db, parts.auditLog),
   };
 }

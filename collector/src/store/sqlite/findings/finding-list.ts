@@ -1,6 +1,6 @@
 import { FINDING_LIST, FINDING_STATUSES, type FindingRefKind, type FindingSeverity } from '@stocktake/shared/api';
 import { inArray, type SQL, sql } from 'drizzle-orm';
-import type { Finding } from '../../../domain/findings/finding.ts';
+import type { Finding } from '../../../domain/findings/ports.ts';
 import { severityRank } from '../../../domain/findings/severity.ts';
 import { equalFilter, likeAny } from '../lists/filters.ts';
 import type { ListFilter, ListSpec } from '../lists/list-query.ts';

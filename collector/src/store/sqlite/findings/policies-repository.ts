@@ -1,23 +1,15 @@
 import { canonicalJson } from '@stocktake/shared';
 import { eq } from 'drizzle-orm';
-import { type Policy, type PolicyInput, resolvePolicy } from '../../../domain/findings/policies.ts';
+import { type PolicyInput, resolvePolicy } from '../../../domain/findings/policies.ts';
+import type { PolicyStore, StoredPolicy } from '../../../domain/findings/ports.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Db } from '../open-database.ts';
 import { policies } from '../schema/index.ts';
 
 export const RECONCILIATION_POLICY = 'reconciliation';
 
-export interface StoredPolicy {
-  /** The document as a person wrote it (omitted keys take defaults). */
-  document: PolicyInput;
-  /** The policy in force: defaults with the document applied. */
-  policy: Policy;
-  updatedAt: string | null;
-  updatedBy: string | null;
-}
-
 /** The reconciliation policy document: stored as written, resolved against defaults when read, every change audited. */
-export function createPoliciesRepository(db: Db, audit: AuditLog) {
+export function createPoliciesRepository(db: Db, audit: AuditLog): PolicyStore {
   function current(): StoredPolicy {
     const row = db.select().from(policies).where(eq(policies.name, RECONCILIATION_POLICY)).get();
     const document = (row?.document ?? {}) as PolicyInput;
@@ -30,10 +22,9 @@ export function createPoliciesRepository(db: Db, audit: AuditLog) {
   }
 
   return {
-    current,
+    current: async () => current(),
 
-    /** Replaces the document (validated by the caller). Writes and audits only when it differs. */
-    replace(document: PolicyInput, actor: string, context?: string, now = new Date()): StoredPolicy {
+    async replace(document, actor, context, now = new Date()) {
       return db.transaction(() => {
         const before = db.select().from(policies).where(eq(policies.name, RECONCILIATION_POLICY)).get();
         if (before && canonicalJson(before.document) === canonicalJson(document)) return current();
@@ -57,5 +48,3 @@ export function createPoliciesRepository(db: Db, audit: AuditLog) {
     },
   };
 }
-
-export type PoliciesRepository = ReturnType<typeof createPoliciesRepository>;

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../../domain/findings/policies.ts';
 import { licenseUsages, presentDevices } from '../../../domain/licenses/compliance.ts';
 import { createTestApp, enrolAgent, type TestApp } from '../../../test-support/test-app.ts';
-import { createReconciliationSource } from './reconciliation-source.ts';
+import { createSqliteReads } from './reconciliation-source.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -41,7 +41,7 @@ describe('license usage in the database', () => {
     }
     const licenses = await t.app.licenseService.all();
     const usage = () => {
-      const source = createReconciliationSource(t.app.db, t.app.sqlite);
+      const source = createSqliteReads(t.app.db, t.app.sqlite);
       const present = presentDevices(source.devices(), defaultPolicy(), new Date());
       return Object.fromEntries(licenseUsages(source, licenses, present));
     };

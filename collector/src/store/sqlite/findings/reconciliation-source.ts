@@ -1,6 +1,16 @@
 import type Database from 'better-sqlite3';
 import { and, eq, gte, sql } from 'drizzle-orm';
-import type { AssetFact, DeviceFact, HardwareRemoval } from '../../../domain/findings/rules/types.ts';
+import type {
+  AssetFact,
+  DeviceFact,
+  FactSource,
+  HardwareRemoval,
+  IdentityConflict,
+  LicenseFact,
+  MatchingSummary,
+} from '../../../domain/findings/ports.ts';
+import { licenseUsages } from '../../../domain/licenses/compliance.ts';
+import type { License } from '../../../domain/licenses/license-model.ts';
 import { type CatalogueEntry, userKey } from '../../../domain/licenses/license-usage.ts';
 import type { Db } from '../open-database.ts';
 import {
@@ -32,7 +42,7 @@ export interface CountedDevice {
  * query per device. SQLite specifics (json_extract, temp tables, bare columns beside max())
  * stay in here, the one place a PostgreSQL backend has to rewrite.
  */
-export function createReconciliationSource(db: Db, sqlite: Database.Database) {
+export function createSqliteReads(db: Db, sqlite: Database.Database) {
   return {
     /**
      * Remembers since when each device has had security updates pending, as this collector
@@ -270,4 +280,47 @@ export function createReconciliationSource(db: Db, sqlite: Database.Database) {
   };
 }
 
-export type ReconciliationSource = ReturnType<typeof createReconciliationSource>;
+export type ReconciliationSource = ReturnType<typeof createSqliteReads>;
+
+/** What the fact source needs from the rest of the store: matching, conflicts and the licenses. */
+export interface FactSourceDeps {
+  matcher: { matchAll(now: Date): MatchingSummary };
+  conflicts: { all(): IdentityConflict[] };
+  licenses: { all(): Promise<License[]> };
+}
+
+/** The facts of a run, read from SQLite (synchronous underneath; the port is async for every engine). */
+export function createReconciliationSource(
+  db: Db,
+  sqlite: Database.Database,
+  deps: FactSourceDeps,
+): FactSource & { reads: ReconciliationSource } {
+  const reads = createSqliteReads(db, sqlite);
+  return {
+    reads,
+    matchAll: async (now) => deps.matcher.matchAll(now),
+    trackSecurityPending: async () => reads.trackSecurityPending(),
+    devices: async () => reads.devices(),
+    assets: async () => reads.assets(),
+    conflicts: async () => deps.conflicts.all(),
+    hardwareRemovals: async (since) => reads.hardwareRemovals(since),
+    async licenses(present, progress) {
+      const licenses = await deps.licenses.all();
+      const usage = licenseUsages(reads, licenses, present, (step) => {
+        if (step === 'license_match') progress?.(step);
+      });
+      return licenses.map((l): LicenseFact => {
+        const u = usage.get(l.id);
+        return {
+          id: l.id,
+          product: l.product,
+          metric: l.metric,
+          seats: l.seats,
+          termEnd: l.termEnd,
+          used: (l.metric === 'per_user' ? u?.users : u?.devices) ?? 0,
+        };
+      });
+    },
+    coverage: async (statuses, since) => reads.coverage(statuses, since),
+  };
+}

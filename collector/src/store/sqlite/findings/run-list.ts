@@ -1,9 +1,10 @@
 import { RUN_LIST } from '@stocktake/shared/api';
+import type { RunRecord } from '../../../domain/findings/ports.ts';
 import { equalFilter, textFilter, withinDaysFilter } from '../lists/filters.ts';
 import type { ListSpec } from '../lists/list-query.ts';
 import type { Db } from '../open-database.ts';
 import { reconciliationRuns } from '../schema/index.ts';
-import { type RunRecord, runFromRow } from './runs-repository.ts';
+import { runFromRow } from './runs-repository.ts';
 
 type RunRow = typeof reconciliationRuns.$inferSelect;
 

@@ -1,6 +1,6 @@
-import type { RunStatus, RunTrigger } from '@stocktake/shared/api';
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
-import type { RunCounts, RunRecord } from '../../../domain/findings/run.ts';
+import { RunInProgressError } from '../../../domain/findings/errors.ts';
+import type { RunCounts, RunOutcome, RunRecord, RunStore } from '../../../domain/findings/ports.ts';
 import type { Db } from '../open-database.ts';
 import { reconciliationRuns } from '../schema/index.ts';
 
@@ -8,13 +8,6 @@ export type { RunCounts, RunRecord };
 
 /** A run still marked running after this long died without saying so (a crash, a kill). */
 const ABANDONED_AFTER_MS = 30 * 60 * 1000;
-
-export class RunInProgressError extends Error {
-  constructor(readonly run: RunRecord) {
-    super(`Reconciliation run ${run.id} is in progress (started ${run.startedAt} by ${run.actor})`);
-    this.name = 'RunInProgressError';
-  }
-}
 
 type Row = typeof reconciliationRuns.$inferSelect;
 
@@ -37,17 +30,16 @@ export const runFromRow = (r: Row): RunRecord => ({
  * The record of reconciliation runs, which doubles as the lock that keeps runs one at a time
  * across processes (the server's schedule and a `stocktake-collector reconcile` beside it).
  */
-export function createRunsRepository(db: Db) {
+export function createRunsRepository(db: Db): RunStore {
   const get = (id: number): RunRecord | undefined => {
     const row = db.select().from(reconciliationRuns).where(eq(reconciliationRuns.id, id)).get();
     return row ? runFromRow(row) : undefined;
   };
 
   return {
-    get,
+    get: async (id) => get(id),
 
-    /** Records a new run as running, unless another is: then RunInProgressError. */
-    start(trigger: RunTrigger, actor: string, now: Date): RunRecord {
+    async start(trigger, actor, now) {
       return db.transaction(
         () => {
           const at = now.toISOString();
@@ -69,18 +61,7 @@ export function createRunsRepository(db: Db) {
       );
     },
 
-    finish(
-      id: number,
-      outcome: {
-        status: Exclude<RunStatus, 'running'>;
-        finishedAt: Date;
-        durationMs: number;
-        error?: string;
-        counts?: RunCounts;
-        matching?: RunRecord['matching'];
-        phases?: Record<string, number>;
-      },
-    ): RunRecord {
+    async finish(id: number, outcome: RunOutcome) {
       db.update(reconciliationRuns)
         .set({
           status: outcome.status,
@@ -88,7 +69,7 @@ export function createRunsRepository(db: Db) {
           durationMs: outcome.durationMs,
           error: outcome.error ?? null,
           counts: (outcome.counts as unknown as Record<string, unknown>) ?? null,
-          matching: outcome.matching ?? null,
+          matching: outcome.matching ? { ...outcome.matching } : null,
           phases: outcome.phases ?? null,
         })
         .where(eq(reconciliationRuns.id, id))
@@ -98,8 +79,7 @@ export function createRunsRepository(db: Db) {
       return run;
     },
 
-    /** Newest first. */
-    latestSucceeded(): RunRecord | undefined {
+    async latestSucceeded() {
       const row = db
         .select()
         .from(reconciliationRuns)
@@ -110,10 +90,8 @@ export function createRunsRepository(db: Db) {
       return row ? runFromRow(row) : undefined;
     },
 
-    count(): number {
+    async count() {
       return db.select({ n: sql<number>`count(*)` }).from(reconciliationRuns).get()?.n ?? 0;
     },
   };
 }
-
-export type RunsRepository = ReturnType<typeof createRunsRepository>;

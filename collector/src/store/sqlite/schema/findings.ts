@@ -4,7 +4,6 @@ import {
   FINDING_SEVERITIES,
   FINDING_STATUSES,
   FINDING_SUBJECT_KINDS,
-  FINDING_TYPES,
   RUN_STATUSES,
   RUN_TRIGGERS,
 } from '@stocktake/shared/api';
@@ -22,7 +21,8 @@ export const findings = sqliteTable(
   'findings',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    type: text('type', { enum: FINDING_TYPES }).notNull(),
+    /** The rule that raised it: an open set, each rule registering its own type. */
+    type: text('type').notNull(),
     subjectKind: text('subject_kind', { enum: FINDING_SUBJECT_KINDS }).notNull(),
     subjectId: text('subject_id').notNull(),
     /** Tells apart several findings of one type on one subject (a component, an identifier value); '' if none. */

@@ -1,7 +1,7 @@
 import type { AuditEntityType } from '@stocktake/shared/api';
 import type { FastifyInstance } from 'fastify';
 import type { AuditRecord } from '../../../../domain/audit/ports.ts';
-import type { Finding } from '../../../../domain/findings/finding.ts';
+import type { Finding } from '../../../../domain/findings/ports.ts';
 
 /** How many related items a detail view carries; the lists have the rest. */
 export const RELATED_LIMIT = 100;

@@ -170,4 +170,38 @@ describe('/api/v1/findings', () => {
       400,
     );
   });
+
+  it('lists the finding types the registered rules raise, and refuses a type filter naming none of them', async () => {
+    const res = await t.inject({ url: '/api/v1/findings/types' });
+    expect(res.statusCode, res.body).toBe(200);
+    const types = res.json().items as { type: string; subjectKind: string; defaultSeverity: string }[];
+    // The rules shipped today; a new rule adds its type here without this test changing.
+    expect(types.map((i) => i.type)).toEqual(
+      expect.arrayContaining([
+        'ghost_asset',
+        'hardware_changed',
+        'identity_conflict',
+        'license_overuse',
+        'retired_asset_active',
+        'shelfware',
+        'stale_agent',
+        'unpatched_device',
+        'unregistered_device',
+        'warranty_expiring',
+      ]),
+    );
+    expect(types.find((i) => i.type === 'license_overuse')).toMatchObject({
+      subjectKind: 'license',
+      defaultSeverity: 'high',
+      description: expect.stringContaining('seats'),
+    });
+
+    const unknown = await t.inject({ url: '/api/v1/findings?type=ghost_assets' });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().detail).toContain('Unknown finding type "ghost_assets"');
+    expect(unknown.json().detail).toContain('ghost_asset, hardware_changed');
+    // Not a type at all: refused by its form.
+    expect((await t.inject({ url: '/api/v1/findings?type=Ghost-Asset' })).statusCode).toBe(400);
+    expect((await list('?type=ghost_asset')).items).toEqual([]);
+  });
 });

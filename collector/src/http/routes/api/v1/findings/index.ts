@@ -6,10 +6,12 @@ import {
   FindingPageSchema,
   FindingSchema,
   FindingStatusChangeSchema,
+  FindingTypeCatalogueSchema,
   IntegerIdParamsSchema,
 } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
-import { FindingTransitionError } from '../../../../../store/sqlite/findings/findings-repository.ts';
+import { FindingTransitionError } from '../../../../../domain/findings/errors.ts';
+import { findingRules, refuseUnknownFindingTypes } from '../../../../../domain/findings/registry.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../principal.ts';
 import { listRoute } from '../list-route.ts';
@@ -19,12 +21,25 @@ const findingsRoutes: FastifyPluginAsync = async (fastify) => {
 
   listRoute(fastify, {
     list: FINDING_LIST,
-    lister: app.lists.findings,
+    lister: refuseUnknownFindingTypes(app.lists.findings, await findingRules()),
     page: FindingPageSchema,
     summary: 'Findings of reconciliation, filtered and sorted (default: unresolved, most severe first)',
     description: 'q matches the summary or the subject id.',
     tags: ['findings'],
   });
+
+  app.get(
+    '/types',
+    {
+      schema: {
+        summary: 'The finding types the registered rules raise, with what each is about and its usual severity',
+        description: 'What `type` filters accept; the CLI and the console complete from it.',
+        tags: ['findings'],
+        response: { 200: FindingTypeCatalogueSchema },
+      },
+    },
+    async () => ({ items: [...(await findingRules()).types] }),
+  );
 
   app.get(
     '/:id',
@@ -37,9 +52,9 @@ const findingsRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
     async (request) => {
-      const finding = app.reconciliation.findings.get(request.params.id);
+      const finding = await app.reconciliation.findings.get(request.params.id);
       if (!finding) throw HttpProblem.notFound(`No finding ${request.params.id}`);
-      return { ...finding, history: app.reconciliation.findings.events(finding.id) };
+      return { ...finding, history: await app.reconciliation.findings.events(finding.id) };
     },
   );
 
@@ -66,7 +81,7 @@ const findingsRoutes: FastifyPluginAsync = async (fastify) => {
         ]);
       }
       try {
-        const finding = app.reconciliation.findings.changeStatus(
+        const finding = await app.reconciliation.findings.changeStatus(
           request.params.id,
           { action, ...(until ? { until } : {}), ...(comment ? { comment } : {}) },
           requestActor(request),

@@ -8,7 +8,7 @@ import {
 } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
 import { PolicyError, type PolicyInput, validatePolicyInput } from '../../../../../domain/findings/policies.ts';
-import type { StoredPolicy } from '../../../../../store/sqlite/findings/policies-repository.ts';
+import type { StoredPolicy } from '../../../../../domain/findings/ports.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../principal.ts';
 
@@ -17,7 +17,7 @@ const policiesRoutes: FastifyPluginAsync = async (fastify) => {
   const repo = () => app.reconciliation.policies;
 
   /** Checks and stores a document; a bad key is a 400 naming it. */
-  const store = (document: unknown, actor: string): StoredPolicy => {
+  const store = (document: unknown, actor: string): Promise<StoredPolicy> => {
     let input: PolicyInput;
     try {
       input = validatePolicyInput(document);
@@ -63,7 +63,7 @@ const policiesRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
     async () => {
-      const { document, policy } = repo().current();
+      const { document, policy } = await repo().current();
       return { items: policy.endOfSupport, custom: document.endOfSupport !== undefined };
     },
   );
@@ -79,7 +79,8 @@ const policiesRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
     async (request) => {
-      const stored = store({ ...repo().current().document, endOfSupport: request.body.items }, requestActor(request));
+      const { document } = await repo().current();
+      const stored = await store({ ...document, endOfSupport: request.body.items }, requestActor(request));
       return { items: stored.policy.endOfSupport, custom: true };
     },
   );
@@ -94,8 +95,8 @@ const policiesRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
     async (request) => {
-      const { endOfSupport: _dropped, ...rest } = repo().current().document;
-      const stored = store(rest, requestActor(request));
+      const { endOfSupport: _dropped, ...rest } = (await repo().current()).document;
+      const stored = await store(rest, requestActor(request));
       return { items: stored.policy.endOfSupport, custom: false };
     },
   );

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema, ProblemTypes } from '@stocktake/shared';
 import { IntegerIdParamsSchema, RUN_LIST, RunPageSchema, RunSchema } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
-import { RunInProgressError } from '../../../../../store/sqlite/findings/runs-repository.ts';
+import { RunInProgressError } from '../../../../../domain/findings/errors.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../principal.ts';
 import { listRoute } from '../list-route.ts';
@@ -50,7 +50,7 @@ const reconciliationsRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
     async (request) => {
-      const run = app.reconciliation.runs.get(request.params.id);
+      const run = await app.reconciliation.runs.get(request.params.id);
       if (!run) throw HttpProblem.notFound(`No reconciliation run ${request.params.id}`);
       return run;
     },

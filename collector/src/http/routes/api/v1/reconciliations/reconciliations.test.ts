@@ -127,7 +127,8 @@ describe('/api/v1/reconciliations', () => {
     await report('SN-9');
     await report('SHADOW-9');
     const run = (await t.inject({ method: 'POST', url: '/api/v1/reconciliations' })).json();
-    expect(run.counts.totals.opened).toBe(2);
+    expect(run.counts.byType.retired_asset_active.opened).toBe(1);
+    expect(run.counts.byType.unregistered_device.opened).toBe(1);
     expect(calls).toBe(0);
     for (let i = 0; i < 100 && bodies.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(calls).toBe(3);

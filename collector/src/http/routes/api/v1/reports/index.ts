@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { FINDING_SEVERITIES, FINDING_STATUSES, type FindingType, SummaryReportSchema } from '@stocktake/shared/api';
+import { FINDING_SEVERITIES, FINDING_STATUSES, SummaryReportSchema } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
-import { DAY_MS } from '../../../../../domain/findings/rules/types.ts';
+import { DAY_MS } from '../../../../../domain/findings/rule.ts';
 import { licenseUsages, presentDevices, usageOf } from '../../../../../domain/licenses/compliance.ts';
 
 /** Register statuses that mean "in use" for coverage: deployed machines should report. */
@@ -26,14 +26,14 @@ const reportsRoutes: FastifyPluginAsync = async (fastify) => {
     async () => {
       const now = new Date();
       const r = app.reconciliation;
-      const policy = r.policies.current().policy;
+      const policy = (await r.policies.current()).policy;
       const byType = new Map<
         string,
         { total: number; bySeverity: Record<string, number>; byStatus: Record<string, number> }
       >();
       let total = 0;
       let open = 0;
-      for (const row of r.findings.activeCounts()) {
+      for (const row of await r.findings.activeCounts()) {
         const entry = byType.get(row.type) ?? {
           total: 0,
           bySeverity: zeroes(FINDING_SEVERITIES),
@@ -47,15 +47,15 @@ const reportsRoutes: FastifyPluginAsync = async (fastify) => {
         if (row.status === 'open') open += row.count;
       }
       const licenses = await app.licenseService.all();
-      const usage = licenseUsages(r.source, licenses, presentDevices(r.source.devices(), policy, now));
-      const coverage = r.source.coverage(IN_USE, new Date(now.getTime() - COVERAGE_DAYS * DAY_MS).toISOString());
+      const usage = licenseUsages(r.source.reads, licenses, presentDevices(await r.source.devices(), policy, now));
+      const coverage = await r.source.coverage(IN_USE, new Date(now.getTime() - COVERAGE_DAYS * DAY_MS).toISOString());
       return {
         generatedAt: now.toISOString(),
-        lastRun: r.runs.latestSucceeded() ?? null,
+        lastRun: (await r.runs.latestSucceeded()) ?? null,
         findings: {
           total,
           open,
-          byType: [...byType.entries()].map(([type, e]) => ({ type: type as FindingType, ...e })),
+          byType: [...byType.entries()].map(([type, e]) => ({ type, ...e })),
         },
         licenses: licenses.map((l) => {
           const u = usage.get(l.id);

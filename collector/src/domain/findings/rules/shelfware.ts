@@ -1,23 +1,7 @@
 import type { Policy } from '../policies.ts';
-import { addDays, type Candidate, type LicenseFact, plural, type RuleContext, today } from './types.ts';
-
-const licenseRef = (l: LicenseFact) => ({ kind: 'license' as const, id: l.id });
-const unit = (l: LicenseFact) => (l.metric === 'per_user' ? 'user' : 'device');
-
-/** More devices (or users) use the product than the entitlement has seats. */
-export function licenseOveruse(l: LicenseFact): Candidate | undefined {
-  if (l.used <= l.seats) return undefined;
-  return {
-    type: 'license_overuse',
-    subjectKind: 'license',
-    subjectId: l.id,
-    subKey: '',
-    severity: 'high',
-    summary: `${l.product}: ${plural(l.used, unit(l))} use it, ${plural(l.seats, 'seat')} licensed (${l.used - l.seats} over)`,
-    facts: { product: l.product, metric: l.metric, seats: l.seats, used: l.used },
-    refs: [licenseRef(l)],
-  };
-}
+import type { LicenseFact } from '../ports.ts';
+import { addDays, type Candidate, defineRule, each, plural, type RuleContext, today } from '../rule.ts';
+import { licenseRef } from '../subjects.ts';
 
 /**
  * Paid seats nobody uses, raised at renewal time: when the term ends within the renewal
@@ -54,3 +38,12 @@ export function atRenewal(termEnd: string | null, policy: Policy, now: Date): bo
   const day = today(now);
   return termEnd >= day && termEnd <= addDays(day, policy.shelfware.renewalHorizonDays);
 }
+
+export default defineRule({
+  type: 'shelfware',
+  subjectKind: 'license',
+  defaultSeverity: 'low',
+  description: 'At renewal time, at least the policy’s number of paid seats that nobody uses.',
+  reads: ['licenses'],
+  evaluate: ({ licenses }, ctx) => each(licenses, (l) => shelfware(l, ctx)),
+});

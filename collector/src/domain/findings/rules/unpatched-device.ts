@@ -1,69 +1,12 @@
 import type { FindingSeverity } from '@stocktake/shared/api';
-import type { IdentityConflict } from '../../../store/sqlite/matching/conflicts.ts';
 import { globToRegExp } from '../../licenses/license-match.ts';
 import { compareVersions } from '../../licenses/versions.ts';
-import { serialKey } from '../../matching/identifiers.ts';
-import type { EndOfSupportMatcher } from '../end-of-support.ts';
+import { compileEndOfSupport, type EndOfSupportMatcher } from '../end-of-support.ts';
 import { OS_FAMILIES, type OsBaseline, type OsFamily, type PatchPolicy } from '../policies.ts';
+import type { DeviceFact } from '../ports.ts';
+import { type Candidate, daysSince, defineRule, each, plural, type RuleContext, today } from '../rule.ts';
 import { maxSeverity } from '../severity.ts';
-import { type Candidate, type DeviceFact, daysSince, plural, type RuleContext, today } from './types.ts';
-
-/** A device counts as present (its installs, its patch state, its missing registration) while it reported within the ghost window. */
-export function isActive(d: DeviceFact, ctx: RuleContext): boolean {
-  return daysSince(d.lastSeenAt, ctx.now) < ctx.policy.ghostAfterDays;
-}
-
-const deviceRef = (d: DeviceFact) => ({ kind: 'device' as const, id: d.id });
-
-/** Shadow IT: a device that reports, that no register asset matched. */
-export function unregisteredDevice(
-  d: DeviceFact,
-  ctx: RuleContext,
-  conflicts: readonly IdentityConflict[],
-): Candidate | undefined {
-  if (d.assetId !== null || !isActive(d, ctx)) return undefined;
-  const why = d.linkMethod === 'manual' ? 'unlinked by hand' : 'no register asset matches it';
-  const conflictText = conflicts.length
-    ? `; ${conflicts.map((c) => `${c.kind.replace(/_/g, ' ')} ${c.value} (${c.deviceIds.length} devices)`).join(', ')}`
-    : '';
-  return {
-    type: 'unregistered_device',
-    subjectKind: 'device',
-    subjectId: d.id,
-    subKey: '',
-    severity: 'medium',
-    summary: `${d.hostname}${d.serial ? ` (serial ${d.serial})` : ''} reports but is not in the register: ${why}${conflictText}`,
-    facts: {
-      hostname: d.hostname,
-      serial: d.serial,
-      manuallyUnlinked: d.linkMethod === 'manual',
-      conflicts: conflicts.map((c) => ({ kind: c.kind, value: c.value, deviceIds: c.deviceIds })),
-    },
-    observed: { lastSeenAt: d.lastSeenAt },
-    refs: [deviceRef(d)],
-  };
-}
-
-/**
- * A device that used to report and has gone quiet. Once its register asset becomes a ghost
- * the ghost finding says it better, so the stale one resolves.
- */
-export function staleAgent(d: DeviceFact, ctx: RuleContext, ghostAssets: ReadonlySet<string>): Candidate | undefined {
-  const days = daysSince(d.lastSeenAt, ctx.now);
-  if (days < ctx.policy.staleAfterDays) return undefined;
-  if (d.assetId !== null && ghostAssets.has(d.assetId)) return undefined;
-  return {
-    type: 'stale_agent',
-    subjectKind: 'device',
-    subjectId: d.id,
-    subKey: '',
-    severity: 'low',
-    summary: `${d.hostname} has not reported for ${plural(days, 'day')} (last ${d.lastSeenAt.slice(0, 10)}; policy ${ctx.policy.staleAfterDays})`,
-    facts: { hostname: d.hostname, lastSeenAt: d.lastSeenAt, staleAfterDays: ctx.policy.staleAfterDays },
-    observed: { daysSilent: days },
-    refs: [deviceRef(d), ...(d.assetId ? [{ kind: 'asset' as const, id: d.assetId }] : [])],
-  };
-}
+import { deviceRef, isActive } from '../subjects.ts';
 
 interface Violation {
   rule: 'pending_security' | 'security_age' | 'last_patch' | 'os_baseline' | 'end_of_support';
@@ -206,24 +149,15 @@ export function unpatchedDevice(d: DeviceFact, ctx: RuleContext, rules: PatchRul
   };
 }
 
-/**
- * A device linked to an asset whose serial is not the device's: the board was swapped (or the
- * link is wrong). Discovery never links across disagreeing serials, so this comes from a
- * manual link made before the serial changed.
- */
-export function serialChanged(d: DeviceFact): Candidate | undefined {
-  if (!d.assetId) return undefined;
-  const device = serialKey(d.serial);
-  const asset = serialKey(d.assetSerial);
-  if (!device || !asset || device === asset) return undefined;
-  return {
-    type: 'hardware_changed',
-    subjectKind: 'device',
-    subjectId: d.id,
-    subKey: 'serial',
-    severity: 'high',
-    summary: `${d.hostname} reports serial ${d.serial} but its register asset ${d.assetTag ?? d.assetId} says ${d.assetSerial}`,
-    facts: { hostname: d.hostname, deviceSerial: d.serial, assetSerial: d.assetSerial, assetTag: d.assetTag },
-    refs: [deviceRef(d), { kind: 'asset', id: d.assetId }],
-  };
-}
+export default defineRule({
+  type: 'unpatched_device',
+  subjectKind: 'device',
+  defaultSeverity: 'medium',
+  description:
+    'A present device below the patch policy of its OS family: pending or old security updates, no recent patching, below the OS baseline, or past end of support.',
+  reads: ['devices'],
+  evaluate({ devices }, ctx) {
+    const rules = compilePatchRules(ctx, compileEndOfSupport(ctx.policy.endOfSupport));
+    return each(devices, (d) => unpatchedDevice(d, ctx, rules));
+  },
+});
