@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openCollector } from '../compose/collector.ts';
 import type { Services } from '../compose/services.ts';
+import { pruneSnapshots, thinSnapshots } from '../domain/inventory/retention.ts';
 import type { LicenseImportOutcome } from '../domain/licenses/license-csv.ts';
 import type { ImportOutcome } from '../domain/register/asset-csv.ts';
 import { ImportRefusedError } from '../domain/register/csv-import.ts';
@@ -128,17 +129,17 @@ async function run(services: Services, cmd: RegisterCommand, io: Io): Promise<nu
     }
     case 'snapshots prune': {
       const days = cmd.retentionDays ?? 30;
-      const result = services.snapshotStore.prune(new Date(Date.now() - days * 24 * 60 * 60 * 1000));
+      const result = await pruneSnapshots(services.snapshotArchive, new Date(Date.now() - days * 24 * 60 * 60 * 1000));
       io.out(`pruned ${result.snapshots} snapshots and ${result.sections} section blobs older than ${days} days\n`);
       const hours = cmd.thinAfterHours ?? 24;
       if (hours > 0) {
-        const thinned = services.snapshotStore.thin(new Date(Date.now() - hours * 60 * 60 * 1000));
+        const thinned = await thinSnapshots(services.snapshotArchive, new Date(Date.now() - hours * 60 * 60 * 1000));
         io.out(`thinned ${thinned.snapshots} repeated snapshots older than ${hours} hours\n`);
       }
       return EXIT.ok;
     }
     case 'devices match': {
-      const result = services.matcher.matchAll();
+      const result = await services.deviceLinks.rematchAll();
       io.out(
         `matched ${result.devices} devices: ${result.linked} linked to an asset, ${result.changed} links changed\n`,
       );

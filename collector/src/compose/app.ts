@@ -1,8 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { createHttpApp, type HttpAppOptions } from '../http/app.ts';
+import { reconcileJob } from '../jobs/reconcile-job.ts';
+import { createRetentionJob } from '../jobs/retention.ts';
+import scheduler from '../jobs/scheduler.ts';
 import { openCollector, type ReconciliationSetup } from './collector.ts';
 
-export interface AppOptions extends Omit<HttpAppOptions, 'reconcileSchedule'> {
+export interface AppOptions extends HttpAppOptions {
+  /** Days raw snapshots are kept (default 30). */
+  snapshotRetentionDays?: number;
+  /** Hours after which repeats of a device's snapshot are thinned to one a day (default 24; 0: never). */
+  snapshotThinAfterHours?: number;
+  /** How often raw snapshots are pruned, in ms (default hourly; 0: never, for tests). */
+  pruneIntervalMs?: number;
   dbPath: string;
   enrollSecret: string;
   /** Reconciliation: policies from a file, webhook settings, and the cron schedule (absent: no schedule). */
@@ -15,7 +24,15 @@ export interface AppOptions extends Omit<HttpAppOptions, 'reconcileSchedule'> {
  * app closes the collector.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const { dbPath, enrollSecret, reconciliation, ...http } = options;
+  const {
+    dbPath,
+    enrollSecret,
+    reconciliation,
+    snapshotRetentionDays,
+    snapshotThinAfterHours,
+    pruneIntervalMs,
+    ...http
+  } = options;
   const { schedule, ...setup } = reconciliation ?? {};
   const collector = await openCollector({
     dbPath,
@@ -24,7 +41,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(options.logger ? { log: options.logger } : {}),
   });
   try {
-    const app = await createHttpApp(collector, { ...http, reconcileSchedule: schedule ?? null });
+    const app = await createHttpApp(collector, http);
+    // The jobs run beside the HTTP edge, on the same collector, for as long as the app is up.
+    if (schedule) await app.register(scheduler, { jobs: [reconcileJob(schedule)] });
+    const retention = createRetentionJob(
+      { snapshots: collector.services.snapshotArchive, log: app.log },
+      {
+        snapshotRetentionDays: snapshotRetentionDays ?? 30,
+        snapshotThinAfterHours: snapshotThinAfterHours ?? 24,
+        intervalMs: pruneIntervalMs ?? 60 * 60 * 1000,
+      },
+    );
+    app.addHook('onReady', async () => retention.start());
+    app.addHook('onClose', async () => retention.stop());
     app.addHook('onClose', async () => collector.close());
     return app;
   } catch (err) {

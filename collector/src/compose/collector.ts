@@ -73,7 +73,7 @@ export async function openCollector(options: CollectorOptions): Promise<Collecto
   try {
     const services = createServices(stores);
     if (options.enrollSecret !== undefined) await syncEnrollSecret(stores, options.enrollSecret, log);
-    const reconciliation = createReconciliation(services.db, services.sqlite, services);
+    const reconciliation = createReconciliation(stores);
     reconciliation.onOpened((opened, run, policy) => notifier.notify(opened, run, policy));
     if (setup.policies) {
       await reconciliation.policies.replace(

@@ -1,33 +1,14 @@
-import type Database from 'better-sqlite3';
 import { type ReconcileOptions, reconcile } from '../domain/findings/engine.ts';
 import type { Policy } from '../domain/findings/policies.ts';
 import type { OpenedFinding, RunRecord } from '../domain/findings/ports.ts';
 import { findingRules } from '../domain/findings/registry.ts';
-import { createFindingsRepository } from '../store/sqlite/findings/findings-repository.ts';
-import { createPoliciesRepository } from '../store/sqlite/findings/policies-repository.ts';
-import { createReconciliationSource } from '../store/sqlite/findings/reconciliation-source.ts';
-import { createRunsRepository } from '../store/sqlite/findings/runs-repository.ts';
-import { readAllLicenses } from '../store/sqlite/licenses/licenses-repository.ts';
-import type { Db } from '../store/sqlite/open-database.ts';
-import type { Services } from './services.ts';
+import type { Stores } from '../domain/ports.ts';
 
 export type Notify = (opened: OpenedFinding[], run: RunRecord, policy: Policy) => void;
 
-/** Findings, runs, policies and the run itself over one database, for the server and the command line. */
-export function createReconciliation(
-  db: Db,
-  sqlite: Database.Database,
-  services: Pick<Services, 'auditLog' | 'matcher' | 'conflicts'>,
-) {
-  const findings = createFindingsRepository(db, services.auditLog);
-  const runs = createRunsRepository(db);
-  const policies = createPoliciesRepository(db, services.auditLog);
-  const source = createReconciliationSource(db, sqlite, {
-    matcher: services.matcher,
-    conflicts: services.conflicts,
-    // The facts port reads the licenses straight from this database, as the rest of the run does.
-    licenses: { all: async () => readAllLicenses(db) },
-  });
+/** Findings, runs, policies and the run itself over the stores' ports, for the server and the command line. */
+export function createReconciliation(stores: Pick<Stores, 'facts' | 'findings' | 'runs' | 'policies'>) {
+  const { facts: source, findings, runs, policies } = stores;
   let notify: Notify | undefined;
   return {
     findings,

@@ -43,6 +43,8 @@ export interface Stores {
   /** Reconciliation runs, and the lock that keeps them one at a time. */
   runs: RunStore;
   policies: PolicyStore;
+  /** Resolves when the engine answers a trivial query (the health check); rejects when it cannot. */
+  ping(): Promise<void>;
   /** Releases the engine's connections; the stores are unusable after. */
   close(): Promise<void>;
 }

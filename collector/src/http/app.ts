@@ -2,9 +2,6 @@ import cors from '@fastify/cors';
 import { COLLECTOR_HEADER } from '@stocktake/shared';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Collector } from '../compose/collector.ts';
-import { reconcileJob } from '../jobs/reconcile-job.ts';
-import { createRetentionJob } from '../jobs/retention.ts';
-import scheduler from '../jobs/scheduler.ts';
 import { COLLECTOR_VERSION } from '../version.ts';
 import { loadRoutes } from './load-routes.ts';
 import access from './plugins/access/index.ts';
@@ -25,16 +22,8 @@ export interface HttpAppOptions {
   bodyLimit: number;
   /** Largest CSV import, in bytes (default 32 MiB). */
   csvBodyLimit?: number;
-  /** Days raw snapshots are kept (default 30). */
-  snapshotRetentionDays?: number;
-  /** Hours after which repeats of a device's snapshot are thinned to one a day (default 24; 0: never). */
-  snapshotThinAfterHours?: number;
-  /** How often raw snapshots are pruned, in ms (default hourly; 0: never, for tests). */
-  pruneIntervalMs?: number;
   /** How often the collector pings agents' live channels, in ms (default 30 s). */
   livePingIntervalMs?: number;
-  /** When reconciliation runs (cron; absent or null: never on a schedule). */
-  reconcileSchedule?: string | null;
   /** A pino logger, or false for none (tests). */
   logger: FastifyBaseLogger | false;
   /** Requests per minute per API token and enrolments per minute per address (defaults 1200 and 60; 0: none). */
@@ -54,7 +43,7 @@ declare module 'fastify' {
 }
 
 /**
- * The HTTP edge over a composed collector (compose/): Fastify, its plugins, the jobs, and every
+ * The HTTP edge over a composed collector (compose/): Fastify, its plugins and every
  * route folder under routes/. Builds no service and opens no store; closing the app does not
  * close the collector.
  */
@@ -97,17 +86,6 @@ export async function createHttpApp(collector: Collector, options: HttpAppOption
     ...(options.rateLimit?.windowMs ? { windowMs: options.rateLimit.windowMs } : {}),
   });
   await app.register(live);
-  if (options.reconcileSchedule) await app.register(scheduler, { jobs: [reconcileJob(options.reconcileSchedule)] });
-  const retention = createRetentionJob(
-    { snapshots: collector.services.snapshotStore, log: app.log },
-    {
-      snapshotRetentionDays: options.snapshotRetentionDays ?? 30,
-      snapshotThinAfterHours: options.snapshotThinAfterHours ?? 24,
-      intervalMs: options.pruneIntervalMs ?? 60 * 60 * 1000,
-    },
-  );
-  app.addHook('onReady', async () => retention.start());
-  app.addHook('onClose', async () => retention.stop());
 
   for (const route of await loadRoutes()) await app.register(route.plugin, { prefix: route.prefix });
   return app;

@@ -1,26 +1,11 @@
-/** What retention needs of the raw snapshot store: one bounded batch per call. */
-export interface SnapshotPruning {
-  /** Deletes a batch of snapshots older than `cutoff` (each device's latest is kept); `more`: call again. */
-  pruneBatch(cutoff: Date): PruneStep | Promise<PruneStep>;
-  /** Thins the next devices after `afterKey` before `cutoff`; `lastKey` undefined: done. */
-  thinBatch(cutoff: Date, afterKey?: number): ThinStep | Promise<ThinStep>;
-}
+import type { SnapshotArchive } from '../domain/inventory/ports.ts';
+/** What retention needs of the raw snapshot archive: one bounded batch per call. */
+export type SnapshotPruning = Pick<SnapshotArchive, 'pruneBatch' | 'thinBatch'>;
 
 /** Where the job reports what it did and what failed (pino's shape). */
 export interface JobLog {
   info(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
-}
-
-interface PruneStep {
-  snapshots: number;
-  sections: number;
-  more: boolean;
-}
-
-interface ThinStep {
-  snapshots: number;
-  lastKey: number | undefined;
 }
 
 export interface RetentionOptions {

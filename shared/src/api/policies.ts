@@ -208,6 +208,11 @@ export const StoredPolicySchema = Type.Object({
 export type StoredPolicy = Static<typeof StoredPolicySchema>;
 
 /** The end-of-support list in force. */
+/** The end-of-support list as a file holds it (the one shipped with the collector). */
+export const EndOfSupportEntriesSchema = Type.Array(EndOfSupportEntrySchema, {
+  description: 'End-of-support entries, first matching entry wins.',
+});
+
 export const EndOfSupportListSchema = Type.Object({
   items: Type.Array(EndOfSupportEntrySchema, { description: 'First matching entry wins.' }),
   custom: Type.Boolean({ description: 'False while the list shipped with the collector is in force.' }),

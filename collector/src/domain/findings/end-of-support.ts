@@ -1,24 +1,23 @@
 import { readFileSync } from 'node:fs';
-import { toFieldErrors } from '@stocktake/shared';
-import { type EndOfSupportEntry, EndOfSupportEntrySchema } from '@stocktake/shared/api';
-import Type from 'typebox';
-import { Compile } from 'typebox/compile';
+import { createValidator } from '@stocktake/shared';
+import { EndOfSupportEntriesSchema, type EndOfSupportEntry } from '@stocktake/shared/api';
 import { globToRegExp } from '../licenses/license-match.ts';
 import { compareVersions } from '../licenses/versions.ts';
+
+const validateEntries = createValidator<EndOfSupportEntry[]>(EndOfSupportEntriesSchema);
 
 const BUNDLED = new URL('./data/end-of-support.json', import.meta.url);
 
 /** The end-of-support list shipped with the collector (data/end-of-support.json), checked. */
 export function loadBundledEndOfSupport(): EndOfSupportEntry[] {
   const value: unknown = JSON.parse(readFileSync(BUNDLED, 'utf8'));
-  const check = Compile(Type.Array(EndOfSupportEntrySchema));
-  if (!check.Check(value)) {
-    const errors = toFieldErrors(check.Errors(value));
+  const checked = validateEntries(value);
+  if (!checked.ok) {
     throw new Error(
-      `bundled end-of-support list is invalid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+      `bundled end-of-support list is invalid: ${checked.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
     );
   }
-  return value;
+  return checked.value;
 }
 
 /**

@@ -25,6 +25,7 @@ function source(facts: Partial<ReconciliationFacts>) {
       return give('licenses');
     },
     coverage: async () => ({ inUse: 0, seen: 0 }),
+    installs: { catalogue: () => [], licenseUsage: () => [], installsOf: () => [] },
   };
   return { port, read };
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type FieldError, type OsFamilySchema, toFieldErrors } from '@stocktake/shared';
+import { createValidator, type FieldError, type OsFamily, OsFamilySchema } from '@stocktake/shared';
 import {
   type OsBaseline,
   type PatchPolicy,
@@ -7,15 +7,12 @@ import {
   type PolicyInput,
   PolicyInputSchema,
 } from '@stocktake/shared/api';
-import type { Static } from 'typebox';
-import { Compile } from 'typebox/compile';
 import { loadBundledEndOfSupport } from './end-of-support.ts';
 
-export const OS_FAMILIES = ['linux', 'windows', 'macos', 'other'] as const;
-export type OsFamily = Static<typeof OsFamilySchema>;
-
+/** The OS families of the wire contract, in its order. */
+export const OS_FAMILIES: readonly OsFamily[] = OsFamilySchema.anyOf.map((s) => s.const);
 // The policy's types are the API contract's; the rules import them from here, with the defaults.
-export type { OsBaseline, PatchPolicy, Policy, PolicyInput };
+export type { OsBaseline, OsFamily, PatchPolicy, Policy, PolicyInput };
 
 const DEFAULT_PATCH: PatchPolicy = {
   maxPendingSecurity: 10,
@@ -55,13 +52,13 @@ export class PolicyError extends Error {
   }
 }
 
-let compiled: ReturnType<typeof Compile> | undefined;
+const checkPolicyInput = createValidator<PolicyInput>(PolicyInputSchema);
 
 /** Checks a policy document; returns it typed, or throws a PolicyError naming each bad key. */
 export function validatePolicyInput(value: unknown, source = 'policy'): PolicyInput {
-  compiled ??= Compile(PolicyInputSchema);
-  if (!compiled.Check(value)) throw new PolicyError(toFieldErrors(compiled.Errors(value)), source);
-  const input = value as PolicyInput;
+  const checked = checkPolicyInput(value);
+  if (!checked.ok) throw new PolicyError(checked.errors, source);
+  const input = checked.value;
   const errors: FieldError[] = [];
   const url = input.notifications?.webhookUrl;
   if (url) {

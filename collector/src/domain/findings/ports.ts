@@ -13,6 +13,7 @@ import type {
   RunTrigger,
   StoredPolicy,
 } from '@stocktake/shared/api';
+import type { InstallCounts } from '../licenses/compliance.ts';
 import type { Action, OpenReason, StoredFinding } from './lifecycle.ts';
 import type { PolicyInput } from './policies.ts';
 
@@ -130,6 +131,11 @@ export interface FactSource {
   licenses(present: ReadonlyMap<number, string>, progress?: (step: 'license_match') => void): Promise<LicenseFact[]>;
   /** In-use assets (of the statuses given) and how many of them a linked device reported since `since`. */
   coverage(statuses: readonly string[], since: string): Promise<{ inUse: number; seen: number }>;
+  /**
+   * The install counts license usage and compliance are computed from. Synchronous: usage is
+   * counted over one consistent read of the installs, inside the engine's transaction.
+   */
+  readonly installs: InstallCounts;
 }
 
 /** A finding that became open in a run, as notifications carry it. */

@@ -113,4 +113,21 @@ export interface SnapshotArchive {
   read(snapshotId: string): Promise<Snapshot | undefined>;
   /** The device a stored snapshot belongs to. */
   deviceOf(snapshotId: string): Promise<string | undefined>;
+  /** Deletes a batch of snapshots older than `cutoff` (each device's latest is kept); `more`: call again. */
+  pruneBatch(cutoff: Date): Promise<PruneStep>;
+  /** Thins the next devices' histories (after `afterKey`) before `cutoff`; `lastKey` undefined: done. */
+  thinBatch(cutoff: Date, afterKey?: number): Promise<ThinStep>;
+}
+
+/** What one pruning batch deleted. */
+export interface PruneStep {
+  snapshots: number;
+  sections: number;
+  more: boolean;
+}
+
+/** What one thinning batch deleted, and where the next one starts. */
+export interface ThinStep {
+  snapshots: number;
+  lastKey: number | undefined;
 }

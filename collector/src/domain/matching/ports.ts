@@ -15,6 +15,8 @@ export interface DeviceLinks {
    * back to discovery instead, which matches it again at once. NotFoundError for an unknown device.
    */
   unlinkManually(deviceId: string, actor: string, options?: { rediscover?: boolean }): Promise<void>;
+  /** Matches every device to the register again (after a bulk change); what it saw and changed. */
+  rematchAll(): Promise<{ devices: number; changed: number; linked: number }>;
 }
 
 /**

@@ -68,6 +68,9 @@ export async function openSqliteStores(path: string, options: OpenOptions = {}):
     apiTokens: createApiTokensRepository(db, auditLog),
     enrollSecrets: createEnrollSecretsRepository(db, auditLog),
     agents: createAgentsRepository(db),
+    ping: async () => {
+      database.sqlite.prepare('SELECT 1').get();
+    },
     close: async () => {
       database.close();
     },

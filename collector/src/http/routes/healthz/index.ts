@@ -14,7 +14,7 @@ const healthRoutes: FastifyPluginAsync = async (app) => {
     },
     async (_request, reply) => {
       try {
-        app.sqlite.prepare('SELECT 1').get();
+        await app.stores.ping();
         return { status: 'ok' as const, version: app.collectorVersion };
       } catch (err) {
         app.log.error({ err }, 'health check failed');

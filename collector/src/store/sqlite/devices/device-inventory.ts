@@ -111,5 +111,7 @@ export function createSnapshotArchive(
   return {
     read: async (snapshotId) => snapshotStore.read(snapshotId),
     deviceOf: async (snapshotId) => devicesRepository.deviceOfSnapshot(snapshotId),
+    pruneBatch: async (cutoff) => snapshotStore.pruneBatch(cutoff),
+    thinBatch: async (cutoff, afterKey) => snapshotStore.thinBatch(cutoff, afterKey),
   };
 }

@@ -298,6 +298,7 @@ export function createReconciliationSource(
   const reads = createSqliteReads(db, sqlite);
   return {
     reads,
+    installs: reads,
     matchAll: async (now) => deps.matcher.matchAll(now),
     trackSecurityPending: async () => reads.trackSecurityPending(),
     devices: async () => reads.devices(),

@@ -27,6 +27,7 @@ export function createDeviceLinks(db: Db, devicesRepository: DevicesRepository, 
       if (!assetExists(assetId)) throw new NotFoundError(`No asset ${assetId}`);
       return matcher.linkManually(key, assetId, actor);
     },
+    rematchAll: async () => matcher.matchAll(),
     async unlinkManually(deviceId, actor, options = {}) {
       matcher.unlinkManually(deviceKey(deviceId), actor, options);
     },

@@ -28,7 +28,12 @@ const complianceRoutes: FastifyPluginAsync = async (fastify) => {
       const after = cursor === undefined ? undefined : decodeKeyCursor(cursor, ['string'] as const);
       if (cursor !== undefined && !after) throw badCursor();
       const policy = (await app.reconciliation.policies.current()).policy;
-      const result: LicenseCompliance = licenseCompliance(app.reconciliation.source.reads, license, policy, new Date());
+      const result: LicenseCompliance = licenseCompliance(
+        app.reconciliation.source.installs,
+        license,
+        policy,
+        new Date(),
+      );
       const rest = after ? result.counted.filter((c) => c.key > after[0]) : result.counted;
       const page = rest.slice(0, limit);
       const last = page.at(-1);

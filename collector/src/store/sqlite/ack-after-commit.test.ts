@@ -5,9 +5,9 @@ import { join, resolve } from 'node:path';
 import { dpkgItem, makeSnapshot } from '@stocktake/shared/testing';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Answer, LiveClient } from './live-client.test-support.ts';
+import { type Answer, LiveClient } from '../../http/routes/api/v1/agent/live-client.test-support.ts';
 
-const BIN = resolve(import.meta.dirname, '..', '..', '..', '..', '..', '..', 'bin', 'stocktake-collector.mjs');
+const BIN = resolve(import.meta.dirname, '..', '..', '..', 'bin', 'stocktake-collector.mjs');
 const SECRET = 'live-commit-secret';
 
 let dir: string;
