@@ -209,7 +209,7 @@ export async function agentWire(options: { idleSeconds?: number } = {}): Promise
 
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
   const lines = [
-    '## Agent on the wire and at rest (issue 4)',
+    '## Agent on the wire and at rest',
     '',
     `Machine: ${machineLine()}. One real collector and the real agent (\`once\`, which goes through the same outbox and delta path as \`run\`) on loopback; a relay between them counts every byte of each HTTP/1.1 exchange: request line, headers and body one way, status line, headers and body the other. Bodies are JSON, not compressed.`,
     '',

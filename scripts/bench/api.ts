@@ -1,5 +1,5 @@
 /**
- * Read API benchmark (issue 9): p50/p99 of the common queries on a collector database of N
+ * Read API benchmark: p50/p99 of the common queries on a collector database of N
  * devices, asked of a real collector process over HTTP with a reader token.
  *
  *   node_modules/.bin/tsx scripts/bench/index.ts --only api [--size 10000]
@@ -263,7 +263,7 @@ function render(runs: SizeRun[]): string {
     return `${fmt(run.devices)} devices: ${over.length === 0 ? 'met' : '**not met**'} (worst p99 ${worst.p99.toFixed(1)} ms, ${worst.name}${over.length ? `; over: ${over.join(', ')}` : ''})`;
   });
   return [
-    '## Read API (issue 9)',
+    '## Read API',
     '',
     "Each size is a collector database of N devices (500 packages each, 1,000 licenses, an N-asset register) built with the bulk SQL builder of the reconciliation benchmark, then one `POST /api/v1/reconciliations` through the API so there are findings. A real collector process (`stocktake-collector serve`, scheduled reconciliation off) answers; the benchmark asks each query 200 times, one at a time, after 10 warm-up requests, with a reader token. Latency is request sent to body read, on loopback. *Growth ×10* compares the query's p50 and p99 with the same query on the fleet 10× smaller (the p99 of 200 requests is their third slowest, so it moves with whatever else the machine was doing; the p50 shows the cost of the query itself).",
     '',

@@ -1,5 +1,5 @@
 /**
- * Unchanged-delta benchmark (issue 9): a real collector process loaded with N devices of the
+ * Unchanged-delta benchmark: a real collector process loaded with N devices of the
  * synthetic fleet (enrolled and one full snapshot each, over HTTP), then N agents each sending
  * deltas where nothing changed (built with shared's diffSnapshot as the agent builds them) from
  * this process with bounded concurrency, over each transport in turn: `POST /api/v1/agent/deltas`
@@ -366,7 +366,7 @@ export async function deltasBench(opts: DeltasBenchOptions): Promise<string> {
         ? `\`node_modules/.bin/tsx scripts/bench/index.ts --only deltas --size ${opts.devices}\``
         : `\`node_modules/.bin/tsx scripts/bench/deltas.ts --transport ${transports.join(',')} --size ${opts.devices} --requests ${opts.requests} --concurrency ${opts.concurrency}\``;
     return [
-      '## Unchanged deltas (issue 9)',
+      '## Unchanged deltas',
       '',
       `Machine: ${machineLine()}.`,
       '',

@@ -1,5 +1,5 @@
 /**
- * Collector ingest benchmark (issues 6 and 9): a real collector process on 127.0.0.1, driven
+ * Collector ingest benchmark: a real collector process on 127.0.0.1, driven
  * from this process with bounded concurrency by a synthetic fleet (scripts/bench/fleet), over
  * HTTP (`POST /api/v1/agent/snapshots` and `/deltas`) or over websockets (`--transport ws`:
  * one live channel per agent, each message timed from send to ack; agents enrol over HTTP, and
@@ -528,7 +528,7 @@ export function renderIngest(runs: IngestRun[]): string {
   );
   const largest = sorted.at(-1);
   return [
-    '## Collector ingest (issues 6 and 9)',
+    '## Collector ingest',
     '',
     `A real collector (\`stocktake-collector serve\`, its own process, SQLite in a temporary directory) on 127.0.0.1, driven from the benchmark process with ${sorted[0]?.concurrency ?? 32} requests (or websocket messages awaiting their ack) in flight, by the synthetic fleet of \`scripts/bench/fleet/\`: 50% Windows, 40% Linux, 10% macOS devices, 300 to 2,000 packages each (median ${largest?.packages.median ?? '?'}, mean ${largest?.packages.mean ?? '?'}) drawn from per-platform catalogues of 20,000 products with Zipf popularity, each on one of its latest three versions. Phases: **enrol**; **full snapshot, new device** (the first snapshot of every device); **churned full snapshot** (the next day of up to 10,000 devices: on average 46 packages upgraded, 5.7 removed, 1.2 installed; some lose a memory module, change address, user or OS build); **unchanged full snapshot** (2,000 of them again); **churned delta** (the day after, as the agent sends it: a delta against the last stored snapshot) and **unchanged delta** (that state again). Deltas are built before their phase, so it times the collector, not the generator. Latency is request sent to answer read (websocket: message sent to ack; acks are sent after the commit). Over the websocket every device sends on its own live channel; the channels are opened before their phase's requests, at most ${fmt(LIVE_CHUNK, 0)} at once (each is an open file in both processes, and an unprivileged process here may hold 20,000), and opening them is outside the phase's time and CPU. Collector CPU is the server process's user + system time per ingest from \`/proc\`; the benchmark process shares the 2 cores.`,
     '',

@@ -1,5 +1,5 @@
 /**
- * Reconciliation benchmark (issue 7): N devices with 500 installed packages each, 1,000 license
+ * Reconciliation benchmark: N devices with 500 installed packages each, 1,000 license
  * entitlements and an N-asset register, reconciled by the collector's own engine.
  *
  *   node_modules/.bin/tsx scripts/bench/reconcile.ts [--devices 10000,100000] [--packages 500]
@@ -332,7 +332,7 @@ export async function reconcileBench(opts: ReconcileBenchOptions): Promise<strin
     }
   }
   return [
-    '## Reconciliation (issue 7)',
+    '## Reconciliation',
     '',
     machineLine(),
     '',
@@ -342,7 +342,7 @@ export async function reconcileBench(opts: ReconcileBenchOptions): Promise<strin
       "collector's schema, not through the API. Each run is a fresh process opening the database as " +
       '`stocktake-collector reconcile` does; its time is the run as recorded (without opening the database), its ' +
       "peak memory that process's maxRSS (Node and its modules included); *open* is opening the database before the " +
-      "run. *matching* is issue 6's matcher run over every device (the first run links them all and writes an audit " +
+      "run. *matching* is the matcher run over every device (the first run links them all and writes an audit " +
       'entry per link); *findings* is the rest of the run: reading the facts, the rules, license counting, and writing ' +
       'findings. The steady run is what each scheduled run costs when nothing changed. Load average is that of the ' +
       'machine before and after the run (other work shared its 2 cores). Target: under 10 s and 1 GB at 100,000 devices.',

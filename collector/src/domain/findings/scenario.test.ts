@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestApp, enrolAgent, type TestApp } from '../../test-support/test-app.ts';
 
 /**
- * The done-when scenario of issue 7: a register and a fleet built through the real API with a
+ * A planted estate: a register and a fleet built through the real API with a
  * known truth, and reconciliation must report exactly that truth — no finding more, none less.
  */
 
@@ -128,7 +128,7 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
-describe('reconciliation scenario (issue 7 done-when)', () => {
+describe('reconciliation on a planted estate', () => {
   it('reports exactly the known truth, changes nothing when run again, and resolves each condition once fixed', async () => {
     const truth = new Set<string>();
     const expectFinding = (type: string, id: string, subKey?: string) =>

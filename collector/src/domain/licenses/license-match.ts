@@ -24,8 +24,8 @@ export function globToRegExp(pattern: string): RegExp {
 /**
  * The test an installed item must pass to count against a license: name matches the name
  * pattern, publisher the publisher pattern (when there is one; an item without a publisher
- * then does not count), version within the range (when there is one). Reconciliation
- * (issue 7) counts installs with this.
+ * then does not count), version within the range (when there is one). License usage and
+ * reconciliation count installs with this.
  */
 export function compileLicenseRule(rule: LicenseRule): (item: InstalledSoftware) => boolean {
   const name = globToRegExp(rule.namePattern);
