@@ -342,7 +342,7 @@ export async function reconcileBench(opts: ReconcileBenchOptions): Promise<strin
       "collector's schema, not through the API. Each run is a fresh process opening the database as " +
       '`stocktake-collector reconcile` does; its time is the run as recorded (without opening the database), its ' +
       "peak memory that process's maxRSS (Node and its modules included); *open* is opening the database before the " +
-      "run. *matching* is the matcher run over every device (the first run links them all and writes an audit " +
+      'run. *matching* is the matcher run over every device (the first run links them all and writes an audit ' +
       'entry per link); *findings* is the rest of the run: reading the facts, the rules, license counting, and writing ' +
       'findings. The steady run is what each scheduled run costs when nothing changed. Load average is that of the ' +
       'machine before and after the run (other work shared its 2 cores). Target: under 10 s and 1 GB at 100,000 devices.',
