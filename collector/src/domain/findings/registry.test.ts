@@ -35,6 +35,6 @@ describe('the rule registry', () => {
   });
 
   it('names the file of a type', () => {
-    expect(ruleFileOf('retired_asset_active')).toBe('retired-asset-active.ts');
+    expect(ruleFileOf('retired_asset_active')).toBe('retired-asset-active.rule.ts');
   });
 });

@@ -27,32 +27,43 @@ export interface RuleCatalogue {
 }
 
 /**
- * Rules are the files of `rules/` (tests aside), each default-exporting its rule: adding a
+ * Rules are the `*.rule.ts` files of `rules/`, each default-exporting its rule: adding a
  * rule is adding a file, with no list to keep. The import is a template literal over that one
  * folder, which a bundler can follow and include whole.
  */
 const RULES_DIR = new URL('./rules/', import.meta.url);
 
+/**
+ * A rule's file ends in `.rule.ts`, its test in `.test.ts`: the import's pattern (`*.rule.ts`)
+ * then takes in the rules and never their tests when the collector is bundled.
+ */
+const RULE_SUFFIX = '.rule.ts';
+
 /** The file a type's rule lives in: `ghost_asset` in `ghost-asset.ts`. */
-export const ruleFileOf = (type: string) => `${type.replace(/_/g, '-')}.ts`;
+export const ruleFileOf = (type: string) => `${type.replace(/_/g, '-')}${RULE_SUFFIX}`;
 
 const TYPE_PATTERN = new RegExp(FINDING_TYPE_PATTERN);
 
 function ruleNames(): string[] {
   return readdirSync(RULES_DIR)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-    .map((f) => f.slice(0, -'.ts'.length))
+    .filter((f) => f.endsWith(RULE_SUFFIX))
+    .map((f) => f.slice(0, -RULE_SUFFIX.length))
     .sort();
 }
 
 function checked(name: string, value: unknown): FindingRule {
   const rule = value as Partial<FindingRule> | undefined;
   if (!rule || typeof rule.type !== 'string' || typeof rule.evaluate !== 'function' || !Array.isArray(rule.reads)) {
-    throw new Error(`rules/${name}.ts must default-export a rule (defineRule({ type, reads, evaluate, ... }))`);
+    throw new Error(
+      `rules/${name}${RULE_SUFFIX} must default-export a rule (defineRule({ type, reads, evaluate, ... }))`,
+    );
   }
-  if (!TYPE_PATTERN.test(rule.type)) throw new Error(`rules/${name}.ts: type "${rule.type}" is not lower snake case`);
-  if (ruleFileOf(rule.type) !== `${name}.ts`) {
-    throw new Error(`rules/${name}.ts registers "${rule.type}"; it belongs in rules/${ruleFileOf(rule.type)}`);
+  if (!TYPE_PATTERN.test(rule.type))
+    throw new Error(`rules/${name}${RULE_SUFFIX}: type "${rule.type}" is not lower snake case`);
+  if (ruleFileOf(rule.type) !== `${name}${RULE_SUFFIX}`) {
+    throw new Error(
+      `rules/${name}${RULE_SUFFIX} registers "${rule.type}"; it belongs in rules/${ruleFileOf(rule.type)}`,
+    );
   }
   return rule as FindingRule;
 }
@@ -82,7 +93,7 @@ let loading: Promise<RuleCatalogue> | undefined;
 export function findingRules(): Promise<RuleCatalogue> {
   loading ??= Promise.all(
     ruleNames().map(async (name) =>
-      checked(name, ((await import(`./rules/${name}.ts`)) as { default: unknown }).default),
+      checked(name, ((await import(`./rules/${name}.rule.ts`)) as { default: unknown }).default),
     ),
   ).then(catalogueOf);
   return loading;

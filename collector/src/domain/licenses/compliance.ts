@@ -1,7 +1,7 @@
 import type { Policy } from '../findings/policies.ts';
 import type { DeviceFact } from '../findings/ports.ts';
 import { DAY_MS, daysSince } from '../findings/rule.ts';
-import { atRenewal } from '../findings/rules/shelfware.ts';
+import { atRenewal } from '../findings/rules/shelfware.rule.ts';
 import type { License } from './license-model.ts';
 import { type CatalogueEntry, matchCatalogue, userKey } from './license-usage.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolvePolicy } from '../policies.ts';
 import { ago, asset, ctx } from '../rule-fixtures.ts';
-import { ghostAsset } from './ghost-asset.ts';
+import { ghostAsset } from './ghost-asset.rule.ts';
 
 describe('ghost_asset', () => {
   it('ghost: in use, silent for the window or never seen, after being in its status that long', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolvePolicy } from '../policies.ts';
 import { ago, ctx, device, removal } from '../rule-fixtures.ts';
-import { hardwareChanged, serialChanged } from './hardware-changed.ts';
+import { hardwareChanged, serialChanged } from './hardware-changed.rule.ts';
 
 describe('hardware_changed', () => {
   it('serial changed: a linked device whose serial is not its asset’s (junk serials prove nothing)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { identityConflict } from './identity-conflict.ts';
+import { identityConflict } from './identity-conflict.rule.ts';
 
 describe('identity_conflict', () => {
   it('identity conflicts: one finding per shared identifier, involving every device and asset', () => {

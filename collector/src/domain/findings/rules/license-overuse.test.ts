@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lic } from '../rule-fixtures.ts';
-import { licenseOveruse } from './license-overuse.ts';
+import { licenseOveruse } from './license-overuse.rule.ts';
 
 describe('license_overuse', () => {
   it('overuse: more used than seats, by the metric', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ago, asset } from '../rule-fixtures.ts';
-import { retiredAssetActive } from './retired-asset-active.ts';
+import { retiredAssetActive } from './retired-asset-active.rule.ts';
 
 describe('retired_asset_active', () => {
   it('retired asset active: a linked device reported after the status change; lost or stolen is critical', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolvePolicy } from '../policies.ts';
 import { ctx, inDays, lic } from '../rule-fixtures.ts';
-import { shelfware } from './shelfware.ts';
+import { shelfware } from './shelfware.rule.ts';
 
 describe('shelfware', () => {
   it('shelfware: at least the threshold unused when the term ends within the renewal horizon', () => {

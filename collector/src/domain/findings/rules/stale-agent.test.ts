@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ago, ctx, device } from '../rule-fixtures.ts';
-import { staleAgent } from './stale-agent.ts';
+import { staleAgent } from './stale-agent.rule.ts';
 
 describe('stale_agent', () => {
   it('stale: silent for the policy days, until its asset becomes a ghost', () => {

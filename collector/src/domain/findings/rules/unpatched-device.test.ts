@@ -3,7 +3,7 @@ import { compileEndOfSupport } from '../end-of-support.ts';
 import { defaultPolicy, type Policy, resolvePolicy } from '../policies.ts';
 import type { DeviceFact } from '../ports.ts';
 import { ago, ctx, device } from '../rule-fixtures.ts';
-import { compilePatchRules, unpatchedDevice } from './unpatched-device.ts';
+import { compilePatchRules, unpatchedDevice } from './unpatched-device.rule.ts';
 
 describe('unpatched_device', () => {
   const rules = (policy: Policy) => compilePatchRules(ctx(policy), compileEndOfSupport(policy.endOfSupport));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ago, ctx, device } from '../rule-fixtures.ts';
-import { unregisteredDevice } from './unregistered-device.ts';
+import { unregisteredDevice } from './unregistered-device.rule.ts';
 
 describe('unregistered_device', () => {
   it('unregistered: a present device with no asset, saying why', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AssetFact } from '../ports.ts';
 import { asset, ctx, inDays } from '../rule-fixtures.ts';
-import { warrantyExpiring } from './warranty-expiring.ts';
+import { warrantyExpiring } from './warranty-expiring.rule.ts';
 
 describe('warranty_expiring', () => {
   it('warranty expiring: from today to the horizon, for assets in service', () => {

@@ -1,7 +1,7 @@
 import type { DeviceFact } from '../ports.ts';
 import { type Candidate, daysSince, defineRule, each, plural, type RuleContext } from '../rule.ts';
 import { deviceRef } from '../subjects.ts';
-import { ghostAsset } from './ghost-asset.ts';
+import { ghostAsset } from './ghost-asset.rule.ts';
 
 /**
  * A device that used to report and has gone quiet. Once its register asset becomes a ghost
