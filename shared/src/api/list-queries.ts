@@ -16,6 +16,7 @@ import {
   FINDING_SUBJECT_KINDS,
   FINDING_TYPE_PATTERN,
   LICENSE_METRICS,
+  LIST_ORDERS,
   RUN_STATUSES,
   RUN_TRIGGERS,
 } from './vocabulary.ts';
@@ -114,23 +115,7 @@ const onOrBefore = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{
 /** The device list; who-has lists devices with the same filters and sorts. */
 export const DEVICE_LIST = {
   name: 'devices',
-  sorts: [
-    'hostname',
-    'lastSeenAt',
-    'firstSeenAt',
-    'serial',
-    'vendor',
-    'model',
-    'osName',
-    'osVersion',
-    'user',
-    'assetTag',
-    'softwareCount',
-    'pendingUpdates',
-    'pendingSecurityUpdates',
-    'memoryBytes',
-  ],
-  defaultSort: 'hostname',
+  ...LIST_ORDERS.devices,
   search: 'Host name, serial, asset tag, user, IP address or MAC contains the text.',
   filters: {
     hostname: pattern('Host name.'),
@@ -153,8 +138,7 @@ export const DEVICE_LIST = {
 /** What changed on one device, newest first. */
 export const CHANGE_LIST = {
   name: 'changes',
-  sorts: ['id', 'observedAt'],
-  defaultSort: '-id',
+  ...LIST_ORDERS.changes,
   search: 'The subject (package name, component, ...) contains the text.',
   filters: {
     kind: oneOf(CHANGE_KINDS, 'What kind of change.'),
@@ -166,23 +150,7 @@ export const CHANGE_LIST = {
 /** The register. */
 export const ASSET_LIST = {
   name: 'assets',
-  sorts: [
-    'assetTag',
-    'name',
-    'serial',
-    'status',
-    'hostname',
-    'manufacturer',
-    'model',
-    'category',
-    'location',
-    'assignee',
-    'purchaseDate',
-    'warrantyEnd',
-    'createdAt',
-    'updatedAt',
-  ],
-  defaultSort: 'assetTag',
+  ...LIST_ORDERS.assets,
   search:
     'Asset tag, name, serial, host name, assignee (name, e-mail, user name), MAC, or the IP address of a linked device contains the text.',
   filters: {
@@ -209,8 +177,7 @@ export const ASSET_LIST = {
 /** License entitlements. */
 export const LICENSE_LIST = {
   name: 'licenses',
-  sorts: ['product', 'publisher', 'metric', 'seats', 'termEnd', 'orderNumber', 'createdAt', 'updatedAt'],
-  defaultSort: 'product',
+  ...LIST_ORDERS.licenses,
   search: 'Product, publisher, name pattern, order number or notes contains the text.',
   filters: {
     product: pattern('Product.'),
@@ -224,8 +191,7 @@ export const LICENSE_LIST = {
 /** Findings: unresolved ones by default, most severe first. */
 export const FINDING_LIST = {
   name: 'findings',
-  sorts: ['severity', 'lastSeenAt', 'firstSeenAt', 'openedAt', 'type', 'id'],
-  defaultSort: '-severity',
+  ...LIST_ORDERS.findings,
   search: 'Summary or subject id contains the text.',
   filters: {
     status: Type.Union([Type.Enum(FINDING_STATUSES), Type.Literal('active'), Type.Literal('all')], {
@@ -249,8 +215,7 @@ export const FINDING_LIST = {
 /** Reconciliation runs, newest first. */
 export const RUN_LIST = {
   name: 'reconciliations',
-  sorts: ['id', 'startedAt', 'durationMs'],
-  defaultSort: '-id',
+  ...LIST_ORDERS.reconciliations,
   filters: {
     status: oneOf(RUN_STATUSES, 'running, succeeded or failed.'),
     trigger: oneOf(RUN_TRIGGERS, 'schedule, api or cli.'),
@@ -262,8 +227,7 @@ export const RUN_LIST = {
 /** The audit log, newest first. */
 export const AUDIT_LIST = {
   name: 'audit',
-  sorts: ['id', 'at', 'actor'],
-  defaultSort: '-id',
+  ...LIST_ORDERS.audit,
   search: 'Entity id, actor or context (an import line, a device) contains the text.',
   filters: {
     entityType: oneOf(AUDIT_ENTITY_TYPES, 'What changed: asset, license, ...'),
@@ -307,8 +271,7 @@ export type SoftwareMatch = { [K in keyof typeof SOFTWARE_MATCH]?: Static<(typeo
 /** The software catalogue: each package version with its install count. */
 export const SOFTWARE_LIST = {
   name: 'software',
-  sorts: ['name', 'publisher', 'source', 'version', 'installs'],
-  defaultSort: 'name',
+  ...LIST_ORDERS.software,
   search: 'Name, publisher or version contains the text.',
   filters: {
     name: SOFTWARE_MATCH.name,

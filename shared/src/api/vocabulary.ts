@@ -113,3 +113,57 @@ export type LicenseUsageState = (typeof LICENSE_USAGE_STATES)[number];
 /** Identifiers that name more than one machine. */
 export const CONFLICT_KINDS = ['duplicate_serial', 'shared_uuid', 'shared_mac', 'duplicate_asset_serial'] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
+
+/**
+ * The fields each list of the API sorts by, and its default order (a leading - is descending):
+ * the collector's list declarations and the CLI's --sort both read them from here.
+ */
+export const LIST_ORDERS = {
+  devices: {
+    sorts: [
+      'hostname',
+      'lastSeenAt',
+      'firstSeenAt',
+      'serial',
+      'vendor',
+      'model',
+      'osName',
+      'osVersion',
+      'user',
+      'assetTag',
+      'softwareCount',
+      'pendingUpdates',
+      'pendingSecurityUpdates',
+      'memoryBytes',
+    ],
+    defaultSort: 'hostname',
+  },
+  changes: { sorts: ['id', 'observedAt'], defaultSort: '-id' },
+  assets: {
+    sorts: [
+      'assetTag',
+      'name',
+      'serial',
+      'status',
+      'hostname',
+      'manufacturer',
+      'model',
+      'category',
+      'location',
+      'assignee',
+      'purchaseDate',
+      'warrantyEnd',
+      'createdAt',
+      'updatedAt',
+    ],
+    defaultSort: 'assetTag',
+  },
+  licenses: {
+    sorts: ['product', 'publisher', 'metric', 'seats', 'termEnd', 'orderNumber', 'createdAt', 'updatedAt'],
+    defaultSort: 'product',
+  },
+  findings: { sorts: ['severity', 'lastSeenAt', 'firstSeenAt', 'openedAt', 'type', 'id'], defaultSort: '-severity' },
+  reconciliations: { sorts: ['id', 'startedAt', 'durationMs'], defaultSort: '-id' },
+  audit: { sorts: ['id', 'at', 'actor'], defaultSort: '-id' },
+  software: { sorts: ['name', 'publisher', 'source', 'version', 'installs'], defaultSort: 'name' },
+} as const;

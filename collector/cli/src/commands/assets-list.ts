@@ -1,4 +1,5 @@
 import type { Asset } from '@stocktake/shared/api';
+import { LIST_ORDERS } from '@stocktake/shared/api/vocabulary';
 import { ASSET_STATUSES } from '../choices.ts';
 import type { CommandSpec } from '../command.ts';
 import { type ListResource, listFlags, runList } from '../list-resource.ts';
@@ -8,23 +9,7 @@ const join = (...parts: (string | null)[]) => parts.filter(Boolean).join(' ');
 
 export const ASSETS: ListResource = {
   path: '/api/v1/assets',
-  sorts: [
-    'assetTag',
-    'name',
-    'serial',
-    'status',
-    'hostname',
-    'manufacturer',
-    'model',
-    'category',
-    'location',
-    'assignee',
-    'purchaseDate',
-    'warrantyEnd',
-    'createdAt',
-    'updatedAt',
-  ],
-  defaultSort: 'assetTag',
+  ...LIST_ORDERS.assets,
   filters: [
     { flag: 'tag', param: 'assetTag', value: 'TAG', description: 'Asset tag (* and ? wildcards, any case)' },
     { flag: 'status', param: 'status', value: 'STATUS', description: 'Lifecycle status', choices: ASSET_STATUSES },

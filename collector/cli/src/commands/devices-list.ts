@@ -1,4 +1,5 @@
 import type { DeviceListItem } from '@stocktake/shared/api';
+import { LIST_ORDERS } from '@stocktake/shared/api/vocabulary';
 import type { CommandSpec } from '../command.ts';
 import { type ListFilter, type ListResource, listFlags, runList } from '../list-resource.ts';
 import { type Column, formatAgo } from '../output.ts';
@@ -36,29 +37,11 @@ export const DEVICE_FILTERS: readonly ListFilter[] = [
   },
 ];
 
-export const DEVICE_SORTS = [
-  'hostname',
-  'lastSeenAt',
-  'firstSeenAt',
-  'serial',
-  'vendor',
-  'model',
-  'osName',
-  'osVersion',
-  'user',
-  'assetTag',
-  'softwareCount',
-  'pendingUpdates',
-  'pendingSecurityUpdates',
-  'memoryBytes',
-] as const;
-
 export const DEVICE_SEARCH = 'host name, serial, asset tag, user, IP address or MAC contains TEXT';
 
 export const DEVICES: ListResource = {
   path: '/api/v1/devices',
-  sorts: DEVICE_SORTS,
-  defaultSort: 'hostname',
+  ...LIST_ORDERS.devices,
   filters: DEVICE_FILTERS,
   search: DEVICE_SEARCH,
 };

@@ -1,4 +1,5 @@
 import type { Finding } from '@stocktake/shared/api';
+import { LIST_ORDERS } from '@stocktake/shared/api/vocabulary';
 import { FINDING_SEVERITIES, FINDING_STATUSES, SHIPPED_FINDING_TYPES } from '../choices.ts';
 import type { CommandSpec } from '../command.ts';
 import { type ListResource, listFlags, runList } from '../list-resource.ts';
@@ -7,8 +8,7 @@ import { resolveAsset, resolveDevice, resolveLicense } from '../resolve.ts';
 
 export const FINDINGS: ListResource = {
   path: '/api/v1/findings',
-  sorts: ['severity', 'lastSeenAt', 'firstSeenAt', 'openedAt', 'type', 'id'],
-  defaultSort: '-severity',
+  ...LIST_ORDERS.findings,
   filters: [
     {
       flag: 'type',

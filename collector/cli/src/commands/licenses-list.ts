@@ -1,4 +1,5 @@
 import type { License } from '@stocktake/shared/api';
+import { LIST_ORDERS } from '@stocktake/shared/api/vocabulary';
 import { LICENSE_METRICS } from '../choices.ts';
 import type { CommandSpec } from '../command.ts';
 import { type ListResource, listFlags, runList } from '../list-resource.ts';
@@ -6,8 +7,7 @@ import type { Column } from '../output.ts';
 
 export const LICENSES: ListResource = {
   path: '/api/v1/licenses',
-  sorts: ['product', 'publisher', 'metric', 'seats', 'termEnd', 'orderNumber', 'createdAt', 'updatedAt'],
-  defaultSort: 'product',
+  ...LIST_ORDERS.licenses,
   filters: [
     { flag: 'product', param: 'product', value: 'NAME', description: 'Product (* and ? wildcards, any case)' },
     { flag: 'publisher', param: 'publisher', value: 'NAME', description: 'Publisher (wildcards)' },

@@ -1,4 +1,5 @@
 import type { CatalogueEntry } from '@stocktake/shared/api';
+import { LIST_ORDERS } from '@stocktake/shared/api/vocabulary';
 import { SOFTWARE_SOURCES } from '../choices.ts';
 import type { CommandSpec } from '../command.ts';
 import { type ListFilter, type ListResource, listFlags, runList } from '../list-resource.ts';
@@ -35,8 +36,7 @@ export const SOURCE_FILTER: ListFilter = {
 
 export const CATALOGUE: ListResource = {
   path: '/api/v1/software',
-  sorts: ['name', 'publisher', 'source', 'version', 'installs'],
-  defaultSort: 'name',
+  ...LIST_ORDERS.software,
   filters: [
     { flag: 'name', param: 'name', value: 'NAME', description: 'Package name (* and ? wildcards, any case)' },
     PUBLISHER_FILTER,

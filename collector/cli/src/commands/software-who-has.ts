@@ -1,14 +1,14 @@
 import type { WhoHasItem } from '@stocktake/shared/api';
+import { LIST_ORDERS } from '@stocktake/shared/api/vocabulary';
 import { type CommandSpec, required } from '../command.ts';
 import { type ListResource, listFlags, runList } from '../list-resource.ts';
 import { type Column, formatAgo } from '../output.ts';
-import { DEVICE_FILTERS, DEVICE_SEARCH, DEVICE_SORTS } from './devices-list.ts';
+import { DEVICE_FILTERS, DEVICE_SEARCH } from './devices-list.ts';
 import { PUBLISHER_FILTER, SOURCE_FILTER, VERSION_FILTERS } from './software-list.ts';
 
 export const WHO_HAS: ListResource = {
   path: '/api/v1/software/who-has',
-  sorts: DEVICE_SORTS,
-  defaultSort: 'hostname',
+  ...LIST_ORDERS.devices,
   filters: [...VERSION_FILTERS, PUBLISHER_FILTER, SOURCE_FILTER, ...DEVICE_FILTERS],
   search: DEVICE_SEARCH,
 };
