@@ -62,7 +62,7 @@ describe('the engine', () => {
       ['b_rule', 'devices 2, assets 1'],
     ]);
     expect(read).toEqual(['devices', 'assets']);
-    expect(phases).toEqual(['devices', 'assets']);
+    expect(phases).toEqual(['devices', 'rules', 'assets', 'rules']);
   });
 
   it('loads license usage (over present devices) only when a rule reads licenses, timing each step', async () => {

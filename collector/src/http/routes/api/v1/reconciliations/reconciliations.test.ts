@@ -57,9 +57,9 @@ describe('/api/v1/reconciliations', () => {
     expect(Object.keys(run.phases)).toEqual([
       'match',
       'devices',
+      'rules',
       'assets',
       'conflicts',
-      'rules',
       'hardware',
       'license_match',
       'license_usage',
