@@ -5,5 +5,7 @@ export type { Agent } from './domain/access/ports.ts';
 export type { RunRecord } from './domain/findings/ports.ts';
 export { computeSectionHashes } from './domain/inventory/section-hashes.ts';
 export { type RunningServer, serve } from './server.ts';
-// The SQLite file itself: the benchmarks seed fleets and read table sizes through it.
+// The SQLite file itself, and what a collector on it holds inside: the benchmarks seed fleets,
+// read table sizes and time the engine's own stages through them.
 export { openDatabase } from './store/sqlite/open-database.ts';
+export { type SqliteInside, sqliteInside } from './store/sqlite/stores.ts';

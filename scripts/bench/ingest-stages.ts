@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { computeSectionHashes, openCollector } from '@stocktake/collector';
+import { computeSectionHashes, openCollector, sqliteInside } from '@stocktake/collector';
 import { validateSnapshot } from '@stocktake/shared';
 import { Fleet } from './fleet/fleet.ts';
 
@@ -34,7 +34,7 @@ const collector = await openCollector({
   dbPath: join(dir, 'stocktake.db'),
   database: values['page-size'] ? { pageSize: Number(values['page-size']) } : {},
 });
-const { sqlite, devicesRepository, writeBatcher } = collector.services;
+const { sqlite, devicesRepository, writeBatcher } = sqliteInside(collector.stores);
 for (const p of values.pragma) sqlite.pragma(p);
 const { agents } = collector.stores;
 

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { openCollector } from '@stocktake/collector';
+import { openCollector, sqliteInside } from '@stocktake/collector';
 import { dpkgItem, makeSnapshot } from '@stocktake/shared/testing';
 import { sourceLine } from './deltas.ts';
 import { median } from './lib/measure.ts';
@@ -54,7 +54,7 @@ export async function retentionBench(opts: RetentionBenchOptions): Promise<strin
   try {
     const collector = await openCollector({ dbPath: join(dir, 'stocktake.db') });
     const { agents } = collector.stores;
-    const { sqlite, devicesRepository, snapshotStore } = collector.services;
+    const { sqlite, devicesRepository, snapshotStore } = sqliteInside(collector.stores);
     const now = new Date();
     const lists = [0, 1].map((v) => Array.from({ length: 40 }, (_, i) => dpkgItem(`pkg-${i}`, `1.${v}`)));
 

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../compose/app.ts';
 import { openDatabase } from '../store/sqlite/open-database.ts';
 import { dumpDatabase } from '../test-support/dump.ts';
-import { bearer } from '../test-support/test-app.ts';
+import { bearer, sqliteOf } from '../test-support/test-app.ts';
 import { type AccessCommand, runAccessCommand } from './access-commands.ts';
 import { EXIT, type Io } from './register-commands.ts';
 
@@ -77,7 +77,11 @@ describe('stocktake-collector token', () => {
       expect((await run({ noun: 'token', verb: 'revoke', ref: String(json[1].id) })).code).toBe(EXIT.ok);
       expect((await run({ noun: 'token', verb: 'list' })).stdout).not.toContain('grafana');
       expect((await run({ noun: 'token', verb: 'list', includeRevoked: true })).stdout).toContain('by cli:ops');
-      const audit = dumpDatabase(app.sqlite).audit_log as { actor: string; entity_type: string; action: string }[];
+      const audit = dumpDatabase(sqliteOf(app).sqlite).audit_log as {
+        actor: string;
+        entity_type: string;
+        action: string;
+      }[];
       expect(audit.filter((a) => a.entity_type === 'api_token').map((a) => `${a.action} ${a.actor}`)).toEqual([
         'create cli:ops',
         'create cli:ops',

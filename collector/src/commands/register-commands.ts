@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openCollector } from '../compose/collector.ts';
-import type { Services } from '../compose/services.ts';
 import { pruneSnapshots, thinSnapshots } from '../domain/inventory/retention.ts';
 import type { LicenseImportOutcome } from '../domain/licenses/license-csv.ts';
 import type { ImportOutcome } from '../domain/register/asset-csv.ts';
 import { ImportRefusedError } from '../domain/register/csv-import.ts';
+import type { CollectorServices as Services } from '../domain/services.ts';
 import { cliActor } from './cli-actor.ts';
 
 /** Exit codes from sysexits.h, so scripts can tell a bad file from a missing one. */

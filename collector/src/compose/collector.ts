@@ -4,11 +4,11 @@ import pino from 'pino';
 import { createWebhookNotifier, type WebhookOptions } from '../domain/findings/notifier.ts';
 import type { PolicyInput } from '../domain/findings/policies.ts';
 import type { Stores } from '../domain/ports.ts';
+import type { Collector } from '../domain/services.ts';
 import type { OpenOptions } from '../store/sqlite/open-database.ts';
 import { openSqliteStores } from '../store/sqlite/stores.ts';
 import { COLLECTOR_VERSION } from '../version.ts';
-import { createReconciliation, type Reconciliation } from './reconciliation-services.ts';
-import { createServices, type Services } from './services.ts';
+import { createServices } from './services.ts';
 
 /** Reconciliation settings from the configuration: a policy document to store, and where findings are sent. */
 export interface ReconciliationSetup {
@@ -35,17 +35,7 @@ export interface CollectorOptions {
   policiesContext?: string;
 }
 
-export type CollectorServices = Services & { reconciliation: Reconciliation };
-
-/** The collector without a transport: its stores and the services built on them, once. */
-export interface Collector {
-  stores: Stores;
-  services: CollectorServices;
-  /** Waits until the webhook deliveries queued so far are done or given up (the command line, before it exits). */
-  drainNotifications(): Promise<void>;
-  /** Stops notifications and closes the stores. */
-  close(): Promise<void>;
-}
+export type { Collector, CollectorServices } from '../domain/services.ts';
 
 /**
  * The composition root: opens the stores (SQLite is the engine today; the choice is made here
@@ -73,7 +63,7 @@ export async function openCollector(options: CollectorOptions): Promise<Collecto
   try {
     const services = createServices(stores);
     if (options.enrollSecret !== undefined) await syncEnrollSecret(stores, options.enrollSecret, log);
-    const reconciliation = createReconciliation(stores);
+    const { reconciliation } = services;
     reconciliation.onOpened((opened, run, policy) => notifier.notify(opened, run, policy));
     if (setup.policies) {
       await reconciliation.policies.replace(
@@ -82,7 +72,7 @@ export async function openCollector(options: CollectorOptions): Promise<Collecto
         options.policiesContext ?? 'loaded at start',
       );
     }
-    return { stores, services: { ...services, reconciliation }, drainNotifications: () => notifier.drain(), close };
+    return { stores, services, drainNotifications: () => notifier.drain(), close };
   } catch (err) {
     await close();
     throw err;

@@ -1,7 +1,7 @@
 import cors from '@fastify/cors';
 import { COLLECTOR_HEADER } from '@stocktake/shared';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Collector } from '../compose/collector.ts';
+import type { Collector } from '../domain/services.ts';
 import { COLLECTOR_VERSION } from '../version.ts';
 import { loadRoutes } from './load-routes.ts';
 import access from './plugins/access/index.ts';

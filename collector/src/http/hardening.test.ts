@@ -108,7 +108,7 @@ describe('strict requests', () => {
   it('refuses an unknown property in every JSON body, naming it, and writes nothing', async () => {
     t = await createTestApp();
     const { agentToken } = await enrolAgent(t.app);
-    const before = dumpDatabase(t.app.sqlite);
+    const before = dumpDatabase(t.store.sqlite);
     let checked = 0;
     for (const route of t.app.registeredRoutes) {
       const body = route.schema?.body as { type?: string } | undefined;
@@ -129,7 +129,7 @@ describe('strict requests', () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(10);
-    expect(dumpDatabase(t.app.sqlite)).toEqual(before);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
   });
 
   it('answers every refusal as problem+json with a stable type: 400, 401, 403, 404, 409, 413, 415', async () => {

@@ -2,7 +2,7 @@ import { dpkgItem, makeSnapshot } from '@stocktake/shared/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runRegisterCommand } from '../commands/register-commands.ts';
 import { ConfigError, resolveConfig } from '../config.ts';
-import { createTestApp, enrolAgent, ingestAt, type TestApp } from '../test-support/test-app.ts';
+import { createTestApp, enrolAgent, ingestAt, sqliteOf, type TestApp } from '../test-support/test-app.ts';
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -33,7 +33,7 @@ describe('retention schedule', () => {
       new Date(now),
     ];
     for (const at of times) await ingestAt(app, agentToken, makeSnapshot({ agentId, at, software }), at);
-    const count = () => (app.sqlite.prepare('SELECT count(*) AS n FROM snapshots').get() as { n: number }).n;
+    const count = () => (sqliteOf(app).sqlite.prepare('SELECT count(*) AS n FROM snapshots').get() as { n: number }).n;
     expect(count()).toBe(7);
     await vi.waitFor(() => expect(count()).toBe(4), { timeout: 5_000, interval: 25 });
     // Settled: another round changes nothing.
@@ -50,7 +50,7 @@ describe('retention schedule', () => {
       const when = new Date(at.getTime() + i * 60_000);
       await ingestAt(app, agentToken, makeSnapshot({ agentId, at: when }), when);
     }
-    const count = () => (app.sqlite.prepare('SELECT count(*) AS n FROM snapshots').get() as { n: number }).n;
+    const count = () => (sqliteOf(app).sqlite.prepare('SELECT count(*) AS n FROM snapshots').get() as { n: number }).n;
     // Several rounds of the schedule.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(count()).toBe(3);
@@ -74,7 +74,7 @@ describe('retention schedule', () => {
     expect(out.join('')).toBe(
       'pruned 1 snapshots and 0 section blobs older than 30 days\nthinned 1 repeated snapshots older than 24 hours\n',
     );
-    expect((t.app.sqlite.prepare('SELECT count(*) AS n FROM snapshots').get() as { n: number }).n).toBe(2);
+    expect((t.store.sqlite.prepare('SELECT count(*) AS n FROM snapshots').get() as { n: number }).n).toBe(2);
   });
 });
 

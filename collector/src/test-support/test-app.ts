@@ -5,14 +5,20 @@ import type { Snapshot } from '@stocktake/shared';
 import type { ApiRole } from '@stocktake/shared/api';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type AppOptions, buildApp } from '../compose/app.ts';
+import { type SqliteInside, sqliteInside } from '../store/sqlite/stores.ts';
 
 export const TEST_ENROLL_SECRET = 'test-enroll-secret';
 
 /** Name of the admin token every test app starts with: the actor of writes made through `t.inject`. */
 export const TEST_ADMIN = 'test-admin';
 
+/** The SQLite engine under a test app (every test app is on SQLite): its handles and the parts not behind a port. */
+export const sqliteOf = (app: FastifyInstance): SqliteInside => sqliteInside(app.stores);
+
 export interface TestApp {
   app: FastifyInstance;
+  /** Its SQLite database and parts, for assertions on what is stored. */
+  store: SqliteInside;
   dbPath: string;
   /** The secret of the `test-admin` token. */
   adminToken: string;
@@ -52,6 +58,7 @@ export async function createTestApp(
   const made = new Map<string, string>([[TEST_ADMIN, adminToken]]);
   return {
     app,
+    store: sqliteOf(app),
     dbPath,
     adminToken,
     token,
@@ -100,5 +107,5 @@ export async function ingestAt(
   const agent = await app.stores.agents.findByToken(agentToken);
   if (!agent) throw new Error('agent not stored');
   const hashes = Object.fromEntries(Object.entries(snapshot.sections).map(([name, s]) => [name, s.hash]));
-  return app.devicesRepository.ingest(agent, snapshot, hashes, receivedAt).deviceId;
+  return sqliteOf(app).devicesRepository.ingest(agent, snapshot, hashes, receivedAt).deviceId;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { CollectorServices } from '../../compose/collector.ts';
 import type { Stores } from '../../domain/ports.ts';
+import type { CollectorServices } from '../../domain/services.ts';
 
 declare module 'fastify' {
   // Every service the composition root builds is on the app under its own name.

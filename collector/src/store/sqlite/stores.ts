@@ -77,6 +77,16 @@ export async function openSqliteStores(path: string, options: OpenOptions = {}):
   };
 }
 
+/** The SQLite database handles and the parts not behind a port: for benchmarks and tests that look inside. */
+export type SqliteInside = Pick<OpenedDatabase, 'db' | 'sqlite'> & SqliteParts;
+
+/** What stores opened on SQLite hold inside; fails on any other engine's stores. */
+export function sqliteInside(stores: Stores): SqliteInside {
+  const opened = stores as Partial<SqliteStores>;
+  if (!opened.database || !opened.parts) throw new Error('these stores are not on the SQLite engine');
+  return { db: opened.database.db, sqlite: opened.database.sqlite, ...opened.parts };
+}
+
 /** The reconciliation ports on an open database: the facts runs read, findings, runs and the policy. */
 export function createFindingStores(
   db: Db,

@@ -49,7 +49,7 @@ describe('authentication and roles on every registered route', () => {
     const admin = t.adminToken;
     const revoked = await t.token('gone', 'admin');
     await t.app.stores.apiTokens.revoke('gone', 'test');
-    const before = dumpDatabase(t.app.sqlite);
+    const before = dumpDatabase(t.store.sqlite);
 
     const checked = { api: 0, agent: 0, writes: 0 };
     for (const route of t.app.registeredRoutes) {
@@ -80,7 +80,7 @@ describe('authentication and roles on every registered route', () => {
     expect(checked.agent).toBeGreaterThanOrEqual(3);
     expect(checked.api).toBeGreaterThan(30);
     expect(checked.writes).toBeGreaterThan(15);
-    const after = dumpDatabase(t.app.sqlite);
+    const after = dumpDatabase(t.store.sqlite);
     expect(after.audit_log).toEqual(before.audit_log);
     expect(after).toEqual(before);
     expect(agentId).toBeTruthy();
@@ -133,7 +133,7 @@ describe('API tokens', () => {
     const { secret, ...token } = res.json();
     expect(secret).toMatch(/^stk_[A-Za-z0-9_-]{43}$/);
     expect(token).toMatchObject({ name: 'grafana', role: 'reader', createdBy: 'test-admin', revokedAt: null });
-    const stored = JSON.stringify(dumpDatabase(t.app.sqlite));
+    const stored = JSON.stringify(dumpDatabase(t.store.sqlite));
     expect(stored).not.toContain(secret);
     expect(stored).not.toContain(secret.slice(4));
 

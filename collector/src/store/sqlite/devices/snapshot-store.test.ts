@@ -8,7 +8,8 @@ beforeEach(async () => {
 });
 afterEach(async () => t.close());
 
-const count = (table: string) => (t.app.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (table: string) =>
+  (t.store.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 describe('raw snapshots', () => {
   it('keeps each snapshot as received and stores unchanged sections once', async () => {
@@ -28,7 +29,7 @@ describe('raw snapshots', () => {
       });
       expect(res.statusCode).toBe(201);
     }
-    for (const s of sent) expect(t.app.snapshotStore.read(s.snapshotId)).toEqual(s);
+    for (const s of sent) expect(t.store.snapshotStore.read(s.snapshotId)).toEqual(s);
     // Five sections, of which only the software list changed once (the others carry their
     // collection time in the envelope, not in the data).
     expect(count('snapshot_sections')).toBe(6);
@@ -54,20 +55,20 @@ describe('raw snapshots', () => {
     }
     const softwareBlobs = () =>
       (
-        t.app.sqlite.prepare("SELECT count(*) AS n FROM snapshot_sections WHERE section = 'software'").get() as {
+        t.store.sqlite.prepare("SELECT count(*) AS n FROM snapshot_sections WHERE section = 'software'").get() as {
           n: number;
         }
       ).n;
     expect(softwareBlobs()).toBe(2);
-    const result = t.app.snapshotStore.prune(days(10));
+    const result = t.store.snapshotStore.prune(days(10));
     expect(result.snapshots).toBe(2);
     // The 3-package list is no longer referenced; the 4-package list still is, by the latest.
     expect(softwareBlobs()).toBe(1);
-    expect(t.app.snapshotStore.read(ids[0] ?? '')).toBeUndefined();
-    expect(t.app.snapshotStore.read(ids[2] ?? '')?.snapshotId).toBe(ids[2]);
+    expect(t.store.snapshotStore.read(ids[0] ?? '')).toBeUndefined();
+    expect(t.store.snapshotStore.read(ids[2] ?? '')?.snapshotId).toBe(ids[2]);
     // Even far past the window, a device's latest snapshot stays.
-    expect(t.app.snapshotStore.prune(days(400)).snapshots).toBe(0);
-    expect(t.app.sqlite.pragma('foreign_key_check')).toEqual([]);
+    expect(t.store.snapshotStore.prune(days(400)).snapshots).toBe(0);
+    expect(t.store.sqlite.pragma('foreign_key_check')).toEqual([]);
   });
 
   it('thins repeats to one per device per day before the cutoff, keeping every change and each latest', async () => {
@@ -107,16 +108,16 @@ describe('raw snapshots', () => {
     const blobs = count('snapshot_sections');
 
     // One device per batch, so the paging is exercised too.
-    expect(t.app.snapshotStore.thin(at(3, 0), 1)).toEqual({ snapshots: 5 });
+    expect(t.store.snapshotStore.thin(at(3, 0), 1)).toEqual({ snapshots: 5 });
 
     const remaining = (deviceKey: number) =>
-      t.app.snapshotStore
+      t.store.snapshotStore
         .idsOfDevice(deviceKey)
         .map((r) => sent.get(r.id))
         .reverse();
     const keyOf = (agentId: string) =>
       (
-        t.app.sqlite.prepare('SELECT device_key AS k FROM snapshots WHERE agent_id = ? LIMIT 1').get(agentId) as {
+        t.store.sqlite.prepare('SELECT device_key AS k FROM snapshots WHERE agent_id = ? LIMIT 1').get(agentId) as {
           k: number;
         }
       ).k;
@@ -132,9 +133,9 @@ describe('raw snapshots', () => {
     expect(remaining(keyOf(b.agentId))).toEqual(['b d1 09:00', 'b d1 10:00 latest']);
     // The kept snapshot points at the same data, so no section row is orphaned or lost.
     expect(count('snapshot_sections')).toBe(blobs);
-    expect(t.app.snapshotStore.read(kept.snapshotId)).toEqual(kept);
-    expect(t.app.sqlite.pragma('foreign_key_check')).toEqual([]);
+    expect(t.store.snapshotStore.read(kept.snapshotId)).toEqual(kept);
+    expect(t.store.sqlite.pragma('foreign_key_check')).toEqual([]);
     // A second pass finds nothing more to do.
-    expect(t.app.snapshotStore.thin(at(3, 0))).toEqual({ snapshots: 0 });
+    expect(t.store.snapshotStore.thin(at(3, 0))).toEqual({ snapshots: 0 });
   });
 });

@@ -41,14 +41,14 @@ describe('license usage in the database', () => {
     }
     const licenses = await t.app.licenseService.all();
     const usage = () => {
-      const source = createSqliteReads(t.app.db, t.app.sqlite);
+      const source = createSqliteReads(t.store.db, t.store.sqlite);
       const present = presentDevices(source.devices(), defaultPolicy(), new Date());
       return Object.fromEntries(licenseUsages(source, licenses, present));
     };
     const plain = usage();
     // What the rows say, counted by hand.
     const expected = (name: string) =>
-      t.app.sqlite
+      t.store.sqlite
         .prepare(
           `select count(distinct ds.device_key) as devices, count(distinct d.primary_user) as users
            from device_software ds join software_catalog sc on sc.id = ds.software_id join devices d on d.key = ds.device_key

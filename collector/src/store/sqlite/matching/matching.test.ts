@@ -239,9 +239,9 @@ describe('matching devices to register assets', () => {
     expect(await linkOf(d)).toBeNull();
     const id = await asset({ assetTag: 'LATE', serial: 'late-1' });
     expect(await linkOf(d)).toMatchObject({ assetId: id, method: 'serial' });
-    t.app.sqlite.prepare('DELETE FROM device_asset_links').run();
-    expect(t.app.matcher.matchAll()).toEqual({ devices: 1, changed: 1, linked: 1 });
-    expect(t.app.matcher.matchAll()).toEqual({ devices: 1, changed: 0, linked: 1 });
+    t.store.sqlite.prepare('DELETE FROM device_asset_links').run();
+    expect(t.store.matcher.matchAll()).toEqual({ devices: 1, changed: 1, linked: 1 });
+    expect(t.store.matcher.matchAll()).toEqual({ devices: 1, changed: 0, linked: 1 });
     await t.inject({ method: 'DELETE', url: `/api/v1/assets/${id}` });
     expect(await linkOf(d)).toBeNull();
   });

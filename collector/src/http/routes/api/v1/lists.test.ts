@@ -58,7 +58,7 @@ beforeAll(async () => {
   });
   // A device last seen 45 days ago.
   const old = new Date(Date.now() - 45 * 24 * 60 * 60 * 1000).toISOString();
-  t.app.sqlite.prepare('UPDATE devices SET last_seen_at = ? WHERE id = ?').run(old, ids.old);
+  t.store.sqlite.prepare('UPDATE devices SET last_seen_at = ? WHERE id = ?').run(old, ids.old);
   const asset = await t.inject({
     method: 'POST',
     url: '/api/v1/assets',

@@ -18,14 +18,14 @@ const push = (token: string | undefined, payload: unknown) =>
   });
 
 /** Everything stored, to prove a refused request changed nothing. */
-const dump = () => dumpDatabase(t.app.sqlite);
+const dump = () => dumpDatabase(t.store.sqlite);
 
 describe('POST /api/v1/agent/enroll', () => {
   it('issues an agent id and token for the right secret', async () => {
     const { agentId, agentToken } = await enrolAgent(t.app);
     expect(agentId).toMatch(/^[0-9a-f-]{36}$/);
     expect(agentToken).toMatch(/^sta_/);
-    const stored = t.app.sqlite.prepare('SELECT token_hash FROM agents WHERE id = ?').get(agentId) as {
+    const stored = t.store.sqlite.prepare('SELECT token_hash FROM agents WHERE id = ?').get(agentId) as {
       token_hash: string;
     };
     expect(stored.token_hash).not.toContain(agentToken);
@@ -40,7 +40,7 @@ describe('POST /api/v1/agent/enroll', () => {
     expect(res.statusCode).toBe(403);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.json()).toMatchObject({ type: 'urn:stocktake:problem:forbidden', status: 403 });
-    expect(t.app.sqlite.prepare('SELECT count(*) AS n FROM agents').get()).toEqual({ n: 0 });
+    expect(t.store.sqlite.prepare('SELECT count(*) AS n FROM agents').get()).toEqual({ n: 0 });
   });
 
   it('marks every response as coming from a Stocktake collector', async () => {
@@ -101,18 +101,18 @@ describe('POST /api/v1/agent/snapshots', () => {
       'curl=7.88.1-10+deb12u8',
       'git=1:2.39.5-0+deb12u1',
     ]);
-    expect(t.app.sqlite.prepare('SELECT count(*) AS n FROM software_catalog').get()).toEqual({ n: 5 });
+    expect(t.store.sqlite.prepare('SELECT count(*) AS n FROM software_catalog').get()).toEqual({ n: 5 });
   });
 
   it('writes no software rows for an unchanged snapshot', async () => {
     const { agentId, agentToken } = await enrolAgent(t.app);
     const software = [dpkgItem('bash', '5.2.15-2+b7')];
     await push(agentToken, makeSnapshot({ agentId, software }));
-    const before = t.app.sqlite.prepare('SELECT total_changes() AS n').get() as { n: number };
-    const changes = t.app.sqlite.prepare('SELECT count(*) AS n FROM device_software').get();
+    const before = t.store.sqlite.prepare('SELECT total_changes() AS n').get() as { n: number };
+    const changes = t.store.sqlite.prepare('SELECT count(*) AS n FROM device_software').get();
     await push(agentToken, makeSnapshot({ agentId, software }));
-    expect(t.app.sqlite.prepare('SELECT count(*) AS n FROM device_software').get()).toEqual(changes);
-    const after = t.app.sqlite.prepare('SELECT total_changes() AS n').get() as { n: number };
+    expect(t.store.sqlite.prepare('SELECT count(*) AS n FROM device_software').get()).toEqual(changes);
+    const after = t.store.sqlite.prepare('SELECT total_changes() AS n').get() as { n: number };
     // device row update, snapshot row, agent row: no software rows.
     expect(after.n - before.n).toBe(3);
   });

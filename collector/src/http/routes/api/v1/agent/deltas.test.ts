@@ -42,20 +42,20 @@ describe('POST /api/v1/agent/deltas', () => {
     const { base, deviceId } = await storeBase();
     const delta = diffSnapshot(base, next(base));
     expect(Buffer.byteLength(JSON.stringify(delta))).toBeLessThan(2048);
-    const softwareBefore = t.app.sqlite.prepare('SELECT * FROM device_software ORDER BY software_id').all();
+    const softwareBefore = t.store.sqlite.prepare('SELECT * FROM device_software ORDER BY software_id').all();
     const res = await post('/api/v1/agent/deltas', delta);
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toEqual({ snapshotId: delta.snapshotId, deviceId, duplicate: false });
-    expect(t.app.sqlite.prepare('SELECT * FROM device_software ORDER BY software_id').all()).toEqual(softwareBefore);
-    const device = t.app.devicesRepository.get(deviceId);
+    expect(t.store.sqlite.prepare('SELECT * FROM device_software ORDER BY software_id').all()).toEqual(softwareBefore);
+    const device = t.store.devicesRepository.get(deviceId);
     expect(device?.lastSnapshotId).toBe(delta.snapshotId);
-    expect(t.app.snapshotStore.read(delta.snapshotId)?.sections.software.hash).toBe(base.sections.software.hash);
+    expect(t.store.snapshotStore.read(delta.snapshotId)?.sections.software.hash).toBe(base.sections.software.hash);
 
-    const before = dumpDatabase(t.app.sqlite);
+    const before = dumpDatabase(t.store.sqlite);
     const again = await post('/api/v1/agent/deltas', delta);
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ duplicate: true, deviceId });
-    expect(dumpDatabase(t.app.sqlite)).toEqual(before);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
   });
 
   it('applies added, upgraded and removed packages and records them as changes', async () => {
@@ -84,12 +84,12 @@ describe('POST /api/v1/agent/deltas', () => {
   it('answers 409 resync when the base is not the last stored snapshot, and writes nothing', async () => {
     const { base } = await storeBase();
     const stale = diffSnapshot({ ...base, snapshotId: randomUUID() }, next(base));
-    const before = dumpDatabase(t.app.sqlite);
+    const before = dumpDatabase(t.store.sqlite);
     const res = await post('/api/v1/agent/deltas', stale);
     expect(res.statusCode).toBe(409);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.json()).toMatchObject({ type: RESYNC_PROBLEM_TYPE, status: 409 });
-    expect(dumpDatabase(t.app.sqlite)).toEqual(before);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
   });
 
   it('answers resync when the stored data differs from what the agent based its delta on', async () => {
@@ -116,11 +116,11 @@ describe('POST /api/v1/agent/deltas', () => {
     // The agent's view is the first snapshot: it claims the software list is the one before the failure.
     const delta = diffSnapshot({ ...base, snapshotId: failed.snapshotId }, next(failed));
     expect(delta.sections.software.change).toBe('unchanged');
-    const before = dumpDatabase(t.app.sqlite);
+    const before = dumpDatabase(t.store.sqlite);
     const res = await post('/api/v1/agent/deltas', delta);
     expect(res.statusCode).toBe(409);
     expect(res.json().detail).toContain('/sections/software/hash');
-    expect(dumpDatabase(t.app.sqlite)).toEqual(before);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
   });
 
   it('chains deltas: each one applies to the state the previous one left, and the stored snapshots read back whole', async () => {
@@ -143,8 +143,8 @@ describe('POST /api/v1/agent/deltas', () => {
         .sort(),
     );
     // Every stored snapshot, the unchanged one included, reads back with its software list.
-    expect(t.app.snapshotStore.read(d2.snapshotId)?.sections.software.data).toHaveLength(301);
-    expect(t.app.snapshotStore.read(d3.snapshotId)?.sections.software.data).toHaveLength(299);
+    expect(t.store.snapshotStore.read(d2.snapshotId)?.sections.software.data).toHaveLength(301);
+    expect(t.store.snapshotStore.read(d3.snapshotId)?.sections.software.data).toHaveLength(299);
   });
 
   it('answers resync to an agent with no device yet', async () => {

@@ -97,7 +97,7 @@ describe('snapshots and deltas over the live channel', () => {
     t = other;
     agent = otherAgent;
 
-    const before = dumpDatabase(t.app.sqlite);
+    const before = dumpDatabase(t.store.sqlite);
     expect(await live.request({ type: 'snapshot', id: 'm-2', snapshot })).toEqual({
       type: 'ack',
       id: 'm-2',
@@ -112,7 +112,7 @@ describe('snapshots and deltas over the live channel', () => {
       type: 'ack',
       duplicate: true,
     });
-    expect(dumpDatabase(t.app.sqlite).snapshots).toHaveLength((before.snapshots?.length ?? 0) + 1);
+    expect(dumpDatabase(t.store.sqlite).snapshots).toHaveLength((before.snapshots?.length ?? 0) + 1);
   });
 
   it('applies deltas in the order they were sent, and answers a wrong base with the 409 resync problem', async () => {
@@ -149,7 +149,7 @@ describe('snapshots and deltas over the live channel', () => {
 
   it('refuses an invalid snapshot with the 400 problem the HTTP route answers, stores nothing, and keeps the socket', async () => {
     const live = await connect();
-    const before = dumpDatabase(t.app.sqlite);
+    const before = dumpDatabase(t.store.sqlite);
     const good = snapshotOf();
     const { hostname: _h, ...osWithoutHostname } = good.sections.os.data as Record<string, unknown>;
     const invalid: [string, unknown][] = [
@@ -182,7 +182,7 @@ describe('snapshots and deltas over the live channel', () => {
     });
     const wrongKind = await live.request({ type: 'delta', id: 'wrong-kind', delta: good });
     expect(wrongKind).toMatchObject({ type: 'error', status: 400 });
-    expect(dumpDatabase(t.app.sqlite)).toEqual(before);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
 
     // Still open and working.
     expect(await live.request({ type: 'snapshot', id: 'ok', snapshot: good })).toMatchObject({
@@ -218,11 +218,11 @@ describe('snapshots and deltas over the live channel', () => {
       type: 'ack',
     });
     await t.app.stores.agents.revoke(agent.agentId);
-    const before = dumpDatabase(t.app.sqlite);
+    const before = dumpDatabase(t.store.sqlite);
     const refused = await live.request({ type: 'snapshot', id: 'after', snapshot: later(snapshotOf()) });
     expect(problemOf(refused)).toMatchObject({ status: 401, type: 'urn:stocktake:problem:unauthorized' });
     expect((await live.closed).code).toBe(LiveCloseCodes.unauthorized);
-    expect(dumpDatabase(t.app.sqlite)).toEqual(before);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
     await expect(LiveClient.open(url, agent.agentToken)).rejects.toThrow(/HTTP 401/);
   });
 

@@ -76,7 +76,7 @@ describe('assets CRUD', () => {
     const audit = (await t.inject({ url: `/api/v1/audit?entityId=${res.json().id}` })).json().items;
     expect(audit[0].actor).toBe('test-admin');
     const reader = await t.as('viewer', 'reader');
-    const before = dumpDatabase(t.app.sqlite);
+    const before = dumpDatabase(t.store.sqlite);
     const refused = await t.inject({
       method: 'POST',
       url: '/api/v1/assets',
@@ -85,7 +85,7 @@ describe('assets CRUD', () => {
     });
     expect(refused.statusCode).toBe(403);
     expect(refused.headers['content-type']).toContain('application/problem+json');
-    const after = dumpDatabase(t.app.sqlite);
+    const after = dumpDatabase(t.store.sqlite);
     expect(after.audit_log).toEqual(before.audit_log);
     expect(after.assets).toEqual(before.assets);
   });
@@ -135,7 +135,7 @@ describe('the asset lifecycle', () => {
 
   it('refuses moves the lifecycle forbids, disposal without a record, and leaving disposed, changing nothing', async () => {
     const asset = await create({ assetTag: 'LT-3001', status: 'deployed' });
-    const before = dumpDatabase(t.app.sqlite);
+    const before = dumpDatabase(t.store.sqlite);
     const skip = await send('PATCH', `/api/v1/assets/${asset.id}`, { status: 'disposed', disposal });
     expect(skip.statusCode).toBe(400);
     expect(skip.json().errors).toEqual([
@@ -152,10 +152,10 @@ describe('the asset lifecycle', () => {
     const stray = await send('PATCH', `/api/v1/assets/${asset.id}`, { location: 'x', disposal });
     expect(stray.json().errors[0].path).toBe('/disposal');
     expect((await send('PATCH', `/api/v1/assets/${asset.id}`, { status: 'disposed', disposal })).statusCode).toBe(200);
-    const after = dumpDatabase(t.app.sqlite);
+    const after = dumpDatabase(t.store.sqlite);
     const back = await send('PATCH', `/api/v1/assets/${asset.id}`, { status: 'in_stock' });
     expect(back.json().errors[0].message).toContain('disposed is final');
-    expect(dumpDatabase(t.app.sqlite)).toEqual(after);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(after);
     expect(before).not.toEqual(after);
   });
 
@@ -189,7 +189,7 @@ describe('bad input never damages stored data', () => {
   it('refuses invalid fields, a duplicate tag, unknown fields and unknown ids without writing', async () => {
     const a = await create({ assetTag: 'T-1' });
     await create({ assetTag: 'T-2' });
-    const before = dumpDatabase(t.app.sqlite);
+    const before = dumpDatabase(t.store.sqlite);
     const cases: [string, object][] = [
       [`/api/v1/assets/${a.id}`, { purchaseDate: '2023-02-30' }],
       [`/api/v1/assets/${a.id}`, { macs: ['not-a-mac'] }],
@@ -211,14 +211,14 @@ describe('bad input never damages stored data', () => {
     expect((await send('POST', '/api/v1/assets', { assetTag: 'T-1' })).statusCode).toBe(409);
     expect((await send('PATCH', '/api/v1/assets/nope', { location: 'x' })).statusCode).toBe(404);
     expect((await send('DELETE', '/api/v1/assets/nope')).statusCode).toBe(404);
-    expect(dumpDatabase(t.app.sqlite)).toEqual(before);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
   });
 
   it('writes nothing, not even an audit entry, for a change to the same values', async () => {
     const a = await create({ assetTag: 'T-9', location: 'HQ' });
-    const before = dumpDatabase(t.app.sqlite);
+    const before = dumpDatabase(t.store.sqlite);
     const res = await send('PATCH', `/api/v1/assets/${a.id}`, { location: 'HQ', status: 'in_stock' });
     expect(res.statusCode).toBe(200);
-    expect(dumpDatabase(t.app.sqlite)).toEqual(before);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
   });
 });

@@ -92,7 +92,8 @@ async function importCsv(body: string, query = '', actor?: string) {
   });
 }
 
-const count = (table: string) => (t.app.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (table: string) =>
+  (t.store.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 describe('POST /api/v1/assets/import with a Snipe-IT CSV of 1,000 assets', () => {
   it('imports them all, then a re-import of the same file changes nothing and writes no audit', async () => {
@@ -127,17 +128,17 @@ describe('POST /api/v1/assets/import with a Snipe-IT CSV of 1,000 assets', () =>
     const withNotes = (await t.inject({ url: '/api/v1/assets?assetTag=ST-00050' })).json().items[0];
     expect(withNotes.notes).toBe('Line one\nline two, with "quotes"');
 
-    const before = dumpDatabase(t.app.sqlite);
+    const before = dumpDatabase(t.store.sqlite);
     const again = await importCsv(csv(THOUSAND));
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ created: [], updated: [] });
     expect(again.json().unchanged).toHaveLength(1000);
-    expect(dumpDatabase(t.app.sqlite)).toEqual(before);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
   });
 
   it('refuses a file with bad rows, naming each line as an editor shows it, and imports nothing', async () => {
     await importCsv(csv(THOUSAND.slice(0, 10)));
-    const before = dumpDatabase(t.app.sqlite);
+    const before = dumpDatabase(t.store.sqlite);
     const rows = THOUSAND.map((r) => [...r]);
     const set = (i: number, column: string, value: string) => {
       const r = rows[i];
@@ -163,7 +164,7 @@ describe('POST /api/v1/assets/import with a Snipe-IT CSV of 1,000 assets', () =>
       `/${lineOf(998)}/warranty_months`,
     ]);
     expect(problem.errors[2].message).toBe(`line ${lineOf(996)}, asset_tag: asset tag ST-00004 is already on line 5`);
-    expect(dumpDatabase(t.app.sqlite)).toEqual(before);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
   });
 
   it('updates a changed row, leaves an audit entry with who and what, and says so in a dry run first', async () => {
@@ -174,7 +175,7 @@ describe('POST /api/v1/assets/import with a Snipe-IT CSV of 1,000 assets', () =>
     changed[HEADER.indexOf('notes')] = 'moved';
     const text = csv(rows);
 
-    const before = dumpDatabase(t.app.sqlite);
+    const before = dumpDatabase(t.store.sqlite);
     const dry = await importCsv(text, '?dryRun=true');
     expect(dry.statusCode).toBe(200);
     expect(dry.json()).toMatchObject({
@@ -192,7 +193,7 @@ describe('POST /api/v1/assets/import with a Snipe-IT CSV of 1,000 assets', () =>
       ],
     });
     expect(dry.json().unchanged).toHaveLength(999);
-    expect(dumpDatabase(t.app.sqlite)).toEqual(before);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
 
     const real = await importCsv(text, '', 'alice@example.com');
     expect(real.json().updated).toHaveLength(1);
@@ -239,11 +240,11 @@ describe('POST /api/v1/assets/import with a Snipe-IT CSV of 1,000 assets', () =>
       'employee_num',
       'asset_eol_date',
     ]);
-    const before = dumpDatabase(t.app.sqlite);
+    const before = dumpDatabase(t.store.sqlite);
     const back = await importCsv(res.body);
     expect(back.statusCode, back.body).toBe(200);
     expect(back.json().unchanged).toHaveLength(50);
-    expect(dumpDatabase(t.app.sqlite)).toEqual(before);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
   });
 });
 
@@ -283,7 +284,7 @@ describe('Snipe-IT file formats', () => {
   });
 
   it('refuses broken CSV, a missing tag column, other media types and files over the limit, changing nothing', async () => {
-    const before = dumpDatabase(t.app.sqlite);
+    const before = dumpDatabase(t.store.sqlite);
     const broken = await importCsv('asset_tag,name\nA-1,"never closed\n');
     expect(broken.statusCode).toBe(400);
     expect(broken.json().errors[0]).toEqual({ path: '/2', message: 'line 2: a quoted field is never closed' });
@@ -308,7 +309,7 @@ describe('Snipe-IT file formats', () => {
     } finally {
       await small.close();
     }
-    expect(dumpDatabase(t.app.sqlite)).toEqual(before);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
   });
 
   it('requires a disposal record to import an asset as disposed, and keeps it on export and re-import', async () => {

@@ -66,7 +66,7 @@ describe('/api/v1/licenses', () => {
       url: '/api/v1/licenses',
       payload: { product: 'X', seats: 1, orderNumber: 'PO-1' },
     });
-    const before = dumpDatabase(t.app.sqlite);
+    const before = dumpDatabase(t.store.sqlite);
     const bad = [
       { product: 'Y', seats: 1, versionRange: '>=>1' },
       { product: 'Y', seats: -1 },
@@ -84,7 +84,7 @@ describe('/api/v1/licenses', () => {
       payload: { product: 'X', seats: 2, orderNumber: 'PO-1' },
     });
     expect(dup.statusCode).toBe(409);
-    expect(dumpDatabase(t.app.sqlite)).toEqual(before);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
   });
 
   it('imports CSV all or nothing keyed by product and order number, and exports it back', async () => {
@@ -107,10 +107,10 @@ describe('/api/v1/licenses', () => {
       'Microsoft 365 E3:50',
       'Slack Pro:120',
     ]);
-    const before = dumpDatabase(t.app.sqlite);
+    const before = dumpDatabase(t.store.sqlite);
     const exported = (await t.inject({ url: '/api/v1/licenses/export.csv' })).body;
     expect((await importCsv(exported)).json().unchanged).toHaveLength(3);
-    expect(dumpDatabase(t.app.sqlite)).toEqual(before);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
 
     const changed = text
       .replace('Slack*,,per_user,120', 'Slack*,,per_user,140')
@@ -120,6 +120,6 @@ describe('/api/v1/licenses', () => {
     expect(refused.json().errors).toEqual([
       { path: '/5/version_range', message: expect.stringContaining('line 5, version_range') },
     ]);
-    expect(dumpDatabase(t.app.sqlite)).toEqual(before);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
   });
 });

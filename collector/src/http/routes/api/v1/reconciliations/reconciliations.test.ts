@@ -78,7 +78,7 @@ describe('/api/v1/reconciliations', () => {
   it('refuses a run while another is in progress (here or in another process) with 409, and takes over an abandoned one', async () => {
     await start();
     const now = new Date().toISOString();
-    t.app.sqlite
+    t.store.sqlite
       .prepare(
         "INSERT INTO reconciliation_runs (trigger, actor, status, started_at) VALUES ('cli', 'cli:ops', 'running', ?)",
       )
@@ -88,7 +88,7 @@ describe('/api/v1/reconciliations', () => {
     expect(refused.json().detail).toContain('in progress');
     // A run still marked running after 30 minutes died: the next run records it as failed and goes ahead.
     const old = new Date(Date.now() - 31 * 60_000).toISOString();
-    t.app.sqlite.prepare('UPDATE reconciliation_runs SET started_at = ?').run(old);
+    t.store.sqlite.prepare('UPDATE reconciliation_runs SET started_at = ?').run(old);
     expect((await t.inject({ method: 'POST', url: '/api/v1/reconciliations' })).statusCode).toBe(200);
     const [latest, abandoned] = (await t.inject({ url: '/api/v1/reconciliations' })).json().items;
     expect(latest.status).toBe('succeeded');

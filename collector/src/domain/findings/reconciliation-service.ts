@@ -1,8 +1,8 @@
-import { type ReconcileOptions, reconcile } from '../domain/findings/engine.ts';
-import type { Policy } from '../domain/findings/policies.ts';
-import type { OpenedFinding, RunRecord } from '../domain/findings/ports.ts';
-import { findingRules } from '../domain/findings/registry.ts';
-import type { Stores } from '../domain/ports.ts';
+import type { Stores } from '../ports.ts';
+import { type ReconcileOptions, reconcile } from './engine.ts';
+import type { Policy } from './policies.ts';
+import type { OpenedFinding, RunRecord } from './ports.ts';
+import { findingRules } from './registry.ts';
 
 export type Notify = (opened: OpenedFinding[], run: RunRecord, policy: Policy) => void;
 
