@@ -1,40 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serviceCommand } from '../../agent/src/commands/service.ts';
 import { renderLaunchdPlist } from '../../agent/src/service/launchd.ts';
 import { darwinLayout, linuxLayout, windowsLayout } from '../../agent/src/service/layout.ts';
 import { renderSystemdUnit } from '../../agent/src/service/systemd.ts';
 import { renderWinswXml } from '../../agent/src/service/winsw.ts';
+import { put, snapshotTree } from '../support/file-tree.ts';
 import { tempDir } from '../support/processes.ts';
-
-/** Every path under root with its type, permission bits and bytes: "the system as it was". */
-function snapshotTree(root: string): Record<string, string> {
-  const tree: Record<string, string> = {};
-  const walk = (dir: string, rel: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      const key = `${rel}/${name}`;
-      const st = statSync(path);
-      const mode = (st.mode & 0o7777).toString(8);
-      if (st.isDirectory()) {
-        tree[key] = `dir ${mode}`;
-        walk(path, key);
-      } else {
-        tree[key] = `file ${mode} ${readFileSync(path).toString('base64')}`;
-      }
-    }
-  };
-  walk(root, '');
-  return tree;
-}
-
-function put(root: string, path: string, content: string, mode = 0o644): void {
-  mkdirSync(dirname(join(root, path)), { recursive: true });
-  writeFileSync(join(root, path), content);
-  chmodSync(join(root, path), mode);
-}
 
 const has = (tool: string, args: string[]) => spawnSync(tool, args, { stdio: 'ignore' }).status === 0;
 const hasPython = has('python3', ['-c', 'import plistlib, xml.etree.ElementTree']);

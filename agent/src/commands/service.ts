@@ -8,8 +8,8 @@ import {
   unknownSubcommand,
   usageErrorLines,
 } from '@stocktake/shared/cli';
+import { ServiceStepError } from '@stocktake/shared/service';
 import { InstallInputError, validateInstallConfig } from '../service/agent-config.ts';
-import { ServiceStepError } from '../service/execute.ts';
 import { isServicePlatform, type ServicePlatform } from '../service/layout.ts';
 import {
   runServiceAction,

@@ -1,13 +1,7 @@
 import { posix, win32 } from 'node:path';
+import type { ServicePlatform } from '@stocktake/shared/service';
 
-/** The operating systems the agent installs itself as a service on. */
-export type ServicePlatform = 'linux' | 'win32' | 'darwin';
-
-export const SERVICE_PLATFORMS: readonly ServicePlatform[] = ['linux', 'win32', 'darwin'];
-
-export function isServicePlatform(value: string): value is ServicePlatform {
-  return (SERVICE_PLATFORMS as readonly string[]).includes(value);
-}
+export { isServicePlatform, pathsFor, SERVICE_PLATFORMS, type ServicePlatform } from '@stocktake/shared/service';
 
 interface CommonLayout {
   platform: ServicePlatform;
@@ -110,9 +104,4 @@ export function serviceLayout(platform: ServicePlatform, env: NodeJS.ProcessEnv 
   if (platform === 'linux') return linuxLayout();
   if (platform === 'win32') return windowsLayout(env);
   return darwinLayout();
-}
-
-/** Path functions of the target OS (Windows paths stay Windows paths when staged on Linux). */
-export function pathsFor(platform: ServicePlatform): typeof posix {
-  return platform === 'win32' ? win32 : posix;
 }

@@ -1,6 +1,6 @@
+import type { InstallManifest } from '@stocktake/shared/service';
 import { describe, expect, it } from 'vitest';
 import { darwinLayout, linuxLayout, windowsLayout } from './layout.ts';
-import type { InstallManifest } from './manifest.ts';
 import { controlPlan, installPlan, type Step, uninstallPlan } from './plan.ts';
 
 const config = { server: 'https://st.example.org', enrollSecret: 'secret' };

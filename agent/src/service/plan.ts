@@ -1,7 +1,7 @@
+import { type InstallManifest, pathsFor, type Step } from '@stocktake/shared/service';
 import { type InstallConfig, renderAgentConfig } from './agent-config.ts';
 import { launchdTarget, renderLaunchdPlist } from './launchd.ts';
-import { type DarwinLayout, type LinuxLayout, pathsFor, type ServiceLayout, type WindowsLayout } from './layout.ts';
-import type { InstallManifest } from './manifest.ts';
+import type { DarwinLayout, LinuxLayout, ServiceLayout, WindowsLayout } from './layout.ts';
 import { renderSystemdUnit } from './systemd.ts';
 import {
   renderWinswRuntimeConfig,
@@ -12,27 +12,7 @@ import {
   wrapperCommand,
 } from './winsw.ts';
 
-/**
- * One thing to do to the target machine. Plans are data: the generators below are pure, and
- * a small executor applies them (under a root prefix in tests and staging).
- */
-export type Step =
-  /** Create the directory and any missing parents; the ones created go into the manifest. */
-  | { op: 'mkdir'; path: string; mode: number }
-  /** Write a file atomically (temporary file, then rename) with this mode. */
-  | { op: 'write'; path: string; content: string | Uint8Array; mode: number }
-  /** Copy the running executable here (atomically: a running binary may be replaced). */
-  | { op: 'install-self'; path: string; mode: number }
-  | { op: 'save-manifest'; path: string; configPath: string }
-  /** Run a program (no shell). allowFailure: report and carry on. show: print its output. */
-  | { op: 'run'; argv: string[]; allowFailure?: boolean; show?: boolean }
-  /** Remove one file if present. */
-  | { op: 'remove'; path: string }
-  /** Remove a directory and everything in it, if present. */
-  | { op: 'remove-tree'; path: string }
-  /** Remove a directory install created, unless something else now lives in it. */
-  | { op: 'rmdir-if-empty'; path: string }
-  | { op: 'note'; text: string };
+export type { Step } from '@stocktake/shared/service';
 
 export type ServiceAction = 'install' | 'uninstall' | 'start' | 'stop' | 'status';
 

@@ -1,10 +1,17 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { getAsset, isSea } from 'node:sea';
+import {
+  type ExecuteOptions,
+  executePlan,
+  hostPathFor,
+  type InstallManifest,
+  parseManifest,
+  type ServicePlatform,
+  type ServiceRunner,
+} from '@stocktake/shared/service';
 import type { InstallConfig } from './agent-config.ts';
-import { type ExecuteOptions, executePlan, hostPathFor, type ServiceRunner } from './execute.ts';
-import { type ServiceLayout, type ServicePlatform, serviceLayout } from './layout.ts';
-import { type InstallManifest, parseManifest } from './manifest.ts';
+import { type ServiceLayout, serviceLayout } from './layout.ts';
 import { controlPlan, installPlan, uninstallPlan } from './plan.ts';
 import { deferredDeleteCommandLine } from './winsw.ts';
 
@@ -30,29 +37,7 @@ export interface ServiceRequest {
   deferDelete?: ExecuteOptions['deferDelete'];
 }
 
-/** The real runner: no shell, output captured, never throws. */
-export const runServiceCommand: ServiceRunner = (argv) =>
-  new Promise((resolve) => {
-    const [cmd, ...args] = argv;
-    if (!cmd) {
-      resolve({ code: 127, stdout: '', stderr: 'empty command' });
-      return;
-    }
-    execFile(
-      cmd,
-      args,
-      { windowsHide: true, maxBuffer: 16 * 1024 * 1024, timeout: 120_000 },
-      (error, stdout, stderr) => {
-        if (!error) return resolve({ code: 0, stdout, stderr });
-        const errno = (error as NodeJS.ErrnoException).code;
-        if (errno === 'ENOENT') return resolve({ code: 127, stdout, stderr: `${cmd} not found` });
-        resolve({ code: typeof error.code === 'number' ? error.code : 1, stdout, stderr: stderr || error.message });
-      },
-    );
-  });
-
-/** With --root nothing on the real system may change: commands are printed, not run. */
-export const stagingRunner: ServiceRunner = async () => ({ code: 0, stdout: '', stderr: '', notRun: true });
+export { runServiceCommand, stagingRunner } from '@stocktake/shared/service';
 
 /** Windows: a detached cmd.exe deletes the running executable once this process has exited. */
 export function windowsDeferDelete(files: string[], dirs: string[]): void {
@@ -84,7 +69,7 @@ async function readManifest(layout: ServiceLayout, root: string | undefined): Pr
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  const manifest = parseManifest(text, layout.manifestPath);
+  const manifest = parseManifest(text, layout.manifestPath, 'agentVersion');
   if (manifest.platform !== layout.platform) {
     throw new Error(`install manifest ${layout.manifestPath} was written for ${manifest.platform}`);
   }
@@ -99,7 +84,7 @@ export async function runServiceAction(request: ServiceRequest): Promise<number>
       platform: request.platform,
       run: request.run,
       selfPath: request.selfPath,
-      agentVersion: request.agentVersion,
+      stamp: { key: 'agentVersion', value: request.agentVersion },
       out: request.out,
       ...(request.root !== undefined ? { root: request.root } : {}),
       ...(previous ? { previous } : {}),

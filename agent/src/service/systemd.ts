@@ -1,10 +1,7 @@
+import { systemdQuote } from '@stocktake/shared/service';
 import type { LinuxLayout } from './layout.ts';
 
-/** Quotes one ExecStart word the way systemd reads it (double quotes, backslash escapes). */
-export function systemdQuote(word: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
-  return `"${word.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
+export { systemdQuote } from '@stocktake/shared/service';
 
 /**
  * The unit file. Every sandboxing line carries the reason it is there or the reason a

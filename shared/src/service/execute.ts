@@ -1,8 +1,8 @@
 import { chmod, copyFile, mkdir, realpath, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathsFor, type ServicePlatform } from './layout.ts';
-import { type InstallManifest, renderManifest } from './manifest.ts';
-import type { Step } from './plan.ts';
+import { type InstallManifest, type ManifestStamp, renderManifest } from './manifest.ts';
+import { pathsFor, type ServicePlatform } from './platform.ts';
+import type { Step } from './steps.ts';
 
 export interface CommandResult {
   code: number;
@@ -21,9 +21,10 @@ export interface ExecuteOptions {
   /** Stage every file under this directory instead of the real filesystem root. */
   root?: string;
   run: ServiceRunner;
-  /** The executable `install-self` copies (the running single executable). */
-  selfPath: string;
-  agentVersion: string;
+  /** The executable `install-self` copies (the running single executable); only plans with that step need it. */
+  selfPath?: string;
+  /** Which program installs, and its version: recorded in the manifest. */
+  stamp: ManifestStamp;
   /** The manifest of an earlier install, whose created directories stay on the list. */
   previous?: InstallManifest;
   /** One line per thing done, for the person or deployment tool running the command. */
@@ -119,6 +120,7 @@ export async function executePlan(steps: readonly Step[], options: ExecuteOption
           options.out(`wrote ${step.path}${posixModes ? ` (mode ${step.mode.toString(8).padStart(4, '0')})` : ''}`);
           break;
         case 'install-self': {
+          if (options.selfPath === undefined) throw new Error('no executable to install: selfPath is missing');
           const source = await realpath(options.selfPath);
           const destination = await realpath(host(step.path)).catch(() => undefined);
           if (destination !== undefined && samePath(source, destination)) {
@@ -130,10 +132,11 @@ export async function executePlan(steps: readonly Step[], options: ExecuteOption
           break;
         }
         case 'save-manifest': {
+          const stamp: Record<ManifestStamp['key'], string> = { [options.stamp.key]: options.stamp.value };
           const manifest: InstallManifest = {
             version: 1,
             platform: options.platform,
-            agentVersion: options.agentVersion,
+            ...stamp,
             configPath: step.configPath,
             createdDirs: created,
           };
@@ -169,7 +172,8 @@ export async function executePlan(steps: readonly Step[], options: ExecuteOption
             options.out(`removed ${step.path}`);
           } catch (err) {
             if (errnoCode(err) === 'ENOENT') break;
-            const running = options.root === undefined && samePath(step.path, options.selfPath);
+            const running =
+              options.root === undefined && options.selfPath !== undefined && samePath(step.path, options.selfPath);
             if (options.platform === 'win32' && running && options.deferDelete) {
               deferredFiles.push(step.path);
               options.out(`${step.path} is running: it is deleted when this command exits`);
