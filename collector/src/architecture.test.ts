@@ -9,12 +9,33 @@ import { describe, expect, it } from 'vitest';
  */
 const SRC = import.meta.dirname;
 
-type Layer = 'domain' | 'store' | 'contract' | 'http' | 'commands' | 'jobs' | 'compose' | 'root' | 'version';
+type Layer =
+  | 'domain'
+  | 'store'
+  | 'contract'
+  | 'http'
+  | 'metrics'
+  | 'commands'
+  | 'jobs'
+  | 'compose'
+  | 'root'
+  | 'version';
 
 // Spelled in parts so that this file itself does not name them (the check greps every source).
 const SQLITE_LIBRARIES = new RegExp(['drizzle', '-orm|better', '-sqlite3'].join(''));
 
-const ALL: readonly Layer[] = ['domain', 'store', 'contract', 'http', 'commands', 'jobs', 'compose', 'root', 'version'];
+const ALL: readonly Layer[] = [
+  'domain',
+  'store',
+  'contract',
+  'http',
+  'metrics',
+  'commands',
+  'jobs',
+  'compose',
+  'root',
+  'version',
+];
 
 const LAYERS: Record<Layer, { layers: readonly Layer[]; packages: RegExp }> = {
   domain: { layers: ['domain', 'version'], packages: /^(node:|@stocktake\/shared)/ },
@@ -25,6 +46,8 @@ const LAYERS: Record<Layer, { layers: readonly Layer[]; packages: RegExp }> = {
   // The port contract suite is engine-neutral: the domain's ports and vitest, never an engine.
   contract: { layers: ['contract', 'domain'], packages: /^(node:|@stocktake\/shared|vitest$)/ },
   http: { layers: ['http', 'domain', 'version'], packages: /^(node:|@stocktake\/shared|fastify|@fastify\/|typebox)/ },
+  // The metrics library stays at the edge: the domain reports to an observer it declares.
+  metrics: { layers: ['metrics', 'domain', 'version'], packages: /^(node:|@stocktake\/shared|prom-client$)/ },
   // Admin commands are entry points: they read the configuration and open the composition root.
   commands: {
     layers: ['commands', 'domain', 'compose', 'root', 'version'],
@@ -46,6 +69,7 @@ function layerOf(file: string): Layer | undefined {
     top === 'domain' ||
     top === 'store' ||
     top === 'http' ||
+    top === 'metrics' ||
     top === 'commands' ||
     top === 'jobs' ||
     top === 'compose'
@@ -91,6 +115,13 @@ function violations(): string[] {
 describe('the collector’s layers', () => {
   it('import only what their layer may: domain -> shared; store, http -> domain; the composition root -> all', () => {
     expect(violations()).toEqual([]);
+  });
+
+  it('keep the metrics library inside metrics/', () => {
+    const outside = sources(SRC)
+      .filter((f) => !relative(SRC, f).startsWith('metrics/'))
+      .filter((f) => /['"]prom-client['"]/.test(readFileSync(f, 'utf8')));
+    expect(outside.map((f) => relative(SRC, f))).toEqual([]);
   });
 
   it('keep the SQL libraries (drizzle, the SQLite driver) inside the SQLite engine', () => {

@@ -70,4 +70,29 @@ describe('stocktake-collector usage errors', async () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: stocktake-collector <command> \[options\]/);
   });
+
+  it('backup and restore take one FILE; service takes an action and nothing after it', async () => {
+    for (const command of ['backup', 'restore']) {
+      const none = await collector([command]);
+      expect(none.code).toBe(64);
+      expect(none.stderr.split('\n')[0]).toBe(`stocktake-collector: ${command} needs a FILE`);
+      const two = await collector([command, 'a.db', 'b.db']);
+      expect(two.code).toBe(64);
+      expect(two.stderr.split('\n')[0]).toBe('stocktake-collector: unexpected argument "b.db"');
+    }
+    const typo = await collector(['service', 'unistall']);
+    expect(typo.code).toBe(64);
+    expect(typo.stderr.split('\n')[0]).toBe(
+      'stocktake-collector: unknown command "service unistall" (did you mean service uninstall?)',
+    );
+    const extra = await collector(['service', 'install', 'now']);
+    expect(extra.code).toBe(64);
+    expect(extra.stderr.split('\n')[0]).toBe('stocktake-collector: unexpected argument "now"');
+  });
+
+  it('backup of a database that is not there says so (66) and writes nothing', async () => {
+    const run = await collector(['backup', join(import.meta.dirname, 'no-such-dir', 'copy.db')]);
+    expect(run.code).toBe(66);
+    expect(run.stderr).toMatch(/^stocktake-collector: no database at .*never\.db/);
+  });
 });

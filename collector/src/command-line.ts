@@ -8,8 +8,10 @@ import {
 } from '@stocktake/shared/cli';
 import { runAccessCommand } from './commands/access-commands.ts';
 import { cliActor } from './commands/cli-actor.ts';
+import { runBackupCommand, runRestoreCommand } from './commands/maintenance-commands.ts';
 import { runReconcileCommand } from './commands/reconcile-command.ts';
 import { runRegisterCommand } from './commands/register-commands.ts';
+import { runCollectorServiceCommand, SERVICE_ACTIONS, type ServiceAction } from './commands/service-command.ts';
 import { ConfigError, ensureEnrollSecret, resolveConfig } from './config.ts';
 import { serve } from './server.ts';
 import { COLLECTOR_VERSION } from './version.ts';
@@ -40,6 +42,16 @@ Commands:
   devices match        Match every device to the register again
   reconcile [--json]   Run reconciliation once and print its summary (exit 75 while another
                        run is in progress)
+  backup FILE          Copy the database to a new FILE, consistently, while the collector keeps
+                       serving and ingesting (SQLite's online backup; the copy is checked)
+  restore FILE         Put a backup in place of the database, after checking its integrity and
+                       schema version; refused while a collector has the database open (exit 75).
+                       The database replaced is kept beside it
+  service install [--host H --port N --tls-cert F --tls-key F --metrics-token T]
+                       Install the collector as a systemd service (as root): settings in
+                       /etc/stocktake/collector.env, database in /var/lib/stocktake, its own user
+  service uninstall    Remove what install wrote (the database stays)
+  service start|stop|status
   version              Print the version
 
 Options (flags override environment variables):
@@ -67,6 +79,9 @@ Options (flags override environment variables):
                               60; 0 off)
   --cors-origin LIST          Browser origins allowed to call the API, comma-separated
                               (STOCKTAKE_CORS_ORIGIN; none: no CORS)
+  --metrics-token TOKEN       Serve GET /metrics (Prometheus) to this bearer token, and to nothing
+                              else (STOCKTAKE_METRICS_TOKEN, at least 16 characters; none: no
+                              /metrics)
   --policies FILE             Reconciliation policy (JSON), checked and stored at start
                               (STOCKTAKE_POLICIES)
   --reconcile-cron CRON       When reconciliation runs (STOCKTAKE_RECONCILE_CRON,
@@ -80,6 +95,8 @@ Options (flags override environment variables):
                               and its role: reader (GET) or admin (everything)
   --include-revoked           (token list, enroll-secret list) show revoked ones too
   --keep-previous             (enroll-secret rotate) leave the other secrets live
+  --root DIR                  (service) write under DIR instead of /, and print the systemctl
+                              commands instead of running them (packaging, checks)
 
 Register changes from the command line are audited as cli:<your user name>; API writes as the
 name of the token that made them.
@@ -98,8 +115,14 @@ const COMMANDS: Readonly<Record<string, readonly string[]>> = {
   snapshots: ['prune'],
   devices: ['match'],
   reconcile: [],
+  backup: [],
+  restore: [],
+  service: SERVICE_ACTIONS,
   version: [],
 };
+
+/** Commands that act on one file, named after them. */
+const FILE_COMMANDS: readonly string[] = ['backup', 'restore'];
 
 const OPTIONS = {
   db: { type: 'string' },
@@ -122,10 +145,12 @@ const OPTIONS = {
   'rate-limit': { type: 'string' },
   'enroll-rate-limit': { type: 'string' },
   'cors-origin': { type: 'string' },
+  'metrics-token': { type: 'string' },
   name: { type: 'string' },
   role: { type: 'string' },
   'include-revoked': { type: 'boolean' },
   'keep-previous': { type: 'boolean' },
+  root: { type: 'string' },
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -139,7 +164,13 @@ function checkWords(positionals: readonly string[]): void {
   const [command = '', verb, , extra] = positionals;
   const verbs = COMMANDS[command];
   if (verbs === undefined) throw unknownCommand(command, Object.keys(COMMANDS), HINT);
-  const unexpected = verbs.length === 0 ? verb : extra;
+  if (FILE_COMMANDS.includes(command)) {
+    if (verb === undefined) throw new UsageError(`${command} needs a FILE`, HINT);
+    if (positionals[2] !== undefined) throw new UsageError(`unexpected argument "${positionals[2]}"`, HINT);
+    return;
+  }
+  // service's actions take no argument; the other subcommands at most one (a file, token or secret).
+  const unexpected = verbs.length === 0 ? verb : command === 'service' ? positionals[2] : extra;
   if (unexpected !== undefined) throw new UsageError(`unexpected argument "${unexpected}"`, HINT);
   if (verbs.length === 0) return;
   if (verb === undefined) {
@@ -190,6 +221,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       role,
       'include-revoked': includeRevoked,
       'keep-previous': keepPrevious,
+      root,
       ...flags
     } = parsed.values;
     const config = resolveConfig(flags as Record<string, string | undefined>, process.env);
@@ -246,6 +278,22 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       }
       case 'reconcile':
         return runReconcileCommand(config, { json: json === true }, io);
+      case 'backup':
+      case 'restore': {
+        const file = parsed.positionals[1] as string;
+        return command === 'backup'
+          ? runBackupCommand(config.dbPath, file, io)
+          : runRestoreCommand(config.dbPath, file, io);
+      }
+      case 'service':
+        return runCollectorServiceCommand(
+          {
+            action: parsed.positionals[1] as ServiceAction,
+            config,
+            ...(typeof root === 'string' ? { root } : {}),
+          },
+          io,
+        );
       case 'version':
         io.out(`${COLLECTOR_VERSION}\n`);
         return 0;

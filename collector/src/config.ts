@@ -30,6 +30,8 @@ export interface CollectorConfig {
   tls?: { certPath: string; keyPath: string };
   /** Which proxies to believe about the client address (X-Forwarded-For): Fastify's trustProxy. */
   trustProxy: boolean | number | string;
+  /** The token `/metrics` takes; none: no metrics route. */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -60,6 +62,11 @@ export function resolveConfig(flags: Record<string, string | undefined>, env: No
   const enrollSecret = pick('enroll-secret', 'STOCKTAKE_ENROLL_SECRET');
   if (enrollSecret !== undefined && enrollSecret.length < 8) {
     throw new ConfigError('enroll-secret', 'must be at least 8 characters');
+  }
+  const metricsToken = pick('metrics-token', 'STOCKTAKE_METRICS_TOKEN');
+  // Long enough not to be guessed by a scraper's neighbours: `openssl rand -hex 16` makes one.
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    throw new ConfigError('metrics-token', 'must be at least 16 characters');
   }
   return {
     dbPath: pick('db', 'STOCKTAKE_DB') ?? './data/stocktake.db',
@@ -109,6 +116,7 @@ export function resolveConfig(flags: Record<string, string | undefined>, env: No
     corsOrigins: corsOrigins(pick('cors-origin', 'STOCKTAKE_CORS_ORIGIN')),
     ...tlsFiles(pick('tls-cert', 'STOCKTAKE_TLS_CERT'), pick('tls-key', 'STOCKTAKE_TLS_KEY')),
     trustProxy: trustProxy(pick('trust-proxy', 'STOCKTAKE_TRUST_PROXY')),
+    ...(metricsToken ? { metricsToken } : {}),
   };
 }
 

@@ -46,6 +46,7 @@ export async function serve(config: CollectorConfig): Promise<RunningServer> {
     rateLimit: { perToken: config.rateLimit, enrollPerAddress: config.enrollRateLimit },
     corsOrigins: config.corsOrigins,
     trustProxy: config.trustProxy,
+    ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     ...(https ? { https } : {}),
   });
   const url = await app.listen({ host: config.host, port: config.port });

@@ -24,6 +24,8 @@ export function startCollector(options: {
   dbPath: string;
   enrollSecret: string;
   extraArgs?: string[];
+  /** Added to this process's environment. */
+  env?: NodeJS.ProcessEnv;
 }): Promise<RunningCollector> {
   const child = spawn(
     process.execPath,
@@ -40,7 +42,7 @@ export function startCollector(options: {
       options.enrollSecret,
       ...(options.extraArgs ?? []),
     ],
-    { env: { ...process.env, NO_PRETTY: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: { ...process.env, ...options.env, NO_PRETTY: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   const stop = () =>

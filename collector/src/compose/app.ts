@@ -3,9 +3,13 @@ import { createHttpApp, type HttpAppOptions } from '../http/app.ts';
 import { reconcileJob } from '../jobs/reconcile-job.ts';
 import { createRetentionJob } from '../jobs/retention.ts';
 import scheduler from '../jobs/scheduler.ts';
+import { createPrometheusMetrics } from '../metrics/prometheus.ts';
+import { COLLECTOR_VERSION } from '../version.ts';
 import { openCollector, type ReconciliationSetup } from './collector.ts';
 
-export interface AppOptions extends HttpAppOptions {
+export interface AppOptions extends Omit<HttpAppOptions, 'metrics'> {
+  /** Serve `/metrics` (Prometheus) to holders of this token; absent: no metrics. */
+  metricsToken?: string;
   /** Days raw snapshots are kept (default 30). */
   snapshotRetentionDays?: number;
   /** Hours after which repeats of a device's snapshot are thinned to one a day (default 24; 0: never). */
@@ -31,17 +35,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     snapshotRetentionDays,
     snapshotThinAfterHours,
     pruneIntervalMs,
+    metricsToken,
     ...http
   } = options;
   const { schedule, ...setup } = reconciliation ?? {};
+  const prometheus = metricsToken === undefined ? undefined : createPrometheusMetrics(COLLECTOR_VERSION);
   const collector = await openCollector({
     dbPath,
     enrollSecret,
     reconciliation: setup,
     ...(options.logger ? { log: options.logger } : {}),
+    ...(prometheus ? { observer: prometheus.observer } : {}),
   });
+  prometheus?.readFrom(collector.stores);
   try {
-    const app = await createHttpApp(collector, http);
+    const app = await createHttpApp(collector, {
+      ...http,
+      ...(prometheus && metricsToken !== undefined ? { metrics: { token: metricsToken, endpoint: prometheus } } : {}),
+    });
     // The jobs run beside the HTTP edge, on the same collector, for as long as the app is up.
     if (schedule) await app.register(scheduler, { jobs: [reconcileJob(schedule)] });
     const retention = createRetentionJob(

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
 import { createWebhookNotifier, type WebhookOptions } from '../domain/findings/notifier.ts';
 import type { PolicyInput } from '../domain/findings/policies.ts';
+import type { CollectorObserver } from '../domain/observability/ports.ts';
 import type { Stores } from '../domain/ports.ts';
 import type { Collector } from '../domain/services.ts';
 import type { OpenOptions } from '../store/sqlite/open-database.ts';
@@ -33,6 +34,8 @@ export interface CollectorOptions {
   reconciliation?: ReconciliationSetup;
   /** Why the policies file is stored now, for the audit log (default: loaded at start). */
   policiesContext?: string;
+  /** Told of ingests, runs and webhook attempts (the server's metrics); nobody by default. */
+  observer?: CollectorObserver;
 }
 
 export type { Collector, CollectorServices } from '../domain/services.ts';
@@ -53,7 +56,7 @@ export async function openCollector(options: CollectorOptions): Promise<Collecto
       if (!url) return undefined;
       return { url, minSeverity: setup.webhookMinSeverity ?? policy.notifications.minSeverity };
     },
-    { log, collectorVersion: COLLECTOR_VERSION },
+    { log, collectorVersion: COLLECTOR_VERSION, ...(options.observer ? { observer: options.observer } : {}) },
     setup.webhook,
   );
   const close = async () => {
@@ -61,7 +64,7 @@ export async function openCollector(options: CollectorOptions): Promise<Collecto
     await stores.close();
   };
   try {
-    const services = createServices(stores);
+    const services = createServices(stores, options.observer);
     if (options.enrollSecret !== undefined) await syncEnrollSecret(stores, options.enrollSecret, log);
     const { reconciliation } = services;
     reconciliation.onOpened((opened, run, policy) => notifier.notify(opened, run, policy));

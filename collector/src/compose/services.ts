@@ -1,21 +1,26 @@
 import { createReconciliation } from '../domain/findings/reconciliation-service.ts';
 import { createAgentIngest } from '../domain/inventory/agent-ingest.ts';
 import { createLicenseService } from '../domain/licenses/license-service.ts';
+import { observeIngest, observeReconciliation } from '../domain/observability/observed.ts';
+import { type CollectorObserver, unobserved } from '../domain/observability/ports.ts';
 import type { Stores } from '../domain/ports.ts';
 import { createRegisterService } from '../domain/register/register-service.ts';
 import type { CollectorServices } from '../domain/services.ts';
 
-/** Every service of the collector, over whichever engine's stores (domain/services.ts says what each is). */
-export function createServices(stores: Stores): CollectorServices {
+/**
+ * Every service of the collector, over whichever engine's stores (domain/services.ts says what
+ * each is); ingest and reconciliation report to the observer (metrics) when one is given.
+ */
+export function createServices(stores: Stores, observer: CollectorObserver = unobserved): CollectorServices {
   return {
     inventory: stores.inventory,
     snapshotArchive: stores.snapshotArchive,
     deviceLinks: stores.deviceLinks,
     identityConflicts: stores.identityConflicts,
-    agentIngest: createAgentIngest(stores.inventory),
+    agentIngest: observeIngest(createAgentIngest(stores.inventory), observer),
     registerService: createRegisterService(stores.assets),
     licenseService: createLicenseService(stores.licenses),
     lists: stores.lists,
-    reconciliation: createReconciliation(stores),
+    reconciliation: observeReconciliation(createReconciliation(stores), observer),
   };
 }

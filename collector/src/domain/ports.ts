@@ -4,6 +4,7 @@ import type { FactSource, FindingStore, PolicyStore, RunStore } from './findings
 import type { DeviceInventory, SnapshotArchive } from './inventory/ports.ts';
 import type { LicenseBook } from './licenses/ports.ts';
 import type { Listers } from './lists/ports.ts';
+import type { StorageMaintenance } from './maintenance/ports.ts';
 import type { DeviceLinks, IdentityConflicts } from './matching/ports.ts';
 import type { AssetRegister } from './register/ports.ts';
 
@@ -43,6 +44,8 @@ export interface Stores {
   /** Reconciliation runs, and the lock that keeps them one at a time. */
   runs: RunStore;
   policies: PolicyStore;
+  /** The engine's own figures and its consistent online backup. */
+  maintenance: StorageMaintenance;
   /** Resolves when the engine answers a trivial query (the health check); rejects when it cannot. */
   ping(): Promise<void>;
   /** Releases the engine's connections; the stores are unusable after. */

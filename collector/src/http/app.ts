@@ -7,6 +7,7 @@ import { loadRoutes } from './load-routes.ts';
 import access from './plugins/access/index.ts';
 import rateLimit, { type RateLimitOptions } from './plugins/access/rate-limit.ts';
 import live from './plugins/live/index.ts';
+import metrics, { type MetricsEndpoint } from './plugins/metrics/index.ts';
 import openapi from './plugins/openapi/index.ts';
 import problems from './plugins/problems/index.ts';
 import routeTable from './plugins/route-table.ts';
@@ -34,6 +35,8 @@ export interface HttpAppOptions {
   https?: { cert: string | Buffer; key: string | Buffer };
   /** Fastify's trustProxy: which proxies may say who the client is (X-Forwarded-For). Default none. */
   trustProxy?: boolean | number | string;
+  /** `GET /metrics` with this token (and no other credential); absent: no metrics route. */
+  metrics?: { token: string; endpoint: MetricsEndpoint };
 }
 
 declare module 'fastify' {
@@ -79,13 +82,14 @@ export async function createHttpApp(collector: Collector, options: HttpAppOption
   }
   await app.register(problems);
   await app.register(services, { stores: collector.stores, services: collector.services });
-  await app.register(access);
+  await app.register(access, options.metrics ? { metricsToken: options.metrics.token } : {});
   await app.register(rateLimit, {
     perToken: options.rateLimit?.perToken ?? 1200,
     enrollPerAddress: options.rateLimit?.enrollPerAddress ?? 60,
     ...(options.rateLimit?.windowMs ? { windowMs: options.rateLimit.windowMs } : {}),
   });
   await app.register(live);
+  if (options.metrics) await app.register(metrics, { endpoint: options.metrics.endpoint });
 
   for (const route of await loadRoutes()) await app.register(route.plugin, { prefix: route.prefix });
   return app;

@@ -1,4 +1,5 @@
 import type { FindingSeverity } from '@stocktake/shared/api';
+import type { CollectorObserver } from '../observability/ports.ts';
 import type { Policy } from './policies.ts';
 import type { OpenedFinding, RunRecord } from './ports.ts';
 import { atLeast } from './severity.ts';
@@ -19,6 +20,8 @@ export interface NotifierLog {
 export interface WebhookSender {
   log: NotifierLog;
   collectorVersion: string;
+  /** Told of every attempt's outcome (metrics). */
+  observer?: Pick<CollectorObserver, 'webhookAttempt'>;
 }
 
 export interface WebhookOptions {
@@ -58,6 +61,8 @@ export function createWebhookNotifier(
   options: WebhookOptions = {},
 ) {
   const { log, collectorVersion } = sender;
+  const observe = (outcome: Parameters<CollectorObserver['webhookAttempt']>[0]) =>
+    sender.observer?.webhookAttempt(outcome);
   const maxAttempts = options.maxAttempts ?? 6;
   const baseDelayMs = options.baseDelayMs ?? 1000;
   const maxDelayMs = options.maxDelayMs ?? 5 * 60 * 1000;
@@ -97,6 +102,7 @@ export function createWebhookNotifier(
         status = res.status;
         await res.body?.cancel();
         if (res.ok) {
+          observe('delivered');
           log.info({ deliveryId, attempt, findings: payload.findings.length }, 'webhook delivered');
           return;
         }
@@ -106,9 +112,11 @@ export function createWebhookNotifier(
         reason = (err as Error).message;
       }
       if (!retryable(status) || attempt === maxAttempts) {
+        observe('given_up');
         log.warn({ deliveryId, attempt, reason }, 'webhook delivery given up');
         return;
       }
+      observe('retrying');
       const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
       log.info({ deliveryId, attempt, reason, retryInMs: delay }, 'webhook delivery failed; retrying');
       await sleep(delay);

@@ -15,7 +15,7 @@ export interface OpenedDatabase {
   close(): void;
 }
 
-const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
+export const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 export interface OpenOptions {
   /** Page size of a database created by this call (SQLite fixes it when the file is first written). */

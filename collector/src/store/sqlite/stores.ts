@@ -12,6 +12,7 @@ import { createRunsRepository } from './findings/runs-repository.ts';
 import { createSqliteInventory } from './inventory-stores.ts';
 import { createLicensesRepository } from './licenses/licenses-repository.ts';
 import { createSqliteListers } from './lists/listers.ts';
+import { createSqliteMaintenance } from './maintenance/sqlite-maintenance.ts';
 import type { createConflicts } from './matching/conflicts.ts';
 import type { Matcher } from './matching/matcher.ts';
 import { type Db, type OpenedDatabase, type OpenOptions, openDatabase } from './open-database.ts';
@@ -68,6 +69,7 @@ export async function openSqliteStores(path: string, options: OpenOptions = {}):
     apiTokens: createApiTokensRepository(db, auditLog),
     enrollSecrets: createEnrollSecretsRepository(db, auditLog),
     agents: createAgentsRepository(db),
+    maintenance: createSqliteMaintenance(database.sqlite, path, inventory.writeBatcher),
     ping: async () => {
       database.sqlite.prepare('SELECT 1').get();
     },

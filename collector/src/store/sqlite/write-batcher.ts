@@ -123,6 +123,11 @@ export function createWriteBatcher(sqlite: Database.Database, options: WriteBatc
     stats(): BatchStats {
       return { ...stats };
     },
+
+    /** Units of work waiting for the next batch (the queue depth monitoring watches). */
+    queued(): number {
+      return queue.length;
+    },
   };
 }
 

@@ -7,7 +7,8 @@ import { routeAccess } from './route-access.ts';
 
 let t: TestApp;
 beforeEach(async () => {
-  t = await createTestApp();
+  // With a metrics token, so /metrics is among the routes walked.
+  t = await createTestApp({ metricsToken: 'metrics-token-of-the-access-test' });
 });
 afterEach(async () => t.close());
 
@@ -51,7 +52,7 @@ describe('authentication and roles on every registered route', () => {
     await t.app.stores.apiTokens.revoke('gone', 'test');
     const before = dumpDatabase(t.store.sqlite);
 
-    const checked = { api: 0, agent: 0, writes: 0 };
+    const checked = { api: 0, agent: 0, writes: 0, metrics: 0 };
     for (const route of t.app.registeredRoutes) {
       const access = routeAccess(route.method, route.url);
       if (access.kind === 'public') continue;
@@ -68,6 +69,11 @@ describe('authentication and roles on every registered route', () => {
         checked.agent++;
         expectProblem(await call(route, bearer(admin)), 403, `${what} with an admin API token`);
         expectProblem(await call(route, bearer(reader)), 403, `${what} with a reader API token`);
+      } else if (access.kind === 'metrics') {
+        // Only the metrics token opens it: API and agent tokens are not credentials there.
+        checked.metrics++;
+        expectProblem(await call(route, bearer(admin)), 401, `${what} with an admin API token`);
+        expectProblem(await call(route, bearer(agentToken)), 401, `${what} with an agent token`);
       } else {
         checked.api++;
         expectProblem(await call(route, bearer(agentToken)), 403, `${what} with an agent token`);
@@ -78,6 +84,7 @@ describe('authentication and roles on every registered route', () => {
       }
     }
     expect(checked.agent).toBeGreaterThanOrEqual(3);
+    expect(checked.metrics).toBe(2);
     expect(checked.api).toBeGreaterThan(30);
     expect(checked.writes).toBeGreaterThan(15);
     const after = dumpDatabase(t.store.sqlite);

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Agent, ApiPrincipal } from '../../../domain/access/ports.ts';
@@ -21,13 +22,25 @@ function unauthorized(reply: FastifyReply, detail: string): HttpProblem {
   return HttpProblem.unauthorized(detail);
 }
 
+const digest = (secret: string) => createHash('sha256').update(secret).digest();
+
+/** Compares in constant time (digests have one length whatever the secrets'). */
+function sameSecret(given: string, expected: string): boolean {
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+export interface AccessOptions {
+  /** The token `/metrics` takes (and no other route); none: metrics are off. */
+  metricsToken?: string;
+}
+
 /**
  * Authentication and roles for every route, in one onRequest hook: the route's access rule
  * (route-access.ts) decides what credential it takes. Unknown routes pass through to the 404
  * handler. Runs before body parsing, so a refused request is never read.
  */
-export default fp(
-  async (app: FastifyInstance) => {
+export default fp<AccessOptions>(
+  async (app: FastifyInstance, options) => {
     const { agents, apiTokens } = app.stores;
     app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       const url = request.routeOptions.url;
@@ -36,6 +49,13 @@ export default fp(
       if (access.kind === 'public') return;
       const secret = bearerToken(request.headers.authorization);
       if (!secret) throw unauthorized(reply, 'This route needs a bearer token (Authorization: Bearer <token>)');
+      if (access.kind === 'metrics') {
+        // Only the metrics token: a scraper's credential reads figures and nothing of the inventory.
+        if (options.metricsToken === undefined || !sameSecret(secret, options.metricsToken)) {
+          throw unauthorized(reply, 'Metrics take the metrics token (--metrics-token)');
+        }
+        return;
+      }
 
       if (secret.startsWith(`${AGENT_TOKEN_PREFIX}_`)) {
         const agent = await agents.findByToken(secret);

@@ -1,15 +1,17 @@
 import type { ApiRole } from '@stocktake/shared/api';
 
 /**
- * Who may call a route: anyone (`public`), agents with their own token (`agent`), or holders
- * of an API token with at least `role` (`api`).
+ * Who may call a route: anyone (`public`), agents with their own token (`agent`), holders
+ * of an API token with at least `role` (`api`), or a metrics scraper with the metrics token
+ * (`metrics`), which opens nothing else.
  */
-export type RouteAccess = { kind: 'public' } | { kind: 'agent' } | { kind: 'api'; role: ApiRole };
+export type RouteAccess = { kind: 'public' } | { kind: 'agent' } | { kind: 'api'; role: ApiRole } | { kind: 'metrics' };
 
 const PUBLIC: RouteAccess = { kind: 'public' };
 const AGENT: RouteAccess = { kind: 'agent' };
 const READER: RouteAccess = { kind: 'api', role: 'reader' };
 const ADMIN: RouteAccess = { kind: 'api', role: 'admin' };
+const METRICS: RouteAccess = { kind: 'metrics' };
 
 /** Routes that only read. HEAD comes with every GET. */
 const READ_METHODS = new Set(['GET', 'HEAD']);
@@ -30,6 +32,7 @@ export function routeAccess(method: string, url: string): RouteAccess {
   if (m === 'OPTIONS') return PUBLIC;
   if (url === '/healthz' || url === '/openapi.json' || under(url, '/docs')) return PUBLIC;
   if (m === 'POST' && url === '/api/v1/agent/enroll') return PUBLIC;
+  if (url === '/metrics') return METRICS;
   if (under(url, '/api/v1/agent')) return AGENT;
   if (ADMIN_ONLY_PREFIXES.some((p) => under(url, p))) return ADMIN;
   return READ_METHODS.has(m) ? READER : ADMIN;

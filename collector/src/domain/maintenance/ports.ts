@@ -1,0 +1,54 @@
+/**
+ * What an operator asks of the storage engine itself, whatever the engine: its figures (for
+ * monitoring) and a consistent copy of everything it holds (backups). How each is done is the
+ * engine's business (SQLite's backup API; PostgreSQL has pg_dump and pg_basebackup).
+ */
+
+/** Figures of the storage engine, read when asked (a metrics scrape). */
+export interface StorageStatistics {
+  /** Bytes the database takes on disk (for SQLite: the file and its write-ahead log). */
+  databaseBytes: number;
+  /**
+   * The group-commit queue, for engines that batch concurrent writes into one transaction:
+   * writes waiting now, and batches and units of work committed since the engine opened.
+   */
+  writeQueue?: { depth: number; batches: number; units: number };
+}
+
+/** What a backup wrote. */
+export interface BackupReport {
+  /** The file written. */
+  path: string;
+  bytes: number;
+  /** The schema version (migrations applied) the copy carries; a restore checks it. */
+  schemaVersion: number;
+  durationMs: number;
+}
+
+export interface StorageMaintenance {
+  statistics(): Promise<StorageStatistics>;
+  /**
+   * Writes a consistent copy of the whole database to `file` while the collector keeps
+   * serving: every write committed before the backup started is in it, and no half of a later
+   * one. The file must not exist yet. Rejects with BackupError when it cannot be made.
+   */
+  backup(file: string): Promise<BackupReport>;
+}
+
+/**
+ * Why a backup or restore did not happen: the target exists, the backup is damaged or from
+ * another version, the database is in use, or the copy itself failed.
+ */
+export type BackupFailure = 'exists' | 'invalid' | 'in-use' | 'failed';
+
+/** A backup or restore refused or failed, with a message an operator can act on. */
+export class BackupError extends Error {
+  override name = 'BackupError';
+  constructor(
+    message: string,
+    readonly failure: BackupFailure = 'failed',
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
