@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,25 +5,15 @@ import { dpkgItem, makeSnapshot } from '@stocktake/shared/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStores, sqliteInside } from '../../collector/src/store/sqlite/stores.ts';
 import { dumpDatabase } from '../../collector/src/test-support/dump.ts';
-import { COLLECTOR_BIN, type RunningCollector, startCollector, tempDir } from '../support/processes.ts';
+import {
+  runCollector as collectorCommand,
+  type RunningCollector,
+  startCollector,
+  tempDir,
+} from '../support/processes.ts';
 
 const SECRET = 'backup-e2e-enroll-secret';
 const AGENTS = 6;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real `stocktake-collector` command line, as a process. */
-function collectorCommand(args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [COLLECTOR_BIN, ...args], { timeout: 120_000 }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** Every row of a database file, read through the engine (and closed again). */
 async function contentsOf(path: string) {

@@ -79,6 +79,21 @@ export interface AgentRun {
   stderr: string;
 }
 
+/** Runs the real `stocktake-collector` command line to completion (an admin command, not serve). */
+export function runCollector(args: string[], env: NodeJS.ProcessEnv = {}): Promise<AgentRun> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [COLLECTOR_BIN, ...args],
+      { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
 /** Runs the real agent executable to completion. */
 export function runAgent(args: string[], env: NodeJS.ProcessEnv = {}): Promise<AgentRun> {
   return new Promise((done) => {
