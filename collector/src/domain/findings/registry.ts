@@ -34,6 +34,13 @@ export interface RuleCatalogue {
 const RULES_DIR = new URL('./rules/', import.meta.url);
 
 /**
+ * When the collector is bundled, there is no folder to read at run time: the bundler defines
+ * this constant from `findingRulesDefine()` at build time (esbuild `define`), and the import in
+ * `findingRules()` brings every rule module into the bundle.
+ */
+declare const STOCKTAKE_FINDING_RULES: readonly string[] | undefined;
+
+/**
  * A rule's file ends in `.rule.ts`, its test in `.test.ts`: the import's pattern (`*.rule.ts`)
  * then takes in the rules and never their tests when the collector is bundled.
  */
@@ -49,6 +56,11 @@ function ruleNames(): string[] {
     .filter((f) => f.endsWith(RULE_SUFFIX))
     .map((f) => f.slice(0, -RULE_SUFFIX.length))
     .sort();
+}
+
+/** What to pass esbuild's `define` so a bundle knows the rules without reading `rules/`. */
+export function findingRulesDefine(): Record<string, string> {
+  return { STOCKTAKE_FINDING_RULES: JSON.stringify(ruleNames()) };
 }
 
 function checked(name: string, value: unknown): FindingRule {
@@ -92,7 +104,7 @@ let loading: Promise<RuleCatalogue> | undefined;
 /** The registered rules, loaded from `rules/` once per process. */
 export function findingRules(): Promise<RuleCatalogue> {
   loading ??= Promise.all(
-    ruleNames().map(async (name) =>
+    (typeof STOCKTAKE_FINDING_RULES !== 'undefined' ? STOCKTAKE_FINDING_RULES : ruleNames()).map(async (name) =>
       checked(name, ((await import(`./rules/${name}.rule.ts`)) as { default: unknown }).default),
     ),
   ).then(catalogueOf);
