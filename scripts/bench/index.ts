@@ -13,6 +13,7 @@ import { ingestBench } from './ingest.ts';
 import { writeSection } from './lib/report.ts';
 import { reconcileBench } from './reconcile.ts';
 import { retentionBench } from './retention.ts';
+import { startupBench } from './startup.ts';
 
 interface BenchOptions {
   runs: number;
@@ -28,6 +29,7 @@ const BENCHMARKS: Record<string, (opts: BenchOptions) => Promise<string>> = {
   api: (o) => apiBench({ devices: o.size ?? 10_000, requests: 200 }),
   reconcile: (o) => reconcileBench({ sizes: o.size ? [o.size] : [10_000, 100_000], packages: 500, licenses: 1000 }),
   retention: (o) => retentionBench({ devices: o.size ?? 20_000, hours: 72 }),
+  startup: (o) => startupBench({ runs: o.runs }),
 };
 
 const { values } = parseArgs({
