@@ -114,7 +114,7 @@ describe.skipIf(!onLinuxX64)('the release archive, unpacked into an empty folder
     expect(pushed.status, await pushed.clone().text()).toBe(201);
   }
 
-  /** serve, token create, an agent's report, then the CLI against it: what a first install does. */
+  /** serve, token create, an agent's report, a backup, then the CLI against it: what a first install does. */
   async function firstInstall(runtime: NodeRuntime, name: string): Promise<{ devices: Run; reconcile: Run }> {
     const db = join(dir.path, `${name}.db`);
     const url = await serve(runtime, db);
@@ -132,6 +132,14 @@ describe.skipIf(!onLinuxX64)('the release archive, unpacked into an empty folder
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger-ui');
     await agentReports(url, `${name}-01`);
+    // An online backup while the collector serves, through the archive's own addon.
+    const backup = await launch(
+      'stocktake-collector',
+      ['backup', join(dir.path, `${name}-backup.db`), '--db', db],
+      envFor(runtime),
+    );
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(statSync(join(dir.path, `${name}-backup.db`)).size).toBeGreaterThan(0);
     const cli = envFor(runtime, { STOCKTAKE_URL: url, STOCKTAKE_TOKEN: token.stdout.trim() });
     const devices = await launch('stocktake', ['devices', 'list'], cli);
     const reconcile = await launch('stocktake', ['reconcile', '--json'], cli);
