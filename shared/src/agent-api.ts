@@ -46,4 +46,4 @@ export const ProblemSchema = Type.Object(
 );
 export type Problem = Static<typeof ProblemSchema>;
 
-export { COLLECTOR_HEADER, ProblemTypes } from './contract.ts';
+export { COLLECTOR_HEADER, ENROLMENT_BLOCKED_PROBLEM_TYPE, ProblemTypes } from './contract.ts';

@@ -34,3 +34,9 @@ export const LIVE_CHANNEL_PATH = '/api/v1/agent/ws';
 
 /** Problem type of the refresh route's 409: the device's agent has no live channel open now. */
 export const AGENT_OFFLINE_PROBLEM_TYPE = 'urn:stocktake:problem:agent-offline';
+
+/**
+ * Problem type of the collector's 403 to a snapshot whose device or hardware serial an admin has
+ * blocked: the agent keeps it and backs off; nothing is stored until an admin allows it.
+ */
+export const ENROLMENT_BLOCKED_PROBLEM_TYPE = 'urn:stocktake:problem:enrolment-blocked';

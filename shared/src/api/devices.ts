@@ -146,6 +146,9 @@ export const DeviceDetailSchema = Type.Object({
     description: 'The latest changes, newest first (at most 20; /changes has the history).',
   }),
   findings: Type.Array(FindingSchema, { description: 'Unresolved findings that involve the device (at most 100).' }),
+  agentId: Nullable(
+    Type.String({ description: 'The agent whose snapshots the device follows (see /api/v1/agents, and adopt).' }),
+  ),
   online: Type.Boolean({ description: "The device's agent holds its live channel open now." }),
   lastHeartbeatAt: Nullable(Type.String({ description: 'Last live-channel heartbeat since the collector started.' })),
 });
@@ -283,6 +286,7 @@ export const DEVICE_DETAIL_EXAMPLE: DeviceDetail = {
   },
   changes: [DEVICE_CHANGE_EXAMPLE],
   findings: [FINDING_EXAMPLE],
+  agentId: AGENT,
   online: true,
   lastHeartbeatAt: AT,
 };

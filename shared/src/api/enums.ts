@@ -8,6 +8,7 @@ import {
   COMPONENT_KINDS,
   CONFLICT_KINDS,
   ENROLL_SECRET_ORIGINS,
+  ENROLMENT_BLOCK_KINDS,
   FINDING_ACTIONS,
   FINDING_EVENT_KINDS,
   FINDING_REF_KINDS,
@@ -76,4 +77,8 @@ export const LicenseMetricSchema = Type.Enum(LICENSE_METRICS, {
 });
 export const LicenseUsageStateSchema = Type.Enum(LICENSE_USAGE_STATES, {
   description: 'shelfware: at renewal time with at least the policy threshold of seats unused.',
+});
+export const EnrolmentBlockKindSchema = Type.Enum(ENROLMENT_BLOCK_KINDS, {
+  description:
+    'device: new agents reporting its hardware are refused, and no open claim on it moves it by evidence; serial: new agents reporting it are refused.',
 });

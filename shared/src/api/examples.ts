@@ -9,6 +9,17 @@ import {
   SNAPSHOT_EXAMPLE,
 } from './agent.ts';
 import {
+  AGENT_EXAMPLE,
+  AgentListSchema,
+  AgentRevocationSchema,
+  DeviceAdoptionSchema,
+  DeviceAdoptRequestSchema,
+  ENROLMENT_BLOCK_EXAMPLE,
+  EnrolmentBlockCreateSchema,
+  EnrolmentBlockListSchema,
+  EnrolmentBlockSchema,
+} from './agents.ts';
+import {
   ASSET_CREATE_EXAMPLE,
   ASSET_DETAIL_EXAMPLE,
   ASSET_EXAMPLE,
@@ -44,7 +55,7 @@ import {
   EnrollSecretRotationSchema,
   EnrollSecretSchema,
 } from './enroll-secrets.ts';
-import { ASSET, AT } from './example-values.ts';
+import { AGENT, ASSET, AT, DEVICE } from './example-values.ts';
 import {
   FINDING_EVENT_EXAMPLE,
   FINDING_EXAMPLE,
@@ -249,5 +260,31 @@ export const ROUTE_EXAMPLES: Readonly<Record<string, RouteExample>> = {
   },
   'DELETE /api/v1/enroll-secrets/:ref': {
     response: example(EnrollSecretSchema, { ...ENROLL_SECRET_EXAMPLE, ...REVOKED }),
+  },
+  'GET /api/v1/agents': { response: example(AgentListSchema, { items: [AGENT_EXAMPLE] }) },
+  'DELETE /api/v1/agents/:id': {
+    response: example(AgentRevocationSchema, {
+      agent: { ...AGENT_EXAMPLE, online: false, ...REVOKED },
+      block: ENROLMENT_BLOCK_EXAMPLE,
+    }),
+  },
+  'GET /api/v1/enrolment-blocks': {
+    response: example(EnrolmentBlockListSchema, {
+      items: [{ ...ENROLMENT_BLOCK_EXAMPLE, id: 1, kind: 'serial', value: '7XK3QW3' }, ENROLMENT_BLOCK_EXAMPLE],
+    }),
+  },
+  'POST /api/v1/enrolment-blocks': {
+    body: example(EnrolmentBlockCreateSchema, { kind: 'device', value: DEVICE }),
+    response: example(EnrolmentBlockSchema, ENROLMENT_BLOCK_EXAMPLE),
+  },
+  'DELETE /api/v1/enrolment-blocks/:id': { response: example(EnrolmentBlockSchema, ENROLMENT_BLOCK_EXAMPLE) },
+  'POST /api/v1/devices/:id/adopt': {
+    body: example(DeviceAdoptRequestSchema, { agentId: AGENT }),
+    response: example(DeviceAdoptionSchema, {
+      deviceId: DEVICE,
+      agentId: AGENT,
+      replacedAgentId: 'e5a0c1d2-7b3f-4e9a-8c6d-1f2a3b4c5d6e',
+      mergedDeviceId: '8d2f6a1e-3c4b-4a5d-9e7f-0a1b2c3d4e5f',
+    }),
   },
 };

@@ -3,6 +3,7 @@
  * collector's routes validate with and the CLI and console read with, each with its examples.
  */
 export * from './agent.ts';
+export * from './agents.ts';
 export * from './assets.ts';
 export * from './audit.ts';
 export * from './common.ts';

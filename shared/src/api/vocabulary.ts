@@ -33,10 +33,24 @@ export const AUDIT_ENTITY_TYPES = [
   'policy',
   'api_token',
   'enroll_secret',
+  'agent',
+  'device',
+  'enrolment_block',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
-export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'status', 'link', 'unlink', 'revoke'] as const;
+export const AUDIT_ACTIONS = [
+  'create',
+  'update',
+  'delete',
+  'status',
+  'link',
+  'unlink',
+  'revoke',
+  'adopt',
+  'block',
+  'allow',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const CHANGE_KINDS = [
@@ -110,9 +124,27 @@ export type FindingAction = (typeof FINDING_ACTIONS)[number];
 export const LICENSE_USAGE_STATES = ['over', 'within', 'shelfware'] as const;
 export type LicenseUsageState = (typeof LICENSE_USAGE_STATES)[number];
 
-/** Identifiers that name more than one machine. */
-export const CONFLICT_KINDS = ['duplicate_serial', 'shared_uuid', 'shared_mac', 'duplicate_asset_serial'] as const;
+/**
+ * Identifiers that name more than one machine. `claimed_identity`: a newer agent reports the
+ * hardware of a device another agent follows, and was given a device of its own until evidence
+ * or an admin moves the device to it.
+ */
+export const CONFLICT_KINDS = [
+  'duplicate_serial',
+  'shared_uuid',
+  'shared_mac',
+  'duplicate_asset_serial',
+  'claimed_identity',
+] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
+
+/**
+ * What an enrolment block holds back until an admin allows it again: a device (new agents
+ * reporting its hardware are refused, and no open claim on it moves it by evidence), or a
+ * hardware serial (new agents reporting it are refused).
+ */
+export const ENROLMENT_BLOCK_KINDS = ['device', 'serial'] as const;
+export type EnrolmentBlockKind = (typeof ENROLMENT_BLOCK_KINDS)[number];
 
 /**
  * The fields each list of the API sorts by, and its default order (a leading - is descending):

@@ -1,0 +1,134 @@
+import Type, { type Static } from 'typebox';
+import { Nullable } from './common.ts';
+import { EnrolmentBlockKindSchema } from './enums.ts';
+import { AGENT, AT, DEVICE, EARLIER } from './example-values.ts';
+
+/**
+ * The operators' view of agents: which installations are enrolled, what they report on, and
+ * the controls over them (revocation, enrolment blocks, adopting a device for an agent).
+ */
+
+/** An enrolled agent installation, never its token. */
+export const AgentSchema = Type.Object(
+  {
+    id: Type.String({ description: 'The agent id it enrolled with.' }),
+    hostname: Type.String({ description: 'The host name it enrolled with.' }),
+    version: Type.String({ description: 'The agent version of its latest snapshot (or enrolment).' }),
+    platform: Type.String({ description: 'The platform it enrolled with.' }),
+    enrolledAt: Type.String({ description: 'When it enrolled.' }),
+    lastSeenAt: Nullable(Type.String({ description: 'When its latest snapshot was stored; null before the first.' })),
+    address: Nullable(
+      Type.String({ description: 'The network address of its latest request, as the collector saw it.' }),
+    ),
+    deviceId: Nullable(Type.String({ description: 'The device its snapshots are stored on.' })),
+    claimedDeviceId: Nullable(
+      Type.String({
+        description:
+          'A device another agent follows whose hardware this agent reports: it waits on a device of its own until the device moves to it by evidence or an admin adopts it for it.',
+      }),
+    ),
+    online: Type.Boolean({ description: 'Whether it holds its live channel open now.' }),
+    revokedAt: Nullable(Type.String({ description: 'When it was revoked; null while live.' })),
+    revokedBy: Nullable(Type.String({ description: 'Who revoked it.' })),
+  },
+  { description: 'An enrolled agent installation.' },
+);
+export type AgentInfo = Static<typeof AgentSchema>;
+
+/** Agents, unpaged. */
+export const AgentListSchema = Type.Object({
+  items: Type.Array(AgentSchema, { description: 'The agents, the most recently seen first.' }),
+});
+export type AgentList = Static<typeof AgentListSchema>;
+
+/** The query string of an agent's revocation. */
+export const AgentRevokeQuerySchema = Type.Object(
+  {
+    allowReenrolment: Type.Boolean({
+      default: false,
+      description:
+        'Let a newly enrolled agent take the device over (a reinstall). By default the device is blocked: new agents reporting its hardware are refused until an admin allows it.',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type AgentRevokeQuery = Static<typeof AgentRevokeQuerySchema>;
+
+/** What enrolment refuses until an admin allows it again. */
+export const EnrolmentBlockSchema = Type.Object(
+  {
+    id: Type.Integer({ description: 'The block id.' }),
+    kind: EnrolmentBlockKindSchema,
+    value: Type.String({ description: 'The device id, or the serial as matching compares it (upper case, trimmed).' }),
+    createdAt: Type.String({ description: 'When it was made.' }),
+    createdBy: Type.String({ description: 'Who made it.' }),
+  },
+  { description: 'An enrolment block in force.' },
+);
+export type EnrolmentBlock = Static<typeof EnrolmentBlockSchema>;
+
+export const EnrolmentBlockListSchema = Type.Object({
+  items: Type.Array(EnrolmentBlockSchema, { description: 'The blocks in force, oldest first.' }),
+});
+export type EnrolmentBlockList = Static<typeof EnrolmentBlockListSchema>;
+
+/** A new enrolment block. */
+export const EnrolmentBlockCreateSchema = Type.Object(
+  {
+    kind: EnrolmentBlockKindSchema,
+    value: Type.String({ minLength: 1, maxLength: 128, description: 'A device id, or a hardware serial.' }),
+  },
+  { additionalProperties: false },
+);
+export type EnrolmentBlockCreate = Static<typeof EnrolmentBlockCreateSchema>;
+
+/** What revoking an agent did. */
+export const AgentRevocationSchema = Type.Object({
+  agent: AgentSchema,
+  block: Nullable(EnrolmentBlockSchema),
+});
+export type AgentRevocation = Static<typeof AgentRevocationSchema>;
+
+/** An admin moving a device to an agent. */
+export const DeviceAdoptRequestSchema = Type.Object(
+  { agentId: Type.String({ minLength: 1, maxLength: 64, description: 'The live agent the device is to follow.' }) },
+  { additionalProperties: false },
+);
+export type DeviceAdoptRequest = Static<typeof DeviceAdoptRequestSchema>;
+
+/** What an adoption did. */
+export const DeviceAdoptionSchema = Type.Object({
+  deviceId: Type.String({ description: 'The device, which now follows the agent.' }),
+  agentId: Type.String({ description: 'The agent.' }),
+  replacedAgentId: Nullable(Type.String({ description: 'The agent the device followed until now.' })),
+  mergedDeviceId: Nullable(
+    Type.String({
+      description:
+        'The device the agent reported on meanwhile, now merged into this one (its snapshots kept, the rest dropped).',
+    }),
+  ),
+});
+export type DeviceAdoption = Static<typeof DeviceAdoptionSchema>;
+
+export const AGENT_EXAMPLE: AgentInfo = {
+  id: AGENT,
+  hostname: 'ws-0042',
+  version: '0.1.0',
+  platform: 'linux',
+  enrolledAt: EARLIER,
+  lastSeenAt: AT,
+  address: '10.20.4.17',
+  deviceId: DEVICE,
+  claimedDeviceId: null,
+  online: true,
+  revokedAt: null,
+  revokedBy: null,
+};
+
+export const ENROLMENT_BLOCK_EXAMPLE: EnrolmentBlock = {
+  id: 2,
+  kind: 'device',
+  value: DEVICE,
+  createdAt: AT,
+  createdBy: 'ops-admin',
+};
