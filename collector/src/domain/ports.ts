@@ -1,4 +1,4 @@
-import type { Agents, ApiTokens, EnrollSecrets } from './access/ports.ts';
+import type { Agents, ApiTokens, EnrollSecrets, EnrolmentBlocks } from './access/ports.ts';
 import type { AuditTrail } from './audit/ports.ts';
 import type { FactSource, FindingStore, PolicyStore, RunStore } from './findings/ports.ts';
 import type { DeviceInventory, SnapshotArchive } from './inventory/ports.ts';
@@ -28,6 +28,8 @@ export interface Stores {
   enrollSecrets: EnrollSecrets;
   /** Enrolled agents and their tokens. */
   agents: Agents;
+  /** Devices and hardware serials new agents may not take until an admin allows it. */
+  enrolmentBlocks: EnrolmentBlocks;
   /** Devices as agents report them, and what changed on them. */
   inventory: DeviceInventory;
   /** The raw snapshots agents sent. */

@@ -1,8 +1,15 @@
-import type { ApiRole, ApiToken, EnrollSecret, EnrollSecretRotation } from '@stocktake/shared/api';
+import type {
+  ApiRole,
+  ApiToken,
+  EnrollSecret,
+  EnrollSecretRotation,
+  EnrolmentBlock,
+  EnrolmentBlockCreate,
+} from '@stocktake/shared/api';
 
-// A token and a secret as listed (never the secret itself), and what a rotation answers, are the
-// API's own shapes: the ports return them as the contract declares them.
-export type { ApiToken, EnrollSecret, EnrollSecretRotation };
+// A token and a secret as listed (never the secret itself), what a rotation answers, and an
+// enrolment block are the API's own shapes: the ports return them as the contract declares them.
+export type { ApiToken, EnrollSecret, EnrollSecretRotation, EnrolmentBlock, EnrolmentBlockCreate };
 
 /** An authenticated API token: what the audit log and role checks need. */
 export interface ApiPrincipal {
@@ -62,14 +69,28 @@ export interface Agent {
   enrolledAt: string;
   lastSeenAt: string | null;
   revokedAt: string | null;
+  /** Who revoked it (an API token's name, or `system`); null while live or when not recorded. */
+  revokedBy: string | null;
   /** The device its snapshots describe, once it has sent one. */
   deviceId: string | null;
+  /** A device another agent follows whose hardware this one reports, while that claim is open. */
+  claimedDeviceId: string | null;
+  /** The network address of its latest request (or its enrolment). */
+  address: string | null;
 }
 
 export interface AgentEnrolment {
   hostname: string;
   version: string;
   platform: string;
+  /** Where the enrolment came from. */
+  address?: string;
+}
+
+/** What revoking an agent did: the agent as revoked, and the block put on its device (if any). */
+export interface AgentRevocation {
+  agent: Agent;
+  block: EnrolmentBlock | null;
 }
 
 /** Agents and their tokens (kept only as a hash). */
@@ -78,8 +99,43 @@ export interface Agents {
   enrol(input: AgentEnrolment, now?: Date): Promise<{ agentId: string; agentToken: string }>;
   /** The live (not revoked) agent holding this token. */
   findByToken(token: string): Promise<Agent | undefined>;
+  /** An agent by id, revoked or not. */
+  get(agentId: string): Promise<Agent | undefined>;
+  /** Live agents (and revoked ones when asked), the most recently seen first. */
+  list(options?: { includeRevoked?: boolean }): Promise<Agent[]>;
+  /** Notes the address an agent's request came from (a write only when it changed). */
+  noteAddress(agentId: string, address: string): Promise<void>;
   /** Revokes the agent's token; false when it was unknown or already revoked. */
   revoke(agentId: string, now?: Date): Promise<boolean>;
+  /**
+   * Revokes a live agent on a person's word, audited. Unless `allowReenrolment`, its device is
+   * blocked too (see EnrolmentBlocks), so re-enrolling does not get the device back.
+   * NotFoundError for an unknown or already revoked agent.
+   */
+  revokeAsAdmin(
+    agentId: string,
+    actor: string,
+    options?: { allowReenrolment?: boolean },
+    now?: Date,
+  ): Promise<AgentRevocation>;
+}
+
+/**
+ * What new agents may not take until an admin allows it: a device or a hardware serial. A new
+ * agent reporting either has its snapshots refused, and an open claim on a blocked device is
+ * never settled by evidence (only by adoption). Every change is audited.
+ */
+export interface EnrolmentBlocks {
+  /** The blocks in force, oldest first. */
+  list(): Promise<EnrolmentBlock[]>;
+  /**
+   * Blocks a device (by id) or a serial. NotFoundError for an unknown device, ValidationError
+   * for a serial that identifies nothing (empty, or a placeholder firmware writes); the block
+   * already in force when there is one.
+   */
+  block(input: EnrolmentBlockCreate, actor: string, now?: Date): Promise<EnrolmentBlock>;
+  /** Lifts a block; NotFoundError when there is none with this id. */
+  allow(id: number, actor: string, now?: Date): Promise<EnrolmentBlock>;
 }
 
 /** The access ports, as they sit on `Stores`. */
@@ -87,4 +143,5 @@ export interface AccessStores {
   apiTokens: ApiTokens;
   enrollSecrets: EnrollSecrets;
   agents: Agents;
+  enrolmentBlocks: EnrolmentBlocks;
 }

@@ -30,6 +30,7 @@ function recordingInventory() {
     software: unused,
     components: unused,
     recentChanges: unused,
+    adopt: unused,
   };
   return { inventory, calls };
 }

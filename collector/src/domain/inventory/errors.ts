@@ -1,5 +1,5 @@
 import type { FieldError } from '@stocktake/shared';
-import { ValidationError } from '../errors.ts';
+import { ConflictError, ValidationError } from '../errors.ts';
 
 /**
  * The delta's base is not what this collector holds for the device: the agent must send a full
@@ -25,4 +25,28 @@ export function agentMismatch(what: 'Snapshot' | 'Delta'): ValidationError {
   return pushRefused(`${what} agent id does not match the token`, [
     { path: '/agent/id', message: 'is not the id of the agent holding this token' },
   ]);
+}
+
+/**
+ * What an agent reports is blocked by an admin: the device it claims, or its hardware serial.
+ * Nothing is stored; the edge answers 403 with the shared enrolment-blocked problem type. The
+ * message names neither the device nor who blocked it.
+ */
+export class EnrolmentBlocked extends Error {
+  constructor(readonly what: 'device' | 'serial') {
+    super(
+      what === 'device'
+        ? 'An admin has blocked new agents for this machine; ask them to allow it'
+        : 'An admin has blocked agents reporting this hardware serial; ask them to allow it',
+    );
+    this.name = 'EnrolmentBlocked';
+  }
+}
+
+/**
+ * A snapshot id another agent already used. Refused without saying which device holds it: an
+ * agent learns nothing of the fleet by guessing ids.
+ */
+export function snapshotIdTaken(): ConflictError {
+  return new ConflictError('This snapshot id is already taken; send the snapshot with a new id', 'snapshotId');
 }

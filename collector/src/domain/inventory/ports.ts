@@ -10,7 +10,7 @@ import type {
 } from '@stocktake/shared';
 import type { DeviceChange, DeviceComponent } from '@stocktake/shared/api';
 import type { SectionStates } from './device-changes.ts';
-import type { ReportingAgent } from './device-resolution.ts';
+import type { HandoverRule, ReportingAgent } from './device-resolution.ts';
 
 /** What storing one snapshot did. */
 export interface IngestResult {
@@ -28,6 +28,18 @@ export interface IngestOptions {
   receivedAt?: Date;
   /** Bytes it took on the wire, when known. */
   sizeBytes?: number;
+  /** When a device moves to a newer agent claiming its hardware without a person (default: DEFAULT_HANDOVER). */
+  handover?: HandoverRule;
+}
+
+/** What an admin's adoption did (see DeviceInventory.adopt). */
+export interface DeviceAdoption {
+  deviceId: string;
+  agentId: string;
+  /** The agent the device followed until now. */
+  replacedAgentId: string | null;
+  /** The device the agent reported on meanwhile, merged into this one. */
+  mergedDeviceId: string | null;
 }
 
 /** A device as the collector knows it: identity, summary facts and each section's latest data. */
@@ -105,6 +117,14 @@ export interface DeviceInventory {
   components(deviceId: string): Promise<DeviceComponent[]>;
   /** The device's latest changes, newest first. */
   recentChanges(deviceId: string, limit: number): Promise<DeviceChange[]>;
+  /**
+   * A person moves a device to a live agent (audited): the device follows it from now on, its
+   * history and register link stay, and the device the agent reported on meanwhile (while its
+   * claim on this one was open) is merged in: its snapshots are kept, the rest is dropped. The
+   * agent's next delta is answered with a resync. NotFoundError for an unknown device or an
+   * unknown or revoked agent; ConflictError when the device already follows the agent.
+   */
+  adopt(deviceId: string, agentId: string, actor: string, now?: Date): Promise<DeviceAdoption>;
 }
 
 /** The raw snapshots as agents sent them, kept for a while (retention prunes and thins them). */

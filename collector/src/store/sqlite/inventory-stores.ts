@@ -1,5 +1,6 @@
 import type { DeviceInventory, SnapshotArchive } from '../../domain/inventory/ports.ts';
 import type { DeviceLinks, IdentityConflicts } from '../../domain/matching/ports.ts';
+import { createEnrolmentBlockRows } from './agents/enrolment-blocks-repository.ts';
 import type { AuditLog } from './audit/audit-repository.ts';
 import { createDeviceInventory, createSnapshotArchive } from './devices/device-inventory.ts';
 import { createDevicesRepository } from './devices/devices-repository.ts';
@@ -28,12 +29,16 @@ export function createSqliteInventory(db: Db, auditLog: AuditLog) {
   const conflicts = createConflicts(db);
   const snapshotStore = createSnapshotStore(db);
   const writeBatcher = createWriteBatcher(db.$client);
-  const devicesRepository = createDevicesRepository(db, matcher, snapshotStore, writeBatcher);
+  const enrolmentBlockRows = createEnrolmentBlockRows(db, auditLog);
+  const devicesRepository = createDevicesRepository(db, matcher, snapshotStore, writeBatcher, {
+    audit: auditLog,
+    blocks: enrolmentBlockRows,
+  });
   const ports: InventoryPorts = {
     inventory: createDeviceInventory(db, devicesRepository, snapshotStore, writeBatcher),
     snapshotArchive: createSnapshotArchive(devicesRepository, snapshotStore),
     deviceLinks: createDeviceLinks(db, devicesRepository, matcher),
     identityConflicts: createIdentityConflicts(devicesRepository, conflicts),
   };
-  return { matcher, conflicts, snapshotStore, writeBatcher, devicesRepository, ports };
+  return { matcher, conflicts, snapshotStore, writeBatcher, devicesRepository, enrolmentBlockRows, ports };
 }

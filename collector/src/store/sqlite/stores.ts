@@ -3,6 +3,7 @@ import type { Stores } from '../../domain/ports.ts';
 import { createApiTokensRepository } from './access/api-tokens-repository.ts';
 import { createEnrollSecretsRepository } from './access/enroll-secrets-repository.ts';
 import { createAgentsRepository } from './agents/agents-repository.ts';
+import { createEnrolmentBlocksRepository } from './agents/enrolment-blocks-repository.ts';
 import { createAssetsRepository } from './assets/assets-repository.ts';
 import { type AuditLog, createAuditLog, createAuditTrail } from './audit/audit-repository.ts';
 import { createFindingsRepository } from './findings/findings-repository.ts';
@@ -68,7 +69,8 @@ export async function openSqliteStores(path: string, options: OpenOptions = {}):
     lists: createSqliteListers(db, database.sqlite),
     apiTokens: createApiTokensRepository(db, auditLog),
     enrollSecrets: createEnrollSecretsRepository(db, auditLog),
-    agents: createAgentsRepository(db),
+    agents: createAgentsRepository(db, auditLog, inventory.enrolmentBlockRows),
+    enrolmentBlocks: createEnrolmentBlocksRepository(db, auditLog, inventory.enrolmentBlockRows),
     maintenance: createSqliteMaintenance(database.sqlite, path, inventory.writeBatcher),
     ping: async () => {
       database.sqlite.prepare('SELECT 1').get();

@@ -19,4 +19,16 @@ describe('identity_conflict', () => {
       'low',
     );
   });
+
+  it('a new agent claiming a followed device: high, naming the claimed device first', () => {
+    const c = identityConflict({
+      kind: 'claimed_identity',
+      value: 'X1',
+      deviceIds: ['victim', 'claimant'],
+      assetIds: [],
+    });
+    expect(c).toMatchObject({ subjectId: 'claimed_identity', subKey: 'X1', severity: 'high' });
+    expect(c.summary).toContain('device claimant');
+    expect(c.summary).toContain('hardware of device victim');
+  });
 });

@@ -64,6 +64,13 @@ export default fp<AccessOptions>(
         if (access.kind !== 'agent') throw HttpProblem.forbidden('Agent tokens reach only the agent routes');
         request.principal = { kind: 'agent', agent };
         request.agent = agent;
+        // Operators see where each agent calls from; written only when it moved. A failed note
+        // (a full disk) never fails the agent's request.
+        if (agent.address !== request.ip) {
+          agents.noteAddress(agent.id, request.ip).catch((err: unknown) => {
+            request.log.warn({ err, agentId: agent.id }, 'agent address not noted');
+          });
+        }
         return;
       }
 

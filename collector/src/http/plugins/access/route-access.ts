@@ -16,8 +16,11 @@ const METRICS: RouteAccess = { kind: 'metrics' };
 /** Routes that only read. HEAD comes with every GET. */
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
-/** Managing credentials is for admins, reading included: token names and secret ages are not for everyone. */
-const ADMIN_ONLY_PREFIXES = ['/api/v1/tokens', '/api/v1/enroll-secrets'];
+/**
+ * Managing credentials is for admins, reading included: token names, secret ages and where each
+ * agent calls from are not for everyone.
+ */
+const ADMIN_ONLY_PREFIXES = ['/api/v1/tokens', '/api/v1/enroll-secrets', '/api/v1/agents', '/api/v1/enrolment-blocks'];
 
 const under = (url: string, prefix: string) => url === prefix || url.startsWith(`${prefix}/`);
 

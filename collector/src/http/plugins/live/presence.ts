@@ -59,6 +59,15 @@ export function createPresence() {
       return requestId;
     },
 
+    /** Closes an agent's live channel now (its token was revoked); false when it had none open. */
+    disconnect(agentId: string, code: number, reason: string): boolean {
+      const connection = connections.get(agentId);
+      if (!connection) return false;
+      connections.delete(agentId);
+      connection.socket.close(code, reason);
+      return true;
+    },
+
     onlineCount(): number {
       return connections.size;
     },

@@ -28,6 +28,7 @@ const TAGS = [
   { name: 'audit', description: 'Every change to the register, with who made it.' },
   { name: 'tokens', description: 'API tokens (admins only).' },
   { name: 'enroll secrets', description: 'Secrets agents enrol with (admins only).' },
+  { name: 'agents', description: 'Enrolled agents, their revocation and enrolment blocks (admins only).' },
   { name: 'agent', description: 'Used by stocktake-agent: enrolment, snapshots, deltas, live channel.' },
   { name: 'health', description: 'Liveness.' },
 ];

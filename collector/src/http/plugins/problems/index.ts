@@ -1,8 +1,8 @@
-import { ProblemTypes, RESYNC_PROBLEM_TYPE } from '@stocktake/shared';
+import { ENROLMENT_BLOCKED_PROBLEM_TYPE, ProblemTypes, RESYNC_PROBLEM_TYPE } from '@stocktake/shared';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ConflictError, NotFoundError, ValidationError } from '../../../domain/errors.ts';
-import { ResyncNeeded } from '../../../domain/inventory/errors.ts';
+import { EnrolmentBlocked, ResyncNeeded } from '../../../domain/inventory/errors.ts';
 import { ImportRefusedError } from '../../../domain/register/csv-import.ts';
 import { HttpProblem } from './problem.ts';
 import { schemaProblem } from './schema-problem.ts';
@@ -29,6 +29,9 @@ export function fromDomainError(error: unknown): HttpProblem | undefined {
   if (error instanceof NotFoundError) return HttpProblem.notFound(error.message);
   // Agents recognise the type and send a full snapshot instead.
   if (error instanceof ResyncNeeded) return new HttpProblem(409, RESYNC_PROBLEM_TYPE, 'Resync needed', error.message);
+  if (error instanceof EnrolmentBlocked) {
+    return new HttpProblem(403, ENROLMENT_BLOCKED_PROBLEM_TYPE, 'Enrolment blocked', error.message);
+  }
   if (error instanceof ImportRefusedError) {
     // For a CSV body the path is /<line>/<column>: the line as an editor numbers it (header = 1).
     return HttpProblem.validation(

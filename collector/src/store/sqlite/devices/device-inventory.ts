@@ -19,6 +19,12 @@ import type { SnapshotStore } from './snapshot-store.ts';
 
 const DUPLICATE = { duplicate: true, softwareAdded: 0, softwareRemoved: 0, changes: 0 } as const;
 
+/** The options the repository's ingest takes, without the undefined ones. */
+const ingestOptions = (options: IngestOptions) => ({
+  ...(options.sizeBytes === undefined ? {} : { sizeBytes: options.sizeBytes }),
+  ...(options.handover === undefined ? {} : { handover: options.handover }),
+});
+
 /** The device row as the domain names it: the sections' states, no internal key. */
 function deviceOf(row: DeviceRow): Device {
   const { key: _key, sectionStatus, hardware, os, patches, users, ...rest } = row;
@@ -56,16 +62,14 @@ export function createDeviceInventory(
       options: IngestOptions = {},
     ): Promise<IngestResult> {
       const now = options.receivedAt ?? new Date();
-      const sized = options.sizeBytes === undefined ? {} : { sizeBytes: options.sizeBytes };
-      return writeBatcher.submit(() => devicesRepository.ingest(agent, snapshot, hashes, now, sized));
+      return writeBatcher.submit(() => devicesRepository.ingest(agent, snapshot, hashes, now, ingestOptions(options)));
     },
 
     ingestDelta(agent: ReportingAgent, delta: SnapshotDelta, options: IngestOptions = {}): Promise<IngestResult> {
       const now = options.receivedAt ?? new Date();
-      const sized = options.sizeBytes === undefined ? {} : { sizeBytes: options.sizeBytes };
       return writeBatcher.submit(() => {
         // A resend of a delta already stored is acknowledged again, whatever came after it.
-        const seenOn = devicesRepository.deviceOfSnapshot(delta.snapshotId);
+        const seenOn = devicesRepository.deviceOfResend(delta.snapshotId, agent.id);
         if (seenOn) return { deviceId: seenOn, ...DUPLICATE };
         const state = agent.deviceId ? devicesRepository.state(agent.deviceId) : undefined;
         const base = state && {
@@ -76,8 +80,12 @@ export function createDeviceInventory(
         const { snapshot, hashes } = snapshotFromDelta(agent.id, delta, base, (name, hash) =>
           snapshotStore.sectionData(name, hash),
         );
-        return devicesRepository.ingest(agent, snapshot, hashes, now, sized);
+        return devicesRepository.ingest(agent, snapshot, hashes, now, ingestOptions(options));
       });
+    },
+
+    adopt(deviceId, agentId, actor, now = new Date()) {
+      return writeBatcher.submit(() => devicesRepository.adopt(deviceId, agentId, actor, now));
     },
 
     async device(id) {

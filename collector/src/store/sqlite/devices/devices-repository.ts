@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Hardware, Os, SectionName, Snapshot, SoftwareItem } from '@stocktake/shared';
-import { and, eq, getTableColumns, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, count, eq, getTableColumns, isNull, min, type SQL, sql } from 'drizzle-orm';
+import { ConflictError, NotFoundError } from '../../../domain/errors.ts';
 import { componentsOf } from '../../../domain/inventory/components.ts';
 import {
   deviceFactChanges,
@@ -10,9 +11,18 @@ import {
   sectionChanged,
 } from '../../../domain/inventory/device-changes.ts';
 import { primaryUser, sameList } from '../../../domain/inventory/device-facts.ts';
-import { type ReportingAgent, resolveDevice } from '../../../domain/inventory/device-resolution.ts';
-import type { DeviceComponent, IngestResult } from '../../../domain/inventory/ports.ts';
+import {
+  DEFAULT_HANDOVER,
+  type HandoverRule,
+  type ReportingAgent,
+  type ResolutionLookups,
+  resolveDevice,
+} from '../../../domain/inventory/device-resolution.ts';
+import { EnrolmentBlocked, snapshotIdTaken } from '../../../domain/inventory/errors.ts';
+import type { DeviceAdoption, DeviceComponent, IngestResult } from '../../../domain/inventory/ports.ts';
 import { hostnameKey, macKey, serialKey, uuidKey } from '../../../domain/matching/identifiers.ts';
+import type { EnrolmentBlockRows } from '../agents/enrolment-blocks-repository.ts';
+import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Matcher } from '../matching/matcher.ts';
 import type { Db } from '../open-database.ts';
 import { agents, deviceChanges, deviceMacs, devices, snapshots } from '../schema/index.ts';
@@ -43,7 +53,19 @@ const deviceState = {
 };
 export type DeviceState = { [K in keyof typeof deviceState]: DeviceRow[K] };
 
-export function createDevicesRepository(db: Db, matcher: Matcher, store: SnapshotStore, batcher: WriteBatcher) {
+/** What the devices repository shares with the rest of the engine: the audit log and the enrolment blocks. */
+export interface DevicesRepositoryParts {
+  audit: AuditLog;
+  blocks: EnrolmentBlockRows;
+}
+
+export function createDevicesRepository(
+  db: Db,
+  matcher: Matcher,
+  store: SnapshotStore,
+  batcher: WriteBatcher,
+  parts: DevicesRepositoryParts,
+) {
   const softwareRows = createDeviceSoftware(db, batcher);
   const componentRows = createDeviceComponents(db);
   const insertChange = db
@@ -63,10 +85,16 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     .prepare();
 
   const storedSnapshot = db
-    .select({ deviceId: devices.id })
+    .select({ deviceId: devices.id, agentId: snapshots.agentId })
     .from(snapshots)
     .innerJoin(devices, eq(devices.key, snapshots.deviceKey))
     .where(eq(snapshots.id, sql.placeholder('snapshotId')))
+    .prepare();
+
+  const setClaim = db
+    .update(agents)
+    .set({ claimedDeviceId: sql`${sql.placeholder('claimedDeviceId')}` })
+    .where(eq(agents.id, sql.placeholder('agentId')))
     .prepare();
 
   const touchAgent = db
@@ -124,7 +152,7 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     .prepare();
 
   /** The reads of domain/inventory/device-resolution.ts: which device a snapshot describes. */
-  const resolution = {
+  const resolution: ResolutionLookups<DeviceState> = {
     deviceById: (id: string) => stateById.get({ id }),
     devicesWithSerial: (serial: string, uuid: string | undefined) =>
       db
@@ -139,7 +167,39 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
         .from(agents)
         .where(eq(agents.id, agentId))
         .get(),
+    claimOf: (agentId: string) =>
+      db.select({ claimed: agents.claimedDeviceId }).from(agents).where(eq(agents.id, agentId)).get()?.claimed ?? null,
+    reportsOn: (deviceId: string) => {
+      const row = db
+        .select({ since: min(snapshots.receivedAt), count: count() })
+        .from(snapshots)
+        .innerJoin(devices, eq(devices.key, snapshots.deviceKey))
+        .where(eq(devices.id, deviceId))
+        .get();
+      return { since: row?.since ?? new Date(0).toISOString(), count: row?.count ?? 0 };
+    },
+    deviceBlocked: (deviceId: string) => parts.blocks.has('device', deviceId),
+    serialBlocked: (serial: string) => parts.blocks.has('serial', serial),
   };
+
+  /**
+   * Folds the device an agent reported on while its claim was open into the device it now
+   * takes over: the snapshots it sent move along (so their ids stay known, and resends are
+   * acknowledged), and the rest of that device (its software, parts, history, link) goes
+   * with it. Identifiers it shared with the claimed device then name one device again.
+   */
+  function mergeInto(targetKey: number, merged: { key: number }): void {
+    db.update(snapshots).set({ deviceKey: targetKey }).where(eq(snapshots.deviceKey, merged.key)).run();
+    db.delete(devices).where(eq(devices.key, merged.key)).run();
+  }
+
+  /** A snapshot id is one agent's: a resend is acknowledged again, another agent's use of it refused. */
+  function alreadyStored(snapshotId: string, agentId: string): string | undefined {
+    const seen = storedSnapshot.get({ snapshotId });
+    if (!seen) return undefined;
+    if (seen.agentId !== agentId) throw snapshotIdTaken();
+    return seen.deviceId;
+  }
 
   function ingestInTransaction(
     agent: ReportingAgent,
@@ -147,12 +207,16 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     hashes: Partial<Record<SectionName, string>>,
     now: Date,
     sizeBytes: number,
+    handover: HandoverRule,
   ): IngestResult {
-    const seen = storedSnapshot.get({ snapshotId: snapshot.snapshotId });
-    if (seen) return { deviceId: seen.deviceId, duplicate: true, softwareAdded: 0, softwareRemoved: 0, changes: 0 };
+    const seen = alreadyStored(snapshot.snapshotId, agent.id);
+    if (seen) return { deviceId: seen, duplicate: true, softwareAdded: 0, softwareRemoved: 0, changes: 0 };
 
     const nowIso = now.toISOString();
-    const { device: existing, replacedAgent } = resolveDevice(agent, snapshot.identity, resolution);
+    const resolved = resolveDevice(agent, snapshot.identity, resolution, { now, handover });
+    if (resolved.blocked) throw new EnrolmentBlocked(resolved.blocked);
+    const { device: existing, replacedAgent } = resolved;
+    if (existing && resolved.mergedFrom) mergeInto(existing.key, resolved.mergedFrom);
     const deviceId = existing?.id ?? randomUUID();
     const previous: SectionStates = existing?.sectionStatus ?? {};
     const identity = snapshot.identity;
@@ -241,6 +305,7 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
 
     store.store({ snapshot, deviceKey, agentId: agent.id, receivedAt: nowIso, hashes, sizeBytes });
     touchAgent.run({ lastSeenAt: nowIso, deviceId, version: snapshot.agent.version, agentId: agent.id });
+    if (resolved.claims !== undefined) setClaim.run({ claimedDeviceId: resolved.claims, agentId: agent.id });
     matcher.matchDevice(deviceKey, now);
     return { deviceId, duplicate: false, softwareAdded, softwareRemoved, changes: drafts.length };
   }
@@ -263,12 +328,13 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
       snapshot: Snapshot,
       hashes: Partial<Record<SectionName, string>>,
       now = new Date(),
-      options: { sizeBytes?: number } = {},
+      options: { sizeBytes?: number; handover?: HandoverRule } = {},
     ): IngestResult {
       const sizeBytes = options.sizeBytes ?? Buffer.byteLength(JSON.stringify(snapshot));
+      const handover = options.handover ?? DEFAULT_HANDOVER;
       try {
         // Inside a write batch this is a savepoint; the ids are cached when the batch commits.
-        const result = db.transaction(() => ingestInTransaction(agent, snapshot, hashes, now, sizeBytes));
+        const result = db.transaction(() => ingestInTransaction(agent, snapshot, hashes, now, sizeBytes, handover));
         softwareRows.cacheOnCommit();
         return result;
       } finally {
@@ -284,6 +350,64 @@ export function createDevicesRepository(db: Db, matcher: Matcher, store: Snapsho
     /** The id of the device a stored snapshot belongs to; undefined when the snapshot is not stored. */
     deviceOfSnapshot(snapshotId: string): string | undefined {
       return storedSnapshot.get({ snapshotId })?.deviceId;
+    },
+
+    /**
+     * The device this agent already stored a snapshot with this id on (a resend); undefined when
+     * the id is new. Throws a ConflictError when another agent used the id, naming no device.
+     */
+    deviceOfResend(snapshotId: string, agentId: string): string | undefined {
+      return alreadyStored(snapshotId, agentId);
+    },
+
+    /** See DeviceInventory.adopt; runs inside the caller's write batch. */
+    adopt(deviceId: string, agentId: string, actor: string, now: Date): DeviceAdoption {
+      return db.transaction(() => {
+        const device = stateById.get({ id: deviceId });
+        if (!device) throw new NotFoundError(`No device ${deviceId}`);
+        const agent = db
+          .select({ id: agents.id, deviceId: agents.deviceId, revokedAt: agents.revokedAt })
+          .from(agents)
+          .where(eq(agents.id, agentId))
+          .get();
+        if (!agent || agent.revokedAt) throw new NotFoundError(`No live agent ${agentId}`);
+        if (device.agentId === agentId) {
+          throw new ConflictError(`Device ${deviceId} already follows agent ${agentId}`, 'agentId');
+        }
+        const interim =
+          agent.deviceId && agent.deviceId !== deviceId ? stateById.get({ id: agent.deviceId }) : undefined;
+        // Only a device the agent itself follows is folded in; one taken over since stays.
+        const merged = interim && interim.agentId === agentId ? interim : undefined;
+        if (merged) mergeInto(device.key, merged);
+        updateDevice(device.key, { agentId });
+        db.update(agents).set({ deviceId, claimedDeviceId: null }).where(eq(agents.id, agentId)).run();
+        const nowIso = now.toISOString();
+        // A change row names a snapshot: the device's latest, the state the person decided on.
+        insertChange.run({
+          deviceKey: device.key,
+          observedAt: nowIso,
+          recordedAt: nowIso,
+          snapshotId: device.lastSnapshotId ?? '',
+          kind: 'agent_replaced',
+          subject: 'agent',
+          before: device.agentId,
+          after: agentId,
+          softwareBefore: null,
+          softwareAfter: null,
+        });
+        parts.audit.write({
+          at: now,
+          actor,
+          entityType: 'device',
+          entityId: deviceId,
+          action: 'adopt',
+          before: { agentId: device.agentId },
+          after: { agentId },
+          ...(merged ? { context: `merged device ${merged.id}` } : {}),
+        });
+        matcher.matchDevice(device.key, now);
+        return { deviceId, agentId, replacedAgentId: device.agentId, mergedDeviceId: merged?.id ?? null };
+      });
     },
 
     get(id: string): DeviceRow | undefined {

@@ -1,7 +1,11 @@
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import type { IdentityConflict } from '../../../domain/matching/ports.ts';
 import type { Db } from '../open-database.ts';
-import { assets, deviceMacs, devices } from '../schema/index.ts';
+import { agents, assets, deviceMacs, devices } from '../schema/index.ts';
+
+const claimed = alias(devices, 'claimed');
+const claimant = alias(devices, 'claimant');
 
 export type { IdentityConflict } from '../../../domain/matching/ports.ts';
 
@@ -40,6 +44,26 @@ export function createConflicts(db: Db) {
       .all()
       .map((r) => r.id);
 
+  /**
+   * Open claims: an agent reporting the hardware of a device another agent follows, waiting on a
+   * device of its own. The claimed device comes first, then the claimant's.
+   */
+  const claims = (where?: SQL): IdentityConflict[] =>
+    db
+      .select({ serialKey: claimed.serialKey, claimedId: claimed.id, claimantId: claimant.id })
+      .from(agents)
+      .innerJoin(claimed, eq(claimed.id, agents.claimedDeviceId))
+      .innerJoin(claimant, eq(claimant.id, agents.deviceId))
+      .where(and(isNull(agents.revokedAt), isNotNull(agents.claimedDeviceId), ne(claimed.id, claimant.id), where))
+      .orderBy(claimed.id, claimant.id)
+      .all()
+      .map((c) => ({
+        kind: 'claimed_identity' as const,
+        value: c.serialKey ?? c.claimedId,
+        deviceIds: [c.claimedId, c.claimantId],
+        assetIds: c.serialKey ? assetsWithSerial(c.serialKey) : [],
+      }));
+
   return {
     forDevice(deviceKey: number): IdentityConflict[] {
       const device = db
@@ -76,6 +100,7 @@ export function createConflicts(db: Db) {
         .all();
       for (const { mac } of shared)
         out.push({ kind: 'shared_mac', value: mac, deviceIds: devicesWithMac(mac), assetIds: [] });
+      out.push(...claims(or(eq(claimed.key, deviceKey), eq(claimant.key, deviceKey))));
       return out;
     },
 
@@ -162,6 +187,7 @@ export function createConflicts(db: Db) {
           });
         }
       }
+      out.push(...claims());
       return out;
     },
   };

@@ -89,12 +89,18 @@ describe('matching devices to register assets', () => {
     expect(conflicts).toEqual([{ kind: 'shared_uuid', value: uuid, deviceIds: [vm1, vm2].sort(), assetIds: [] }]);
   });
 
-  it('puts a reinstalled OS (same serial, new agent id) on the same device and asset', async () => {
+  // The old agent is revoked first (re-enrolment allowed): a new agent no longer takes over a
+  // device whose agent is alive on its word alone.
+  const retire = (agent: Agent) =>
+    t.inject({ method: 'DELETE', url: `/api/v1/agents/${agent.agentId}?allowReenrolment=true` });
+
+  it('puts a reinstalled OS (same serial, new agent id, old agent revoked) on the same device and asset', async () => {
     const laptop = await asset({ assetTag: 'LT-0042', serial: '7XK3QW3' });
     const first = await enrolAgent(t.app);
     const spec = { serial: '7XK3QW3', uuid: '4c4c4544-0037-5810-8033-b7c04f4b3332', macs: ['3c:22:fb:7a:19:c4'] };
     const before = await report(first, spec);
     await tick();
+    await retire(first);
     const reinstalled = await enrolAgent(t.app);
     const after = await report(reinstalled, { ...spec, hostname: 'ws-0042-new' });
     expect(after).toBe(before);
@@ -106,8 +112,10 @@ describe('matching devices to register assets', () => {
 
     // Firmware that gives no UUID: the serial and a MAC in common still recognise the machine.
     const desktop = await asset({ assetTag: 'WS-0100', serial: 'CZC0100' });
-    const old = await report(await enrolAgent(t.app), { serial: 'CZC0100', macs: ['3c:22:fb:00:01:00'] });
+    const oldAgent = await enrolAgent(t.app);
+    const old = await report(oldAgent, { serial: 'CZC0100', macs: ['3c:22:fb:00:01:00'] });
     await tick();
+    await retire(oldAgent);
     const again = await report(await enrolAgent(t.app), { serial: 'CZC0100', macs: ['3c:22:fb:00:01:00'] });
     expect(again).toBe(old);
     expect(await linkOf(again)).toMatchObject({ assetId: desktop, method: 'serial' });
@@ -152,20 +160,21 @@ describe('matching devices to register assets', () => {
     await report(original, { ...spec, hostname: 'template' });
     const d2 = await report(clone, { ...spec, hostname: 'clone' });
     expect(d2).not.toBe(d1);
-    // A clone that reports before the original speaks again takes the device over at first;
-    // the original, still alive, is then split off rather than merged.
+    // A clone that reports before the original speaks again used to take the device over, and
+    // the original was split off. Now the clone gets a device of its own with a claim on the
+    // original's, and the original keeps its device.
     const third = await enrolAgent(t.app);
     const d3 = await report(third, { serial: 'VM-3', uuid: '00112233-4455-6677-8899-aabbccddeeff', hostname: 'c' });
     await tick();
     const fourth = await enrolAgent(t.app);
-    expect(await report(fourth, { serial: 'VM-3', uuid: '00112233-4455-6677-8899-aabbccddeeff', hostname: 'd' })).toBe(
-      d3,
-    );
-    const split = await report(third, { serial: 'VM-3', uuid: '00112233-4455-6677-8899-aabbccddeeff', hostname: 'c' });
-    expect(split).not.toBe(d3);
-    expect((await device(split)).conflicts.map((c: { kind: string }) => c.kind)).toEqual([
+    const d4 = await report(fourth, { serial: 'VM-3', uuid: '00112233-4455-6677-8899-aabbccddeeff', hostname: 'd' });
+    expect(d4).not.toBe(d3);
+    const again = await report(third, { serial: 'VM-3', uuid: '00112233-4455-6677-8899-aabbccddeeff', hostname: 'c' });
+    expect(again).toBe(d3);
+    expect((await device(d4)).conflicts.map((c: { kind: string }) => c.kind)).toEqual([
       'duplicate_serial',
       'shared_uuid',
+      'claimed_identity',
     ]);
   });
 

@@ -1,4 +1,5 @@
-import { index, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { ENROLMENT_BLOCK_KINDS } from '@stocktake/shared/api';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One row per agent installation; the token is stored only as its SHA-256. */
 export const agents = sqliteTable(
@@ -12,7 +13,28 @@ export const agents = sqliteTable(
     enrolledAt: text('enrolled_at').notNull(),
     lastSeenAt: text('last_seen_at'),
     revokedAt: text('revoked_at'),
+    revokedBy: text('revoked_by'),
     deviceId: text('device_id'),
+    /** A device another agent follows whose hardware this one reports, while the claim is open. */
+    claimedDeviceId: text('claimed_device_id'),
+    /** The network address of its latest request. */
+    address: text('address'),
   },
-  (t) => [index('agents_device_idx').on(t.deviceId)],
+  (t) => [index('agents_device_idx').on(t.deviceId), index('agents_claimed_device_idx').on(t.claimedDeviceId)],
+);
+
+/**
+ * What new agents may not take until an admin allows it: a device id, or a serial as matching
+ * compares it (serialKey). A row is a block in force; allowing deletes it (the audit log keeps both).
+ */
+export const enrolmentBlocks = sqliteTable(
+  'enrolment_blocks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: ENROLMENT_BLOCK_KINDS }).notNull(),
+    value: text('value').notNull(),
+    createdAt: text('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [uniqueIndex('enrolment_blocks_kind_value_idx').on(t.kind, t.value)],
 );

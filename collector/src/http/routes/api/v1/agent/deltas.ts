@@ -21,6 +21,7 @@ const deltaRoutes: FastifyPluginAsync = async (fastify) => {
           201: SnapshotAckSchema,
           400: ProblemSchema,
           401: ProblemSchema,
+          403: ProblemSchema,
           409: ProblemSchema,
           413: ProblemSchema,
         },

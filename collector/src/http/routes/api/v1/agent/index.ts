@@ -34,6 +34,7 @@ const agentRoutes: FastifyPluginAsync = async (fastify) => {
         hostname: request.body.hostname,
         version: request.body.agentVersion,
         platform: request.body.platform,
+        address: request.ip,
       });
       request.log.info({ agentId: enrolled.agentId, hostname: request.body.hostname }, 'agent enrolled');
       return reply.code(201).send(enrolled);
@@ -54,6 +55,8 @@ const agentRoutes: FastifyPluginAsync = async (fastify) => {
           201: SnapshotAckSchema,
           400: ProblemSchema,
           401: ProblemSchema,
+          403: ProblemSchema,
+          409: ProblemSchema,
           413: ProblemSchema,
         },
       },

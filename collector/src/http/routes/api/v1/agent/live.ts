@@ -40,7 +40,7 @@ const liveRoutes: FastifyPluginAsync = async (app) => {
           'same schemas, same checks, same size limit (the snapshot body limit plus 1 KiB of envelope), the same group commit.',
           'Each is answered with its id: `{ "type": "ack", "id", "snapshotId", "deviceId", "duplicate" }` once committed, or `{ "type": "error", "id", "status", "problem" }` with the RFC 9457 body the HTTP route would have answered (400 with `errors`, 409 `urn:stocktake:problem:resync`, 413, 401 when the token was revoked since the upgrade);',
           "after any answer but a 401 the socket stays open. One socket's snapshots and deltas are applied in the order sent.",
-          'Close codes: 4400 for a frame that is not a live channel message at all (not JSON, unknown type, no usable id), 4401 after a refusal for a revoked token, 4000 when a newer connection of the same agent replaces it, 1009 for a frame over twice the size limit.',
+          'Close codes: 4400 for a frame that is not a live channel message at all (not JSON, unknown type, no usable id), 4401 when the token is revoked (at once when revoked through the API; at the next heartbeat or message otherwise), 4000 when a newer connection of the same agent replaces it, 1009 for a frame over twice the size limit.',
         ].join(' '),
         tags: ['agent'],
       },
@@ -56,9 +56,10 @@ const liveRoutes: FastifyPluginAsync = async (app) => {
         // An answer to a socket closed meanwhile is dropped; the agent resends what it did not see acknowledged.
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
       };
+      const authenticate = async () => (token ? app.stores.agents.findByToken(token) : undefined);
       const channel = createIngestChannel({
         ingest,
-        authenticate: async () => (token ? app.stores.agents.findByToken(token) : undefined),
+        authenticate,
         limit: app.liveIngestLimit,
         send,
         close: (code, reason) => socket.close(code, reason),
@@ -66,6 +67,22 @@ const liveRoutes: FastifyPluginAsync = async (app) => {
         resume: () => socket.resume(),
         log,
       });
+
+      // A heartbeat counts only while the token is live: one revoked by any means (the route
+      // closes the socket itself, a change made on the host does not) ends the channel here.
+      const heartbeat = () => {
+        authenticate().then(
+          (current) => {
+            if (current) {
+              app.presence.heartbeat(agent.id);
+              return;
+            }
+            log.info('live channel: token revoked; closing');
+            socket.close(LiveCloseCodes.unauthorized, 'agent token is unknown or revoked');
+          },
+          (err: unknown) => log.warn({ err }, 'live channel: heartbeat not checked'),
+        );
+      };
 
       // A socket whose peer vanished (sleep, NAT timeout) stays "open" until TCP gives up:
       // a ping unanswered by the next round closes it, so presence stays truthful.
@@ -104,7 +121,7 @@ const liveRoutes: FastifyPluginAsync = async (app) => {
           socket.close(LiveCloseCodes.badMessage, 'message does not match the live channel schema');
           return;
         }
-        if (message.value.type === 'heartbeat') app.presence.heartbeat(agent.id);
+        if (message.value.type === 'heartbeat') heartbeat();
         else if (message.value.type === 'refresh-accepted') {
           log.info({ requestId: message.value.requestId }, 'refresh accepted by agent');
         }

@@ -1,0 +1,58 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { LiveCloseCodes, ProblemSchema } from '@stocktake/shared';
+import {
+  type AgentInfo,
+  AgentListSchema,
+  AgentRevocationSchema,
+  AgentRevokeQuerySchema,
+  IdParamsSchema,
+  IncludeRevokedQuerySchema,
+} from '@stocktake/shared/api';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Agent } from '../../../../../domain/access/ports.ts';
+import { requestActor } from '../../../../principal.ts';
+
+/** `/api/v1/agents`: enrolled agents for operators (admins): list them, revoke one. */
+const agentsRoutes: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const withPresence = (agent: Agent): AgentInfo => ({ ...agent, online: app.presence.of(agent.id).online });
+
+  app.get(
+    '/',
+    {
+      schema: {
+        summary: 'Enrolled agents: last seen, version, address, device and open claim; live ones unless includeRevoked',
+        tags: ['agents'],
+        querystring: IncludeRevokedQuerySchema,
+        response: { 200: AgentListSchema, 400: ProblemSchema },
+      },
+    },
+    async (request) => ({
+      items: (await app.stores.agents.list({ includeRevoked: request.query.includeRevoked })).map(withPresence),
+    }),
+  );
+
+  app.delete(
+    '/:id',
+    {
+      schema: {
+        summary:
+          'Revoke an agent: its token is refused from the next request on and its live channel is closed now; its device is blocked unless allowReenrolment',
+        tags: ['agents'],
+        params: IdParamsSchema,
+        querystring: AgentRevokeQuerySchema,
+        response: { 200: AgentRevocationSchema, 404: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const revoked = await app.stores.agents.revokeAsAdmin(request.params.id, requestActor(request), {
+        allowReenrolment: request.query.allowReenrolment,
+      });
+      const closed = app.presence.disconnect(request.params.id, LiveCloseCodes.unauthorized, 'agent revoked');
+      request.log.info({ agentId: request.params.id, liveChannelClosed: closed }, 'agent revoked');
+      return { agent: withPresence(revoked.agent), block: revoked.block };
+    },
+  );
+};
+
+export default agentsRoutes;
