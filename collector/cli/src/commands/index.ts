@@ -1,4 +1,9 @@
 import type { CommandSpec } from '../command.ts';
+import { agentsAllow } from './agents-allow.ts';
+import { agentsBlock } from './agents-block.ts';
+import { agentsBlocks } from './agents-blocks.ts';
+import { agentsList } from './agents-list.ts';
+import { agentsRevoke } from './agents-revoke.ts';
 import { assetsExport } from './assets-export.ts';
 import { assetsImport } from './assets-import.ts';
 import { assetsLink } from './assets-link.ts';
@@ -6,6 +11,7 @@ import { assetsList } from './assets-list.ts';
 import { assetsShow } from './assets-show.ts';
 import { assetsUnlink } from './assets-unlink.ts';
 import { completion } from './completion.ts';
+import { devicesAdopt } from './devices-adopt.ts';
 import { devicesList } from './devices-list.ts';
 import { devicesRefresh } from './devices-refresh.ts';
 import { devicesShow } from './devices-show.ts';
@@ -31,6 +37,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   devicesList,
   devicesShow,
   devicesRefresh,
+  devicesAdopt,
   softwareList,
   softwareWhoHas,
   assetsList,
@@ -52,6 +59,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   tokensList,
   tokensCreate,
   tokensRevoke,
+  agentsList,
+  agentsRevoke,
+  agentsBlock,
+  agentsBlocks,
+  agentsAllow,
   login,
   completion,
 ];
