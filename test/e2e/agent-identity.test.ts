@@ -105,20 +105,19 @@ describe('device identity and agent lifecycle, with real agents and a real colle
       uuid: '4c4c4544-0042-3510-8052-b4c04f4d0001',
     });
     let victimDevice: string;
-    let victimAgent: AgentInfo | undefined;
     let claimantDevice: string;
 
     it('ends on a device of its own, the victim keeping its device, with a high identity conflict raised', async () => {
       const victim = agentOn(host, 'victim');
       victimDevice = (await victim.waitFor('snapshot delivered', 1, 150_000))[0]?.deviceId as string;
-      victimAgent = await agentOf(victimDevice);
-      expect(victimAgent?.address).toBe('127.0.0.1');
+      const victimAgentId = victim.with('enrolled')[0]?.agentId;
 
       // Anyone holding the fleet's enroll secret can report any serial and UUID.
       const claimant = agentOn(host, 'claimant');
       claimantDevice = (await claimant.waitFor('snapshot delivered', 1, 150_000))[0]?.deviceId as string;
       expect(claimantDevice).not.toBe(victimDevice);
-      expect((await api<DeviceDetail>(`/api/v1/devices/${victimDevice}`)).agentId).toBe(victimAgent?.id);
+      expect((await api<DeviceDetail>(`/api/v1/devices/${victimDevice}`)).agentId).toBe(victimAgentId);
+      expect(await agentOf(victimDevice)).toMatchObject({ id: victimAgentId, address: '127.0.0.1' });
 
       const claim: Conflict = {
         kind: 'claimed_identity',
