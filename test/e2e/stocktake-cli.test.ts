@@ -169,7 +169,7 @@ describe('stocktake, the command line, against a real collector', () => {
         expect(r.code).toBe(64);
         expect(r.stdout).toBe('');
       }
-      expect(lines(noVerb.stderr)[0]).toBe('stocktake: devices needs a command: list, show, refresh');
+      expect(lines(noVerb.stderr)[0]).toBe('stocktake: devices needs a command: list, show, refresh, adopt');
       expect(badFlag.stderr).toContain('unknown option "--colour"');
       expect(lines(missing.stderr)).toEqual([
         'stocktake: assets show needs ASSET',
