@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ENROLMENT_BLOCKED_PROBLEM_TYPE } from '@stocktake/shared';
@@ -6,7 +6,7 @@ import type { AgentInfo, AgentList, Conflict, ConflictList, DeviceDetail, Findin
 import { makeSnapshot } from '@stocktake/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentProcess, HostFixture, until, writeAgentConfig } from '../support/agent-service.ts';
-import { COLLECTOR_BIN, type RunningCollector, startCollector, tempDir } from '../support/processes.ts';
+import { type RunningCollector, runCollector, startCollector, tempDir } from '../support/processes.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const STOCKTAKE_BIN = join(ROOT, 'collector', 'cli', 'bin', 'stocktake.mjs');
@@ -36,14 +36,10 @@ function run(bin: string, args: string[], env: NodeJS.ProcessEnv = process.env):
 }
 
 /** `stocktake-collector token create`, as an administrator makes a token on the collector host. */
-function adminToken(dbPath: string): Promise<string> {
-  return new Promise((done, fail) => {
-    execFile(
-      process.execPath,
-      [COLLECTOR_BIN, 'token', 'create', '--db', dbPath, '--name', 'e2e-admin', '--role', 'admin'],
-      (error, stdout, stderr) => (error ? fail(new Error(stderr)) : done(stdout.trim())),
-    );
-  });
+async function adminToken(dbPath: string): Promise<string> {
+  const made = await runCollector(['token', 'create', '--db', dbPath, '--name', 'e2e-admin', '--role', 'admin']);
+  if (made.code !== 0) throw new Error(`token create failed: ${made.stderr}`);
+  return made.stdout.trim();
 }
 
 describe('device identity and agent lifecycle, with real agents and a real collector', SLOW, () => {
