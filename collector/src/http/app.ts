@@ -33,8 +33,12 @@ export interface HttpAppOptions {
   corsOrigins?: string[];
   /** Certificate and key (PEM): HTTPS instead of HTTP. */
   https?: { cert: string | Buffer; key: string | Buffer };
-  /** Fastify's trustProxy: which proxies may say who the client is (X-Forwarded-For). Default none. */
-  trustProxy?: boolean | number | string;
+  /**
+   * The proxies that may say who the client is (X-Forwarded-For): addresses and CIDR ranges,
+   * separated by commas. Default (and false): none. Never "any": a client could then name itself
+   * anew on every request, past the per-address enrolment limit.
+   */
+  trustProxy?: false | string;
   /** `GET /metrics` with this token (and no other credential); absent: no metrics route. */
   metrics?: { token: string; endpoint: MetricsEndpoint };
 }
@@ -56,8 +60,7 @@ export async function createHttpApp(collector: Collector, options: HttpAppOption
     bodyLimit: options.bodyLimit,
     // Agents retry on their own schedule; a slow client must not hold a socket forever.
     requestTimeout: 60_000,
-    // Fastify takes a hop count too; its type leaves numbers out.
-    trustProxy: (options.trustProxy ?? false) as boolean | string,
+    trustProxy: options.trustProxy ?? false,
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
   // JSON routes take JSON: a text/plain body is a 415, not a string that fails validation.
