@@ -9,6 +9,7 @@ import contentEncoding from './plugins/content-encoding.ts';
 import live from './plugins/live/index.ts';
 import metrics, { type MetricsEndpoint } from './plugins/metrics/index.ts';
 import openapi from './plugins/openapi/index.ts';
+import plainHttpWarning from './plugins/plain-http-warning.ts';
 import { clientErrorHandler, frameworkErrors } from './plugins/problems/framework-errors.ts';
 import problems from './plugins/problems/index.ts';
 import responseHeaders from './plugins/response-headers.ts';
@@ -74,6 +75,7 @@ export async function createHttpApp(collector: Collector, options: HttpAppOption
   app.setValidatorCompiler(validatorCompiler);
   app.decorate('collectorVersion', COLLECTOR_VERSION);
   await app.register(responseHeaders);
+  await app.register(plainHttpWarning, { tls: options.https !== undefined });
 
   await app.register(settings, {
     snapshotBodyLimit: options.snapshotBodyLimit,
