@@ -59,6 +59,15 @@ describe('stocktake-collector usage errors', async () => {
     );
   });
 
+  it('exits 78 with one line when --trust-proxy would believe any client', async () => {
+    for (const value of ['true', '2']) {
+      const res = await collector(['serve', '--trust-proxy', value, '--port', '0']);
+      expect(res.code, res.stderr).toBe(78);
+      expect(res.stderr).toMatch(/^stocktake-collector: invalid trust-proxy: .*name the proxies instead.*\n$/);
+      expect(res.stderr.split('\n')).toHaveLength(2);
+    }
+  });
+
   it('exits 64 without a command or on a word too many, and 0 with the help on --help', async () => {
     const none = await collector([]);
     expect(none.code).toBe(64);

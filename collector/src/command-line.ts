@@ -72,8 +72,9 @@ Options (flags override environment variables):
   --tls-cert PATH, --tls-key PATH
                               Serve HTTPS with this PEM certificate (chain) and key
                               (STOCKTAKE_TLS_CERT, STOCKTAKE_TLS_KEY)
-  --trust-proxy VALUE         Believe X-Forwarded-For from these proxies: true, a hop count, or
-                              addresses/CIDRs separated by commas (STOCKTAKE_TRUST_PROXY, off)
+  --trust-proxy LIST          Believe X-Forwarded-For from these proxies only: addresses and
+                              CIDRs, comma-separated; not true or a hop count, which would
+                              believe any client (STOCKTAKE_TRUST_PROXY, off)
   --rate-limit N              Requests per minute per API token (STOCKTAKE_RATE_LIMIT, 1200; 0 off)
   --enroll-rate-limit N       Enrolments per minute per client address (STOCKTAKE_ENROLL_RATE_LIMIT,
                               60; 0 off)

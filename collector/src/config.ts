@@ -28,8 +28,8 @@ export interface CollectorConfig {
   corsOrigins: string[];
   /** PEM files: serve HTTPS instead of HTTP. */
   tls?: { certPath: string; keyPath: string };
-  /** Which proxies to believe about the client address (X-Forwarded-For): Fastify's trustProxy. */
-  trustProxy: boolean | number | string;
+  /** The proxies believed about the client address (X-Forwarded-For): addresses and CIDRs, comma-separated; false for none. */
+  trustProxy: false | string;
   /** The token `/metrics` takes; none: no metrics route. */
   metricsToken?: string;
 }
@@ -144,23 +144,33 @@ function tlsFiles(cert: string | undefined, key: string | undefined): { tls?: { 
   return { tls: { certPath: cert, keyPath: key } };
 }
 
-/** `true`/`false`, a number of proxy hops, or addresses and CIDR ranges separated by commas. */
-function trustProxy(raw: string | undefined): boolean | number | string {
-  if (raw === undefined || raw === '' || raw === 'false') return false;
-  if (raw === 'true') return true;
-  if (/^\d+$/.test(raw)) return integer('trust-proxy', raw, 1, 100);
-  for (const entry of raw.split(',')) {
-    const [address, bits, ...rest] = entry.trim().split('/');
+/**
+ * Addresses and CIDR ranges of the proxies in front of the collector, separated by commas.
+ * `true` and hop counts are refused: they believe X-Forwarded-For from whoever connects, so a
+ * client that sends a new address with each request is a new client each time, and the
+ * per-address enrolment limit stops no one.
+ */
+function trustProxy(raw: string | undefined): false | string {
+  if (raw === undefined || raw.trim() === '' || raw === 'false') return false;
+  if (raw === 'true' || /^\d+$/.test(raw)) {
+    throw new ConfigError(
+      'trust-proxy',
+      `"${raw}" would believe X-Forwarded-For from any client, which could then pass the enrolment limit with a new address each time; name the proxies instead (addresses or CIDR ranges: --trust-proxy 127.0.0.1 or 10.0.0.0/8)`,
+    );
+  }
+  const entries = raw.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split('/');
     const family = isIP(address ?? '');
     const maxBits = family === 6 ? 128 : 32;
     if (!family || rest.length > 0 || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))) {
-      throw new ConfigError('trust-proxy', `"${entry.trim()}" is not an address or CIDR range`);
+      throw new ConfigError('trust-proxy', `"${entry}" is not an address or CIDR range`);
+    }
+    if (bits !== undefined && Number(bits) === 0) {
+      throw new ConfigError('trust-proxy', `"${entry}" is every address, as true would be; name the proxies`);
     }
   }
-  return raw
-    .split(',')
-    .map((e) => e.trim())
-    .join(',');
+  return entries.join(',');
 }
 
 /**

@@ -1,15 +1,18 @@
 import cors from '@fastify/cors';
-import { COLLECTOR_HEADER } from '@stocktake/shared';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Collector } from '../domain/services.ts';
 import { COLLECTOR_VERSION } from '../version.ts';
 import { loadRoutes } from './load-routes.ts';
 import access from './plugins/access/index.ts';
 import rateLimit, { type RateLimitOptions } from './plugins/access/rate-limit.ts';
+import contentEncoding from './plugins/content-encoding.ts';
 import live from './plugins/live/index.ts';
 import metrics, { type MetricsEndpoint } from './plugins/metrics/index.ts';
 import openapi from './plugins/openapi/index.ts';
+import plainHttpWarning from './plugins/plain-http-warning.ts';
+import { clientErrorHandler, frameworkErrors } from './plugins/problems/framework-errors.ts';
 import problems from './plugins/problems/index.ts';
+import responseHeaders from './plugins/response-headers.ts';
 import routeTable from './plugins/route-table.ts';
 import services from './plugins/services.ts';
 import settings from './plugins/settings.ts';
@@ -33,8 +36,12 @@ export interface HttpAppOptions {
   corsOrigins?: string[];
   /** Certificate and key (PEM): HTTPS instead of HTTP. */
   https?: { cert: string | Buffer; key: string | Buffer };
-  /** Fastify's trustProxy: which proxies may say who the client is (X-Forwarded-For). Default none. */
-  trustProxy?: boolean | number | string;
+  /**
+   * The proxies that may say who the client is (X-Forwarded-For): addresses and CIDR ranges,
+   * separated by commas. Default (and false): none. Never "any": a client could then name itself
+   * anew on every request, past the per-address enrolment limit.
+   */
+  trustProxy?: false | string;
   /** `GET /metrics` with this token (and no other credential); absent: no metrics route. */
   metrics?: { token: string; endpoint: MetricsEndpoint };
 }
@@ -56,8 +63,10 @@ export async function createHttpApp(collector: Collector, options: HttpAppOption
     bodyLimit: options.bodyLimit,
     // Agents retry on their own schedule; a slow client must not hold a socket forever.
     requestTimeout: 60_000,
-    // Fastify takes a hop count too; its type leaves numbers out.
-    trustProxy: (options.trustProxy ?? false) as boolean | string,
+    trustProxy: options.trustProxy ?? false,
+    // The router's and Node's own refusals, answered as problem details like every other.
+    frameworkErrors,
+    clientErrorHandler: clientErrorHandler(options.logger || undefined),
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
   // JSON routes take JSON: a text/plain body is a 415, not a string that fails validation.
@@ -65,9 +74,8 @@ export async function createHttpApp(collector: Collector, options: HttpAppOption
   // The same TypeBox validator the agent and tests use, so both sides agree on what is valid.
   app.setValidatorCompiler(validatorCompiler);
   app.decorate('collectorVersion', COLLECTOR_VERSION);
-  app.addHook('onRequest', async (_request, reply) => {
-    reply.header(COLLECTOR_HEADER, COLLECTOR_VERSION);
-  });
+  await app.register(responseHeaders);
+  await app.register(plainHttpWarning, { tls: options.https !== undefined });
 
   await app.register(settings, {
     snapshotBodyLimit: options.snapshotBodyLimit,
@@ -81,6 +89,7 @@ export async function createHttpApp(collector: Collector, options: HttpAppOption
     await app.register(cors, { origin: options.corsOrigins, credentials: false, maxAge: 600 });
   }
   await app.register(problems);
+  await app.register(contentEncoding);
   await app.register(services, { stores: collector.stores, services: collector.services });
   await app.register(access, options.metrics ? { metricsToken: options.metrics.token } : {});
   await app.register(rateLimit, {

@@ -78,6 +78,23 @@ describe('rate limits', () => {
   });
 });
 
+describe('trusted proxies', () => {
+  it('refuses to believe X-Forwarded-For from any client, naming the proxies to give instead', () => {
+    for (const raw of ['true', '1', '0.0.0.0/0']) {
+      expect(() => resolveConfig({ 'trust-proxy': raw }, {}), raw).toThrow(/name the proxies/);
+      expect(() => resolveConfig({}, { STOCKTAKE_TRUST_PROXY: raw }), raw).toThrow(ConfigError);
+    }
+  });
+
+  it('keeps counting enrolments per connecting address when X-Forwarded-For comes from a client that is no trusted proxy', async () => {
+    // The test's requests come from 127.0.0.1, which is not in the trusted range.
+    t = await createTestApp({ rateLimit: { enrollPerAddress: 2 }, trustProxy: '10.0.0.0/8' });
+    expect((await enrolFrom(t.app, '198.51.100.1')).statusCode).toBe(201);
+    expect((await enrolFrom(t.app, '198.51.100.2')).statusCode).toBe(201);
+    expect((await enrolFrom(t.app, '198.51.100.3')).statusCode).toBe(429);
+  });
+});
+
 describe('strict requests', () => {
   it('refuses an unknown query parameter on every route, naming it', async () => {
     t = await createTestApp();
@@ -288,11 +305,14 @@ describe('configuration', () => {
       rateLimit: 1200,
       enrollRateLimit: 60,
     });
-    expect(resolveConfig({ 'trust-proxy': '2' }, {}).trustProxy).toBe(2);
     for (const flags of [
       { 'tls-cert': '/x.pem' },
       { 'trust-proxy': 'proxy.example.org' },
       { 'trust-proxy': '10.0.0.0/33' },
+      { 'trust-proxy': 'true' },
+      { 'trust-proxy': '2' },
+      { 'trust-proxy': '0.0.0.0/0' },
+      { 'trust-proxy': '127.0.0.1,::/0' },
       { 'cors-origin': '*' },
       { 'cors-origin': 'https://dash.example.org/path' },
       { 'rate-limit': 'lots' },

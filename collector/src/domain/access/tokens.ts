@@ -33,6 +33,15 @@ const RESERVED_NAMES = new Set(['api', 'discovery', 'reconciliation', 'system'])
 /** Letters, digits and `. _ - @ +`, up to 64, not all digits (those are ids): fits an e-mail address or `ci-deploy`. */
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/;
 
+/**
+ * The token id a reference names: canonical decimal digits only, so `01` or an id past the
+ * integers a number holds exactly never names another token. Undefined for a name.
+ */
+export function tokenIdOf(ref: string): number | undefined {
+  const id = Number(ref);
+  return /^\d+$/.test(ref) && Number.isSafeInteger(id) && String(id) === ref ? id : undefined;
+}
+
 /** Why a token name is refused, or undefined when it is fine. */
 export function tokenNameProblem(name: string): string | undefined {
   if (!NAME_PATTERN.test(name)) return 'must be 1 to 64 letters, digits or . _ - @ +, starting with a letter or digit';

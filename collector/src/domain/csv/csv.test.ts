@@ -64,6 +64,20 @@ describe('writeCsv', () => {
     expect(parsed).toEqual([['a', 'b', 'c'], ...rows]);
   });
 
+  it('gives back values that start with an apostrophe, as an export writes and an import reads them', () => {
+    const values = ["'=1+1", "'quoted", "''", "'", "''=SUM(A1)", "'@x", 'plain', '=1+1', "it's"];
+    const text = writeCsv(
+      ['value'],
+      values.map((v) => [v]),
+    );
+    const back = parseCsv(text)
+      .slice(1)
+      .map((r) => unescapeFormula(r.fields[0] ?? ''));
+    expect(back).toEqual(values);
+    expect(escapeFormula("'=1+1")).toBe("''=1+1");
+    expect(escapeFormula("it's")).toBe("it's");
+  });
+
   it('neutralises spreadsheet formulas', () => {
     expect(escapeFormula('=HYPERLINK("x")')).toBe('\'=HYPERLINK("x")');
     expect(unescapeFormula("'=1+1")).toBe('=1+1');

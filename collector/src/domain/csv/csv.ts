@@ -101,16 +101,17 @@ export function parseCsv(text: string): CsvRecord[] {
 }
 
 // Cells a spreadsheet would run as a formula. Exports prefix them with an apostrophe (OWASP's
-// advice against CSV injection) and imports take that apostrophe off again, so a round trip
-// gives back exactly what was stored.
-const FORMULA_START = /^[=+\-@\t\r]/;
+// advice against CSV injection) and imports take that apostrophe off again. A cell that starts
+// with an apostrophe already is prefixed too, so the import can tell the two apart: removing
+// the prefix undoes exactly what the export added, and a round trip gives back what was stored.
+const ESCAPED_START = /^[=+\-@\t\r']/;
 
 export function escapeFormula(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  return ESCAPED_START.test(value) ? `'${value}` : value;
 }
 
 export function unescapeFormula(value: string): string {
-  return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+  return value.startsWith("'") && ESCAPED_START.test(value.slice(1)) ? value.slice(1) : value;
 }
 
 function quote(value: string): string {

@@ -9,7 +9,8 @@ import { schemaProblem } from './schema-problem.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-function send(reply: FastifyReply, request: FastifyRequest, problem: HttpProblem) {
+/** Answers with the problem as application/problem+json. */
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: HttpProblem) {
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.toProblem(request.url));
 }
 
@@ -73,17 +74,17 @@ export default fp(
       const problem = error instanceof HttpProblem ? error : (fromDomainError(error) ?? fromFastifyError(error));
       if (problem) {
         request.log.info({ status: problem.status, type: problem.type, detail: problem.detail }, 'request refused');
-        return send(reply, request, problem);
+        return sendProblem(reply, request, problem);
       }
       request.log.error({ err: error }, 'request failed');
-      return send(
+      return sendProblem(
         reply,
         request,
         new HttpProblem(500, ProblemTypes.internal, 'Internal Server Error', 'The collector failed; see its log.'),
       );
     });
     app.setNotFoundHandler((request, reply) =>
-      send(reply, request, HttpProblem.notFound(`No route ${request.method} ${request.url}`)),
+      sendProblem(reply, request, HttpProblem.notFound(`No route ${request.method} ${request.url}`)),
     );
   },
   { name: 'problems' },

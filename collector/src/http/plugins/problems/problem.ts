@@ -3,6 +3,9 @@ import { type FieldError, type Problem, ProblemTypes } from '@stocktake/shared';
 /** Problem types the collector uses beyond the shared ones (candidates for @stocktake/shared's ProblemTypes). */
 export const COLLECTOR_PROBLEM_TYPES = {
   tooManyRequests: 'urn:stocktake:problem:too-many-requests',
+  uriTooLong: 'urn:stocktake:problem:uri-too-long',
+  headersTooLarge: 'urn:stocktake:problem:request-header-fields-too-large',
+  requestTimeout: 'urn:stocktake:problem:request-timeout',
 } as const;
 
 /** An error that is meant for the client, rendered as RFC 9457 problem details. */

@@ -4,6 +4,7 @@ import { HttpProblem } from './problem.ts';
 /** One schema violation as the validator reports it (TypeBox; what Fastify puts in `error.validation`). */
 export interface SchemaIssue {
   instancePath: string;
+  schemaPath?: string;
   keyword: string;
   message?: string;
   params?: unknown;
@@ -16,7 +17,12 @@ export interface SchemaIssue {
 function fieldErrors(v: SchemaIssue): FieldError[] {
   const params = (v.params ?? {}) as { additionalProperties?: string[]; requiredProperties?: string[] };
   const at = (name: string) => `${v.instancePath}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-  // A closed object also reports each unknown member as "schema is false": the entry below says it better.
+  // A closed object reports each unknown member as "schema is false" at its own path, then one
+  // entry listing them all. The validator stops at its first 8 errors, so past 8 unknown members
+  // only the per-member entries are left: each names its field.
+  if (v.keyword === 'boolean' && v.schemaPath?.endsWith('/additionalProperties')) {
+    return [{ path: v.instancePath, message: 'is not a known property' }];
+  }
   if (v.message === 'schema is false') return [];
   if (v.keyword === 'additionalProperties' && params.additionalProperties) {
     return params.additionalProperties.map((name) => ({ path: at(name), message: 'is not a known property' }));

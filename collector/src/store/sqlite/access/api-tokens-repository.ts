@@ -1,7 +1,7 @@
 import type { ApiRole } from '@stocktake/shared/api';
 import { and, asc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { ApiPrincipal, ApiToken, ApiTokens } from '../../../domain/access/ports.ts';
-import { API_TOKEN_PREFIX, hashToken, newToken, tokenNameProblem } from '../../../domain/access/tokens.ts';
+import { API_TOKEN_PREFIX, hashToken, newToken, tokenIdOf, tokenNameProblem } from '../../../domain/access/tokens.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../../domain/errors.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Db } from '../open-database.ts';
@@ -24,7 +24,8 @@ const columns = {
 /** API tokens: created and revoked on the collector host or by an admin, audited, stored as hashes. */
 export function createApiTokensRepository(db: Db, audit: AuditLog): ApiTokens {
   const findLive = (ref: string) => {
-    const byId = /^\d+$/.test(ref) ? eq(apiTokens.id, Number(ref)) : eq(apiTokens.name, ref);
+    const id = tokenIdOf(ref);
+    const byId = id !== undefined ? eq(apiTokens.id, id) : eq(apiTokens.name, ref);
     return db
       .select(columns)
       .from(apiTokens)
@@ -74,7 +75,8 @@ export function createApiTokensRepository(db: Db, audit: AuditLog): ApiTokens {
     async revoke(ref: string, actor: string, now = new Date()): Promise<ApiToken> {
       return db.transaction(() => {
         const live = findLive(ref);
-        if (!live) throw new NotFoundError(`No live token ${/^\d+$/.test(ref) ? 'with id' : 'named'} ${ref}`);
+        if (!live)
+          throw new NotFoundError(`No live token ${tokenIdOf(ref) !== undefined ? 'with id' : 'named'} ${ref}`);
         const at = now.toISOString();
         db.update(apiTokens).set({ revokedAt: at, revokedBy: actor }).where(eq(apiTokens.id, live.id)).run();
         audit.write({

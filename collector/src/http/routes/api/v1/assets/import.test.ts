@@ -246,6 +246,21 @@ describe('POST /api/v1/assets/import with a Snipe-IT CSV of 1,000 assets', () =>
     expect(back.json().unchanged).toHaveLength(50);
     expect(dumpDatabase(t.store.sqlite)).toEqual(before);
   });
+
+  it('exports values that start with an apostrophe or a formula so that they import back unchanged', async () => {
+    const values = { name: '\'=HYPERLINK("http://x")', model: '=1+1', notes: "'quoted", supplier: "''" };
+    const created = await t.inject({ method: 'POST', url: '/api/v1/assets', payload: { assetTag: 'Q-1', ...values } });
+    expect(created.statusCode, created.body).toBe(201);
+    const exported = (await t.inject({ url: '/api/v1/assets/export.csv' })).body;
+    // Nothing a spreadsheet would run as a formula.
+    expect(exported).not.toMatch(/(^|,)[=+@-]/m);
+    const before = dumpDatabase(t.store.sqlite);
+    const back = await importCsv(exported);
+    expect(back.statusCode, back.body).toBe(200);
+    expect(back.json().unchanged).toHaveLength(1);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
+    expect((await t.inject({ url: `/api/v1/assets/${created.json().id}` })).json()).toMatchObject(values);
+  });
 });
 
 describe('Snipe-IT file formats', () => {
