@@ -85,8 +85,8 @@ describe('the collector client', () => {
     };
     const ack = { snapshotId: snapshot.snapshotId, deviceId: 'd', duplicate: false };
 
-    it('accepts 201 and 200 acknowledging it', async () => {
-      expect(await push(201, ack)).toEqual(ack);
+    it('accepts 201 and 200 acknowledging it, keeping only what the contract names', async () => {
+      expect(await push(201, { ...ack, nextFullAt: 'never' })).toEqual(ack);
       expect(await push(200, { ...ack, duplicate: true })).toEqual({ ...ack, duplicate: true });
     });
 

@@ -222,7 +222,6 @@ describe('Sender', () => {
   it.each([
     ['a 400 that is not a schema violation', 400, ProblemTypes.badRequest],
     ['a 400 without problem details (a proxy)', 400, undefined],
-    ['a 403', 403, ProblemTypes.forbidden],
     ['a 404 on the snapshot route', 404, ProblemTypes.notFound],
     ['a 409 conflict', 409, ProblemTypes.conflict],
     ['a 415', 415, ProblemTypes.unsupportedMediaType],
