@@ -32,8 +32,9 @@ Options:
   --timeout MS          Per-collector time limit (default 60000)
   --log-level LEVEL     fatal|error|warn|info|debug (STOCKTAKE_LOG_LEVEL, default warn)
 
-Exit codes: 0 done, 64 usage error, 69 collector unreachable or not a collector,
-77 collector refused (wrong secret, revoked), 70 internal error.
+Exit codes: 0 done, 64 usage error, 69 collector unreachable, not a collector, or an
+answer the agent cannot trust (a redirect, too large, not the contract's), 77 collector
+refused (wrong secret, revoked), 70 internal error.
 `;
 
 export const EXIT = { ok: 0, usage: EX_USAGE, unavailable: 69, internal: 70, refused: 77 } as const;
@@ -145,9 +146,8 @@ async function dispatch(argv: string[], env: NodeJS.ProcessEnv): Promise<number>
     if (err instanceof UsageError) throw err;
     if (err instanceof CollectorError) {
       process.stderr.write(`stocktake-agent: ${err.message}\n`);
-      return err.kind === 'unreachable' || err.kind === 'not-a-collector' || err.kind === 'server-error'
-        ? EXIT.unavailable
-        : EXIT.refused;
+      const unavailable: CollectorError['kind'][] = ['unreachable', 'not-a-collector', 'server-error', 'bad-answer'];
+      return unavailable.includes(err.kind) ? EXIT.unavailable : EXIT.refused;
     }
     log.error({ err }, 'command failed');
     process.stderr.write(`stocktake-agent: ${(err as Error).message}\n`);

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { AGENT_TOKEN_MAX_LENGTH, ANSWER_ID_MAX_LENGTH } from './contract.ts';
 
 export const EnrollRequestSchema = Type.Object(
   {
@@ -13,8 +14,16 @@ export type EnrollRequest = Static<typeof EnrollRequestSchema>;
 
 export const EnrollResponseSchema = Type.Object(
   {
-    agentId: Type.String({ description: 'Identifier of this agent installation.' }),
-    agentToken: Type.String({ description: 'Bearer token for the agent routes; shown once.' }),
+    agentId: Type.String({
+      minLength: 1,
+      maxLength: ANSWER_ID_MAX_LENGTH,
+      description: 'Identifier of this agent installation.',
+    }),
+    agentToken: Type.String({
+      minLength: 1,
+      maxLength: AGENT_TOKEN_MAX_LENGTH,
+      description: 'Bearer token for the agent routes; shown once.',
+    }),
   },
   { additionalProperties: false },
 );
@@ -22,8 +31,16 @@ export type EnrollResponse = Static<typeof EnrollResponseSchema>;
 
 export const SnapshotAckSchema = Type.Object(
   {
-    snapshotId: Type.String(),
-    deviceId: Type.String({ description: 'Collector device the snapshot was attached to.' }),
+    snapshotId: Type.String({
+      minLength: 1,
+      maxLength: ANSWER_ID_MAX_LENGTH,
+      description: 'Id of the snapshot or delta stored: the one the agent sent.',
+    }),
+    deviceId: Type.String({
+      minLength: 1,
+      maxLength: ANSWER_ID_MAX_LENGTH,
+      description: 'Collector device the snapshot was attached to.',
+    }),
     duplicate: Type.Boolean({ description: 'The snapshot id was already stored; nothing was written.' }),
   },
   { additionalProperties: false },
@@ -46,4 +63,12 @@ export const ProblemSchema = Type.Object(
 );
 export type Problem = Static<typeof ProblemSchema>;
 
-export { COLLECTOR_HEADER, ENROLMENT_BLOCKED_PROBLEM_TYPE, ProblemTypes } from './contract.ts';
+export {
+  AGENT_TOKEN_MAX_LENGTH,
+  ANSWER_ID_MAX_LENGTH,
+  COLLECTOR_HEADER,
+  ENROLMENT_BLOCKED_PROBLEM_TYPE,
+  FINAL_REFUSALS,
+  isFinalRefusal,
+  ProblemTypes,
+} from './contract.ts';

@@ -23,6 +23,30 @@ export const ProblemTypes = {
   unsupportedMediaType: 'urn:stocktake:problem:unsupported-media-type',
 } as const;
 
+/**
+ * Refusals of a snapshot or delta that are final: the same message sent again can only be
+ * refused again (it breaks the schema, or is larger than the collector takes), so the agent
+ * drops it and sends the next one in full. Every other refusal (401, 403, 404, 408, 409, 415,
+ * 429, 5xx, anything without the collector header) may pass: the agent keeps the message and
+ * backs off, honouring `Retry-After`. A collector refuses a message for good only with one of
+ * these; a limit that lifts with time (a rate, a budget per agent) answers 429 instead.
+ */
+export const FINAL_REFUSALS: readonly { readonly status: number; readonly type: string }[] = [
+  { status: 400, type: ProblemTypes.validation },
+  { status: 413, type: ProblemTypes.payloadTooLarge },
+];
+
+/** Whether a refusal of a snapshot or delta is final (see FINAL_REFUSALS). */
+export function isFinalRefusal(status: number, problemType: string | undefined): boolean {
+  return FINAL_REFUSALS.some((r) => r.status === status && r.type === problemType);
+}
+
+/** Longest agent id, device id or snapshot id a collector's answer may carry. */
+export const ANSWER_ID_MAX_LENGTH = 128;
+
+/** Longest agent token a collector may issue. */
+export const AGENT_TOKEN_MAX_LENGTH = 512;
+
 /** Header a collector sets on every response so agents can tell it from any other server. */
 export const COLLECTOR_HEADER = 'x-stocktake-collector';
 

@@ -5,6 +5,7 @@
  * plus the schemas and validators the collector checks requests with.
  */
 
+export * from './agent-answers.ts';
 export type { EnrollRequest, EnrollResponse, Problem, SnapshotAck } from './agent-api.ts';
 export * from './canonical.ts';
 export * from './contract.ts';

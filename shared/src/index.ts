@@ -1,3 +1,4 @@
+export * from './agent-answers.ts';
 export * from './agent-api.ts';
 export * from './canonical.ts';
 export * from './delta.ts';

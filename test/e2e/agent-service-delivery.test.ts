@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -133,6 +134,16 @@ describe('stocktake-agent run against a real collector', () => {
     });
 
     it('a revoked token makes the agent enrol again and carry on, on the same device', async () => {
+      // The agent enrols again at most once an hour after a refusal: make its enrolment two
+      // hours old, as an agent in service would have, and start it again on that.
+      await agent.stop();
+      const credentialsPath = join(dir.path, 'state-a', 'credentials.json');
+      const credentials = JSON.parse(readFileSync(credentialsPath, 'utf8'));
+      credentials.enrolledAt = new Date(Date.now() - 2 * 3_600_000).toISOString();
+      writeFileSync(credentialsPath, JSON.stringify(credentials));
+      agent = new AgentProcess(join(dir.path, 'agent-a.json'), { STOCKTAKE_LIVE_CHANNEL: 'false' });
+      agents.push(agent);
+      await agent.waitFor('snapshot delivered');
       const before = (await agentStatus(join(dir.path, 'agent-a.json'))).report;
       const oldAgentId = before.agentId as string;
       const db = openCollectorDb(dbPath, { readonly: false });

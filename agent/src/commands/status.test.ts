@@ -53,7 +53,12 @@ describe('stocktake-agent status', () => {
     writeFileSync(join(dir, 'spool', '000000000002.json.gz'), Buffer.alloc(500));
     writeFileSync(
       join(dir, 'credentials.json'),
-      JSON.stringify({ serverUrl: 'https://collector.example/', agentId: 'agent-1', agentToken: 't', enrolledAt: 'x' }),
+      JSON.stringify({
+        serverUrl: 'https://collector.example/',
+        agentId: 'agent-1',
+        agentToken: 't',
+        enrolledAt: '2026-11-22T09:00:00.000Z',
+      }),
     );
     const { code, out } = await status();
     expect(code).toBe(3);

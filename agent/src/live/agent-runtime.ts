@@ -110,6 +110,9 @@ export class AgentRuntime {
               log.info({ requestId }, 'inventory requested by the collector');
               runtime?.trigger('refresh');
             },
+            onAccepted: (token) => {
+              session.confirm(token).catch((err: unknown) => log.warn({ err }, 'cannot record the token as accepted'));
+            },
             onUnauthorized: async (token) => {
               await session.reenrol(token);
             },

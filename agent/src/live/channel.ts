@@ -6,7 +6,11 @@ import {
 } from '@stocktake/shared';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
+import { parseRetryAfter } from '../retry-after.ts';
 import { backoffDelay } from '../spool/backoff.ts';
+
+/** Largest message the agent takes from the collector: refresh requests, acks and errors are far smaller. */
+export const MAX_LIVE_MESSAGE_BYTES = 1024 * 1024;
 
 export interface LiveChannelOptions {
   serverUrl: string;
@@ -17,6 +21,8 @@ export interface LiveChannelOptions {
   log: Logger;
   /** The collector asks for an inventory now. */
   onRefresh: (requestId: string) => void;
+  /** The collector accepted `token` (the socket opened). */
+  onAccepted?: (token: string) => void;
   /** The collector refused the token at the upgrade. */
   onUnauthorized: (token: string) => Promise<void>;
   /** Connected or disconnected. */
@@ -38,6 +44,8 @@ export class LiveChannel {
   private attempt = 0;
   private stopped = true;
   private awaitingPong = false;
+  /** Wait at least this long before the next attempt (the upgrade's `Retry-After`). */
+  private waitAtLeastMs = 0;
   connected = false;
 
   constructor(private readonly options: LiveChannelOptions) {}
@@ -96,6 +104,9 @@ export class LiveChannel {
       headers: { authorization: `Bearer ${token}` },
       handshakeTimeout: 15_000,
       perMessageDeflate: false,
+      // As over HTTP: the token goes to the collector's own address and nowhere else.
+      followRedirects: false,
+      maxPayload: MAX_LIVE_MESSAGE_BYTES,
     });
     this.socket = socket;
     let failure = 'closed';
@@ -106,6 +117,12 @@ export class LiveChannel {
       response.resume();
       socket.terminate();
       failure = `HTTP ${status} at the upgrade`;
+      this.waitAtLeastMs = parseRetryAfter(response.headers['retry-after']) ?? 0;
+      if (status >= 300 && status < 400) {
+        const location = response.headers.location;
+        failure = `${this.url()} answered HTTP ${status} at the upgrade, a redirect to ${location ?? 'nowhere'}; not followed`;
+        log.warn({ status, location }, `live channel: ${failure}`);
+      }
       if (status === 401 && isCollector) {
         this.options.onUnauthorized(token).then(
           () => this.nudge(),
@@ -115,6 +132,7 @@ export class LiveChannel {
     });
     socket.on('open', () => {
       this.attempt = 0;
+      this.options.onAccepted?.(token);
       this.awaitingPong = false;
       this.setConnected(true);
       log.info('live channel connected');
@@ -181,7 +199,8 @@ export class LiveChannel {
     if (this.stopped) return;
     clearTimeout(this.reconnectTimer);
     const { minMs, maxMs } = this.options.retry;
-    const delay = backoffDelay(this.attempt++, minMs, maxMs, this.options.random);
+    const delay = Math.max(backoffDelay(this.attempt++, minMs, maxMs, this.options.random), this.waitAtLeastMs);
+    this.waitAtLeastMs = 0;
     this.options.log.debug({ reason, retryInMs: delay }, 'live channel: reconnecting later');
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;

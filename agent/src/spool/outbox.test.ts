@@ -7,6 +7,8 @@ import { dpkgItem, makeSnapshot } from '@stocktake/shared/testing';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Outbox } from './outbox.ts';
+import { LOST_SECTION_REASON } from './salvage.ts';
+import type { SpoolEntry } from './spool.ts';
 
 const log = pino({ level: 'silent' });
 const limits = { maxEntries: 100, maxBytes: 10 * 1024 * 1024 };
@@ -82,6 +84,42 @@ describe('Outbox', () => {
     const again = Outbox.open(dir, limits, log);
     expect(again.depth).toBe(0);
     expect(files()).toEqual(['000000000001.json.gz.unreadable']);
+  });
+
+  it('a damaged entry costs only itself: the delta after it is rebuilt in full, the rest follow on it', () => {
+    const outbox = Outbox.open(dir, limits, log);
+    const [a, b, c, d] = [collect(), collect(), collect(), collect(['htop'])];
+    for (const s of [a, b, c, d]) outbox.enqueue(s, { fullEveryMs: DAY, now: clock });
+    writeFileSync(join(dir, 'spool', '000000000002.json.gz'), Buffer.from('not gzip'));
+    const again = Outbox.open(dir, limits, log);
+    expect(again.entries.map((e) => [e.snapshotId, e.kind])).toEqual([
+      [a.snapshotId, 'full'],
+      [c.snapshotId, 'full'],
+      [d.snapshotId, 'delta'],
+    ]);
+    const [, ec, ed] = again.entries;
+    const rebuilt = again.read(ec as SpoolEntry) as Snapshot;
+    expect(rebuilt).toEqual(c);
+    const next = applyDelta(rebuilt, again.read(ed as SpoolEntry) as SnapshotDelta);
+    expect(next.snapshotId).toBe(d.snapshotId);
+    expect(next.sections.software.hash).toBe(d.sections.software.hash);
+  });
+
+  it('sends as failed a section no other snapshot can give back, so the collector keeps what it had', () => {
+    const outbox = Outbox.open(dir, limits, log);
+    const [a, b, c] = [collect(), collect(['htop']), collect(['htop', 'jq'])];
+    for (const s of [a, b, c]) outbox.enqueue(s, { fullEveryMs: DAY, now: clock });
+    writeFileSync(join(dir, 'spool', '000000000002.json.gz'), Buffer.from('not gzip'));
+    const again = Outbox.open(dir, limits, log);
+    const rebuilt = again.read(again.entries[1] as SpoolEntry) as Snapshot;
+    expect(rebuilt.kind).toBe('full');
+    expect(rebuilt.sections.software).toEqual({
+      status: 'failed',
+      reason: LOST_SECTION_REASON,
+      collectedAt: c.sections.software.collectedAt,
+      durationMs: c.sections.software.durationMs,
+    });
+    expect(rebuilt.sections.os).toEqual(c.sections.os);
   });
 
   it('drops the spool entry whose id the acknowledged state already has', () => {

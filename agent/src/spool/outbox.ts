@@ -1,8 +1,15 @@
 import { join } from 'node:path';
-import { type AgentMessage, applyDelta, type Snapshot, type SnapshotAck } from '@stocktake/shared/core';
+import {
+  type AgentMessage,
+  applyDelta,
+  type Snapshot,
+  type SnapshotAck,
+  type SnapshotDelta,
+} from '@stocktake/shared/core';
 import type { Logger } from 'pino';
 import { type AckedState, loadAckedState, saveAckedState } from '../delta/acked-state.ts';
 import { chooseMessage } from '../delta/choose-message.ts';
+import { salvageDelta } from './salvage.ts';
 import { encodeMessage, Spool, type SpoolEntry } from './spool.ts';
 
 export interface OutboxLimits {
@@ -49,6 +56,7 @@ export class Outbox {
     // Acknowledged, then the agent died before it could delete the entry.
     const head = spool.entries[0];
     if (head && acked && head.snapshotId === acked.snapshot.snapshotId) spool.remove(head);
+    if (spool.setAside.length > 0) outbox.rebuildAfterLoss(spool.setAside);
     outbox.lastFullAt = time(acked?.lastFullAt);
     for (const e of spool.entries)
       if (e.kind === 'full') outbox.lastFullAt = later(outbox.lastFullAt, time(e.collectedAt));
@@ -154,6 +162,57 @@ export class Outbox {
     this.spool.remove(entry);
     // Nothing the collector will ever store can be the base of the next delta.
     if (this.tip?.snapshotId === entry.snapshotId) this.tip = undefined;
+  }
+
+  /**
+   * Entries were set aside as unreadable: the delta after each one has lost its base. Each is
+   * rewritten in full (same id) from the snapshots around it, so the loss costs only the
+   * entry itself. When a rebuild cannot recover a section, the delta after it is rebuilt too,
+   * since its base now lacks that section.
+   */
+  private rebuildAfterLoss(lost: readonly number[]): void {
+    /** Full forms of the newest snapshots read so far, newest first: what a rebuild can draw on. */
+    let known: Snapshot[] = this.acked ? [this.acked.snapshot] : [];
+    let previousSeq = 0;
+    let rebuilding = false;
+    for (const entry of [...this.spool.entries]) {
+      if (lost.some((seq) => seq > previousSeq && seq < entry.seq)) rebuilding = true;
+      previousSeq = entry.seq;
+      let message: AgentMessage;
+      try {
+        message = this.spool.read(entry);
+      } catch (err) {
+        this.log.warn({ err, snapshotId: entry.snapshotId }, 'cannot read a queued snapshot');
+        continue;
+      }
+      let full: Snapshot | undefined;
+      if (message.kind === 'full') {
+        full = message;
+        rebuilding = false;
+      } else {
+        full = this.applyOn(known[0], message);
+      }
+      if (!full && rebuilding && message.kind === 'delta') {
+        const { snapshot, lost: sections } = salvageDelta(message, known);
+        this.spool.replace(entry, snapshot);
+        this.log.warn(
+          { snapshotId: entry.snapshotId, ...(sections.length ? { lostSections: sections } : {}) },
+          'delta after a damaged outbox entry rebuilt in full',
+        );
+        full = snapshot;
+        rebuilding = sections.length > 0;
+      } else if (full) rebuilding = false;
+      if (full) known = [full, ...known].slice(0, 3);
+    }
+  }
+
+  private applyOn(base: Snapshot | undefined, delta: SnapshotDelta): Snapshot | undefined {
+    if (!base || base.snapshotId !== delta.baseSnapshotId) return undefined;
+    try {
+      return applyDelta(base, delta);
+    } catch {
+      return undefined;
+    }
   }
 
   /** The full snapshot an entry stands for: the newest full message at or before it, with the deltas after it applied. */

@@ -14,7 +14,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CollectorClient, CollectorError } from '../client.ts';
 import { Session } from '../live/session.ts';
-import { saveCredentials } from '../state.ts';
+import { loadCredentials, saveCredentials } from '../state.ts';
 import { backoffDelay } from './backoff.ts';
 import { Outbox } from './outbox.ts';
 import { Sender } from './sender.ts';
@@ -86,12 +86,18 @@ function collect(extra: string[] = []): Snapshot {
   });
 }
 
-async function setup(collector: FakeCollector, options: { retryMs?: number; enrollSecret?: string } = {}) {
+const HOUR = 3_600_000;
+
+async function setup(
+  collector: FakeCollector,
+  options: { retryMs?: number; enrollSecret?: string; enrolledAgoMs?: number; confirmed?: boolean } = {},
+) {
   await saveCredentials(dir, {
     serverUrl: SERVER,
     agentId: 'agent-1',
     agentToken: 'token-1',
-    enrolledAt: new Date().toISOString(),
+    enrolledAt: new Date(Date.now() - (options.enrolledAgoMs ?? 2 * HOUR)).toISOString(),
+    confirmed: options.confirmed ?? true,
   });
   const client = collector.client();
   const session = await Session.open({
@@ -201,7 +207,7 @@ describe('Sender', () => {
   it('drops a snapshot the collector refuses for good, and sends the next one in full', async () => {
     const collector = new FakeCollector();
     const { outbox, sender, enqueue } = await setup(collector);
-    collector.failures = [new CollectorError('invalid', 'refused', 400)];
+    collector.failures = [new CollectorError('invalid', 'refused', 400, { problemType: ProblemTypes.validation })];
     const a = collect();
     const b = collect(['x']);
     enqueue(a);
@@ -211,6 +217,79 @@ describe('Sender', () => {
     expect(collector.received.map((m) => m.kind)).toEqual(['full', 'full']);
     expect(outbox.depth).toBe(0);
     expect(sender.state.lastError).toMatch(/invalid/);
+  });
+
+  it.each([
+    ['a 400 that is not a schema violation', 400, ProblemTypes.badRequest],
+    ['a 400 without problem details (a proxy)', 400, undefined],
+    ['a 404 on the snapshot route', 404, ProblemTypes.notFound],
+    ['a 409 conflict', 409, ProblemTypes.conflict],
+    ['a 415', 415, ProblemTypes.unsupportedMediaType],
+  ])('keeps the snapshot and backs off on %s', async (_name, status, problemType) => {
+    const collector = new FakeCollector();
+    const { outbox, sender, enqueue } = await setup(collector, { retryMs: 60_000 });
+    collector.failures = [new CollectorError('no', 'refused', status, problemType ? { problemType } : {})];
+    const a = collect();
+    enqueue(a);
+    const error = await sender.kick();
+    expect(error).toBeInstanceOf(CollectorError);
+    expect(outbox.entries.map((e) => e.snapshotId)).toEqual([a.snapshotId]);
+    expect(sender.state.retryAt).toBeGreaterThan(Date.now());
+    await sender.stop(10);
+  });
+
+  it('waits at least as long as Retry-After asks', async () => {
+    const collector = new FakeCollector();
+    const { outbox, sender, enqueue } = await setup(collector, { retryMs: 5 });
+    collector.failures = [new CollectorError('busy', 'server-error', 503, { retryAfterMs: 120_000 })];
+    enqueue(collect());
+    await sender.kick();
+    expect(sender.state.retryAt).toBeGreaterThanOrEqual(Date.now() + 110_000);
+    expect(outbox.depth).toBe(1);
+    await sender.stop(10);
+  });
+
+  it('enrols again at most once an hour after its token is refused', async () => {
+    const collector = new FakeCollector();
+    const { outbox, sender, session, enqueue } = await setup(collector, {
+      enrollSecret: 'secret',
+      enrolledAgoMs: 10 * 60_000,
+      retryMs: 5,
+    });
+    collector.tokens.delete('token-1');
+    enqueue(collect());
+    const error = await sender.kick();
+    expect(error?.message).toMatch(/at most once an hour/);
+    expect(collector.enrolments).toBe(0);
+    expect(session.credentials?.agentToken).toBe('token-1');
+    expect(sender.state.retryAt).toBeGreaterThanOrEqual(Date.now() + 49 * 60_000);
+    expect(outbox.depth).toBe(1);
+    await sender.stop(10);
+  });
+
+  it('never enrols again for a token refused before it was ever accepted (a proxy strips it)', async () => {
+    const collector = new FakeCollector();
+    const { outbox, sender, enqueue } = await setup(collector, {
+      enrollSecret: 'secret',
+      confirmed: false,
+      retryMs: 5,
+    });
+    collector.tokens.delete('token-1');
+    enqueue(collect());
+    const error = await sender.kick();
+    expect(error?.message).toMatch(/drops the Authorization header/);
+    expect(collector.enrolments).toBe(0);
+    expect(outbox.depth).toBe(1);
+    await sender.stop(10);
+  });
+
+  it('records a token as accepted once a delivery goes through', async () => {
+    const collector = new FakeCollector();
+    const { sender, session, enqueue } = await setup(collector, { confirmed: false });
+    enqueue(collect());
+    await sender.kick();
+    expect(session.credentials?.confirmed).toBe(true);
+    expect((await loadCredentials(dir))?.confirmed).toBe(true);
   });
 
   it('keeps and resends a snapshot the collector (or a proxy) throttles with 429', async () => {

@@ -1,4 +1,4 @@
-import { type AgentMessage, ProblemTypes, type SnapshotAck } from '@stocktake/shared/core';
+import { type AgentMessage, isFinalRefusal, ProblemTypes, type SnapshotAck } from '@stocktake/shared/core';
 import type { Logger } from 'pino';
 import { type CollectorClient, CollectorError } from '../client.ts';
 import type { Session } from '../live/session.ts';
@@ -15,7 +15,7 @@ export interface SenderOptions {
   /** Called after each acknowledged message and each change of state worth reporting. */
   onChange?: () => void;
   onDelivered?: (entry: SpoolEntry, ack: SnapshotAck) => void;
-  /** A message the collector refused for good (400, 413) and that was dropped. */
+  /** A message the collector refused for good (a refusal the contract names final) and that was dropped. */
   onDropped?: (entry: SpoolEntry, error: CollectorError) => void;
   /** One pass only (`once`): a failure is returned, not retried on a timer. */
   oneShot?: boolean;
@@ -35,11 +35,16 @@ export interface DeliveryState {
 /** Why the head of the outbox did not go out. */
 type Outcome = { next: 'continue' } | { next: 'retry'; error: Error };
 
+/** How long a failure asked to wait, when it did (`Retry-After`, or the re-enrolment interval). */
+const askedWait = (error: Error): number | undefined =>
+  error instanceof CollectorError ? error.retryAfterMs : undefined;
+
 /**
- * Delivers the outbox in order, one message at a time. Success deletes the entry; `resync`
- * rewrites it in full and sends again at once; a failure to reach the collector waits with
- * exponential backoff and jitter; a message the collector refuses for good is dropped (the
- * chain continues in full). Never two sends at once.
+ * Delivers the outbox in order, one message at a time. Only a valid acknowledgement of the
+ * message sent deletes the entry; `resync` rewrites it in full and sends again at once; a
+ * message the collector refuses in a way the contract names final (FINAL_REFUSALS) is dropped
+ * (the chain continues in full); anything else keeps it and waits, with exponential backoff
+ * and jitter, and at least as long as `Retry-After` asks. Never two sends at once.
  */
 export class Sender {
   readonly state: DeliveryState = {};
@@ -125,6 +130,8 @@ export class Sender {
           ? await client.pushSnapshot(message, token, this.abort.signal)
           : await client.pushDelta(message, token, this.abort.signal);
       outbox.acknowledge(entry, ack);
+      // Delivered whatever happens to this write: a token not marked accepted only costs a re-enrolment's caution.
+      await session.confirm(token).catch((err: unknown) => log.warn({ err }, 'cannot record the token as accepted'));
       this.attempt = 0;
       this.refusedTokens = 0;
       Object.assign(this.state, {
@@ -154,6 +161,8 @@ export class Sender {
     const { outbox, session, log } = this.options;
     switch (err.kind) {
       case 'resync': {
+        // Only a delta can need a full snapshot; asked of a full one, it would loop without end.
+        if (entry.kind === 'full') return { next: 'retry', error: err };
         log.info({ snapshotId: entry.snapshotId, reason: err.message }, 'collector asks for a full snapshot');
         if (!outbox.toFull(entry)) outbox.drop(entry);
         return { next: 'continue' };
@@ -169,18 +178,17 @@ export class Sender {
       }
       case 'refused': {
         // Not enrolled and cannot enrol (no secret, wrong secret): keep everything and wait.
-        if (err.status === undefined || err.status === 403 || !session.credentials)
-          return { next: 'retry', error: err };
-        // Throttled or timed out (the collector's limits, or a proxy's): the same bytes will
-        // be accepted later, so keep them and back off.
-        if (err.status === 408 || err.status === 429) return { next: 'retry', error: err };
+        if (err.status === undefined || !session.credentials) return { next: 'retry', error: err };
         if (entry.kind === 'delta' && err.status === 404 && err.problemType === ProblemTypes.notFound) {
           log.warn('collector has no delta route; sending full snapshots');
           outbox.deltasSupported = false;
           if (!outbox.toFull(entry)) outbox.drop(entry);
           return { next: 'continue' };
         }
-        // 400, 413: resending the same bytes cannot succeed; keeping them would block every later snapshot.
+        // Throttled, forbidden, a proxy's answer, a refusal this agent does not know: the same
+        // bytes may be taken later, and dropping them would lose an inventory for good.
+        if (!isFinalRefusal(err.status, err.problemType)) return { next: 'retry', error: err };
+        // Resending the same bytes cannot succeed; keeping them would block every later snapshot.
         log.error({ snapshotId: entry.snapshotId, kind: entry.kind, reason: err.message }, 'snapshot refused; dropped');
         this.recordError(err);
         outbox.drop(entry);
@@ -202,7 +210,8 @@ export class Sender {
       this.recordError(error);
       return;
     }
-    const delay = backoffDelay(this.attempt++, this.options.retry.minMs, this.options.retry.maxMs, this.random);
+    const backoff = backoffDelay(this.attempt++, this.options.retry.minMs, this.options.retry.maxMs, this.random);
+    const delay = Math.max(backoff, askedWait(error) ?? 0);
     this.refusedTokens = 0;
     this.recordError(error);
     this.state.retryAt = Date.now() + delay;

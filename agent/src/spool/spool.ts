@@ -43,12 +43,15 @@ export class Spool {
   private constructor(
     readonly dir: string,
     private list: SpoolEntry[],
+    /** Sequence numbers of the entries set aside as unreadable when the spool was opened. */
+    readonly setAside: readonly number[],
   ) {}
 
   /** Opens (creating) the spool; drops leftovers of interrupted writes, sets aside unreadable entries. */
   static open(dir: string, log: Logger): Spool {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const list: SpoolEntry[] = [];
+    const setAside: number[] = [];
     for (const name of readdirSync(dir).sort()) {
       const path = join(dir, name);
       if (isTemporaryFile(name)) {
@@ -68,9 +71,10 @@ export class Spool {
         // Durable writes make this a disk fault; keep the file for inspection, never resend it.
         log.error({ err, path }, 'unreadable outbox entry set aside');
         renameSync(path, `${path}.unreadable`);
+        setAside.push(Number(match[1]));
       }
     }
-    return new Spool(dir, list);
+    return new Spool(dir, list, setAside);
   }
 
   get entries(): readonly SpoolEntry[] {
