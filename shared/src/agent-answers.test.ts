@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readEnrollResponse, readSnapshotAck } from './agent-answers.ts';
 import { EnrollResponseSchema, SnapshotAckSchema } from './agent-api.ts';
 import { ENROLL_RESPONSE_EXAMPLE, SNAPSHOT_ACK_EXAMPLE } from './api/agent.ts';
-import { FINAL_REFUSALS, isFinalRefusal, ProblemTypes } from './contract.ts';
+import { FINAL_REFUSALS, isFinalRefusal, ProblemTypes, SNAPSHOT_ID_TAKEN_PROBLEM_TYPE } from './contract.ts';
 import { createValidator } from './validate.ts';
 
 const schemaAcceptsEnroll = createValidator(EnrollResponseSchema);
@@ -77,11 +77,13 @@ describe('the agent reads answers as the contract writes them', () => {
 });
 
 describe('final refusals', () => {
-  it('are a schema violation and a body too large, and nothing else', () => {
+  it('are a schema violation, a body too large and a snapshot id another agent used, and nothing else', () => {
     expect(FINAL_REFUSALS.map((r) => `${r.status} ${r.type}`)).toEqual([
       `400 ${ProblemTypes.validation}`,
       `413 ${ProblemTypes.payloadTooLarge}`,
+      `409 ${SNAPSHOT_ID_TAKEN_PROBLEM_TYPE}`,
     ]);
+    expect(isFinalRefusal(409, SNAPSHOT_ID_TAKEN_PROBLEM_TYPE)).toBe(true);
     expect(isFinalRefusal(400, ProblemTypes.validation)).toBe(true);
     // Invalid JSON: the agent never writes it, so the body was damaged on the way.
     expect(isFinalRefusal(400, ProblemTypes.badRequest)).toBe(false);

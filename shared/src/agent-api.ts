@@ -71,4 +71,5 @@ export {
   FINAL_REFUSALS,
   isFinalRefusal,
   ProblemTypes,
+  SNAPSHOT_ID_TAKEN_PROBLEM_TYPE,
 } from './contract.ts';

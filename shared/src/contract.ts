@@ -24,6 +24,13 @@ export const ProblemTypes = {
 } as const;
 
 /**
+ * Problem type of the collector's 409 to a snapshot id another agent already used. Final: an
+ * agent that enrolled again resends what it had queued under its new id, and what the collector
+ * already holds under the old one is not lost by dropping it; anyone else learns nothing.
+ */
+export const SNAPSHOT_ID_TAKEN_PROBLEM_TYPE = 'urn:stocktake:problem:snapshot-id-taken';
+
+/**
  * Refusals of a snapshot or delta that are final: the same message sent again can only be
  * refused again (it breaks the schema, or is larger than the collector takes), so the agent
  * drops it and sends the next one in full. Every other refusal (401, 403, 404, 408, 409, 415,
@@ -34,6 +41,7 @@ export const ProblemTypes = {
 export const FINAL_REFUSALS: readonly { readonly status: number; readonly type: string }[] = [
   { status: 400, type: ProblemTypes.validation },
   { status: 413, type: ProblemTypes.payloadTooLarge },
+  { status: 409, type: SNAPSHOT_ID_TAKEN_PROBLEM_TYPE },
 ];
 
 /** Whether a refusal of a snapshot or delta is final (see FINAL_REFUSALS). */

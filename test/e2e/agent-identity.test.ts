@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ENROLMENT_BLOCKED_PROBLEM_TYPE } from '@stocktake/shared';
+import { ENROLMENT_BLOCKED_PROBLEM_TYPE, isFinalRefusal } from '@stocktake/shared';
 import type { AgentInfo, AgentList, Conflict, ConflictList, DeviceDetail, FindingPage } from '@stocktake/shared/api';
 import { makeSnapshot } from '@stocktake/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -255,7 +255,10 @@ describe('device identity and agent lifecycle, with real agents and a real colle
     };
     const pushed = await push(guess.agentToken, reused);
     expect(pushed.status).toBe(409);
-    expect(await pushed.text()).not.toContain(stored.deviceId);
+    const refusal = await pushed.text();
+    expect(refusal).not.toContain(stored.deviceId);
+    // A final refusal: an agent drops the snapshot rather than retrying it forever.
+    expect(isFinalRefusal(409, (JSON.parse(refusal) as { type: string }).type)).toBe(true);
     expect((await push(owner.agentToken, original)).status).toBe(200);
   });
 });

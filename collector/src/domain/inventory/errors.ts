@@ -47,6 +47,11 @@ export class EnrolmentBlocked extends Error {
  * A snapshot id another agent already used. Refused without saying which device holds it: an
  * agent learns nothing of the fleet by guessing ids.
  */
-export function snapshotIdTaken(): ConflictError {
-  return new ConflictError('This snapshot id is already taken; send the snapshot with a new id', 'snapshotId');
+export class SnapshotIdTaken extends ConflictError {
+  constructor() {
+    super('This snapshot id is already taken; send the snapshot with a new id', 'snapshotId');
+    this.name = 'SnapshotIdTaken';
+  }
 }
+
+export const snapshotIdTaken = () => new SnapshotIdTaken();

@@ -1,8 +1,13 @@
-import { ENROLMENT_BLOCKED_PROBLEM_TYPE, ProblemTypes, RESYNC_PROBLEM_TYPE } from '@stocktake/shared';
+import {
+  ENROLMENT_BLOCKED_PROBLEM_TYPE,
+  ProblemTypes,
+  RESYNC_PROBLEM_TYPE,
+  SNAPSHOT_ID_TAKEN_PROBLEM_TYPE,
+} from '@stocktake/shared';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ConflictError, NotFoundError, ValidationError } from '../../../domain/errors.ts';
-import { EnrolmentBlocked, ResyncNeeded } from '../../../domain/inventory/errors.ts';
+import { EnrolmentBlocked, ResyncNeeded, SnapshotIdTaken } from '../../../domain/inventory/errors.ts';
 import { ImportRefusedError } from '../../../domain/register/csv-import.ts';
 import { HttpProblem } from './problem.ts';
 import { schemaProblem } from './schema-problem.ts';
@@ -21,6 +26,12 @@ export function fromDomainError(error: unknown): HttpProblem | undefined {
       error.message,
       error.problems.map((p) => ({ path: `/${p.field}`, message: p.message })),
     );
+  }
+  // Before the general conflict: agents drop a snapshot refused with this type (a final refusal).
+  if (error instanceof SnapshotIdTaken) {
+    return new HttpProblem(409, SNAPSHOT_ID_TAKEN_PROBLEM_TYPE, 'Snapshot id taken', error.message, [
+      { path: '/snapshotId', message: error.message },
+    ]);
   }
   if (error instanceof ConflictError) {
     return new HttpProblem(409, ProblemTypes.conflict, 'Conflict', error.message, [
