@@ -1,11 +1,11 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmdirSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { ProblemTypes } from '@stocktake/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiHeaders } from '../support/agent-service.ts';
-import { COLLECTOR_BIN, type RunningCollector, startCollector, tempDir } from '../support/processes.ts';
+import { type RunningCollector, runCollector, startCollector, tempDir } from '../support/processes.ts';
 
 const SECRET = 'e2e-storage-secret';
 /** Each case starts the collector up to three times, each start compiling it afresh. */
@@ -22,27 +22,6 @@ function sqliteAt(path: string): Sqlite {
   const require = createRequire(resolve(import.meta.dirname, '..', '..', 'collector', 'package.json'));
   const Database = require('better-sqlite3') as new (file: string) => Sqlite;
   return new Database(path);
-}
-
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `stocktake-collector ARGS` to its end (a server that starts anyway is stopped after 60 s). */
-function runCollector(args: string[]): Promise<Exit> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [COLLECTOR_BIN, ...args],
-      { env: { ...process.env, NO_PRETTY: '1' }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
 }
 
 const serveArgs = (db: string, ...extra: string[]) => [
