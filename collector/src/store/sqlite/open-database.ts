@@ -107,8 +107,8 @@ function prepareFile(file: string, minFreeBytes: number): void {
 
 /**
  * SQLite's quick_check: every page of every table and index is read and checked for
- * consistency (not that indexes match their tables: that is integrity_check, several times
- * slower). It reads the whole file: docs/benchmarks.md (startup-check) says what that costs on a big one.
+ * consistency (not that indexes match their tables: that is integrity_check, slower). It reads
+ * the whole file: docs/benchmarks.md (startup-check) says what that costs on a big one.
  */
 function checkIntegrity(sqlite: Database.Database, file: string): void {
   let problems: string[];
