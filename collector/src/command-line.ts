@@ -13,6 +13,7 @@ import { runReconcileCommand } from './commands/reconcile-command.ts';
 import { runRegisterCommand } from './commands/register-commands.ts';
 import { runCollectorServiceCommand, SERVICE_ACTIONS, type ServiceAction } from './commands/service-command.ts';
 import { ConfigError, ensureEnrollSecret, resolveConfig } from './config.ts';
+import { StoreUnusableError } from './domain/errors.ts';
 import { serve } from './server.ts';
 import { COLLECTOR_VERSION } from './version.ts';
 
@@ -68,6 +69,8 @@ Options (flags override environment variables):
                               Past this age, a snapshot that repeats its device's previous one
                               of the same day is deleted: changes and one a day are kept
                               (STOCKTAKE_SNAPSHOT_THIN_AFTER_HOURS, 24; 0 keeps every one)
+  --min-free-disk BYTES       Free space the database's disk must keep: serve refuses to start
+                              below it and /readyz answers 503 (STOCKTAKE_MIN_FREE_DISK, 128 MiB)
   --log-level LEVEL           fatal|error|warn|info|debug|trace|silent (STOCKTAKE_LOG_LEVEL)
   --tls-cert PATH, --tls-key PATH
                               Serve HTTPS with this PEM certificate (chain) and key
@@ -101,6 +104,10 @@ Options (flags override environment variables):
 
 Register changes from the command line are audited as cli:<your user name>; API writes as the
 name of the token that made them.
+
+Every command checks the database before using it (SQLite's quick_check, the schema version,
+a writable directory, free space) and exits 78 with one line saying what is wrong: a bad
+setting, a database from a newer version, a damaged file, a read-only directory, a full disk.
 `;
 
 const PROGRAM = 'stocktake-collector';
@@ -132,6 +139,7 @@ const OPTIONS = {
   'enroll-secret': { type: 'string' },
   'snapshot-body-limit': { type: 'string' },
   'body-limit': { type: 'string' },
+  'min-free-disk': { type: 'string' },
   'log-level': { type: 'string' },
   'csv-body-limit': { type: 'string' },
   'snapshot-retention-days': { type: 'string' },
@@ -226,6 +234,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       ...flags
     } = parsed.values;
     const config = resolveConfig(flags as Record<string, string | undefined>, process.env);
+    // Each command is awaited (return await), so that the catch below sees a database it refuses.
     switch (command) {
       case 'serve': {
         const { url } = await serve(config);
@@ -242,7 +251,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
           if (path) io.err(`(stored in ${path})\n`);
           return 0;
         }
-        return runAccessCommand(
+        return await runAccessCommand(
           config.dbPath,
           {
             noun: command,
@@ -263,7 +272,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       case 'snapshots':
       case 'devices': {
         const [, verb = '', file] = parsed.positionals;
-        return runRegisterCommand(
+        return await runRegisterCommand(
           config.dbPath,
           {
             noun: command,
@@ -278,16 +287,16 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
         );
       }
       case 'reconcile':
-        return runReconcileCommand(config, { json: json === true }, io);
+        return await runReconcileCommand(config, { json: json === true }, io);
       case 'backup':
       case 'restore': {
         const file = parsed.positionals[1] as string;
         return command === 'backup'
-          ? runBackupCommand(config.dbPath, file, io)
-          : runRestoreCommand(config.dbPath, file, io);
+          ? await runBackupCommand(config.dbPath, file, io)
+          : await runRestoreCommand(config.dbPath, file, io);
       }
       case 'service':
-        return runCollectorServiceCommand(
+        return await runCollectorServiceCommand(
           {
             action: parsed.positionals[1] as ServiceAction,
             config,
@@ -302,7 +311,8 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
         throw unknownCommand(command, Object.keys(COMMANDS), HINT);
     }
   } catch (err) {
-    if (err instanceof ConfigError) {
+    // EX_CONFIG: nothing to retry until a person changes the setting, the file or the disk.
+    if (err instanceof ConfigError || err instanceof StoreUnusableError) {
       io.err(`stocktake-collector: ${err.message}\n`);
       return 78;
     }

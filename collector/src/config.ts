@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { DEFAULT_MIN_FREE_BYTES } from './domain/ports.ts';
 import { type ReconciliationConfig, resolveReconciliationConfig } from './reconciliation-config.ts';
 
 export interface CollectorConfig {
@@ -32,6 +33,8 @@ export interface CollectorConfig {
   trustProxy: false | string;
   /** The token `/metrics` takes; none: no metrics route. */
   metricsToken?: string;
+  /** Free space the database's disk must keep: the server refuses to start below it, and /readyz fails. */
+  minFreeDiskBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -117,6 +120,12 @@ export function resolveConfig(flags: Record<string, string | undefined>, env: No
     ...tlsFiles(pick('tls-cert', 'STOCKTAKE_TLS_CERT'), pick('tls-key', 'STOCKTAKE_TLS_KEY')),
     trustProxy: trustProxy(pick('trust-proxy', 'STOCKTAKE_TRUST_PROXY')),
     ...(metricsToken ? { metricsToken } : {}),
+    minFreeDiskBytes: integer(
+      'min-free-disk',
+      pick('min-free-disk', 'STOCKTAKE_MIN_FREE_DISK') ?? String(DEFAULT_MIN_FREE_BYTES),
+      0,
+      Number.MAX_SAFE_INTEGER,
+    ),
   };
 }
 
@@ -186,9 +195,18 @@ export function ensureEnrollSecret(config: CollectorConfig): { secret: string; p
     if (secret.length < 8) throw new ConfigError('enroll-secret', `${path} holds fewer than 8 characters`);
     return { secret, path, generated: false };
   }
-  mkdirSync(dir, { recursive: true });
   const secret = randomBytes(24).toString('base64url');
-  writeFileSync(path, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(path, 0o600);
+  try {
+    // The database goes in the same directory: only the collector's user may enter it.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(path, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    chmodSync(path, 0o600);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new ConfigError(
+      'enroll-secret',
+      `none configured, and a generated one cannot be stored in ${path} (${code})`,
+    );
+  }
   return { secret, path, generated: true };
 }

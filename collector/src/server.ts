@@ -47,6 +47,7 @@ export async function serve(config: CollectorConfig): Promise<RunningServer> {
     corsOrigins: config.corsOrigins,
     trustProxy: config.trustProxy,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+    minFreeDiskBytes: config.minFreeDiskBytes,
     ...(https ? { https } : {}),
   });
   const url = await app.listen({ host: config.host, port: config.port });

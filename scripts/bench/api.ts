@@ -30,7 +30,7 @@ export interface ApiBenchOptions {
 }
 
 /** Builds the database with reconcile.ts's builder in a child process; its path, and the builder's log. */
-function buildDatabase(devices: number): Promise<{ path: string; log: string }> {
+export function buildDatabase(devices: number): Promise<{ path: string; log: string }> {
   const tsx = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   const child = spawn(
     process.execPath,

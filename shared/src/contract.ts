@@ -21,6 +21,10 @@ export const ProblemTypes = {
   internal: 'urn:stocktake:problem:internal',
   badRequest: 'urn:stocktake:problem:bad-request',
   unsupportedMediaType: 'urn:stocktake:problem:unsupported-media-type',
+  /** 503 with Retry-After: storage is locked, full, read-only or failing for now; the same request may succeed later. */
+  storageUnavailable: 'urn:stocktake:problem:storage-unavailable',
+  /** 503 from the readiness route: a check failed (the problem's `checks` say which). */
+  notReady: 'urn:stocktake:problem:not-ready',
 } as const;
 
 /**

@@ -42,6 +42,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const prometheus = metricsToken === undefined ? undefined : createPrometheusMetrics(COLLECTOR_VERSION);
   const collector = await openCollector({
     dbPath,
+    // The server does not start where it would not be ready: below the free space /readyz asks for.
+    ...(http.minFreeDiskBytes !== undefined ? { database: { minFreeBytes: http.minFreeDiskBytes } } : {}),
     enrollSecret,
     reconciliation: setup,
     ...(options.logger ? { log: options.logger } : {}),

@@ -25,7 +25,7 @@ export interface ReconciliationSetup {
 export interface CollectorOptions {
   /** The SQLite file (created and migrated when new). */
   dbPath: string;
-  /** SQLite tuning (the benchmarks' page size). */
+  /** SQLite tuning (the benchmarks' page size), and the free space the disk must have to open. */
   database?: OpenOptions;
   /** Where the collector logs; none when absent (admin commands, benchmarks). */
   log?: FastifyBaseLogger;

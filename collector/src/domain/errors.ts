@@ -39,3 +39,39 @@ export class NotFoundError extends Error {
     this.name = 'NotFoundError';
   }
 }
+
+/** What keeps the storage from serving for now: each passes without a change to the request. */
+export type StorageTrouble = 'busy' | 'disk-full' | 'read-only' | 'io-error';
+
+/**
+ * Storage cannot serve this request now (locked, out of space, remounted read-only, failing
+ * I/O); the same request may succeed later. Engines translate their own errors into it, so the
+ * edge can ask the client to retry instead of reporting a failure of the collector.
+ */
+export class StorageUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly trouble: StorageTrouble,
+  ) {
+    super(message);
+    this.name = 'StorageUnavailableError';
+  }
+}
+
+/** Why a store cannot be opened at all. */
+export type StoreRefusal = 'newer-schema' | 'corrupt' | 'read-only' | 'disk-full' | 'unreadable';
+
+/**
+ * The store cannot be used, and no retry will change that: written by a newer version,
+ * damaged, on a read-only or full file system. The collector does not start on it; the message
+ * is one line saying what is wrong and what to do.
+ */
+export class StoreUnusableError extends Error {
+  constructor(
+    message: string,
+    readonly refusal: StoreRefusal,
+  ) {
+    super(message);
+    this.name = 'StoreUnusableError';
+  }
+}

@@ -1,3 +1,4 @@
+import type { ReadinessCheck } from '@stocktake/shared/api';
 import type { Agents, ApiTokens, EnrollSecrets, EnrolmentBlocks } from './access/ports.ts';
 import type { AuditTrail } from './audit/ports.ts';
 import type { FactSource, FindingStore, PolicyStore, RunStore } from './findings/ports.ts';
@@ -48,11 +49,31 @@ export interface Stores {
   policies: PolicyStore;
   /** The engine's own figures and its consistent online backup. */
   maintenance: StorageMaintenance;
-  /** Resolves when the engine answers a trivial query (the health check); rejects when it cannot. */
-  ping(): Promise<void>;
+  /**
+   * Whether the store can take traffic now (the readiness route): it takes a small write, its
+   * schema is the one this collector expects, and its file system has `minFreeBytes` free.
+   * Every check of READINESS_CHECKS is reported, in that order; a failing check is reported,
+   * never thrown.
+   */
+  readiness(options: ReadinessOptions): Promise<ReadinessCheck[]>;
   /** Releases the engine's connections; the stores are unusable after. */
   close(): Promise<void>;
 }
+
+/**
+ * The free space readiness asks for by default: SQLite's log grows to about 40 MiB between
+ * checkpoints (open-database.ts), and a checkpoint may grow the database file by as much, so
+ * this leaves room for one cycle and some margin before writes start failing.
+ */
+export const DEFAULT_MIN_FREE_BYTES = 128 * 1024 * 1024;
+
+/** What readiness asks of a store. */
+export interface ReadinessOptions {
+  /** Free space the store's file system must keep, in bytes. */
+  minFreeBytes: number;
+}
+
+export type { ReadinessCheck };
 
 /** Opens a fresh, empty, migrated store: what the contract suite runs each engine on. */
 export type OpenStores = () => Promise<Stores>;

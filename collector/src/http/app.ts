@@ -1,5 +1,6 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { DEFAULT_MIN_FREE_BYTES } from '../domain/ports.ts';
 import type { Collector } from '../domain/services.ts';
 import { COLLECTOR_VERSION } from '../version.ts';
 import { loadRoutes } from './load-routes.ts';
@@ -36,6 +37,8 @@ export interface HttpAppOptions {
   corsOrigins?: string[];
   /** Certificate and key (PEM): HTTPS instead of HTTP. */
   https?: { cert: string | Buffer; key: string | Buffer };
+  /** Free space the database's disk must keep for /readyz to answer ready, in bytes (default 128 MiB). */
+  minFreeDiskBytes?: number;
   /**
    * The proxies that may say who the client is (X-Forwarded-For): addresses and CIDR ranges,
    * separated by commas. Default (and false): none. Never "any": a client could then name itself
@@ -81,6 +84,7 @@ export async function createHttpApp(collector: Collector, options: HttpAppOption
     snapshotBodyLimit: options.snapshotBodyLimit,
     csvBodyLimit: options.csvBodyLimit ?? 32 * 1024 * 1024,
     livePingIntervalMs: options.livePingIntervalMs ?? 30_000,
+    minFreeDiskBytes: options.minFreeDiskBytes ?? DEFAULT_MIN_FREE_BYTES,
   });
   await app.register(routeTable);
   await app.register(strictQuery);

@@ -19,6 +19,7 @@ import {
   LICENSE_METRICS,
   LICENSE_USAGE_STATES,
   LINK_METHODS,
+  READINESS_CHECKS,
   RUN_STATUSES,
   RUN_TRIGGERS,
   SANITIZATION_METHODS,
@@ -51,6 +52,11 @@ export const LinkMethodSchema = Type.Enum(LINK_METHODS, {
 });
 export const ConflictKindSchema = Type.Enum(CONFLICT_KINDS, {
   description: 'Which identifier names more than one machine, and how.',
+});
+
+export const ReadinessCheckNameSchema = Type.Enum(READINESS_CHECKS, {
+  description:
+    'writable: the database took a small write; schema: its schema is the one this collector expects; disk-space: its file system has the configured free space.',
 });
 
 /** Every schema that names a finding type goes through this one. */

@@ -66,7 +66,7 @@ import {
   FindingStatusChangeSchema,
   FindingTypeCatalogueSchema,
 } from './findings.ts';
-import { HEALTH_EXAMPLE, HealthSchema } from './health.ts';
+import { HEALTH_EXAMPLE, HealthSchema, READINESS_EXAMPLE, ReadinessSchema } from './health.ts';
 import {
   COMPLIANCE_EXAMPLE,
   ComplianceSchema,
@@ -117,6 +117,7 @@ const SNOOZE_UNTIL = '2026-12-01T00:00:00.000Z';
  */
 export const ROUTE_EXAMPLES: Readonly<Record<string, RouteExample>> = {
   'GET /healthz': { response: example(HealthSchema, HEALTH_EXAMPLE) },
+  'GET /readyz': { response: example(ReadinessSchema, READINESS_EXAMPLE) },
   'POST /api/v1/agent/enroll': {
     body: example(EnrollRequestSchema, ENROLL_REQUEST_EXAMPLE),
     response: example(EnrollResponseSchema, ENROLL_RESPONSE_EXAMPLE),

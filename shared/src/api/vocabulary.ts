@@ -147,6 +147,13 @@ export const ENROLMENT_BLOCK_KINDS = ['device', 'serial'] as const;
 export type EnrolmentBlockKind = (typeof ENROLMENT_BLOCK_KINDS)[number];
 
 /**
+ * What readiness checks: the database takes a write, its schema is the one this collector
+ * expects, and its file system has the free space configured.
+ */
+export const READINESS_CHECKS = ['writable', 'schema', 'disk-space'] as const;
+export type ReadinessCheckName = (typeof READINESS_CHECKS)[number];
+
+/**
  * The fields each list of the API sorts by, and its default order (a leading - is descending):
  * the collector's list declarations and the CLI's --sort both read them from here.
  */

@@ -9,6 +9,8 @@ export interface HttpSettings {
   csvBodyLimit: number;
   /** How often the collector pings agents' live channels, in ms. */
   livePingIntervalMs: number;
+  /** Free space the database's file system must keep for the collector to be ready, in bytes. */
+  minFreeDiskBytes: number;
 }
 
 declare module 'fastify' {

@@ -1,10 +1,22 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StoreUnusableError } from '../../domain/errors.ts';
 import { openDatabase } from './open-database.ts';
 
 const MIGRATIONS = join(import.meta.dirname, 'migrations');
@@ -61,5 +73,86 @@ describe('openDatabase', () => {
     previousReleaseDatabase();
     danglingLink();
     expect(() => openDatabase(path)).toThrow(/1 rows with dangling references after migration/);
+  });
+});
+
+/** The refusal openDatabase throws for this file, or a failure of the test when it opens. */
+function refusal(options: Parameters<typeof openDatabase>[1] = {}): StoreUnusableError {
+  try {
+    openDatabase(path, options).close();
+  } catch (err) {
+    if (err instanceof StoreUnusableError) return err;
+    throw err;
+  }
+  throw new Error('the database opened');
+}
+
+/** Overwrites the first bytes of the page holding `table`'s b-tree root, as a failing disk would. */
+function corruptRootPageOf(table: string): void {
+  const sqlite = new Database(path);
+  const { rootpage } = sqlite.prepare('select rootpage from sqlite_master where name = ?').get(table) as {
+    rootpage: number;
+  };
+  const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
+  // Everything into the main file, so the damaged page is the one read.
+  sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  sqlite.close();
+  const fd = openSync(path, 'r+');
+  writeSync(fd, Buffer.alloc(16, 0xee), 0, 16, (rootpage - 1) * pageSize);
+  closeSync(fd);
+}
+
+describe('openDatabase refuses a database it cannot use, in one line', () => {
+  it('creates the directory 0700 and the database, its log and index 0600', () => {
+    const nested = join(dir, 'new', 'data');
+    path = join(nested, 'stocktake.db');
+    openDatabase(path).close();
+    const opened = openDatabase(path);
+    expect(statSync(nested).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'new')).mode & 0o777).toBe(0o700);
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) expect(statSync(file).mode & 0o777, file).toBe(0o600);
+    opened.close();
+  });
+
+  it('refuses a database a newer collector migrated, before migrating or writing anything', () => {
+    openDatabase(path).close();
+    const sqlite = new Database(path);
+    sqlite
+      .prepare('insert into __drizzle_migrations (hash, created_at) values (?, ?)')
+      .run('from-a-newer-collector', Date.now() + 365 * 86_400_000);
+    const probed = sqlite.prepare('select checked_at from readiness_probe').get();
+    sqlite.close();
+    const err = refusal();
+    expect(err.refusal).toBe('newer-schema');
+    expect(err.message).toMatch(
+      /^cannot use the database .*stocktake\.db: its schema version \d+ was written by a newer collector \(this one knows \d+\); run that version or newer$/,
+    );
+    const after = new Database(path, { readonly: true });
+    expect(after.prepare('select checked_at from readiness_probe').get()).toEqual(probed);
+    after.close();
+  });
+
+  it('refuses a file that is not a database', () => {
+    writeFileSync(path, 'this is not a database, whatever its name says\n'.repeat(200));
+    const err = refusal();
+    expect(err.refusal).toBe('corrupt');
+    expect(err.message).toMatch(
+      /the file is damaged \(SQLITE_NOTADB: file is not a database\); restore it from a backup$/,
+    );
+  });
+
+  it('refuses a database with a damaged page, found by quick_check', () => {
+    openDatabase(path).close();
+    corruptRootPageOf('assets');
+    const err = refusal();
+    expect(err.refusal).toBe('corrupt');
+    expect(err.message).toMatch(/the file is damaged \(quick_check: .+\); restore it from a backup$/);
+    expect(err.message).not.toContain('\n');
+  });
+
+  it('refuses a disk with less free space than asked, naming both', () => {
+    const err = refusal({ minFreeBytes: Number.MAX_SAFE_INTEGER });
+    expect(err.refusal).toBe('disk-full');
+    expect(err.message).toMatch(/its disk is full \(.+ free, below the configured minimum of .+\); free some space$/);
   });
 });

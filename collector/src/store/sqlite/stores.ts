@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
+import type { ApiTokens } from '../../domain/access/ports.ts';
 import type { Stores } from '../../domain/ports.ts';
 import { createApiTokensRepository } from './access/api-tokens-repository.ts';
 import { createEnrollSecretsRepository } from './access/enroll-secrets-repository.ts';
@@ -17,6 +19,8 @@ import { createSqliteMaintenance } from './maintenance/sqlite-maintenance.ts';
 import type { createConflicts } from './matching/conflicts.ts';
 import type { Matcher } from './matching/matcher.ts';
 import { type Db, type OpenedDatabase, type OpenOptions, openDatabase } from './open-database.ts';
+import { createReadiness } from './readiness.ts';
+import { eachWithStorageErrorsTranslated } from './storage-errors.ts';
 
 /** What the register's stores share with the rest of the engine on one database. */
 export interface RegisterStoreParts {
@@ -50,8 +54,10 @@ export interface SqliteStores extends Stores {
 }
 
 /**
- * The SQLite engine behind the domain's ports: one file, opened (and migrated) here. A new port
- * is one field of `Stores` (domain/ports.ts) and one line below.
+ * The SQLite engine behind the domain's ports: one file, opened (checked, and migrated) here. A
+ * new port is one field of `Stores` (domain/ports.ts) and one line below. Every port is wrapped
+ * so that SQLite's passing troubles (busy, full, read-only, I/O) reach the domain as its own
+ * StorageUnavailableError.
  */
 export async function openSqliteStores(path: string, options: OpenOptions = {}): Promise<SqliteStores> {
   const database = openDatabase(path, options);
@@ -60,22 +66,26 @@ export async function openSqliteStores(path: string, options: OpenOptions = {}):
   const { ports, ...inventory } = createSqliteInventory(db, auditLog);
   const parts = { auditLog, matcher: inventory.matcher, conflicts: inventory.conflicts };
   const register = createRegisterStores(db, parts);
-  return {
-    database,
-    parts: { auditLog, ...inventory },
+  const apiTokens = createApiTokensRepository(db, auditLog);
+  const readiness = createReadiness(database.sqlite, path === ':memory:' ? undefined : resolve(path));
+  const engine = {
     ...ports,
     ...register,
     ...createFindingStores(db, database.sqlite, { ...parts, licenses: register.licenses }),
     lists: createSqliteListers(db, database.sqlite),
-    apiTokens: createApiTokensRepository(db, auditLog),
+    apiTokens: apiTokens as ApiTokens,
     enrollSecrets: createEnrollSecretsRepository(db, auditLog),
     agents: createAgentsRepository(db, auditLog, inventory.enrolmentBlockRows),
     enrolmentBlocks: createEnrolmentBlocksRepository(db, auditLog, inventory.enrolmentBlockRows),
     maintenance: createSqliteMaintenance(database.sqlite, path, inventory.writeBatcher),
-    ping: async () => {
-      database.sqlite.prepare('SELECT 1').get();
-    },
+  };
+  return {
+    database,
+    parts: { auditLog, ...inventory },
+    ...eachWithStorageErrorsTranslated(engine),
+    readiness,
     close: async () => {
+      apiTokens.close();
       database.close();
     },
   };

@@ -38,7 +38,15 @@ describe('authentication and roles on every registered route', () => {
     const isPublic = routes.filter((r) => routeAccess(r.method, r.url).kind === 'public');
     const visiblePublic = isPublic.filter((r) => !r.url.startsWith('/docs'));
     expect(visiblePublic.map((r) => `${r.method} ${r.url}`).sort()).toEqual(
-      ['GET /healthz', 'HEAD /healthz', 'GET /openapi.json', 'HEAD /openapi.json', 'POST /api/v1/agent/enroll'].sort(),
+      [
+        'GET /healthz',
+        'HEAD /healthz',
+        'GET /readyz',
+        'HEAD /readyz',
+        'GET /openapi.json',
+        'HEAD /openapi.json',
+        'POST /api/v1/agent/enroll',
+      ].sort(),
     );
   });
 

@@ -33,7 +33,7 @@ export function routeAccess(method: string, url: string): RouteAccess {
   const m = method.toUpperCase();
   // CORS preflights carry no credentials by design; the CORS plugin answers them when configured.
   if (m === 'OPTIONS') return PUBLIC;
-  if (url === '/healthz' || url === '/openapi.json' || under(url, '/docs')) return PUBLIC;
+  if (url === '/healthz' || url === '/readyz' || url === '/openapi.json' || under(url, '/docs')) return PUBLIC;
   if (m === 'POST' && url === '/api/v1/agent/enroll') return PUBLIC;
   if (url === '/metrics') return METRICS;
   if (under(url, '/api/v1/agent')) return AGENT;

@@ -14,6 +14,7 @@ const PROTECTED_PROBLEMS: Record<string, string> = {
   401: 'No token, or one that is unknown or revoked (application/problem+json).',
   403: 'The token may not use this route: a reader on a write, an agent token off the agent routes.',
   429: 'Too many requests for this token (or, for enrolment, this address); see Retry-After.',
+  503: 'Storage cannot serve the request for now (busy, disk full, read-only, I/O errors); the same request may succeed after Retry-After.',
 };
 
 const TAGS = [
@@ -30,7 +31,7 @@ const TAGS = [
   { name: 'enroll secrets', description: 'Secrets agents enrol with (admins only).' },
   { name: 'agents', description: 'Enrolled agents, their revocation and enrolment blocks (admins only).' },
   { name: 'agent', description: 'Used by stocktake-agent: enrolment, snapshots, deltas, live channel.' },
-  { name: 'health', description: 'Liveness.' },
+  { name: 'health', description: 'Liveness (/healthz) and readiness (/readyz).' },
 ];
 
 const withExample = (schema: unknown, example: unknown): unknown => {
@@ -99,7 +100,7 @@ export default fp(
           title: 'Stocktake collector API',
           version: COLLECTOR_VERSION,
           description:
-            'Inventory, asset register, reconciliation and the agent protocol. Every route but /healthz, the documentation and enrolment needs `Authorization: Bearer <token>`: an API token (`stk_...`, role reader for GET/HEAD, admin for everything) or, on /api/v1/agent/*, an agent token. Errors are RFC 9457 application/problem+json with a stable `type` and, for validation, `errors: [{ path, message }]` naming the offending field. Request bodies and query strings are strict: unknown properties are refused with 400.',
+            'Inventory, asset register, reconciliation and the agent protocol. Every route but /healthz, /readyz, the documentation and enrolment needs `Authorization: Bearer <token>`: an API token (`stk_...`, role reader for GET/HEAD, admin for everything) or, on /api/v1/agent/*, an agent token. Errors are RFC 9457 application/problem+json with a stable `type` and, for validation, `errors: [{ path, message }]` naming the offending field. Request bodies and query strings are strict: unknown properties are refused with 400.',
         },
         tags: TAGS,
         components: {

@@ -78,7 +78,7 @@ describe('the OpenAPI document', () => {
       .filter((o) => o.op.security?.length === 0)
       .map((o) => o.key)
       .sort();
-    expect(publicOps).toEqual(['GET /healthz', 'POST /api/v1/agent/enroll']);
+    expect(publicOps).toEqual(['GET /healthz', 'GET /readyz', 'POST /api/v1/agent/enroll']);
   });
 
   it('gives an example for every request body and every JSON success response, each valid against its schema', () => {

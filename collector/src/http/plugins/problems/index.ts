@@ -6,7 +6,13 @@ import {
 } from '@stocktake/shared';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { ConflictError, NotFoundError, ValidationError } from '../../../domain/errors.ts';
+import {
+  ConflictError,
+  NotFoundError,
+  type StorageTrouble,
+  StorageUnavailableError,
+  ValidationError,
+} from '../../../domain/errors.ts';
 import { EnrolmentBlocked, ResyncNeeded, SnapshotIdTaken } from '../../../domain/inventory/errors.ts';
 import { ImportRefusedError } from '../../../domain/register/csv-import.ts';
 import { HttpProblem } from './problem.ts';
@@ -14,8 +20,20 @@ import { schemaProblem } from './schema-problem.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
+/**
+ * How long a client should wait before retrying when storage is in trouble: a lock is usually
+ * gone in seconds; a full or read-only disk needs a person, so agents need not knock often.
+ */
+const RETRY_AFTER_SECONDS: Record<StorageTrouble, number> = {
+  busy: 5,
+  'disk-full': 60,
+  'read-only': 60,
+  'io-error': 30,
+};
+
 /** Answers with the problem as application/problem+json. */
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: HttpProblem) {
+  if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.retryAfterSeconds));
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.toProblem(request.url));
 }
 
@@ -39,6 +57,9 @@ export function fromDomainError(error: unknown): HttpProblem | undefined {
     ]);
   }
   if (error instanceof NotFoundError) return HttpProblem.notFound(error.message);
+  if (error instanceof StorageUnavailableError) {
+    return HttpProblem.storageUnavailable(error.message, RETRY_AFTER_SECONDS[error.trouble]);
+  }
   // Agents recognise the type and send a full snapshot instead.
   if (error instanceof ResyncNeeded) return new HttpProblem(409, RESYNC_PROBLEM_TYPE, 'Resync needed', error.message);
   if (error instanceof EnrolmentBlocked) {
@@ -83,6 +104,11 @@ export default fp(
   async (app) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const problem = error instanceof HttpProblem ? error : (fromDomainError(error) ?? fromFastifyError(error));
+      if (problem?.status === 503) {
+        // Not the client's doing, and an operator must see it: the disk, a lock, the file system.
+        request.log.warn({ err: error, status: 503, detail: problem.detail }, 'storage unavailable');
+        return sendProblem(reply, request, problem);
+      }
       if (problem) {
         request.log.info({ status: problem.status, type: problem.type, detail: problem.detail }, 'request refused');
         return sendProblem(reply, request, problem);

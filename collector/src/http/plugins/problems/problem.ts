@@ -16,6 +16,8 @@ export class HttpProblem extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly errors?: FieldError[],
+    /** Seconds the client should wait before trying again (the Retry-After header). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(detail ?? title);
     this.name = 'HttpProblem';
@@ -43,6 +45,17 @@ export class HttpProblem extends Error {
   }
   static tooManyRequests(detail: string) {
     return new HttpProblem(429, COLLECTOR_PROBLEM_TYPES.tooManyRequests, 'Too Many Requests', detail);
+  }
+  /** Storage cannot serve the request now; the same request may succeed after `retryAfterSeconds`. */
+  static storageUnavailable(detail: string, retryAfterSeconds: number) {
+    return new HttpProblem(
+      503,
+      ProblemTypes.storageUnavailable,
+      'Service Unavailable',
+      detail,
+      undefined,
+      retryAfterSeconds,
+    );
   }
   static validation(detail: string, errors: FieldError[]) {
     return new HttpProblem(400, ProblemTypes.validation, 'Invalid request', detail, errors);

@@ -7,7 +7,8 @@ import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Db } from '../open-database.ts';
 import { apiTokens } from '../schema/index.ts';
 
-// Writing the last use on every request would turn every read into a write.
+// Writing the last use on every request would turn every read into a write: uses are noted in
+// memory, at most one a minute per token, and written together once a minute.
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 const columns = {
@@ -21,8 +22,48 @@ const columns = {
   revokedBy: apiTokens.revokedBy,
 };
 
-/** API tokens: created and revoked on the collector host or by an admin, audited, stored as hashes. */
-export function createApiTokensRepository(db: Db, audit: AuditLog): ApiTokens {
+/** The API tokens port, and the writing of the uses it noted. */
+export interface ApiTokensRepository extends ApiTokens {
+  /** Writes the uses noted since the last write; a failure keeps them for the next one and is not thrown. */
+  writeUses(): void;
+  /** Writes the uses noted, and stops writing them on a timer: the database is about to close. */
+  close(): void;
+}
+
+/**
+ * API tokens: created and revoked on the collector host or by an admin, audited, stored as
+ * hashes. Authentication only reads: when a token was last used is kept in memory and written
+ * in the background, so a full or read-only disk never fails a request that only reads.
+ */
+export function createApiTokensRepository(db: Db, audit: AuditLog): ApiTokensRepository {
+  /** Token id to the latest use noted and not written yet. */
+  const unwritten = new Map<number, string>();
+  const writeUses = () => {
+    if (unwritten.size === 0) return;
+    const uses = [...unwritten];
+    try {
+      db.transaction((tx) => {
+        for (const [id, at] of uses) {
+          tx.update(apiTokens)
+            .set({ lastUsedAt: at })
+            .where(and(eq(apiTokens.id, id), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, at))))
+            .run();
+        }
+      });
+    } catch {
+      // Kept for the next write: when a token was last used may lag, but never fails a request.
+      return;
+    }
+    for (const [id, at] of uses) if (unwritten.get(id) === at) unwritten.delete(id);
+  };
+  const timer = setInterval(writeUses, LAST_USED_RESOLUTION_MS);
+  // The timer alone must not keep an admin command's process alive.
+  timer.unref();
+  /** A token as stored, with its latest use noted in memory. */
+  const withUse = <T extends { id: number; lastUsedAt: string | null }>(token: T): T => {
+    const noted = unwritten.get(token.id);
+    return noted && (token.lastUsedAt === null || token.lastUsedAt < noted) ? { ...token, lastUsedAt: noted } : token;
+  };
   const findLive = (ref: string) => {
     const id = tokenIdOf(ref);
     const byId = id !== undefined ? eq(apiTokens.id, id) : eq(apiTokens.name, ref);
@@ -68,7 +109,8 @@ export function createApiTokensRepository(db: Db, audit: AuditLog): ApiTokens {
         .from(apiTokens)
         .where(options.includeRevoked ? undefined : isNull(apiTokens.revokedAt))
         .orderBy(asc(apiTokens.id))
-        .all();
+        .all()
+        .map(withUse);
     },
 
     /** Revokes the live token with this id (digits) or name. */
@@ -87,11 +129,11 @@ export function createApiTokensRepository(db: Db, audit: AuditLog): ApiTokens {
           action: 'revoke',
           before: { name: live.name, role: live.role },
         });
-        return { ...live, revokedAt: at, revokedBy: actor };
+        return withUse({ ...live, revokedAt: at, revokedBy: actor });
       });
     },
 
-    /** The live token with this secret, noting its use (at most once a minute). */
+    /** The live token with this secret, noting its use in memory (at most once a minute). */
     async authenticate(secret: string, now = new Date()): Promise<ApiPrincipal | undefined> {
       const row = db
         .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, lastUsedAt: apiTokens.lastUsedAt })
@@ -99,14 +141,17 @@ export function createApiTokensRepository(db: Db, audit: AuditLog): ApiTokens {
         .where(and(eq(apiTokens.tokenHash, hashToken(secret)), isNull(apiTokens.revokedAt)))
         .get();
       if (!row) return undefined;
+      const lastUse = withUse(row).lastUsedAt;
       const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS).toISOString();
-      if (row.lastUsedAt === null || row.lastUsedAt < stale) {
-        db.update(apiTokens)
-          .set({ lastUsedAt: now.toISOString() })
-          .where(and(eq(apiTokens.id, row.id), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, stale))))
-          .run();
-      }
+      if (lastUse === null || lastUse < stale) unwritten.set(row.id, now.toISOString());
       return { id: row.id, name: row.name, role: row.role };
+    },
+
+    writeUses,
+
+    close() {
+      clearInterval(timer);
+      writeUses();
     },
   };
 }

@@ -9,6 +9,7 @@ export * from './device-links.ts';
 export * from './device-macs.ts';
 export * from './devices.ts';
 export * from './findings.ts';
+export * from './health.ts';
 export * from './licenses.ts';
 export * from './snapshots.ts';
 export * from './software.ts';
