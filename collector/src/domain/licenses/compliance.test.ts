@@ -36,9 +36,9 @@ function inventory(): InstallCounts {
   ];
   return {
     catalogue: () => [
-      { id: 1, name: 'Office', version: '16', publisher: null },
-      { id: 2, name: 'Office', version: '15', publisher: null },
-      { id: 3, name: 'Visio', version: '1', publisher: null },
+      { id: 1, name: 'Office', version: '16', publisher: null, source: 'registry' },
+      { id: 2, name: 'Office', version: '15', publisher: null, source: 'registry' },
+      { id: 3, name: 'Visio', version: '1', publisher: null, source: 'registry' },
     ],
     licenseUsage: () => [],
     installsOf: (ids) => (ids.length === 2 ? installs : []),

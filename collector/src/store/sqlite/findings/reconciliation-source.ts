@@ -186,7 +186,7 @@ export function createSqliteReads(db: Db, sqlite: Database.Database) {
 
     /** The software catalogue, one row at a time (it can hold hundreds of thousands of versions). */
     *catalogue(): Generator<CatalogueEntry> {
-      const statement = sqlite.prepare('select id, name, version, publisher from software_catalog');
+      const statement = sqlite.prepare('select id, name, version, publisher, source from software_catalog');
       yield* statement.iterate() as IterableIterator<CatalogueEntry>;
     },
 
