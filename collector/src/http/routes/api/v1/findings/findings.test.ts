@@ -189,6 +189,7 @@ describe('/api/v1/findings', () => {
         'unpatched_device',
         'unregistered_device',
         'warranty_expiring',
+        'warranty_expired',
       ]),
     );
     expect(types.find((i) => i.type === 'license_overuse')).toMatchObject({
