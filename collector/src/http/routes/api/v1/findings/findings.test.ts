@@ -193,7 +193,7 @@ describe('/api/v1/findings', () => {
       ]),
     );
     expect(types.find((i) => i.type === 'license_overuse')).toMatchObject({
-      subjectKind: 'license',
+      subjectKind: 'product',
       defaultSeverity: 'high',
       description: expect.stringContaining('seats'),
     });
