@@ -601,6 +601,44 @@ describe('stocktake, the command line, against a real collector', () => {
       expect(noAsset.code).toBe(5);
     });
 
+    it('disposes of a retired asset: asks for --force while its device reports, then keeps the record', async () => {
+      const api = (method: string, path: string, body?: unknown) =>
+        fetch(`${collector.url}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        });
+      const made = await api('POST', '/api/v1/assets', { assetTag: 'R-0001', status: 'retired' });
+      expect(made.status).toBe(201);
+      const { id } = (await made.json()) as { id: string };
+      expect((await stocktake(['assets', 'link', 'web-02', 'R-0001'])).code).toBe(0);
+
+      const flags = ['--method', 'destroy', '--certificate', 'CERT-2026-118', '--vendor', 'Shred-It'];
+      const future = await stocktake(['assets', 'dispose', 'R-0001', ...flags, '--date', '2999-01-01']);
+      expect(future.code).toBe(1);
+      expect(future.stderr).toContain('2999-01-01 is in the future');
+      const asked = await stocktake(['assets', 'dispose', 'R-0001', ...flags, '--date', '2026-11-20']);
+      expect(asked.code).toBe(1);
+      expect(lines(asked.stderr)).toEqual([
+        expect.stringMatching(/^stocktake: Conflict: Asset R-0001 has a device that reported within 14 days: web-02 /),
+        '  run again with --force to dispose of it anyway',
+      ]);
+      const forced = await stocktake(['assets', 'dispose', 'R-0001', ...flags, '--date', '2026-11-20', '--force']);
+      expect(forced.code, forced.stderr).toBe(0);
+      expect(forced.stdout).toBe('Disposed of R-0001 (destroy, certificate CERT-2026-118, 2026-11-20)\n');
+
+      // The record stays: no deleting a disposed asset.
+      expect((await api('DELETE', `/api/v1/assets/${id}`)).status).toBe(409);
+      const shown = await json<{ status: string; statusEvents: { disposal: { certificateRef: string } | null }[] }>([
+        'assets',
+        'show',
+        'R-0001',
+      ]);
+      expect(shown.status).toBe('disposed');
+      expect(shown.statusEvents.at(-1)?.disposal?.certificateRef).toBe('CERT-2026-118');
+      expect((await stocktake(['assets', 'link', 'web-02', 'A-0009'])).code).toBe(0);
+    });
+
     it('imports, lists, exports licenses and shows compliance by product', async () => {
       const file = join(dir.path, 'licenses.csv');
       writeFileSync(

@@ -38,6 +38,7 @@ export const SHIPPED_FINDING_TYPES = [
   'license_overuse',
   'shelfware',
   'warranty_expiring',
+  'warranty_expired',
   'hardware_changed',
   'stale_agent',
   'identity_conflict',

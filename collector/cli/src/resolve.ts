@@ -73,6 +73,26 @@ export async function resolveLicense(client: ApiClient, productOrId: string): Pr
   throw new CliError(EXIT.notFound, `No license with id or product "${productOrId}"`);
 }
 
+/**
+ * A license whose product position is wanted: its id, or a product name. A product with several
+ * entitlements under one metric has one position, so any of them answers; only a product bought
+ * under two metrics is ambiguous.
+ */
+export async function resolveLicensePosition(client: ApiClient, productOrId: string): Promise<string> {
+  if (isUuid(productOrId)) return productOrId;
+  const found = await byFilter<License>(client, '/api/v1/licenses', { product: productOrId });
+  const [first] = found;
+  if (first && found.every((l) => l.metric === first.metric && l.product === first.product)) return first.id;
+  if (found.length > 1) {
+    throw ambiguous(
+      'product',
+      productOrId,
+      found.map((l) => `${l.id} (${l.product}, ${l.metric}${l.orderNumber ? `, order ${l.orderNumber}` : ''})`),
+    );
+  }
+  throw new CliError(EXIT.notFound, `No license with id or product "${productOrId}"`);
+}
+
 /** A finding id: a positive whole number. */
 export function findingId(raw: string): number {
   if (!/^[1-9]\d{0,15}$/.test(raw)) throw new UsageError(`a finding id is a whole number (got "${raw}")`);

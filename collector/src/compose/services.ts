@@ -18,7 +18,9 @@ export function createServices(stores: Stores, observer: CollectorObserver = uno
     deviceLinks: stores.deviceLinks,
     identityConflicts: stores.identityConflicts,
     agentIngest: observeIngest(createAgentIngest(stores.inventory), observer),
-    registerService: createRegisterService(stores.assets),
+    registerService: createRegisterService(stores.assets, {
+      disposalRecentContactDays: async () => (await stores.policies.current()).policy.disposalRecentContactDays,
+    }),
     licenseService: createLicenseService(stores.licenses),
     lists: stores.lists,
     reconciliation: observeReconciliation(createReconciliation(stores), observer),

@@ -176,6 +176,12 @@ export const AssetUpdateSchema = Type.Object(
         description: 'Hand these fields back to discovery (serial, hardwareUuid, macs, hostname, manufacturer, model).',
       }),
     ),
+    force: Type.Optional(
+      Type.Boolean({
+        description:
+          'Dispose of the asset although a linked device reported within the policy’s disposalRecentContactDays (without it, 409 naming force).',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

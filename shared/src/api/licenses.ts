@@ -80,11 +80,13 @@ export const LicenseImportOutcomeSchema = Type.Object({
 });
 export type LicenseImportOutcome = Static<typeof LicenseImportOutcomeSchema>;
 
-/** A license's usage against its seats. */
+/** A product's license position: usage against the seats of its entitlements in term, pooled. */
 export const LicenseUsageSchema = Type.Object(
   {
     metric: LicenseMetricSchema,
-    seats: Type.Integer({ description: 'Seats bought.' }),
+    seats: Type.Integer({
+      description: 'Seats of the product’s entitlements under this metric whose term is current, every order added up.',
+    }),
     used: Type.Integer({ description: 'Devices (per_device) or users (per_user) counted.' }),
     devices: Type.Integer({ description: 'Present devices with a matching install.' }),
     users: Type.Integer({
@@ -93,11 +95,31 @@ export const LicenseUsageSchema = Type.Object(
     available: Type.Integer({ description: 'Seats − used, at least 0.' }),
     over: Type.Integer({ description: 'Used − seats, at least 0.' }),
     state: LicenseUsageStateSchema,
-    atRenewal: Type.Boolean({ description: 'The term ends within the renewal horizon.' }),
-    unusedSeatsCost: Nullable(Type.Number({ description: 'available × cost per seat, where the cost is known.' })),
+    atRenewal: Type.Boolean({ description: 'An entitlement in term ends within the renewal horizon.' }),
+    unusedSeatsCost: Nullable(
+      Type.Number({
+        description:
+          'available × cost per seat (averaged over the entitlements in term by their seats), where every one has a cost.',
+      }),
+    ),
   },
-  { description: 'Usage against the seats, by the license metric.' },
+  {
+    description:
+      'Usage against the seats, by the license metric: every entitlement of the product under the metric pooled, only those in term lending seats.',
+  },
 );
+
+/** One entitlement of a product as its position counts it. */
+export const PositionEntitlementSchema = Type.Object({
+  id: Type.String({ description: 'The license id.' }),
+  orderNumber: Nullable(Type.String({ description: 'Its order number.' })),
+  seats: Type.Integer({ description: 'Seats it holds.' }),
+  termStart: Nullable(Type.String({ description: 'First day of its term.' })),
+  termEnd: Nullable(Type.String({ description: 'Last day of its term.' })),
+  costPerSeat: Nullable(Type.Number({ description: 'What one of its seats costs.' })),
+  current: Type.Boolean({ description: 'Its term covers today, so its seats count.' }),
+});
+export type PositionEntitlement = Static<typeof PositionEntitlementSchema>;
 export type LicenseUsage = Static<typeof LicenseUsageSchema>;
 
 /** A device or user a license counts, with the devices and installs that make it count. */
@@ -128,7 +150,7 @@ export const ComplianceQuerySchema = Type.Object(
 );
 export type ComplianceQuery = Static<typeof ComplianceQuerySchema>;
 
-/** A license entitlement against what is installed, with a page of what it counts. */
+/** A license's product position (every entitlement of it pooled) against what is installed, with a page of what it counts. */
 export const ComplianceSchema = Type.Object({
   license: Type.Object(
     {
@@ -142,9 +164,15 @@ export const ComplianceSchema = Type.Object({
     },
     { description: 'The entitlement and its matching rule.' },
   ),
+  product: Type.String({ description: 'The product whose position this is (the license’s, under its metric).' }),
   usage: LicenseUsageSchema,
-  matchedVersions: Type.Integer({ description: 'Catalogue entries (package versions) the rule matches.' }),
-  counted: Type.Array(CountedSchema, { description: 'A page of what the license counts, by key.' }),
+  entitlements: Type.Array(PositionEntitlementSchema, {
+    description: 'Every entitlement of the product under the metric (the orders that contribute), by order number.',
+  }),
+  matchedVersions: Type.Integer({
+    description: 'Catalogue entries (package versions) any entitlement of the product matches.',
+  }),
+  counted: Type.Array(CountedSchema, { description: 'A page of what the product’s position counts, by key.' }),
   nextCursor: Nullable(Type.String({ description: 'Pass as cursor for the next page; null on the last.' })),
 });
 export type Compliance = Static<typeof ComplianceSchema>;
@@ -209,7 +237,19 @@ export const COMPLIANCE_EXAMPLE: Compliance = {
     termEnd: LICENSE_CREATE_EXAMPLE.termEnd,
     costPerSeat: LICENSE_CREATE_EXAMPLE.costPerSeat,
   },
+  product: LICENSE_CREATE_EXAMPLE.product,
   usage: LICENSE_USAGE_EXAMPLE,
+  entitlements: [
+    {
+      id: LICENSE,
+      orderNumber: LICENSE_CREATE_EXAMPLE.orderNumber,
+      seats: LICENSE_CREATE_EXAMPLE.seats,
+      termStart: LICENSE_CREATE_EXAMPLE.termStart,
+      termEnd: LICENSE_CREATE_EXAMPLE.termEnd,
+      costPerSeat: LICENSE_CREATE_EXAMPLE.costPerSeat,
+      current: true,
+    },
+  ],
   matchedVersions: 3,
   counted: [
     {

@@ -107,6 +107,12 @@ export const PolicyInputSchema = Type.Object(
     ),
     staleAfterDays: Type.Optional(Days('A device silent this long has a stale agent (default 7).')),
     warrantyHorizonDays: Type.Optional(Days('Warn this many days before a warranty ends (default 90).', 0)),
+    disposalRecentContactDays: Type.Optional(
+      Days(
+        'Disposing of an asset a linked device reported within this many days needs confirmation (force); 0 never asks (default 14).',
+        0,
+      ),
+    ),
     hardwareChangeWindowDays: Type.Optional(
       Days('A component removal stays a finding this long unless it comes back (default 30).'),
     ),
@@ -167,6 +173,10 @@ export const PolicySchema = Type.Object(
     ghostStatuses: Type.Array(AssetStatusSchema, { description: 'Register statuses that mean "should be reporting".' }),
     staleAfterDays: Type.Integer({ description: 'A device silent this long has a stale agent.' }),
     warrantyHorizonDays: Type.Integer({ description: 'Warn this many days before a warranty ends.' }),
+    disposalRecentContactDays: Type.Integer({
+      description:
+        'Disposing of an asset a linked device reported within this many days needs confirmation; 0 never asks.',
+    }),
     hardwareChangeWindowDays: Type.Integer({ description: 'A component removal stays a finding this long.' }),
     hardwareKinds: Type.Array(ComponentKindSchema, { description: 'Components whose removal or swap is a finding.' }),
     shelfware: Type.Object(
@@ -247,6 +257,7 @@ export const POLICY_EXAMPLE: Policy = {
   ghostStatuses: ['deployed', 'in_stock'],
   staleAfterDays: 7,
   warrantyHorizonDays: 90,
+  disposalRecentContactDays: 14,
   hardwareChangeWindowDays: 30,
   hardwareKinds: ['memory', 'disk', 'nic'],
   shelfware: { minUnusedSeats: 5, renewalHorizonDays: 90 },

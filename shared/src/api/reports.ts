@@ -2,7 +2,7 @@ import Type, { type Static } from 'typebox';
 import { Nullable } from './common.ts';
 import { FindingTypeSchema, LicenseMetricSchema } from './enums.ts';
 import { AT, LICENSE } from './example-values.ts';
-import { LICENSE_USAGE_EXAMPLE, LicenseUsageSchema } from './licenses.ts';
+import { LICENSE_USAGE_EXAMPLE, LicenseUsageSchema, PositionEntitlementSchema } from './licenses.ts';
 import { RUN_EXAMPLE, RunSchema } from './reconciliations.ts';
 
 /** Unresolved findings of one type. */
@@ -14,17 +14,16 @@ export const FindingTypeCountSchema = Type.Object({
 });
 export type FindingTypeCount = Static<typeof FindingTypeCountSchema>;
 
-/** One license in the summary. */
+/** One product's license position in the summary: its entitlements under one metric, pooled. */
 export const LicenseSummarySchema = Type.Object({
-  id: Type.String({ description: 'The license id.' }),
-  product: Type.String({ description: 'Product the entitlement covers.' }),
+  product: Type.String({ description: 'The product.' }),
   metric: LicenseMetricSchema,
-  termEnd: Nullable(Type.String({ description: 'Last day of the term.' })),
+  entitlements: Type.Array(PositionEntitlementSchema, { description: 'Its entitlements (orders), by order number.' }),
   usage: LicenseUsageSchema,
 });
 export type LicenseSummary = Static<typeof LicenseSummarySchema>;
 
-/** Unresolved findings, compliance per license and register coverage, at a glance. */
+/** Unresolved findings, license compliance per product and register coverage, at a glance. */
 export const SummaryReportSchema = Type.Object({
   generatedAt: Type.String({ description: 'When the report was made.' }),
   lastRun: Nullable(RunSchema),
@@ -36,7 +35,9 @@ export const SummaryReportSchema = Type.Object({
     },
     { description: 'Unresolved findings.' },
   ),
-  licenses: Type.Array(LicenseSummarySchema, { description: 'Every license with its usage.' }),
+  licenses: Type.Array(LicenseSummarySchema, {
+    description: 'Every product’s license position with its usage, by product and metric.',
+  }),
   coverage: Type.Object(
     {
       statuses: Type.Array(Type.String(), { description: 'Register statuses that mean "in use".' }),
@@ -67,10 +68,19 @@ export const SUMMARY_REPORT_EXAMPLE: SummaryReport = {
   },
   licenses: [
     {
-      id: LICENSE,
       product: 'Adobe Acrobat Pro',
       metric: 'per_device',
-      termEnd: '2026-12-31',
+      entitlements: [
+        {
+          id: LICENSE,
+          orderNumber: 'PO-2026-0042',
+          seats: 25,
+          termStart: '2026-01-01',
+          termEnd: '2026-12-31',
+          costPerSeat: 239.88,
+          current: true,
+        },
+      ],
       usage: LICENSE_USAGE_EXAMPLE,
     },
   ],

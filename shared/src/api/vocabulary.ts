@@ -88,8 +88,12 @@ export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
 export const FINDING_STATUSES = ['open', 'acknowledged', 'snoozed', 'resolved'] as const;
 export type FindingStatus = (typeof FINDING_STATUSES)[number];
 
-/** What a finding is about: a device's public id, an asset id, a license id, or a shared identifier. */
-export const FINDING_SUBJECT_KINDS = ['device', 'asset', 'license', 'identifier'] as const;
+/**
+ * What a finding is about: a device's public id, an asset id, a product's license position (the
+ * product, its metric as the sub-key), or a shared identifier. `license` (one entitlement) is
+ * what license findings were about before entitlements of a product pooled their seats.
+ */
+export const FINDING_SUBJECT_KINDS = ['device', 'asset', 'license', 'product', 'identifier'] as const;
 export type FindingSubjectKind = (typeof FINDING_SUBJECT_KINDS)[number];
 
 export const FINDING_REF_KINDS = ['device', 'asset', 'license'] as const;

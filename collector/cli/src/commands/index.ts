@@ -4,6 +4,7 @@ import { agentsBlock } from './agents-block.ts';
 import { agentsBlocks } from './agents-blocks.ts';
 import { agentsList } from './agents-list.ts';
 import { agentsRevoke } from './agents-revoke.ts';
+import { assetsDispose } from './assets-dispose.ts';
 import { assetsExport } from './assets-export.ts';
 import { assetsImport } from './assets-import.ts';
 import { assetsLink } from './assets-link.ts';
@@ -46,6 +47,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   assetsExport,
   assetsLink,
   assetsUnlink,
+  assetsDispose,
   licensesList,
   licensesCompliance,
   licensesImport,

@@ -3,22 +3,24 @@ import { type CommandSpec, required } from '../command.ts';
 import { PAGE_FLAGS } from '../flags.ts';
 import { listOptions, readPages } from '../listing.ts';
 import { formatAgo } from '../output.ts';
-import { resolveLicense } from '../resolve.ts';
+import { resolveLicensePosition } from '../resolve.ts';
 
 type Counted = Compliance['counted'][number];
 
 export const licensesCompliance: CommandSpec = {
   path: ['licenses', 'compliance'],
-  summary: 'A license against what is installed: seats used, and the devices or users counted',
+  summary:
+    'A product’s license position against what is installed: seats used, the orders, and the devices or users counted',
   details: [
-    'LICENSE is the entitlement id, or its product name when the product has one entitlement. With --json the output is the API answer, with "counted" joined across the pages read.',
+    'Every entitlement of the product (under the same metric) pools its seats, whatever its order; only those whose term is current count. The entitlements are listed with the orders they come from.',
+    'LICENSE is the entitlement id, or its product name. With --json the output is the API answer, with "counted" joined across the pages read.',
   ],
   args: [{ name: 'LICENSE', description: 'License id or product name' }],
   flags: [...PAGE_FLAGS],
   examples: ['stocktake licenses compliance "Microsoft Office" --all'],
   async run(ctx) {
     const client = await ctx.client();
-    const id = await resolveLicense(client, required(ctx, 'LICENSE'));
+    const id = await resolveLicensePosition(client, required(ctx, 'LICENSE'));
     const path = `/api/v1/licenses/${encodeURIComponent(id)}/compliance`;
     // The first page carries the license and usage; fetchList reads the counted rows page by page.
     let head: Compliance | undefined;
@@ -32,9 +34,13 @@ export const licensesCompliance: CommandSpec = {
       ctx.print.json({ ...head, counted: page.items, nextCursor: page.nextCursor });
       return;
     }
-    const { license, usage } = head;
+    const { license, usage, entitlements } = head;
     const p = ctx.print;
-    p.line(`${license.product}  ${license.id}`);
+    p.line(
+      entitlements.length > 1
+        ? `${head.product}  (${entitlements.length} entitlements)`
+        : `${license.product}  ${license.id}`,
+    );
     p.fields([
       [
         'Matches',
@@ -47,9 +53,19 @@ export const licensesCompliance: CommandSpec = {
       ],
       ['State', `${usage.state}${usage.atRenewal ? ' (at renewal)' : ''}`],
       ['Counted', `${usage.devices} devices, ${usage.users} users`],
-      ['Term end', license.termEnd],
+      ['Term end', entitlements.length > 1 ? undefined : license.termEnd],
       ['Unused cost', usage.unusedSeatsCost],
     ]);
+    if (entitlements.length > 1) {
+      p.heading('Entitlements');
+      p.table(entitlements, [
+        { header: 'order', value: (e) => e.orderNumber ?? '-' },
+        { header: 'seats', value: (e) => e.seats, align: 'right' },
+        { header: 'term', value: (e) => `${e.termStart ?? '…'} to ${e.termEnd ?? '…'}` },
+        { header: 'counts', value: (e) => (e.current ? 'yes' : 'no (out of term)') },
+        { header: 'license id', value: (e) => e.id, keep: true },
+      ]);
+    }
     if (page.items.length > 0) {
       p.heading(usage.metric === 'per_user' ? 'Users counted' : 'Devices counted');
       const software = (c: Counted) => [...new Set(c.devices.flatMap((d) => d.software))].join(', ');

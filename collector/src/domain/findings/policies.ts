@@ -7,6 +7,7 @@ import {
   type PolicyInput,
   PolicyInputSchema,
 } from '@stocktake/shared/api';
+import { DEFAULT_DISPOSAL_RECENT_CONTACT_DAYS } from '../register/register-service.ts';
 import { loadBundledEndOfSupport } from './end-of-support.ts';
 
 /** The OS families of the wire contract, in its order. */
@@ -28,6 +29,7 @@ export function defaultPolicy(): Policy {
     ghostStatuses: ['deployed', 'in_stock'],
     staleAfterDays: 7,
     warrantyHorizonDays: 90,
+    disposalRecentContactDays: DEFAULT_DISPOSAL_RECENT_CONTACT_DAYS,
     hardwareChangeWindowDays: 30,
     hardwareKinds: ['memory', 'disk', 'nic'],
     shelfware: { minUnusedSeats: 5, renewalHorizonDays: 90 },
@@ -103,6 +105,7 @@ export function resolvePolicy(input: PolicyInput | undefined): Policy {
     ghostStatuses: input.ghostStatuses ?? base.ghostStatuses,
     staleAfterDays: input.staleAfterDays ?? base.staleAfterDays,
     warrantyHorizonDays: input.warrantyHorizonDays ?? base.warrantyHorizonDays,
+    disposalRecentContactDays: input.disposalRecentContactDays ?? base.disposalRecentContactDays,
     hardwareChangeWindowDays: input.hardwareChangeWindowDays ?? base.hardwareChangeWindowDays,
     hardwareKinds: input.hardwareKinds ?? base.hardwareKinds,
     shelfware: { ...base.shelfware, ...input.shelfware },

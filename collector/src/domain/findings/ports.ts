@@ -14,6 +14,7 @@ import type {
   StoredPolicy,
 } from '@stocktake/shared/api';
 import type { InstallCounts } from '../licenses/compliance.ts';
+import type { Entitlement } from '../licenses/positions.ts';
 import type { Action, OpenReason, StoredFinding } from './lifecycle.ts';
 import type { PolicyInput } from './policies.ts';
 
@@ -62,14 +63,19 @@ export interface AssetFact {
   lastSeenAt: string | null;
 }
 
-/** A license with the seats the present devices (or their users, by its metric) use. */
+/**
+ * A product's license position: its entitlements under one metric, pooled, with the seats the
+ * present devices (or their users, by the metric) use. Which entitlements count (their term is
+ * current) depends on the day, so the rules work it out (`pooledSeats`).
+ */
 export interface LicenseFact {
-  id: string;
+  /** The position's key (`poolKey`). */
+  key: string;
   product: string;
   metric: LicenseMetric;
-  seats: number;
-  termEnd: string | null;
   used: number;
+  /** Every entitlement of the product under the metric, current or not, by order number. */
+  entitlements: Entitlement[];
 }
 
 /** A component recorded as removed, with what the device has under that key now. */
@@ -125,8 +131,9 @@ export interface FactSource {
   /** The latest removal of each component recorded since `since`, with the component under its key now. */
   hardwareRemovals(since: string): Promise<HardwareRemoval[]>;
   /**
-   * Every license with its usage, counted over the present devices (device key → user key).
-   * `progress` is told when the matching of licenses to the software catalogue is done.
+   * Every product's license position with its usage, counted over the present devices (device
+   * key → user key). `progress` is told when the matching of licenses to the software catalogue
+   * is done.
    */
   licenses(present: ReadonlyMap<number, string>, progress?: (step: 'license_match') => void): Promise<LicenseFact[]>;
   /** In-use assets (of the statuses given) and how many of them a linked device reported since `since`. */

@@ -1,3 +1,4 @@
+import type { Entitlement } from '../licenses/positions.ts';
 import { defaultPolicy, type Policy } from './policies.ts';
 import type { AssetFact, DeviceFact, HardwareRemoval, LicenseFact } from './ports.ts';
 import type { RuleContext } from './rule.ts';
@@ -66,12 +67,22 @@ export const removal = (extra: Partial<HardwareRemoval> = {}): HardwareRemoval =
   ...extra,
 });
 
-export const lic = (extra: Partial<LicenseFact> = {}): LicenseFact => ({
-  id: 'l-1',
-  product: 'Acme CAD',
-  metric: 'per_device',
-  seats: 10,
-  termEnd: null,
-  used: 10,
-  ...extra,
-});
+export const lic = (extra: Partial<LicenseFact> = {}, ...more: Partial<Entitlement>[]): LicenseFact => {
+  const entitlement = (e: Partial<Entitlement>, i: number): Entitlement => ({
+    id: `l-${i + 1}`,
+    orderNumber: null,
+    seats: 10,
+    termStart: null,
+    termEnd: null,
+    costPerSeat: null,
+    ...e,
+  });
+  return {
+    key: 'per_device\u0000Acme CAD',
+    product: 'Acme CAD',
+    metric: 'per_device',
+    used: 10,
+    entitlements: (more.length > 0 ? more : [{}]).map(entitlement),
+    ...extra,
+  };
+};

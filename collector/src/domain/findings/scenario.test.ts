@@ -282,7 +282,8 @@ describe('reconciliation on a planted estate', () => {
     expectFinding('identity_conflict', 'duplicate_serial', 'DUP-SERIAL');
 
     // Licenses: three over their seats, two shelfware at renewal, two fine.
-    const license = (body: object) => api<{ id: string }>('POST', '/api/v1/licenses', body);
+    const license = (body: object) =>
+      api<{ id: string; product: string; metric: string }>('POST', '/api/v1/licenses', body);
     const acme = await license({ product: 'Acme CAD', seats: 5 });
     const contoso = await license({
       product: 'Contoso Office 2019-2021',
@@ -296,8 +297,9 @@ describe('reconciliation on a planted estate', () => {
     const initech = await license({ product: 'Initech Suite', seats: 40, metric: 'per_user', termEnd: date(30) });
     await license({ product: 'Umbrella Viewer', seats: 100, termEnd: date(200) });
     await license({ product: 'Hooli Notes', seats: 20, termEnd: date(45) });
-    for (const l of [acme, contoso, chat]) expectFinding('license_overuse', l.id);
-    for (const l of [globex, initech]) expectFinding('shelfware', l.id);
+    // License findings are about the product's position: the product, its metric as the sub-key.
+    for (const l of [acme, contoso, chat]) expectFinding('license_overuse', l.product, l.metric);
+    for (const l of [globex, initech]) expectFinding('shelfware', l.product, l.metric);
 
     // First run: exactly the truth.
     const first = await reconcile();
@@ -314,10 +316,19 @@ describe('reconciliation on a planted estate', () => {
     // The evidence says why: usage counted by metric, the rules each device breaks.
     const byPair = new Map(found.map((f) => [pair(f), f]));
     const detail = async (key: string) => (await t.inject({ url: `/api/v1/findings/${byPair.get(key)?.id}` })).json();
-    expect((await detail(`license_overuse ${chat.id}`)).evidence.facts).toMatchObject({ seats: 3, used: 4 });
-    expect((await detail(`license_overuse ${contoso.id}`)).evidence.facts).toMatchObject({ seats: 10, used: 12 });
-    expect((await detail(`license_overuse ${acme.id}`)).evidence.facts).toMatchObject({ used: 8 });
-    expect((await detail(`shelfware ${initech.id}`)).evidence.facts).toMatchObject({ used: 3, unused: 37 });
+    expect((await detail(`license_overuse ${chat.product} per_user`)).evidence.facts).toMatchObject({
+      seats: 3,
+      used: 4,
+    });
+    expect((await detail(`license_overuse ${contoso.product} per_device`)).evidence.facts).toMatchObject({
+      seats: 10,
+      used: 12,
+    });
+    expect((await detail(`license_overuse ${acme.product} per_device`)).evidence.facts).toMatchObject({ used: 8 });
+    expect((await detail(`shelfware ${initech.product} per_user`)).evidence.facts).toMatchObject({
+      used: 3,
+      unused: 37,
+    });
     const rules = async (i: number) =>
       (await detail(`unpatched_device ${device(i)}`)).evidence.facts.violations.map((v: { rule: string }) => v.rule);
     expect(await rules(80)).toEqual(['pending_security']);
@@ -350,9 +361,9 @@ describe('reconciliation on a planted estate', () => {
     await report(agents.get(85) as Agent, { ...specs.get(85), os: { name: 'Debian GNU/Linux', version: '12.7' } });
     fix(`unpatched_device ${device(85)}`);
     await api('PATCH', `/api/v1/licenses/${acme.id}`, { seats: 8 });
-    fix(`license_overuse ${acme.id}`);
+    fix(`license_overuse ${acme.product} per_device`);
     await api('PATCH', `/api/v1/licenses/${globex.id}`, { seats: 8 });
-    fix(`shelfware ${globex.id}`);
+    fix(`shelfware ${globex.product} per_device`);
     await api('PATCH', `/api/v1/assets/${asset(150).id}`, { warrantyEnd: date(400) });
     fix(`warranty_expiring ${asset(150).id}`);
     await report(agents.get(60) as Agent, { ...specs.get(60), hardware: twoModules });

@@ -7,7 +7,8 @@ export const OUT_OF_SERVICE: readonly AssetStatus[] = ['retired', 'disposed', 'l
 
 export const assetRef = (a: AssetFact) => ({ kind: 'asset' as const, id: a.id });
 export const deviceRef = (d: DeviceFact) => ({ kind: 'device' as const, id: d.id });
-export const licenseRef = (l: LicenseFact) => ({ kind: 'license' as const, id: l.id });
+/** Every entitlement of a position, so that "findings about this license" finds its product's findings. */
+export const entitlementRefs = (l: LicenseFact) => l.entitlements.map((e) => ({ kind: 'license' as const, id: e.id }));
 
 /** An asset as a person recognises it: its tag, and its name when it has one. */
 export const assetLabel = (a: AssetFact) => `${a.assetTag}${a.name ? ` (${a.name})` : ''}`;

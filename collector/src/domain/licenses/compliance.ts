@@ -1,9 +1,18 @@
 import type { Policy } from '../findings/policies.ts';
 import type { DeviceFact } from '../findings/ports.ts';
 import { DAY_MS, daysSince } from '../findings/rule.ts';
-import { atRenewal } from '../findings/rules/shelfware.rule.ts';
 import type { License } from './license-model.ts';
 import { type CatalogueEntry, matchCatalogue, userKey } from './license-usage.ts';
+import {
+  type Entitlement,
+  entitlementOf,
+  isCurrent,
+  type LicensePool,
+  pooledSeats,
+  poolOf,
+  poolsOf,
+  unusedAtRenewal,
+} from './positions.ts';
 
 /** A present device with installs a license matches, and the user it counts for. */
 export interface CountedDevice {
@@ -14,9 +23,10 @@ export interface CountedDevice {
   software: string[];
 }
 
-/** Seats one license uses: distinct present devices with a matching install, and their distinct users. */
+/** Seats one position uses: distinct present devices with an install any of its licenses matches, and their distinct users. */
 export interface LicenseSeatCount {
-  licenseId: string;
+  /** The position's key (`poolKey`). */
+  key: string;
   devices: number;
   users: number;
 }
@@ -28,7 +38,7 @@ export interface LicenseSeatCount {
 export interface InstallCounts {
   /** The software catalogue: every package version known. */
   catalogue(): Iterable<CatalogueEntry>;
-  /** Seats used per license, from the catalogue entries each matches, over the present devices (key → user). */
+  /** Seats used per position (by key), from the catalogue entries it matches, over the present devices (key → user). */
   licenseUsage(
     matches: ReadonlyMap<string, readonly number[]>,
     present: ReadonlyMap<number, string>,
@@ -56,41 +66,77 @@ export interface Counted {
   devices: Omit<CountedDevice, 'user'>[];
 }
 
+/** An entitlement as a position shows it: whether its term is current, so its seats count. */
+export interface PositionEntitlement extends Entitlement {
+  current: boolean;
+}
+
 export interface LicenseCompliance {
+  /** The product's position: every entitlement of the product under the license's metric, pooled. */
+  product: string;
   usage: LicenseUsage;
+  /** Each entitlement of the product, the one asked about among them, with whether it counts. */
+  entitlements: PositionEntitlement[];
   matchedVersions: number;
   /** Devices (per_device) or users (per_user), sorted by key. */
   counted: Counted[];
 }
 
-/** Usage of one license from the current inventory, counted exactly as a reconciliation run counts it. */
-export function usageOf(license: License, devices: number, users: number, policy: Policy, now: Date): LicenseUsage {
-  const used = license.metric === 'per_user' ? users : devices;
-  const available = Math.max(0, license.seats - used);
-  const renewal = atRenewal(license.termEnd, policy, now);
+/**
+ * A position's usage from the current inventory, counted exactly as a reconciliation run counts
+ * it: the seats of the entitlements whose term is current, pooled, against the devices (or
+ * users) with an install any entitlement of the product matches. Shelfware is the unused seats
+ * the entitlements renewing within the horizon could shed.
+ */
+export function usageOf(
+  pool: Pick<LicensePool, 'metric'> & { licenses: readonly Pick<License, keyof Entitlement>[] },
+  devices: number,
+  users: number,
+  policy: Policy,
+  now: Date,
+): LicenseUsage {
+  const pooled = pooledSeats(pool.licenses.map(entitlementOf), policy, now);
+  const used = pool.metric === 'per_user' ? users : devices;
+  const available = Math.max(0, pooled.seats - used);
+  const renewal = pooled.renewing.length > 0;
   const state =
-    used > license.seats
+    used > pooled.seats
       ? 'over'
-      : renewal && license.seats - used >= policy.shelfware.minUnusedSeats
+      : renewal && unusedAtRenewal(pooled, used) >= policy.shelfware.minUnusedSeats
         ? 'shelfware'
         : 'within';
   return {
-    metric: license.metric,
-    seats: license.seats,
+    metric: pool.metric,
+    seats: pooled.seats,
     used,
     devices,
     users,
     available,
-    over: Math.max(0, used - license.seats),
+    over: Math.max(0, used - pooled.seats),
     state,
     atRenewal: renewal,
-    unusedSeatsCost: license.costPerSeat === null ? null : Math.round(available * license.costPerSeat * 100) / 100,
+    unusedSeatsCost: pooled.costPerSeat === null ? null : Math.round(available * pooled.costPerSeat * 100) / 100,
   };
 }
 
+/** Every license's catalogue matches, pooled by position: the union of what its licenses match. */
+function poolMatches(pools: readonly LicensePool[], matches: ReadonlyMap<string, readonly number[]>) {
+  const out = new Map<string, number[]>();
+  for (const pool of pools) {
+    const ids = new Set<number>();
+    for (const l of pool.licenses) for (const id of matches.get(l.id) ?? []) ids.add(id);
+    out.set(
+      pool.key,
+      [...ids].sort((a, b) => a - b),
+    );
+  }
+  return out;
+}
+
 /**
- * Usage of every license: the catalogue entries each one matches (one pass over the catalogue),
- * counted over the present devices (device key → user key) by the database.
+ * Usage of every position (by `poolKey`): the catalogue entries each license matches (one pass
+ * over the catalogue), pooled by product and metric, counted over the present devices (device
+ * key → user key) by the database.
  */
 export function licenseUsages(
   source: InstallCounts,
@@ -101,7 +147,8 @@ export function licenseUsages(
   const matches = licenses.length === 0 ? new Map<string, number[]>() : matchCatalogue(licenses, source.catalogue());
   phase('license_match');
   if (licenses.length === 0) return new Map();
-  return new Map(source.licenseUsage(matches, present).map((u) => [u.licenseId, u]));
+  const pooled = poolMatches(poolsOf(licenses), matches);
+  return new Map(source.licenseUsage(pooled, present).map((u) => [u.key, u]));
 }
 
 /** The present devices (reported within the ghost window) and the user each one counts for. */
@@ -121,14 +168,21 @@ export function presentDevices(
   return present;
 }
 
-/** One license's compliance with the devices or users it counts. */
+/**
+ * The compliance of a license's product: its position (the license pooled with the product's
+ * other entitlements under the same metric, `licenses` being the whole book) and the devices
+ * or users it counts.
+ */
 export function licenseCompliance(
   source: InstallCounts,
   license: License,
+  licenses: readonly License[],
   policy: Policy,
   now: Date,
 ): LicenseCompliance {
-  const ids = matchCatalogue([license], source.catalogue()).get(license.id) ?? [];
+  const pool = poolOf(license, licenses);
+  const matched = matchCatalogue(pool.licenses, source.catalogue());
+  const ids = poolMatches([pool], matched).get(pool.key) ?? [];
   const since = new Date(now.getTime() - policy.ghostAfterDays * DAY_MS).toISOString();
   const installs = source.installsOf(ids, since);
   const byUser = new Map<string, Counted>();
@@ -140,12 +194,15 @@ export function licenseCompliance(
     byUser.set(key, entry);
   }
   const counted =
-    license.metric === 'per_user'
+    pool.metric === 'per_user'
       ? [...byUser.values()]
       : installs.map(({ user, ...device }) => ({ key: device.deviceId, user, devices: [device] }));
   counted.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const day = now.toISOString().slice(0, 10);
   return {
-    usage: usageOf(license, installs.length, byUser.size, policy, now),
+    product: pool.product,
+    usage: usageOf(pool, installs.length, byUser.size, policy, now),
+    entitlements: pool.licenses.map((l) => ({ ...entitlementOf(l), current: isCurrent(l, day) })),
     matchedVersions: ids.length,
     counted,
   };

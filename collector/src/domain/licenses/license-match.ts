@@ -1,3 +1,4 @@
+import { versionOrderOf } from '../versions/order.ts';
 import { inRange, parseVersionRange, type VersionRange } from './versions.ts';
 
 export interface LicenseRule {
@@ -10,6 +11,8 @@ export interface InstalledSoftware {
   name: string;
   version: string;
   publisher?: string | null;
+  /** The package source: its version order decides the range (dpkg's, rpm's, else the generic one). */
+  source?: string | null;
 }
 
 /** `*` any run of characters, `?` one character; case-insensitive, whole string. */
@@ -24,7 +27,7 @@ export function globToRegExp(pattern: string): RegExp {
 /**
  * The test an installed item must pass to count against a license: name matches the name
  * pattern, publisher the publisher pattern (when there is one; an item without a publisher
- * then does not count), version within the range (when there is one). License usage and
+ * then does not count), version within the range (when there is one), in its source's order. License usage and
  * reconciliation count installs with this.
  */
 export function compileLicenseRule(rule: LicenseRule): (item: InstalledSoftware) => boolean {
@@ -34,5 +37,5 @@ export function compileLicenseRule(rule: LicenseRule): (item: InstalledSoftware)
   return (item) =>
     name.test(item.name) &&
     (!publisher || (item.publisher !== undefined && item.publisher !== null && publisher.test(item.publisher))) &&
-    (!range || inRange(item.version, range));
+    (!range || inRange(item.version, range, versionOrderOf(item.source)));
 }

@@ -3,20 +3,22 @@ import { compileLicenseRule } from './license-match.ts';
 import { type CatalogueEntry, type LicenseRuleOf, matchCatalogue, userKey } from './license-usage.ts';
 
 describe('matchCatalogue', () => {
-  const catalogue: CatalogueEntry[] = [
-    {
-      id: 1,
-      name: 'Microsoft Office Professional Plus 2019',
-      version: '16.0.10827',
-      publisher: 'Microsoft Corporation',
-    },
-    { id: 2, name: 'Microsoft Office 2010', version: '14.0', publisher: 'Microsoft Corporation' },
-    { id: 3, name: 'microsoft office standard', version: '16.1', publisher: 'MICROSOFT' },
-    { id: 4, name: 'Adobe Acrobat Pro', version: '24.1', publisher: 'Adobe Inc.' },
-    { id: 5, name: 'AutoCAD', version: '2024', publisher: null },
-    { id: 6, name: 'Au', version: '1', publisher: null },
-    { id: 7, name: 'Zoom Workplace', version: '6.2', publisher: 'Zoom' },
-  ];
+  const catalogue: CatalogueEntry[] = (
+    [
+      {
+        id: 1,
+        name: 'Microsoft Office Professional Plus 2019',
+        version: '16.0.10827',
+        publisher: 'Microsoft Corporation',
+      },
+      { id: 2, name: 'Microsoft Office 2010', version: '14.0', publisher: 'Microsoft Corporation' },
+      { id: 3, name: 'microsoft office standard', version: '16.1', publisher: 'MICROSOFT' },
+      { id: 4, name: 'Adobe Acrobat Pro', version: '24.1', publisher: 'Adobe Inc.' },
+      { id: 5, name: 'AutoCAD', version: '2024', publisher: null },
+      { id: 6, name: 'Au', version: '1', publisher: null },
+      { id: 7, name: 'Zoom Workplace', version: '6.2', publisher: 'Zoom' },
+    ] as Omit<CatalogueEntry, 'source'>[]
+  ).map((e) => ({ ...e, source: 'registry' }));
   const licenses: LicenseRuleOf[] = [
     { id: 'office', namePattern: 'Microsoft Office*', publisherPattern: 'Microsoft*', versionRange: '>=16 <17' },
     { id: 'acrobat', namePattern: 'adobe acrobat*', publisherPattern: null, versionRange: null },
@@ -39,8 +41,8 @@ describe('matchCatalogue', () => {
   it('agrees with testing every license against every entry (the buckets only skip impossible pairs)', () => {
     const names = ['Office', 'office suite', 'Off', 'O', '', 'Öffice', 'Visual Studio', 'visual*', 'V?sual'];
     const entries = names.flatMap((name, i) => [
-      { id: i * 2 + 1, name, version: '1.0', publisher: 'P' },
-      { id: i * 2 + 2, name: `${name} 2`, version: '2.0', publisher: null },
+      { id: i * 2 + 1, name, version: '1.0', publisher: 'P', source: 'registry' },
+      { id: i * 2 + 2, name: `${name} 2`, version: '2.0', publisher: null, source: 'registry' },
     ]);
     const rules: LicenseRuleOf[] = names.map((name, i) => ({
       id: `l${i}`,

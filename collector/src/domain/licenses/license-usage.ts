@@ -5,6 +5,8 @@ export interface CatalogueEntry {
   name: string;
   version: string;
   publisher: string | null;
+  /** The package source (dpkg, rpm, ...), whose order compares its versions. */
+  source: string;
 }
 
 export interface LicenseRuleOf extends LicenseRule {

@@ -1,41 +1,7 @@
-/**
- * Compares package versions the way most package managers agree on: an optional numeric epoch
- * (`1:`) first, then runs of digits compared as numbers and runs of other characters compared
- * as text, with `~` before anything (a pre-release: 1.0~rc1 < 1.0). Not any one manager's
- * exact rules, but the same answer for the versions a license range names (16.0.1, 2.39.5-0).
- */
-export function compareVersions(a: string, b: string): number {
-  const [ea, ra] = splitEpoch(a);
-  const [eb, rb] = splitEpoch(b);
-  if (ea !== eb) return ea < eb ? -1 : 1;
-  const pa = ra.match(/\d+|~|[^\d~]+/g) ?? [];
-  const pb = rb.match(/\d+|~|[^\d~]+/g) ?? [];
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i];
-    const y = pb[i];
-    if (x === y) continue;
-    if (x === undefined) return y === '~' ? 1 : -1;
-    if (y === undefined) return x === '~' ? -1 : 1;
-    if (x === '~') return -1;
-    if (y === '~') return 1;
-    const nx = /^\d/.test(x);
-    const ny = /^\d/.test(y);
-    if (nx && ny) {
-      const d = BigInt(x) - BigInt(y);
-      if (d !== 0n) return d < 0n ? -1 : 1;
-    } else if (nx !== ny) {
-      return nx ? 1 : -1;
-    } else {
-      return x < y ? -1 : 1;
-    }
-  }
-  return 0;
-}
+import { compareGenericVersions, type VersionOrder } from '../versions/order.ts';
 
-function splitEpoch(v: string): [number, string] {
-  const m = /^(\d+):(.*)$/.exec(v);
-  return m ? [Number(m[1]), m[2] ?? ''] : [0, v];
-}
+/** The generic version order (see `compareGenericVersions`); a package's own order is `versionOrderOf(source)`. */
+export const compareVersions: VersionOrder = compareGenericVersions;
 
 type Comparator = { op: '<' | '<=' | '>' | '>=' | '='; version: string } | { op: 'prefix'; prefix: string };
 
@@ -67,7 +33,8 @@ export function parseVersionRange(text: string): VersionRange | undefined {
   return out;
 }
 
-export function inRange(version: string, range: VersionRange): boolean {
+/** Whether `version` is in the range, its bounds compared in `order` (the package source's own, when known). */
+export function inRange(version: string, range: VersionRange, order: VersionOrder = compareGenericVersions): boolean {
   return range.some((all) =>
     all.every((c) => {
       if (c.op === 'prefix') {
@@ -78,7 +45,7 @@ export function inRange(version: string, range: VersionRange): boolean {
           version.startsWith(`${c.prefix}-`)
         );
       }
-      const d = compareVersions(version, c.version);
+      const d = order(version, c.version);
       switch (c.op) {
         case '<':
           return d < 0;

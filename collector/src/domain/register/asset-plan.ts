@@ -27,6 +27,8 @@ export interface StatusOptions {
   disposal?: DisposalInput;
   /** Discoverable fields to hand back to discovery. */
   unlock?: string[];
+  /** Dispose of the asset although a device linked to it reported recently (a person confirmed it). */
+  force?: boolean;
 }
 
 export interface StatusChange {
@@ -61,6 +63,7 @@ export function planAsset(
   existing: Asset | undefined,
   input: AssetInput,
   options: StatusOptions = {},
+  now: Date = new Date(),
 ): { plan?: AssetPlan; problems: FieldProblem[] } {
   const { patch, problems } = normalizeAssetInput(input);
   const merged = mergeAsset(existing ? fieldsOf(existing) : undefined, patch);
@@ -71,7 +74,7 @@ export function planAsset(
   const from = existing?.status ?? null;
   const moves = from !== next.status;
   let status: StatusChange | undefined;
-  const { disposal, problems: disposalProblems } = normalizeDisposal(options.disposal);
+  const { disposal, problems: disposalProblems } = normalizeDisposal(options.disposal, now);
   problems.push(...disposalProblems);
   if (moves) {
     if (from !== null && !options.correction) {

@@ -163,7 +163,18 @@ export function mergeAsset(
   return { next, problems };
 }
 
-export function normalizeDisposal(raw: DisposalInput | undefined): {
+/**
+ * The latest calendar date anywhere on Earth at `now` (UTC+14): a disposal done today where the
+ * person is cannot be in the future, wherever the collector's clock runs.
+ */
+function latestDateAnywhere(now: Date): string {
+  return new Date(now.getTime() + 14 * 60 * 60 * 1000).toISOString().slice(0, 10);
+}
+
+export function normalizeDisposal(
+  raw: DisposalInput | undefined,
+  now: Date = new Date(),
+): {
   disposal?: DisposalInput;
   problems: FieldProblem[];
 } {
@@ -185,6 +196,12 @@ export function normalizeDisposal(raw: DisposalInput | undefined): {
   }
   if (!raw.date || !isIsoDate(raw.date))
     problems.push({ field: 'disposal/date', message: 'must be a date (YYYY-MM-DD)' });
+  else if (raw.date > latestDateAnywhere(now)) {
+    problems.push({
+      field: 'disposal/date',
+      message: `${raw.date} is in the future: record a disposal once it is done`,
+    });
+  }
   const notes = raw.notes?.trim();
   if (notes && (notes.length > 65_535 || hasControlChars(notes, true))) {
     problems.push({ field: 'disposal/notes', message: 'is too long or contains control characters' });

@@ -20,8 +20,9 @@ export async function planAssetWrite(
   existing: Asset | undefined,
   input: AssetInput,
   options: StatusOptions = {},
+  now: Date = new Date(),
 ): Promise<{ plan?: AssetPlan; problems: FieldProblem[] }> {
-  const result = planAsset(existing, input, options);
+  const result = planAsset(existing, input, options, now);
   const tag = result.plan?.next.assetTag;
   if (result.plan && tag !== undefined && tag !== existing?.assetTag) {
     const holder = await assets.getByTag(tag);

@@ -83,7 +83,9 @@ export interface AssetRegister {
   write(writes: readonly AssetWrite[]): Promise<Asset[]>;
   /**
    * Removes an asset, unlinking its devices and matching them again. `audit` turns what was
-   * removed into the entries recorded in the same transaction. NotFoundError when there is none.
+   * removed into the entries recorded in the same transaction; when it throws, nothing is
+   * removed and its error is the answer (the domain refuses a removal that way). NotFoundError
+   * when there is none.
    */
   remove(id: string, audit: (removed: RemovedAsset) => AuditEntry[]): Promise<void>;
 }

@@ -1,17 +1,60 @@
 import type { WriteContext } from '../audit/ports.ts';
-import { NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
 import { exportAssetsCsv, type ImportOutcome, importAssetsCsv } from './asset-csv.ts';
 import type { Asset } from './asset-model.ts';
 import type { AssetPlan, StatusOptions } from './asset-plan.ts';
 import type { AssetInput } from './asset-validate.ts';
 import { assetWrite, auditOfRemoval, planAssetWrite, refuse } from './asset-writes.ts';
-import type { AssetDetail, AssetRegister } from './ports.ts';
+import type { AssetDetail, AssetRegister, RemovedAsset } from './ports.ts';
+
+/** What the register reads of the policy. */
+export interface RegisterPolicy {
+  /** Disposing of an asset a linked device reported within this many days needs `force`; 0 never asks. */
+  disposalRecentContactDays(): Promise<number>;
+}
+
+/** The policy's default, for a register built without one. */
+export const DEFAULT_DISPOSAL_RECENT_CONTACT_DAYS = 14;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A disposed asset, or one that ever was (its disposal record corrected away since), keeps its
+ * disposal record: that is the evidence of how its data was destroyed, so it is never removed.
+ */
+function refuseRemovalOfEvidence({ asset, statusEvents }: RemovedAsset): void {
+  if (asset.status !== 'disposed' && !statusEvents.some((e) => e.disposal !== null)) return;
+  throw new ConflictError(
+    `Asset ${asset.assetTag} holds a disposal record, which the register keeps: it cannot be deleted, only corrected (a change with a correction reason, audited)`,
+    'status',
+  );
+}
+
+/**
+ * Refuses to dispose of an asset whose linked device reported within the policy's days unless
+ * the person confirmed it (`force`): a machine still reporting is still in someone's hands.
+ */
+async function confirmNoRecentContact(assets: AssetRegister, id: string, days: number, now: Date): Promise<void> {
+  if (days <= 0) return;
+  const detail = await assets.detail(id);
+  const since = now.getTime() - days * DAY_MS;
+  const recent = (detail?.devices ?? []).filter((d) => Date.parse(d.lastSeenAt) >= since);
+  if (recent.length === 0) return;
+  const which = recent.map((d) => `${d.hostname} (last reported ${d.lastSeenAt})`).join(', ');
+  throw new ConflictError(
+    `Asset ${detail?.assetTag ?? id} has a device that reported within ${days} days: ${which}. Dispose of it anyway with force`,
+    'force',
+  );
+}
 
 /**
  * The asset register's use cases: every write is planned (validation, lifecycle, disposal,
  * locks), audited, and stored with its status event in one go.
  */
-export function createRegisterService(assets: AssetRegister) {
+export function createRegisterService(
+  assets: AssetRegister,
+  policy: RegisterPolicy = { disposalRecentContactDays: async () => DEFAULT_DISPOSAL_RECENT_CONTACT_DAYS },
+) {
   async function applyPlan(p: AssetPlan, ctx: WriteContext): Promise<Asset> {
     const write = assetWrite(p, ctx);
     if (!write) return p.before as Asset;
@@ -31,12 +74,19 @@ export function createRegisterService(assets: AssetRegister) {
       return applyPlan(plan, ctx);
     },
 
-    /** Changes an asset; a change of status is recorded as a status event (a disposal with its record). */
+    /**
+     * Changes an asset; a change of status is recorded as a status event (a disposal with its
+     * record). Disposing of an asset a linked device reported to recently takes `force`.
+     */
     async update(id: string, input: AssetInput, options: StatusOptions, ctx: WriteContext): Promise<Asset> {
       const existing = await assets.get(id);
       if (!existing) throw new NotFoundError(`No asset ${id}`);
-      const { plan, problems } = await planAssetWrite(assets, existing, input, options);
+      const now = ctx.now ?? new Date();
+      const { plan, problems } = await planAssetWrite(assets, existing, input, options, now);
       if (!plan) refuse(problems, 'The change is invalid');
+      if (plan.status?.to === 'disposed' && !options.force) {
+        await confirmNoRecentContact(assets, id, await policy.disposalRecentContactDays(), now);
+      }
       return applyPlan(plan, ctx);
     },
 
@@ -49,11 +99,16 @@ export function createRegisterService(assets: AssetRegister) {
 
     /**
      * Removes an asset from the register. The audit entry keeps all of it, its status history
-     * and disposal records included; devices linked to it are unlinked (audited) and matched again.
+     * included; devices linked to it are unlinked (audited) and matched again. An asset with a
+     * disposal record is refused (ConflictError), decided inside the removal so that a disposal
+     * landing meanwhile cannot slip through.
      */
     async remove(id: string, ctx: WriteContext): Promise<void> {
       const at = ctx.now ?? new Date();
-      await assets.remove(id, (removed) => auditOfRemoval(removed, ctx, at));
+      await assets.remove(id, (removed) => {
+        refuseRemovalOfEvidence(removed);
+        return auditOfRemoval(removed, ctx, at);
+      });
     },
   };
 }

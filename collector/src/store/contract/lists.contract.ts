@@ -1,3 +1,4 @@
+import type { SoftwareItem } from '@stocktake/shared';
 import { LICENSE_LIST, sortKeys } from '@stocktake/shared/api';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../domain/audit/ports.ts';
@@ -7,6 +8,7 @@ import { createLicenseService } from '../../domain/licenses/license-service.ts';
 import type { Page } from '../../domain/lists/list-query.ts';
 import type { AuditListQuery, LicenseListQuery } from '../../domain/lists/ports.ts';
 import type { OpenStores, Stores } from '../../domain/ports.ts';
+import { deviceReporting } from './inventory-support.ts';
 
 /** The field a refusal names, or the error itself when it is not a ValidationError. */
 async function refusedField(promise: Promise<unknown>): Promise<string | unknown> {
@@ -77,6 +79,37 @@ export default function listsContract(open: OpenStores): void {
       await expect(
         lists.deviceChanges.list({ deviceId: 'no-such-device', filters: {}, sort: '-id', limit: 5 }),
       ).rejects.toBeInstanceOf(NotFoundError);
+    });
+  });
+
+  describe('over the software catalogue', () => {
+    it('compares versions in the order of each package’s source: dpkg’s, rpm’s, else the generic one', async () => {
+      const stores = await open();
+      const item = (source: SoftwareItem['source'], version: string): SoftwareItem => ({
+        name: 'tool',
+        version,
+        source,
+      });
+      await deviceReporting(stores, 'agent-deb', { hostname: 'deb', software: [item('dpkg', '1.0a')] });
+      await deviceReporting(stores, 'agent-rpm', { hostname: 'rhel', software: [item('rpm', '1.0^git1')] });
+      await deviceReporting(stores, 'agent-win', { hostname: 'win', software: [item('registry', '1.0a')] });
+      const older = async (filters: Record<string, string>) =>
+        (
+          await stores.lists.software.list({ filters: { name: 'tool', ...filters }, sort: 'source', limit: 10 })
+        ).items.map((s) => `${s.source} ${s.version}`);
+      // dpkg: letters sort before any other character (1.0a < 1.0.1); rpm: ^ sorts before the
+      // next segment (1.0^git1 < 1.0.1); the generic order reads "a" after ".".
+      await expect(older({ versionLt: '1.0.1' })).resolves.toEqual(['dpkg 1.0a', 'rpm 1.0^git1']);
+      await expect(older({ version: '>=1.0.1' })).resolves.toEqual(['registry 1.0a']);
+      const whoHas = await stores.lists.whoHas.list({
+        filters: {},
+        sort: 'hostname',
+        limit: 10,
+        software: { name: 'tool', versionGte: '1.0+' },
+      });
+      // dpkg: 1.0a < 1.0+ (a letter before +); rpm: + only separates and ^ comes after the end
+      // (1.0^git1 > 1.0+); generic: "a" after "+".
+      expect(whoHas.items.map((d) => d.hostname)).toEqual(['rhel', 'win']);
     });
   });
 

@@ -1,49 +1,48 @@
-import type { Policy } from '../policies.ts';
+import { pooledSeats, unusedAtRenewal } from '../../licenses/positions.ts';
 import type { LicenseFact } from '../ports.ts';
-import { addDays, type Candidate, defineRule, each, plural, type RuleContext, today } from '../rule.ts';
-import { licenseRef } from '../subjects.ts';
+import { type Candidate, defineRule, each, plural, type RuleContext } from '../rule.ts';
+import { entitlementRefs } from '../subjects.ts';
 
 /**
- * Paid seats nobody uses, raised at renewal time: when the term ends within the renewal
- * horizon (and has not ended). A license without a term end has nothing to renew, so it is
- * never shelfware; seats − usage must reach the threshold.
+ * Paid seats nobody uses, raised at renewal time: when an entitlement of the product in term
+ * ends within the renewal horizon (and has not ended). The unused seats counted are those of
+ * the product's pooled position, but no more than the renewing entitlements hold: only those can
+ * be dropped now. An entitlement without a term end has nothing to renew; the count must reach
+ * the threshold.
  */
 export function shelfware(l: LicenseFact, ctx: RuleContext): Candidate | undefined {
-  if (!l.termEnd || !atRenewal(l.termEnd, ctx.policy, ctx.now)) return undefined;
-  const unused = l.seats - l.used;
+  const pooled = pooledSeats(l.entitlements, ctx.policy, ctx.now);
+  const [first] = pooled.renewing;
+  if (!first?.termEnd) return undefined;
+  const unused = unusedAtRenewal(pooled, l.used);
   if (unused < ctx.policy.shelfware.minUnusedSeats) return undefined;
+  const order = l.entitlements.length > 1 && first.orderNumber ? ` (order ${first.orderNumber})` : '';
   return {
     type: 'shelfware',
-    subjectKind: 'license',
-    subjectId: l.id,
-    subKey: '',
+    subjectKind: 'product',
+    subjectId: l.product,
+    subKey: l.metric,
     severity: 'low',
-    summary: `${l.product}: ${plural(unused, 'seat')} of ${l.seats} unused, renews ${l.termEnd}`,
+    summary: `${l.product}: ${plural(unused, 'seat')} of ${pooled.seats} unused, renews ${first.termEnd}${order}`,
     facts: {
       product: l.product,
       metric: l.metric,
-      seats: l.seats,
+      seats: pooled.seats,
       used: l.used,
       unused,
-      termEnd: l.termEnd,
+      termEnd: first.termEnd,
       minUnusedSeats: ctx.policy.shelfware.minUnusedSeats,
     },
-    refs: [licenseRef(l)],
+    refs: entitlementRefs(l),
   };
-}
-
-/** Renewal time: the term ends within the renewal horizon and has not ended yet. */
-export function atRenewal(termEnd: string | null, policy: Policy, now: Date): boolean {
-  if (!termEnd) return false;
-  const day = today(now);
-  return termEnd >= day && termEnd <= addDays(day, policy.shelfware.renewalHorizonDays);
 }
 
 export default defineRule({
   type: 'shelfware',
-  subjectKind: 'license',
+  subjectKind: 'product',
   defaultSeverity: 'low',
-  description: 'At renewal time, at least the policy’s number of paid seats that nobody uses.',
+  description:
+    'At renewal time, at least the policy’s number of paid seats of a product that nobody uses, every order pooled.',
   reads: ['licenses'],
   evaluate: ({ licenses }, ctx) => each(licenses, (l) => shelfware(l, ctx)),
 });

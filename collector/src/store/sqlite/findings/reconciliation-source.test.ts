@@ -3,6 +3,7 @@ import { makeSnapshot } from '@stocktake/shared/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../../domain/findings/policies.ts';
 import { licenseUsages, presentDevices } from '../../../domain/licenses/compliance.ts';
+import { poolKey } from '../../../domain/licenses/positions.ts';
 import { createTestApp, enrolAgent, type TestApp } from '../../../test-support/test-app.ts';
 import { createSqliteReads } from './reconciliation-source.ts';
 
@@ -55,7 +56,9 @@ describe('license usage in the database', () => {
            where sc.name = ?`,
         )
         .get(name);
-    for (const l of licenses)
-      expect(plain[l.id], l.product).toEqual({ licenseId: l.id, ...(expected(l.product) as object) });
+    for (const l of licenses) {
+      const key = poolKey(l);
+      expect(plain[key], l.product).toEqual({ key, ...(expected(l.product) as object) });
+    }
   });
 });

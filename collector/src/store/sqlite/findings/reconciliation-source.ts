@@ -12,6 +12,7 @@ import type {
 import { licenseUsages } from '../../../domain/licenses/compliance.ts';
 import type { License } from '../../../domain/licenses/license-model.ts';
 import { type CatalogueEntry, userKey } from '../../../domain/licenses/license-usage.ts';
+import { entitlementOf, poolsOf } from '../../../domain/licenses/positions.ts';
 import type { Db } from '../open-database.ts';
 import {
   assetStatusEvents,
@@ -24,7 +25,7 @@ import {
 } from '../schema/index.ts';
 
 export interface LicenseUsageRow {
-  licenseId: string;
+  key: string;
   devices: number;
   users: number;
 }
@@ -186,14 +187,14 @@ export function createSqliteReads(db: Db, sqlite: Database.Database) {
 
     /** The software catalogue, one row at a time (it can hold hundreds of thousands of versions). */
     *catalogue(): Generator<CatalogueEntry> {
-      const statement = sqlite.prepare('select id, name, version, publisher from software_catalog');
+      const statement = sqlite.prepare('select id, name, version, publisher, source from software_catalog');
       yield* statement.iterate() as IterableIterator<CatalogueEntry>;
     },
 
     /**
-     * Seats used per license, counted in the database: installs of the catalogue entries each
-     * license matches, on the devices given (those still present), as distinct devices and as
-     * distinct users. `userOf` gives each present device's user key.
+     * Seats used per position, counted in the database: installs of the catalogue entries each
+     * position (by key) matches, on the devices given (those still present), as distinct devices
+     * and as distinct users. `present` gives each present device's user key.
      */
     licenseUsage(
       matches: ReadonlyMap<string, readonly number[]>,
@@ -201,30 +202,30 @@ export function createSqliteReads(db: Db, sqlite: Database.Database) {
     ): LicenseUsageRow[] {
       return db.transaction(() => {
         sqlite.exec(`
-          create temp table if not exists recon_license_software (
-            software_id integer not null, license_id text not null, primary key (software_id, license_id)
+          create temp table if not exists recon_position_software (
+            software_id integer not null, position_key text not null, primary key (software_id, position_key)
           ) without rowid;
           create temp table if not exists recon_device_users (device_key integer primary key, user_key text not null);
-          delete from recon_license_software;
+          delete from recon_position_software;
           delete from recon_device_users;`);
-        const addMatch = sqlite.prepare('insert or ignore into recon_license_software values (?, ?)');
-        for (const [licenseId, ids] of matches) for (const id of ids) addMatch.run(id, licenseId);
+        const addMatch = sqlite.prepare('insert or ignore into recon_position_software values (?, ?)');
+        for (const [key, ids] of matches) for (const id of ids) addMatch.run(id, key);
         const addUser = sqlite.prepare('insert into recon_device_users values (?, ?)');
         for (const [deviceKey, user] of present) addUser.run(deviceKey, user);
         // CROSS JOIN pins each join order; left to itself the planner scans all of device_software.
-        const aggregate = `select ls.license_id as licenseId, count(distinct ds.device_key) as devices,
+        const aggregate = `select ls.position_key as "key", count(distinct ds.device_key) as devices,
             count(distinct du.user_key) as users`;
         // The index on device_software (software_id, device_key) answers this from the index alone.
         const rows = sqlite
           .prepare(
             `${aggregate}
-             from recon_license_software ls
+             from recon_position_software ls
              cross join device_software ds on ds.software_id = ls.software_id
              join recon_device_users du on du.device_key = ds.device_key
-             group by ls.license_id`,
+             group by ls.position_key`,
           )
           .all() as LicenseUsageRow[];
-        sqlite.exec('delete from recon_license_software; delete from recon_device_users;');
+        sqlite.exec('delete from recon_position_software; delete from recon_device_users;');
         return rows;
       });
     },
@@ -310,15 +311,14 @@ export function createReconciliationSource(
       const usage = licenseUsages(reads, licenses, present, (step) => {
         if (step === 'license_match') progress?.(step);
       });
-      return licenses.map((l): LicenseFact => {
-        const u = usage.get(l.id);
+      return poolsOf(licenses).map((pool): LicenseFact => {
+        const u = usage.get(pool.key);
         return {
-          id: l.id,
-          product: l.product,
-          metric: l.metric,
-          seats: l.seats,
-          termEnd: l.termEnd,
-          used: (l.metric === 'per_user' ? u?.users : u?.devices) ?? 0,
+          key: pool.key,
+          product: pool.product,
+          metric: pool.metric,
+          used: (pool.metric === 'per_user' ? u?.users : u?.devices) ?? 0,
+          entitlements: pool.licenses.map(entitlementOf),
         };
       });
     },

@@ -40,11 +40,11 @@ export function softwareMatchConditions(match: SoftwareMatch): SQL[] {
   if (match.version !== undefined) {
     const range = parseVersionQuery(match.version);
     if (!range) throw listRefused('version', `"${match.version}" is not a version or a version range`);
-    out.push(versionInRange(softwareCatalog.version, range));
+    out.push(versionInRange(softwareCatalog.source, softwareCatalog.version, range));
   }
   for (const [param, op] of Object.entries(VERSION_OPS) as [keyof typeof VERSION_OPS, VersionOp][]) {
     const v = match[param];
-    if (v !== undefined) out.push(versionCompare(softwareCatalog.version, op, v));
+    if (v !== undefined) out.push(versionCompare(softwareCatalog.source, softwareCatalog.version, op, v));
   }
   return out;
 }
@@ -59,7 +59,7 @@ const installs = sql<number>`(select count(*) from ${deviceSoftware} where ${dev
 
 /**
  * The software catalogue: every distinct package version with the number of devices that have
- * it now, filtered by name, publisher, source and version (numeric-aware).
+ * it now, filtered by name, publisher, source and version (in each package source's order).
  */
 export function createSoftwareList(
   db: Db,

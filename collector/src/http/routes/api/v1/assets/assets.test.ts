@@ -1,6 +1,7 @@
+import { makeSnapshot } from '@stocktake/shared/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dumpDatabase } from '../../../../../test-support/dump.ts';
-import { createTestApp, type TestApp } from '../../../../../test-support/test-app.ts';
+import { createTestApp, enrolAgent, ingestAt, type TestApp } from '../../../../../test-support/test-app.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -182,6 +183,84 @@ describe('the asset lifecycle', () => {
       actor: 'admin@example.com',
       note: 'disposed by mistake: wrong tag scanned',
     });
+  });
+});
+
+describe('the register keeps its evidence', () => {
+  const DAY = 86_400_000;
+  const dayOffset = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
+
+  it('refuses to delete a disposed asset, keeping it and its disposal record; a correction stays possible', async () => {
+    const asset = await create({ assetTag: 'LT-5001', status: 'retired' });
+    expect((await send('PATCH', `/api/v1/assets/${asset.id}`, { status: 'disposed', disposal })).statusCode).toBe(200);
+    const before = dumpDatabase(t.store.sqlite);
+    const refused = await send('DELETE', `/api/v1/assets/${asset.id}`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().detail).toContain('cannot be deleted, only corrected');
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
+    const detail = (await t.inject({ url: `/api/v1/assets/${asset.id}` })).json();
+    expect(detail.statusEvents.at(-1).disposal).toMatchObject(disposal);
+
+    // Corrected out of disposed, it still holds the record, and still is not deleted.
+    const fixed = await send('PATCH', `/api/v1/assets/${asset.id}`, {
+      status: 'in_stock',
+      correction: { reason: 'wrong tag scanned' },
+    });
+    expect(fixed.statusCode, fixed.body).toBe(200);
+    expect((await send('DELETE', `/api/v1/assets/${asset.id}`)).statusCode).toBe(409);
+    const audit = (await t.inject({ url: `/api/v1/audit?entityId=${asset.id}&limit=1` })).json().items[0];
+    expect(audit).toMatchObject({ action: 'status', after: { status: 'in_stock', correction: 'wrong tag scanned' } });
+  });
+
+  it('refuses a disposal dated in the future, writing nothing', async () => {
+    const asset = await create({ assetTag: 'LT-5002', status: 'retired' });
+    const before = dumpDatabase(t.store.sqlite);
+    const res = await send('PATCH', `/api/v1/assets/${asset.id}`, {
+      status: 'disposed',
+      disposal: { ...disposal, date: dayOffset(3) },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([{ path: '/disposal/date', message: expect.stringContaining('in the future') }]);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
+    const today = await send('PATCH', `/api/v1/assets/${asset.id}`, {
+      status: 'disposed',
+      disposal: { ...disposal, date: dayOffset(0) },
+    });
+    expect(today.statusCode, today.body).toBe(200);
+  });
+
+  it('asks for force to dispose of an asset whose device reported within the policy’s days', async () => {
+    const { agentToken } = await enrolAgent(t.app);
+    const recent = await create({ assetTag: 'LT-5003', status: 'retired', serial: 'SN-RECENT' });
+    await ingestAt(
+      t.app,
+      agentToken,
+      makeSnapshot({ hostname: 'ws-recent', serial: 'SN-RECENT' }),
+      new Date(Date.now() - 2 * DAY),
+    );
+    const linked = (await t.inject({ url: `/api/v1/assets/${recent.id}` })).json().devices;
+    expect(linked).toHaveLength(1);
+
+    const before = dumpDatabase(t.store.sqlite);
+    const asked = await send('PATCH', `/api/v1/assets/${recent.id}`, { status: 'disposed', disposal });
+    expect(asked.statusCode).toBe(409);
+    expect(asked.json().errors).toEqual([{ path: '/force', message: expect.stringContaining('within 14 days') }]);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
+    const forced = await send('PATCH', `/api/v1/assets/${recent.id}`, { status: 'disposed', disposal, force: true });
+    expect(forced.statusCode, forced.body).toBe(200);
+
+    // The policy sets the window: with 1 day, a device silent for 2 days asks nothing.
+    await t.inject({ method: 'PUT', url: '/api/v1/policies', payload: { disposalRecentContactDays: 1 } });
+    const quiet = await create({ assetTag: 'LT-5004', status: 'retired', serial: 'SN-QUIET' });
+    const second = await enrolAgent(t.app);
+    await ingestAt(
+      t.app,
+      second.agentToken,
+      makeSnapshot({ hostname: 'ws-quiet', serial: 'SN-QUIET' }),
+      new Date(Date.now() - 2 * DAY),
+    );
+    const plain = await send('PATCH', `/api/v1/assets/${quiet.id}`, { status: 'disposed', disposal });
+    expect(plain.statusCode, plain.body).toBe(200);
   });
 });
 

@@ -25,12 +25,13 @@ import { acceptCsv, requireCsvBody } from '../schema-helpers.ts';
 
 /** Splits a request body into register fields and the options that steer the status change. */
 function split(body: Record<string, unknown>): { input: AssetInput; options: StatusOptions } {
-  const { statusNote, disposal, correction, unlockFields, ...fields } = body;
+  const { statusNote, disposal, correction, unlockFields, force, ...fields } = body;
   const options: StatusOptions = {};
   if (typeof statusNote === 'string') options.note = statusNote;
   if (disposal) options.disposal = disposal as StatusOptions['disposal'] & object;
   if (correction) options.correction = correction as { reason: string };
   if (Array.isArray(unlockFields)) options.unlock = unlockFields as string[];
+  if (force === true) options.force = true;
   return { input: fields as AssetInput, options };
 }
 
@@ -150,10 +151,10 @@ const assetsRoutes: FastifyPluginAsync = async (fastify) => {
     '/:id',
     {
       schema: {
-        summary: 'Remove an asset from the register (the audit log keeps it)',
+        summary: 'Remove an asset from the register (the audit log keeps it); one with a disposal record is refused',
         tags: ['assets'],
         params: IdParamsSchema,
-        response: { 204: NoContentSchema, 404: ProblemSchema },
+        response: { 204: NoContentSchema, 404: ProblemSchema, 409: ProblemSchema },
       },
     },
     async (request, reply) => {

@@ -189,10 +189,11 @@ describe('/api/v1/findings', () => {
         'unpatched_device',
         'unregistered_device',
         'warranty_expiring',
+        'warranty_expired',
       ]),
     );
     expect(types.find((i) => i.type === 'license_overuse')).toMatchObject({
-      subjectKind: 'license',
+      subjectKind: 'product',
       defaultSeverity: 'high',
       description: expect.stringContaining('seats'),
     });

@@ -97,6 +97,78 @@ describe('GET /api/v1/licenses/:id/compliance', () => {
     ]);
   });
 
+  it('pools the seats of every order of a product: two orders of 3 and 2 seats hold 3 installs, no overuse', async () => {
+    for (const serial of ['P1', 'P2', 'P3']) {
+      await report({ serial, hostname: serial.toLowerCase(), software: [app('Adobe Acrobat Pro', '24.002')] });
+    }
+    const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    const first = await license({
+      product: 'Adobe Acrobat Pro',
+      namePattern: 'Adobe Acrobat*',
+      seats: 3,
+      orderNumber: 'PO-1',
+    });
+    const second = await license({
+      product: 'Adobe Acrobat Pro',
+      namePattern: 'Adobe Acrobat*',
+      seats: 2,
+      orderNumber: 'PO-2',
+      termStart: day(-200),
+      termEnd: day(165),
+    });
+    // Ended: its seats no longer count, but it is shown.
+    const ended = await license({
+      product: 'Adobe Acrobat Pro',
+      namePattern: 'Adobe Acrobat*',
+      seats: 10,
+      orderNumber: 'PO-0',
+      termEnd: day(-1),
+    });
+    const c = await compliance(first.id);
+    expect(c.product).toBe('Adobe Acrobat Pro');
+    expect(c.usage).toMatchObject({ seats: 5, used: 3, available: 2, over: 0, state: 'within' });
+    expect(
+      c.entitlements.map((e: { orderNumber: string; seats: number; current: boolean }) => [
+        e.orderNumber,
+        e.seats,
+        e.current,
+      ]),
+    ).toEqual([
+      ['PO-0', 10, false],
+      ['PO-1', 3, true],
+      ['PO-2', 2, true],
+    ]);
+    // Asked through any of its orders, the position is the same.
+    expect((await compliance(second.id)).usage).toEqual(c.usage);
+    expect((await compliance(ended.id)).usage).toEqual(c.usage);
+
+    const run = (await t.inject({ method: 'POST', url: '/api/v1/reconciliations' })).json();
+    expect(run.counts.byType.license_overuse).toBeUndefined();
+    const summary = (await t.inject({ url: '/api/v1/reports/summary' })).json();
+    expect(summary.licenses).toEqual([
+      expect.objectContaining({ product: 'Adobe Acrobat Pro', metric: 'per_device', usage: c.usage }),
+    ]);
+
+    // Six installs against the five seats in term: one over, the ended order lending none.
+    for (const serial of ['P4', 'P5', 'P6']) {
+      await report({ serial, hostname: serial.toLowerCase(), software: [app('Adobe Acrobat Pro', '24.002')] });
+    }
+    await t.inject({ method: 'POST', url: '/api/v1/reconciliations' });
+    const found = (await t.inject({ url: '/api/v1/findings?type=license_overuse' })).json().items;
+    expect(found).toEqual([
+      expect.objectContaining({
+        subject: { kind: 'product', id: 'Adobe Acrobat Pro', subKey: 'per_device' },
+        summary: 'Adobe Acrobat Pro: 6 devices use it, 5 seats licensed over 2 orders (PO-1, PO-2) (1 over)',
+        evidence: expect.objectContaining({
+          facts: { product: 'Adobe Acrobat Pro', metric: 'per_device', seats: 5, used: 6 },
+        }),
+      }),
+    ]);
+    // Findings about any of the product's licenses find it.
+    const byLicense = (await t.inject({ url: `/api/v1/findings?licenseId=${ended.id}` })).json().items;
+    expect(byLicense.map((f: { type: string }) => f.type)).toEqual(['license_overuse']);
+  });
+
   it('answers 404 for an unknown license and 400 for a bad cursor', async () => {
     expect((await t.inject({ url: '/api/v1/licenses/nope/compliance' })).statusCode).toBe(404);
     const l = await license({ product: 'X', seats: 1 });

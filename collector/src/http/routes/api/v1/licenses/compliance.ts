@@ -14,7 +14,7 @@ const complianceRoutes: FastifyPluginAsync = async (fastify) => {
     {
       schema: {
         summary:
-          'A license entitlement against what is installed: usage by its metric and the devices or users counted',
+          'A license’s product position against what is installed: every entitlement of the product pooled (those in term lend seats), usage by its metric, and the devices or users counted',
         tags: ['licenses'],
         params: IdParamsSchema,
         querystring: ComplianceQuerySchema,
@@ -31,6 +31,7 @@ const complianceRoutes: FastifyPluginAsync = async (fastify) => {
       const result: LicenseCompliance = licenseCompliance(
         app.reconciliation.source.installs,
         license,
+        await app.licenseService.all(),
         policy,
         new Date(),
       );
@@ -47,7 +48,9 @@ const complianceRoutes: FastifyPluginAsync = async (fastify) => {
           termEnd: license.termEnd,
           costPerSeat: license.costPerSeat,
         },
+        product: result.product,
         usage: result.usage,
+        entitlements: result.entitlements,
         matchedVersions: result.matchedVersions,
         counted: page,
         nextCursor: rest.length > limit && last ? encodeKeyCursor([last.key]) : null,

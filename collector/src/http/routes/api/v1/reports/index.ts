@@ -3,6 +3,7 @@ import { FINDING_SEVERITIES, FINDING_STATUSES, SummaryReportSchema } from '@stoc
 import type { FastifyPluginAsync } from 'fastify';
 import { DAY_MS } from '../../../../../domain/findings/rule.ts';
 import { licenseUsages, presentDevices, usageOf } from '../../../../../domain/licenses/compliance.ts';
+import { entitlementOf, isCurrent, poolsOf } from '../../../../../domain/licenses/positions.ts';
 
 /** Register statuses that mean "in use" for coverage: deployed machines should report. */
 const IN_USE = ['deployed'] as const;
@@ -16,7 +17,7 @@ const reportsRoutes: FastifyPluginAsync = async (fastify) => {
     '/summary',
     {
       schema: {
-        summary: 'Unresolved findings per type and severity, compliance per license, and register coverage',
+        summary: 'Unresolved findings per type and severity, license compliance per product, and register coverage',
         tags: ['reports'],
         response: {
           200: SummaryReportSchema,
@@ -57,14 +58,14 @@ const reportsRoutes: FastifyPluginAsync = async (fastify) => {
           open,
           byType: [...byType.entries()].map(([type, e]) => ({ type, ...e })),
         },
-        licenses: licenses.map((l) => {
-          const u = usage.get(l.id);
+        licenses: poolsOf(licenses).map((pool) => {
+          const u = usage.get(pool.key);
+          const day = now.toISOString().slice(0, 10);
           return {
-            id: l.id,
-            product: l.product,
-            metric: l.metric,
-            termEnd: l.termEnd,
-            usage: usageOf(l, u?.devices ?? 0, u?.users ?? 0, policy, now),
+            product: pool.product,
+            metric: pool.metric,
+            entitlements: pool.licenses.map((l) => ({ ...entitlementOf(l), current: isCurrent(l, day) })),
+            usage: usageOf(pool, u?.devices ?? 0, u?.users ?? 0, policy, now),
           };
         }),
         coverage: {

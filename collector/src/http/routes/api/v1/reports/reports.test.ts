@@ -35,7 +35,7 @@ async function report(serial: string, at = NOW, software: { name: string; versio
 }
 
 describe('GET /api/v1/reports/summary', () => {
-  it('counts unresolved findings per type and severity, compliance per license, and register coverage', async () => {
+  it('counts unresolved findings per type and severity, license compliance per product, and register coverage', async () => {
     vi.setSystemTime(new Date(NOW.getTime() - 90 * DAY));
     for (const [tag, status] of [
       ['A', 'deployed'],
@@ -76,7 +76,11 @@ describe('GET /api/v1/reports/summary', () => {
       Object.values(byType).reduce((n: number, e) => n + (e as { total: number }).total, 0),
     );
     expect(summary.licenses).toEqual([
-      expect.objectContaining({ id: lic.id, usage: expect.objectContaining({ used: 2, seats: 1, state: 'over' }) }),
+      expect.objectContaining({
+        product: 'Acme CAD',
+        entitlements: [expect.objectContaining({ id: lic.id, seats: 1, current: true })],
+        usage: expect.objectContaining({ used: 2, seats: 1, state: 'over' }),
+      }),
     ]);
     expect(summary.coverage).toEqual({ statuses: ['deployed'], days: 30, inUse: 4, seen: 2, share: 0.5 });
   });
