@@ -3,7 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ConflictError, NotFoundError, ValidationError } from '../../../domain/errors.ts';
 import { EnrolmentBlocked, ResyncNeeded } from '../../../domain/inventory/errors.ts';
-import { ImportRefusedError } from '../../../domain/register/csv-import.ts';
+import { ImportRefusedError, ImportTooLargeError } from '../../../domain/register/csv-import.ts';
 import { HttpProblem } from './problem.ts';
 import { schemaProblem } from './schema-problem.ts';
 
@@ -42,6 +42,9 @@ export function fromDomainError(error: unknown): HttpProblem | undefined {
         message: `line ${e.line}${e.column ? `, ${e.column}` : ''}: ${e.message}`,
       })),
     );
+  }
+  if (error instanceof ImportTooLargeError) {
+    return new HttpProblem(413, ProblemTypes.payloadTooLarge, 'Payload Too Large', error.message);
   }
   return undefined;
 }
