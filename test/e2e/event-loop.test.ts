@@ -30,11 +30,15 @@ function runNode(bin: string, args: string[], env: NodeJS.ProcessEnv = process.e
   });
 }
 
-/** An asset CSV of `rows` rows whose tags start with `prefix`; `bad` rows get a date that is not one. */
+/**
+ * An asset CSV of `rows` rows whose tags start with `prefix`, over 1 MiB (the job threshold) by
+ * long notes rather than by many rows; `bad` rows get a date that is not one.
+ */
 function assetsCsv(prefix: string, rows: number, bad: ReadonlySet<number> = new Set()): string {
-  const lines = ['Asset Tag,Item Name,Serial Number,Purchase Date'];
+  const notes = 'n'.repeat(Math.max(0, Math.ceil((1.2 * 1024 * 1024) / rows) - 60));
+  const lines = ['Asset Tag,Item Name,Serial Number,Purchase Date,Notes'];
   for (let i = 0; i < rows; i++) {
-    lines.push(`${prefix}-${i},Laptop ${i},SN-${prefix}-${i},${bad.has(i) ? 'soon' : '2024-01-31'}`);
+    lines.push(`${prefix}-${i},Laptop ${i},SN-${prefix}-${i},${bad.has(i) ? 'soon' : '2024-01-31'},${notes}`);
   }
   return `${lines.join('\r\n')}\r\n`;
 }
@@ -79,7 +83,16 @@ describe('the event loop under load, against a real collector', () => {
       enrollSecret: SECRET,
       extraArgs: ['--reconcile-cron', 'off', '--agent-rate-limit', '3'],
     });
-    const token = await runNode(COLLECTOR_BIN, ['token', 'create', '--db', dbPath, '--name', 'e2e-admin']);
+    const token = await runNode(COLLECTOR_BIN, [
+      'token',
+      'create',
+      '--db',
+      dbPath,
+      '--name',
+      'e2e-admin',
+      '--role',
+      'admin',
+    ]);
     expect(token.code, token.stderr).toBe(0);
     admin = { authorization: `Bearer ${token.stdout.trim()}` };
   });
@@ -90,13 +103,13 @@ describe('the event loop under load, against a real collector', () => {
   });
 
   it('runs a large import as a job, answering probes and agents while it runs', async () => {
-    const rows = 50_000;
+    const rows = 5_000;
     const started = await api('/api/v1/assets/import', {
       method: 'POST',
       headers: { 'content-type': 'text/csv' },
       body: assetsCsv('BIG', rows),
     });
-    expect(started.status, await started.clone().text()).toBe(202);
+    expect(started.status).toBe(202);
     const location = started.headers.get('location') ?? '';
     expect(location).toMatch(/^\/api\/v1\/imports\/[0-9a-f-]{36}$/);
     expect(((await started.json()) as ImportJob).state).toMatch(/^(queued|running)$/);
@@ -114,20 +127,20 @@ describe('the event loop under load, against a real collector', () => {
     expect(done.state).toBe('succeeded');
     expect(done.result?.rows).toBe(rows);
     expect(done.result?.created).toHaveLength(rows);
-    const page = (await (await api('/api/v1/assets?q=BIG-49999')).json()) as { items: { assetTag: string }[] };
-    expect(page.items.map((a) => a.assetTag)).toEqual(['BIG-49999']);
+    const page = (await (await api('/api/v1/assets?q=BIG-4999')).json()) as { items: { assetTag: string }[] };
+    expect(page.items.map((a) => a.assetTag)).toEqual(['BIG-4999']);
   }, 180_000);
 
   it('ends a job whose file has a bad row as failed, with the problem a small import answers, writing nothing', async () => {
     const started = await api('/api/v1/assets/import', {
       method: 'POST',
       headers: { 'content-type': 'text/csv' },
-      body: assetsCsv('BAD', 40_000, new Set([39_000])),
+      body: assetsCsv('BAD', 4_000, new Set([3_900])),
     });
     expect(started.status).toBe(202);
     const done = await finished(started.headers.get('location') ?? '');
     expect(done.state).toBe('failed');
-    expect(done.problem).toMatchObject({ status: 400, errors: [{ path: '/39002/Purchase Date' }] });
+    expect(done.problem).toMatchObject({ status: 400, errors: [{ path: '/3902/Purchase Date' }] });
     const page = (await (await api('/api/v1/assets?q=BAD-1')).json()) as { items: unknown[] };
     expect(page.items).toEqual([]);
   }, 180_000);
@@ -156,11 +169,11 @@ describe('the event loop under load, against a real collector', () => {
 
   it('follows a job from `stocktake assets import`, and refuses a file over the limit before sending it', async () => {
     const file = join(dir.path, 'cli.csv');
-    writeFileSync(file, assetsCsv('CLI', 40_000));
+    writeFileSync(file, assetsCsv('CLI', 3_000));
     const env = { ...process.env, STOCKTAKE_URL: collector.url, STOCKTAKE_TOKEN: admin.authorization?.slice(7) };
     const imported = await runNode(STOCKTAKE_BIN, ['assets', 'import', file], env);
     expect(imported.code, imported.stderr).toBe(0);
-    expect(imported.stdout).toMatch(/^40000 rows: 40000 created, 0 updated, 0 unchanged$/m);
+    expect(imported.stdout).toMatch(/^3000 rows: 3000 created, 0 updated, 0 unchanged$/m);
 
     const over = await runNode(STOCKTAKE_BIN, ['assets', 'import', file], { ...env, STOCKTAKE_CSV_BODY_LIMIT: '1024' });
     expect(over.code).toBe(6);
@@ -178,5 +191,5 @@ describe('the event loop under load, against a real collector', () => {
     expect(byRows.stderr).toContain('more than 10 data rows');
     const page = (await (await api('/api/v1/assets?q=ADM-1')).json()) as { items: unknown[] };
     expect(page.items).toEqual([]);
-  });
+  }, 120_000);
 });

@@ -8,12 +8,6 @@ import { type LicenseImportOutcome, LicenseImportOutcomeSchema } from './license
 /** What a CSV import did, or with dryRun would do: of assets or of licenses, read the same way. */
 export type ImportOutcome = AssetImportOutcome | LicenseImportOutcome;
 
-/** `GET /api/v1/imports/:id`. */
-export const ImportJobParamsSchema = Type.Object({
-  id: Type.String({ format: 'uuid', description: 'The job, as the 202 of the import named it.' }),
-});
-export type ImportJobParams = Static<typeof ImportJobParamsSchema>;
-
 /**
  * A CSV import the collector runs in the background: a file larger than the job threshold
  * (1 MiB by default), or any file sent with `Prefer: respond-async`, is answered 202 with this

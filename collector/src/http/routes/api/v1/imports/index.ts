@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ProblemSchema } from '@stocktake/shared';
-import { ImportJobParamsSchema, ImportJobSchema } from '@stocktake/shared/api';
+import { IdParamsSchema, ImportJobSchema } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { importJobBody } from '../csv-import-route.ts';
@@ -15,7 +15,7 @@ const importsRoutes: FastifyPluginAsync = async (fastify) => {
       schema: {
         summary: 'An import job: its progress, then what it did or why the file was refused',
         tags: ['imports'],
-        params: ImportJobParamsSchema,
+        params: IdParamsSchema,
         response: { 200: ImportJobSchema, 404: ProblemSchema },
       },
     },
