@@ -81,7 +81,7 @@ Options (flags override environment variables):
   --agent-rate-limit N        Snapshots and deltas per minute per agent (STOCKTAKE_AGENT_RATE_LIMIT,
                               60; 0 off): more get 429 with Retry-After
   --agent-byte-limit BYTES    Bytes of snapshots and deltas per minute per agent
-                              (STOCKTAKE_AGENT_BYTE_LIMIT, twice the snapshot limit; 0 off)
+                              (STOCKTAKE_AGENT_BYTE_LIMIT, a quarter of the snapshot limit; 0 off)
   --csv-row-limit N           Most rows in one CSV import, over HTTP or here
                               (STOCKTAKE_CSV_ROW_LIMIT, 200000)
   --cors-origin LIST          Browser origins allowed to call the API, comma-separated

@@ -127,9 +127,12 @@ export function resolveConfig(flags: Record<string, string | undefined>, env: No
     ),
     agentByteLimit: integer(
       'agent-byte-limit',
-      // Twice the snapshot limit: a full-size snapshot and its retry in the same minute.
+      // A quarter of the snapshot limit: a full-size snapshot is taken on credit, and its agent
+      // then waits four minutes; every body parsed is time the event loop spends on one agent.
       pick('agent-byte-limit', 'STOCKTAKE_AGENT_BYTE_LIMIT') ??
-        String(2 * Number(pick('snapshot-body-limit', 'STOCKTAKE_SNAPSHOT_BODY_LIMIT') ?? 16 * 1024 * 1024)),
+        String(
+          Math.floor(Number(pick('snapshot-body-limit', 'STOCKTAKE_SNAPSHOT_BODY_LIMIT') ?? 16 * 1024 * 1024) / 4),
+        ),
       0,
       1024 * 1024 * 1024 * 1024,
     ),

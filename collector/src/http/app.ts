@@ -35,8 +35,8 @@ export interface HttpAppOptions {
   /** Requests per minute per API token and enrolments per minute per address (defaults 1200 and 60; 0: none). */
   rateLimit?: Partial<RateLimitOptions>;
   /**
-   * Snapshots and deltas per minute per agent, and their bytes per minute (defaults 60 and twice
-   * the snapshot body limit; 0: none).
+   * Snapshots and deltas per minute per agent, and their bytes per minute (defaults 60 and a
+   * quarter of the snapshot body limit; 0: none).
    */
   agentBudget?: Partial<Pick<AgentBudgetOptions, 'requestsPerMinute' | 'bytesPerMinute'>>;
   /** Most data rows in one CSV import (default 200,000). */
@@ -112,7 +112,7 @@ export async function createHttpApp(collector: Collector, options: HttpAppOption
   });
   await app.register(agentBudget, {
     requestsPerMinute: options.agentBudget?.requestsPerMinute ?? 60,
-    bytesPerMinute: options.agentBudget?.bytesPerMinute ?? 2 * options.snapshotBodyLimit,
+    bytesPerMinute: options.agentBudget?.bytesPerMinute ?? Math.floor(options.snapshotBodyLimit / 4),
   });
   await app.register(live);
   if (options.metrics) await app.register(metrics, { endpoint: options.metrics.endpoint });
