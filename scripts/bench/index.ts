@@ -1,8 +1,8 @@
 /**
  * `pnpm bench [--only NAME[,NAME]] [--runs N] [--size N] [--transport http|ws]`: runs the
  * benchmarks, prints their tables and rewrites their sections of docs/benchmarks.md. `--size`
- * is the fleet size of the benchmarks that take one (ingest, deltas, api, reconcile, retention); each has its own
- * default. `--transport` picks how ingest reaches the collector (deltas measures both).
+ * is the fleet size of the benchmarks that take one (ingest, deltas, api, reconcile, retention),
+ * or the rows of starvation's import; each has its own default. `--transport` picks how ingest reaches the collector (deltas measures both).
  */
 import { parseArgs } from 'node:util';
 import { agentFootprint } from './agent-footprint.ts';
@@ -14,6 +14,7 @@ import { writeSection } from './lib/report.ts';
 import { reconcileBench } from './reconcile.ts';
 import { retentionBench } from './retention.ts';
 import { startupBench } from './startup.ts';
+import { starvationBench } from './starvation.ts';
 
 interface BenchOptions {
   runs: number;
@@ -30,6 +31,7 @@ const BENCHMARKS: Record<string, (opts: BenchOptions) => Promise<string>> = {
   reconcile: (o) => reconcileBench({ sizes: o.size ? [o.size] : [10_000, 100_000], packages: 500, licenses: 1000 }),
   retention: (o) => retentionBench({ devices: o.size ?? 20_000, hours: 72 }),
   startup: (o) => startupBench({ runs: o.runs }),
+  starvation: (o) => starvationBench({ rows: o.size ?? 100_000 }),
 };
 
 const { values } = parseArgs({
