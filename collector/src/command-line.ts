@@ -63,7 +63,7 @@ Options (flags override environment variables):
                               stored beside the database on first start)
   --snapshot-body-limit BYTES Largest snapshot accepted (STOCKTAKE_SNAPSHOT_BODY_LIMIT, 16 MiB)
   --body-limit BYTES          Largest body on other routes (STOCKTAKE_BODY_LIMIT, 1 MiB)
-  --csv-body-limit BYTES      Largest CSV import over HTTP (STOCKTAKE_CSV_BODY_LIMIT, 32 MiB)
+  --csv-body-limit BYTES      Largest CSV import, over HTTP or here (STOCKTAKE_CSV_BODY_LIMIT, 32 MiB)
   --snapshot-retention-days N Days raw snapshots are kept (STOCKTAKE_SNAPSHOT_RETENTION_DAYS, 30)
   --snapshot-thin-after-hours N
                               Past this age, a snapshot that repeats its device's previous one
@@ -81,6 +81,12 @@ Options (flags override environment variables):
   --rate-limit N              Requests per minute per API token (STOCKTAKE_RATE_LIMIT, 1200; 0 off)
   --enroll-rate-limit N       Enrolments per minute per client address (STOCKTAKE_ENROLL_RATE_LIMIT,
                               60; 0 off)
+  --agent-rate-limit N        Snapshots and deltas per minute per agent (STOCKTAKE_AGENT_RATE_LIMIT,
+                              60; 0 off): more get 429 with Retry-After
+  --agent-byte-limit BYTES    Bytes of snapshots and deltas per minute per agent
+                              (STOCKTAKE_AGENT_BYTE_LIMIT, a quarter of the snapshot limit; 0 off)
+  --csv-row-limit N           Most rows in one CSV import, over HTTP or here
+                              (STOCKTAKE_CSV_ROW_LIMIT, 200000)
   --cors-origin LIST          Browser origins allowed to call the API, comma-separated
                               (STOCKTAKE_CORS_ORIGIN; none: no CORS)
   --metrics-token TOKEN       Serve GET /metrics (Prometheus) to this bearer token, and to nothing
@@ -153,6 +159,9 @@ const OPTIONS = {
   'trust-proxy': { type: 'string' },
   'rate-limit': { type: 'string' },
   'enroll-rate-limit': { type: 'string' },
+  'agent-rate-limit': { type: 'string' },
+  'agent-byte-limit': { type: 'string' },
+  'csv-row-limit': { type: 'string' },
   'cors-origin': { type: 'string' },
   'metrics-token': { type: 'string' },
   name: { type: 'string' },
@@ -282,6 +291,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
             json: json === true,
             retentionDays: config.snapshotRetentionDays,
             thinAfterHours: config.snapshotThinAfterHours,
+            csvLimits: { maxBytes: config.csvBodyLimit, maxRows: config.csvRowLimit },
           },
           io,
         );

@@ -25,6 +25,12 @@ export interface CollectorConfig {
   rateLimit: number;
   /** Enrolments per minute per client address (0: no limit). */
   enrollRateLimit: number;
+  /** Snapshots and deltas per minute per agent (0: no limit). */
+  agentRateLimit: number;
+  /** Bytes of snapshots and deltas per minute per agent (0: no limit). */
+  agentByteLimit: number;
+  /** Most data rows in one CSV import (over HTTP and from the command line). */
+  csvRowLimit: number;
   /** Origins browsers may call the API from; none (no CORS at all) by default. */
   corsOrigins: string[];
   /** PEM files: serve HTTPS instead of HTTP. */
@@ -116,6 +122,24 @@ export function resolveConfig(flags: Record<string, string | undefined>, env: No
       0,
       1_000_000,
     ),
+    agentRateLimit: integer(
+      'agent-rate-limit',
+      pick('agent-rate-limit', 'STOCKTAKE_AGENT_RATE_LIMIT') ?? '60',
+      0,
+      1_000_000,
+    ),
+    agentByteLimit: integer(
+      'agent-byte-limit',
+      // A quarter of the snapshot limit: a full-size snapshot is taken on credit, and its agent
+      // then waits four minutes; every body parsed is time the event loop spends on one agent.
+      pick('agent-byte-limit', 'STOCKTAKE_AGENT_BYTE_LIMIT') ??
+        String(
+          Math.floor(Number(pick('snapshot-body-limit', 'STOCKTAKE_SNAPSHOT_BODY_LIMIT') ?? 16 * 1024 * 1024) / 4),
+        ),
+      0,
+      1024 * 1024 * 1024 * 1024,
+    ),
+    csvRowLimit: integer('csv-row-limit', pick('csv-row-limit', 'STOCKTAKE_CSV_ROW_LIMIT') ?? '200000', 1, 10_000_000),
     corsOrigins: corsOrigins(pick('cors-origin', 'STOCKTAKE_CORS_ORIGIN')),
     ...tlsFiles(pick('tls-cert', 'STOCKTAKE_TLS_CERT'), pick('tls-key', 'STOCKTAKE_TLS_KEY')),
     trustProxy: trustProxy(pick('trust-proxy', 'STOCKTAKE_TRUST_PROXY')),

@@ -44,6 +44,8 @@ export async function serve(config: CollectorConfig): Promise<RunningServer> {
     reconciliation: reconciliationOptions(config.reconciliation),
     logger: logger,
     rateLimit: { perToken: config.rateLimit, enrollPerAddress: config.enrollRateLimit },
+    agentBudget: { requestsPerMinute: config.agentRateLimit, bytesPerMinute: config.agentByteLimit },
+    csvRowLimit: config.csvRowLimit,
     corsOrigins: config.corsOrigins,
     trustProxy: config.trustProxy,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),

@@ -1,8 +1,9 @@
 /**
  * `pnpm bench [--only NAME[,NAME]] [--runs N] [--size N] [--transport http|ws]`: runs the
  * benchmarks, prints their tables and rewrites their sections of docs/benchmarks.md. `--size`
- * is the fleet size of the benchmarks that take one (ingest, deltas, api, reconcile, retention, startup-check); each has its own
- * default. `--transport` picks how ingest reaches the collector (deltas measures both).
+ * is the fleet size of the benchmarks that take one (ingest, deltas, api, reconcile, retention,
+ * startup-check), or the rows of starvation's import; each has its own default. `--transport` picks
+ * how ingest reaches the collector (deltas measures both).
  */
 import { parseArgs } from 'node:util';
 import { agentFootprint } from './agent-footprint.ts';
@@ -15,6 +16,7 @@ import { reconcileBench } from './reconcile.ts';
 import { retentionBench } from './retention.ts';
 import { startupBench } from './startup.ts';
 import { startupCheckBench } from './startup-check.ts';
+import { starvationBench } from './starvation.ts';
 
 interface BenchOptions {
   runs: number;
@@ -32,6 +34,7 @@ const BENCHMARKS: Record<string, (opts: BenchOptions) => Promise<string>> = {
   retention: (o) => retentionBench({ devices: o.size ?? 20_000, hours: 72 }),
   startup: (o) => startupBench({ runs: o.runs }),
   'startup-check': (o) => startupCheckBench({ devices: o.size ?? 100_000, runs: Math.min(o.runs, 3) }),
+  starvation: (o) => starvationBench({ rows: o.size ?? 100_000 }),
 };
 
 const { values } = parseArgs({

@@ -51,12 +51,21 @@ export type SnapshotAck = Static<typeof SnapshotAckSchema>;
 export const ProblemSchema = Type.Object(
   {
     type: Type.String({ description: 'Stable identifier of the problem kind (a URI).' }),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.Optional(Type.String()),
-    instance: Type.Optional(Type.String()),
+    title: Type.String({ description: 'Short summary of the problem kind.' }),
+    status: Type.Integer({ description: 'The HTTP status the problem comes with.' }),
+    detail: Type.Optional(Type.String({ description: 'What went wrong this time.' })),
+    instance: Type.Optional(Type.String({ description: 'The path of the request it happened to.' })),
     errors: Type.Optional(
-      Type.Array(Type.Object({ path: Type.String(), message: Type.String() }, { additionalProperties: false })),
+      Type.Array(
+        Type.Object(
+          {
+            path: Type.String({ description: 'JSON Pointer to the offending value (for a CSV: /line/column).' }),
+            message: Type.String({ description: 'What is wrong with it.' }),
+          },
+          { additionalProperties: false },
+        ),
+        { description: 'Each offending field, for a validation problem.' },
+      ),
     ),
   },
   { description: 'RFC 9457 problem details.' },

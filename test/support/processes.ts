@@ -26,11 +26,13 @@ export function startCollector(options: {
   extraArgs?: string[];
   /** Added to this process's environment. */
   env?: NodeJS.ProcessEnv;
+  /** Another collector executable (a benchmark comparing with an older checkout); default this one. */
+  bin?: string;
 }): Promise<RunningCollector> {
   const child = spawn(
     process.execPath,
     [
-      COLLECTOR_BIN,
+      options.bin ?? COLLECTOR_BIN,
       'serve',
       '--db',
       options.dbPath,

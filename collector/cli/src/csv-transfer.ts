@@ -1,27 +1,113 @@
-import { createWriteStream, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { ImportOutcome } from '@stocktake/shared/api';
+import type { ImportJob, ImportOutcome } from '@stocktake/shared/api';
+import { importJobPath } from '@stocktake/shared/api/vocabulary';
 import type { CommandContext } from './command.ts';
 import { CliError } from './errors.ts';
 import { EXIT } from './exit-codes.ts';
-import type { ByteSink } from './http-client.ts';
+import { type ApiClient, type ByteSink, reportedProblem } from './http-client.ts';
 import { formatBytes } from './output.ts';
-import { progressBar } from './progress.ts';
+import { formatAmountBytes, formatRows, type Progress, progressBar } from './progress.ts';
 
-/** The bytes of FILE, or of stdin for `-`; unreadable is exit 6. */
-export function readInput(file: string): Buffer {
+/** What both import commands' help says about large files. */
+export const LARGE_IMPORT_HELP =
+  "A file over 1 MiB becomes a job on the collector: the command follows it with a progress bar (on a terminal) until it is done. A file over STOCKTAKE_CSV_BODY_LIMIT (32 MiB, the collector's default limit) is refused before it is sent (exit 6).";
+
+/** The largest file an import sends unless STOCKTAKE_CSV_BODY_LIMIT says otherwise: the collector's default limit. */
+export const DEFAULT_IMPORT_LIMIT = 32 * 1024 * 1024;
+/** How often a running import job is asked how far it has come, in ms. */
+const POLL_MS = 500;
+
+/** The import size limit: STOCKTAKE_CSV_BODY_LIMIT (the collector's setting of the same name), or 32 MiB. */
+export function importLimit(env: NodeJS.ProcessEnv): number {
+  const raw = env.STOCKTAKE_CSV_BODY_LIMIT;
+  if (raw === undefined || raw === '') return DEFAULT_IMPORT_LIMIT;
+  if (!/^\d+$/.test(raw))
+    throw new CliError(EXIT.usage, `STOCKTAKE_CSV_BODY_LIMIT must be a number of bytes, got "${raw}"`);
+  return Number(raw);
+}
+
+function tooLarge(file: string, size: string, limit: number): CliError {
+  return new CliError(
+    EXIT.localFile,
+    `${file} is ${size}, over the import limit of ${formatAmountBytes(limit)}: split it into smaller files, or raise STOCKTAKE_CSV_BODY_LIMIT (the collector's --csv-body-limit must allow it too)`,
+  );
+}
+
+/**
+ * The bytes of FILE, or of stdin for `-`; unreadable is exit 6. A file over `limit` is refused
+ * before it is read, and stdin as soon as it passes the limit, so memory stays bounded.
+ */
+export async function readInput(file: string, limit: number = Number.POSITIVE_INFINITY): Promise<Buffer> {
   try {
-    return readFileSync(file === '-' ? 0 : file);
+    if (file === '-') {
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      for await (const chunk of process.stdin) {
+        bytes += (chunk as Buffer).length;
+        if (bytes > limit) throw tooLarge('stdin', `more than ${formatAmountBytes(limit)}`, limit);
+        chunks.push(chunk as Buffer);
+      }
+      return Buffer.concat(chunks);
+    }
+    const { size } = statSync(file);
+    if (size > limit) throw tooLarge(file, formatAmountBytes(size), limit);
+    return readFileSync(file);
   } catch (err) {
+    if (err instanceof CliError) throw err;
     throw new CliError(EXIT.localFile, `cannot read ${file}: ${(err as Error).message}`);
   }
 }
 
 const describe = (value: unknown) => (value === null || value === undefined ? '(empty)' : String(value));
 
+const isJob = (answer: ImportOutcome | ImportJob): answer is ImportJob => 'state' in answer;
+
+/** What each phase of a job is called on its progress bar. */
+const PHASE_LABELS: Record<ImportJob['progress']['phase'], string> = {
+  queued: 'waiting for earlier imports',
+  parsing: 'collector reading the file',
+  planning: 'collector checking rows',
+  writing: 'collector writing rows',
+  done: 'done',
+};
+
+/**
+ * Follows an import job until it is done, with a bar per phase (rows), and answers with what
+ * it did; a refused file fails as the synchronous answer would have.
+ */
+async function followJob(ctx: CommandContext, client: ApiClient, started: ImportJob): Promise<ImportOutcome> {
+  let job = started;
+  let phase: ImportJob['progress']['phase'] | undefined;
+  let bar: Progress | undefined;
+  try {
+    for (;;) {
+      if (job.progress.phase !== phase) {
+        bar?.finish();
+        phase = job.progress.phase;
+        bar = progressBar(ctx.io, PHASE_LABELS[phase], Date.now, formatRows);
+        if (phase === 'queued') bar.wait('');
+      }
+      bar?.update(job.progress.done, job.progress.total);
+      if (job.state === 'succeeded' || job.state === 'failed') break;
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      job = await client.get<ImportJob>(importJobPath(job.id));
+    }
+  } finally {
+    bar?.finish();
+  }
+  if (job.state === 'failed' || !job.result) {
+    throw job.problem
+      ? reportedProblem(job.problem)
+      : new CliError(EXIT.collectorError, `import job ${job.id} failed without saying why`);
+  }
+  return job.result;
+}
+
 /**
  * Uploads a CSV to an import route (all or nothing on the collector's side) and prints what it
- * did or, with --dry-run, would do. `label` names a row (asset tag, product).
+ * did or, with --dry-run, would do. `label` names a row (asset tag, product). A large file is
+ * answered with a job (202), followed here with a progress bar until it is done.
  */
 export async function runCsvImport(
   ctx: CommandContext,
@@ -29,13 +115,13 @@ export async function runCsvImport(
   file: string,
   label: (row: Record<string, unknown>) => string,
 ): Promise<void> {
-  const data = readInput(file);
+  const data = await readInput(file, importLimit(ctx.io.env));
   const dryRun = ctx.flags.bool('dry-run');
   const client = await ctx.client();
   const bar = progressBar(ctx.io, `upload ${file === '-' ? 'stdin' : basename(file)}`);
-  let outcome: ImportOutcome;
+  let answer: ImportOutcome | ImportJob;
   try {
-    outcome = await client.json<ImportOutcome>({
+    answer = await client.json<ImportOutcome | ImportJob>({
       method: 'POST',
       path: route,
       query: { dryRun },
@@ -51,6 +137,7 @@ export async function runCsvImport(
   } finally {
     bar.finish();
   }
+  const outcome = isJob(answer) ? await followJob(ctx, client, answer) : answer;
   if (ctx.json) {
     ctx.print.json(outcome);
     return;

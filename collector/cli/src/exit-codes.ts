@@ -30,7 +30,10 @@ export const EXIT_MEANINGS: readonly (readonly [ExitCode, string])[] = [
     'collector unreachable or timed out, or the URL is not a Stocktake collector (also: refresh --wait got no inventory in time)',
   ],
   [EXIT.notFound, 'not found: no such device, asset, license or finding (404)'],
-  [EXIT.localFile, 'a local file could not be read or written (import file, export file, profile file)'],
+  [
+    EXIT.localFile,
+    'a local file could not be read or written (import file, export file, profile file), or an import file is over the size limit',
+  ],
   [EXIT.collectorError, 'the collector failed (5xx), answered something unreadable, or lacks the route'],
   [EXIT.internal, 'a bug in this command line (the message says where)'],
   [EXIT.usage, 'usage error: unknown command or flag, missing or malformed argument, no collector URL'],

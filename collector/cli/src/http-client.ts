@@ -71,6 +71,16 @@ export function describeProblem(problem: Problem): { line: string; more: string[
   return { line, more };
 }
 
+/**
+ * The error for a problem the collector reported inside an answer rather than as one (a failed
+ * import job): the exit code its status would have given.
+ */
+export function reportedProblem(problem: Problem): ApiError {
+  const { line, more } = describeProblem(problem);
+  const code = problem.status >= 500 ? EXIT.collectorError : EXIT.refused;
+  return new ApiError(code, line, more, problem.status, problem);
+}
+
 function isProblem(value: unknown): value is Problem {
   if (typeof value !== 'object' || value === null) return false;
   const p = value as Record<string, unknown>;

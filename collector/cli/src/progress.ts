@@ -14,13 +14,27 @@ const SHOW_AFTER_MS = 300;
 const REDRAW_MS = 100;
 const TICK_MS = 250;
 
+/** How the bar writes an amount: bytes by default, rows for an import job. */
+export type Amount = (n: number) => string;
+
+/** Bytes in binary units. */
+export const formatAmountBytes: Amount = (n) => formatBytes(n) ?? `${n} B`;
+
+/** Rows as a count. */
+export const formatRows: Amount = (n) => `${n} row${n === 1 ? '' : 's'}`;
+
 /** One bar line, e.g. `upload assets.csv [#######.......]  45%  1.2 MiB / 2.7 MiB`. */
-export function renderProgress(label: string, done: number, total: number | undefined): string {
-  if (total === undefined || total <= 0) return `${label}  ${formatBytes(done)}`;
+export function renderProgress(
+  label: string,
+  done: number,
+  total: number | undefined,
+  amount: Amount = formatAmountBytes,
+): string {
+  if (total === undefined || total <= 0) return `${label}  ${amount(done)}`;
   const share = Math.min(1, done / total);
   const filled = Math.round(share * BAR);
   const percent = `${Math.floor(share * 100)}%`.padStart(4);
-  return `${label} [${'#'.repeat(filled)}${'.'.repeat(BAR - filled)}] ${percent}  ${formatBytes(done)} / ${formatBytes(total)}`;
+  return `${label} [${'#'.repeat(filled)}${'.'.repeat(BAR - filled)}] ${percent}  ${amount(done)} / ${amount(total)}`;
 }
 
 /**
@@ -28,7 +42,12 @@ export function renderProgress(label: string, done: number, total: number | unde
  * so logs and pipes stay clean. While the collector works on a whole upload (or prepares an
  * export) the line counts the seconds, so a long import never looks hung.
  */
-export function progressBar(io: Io, label: string, now: () => number = Date.now): Progress {
+export function progressBar(
+  io: Io,
+  label: string,
+  now: () => number = Date.now,
+  amount: Amount = formatAmountBytes,
+): Progress {
   if (!io.stderrIsTty) return { update() {}, wait() {}, finish() {} };
   const started = now();
   let lastDraw = 0;
@@ -44,7 +63,7 @@ export function progressBar(io: Io, label: string, now: () => number = Date.now)
     lastDraw = t;
     drawn = true;
     const waiting = note ? `  ${note.text} ${Math.floor((t - note.since) / 1000)} s` : '';
-    io.err(`\r\u001b[K${renderProgress(label, done, total)}${waiting}`);
+    io.err(`\r\u001b[K${renderProgress(label, done, total, amount)}${waiting}`);
   };
   const stopTicking = () => {
     if (ticker) clearInterval(ticker);

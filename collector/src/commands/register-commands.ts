@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openCollector } from '../compose/collector.ts';
 import { pruneSnapshots, thinSnapshots } from '../domain/inventory/retention.ts';
 import type { LicenseImportOutcome } from '../domain/licenses/license-csv.ts';
 import type { ImportOutcome } from '../domain/register/asset-csv.ts';
-import { ImportRefusedError } from '../domain/register/csv-import.ts';
+import { DEFAULT_IMPORT_ROW_LIMIT, ImportRefusedError, ImportTooLargeError } from '../domain/register/csv-import.ts';
 import type { CollectorServices as Services } from '../domain/services.ts';
 import { cliActor } from './cli-actor.ts';
 
@@ -26,7 +26,12 @@ export interface RegisterCommand {
   retentionDays?: number;
   /** 0: no thinning. */
   thinAfterHours?: number;
+  /** The largest import file in bytes and the most data rows it may hold (--csv-body-limit, --csv-row-limit). */
+  csvLimits?: { maxBytes: number; maxRows: number };
 }
+
+/** The import limits when the command line gives none: the collector's defaults. */
+const DEFAULT_CSV_LIMITS = { maxBytes: 32 * 1024 * 1024, maxRows: DEFAULT_IMPORT_ROW_LIMIT };
 
 const SHOWN = 100;
 
@@ -77,14 +82,28 @@ async function run(services: Services, cmd: RegisterCommand, io: Io): Promise<nu
         io.err(`stocktake-collector: ${key} needs a FILE\n`);
         return EXIT.usage;
       }
+      const limits = cmd.csvLimits ?? DEFAULT_CSV_LIMITS;
       let text: string;
       try {
+        // The size is checked before the file is read: a file far past the limit costs nothing.
+        const { size } = statSync(cmd.file);
+        if (size > limits.maxBytes) {
+          io.err(
+            `stocktake-collector: ${cmd.file} is ${size} bytes, over the import limit of ${limits.maxBytes} (--csv-body-limit); split it into smaller files\n`,
+          );
+          return EXIT.dataErr;
+        }
         text = readFileSync(cmd.file, 'utf8');
       } catch (err) {
         io.err(`stocktake-collector: cannot read ${cmd.file}: ${(err as Error).message}\n`);
         return EXIT.noInput;
       }
-      const options = { dryRun: cmd.dryRun, actor, context: `csv import (cli ${cmd.file})` };
+      const options = {
+        dryRun: cmd.dryRun,
+        actor,
+        context: `csv import (cli ${cmd.file})`,
+        run: { maxRows: limits.maxRows },
+      };
       try {
         const outcome =
           cmd.noun === 'assets'
@@ -99,6 +118,10 @@ async function run(services: Services, cmd: RegisterCommand, io: Io): Promise<nu
           );
         return EXIT.ok;
       } catch (err) {
+        if (err instanceof ImportTooLargeError) {
+          io.err(`stocktake-collector: ${cmd.file}: ${err.message} (--csv-row-limit)\n`);
+          return EXIT.dataErr;
+        }
         if (!(err instanceof ImportRefusedError)) throw err;
         if (cmd.json) io.err(`${JSON.stringify({ refused: true, errors: err.errors }, null, 2)}\n`);
         else {

@@ -5,6 +5,7 @@ import { createWebhookNotifier, type WebhookOptions } from '../domain/findings/n
 import type { PolicyInput } from '../domain/findings/policies.ts';
 import type { CollectorObserver } from '../domain/observability/ports.ts';
 import type { Stores } from '../domain/ports.ts';
+import { ImportRefusedError, ImportTooLargeError } from '../domain/register/csv-import.ts';
 import type { Collector } from '../domain/services.ts';
 import type { OpenOptions } from '../store/sqlite/open-database.ts';
 import { openSqliteStores } from '../store/sqlite/stores.ts';
@@ -64,7 +65,13 @@ export async function openCollector(options: CollectorOptions): Promise<Collecto
     await stores.close();
   };
   try {
-    const services = createServices(stores, options.observer);
+    const services = createServices(stores, options.observer, {
+      onImportFailure: (job, err) => {
+        const refused = err instanceof ImportRefusedError || err instanceof ImportTooLargeError;
+        if (refused) log.info({ job: job.id, resource: job.resource }, 'import job refused its file');
+        else log.error({ err, job: job.id, resource: job.resource }, 'import job failed');
+      },
+    });
     if (options.enrollSecret !== undefined) await syncEnrollSecret(stores, options.enrollSecret, log);
     const { reconciliation } = services;
     reconciliation.onOpened((opened, run, policy) => notifier.notify(opened, run, policy));

@@ -1,4 +1,5 @@
 import { createReconciliation } from '../domain/findings/reconciliation-service.ts';
+import { createImportQueue, type ImportJob } from '../domain/imports/import-queue.ts';
 import { createAgentIngest } from '../domain/inventory/agent-ingest.ts';
 import { createLicenseService } from '../domain/licenses/license-service.ts';
 import { observeIngest, observeReconciliation } from '../domain/observability/observed.ts';
@@ -9,19 +10,31 @@ import type { CollectorServices } from '../domain/services.ts';
 
 /**
  * Every service of the collector, over whichever engine's stores (domain/services.ts says what
- * each is); ingest and reconciliation report to the observer (metrics) when one is given.
+ * each is); ingest and reconciliation report to the observer (metrics) when one is given, and
+ * import jobs that fail are told to `onImportFailure` (the log).
  */
-export function createServices(stores: Stores, observer: CollectorObserver = unobserved): CollectorServices {
+export function createServices(
+  stores: Stores,
+  observer: CollectorObserver = unobserved,
+  hooks: { onImportFailure?: (job: ImportJob, err: unknown) => void } = {},
+): CollectorServices {
+  const registerService = createRegisterService(stores.assets, {
+    disposalRecentContactDays: async () => (await stores.policies.current()).policy.disposalRecentContactDays,
+  });
+  const licenseService = createLicenseService(stores.licenses);
   return {
     inventory: stores.inventory,
     snapshotArchive: stores.snapshotArchive,
     deviceLinks: stores.deviceLinks,
     identityConflicts: stores.identityConflicts,
     agentIngest: observeIngest(createAgentIngest(stores.inventory), observer),
-    registerService: createRegisterService(stores.assets, {
-      disposalRecentContactDays: async () => (await stores.policies.current()).policy.disposalRecentContactDays,
+    registerService,
+    licenseService,
+    imports: createImportQueue({
+      run: (resource, text, options) =>
+        resource === 'assets' ? registerService.importCsv(text, options) : licenseService.importCsv(text, options),
+      ...(hooks.onImportFailure ? { onFailure: hooks.onImportFailure } : {}),
     }),
-    licenseService: createLicenseService(stores.licenses),
     lists: stores.lists,
     reconciliation: observeReconciliation(createReconciliation(stores), observer),
   };

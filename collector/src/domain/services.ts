@@ -1,4 +1,5 @@
 import type { Reconciliation } from './findings/reconciliation-service.ts';
+import type { ImportQueue } from './imports/import-queue.ts';
 import type { AgentIngest } from './inventory/agent-ingest.ts';
 import type { LicenseService } from './licenses/license-service.ts';
 import type { Stores } from './ports.ts';
@@ -24,6 +25,8 @@ export interface CollectorServices {
   registerService: RegisterService;
   /** License entitlements' use cases. */
   licenseService: LicenseService;
+  /** CSV imports over the API, one at a time: small ones answered at once, large ones as jobs. */
+  imports: ImportQueue;
   /** Every list the API serves (the stores' list ports), a page at a time. */
   lists: Stores['lists'];
   /** Findings, runs, policies and the run itself. */

@@ -1,9 +1,11 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { DEFAULT_MIN_FREE_BYTES } from '../domain/ports.ts';
+import { DEFAULT_IMPORT_ROW_LIMIT } from '../domain/register/csv-import.ts';
 import type { Collector } from '../domain/services.ts';
 import { COLLECTOR_VERSION } from '../version.ts';
 import { loadRoutes } from './load-routes.ts';
+import agentBudget, { type AgentBudgetOptions } from './plugins/access/agent-budget.ts';
 import access from './plugins/access/index.ts';
 import rateLimit, { type RateLimitOptions } from './plugins/access/rate-limit.ts';
 import contentEncoding from './plugins/content-encoding.ts';
@@ -33,6 +35,15 @@ export interface HttpAppOptions {
   logger: FastifyBaseLogger | false;
   /** Requests per minute per API token and enrolments per minute per address (defaults 1200 and 60; 0: none). */
   rateLimit?: Partial<RateLimitOptions>;
+  /**
+   * Snapshots and deltas per minute per agent, and their bytes per minute (defaults 60 and a
+   * quarter of the snapshot body limit; 0: none).
+   */
+  agentBudget?: Partial<Pick<AgentBudgetOptions, 'requestsPerMinute' | 'bytesPerMinute'>>;
+  /** Most data rows in one CSV import (default 200,000). */
+  csvRowLimit?: number;
+  /** CSV imports larger than this many bytes run as jobs (202 and a job to follow); default 1 MiB. */
+  importJobThreshold?: number;
   /** Origins browsers may call the API from (CORS); none by default, and then no CORS headers at all. */
   corsOrigins?: string[];
   /** Certificate and key (PEM): HTTPS instead of HTTP. */
@@ -83,6 +94,8 @@ export async function createHttpApp(collector: Collector, options: HttpAppOption
   await app.register(settings, {
     snapshotBodyLimit: options.snapshotBodyLimit,
     csvBodyLimit: options.csvBodyLimit ?? 32 * 1024 * 1024,
+    csvRowLimit: options.csvRowLimit ?? DEFAULT_IMPORT_ROW_LIMIT,
+    importJobThreshold: options.importJobThreshold ?? 1024 * 1024,
     livePingIntervalMs: options.livePingIntervalMs ?? 30_000,
     minFreeDiskBytes: options.minFreeDiskBytes ?? DEFAULT_MIN_FREE_BYTES,
   });
@@ -100,6 +113,10 @@ export async function createHttpApp(collector: Collector, options: HttpAppOption
     perToken: options.rateLimit?.perToken ?? 1200,
     enrollPerAddress: options.rateLimit?.enrollPerAddress ?? 60,
     ...(options.rateLimit?.windowMs ? { windowMs: options.rateLimit.windowMs } : {}),
+  });
+  await app.register(agentBudget, {
+    requestsPerMinute: options.agentBudget?.requestsPerMinute ?? 60,
+    bytesPerMinute: options.agentBudget?.bytesPerMinute ?? Math.floor(options.snapshotBodyLimit / 4),
   });
   await app.register(live);
   if (options.metrics) await app.register(metrics, { endpoint: options.metrics.endpoint });

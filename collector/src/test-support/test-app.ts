@@ -47,6 +47,8 @@ export async function createTestApp(
     ...overrides,
     // Tests enrol whole fleets from one address; the per-token limit stays as in production.
     rateLimit: { enrollPerAddress: 0, ...overrides.rateLimit },
+    // Tests push bursts of snapshots from one agent; the per-agent budget has its own tests.
+    agentBudget: { requestsPerMinute: 0, bytesPerMinute: 0, ...overrides.agentBudget },
     dbPath,
     enrollSecret: TEST_ENROLL_SECRET,
     logger: false,

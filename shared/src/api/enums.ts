@@ -16,6 +16,9 @@ import {
   FINDING_STATUSES,
   FINDING_SUBJECT_KINDS,
   FINDING_TYPE_PATTERN,
+  IMPORT_JOB_STATES,
+  IMPORT_PHASES,
+  IMPORT_RESOURCES,
   LICENSE_METRICS,
   LICENSE_USAGE_STATES,
   LINK_METHODS,
@@ -87,4 +90,13 @@ export const LicenseUsageStateSchema = Type.Enum(LICENSE_USAGE_STATES, {
 export const EnrolmentBlockKindSchema = Type.Enum(ENROLMENT_BLOCK_KINDS, {
   description:
     'device: new agents reporting its hardware are refused, and no open claim on it moves it by evidence; serial: new agents reporting it are refused.',
+});
+
+export const ImportResourceSchema = Type.Enum(IMPORT_RESOURCES, { description: 'What the import writes to.' });
+export const ImportJobStateSchema = Type.Enum(IMPORT_JOB_STATES, {
+  description: `Where the job stands: ${oneOf(IMPORT_JOB_STATES)}. succeeded carries \`result\`, failed \`problem\`.`,
+});
+export const ImportPhaseSchema = Type.Enum(IMPORT_PHASES, {
+  description:
+    'queued: waiting for the import before it; parsing: reading the file; planning: checking each row against the register; writing: storing the rows; done.',
 });

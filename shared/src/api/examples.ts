@@ -67,6 +67,7 @@ import {
   FindingTypeCatalogueSchema,
 } from './findings.ts';
 import { HEALTH_EXAMPLE, HealthSchema, READINESS_EXAMPLE, ReadinessSchema } from './health.ts';
+import { IMPORT_JOB_EXAMPLE, ImportJobSchema } from './imports.ts';
 import {
   COMPLIANCE_EXAMPLE,
   ComplianceSchema,
@@ -118,6 +119,7 @@ const SNOOZE_UNTIL = '2026-12-01T00:00:00.000Z';
 export const ROUTE_EXAMPLES: Readonly<Record<string, RouteExample>> = {
   'GET /healthz': { response: example(HealthSchema, HEALTH_EXAMPLE) },
   'GET /readyz': { response: example(ReadinessSchema, READINESS_EXAMPLE) },
+  'GET /api/v1/imports/:id': { response: example(ImportJobSchema, IMPORT_JOB_EXAMPLE) },
   'POST /api/v1/agent/enroll': {
     body: example(EnrollRequestSchema, ENROLL_REQUEST_EXAMPLE),
     response: example(EnrollResponseSchema, ENROLL_RESPONSE_EXAMPLE),

@@ -142,6 +142,22 @@ export const CONFLICT_KINDS = [
 ] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
 
+/** What a CSV import writes to. */
+export const IMPORT_RESOURCES = ['assets', 'licenses'] as const;
+export type ImportResource = (typeof IMPORT_RESOURCES)[number];
+
+/** Where an import job stands. */
+export const IMPORT_JOB_STATES = ['queued', 'running', 'succeeded', 'failed'] as const;
+export type ImportJobState = (typeof IMPORT_JOB_STATES)[number];
+
+/** Where import jobs are read: `${IMPORT_JOBS_PATH}/<id>`, the Location of the 202 that started one. */
+export const IMPORT_JOBS_PATH = '/api/v1/imports';
+export const importJobPath = (id: string) => `${IMPORT_JOBS_PATH}/${encodeURIComponent(id)}`;
+
+/** What an import is doing: waiting its turn, reading the file, checking rows against the register, writing. */
+export const IMPORT_PHASES = ['queued', 'parsing', 'planning', 'writing', 'done'] as const;
+export type ImportPhase = (typeof IMPORT_PHASES)[number];
+
 /**
  * What an enrolment block holds back until an admin allows it again: a device (new agents
  * reporting its hardware are refused, and no open claim on it moves it by evidence), or a

@@ -1,5 +1,5 @@
 import { type CommandSpec, required } from '../command.ts';
-import { runCsvImport } from '../csv-transfer.ts';
+import { LARGE_IMPORT_HELP, runCsvImport } from '../csv-transfer.ts';
 import { DRY_RUN_FLAG } from '../flags.ts';
 
 export const assetsImport: CommandSpec = {
@@ -7,6 +7,7 @@ export const assetsImport: CommandSpec = {
   summary: 'Import a Snipe-IT-format asset CSV (all or nothing)',
   details: [
     'Rows match the register by asset tag: a new tag is created, a known one updated with the cells that hold a value. Any problem refuses the whole file (exit 1), each problem with its line and column, and nothing is written.',
+    LARGE_IMPORT_HELP,
   ],
   args: [{ name: 'FILE', description: 'The CSV file (- for stdin)', complete: 'file' }],
   flags: [DRY_RUN_FLAG],

@@ -1,5 +1,5 @@
 import { type CommandSpec, required } from '../command.ts';
-import { runCsvImport } from '../csv-transfer.ts';
+import { LARGE_IMPORT_HELP, runCsvImport } from '../csv-transfer.ts';
 import { DRY_RUN_FLAG } from '../flags.ts';
 
 export const licensesImport: CommandSpec = {
@@ -7,6 +7,7 @@ export const licensesImport: CommandSpec = {
   summary: 'Import license entitlements from CSV (all or nothing)',
   details: [
     'Columns: product, publisher, name_pattern, publisher_pattern, version_range, metric (per_device | per_user), seats, term_start, term_end, cost_per_seat, order_number, notes. Product and order number identify an entitlement. Any problem refuses the whole file (exit 1) and nothing is written.',
+    LARGE_IMPORT_HELP,
   ],
   args: [{ name: 'FILE', description: 'The CSV file (- for stdin)', complete: 'file' }],
   flags: [DRY_RUN_FLAG],

@@ -22,8 +22,15 @@ export class CsvSyntaxError extends Error {
 
 /** Every record of the text, including the header. Blank lines between records are skipped. */
 export function parseCsv(text: string): CsvRecord[] {
+  return Array.from(csvRecords(text));
+}
+
+/**
+ * The records of the text one at a time, including the header (blank lines skipped): a caller
+ * can stop early (a row limit) or hand the event loop back between records.
+ */
+export function* csvRecords(text: string): Generator<CsvRecord, void, undefined> {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const records: CsvRecord[] = [];
   let line = 1;
   let i = 0;
   const n = src.length;
@@ -95,9 +102,8 @@ export function parseCsv(text: string): CsvRecord[] {
       }
     }
     const blank = fields.length === 1 && fields[0] === '';
-    if (!blank) records.push({ line: startLine, fields });
+    if (!blank) yield { line: startLine, fields };
   }
-  return records;
 }
 
 // Cells a spreadsheet would run as a formula. Exports prefix them with an apostrophe (OWASP's

@@ -1,12 +1,16 @@
 import type { WriteContext } from '../audit/ports.ts';
 import { writeCsv } from '../csv/csv.ts';
+import { createPace } from '../csv/pace.ts';
 import {
   type ColumnSpec,
   type ImportLineError,
+  type ImportOptions,
   ImportRefusedError,
+  paced,
   parseDateCell,
   parseImportFile,
   parseMoneyCell,
+  writeAll,
 } from '../register/csv-import.ts';
 import { formatCents, toCents } from '../register/values.ts';
 import type { LicenseFieldName, LicenseInput } from './license-model.ts';
@@ -72,14 +76,16 @@ export interface LicenseImportOutcome {
 export async function importLicensesCsv(
   book: LicenseBook,
   text: string,
-  options: { dryRun: boolean } & WriteContext,
+  options: ImportOptions & WriteContext,
 ): Promise<LicenseImportOutcome> {
-  const parsed = parseImportFile(text, LICENSE_COLUMNS, ['product', 'seats']);
+  const run = { ...options.run, pace: options.run?.pace ?? createPace() };
+  const { pace } = run;
+  const parsed = await parseImportFile(text, LICENSE_COLUMNS, ['product', 'seats'], run);
   const errors: ImportLineError[] = [];
   const column = (key: LicenseColumnKey) => parsed.headers.get(key) ?? key;
   const rows: { line: number; input: LicenseInput; product: string; orderNumber: string | null }[] = [];
   const seen = new Map<string, number>();
-  for (const row of parsed.rows) {
+  await paced(parsed.rows, pace, (row) => {
     const before = errors.length;
     const input: Record<string, unknown> = {};
     for (const [key, value] of row.cells) {
@@ -118,7 +124,7 @@ export async function importLicensesCsv(
     const product = row.cells.get('product');
     if (!product)
       errors.push({ line: row.line, column: column('product'), message: 'is empty (every row needs a product)' });
-    if (errors.length > before || !product) continue;
+    if (errors.length > before || !product) return;
     const orderNumber = row.cells.get('order_number') ?? null;
     const key = `${product}\u0000${orderNumber ?? ''}`;
     const first = seen.get(key);
@@ -128,21 +134,26 @@ export async function importLicensesCsv(
         column: column('product'),
         message: `product ${product} with this order number is already on line ${first}`,
       });
-      continue;
+      return;
     }
     seen.set(key, row.line);
     rows.push({ line: row.line, input: input as LicenseInput, product, orderNumber });
-  }
+  });
   const plans: { row: (typeof rows)[number]; plan: LicensePlan }[] = [];
-  for (const row of rows) {
-    const existing = await book.getByKey(row.product, row.orderNumber);
-    const { plan, problems } = await planLicenseWrite(book, existing, row.input);
-    for (const p of problems) {
-      const key = (Object.entries(FIELD) as [LicenseColumnKey, string][]).find(([, f]) => f === p.field)?.[0];
-      errors.push({ line: row.line, column: key ? column(key) : p.field, message: p.message });
-    }
-    if (plan) plans.push({ row, plan });
-  }
+  await paced(
+    rows,
+    pace,
+    async (row) => {
+      const existing = await book.getByKey(row.product, row.orderNumber);
+      const { plan, problems } = await planLicenseWrite(book, existing, row.input);
+      for (const p of problems) {
+        const key = (Object.entries(FIELD) as [LicenseColumnKey, string][]).find(([, f]) => f === p.field)?.[0];
+        errors.push({ line: row.line, column: key ? column(key) : p.field, message: p.message });
+      }
+      if (plan) plans.push({ row, plan });
+    },
+    (done) => run.progress?.({ phase: 'planning', done, total: rows.length }),
+  );
   if (errors.length > 0) throw new ImportRefusedError(errors.sort((a, b) => a.line - b.line));
   const out: LicenseImportOutcome = {
     dryRun: options.dryRun,
@@ -153,7 +164,7 @@ export async function importLicensesCsv(
     ignoredColumns: parsed.ignoredColumns,
   };
   const writes: LicenseWrite[] = [];
-  for (const { row, plan } of plans) {
+  await paced(plans, pace, ({ row, plan }) => {
     const ref = { line: row.line, product: row.product, orderNumber: row.orderNumber };
     if (plan.kind === 'create') out.created.push(ref);
     else if (plan.kind === 'update') out.updated.push({ ...ref, changes: plan.changes });
@@ -164,9 +175,9 @@ export async function importLicensesCsv(
       context: `${options.context ?? 'csv import'} line ${row.line}`,
     });
     if (write) writes.push(write);
-  }
-  // The whole file lands in one write, so a refusal from the store leaves nothing behind.
-  if (!options.dryRun && writes.length > 0) await book.write(writes);
+  });
+  // A few rows land in one write, so a refusal from the store leaves nothing behind; more, in chunks.
+  if (!options.dryRun) await writeAll(writes, (batch) => book.write(batch), run, pace);
   return out;
 }
 

@@ -1,6 +1,7 @@
 import type { WriteContext } from '../audit/ports.ts';
 import { NotFoundError } from '../errors.ts';
 import { refuse } from '../register/asset-writes.ts';
+import type { ImportOptions } from '../register/csv-import.ts';
 import { exportLicensesCsv, importLicensesCsv, type LicenseImportOutcome } from './license-csv.ts';
 import { type License, type LicenseInput, licenseFieldsOf } from './license-model.ts';
 import type { LicensePlan } from './license-plan.ts';
@@ -37,7 +38,7 @@ export function createLicenseService(book: LicenseBook) {
     },
 
     /** Imports license entitlements from CSV, all or nothing (see `importLicensesCsv`). */
-    importCsv: (text: string, options: { dryRun: boolean } & WriteContext): Promise<LicenseImportOutcome> =>
+    importCsv: (text: string, options: ImportOptions & WriteContext): Promise<LicenseImportOutcome> =>
       importLicensesCsv(book, text, options),
 
     exportCsv: (): Promise<string> => exportLicensesCsv(book),

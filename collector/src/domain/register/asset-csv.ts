@@ -1,17 +1,21 @@
 import { SANITIZATION_METHODS, type SanitizationMethod } from '@stocktake/shared/api';
 import type { WriteContext } from '../audit/ports.ts';
 import { writeCsv } from '../csv/csv.ts';
+import { createPace } from '../csv/pace.ts';
 import type { Asset, AssetFieldName, FieldChange } from './asset-model.ts';
 import type { AssetPlan } from './asset-plan.ts';
 import type { AssetInput, DisposalInput } from './asset-validate.ts';
 import { assetWrite, planAssetWrite } from './asset-writes.ts';
 import {
   type ImportLineError,
+  type ImportOptions,
   ImportRefusedError,
   type ParsedFile,
+  paced,
   parseDateCell,
   parseImportFile,
   parseMoneyCell,
+  writeAll,
 } from './csv-import.ts';
 import type { AssetRegister, AssetWrite, DisposalRecord } from './ports.ts';
 import {
@@ -129,19 +133,23 @@ function columnOfField(headers: Map<AssetColumnKey, string>, field: string): str
  * empty cell leaves the stored value as it is, as Snipe-IT's importer does); a row that
  * changes nothing writes nothing. Any problem anywhere refuses the whole file, with the line
  * (header = line 1) and column of each. A dry run reports the same outcome and writes nothing.
+ * Every step hands the event loop back between slices (ImportRun), and a file changing many rows
+ * is written in chunks (writeAll).
  */
 export async function importAssetsCsv(
   assets: AssetRegister,
   text: string,
-  options: { dryRun: boolean } & WriteContext,
+  options: ImportOptions & WriteContext,
 ): Promise<ImportOutcome> {
-  const parsed = parseImportFile(text, ASSET_COLUMNS, ['asset_tag']);
+  const run = { ...options.run, pace: options.run?.pace ?? createPace() };
+  const { pace } = run;
+  const parsed = await parseImportFile(text, ASSET_COLUMNS, ['asset_tag'], run);
   const errors: ImportLineError[] = [];
   const rows: RowInput[] = [];
   const firstLineOfTag = new Map<string, number>();
-  for (const row of parsed.rows) {
+  await paced(parsed.rows, pace, (row) => {
     const r = rowInput(row, parsed.headers, errors);
-    if (!r) continue;
+    if (!r) return;
     const seen = firstLineOfTag.get(r.tag);
     if (seen !== undefined) {
       errors.push({
@@ -149,41 +157,47 @@ export async function importAssetsCsv(
         column: parsed.headers.get('asset_tag') ?? 'asset_tag',
         message: `asset tag ${r.tag} is already on line ${seen}`,
       });
-      continue;
+      return;
     }
     firstLineOfTag.set(r.tag, r.line);
     rows.push(r);
-  }
+  });
   const plans: { row: RowInput; plan: AssetPlan }[] = [];
-  for (const row of rows) {
-    const existing = await assets.getByTag(row.tag);
-    let disposal = row.disposal;
-    if (disposal && existing?.status === 'disposed') {
-      // An export of a disposed asset carries its disposal record; reading it back is not a
-      // second disposal. A record that differs would rewrite history, which imports do not do.
-      const stored = await assets.latestDisposal(existing.id);
-      const same =
-        stored?.method === disposal.method &&
-        stored.certificateRef === disposal.certificateRef.trim() &&
-        stored.vendor === disposal.vendor.trim() &&
-        stored.date === disposal.date;
-      if (!same) {
-        errors.push({
-          line: row.line,
-          column: parsed.headers.get('disposal_method') ?? 'disposal_method',
-          message:
-            'differs from the disposal record of this disposed asset; disposal records are not changed by import',
-        });
-        continue;
+  const planned = (done: number) => run.progress?.({ phase: 'planning', done, total: rows.length });
+  await paced(
+    rows,
+    pace,
+    async (row) => {
+      const existing = await assets.getByTag(row.tag);
+      let disposal = row.disposal;
+      if (disposal && existing?.status === 'disposed') {
+        // An export of a disposed asset carries its disposal record; reading it back is not a
+        // second disposal. A record that differs would rewrite history, which imports do not do.
+        const stored = await assets.latestDisposal(existing.id);
+        const same =
+          stored?.method === disposal.method &&
+          stored.certificateRef === disposal.certificateRef.trim() &&
+          stored.vendor === disposal.vendor.trim() &&
+          stored.date === disposal.date;
+        if (!same) {
+          errors.push({
+            line: row.line,
+            column: parsed.headers.get('disposal_method') ?? 'disposal_method',
+            message:
+              'differs from the disposal record of this disposed asset; disposal records are not changed by import',
+          });
+          return;
+        }
+        disposal = undefined;
       }
-      disposal = undefined;
-    }
-    const { plan, problems } = await planAssetWrite(assets, existing, row.input, disposal ? { disposal } : {});
-    for (const p of problems) {
-      errors.push({ line: row.line, column: columnOfField(parsed.headers, p.field), message: p.message });
-    }
-    if (plan) plans.push({ row, plan });
-  }
+      const { plan, problems } = await planAssetWrite(assets, existing, row.input, disposal ? { disposal } : {});
+      for (const p of problems) {
+        errors.push({ line: row.line, column: columnOfField(parsed.headers, p.field), message: p.message });
+      }
+      if (plan) plans.push({ row, plan });
+    },
+    planned,
+  );
   if (errors.length > 0) throw new ImportRefusedError(errors.sort((a, b) => a.line - b.line));
   const outcome: ImportOutcome = {
     dryRun: options.dryRun,
@@ -194,7 +208,7 @@ export async function importAssetsCsv(
     ignoredColumns: parsed.ignoredColumns,
   };
   const writes: AssetWrite[] = [];
-  for (const { row, plan } of plans) {
+  await paced(plans, pace, ({ row, plan }) => {
     if (plan.kind === 'create') outcome.created.push({ line: row.line, assetTag: row.tag });
     else if (plan.kind === 'update') outcome.updated.push({ line: row.line, assetTag: row.tag, changes: plan.changes });
     else outcome.unchanged.push({ line: row.line, assetTag: row.tag });
@@ -204,9 +218,9 @@ export async function importAssetsCsv(
       context: `${options.context ?? 'csv import'} line ${row.line}`,
     });
     if (write) writes.push(write);
-  }
-  // The whole file lands in one write, so a refusal from the store leaves nothing behind.
-  if (!options.dryRun && writes.length > 0) await assets.write(writes);
+  });
+  // A few rows land in one write, so a refusal from the store leaves nothing behind; more, in chunks.
+  if (!options.dryRun) await writeAll(writes, (batch) => assets.write(batch), run, pace);
   return outcome;
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type ImportRefusedError, parseDateCell, parseImportFile, parseMoneyCell } from './csv-import.ts';
+import {
+  type ImportRefusedError,
+  ImportTooLargeError,
+  parseDateCell,
+  parseImportFile,
+  parseMoneyCell,
+} from './csv-import.ts';
 
 describe('parseDateCell', () => {
   it.each([
@@ -35,8 +41,8 @@ describe('parseImportFile', () => {
     { key: 'serial', aliases: ['Serial Number'] },
   ] as const;
 
-  it('maps headers case-insensitively and lists the columns it ignores', () => {
-    const parsed = parseImportFile('Asset Tag,SERIAL NUMBER,Company\r\nA1,S1,Acme\r\n', specs, ['asset_tag']);
+  it('maps headers case-insensitively and lists the columns it ignores', async () => {
+    const parsed = await parseImportFile('Asset Tag,SERIAL NUMBER,Company\r\nA1,S1,Acme\r\n', specs, ['asset_tag']);
     expect(parsed.ignoredColumns).toEqual(['Company']);
     expect(parsed.rows).toEqual([
       {
@@ -49,22 +55,50 @@ describe('parseImportFile', () => {
     ]);
   });
 
-  it('refuses a missing required column, a repeated column and rows of the wrong width', () => {
-    const refused = (text: string) => {
+  it('refuses a missing required column, a repeated column and rows of the wrong width', async () => {
+    const refused = async (text: string) => {
       try {
-        parseImportFile(text, specs, ['asset_tag']);
+        await parseImportFile(text, specs, ['asset_tag']);
       } catch (err) {
         return (err as ImportRefusedError).errors;
       }
       throw new Error('not refused');
     };
-    expect(refused('serial\nS1')).toEqual([{ line: 1, message: 'the header has no asset_tag column' }]);
-    expect(refused('asset_tag,Asset Tag\nA,B')[0]).toMatchObject({ line: 1, column: 'Asset Tag' });
-    expect(refused('asset_tag,serial\nA1,S1\nA2\nA3,S3,x')).toEqual([
+    expect(await refused('serial\nS1')).toEqual([{ line: 1, message: 'the header has no asset_tag column' }]);
+    expect((await refused('asset_tag,Asset Tag\nA,B'))[0]).toMatchObject({ line: 1, column: 'Asset Tag' });
+    expect(await refused('asset_tag,serial\nA1,S1\nA2\nA3,S3,x')).toEqual([
       { line: 3, message: 'has 1 fields where the header has 2' },
       { line: 4, message: 'has 3 fields where the header has 2' },
     ]);
-    expect(refused('')).toEqual([{ line: 1, message: 'the file is empty (a header line is required)' }]);
-    expect(refused('asset_tag\n"open')).toEqual([{ line: 2, message: 'a quoted field is never closed' }]);
+    expect(await refused('')).toEqual([{ line: 1, message: 'the file is empty (a header line is required)' }]);
+    expect(await refused('asset_tag\n"open')).toEqual([{ line: 2, message: 'a quoted field is never closed' }]);
+  });
+
+  it('stops reading at the row limit: a file with more rows is refused whole', async () => {
+    const rows = (n: number) => `asset_tag\n${Array.from({ length: n }, (_, i) => `A${i}`).join('\n')}\n`;
+    await expect(parseImportFile(rows(3), specs, ['asset_tag'], { maxRows: 3 })).resolves.toMatchObject({
+      rows: [{ line: 2 }, { line: 3 }, { line: 4 }],
+    });
+    await expect(parseImportFile(rows(4), specs, ['asset_tag'], { maxRows: 3 })).rejects.toThrow(ImportTooLargeError);
+  });
+
+  it('hands the event loop back while it reads, and says how far it has come', async () => {
+    const text = `asset_tag\n${Array.from({ length: 50 }, (_, i) => `A${i}`).join('\n')}\n`;
+    let pauses = 0;
+    // A pace whose slice is always spent: every record is followed by a pause.
+    const pace = {
+      due: () => true,
+      pause: async () => {
+        pauses++;
+      },
+    };
+    const seen: number[] = [];
+    const parsed = await parseImportFile(text, specs, ['asset_tag'], {
+      pace,
+      progress: (p) => seen.push(p.done),
+    });
+    expect(parsed.rows).toHaveLength(50);
+    expect(pauses).toBeGreaterThanOrEqual(100);
+    expect(seen.at(-1)).toBe(50);
   });
 });

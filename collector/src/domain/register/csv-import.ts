@@ -1,4 +1,6 @@
-import { type CsvRecord, CsvSyntaxError, parseCsv, unescapeFormula } from '../csv/csv.ts';
+import type { ImportPhase } from '@stocktake/shared/api';
+import { type CsvRecord, CsvSyntaxError, csvRecords, unescapeFormula } from '../csv/csv.ts';
+import { createPace, type Pace } from '../csv/pace.ts';
 
 /** A problem with one cell (or line) of an imported file, at the line a person sees in an editor. */
 export interface ImportLineError {
@@ -20,6 +22,113 @@ export class ImportRefusedError extends Error {
     );
     this.name = 'ImportRefusedError';
   }
+}
+
+/** Data rows one import takes unless configured otherwise (`--csv-row-limit`). */
+export const DEFAULT_IMPORT_ROW_LIMIT = 200_000;
+
+/** The file has more rows than the import takes: refused before any row is looked at. */
+export class ImportTooLargeError extends Error {
+  constructor(readonly maxRows: number) {
+    super(`The file has more than ${maxRows} data rows, the most one import takes; split it into smaller files`);
+    this.name = 'ImportTooLargeError';
+  }
+}
+
+/** How far an import has come: the phase and the rows through it. */
+export interface ImportProgress {
+  phase: Exclude<ImportPhase, 'queued' | 'done'>;
+  done: number;
+  total?: number;
+}
+
+/**
+ * How an import runs. Parsing, planning and writing hand the event loop back between slices of
+ * rows (`pace`), so requests and agents are answered while a large file is imported.
+ */
+export interface ImportRun {
+  /** Most data rows taken (default DEFAULT_IMPORT_ROW_LIMIT). */
+  maxRows?: number;
+  /** Default: slices of 10 ms (createPace()). */
+  pace?: Pace;
+  /** Told as rows go through each phase. */
+  progress?: (progress: ImportProgress) => void;
+  /**
+   * Write in chunks, each its own transaction sized to take about CHUNK_TARGET_MS, with pauses
+   * between, whatever the number of rows (jobs do). Otherwise only a file changing more than
+   * ATOMIC_WRITE_ROWS rows is written in chunks, and a smaller one in one transaction. Either
+   * way the whole file is checked before anything is written; a file stopped halfway (a crash,
+   * a conflict with a concurrent change) is completed by importing it again, since rows
+   * already imported are unchanged and write nothing.
+   */
+  chunkedWrites?: boolean;
+}
+
+/** The options every import takes. */
+export interface ImportOptions {
+  dryRun: boolean;
+  run?: ImportRun;
+}
+
+/**
+ * Runs `step` for each item, handing the event loop back whenever the pace's slice is spent and
+ * telling `progress` how many are done.
+ */
+export async function paced<T>(
+  items: readonly T[],
+  pace: Pace,
+  step: (item: T, index: number) => Promise<void> | void,
+  progress?: (done: number) => void,
+): Promise<void> {
+  for (let i = 0; i < items.length; i++) {
+    if (pace.due()) {
+      progress?.(i);
+      await pace.pause();
+    }
+    await step(items[i] as T, i);
+  }
+  progress?.(items.length);
+}
+
+/**
+ * Rows a file may change and still be written in one transaction: a transaction holds the event
+ * loop while it runs, and this many rows take well under the 200 ms a probe may wait.
+ */
+export const ATOMIC_WRITE_ROWS = 200;
+/** Time one chunk of writes aims at, in ms; the next chunk's size follows from the last one's. */
+const CHUNK_TARGET_MS = 20;
+const FIRST_CHUNK_ROWS = 50;
+const MAX_CHUNK_ROWS = 5000;
+
+/**
+ * Stores the planned writes: in one write (all or nothing) when they are few, or in
+ * transactions of about CHUNK_TARGET_MS each, handing the event loop back between them.
+ */
+export async function writeAll<W>(
+  writes: readonly W[],
+  write: (batch: W[]) => Promise<unknown>,
+  run: ImportRun,
+  pace: Pace,
+): Promise<void> {
+  const total = writes.length;
+  if (total === 0) return;
+  run.progress?.({ phase: 'writing', done: 0, total });
+  if (!run.chunkedWrites && total <= ATOMIC_WRITE_ROWS) {
+    await write([...writes]);
+  } else {
+    let size = FIRST_CHUNK_ROWS;
+    for (let done = 0; done < total; ) {
+      const batch = writes.slice(done, done + size);
+      const started = performance.now();
+      await write(batch);
+      const elapsed = Math.max(1, performance.now() - started);
+      done += batch.length;
+      size = Math.max(1, Math.min(MAX_CHUNK_ROWS, Math.round((batch.length * CHUNK_TARGET_MS) / elapsed)));
+      run.progress?.({ phase: 'writing', done, total });
+      await pace.pause();
+    }
+  }
+  run.progress?.({ phase: 'writing', done: total, total });
 }
 
 /** A column an importer knows: the header it exports under and the other headers it accepts. */
@@ -48,19 +157,13 @@ export interface ParsedFile<K extends string> {
  * with a column twice, or with rows of the wrong width is refused with the lines at fault.
  * Cells are trimmed, and a spreadsheet-formula guard apostrophe from an export is removed.
  */
-export function parseImportFile<K extends string>(
+export async function parseImportFile<K extends string>(
   text: string,
   specs: readonly ColumnSpec<K>[],
   required: readonly K[],
-): ParsedFile<K> {
-  let records: CsvRecord[];
-  try {
-    records = parseCsv(text);
-  } catch (err) {
-    if (err instanceof CsvSyntaxError)
-      throw new ImportRefusedError([{ line: err.line, message: err.message.replace(/^line \d+: /, '') }]);
-    throw err;
-  }
+  run: ImportRun = {},
+): Promise<ParsedFile<K>> {
+  const records = await readRecords(text, run);
   const header = records[0];
   if (!header) throw new ImportRefusedError([{ line: 1, message: 'the file is empty (a header line is required)' }]);
   const byAlias = new Map<string, K>();
@@ -96,10 +199,10 @@ export function parseImportFile<K extends string>(
   if (errors.length > 0) throw new ImportRefusedError(errors);
   const width = header.fields.length;
   const rows: ParsedFile<K>['rows'] = [];
-  for (const record of records.slice(1)) {
+  await paced(records.slice(1), run.pace ?? createPace(), (record) => {
     if (record.fields.length !== width) {
       errors.push({ line: record.line, message: `has ${record.fields.length} fields where the header has ${width}` });
-      continue;
+      return;
     }
     const cells = new Map<K, string>();
     for (const [key, index] of columns) {
@@ -107,9 +210,35 @@ export function parseImportFile<K extends string>(
       if (value !== '') cells.set(key, value);
     }
     rows.push({ line: record.line, cells });
-  }
+  });
   if (errors.length > 0) throw new ImportRefusedError(errors);
   return { columns, headers, ignoredColumns, rows };
+}
+
+/**
+ * The file's records, header included, read a slice at a time; more than `maxRows` data rows
+ * stop the reading at once. Progress counts the characters read.
+ */
+async function readRecords(text: string, run: ImportRun): Promise<CsvRecord[]> {
+  const maxRows = run.maxRows ?? DEFAULT_IMPORT_ROW_LIMIT;
+  const pace = run.pace ?? createPace();
+  const records: CsvRecord[] = [];
+  try {
+    for (const record of csvRecords(text)) {
+      records.push(record);
+      if (records.length > maxRows + 1) throw new ImportTooLargeError(maxRows);
+      if (pace.due()) {
+        run.progress?.({ phase: 'parsing', done: records.length - 1 });
+        await pace.pause();
+      }
+    }
+  } catch (err) {
+    if (err instanceof CsvSyntaxError)
+      throw new ImportRefusedError([{ line: err.line, message: err.message.replace(/^line \d+: /, '') }]);
+    throw err;
+  }
+  run.progress?.({ phase: 'parsing', done: Math.max(0, records.length - 1), total: Math.max(0, records.length - 1) });
+  return records;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Asset } from './asset-model.ts';
 import type { AssetPlan, StatusOptions } from './asset-plan.ts';
 import type { AssetInput } from './asset-validate.ts';
 import { assetWrite, auditOfRemoval, planAssetWrite, refuse } from './asset-writes.ts';
+import type { ImportOptions } from './csv-import.ts';
 import type { AssetDetail, AssetRegister, RemovedAsset } from './ports.ts';
 
 /** What the register reads of the policy. */
@@ -91,7 +92,7 @@ export function createRegisterService(
     },
 
     /** Imports a Snipe-IT-format asset CSV, all or nothing (see `importAssetsCsv`). */
-    importCsv: (text: string, options: { dryRun: boolean } & WriteContext): Promise<ImportOutcome> =>
+    importCsv: (text: string, options: ImportOptions & WriteContext): Promise<ImportOutcome> =>
       importAssetsCsv(assets, text, options),
 
     /** The register as Snipe-IT-format CSV. */

@@ -7,6 +7,10 @@ export interface HttpSettings {
   snapshotBodyLimit: number;
   /** Largest CSV import, in bytes. */
   csvBodyLimit: number;
+  /** Most data rows in one CSV import. */
+  csvRowLimit: number;
+  /** CSV imports larger than this, in bytes, run as jobs: 202 and a job resource to follow. */
+  importJobThreshold: number;
   /** How often the collector pings agents' live channels, in ms. */
   livePingIntervalMs: number;
   /** Free space the database's file system must keep for the collector to be ready, in bytes. */

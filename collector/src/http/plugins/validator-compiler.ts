@@ -2,6 +2,7 @@ import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
+import { checkBody } from './body-check.ts';
 
 /**
  * The strings of a query string, path or headers (copied before conversion changes them in
@@ -48,12 +49,19 @@ function convertStrings(schema: TSchema, value: unknown): unknown {
  * TypeBox validation for every route. Querystrings, params and headers arrive as strings, so
  * they get schema defaults and type coercion first, numbers only from their canonical decimal
  * form; bodies are checked exactly as sent, so a wrong type in a snapshot is an error rather
- * than something quietly converted.
+ * than something quietly converted. A body's refusal costs no more than its check
+ * (body-check.ts): array lengths are looked at first.
  */
 export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const compiled = Compile(schema);
+  if (httpPart === 'body') {
+    return (value: unknown) => {
+      const issues = checkBody(schema, compiled, value);
+      return issues ? { error: issues } : { value };
+    };
+  }
   return (value: unknown) => {
-    const prepared = httpPart === 'body' ? value : convertStrings(schema, value);
+    const prepared = convertStrings(schema, value);
     if (compiled.Check(prepared)) return { value: prepared };
     return { error: compiled.Errors(prepared) };
   };

@@ -17,6 +17,7 @@ import Type, { type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { Agent } from '../../../domain/access/ports.ts';
 import type { AgentIngest } from '../../../domain/inventory/agent-ingest.ts';
+import { type BudgetAnswer, budgetProblem } from '../access/agent-budget.ts';
 import { fromDomainError } from '../problems/index.ts';
 import { HttpProblem } from '../problems/problem.ts';
 import { type SchemaIssue, schemaProblem } from '../problems/schema-problem.ts';
@@ -69,6 +70,8 @@ export interface IngestChannelDeps {
   authenticate: () => Promise<Agent | undefined>;
   /** Largest message taken, in bytes. */
   limit: number;
+  /** Takes a message of this many bytes from the agent's budget (the HTTP routes draw on the same one). */
+  budget?: (bytes: number) => BudgetAnswer;
   send: (message: CollectorLiveMessage) => void;
   close: (code: number, reason: string) => void;
   /** Stop and restart reading from the socket. */
@@ -118,6 +121,11 @@ export function createIngestChannel(deps: IngestChannelDeps) {
             `Message of ${bytes} bytes exceeds the limit of ${deps.limit} bytes (the snapshot body limit and the message envelope)`,
           ),
         );
+        return;
+      }
+      const allowed = deps.budget?.(bytes);
+      if (allowed && !allowed.ok) {
+        refuse(id, budgetProblem(allowed));
         return;
       }
       const envelope = envelopes[kind];

@@ -22,6 +22,7 @@ const TAGS = [
   { name: 'software', description: 'The software catalogue across the fleet, and who has what.' },
   { name: 'assets', description: 'The asset register: what the organisation believes it owns.' },
   { name: 'licenses', description: 'License entitlements and their compliance.' },
+  { name: 'imports', description: 'CSV imports too large to answer at once, followed as jobs.' },
   { name: 'findings', description: 'What reconciliation flags, and what people do about it.' },
   { name: 'reconciliation', description: 'Reconciliation runs.' },
   { name: 'policies', description: 'The reconciliation policy and end-of-support dates.' },

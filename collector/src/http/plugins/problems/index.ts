@@ -14,7 +14,7 @@ import {
   ValidationError,
 } from '../../../domain/errors.ts';
 import { EnrolmentBlocked, ResyncNeeded, SnapshotIdTaken } from '../../../domain/inventory/errors.ts';
-import { ImportRefusedError } from '../../../domain/register/csv-import.ts';
+import { ImportRefusedError, ImportTooLargeError } from '../../../domain/register/csv-import.ts';
 import { HttpProblem } from './problem.ts';
 import { schemaProblem } from './schema-problem.ts';
 
@@ -74,6 +74,9 @@ export function fromDomainError(error: unknown): HttpProblem | undefined {
         message: `line ${e.line}${e.column ? `, ${e.column}` : ''}: ${e.message}`,
       })),
     );
+  }
+  if (error instanceof ImportTooLargeError) {
+    return new HttpProblem(413, ProblemTypes.payloadTooLarge, 'Payload Too Large', error.message);
   }
   return undefined;
 }

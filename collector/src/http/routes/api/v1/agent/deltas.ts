@@ -24,6 +24,7 @@ const deltaRoutes: FastifyPluginAsync = async (fastify) => {
           403: ProblemSchema,
           409: ProblemSchema,
           413: ProblemSchema,
+          429: ProblemSchema,
         },
       },
     },

@@ -58,6 +58,7 @@ const agentRoutes: FastifyPluginAsync = async (fastify) => {
           403: ProblemSchema,
           409: ProblemSchema,
           413: ProblemSchema,
+          429: ProblemSchema,
         },
       },
     },

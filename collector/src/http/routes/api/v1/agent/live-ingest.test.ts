@@ -255,3 +255,22 @@ describe('rate limits', () => {
     }
   });
 });
+
+describe('the per-agent budget', () => {
+  beforeEach(() => start({ agentBudget: { requestsPerMinute: 3, bytesPerMinute: 0 } }));
+
+  it('is one budget for both transports: past it, 429 over HTTP and an error answer with 429 on the socket', async () => {
+    const live = await connect();
+    expect((await post('snapshots', snapshotOf())).statusCode).toBe(201);
+    expect(await live.request({ type: 'snapshot', id: 's-1', snapshot: snapshotOf() })).toMatchObject({ type: 'ack' });
+    expect((await post('snapshots', snapshotOf())).statusCode).toBe(201);
+    const refused = await live.request({ type: 'snapshot', id: 's-2', snapshot: snapshotOf() });
+    expect(refused).toMatchObject({ type: 'error', id: 's-2', status: 429 });
+    expect(problemOf(refused).detail).toContain('3 snapshots or deltas in a minute');
+    const overHttp = await post('snapshots', snapshotOf());
+    expect(overHttp.statusCode).toBe(429);
+    expect(Number(overHttp.headers['retry-after'])).toBeGreaterThan(0);
+    // The socket stays open for what comes once the budget allows.
+    expect(live.socket.readyState).toBe(live.socket.OPEN);
+  });
+});

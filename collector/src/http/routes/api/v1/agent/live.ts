@@ -26,6 +26,7 @@ const liveRoutes: FastifyPluginAsync = async (app) => {
   // How often the collector pings each socket; one missed pong closes it.
   const pingIntervalMs = app.settings.livePingIntervalMs;
   const ingest = app.agentIngest;
+  const budget = app.agentBudget;
 
   app.get(
     '/ws',
@@ -61,6 +62,7 @@ const liveRoutes: FastifyPluginAsync = async (app) => {
         ingest,
         authenticate,
         limit: app.liveIngestLimit,
+        ...(budget ? { budget: (bytes: number) => budget.take(agent.id, bytes) } : {}),
         send,
         close: (code, reason) => socket.close(code, reason),
         pause: () => socket.pause(),

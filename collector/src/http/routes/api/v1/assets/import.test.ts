@@ -357,3 +357,67 @@ describe('Snipe-IT file formats', () => {
     expect(again.json().unchanged).toHaveLength(1);
   });
 });
+
+describe('large imports as jobs', () => {
+  /** Reads the job until it is done; each read is a request the collector answers meanwhile. */
+  async function follow(location: string): Promise<{ reads: number; job: Record<string, unknown> }> {
+    for (let reads = 1; ; reads++) {
+      const job = (await t.inject({ url: location })).json();
+      if (job.state === 'succeeded' || job.state === 'failed') return { reads, job };
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  it('answers a file over the job threshold with 202 and a job that reports progress, then the outcome', async () => {
+    await t.close();
+    t = await createTestApp({ importJobThreshold: 10_000 });
+    const started = await importCsv(csv(THOUSAND));
+    expect(started.statusCode, started.body).toBe(202);
+    const location = started.headers.location as string;
+    expect(location).toBe(`/api/v1/imports/${started.json().id}`);
+    expect(started.json()).toMatchObject({ resource: 'assets', dryRun: false, state: 'queued' });
+
+    // Ordering, not timing: the health check is answered while the job has yet to finish.
+    expect((await t.inject({ url: '/healthz' })).statusCode).toBe(200);
+    expect((await t.inject({ url: location })).json().state).not.toBe('succeeded');
+
+    const { reads, job } = await follow(location);
+    expect(reads).toBeGreaterThan(1);
+    expect(job).toMatchObject({ state: 'succeeded', progress: { phase: 'done', done: 1000, total: 1000 } });
+    expect((job.result as { created: unknown[] }).created).toHaveLength(1000);
+    expect(count('assets')).toBe(1000);
+    expect(count("audit_log WHERE entity_type = 'asset'")).toBe(1000);
+  });
+
+  it('takes Prefer: respond-async for any size, and reports a refused file as the failed job’s problem', async () => {
+    const bad = THOUSAND.slice(0, 5).map((r, i) => (i === 3 ? r.map((c, k) => (k === 9 ? 'soon' : c)) : r));
+    const started = await t.inject({
+      method: 'POST',
+      url: '/api/v1/assets/import',
+      headers: { 'content-type': 'text/csv', prefer: 'respond-async' },
+      payload: csv(bad),
+    });
+    expect(started.statusCode).toBe(202);
+    expect(started.headers['preference-applied']).toBe('respond-async');
+    const { job } = await follow(started.headers.location as string);
+    expect(job).toMatchObject({
+      state: 'failed',
+      problem: { status: 400, errors: [{ path: '/5/purchase_date' }] },
+    });
+    expect(count('assets')).toBe(0);
+  });
+
+  it('refuses a file over the row limit with 413, whole', async () => {
+    await t.close();
+    t = await createTestApp({ csvRowLimit: 999 });
+    const refused = await importCsv(csv(THOUSAND));
+    expect(refused.statusCode).toBe(413);
+    expect(refused.json().detail).toContain('more than 999 data rows');
+    expect(count('assets')).toBe(0);
+  });
+
+  it('answers 404 for a job it does not know', async () => {
+    const res = await t.inject({ url: '/api/v1/imports/0d1f0f4e-3a5c-4a53-9d0b-6f9f0c2e7a11' });
+    expect(res.statusCode).toBe(404);
+  });
+});

@@ -12,6 +12,7 @@ import {
   CsvUploadSchema,
   DryRunQuerySchema,
   IdParamsSchema,
+  ImportJobSchema,
   NoContentSchema,
 } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
@@ -19,6 +20,7 @@ import type { StatusOptions } from '../../../../../domain/register/asset-plan.ts
 import type { AssetInput } from '../../../../../domain/register/asset-validate.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../principal.ts';
+import { csvImportHandler, IMPORT_DESCRIPTION } from '../csv-import-route.ts';
 import { listRoute } from '../list-route.ts';
 import { createRelated } from '../related.ts';
 import { acceptCsv, requireCsvBody } from '../schema-helpers.ts';
@@ -92,20 +94,22 @@ const assetsRoutes: FastifyPluginAsync = async (fastify) => {
       onRequest: requireCsvBody,
       schema: {
         summary: 'Import a Snipe-IT-format asset CSV (all or nothing; ?dryRun=true to preview)',
+        description: IMPORT_DESCRIPTION,
         tags: ['assets'],
         consumes: ['text/csv'],
         querystring: DryRunQuerySchema,
         body: CsvUploadSchema,
-        response: { 200: AssetImportOutcomeSchema, 400: ProblemSchema, 413: ProblemSchema, 415: ProblemSchema },
+        response: {
+          200: AssetImportOutcomeSchema,
+          202: ImportJobSchema,
+          400: ProblemSchema,
+          413: ProblemSchema,
+          415: ProblemSchema,
+          429: ProblemSchema,
+        },
       },
     },
-    async (request) => {
-      return app.registerService.importCsv(request.body, {
-        dryRun: request.query.dryRun,
-        actor: requestActor(request),
-        context: 'csv import (api)',
-      });
-    },
+    csvImportHandler(fastify, 'assets'),
   );
 
   app.get(

@@ -5,6 +5,7 @@ import {
   CsvUploadSchema,
   DryRunQuerySchema,
   IdParamsSchema,
+  ImportJobSchema,
   LICENSE_LIST,
   LicenseCreateSchema,
   LicenseImportOutcomeSchema,
@@ -17,6 +18,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { LicenseInput } from '../../../../../domain/licenses/license-model.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../principal.ts';
+import { csvImportHandler, IMPORT_DESCRIPTION } from '../csv-import-route.ts';
 import { listRoute } from '../list-route.ts';
 import { acceptCsv, requireCsvBody } from '../schema-helpers.ts';
 import complianceRoutes from './compliance.ts';
@@ -73,19 +75,22 @@ const licensesRoutes: FastifyPluginAsync = async (fastify) => {
       onRequest: requireCsvBody,
       schema: {
         summary: 'Import license entitlements from CSV (all or nothing; ?dryRun=true to preview)',
+        description: IMPORT_DESCRIPTION,
         tags: ['licenses'],
         consumes: ['text/csv'],
         querystring: DryRunQuerySchema,
         body: CsvUploadSchema,
-        response: { 200: LicenseImportOutcomeSchema, 400: ProblemSchema, 413: ProblemSchema, 415: ProblemSchema },
+        response: {
+          200: LicenseImportOutcomeSchema,
+          202: ImportJobSchema,
+          400: ProblemSchema,
+          413: ProblemSchema,
+          415: ProblemSchema,
+          429: ProblemSchema,
+        },
       },
     },
-    async (request) =>
-      app.licenseService.importCsv(request.body, {
-        dryRun: request.query.dryRun,
-        actor: requestActor(request),
-        context: 'csv import (api)',
-      }),
+    csvImportHandler(fastify, 'licenses'),
   );
 
   app.get(

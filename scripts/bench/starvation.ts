@@ -1,0 +1,284 @@
+/**
+ * Starvation benchmark: does anything hold the collector's event loop? A real collector process
+ * gets, all at once, hostile agents pushing refused 10 MiB snapshots as fast as they are
+ * answered (an over-long software array, and a list of invalid items within the limit) and a
+ * large CSV import, while a prober asks `/healthz` and well-behaved agents push normal
+ * snapshots. It reports the probes' and the normal ingests' latency (target: p99 under
+ * 200 ms), what the hostile agents got, and how long the import took.
+ *
+ *   pnpm bench --only starvation [--size ROWS]      (default 100,000 rows)
+ *
+ * `STOCKTAKE_BENCH_COLLECTOR=/path/to/collector/bin/stocktake-collector.mjs` measures another
+ * checkout's collector with the same load (the "before" figures of docs/benchmarks.md); an
+ * older collector that answers an import at once rather than with a job is timed by that answer.
+ */
+import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { dpkgItem, makeSnapshot } from '@stocktake/shared/testing';
+import { COLLECTOR_BIN, startCollector, tempDir } from '../../test/support/processes.ts';
+import { percentile, sourceLine } from './deltas.ts';
+import { machineLine, table } from './lib/report.ts';
+
+const TARGET_P99_MS = 200;
+const SECRET = 'bench-starvation-secret';
+const HOSTILE_AGENTS = 4;
+const NORMAL_AGENTS = 20;
+const PROBE_INTERVAL_MS = 50;
+const INGEST_INTERVAL_MS = 1000;
+/** The probes and normal agents alone first, for the machine's own latency. */
+const QUIET_MS = 15_000;
+/** The load stops when the import is done, or after this long. */
+const MAX_WINDOW_MS = 5 * 60 * 1000;
+const BODY_BYTES = 10 * 1024 * 1024;
+
+const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+export interface StarvationOptions {
+  rows: number;
+}
+
+interface Series {
+  name: string;
+  latencies: number[];
+  failures: number;
+}
+
+const series = (name: string): Series => ({ name, latencies: [], failures: 0 });
+
+async function timed(s: Series, request: () => Promise<Response>, ok: (status: number) => boolean): Promise<void> {
+  const started = performance.now();
+  try {
+    const res = await request();
+    await res.arrayBuffer();
+    s.latencies.push(performance.now() - started);
+    if (!ok(res.status)) s.failures++;
+  } catch {
+    s.latencies.push(performance.now() - started);
+    s.failures++;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A refused snapshot of about 10 MiB: more software items than the contract's 50,000. */
+function oversizedSnapshot(agentId: string): Buffer {
+  const snapshot = makeSnapshot({ agentId, hostname: 'hostile-long' });
+  const pad = 'x'.repeat(120);
+  const itemBytes = JSON.stringify(dpkgItem(`pkg-00000-${pad}`, '1.0')).length + 1;
+  const count = Math.max(50_001, Math.ceil(BODY_BYTES / itemBytes));
+  const items = Array.from({ length: count }, (_, i) => dpkgItem(`pkg-${i}-${pad}`, '1.0'));
+  snapshot.sections.software = { ...snapshot.sections.software, data: items };
+  return Buffer.from(JSON.stringify(snapshot));
+}
+
+/** A refused snapshot of about 10 MiB within the array limit: every item has a property the contract does not know. */
+function invalidItemsSnapshot(agentId: string): Buffer {
+  const snapshot = makeSnapshot({ agentId, hostname: 'hostile-invalid' });
+  const note = 'y'.repeat(150);
+  const items = Array.from({ length: 50_000 }, (_, i) => ({ ...dpkgItem(`pkg-${i}`, '1.0'), note }));
+  snapshot.sections.software = { ...snapshot.sections.software, data: items as never };
+  return Buffer.from(JSON.stringify(snapshot));
+}
+
+function assetsCsv(rows: number): string {
+  const lines = ['Asset Tag,Item Name,Serial Number,Status,Purchase Date,Purchase Cost,Location'];
+  for (let i = 0; i < rows; i++) {
+    lines.push(`ST-${i},Laptop ${i},SN-${i},Deployed,2024-01-31,1249.50,HQ floor ${i % 9}`);
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+function summary(s: Series): (string | number)[] {
+  const sorted = [...s.latencies].sort((a, b) => a - b);
+  const p99 = percentile(sorted, 99);
+  return [
+    s.name,
+    sorted.length,
+    percentile(sorted, 50).toFixed(1),
+    p99.toFixed(1),
+    (sorted.at(-1) ?? Number.NaN).toFixed(1),
+    s.failures,
+    p99 < TARGET_P99_MS ? 'met' : '**not met**',
+  ];
+}
+
+export async function starvationBench(opts: StarvationOptions): Promise<string> {
+  const bin = process.env.STOCKTAKE_BENCH_COLLECTOR ?? COLLECTOR_BIN;
+  const dir = tempDir('stocktake-starvation-');
+  const dbPath = join(dir.path, 'stocktake.db');
+  const collector = await startCollector({
+    dbPath,
+    enrollSecret: SECRET,
+    bin,
+    extraArgs: ['--reconcile-cron', 'off', '--log-level', 'warn'],
+  });
+  const url = collector.url;
+  try {
+    const token = execFileSync(
+      process.execPath,
+      [bin, 'token', 'create', '--db', dbPath, '--name', 'bench', '--role', 'admin'],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    ).trim();
+    const admin = { authorization: `Bearer ${token}` };
+    const enrol = async (hostname: string) => {
+      const res = await fetch(`${url}/api/v1/agent/enroll`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ enrollSecret: SECRET, hostname, agentVersion: '0.1.0', platform: 'linux' }),
+      });
+      if (res.status !== 201) throw new Error(`enrol ${hostname}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as { agentId: string; agentToken: string };
+    };
+    const push = (agentToken: string, body: Buffer | string) =>
+      fetch(`${url}/api/v1/agent/snapshots`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${agentToken}` },
+        body,
+      });
+
+    const normal = await Promise.all(Array.from({ length: NORMAL_AGENTS }, (_, i) => enrol(`normal-${i}`)));
+    const normalBody = (agentId: string, i: number) =>
+      JSON.stringify(
+        makeSnapshot({
+          agentId,
+          hostname: `normal-${i}`,
+          software: Array.from({ length: 300 }, (_, k) => dpkgItem(`lib-${k}`, `1.${k}`)),
+        }),
+      );
+    // Each normal device once before the load, so the load meets steady-state ingests.
+    for (const [i, a] of normal.entries()) await push(a.agentToken, normalBody(a.agentId, i));
+
+    log('building the hostile bodies and the CSV');
+    const hostile = await Promise.all(Array.from({ length: HOSTILE_AGENTS }, (_, i) => enrol(`hostile-${i}`)));
+    const bodies = hostile.map((a, i) =>
+      i % 2 === 0 ? oversizedSnapshot(a.agentId) : invalidItemsSnapshot(a.agentId),
+    );
+    const csv = assetsCsv(opts.rows);
+
+    const quietProbes = series('`GET /healthz`, quiet');
+    const quietIngests = series('normal snapshot, quiet');
+    const probes = series('`GET /healthz`, under load');
+    const ingests = series('normal snapshot, under load');
+    const hostileAnswers = new Map<number, number>();
+    let loaded = false;
+    let stop = false;
+
+    const probing = (async () => {
+      while (!stop) {
+        await timed(
+          loaded ? probes : quietProbes,
+          () => fetch(`${url}/healthz`),
+          (s) => s === 200,
+        );
+        await sleep(PROBE_INTERVAL_MS);
+      }
+    })();
+    const ingesting = (async () => {
+      for (let n = 0; !stop; n++) {
+        const i = n % NORMAL_AGENTS;
+        const agent = normal[i];
+        if (agent) {
+          const body = normalBody(agent.agentId, i);
+          const into = loaded ? ingests : quietIngests;
+          await timed(
+            into,
+            () => push(agent.agentToken, body),
+            (s) => s === 200 || s === 201,
+          );
+        }
+        await sleep(INGEST_INTERVAL_MS);
+      }
+    })();
+    const loadBefore = loadavg()[0] ?? 0;
+    await sleep(QUIET_MS);
+    loaded = true;
+    const attacking = hostile.map(async (a, i) => {
+      const body = bodies[i] as Buffer;
+      while (!stop) {
+        try {
+          const res = await push(a.agentToken, body);
+          await res.arrayBuffer();
+          hostileAnswers.set(res.status, (hostileAnswers.get(res.status) ?? 0) + 1);
+        } catch {
+          hostileAnswers.set(0, (hostileAnswers.get(0) ?? 0) + 1);
+        }
+      }
+    });
+
+    log(
+      `importing ${opts.rows} rows (${(csv.length / 1024 / 1024).toFixed(1)} MiB) under ${HOSTILE_AGENTS} hostile agents`,
+    );
+    const importStarted = performance.now();
+    let importOutcome = 'not finished in the window';
+    const importing = (async () => {
+      const res = await fetch(`${url}/api/v1/assets/import`, {
+        method: 'POST',
+        headers: { ...admin, 'content-type': 'text/csv' },
+        body: csv,
+      });
+      const answer = (await res.json()) as { state?: string; rows?: number; detail?: string };
+      if (res.status === 200) {
+        importOutcome = `answered at once (200): ${answer.rows} rows`;
+        return;
+      }
+      if (res.status !== 202) {
+        importOutcome = `refused: ${res.status} ${answer.detail ?? ''}`;
+        return;
+      }
+      const location = res.headers.get('location') ?? '';
+      for (;;) {
+        await sleep(500);
+        const job = (await (await fetch(`${url}${location}`, { headers: admin })).json()) as {
+          state: string;
+          result?: { rows: number };
+          problem?: { detail?: string };
+          progress?: { phase: string; done: number; total?: number };
+        };
+        if (job.progress) {
+          const { phase, done, total } = job.progress;
+          importOutcome = `job (202) not finished in the window: ${phase}, ${done}${total === undefined ? '' : ` of ${total}`} rows`;
+        }
+        if (job.state === 'succeeded') {
+          importOutcome = `job (202) succeeded: ${job.result?.rows} rows`;
+          return;
+        }
+        if (job.state === 'failed') {
+          importOutcome = `job (202) failed: ${job.problem?.detail ?? ''}`;
+          return;
+        }
+      }
+    })();
+    await Promise.race([importing, sleep(MAX_WINDOW_MS)]);
+    const importS = (performance.now() - importStarted) / 1000;
+    const loadAfter = loadavg()[0] ?? 0;
+    stop = true;
+    log(`import: ${importOutcome} in ${importS.toFixed(1)} s; stopping the load`);
+    await Promise.all([probing, ingesting, ...attacking]);
+
+    const answers = [...hostileAnswers.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([status, n]) => `${n} × ${status === 0 ? 'no answer' : status}`)
+      .join(', ');
+    return [
+      '## Starvation: probes and agents while the collector is under attack',
+      '',
+      `${machineLine()}. ${sourceLine()}${bin === COLLECTOR_BIN ? '' : ` Collector: ${bin}.`}`,
+      '',
+      `First ${QUIET_MS / 1000} s of probes and normal agents alone (quiet), then, all at once on one collector process: ${HOSTILE_AGENTS} hostile agents each pushing a refused ${BODY_BYTES / 1024 / 1024} MiB snapshot as fast as they are answered (two with an over-long software array, two with 50,000 invalid items), ignoring Retry-After; a ${opts.rows.toLocaleString('en')}-row asset CSV import; a prober asking \`/healthz\` every ${PROBE_INTERVAL_MS} ms; ${NORMAL_AGENTS} normal agents pushing 300-package snapshots, one every ${INGEST_INTERVAL_MS} ms in turn, throughout. Measured from the start of the load until the import is done. Target: p99 under ${TARGET_P99_MS} ms.`,
+      '',
+      table(
+        ['request', 'count', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'target'],
+        [summary(quietProbes), summary(quietIngests), summary(probes), summary(ingests)],
+      ),
+      '',
+      `Hostile agents got: ${answers || 'nothing'}. Import: ${importOutcome}, ${importS.toFixed(1)} s. Machine load average (1 min) ${loadBefore.toFixed(1)} before the load, ${loadAfter.toFixed(1)} at its end: on a shared machine the quiet rows are the baseline to read the others against.`,
+    ].join('\n');
+  } finally {
+    await collector.stop();
+    dir.remove();
+  }
+}
