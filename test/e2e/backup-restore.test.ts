@@ -87,7 +87,12 @@ describe('backup under load, then restore', { timeout: 600_000 }, () => {
   });
 
   it('backs up a consistent copy while agents push, refuses to restore under a running collector, restores it once stopped', async () => {
-    collector = await startCollector({ dbPath, enrollSecret: SECRET });
+    collector = await startCollector({
+      dbPath,
+      enrollSecret: SECRET,
+      // The agents push as fast as they can, to back up under load: no per-agent budget.
+      extraArgs: ['--agent-rate-limit', '0', '--agent-byte-limit', '0'],
+    });
     const agents = await Promise.all(Array.from({ length: AGENTS }, (_, n) => enrol(collector?.url ?? '', n)));
     const load = ingestLoad(collector.url, agents);
     while (load.acked.length < 3 * AGENTS) await new Promise((resolve) => setTimeout(resolve, 25));

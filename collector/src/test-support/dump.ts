@@ -4,14 +4,14 @@ export interface SqliteConnection {
 }
 
 /**
- * Every row of every table (migration bookkeeping aside, and when each API token was last
- * used, which any authenticated request may note), to prove that a refused request changed
- * nothing at all.
+ * Every row of every table (migration bookkeeping aside, the readiness probe's row, which every
+ * open and every readiness check rewrites, and when each API token was last used, which any
+ * authenticated request may note), to prove that a refused request changed nothing at all.
  */
 export function dumpDatabase(sqlite: SqliteConnection): Record<string, unknown[]> {
   const tables = sqlite
     .prepare(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%drizzle%' ORDER BY name",
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%drizzle%' AND name <> 'readiness_probe' ORDER BY name",
     )
     .all() as { name: string }[];
   const out: Record<string, unknown[]> = {};
