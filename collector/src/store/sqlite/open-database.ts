@@ -8,6 +8,7 @@ import { type StoreRefusal, StoreUnusableError } from '../../domain/errors.ts';
 import { formatBytes, freeBytes } from './disk-space.ts';
 import * as schema from './schema/index.ts';
 import { describeSchema, knownMigrations, schemaVersions } from './schema-version.ts';
+import { withStatementCache } from './statement-cache.ts';
 import { sqliteErrorIn } from './storage-errors.ts';
 
 // $client: the better-sqlite3 handle under it, for what drizzle does not cover (savepoint batches).
@@ -16,6 +17,8 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 export interface OpenedDatabase {
   db: Db;
   sqlite: Database.Database;
+  /** Drops the statements drizzle's queries have compiled, so the next run of each prepares it again. */
+  forgetStatements(): void;
   close(): void;
 }
 
@@ -153,10 +156,11 @@ export function openDatabase(path: string, options: OpenOptions = {}): OpenedDat
     throw (file && refusalFor(err, file)) || err;
   }
   try {
-    const db = configureAndMigrate(sqlite, path, file, options);
+    const statements = withStatementCache(sqlite);
+    const db = configureAndMigrate(sqlite, statements.connection, path, file, options);
     // The readiness check's write, once before serving: a file that takes no write is refused now.
     probeWrite(sqlite);
-    return { db, sqlite, close: () => sqlite.close() };
+    return { db, sqlite, forgetStatements: statements.forget, close: () => sqlite.close() };
   } catch (err) {
     sqlite.close();
     throw (file && refusalFor(err, file)) || err;
@@ -174,6 +178,7 @@ export function probeWrite(sqlite: Database.Database, now = new Date()): void {
 
 function configureAndMigrate(
   sqlite: Database.Database,
+  connection: Database.Database,
   path: string,
   file: string | undefined,
   options: OpenOptions,
@@ -191,7 +196,7 @@ function configureAndMigrate(
   sqlite.pragma('wal_autocheckpoint = 10000');
   if (file) checkIntegrity(sqlite, file);
   const applied = checkNotNewer(sqlite, file ?? path);
-  const db = drizzle(sqlite, { schema });
+  const db = drizzle(connection, { schema });
   // Table rebuilds drop and rename parents of other tables; with foreign keys on, dropping a
   // parent would cascade into its children. The migrator runs in a transaction, where the
   // pragma cannot change, so it is switched off around it and the result checked after.

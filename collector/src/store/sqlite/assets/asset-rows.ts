@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { hostnameKey, serialKey, uuidKey } from '../../../domain/matching/identifiers.ts';
 import type { Asset, AssetFields } from '../../../domain/register/asset-model.ts';
 import { fromCents, toCents } from '../../../domain/register/values.ts';
@@ -80,12 +80,13 @@ export function replaceMacs(db: Db, assetId: string, macs: readonly string[]): v
       .run();
 }
 
-export function macsOf(db: Db, assetId: string): string[] {
-  return db
+/** Reads an asset's MAC addresses, in order, through one statement prepared once. */
+export function macsReader(db: Db): (assetId: string) => string[] {
+  const query = db
     .select({ mac: assetMacs.mac })
     .from(assetMacs)
-    .where(eq(assetMacs.assetId, assetId))
+    .where(eq(assetMacs.assetId, sql.placeholder('assetId')))
     .orderBy(assetMacs.mac)
-    .all()
-    .map((r) => r.mac);
+    .prepare();
+  return (assetId) => query.all({ assetId }).map((r) => r.mac);
 }

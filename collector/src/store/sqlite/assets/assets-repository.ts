@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, or, sql } from 'drizzle-orm';
 import type { AuditEntry } from '../../../domain/audit/ports.ts';
 import { ConflictError, NotFoundError } from '../../../domain/errors.ts';
 import type { Asset, AssetFields } from '../../../domain/register/asset-model.ts';
@@ -15,7 +15,7 @@ import type { Conflicts } from '../matching/conflicts.ts';
 import type { Matcher } from '../matching/matcher.ts';
 import type { Db } from '../open-database.ts';
 import { assetDisposals, assetStatusEvents, assets, deviceAssetLinks, devices } from '../schema/index.ts';
-import { assetFromRow, columnsFor, macsOf, replaceMacs } from './asset-rows.ts';
+import { assetFromRow, columnsFor, macsReader, replaceMacs } from './asset-rows.ts';
 
 const BATCH = 1000;
 
@@ -24,14 +24,33 @@ const BATCH = 1000;
  * lands in one transaction together with its status events, disposal records and audit entries.
  */
 export function createAssetsRepository(db: Db, audit: AuditLog, matcher: Matcher, conflicts: Conflicts) {
+  // The lookups an import makes for every row, built once: building a query costs more than
+  // running it.
+  const macsOf = macsReader(db);
+  const rowById = db
+    .select()
+    .from(assets)
+    .where(eq(assets.id, sql.placeholder('id')))
+    .prepare();
+  const rowByTag = db
+    .select()
+    .from(assets)
+    .where(eq(assets.assetTag, sql.placeholder('tag')))
+    .prepare();
+  const updatedAtById = db
+    .select({ updatedAt: assets.updatedAt })
+    .from(assets)
+    .where(eq(assets.id, sql.placeholder('id')))
+    .prepare();
+
   function get(id: string): Asset | undefined {
-    const row = db.select().from(assets).where(eq(assets.id, id)).get();
-    return row ? assetFromRow(row, macsOf(db, id)) : undefined;
+    const row = rowById.get({ id });
+    return row ? assetFromRow(row, macsOf(id)) : undefined;
   }
 
   function getByTag(tag: string): Asset | undefined {
-    const row = db.select().from(assets).where(eq(assets.assetTag, tag)).get();
-    return row ? assetFromRow(row, macsOf(db, row.id)) : undefined;
+    const row = rowByTag.get({ tag });
+    return row ? assetFromRow(row, macsOf(row.id)) : undefined;
   }
 
   function statusEvents(assetId: string): StatusEvent[] {
@@ -99,13 +118,13 @@ export function createAssetsRepository(db: Db, audit: AuditLog, matcher: Matcher
   function checkStillValid(w: AssetWrite): void {
     const { plan } = w;
     if (plan.kind === 'update') {
-      const stored = db.select({ updatedAt: assets.updatedAt }).from(assets).where(eq(assets.id, w.id)).get();
+      const stored = updatedAtById.get({ id: w.id });
       if (!stored) throw new NotFoundError(`No asset ${w.id}`);
       if (stored.updatedAt !== plan.before?.updatedAt) {
         throw new ConflictError(`Asset ${w.id} changed while the change was being made; try again`, 'updatedAt');
       }
     }
-    const holder = db.select({ id: assets.id }).from(assets).where(eq(assets.assetTag, plan.next.assetTag)).get();
+    const holder = rowByTag.get({ tag: plan.next.assetTag });
     if (holder && holder.id !== w.id) {
       throw new ConflictError(`Asset tag ${plan.next.assetTag} is already asset ${holder.id}`, 'assetTag');
     }
@@ -217,7 +236,7 @@ export function createAssetsRepository(db: Db, audit: AuditLog, matcher: Matcher
         .orderBy(asc(assets.assetTag), asc(assets.id))
         .limit(BATCH)
         .all();
-      for (const r of rows) yield assetFromRow(r, macsOf(db, r.id));
+      for (const r of rows) yield assetFromRow(r, macsOf(r.id));
       const last = rows.at(-1);
       if (!last || rows.length < BATCH) return;
       after = [last.assetTag, last.id];

@@ -209,6 +209,8 @@ describe('who-has', () => {
         return original(text);
       };
       Object.assign(opened.sqlite, { prepare: spy });
+      // Statements an earlier test compiled would be reused without being prepared again.
+      opened.forgetStatements();
       try {
         run();
       } finally {
