@@ -9,6 +9,7 @@ import agentBudget, { type AgentBudgetOptions } from './plugins/access/agent-bud
 import access from './plugins/access/index.ts';
 import rateLimit, { type RateLimitOptions } from './plugins/access/rate-limit.ts';
 import contentEncoding from './plugins/content-encoding.ts';
+import { lazySchemaController } from './plugins/lazy-serializers.ts';
 import live from './plugins/live/index.ts';
 import metrics, { type MetricsEndpoint } from './plugins/metrics/index.ts';
 import openapi from './plugins/openapi/index.ts';
@@ -81,6 +82,7 @@ export async function createHttpApp(collector: Collector, options: HttpAppOption
     // The router's and Node's own refusals, answered as problem details like every other.
     frameworkErrors,
     clientErrorHandler: clientErrorHandler(options.logger || undefined),
+    schemaController: lazySchemaController,
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
   // JSON routes take JSON: a text/plain body is a 415, not a string that fails validation.

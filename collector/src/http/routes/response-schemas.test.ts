@@ -1,5 +1,8 @@
+import SerializerSelector from '@fastify/fast-json-stringify-compiler';
 import * as wire from '@stocktake/shared';
 import * as api from '@stocktake/shared/api';
+import type { TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test-support/test-app.ts';
 import type { RegisteredRoute } from '../plugins/route-table.ts';
@@ -44,5 +47,44 @@ describe('the routes answer with the contract', () => {
     expect(schemas.length).toBeGreaterThan(100);
     const own = schemas.filter(({ schema }) => !contract.has(schema)).map(({ where }) => where);
     expect(own).toEqual([]);
+  });
+});
+
+// The collector compiles serializers and validators when a route first needs them, not at start,
+// so a schema that cannot compile would only show on that route's first request: here every one does.
+describe('every schema compiles', () => {
+  it('response schemas, with the serializer the collector uses', () => {
+    const compile = SerializerSelector()(undefined, undefined);
+    const failed = t.app.registeredRoutes.flatMap((route) =>
+      Object.entries((route.schema?.response ?? {}) as Responses).flatMap(([status, schema]) => {
+        try {
+          compile({ method: route.method, url: route.url, httpStatus: status, schema });
+          return [];
+        } catch (err) {
+          return [`${route.method} ${route.url} ${status}: ${(err as Error).message}`];
+        }
+      }),
+    );
+    expect(failed).toEqual([]);
+  });
+
+  it('request schemas, with the validator the collector uses', () => {
+    const parts = ['body', 'querystring', 'params', 'headers'] as const;
+    const schemas = t.app.registeredRoutes.flatMap((route) =>
+      parts.flatMap((part) => {
+        const schema = (route.schema as Record<string, unknown> | undefined)?.[part];
+        return schema ? [{ where: `${route.method} ${route.url} ${part}`, schema: schema as TSchema }] : [];
+      }),
+    );
+    expect(schemas.length).toBeGreaterThan(40);
+    const failed = schemas.flatMap(({ where, schema }) => {
+      try {
+        Compile(schema);
+        return [];
+      } catch (err) {
+        return [`${where}: ${(err as Error).message}`];
+      }
+    });
+    expect(failed).toEqual([]);
   });
 });
