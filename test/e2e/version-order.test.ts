@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seededRandom as random } from '@stocktake/shared/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareDpkgVersions } from '../../collector/src/domain/versions/dpkg.ts';
 import { compareRpmVersions } from '../../collector/src/domain/versions/rpm.ts';
@@ -17,18 +18,6 @@ const has = (command: string, args: string[]) => spawnSync(command, args, { stdi
 const HAS_DPKG = has('dpkg', ['--version']);
 const HAS_RPM = has('rpm', ['--version']);
 const IN_CI = process.env.CI === 'true';
-
-/** The same pseudo-random choices on every run (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sample<T>(items: readonly T[], n: number, next: () => number): T[] {
   const pool = [...items];
