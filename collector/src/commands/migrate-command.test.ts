@@ -1,12 +1,12 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../command-line.ts';
 import {
   databaseAtVersion,
   markWrittenByNewerCollector,
+  migrationsApplied,
   shippedMigrations,
 } from '../store/sqlite/old-database.test-support.ts';
 
@@ -40,15 +40,6 @@ const SHIPPED = shippedMigrations();
 /** An older collector's database: every migration but the last three. */
 const OLD = SHIPPED.length - 3;
 
-const migrationsIn = (path: string) => {
-  const sqlite = new Database(path, { readonly: true });
-  try {
-    return (sqlite.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n;
-  } finally {
-    sqlite.close();
-  }
-};
-
 const backupsBeside = () => readdirSync(dir).filter((name) => name.includes('.before-migration-'));
 
 describe('stocktake-collector migrate', () => {
@@ -72,7 +63,7 @@ describe('stocktake-collector migrate', () => {
       pending: SHIPPED.slice(OLD),
     });
     expect(readFileSync(db)).toEqual(before);
-    expect(migrationsIn(db)).toBe(OLD);
+    expect(migrationsApplied(db)).toBe(OLD);
   });
 
   it('backs the database up beside itself, named after its schema version, then applies what is pending', async () => {
@@ -89,8 +80,8 @@ describe('stocktake-collector migrate', () => {
       new RegExp(`^migrated from schema version ${OLD} to ${SHIPPED.length} \\(3 migrations, \\d+ ms\\)$`),
     );
     // The backup holds the database as it was; the database is now current.
-    expect(migrationsIn(join(dir, backup ?? ''))).toBe(OLD);
-    expect(migrationsIn(db)).toBe(SHIPPED.length);
+    expect(migrationsApplied(join(dir, backup ?? ''))).toBe(OLD);
+    expect(migrationsApplied(db)).toBe(SHIPPED.length);
 
     const again = await collector('migrate');
     expect(again).toEqual({

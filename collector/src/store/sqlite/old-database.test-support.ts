@@ -59,3 +59,13 @@ export function markWrittenByNewerCollector(path: string): void {
     sqlite.close();
   }
 }
+
+/** How many migrations a database file has had, read without writing to it. */
+export function migrationsApplied(path: string): number {
+  const sqlite = new Database(path, { readonly: true });
+  try {
+    return (sqlite.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n;
+  } finally {
+    sqlite.close();
+  }
+}
