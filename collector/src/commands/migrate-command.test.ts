@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -124,6 +124,17 @@ describe('stocktake-collector migrate', () => {
     }
     expect(readFileSync(db)).toEqual(before);
     expect(backupsBeside()).toEqual([]);
+  });
+
+  it('refuses a file that is not a database in the store’s words', async () => {
+    writeFileSync(db, 'not a database\n'.repeat(1000));
+    for (const args of [['migrate'], ['migrate', '--status']]) {
+      expect(await collector(...args), args.join(' ')).toEqual({
+        code: 78,
+        stdout: '',
+        stderr: `stocktake-collector: cannot use the database ${db}: the file is damaged (SQLITE_NOTADB: file is not a database); restore it from a backup\n`,
+      });
+    }
   });
 
   it('says there is no database rather than making one', async () => {

@@ -19,7 +19,7 @@ function summary(status: MigrationStatus): string {
 
 /** `migrate --status`: the migrations applied and pending; nothing is written. */
 async function printStatus(dbPath: string, json: boolean, io: Io): Promise<number> {
-  const migrations = openMigrations(dbPath);
+  const migrations = openMigrations(dbPath, 'read');
   try {
     const status = await migrations.status();
     if (json) {

@@ -35,8 +35,8 @@ export function restoreDatabase(backupFile: string, dbPath: string): Promise<Res
 }
 
 /** The storage engine's migrations on a database as it is (it must exist). */
-export function openMigrations(dbPath: string): SchemaMigrations & { close(): void } {
-  return openSqliteMigrations(dbPath, { stopHint: STOP_BEFORE_MIGRATING });
+export function openMigrations(dbPath: string, access: 'read' | 'write'): SchemaMigrations & { close(): void } {
+  return openSqliteMigrations(dbPath, { stopHint: STOP_BEFORE_MIGRATING, mayWrite: access === 'write' });
 }
 
 /**
@@ -57,7 +57,7 @@ export async function migrateDatabase(
   onBackup?: (report: BackupReport, status: MigrationStatus) => void,
 ): Promise<DeliberateMigration | undefined> {
   if (dbPath === ':memory:' || !existsSync(dbPath)) return undefined;
-  const migrations = openMigrations(dbPath);
+  const migrations = openMigrations(dbPath, 'write');
   try {
     return await migrateAfterBackup({
       migrations,

@@ -46,7 +46,7 @@ export function unusable(file: string, problem: string, refusal: StoreRefusal): 
 }
 
 /** `err` from opening or checking the file, as a refusal when it says the file cannot be used. */
-function refusalFor(err: unknown, file: string): StoreUnusableError | undefined {
+export function refusalFor(err: unknown, file: string): StoreUnusableError | undefined {
   if (err instanceof StoreUnusableError) return err;
   const code = sqliteErrorIn(err)?.code ?? (err as NodeJS.ErrnoException | undefined)?.code;
   if (!code) return undefined;
@@ -71,7 +71,7 @@ function refusalFor(err: unknown, file: string): StoreUnusableError | undefined 
  * gives its -wal and -shm files the database's mode): each must be writable, and the file
  * system must have `minFreeBytes` free. Root ignores permission bits, but not a read-only mount.
  */
-function prepareFile(file: string, minFreeBytes: number): void {
+export function prepareFile(file: string, minFreeBytes: number): void {
   const dir = dirname(file);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -7,7 +7,7 @@ import {
   type MigrationStatus,
   type SchemaMigrations,
 } from '../../../domain/maintenance/ports.ts';
-import { applyMigrations, checkNotNewer, MIGRATIONS, unusable } from '../open-database.ts';
+import { applyMigrations, checkNotNewer, MIGRATIONS, prepareFile, refusalFor, unusable } from '../open-database.ts';
 import { knownMigrations } from '../schema-version.ts';
 import { processesHolding } from './holders.ts';
 
@@ -39,9 +39,24 @@ function statusOf(sqlite: Database.Database, file: string): MigrationStatus {
   };
 }
 
-/** What to say when another process serves the database a migration would change under it. */
 export interface MigrationOptions {
+  /** What to say when another process serves the database a migration would change under it. */
   stopHint: string;
+  /**
+   * For serve and migrate, which may write: the file and its directory are checked first as the
+   * store checks them at open (writable, a disk not full), so a database that cannot be used is
+   * refused in the same words whichever opens it first. `--status` only reads.
+   */
+  mayWrite: boolean;
+}
+
+/** SQLite's errors on a file it cannot use, as the store's one-line refusals. */
+function translated<T>(file: string, work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    throw refusalFor(err, file) ?? err;
+  }
 }
 
 /**
@@ -51,19 +66,20 @@ export interface MigrationOptions {
  */
 export function openSqliteMigrations(path: string, options: MigrationOptions): SchemaMigrations & { close(): void } {
   const file = resolve(path);
+  if (options.mayWrite) prepareFile(file, 1);
   let sqlite: Database.Database;
   try {
     sqlite = new Database(file, { fileMustExist: true });
   } catch (err) {
-    throw unusable(file, `it cannot be opened (${(err as Error).message})`, 'unreadable');
+    throw refusalFor(err, file) ?? unusable(file, `it cannot be opened (${(err as Error).message})`, 'unreadable');
   }
   sqlite.pragma('busy_timeout = 5000');
   return {
     async status() {
-      return statusOf(sqlite, file);
+      return translated(file, () => statusOf(sqlite, file));
     },
     async apply(): Promise<MigrationReport> {
-      const before = statusOf(sqlite, file);
+      const before = translated(file, () => statusOf(sqlite, file));
       if (before.pending.length === 0) {
         return { from: before.version, to: before.version, applied: [], durationMs: 0 };
       }
@@ -77,8 +93,10 @@ export function openSqliteMigrations(path: string, options: MigrationOptions): S
         );
       }
       const started = performance.now();
-      sqlite.pragma('journal_mode = WAL');
-      const { from, to } = applyMigrations(sqlite, file);
+      const { from, to } = translated(file, () => {
+        sqlite.pragma('journal_mode = WAL');
+        return applyMigrations(sqlite, file);
+      });
       return { from, to, applied: before.pending, durationMs: Math.round(performance.now() - started) };
     },
     close: () => sqlite.close(),
