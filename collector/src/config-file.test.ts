@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -125,5 +125,17 @@ describe('the collector config file', () => {
     expect(resolveConfigWithOrigins({}, {}, { asRoot: true }).config.dbPath).toBe('/var/lib/stocktake/stocktake.db');
     expect(resolveConfigWithOrigins({}, {}, { asRoot: false }).config.dbPath).toBe('./data/stocktake.db');
     expect(resolveConfigWithOrigins({}, {}).config.dbPath).toBe('./data/stocktake.db');
+  });
+});
+
+describe('the README’s config file', () => {
+  it('is one the collector accepts, as the README shows it', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### The config file'));
+    const example = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toBeDefined();
+    const path = file(example ?? '');
+    const { config } = resolveConfigWithOrigins({}, {}, { file: readConfigFile(path, true) });
+    expect(config).toMatchObject({ dbPath: '/var/lib/stocktake/stocktake.db', port: 8443, host: '0.0.0.0' });
   });
 });

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Host, main } from '../command-line.ts';
+import { openSqliteStores } from '../store/sqlite/stores.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -93,6 +94,18 @@ describe('stocktake-collector config check', () => {
       stdout: '',
       stderr: `stocktake-collector: config file ${path}: "port" must be a whole number, not true\n`,
     });
+  });
+
+  it('lets root’s admin commands find the service’s database through the config file, without --db', async () => {
+    // The README's `sudo stocktake-collector token create --name alice --role admin`, on the
+    // database the service made.
+    const db = join(dir, 'service', 'stocktake.db');
+    mkdirSync(join(dir, 'service'));
+    await (await openSqliteStores(db)).close();
+    writeFileSync(join(dir, 'default.json'), JSON.stringify({ db }));
+    const made = await collector(['token', 'create', '--name', 'alice', '--role', 'admin'], { uid: 0 });
+    expect(made.code, made.stderr).toBe(0);
+    expect((await collector(['token', 'list'], { uid: 0 })).stdout).toContain('alice');
   });
 
   it('names a bad value’s file and key', async () => {
