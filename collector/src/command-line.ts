@@ -8,12 +8,16 @@ import {
 } from '@stocktake/shared/cli';
 import { runAccessCommand } from './commands/access-commands.ts';
 import { cliActor } from './commands/cli-actor.ts';
-import { runBackupCommand, runRestoreCommand } from './commands/maintenance-commands.ts';
+import { runConfigCheck } from './commands/config-command.ts';
+import { backupRefused, runBackupCommand, runRestoreCommand } from './commands/maintenance-commands.ts';
+import { runMigrateCommand } from './commands/migrate-command.ts';
 import { runReconcileCommand } from './commands/reconcile-command.ts';
 import { runRegisterCommand } from './commands/register-commands.ts';
 import { runCollectorServiceCommand, SERVICE_ACTIONS, type ServiceAction } from './commands/service-command.ts';
-import { ConfigError, ensureEnrollSecret, resolveConfig } from './config.ts';
+import { ConfigError, ensureEnrollSecret, resolveConfigWithOrigins } from './config.ts';
+import { ConfigFileError, DEFAULT_CONFIG_PATH, findConfigFile } from './config-file.ts';
 import { StoreUnusableError } from './domain/errors.ts';
+import { BackupError } from './domain/maintenance/ports.ts';
 import { serve } from './server.ts';
 import { COLLECTOR_VERSION } from './version.ts';
 
@@ -45,18 +49,28 @@ Commands:
                        run is in progress)
   backup FILE          Copy the database to a new FILE, consistently, while the collector keeps
                        serving and ingesting (SQLite's online backup; the copy is checked)
+  migrate [--status] [--json]
+                       Back the database up beside itself (named after its schema version), then
+                       apply the migrations it lacks; --status lists those applied and pending
+  config check         Check the configuration without starting, and print every setting's
+                       effective value (secrets hidden) and where it came from
   restore FILE         Put a backup in place of the database, after checking its integrity and
                        schema version; refused while a collector has the database open (exit 75).
                        The database replaced is kept beside it
   service install [--host H --port N --tls-cert F --tls-key F --metrics-token T]
                        Install the collector as a systemd service (as root): settings in
-                       /etc/stocktake/collector.env, database in /var/lib/stocktake, its own user
+                       /etc/stocktake/collector.json, database in /var/lib/stocktake, its own user
   service uninstall    Remove what install wrote (the database stays)
   service start|stop|status
   version              Print the version
 
-Options (flags override environment variables):
-  --db PATH                   SQLite file (STOCKTAKE_DB, default ./data/stocktake.db)
+Settings: flags win over environment variables, which win over the config file, which wins
+over the defaults. The config file is JSON: each flag below is a key, in camelCase
+("snapshotBodyLimit"; lists such as corsOrigin and trustProxy are arrays of strings).
+  --config PATH               Config file (STOCKTAKE_CONFIG; default ${DEFAULT_CONFIG_PATH}, read
+                              when it exists). An unknown key or a wrong type stops with exit 78
+  --db PATH                   SQLite file (STOCKTAKE_DB, default ./data/stocktake.db, or
+                              /var/lib/stocktake/stocktake.db when run as root)
   --host HOST                 Listen address (STOCKTAKE_HOST, default 127.0.0.1)
   --port N                    Listen port (STOCKTAKE_PORT, default 8080; 0 picks a free one)
   --enroll-secret S           Enroll secret (STOCKTAKE_ENROLL_SECRET; default: generated and
@@ -99,6 +113,7 @@ Options (flags override environment variables):
   --webhook-url URL           POST newly opened findings here (STOCKTAKE_WEBHOOK_URL)
   --webhook-min-severity S    info|low|medium|high|critical (STOCKTAKE_WEBHOOK_MIN_SEVERITY,
                               default high)
+  --status                    (migrate) list the migrations applied and pending; change nothing
   --dry-run                   (imports) show what would change, write nothing
   --json                      (imports, reconcile, token, enroll-secret) print the outcome as JSON
   --name NAME, --role ROLE    (token create) the token's name, recorded as the actor of its writes,
@@ -114,6 +129,8 @@ name of the token that made them.
 Every command checks the database before using it (SQLite's quick_check, the schema version,
 a writable directory, free space) and exits 78 with one line saying what is wrong: a bad
 setting, a database from a newer version, a damaged file, a read-only directory, a full disk.
+serve migrates an older database after backing it up beside itself; the other commands that
+use the database (all but migrate, backup and restore) refuse one that needs migrating.
 `;
 
 const PROGRAM = 'stocktake-collector';
@@ -129,6 +146,8 @@ const COMMANDS: Readonly<Record<string, readonly string[]>> = {
   snapshots: ['prune'],
   devices: ['match'],
   reconcile: [],
+  migrate: [],
+  config: ['check'],
   backup: [],
   restore: [],
   service: SERVICE_ACTIONS,
@@ -139,6 +158,7 @@ const COMMANDS: Readonly<Record<string, readonly string[]>> = {
 const FILE_COMMANDS: readonly string[] = ['backup', 'restore'];
 
 const OPTIONS = {
+  config: { type: 'string' },
   db: { type: 'string' },
   host: { type: 'string' },
   port: { type: 'string' },
@@ -169,6 +189,7 @@ const OPTIONS = {
   'include-revoked': { type: 'boolean' },
   'keep-previous': { type: 'boolean' },
   root: { type: 'string' },
+  status: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -207,13 +228,25 @@ export interface Io {
 
 const PROCESS_IO: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
 
+/** What the configuration is read from besides the command line: this process's, or a test's. */
+export interface Host {
+  env: NodeJS.ProcessEnv;
+  /** Root's defaults are absolute paths under /var/lib/stocktake. */
+  uid: number | undefined;
+  /** The config file read when neither --config nor STOCKTAKE_CONFIG names one. */
+  configPath: string;
+}
+
+/** This process's, read when a command runs (tests change process.env between runs). */
+const processHost = (): Host => ({ env: process.env, uid: process.getuid?.(), configPath: DEFAULT_CONFIG_PATH });
+
 /**
  * One invocation of `stocktake-collector`: the exit code, or -1 while `serve` keeps a server
  * running.
  */
-export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promise<number> {
+export async function main(argv: readonly string[], io: Io = PROCESS_IO, host: Host = processHost()): Promise<number> {
   try {
-    return await run(argv, io);
+    return await run(argv, io, host);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     io.err(formatUsageError(PROGRAM, err.message, err.hint));
@@ -221,7 +254,7 @@ export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promis
   }
 }
 
-async function run(argv: readonly string[], io: Io): Promise<number> {
+async function run(argv: readonly string[], io: Io, host: Host): Promise<number> {
   const parsed = parseCommandLine(argv, OPTIONS, HINT);
   const [command] = parsed.positionals;
   if (parsed.values.help) {
@@ -240,9 +273,16 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       'include-revoked': includeRevoked,
       'keep-previous': keepPrevious,
       root,
+      status,
+      config: configFlag,
       ...flags
     } = parsed.values;
-    const config = resolveConfig(flags as Record<string, string | undefined>, process.env);
+    const file = findConfigFile(configFlag, host.env, host.configPath);
+    const resolved = resolveConfigWithOrigins(flags as Record<string, string | undefined>, host.env, {
+      ...(file ? { file } : {}),
+      asRoot: host.uid === 0,
+    });
+    const { config } = resolved;
     // Each command is awaited (return await), so that the catch below sees a database it refuses.
     switch (command) {
       case 'serve': {
@@ -298,6 +338,10 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       }
       case 'reconcile':
         return await runReconcileCommand(config, { json: json === true }, io);
+      case 'migrate':
+        return await runMigrateCommand(config.dbPath, { status: status === true, json: json === true }, io);
+      case 'config':
+        return runConfigCheck(resolved, io);
       case 'backup':
       case 'restore': {
         const file = parsed.positionals[1] as string;
@@ -322,10 +366,12 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     }
   } catch (err) {
     // EX_CONFIG: nothing to retry until a person changes the setting, the file or the disk.
-    if (err instanceof ConfigError || err instanceof StoreUnusableError) {
+    if (err instanceof ConfigError || err instanceof ConfigFileError || err instanceof StoreUnusableError) {
       io.err(`stocktake-collector: ${err.message}\n`);
       return 78;
     }
+    // serve backs the database up before migrating it: no backup, no start.
+    if (err instanceof BackupError) return backupRefused(err, io);
     throw err;
   }
 }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { DEFAULT_MIN_FREE_BYTES } from './domain/ports.ts';
+import type { ConfigFile } from './config-file.ts';
+import { fileKey, LOG_LEVELS, SETTINGS } from './config-settings.ts';
 import { type ReconciliationConfig, resolveReconciliationConfig } from './reconciliation-config.ts';
 
 export interface CollectorConfig {
@@ -53,7 +54,28 @@ export class ConfigError extends Error {
   }
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** Where a setting's value came from, for `config check` and for messages about a bad value. */
+export type SettingOrigin =
+  | { from: 'flag'; label: string }
+  | { from: 'env'; label: string }
+  | { from: 'file'; label: string; path: string }
+  | { from: 'default'; label: string };
+
+/** The sources beyond flags and the environment: a config file, and whose defaults apply. */
+export interface ConfigSources {
+  file?: ConfigFile;
+  /** Root's defaults are absolute paths under /var/lib/stocktake (default: not root, today's defaults). */
+  asRoot?: boolean;
+}
+
+/** A resolved configuration and where each setting came from (by flag name). */
+export interface ResolvedConfig {
+  config: CollectorConfig;
+  origins: ReadonlyMap<string, SettingOrigin>;
+  /** Each setting's winning value, as text (a flag's spelling), by flag name. */
+  values: ReadonlyMap<string, string>;
+  file?: ConfigFile;
+}
 
 function integer(key: string, raw: string, min: number, max: number): number {
   if (!/^\d+$/.test(raw)) throw new ConfigError(key, `"${raw}" is not a whole number`);
@@ -62,94 +84,118 @@ function integer(key: string, raw: string, min: number, max: number): number {
   return n;
 }
 
-/** Flags win over environment variables, which win over defaults. */
-export function resolveConfig(flags: Record<string, string | undefined>, env: NodeJS.ProcessEnv): CollectorConfig {
-  const pick = (flag: string, envName: string) => flags[flag] ?? env[envName];
-  const logLevel = pick('log-level', 'STOCKTAKE_LOG_LEVEL') ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel))
+/** A value from the config file as the text a flag would give (lists comma-separated). */
+function asText(value: string | number | readonly string[]): string {
+  return typeof value === 'object' ? value.join(',') : String(value);
+}
+
+/**
+ * Each setting's winning value and its origin: flags win over environment variables, which
+ * win over the config file, which wins over the defaults.
+ */
+function pickSettings(
+  flags: Record<string, string | undefined>,
+  env: NodeJS.ProcessEnv,
+  sources: ConfigSources,
+): { values: Map<string, string>; origins: Map<string, SettingOrigin> } {
+  const values = new Map<string, string>();
+  const origins = new Map<string, SettingOrigin>();
+  const asRoot = sources.asRoot ?? false;
+  for (const s of SETTINGS) {
+    const key = fileKey(s.flag);
+    const fromFile = sources.file?.values[key];
+    let value: string | undefined;
+    let origin: SettingOrigin | undefined;
+    if (flags[s.flag] !== undefined) {
+      value = flags[s.flag];
+      origin = { from: 'flag', label: `--${s.flag}` };
+    } else if (env[s.env] !== undefined) {
+      value = env[s.env];
+      origin = { from: 'env', label: s.env };
+    } else if (fromFile !== undefined && sources.file) {
+      value = asText(fromFile);
+      origin = { from: 'file', label: `${sources.file.path}: ${key}`, path: sources.file.path };
+    } else if (s.default !== undefined) {
+      value =
+        typeof s.default === 'string' ? s.default : s.default({ asRoot, settingValue: (flag) => values.get(flag) });
+      origin = { from: 'default', label: asRoot && s.flag === 'db' ? 'default, as root' : 'default' };
+    }
+    if (value !== undefined && origin) {
+      values.set(s.flag, value);
+      origins.set(s.flag, origin);
+    }
+  }
+  return { values, origins };
+}
+
+/**
+ * Flags win over environment variables, which win over the config file, which wins over the
+ * defaults. A bad value from the file names the file and its key.
+ */
+export function resolveConfig(
+  flags: Record<string, string | undefined>,
+  env: NodeJS.ProcessEnv,
+  sources: ConfigSources = {},
+): CollectorConfig {
+  return resolveConfigWithOrigins(flags, env, sources).config;
+}
+
+export function resolveConfigWithOrigins(
+  flags: Record<string, string | undefined>,
+  env: NodeJS.ProcessEnv,
+  sources: ConfigSources = {},
+): ResolvedConfig {
+  const { values, origins } = pickSettings(flags, env, sources);
+  try {
+    const config = buildConfig((flag) => values.get(flag));
+    return { config, origins, values, ...(sources.file ? { file: sources.file } : {}) };
+  } catch (err) {
+    const origin = err instanceof ConfigError ? origins.get(err.key) : undefined;
+    // A flag or variable is where the operator typed it; a file's key is worth naming, with the file.
+    if (err instanceof ConfigError && origin?.from === 'file') {
+      throw new ConfigError(err.key, `${err.message.replace(/^invalid [^:]+: /, '')} (config file ${origin.label})`);
+    }
+    throw err;
+  }
+}
+
+function buildConfig(value: (flag: string) => string | undefined): CollectorConfig {
+  const need = (flag: string) => value(flag) ?? '';
+  const logLevel = need('log-level');
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
     throw new ConfigError('log-level', `"${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
-  const enrollSecret = pick('enroll-secret', 'STOCKTAKE_ENROLL_SECRET');
+  const enrollSecret = value('enroll-secret');
   if (enrollSecret !== undefined && enrollSecret.length < 8) {
     throw new ConfigError('enroll-secret', 'must be at least 8 characters');
   }
-  const metricsToken = pick('metrics-token', 'STOCKTAKE_METRICS_TOKEN');
+  const metricsToken = value('metrics-token');
   // Long enough not to be guessed by a scraper's neighbours: `openssl rand -hex 16` makes one.
   if (metricsToken !== undefined && metricsToken.length < 16) {
     throw new ConfigError('metrics-token', 'must be at least 16 characters');
   }
+  const limit = (flag: string, min: number, max: number) => integer(flag, need(flag), min, max);
   return {
-    dbPath: pick('db', 'STOCKTAKE_DB') ?? './data/stocktake.db',
-    // Loopback by default: listening on a network is a choice (with TLS or behind a proxy).
-    host: pick('host', 'STOCKTAKE_HOST') ?? '127.0.0.1',
-    port: integer('port', pick('port', 'STOCKTAKE_PORT') ?? '8080', 0, 65535),
+    dbPath: need('db'),
+    host: need('host'),
+    port: limit('port', 0, 65535),
     ...(enrollSecret ? { enrollSecret } : {}),
-    snapshotBodyLimit: integer(
-      'snapshot-body-limit',
-      pick('snapshot-body-limit', 'STOCKTAKE_SNAPSHOT_BODY_LIMIT') ?? String(16 * 1024 * 1024),
-      1024,
-      1024 * 1024 * 1024,
-    ),
-    bodyLimit: integer(
-      'body-limit',
-      pick('body-limit', 'STOCKTAKE_BODY_LIMIT') ?? String(1024 * 1024),
-      1024,
-      1024 * 1024 * 1024,
-    ),
-    csvBodyLimit: integer(
-      'csv-body-limit',
-      pick('csv-body-limit', 'STOCKTAKE_CSV_BODY_LIMIT') ?? String(32 * 1024 * 1024),
-      1024,
-      1024 * 1024 * 1024,
-    ),
-    snapshotRetentionDays: integer(
-      'snapshot-retention-days',
-      pick('snapshot-retention-days', 'STOCKTAKE_SNAPSHOT_RETENTION_DAYS') ?? '30',
-      1,
-      3650,
-    ),
-    snapshotThinAfterHours: integer(
-      'snapshot-thin-after-hours',
-      pick('snapshot-thin-after-hours', 'STOCKTAKE_SNAPSHOT_THIN_AFTER_HOURS') ?? '24',
-      0,
-      3650 * 24,
-    ),
+    snapshotBodyLimit: limit('snapshot-body-limit', 1024, 1024 * 1024 * 1024),
+    bodyLimit: limit('body-limit', 1024, 1024 * 1024 * 1024),
+    csvBodyLimit: limit('csv-body-limit', 1024, 1024 * 1024 * 1024),
+    snapshotRetentionDays: limit('snapshot-retention-days', 1, 3650),
+    snapshotThinAfterHours: limit('snapshot-thin-after-hours', 0, 3650 * 24),
     logLevel,
-    reconciliation: resolveReconciliationConfig(pick),
-    rateLimit: integer('rate-limit', pick('rate-limit', 'STOCKTAKE_RATE_LIMIT') ?? '1200', 0, 1_000_000),
-    enrollRateLimit: integer(
-      'enroll-rate-limit',
-      pick('enroll-rate-limit', 'STOCKTAKE_ENROLL_RATE_LIMIT') ?? '60',
-      0,
-      1_000_000,
-    ),
-    agentRateLimit: integer(
-      'agent-rate-limit',
-      pick('agent-rate-limit', 'STOCKTAKE_AGENT_RATE_LIMIT') ?? '60',
-      0,
-      1_000_000,
-    ),
-    agentByteLimit: integer(
-      'agent-byte-limit',
-      // A quarter of the snapshot limit: a full-size snapshot is taken on credit, and its agent
-      // then waits four minutes; every body parsed is time the event loop spends on one agent.
-      pick('agent-byte-limit', 'STOCKTAKE_AGENT_BYTE_LIMIT') ??
-        String(
-          Math.floor(Number(pick('snapshot-body-limit', 'STOCKTAKE_SNAPSHOT_BODY_LIMIT') ?? 16 * 1024 * 1024) / 4),
-        ),
-      0,
-      1024 * 1024 * 1024 * 1024,
-    ),
-    csvRowLimit: integer('csv-row-limit', pick('csv-row-limit', 'STOCKTAKE_CSV_ROW_LIMIT') ?? '200000', 1, 10_000_000),
-    corsOrigins: corsOrigins(pick('cors-origin', 'STOCKTAKE_CORS_ORIGIN')),
-    ...tlsFiles(pick('tls-cert', 'STOCKTAKE_TLS_CERT'), pick('tls-key', 'STOCKTAKE_TLS_KEY')),
-    trustProxy: trustProxy(pick('trust-proxy', 'STOCKTAKE_TRUST_PROXY')),
+    reconciliation: resolveReconciliationConfig((flag) => value(flag)),
+    rateLimit: limit('rate-limit', 0, 1_000_000),
+    enrollRateLimit: limit('enroll-rate-limit', 0, 1_000_000),
+    agentRateLimit: limit('agent-rate-limit', 0, 1_000_000),
+    agentByteLimit: limit('agent-byte-limit', 0, 1024 * 1024 * 1024 * 1024),
+    csvRowLimit: limit('csv-row-limit', 1, 10_000_000),
+    corsOrigins: corsOrigins(value('cors-origin')),
+    ...tlsFiles(value('tls-cert'), value('tls-key')),
+    trustProxy: trustProxy(value('trust-proxy')),
     ...(metricsToken ? { metricsToken } : {}),
-    minFreeDiskBytes: integer(
-      'min-free-disk',
-      pick('min-free-disk', 'STOCKTAKE_MIN_FREE_DISK') ?? String(DEFAULT_MIN_FREE_BYTES),
-      0,
-      Number.MAX_SAFE_INTEGER,
-    ),
+    minFreeDiskBytes: limit('min-free-disk', 0, Number.MAX_SAFE_INTEGER),
   };
 }
 

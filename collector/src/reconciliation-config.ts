@@ -1,9 +1,10 @@
 import { FINDING_SEVERITIES, type FindingSeverity } from '@stocktake/shared/api';
 import { validateDetailed } from 'node-cron';
 import { ConfigError } from './config.ts';
+import { DEFAULT_RECONCILE_CRON } from './config-settings.ts';
 import { loadPolicyFile, PolicyError, type PolicyInput } from './domain/findings/policies.ts';
 
-export const DEFAULT_RECONCILE_CRON = '*/15 * * * *';
+export { DEFAULT_RECONCILE_CRON } from './config-settings.ts';
 
 export interface ReconciliationConfig {
   /** The policy file given with --policies, read and checked at start. */

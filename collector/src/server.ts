@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './compose/app.ts';
+import { migrateDatabase } from './compose/maintenance.ts';
 import { type CollectorConfig, ConfigError, ensureEnrollSecret } from './config.ts';
 import { createLogger } from './logger.ts';
 import { LOW_OPEN_FILE_LIMIT, readOpenFileLimit } from './open-file-limit.ts';
@@ -33,6 +34,18 @@ export async function serve(config: CollectorConfig): Promise<RunningServer> {
     logger.info({ path: enroll.path }, 'using the stored enroll secret');
   }
   const https = config.tls ? readTls(config.tls) : undefined;
+  // Migrations run only once a backup of the database as it was is on disk beside it: an
+  // upgrade that goes wrong is undone by restoring that file and starting the previous version.
+  const upgrade = await migrateDatabase(config.dbPath, (backup, status) => {
+    logger.info(
+      { backup: backup.path, bytes: backup.bytes, schemaVersion: status.version, pending: status.pending },
+      'backed up the database before migrating it',
+    );
+  });
+  if (upgrade?.migrated) {
+    const { from, to, applied, durationMs } = upgrade.migrated;
+    logger.info({ from, to, applied, durationMs }, 'database migrated');
+  }
   const app = await buildApp({
     dbPath: config.dbPath,
     enrollSecret: enroll.secret,

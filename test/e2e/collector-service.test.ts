@@ -60,17 +60,21 @@ describe('stocktake-collector service install and uninstall (a temporary root, s
     expect(install.stdout).toContain('not run (--root): systemctl restart stocktake-collector.service');
     expect(install.stdout).toContain(`stocktake-collector is installed under ${root} (systemctl not run)`);
 
-    const env = join(root, 'etc/stocktake/collector.env');
-    expect(statSync(env).mode & 0o777).toBe(0o600);
-    const settings = readFileSync(env, 'utf8')
-      .split('\n')
-      .filter((line) => line !== '' && !line.startsWith('#'));
-    expect(settings).toEqual([
-      'STOCKTAKE_DB=/var/lib/stocktake/stocktake.db',
-      'STOCKTAKE_HOST=0.0.0.0',
-      'STOCKTAKE_PORT=8443',
-      `STOCKTAKE_METRICS_TOKEN=${METRICS_TOKEN}`,
-    ]);
+    const configFile = join(root, 'etc/stocktake/collector.json');
+    expect(statSync(configFile).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(configFile, 'utf8'))).toEqual({
+      db: '/var/lib/stocktake/stocktake.db',
+      host: '0.0.0.0',
+      port: 8443,
+      metricsToken: METRICS_TOKEN,
+      tlsCert: '/etc/stocktake/collector.crt',
+      tlsKey: '/etc/stocktake/collector.key',
+    });
+    // The file install wrote is one the collector accepts, as it will read it in the service.
+    const check = await collector(['config', 'check', '--config', configFile]);
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toMatch(/\nport +8443 {2}\(file [^\n]+: port\)\n/);
+    expect(check.stdout).not.toContain(METRICS_TOKEN);
     expect(readFileSync(join(root, 'etc/stocktake/collector.crt'), 'utf8')).toBe(readFileSync(cert, 'utf8'));
     expect(statSync(join(root, 'etc/stocktake/collector.key')).mode & 0o777).toBe(0o600);
 
@@ -80,7 +84,8 @@ describe('stocktake-collector service install and uninstall (a temporary root, s
     const entry = realpathSync(COLLECTOR_BIN);
     expect(unit).toContain(`\nExecStart=${realpathSync(process.execPath)} ${entry} serve\n`);
     for (const line of [
-      'EnvironmentFile=/etc/stocktake/collector.env',
+      'LoadCredential=collector.json:/etc/stocktake/collector.json',
+      'Environment=STOCKTAKE_CONFIG=%d/collector.json',
       'DynamicUser=yes',
       'User=stocktake',
       'StateDirectory=stocktake',
@@ -95,7 +100,7 @@ describe('stocktake-collector service install and uninstall (a temporary root, s
     expect(JSON.parse(readFileSync(join(root, 'etc/stocktake/collector.install.json'), 'utf8'))).toMatchObject({
       version: 1,
       platform: 'linux',
-      configPath: '/etc/stocktake/collector.env',
+      configPath: '/etc/stocktake/collector.json',
       createdDirs: [],
     });
 
@@ -121,7 +126,7 @@ describe('stocktake-collector service install and uninstall (a temporary root, s
     expect(JSON.parse(manifest).createdDirs).toEqual(['/etc', '/etc/stocktake', '/etc/systemd', '/etc/systemd/system']);
     const again = await collector(['service', 'install', '--root', root, '--port', '9090']);
     expect(again.code, again.stderr).toBe(0);
-    expect(readFileSync(join(root, 'etc/stocktake/collector.env'), 'utf8')).toContain('\nSTOCKTAKE_PORT=9090\n');
+    expect(JSON.parse(readFileSync(join(root, 'etc/stocktake/collector.json'), 'utf8'))).toMatchObject({ port: 9090 });
     expect(JSON.parse(readFileSync(join(root, 'etc/stocktake/collector.install.json'), 'utf8')).createdDirs).toEqual(
       JSON.parse(manifest).createdDirs,
     );

@@ -140,6 +140,10 @@ describe.skipIf(!onLinuxX64)('the release archive, unpacked into an empty folder
     );
     expect(backup.code, backup.stderr).toBe(0);
     expect(statSync(join(dir.path, `${name}-backup.db`)).size).toBeGreaterThan(0);
+    // The schema's migrations, read from the archive's lib/migrations: serve applied them all.
+    const migrations = await launch('stocktake-collector', ['migrate', '--status', '--db', db], envFor(runtime));
+    expect(migrations.code, migrations.stderr).toBe(0);
+    expect(migrations.stdout.split('\n')[0]).toMatch(/: schema version \d+, up to date$/);
     const cli = envFor(runtime, { STOCKTAKE_URL: url, STOCKTAKE_TOKEN: token.stdout.trim() });
     const devices = await launch('stocktake', ['devices', 'list'], cli);
     const reconcile = await launch('stocktake', ['reconcile', '--json'], cli);

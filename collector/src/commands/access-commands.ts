@@ -4,6 +4,7 @@ import { API_ROLES, type ApiRole } from '@stocktake/shared/api';
 import { openCollector } from '../compose/collector.ts';
 import type { ApiToken, EnrollSecret } from '../domain/access/ports.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { ADMIN_DATABASE } from './admin-database.ts';
 import { EXIT, type Io } from './register-commands.ts';
 
 export interface AccessCommand {
@@ -62,7 +63,7 @@ export async function runAccessCommand(dbPath: string, cmd: AccessCommand, io: I
     io.err(`stocktake-collector: no database at ${resolve(dbPath)} (start the collector once, or pass --db)\n`);
     return EXIT.noInput;
   }
-  const collector = await openCollector({ dbPath });
+  const collector = await openCollector({ dbPath, database: ADMIN_DATABASE });
   try {
     const { apiTokens: tokens, enrollSecrets: secrets } = collector.stores;
     const key = `${cmd.noun} ${cmd.verb}`;

@@ -5,7 +5,7 @@ import { BackupError, type BackupFailure } from '../domain/maintenance/ports.ts'
 import type { Io } from './register-commands.ts';
 
 /** sysexits.h: a damaged or foreign backup, no database, cannot create, I/O failure, in use (try again once stopped). */
-const EXIT: Record<BackupFailure | 'ok' | 'noInput', number> = {
+export const EXIT: Record<BackupFailure | 'ok' | 'noInput', number> = {
   ok: 0,
   invalid: 65,
   noInput: 66,
@@ -16,7 +16,8 @@ const EXIT: Record<BackupFailure | 'ok' | 'noInput', number> = {
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-function refused(err: unknown, io: Io): number {
+/** A backup, restore or migration refused or failed: its one line, and its exit code. */
+export function backupRefused(err: unknown, io: Io): number {
   if (!(err instanceof BackupError)) throw err;
   io.err(`stocktake-collector: ${err.message}\n`);
   return EXIT[err.failure];
@@ -43,7 +44,7 @@ export async function runBackupCommand(dbPath: string, file: string, io: Io): Pr
       maintenance.close();
     }
   } catch (err) {
-    return refused(err, io);
+    return backupRefused(err, io);
   }
 }
 
@@ -59,6 +60,6 @@ export async function runRestoreCommand(dbPath: string, file: string, io: Io): P
     io.out(`restored ${resolve(file)} to ${report.path} (schema version ${report.schemaVersion})\n`);
     return EXIT.ok;
   } catch (err) {
-    return refused(err, io);
+    return backupRefused(err, io);
   }
 }

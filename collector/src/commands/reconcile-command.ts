@@ -7,6 +7,7 @@ import { RunInProgressError } from '../domain/findings/errors.ts';
 import type { TypeCounts } from '../domain/findings/lifecycle.ts';
 import type { RunRecord } from '../domain/findings/ports.ts';
 import { reconciliationOptions } from '../reconciliation-config.ts';
+import { ADMIN_DATABASE } from './admin-database.ts';
 import { cliActor } from './cli-actor.ts';
 import type { Io } from './register-commands.ts';
 
@@ -65,7 +66,13 @@ export async function runReconcileCommand(
   const log = pino({ level: config.logLevel }, pino.destination(2));
   // The schedule is the server's business: this is one run, now.
   const { schedule: _schedule, ...reconciliation } = reconciliationOptions(config.reconciliation);
-  const collector = await openCollector({ dbPath: config.dbPath, log, reconciliation, policiesContext: 'cli' });
+  const collector = await openCollector({
+    dbPath: config.dbPath,
+    database: ADMIN_DATABASE,
+    log,
+    reconciliation,
+    policiesContext: 'cli',
+  });
   try {
     let run: RunRecord;
     try {

@@ -6,6 +6,7 @@ import type { LicenseImportOutcome } from '../domain/licenses/license-csv.ts';
 import type { ImportOutcome } from '../domain/register/asset-csv.ts';
 import { DEFAULT_IMPORT_ROW_LIMIT, ImportRefusedError, ImportTooLargeError } from '../domain/register/csv-import.ts';
 import type { CollectorServices as Services } from '../domain/services.ts';
+import { ADMIN_DATABASE } from './admin-database.ts';
 import { cliActor } from './cli-actor.ts';
 
 /** Exit codes from sysexits.h, so scripts can tell a bad file from a missing one. */
@@ -64,7 +65,7 @@ export async function runRegisterCommand(dbPath: string, cmd: RegisterCommand, i
     io.err(`stocktake-collector: no database at ${resolve(dbPath)} (start the collector once, or pass --db)\n`);
     return EXIT.noInput;
   }
-  const collector = await openCollector({ dbPath });
+  const collector = await openCollector({ dbPath, database: ADMIN_DATABASE });
   try {
     return await run(collector.services, cmd, io);
   } finally {

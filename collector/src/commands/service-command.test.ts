@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -86,5 +86,41 @@ describe('stocktake-collector service', () => {
     expect(lines.err).toBe(
       'stocktake-collector: service install failed: the unit must run absolute paths, got "node"\n',
     );
+  });
+});
+
+describe('stocktake-collector service install over an earlier install', () => {
+  it('moves the settings from the environment file earlier versions wrote into the config file', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'stocktake-service-unit-'));
+    dirs.push(root);
+    mkdirSync(join(root, 'etc/stocktake'), { recursive: true });
+    writeFileSync(join(root, 'etc/stocktake/collector.env'), 'STOCKTAKE_PORT=8443\n', { mode: 0o600 });
+    writeFileSync(
+      join(root, 'etc/stocktake/collector.install.json'),
+      JSON.stringify({
+        version: 1,
+        platform: 'linux',
+        collectorVersion: '0.0.9',
+        configPath: '/etc/stocktake/collector.env',
+        createdDirs: [],
+      }),
+    );
+    const { io: out, lines } = io();
+    const installed = resolveConfig({ port: '8443' }, {});
+    expect(
+      await runCollectorServiceCommand({ action: 'install', config: installed, root }, out, { execStart: NODE }),
+    ).toBe(0);
+    expect(lines.err).toBe('');
+    expect(existsSync(join(root, 'etc/stocktake/collector.env'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(root, 'etc/stocktake/collector.json'), 'utf8'))).toEqual({
+      db: '/var/lib/stocktake/stocktake.db',
+      host: '127.0.0.1',
+      port: 8443,
+    });
+    const unit = readFileSync(join(root, 'etc/systemd/system/stocktake-collector.service'), 'utf8');
+    expect(unit).not.toContain('EnvironmentFile=');
+    expect(unit.split('\n')).toContain('Environment=STOCKTAKE_CONFIG=%d/collector.json');
+    expect(await runCollectorServiceCommand({ action: 'uninstall', config: installed, root }, out)).toBe(0);
+    expect(existsSync(join(root, 'etc/stocktake/collector.json'))).toBe(false);
   });
 });

@@ -60,9 +60,9 @@ async function thisCollector(): Promise<string[]> {
 
 /** The settings install writes, from the flags and environment given to it. */
 async function installInput(config: CollectorConfig, deps: ServiceDeps) {
-  const settings: Record<string, string> = { STOCKTAKE_HOST: config.host, STOCKTAKE_PORT: String(config.port) };
-  if (config.enrollSecret) settings.STOCKTAKE_ENROLL_SECRET = config.enrollSecret;
-  if (config.metricsToken) settings.STOCKTAKE_METRICS_TOKEN = config.metricsToken;
+  const settings: Record<string, string | number> = { host: config.host, port: config.port };
+  if (config.enrollSecret) settings.enrollSecret = config.enrollSecret;
+  if (config.metricsToken) settings.metricsToken = config.metricsToken;
   const tls = config.tls
     ? {
         cert: new Uint8Array(await readFile(config.tls.certPath)),
@@ -74,7 +74,7 @@ async function installInput(config: CollectorConfig, deps: ServiceDeps) {
 
 /**
  * `stocktake-collector service install|uninstall|start|stop|status [--root DIR]`: the
- * collector as a systemd service. install writes /etc/stocktake/collector.env (and the TLS
+ * collector as a systemd service. install writes /etc/stocktake/collector.json (and the TLS
  * files, when --tls-cert and --tls-key are given) and the unit, and starts it; uninstall
  * removes exactly what install wrote and keeps the database.
  */
@@ -101,7 +101,7 @@ export async function runCollectorServiceCommand(
     const previous = await readManifest(layout, root);
     const steps =
       action === 'install'
-        ? collectorInstallPlan(layout, await installInput(command.config, deps))
+        ? collectorInstallPlan(layout, await installInput(command.config, deps), previous)
         : action === 'uninstall'
           ? collectorUninstallPlan(layout, previous)
           : collectorControlPlan(layout, action);
@@ -118,7 +118,7 @@ export async function runCollectorServiceCommand(
     const where = root === undefined ? '' : ` under ${root} (systemctl not run)`;
     if (action === 'install') {
       out(
-        `stocktake-collector is installed${root === undefined ? ' and started' : where}; settings: ${layout.envPath}, database: ${layout.dbPath}`,
+        `stocktake-collector is installed${root === undefined ? ' and started' : where}; settings: ${layout.configPath}, database: ${layout.dbPath}`,
       );
     }
     if (action === 'uninstall') out(`stocktake-collector is uninstalled${where}`);

@@ -59,7 +59,7 @@ export class StorageUnavailableError extends Error {
 }
 
 /** Why a store cannot be opened at all. */
-export type StoreRefusal = 'newer-schema' | 'corrupt' | 'read-only' | 'disk-full' | 'unreadable';
+export type StoreRefusal = 'newer-schema' | 'needs-migration' | 'corrupt' | 'read-only' | 'disk-full' | 'unreadable';
 
 /**
  * The store cannot be used, and no retry will change that: written by a newer version,

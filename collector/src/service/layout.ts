@@ -2,8 +2,13 @@
 export interface CollectorLayout {
   unitName: string;
   unitPath: string;
-  /** Settings, read by systemd as root: may hold secrets (mode 0600). */
-  envPath: string;
+  /**
+   * The config file (JSON): may hold secrets, so root's alone (mode 0600); systemd hands the
+   * service a private copy. Admin commands run as root read it where it is.
+   */
+  configPath: string;
+  /** The environment file earlier versions of install wrote instead: an upgrade removes it. */
+  legacyEnvPath: string;
   /** TLS certificate and key, handed to the service as systemd credentials. */
   tlsCertPath: string;
   tlsKeyPath: string;
@@ -22,7 +27,8 @@ export function collectorLayout(): CollectorLayout {
   return {
     unitName: `${COLLECTOR_SERVICE}.service`,
     unitPath: `/etc/systemd/system/${COLLECTOR_SERVICE}.service`,
-    envPath: '/etc/stocktake/collector.env',
+    configPath: '/etc/stocktake/collector.json',
+    legacyEnvPath: '/etc/stocktake/collector.env',
     tlsCertPath: '/etc/stocktake/collector.crt',
     tlsKeyPath: '/etc/stocktake/collector.key',
     manifestPath: '/etc/stocktake/collector.install.json',

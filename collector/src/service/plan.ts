@@ -1,12 +1,12 @@
 import type { InstallManifest, Step } from '@stocktake/shared/service';
 import type { CollectorLayout } from './layout.ts';
-import { renderCollectorUnit, renderEnvironmentFile } from './unit.ts';
+import { renderCollectorUnit, renderConfigFile } from './unit.ts';
 
 export interface CollectorInstall {
   /** Node and the collector's entry point, absolute: what the unit runs. */
   execStart: readonly string[];
-  /** Settings written to the environment file (STOCKTAKE_DB is always the state directory's). */
-  settings: Readonly<Record<string, string>>;
+  /** Settings written to the config file, by key (db is always the state directory's). */
+  settings: Readonly<Record<string, string | number>>;
   /** PEM bytes of the certificate and key, when the collector serves HTTPS itself. */
   tls?: { cert: Uint8Array; key: Uint8Array };
 }
@@ -17,15 +17,30 @@ const PUBLIC_FILE = 0o644;
 
 const systemctl = (...args: string[]): Step => ({ op: 'run', argv: ['systemctl', ...args] });
 
-/** Writes the settings, the TLS files and the unit, then enables and (re)starts the service. */
-export function collectorInstallPlan(layout: CollectorLayout, input: CollectorInstall): Step[] {
+/**
+ * Writes the config file, the TLS files and the unit, then enables and (re)starts the service.
+ * Over an install that kept its settings elsewhere (`previous`: the environment file of earlier
+ * versions), that file is removed: one place for the settings.
+ */
+export function collectorInstallPlan(
+  layout: CollectorLayout,
+  input: CollectorInstall,
+  previous?: InstallManifest,
+): Step[] {
   for (const word of input.execStart) {
     if (!word.startsWith('/')) throw new Error(`the unit must run absolute paths, got "${word}"`);
   }
-  const settings = { STOCKTAKE_DB: layout.dbPath, ...input.settings };
+  const settings = {
+    db: layout.dbPath,
+    ...input.settings,
+    // Where root finds them (config check, admin commands); the unit points the service at its copies.
+    ...(input.tls ? { tlsCert: layout.tlsCertPath, tlsKey: layout.tlsKeyPath } : {}),
+  };
+  const replaced = previous && previous.configPath !== layout.configPath ? previous.configPath : undefined;
   return [
     { op: 'mkdir', path: '/etc/stocktake', mode: DIR },
-    { op: 'write', path: layout.envPath, content: renderEnvironmentFile(settings), mode: SECRET },
+    { op: 'write', path: layout.configPath, content: renderConfigFile(settings), mode: SECRET },
+    ...(replaced ? ([{ op: 'remove', path: replaced }] satisfies Step[]) : []),
     ...(input.tls
       ? ([
           { op: 'write', path: layout.tlsCertPath, content: input.tls.cert, mode: SECRET },
@@ -39,7 +54,7 @@ export function collectorInstallPlan(layout: CollectorLayout, input: CollectorIn
       content: renderCollectorUnit(layout, { execStart: input.execStart, tls: input.tls !== undefined }),
       mode: PUBLIC_FILE,
     },
-    { op: 'save-manifest', path: layout.manifestPath, configPath: layout.envPath },
+    { op: 'save-manifest', path: layout.manifestPath, configPath: layout.configPath },
     systemctl('daemon-reload'),
     systemctl('enable', layout.unitName),
     // restart, not start: running install again applies new settings and a new version.
@@ -56,7 +71,7 @@ export function collectorUninstallPlan(layout: CollectorLayout, manifest?: Insta
     { op: 'run', argv: ['systemctl', 'disable', '--now', layout.unitName], allowFailure: true },
     { op: 'remove', path: layout.unitPath },
     { op: 'run', argv: ['systemctl', 'daemon-reload'], allowFailure: true },
-    { op: 'remove', path: manifest?.configPath ?? layout.envPath },
+    { op: 'remove', path: manifest?.configPath ?? layout.configPath },
     { op: 'remove', path: layout.tlsCertPath },
     { op: 'remove', path: layout.tlsKeyPath },
     { op: 'remove', path: layout.manifestPath },

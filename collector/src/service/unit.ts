@@ -11,6 +11,9 @@ export interface UnitOptions {
 /** The credential names the TLS files have inside the service (under $CREDENTIALS_DIRECTORY, `%d`). */
 export const TLS_CREDENTIALS = { cert: 'collector.crt', key: 'collector.key' } as const;
 
+/** The config file's credential name inside the service. */
+export const CONFIG_CREDENTIAL = 'collector.json';
+
 /**
  * The collector's unit. Hardened as the agent's is, and further: the collector reads nothing
  * of the machine (no DMI, no package databases), so it gets no capability, no devices, no
@@ -38,9 +41,11 @@ After=network-online.target
 [Service]
 Type=simple
 ExecStart=${execStart}
-# Settings (STOCKTAKE_* variables; \`stocktake-collector --help\` lists them). systemd reads the
-# file as root before starting the service, so it may hold secrets and stay mode 0600.
-EnvironmentFile=${layout.envPath}
+# Settings: the config file (\`stocktake-collector --help\` lists its keys). It may hold secrets,
+# so it stays root's (mode 0600); systemd hands the service a private copy under %d that only
+# its user can read. Check it after an edit: sudo stocktake-collector config check
+LoadCredential=${CONFIG_CREDENTIAL}:${layout.configPath}
+Environment=STOCKTAKE_CONFIG=%d/${CONFIG_CREDENTIAL}
 ${tls}# A user of its own, made by systemd while the service runs and owning nothing else:
 # uninstalling leaves no account behind.
 DynamicUser=yes
@@ -101,15 +106,7 @@ WantedBy=multi-user.target
 `;
 }
 
-/** KEY=value lines systemd's EnvironmentFile= reads. */
-export function renderEnvironmentFile(settings: Readonly<Record<string, string>>): string {
-  const lines = Object.entries(settings).map(([key, value]) => {
-    if (/[\n\r]/.test(value)) throw new Error(`${key} cannot hold a line break`);
-    return `${key}=${/^[A-Za-z0-9_@%+=:,./-]*$/.test(value) ? value : `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`}`;
-  });
-  return `# Settings of the stocktake-collector service, one STOCKTAKE_* variable a line (the flags of
-# \`stocktake-collector serve\`; \`stocktake-collector --help\` lists them). After a change:
-# sudo systemctl restart stocktake-collector
-${lines.join('\n')}
-`;
+/** The config file install writes: the settings it was given, and nothing else. */
+export function renderConfigFile(settings: Readonly<Record<string, string | number>>): string {
+  return `${JSON.stringify(settings, null, 2)}\n`;
 }

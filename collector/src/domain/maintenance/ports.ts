@@ -52,3 +52,41 @@ export class BackupError extends Error {
     super(message, options);
   }
 }
+
+/** A migration the database has had, by the name the engine ships it under. */
+export interface AppliedMigration {
+  name: string;
+}
+
+/** The database's schema against the migrations this collector ships. */
+export interface MigrationStatus {
+  /** Where the database is, as an operator would name it (a file, a connection without its password). */
+  database: string;
+  /** Migrations applied, oldest first. */
+  applied: AppliedMigration[];
+  /** Migrations this collector ships that the database lacks, in the order they would run. */
+  pending: string[];
+  /** The schema version the database has: how many migrations it has had. */
+  version: number;
+  /** The schema version this collector writes. */
+  expected: number;
+}
+
+/** What applying the pending migrations did. */
+export interface MigrationReport {
+  from: number;
+  to: number;
+  applied: string[];
+  durationMs: number;
+}
+
+/**
+ * The storage engine's schema migrations, applied only when asked: `serve` (after a backup) and
+ * `stocktake-collector migrate`. Both methods refuse, with StoreUnusableError ('newer-schema'),
+ * a database a newer collector wrote, and never write to it.
+ */
+export interface SchemaMigrations {
+  status(): Promise<MigrationStatus>;
+  /** Applies every pending migration, in order; nothing when none is pending. */
+  apply(): Promise<MigrationReport>;
+}

@@ -32,16 +32,21 @@ export interface OpenOptions {
    * any at all). The readiness check holds it to the same minimum while the collector runs.
    */
   minFreeBytes?: number;
+  /**
+   * Refuse a database an older collector left, instead of migrating it, saying this (what to
+   * run instead). A new, empty database is still given its schema: there is nothing to keep.
+   */
+  refusePendingMigrations?: string;
 }
 
 /** A store that must not be opened, said in one line: what is wrong with which file, and what to do. */
-function unusable(file: string, problem: string, refusal: StoreRefusal): StoreUnusableError {
+export function unusable(file: string, problem: string, refusal: StoreRefusal): StoreUnusableError {
   // One line, whatever SQLite's own messages hold (quick_check's start with a header line).
   return new StoreUnusableError(`cannot use the database ${file}: ${problem.replace(/\s*\n\s*/g, ' ')}`, refusal);
 }
 
 /** `err` from opening or checking the file, as a refusal when it says the file cannot be used. */
-function refusalFor(err: unknown, file: string): StoreUnusableError | undefined {
+export function refusalFor(err: unknown, file: string): StoreUnusableError | undefined {
   if (err instanceof StoreUnusableError) return err;
   const code = sqliteErrorIn(err)?.code ?? (err as NodeJS.ErrnoException | undefined)?.code;
   if (!code) return undefined;
@@ -66,7 +71,7 @@ function refusalFor(err: unknown, file: string): StoreUnusableError | undefined 
  * gives its -wal and -shm files the database's mode): each must be writable, and the file
  * system must have `minFreeBytes` free. Root ignores permission bits, but not a read-only mount.
  */
-function prepareFile(file: string, minFreeBytes: number): void {
+export function prepareFile(file: string, minFreeBytes: number): void {
   const dir = dirname(file);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -136,7 +141,7 @@ function checkIntegrity(sqlite: Database.Database, file: string): void {
 }
 
 /** Refuses a database a newer collector migrated: this one would misread it. */
-function checkNotNewer(sqlite: Database.Database, file: string): number {
+export function checkNotNewer(sqlite: Database.Database, file: string): number {
   const versions = schemaVersions(sqlite, knownMigrations(MIGRATIONS));
   if (versions.newer) {
     throw unusable(file, `its ${describeSchema(versions)}; run that version or newer`, 'newer-schema');
@@ -196,20 +201,41 @@ function configureAndMigrate(
   sqlite.pragma('wal_autocheckpoint = 10000');
   if (file) checkIntegrity(sqlite, file);
   const applied = checkNotNewer(sqlite, file ?? path);
+  const expected = knownMigrations(MIGRATIONS).length;
+  if (options.refusePendingMigrations !== undefined && applied > 0 && applied < expected) {
+    throw unusable(
+      file ?? path,
+      `its schema version ${applied} is older than this collector's ${expected} (${expected - applied} migration${expected - applied === 1 ? '' : 's'} pending); ${options.refusePendingMigrations}`,
+      'needs-migration',
+    );
+  }
   const db = drizzle(connection, { schema });
+  // The migrator on the plain handle: nothing is compiled through the statement cache before it runs.
+  applyMigrations(sqlite, path);
+  return db;
+}
+
+/**
+ * Applies the migrations this collector ships that the database lacks; returns how many were
+ * applied before and after. The caller has checked the database is not from a newer collector.
+ */
+export function applyMigrations(sqlite: Database.Database, path: string): { from: number; to: number } {
+  const known = knownMigrations(MIGRATIONS);
+  const from = schemaVersions(sqlite, known).found;
   // Table rebuilds drop and rename parents of other tables; with foreign keys on, dropping a
   // parent would cascade into its children. The migrator runs in a transaction, where the
   // pragma cannot change, so it is switched off around it and the result checked after.
   // The check reads every row of every child table (18 s at 100,000 devices), so it runs only
   // when a migration was applied; otherwise foreign keys were on for every write since the last.
   sqlite.pragma('foreign_keys = OFF');
-  migrate(db, { migrationsFolder: MIGRATIONS });
-  if (schemaVersions(sqlite, knownMigrations(MIGRATIONS)).found !== applied) {
+  migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS });
+  const to = schemaVersions(sqlite, known).found;
+  if (to !== from) {
     const broken = sqlite.pragma('foreign_key_check') as unknown[];
     if (broken.length > 0) {
       throw new Error(`database ${path} has ${broken.length} rows with dangling references after migration`);
     }
   }
   sqlite.pragma('foreign_keys = ON');
-  return db;
+  return { from, to };
 }

@@ -1,0 +1,141 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, resolveConfigWithOrigins } from './config.ts';
+import { ConfigFileError, findConfigFile, readConfigFile } from './config-file.ts';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'stocktake-collector-config-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(content: unknown, name = 'collector.json'): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+function messageOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigFileError || err instanceof ConfigError) return err.message;
+    throw err;
+  }
+  throw new Error('expected a configuration error');
+}
+
+describe('the collector config file', () => {
+  it('reads every setting under its flag’s name in camelCase, lists as arrays', () => {
+    const path = file({
+      db: '/srv/stocktake/stocktake.db',
+      port: 8443,
+      snapshotBodyLimit: 4 * 1024 * 1024,
+      corsOrigin: ['https://a.example.org', 'https://b.example.org'],
+      trustProxy: ['10.0.0.0/8'],
+      logLevel: 'warn',
+      webhookMinSeverity: 'critical',
+    });
+    const { config } = resolveConfigWithOrigins({}, {}, { file: readConfigFile(path, true) });
+    expect(config).toMatchObject({
+      dbPath: '/srv/stocktake/stocktake.db',
+      port: 8443,
+      snapshotBodyLimit: 4 * 1024 * 1024,
+      // Derived from the file's snapshot limit, as it is from a flag's.
+      agentByteLimit: 1024 * 1024,
+      corsOrigins: ['https://a.example.org', 'https://b.example.org'],
+      trustProxy: '10.0.0.0/8',
+      logLevel: 'warn',
+      reconciliation: { webhookMinSeverity: 'critical' },
+    });
+  });
+
+  it('names an unknown key in one line, with the keys it knows', () => {
+    const path = file({ port: 8080, snapshotBodyLimt: 1 });
+    const message = messageOf(() => readConfigFile(path, true));
+    expect(message).toMatch(
+      new RegExp(`^config file ${path}: unknown key "snapshotBodyLimt" \\(known keys: db, host, port, `),
+    );
+    expect(message).not.toContain('\n');
+  });
+
+  it('names a wrong type with its path and the type expected', () => {
+    expect(messageOf(() => readConfigFile(file({ port: '8080' }), true))).toBe(
+      `config file ${join(dir, 'collector.json')}: "port" must be a whole number, not "8080"`,
+    );
+    expect(messageOf(() => readConfigFile(file({ corsOrigin: ['https://a.example', 3] }), true))).toBe(
+      `config file ${join(dir, 'collector.json')}: "corsOrigin.1" must be a string, not 3`,
+    );
+    expect(messageOf(() => readConfigFile(file({ logLevel: 'loud' }), true))).toBe(
+      `config file ${join(dir, 'collector.json')}: "logLevel" must be one of fatal, error, warn, info, debug, trace, silent, not "loud"`,
+    );
+    expect(messageOf(() => readConfigFile(file({ port: 1, host: 7 }), true))).toBe(
+      `config file ${join(dir, 'collector.json')}: "host" must be a string, not 7`,
+    );
+  });
+
+  it('refuses what is not one JSON object, and a file asked for that is not there', () => {
+    expect(messageOf(() => readConfigFile(file('{ "port": 8080, }'), true))).toMatch(
+      new RegExp(`^config file ${join(dir, 'collector.json')} is not valid JSON: `),
+    );
+    expect(messageOf(() => readConfigFile(file('[8080]'), true))).toBe(
+      `config file ${join(dir, 'collector.json')}: the file must hold one JSON object ({ "port": 8080, ... })`,
+    );
+    expect(messageOf(() => findConfigFile(join(dir, 'nope.json'), {}))).toBe(
+      `config file ${join(dir, 'nope.json')} does not exist`,
+    );
+    expect(messageOf(() => findConfigFile(undefined, { STOCKTAKE_CONFIG: join(dir, 'nope.json') }))).toBe(
+      `config file ${join(dir, 'nope.json')} does not exist`,
+    );
+    // The default file is read when it is there, and its absence is no error.
+    expect(findConfigFile(undefined, {}, join(dir, 'absent.json'))).toBeUndefined();
+  });
+
+  it('names the file and key of a value its range refuses', () => {
+    const path = file({ port: 70000 });
+    expect(messageOf(() => resolveConfigWithOrigins({}, {}, { file: readConfigFile(path, true) }))).toBe(
+      `invalid port: 70000 is outside 0..65535 (config file ${path}: port)`,
+    );
+  });
+
+  it('takes flags over the environment, the environment over the file, the file over the defaults', () => {
+    const path = file({ port: 9001, host: '0.0.0.0', rateLimit: 10, logLevel: 'debug' });
+    const sources = { file: readConfigFile(path, true) };
+    const { config, origins } = resolveConfigWithOrigins(
+      { port: '9003' },
+      { STOCKTAKE_PORT: '9002', STOCKTAKE_RATE_LIMIT: '20' },
+      sources,
+    );
+    expect([config.port, config.rateLimit, config.host, config.logLevel, config.enrollRateLimit]).toEqual([
+      9003,
+      20,
+      '0.0.0.0',
+      'debug',
+      60,
+    ]);
+    expect(origins.get('port')).toEqual({ from: 'flag', label: '--port' });
+    expect(origins.get('rate-limit')).toEqual({ from: 'env', label: 'STOCKTAKE_RATE_LIMIT' });
+    expect(origins.get('host')).toEqual({ from: 'file', label: `${path}: host`, path });
+    expect(origins.get('enroll-rate-limit')).toEqual({ from: 'default', label: 'default' });
+  });
+
+  it('defaults the database to /var/lib/stocktake as root, and beside the working directory otherwise', () => {
+    expect(resolveConfigWithOrigins({}, {}, { asRoot: true }).config.dbPath).toBe('/var/lib/stocktake/stocktake.db');
+    expect(resolveConfigWithOrigins({}, {}, { asRoot: false }).config.dbPath).toBe('./data/stocktake.db');
+    expect(resolveConfigWithOrigins({}, {}).config.dbPath).toBe('./data/stocktake.db');
+  });
+});
+
+describe('the README’s config file', () => {
+  it('is one the collector accepts, as the README shows it', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### The config file'));
+    const example = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toBeDefined();
+    const path = file(example ?? '');
+    const { config } = resolveConfigWithOrigins({}, {}, { file: readConfigFile(path, true) });
+    expect(config).toMatchObject({ dbPath: '/var/lib/stocktake/stocktake.db', port: 8443, host: '0.0.0.0' });
+  });
+});
