@@ -134,7 +134,12 @@ describe('an agent behind a private CA and an HTTP proxy', () => {
       expect(new Set(tunnelling.tunnels)).toEqual(new Set([target]));
 
       const before = tunnelling.tunnels.length;
-      for (const noProxy of ['127.0.0.1', `127.0.0.1:${new URL(collector.url).port}`, '127.0.0.0/8', '*']) {
+      for (const noProxy of [
+        '127.0.0.1',
+        `127.0.0.1:${new URL(collector.url).port}`,
+        '.corp.internal,127.0.0.0/8',
+        '*',
+      ]) {
         const direct = await once(['--ca-file', ca.certPath], { https_proxy: tunnelling.url, NO_PROXY: noProxy });
         expect(direct.code, `${noProxy}: ${direct.stderr}`).toBe(0);
       }

@@ -185,7 +185,13 @@ describe('service install and uninstall on Linux (temporary root, systemctl reco
     const ca = join(h.root, '..', 'corp-ca.pem');
     writeFileSync(ca, rootCertificates[0] ?? '');
     const flags = ['--ca-file', ca, '--proxy', 'http://proxy.corp:3128', '--no-proxy', '.corp.internal'];
-    expect(await h.run([...INSTALL, ...flags], { HTTPS_PROXY: 'http://ignored:1' }), h.lines.join('\n')).toBe(0);
+    // As agent/README.md shows it: server and secret from the environment, the rest as flags.
+    const env = {
+      STOCKTAKE_SERVER: 'https://collector.example.org',
+      STOCKTAKE_ENROLL_SECRET: 'enrol-me',
+      HTTPS_PROXY: 'http://ignored:1',
+    };
+    expect(await h.run(['install', ...flags], env), h.lines.join('\n')).toBe(0);
     const configPath = join(h.root, 'etc/stocktake/agent.json');
     expect(JSON.parse(readFileSync(configPath, 'utf8'))).toEqual({
       server: 'https://collector.example.org',
