@@ -153,6 +153,26 @@ describe('an agent behind a private CA and an HTTP proxy', () => {
       expect(tunnelling.plainRequests).toEqual([]);
     }, 180_000);
 
+    it('takes an http:// collector through HTTP_PROXY, and not through HTTPS_PROXY', async () => {
+      const plain = await startCollector({ dbPath: join(dir.path, 'plain.db'), enrollSecret: SECRET });
+      try {
+        const tunnelling = await proxy();
+        const other = await proxy();
+        const args = ['once', '--server', plain.url, '--enroll-secret', SECRET, '--timeout', '2000'];
+        const through = await runAgent([...args, '--state-dir', stateDir()], {
+          HTTP_PROXY: tunnelling.url,
+          HTTPS_PROXY: other.url,
+          NO_PROXY: '',
+        });
+        expect(through.code, through.stderr).toBe(0);
+        expect(new Set(tunnelling.tunnels)).toEqual(new Set([new URL(plain.url).host]));
+        expect(other.tunnels).toEqual([]);
+        expect(tunnelling.plainRequests).toEqual([]);
+      } finally {
+        await plain.stop();
+      }
+    }, 120_000);
+
     it('says which proxy refused the tunnel', async () => {
       const refusing = await proxy();
       refusing.refuseWith = 403;
