@@ -31,13 +31,18 @@ Options:
   --state-dir DIR       Where credentials live (STOCKTAKE_STATE_DIR)
   --timeout MS          Per-collector time limit (default 60000)
   --log-level LEVEL     fatal|error|warn|info|debug (STOCKTAKE_LOG_LEVEL, default warn)
+  --ca-file PATH        PEM bundle of CAs trusted for the collector, besides the default
+                        ones (STOCKTAKE_CA_FILE)
+  --proxy URL           HTTP(S) proxy to the collector (default https_proxy / HTTPS_PROXY,
+                        http_proxy / HTTP_PROXY for an http:// collector)
+  --no-proxy LIST       Hosts reached directly, as NO_PROXY lists them (default NO_PROXY)
 
 Exit codes: 0 done, 64 usage error, 69 collector unreachable, not a collector, or an
 answer the agent cannot trust (a redirect, too large, not the contract's), 77 collector
-refused (wrong secret, revoked), 70 internal error.
+refused (wrong secret, revoked), 78 a CA bundle or proxy that cannot be used, 70 internal error.
 `;
 
-export const EXIT = { ok: 0, usage: EX_USAGE, unavailable: 69, internal: 70, refused: 77 } as const;
+export const EXIT = { ok: 0, usage: EX_USAGE, unavailable: 69, internal: 70, refused: 77, config: 78 } as const;
 
 const HINT: UsageHint = { usage: 'stocktake-agent <command> [options]', help: 'stocktake-agent --help' };
 const COMMANDS = ['inventory', 'once', 'run', 'status', 'version', 'service'];
@@ -49,6 +54,9 @@ const OPTIONS = {
   'state-dir': { type: 'string' },
   timeout: { type: 'string' },
   'log-level': { type: 'string' },
+  'ca-file': { type: 'string' },
+  proxy: { type: 'string' },
+  'no-proxy': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -118,9 +126,16 @@ async function dispatch(argv: string[], env: NodeJS.ProcessEnv): Promise<number>
           return EXIT.usage;
         }
         const enrollSecret = values['enroll-secret'] ?? env.STOCKTAKE_ENROLL_SECRET;
+        const { onceNetwork } = await import('./network/once-network.ts');
+        const network = onceNetwork(serverUrl, values, env);
+        if (typeof network === 'string') {
+          process.stderr.write(`stocktake-agent: ${network}\n`);
+          return EXIT.config;
+        }
         const { once } = await import('./commands/once.ts');
         const result = await once({
           serverUrl,
+          network,
           stateDir,
           log,
           ...(enrollSecret ? { enrollSecret } : {}),

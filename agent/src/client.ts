@@ -11,6 +11,8 @@ import {
   type SnapshotDelta,
   type Validation,
 } from '@stocktake/shared/core';
+import type { FetchLike } from './network/http-transport.ts';
+import { type NetworkSettings, redact } from './network/settings.ts';
 import { parseRetryAfter } from './retry-after.ts';
 
 /**
@@ -55,10 +57,42 @@ export class CollectorError extends Error {
 export interface CollectorClientOptions {
   serverUrl: string;
   timeoutMs?: number;
+  /** A CA bundle and a proxy, when the collector is reached through either. */
+  network?: NetworkSettings;
+}
+
+/** OpenSSL's verification failures: the collector's certificate is not one the agent trusts. */
+const CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+]);
+
+/** The first cause down the chain that carries a string code (undici wraps its errors). */
+function codedCause(err: unknown): { code?: string; message?: string } | undefined {
+  let cause = (err as { cause?: unknown }).cause as { code?: unknown; message?: string; cause?: unknown } | undefined;
+  const first = cause;
+  for (let depth = 0; cause && depth < 5; depth++) {
+    if (typeof cause.code === 'string')
+      return { code: cause.code, ...(cause.message ? { message: cause.message } : {}) };
+    cause = cause.cause as typeof cause;
+  }
+  return first?.message ? { message: first.message } : undefined;
 }
 
 function networkReason(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  const cause = codedCause(err);
+  if (cause?.code && CERTIFICATE_CODES.has(cause.code)) {
+    return `its TLS certificate is not trusted (${cause.code}: ${cause.message ?? 'no detail'}); if a private CA issued it, give the agent that CA's PEM bundle (caFile, --ca-file)`;
+  }
+  const refusedTunnel = /^Proxy response \((\d+)\)/.exec(cause?.message ?? '');
+  if (refusedTunnel) return `the proxy refused the tunnel with HTTP ${refusedTunnel[1]}`;
+  // undici's own codes say less than their messages.
+  if (cause?.code?.startsWith('UND_ERR') && cause.message) return cause.message;
   if (cause?.code) return cause.code;
   if ((err as Error).name === 'TimeoutError') return 'timed out';
   return cause?.message ?? (err as Error).message;
@@ -115,6 +149,16 @@ export function createCollectorClient(options: CollectorClientOptions) {
     throw new CollectorError(`"${options.serverUrl}" must use http or https`, 'unreachable');
   }
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const network = options.network ?? {};
+  const via = network.proxy ? ` through proxy ${redact(network.proxy.url)} (${network.proxy.origin})` : '';
+  // undici itself is loaded only for a CA bundle or a proxy: it costs every other run a third
+  // of a second of start-up.
+  let transport: Promise<FetchLike> | undefined;
+  const send = (): Promise<FetchLike> => {
+    if (!network.ca && !network.proxy) return Promise.resolve(fetch);
+    transport ??= import('./network/http-transport.ts').then((m) => m.createHttpTransport(network).fetch);
+    return transport;
+  };
 
   /** POSTs `body` and returns the parsed answer of a 2xx; any other answer throws a CollectorError. */
   async function request(
@@ -128,7 +172,8 @@ export function createCollectorClient(options: CollectorClientOptions) {
     const signals = [abort.signal, AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])];
     let response: Response;
     try {
-      response = await fetch(url, {
+      const fetchOver = await send();
+      response = await fetchOver(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -142,7 +187,7 @@ export function createCollectorClient(options: CollectorClientOptions) {
       });
     } catch (err) {
       throw new CollectorError(
-        `cannot reach collector at ${base.origin}: ${networkReason(err)}`,
+        `cannot reach collector at ${base.origin}${via}: ${networkReason(err)}`,
         'unreachable',
         undefined,
         {

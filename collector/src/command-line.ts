@@ -88,7 +88,7 @@ over the defaults. The config file is JSON: each flag below is a key, in camelCa
   --log-level LEVEL           fatal|error|warn|info|debug|trace|silent (STOCKTAKE_LOG_LEVEL)
   --tls-cert PATH, --tls-key PATH
                               Serve HTTPS with this PEM certificate (chain) and key
-                              (STOCKTAKE_TLS_CERT, STOCKTAKE_TLS_KEY)
+                              (STOCKTAKE_TLS_CERT, STOCKTAKE_TLS_KEY); SIGHUP reads them again
   --trust-proxy LIST          Believe X-Forwarded-For from these proxies only: addresses and
                               CIDRs, comma-separated; not true or a hop count, which would
                               believe any client (STOCKTAKE_TRUST_PROXY, off)

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './compose/app.ts';
 import { migrateDatabase } from './compose/maintenance.ts';
@@ -6,22 +5,44 @@ import { type CollectorConfig, ConfigError, ensureEnrollSecret } from './config.
 import { createLogger } from './logger.ts';
 import { LOW_OPEN_FILE_LIMIT, readOpenFileLimit } from './open-file-limit.ts';
 import { reconciliationOptions } from './reconciliation-config.ts';
+import {
+  readTlsPair,
+  reloadTlsPair,
+  type SecureContextTarget,
+  type TlsFiles,
+  type TlsPair,
+  TlsPairError,
+} from './tls-certificate.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
 }
 
-/** The certificate and key files, or a configuration error naming the one that cannot be read. */
-function readTls(tls: { certPath: string; keyPath: string }): { cert: Buffer; key: Buffer } {
-  const read = (key: string, path: string) => {
-    try {
-      return readFileSync(path);
-    } catch (err) {
-      throw new ConfigError(key, `cannot read ${path}: ${(err as Error).message}`);
-    }
-  };
-  return { cert: read('tls-cert', tls.certPath), key: read('tls-key', tls.keyPath) };
+/** The certificate and key, checked, or a configuration error naming the file at fault. */
+function readTls(tls: TlsFiles): TlsPair {
+  try {
+    return readTlsPair(tls);
+  } catch (err) {
+    if (err instanceof TlsPairError) throw new ConfigError(err.key, err.message);
+    throw err;
+  }
+}
+
+/**
+ * On SIGHUP the collector reads its certificate and key files again and serves the new pair to
+ * new connections, without a restart: renewal tools (certbot's deploy hooks, cron jobs) send it
+ * once both files are in place. A signal rather than watching the files: a watcher could see the
+ * certificate before its key is written, and misses renames of symlinked files on some file
+ * systems. Only with TLS: without it SIGHUP keeps its default meaning.
+ */
+function reloadTlsOnSighup(app: FastifyInstance, files: TlsFiles, served: TlsPair): void {
+  let current = served;
+  const server = app.server as unknown as SecureContextTarget;
+  process.on('SIGHUP', () => {
+    app.log.info({ certPath: files.certPath, keyPath: files.keyPath }, 'SIGHUP: reading the TLS certificate again');
+    current = reloadTlsPair(server, files, current, app.log);
+  });
 }
 
 /** Builds the app, listens, and stops cleanly on SIGTERM/SIGINT. */
@@ -63,9 +84,16 @@ export async function serve(config: CollectorConfig): Promise<RunningServer> {
     trustProxy: config.trustProxy,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     minFreeDiskBytes: config.minFreeDiskBytes,
-    ...(https ? { https } : {}),
+    ...(https ? { https: { cert: https.cert, key: https.key } } : {}),
   });
   const url = await app.listen({ host: config.host, port: config.port });
+  if (config.tls && https) {
+    app.log.info(
+      { fingerprint: https.fingerprint, subject: https.subject, validTo: https.validTo },
+      'serving TLS certificate (SIGHUP reads it again)',
+    );
+    reloadTlsOnSighup(app, config.tls, https);
+  }
   const files = readOpenFileLimit();
   if (files && files.soft < LOW_OPEN_FILE_LIMIT) {
     // Past the limit, new connections are refused: agents going online and HTTP requests alike.

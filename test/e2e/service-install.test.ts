@@ -1,8 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serviceCommand } from '../../agent/src/commands/service.ts';
+import { loadConfig } from '../../agent/src/config/load.ts';
 import { renderLaunchdPlist } from '../../agent/src/service/launchd.ts';
 import { darwinLayout, linuxLayout, windowsLayout } from '../../agent/src/service/layout.ts';
 import { renderSystemdUnit } from '../../agent/src/service/systemd.ts';
@@ -174,6 +176,58 @@ describe('service install and uninstall on Linux (temporary root, systemctl reco
       server: 'http://10.0.0.5:8080',
       enrollSecret: 'from-env',
     });
+  });
+
+  it('carries the CA bundle and the proxy into the config run reads, from flags or the installing shell', async () => {
+    const h = harness();
+    populate(h.root);
+    const before = snapshotTree(h.root);
+    const ca = join(h.root, '..', 'corp-ca.pem');
+    writeFileSync(ca, rootCertificates[0] ?? '');
+    const flags = ['--ca-file', ca, '--proxy', 'http://proxy.corp:3128', '--no-proxy', '.corp.internal'];
+    // As agent/README.md shows it: server and secret from the environment, the rest as flags.
+    const env = {
+      STOCKTAKE_SERVER: 'https://collector.example.org',
+      STOCKTAKE_ENROLL_SECRET: 'enrol-me',
+      HTTPS_PROXY: 'http://ignored:1',
+    };
+    expect(await h.run(['install', ...flags], env), h.lines.join('\n')).toBe(0);
+    const configPath = join(h.root, 'etc/stocktake/agent.json');
+    expect(JSON.parse(readFileSync(configPath, 'utf8'))).toEqual({
+      server: 'https://collector.example.org',
+      enrollSecret: 'enrol-me',
+      caFile: ca,
+      proxy: 'http://proxy.corp:3128/',
+      noProxy: '.corp.internal',
+    });
+    // The file install writes is one run accepts, with the same settings.
+    const loaded = loadConfig({ config: configPath }, {}, { requireServer: true });
+    expect(loaded.network.caFile).toBe(ca);
+    expect(loaded.network.proxy?.url).toBe('http://proxy.corp:3128/');
+
+    // Without flags: the installing shell's variables, since the service will not have them.
+    expect(await h.run(INSTALL, { https_proxy: 'proxy.corp:8080', NO_PROXY: 'localhost' })).toBe(0);
+    expect(JSON.parse(readFileSync(configPath, 'utf8'))).toEqual({
+      server: 'https://collector.example.org',
+      enrollSecret: 'enrol-me',
+      proxy: 'http://proxy.corp:8080/',
+      noProxy: 'localhost',
+    });
+    expect(await h.run(['uninstall'])).toBe(0);
+    expect(snapshotTree(h.root)).toEqual(before);
+
+    // Unusable values install nothing.
+    const calls = h.calls.length;
+    const notPem = join(h.root, '..', 'not-pem.txt');
+    writeFileSync(notPem, 'server=https://collector.example.org\n');
+    expect(await h.run([...INSTALL, '--ca-file', notPem])).toBe(64);
+    expect(await h.run([...INSTALL, '--proxy', 'socks5://p:1080'])).toBe(64);
+    expect(h.lines.filter((l) => l.startsWith('error:')).slice(-2)).toEqual([
+      `error: --ca-file: ${notPem} holds no PEM certificate (expected "-----BEGIN CERTIFICATE-----" blocks)`,
+      'error: --proxy: "socks5://p:1080" is not an http:// or https:// proxy URL (e.g. http://proxy:3128)',
+    ]);
+    expect(snapshotTree(h.root)).toEqual(before);
+    expect(h.calls.length).toBe(calls);
   });
 
   it('start, stop and status go to systemctl; status passes its exit code through', async () => {

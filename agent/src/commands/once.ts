@@ -5,12 +5,15 @@ import { CollectorError, createCollectorClient } from '../client.ts';
 import { DEFAULTS } from '../config/defaults.ts';
 import { Session } from '../live/session.ts';
 import { acquireStateLock, StateLockedError } from '../live/state-lock.ts';
+import type { NetworkSettings } from '../network/settings.ts';
 import { Outbox } from '../spool/outbox.ts';
 import { Sender } from '../spool/sender.ts';
 import { inventory } from './inventory.ts';
 
 export interface OnceOptions {
   serverUrl: string;
+  /** A CA bundle and a proxy, read and checked (network/settings.ts). */
+  network?: NetworkSettings;
   enrollSecret?: string;
   stateDir: string;
   log: Logger;
@@ -37,6 +40,7 @@ export interface OnceResult {
 export async function once(options: OnceOptions): Promise<OnceResult> {
   const client = createCollectorClient({
     serverUrl: options.serverUrl,
+    ...(options.network ? { network: options.network } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
   mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });

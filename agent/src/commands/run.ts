@@ -20,6 +20,11 @@ Options (each overrides the config file; the environment variable overrides it t
   --host-root DIR      Prefix for every path collectors read (STOCKTAKE_HOST_ROOT)
   --schedule CRON      Inventory schedule (STOCKTAKE_SCHEDULE, default "0 * * * *")
   --log-level LEVEL    (STOCKTAKE_LOG_LEVEL, default warn)
+  --ca-file PATH       PEM bundle of CAs trusted for the collector, besides the default ones
+                       (STOCKTAKE_CA_FILE)
+  --proxy URL          HTTP(S) proxy to the collector (default https_proxy / HTTPS_PROXY,
+                       http_proxy / HTTP_PROXY for an http:// collector)
+  --no-proxy LIST      Hosts reached directly, as NO_PROXY lists them (default no_proxy / NO_PROXY)
   STOCKTAKE_LIVE_CHANNEL=false turns the websocket off (HTTP only).
 
 Exit codes: 0 stopped by a signal, 64 usage error, 75 another agent uses the state directory,
@@ -50,6 +55,9 @@ export function parseConfigFlags(argv: string[], hint: UsageHint, extra: Record<
       'host-root': { type: 'string' },
       schedule: { type: 'string' },
       'log-level': { type: 'string' },
+      'ca-file': { type: 'string' },
+      proxy: { type: 'string' },
+      'no-proxy': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       ...extra,
     },
@@ -71,6 +79,9 @@ export function parseConfigFlags(argv: string[], hint: UsageHint, extra: Record<
   set('hostRoot', 'host-root');
   set('schedule', 'schedule');
   set('logLevel', 'log-level');
+  set('caFile', 'ca-file');
+  set('proxy', 'proxy');
+  set('noProxy', 'no-proxy');
   return { flags, values: values as Record<string, string | boolean | undefined>, positionals };
 }
 

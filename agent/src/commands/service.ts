@@ -24,8 +24,13 @@ export const SERVICE_USAGE = `Usage: stocktake-agent service <action> [options]
 
 Actions:
   install --server URL --enroll-secret S [--config PATH]
+          [--ca-file PATH] [--proxy URL] [--no-proxy LIST]
                  Copy this executable to its install path, write the config (readable by root /
                  SYSTEM only), register the OS service and start it. Running it again upgrades.
+                 --ca-file: a PEM bundle of CAs the agent trusts besides the default ones.
+                 --proxy and --no-proxy default to this shell's https_proxy / HTTPS_PROXY
+                 (http_proxy / HTTP_PROXY for an http:// server) and no_proxy / NO_PROXY: the
+                 config keeps them, since the service does not inherit them (sudo -E).
   uninstall [--keep-state]
                  Stop and remove the service, the executable, the config and the agent's
                  credentials (--keep-state keeps the credentials for a reinstall).
@@ -79,6 +84,9 @@ export async function serviceCommand(
         server: { type: 'string' },
         'enroll-secret': { type: 'string' },
         config: { type: 'string' },
+        'ca-file': { type: 'string' },
+        proxy: { type: 'string' },
+        'no-proxy': { type: 'string' },
         'keep-state': { type: 'boolean' },
         // Not in the usage: stage into a directory (packaging, tests) and print the commands.
         root: { type: 'string' },
@@ -131,10 +139,19 @@ export async function serviceCommand(
   };
   try {
     if (action === 'install') {
-      request.config = validateInstallConfig({
-        server: str('server') ?? env.STOCKTAKE_SERVER,
-        enrollSecret: str('enroll-secret') ?? env.STOCKTAKE_ENROLL_SECRET,
-      });
+      const optional = (key: string, name: string) => (str(key) === undefined ? {} : { [name]: str(key) });
+      request.config = validateInstallConfig(
+        {
+          server: str('server') ?? env.STOCKTAKE_SERVER,
+          enrollSecret: str('enroll-secret') ?? env.STOCKTAKE_ENROLL_SECRET,
+          ...optional('ca-file', 'caFile'),
+          ...optional('proxy', 'proxy'),
+          ...optional('no-proxy', 'noProxy'),
+        },
+        env,
+        // Staged under --root, the paths are the target machine's, not this one's /tmp.
+        { privateTmp: platform === 'linux' && root === undefined },
+      );
       const configPath = str('config');
       if (configPath !== undefined) request.configPath = configPath;
       // Under tsx, process.execPath is node itself: copying it would install Node, not the agent.

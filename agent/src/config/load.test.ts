@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, defaultConfigPath, loadConfig } from './load.ts';
 
@@ -50,6 +51,7 @@ describe('loadConfig', () => {
       },
       spool: { maxEntries: 1000, maxBytes: 50 * 1024 * 1024 },
       retry: { minMs: 10_000, maxMs: 900_000 },
+      network: {},
       file: path,
     });
   });
@@ -121,6 +123,32 @@ describe('loadConfig', () => {
   it('refuses retry bounds the wrong way round', () => {
     const path = file({ server: 'https://a.example', retry: { minSeconds: 60, maxSeconds: 5 } });
     expect(errorOf(() => load(path))).toMatch(/retry\.maxSeconds: 5 is less than retry\.minSeconds \(60\)/);
+  });
+
+  it('reads the CA bundle and proxy settings, flag over variable over file, and names a bad one', () => {
+    const ca = join(dir, 'ca.pem');
+    writeFileSync(ca, rootCertificates[0] ?? '');
+    const path = file({
+      server: 'https://a.example',
+      caFile: ca,
+      proxy: 'http://proxy.example:3128',
+      noProxy: 'b.example',
+    });
+    const config = load(path, { HTTPS_PROXY: 'http://machine:8080' });
+    expect(config.network.caFile).toBe(ca);
+    expect(config.network.ca?.at(-1)).toBe(rootCertificates[0]);
+    expect(config.network.proxy).toEqual({ url: 'http://proxy.example:3128/', origin: `config file ${path}: proxy` });
+    expect(load(path, {}, { noProxy: 'a.example' }).network.proxy).toBeUndefined();
+    expect(
+      load(file({ server: 'https://a.example' }), { HTTPS_PROXY: 'http://machine:8080' }).network.proxy?.origin,
+    ).toBe('HTTPS_PROXY');
+    expect(errorOf(() => load(path, { STOCKTAKE_CA_FILE: join(dir, 'none.pem') }))).toBe(
+      `STOCKTAKE_CA_FILE: cannot read CA bundle ${join(dir, 'none.pem')}: ENOENT`,
+    );
+    expect(errorOf(() => load(path, {}, { caFile: path }))).toMatch(/^--ca-file: .* holds no PEM certificate/);
+    expect(errorOf(() => load(file({ server: 'https://a.example', proxy: 'socks5://p:1080' })))).toMatch(
+      /^config file .*agent\.json: proxy: "socks5:\/\/p:1080" is not an http:\/\/ or https:\/\/ proxy URL/,
+    );
   });
 
   it('looks where service install writes on each OS', () => {

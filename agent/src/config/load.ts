@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createValidator } from '@stocktake/shared';
 import { validate as isCron } from 'node-cron';
+import { type Given, NetworkSettingError, resolveNetwork } from '../network/settings.ts';
 import { isServicePlatform, serviceLayout } from '../service/layout.ts';
 import { defaultStateDir } from '../state.ts';
 import { type AgentConfig, type AgentConfigFile, AgentConfigFileSchema, DEFAULTS, LOG_LEVELS } from './schema.ts';
@@ -20,6 +21,9 @@ export interface ConfigFlags {
   hostRoot?: string;
   logLevel?: string;
   schedule?: string;
+  caFile?: string;
+  proxy?: string;
+  noProxy?: string;
 }
 
 /** Environment variables and the key each one overrides. */
@@ -32,6 +36,7 @@ export const CONFIG_ENV = {
   STOCKTAKE_LOG_LEVEL: 'logLevel',
   STOCKTAKE_SCHEDULE: 'schedule.inventory',
   STOCKTAKE_LIVE_CHANNEL: 'liveChannel',
+  STOCKTAKE_CA_FILE: 'caFile',
 } as const;
 
 const validateFile = createValidator<AgentConfigFile>(AgentConfigFileSchema);
@@ -164,6 +169,7 @@ export function loadConfig(
   const givenStateDir = flags.stateDir ?? nonEmpty(env.STOCKTAKE_STATE_DIR) ?? file.stateDir;
   const hostRoot = flags.hostRoot ?? nonEmpty(env.STOCKTAKE_HOST_ROOT) ?? file.hostRoot ?? '/';
   const s = file.schedule ?? {};
+  const network = networkSettings(server.value as string | undefined, flags, env, file, fileLabel);
   const config: AgentConfig = {
     server: (server.value as string | undefined) ?? '',
     stateDir: givenStateDir ? resolve(givenStateDir) : defaultStateDir(env, platform),
@@ -183,8 +189,53 @@ export function loadConfig(
       maxBytes: file.spool?.maxBytes ?? DEFAULTS.maxBytes,
     },
     retry: { minMs: retryMin * 1000, maxMs: retryMax * 1000 },
+    network,
   };
   if (enrollSecret.value !== undefined) config.enrollSecret = enrollSecret.value as string;
   if (read && path) config.file = path;
   return config;
+}
+
+/**
+ * The CA bundle (flag, then STOCKTAKE_CA_FILE, then the file) and the proxy. The agent's own
+ * proxy settings (flag, then the file) win over the machine-wide https_proxy and no_proxy
+ * variables: they were written for this agent.
+ */
+function networkSettings(
+  server: string | undefined,
+  flags: ConfigFlags,
+  env: NodeJS.ProcessEnv,
+  file: AgentConfigFile,
+  fileLabel: (key: string) => string,
+): AgentConfig['network'] {
+  const given = (flag: string | undefined, flagName: string, fromFile: string | undefined, key: string) =>
+    flag !== undefined
+      ? { value: flag, origin: flagName }
+      : fromFile !== undefined
+        ? { value: fromFile, origin: fileLabel(key) }
+        : undefined;
+  const caEnv = nonEmpty(env.STOCKTAKE_CA_FILE);
+  const caFile: Given | undefined =
+    flags.caFile !== undefined
+      ? { value: flags.caFile, origin: '--ca-file' }
+      : caEnv !== undefined
+        ? { value: caEnv, origin: 'STOCKTAKE_CA_FILE' }
+        : given(undefined, '', file.caFile, 'caFile');
+  const proxy = given(flags.proxy, '--proxy', file.proxy, 'proxy');
+  const noProxy = given(flags.noProxy, '--no-proxy', file.noProxy, 'noProxy');
+  try {
+    // Without a server (status) there is nothing to reach: the bundle is still checked.
+    return resolveNetwork(
+      new URL(server ?? 'https://collector.invalid'),
+      {
+        ...(caFile ? { caFile } : {}),
+        ...(proxy ? { proxy } : {}),
+        ...(noProxy ? { noProxy } : {}),
+      },
+      env,
+    );
+  } catch (err) {
+    if (err instanceof NetworkSettingError) throw new ConfigError(err.message);
+    throw err;
+  }
 }

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import type { NetworkSettings } from '../network/settings.ts';
 import { LOG_LEVELS } from './defaults.ts';
 
 export { DEFAULTS, LOG_LEVELS } from './defaults.ts';
@@ -63,6 +64,27 @@ export const AgentConfigFileSchema = Type.Object(
     liveChannel: Type.Optional(
       Type.Boolean({ description: 'Hold a websocket to the collector (presence, refresh). HTTP alone works too.' }),
     ),
+    caFile: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'PEM bundle of CA certificates trusted for the collector (and an https proxy), in addition to the default trust store.',
+      }),
+    ),
+    proxy: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 2048,
+        description:
+          'HTTP(S) proxy to reach the collector through (CONNECT). Default: https_proxy / HTTPS_PROXY, or http_proxy / HTTP_PROXY for an http collector.',
+      }),
+    ),
+    noProxy: Type.Optional(
+      Type.String({
+        maxLength: 8192,
+        description: 'Hosts reached without the proxy, as NO_PROXY lists them. Default: no_proxy / NO_PROXY.',
+      }),
+    ),
     schedule: Type.Optional(ScheduleConfigSchema),
     spool: Type.Optional(SpoolConfigSchema),
     retry: Type.Optional(RetryConfigSchema),
@@ -89,6 +111,8 @@ export interface AgentConfig {
   };
   spool: { maxEntries: number; maxBytes: number };
   retry: { minMs: number; maxMs: number };
+  /** The CA bundle and the proxy for reaching the collector, read and checked. */
+  network: NetworkSettings;
   /** Where the config file was read from, if one was. */
   file?: string;
 }

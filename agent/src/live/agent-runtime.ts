@@ -78,7 +78,12 @@ export class AgentRuntime {
     mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
     const releaseLock = acquireStateLock(config.stateDir);
     try {
-      const client = createCollectorClient({ serverUrl: config.server });
+      const client = createCollectorClient({ serverUrl: config.server, network: config.network });
+      // Loaded only when needed, as the HTTP client's undici is.
+      const socketOptions =
+        config.liveChannel && (config.network.ca || config.network.proxy)
+          ? (await import('../network/websocket-options.ts')).websocketOptions(config.network)
+          : undefined;
       let runtime: AgentRuntime | undefined;
       const session = await Session.open({
         client,
@@ -102,6 +107,7 @@ export class AgentRuntime {
       const channel = config.liveChannel
         ? new LiveChannel({
             serverUrl: client.serverUrl,
+            ...(socketOptions ? { socketOptions } : {}),
             token: () => session.credentials?.agentToken,
             heartbeatMs: config.schedule.heartbeatMs,
             retry: config.retry,

@@ -1,3 +1,4 @@
+import type { Agent } from 'node:http';
 import {
   type AgentLiveMessage,
   COLLECTOR_HEADER,
@@ -30,6 +31,8 @@ export interface LiveChannelOptions {
   /** Extra facts for each heartbeat. */
   heartbeatFacts?: () => Pick<AgentLiveMessage & { type: 'heartbeat' }, 'nextRunAt' | 'spoolDepth'>;
   random?: () => number;
+  /** The CA bundle and proxy tunnel the HTTP client uses too (network/websocket-options.ts). */
+  socketOptions?: { ca?: string[]; agent?: Agent };
 }
 
 /**
@@ -101,6 +104,7 @@ export class LiveChannel {
     }
     const { log } = this.options;
     const socket = new WebSocket(this.url(), {
+      ...this.options.socketOptions,
       headers: { authorization: `Bearer ${token}` },
       handshakeTimeout: 15_000,
       perMessageDeflate: false,

@@ -9,6 +9,13 @@ describe('install config', () => {
     expect(text.endsWith('}\n')).toBe(true);
   });
 
+  it('keeps a private temporary directory out of a Linux service', () => {
+    const base = { server: 'https://st.example.org', enrollSecret: 's' };
+    expect(() => validateInstallConfig({ ...base, caFile: '/tmp/ca.pem' }, {}, { privateTmp: true })).toThrow(
+      /--ca-file: \/tmp\/ca\.pem is in a temporary directory, which the service cannot see \(PrivateTmp=yes\)/,
+    );
+  });
+
   const refused: [string, { server?: string; enrollSecret?: string }, RegExp][] = [
     ['no server', { enrollSecret: 's' }, /needs --server/],
     ['not a URL', { server: 'collector:8080x', enrollSecret: 's' }, /http:\/\/ or https:\/\//],
