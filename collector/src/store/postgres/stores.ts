@@ -1,0 +1,53 @@
+import type { Stores } from '../../domain/ports.ts';
+import { createApiTokensRepository } from './access/api-tokens-repository.ts';
+import { createEnrollSecretsRepository } from './access/enroll-secrets-repository.ts';
+import { createAuditTrail } from './audit/audit-repository.ts';
+import { type ConnectionOptions, connect } from './connection.ts';
+import { createPoliciesRepository } from './findings/policies-repository.ts';
+import { createRunsRepository } from './findings/runs-repository.ts';
+import { migrateDatabase } from './migrate.ts';
+import { createReadiness } from './readiness.ts';
+
+/**
+ * The ports the PostgreSQL engine provides so far. It is not a `Stores` yet: the ports missing
+ * here (the register, the inventory, agents, findings, lists, maintenance, ...) are not built,
+ * so nothing can run a collector on it, and the type system says so wherever one is asked for.
+ * A port, once built and passing its contract, joins this list; when none is missing this
+ * becomes `Stores` and `--db postgres://` can open it.
+ */
+export type PostgresPorts = Pick<
+  Stores,
+  'audit' | 'apiTokens' | 'enrollSecrets' | 'runs' | 'policies' | 'readiness' | 'close'
+>;
+
+/** Options of the PostgreSQL engine: where its database is, and how many connections it may hold. */
+export type PostgresOptions = ConnectionOptions;
+
+/**
+ * Opens the PostgreSQL engine on one database: a connection pool, the database migrated (once,
+ * under a lock, however many instances start together), and the ports over it.
+ */
+export async function openPostgresStores(options: PostgresOptions): Promise<PostgresPorts> {
+  const db = connect(options);
+  const pool = db.$client;
+  try {
+    await migrateDatabase(pool);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+  const apiTokens = createApiTokensRepository(db);
+  let closed: Promise<void> | undefined;
+  return {
+    audit: createAuditTrail(db),
+    apiTokens,
+    enrollSecrets: createEnrollSecretsRepository(db),
+    runs: createRunsRepository(db),
+    policies: createPoliciesRepository(db),
+    readiness: createReadiness(pool),
+    close: () => {
+      closed ??= apiTokens.close().then(() => pool.end());
+      return closed;
+    },
+  };
+}
