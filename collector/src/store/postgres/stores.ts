@@ -5,6 +5,7 @@ import { createAuditTrail } from './audit/audit-repository.ts';
 import { type ConnectionOptions, connect } from './connection.ts';
 import { createPoliciesRepository } from './findings/policies-repository.ts';
 import { createRunsRepository } from './findings/runs-repository.ts';
+import { createLicensesRepository } from './licenses/licenses-repository.ts';
 import { migrateDatabase } from './migrate.ts';
 import { createReadiness } from './readiness.ts';
 
@@ -17,7 +18,7 @@ import { createReadiness } from './readiness.ts';
  */
 export type PostgresPorts = Pick<
   Stores,
-  'audit' | 'apiTokens' | 'enrollSecrets' | 'runs' | 'policies' | 'readiness' | 'close'
+  'audit' | 'licenses' | 'apiTokens' | 'enrollSecrets' | 'runs' | 'policies' | 'readiness' | 'close'
 >;
 
 /** Options of the PostgreSQL engine: where its database is, and how many connections it may hold. */
@@ -40,6 +41,7 @@ export async function openPostgresStores(options: PostgresOptions): Promise<Post
   let closed: Promise<void> | undefined;
   return {
     audit: createAuditTrail(db),
+    licenses: createLicensesRepository(db),
     apiTokens,
     enrollSecrets: createEnrollSecretsRepository(db),
     runs: createRunsRepository(db),
