@@ -1,6 +1,8 @@
 import type { Stores } from '../../domain/ports.ts';
 import { createApiTokensRepository } from './access/api-tokens-repository.ts';
 import { createEnrollSecretsRepository } from './access/enroll-secrets-repository.ts';
+import { createAgentsRepository } from './agents/agents-repository.ts';
+import { createEnrolmentBlocksRepository } from './agents/enrolment-blocks-repository.ts';
 import { createAuditTrail } from './audit/audit-repository.ts';
 import { type ConnectionOptions, connect } from './connection.ts';
 import { createPoliciesRepository } from './findings/policies-repository.ts';
@@ -11,14 +13,23 @@ import { createReadiness } from './readiness.ts';
 
 /**
  * The ports the PostgreSQL engine provides so far. It is not a `Stores` yet: the ports missing
- * here (the register, the inventory, agents, findings, lists, maintenance, ...) are not built,
+ * here (the register, the inventory, findings, lists, maintenance, ...) are not built,
  * so nothing can run a collector on it, and the type system says so wherever one is asked for.
  * A port, once built and passing its contract, joins this list; when none is missing this
  * becomes `Stores` and `--db postgres://` can open it.
  */
 export type PostgresPorts = Pick<
   Stores,
-  'audit' | 'licenses' | 'apiTokens' | 'enrollSecrets' | 'runs' | 'policies' | 'readiness' | 'close'
+  | 'audit'
+  | 'licenses'
+  | 'apiTokens'
+  | 'enrollSecrets'
+  | 'agents'
+  | 'enrolmentBlocks'
+  | 'runs'
+  | 'policies'
+  | 'readiness'
+  | 'close'
 >;
 
 /** Options of the PostgreSQL engine: where its database is, and how many connections it may hold. */
@@ -44,6 +55,8 @@ export async function openPostgresStores(options: PostgresOptions): Promise<Post
     licenses: createLicensesRepository(db),
     apiTokens,
     enrollSecrets: createEnrollSecretsRepository(db),
+    agents: createAgentsRepository(db),
+    enrolmentBlocks: createEnrolmentBlocksRepository(db),
     runs: createRunsRepository(db),
     policies: createPoliciesRepository(db),
     readiness: createReadiness(pool),
