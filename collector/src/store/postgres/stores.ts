@@ -1,4 +1,5 @@
 import type { Stores } from '../../domain/ports.ts';
+import { eachPortTranslating } from '../translated-ports.ts';
 import { createApiTokensRepository } from './access/api-tokens-repository.ts';
 import { createEnrollSecretsRepository } from './access/enroll-secrets-repository.ts';
 import { createAgentsRepository } from './agents/agents-repository.ts';
@@ -10,6 +11,7 @@ import { createRunsRepository } from './findings/runs-repository.ts';
 import { createLicensesRepository } from './licenses/licenses-repository.ts';
 import { migrateDatabase } from './migrate.ts';
 import { createReadiness } from './readiness.ts';
+import { translateStorageError } from './storage-errors.ts';
 
 /**
  * The ports the PostgreSQL engine provides so far. It is not a `Stores` yet: the ports missing
@@ -50,15 +52,23 @@ export async function openPostgresStores(options: PostgresOptions): Promise<Post
   }
   const apiTokens = createApiTokensRepository(db);
   let closed: Promise<void> | undefined;
+  // Every port is wrapped so that PostgreSQL's passing troubles (a lock, a full disk, a read-only
+  // standby, a server out of reach) reach the domain as its own StorageUnavailableError.
+  const ports = eachPortTranslating(
+    {
+      audit: createAuditTrail(db),
+      licenses: createLicensesRepository(db),
+      apiTokens,
+      enrollSecrets: createEnrollSecretsRepository(db),
+      agents: createAgentsRepository(db),
+      enrolmentBlocks: createEnrolmentBlocksRepository(db),
+      runs: createRunsRepository(db),
+      policies: createPoliciesRepository(db),
+    },
+    translateStorageError,
+  );
   return {
-    audit: createAuditTrail(db),
-    licenses: createLicensesRepository(db),
-    apiTokens,
-    enrollSecrets: createEnrollSecretsRepository(db),
-    agents: createAgentsRepository(db),
-    enrolmentBlocks: createEnrolmentBlocksRepository(db),
-    runs: createRunsRepository(db),
-    policies: createPoliciesRepository(db),
+    ...ports,
     readiness: createReadiness(pool),
     close: () => {
       closed ??= apiTokens.close().then(() => pool.end());
