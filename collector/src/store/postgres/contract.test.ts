@@ -4,6 +4,7 @@ import agentsContract from '../contract/agents.contract.ts';
 import apiTokensContract from '../contract/api-tokens.contract.ts';
 import auditTrailContract from '../contract/audit-trail.contract.ts';
 import enrollSecretsContract from '../contract/enroll-secrets.contract.ts';
+import findingsContract from '../contract/findings.contract.ts';
 import licenseBookContract from '../contract/license-book.contract.ts';
 import policiesContract from '../contract/policies.contract.ts';
 import runsContract from '../contract/runs.contract.ts';
@@ -32,6 +33,7 @@ const PASSING: Record<string, (open: typeof openPostgres) => void> = {
   agents: agentsContract,
   'enroll-secrets': enrollSecretsContract,
   runs: runsContract,
+  findings: findingsContract,
   'license-book': licenseBookContract,
   policies: policiesContract,
 };
@@ -42,7 +44,6 @@ const NOT_YET: Record<string, string> = {
   'asset-register': 'the asset register port (with its matcher and identity conflicts) is not built yet',
   'device-claims': 'the inventory, agents and enrolment blocks ports are not built yet',
   'device-links': 'the device links port needs the inventory and the asset register, not built yet',
-  findings: 'the findings port is not built yet',
   'identity-conflicts': 'the identity conflicts port needs the inventory, not built yet',
   inventory: 'the device inventory port (ingest, change detection, write batching) is not built yet',
   lists: 'the list queries (filters, q, sort, cursor pages) are not built yet',

@@ -6,6 +6,7 @@ import { createAgentsRepository } from './agents/agents-repository.ts';
 import { createEnrolmentBlocksRepository } from './agents/enrolment-blocks-repository.ts';
 import { createAuditTrail } from './audit/audit-repository.ts';
 import { type ConnectionOptions, connect } from './connection.ts';
+import { createFindingsRepository } from './findings/findings-repository.ts';
 import { createPoliciesRepository } from './findings/policies-repository.ts';
 import { createRunsRepository } from './findings/runs-repository.ts';
 import { createLicensesRepository } from './licenses/licenses-repository.ts';
@@ -15,7 +16,7 @@ import { translateStorageError } from './storage-errors.ts';
 
 /**
  * The ports the PostgreSQL engine provides so far. It is not a `Stores` yet: the ports missing
- * here (the register, the inventory, findings, lists, maintenance, ...) are not built,
+ * here (the register, the inventory, the reconciliation facts, lists, maintenance, ...) are not built,
  * so nothing can run a collector on it, and the type system says so wherever one is asked for.
  * A port, once built and passing its contract, joins this list; when none is missing this
  * becomes `Stores` and `--db postgres://` can open it.
@@ -28,6 +29,7 @@ export type PostgresPorts = Pick<
   | 'enrollSecrets'
   | 'agents'
   | 'enrolmentBlocks'
+  | 'findings'
   | 'runs'
   | 'policies'
   | 'readiness'
@@ -62,6 +64,7 @@ export async function openPostgresStores(options: PostgresOptions): Promise<Post
       enrollSecrets: createEnrollSecretsRepository(db),
       agents: createAgentsRepository(db),
       enrolmentBlocks: createEnrolmentBlocksRepository(db),
+      findings: createFindingsRepository(db),
       runs: createRunsRepository(db),
       policies: createPoliciesRepository(db),
     },

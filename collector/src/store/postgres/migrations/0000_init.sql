@@ -241,7 +241,7 @@ CREATE TABLE "findings" (
 	"severity_rank" integer NOT NULL,
 	"status" text NOT NULL,
 	"summary" text NOT NULL,
-	"evidence" jsonb NOT NULL,
+	"evidence" json NOT NULL,
 	"evidence_hash" text NOT NULL,
 	"first_seen_at" timestamp (3) with time zone NOT NULL,
 	"opened_at" timestamp (3) with time zone NOT NULL,

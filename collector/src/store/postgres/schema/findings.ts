@@ -32,7 +32,9 @@ export const findings = pgTable(
     severityRank: integer('severity_rank').notNull(),
     status: text('status', { enum: FINDING_STATUSES }).notNull(),
     summary: text('summary').notNull(),
-    evidence: jsonb('evidence').$type<Record<string, unknown>>().notNull(),
+    // `json`, not `jsonb`: kept as written, so a run compares what it observes with what it
+    // stored as text (lifecycle.ts) rather than rewriting every finding at every run.
+    evidence: json('evidence').$type<Record<string, unknown>>().notNull(),
     evidenceHash: text('evidence_hash').notNull(),
     /** When the condition was first ever seen. */
     firstSeenAt: instant('first_seen_at').notNull(),
