@@ -11,6 +11,7 @@ import { createPoliciesRepository } from './findings/policies-repository.ts';
 import { createRunsRepository } from './findings/runs-repository.ts';
 import { createLicensesRepository } from './licenses/licenses-repository.ts';
 import { migrateDatabase } from './migrate.ts';
+import { checkNotNewer, describeDatabase, refusalFor } from './open-checks.ts';
 import { createReadiness } from './readiness.ts';
 import { translateStorageError } from './storage-errors.ts';
 
@@ -41,16 +42,19 @@ export type PostgresOptions = ConnectionOptions;
 
 /**
  * Opens the PostgreSQL engine on one database: a connection pool, the database migrated (once,
- * under a lock, however many instances start together), and the ports over it.
+ * under a lock, however many instances start together), and the ports over it. A database this
+ * collector cannot use (missing, a login refused, read-only, full, migrated by a newer collector)
+ * is refused with StoreUnusableError, in one line that names it without its password.
  */
 export async function openPostgresStores(options: PostgresOptions): Promise<PostgresPorts> {
   const db = connect(options);
   const pool = db.$client;
   try {
+    await checkNotNewer(pool, describeDatabase(options.url));
     await migrateDatabase(pool);
   } catch (err) {
     await pool.end().catch(() => undefined);
-    throw err;
+    throw refusalFor(err, describeDatabase(options.url)) ?? err;
   }
   const apiTokens = createApiTokensRepository(db);
   let closed: Promise<void> | undefined;
