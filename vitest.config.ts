@@ -1,10 +1,33 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * The PostgreSQL engine's tests run on a throwaway server their global setup starts; only a run
+ * that includes one of them starts it (vitest sets up a project only when it has files to run).
+ */
+const POSTGRES_TESTS = 'collector/src/store/postgres/**/*.test.ts';
 
 export default defineConfig({
   test: {
-    include: ['{agent,collector,collector/cli,shared,scripts}/src/**/*.test.ts', 'test/**/*.test.ts'],
     reporters: ['default', './scripts/vitest-summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'stocktake',
+          include: ['{agent,collector,collector/cli,shared,scripts}/src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, POSTGRES_TESTS],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: [POSTGRES_TESTS],
+          globalSetup: ['collector/src/store/postgres/test-support/global-setup.test-support.ts'],
+        },
+      },
+    ],
   },
 });

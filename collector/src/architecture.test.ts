@@ -21,8 +21,15 @@ type Layer =
   | 'root'
   | 'version';
 
-// Spelled in parts so that this file itself does not name them (the check greps every source).
-const SQLITE_LIBRARIES = new RegExp(['drizzle', '-orm|better', '-sqlite3'].join(''));
+// Spelled in parts so that this file itself does not name them (the checks grep every source).
+/** drizzle itself: only a storage engine speaks SQL. */
+const DRIZZLE = new RegExp(['drizzle', '-orm'].join(''));
+/** The SQLite driver and drizzle's SQLite dialect. */
+const SQLITE_LIBRARIES = new RegExp(['better', '-sqlite3|drizzle', '-orm/(sqlite-core|better-sqlite3)'].join(''));
+/** The PostgreSQL driver (node-postgres, `pg`) and drizzle's PostgreSQL dialect. */
+const POSTGRES_LIBRARIES = new RegExp(['[\'"]p', 'g[\'"]|drizzle', '-orm/(pg-core|node-postgres)'].join(''));
+/** The storage engines, each a folder of store/ that no other engine imports. */
+const ENGINES = ['sqlite', 'postgres'] as const;
 
 const ALL: readonly Layer[] = [
   'domain',
@@ -41,7 +48,7 @@ const LAYERS: Record<Layer, { layers: readonly Layer[]; packages: RegExp }> = {
   domain: { layers: ['domain', 'version'], packages: /^(node:|@stocktake\/shared)/ },
   store: {
     layers: ['store', 'domain', 'version'],
-    packages: new RegExp(`^(node:|@stocktake/shared|${SQLITE_LIBRARIES.source})`),
+    packages: new RegExp(`^(node:|@stocktake/shared|${DRIZZLE.source}|better-sqlite3$|pg$)`),
   },
   // The port contract suite is engine-neutral: the domain's ports and vitest, never an engine.
   contract: { layers: ['contract', 'domain'], packages: /^(node:|@stocktake\/shared|vitest$)/ },
@@ -124,10 +131,37 @@ describe('the collector’s layers', () => {
     expect(outside.map((f) => relative(SRC, f))).toEqual([]);
   });
 
-  it('keep the SQL libraries (drizzle, the SQLite driver) inside the SQLite engine', () => {
+  it('keep drizzle inside the storage engines', () => {
+    const outside = sources(SRC)
+      .filter((f) => !ENGINES.some((engine) => relative(SRC, f).startsWith(`store/${engine}/`)))
+      .filter((f) => DRIZZLE.test(readFileSync(f, 'utf8')));
+    expect(outside.map((f) => relative(SRC, f))).toEqual([]);
+  });
+
+  it('keep the SQLite driver and dialect inside the SQLite engine', () => {
     const outside = sources(SRC)
       .filter((f) => !relative(SRC, f).startsWith('store/sqlite/'))
       .filter((f) => SQLITE_LIBRARIES.test(readFileSync(f, 'utf8')));
     expect(outside.map((f) => relative(SRC, f))).toEqual([]);
+  });
+
+  it('keep the PostgreSQL driver and dialect inside the PostgreSQL engine', () => {
+    const outside = sources(SRC)
+      .filter((f) => !relative(SRC, f).startsWith('store/postgres/'))
+      .filter((f) => POSTGRES_LIBRARIES.test(readFileSync(f, 'utf8')));
+    expect(outside.map((f) => relative(SRC, f))).toEqual([]);
+  });
+
+  it('keep each storage engine to itself: no engine imports another', () => {
+    const crossings = sources(SRC).flatMap((file) => {
+      const engine = ENGINES.find((e) => relative(SRC, file).startsWith(`store/${e}/`));
+      if (!engine) return [];
+      return importsOf(file)
+        .filter((spec) => spec.startsWith('.'))
+        .map((spec) => relative(SRC, resolve(dirname(file), spec)))
+        .filter((target) => ENGINES.some((other) => other !== engine && target.startsWith(`store/${other}/`)))
+        .map((target) => `${relative(SRC, file)} -> ${target}`);
+    });
+    expect(crossings).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
-import type { OpenStores } from '../../domain/ports.ts';
+import type { OpenPorts } from './open-ports.ts';
 
 /** API tokens: made with a secret shown once, found by that secret, refused once revoked. */
-export default function apiTokensContract(open: OpenStores): void {
+export default function apiTokensContract(open: OpenPorts<'apiTokens'>): void {
   it('creates a token whose secret authenticates it with its role, until it is revoked', async () => {
     const { apiTokens, close } = await open();
     try {

@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
-import type { OpenStores } from '../../domain/ports.ts';
+import type { OpenPorts } from './open-ports.ts';
 
 /** The audit trail port: entries read back per entity, newest first, as they were recorded. */
-export default function auditTrailContract(open: OpenStores): void {
+export default function auditTrailContract(open: OpenPorts<'audit'>): void {
   it('records entries and reads one entity back, newest first', async () => {
     const stores = await open();
     const at = new Date('2024-05-01T10:00:00.000Z');

@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
 import { NotFoundError } from '../../domain/errors.ts';
-import type { OpenStores } from '../../domain/ports.ts';
+import type { OpenPorts } from './open-ports.ts';
 
 /** Enroll secrets: the configured one kept in step, rotation, revocation; never a secret in a listing. */
-export default function enrollSecretsContract(open: OpenStores): void {
+export default function enrollSecretsContract(open: OpenPorts<'enrollSecrets'>): void {
   it('keeps the configured secret, replaces it when the configuration changes, and never revives a revoked one', async () => {
     const { enrollSecrets, close } = await open();
     try {

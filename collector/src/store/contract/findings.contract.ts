@@ -2,7 +2,8 @@ import { expect, it } from 'vitest';
 import { FindingTransitionError } from '../../domain/findings/errors.ts';
 import { evidenceHash } from '../../domain/findings/lifecycle.ts';
 import type { Candidate } from '../../domain/findings/rule.ts';
-import type { OpenStores, Stores } from '../../domain/ports.ts';
+import type { Stores } from '../../domain/ports.ts';
+import type { OpenPorts } from './open-ports.ts';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const later = (hours: number) => new Date(NOW.getTime() + hours * 3_600_000);
@@ -23,7 +24,7 @@ const ghost: Candidate = {
 };
 
 /** A finding opened by a run, as the store then holds it. */
-async function opened(stores: Stores) {
+async function opened(stores: Pick<Stores, 'runs' | 'findings'>) {
   const run = await stores.runs.start('api', 'erin', NOW);
   const hash = evidenceHash(ghost.facts);
   const [first] = await stores.findings.apply([{ op: 'insert', candidate: ghost, hash }], NOW, run.id);
@@ -32,7 +33,7 @@ async function opened(stores: Stores) {
 }
 
 /** Findings: opened by runs, then acknowledged, snoozed, reopened by people, resolved and recurring by runs. */
-export default function findingsContract(open: OpenStores): void {
+export default function findingsContract(open: OpenPorts<'findings' | 'runs'>): void {
   it('opens a finding from a run, with its evidence, refs and history, and reads it back as stored', async () => {
     const stores = await open();
     const { run, hash, id } = await opened(stores);

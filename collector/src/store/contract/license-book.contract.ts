@@ -1,12 +1,12 @@
 import { expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import { createLicenseService } from '../../domain/licenses/license-service.ts';
-import type { OpenStores } from '../../domain/ports.ts';
+import type { OpenPorts } from './open-ports.ts';
 
 const by = { actor: 'contract' };
 
 /** The license book port: entitlements unique by product and order number, every write audited. */
-export default function licenseBookContract(open: OpenStores): void {
+export default function licenseBookContract(open: OpenPorts<'licenses' | 'audit'>): void {
   it('creates, updates and lists licenses', async () => {
     const stores = await open();
     const licenses = createLicenseService(stores.licenses);

@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
 import { defaultPolicy } from '../../domain/findings/policies.ts';
-import type { OpenStores } from '../../domain/ports.ts';
+import type { OpenPorts } from './open-ports.ts';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 
 /** The reconciliation policy: the document as written, the policy in force from it. */
-export default function policiesContract(open: OpenStores): void {
+export default function policiesContract(open: OpenPorts<'policies'>): void {
   it('starts from the defaults, stores a document as written and resolves it, changing nothing when it is the same', async () => {
     const stores = await open();
     expect(await stores.policies.current()).toEqual({

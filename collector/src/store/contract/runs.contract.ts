@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { RunInProgressError } from '../../domain/findings/errors.ts';
 import type { RunCounts } from '../../domain/findings/ports.ts';
-import type { OpenStores } from '../../domain/ports.ts';
+import type { OpenPorts } from './open-ports.ts';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const later = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
@@ -12,7 +12,7 @@ const counts: RunCounts = {
 };
 
 /** Runs: recorded with their outcome and counts, one at a time. */
-export default function runsContract(open: OpenStores): void {
+export default function runsContract(open: OpenPorts<'runs'>): void {
   it('records a run with its counts, matching and phases, and keeps a second one out while it runs', async () => {
     const stores = await open();
     const run = await stores.runs.start('api', 'erin', NOW);

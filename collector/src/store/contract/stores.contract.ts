@@ -1,9 +1,9 @@
 import { READINESS_CHECKS } from '@stocktake/shared/api';
 import { expect, it } from 'vitest';
-import type { OpenStores } from '../../domain/ports.ts';
+import type { OpenPorts } from './open-ports.ts';
 
 /** What every engine does, whatever the aggregate: opens empty, says whether it is ready, and closes cleanly. */
-export default function storesContract(open: OpenStores): void {
+export default function storesContract(open: OpenPorts<'readiness'>): void {
   it('is ready when open: it takes a write, has the schema expected, and the free space asked for', async () => {
     const stores = await open();
     const checks = await stores.readiness({ minFreeBytes: 0 });

@@ -1,30 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import { compareSchema, type KnownMigration, type SchemaVersions } from '../migration-journal.ts';
 
-/** One migration this collector ships, as drizzle-kit's journal lists it. */
-interface KnownMigration {
-  tag: string;
-  /** When it was generated: drizzle records it as the migration's created_at once applied. */
-  when: number;
-}
-
-/** The database's schema version against this collector's: both are counts of migrations. */
-export interface SchemaVersions {
-  /** Migrations applied to the database. */
-  found: number;
-  /** Migrations this collector ships: what the database has once migrated. */
-  expected: number;
-  /** A migration this collector does not know was applied: a newer collector wrote the file. */
-  newer: boolean;
-}
-
-export function knownMigrations(migrationsFolder: string): KnownMigration[] {
-  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
-    entries: KnownMigration[];
-  };
-  return journal.entries.map(({ tag, when }) => ({ tag, when }));
-}
+export { describeSchema, type KnownMigration, knownMigrations, type SchemaVersions } from '../migration-journal.ts';
 
 /** The generation times of the migrations drizzle has recorded as applied (none in a new database). */
 function appliedMigrationTimes(sqlite: Database.Database): number[] {
@@ -37,25 +14,7 @@ function appliedMigrationTimes(sqlite: Database.Database): number[] {
   );
 }
 
-/**
- * Compares the database with the migrations this collector ships. drizzle applies only the
- * migrations generated after the newest one recorded, so a database a newer collector
- * migrated would be opened as it is and fail later on columns this collector does not know:
- * `newer` says so before anything is read or written.
- */
+/** Compares the database with the migrations this collector ships (migration-journal.ts, compareSchema). */
 export function schemaVersions(sqlite: Database.Database, known: readonly KnownMigration[]): SchemaVersions {
-  const applied = appliedMigrationTimes(sqlite);
-  const latestKnown = Math.max(0, ...known.map((m) => m.when));
-  return {
-    found: applied.length,
-    expected: known.length,
-    newer: applied.some((at) => at > latestKnown) || applied.length > known.length,
-  };
-}
-
-/** The versions in words, for the readiness check and the refusal at start. */
-export function describeSchema(v: SchemaVersions): string {
-  if (v.newer) return `schema version ${v.found} was written by a newer collector (this one knows ${v.expected})`;
-  if (v.found !== v.expected) return `schema version ${v.found}, expected ${v.expected}`;
-  return `schema version ${v.found}, as expected`;
+  return compareSchema(appliedMigrationTimes(sqlite), known);
 }

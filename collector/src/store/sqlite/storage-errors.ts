@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { type StorageTrouble, StorageUnavailableError } from '../../domain/errors.ts';
+import { eachPortTranslating, portTranslating } from '../translated-ports.ts';
 
 /** What each kind of trouble is called in the error the domain sees. */
 const TROUBLE_MESSAGES: Record<StorageTrouble, string> = {
@@ -44,30 +45,6 @@ export function translateStorageError(err: unknown): unknown {
   return new StorageUnavailableError(`${TROUBLE_MESSAGES[trouble]} (${sqlite.code})`, trouble);
 }
 
-function translatingIterable<T>(iterable: AsyncIterable<T>): AsyncIterable<T> {
-  return {
-    [Symbol.asyncIterator](): AsyncIterator<T> {
-      const it = iterable[Symbol.asyncIterator]();
-      return {
-        next: () => it.next().catch((err: unknown) => Promise.reject(translateStorageError(err))),
-        return: (value?: unknown) =>
-          it.return ? it.return(value) : Promise.resolve({ done: true as const, value: undefined }),
-      };
-    },
-  };
-}
-
-/** What a port's method returned, with its failures translated: a promise, an async iterable, or a plain value. */
-function translatingResult(result: unknown): unknown {
-  if (result instanceof Promise) return result.catch((err: unknown) => Promise.reject(translateStorageError(err)));
-  if (result && typeof result === 'object' && Symbol.asyncIterator in result) {
-    return translatingIterable(result as AsyncIterable<unknown>);
-  }
-  return result;
-}
-
-const translating = new WeakMap<object, object>();
-
 /**
  * The port with every method's failures translated to the domain's StorageUnavailableError
  * when they are passing storage trouble (translateStorageError), and the ports it holds
@@ -75,33 +52,10 @@ const translating = new WeakMap<object, object>();
  * result codes out of the domain without a try/catch in every repository.
  */
 export function withStorageErrorsTranslated<T extends object>(port: T): T {
-  const known = translating.get(port);
-  if (known) return known as T;
-  const proxy = new Proxy(port, {
-    get(target, key, receiver) {
-      const value: unknown = Reflect.get(target, key, receiver);
-      if (typeof value === 'function') {
-        return (...args: unknown[]) => {
-          try {
-            return translatingResult(value.apply(target, args));
-          } catch (err) {
-            throw translateStorageError(err);
-          }
-        };
-      }
-      if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-        return withStorageErrorsTranslated(value);
-      }
-      return value;
-    },
-  });
-  translating.set(port, proxy);
-  return proxy;
+  return portTranslating(port, translateStorageError);
 }
 
 /** Every port of `ports` with its failures translated (withStorageErrorsTranslated). */
 export function eachWithStorageErrorsTranslated<T extends Record<string, object>>(ports: T): T {
-  return Object.fromEntries(
-    Object.entries(ports).map(([name, port]) => [name, withStorageErrorsTranslated(port)]),
-  ) as T;
+  return eachPortTranslating(ports, translateStorageError);
 }

@@ -1,0 +1,67 @@
+import { readdirSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import agentsContract from '../contract/agents.contract.ts';
+import apiTokensContract from '../contract/api-tokens.contract.ts';
+import auditTrailContract from '../contract/audit-trail.contract.ts';
+import enrollSecretsContract from '../contract/enroll-secrets.contract.ts';
+import findingsContract from '../contract/findings.contract.ts';
+import licenseBookContract from '../contract/license-book.contract.ts';
+import policiesContract from '../contract/policies.contract.ts';
+import runsContract from '../contract/runs.contract.ts';
+import storesContract from '../contract/stores.contract.ts';
+import { openPostgresStores, type PostgresPorts } from './stores.ts';
+import { testDatabases } from './test-support/test-databases.test-support.ts';
+
+const databases = testDatabases();
+const opened: PostgresPorts[] = [];
+
+/** Each case of a contract gets a database of its own, created from the migrated template. */
+const openPostgres = async (): Promise<PostgresPorts> => {
+  const stores = await openPostgresStores({ url: await databases.create(), poolSize: 2 });
+  opened.push(stores);
+  return stores;
+};
+afterAll(async () => {
+  for (const s of opened) await s.close().catch(() => undefined);
+});
+
+/** The contracts of the ports the engine has: each checked by the type system against `PostgresPorts`. */
+const PASSING: Record<string, (open: typeof openPostgres) => void> = {
+  stores: storesContract,
+  'audit-trail': auditTrailContract,
+  'api-tokens': apiTokensContract,
+  agents: agentsContract,
+  'enroll-secrets': enrollSecretsContract,
+  runs: runsContract,
+  findings: findingsContract,
+  'license-book': licenseBookContract,
+  policies: policiesContract,
+};
+
+/** The contracts of ports not built on PostgreSQL yet, each with what it waits for. */
+const NOT_YET: Record<string, string> = {
+  'enrolment-blocks': 'its cases make a device through the inventory port, not built yet',
+  'asset-register': 'the asset register port (with its matcher and identity conflicts) is not built yet',
+  'device-claims': 'the inventory, agents and enrolment blocks ports are not built yet',
+  'device-links': 'the device links port needs the inventory and the asset register, not built yet',
+  'identity-conflicts': 'the identity conflicts port needs the inventory, not built yet',
+  inventory: 'the device inventory port (ingest, change detection, write batching) is not built yet',
+  lists: 'the list queries (filters, q, sort, cursor pages) are not built yet',
+  maintenance: 'the maintenance port (statistics, online backup) needs the inventory, not built yet',
+  'reconciliation-facts': 'the reconciliation fact source needs the inventory and the register, not built yet',
+  'snapshot-archive': 'the snapshot archive needs the inventory, not built yet',
+};
+
+const CONTRACT_DIR = new URL('../contract/', import.meta.url);
+const contracts = readdirSync(CONTRACT_DIR)
+  .filter((f) => f.endsWith('.contract.ts'))
+  .map((f) => f.replace('.contract.ts', ''));
+
+describe(`the PostgreSQL engine (server ${databases.server.version})`, () => {
+  it('runs every port contract, or says why it does not yet', () => {
+    const accounted = [...Object.keys(PASSING), ...Object.keys(NOT_YET)].sort();
+    expect(accounted).toEqual([...contracts].sort());
+  });
+  for (const [name, contract] of Object.entries(PASSING)) describe(name, () => contract(openPostgres));
+  for (const [name, reason] of Object.entries(NOT_YET)) describe(name, () => it.skip(reason, () => undefined));
+});

@@ -1,0 +1,85 @@
+import type { Stores } from '../../domain/ports.ts';
+import { eachPortTranslating } from '../translated-ports.ts';
+import { createApiTokensRepository } from './access/api-tokens-repository.ts';
+import { createEnrollSecretsRepository } from './access/enroll-secrets-repository.ts';
+import { createAgentsRepository } from './agents/agents-repository.ts';
+import { createEnrolmentBlocksRepository } from './agents/enrolment-blocks-repository.ts';
+import { createAuditTrail } from './audit/audit-repository.ts';
+import { type ConnectionOptions, connect } from './connection.ts';
+import { createFindingsRepository } from './findings/findings-repository.ts';
+import { createPoliciesRepository } from './findings/policies-repository.ts';
+import { createRunsRepository } from './findings/runs-repository.ts';
+import { createLicensesRepository } from './licenses/licenses-repository.ts';
+import { migrateDatabase } from './migrate.ts';
+import { checkNotNewer, describeDatabase, refusalFor } from './open-checks.ts';
+import { createReadiness } from './readiness.ts';
+import { translateStorageError } from './storage-errors.ts';
+
+/**
+ * The ports the PostgreSQL engine provides so far. It is not a `Stores` yet: the ports missing
+ * here (the register, the inventory, the reconciliation facts, lists, maintenance, ...) are not built,
+ * so nothing can run a collector on it, and the type system says so wherever one is asked for.
+ * A port, once built and passing its contract, joins this list; when none is missing this
+ * becomes `Stores` and `--db postgres://` can open it.
+ */
+export type PostgresPorts = Pick<
+  Stores,
+  | 'audit'
+  | 'licenses'
+  | 'apiTokens'
+  | 'enrollSecrets'
+  | 'agents'
+  | 'enrolmentBlocks'
+  | 'findings'
+  | 'runs'
+  | 'policies'
+  | 'readiness'
+  | 'close'
+>;
+
+/** Options of the PostgreSQL engine: where its database is, and how many connections it may hold. */
+export type PostgresOptions = ConnectionOptions;
+
+/**
+ * Opens the PostgreSQL engine on one database: a connection pool, the database migrated (once,
+ * under a lock, however many instances start together), and the ports over it. A database this
+ * collector cannot use (missing, a login refused, read-only, full, migrated by a newer collector)
+ * is refused with StoreUnusableError, in one line that names it without its password.
+ */
+export async function openPostgresStores(options: PostgresOptions): Promise<PostgresPorts> {
+  const db = connect(options);
+  const pool = db.$client;
+  try {
+    await checkNotNewer(pool, describeDatabase(options.url));
+    await migrateDatabase(pool);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw refusalFor(err, describeDatabase(options.url)) ?? err;
+  }
+  const apiTokens = createApiTokensRepository(db);
+  let closed: Promise<void> | undefined;
+  // Every port is wrapped so that PostgreSQL's passing troubles (a lock, a full disk, a read-only
+  // standby, a server out of reach) reach the domain as its own StorageUnavailableError.
+  const ports = eachPortTranslating(
+    {
+      audit: createAuditTrail(db),
+      licenses: createLicensesRepository(db),
+      apiTokens,
+      enrollSecrets: createEnrollSecretsRepository(db),
+      agents: createAgentsRepository(db),
+      enrolmentBlocks: createEnrolmentBlocksRepository(db),
+      findings: createFindingsRepository(db),
+      runs: createRunsRepository(db),
+      policies: createPoliciesRepository(db),
+    },
+    translateStorageError,
+  );
+  return {
+    ...ports,
+    readiness: createReadiness(pool),
+    close: () => {
+      closed ??= apiTokens.close().then(() => pool.end());
+      return closed;
+    },
+  };
+}
