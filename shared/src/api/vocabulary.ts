@@ -142,6 +142,10 @@ export const CONFLICT_KINDS = [
 ] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
 
+/** The conflicts an agent opens by reporting the hardware of a device it does not follow. */
+export const CLAIM_KINDS = ['claimed_identity'] as const satisfies readonly ConflictKind[];
+export type ClaimKind = (typeof CLAIM_KINDS)[number];
+
 /** What a CSV import writes to. */
 export const IMPORT_RESOURCES = ['assets', 'licenses'] as const;
 export type ImportResource = (typeof IMPORT_RESOURCES)[number];

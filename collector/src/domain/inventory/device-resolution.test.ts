@@ -35,7 +35,10 @@ function lookups(devices: Stored[], world: World = {}): ResolutionLookups<Stored
     devicesWithSerial: (serial: string, uuid: string | undefined) =>
       devices.filter((d) => d.serialKey === serial && d.uuidKey === (uuid ?? null)).slice(0, 2),
     agentActivity: (agentId: string) => world.agents?.[agentId],
-    claimOf: (agentId: string) => world.claims?.[agentId] ?? null,
+    claimOf: (agentId: string) => {
+      const deviceId = world.claims?.[agentId];
+      return deviceId ? { deviceId, kind: 'claimed_identity' as const } : null;
+    },
     reportsOn: (deviceId: string) => world.reports?.[deviceId] ?? { since: NOW.toISOString(), count: 0 },
     deviceBlocked: (deviceId: string) => (world.blocked ?? []).includes(deviceId),
     serialBlocked: (serial: string) => (world.blocked ?? []).includes(serial),
@@ -66,7 +69,7 @@ describe('which device a snapshot describes', () => {
     // Split off as before, and now with a claim on the device it lost.
     expect(
       resolveDevice(agent({ deviceId: 'd1' }), identity, lookups([stored({ agentId: 'newer-agent' })]), ctx),
-    ).toEqual({ claims: 'd1' });
+    ).toEqual({ claims: 'd1', claimKind: 'claimed_identity' });
   });
 
   // Until now a quiet old agent was enough for a new one to take its device: any machine
@@ -76,7 +79,7 @@ describe('which device a snapshot describes', () => {
     const look = lookups([known], {
       agents: { 'old-agent': { lastSeenAt: '2026-02-01T00:00:00.000Z', revokedAt: null } },
     });
-    expect(resolveDevice(agent(), identity, look, ctx)).toEqual({ claims: 'd1' });
+    expect(resolveDevice(agent(), identity, look, ctx)).toEqual({ claims: 'd1', claimKind: 'claimed_identity' });
   });
 
   it('is the known machine reinstalled when its old agent was revoked, or nobody follows it', () => {

@@ -167,8 +167,14 @@ export function createDevicesRepository(
         .from(agents)
         .where(eq(agents.id, agentId))
         .get(),
-    claimOf: (agentId: string) =>
-      db.select({ claimed: agents.claimedDeviceId }).from(agents).where(eq(agents.id, agentId)).get()?.claimed ?? null,
+    claimOf: (agentId: string) => {
+      const claimed = db
+        .select({ claimed: agents.claimedDeviceId })
+        .from(agents)
+        .where(eq(agents.id, agentId))
+        .get()?.claimed;
+      return claimed ? { deviceId: claimed, kind: 'claimed_identity' } : null;
+    },
     reportsOn: (deviceId: string) => {
       const row = db
         .select({ since: min(snapshots.receivedAt), count: count() })
