@@ -131,7 +131,9 @@ export type LicenseUsageState = (typeof LICENSE_USAGE_STATES)[number];
 /**
  * Identifiers that name more than one machine. `claimed_identity`: a newer agent reports the
  * hardware of a device another agent follows, and was given a device of its own until evidence
- * or an admin moves the device to it.
+ * or an admin moves the device to it. `cloned_machine`: a newer agent reports a known device's
+ * serial and UUID from other network hardware (a copied VM): a separate device, which evidence
+ * never moves; an admin adopts, merges or deletes.
  */
 export const CONFLICT_KINDS = [
   'duplicate_serial',
@@ -139,11 +141,12 @@ export const CONFLICT_KINDS = [
   'shared_mac',
   'duplicate_asset_serial',
   'claimed_identity',
+  'cloned_machine',
 ] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
 
 /** The conflicts an agent opens by reporting the hardware of a device it does not follow. */
-export const CLAIM_KINDS = ['claimed_identity'] as const satisfies readonly ConflictKind[];
+export const CLAIM_KINDS = ['claimed_identity', 'cloned_machine'] as const satisfies readonly ConflictKind[];
 export type ClaimKind = (typeof CLAIM_KINDS)[number];
 
 /** What a CSV import writes to. */

@@ -111,6 +111,16 @@ describe('which device a snapshot describes', () => {
     expect(resolveDevice(agent(), identity, lookups([stored(), stored({ id: 'd2' })]), ctx)).toEqual({});
   });
 
+  it('is a device of its own with a cloned_machine conflict for the serial and UUID on other NICs', () => {
+    const original = stored({ macs: ['3c:22:fb:00:00:01'] });
+    const clone = makeSnapshot({ serial: SERIAL, uuid: UUID, macs: ['00:50:56:00:00:02'] }).identity;
+    const revoked = { 'old-agent': { lastSeenAt: hoursAgo(1), revokedAt: hoursAgo(1) } };
+    expect(resolveDevice(agent(), clone, lookups([original], { agents: revoked }), ctx)).toEqual({
+      claims: 'd1',
+      claimKind: 'cloned_machine',
+    });
+  });
+
   it('without a UUID on either side, needs a MAC in common', () => {
     const noUuid = makeSnapshot({ serial: SERIAL, macs: ['3c:22:fb:00:00:01'] }).identity;
     const sharing = stored({ uuidKey: null, agentId: null, macs: ['3c:22:fb:00:00:01'] });

@@ -94,8 +94,7 @@ export function differentNetworkHardware(known: readonly string[], reported: rea
 
 /** The kind of conflict a snapshot reporting another device's hardware raises. */
 function conflictWith(device: StoredDevice, macs: readonly string[]) {
-  const kind: ClaimKind = 'claimed_identity';
-  void macs;
+  const kind: ClaimKind = differentNetworkHardware(device.macs, macs) ? 'cloned_machine' : 'claimed_identity';
   return { kind: 'new-device' as const, conflict: { kind, deviceId: device.id } };
 }
 
@@ -128,6 +127,7 @@ export function decideIdentity(evidence: IdentityEvidence, rule: HandoverRule, n
   const known = hardware.device;
   if (!known) return { kind: 'new-device' };
   if (known.blocked) return { kind: 'blocked', by: 'device' };
+  if (differentNetworkHardware(known.macs, evidence.macs)) return conflictWith(known, evidence.macs);
   if (known.agentId === null) return { kind: 'reinstall', deviceId: known.id, replacesAgent: null, mergesOwn: false };
   if (!known.follower || known.follower.revokedAt) {
     return { kind: 'reinstall', deviceId: known.id, replacesAgent: known.agentId, mergesOwn: false };
@@ -144,6 +144,9 @@ function settleClaim(evidence: IdentityEvidence, own: StoredDevice, rule: Handov
     return { kind: 'continue', claim: 'void' };
   }
   if (claimed.blocked) return { kind: 'continue', claim: 'open' };
+  if (claim.kind === 'cloned_machine' || differentNetworkHardware(claimed.macs, evidence.macs)) {
+    return { kind: 'continue', claim: 'open' };
+  }
   const previous = claimed.follower;
   if (claimed.agentId && previous && !previous.revokedAt) {
     const lastSeen = previous.lastSeenAt === null ? Number.NEGATIVE_INFINITY : Date.parse(previous.lastSeenAt);

@@ -82,6 +82,47 @@ export default function deviceClaimsContract(open: OpenStores): void {
     expect((await stores.inventory.recentChanges(deviceId, 5)).map((c) => c.kind)).toContain('agent_replaced');
   });
 
+  it('keeps a clone (same serial and UUID, other NICs) a separate device with a cloned_machine conflict, never moving the original', async () => {
+    const stores = await open();
+    const original = await enrolled(stores, 'ws-0001', 0);
+    const { deviceId } = await push(stores, original, 0);
+    const changesBefore = await stores.inventory.recentChanges(deviceId, 50);
+    const clone = await enrolled(stores, 'ws-0001-clone', 1);
+    const cloned = (hours: number) =>
+      push(
+        stores,
+        clone,
+        hours,
+        makeSnapshot(spec(clone.id, { hostname: 'ws-0001-clone', macs: ['00:50:56:aa:00:02'] })),
+      );
+    const cloneDevice = (await cloned(1)).deviceId;
+    expect(cloneDevice).not.toBe(deviceId);
+    const conflict = { kind: 'cloned_machine', value: SERIAL, deviceIds: [deviceId, cloneDevice], assetIds: [] };
+    expect(await stores.identityConflicts.ofDevice(deviceId)).toContainEqual(conflict);
+    expect(await stores.identityConflicts.all()).toContainEqual(conflict);
+    expect((await stores.agents.get(clone.id))?.claimedDeviceId).toBe(deviceId);
+    // The original falls silent for days while the clone keeps reporting: nothing moves.
+    for (const hours of [2, 5, 30, 60]) expect((await cloned(hours)).deviceId).toBe(cloneDevice);
+    expect((await stores.inventory.device(deviceId))?.agentId).toBe(original.id);
+    expect(await stores.inventory.recentChanges(deviceId, 50)).toEqual(changesBefore);
+    expect((await push(stores, original, 61)).deviceId).toBe(deviceId);
+    expect(await stores.identityConflicts.all()).toContainEqual(conflict);
+  });
+
+  it('continues the device for a reinstall (same NICs, new agent) once the old agent is silent past the window', async () => {
+    const stores = await open();
+    const old = await enrolled(stores, 'ws-0001', 0);
+    const { deviceId } = await push(stores, old, 0);
+    const reinstalled = await enrolled(stores, 'ws-0001', 12);
+    const interim = (await push(stores, reinstalled, 12)).deviceId;
+    expect(interim).not.toBe(deviceId);
+    expect((await stores.identityConflicts.ofDevice(deviceId)).map((c) => c.kind)).toContain('claimed_identity');
+    expect((await push(stores, reinstalled, 13)).deviceId).toBe(interim);
+    expect((await push(stores, reinstalled, 14)).deviceId).toBe(deviceId);
+    expect((await stores.inventory.device(deviceId))?.agentId).toBe(reinstalled.id);
+    expect((await stores.identityConflicts.all()).map((c) => c.kind)).not.toContain('claimed_identity');
+  });
+
   it('keeps the claim open while the old agent reports, or when it reported after the new one started', async () => {
     const stores = await open();
     const { victim, claimant, deviceId, claimantDevice } = await claimed(stores);

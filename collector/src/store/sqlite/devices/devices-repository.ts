@@ -93,7 +93,10 @@ export function createDevicesRepository(
 
   const setClaim = db
     .update(agents)
-    .set({ claimedDeviceId: sql`${sql.placeholder('claimedDeviceId')}` })
+    .set({
+      claimedDeviceId: sql`${sql.placeholder('claimedDeviceId')}`,
+      claimKind: sql`${sql.placeholder('claimKind')}`,
+    })
     .where(eq(agents.id, sql.placeholder('agentId')))
     .prepare();
 
@@ -168,12 +171,12 @@ export function createDevicesRepository(
         .where(eq(agents.id, agentId))
         .get(),
     claimOf: (agentId: string) => {
-      const claimed = db
-        .select({ claimed: agents.claimedDeviceId })
+      const row = db
+        .select({ claimed: agents.claimedDeviceId, kind: agents.claimKind })
         .from(agents)
         .where(eq(agents.id, agentId))
-        .get()?.claimed;
-      return claimed ? { deviceId: claimed, kind: 'claimed_identity' } : null;
+        .get();
+      return row?.claimed ? { deviceId: row.claimed, kind: row.kind ?? 'claimed_identity' } : null;
     },
     reportsOn: (deviceId: string) => {
       const row = db
@@ -311,7 +314,10 @@ export function createDevicesRepository(
 
     store.store({ snapshot, deviceKey, agentId: agent.id, receivedAt: nowIso, hashes, sizeBytes });
     touchAgent.run({ lastSeenAt: nowIso, deviceId, version: snapshot.agent.version, agentId: agent.id });
-    if (resolved.claims !== undefined) setClaim.run({ claimedDeviceId: resolved.claims, agentId: agent.id });
+    if (resolved.claims !== undefined) {
+      const claimKind = resolved.claims === null ? null : (resolved.claimKind ?? 'claimed_identity');
+      setClaim.run({ claimedDeviceId: resolved.claims, claimKind, agentId: agent.id });
+    }
     matcher.matchDevice(deviceKey, now);
     return { deviceId, duplicate: false, softwareAdded, softwareRemoved, changes: drafts.length };
   }
@@ -386,7 +392,7 @@ export function createDevicesRepository(
         const merged = interim && interim.agentId === agentId ? interim : undefined;
         if (merged) mergeInto(device.key, merged);
         updateDevice(device.key, { agentId });
-        db.update(agents).set({ deviceId, claimedDeviceId: null }).where(eq(agents.id, agentId)).run();
+        db.update(agents).set({ deviceId, claimedDeviceId: null, claimKind: null }).where(eq(agents.id, agentId)).run();
         const nowIso = now.toISOString();
         // A change row names a snapshot: the device's latest, the state the person decided on.
         insertChange.run({
