@@ -48,6 +48,7 @@ export const AUDIT_ACTIONS = [
   'unlink',
   'revoke',
   'adopt',
+  'merge',
   'block',
   'allow',
 ] as const;
@@ -56,6 +57,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const CHANGE_KINDS = [
   'first_seen',
   'agent_replaced',
+  'device_merged',
   'software_installed',
   'software_removed',
   'software_upgraded',
