@@ -6,6 +6,7 @@ import type { HandoverRule, ReportingAgent } from '../../domain/inventory/device
 import { EnrolmentBlocked } from '../../domain/inventory/errors.ts';
 import { computeSectionHashes } from '../../domain/inventory/section-hashes.ts';
 import type { OpenStores, Stores } from '../../domain/ports.ts';
+import { createRegisterService } from '../../domain/register/register-service.ts';
 
 const SERIAL = 'CZC1234XYZ';
 const HOUR = 60 * 60 * 1000;
@@ -84,8 +85,14 @@ export default function deviceClaimsContract(open: OpenStores): void {
 
   it('keeps a clone (same serial and UUID, other NICs) a separate device with a cloned_machine conflict, never moving the original', async () => {
     const stores = await open();
+    const asset = await createRegisterService(stores.assets).create(
+      { assetTag: 'LT-1', serial: SERIAL },
+      {},
+      { actor: 'ops-admin' },
+    );
     const original = await enrolled(stores, 'ws-0001', 0);
     const { deviceId } = await push(stores, original, 0);
+    expect(await stores.deviceLinks.linkOf(deviceId)).toMatchObject({ assetId: asset.id, method: 'serial' });
     const changesBefore = await stores.inventory.recentChanges(deviceId, 50);
     const clone = await enrolled(stores, 'ws-0001-clone', 1);
     const cloned = (hours: number) =>
@@ -97,7 +104,12 @@ export default function deviceClaimsContract(open: OpenStores): void {
       );
     const cloneDevice = (await cloned(1)).deviceId;
     expect(cloneDevice).not.toBe(deviceId);
-    const conflict = { kind: 'cloned_machine', value: SERIAL, deviceIds: [deviceId, cloneDevice], assetIds: [] };
+    const conflict = {
+      kind: 'cloned_machine',
+      value: SERIAL,
+      deviceIds: [deviceId, cloneDevice],
+      assetIds: [asset.id],
+    };
     expect(await stores.identityConflicts.ofDevice(deviceId)).toContainEqual(conflict);
     expect(await stores.identityConflicts.all()).toContainEqual(conflict);
     expect((await stores.agents.get(clone.id))?.claimedDeviceId).toBe(deviceId);
@@ -107,6 +119,9 @@ export default function deviceClaimsContract(open: OpenStores): void {
     expect(await stores.inventory.recentChanges(deviceId, 50)).toEqual(changesBefore);
     expect((await push(stores, original, 61)).deviceId).toBe(deviceId);
     expect(await stores.identityConflicts.all()).toContainEqual(conflict);
+    // The serial names two machines now; the original keeps its asset by the MACs discovery filled in.
+    expect((await stores.deviceLinks.linkOf(deviceId))?.assetId).toBe(asset.id);
+    expect((await stores.deviceLinks.linkOf(cloneDevice))?.assetId ?? null).toBeNull();
   });
 
   it('continues the device for a reinstall (same NICs, new agent) once the old agent is silent past the window', async () => {
