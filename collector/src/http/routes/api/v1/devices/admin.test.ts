@@ -25,6 +25,11 @@ describe('POST /api/v1/devices/:id/merge', () => {
     const again = await enrolAgent(t.app);
     const duplicate = (await push(again)).json().deviceId;
     expect(duplicate).not.toBe(deviceId);
+    expect((await t.inject({ method: 'POST', url: '/api/v1/reconciliations', payload: {} })).statusCode).toBeLessThan(
+      300,
+    );
+    const duplicateFindings = (await t.inject(`/api/v1/devices/${duplicate}`)).json().findings as { id: number }[];
+    expect(duplicateFindings.length).toBeGreaterThan(0);
 
     const asReader = await t.inject({
       method: 'POST',
@@ -53,6 +58,9 @@ describe('POST /api/v1/devices/:id/merge', () => {
     const detail = (await t.inject(`/api/v1/devices/${deviceId}`)).json();
     expect(detail.agentId).toBe(again.agentId);
     expect(detail.changes[0]).toMatchObject({ kind: 'device_merged' });
+    // The duplicate's findings are listed with the survivor (until the next run resolves them).
+    const survivorFindings = (detail.findings as { id: number }[]).map((f) => f.id);
+    for (const f of duplicateFindings) expect(survivorFindings).toContain(f.id);
     expect((await push(again)).json().deviceId).toBe(deviceId);
     const audit = (await t.inject(`/api/v1/audit?entityType=device&entityId=${duplicate}`)).json();
     expect(audit.items[0]).toMatchObject({
