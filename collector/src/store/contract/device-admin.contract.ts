@@ -75,6 +75,28 @@ export default function deviceAdminContract(open: OpenStores): void {
     expect((await stores.agents.get(again.id))?.deviceId).toBe(first.deviceId);
   });
 
+  it('keeps the survivor on its own agent when that one reported last; the other, still reporting, is split off with a claim', async () => {
+    const stores = await open();
+    const first = await enrolled(stores, 'vm-build-01', 0);
+    const { deviceId } = await push(stores, first, 0);
+    const second = await enrolled(stores, 'vm-build-01', 1);
+    const duplicate = (await push(stores, second, 1)).deviceId;
+    await push(stores, first, 2);
+    const merged = await stores.inventory.merge(deviceId, duplicate, 'ops-admin', at(3));
+    expect(merged).toMatchObject({ agentId: first.id, agentIds: [second.id] });
+    expect((await stores.inventory.device(deviceId))?.agentId).toBe(first.id);
+
+    const split = (await push(stores, second, 4)).deviceId;
+    expect([deviceId, duplicate]).not.toContain(split);
+    expect(await stores.identityConflicts.ofDevice(deviceId)).toContainEqual({
+      kind: 'claimed_identity',
+      value: deviceId,
+      deviceIds: [deviceId, split],
+      assetIds: [],
+    });
+    expect((await push(stores, first, 5)).deviceId).toBe(deviceId);
+  });
+
   it('refuses a merge into itself or with an unknown device, changing nothing', async () => {
     const stores = await open();
     const agent = await enrolled(stores, 'vm-build-01', 0);

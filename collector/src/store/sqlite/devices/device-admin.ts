@@ -1,5 +1,5 @@
 import type { DeviceDeletion, DeviceMerge } from '@stocktake/shared/api';
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { NotFoundError, ValidationError } from '../../../domain/errors.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Matcher } from '../matching/matcher.ts';
@@ -73,7 +73,7 @@ export function createDeviceAdmin(db: Db, matcher: Matcher, store: SnapshotStore
         // The agent that reported last goes on reporting here; another one still alive is split
         // off again by the identity policy, since two installations are never one device.
         const mergedIsNewer = merged.lastSeenAt > survivor.lastSeenAt;
-        const agentId = mergedIsNewer && merged.agentId ? merged.agentId : survivor.agentId;
+        const agentId = mergedIsNewer ? (merged.agentId ?? survivor.agentId) : (survivor.agentId ?? merged.agentId);
         const moved = {
           snapshots: db
             .update(snapshots)
@@ -180,7 +180,7 @@ export function createDeviceAdmin(db: Db, matcher: Matcher, store: SnapshotStore
         // Unbound, its agents' next reports resolve by hardware alone, finding no device.
         db.update(agents)
           .set({ deviceId: null, claimedDeviceId: null, claimKind: null })
-          .where(or(eq(agents.deviceId, device.id), inArray(agents.id, agentIds)))
+          .where(eq(agents.deviceId, device.id))
           .run();
         dropClaimsOn(device.id);
         const blocksLifted = db
