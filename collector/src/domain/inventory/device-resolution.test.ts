@@ -33,7 +33,7 @@ function lookups(devices: Stored[], world: World = {}): ResolutionLookups<Stored
   return {
     deviceById: (id: string) => devices.find((d) => d.id === id),
     devicesWithSerial: (serial: string, uuid: string | undefined) =>
-      devices.filter((d) => d.serialKey === serial && d.uuidKey === (uuid ?? null)).slice(0, 2),
+      devices.filter((d) => d.serialKey === serial && d.uuidKey === (uuid ?? null)),
     agentActivity: (agentId: string) => world.agents?.[agentId],
     claimOf: (agentId: string) => {
       const deviceId = world.claims?.[agentId];
@@ -119,6 +119,28 @@ describe('which device a snapshot describes', () => {
       claims: 'd1',
       claimKind: 'cloned_machine',
     });
+  });
+
+  it('tells a machine from its clones by their NICs: a further clone claims the oldest, a reinstall continues its own', () => {
+    const original = stored({ macs: ['3c:22:fb:00:00:01'] });
+    const firstClone = stored({ id: 'd2', agentId: 'clone-agent', macs: ['00:50:56:00:00:02'] });
+    const devices = [original, firstClone];
+    const live = { lastSeenAt: hoursAgo(1), revokedAt: null };
+    const agents = { 'old-agent': live, 'clone-agent': live };
+    const secondClone = makeSnapshot({ serial: SERIAL, uuid: UUID, macs: ['00:50:56:00:00:03'] }).identity;
+    expect(resolveDevice(agent(), secondClone, lookups(devices, { agents }), ctx)).toEqual({
+      claims: 'd1',
+      claimKind: 'cloned_machine',
+    });
+    const reinstalled = makeSnapshot({ serial: SERIAL, uuid: UUID, macs: ['3c:22:fb:00:00:01'] }).identity;
+    const revoked = { ...agents, 'old-agent': { lastSeenAt: hoursAgo(1), revokedAt: hoursAgo(1) } };
+    expect(resolveDevice(agent(), reinstalled, lookups(devices, { agents: revoked }), ctx)).toEqual({
+      device: original,
+      replacedAgent: 'old-agent',
+    });
+    // Without MACs on the snapshot nothing tells them apart.
+    const bare = makeSnapshot({ serial: SERIAL, uuid: UUID, macs: [] }).identity;
+    expect(resolveDevice(agent(), bare, lookups(devices, { agents }), ctx)).toEqual({});
   });
 
   it('without a UUID on either side, needs a MAC in common', () => {

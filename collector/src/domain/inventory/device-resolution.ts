@@ -3,6 +3,7 @@ import type { ClaimKind } from '@stocktake/shared/api';
 import { serialKey, uuidKey } from '../matching/identifiers.ts';
 import {
   decideIdentity,
+  differentNetworkHardware,
   type HandoverRule,
   type IdentityDecision,
   type IdentityEvidence,
@@ -31,7 +32,10 @@ export interface ResolvableDevice {
 /** The reads resolution makes, inside the ingest's transaction. */
 export interface ResolutionLookups<D extends ResolvableDevice> {
   deviceById(id: string): D | undefined;
-  /** Up to two devices with this serial and this UUID (or, without a UUID, with none either). */
+  /**
+   * The devices with this serial and this UUID (or, without a UUID, with none either), oldest
+   * first, up to SERIAL_CANDIDATES of them.
+   */
   devicesWithSerial(serialKey: string, uuidKey: string | undefined): D[];
   /** When an agent last reported and whether it was revoked; undefined for an unknown agent. */
   agentActivity(agentId: string): { lastSeenAt: string | null; revokedAt: string | null } | undefined;
@@ -44,6 +48,9 @@ export interface ResolutionLookups<D extends ResolvableDevice> {
   /** Whether an admin blocked agents reporting this serial (as `serialKey` gives it). */
   serialBlocked(serialKey: string): boolean;
 }
+
+/** How many devices sharing one serial resolution weighs; the oldest are the likeliest originals. */
+export const SERIAL_CANDIDATES = 20;
 
 export interface Resolution<D> {
   /** Undefined: the snapshot goes on a device new to the collector. */
@@ -127,11 +134,27 @@ function gatherEvidence<D extends ResolvableDevice>(
   const macs = new Set(identity.macs);
   // Without a UUID on either side, a serial alone is too weak: a MAC in common must back it.
   const candidates = look.devicesWithSerial(serial, uuid).filter((d) => uuid || d.macs.some((m) => macs.has(m)));
-  const [candidate] = candidates;
-  if (!candidate || candidates.length > 1 || candidate.agentId === agent.id) {
-    return { ...base, hardware: { serial: 'usable' } };
-  }
+  const candidate = machineOf(candidates, identity.macs);
+  if (!candidate || candidate.agentId === agent.id) return { ...base, hardware: { serial: 'usable' } };
   return { ...base, hardware: { serial: 'usable', device: known(candidate) } };
+}
+
+/**
+ * Which of the devices reporting this serial and UUID the snapshot's hardware is: the only one;
+ * where several are (a machine and its clones), the one sharing a NIC with it, or, when it shares
+ * none with any of them, the oldest (the original, as far as the collector can tell: the policy
+ * then sees a clone). Undefined when that cannot be told (several share a NIC, or one reports none).
+ */
+function machineOf<D extends ResolvableDevice>(candidates: D[], macs: readonly string[]): D | undefined {
+  if (candidates.length <= 1) return candidates[0];
+  const sameNics = candidates.filter((d) => !differentNetworkHardware(d.macs, macs));
+  if (sameNics.length === 1) {
+    const [only] = sameNics;
+    // A device without MACs is no evidence of the same hardware, only of none.
+    if (only && only.macs.length > 0 && macs.length > 0) return only;
+    return undefined;
+  }
+  return sameNics.length === 0 ? candidates[0] : undefined;
 }
 
 function asResolution<D extends ResolvableDevice>(

@@ -119,7 +119,18 @@ export default function deviceClaimsContract(open: OpenStores): void {
     expect(await stores.inventory.recentChanges(deviceId, 50)).toEqual(changesBefore);
     expect((await push(stores, original, 61)).deviceId).toBe(deviceId);
     expect(await stores.identityConflicts.all()).toContainEqual(conflict);
-    // The serial names two machines now; the original keeps its asset by the MACs discovery filled in.
+    // A second clone of the same machine claims the original too, not the first clone.
+    const another = await enrolled(stores, 'ws-0001-clone2', 62);
+    const second = await push(
+      stores,
+      another,
+      62,
+      makeSnapshot(spec(another.id, { hostname: 'ws-0001-clone2', macs: ['00:50:56:aa:00:03'] })),
+    );
+    expect((await stores.identityConflicts.ofDevice(second.deviceId)).map((c) => [c.kind, c.deviceIds])).toContainEqual(
+      ['cloned_machine', [deviceId, second.deviceId]],
+    );
+    // The serial names three machines now; the original keeps its asset by the MACs discovery filled in.
     expect((await stores.deviceLinks.linkOf(deviceId))?.assetId).toBe(asset.id);
     expect((await stores.deviceLinks.linkOf(cloneDevice))?.assetId ?? null).toBeNull();
   });

@@ -17,6 +17,7 @@ import {
   type ReportingAgent,
   type ResolutionLookups,
   resolveDevice,
+  SERIAL_CANDIDATES,
 } from '../../../domain/inventory/device-resolution.ts';
 import { EnrolmentBlocked, snapshotIdTaken } from '../../../domain/inventory/errors.ts';
 import type { DeviceAdoption, DeviceComponent, IngestResult } from '../../../domain/inventory/ports.ts';
@@ -162,7 +163,8 @@ export function createDevicesRepository(
         .select(deviceState)
         .from(devices)
         .where(and(eq(devices.serialKey, serial), uuid ? eq(devices.uuidKey, uuid) : isNull(devices.uuidKey)))
-        .limit(2)
+        .orderBy(devices.key)
+        .limit(SERIAL_CANDIDATES)
         .all(),
     agentActivity: (agentId: string) =>
       db
