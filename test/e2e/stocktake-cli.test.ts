@@ -169,7 +169,9 @@ describe('stocktake, the command line, against a real collector', () => {
         expect(r.code).toBe(64);
         expect(r.stdout).toBe('');
       }
-      expect(lines(noVerb.stderr)[0]).toBe('stocktake: devices needs a command: list, show, refresh, adopt');
+      expect(lines(noVerb.stderr)[0]).toBe(
+        'stocktake: devices needs a command: list, show, refresh, adopt, merge, delete',
+      );
       expect(badFlag.stderr).toContain('unknown option "--colour"');
       expect(lines(missing.stderr)).toEqual([
         'stocktake: assets show needs ASSET',

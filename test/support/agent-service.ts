@@ -16,7 +16,8 @@ export class HostFixture {
 
   constructor(
     readonly root: string,
-    options: { packages?: number; serial?: string; uuid?: string } = {},
+    /** `macs`: physical NICs (eth0, eth1, ...) with these addresses; none by default. */
+    options: { packages?: number; serial?: string; uuid?: string; macs?: readonly string[] } = {},
   ) {
     const files: Record<string, string> = {
       'etc/os-release':
@@ -29,6 +30,7 @@ export class HostFixture {
       'sys/class/dmi/id/product_serial': `${options.serial ?? 'E2E0001'}\n`,
       'sys/class/dmi/id/product_uuid': `${options.uuid ?? '4c4c4544-0058-4b10-8033-b7c04f515733'}\n`,
     };
+    for (const [i, mac] of (options.macs ?? []).entries()) files[`sys/class/net/eth${i}/address`] = `${mac}\n`;
     for (const [path, content] of Object.entries(files)) {
       mkdirSync(dirname(join(root, path)), { recursive: true });
       writeFileSync(join(root, path), content);

@@ -61,7 +61,7 @@ describe('bash completion', () => {
       'login',
       'completion',
     ]);
-    expect(complete('devices', '')).toEqual(['list', 'show', 'refresh', 'adopt']);
+    expect(complete('devices', '')).toEqual(['list', 'show', 'refresh', 'adopt', 'merge', 'delete']);
     expect(complete('--url', 'http://x', 'findings', 'sn')).toEqual(['snooze']);
     expect(complete('findings', 'list', '--type', 'un')).toEqual(['unregistered_device', 'unpatched_device']);
     expect(complete('assets', 'list', '--status', 'd')).toEqual(['deployed', 'disposed']);
@@ -107,7 +107,7 @@ words=(stocktake "$@"); CURRENT=\${#words}; _stocktake`,
       'login',
       'completion',
     ]);
-    expect(complete('devices', '')).toEqual(['list', 'show', 'refresh', 'adopt']);
+    expect(complete('devices', '')).toEqual(['list', 'show', 'refresh', 'adopt', 'merge', 'delete']);
     expect(complete('findings', 'list', '--severity', '')).toEqual(['info', 'low', 'medium', 'high', 'critical']);
     expect(complete('licenses', 'import', '')).toEqual(['files']);
     expect(complete('--url', 'http://x', 'reconcile', '--')).toContain('--json');
@@ -126,7 +126,7 @@ describe.skipIf(!has('fish'))('fish completion', () => {
 
   it('offers the same words as bash', () => {
     expect(complete('stocktake dev')).toEqual(['devices']);
-    expect(complete('stocktake devices ').sort()).toEqual(['adopt', 'list', 'refresh', 'show']);
+    expect(complete('stocktake devices ').sort()).toEqual(['adopt', 'delete', 'list', 'merge', 'refresh', 'show']);
     expect(complete('stocktake findings list --type un').sort()).toEqual(['unpatched_device', 'unregistered_device']);
     expect(complete('stocktake --url http://x tokens create --role ').sort()).toEqual(['admin', 'reader']);
   });

@@ -79,7 +79,7 @@ describe('parse', () => {
   it('refuses what it cannot run, saying why', () => {
     expect(usageError([]).message).toBe('a command is needed');
     expect(usageError(['devcies', 'list']).message).toBe('unknown command "devcies" (did you mean devices?)');
-    expect(usageError(['devices']).message).toBe('devices needs a command: list, show, refresh, adopt');
+    expect(usageError(['devices']).message).toBe('devices needs a command: list, show, refresh, adopt, merge, delete');
     expect(usageError(['devices', 'lst']).message).toContain('unknown command "devices lst"');
     expect(usageError(['devices', 'show']).message).toBe('devices show needs DEVICE');
     expect(usageError(['devices', 'show', 'a', 'b']).message).toBe('unexpected argument "b"');
@@ -95,7 +95,7 @@ describe('parse', () => {
   it('says which command or flag a typo meant', () => {
     expect(usageError(['devices', 'lst']).message).toBe('unknown command "devices lst" (did you mean devices list?)');
     expect(usageError(['devices', 'frobnicate']).message).toBe(
-      'unknown command "devices frobnicate" (devices has list, show, refresh, adopt)',
+      'unknown command "devices frobnicate" (devices has list, show, refresh, adopt, merge, delete)',
     );
     expect(usageError(['licences', 'list']).message).toBe('unknown command "licences" (did you mean licenses?)');
     expect(usageError(['devices', 'list', '--serach', 'x']).message).toBe(

@@ -110,6 +110,58 @@ export const DeviceAdoptionSchema = Type.Object({
 });
 export type DeviceAdoption = Static<typeof DeviceAdoptionSchema>;
 
+/** POST /api/v1/devices/:id/merge: the duplicate device to fold into this one. */
+export const DeviceMergeRequestSchema = Type.Object(
+  {
+    from: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description:
+        'The duplicate device, merged into this one and then removed: its snapshots, change history and agents move here.',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type DeviceMergeRequest = Static<typeof DeviceMergeRequestSchema>;
+
+/** What a merge did. */
+export const DeviceMergeSchema = Type.Object({
+  deviceId: Type.String({ description: 'The surviving device.' }),
+  mergedDeviceId: Type.String({ description: 'The device merged into it, which no longer exists.' }),
+  agentId: Nullable(
+    Type.String({
+      description:
+        'The agent the surviving device follows now: of the two devices’ agents, the one that reported last.',
+    }),
+  ),
+  agentIds: Type.Array(Type.String(), {
+    description: 'The agents that reported on the merged device and report on the surviving one from now on.',
+  }),
+  snapshots: Type.Integer({ minimum: 0, description: 'Snapshots moved to the surviving device’s history.' }),
+  changes: Type.Integer({ minimum: 0, description: 'Change history lines moved to the surviving device.' }),
+  linkMoved: Type.Boolean({
+    description: 'The surviving device had no register link and took the merged device’s.',
+  }),
+});
+export type DeviceMerge = Static<typeof DeviceMergeSchema>;
+
+/** What deleting a device did (DELETE /api/v1/devices/:id). */
+export const DeviceDeletionSchema = Type.Object({
+  deviceId: Type.String({ description: 'The deleted device; its audit entries stay.' }),
+  hostname: Type.String({ description: 'Its host name, as it last reported it.' }),
+  agentIds: Type.Array(Type.String(), {
+    description:
+      'The agents that reported on it: one that reports again lands on a new device (revoke it to keep it out).',
+  }),
+  snapshots: Type.Integer({ minimum: 0, description: 'Stored snapshots deleted with it.' }),
+  unlinkedAssetId: Nullable(Type.String({ description: 'The register asset it was linked to, now without a device.' })),
+  blocksLifted: Type.Integer({
+    minimum: 0,
+    description: 'Enrolment blocks on the device, lifted with it (blocks on its serial stay).',
+  }),
+});
+export type DeviceDeletion = Static<typeof DeviceDeletionSchema>;
+
 export const AGENT_EXAMPLE: AgentInfo = {
   id: AGENT,
   hostname: 'ws-0042',

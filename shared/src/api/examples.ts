@@ -14,6 +14,9 @@ import {
   AgentRevocationSchema,
   DeviceAdoptionSchema,
   DeviceAdoptRequestSchema,
+  DeviceDeletionSchema,
+  DeviceMergeRequestSchema,
+  DeviceMergeSchema,
   ENROLMENT_BLOCK_EXAMPLE,
   EnrolmentBlockCreateSchema,
   EnrolmentBlockListSchema,
@@ -288,6 +291,28 @@ export const ROUTE_EXAMPLES: Readonly<Record<string, RouteExample>> = {
       agentId: AGENT,
       replacedAgentId: 'e5a0c1d2-7b3f-4e9a-8c6d-1f2a3b4c5d6e',
       mergedDeviceId: '8d2f6a1e-3c4b-4a5d-9e7f-0a1b2c3d4e5f',
+    }),
+  },
+  'POST /api/v1/devices/:id/merge': {
+    body: example(DeviceMergeRequestSchema, { from: '8d2f6a1e-3c4b-4a5d-9e7f-0a1b2c3d4e5f' }),
+    response: example(DeviceMergeSchema, {
+      deviceId: DEVICE,
+      mergedDeviceId: '8d2f6a1e-3c4b-4a5d-9e7f-0a1b2c3d4e5f',
+      agentId: AGENT,
+      agentIds: [AGENT],
+      snapshots: 14,
+      changes: 37,
+      linkMoved: false,
+    }),
+  },
+  'DELETE /api/v1/devices/:id': {
+    response: example(DeviceDeletionSchema, {
+      deviceId: DEVICE,
+      hostname: 'ws-0042',
+      agentIds: [AGENT],
+      snapshots: 52,
+      unlinkedAssetId: ASSET,
+      blocksLifted: 0,
     }),
   },
 };

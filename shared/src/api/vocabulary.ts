@@ -48,6 +48,7 @@ export const AUDIT_ACTIONS = [
   'unlink',
   'revoke',
   'adopt',
+  'merge',
   'block',
   'allow',
 ] as const;
@@ -56,6 +57,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const CHANGE_KINDS = [
   'first_seen',
   'agent_replaced',
+  'device_merged',
   'software_installed',
   'software_removed',
   'software_upgraded',
@@ -131,7 +133,9 @@ export type LicenseUsageState = (typeof LICENSE_USAGE_STATES)[number];
 /**
  * Identifiers that name more than one machine. `claimed_identity`: a newer agent reports the
  * hardware of a device another agent follows, and was given a device of its own until evidence
- * or an admin moves the device to it.
+ * or an admin moves the device to it. `cloned_machine`: a newer agent reports a known device's
+ * serial and UUID from other network hardware (a copied VM): a separate device, which evidence
+ * never moves; an admin adopts, merges or deletes.
  */
 export const CONFLICT_KINDS = [
   'duplicate_serial',
@@ -139,8 +143,13 @@ export const CONFLICT_KINDS = [
   'shared_mac',
   'duplicate_asset_serial',
   'claimed_identity',
+  'cloned_machine',
 ] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
+
+/** The conflicts an agent opens by reporting the hardware of a device it does not follow. */
+export const CLAIM_KINDS = ['claimed_identity', 'cloned_machine'] as const satisfies readonly ConflictKind[];
+export type ClaimKind = (typeof CLAIM_KINDS)[number];
 
 /** What a CSV import writes to. */
 export const IMPORT_RESOURCES = ['assets', 'licenses'] as const;

@@ -22,6 +22,7 @@ export const agentsList: CommandSpec = {
   summary: 'List enrolled agents: last seen, version, address, device, open claim; admins only',
   details: [
     'An agent with a device under "claims" reports the hardware of a device another agent follows: see the identity_conflict finding, and `stocktake devices adopt` to move the device to it.',
+    'A clone (the same serial and UUID from other network hardware: a cloned_machine conflict) stays a device of its own: keep both, or `stocktake devices merge` or `stocktake devices delete`.',
   ],
   flags: [{ name: 'include-revoked', kind: 'boolean', description: 'List revoked agents too' }],
   examples: ['stocktake agents list', 'stocktake agents list --include-revoked --json'],

@@ -13,7 +13,9 @@ import { assetsShow } from './assets-show.ts';
 import { assetsUnlink } from './assets-unlink.ts';
 import { completion } from './completion.ts';
 import { devicesAdopt } from './devices-adopt.ts';
+import { devicesDelete } from './devices-delete.ts';
 import { devicesList } from './devices-list.ts';
+import { devicesMerge } from './devices-merge.ts';
 import { devicesRefresh } from './devices-refresh.ts';
 import { devicesShow } from './devices-show.ts';
 import { findingsAck } from './findings-ack.ts';
@@ -39,6 +41,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   devicesShow,
   devicesRefresh,
   devicesAdopt,
+  devicesMerge,
+  devicesDelete,
   softwareList,
   softwareWhoHas,
   assetsList,

@@ -31,6 +31,8 @@ function recordingInventory() {
     components: unused,
     recentChanges: unused,
     adopt: unused,
+    merge: unused,
+    delete: unused,
   };
   return { inventory, calls };
 }

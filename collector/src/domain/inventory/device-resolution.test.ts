@@ -33,9 +33,12 @@ function lookups(devices: Stored[], world: World = {}): ResolutionLookups<Stored
   return {
     deviceById: (id: string) => devices.find((d) => d.id === id),
     devicesWithSerial: (serial: string, uuid: string | undefined) =>
-      devices.filter((d) => d.serialKey === serial && d.uuidKey === (uuid ?? null)).slice(0, 2),
+      devices.filter((d) => d.serialKey === serial && d.uuidKey === (uuid ?? null)),
     agentActivity: (agentId: string) => world.agents?.[agentId],
-    claimOf: (agentId: string) => world.claims?.[agentId] ?? null,
+    claimOf: (agentId: string) => {
+      const deviceId = world.claims?.[agentId];
+      return deviceId ? { deviceId, kind: 'claimed_identity' as const } : null;
+    },
     reportsOn: (deviceId: string) => world.reports?.[deviceId] ?? { since: NOW.toISOString(), count: 0 },
     deviceBlocked: (deviceId: string) => (world.blocked ?? []).includes(deviceId),
     serialBlocked: (serial: string) => (world.blocked ?? []).includes(serial),
@@ -66,7 +69,7 @@ describe('which device a snapshot describes', () => {
     // Split off as before, and now with a claim on the device it lost.
     expect(
       resolveDevice(agent({ deviceId: 'd1' }), identity, lookups([stored({ agentId: 'newer-agent' })]), ctx),
-    ).toEqual({ claims: 'd1' });
+    ).toEqual({ claims: 'd1', claimKind: 'claimed_identity' });
   });
 
   // Until now a quiet old agent was enough for a new one to take its device: any machine
@@ -76,7 +79,7 @@ describe('which device a snapshot describes', () => {
     const look = lookups([known], {
       agents: { 'old-agent': { lastSeenAt: '2026-02-01T00:00:00.000Z', revokedAt: null } },
     });
-    expect(resolveDevice(agent(), identity, look, ctx)).toEqual({ claims: 'd1' });
+    expect(resolveDevice(agent(), identity, look, ctx)).toEqual({ claims: 'd1', claimKind: 'claimed_identity' });
   });
 
   it('is the known machine reinstalled when its old agent was revoked, or nobody follows it', () => {
@@ -106,6 +109,38 @@ describe('which device a snapshot describes', () => {
     const junk = makeSnapshot({ serial: 'To be filled by O.E.M.', uuid: UUID }).identity;
     expect(resolveDevice(agent(), junk, lookups([stored()]), ctx)).toEqual({});
     expect(resolveDevice(agent(), identity, lookups([stored(), stored({ id: 'd2' })]), ctx)).toEqual({});
+  });
+
+  it('is a device of its own with a cloned_machine conflict for the serial and UUID on other NICs', () => {
+    const original = stored({ macs: ['3c:22:fb:00:00:01'] });
+    const clone = makeSnapshot({ serial: SERIAL, uuid: UUID, macs: ['00:50:56:00:00:02'] }).identity;
+    const revoked = { 'old-agent': { lastSeenAt: hoursAgo(1), revokedAt: hoursAgo(1) } };
+    expect(resolveDevice(agent(), clone, lookups([original], { agents: revoked }), ctx)).toEqual({
+      claims: 'd1',
+      claimKind: 'cloned_machine',
+    });
+  });
+
+  it('tells a machine from its clones by their NICs: a further clone claims the oldest, a reinstall continues its own', () => {
+    const original = stored({ macs: ['3c:22:fb:00:00:01'] });
+    const firstClone = stored({ id: 'd2', agentId: 'clone-agent', macs: ['00:50:56:00:00:02'] });
+    const devices = [original, firstClone];
+    const live = { lastSeenAt: hoursAgo(1), revokedAt: null };
+    const agents = { 'old-agent': live, 'clone-agent': live };
+    const secondClone = makeSnapshot({ serial: SERIAL, uuid: UUID, macs: ['00:50:56:00:00:03'] }).identity;
+    expect(resolveDevice(agent(), secondClone, lookups(devices, { agents }), ctx)).toEqual({
+      claims: 'd1',
+      claimKind: 'cloned_machine',
+    });
+    const reinstalled = makeSnapshot({ serial: SERIAL, uuid: UUID, macs: ['3c:22:fb:00:00:01'] }).identity;
+    const revoked = { ...agents, 'old-agent': { lastSeenAt: hoursAgo(1), revokedAt: hoursAgo(1) } };
+    expect(resolveDevice(agent(), reinstalled, lookups(devices, { agents: revoked }), ctx)).toEqual({
+      device: original,
+      replacedAgent: 'old-agent',
+    });
+    // Without MACs on the snapshot nothing tells them apart.
+    const bare = makeSnapshot({ serial: SERIAL, uuid: UUID, macs: [] }).identity;
+    expect(resolveDevice(agent(), bare, lookups(devices, { agents }), ctx)).toEqual({});
   });
 
   it('without a UUID on either side, needs a MAC in common', () => {

@@ -1,5 +1,17 @@
 import type { Snapshot } from '@stocktake/shared';
+import type { ClaimKind } from '@stocktake/shared/api';
 import { serialKey, uuidKey } from '../matching/identifiers.ts';
+import {
+  decideIdentity,
+  differentNetworkHardware,
+  type HandoverRule,
+  type IdentityDecision,
+  type IdentityEvidence,
+  type KnownDevice,
+  type ReportHistory,
+} from './identity-policy.ts';
+
+export { DEFAULT_HANDOVER, type HandoverRule, type ReportHistory } from './identity-policy.ts';
 
 /** The agent a snapshot came from, as ingest needs it. */
 export interface ReportingAgent {
@@ -17,21 +29,18 @@ export interface ResolvableDevice {
   macs: string[];
 }
 
-/** What an agent has reported on its own device: since when, and how many snapshots. */
-export interface ReportHistory {
-  since: string;
-  count: number;
-}
-
 /** The reads resolution makes, inside the ingest's transaction. */
 export interface ResolutionLookups<D extends ResolvableDevice> {
   deviceById(id: string): D | undefined;
-  /** Up to two devices with this serial and this UUID (or, without a UUID, with none either). */
+  /**
+   * The devices with this serial and this UUID (or, without a UUID, with none either), oldest
+   * first, up to SERIAL_CANDIDATES of them.
+   */
   devicesWithSerial(serialKey: string, uuidKey: string | undefined): D[];
   /** When an agent last reported and whether it was revoked; undefined for an unknown agent. */
   agentActivity(agentId: string): { lastSeenAt: string | null; revokedAt: string | null } | undefined;
-  /** The device another agent follows that this agent's hardware claims, while the claim is open. */
-  claimOf(agentId: string): string | null;
+  /** The device another agent follows that this agent's hardware claims, and the claim's kind, while the claim is open. */
+  claimOf(agentId: string): { deviceId: string; kind: ClaimKind } | null;
   /** The snapshots stored on a device so far. */
   reportsOn(deviceId: string): ReportHistory;
   /** Whether an admin blocked other agents from taking this device over. */
@@ -40,24 +49,8 @@ export interface ResolutionLookups<D extends ResolvableDevice> {
   serialBlocked(serialKey: string): boolean;
 }
 
-/**
- * When a device moves to the newer agent its hardware claims without a person deciding: the
- * agent it follows has been silent for longer than its schedule allows plus a grace, and the
- * newer agent has reported this often since (on its own device, while the claim was open).
- */
-export interface HandoverRule {
-  silenceMs: number;
-  minReports: number;
-}
-
-const HOUR_MS = 60 * 60 * 1000;
-
-/**
- * Snapshots do not carry the agent's schedule, so the window assumes the agent's default (an
- * inventory every hour) and adds a day of grace: a machine switched off overnight or over a
- * long weekend does not lose its device, and a reinstalled one moves back within a day or two.
- */
-export const DEFAULT_HANDOVER: HandoverRule = { silenceMs: 25 * HOUR_MS, minReports: 3 };
+/** How many devices sharing one serial resolution weighs; the oldest are the likeliest originals. */
+export const SERIAL_CANDIDATES = 20;
 
 export interface Resolution<D> {
   /** Undefined: the snapshot goes on a device new to the collector. */
@@ -70,6 +63,8 @@ export interface Resolution<D> {
    * admin settles it. Null: an open claim is void (its device is gone or already this agent's).
    */
   claims?: string | null;
+  /** The kind of the claim opened (with `claims`). */
+  claimKind?: ClaimKind;
   /** The agent's own device while its claim was open: merged into `device`, which it takes over. */
   mergedFrom?: D;
   /** An admin blocked what this agent reports: nothing is stored. */
@@ -83,17 +78,9 @@ export interface ResolutionContext {
 }
 
 /**
- * Which device a snapshot describes. An agent reports on its own device. A new agent whose
- * firmware serial equals a known device's, and so does its UUID (or, where neither side can
- * read a UUID, a MAC of theirs is the same), describes that machine: it takes the device when
- * nobody follows it, or when its agent was revoked (without blocking the device). A device
- * another live agent follows is never taken on the new agent's word: the new agent gets a
- * device of its own and an open claim on the other (an identity conflict), which moves the
- * device to it only by evidence (see `settleClaim`) or by an admin (adoption).
- *
- * An agent whose device moved to another agent, yet still reports, is split off onto a device of
- * its own with a claim on its old one: two live installations are never merged into one device.
- * A new agent reporting a blocked device or serial is refused.
+ * Which device a snapshot describes: gathers the evidence the identity policy weighs
+ * (`decideIdentity`), reading only what can bear on the decision (a device's own agent is not
+ * matched by hardware at all), and turns the decision into what ingest writes.
  */
 export function resolveDevice<D extends ResolvableDevice>(
   agent: ReportingAgent,
@@ -101,59 +88,98 @@ export function resolveDevice<D extends ResolvableDevice>(
   look: ResolutionLookups<D>,
   ctx: ResolutionContext,
 ): Resolution<D> {
-  if (agent.deviceId) {
-    const own = look.deviceById(agent.deviceId);
-    if (own && (own.agentId === null || own.agentId === agent.id)) return settleClaim(agent, own, look, ctx);
-    // Its device moved to another agent, yet this one still reports: a device of its own, and
-    // a claim on the old one, so that a device taken by mistake (or by an impostor) shows.
-    if (own) return { claims: own.id };
+  const seen = new Map<string, D>();
+  const known = (device: D): KnownDevice => {
+    seen.set(device.id, device);
+    const activity = device.agentId ? look.agentActivity(device.agentId) : undefined;
+    return {
+      id: device.id,
+      agentId: device.agentId,
+      macs: device.macs,
+      blocked: look.deviceBlocked(device.id),
+      ...(activity ? { follower: activity } : {}),
+    };
+  };
+  const evidence = gatherEvidence(agent, identity, look, known, seen);
+  const decision = decideIdentity(evidence, ctx.handover, ctx.now);
+  return asResolution(decision, evidence, seen);
+}
+
+function gatherEvidence<D extends ResolvableDevice>(
+  agent: ReportingAgent,
+  identity: Snapshot['identity'],
+  look: ResolutionLookups<D>,
+  known: (device: D) => KnownDevice,
+  seen: Map<string, D>,
+): IdentityEvidence {
+  const base = { agentId: agent.id, macs: identity.macs };
+  const own = agent.deviceId ? look.deviceById(agent.deviceId) : undefined;
+  if (own) {
+    const ownFollowed = own.agentId === null || own.agentId === agent.id;
+    const claim = ownFollowed ? look.claimOf(agent.id) : null;
+    seen.set(own.id, own);
+    const ownDevice = { id: own.id, agentId: own.agentId, macs: own.macs };
+    if (!claim) return { ...base, own: ownDevice };
+    const claimed = look.deviceById(claim.deviceId);
+    return {
+      ...base,
+      own: ownDevice,
+      claim: { device: claimed ? known(claimed) : null, kind: claim.kind, history: look.reportsOn(own.id) },
+    };
   }
   const serial = serialKey(identity.hardwareSerial);
-  if (!serial) return {};
-  if (look.serialBlocked(serial)) return { blocked: 'serial' };
+  if (!serial) return { ...base, hardware: { serial: 'unusable' } };
+  if (look.serialBlocked(serial)) return { ...base, hardware: { serial: 'blocked' } };
   const uuid = uuidKey(identity.hardwareUuid);
   const macs = new Set(identity.macs);
+  // Without a UUID on either side, a serial alone is too weak: a MAC in common must back it.
   const candidates = look.devicesWithSerial(serial, uuid).filter((d) => uuid || d.macs.some((m) => macs.has(m)));
-  const [candidate] = candidates;
-  if (!candidate || candidates.length > 1 || candidate.agentId === agent.id) return {};
-  if (look.deviceBlocked(candidate.id)) return { blocked: 'device' };
-  if (!candidate.agentId) return { device: candidate };
-  const previous = look.agentActivity(candidate.agentId);
-  if (!previous || previous.revokedAt) return { device: candidate, replacedAgent: candidate.agentId };
-  return { claims: candidate.id };
+  const candidate = machineOf(candidates, identity.macs);
+  if (!candidate || candidate.agentId === agent.id) return { ...base, hardware: { serial: 'usable' } };
+  return { ...base, hardware: { serial: 'usable', device: known(candidate) } };
 }
 
 /**
- * An agent on its own device whose claim on another is open: the device moves to it when the
- * agent that device follows was revoked since (without a block), or has been silent for longer
- * than the rule allows, has not reported at all since this agent's first snapshot (else both
- * are alive: a clone, or two systems on one machine), and this agent has reported often enough.
+ * Which of the devices reporting this serial and UUID the snapshot's hardware is: the only one;
+ * where several are (a machine and its clones), the one sharing a NIC with it, or, when it shares
+ * none with any of them, the oldest (the original, as far as the collector can tell: the policy
+ * then sees a clone). Undefined when that cannot be told (several share a NIC, or one reports none).
  */
-function settleClaim<D extends ResolvableDevice>(
-  agent: ReportingAgent,
-  own: D,
-  look: ResolutionLookups<D>,
-  ctx: ResolutionContext,
-): Resolution<D> {
-  const claimedId = look.claimOf(agent.id);
-  if (!claimedId) return { device: own };
-  const claimed = look.deviceById(claimedId);
-  if (!claimed || claimed.agentId === agent.id || claimed.id === own.id) return { device: own, claims: null };
-  if (look.deviceBlocked(claimed.id)) return { device: own };
-  const previous = claimed.agentId ? look.agentActivity(claimed.agentId) : undefined;
-  if (previous && !previous.revokedAt) {
-    const history = look.reportsOn(own.id);
-    const lastSeen = previous.lastSeenAt === null ? Number.NEGATIVE_INFINITY : Date.parse(previous.lastSeenAt);
-    const overlapped = lastSeen >= Date.parse(history.since);
-    const silentLongEnough = ctx.now.getTime() - lastSeen > ctx.handover.silenceMs;
-    // The snapshot being stored counts as one more report.
-    const reportedEnough = history.count + 1 >= ctx.handover.minReports;
-    if (overlapped || !silentLongEnough || !reportedEnough) return { device: own };
+function machineOf<D extends ResolvableDevice>(candidates: D[], macs: readonly string[]): D | undefined {
+  if (candidates.length <= 1) return candidates[0];
+  const sameNics = candidates.filter((d) => !differentNetworkHardware(d.macs, macs));
+  if (sameNics.length === 1) {
+    const [only] = sameNics;
+    // A device without MACs is no evidence of the same hardware, only of none.
+    if (only && only.macs.length > 0 && macs.length > 0) return only;
+    return undefined;
   }
-  return {
-    device: claimed,
-    mergedFrom: own,
-    claims: null,
-    ...(claimed.agentId ? { replacedAgent: claimed.agentId } : {}),
-  };
+  return sameNics.length === 0 ? candidates[0] : undefined;
+}
+
+function asResolution<D extends ResolvableDevice>(
+  decision: IdentityDecision,
+  evidence: IdentityEvidence,
+  seen: Map<string, D>,
+): Resolution<D> {
+  const stored = (id: string | undefined): D | undefined => (id === undefined ? undefined : seen.get(id));
+  switch (decision.kind) {
+    case 'blocked':
+      return { blocked: decision.by };
+    case 'new-device':
+      return decision.conflict ? { claims: decision.conflict.deviceId, claimKind: decision.conflict.kind } : {};
+    case 'continue': {
+      const own = stored(evidence.own?.id);
+      return { ...(own ? { device: own } : {}), ...(decision.claim === 'void' ? { claims: null } : {}) };
+    }
+    case 'reinstall': {
+      const device = stored(decision.deviceId);
+      const mergedFrom = decision.mergesOwn ? stored(evidence.own?.id) : undefined;
+      return {
+        ...(device ? { device } : {}),
+        ...(decision.replacesAgent ? { replacedAgent: decision.replacesAgent } : {}),
+        ...(mergedFrom ? { mergedFrom, claims: null } : {}),
+      };
+    }
+  }
 }

@@ -8,7 +8,7 @@ import type {
   SoftwareItem,
   Users,
 } from '@stocktake/shared';
-import type { DeviceChange, DeviceComponent } from '@stocktake/shared/api';
+import type { DeviceChange, DeviceComponent, DeviceDeletion, DeviceMerge } from '@stocktake/shared/api';
 import type { SectionStates } from './device-changes.ts';
 import type { HandoverRule, ReportingAgent } from './device-resolution.ts';
 
@@ -41,6 +41,9 @@ export interface DeviceAdoption {
   /** The device the agent reported on meanwhile, merged into this one. */
   mergedDeviceId: string | null;
 }
+
+/** What an admin's merge or delete did (see DeviceInventory.merge and .delete). */
+export type { DeviceDeletion, DeviceMerge } from '@stocktake/shared/api';
 
 /** A device as the collector knows it: identity, summary facts and each section's latest data. */
 export interface Device {
@@ -125,6 +128,25 @@ export interface DeviceInventory {
    * unknown or revoked agent; ConflictError when the device already follows the agent.
    */
   adopt(deviceId: string, agentId: string, actor: string, now?: Date): Promise<DeviceAdoption>;
+  /**
+   * A person folds a duplicate device (`mergedId`) into another (`deviceId`), audited on both.
+   * Both histories stay, on the surviving device: the snapshots and change lines move to it, and
+   * so do findings' references. The merged device's agents report on the survivor from now on; it
+   * follows whichever of the two devices' agents reported last (another still reporting gets a
+   * device of its own with a conflict, as any second installation does). The survivor keeps its
+   * register link, or takes the merged device's when it had none; its current facts stay until
+   * its next report. Claims on the merged device are dropped, blocks on it move to the survivor.
+   * NotFoundError for an unknown device; ValidationError (field `from`) for a device merged into
+   * itself.
+   */
+  merge(deviceId: string, mergedId: string, actor: string, now?: Date): Promise<DeviceMerge>;
+  /**
+   * A person deletes a device, audited (the audit entries stay): its snapshots, history, parts
+   * and register link go with it, claims on it and blocks on it are dropped, and its agents are
+   * unbound, so a machine that reports again comes back as a new device. Open findings about it
+   * resolve at the next reconciliation. NotFoundError for an unknown device.
+   */
+  delete(deviceId: string, actor: string, now?: Date): Promise<DeviceDeletion>;
 }
 
 /** The raw snapshots as agents sent them, kept for a while (retention prunes and thins them). */

@@ -6,6 +6,7 @@ import type { HandoverRule, ReportingAgent } from '../../domain/inventory/device
 import { EnrolmentBlocked } from '../../domain/inventory/errors.ts';
 import { computeSectionHashes } from '../../domain/inventory/section-hashes.ts';
 import type { OpenStores, Stores } from '../../domain/ports.ts';
+import { createRegisterService } from '../../domain/register/register-service.ts';
 
 const SERIAL = 'CZC1234XYZ';
 const HOUR = 60 * 60 * 1000;
@@ -80,6 +81,72 @@ export default function deviceClaimsContract(open: OpenStores): void {
     expect(await stores.snapshotArchive.deviceOf(firstSnapshot)).toBe(deviceId);
     expect((await stores.identityConflicts.all()).filter((c) => c.kind === 'claimed_identity')).toEqual([]);
     expect((await stores.inventory.recentChanges(deviceId, 5)).map((c) => c.kind)).toContain('agent_replaced');
+  });
+
+  it('keeps a clone (same serial and UUID, other NICs) a separate device with a cloned_machine conflict, never moving the original', async () => {
+    const stores = await open();
+    const asset = await createRegisterService(stores.assets).create(
+      { assetTag: 'LT-1', serial: SERIAL },
+      {},
+      { actor: 'ops-admin' },
+    );
+    const original = await enrolled(stores, 'ws-0001', 0);
+    const { deviceId } = await push(stores, original, 0);
+    expect(await stores.deviceLinks.linkOf(deviceId)).toMatchObject({ assetId: asset.id, method: 'serial' });
+    const changesBefore = await stores.inventory.recentChanges(deviceId, 50);
+    const clone = await enrolled(stores, 'ws-0001-clone', 1);
+    const cloned = (hours: number) =>
+      push(
+        stores,
+        clone,
+        hours,
+        makeSnapshot(spec(clone.id, { hostname: 'ws-0001-clone', macs: ['00:50:56:aa:00:02'] })),
+      );
+    const cloneDevice = (await cloned(1)).deviceId;
+    expect(cloneDevice).not.toBe(deviceId);
+    const conflict = {
+      kind: 'cloned_machine',
+      value: SERIAL,
+      deviceIds: [deviceId, cloneDevice],
+      assetIds: [asset.id],
+    };
+    expect(await stores.identityConflicts.ofDevice(deviceId)).toContainEqual(conflict);
+    expect(await stores.identityConflicts.all()).toContainEqual(conflict);
+    expect((await stores.agents.get(clone.id))?.claimedDeviceId).toBe(deviceId);
+    // The original falls silent for days while the clone keeps reporting: nothing moves.
+    for (const hours of [2, 5, 30, 60]) expect((await cloned(hours)).deviceId).toBe(cloneDevice);
+    expect((await stores.inventory.device(deviceId))?.agentId).toBe(original.id);
+    expect(await stores.inventory.recentChanges(deviceId, 50)).toEqual(changesBefore);
+    expect((await push(stores, original, 61)).deviceId).toBe(deviceId);
+    expect(await stores.identityConflicts.all()).toContainEqual(conflict);
+    // A second clone of the same machine claims the original too, not the first clone.
+    const another = await enrolled(stores, 'ws-0001-clone2', 62);
+    const second = await push(
+      stores,
+      another,
+      62,
+      makeSnapshot(spec(another.id, { hostname: 'ws-0001-clone2', macs: ['00:50:56:aa:00:03'] })),
+    );
+    expect((await stores.identityConflicts.ofDevice(second.deviceId)).map((c) => [c.kind, c.deviceIds])).toContainEqual(
+      ['cloned_machine', [deviceId, second.deviceId]],
+    );
+    // The serial names three machines now; the original keeps its asset by the MACs discovery filled in.
+    expect((await stores.deviceLinks.linkOf(deviceId))?.assetId).toBe(asset.id);
+    expect((await stores.deviceLinks.linkOf(cloneDevice))?.assetId ?? null).toBeNull();
+  });
+
+  it('continues the device for a reinstall (same NICs, new agent) once the old agent is silent past the window', async () => {
+    const stores = await open();
+    const old = await enrolled(stores, 'ws-0001', 0);
+    const { deviceId } = await push(stores, old, 0);
+    const reinstalled = await enrolled(stores, 'ws-0001', 12);
+    const interim = (await push(stores, reinstalled, 12)).deviceId;
+    expect(interim).not.toBe(deviceId);
+    expect((await stores.identityConflicts.ofDevice(deviceId)).map((c) => c.kind)).toContain('claimed_identity');
+    expect((await push(stores, reinstalled, 13)).deviceId).toBe(interim);
+    expect((await push(stores, reinstalled, 14)).deviceId).toBe(deviceId);
+    expect((await stores.inventory.device(deviceId))?.agentId).toBe(reinstalled.id);
+    expect((await stores.identityConflicts.all()).map((c) => c.kind)).not.toContain('claimed_identity');
   });
 
   it('keeps the claim open while the old agent reports, or when it reported after the new one started', async () => {

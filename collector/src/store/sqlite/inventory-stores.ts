@@ -2,6 +2,7 @@ import type { DeviceInventory, SnapshotArchive } from '../../domain/inventory/po
 import type { DeviceLinks, IdentityConflicts } from '../../domain/matching/ports.ts';
 import { createEnrolmentBlockRows } from './agents/enrolment-blocks-repository.ts';
 import type { AuditLog } from './audit/audit-repository.ts';
+import { createDeviceAdmin } from './devices/device-admin.ts';
 import { createDeviceInventory, createSnapshotArchive } from './devices/device-inventory.ts';
 import { createDevicesRepository } from './devices/devices-repository.ts';
 import { createSnapshotStore } from './devices/snapshot-store.ts';
@@ -35,7 +36,13 @@ export function createSqliteInventory(db: Db, auditLog: AuditLog) {
     blocks: enrolmentBlockRows,
   });
   const ports: InventoryPorts = {
-    inventory: createDeviceInventory(db, devicesRepository, snapshotStore, writeBatcher),
+    inventory: createDeviceInventory(
+      db,
+      devicesRepository,
+      snapshotStore,
+      writeBatcher,
+      createDeviceAdmin(db, matcher, snapshotStore, auditLog),
+    ),
     snapshotArchive: createSnapshotArchive(devicesRepository, snapshotStore),
     deviceLinks: createDeviceLinks(db, devicesRepository, matcher),
     identityConflicts: createIdentityConflicts(devicesRepository, conflicts),

@@ -14,6 +14,13 @@ function described(c: IdentityConflict): { severity: Candidate['severity']; summ
       summary: `a new agent (device ${claimantId}) reports the hardware of device ${claimedId} (serial ${c.value}), which another agent follows: it stays on its own device until the old agent is revoked or long silent, or an admin adopts the device for it`,
     };
   }
+  if (c.kind === 'cloned_machine') {
+    const [originalId, cloneId] = c.deviceIds;
+    return {
+      severity: 'high',
+      summary: `a new agent (device ${cloneId}) reports the serial ${c.value} and UUID of device ${originalId} from other network hardware: a copied machine (a cloned VM) or an impostor. Both stay separate devices, and nothing moves between them by itself: keep both, or merge, delete or adopt`,
+    };
+  }
   const serious = c.kind === 'duplicate_serial' || c.kind === 'duplicate_asset_serial';
   const who =
     c.kind === 'duplicate_asset_serial'
@@ -46,7 +53,7 @@ export default defineRule({
   subjectKind: 'identifier',
   defaultSeverity: 'medium',
   description:
-    'A serial, UUID or MAC that several devices (or a serial several assets) share; matching ignores it (low for shared UUIDs and MACs). High when a new agent claims the hardware of a device another agent follows.',
+    'A serial, UUID or MAC that several devices (or a serial several assets) share; matching ignores it (low for shared UUIDs and MACs). High when a new agent claims the hardware of a device another agent follows, or reports a known device’s serial and UUID from other network hardware (a clone).',
   reads: ['conflicts'],
   evaluate: ({ conflicts }) => conflicts.map(identityConflict),
 });

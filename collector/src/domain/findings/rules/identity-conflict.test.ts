@@ -31,4 +31,17 @@ describe('identity_conflict', () => {
     expect(c.summary).toContain('device claimant');
     expect(c.summary).toContain('hardware of device victim');
   });
+
+  it('a clone (a known serial and UUID from other network hardware): high, saying both stay separate', () => {
+    const c = identityConflict({
+      kind: 'cloned_machine',
+      value: 'X1',
+      deviceIds: ['original', 'clone'],
+      assetIds: ['z'],
+    });
+    expect(c).toMatchObject({ subjectId: 'cloned_machine', subKey: 'X1', severity: 'high' });
+    expect(c.summary).toContain('device clone');
+    expect(c.summary).toContain('of device original');
+    expect(c.summary).toContain('Both stay separate devices');
+  });
 });

@@ -14,6 +14,7 @@ import type { Db } from '../open-database.ts';
 import { deviceChanges } from '../schema/index.ts';
 import type { WriteBatcher } from '../write-batcher.ts';
 import { createChangeList } from './change-list.ts';
+import type { DeviceAdmin } from './device-admin.ts';
 import type { DeviceRow, DevicesRepository } from './devices-repository.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
 
@@ -50,6 +51,7 @@ export function createDeviceInventory(
   devicesRepository: DevicesRepository,
   snapshotStore: SnapshotStore,
   writeBatcher: WriteBatcher,
+  admin: DeviceAdmin,
 ): DeviceInventory {
   const changes = createChangeList(db);
   const keyOf = (deviceId: string) => devicesRepository.keyOf(deviceId);
@@ -86,6 +88,14 @@ export function createDeviceInventory(
 
     adopt(deviceId, agentId, actor, now = new Date()) {
       return writeBatcher.submit(() => devicesRepository.adopt(deviceId, agentId, actor, now));
+    },
+
+    merge(deviceId, mergedId, actor, now = new Date()) {
+      return writeBatcher.submit(() => admin.merge(deviceId, mergedId, actor, now));
+    },
+
+    delete(deviceId, actor, now = new Date()) {
+      return writeBatcher.submit(() => admin.delete(deviceId, actor, now));
     },
 
     async device(id) {

@@ -17,6 +17,7 @@ import {
   type ReportingAgent,
   type ResolutionLookups,
   resolveDevice,
+  SERIAL_CANDIDATES,
 } from '../../../domain/inventory/device-resolution.ts';
 import { EnrolmentBlocked, snapshotIdTaken } from '../../../domain/inventory/errors.ts';
 import type { DeviceAdoption, DeviceComponent, IngestResult } from '../../../domain/inventory/ports.ts';
@@ -93,7 +94,10 @@ export function createDevicesRepository(
 
   const setClaim = db
     .update(agents)
-    .set({ claimedDeviceId: sql`${sql.placeholder('claimedDeviceId')}` })
+    .set({
+      claimedDeviceId: sql`${sql.placeholder('claimedDeviceId')}`,
+      claimKind: sql`${sql.placeholder('claimKind')}`,
+    })
     .where(eq(agents.id, sql.placeholder('agentId')))
     .prepare();
 
@@ -159,7 +163,8 @@ export function createDevicesRepository(
         .select(deviceState)
         .from(devices)
         .where(and(eq(devices.serialKey, serial), uuid ? eq(devices.uuidKey, uuid) : isNull(devices.uuidKey)))
-        .limit(2)
+        .orderBy(devices.key)
+        .limit(SERIAL_CANDIDATES)
         .all(),
     agentActivity: (agentId: string) =>
       db
@@ -167,8 +172,14 @@ export function createDevicesRepository(
         .from(agents)
         .where(eq(agents.id, agentId))
         .get(),
-    claimOf: (agentId: string) =>
-      db.select({ claimed: agents.claimedDeviceId }).from(agents).where(eq(agents.id, agentId)).get()?.claimed ?? null,
+    claimOf: (agentId: string) => {
+      const row = db
+        .select({ claimed: agents.claimedDeviceId, kind: agents.claimKind })
+        .from(agents)
+        .where(eq(agents.id, agentId))
+        .get();
+      return row?.claimed ? { deviceId: row.claimed, kind: row.kind ?? 'claimed_identity' } : null;
+    },
     reportsOn: (deviceId: string) => {
       const row = db
         .select({ since: min(snapshots.receivedAt), count: count() })
@@ -305,7 +316,10 @@ export function createDevicesRepository(
 
     store.store({ snapshot, deviceKey, agentId: agent.id, receivedAt: nowIso, hashes, sizeBytes });
     touchAgent.run({ lastSeenAt: nowIso, deviceId, version: snapshot.agent.version, agentId: agent.id });
-    if (resolved.claims !== undefined) setClaim.run({ claimedDeviceId: resolved.claims, agentId: agent.id });
+    if (resolved.claims !== undefined) {
+      const claimKind = resolved.claims === null ? null : (resolved.claimKind ?? 'claimed_identity');
+      setClaim.run({ claimedDeviceId: resolved.claims, claimKind, agentId: agent.id });
+    }
     matcher.matchDevice(deviceKey, now);
     return { deviceId, duplicate: false, softwareAdded, softwareRemoved, changes: drafts.length };
   }
@@ -380,7 +394,7 @@ export function createDevicesRepository(
         const merged = interim && interim.agentId === agentId ? interim : undefined;
         if (merged) mergeInto(device.key, merged);
         updateDevice(device.key, { agentId });
-        db.update(agents).set({ deviceId, claimedDeviceId: null }).where(eq(agents.id, agentId)).run();
+        db.update(agents).set({ deviceId, claimedDeviceId: null, claimKind: null }).where(eq(agents.id, agentId)).run();
         const nowIso = now.toISOString();
         // A change row names a snapshot: the device's latest, the state the person decided on.
         insertChange.run({

@@ -151,6 +151,30 @@ export function createSnapshotStore(db: Db) {
     return row.id;
   }
 
+  /** Deletes these snapshots, then the section data they pointed at that no remaining snapshot uses. */
+  function deleteSnapshots(
+    rows: readonly ({ id: string } & Record<(typeof DATA_COLUMN)[SectionName], number | null>)[],
+  ) {
+    const totals = { snapshots: 0, sections: 0 };
+    const candidates = new Map<number, (typeof DATA_COLUMN)[SectionName]>();
+    for (const row of rows) {
+      db.delete(snapshots).where(eq(snapshots.id, row.id)).run();
+      totals.snapshots++;
+      for (const name of SECTION_NAMES) {
+        const id = row[DATA_COLUMN[name]];
+        if (id !== null) candidates.set(id, DATA_COLUMN[name]);
+      }
+    }
+    for (const [id, column] of candidates) {
+      const used = db.select({ id: snapshots.id }).from(snapshots).where(eq(snapshots[column], id)).limit(1).get();
+      if (!used) {
+        db.delete(snapshotSections).where(eq(snapshotSections.id, id)).run();
+        totals.sections++;
+      }
+    }
+    return totals;
+  }
+
   return {
     /** Stores a snapshot (inside the ingest transaction). */
     store(input: {
@@ -250,24 +274,21 @@ export function createSnapshotStore(db: Db) {
         .all();
       if (batch.length === 0) return { ...totals, more: false };
       db.transaction(() => {
-        const candidates = new Map<number, (typeof DATA_COLUMN)[SectionName]>();
-        for (const row of batch) {
-          db.delete(snapshots).where(eq(snapshots.id, row.id)).run();
-          totals.snapshots++;
-          for (const name of SECTION_NAMES) {
-            const id = row[DATA_COLUMN[name]];
-            if (id !== null) candidates.set(id, DATA_COLUMN[name]);
-          }
-        }
-        for (const [id, column] of candidates) {
-          const used = db.select({ id: snapshots.id }).from(snapshots).where(eq(snapshots[column], id)).limit(1).get();
-          if (!used) {
-            db.delete(snapshotSections).where(eq(snapshotSections.id, id)).run();
-            totals.sections++;
-          }
-        }
+        const deleted = deleteSnapshots(batch);
+        totals.snapshots += deleted.snapshots;
+        totals.sections += deleted.sections;
       });
       return { ...totals, more: batch.length === batchSize };
+    },
+
+    /** Deletes every snapshot of a device and the section data no other snapshot points at; inside the caller's transaction. */
+    deleteOfDevice(deviceKey: number): { snapshots: number; sections: number } {
+      const rows = db
+        .select({ id: snapshots.id, ...POINTERS })
+        .from(snapshots)
+        .where(eq(snapshots.deviceKey, deviceKey))
+        .all();
+      return deleteSnapshots(rows);
     },
 
     /**

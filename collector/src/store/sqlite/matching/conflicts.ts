@@ -50,7 +50,12 @@ export function createConflicts(db: Db) {
    */
   const claims = (where?: SQL): IdentityConflict[] =>
     db
-      .select({ serialKey: claimed.serialKey, claimedId: claimed.id, claimantId: claimant.id })
+      .select({
+        serialKey: claimed.serialKey,
+        claimedId: claimed.id,
+        claimantId: claimant.id,
+        kind: agents.claimKind,
+      })
       .from(agents)
       .innerJoin(claimed, eq(claimed.id, agents.claimedDeviceId))
       .innerJoin(claimant, eq(claimant.id, agents.deviceId))
@@ -58,7 +63,7 @@ export function createConflicts(db: Db) {
       .orderBy(claimed.id, claimant.id)
       .all()
       .map((c) => ({
-        kind: 'claimed_identity' as const,
+        kind: c.kind ?? 'claimed_identity',
         value: c.serialKey ?? c.claimedId,
         deviceIds: [c.claimedId, c.claimantId],
         assetIds: c.serialKey ? assetsWithSerial(c.serialKey) : [],

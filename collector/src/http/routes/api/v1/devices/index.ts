@@ -17,6 +17,7 @@ import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../principal.ts';
 import { listRoute } from '../list-route.ts';
 import { createRelated } from '../related.ts';
+import deviceAdminRoutes from './admin.ts';
 import adoptRoutes from './adopt.ts';
 import refreshRoutes from './refresh.ts';
 
@@ -129,6 +130,7 @@ const devicesRoutes: FastifyPluginAsync = async (fastify) => {
   // The folder's other route files, under the same prefix.
   await fastify.register(refreshRoutes);
   await fastify.register(adoptRoutes);
+  await fastify.register(deviceAdminRoutes);
 };
 
 export default devicesRoutes;

@@ -1,0 +1,1 @@
+ALTER TABLE `agents` ADD `claim_kind` text;
