@@ -1,4 +1,4 @@
-import { ENROLMENT_BLOCK_KINDS } from '@stocktake/shared/api';
+import { CLAIM_KINDS, ENROLMENT_BLOCK_KINDS } from '@stocktake/shared/api';
 import { index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { instant } from './columns.ts';
 
@@ -18,6 +18,8 @@ export const agents = pgTable(
     deviceId: text('device_id'),
     /** A device another agent follows whose hardware this one reports, while the claim is open. */
     claimedDeviceId: text('claimed_device_id'),
+    /** What the claim is: a takeover to settle by evidence, or a clone that only a person settles (null: an older claim, a takeover). */
+    claimKind: text('claim_kind', { enum: CLAIM_KINDS }),
     /** The network address of its latest request. */
     address: text('address'),
   },
