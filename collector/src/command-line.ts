@@ -16,7 +16,7 @@ import { runRegisterCommand } from './commands/register-commands.ts';
 import { runCollectorServiceCommand, SERVICE_ACTIONS, type ServiceAction } from './commands/service-command.ts';
 import { ConfigError, ensureEnrollSecret, resolveConfigWithOrigins } from './config.ts';
 import { ConfigFileError, DEFAULT_CONFIG_PATH, findConfigFile } from './config-file.ts';
-import { StoreUnusableError } from './domain/errors.ts';
+import { StorageUnavailableError, StoreUnusableError } from './domain/errors.ts';
 import { BackupError } from './domain/maintenance/ports.ts';
 import { serve } from './server.ts';
 import { COLLECTOR_VERSION } from './version.ts';
@@ -129,6 +129,7 @@ name of the token that made them.
 Every command checks the database before using it (SQLite's quick_check, the schema version,
 a writable directory, free space) and exits 78 with one line saying what is wrong: a bad
 setting, a database from a newer version, a damaged file, a read-only directory, a full disk.
+A database another process keeps locked for more than 5 s is exit 75, to try again later.
 serve migrates an older database after backing it up beside itself; the other commands that
 use the database (all but migrate, backup and restore) refuse one that needs migrating.
 `;
@@ -369,6 +370,11 @@ async function run(argv: readonly string[], io: Io, host: Host): Promise<number>
     if (err instanceof ConfigError || err instanceof ConfigFileError || err instanceof StoreUnusableError) {
       io.err(`stocktake-collector: ${err.message}\n`);
       return 78;
+    }
+    // EX_TEMPFAIL: the database was locked by another process; the same command may work later.
+    if (err instanceof StorageUnavailableError) {
+      io.err(`stocktake-collector: ${err.message}\n`);
+      return 75;
     }
     // serve backs the database up before migrating it: no backup, no start.
     if (err instanceof BackupError) return backupRefused(err, io);

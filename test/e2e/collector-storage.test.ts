@@ -108,6 +108,30 @@ describe('stocktake-collector refuses a database it cannot use: one line on stde
   );
 
   it(
+    'a database another process keeps locked: one line, exit 75, to try again later',
+    async () => {
+      const db = await databaseMadeBy(join(dir.path, 'locked'));
+      const holder = sqliteAt(db);
+      holder.prepare('begin immediate').run();
+      try {
+        for (const args of [serveArgs(db), ['token', 'list', '--db', db]]) {
+          const run = await runCollector(args);
+          expect(run.stderr.trim().split('\n'), `${args[0]}: ${run.stderr}`).toEqual([
+            expect.stringMatching(
+              /^stocktake-collector: cannot use the database .+ now: another process has held its lock for more than 5 s \(SQLITE_BUSY\); stop it, or try again once it is done$/,
+            ),
+          ]);
+          expect(run.code, args[0]).toBe(75);
+        }
+      } finally {
+        holder.prepare('rollback').run();
+        holder.close();
+      }
+    },
+    SLOW,
+  );
+
+  it(
     'a database with a damaged page (quick_check)',
     async () => {
       const db = await databaseMadeBy(join(dir.path, 'damaged'));

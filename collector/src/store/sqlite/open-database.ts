@@ -4,12 +4,12 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { type StoreRefusal, StoreUnusableError } from '../../domain/errors.ts';
+import { StorageUnavailableError, type StoreRefusal, StoreUnusableError } from '../../domain/errors.ts';
 import { formatBytes, freeBytes } from './disk-space.ts';
 import * as schema from './schema/index.ts';
 import { describeSchema, knownMigrations, schemaVersions } from './schema-version.ts';
 import { withStatementCache } from './statement-cache.ts';
-import { sqliteErrorIn } from './storage-errors.ts';
+import { sqliteErrorIn, troubleOf } from './storage-errors.ts';
 
 // $client: the better-sqlite3 handle under it, for what drizzle does not cover (savepoint batches).
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -21,6 +21,9 @@ export interface OpenedDatabase {
   forgetStatements(): void;
   close(): void;
 }
+
+/** How long a statement waits for another connection's lock before it fails with SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
 
 export const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -168,8 +171,22 @@ export function openDatabase(path: string, options: OpenOptions = {}): OpenedDat
     return { db, sqlite, forgetStatements: statements.forget, close: () => sqlite.close() };
   } catch (err) {
     sqlite.close();
-    throw (file && refusalFor(err, file)) || err;
+    throw (file && (refusalFor(err, file) ?? lockedAtOpen(err, file))) || err;
   }
+}
+
+/**
+ * Another process held the database's write lock for longer than the busy timeout while it was
+ * being opened (a backup tool, a second collector on the same file): worth trying again, unlike
+ * the refusals above, so it is the domain's passing trouble rather than an unusable store.
+ */
+function lockedAtOpen(err: unknown, file: string): StorageUnavailableError | undefined {
+  const code = sqliteErrorIn(err)?.code;
+  if (!code || troubleOf(code) !== 'busy') return undefined;
+  return new StorageUnavailableError(
+    `cannot use the database ${file} now: another process has held its lock for more than ${BUSY_TIMEOUT_MS / 1000} s (${code}); stop it, or try again once it is done`,
+    'busy',
+  );
 }
 
 /** Rewrites the readiness probe's row: the smallest write that reaches the database's log. */
@@ -192,7 +209,7 @@ function configureAndMigrate(
   sqlite.pragma('journal_mode = WAL');
   // NORMAL keeps WAL commits durable across process crashes; only power loss may lose the last ones.
   sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // Ingest inserts each device's software into an index ordered by package, so a snapshot
   // touches pages all over it: a 64 MiB page cache keeps them in memory, and checkpointing
   // every 10,000 pages (~40 MiB of WAL) instead of 1,000 writes each hot page back once per
