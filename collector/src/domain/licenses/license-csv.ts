@@ -26,11 +26,13 @@ import type { LicenseBook, LicenseWrite } from './ports.ts';
 
 /**
  * License CSV columns: Stocktake's own, and the columns of Snipe-IT's license importer that mean
- * the same (its sample file's "Item name", "manufacturer", "purchase date", "expiration date",
+ * the same (its sample file's "Item name", "manufacturer", "expiration date",
  * "order number", "seats", "notes"). Snipe-IT's other license columns are ignored: the seat
  * checkouts (full name, email, username, licensed to), the product key ("serial number": a
- * secret the register has no use for), the license's total purchase cost (the register keeps a
- * cost per seat), and the purchase order number next to the order number.
+ * secret the register has no use for), the license's purchase date (when it was bought, not when
+ * its term starts: Snipe-IT's own sample has licenses bought after they expired), its total
+ * purchase cost (the register keeps a cost per seat), and the purchase order number next to the
+ * order number.
  */
 export const LICENSE_COLUMNS = [
   { key: 'product', aliases: ['product name', 'license', 'item name'] },
@@ -40,7 +42,7 @@ export const LICENSE_COLUMNS = [
   { key: 'version_range', aliases: ['version range', 'versions'] },
   { key: 'metric', aliases: ['license metric'] },
   { key: 'seats', aliases: ['quantity', 'qty'] },
-  { key: 'term_start', aliases: ['term start', 'start date', 'purchase date'] },
+  { key: 'term_start', aliases: ['term start', 'start date'] },
   {
     key: 'term_end',
     aliases: ['term end', 'end date', 'expiration date', 'renewal date', 'expires', 'termination date'],
