@@ -195,14 +195,14 @@ function rowInput(row: ParsedFile<AssetColumnKey>['rows'][number], reading: RowR
   const checkoutLocation = row.cells.get('checkout_location') ?? (type === 'location' ? checkedOutTo : undefined);
   // Checked out to a location, the asset is there (Snipe-IT moves it on checkout).
   if (checkoutLocation !== undefined && (type === undefined || type === 'location')) input.location = checkoutLocation;
-  const toPerson =
-    type !== 'location' &&
-    type !== 'asset' &&
-    (checkedOutTo !== undefined || PERSON_COLUMNS.some((k) => row.cells.has(k)));
-  const checkedOut =
-    toPerson ||
-    (checkoutLocation !== undefined && type !== 'user' && type !== 'asset') ||
-    (type === 'asset' && checkedOutTo !== undefined);
+  // With a Checkout Type column, the type says whether a row is checked out (Stocktake's export
+  // writes it, so an asset in stock with a person named on it stays in stock); without one, as in
+  // Snipe-IT's importer, the person or location named is the checkout.
+  const typed = reading.headers.has('checkout_class');
+  const names = checkedOutTo !== undefined || PERSON_COLUMNS.some((k) => row.cells.has(k));
+  const toPerson = typed ? type === 'user' && names : names;
+  const toLocation = checkoutLocation !== undefined && (typed ? type === 'location' : true);
+  const checkedOut = toPerson || toLocation || (type === 'asset' && checkedOutTo !== undefined);
   const status = rowStatus(row, checkedOut, reading);
   if (status) input.status = status;
   let disposal: DisposalInput | undefined;
@@ -397,13 +397,7 @@ export async function importAssetsCsv(
 }
 
 /** Columns only read: a name split in two, and the ways a report says where an asset is checked out. */
-const READ_ONLY_COLUMNS = new Set<AssetColumnKey>([
-  'first_name',
-  'last_name',
-  'checkout_class',
-  'checkout_location',
-  'checked_out',
-]);
+const READ_ONLY_COLUMNS = new Set<AssetColumnKey>(['first_name', 'last_name', 'checkout_location', 'checked_out']);
 
 export const EXPORT_COLUMNS: readonly AssetColumnKey[] = ASSET_COLUMNS.map((c) => c.key).filter(
   (k) => !READ_ONLY_COLUMNS.has(k),
@@ -444,7 +438,8 @@ function exportRow(a: Asset, disposal: DisposalRecord | undefined): string[] {
     full_name: a.assigneeName ?? '',
     first_name: '',
     last_name: '',
-    checkout_class: '',
+    // Only a deployed asset with a person on it is checked out to them, here as in Snipe-IT.
+    checkout_class: a.status === 'deployed' && (a.assigneeName || a.assigneeUsername || a.assigneeEmail) ? 'User' : '',
     checkout_location: '',
     checked_out: '',
     email: a.assigneeEmail ?? '',

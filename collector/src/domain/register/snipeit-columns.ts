@@ -35,14 +35,6 @@ export const ASSET_COLUMNS = [
   { key: 'username', header: 'Username', aliases: ['user name', 'checked out to: username'] },
   { key: 'checkout_class', header: 'Checkout Type', aliases: ['type'] },
   {
-    key: 'checkout_location',
-    header: 'Checkout to Location',
-    aliases: ['checkout location', 'checked out to: location'],
-  },
-  // The Custom Asset Report's "Checked Out": a person's name, or a location's or an asset's,
-  // as its "Type" says.
-  { key: 'checked_out', header: 'Checked Out', aliases: ['assigned to'] },
-  {
     key: 'employee_num',
     header: 'Employee Number',
     aliases: ['employee num', 'employee no', 'employee no.', 'checked out to: employee number'],
@@ -57,6 +49,15 @@ export const ASSET_COLUMNS = [
   { key: 'disposal_certificate', header: 'Disposal Certificate', aliases: ['disposal certificate ref', 'certificate'] },
   { key: 'disposal_vendor', header: 'Disposal Vendor', aliases: [] },
   { key: 'disposal_date', header: 'Disposal Date', aliases: [] },
+  // Read only: where a row is checked out to, as Snipe-IT's importer and Custom Asset Report say it.
+  {
+    key: 'checkout_location',
+    header: 'Checkout to Location',
+    aliases: ['checkout location', 'checked out to: location'],
+  },
+  // The Custom Asset Report's "Checked Out": a person's name, or a location's or an asset's,
+  // as its "Type" says.
+  { key: 'checked_out', header: 'Checked Out', aliases: ['assigned to'] },
 ] as const satisfies readonly ColumnSpec<string>[];
 
 export type AssetColumnKey = (typeof ASSET_COLUMNS)[number]['key'];

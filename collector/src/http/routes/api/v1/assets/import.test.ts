@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseCsv } from '../../../../../domain/csv/csv.ts';
 import { dumpDatabase } from '../../../../../test-support/dump.ts';
 import { createTestApp, type TestApp } from '../../../../../test-support/test-app.ts';
 
@@ -238,13 +239,39 @@ describe('POST /api/v1/assets/import with a Snipe-IT CSV of 1,000 assets', () =>
       'Full Name',
       'Email',
       'Username',
+      'Checkout Type',
       'Employee Number',
-      'EOL Date',
     ]);
     const before = dumpDatabase(t.store.sqlite);
     const back = await importCsv(res.body);
     expect(back.statusCode, back.body).toBe(200);
     expect(back.json().unchanged).toHaveLength(50);
+    expect(dumpDatabase(t.store.sqlite)).toEqual(before);
+  });
+
+  it('exports who has an asset so that it imports back unchanged: a person named on an asset in stock is no checkout', async () => {
+    for (const [assetTag, status] of [
+      ['RT-1', 'in_stock'],
+      ['RT-2', 'deployed'],
+    ]) {
+      const created = await t.inject({
+        method: 'POST',
+        url: '/api/v1/assets',
+        payload: { assetTag, status, assigneeName: 'Jane Doe', assigneeEmail: 'jane@example.org' },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+    }
+    const exported = (await t.inject({ url: '/api/v1/assets/export.csv' })).body;
+    const [header, ...rows] = parseCsv(exported).map((r) => r.fields);
+    const type = header?.indexOf('Checkout Type') ?? -1;
+    expect(rows.map((r) => [r[0], r[type]])).toEqual([
+      ['RT-1', ''],
+      ['RT-2', 'User'],
+    ]);
+    const before = dumpDatabase(t.store.sqlite);
+    const back = await importCsv(exported);
+    expect(back.statusCode, back.body).toBe(200);
+    expect(back.json().unchanged).toHaveLength(2);
     expect(dumpDatabase(t.store.sqlite)).toEqual(before);
   });
 

@@ -45,7 +45,9 @@ async function register(): Promise<Map<string, AssetBody>> {
   const items: AssetBody[] = [];
   let cursor: string | null = null;
   do {
-    const page = (await t.inject({ url: `/api/v1/assets?limit=500${cursor ? `&cursor=${cursor}` : ''}` })).json();
+    const page: { items: AssetBody[]; nextCursor: string | null } = (
+      await t.inject({ url: `/api/v1/assets?limit=500${cursor ? `&cursor=${cursor}` : ''}` })
+    ).json();
     items.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
