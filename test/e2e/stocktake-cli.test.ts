@@ -478,6 +478,7 @@ describe('stocktake, the command line, against a real collector', () => {
       expect(dry.code, dry.stderr).toBe(0);
       expect(lines(dry.stdout)).toEqual([
         '3 rows: 3 to create, 0 to update, 0 unchanged; nothing written (dry run)',
+        'Read as: UTF-8, comma-separated',
         'Ignored columns: Company',
         '',
         'LINE  ROW     CHANGE',
@@ -560,13 +561,60 @@ describe('stocktake, the command line, against a real collector', () => {
       expect(toFile.code, toFile.stderr).toBe(0);
       expect(toFile.stderr).toMatch(new RegExp(`^Wrote ${file} \\(\\d+ B\\)\\n$`));
       const written = readFileSync(file, 'utf8');
-      expect(written.split('\r\n')[0]).toMatch(/^asset_tag,item_name,serial,/);
+      expect(written.split('\r\n')[0]).toMatch(/^Asset Tag,Asset Name,Serial Number,/);
       const toStdout = await stocktake(['assets', 'export']);
       expect(toStdout.stdout).toBe(written);
       const again = await stocktake(['assets', 'import', file, '--dry-run']);
       expect(lines(again.stdout)[0]).toBe('3 rows: 0 to create, 0 to update, 3 unchanged; nothing written (dry run)');
       const unwritable = await stocktake(['assets', 'export', join(dir.path, 'no-such-dir', 'x.csv')]);
       expect(unwritable.code).toBe(6);
+    });
+
+    it('imports a Windows-1252 semicolon file with user-defined labels, mapped and kept for the next import', async () => {
+      const file = join(dir.path, 'excel-de.csv');
+      writeFileSync(
+        file,
+        Buffer.from(
+          'Asset Tag;Asset Name;Status;Purchase Date\r\nL-0001;B\xfcro-PC;Pending Diagnostics;1/23/23\r\n',
+          'latin1',
+        ),
+      );
+      const refused = await stocktake(['assets', 'import', file, '--dry-run']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(
+        /"Pending Diagnostics" is not a status label Stocktake knows .*--status-map 'Pending Diagnostics=/,
+      );
+      const usage = await stocktake(['assets', 'import', file, '--save-status-map']);
+      expect(usage.code).toBe(64);
+      const imported = await stocktake([
+        'assets',
+        'import',
+        file,
+        '--status-map',
+        'Pending Diagnostics=in_repair',
+        '--save-status-map',
+      ]);
+      expect(imported.code, imported.stderr).toBe(0);
+      expect(lines(imported.stdout).slice(0, 4)).toEqual([
+        '1 rows: 1 created, 0 updated, 0 unchanged',
+        'Read as: Windows-1252, semicolon-separated',
+        expect.stringMatching(/^Warning: The file is not UTF-8; it was read as semicolon-separated, Windows-1252/),
+        expect.stringMatching(
+          /^Warning: Purchase Date: 1 date with a two-digit year \(line 2\): two-digit years 00–69/,
+        ),
+      ]);
+      const again = await stocktake(['assets', 'import', file, '--dry-run']);
+      expect(again.code, again.stderr).toBe(0);
+      expect(lines(again.stdout)[0]).toBe('1 rows: 0 to create, 0 to update, 1 unchanged; nothing written (dry run)');
+      const asset = await json<{ items: { name: string; status: string; purchaseDate: string }[] }>([
+        'assets',
+        'list',
+        '--search',
+        'L-0001',
+      ]);
+      expect(asset.items).toEqual([
+        expect.objectContaining({ name: 'Büro-PC', status: 'in_repair', purchaseDate: '2023-01-23' }),
+      ]);
     });
 
     it('links and unlinks a device by hand', async () => {
@@ -652,6 +700,7 @@ describe('stocktake, the command line, against a real collector', () => {
       expect(imported.code, imported.stderr).toBe(0);
       expect(lines(imported.stdout)).toEqual([
         '1 rows: 1 created, 0 updated, 0 unchanged',
+        'Read as: UTF-8, comma-separated',
         '',
         'LINE  ROW                             CHANGE',
         '   2  OpenSSL 3 Support (order PO-7)  created',

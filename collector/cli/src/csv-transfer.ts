@@ -59,6 +59,21 @@ export async function readInput(file: string, limit: number = Number.POSITIVE_IN
   }
 }
 
+/** What a person reads of an encoding the collector detected. */
+const ENCODING_NAMES: Readonly<Record<ImportOutcome['detected']['encoding'], string>> = {
+  'utf-8': 'UTF-8',
+  'utf-8-bom': 'UTF-8 with a byte order mark',
+  'utf-16le': 'UTF-16LE',
+  'utf-16be': 'UTF-16BE',
+  'windows-1252': 'Windows-1252',
+  macintosh: 'Mac Roman',
+};
+
+/** "UTF-8, semicolon-separated": how the collector read the file. */
+export function describeRead(detected: ImportOutcome['detected']): string {
+  return `${ENCODING_NAMES[detected.encoding]}, ${detected.delimiter}-separated`;
+}
+
 const describe = (value: unknown) => (value === null || value === undefined ? '(empty)' : String(value));
 
 const isJob = (answer: ImportOutcome | ImportJob): answer is ImportJob => 'state' in answer;
@@ -114,6 +129,7 @@ export async function runCsvImport(
   route: string,
   file: string,
   label: (row: Record<string, unknown>) => string,
+  query: Readonly<Record<string, string | boolean>> = {},
 ): Promise<void> {
   const data = await readInput(file, importLimit(ctx.io.env));
   const dryRun = ctx.flags.bool('dry-run');
@@ -124,7 +140,7 @@ export async function runCsvImport(
     answer = await client.json<ImportOutcome | ImportJob>({
       method: 'POST',
       path: route,
-      query: { dryRun },
+      query: { ...query, dryRun },
       upload: {
         data,
         contentType: 'text/csv; charset=utf-8',
@@ -147,6 +163,8 @@ export async function runCsvImport(
     ? `${outcome.created.length} to create, ${outcome.updated.length} to update, ${outcome.unchanged.length} unchanged; nothing written (dry run)`
     : `${outcome.created.length} created, ${outcome.updated.length} updated, ${outcome.unchanged.length} unchanged`;
   p.line(`${outcome.rows} rows: ${counts}`);
+  p.line(`Read as: ${describeRead(outcome.detected)}`);
+  for (const warning of outcome.warnings) p.line(`Warning: ${warning}`);
   if (outcome.ignoredColumns.length > 0) p.line(`Ignored columns: ${outcome.ignoredColumns.join(', ')}`);
   const rows = [
     ...outcome.created.map((r) => ({ line: r.line, name: label(r), change: dryRun ? 'would create' : 'created' })),

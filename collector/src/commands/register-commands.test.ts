@@ -97,7 +97,7 @@ describe('stocktake-collector assets import/export', () => {
       await runRegisterCommand(db, { noun: 'assets', verb: 'import', file: bad, dryRun: false, json: false }, io),
     ).toBe(EXIT.dataErr);
     expect(io.stderr).toContain('refused, nothing was imported (2 problems)');
-    expect(io.stderr).toContain('line 4 (status): "Teleported" is not a known status label');
+    expect(io.stderr).toContain('line 4 (status): "Teleported" is not a status label Stocktake knows');
     expect(io.stderr).toContain('line 5 (asset_tag): asset tag CLI-1 is already on line 2');
     expect(dump()).toEqual(before);
   });

@@ -45,6 +45,8 @@ function printOutcome(io: Io, file: string, o: ImportOutcome | LicenseImportOutc
     `${file}: ${o.rows} rows: ${o.created.length} created, ${o.updated.length} updated, ${o.unchanged.length} unchanged` +
       `${o.dryRun ? ' (dry run: nothing written)' : ''}\n`,
   );
+  io.out(`read as ${o.detected.encoding}, ${o.detected.delimiter}-separated\n`);
+  for (const warning of o.warnings) io.out(`warning: ${warning}\n`);
   if (o.ignoredColumns.length > 0) io.out(`ignored columns: ${o.ignoredColumns.join(', ')}\n`);
   for (const r of o.created.slice(0, SHOWN))
     io.out(`  ${o.dryRun ? 'would create' : 'created'}  line ${r.line}  ${key(r)}\n`);
@@ -84,7 +86,7 @@ async function run(services: Services, cmd: RegisterCommand, io: Io): Promise<nu
         return EXIT.usage;
       }
       const limits = cmd.csvLimits ?? DEFAULT_CSV_LIMITS;
-      let text: string;
+      let bytes: Buffer;
       try {
         // The size is checked before the file is read: a file far past the limit costs nothing.
         const { size } = statSync(cmd.file);
@@ -94,7 +96,8 @@ async function run(services: Services, cmd: RegisterCommand, io: Io): Promise<nu
           );
           return EXIT.dataErr;
         }
-        text = readFileSync(cmd.file, 'utf8');
+        // As bytes: the importer detects the encoding (UTF-8, Windows-1252, Mac Roman).
+        bytes = readFileSync(cmd.file);
       } catch (err) {
         io.err(`stocktake-collector: cannot read ${cmd.file}: ${(err as Error).message}\n`);
         return EXIT.noInput;
@@ -108,8 +111,8 @@ async function run(services: Services, cmd: RegisterCommand, io: Io): Promise<nu
       try {
         const outcome =
           cmd.noun === 'assets'
-            ? await services.registerService.importCsv(text, options)
-            : await services.licenseService.importCsv(text, options);
+            ? await services.registerService.importCsv(bytes, options)
+            : await services.licenseService.importCsv(bytes, options);
         if (cmd.json) io.out(`${JSON.stringify(outcome, null, 2)}\n`);
         else
           printOutcome(io, cmd.file, outcome, (r) =>

@@ -1,3 +1,4 @@
+import { validatePolicyInput } from '../domain/findings/policies.ts';
 import { createReconciliation } from '../domain/findings/reconciliation-service.ts';
 import { createImportQueue, type ImportJob } from '../domain/imports/import-queue.ts';
 import { createAgentIngest } from '../domain/inventory/agent-ingest.ts';
@@ -7,6 +8,7 @@ import { type CollectorObserver, unobserved } from '../domain/observability/port
 import type { Stores } from '../domain/ports.ts';
 import { createRegisterService } from '../domain/register/register-service.ts';
 import type { CollectorServices } from '../domain/services.ts';
+import { csvCharsets } from './csv-charsets.ts';
 
 /**
  * Every service of the collector, over whichever engine's stores (domain/services.ts says what
@@ -18,10 +20,20 @@ export function createServices(
   observer: CollectorObserver = unobserved,
   hooks: { onImportFailure?: (job: ImportJob, err: unknown) => void } = {},
 ): CollectorServices {
-  const registerService = createRegisterService(stores.assets, {
-    disposalRecentContactDays: async () => (await stores.policies.current()).policy.disposalRecentContactDays,
-  });
-  const licenseService = createLicenseService(stores.licenses);
+  const registerService = createRegisterService(
+    stores.assets,
+    {
+      disposalRecentContactDays: async () => (await stores.policies.current()).policy.disposalRecentContactDays,
+      importStatusMap: async () => (await stores.policies.current()).policy.importStatusMap,
+      async saveImportStatusMap(mapping, ctx) {
+        const { document } = await stores.policies.current();
+        const next = validatePolicyInput({ ...document, importStatusMap: mapping }, 'importStatusMap');
+        await stores.policies.replace(next, ctx.actor, ctx.context ?? 'csv import status map', ctx.now);
+      },
+    },
+    { charsets: csvCharsets },
+  );
+  const licenseService = createLicenseService(stores.licenses, { charsets: csvCharsets });
   return {
     inventory: stores.inventory,
     snapshotArchive: stores.snapshotArchive,

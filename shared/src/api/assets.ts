@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { AUDIT_ENTRY_EXAMPLE, AuditEntrySchema } from './audit.ts';
-import { FieldChangeSchema, IsoDateSchema, Nullable, Page } from './common.ts';
+import { CsvDetectedSchema, FieldChangeSchema, ImportWarningsSchema, IsoDateSchema, Nullable, Page } from './common.ts';
 import { ConflictSchema } from './conflicts.ts';
 import { AssetStatusSchema, LinkMethodSchema, SanitizationMethodSchema } from './enums.ts';
 import { ASSET, AT, DEVICE, EARLIER } from './example-values.ts';
@@ -207,8 +207,31 @@ export const AssetImportOutcomeSchema = Type.Object({
     description: 'Rows that match the register already.',
   }),
   ignoredColumns: Type.Array(Type.String(), { description: 'Columns of the file Stocktake does not use.' }),
+  detected: CsvDetectedSchema,
+  warnings: ImportWarningsSchema,
 });
 export type AssetImportOutcome = Static<typeof AssetImportOutcomeSchema>;
+
+/** The query string of the asset import. */
+export const AssetImportQuerySchema = Type.Object(
+  {
+    dryRun: Type.Boolean({ default: false, description: 'Report what would change and write nothing.' }),
+    statusMap: Type.Optional(
+      Type.String({
+        maxLength: 8192,
+        description:
+          "Status labels of the source system read as Stocktake statuses: 'Pending Diagnostics=in_repair,Undeployable=retired'. Over the policy's importStatusMap, which is used without it.",
+      }),
+    ),
+    saveStatusMap: Type.Boolean({
+      default: false,
+      description:
+        "Keep statusMap in the policy's importStatusMap once the import succeeds, so later imports use it without being told (not on a dry run).",
+    }),
+  },
+  { additionalProperties: false },
+);
+export type AssetImportQuery = Static<typeof AssetImportQuerySchema>;
 
 export const AssetPageSchema = Page(AssetSchema);
 export type AssetPage = Static<typeof AssetPageSchema>;
@@ -288,6 +311,8 @@ export const ASSET_IMPORT_OUTCOME_EXAMPLE: AssetImportOutcome = {
   updated: [{ line: 3, assetTag: 'LT-1001', changes: [{ field: 'location', from: 'HQ, floor 3', to: 'Warehouse 3' }] }],
   unchanged: [],
   ignoredColumns: ['Company'],
+  detected: { encoding: 'utf-8', delimiter: 'comma' },
+  warnings: [],
 };
 
 export const ASSET_IMPORT_EXAMPLE =

@@ -1,4 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
+import { CsvDelimiterSchema, CsvEncodingSchema } from './enums.ts';
 
 /** A value or null: how the API says "not known" or "cleared". */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -29,8 +30,15 @@ export const CsvExportSchema = Type.String({ description: 'CSV, UTF-8, CRLF line
 /** One page of a list as CSV (`Accept: text/csv`): every matching item. */
 export const CsvPageSchema = Type.String({ description: 'One row per item; a header row of field names.' });
 
-/** A CSV file sent to an import route. */
-export const CsvUploadSchema = Type.String({ description: 'The CSV file, UTF-8.' });
+/**
+ * A CSV file sent to an import route, as bytes: the collector detects the encoding and the
+ * separator itself, so the schema leaves the body's type to the CSV reader.
+ */
+export const CsvUploadSchema = Type.Unsafe<string | Uint8Array>({
+  format: 'binary',
+  description:
+    'The CSV file as saved: UTF-8 (with or without a byte order mark), UTF-16 with a byte order mark, or Windows-1252 or Mac Roman (detected); fields separated by commas, semicolons or tabs (detected).',
+});
 
 /** A resource named by its string id in the path (`/api/v1/devices/:id`). */
 export const IdParamsSchema = Type.Object({
@@ -53,6 +61,19 @@ export const RefParamsSchema = Type.Object({
   }),
 });
 export type RefParams = Static<typeof RefParamsSchema>;
+
+/** How an import read its file: what it detected. */
+export const CsvDetectedSchema = Type.Object(
+  { encoding: CsvEncodingSchema, delimiter: CsvDelimiterSchema },
+  { description: 'How the file was read: its encoding and field separator, as detected.' },
+);
+export type CsvDetected = Static<typeof CsvDetectedSchema>;
+
+/** What an import tells a person to check, though nothing was refused. */
+export const ImportWarningsSchema = Type.Array(Type.String(), {
+  description:
+    'What to check although nothing was refused: a legacy encoding read, two-digit years read with the pivot (00–69 → 2000–2069, 70–99 → 1970–1999).',
+});
 
 /** The query string of an import route. */
 export const DryRunQuerySchema = Type.Object(

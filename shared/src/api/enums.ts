@@ -7,6 +7,8 @@ import {
   CHANGE_KINDS,
   COMPONENT_KINDS,
   CONFLICT_KINDS,
+  CSV_DELIMITER_NAMES,
+  CSV_ENCODINGS,
   ENROLL_SECRET_ORIGINS,
   ENROLMENT_BLOCK_KINDS,
   FINDING_ACTIONS,
@@ -92,6 +94,13 @@ export const EnrolmentBlockKindSchema = Type.Enum(ENROLMENT_BLOCK_KINDS, {
     'device: new agents reporting its hardware are refused, and no open claim on it moves it by evidence; serial: new agents reporting it are refused.',
 });
 
+export const CsvEncodingSchema = Type.Enum(CSV_ENCODINGS, {
+  description:
+    'How the file was read: utf-8 (utf-8-bom: with a byte order mark), utf-16le/utf-16be (with a byte order mark), or, for a file that is not UTF-8, the legacy code page detected: windows-1252 or macintosh (Mac Roman).',
+});
+export const CsvDelimiterSchema = Type.Enum(CSV_DELIMITER_NAMES, {
+  description: 'The field separator detected on the header line.',
+});
 export const ImportResourceSchema = Type.Enum(IMPORT_RESOURCES, { description: 'What the import writes to.' });
 export const ImportJobStateSchema = Type.Enum(IMPORT_JOB_STATES, {
   description: `Where the job stands: ${oneOf(IMPORT_JOB_STATES)}. succeeded carries \`result\`, failed \`problem\`.`,

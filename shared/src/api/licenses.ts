@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { FieldChangeSchema, IsoDateSchema, Nullable, Page } from './common.ts';
+import { CsvDetectedSchema, FieldChangeSchema, ImportWarningsSchema, IsoDateSchema, Nullable, Page } from './common.ts';
 import { LicenseMetricSchema, LicenseUsageStateSchema } from './enums.ts';
 import { AT, DEVICE, EARLIER, LICENSE } from './example-values.ts';
 
@@ -77,6 +77,8 @@ export const LicenseImportOutcomeSchema = Type.Object({
   ),
   unchanged: Type.Array(Type.Object(Ref), { description: 'Rows that match what is stored already.' }),
   ignoredColumns: Type.Array(Type.String(), { description: 'Columns of the file Stocktake does not use.' }),
+  detected: CsvDetectedSchema,
+  warnings: ImportWarningsSchema,
 });
 export type LicenseImportOutcome = Static<typeof LicenseImportOutcomeSchema>;
 
@@ -212,6 +214,8 @@ export const LICENSE_IMPORT_OUTCOME_EXAMPLE: LicenseImportOutcome = {
   updated: [],
   unchanged: [],
   ignoredColumns: [],
+  detected: { encoding: 'utf-8', delimiter: 'comma' },
+  warnings: [],
 };
 
 export const LICENSE_USAGE_EXAMPLE: LicenseUsage = {

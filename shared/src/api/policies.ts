@@ -92,6 +92,13 @@ export const PatchPolicyInputSchema = Type.Object(
 );
 export type PatchPolicyInput = Static<typeof PatchPolicyInputSchema>;
 
+/** Status labels of another system read as register statuses on every asset import. */
+export const ImportStatusMapSchema = Type.Record(Type.String({ minLength: 1, maxLength: 255 }), AssetStatusSchema, {
+  maxProperties: 500,
+  description:
+    'Status labels of the system a CSV comes from (Snipe-IT’s user-defined labels such as "Pending Diagnostics") and the register status each means, used by every asset import (an import’s statusMap goes over it). Labels compare case-insensitively.',
+});
+
 /**
  * A policy document as a person writes it (file or API): every key optional, an omitted key
  * takes its default, an unknown key is an error (a typo must not silently mean "default").
@@ -150,6 +157,7 @@ export const PolicyInputSchema = Type.Object(
         description: 'Replaces the bundled end-of-support list; first matching entry wins.',
       }),
     ),
+    importStatusMap: Type.Optional(ImportStatusMapSchema),
     notifications: Type.Optional(
       Type.Object(
         {
@@ -196,6 +204,7 @@ export const PolicySchema = Type.Object(
       { description: 'The patch policy per OS family.' },
     ),
     endOfSupport: Type.Array(EndOfSupportEntrySchema, { description: 'The end-of-support list in force.' }),
+    importStatusMap: ImportStatusMapSchema,
     notifications: Type.Object(
       {
         webhookUrl: Nullable(Type.String({ description: 'http(s) URL that receives newly opened findings.' })),
@@ -263,6 +272,7 @@ export const POLICY_EXAMPLE: Policy = {
   shelfware: { minUnusedSeats: 5, renewalHorizonDays: 90 },
   patch: { linux: DEFAULT_PATCH, windows: DEFAULT_PATCH, macos: DEFAULT_PATCH, other: DEFAULT_PATCH },
   endOfSupport: END_OF_SUPPORT_EXAMPLE,
+  importStatusMap: {},
   notifications: { webhookUrl: null, minSeverity: 'high' },
 };
 
@@ -270,6 +280,7 @@ export const POLICY_INPUT_EXAMPLE: PolicyInput = {
   ghostAfterDays: 45,
   staleAfterDays: 10,
   patch: { linux: { maxPendingSecurity: 5, maxSecurityAgeDays: 7 } },
+  importStatusMap: { 'Pending Diagnostics': 'in_repair', Undeployable: 'retired' },
   notifications: { webhookUrl: 'https://hooks.example.org/stocktake', minSeverity: 'high' },
 };
 

@@ -155,6 +155,14 @@ export type ClaimKind = (typeof CLAIM_KINDS)[number];
 export const IMPORT_RESOURCES = ['assets', 'licenses'] as const;
 export type ImportResource = (typeof IMPORT_RESOURCES)[number];
 
+/** The encodings a CSV import reads: UTF-8 (with or without a byte order mark), UTF-16 with one, and the legacy code pages of Windows (windows-1252) and the Mac (macintosh: Mac Roman). */
+export const CSV_ENCODINGS = ['utf-8', 'utf-8-bom', 'utf-16le', 'utf-16be', 'windows-1252', 'macintosh'] as const;
+export type CsvEncodingName = (typeof CSV_ENCODINGS)[number];
+
+/** The field separators a CSV import reads. */
+export const CSV_DELIMITER_NAMES = ['comma', 'semicolon', 'tab'] as const;
+export type CsvDelimiterName = (typeof CSV_DELIMITER_NAMES)[number];
+
 /** Where an import job stands. */
 export const IMPORT_JOB_STATES = ['queued', 'running', 'succeeded', 'failed'] as const;
 export type ImportJobState = (typeof IMPORT_JOB_STATES)[number];

@@ -1,8 +1,14 @@
 /**
  * RFC 4180 CSV: fields separated by commas, records by CRLF (LF and lone CR accepted too),
  * fields optionally in double quotes, where a quote is written twice and commas and line
- * breaks are literal. A UTF-8 byte order mark before the first field is dropped.
+ * breaks are literal. A UTF-8 byte order mark before the first field is dropped. Spreadsheets
+ * set to a locale whose decimal point is a comma write semicolons instead, and "Unicode text"
+ * exports use tabs: the separator is a parameter, and `detectDelimiter` tells which one a file uses.
  */
+
+/** The field separators a file may use. */
+export const CSV_DELIMITERS = [',', ';', '\t'] as const;
+export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
 
 export interface CsvRecord {
   /** Line of the file the record starts on, counting the header as line 1, as an editor shows it. */
@@ -21,15 +27,35 @@ export class CsvSyntaxError extends Error {
 }
 
 /** Every record of the text, including the header. Blank lines between records are skipped. */
-export function parseCsv(text: string): CsvRecord[] {
-  return Array.from(csvRecords(text));
+export function parseCsv(text: string, delimiter: CsvDelimiter = ','): CsvRecord[] {
+  return Array.from(csvRecords(text, delimiter));
+}
+
+/**
+ * The separator of a file: the one of comma, semicolon and tab that occurs most often outside
+ * quotes on its first line (the header, which names every column). A header with none of them
+ * is a one-column file, read with commas; a tie goes to the comma, then the semicolon.
+ */
+export function detectDelimiter(text: string): CsvDelimiter {
+  const counts = new Map<CsvDelimiter, number>(CSV_DELIMITERS.map((d) => [d, 0]));
+  let quoted = false;
+  for (let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === '\r' || c === '\n')) break;
+    else if (!quoted && counts.has(c as CsvDelimiter))
+      counts.set(c as CsvDelimiter, (counts.get(c as CsvDelimiter) ?? 0) + 1);
+  }
+  let best: CsvDelimiter = ',';
+  for (const d of CSV_DELIMITERS) if ((counts.get(d) ?? 0) > (counts.get(best) ?? 0)) best = d;
+  return best;
 }
 
 /**
  * The records of the text one at a time, including the header (blank lines skipped): a caller
  * can stop early (a row limit) or hand the event loop back between records.
  */
-export function* csvRecords(text: string): Generator<CsvRecord, void, undefined> {
+export function* csvRecords(text: string, delimiter: CsvDelimiter = ','): Generator<CsvRecord, void, undefined> {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let line = 1;
   let i = 0;
@@ -72,12 +98,12 @@ export function* csvRecords(text: string): Generator<CsvRecord, void, undefined>
           i++;
         }
         const next = src[i];
-        if (i < n && next !== ',' && next !== '\r' && next !== '\n') {
+        if (i < n && next !== delimiter && next !== '\r' && next !== '\n') {
           throw new CsvSyntaxError(line, `unexpected ${JSON.stringify(next)} after a closing quote`);
         }
       } else {
         const start = i;
-        while (i < n && src[i] !== ',' && src[i] !== '\r' && src[i] !== '\n') {
+        while (i < n && src[i] !== delimiter && src[i] !== '\r' && src[i] !== '\n') {
           if (src[i] === '"') throw new CsvSyntaxError(line, 'a quote inside an unquoted field (quote the field)');
           i++;
         }
@@ -87,9 +113,9 @@ export function* csvRecords(text: string): Generator<CsvRecord, void, undefined>
       field = '';
       if (i >= n) {
         atRecordEnd = true;
-      } else if (src[i] === ',') {
+      } else if (src[i] === delimiter) {
         i++;
-        // A trailing comma at the very end still ends with an empty field.
+        // A trailing separator at the very end still ends with an empty field.
         if (i >= n) {
           fields.push('');
           atRecordEnd = true;

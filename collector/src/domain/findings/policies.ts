@@ -40,6 +40,7 @@ export function defaultPolicy(): Policy {
       other: { ...DEFAULT_PATCH },
     },
     endOfSupport: loadBundledEndOfSupport(),
+    importStatusMap: {},
     notifications: { webhookUrl: null, minSeverity: 'high' },
   };
 }
@@ -111,6 +112,7 @@ export function resolvePolicy(input: PolicyInput | undefined): Policy {
     shelfware: { ...base.shelfware, ...input.shelfware },
     patch,
     endOfSupport: input.endOfSupport ?? base.endOfSupport,
+    importStatusMap: input.importStatusMap ?? base.importStatusMap,
     notifications: { ...base.notifications, ...input.notifications },
   };
 }

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { ImportJobState, ImportPhase, ImportResource } from '@stocktake/shared/api';
-import type { WriteContext } from '../audit/ports.ts';
+import type { CsvInput } from '../csv/decode.ts';
 import type { LicenseImportOutcome } from '../licenses/license-csv.ts';
 import type { ImportOutcome as AssetImportOutcome } from '../register/asset-csv.ts';
-import type { ImportOptions, ImportRun } from '../register/csv-import.ts';
+import type { ImportRun } from '../register/csv-import.ts';
+import type { AssetImportRequest } from '../register/register-service.ts';
 
 export type ImportResult = AssetImportOutcome | LicenseImportOutcome;
 
+/** What an import is asked to do: the asset import's options (a license import reads the ones it shares). */
+export type ImportRequest = AssetImportRequest;
+
 /** Runs one import of a resource: the register's or the license book's `importCsv`. */
-export type RunImport = (
-  resource: ImportResource,
-  text: string,
-  options: ImportOptions & WriteContext,
-) => Promise<ImportResult>;
+export type RunImport = (resource: ImportResource, input: CsvInput, options: ImportRequest) => Promise<ImportResult>;
 
 /** An import running in the background, as it stands. */
 export interface ImportJob {
@@ -93,8 +93,8 @@ export function createImportQueue(opts: ImportQueueOptions) {
 
   return {
     /** Runs an import in its turn and answers with what it did (or throws why not). */
-    runNow(resource: ImportResource, text: string, options: ImportOptions & WriteContext): Promise<ImportResult> {
-      return inTurn(() => opts.run(resource, text, options));
+    runNow(resource: ImportResource, input: CsvInput, options: ImportRequest): Promise<ImportResult> {
+      return inTurn(() => opts.run(resource, input, options));
     },
 
     /**
@@ -103,8 +103,8 @@ export function createImportQueue(opts: ImportQueueOptions) {
      */
     submit(
       resource: ImportResource,
-      text: string,
-      options: { dryRun: boolean; run?: Omit<ImportRun, 'progress' | 'chunkedWrites'> } & WriteContext,
+      input: CsvInput,
+      options: Omit<ImportRequest, 'run'> & { run?: Omit<ImportRun, 'progress' | 'chunkedWrites'> },
     ): ImportJob {
       forgetOld();
       const job: ImportJob = {
@@ -113,7 +113,7 @@ export function createImportQueue(opts: ImportQueueOptions) {
         dryRun: options.dryRun,
         state: 'queued',
         progress: { phase: 'queued', done: 0 },
-        bytes: Buffer.byteLength(text),
+        bytes: typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength,
         createdAt: now(),
       };
       const run: ImportRun = {
@@ -127,7 +127,7 @@ export function createImportQueue(opts: ImportQueueOptions) {
         job.state = 'running';
         job.startedAt = now();
         job.progress = { phase: 'parsing', done: 0 };
-        return opts.run(resource, text, { ...options, run });
+        return opts.run(resource, input, { ...options, run });
       }).then(
         (result) => {
           job.state = 'succeeded';

@@ -1,15 +1,21 @@
+import type { CsvDelimiterName } from '@stocktake/shared/api';
 import type { WriteContext } from '../audit/ports.ts';
 import { writeCsv } from '../csv/csv.ts';
+import type { CsvEncoding, CsvInput } from '../csv/decode.ts';
 import { createPace } from '../csv/pace.ts';
+import type { LegacyCharsets } from '../csv/ports.ts';
 import {
   type ColumnSpec,
+  DELIMITER_NAMES,
+  describeDetected,
   type ImportLineError,
   type ImportOptions,
   ImportRefusedError,
   paced,
-  parseDateCell,
   parseImportFile,
   parseMoneyCell,
+  readDateCell,
+  TWO_DIGIT_YEAR_RULE,
   writeAll,
 } from '../register/csv-import.ts';
 import { formatCents, toCents } from '../register/values.ts';
@@ -18,7 +24,16 @@ import type { LicenseChange, LicensePlan } from './license-plan.ts';
 import { licenseWrite, planLicenseWrite } from './license-writes.ts';
 import type { LicenseBook, LicenseWrite } from './ports.ts';
 
-/** License CSV columns (Stocktake's own; Snipe-IT's license export has no match rule to carry). */
+/**
+ * License CSV columns: Stocktake's own, and the columns of Snipe-IT's license importer that mean
+ * the same (its sample file's "Item name", "manufacturer", "expiration date",
+ * "order number", "seats", "notes"). Snipe-IT's other license columns are ignored: the seat
+ * checkouts (full name, email, username, licensed to), the product key ("serial number": a
+ * secret the register has no use for), the license's purchase date (when it was bought, not when
+ * its term starts: Snipe-IT's own sample has licenses bought after they expired), its total
+ * purchase cost (the register keeps a cost per seat), and the purchase order number next to the
+ * order number.
+ */
 export const LICENSE_COLUMNS = [
   { key: 'product', aliases: ['product name', 'license', 'item name'] },
   { key: 'publisher', aliases: ['manufacturer', 'vendor'] },
@@ -27,8 +42,11 @@ export const LICENSE_COLUMNS = [
   { key: 'version_range', aliases: ['version range', 'versions'] },
   { key: 'metric', aliases: ['license metric'] },
   { key: 'seats', aliases: ['quantity', 'qty'] },
-  { key: 'term_start', aliases: ['term start', 'start date', 'purchase date'] },
-  { key: 'term_end', aliases: ['term end', 'end date', 'expiration date', 'renewal date'] },
+  { key: 'term_start', aliases: ['term start', 'start date'] },
+  {
+    key: 'term_end',
+    aliases: ['term end', 'end date', 'expiration date', 'renewal date', 'expires', 'termination date'],
+  },
   { key: 'cost_per_seat', aliases: ['cost per seat', 'unit cost'] },
   { key: 'order_number', aliases: ['order number'] },
   { key: 'notes', aliases: [] },
@@ -67,6 +85,8 @@ export interface LicenseImportOutcome {
   updated: { line: number; product: string; orderNumber: string | null; changes: LicenseChange[] }[];
   unchanged: { line: number; product: string; orderNumber: string | null }[];
   ignoredColumns: string[];
+  detected: { encoding: CsvEncoding; delimiter: CsvDelimiterName };
+  warnings: string[];
 }
 
 /**
@@ -75,12 +95,13 @@ export interface LicenseImportOutcome {
  */
 export async function importLicensesCsv(
   book: LicenseBook,
-  text: string,
-  options: ImportOptions & WriteContext,
+  input: CsvInput,
+  options: ImportOptions & WriteContext & { charsets?: LegacyCharsets },
 ): Promise<LicenseImportOutcome> {
   const run = { ...options.run, pace: options.run?.pace ?? createPace() };
   const { pace } = run;
-  const parsed = await parseImportFile(text, LICENSE_COLUMNS, ['product', 'seats'], run);
+  const parsed = await parseImportFile(input, LICENSE_COLUMNS, ['product', 'seats'], run, options.charsets);
+  const twoDigitYears = new Map<LicenseColumnKey, number[]>();
   const errors: ImportLineError[] = [];
   const column = (key: LicenseColumnKey) => parsed.headers.get(key) ?? key;
   const rows: { line: number; input: LicenseInput; product: string; orderNumber: string | null }[] = [];
@@ -90,13 +111,15 @@ export async function importLicensesCsv(
     const input: Record<string, unknown> = {};
     for (const [key, value] of row.cells) {
       if (key === 'term_start' || key === 'term_end') {
-        const iso = parseDateCell(value);
-        if (iso) input[FIELD[key]] = iso;
-        else
+        const read = readDateCell(value);
+        if (read) {
+          input[FIELD[key]] = read.date;
+          if (read.twoDigitYear) twoDigitYears.set(key, [...(twoDigitYears.get(key) ?? []), row.line]);
+        } else
           errors.push({
             line: row.line,
             column: column(key),
-            message: `${JSON.stringify(value)} is not a date (YYYY-MM-DD)`,
+            message: `${JSON.stringify(value)} is not a date (YYYY-MM-DD, M/D/YYYY, M/D/YY or D.M.YYYY; ${TWO_DIGIT_YEAR_RULE})`,
           });
       } else if (key === 'seats') {
         if (/^\d{1,8}$/.test(value)) input.seats = Number(value);
@@ -162,6 +185,15 @@ export async function importLicensesCsv(
     updated: [],
     unchanged: [],
     ignoredColumns: parsed.ignoredColumns,
+    detected: { encoding: parsed.detected.encoding, delimiter: DELIMITER_NAMES[parsed.detected.delimiter] },
+    warnings: [
+      ...(parsed.detected.encoding === 'windows-1252' || parsed.detected.encoding === 'macintosh'
+        ? [`The file is not UTF-8; it was read as ${describeDetected(parsed.detected)} (detected).`]
+        : []),
+      ...[...twoDigitYears].map(
+        ([key, lines]) => `${column(key)}: ${lines.length} date(s) with a two-digit year: ${TWO_DIGIT_YEAR_RULE}.`,
+      ),
+    ],
   };
   const writes: LicenseWrite[] = [];
   await paced(plans, pace, ({ row, plan }) => {

@@ -1,4 +1,6 @@
 import type { WriteContext } from '../audit/ports.ts';
+import type { CsvInput } from '../csv/decode.ts';
+import type { LegacyCharsets } from '../csv/ports.ts';
 import { NotFoundError } from '../errors.ts';
 import { refuse } from '../register/asset-writes.ts';
 import type { ImportOptions } from '../register/csv-import.ts';
@@ -9,7 +11,7 @@ import { licenseWrite, planLicenseWrite } from './license-writes.ts';
 import type { LicenseBook } from './ports.ts';
 
 /** License entitlements' use cases: every write validated, kept unique and audited. */
-export function createLicenseService(book: LicenseBook) {
+export function createLicenseService(book: LicenseBook, csv: { charsets?: LegacyCharsets } = {}) {
   async function applyPlan(p: LicensePlan, ctx: WriteContext): Promise<License> {
     const write = licenseWrite(p, ctx);
     if (!write) return p.before as License;
@@ -38,8 +40,8 @@ export function createLicenseService(book: LicenseBook) {
     },
 
     /** Imports license entitlements from CSV, all or nothing (see `importLicensesCsv`). */
-    importCsv: (text: string, options: ImportOptions & WriteContext): Promise<LicenseImportOutcome> =>
-      importLicensesCsv(book, text, options),
+    importCsv: (input: CsvInput, options: ImportOptions & WriteContext): Promise<LicenseImportOutcome> =>
+      importLicensesCsv(book, input, { ...options, ...(csv.charsets ? { charsets: csv.charsets } : {}) }),
 
     exportCsv: (): Promise<string> => exportLicensesCsv(book),
 

@@ -1,12 +1,24 @@
-import { SANITIZATION_METHODS, type SanitizationMethod } from '@stocktake/shared/api';
+import {
+  ASSET_STATUSES,
+  type AssetStatus,
+  type CsvDelimiterName,
+  SANITIZATION_METHODS,
+  type SanitizationMethod,
+} from '@stocktake/shared/api';
 import type { WriteContext } from '../audit/ports.ts';
 import { writeCsv } from '../csv/csv.ts';
+import type { CsvEncoding, CsvInput } from '../csv/decode.ts';
 import { createPace } from '../csv/pace.ts';
+import type { LegacyCharsets } from '../csv/ports.ts';
+import { ValidationError } from '../errors.ts';
 import type { Asset, AssetFieldName, FieldChange } from './asset-model.ts';
 import type { AssetPlan } from './asset-plan.ts';
 import type { AssetInput, DisposalInput } from './asset-validate.ts';
 import { assetWrite, planAssetWrite } from './asset-writes.ts';
 import {
+  type CsvDetected,
+  DELIMITER_NAMES,
+  describeDetected,
   type ImportLineError,
   type ImportOptions,
   ImportRefusedError,
@@ -15,6 +27,8 @@ import {
   parseDateCell,
   parseImportFile,
   parseMoneyCell,
+  readDateCell,
+  TWO_DIGIT_YEAR_RULE,
   writeAll,
 } from './csv-import.ts';
 import type { AssetRegister, AssetWrite, DisposalRecord } from './ports.ts';
@@ -22,9 +36,13 @@ import {
   ASSET_COLUMNS,
   type AssetColumnKey,
   COLUMN_FIELD,
-  KNOWN_STATUS_LABELS,
+  normalizeLabel,
+  parseStatusMap,
   STATUS_LABELS,
+  splitStatusMeta,
   statusFromLabel,
+  statusFromMeta,
+  statusMapping,
 } from './snipeit-columns.ts';
 import { formatCents, toCents } from './values.ts';
 
@@ -35,6 +53,18 @@ export interface ImportOutcome {
   updated: { line: number; assetTag: string; changes: FieldChange[] }[];
   unchanged: { line: number; assetTag: string }[];
   ignoredColumns: string[];
+  detected: { encoding: CsvEncoding; delimiter: CsvDelimiterName };
+  warnings: string[];
+}
+
+/** What an asset import reads beyond the file: status labels of the system it comes from. */
+export interface AssetImportOptions extends ImportOptions {
+  /** `Label=status,...` as a person writes it (parseStatusMap); over `savedStatusMap`. */
+  statusMap?: string;
+  /** The labels the policy keeps (label → status), used unless `statusMap` says otherwise. */
+  savedStatusMap?: Readonly<Record<string, AssetStatus>>;
+  /** Reads files that are not UTF-8. */
+  charsets?: LegacyCharsets;
 }
 
 interface RowInput {
@@ -44,27 +74,91 @@ interface RowInput {
   disposal?: DisposalInput;
 }
 
-const DATE_COLUMNS = new Set<AssetColumnKey>(['purchase_date', 'asset_eol_date', 'warranty_end']);
+/** What reading the rows gathers beside the rows: problems and what to warn about. */
+interface RowReading {
+  headers: Map<AssetColumnKey, string>;
+  errors: ImportLineError[];
+  statusMap: ReadonlyMap<string, AssetStatus>;
+  /** Status labels nobody said how to read, with the lines they are on. */
+  unknownLabels: Map<string, { label: string; lines: number[] }>;
+  /** Lines whose date in each column had a two-digit year. */
+  twoDigitYears: Map<AssetColumnKey, number[]>;
+}
 
-/** One CSV row as a register request; cell problems go to `errors` with the file's header names. */
-function rowInput(
+const DATE_COLUMNS = new Set<AssetColumnKey>(['purchase_date', 'asset_eol_date', 'warranty_end']);
+/** Cells read after the others, as they decide together: the status and where the asset is checked out. */
+const CHECKOUT_COLUMNS = new Set<AssetColumnKey>([
+  'status',
+  'checkout_class',
+  'checkout_location',
+  'checked_out',
+  'first_name',
+  'last_name',
+]);
+const PERSON_COLUMNS: readonly AssetColumnKey[] = ['full_name', 'first_name', 'last_name', 'username', 'email'];
+const CHECKOUT_TYPES = ['user', 'location', 'asset'] as const;
+/** Statuses a checkout overrides: an asset in someone's hands is in use, but not when its label says it is out of service. */
+const IN_SERVICE_BEFORE_USE = new Set<AssetStatus>(['planned', 'ordered', 'in_stock', 'deployed']);
+const DATE_FORMATS = 'YYYY-MM-DD, M/D/YYYY, M/D/YY, D.M.YYYY or 15 Jan 2023';
+
+/**
+ * The status of a row. The label is read through the import's mapping, then the built-in
+ * labels; a Custom Asset Report's status type ("(deployed)") decides for a label nobody mapped.
+ * A row checked out to a person, a location or an asset is deployed, unless its label puts it out
+ * of service (in repair, retired, lost...). Undefined when the row says nothing of its status.
+ */
+function rowStatus(
   row: ParsedFile<AssetColumnKey>['rows'][number],
-  headers: Map<AssetColumnKey, string>,
-  errors: ImportLineError[],
-): RowInput | undefined {
+  checkedOut: boolean,
+  reading: RowReading,
+): AssetStatus | undefined {
+  const raw = row.cells.get('status');
+  let status: AssetStatus | undefined;
+  let meta: string | undefined;
+  if (raw !== undefined) {
+    const split = splitStatusMeta(raw);
+    meta = split.meta;
+    status =
+      statusFromLabel(raw, reading.statusMap) ??
+      statusFromLabel(split.label, reading.statusMap) ??
+      statusFromMeta(meta);
+    if (!status) {
+      const key = normalizeLabel(split.label);
+      const seen = reading.unknownLabels.get(key) ?? { label: split.label, lines: [] };
+      seen.lines.push(row.line);
+      reading.unknownLabels.set(key, seen);
+      return undefined;
+    }
+  }
+  if ((checkedOut || meta === 'deployed') && (status === undefined || IN_SERVICE_BEFORE_USE.has(status))) {
+    return 'deployed';
+  }
+  return status;
+}
+
+/** One CSV row as a register request; cell problems go to `reading.errors` with the file's header names. */
+function rowInput(row: ParsedFile<AssetColumnKey>['rows'][number], reading: RowReading): RowInput | undefined {
+  const { headers, errors } = reading;
   const input: Record<string, unknown> = {};
   const problem = (key: AssetColumnKey, message: string) =>
     errors.push({ line: row.line, column: headers.get(key) ?? key, message });
   const before = errors.length;
   for (const [key, value] of row.cells) {
     const field = COLUMN_FIELD[key];
+    if (CHECKOUT_COLUMNS.has(key)) continue;
     // The warranty end a file carries next to a purchase date and months is derived from them
     // (Snipe-IT's "Warranty Expires"); reading it back could only disagree on month-end rounding.
     if (key === 'warranty_end' && row.cells.has('purchase_date') && row.cells.has('warranty_months')) continue;
     if (DATE_COLUMNS.has(key)) {
-      const iso = parseDateCell(value);
-      if (iso && field) input[field] = iso;
-      else problem(key, `${JSON.stringify(value)} is not a date (YYYY-MM-DD)`);
+      const read = readDateCell(value);
+      if (read && field) {
+        input[field] = read.date;
+        if (read.twoDigitYear) {
+          const lines = reading.twoDigitYears.get(key) ?? [];
+          lines.push(row.line);
+          reading.twoDigitYears.set(key, lines);
+        }
+      } else problem(key, `${JSON.stringify(value)} is not a date (${DATE_FORMATS}; ${TWO_DIGIT_YEAR_RULE})`);
     } else if (key === 'purchase_cost') {
       const amount = parseMoneyCell(value);
       if (amount !== undefined && toCents(amount) !== undefined) input.purchaseCost = amount;
@@ -73,19 +167,44 @@ function rowInput(
       const m = /^(\d{1,4})(\s*months?)?$/i.exec(value);
       if (m) input.warrantyMonths = Number(m[1]);
       else problem(key, `${JSON.stringify(value)} is not a number of months`);
-    } else if (key === 'status') {
-      const status = statusFromLabel(value);
-      if (status) input.status = status;
-      else problem(key, `${JSON.stringify(value)} is not a known status label (${KNOWN_STATUS_LABELS.join(', ')})`);
     } else if (key === 'mac_addresses') {
       input.macs = value.split(/[\s,;]+/).filter(Boolean);
     } else if (field) {
       input[field] = value;
     }
   }
-  if (!row.cells.has('full_name') && (row.cells.has('first_name') || row.cells.has('last_name'))) {
+  const type = row.cells.get('checkout_class')?.toLowerCase();
+  if (type !== undefined && !(CHECKOUT_TYPES as readonly string[]).includes(type)) {
+    problem(
+      'checkout_class',
+      `${JSON.stringify(row.cells.get('checkout_class'))} is not a checkout type (User, Location or Asset)`,
+    );
+  }
+  // The Custom Asset Report's "Checked Out" names a person, a location or an asset, as its type says.
+  const checkedOutTo = row.cells.get('checked_out');
+  if (checkedOutTo !== undefined && (type === undefined || type === 'user') && !row.cells.has('full_name')) {
+    input.assigneeName = checkedOutTo;
+  }
+  if (
+    !row.cells.has('full_name') &&
+    !input.assigneeName &&
+    (row.cells.has('first_name') || row.cells.has('last_name'))
+  ) {
     input.assigneeName = [row.cells.get('first_name'), row.cells.get('last_name')].filter(Boolean).join(' ');
   }
+  const checkoutLocation = row.cells.get('checkout_location') ?? (type === 'location' ? checkedOutTo : undefined);
+  // Checked out to a location, the asset is there (Snipe-IT moves it on checkout).
+  if (checkoutLocation !== undefined && (type === undefined || type === 'location')) input.location = checkoutLocation;
+  // With a Checkout Type column, the type says whether a row is checked out (Stocktake's export
+  // writes it, so an asset in stock with a person named on it stays in stock); without one, as in
+  // Snipe-IT's importer, the person or location named is the checkout.
+  const typed = reading.headers.has('checkout_class');
+  const names = checkedOutTo !== undefined || PERSON_COLUMNS.some((k) => row.cells.has(k));
+  const toPerson = typed ? type === 'user' && names : names;
+  const toLocation = checkoutLocation !== undefined && (typed ? type === 'location' : true);
+  const checkedOut = toPerson || toLocation || (type === 'asset' && checkedOutTo !== undefined);
+  const status = rowStatus(row, checkedOut, reading);
+  if (status) input.status = status;
   let disposal: DisposalInput | undefined;
   const dispose = ['disposal_method', 'disposal_certificate', 'disposal_vendor', 'disposal_date'] as const;
   if (dispose.some((k) => row.cells.has(k))) {
@@ -95,7 +214,7 @@ function rowInput(
     }
     const rawDate = row.cells.get('disposal_date') ?? '';
     const date = parseDateCell(rawDate);
-    if (!date) problem('disposal_date', `${JSON.stringify(rawDate)} is not a date (YYYY-MM-DD)`);
+    if (!date) problem('disposal_date', `${JSON.stringify(rawDate)} is not a date (${DATE_FORMATS})`);
     disposal = {
       method: method as SanitizationMethod,
       certificateRef: row.cells.get('disposal_certificate') ?? '',
@@ -110,6 +229,42 @@ function rowInput(
   }
   if (errors.length > before) return undefined;
   return { line: row.line, tag, input: input as AssetInput, ...(disposal ? { disposal } : {}) };
+}
+
+/** "2, 5, 9 and 3 more": the first lines of a list, for messages. */
+function someLines(lines: readonly number[], shown = 8): string {
+  const head = lines.slice(0, shown).join(', ');
+  return lines.length > shown ? `${head} and ${lines.length - shown} more` : head;
+}
+
+/** A label inside single quotes on a shell's command line. */
+function shellQuoted(label: string): string {
+  return label.replace(/'/g, "'\\''");
+}
+
+/** One refusal per status label nobody mapped, at its first line, telling how to map it. */
+function unknownLabelErrors(reading: RowReading): ImportLineError[] {
+  return [...reading.unknownLabels.values()].map(({ label, lines }) => ({
+    line: lines[0] ?? 1,
+    column: reading.headers.get('status') ?? 'status',
+    message: `${JSON.stringify(label)} is not a status label Stocktake knows (${lines.length} row${lines.length === 1 ? '' : 's'}: line${lines.length === 1 ? '' : 's'} ${someLines(lines)}). Map it to one of ${ASSET_STATUSES.join(', ')}: stocktake assets import --status-map '${shellQuoted(label)}=in_repair' (the API's statusMap; --save-status-map, or the policy's importStatusMap, keeps it for later imports)`,
+  }));
+}
+
+/** What a person should check although the file was taken. */
+function importWarnings(reading: RowReading, detected: CsvDetected): string[] {
+  const warnings: string[] = [];
+  if (detected.encoding === 'windows-1252' || detected.encoding === 'macintosh') {
+    warnings.push(
+      `The file is not UTF-8; it was read as ${describeDetected(detected)} (detected). Check that names with accents read right, or save the file as CSV UTF-8.`,
+    );
+  }
+  for (const [key, lines] of reading.twoDigitYears) {
+    warnings.push(
+      `${reading.headers.get(key) ?? key}: ${lines.length} date${lines.length === 1 ? '' : 's'} with a two-digit year (line${lines.length === 1 ? '' : 's'} ${someLines(lines)}): ${TWO_DIGIT_YEAR_RULE}.`,
+    );
+  }
+  return warnings;
 }
 
 /** Register field → the file's header for it, so plan problems point at the right column. */
@@ -138,17 +293,31 @@ function columnOfField(headers: Map<AssetColumnKey, string>, field: string): str
  */
 export async function importAssetsCsv(
   assets: AssetRegister,
-  text: string,
-  options: ImportOptions & WriteContext,
+  input: CsvInput,
+  options: AssetImportOptions & WriteContext,
 ): Promise<ImportOutcome> {
   const run = { ...options.run, pace: options.run?.pace ?? createPace() };
   const { pace } = run;
-  const parsed = await parseImportFile(text, ASSET_COLUMNS, ['asset_tag'], run);
+  const given = parseStatusMap(options.statusMap ?? '');
+  if (given.problems.length > 0) {
+    throw new ValidationError(
+      `The status map is not LABEL=STATUS,...: ${given.problems.join('; ')}`,
+      given.problems.map((message) => ({ field: 'statusMap', message })),
+    );
+  }
+  const parsed = await parseImportFile(input, ASSET_COLUMNS, ['asset_tag'], run, options.charsets);
   const errors: ImportLineError[] = [];
+  const reading: RowReading = {
+    headers: parsed.headers,
+    errors,
+    statusMap: new Map([...statusMapping(options.savedStatusMap ?? {}), ...given.mapping]),
+    unknownLabels: new Map(),
+    twoDigitYears: new Map(),
+  };
   const rows: RowInput[] = [];
   const firstLineOfTag = new Map<string, number>();
   await paced(parsed.rows, pace, (row) => {
-    const r = rowInput(row, parsed.headers, errors);
+    const r = rowInput(row, reading);
     if (!r) return;
     const seen = firstLineOfTag.get(r.tag);
     if (seen !== undefined) {
@@ -162,6 +331,7 @@ export async function importAssetsCsv(
     firstLineOfTag.set(r.tag, r.line);
     rows.push(r);
   });
+  errors.push(...unknownLabelErrors(reading));
   const plans: { row: RowInput; plan: AssetPlan }[] = [];
   const planned = (done: number) => run.progress?.({ phase: 'planning', done, total: rows.length });
   await paced(
@@ -206,6 +376,8 @@ export async function importAssetsCsv(
     updated: [],
     unchanged: [],
     ignoredColumns: parsed.ignoredColumns,
+    detected: { encoding: parsed.detected.encoding, delimiter: DELIMITER_NAMES[parsed.detected.delimiter] },
+    warnings: importWarnings(reading, parsed.detected),
   };
   const writes: AssetWrite[] = [];
   await paced(plans, pace, ({ row, plan }) => {
@@ -224,8 +396,16 @@ export async function importAssetsCsv(
   return outcome;
 }
 
+/** Columns only read: a name split in two, and the ways a report says where an asset is checked out. */
+const READ_ONLY_COLUMNS = new Set<AssetColumnKey>(['first_name', 'last_name', 'checkout_location', 'checked_out']);
+
 export const EXPORT_COLUMNS: readonly AssetColumnKey[] = ASSET_COLUMNS.map((c) => c.key).filter(
-  (k) => k !== 'first_name' && k !== 'last_name',
+  (k) => !READ_ONLY_COLUMNS.has(k),
+);
+
+/** The header of each exported column: the names Snipe-IT's importer maps by itself (ASSET_COLUMNS). */
+export const EXPORT_HEADER: readonly string[] = EXPORT_COLUMNS.map(
+  (key) => ASSET_COLUMNS.find((c) => c.key === key)?.header ?? key,
 );
 
 /** The register as Snipe-IT-format CSV (plus Stocktake's columns), in asset tag order. */
@@ -235,7 +415,7 @@ export async function exportAssetsCsv(assets: AssetRegister): Promise<string> {
     const disposal = asset.status === 'disposed' ? await assets.latestDisposal(asset.id) : undefined;
     rows.push(exportRow(asset, disposal));
   }
-  return writeCsv(EXPORT_COLUMNS, rows);
+  return writeCsv(EXPORT_HEADER, rows);
 }
 
 function exportRow(a: Asset, disposal: DisposalRecord | undefined): string[] {
@@ -258,6 +438,10 @@ function exportRow(a: Asset, disposal: DisposalRecord | undefined): string[] {
     full_name: a.assigneeName ?? '',
     first_name: '',
     last_name: '',
+    // Only a deployed asset with a person on it is checked out to them, here as in Snipe-IT.
+    checkout_class: a.status === 'deployed' && (a.assigneeName || a.assigneeUsername || a.assigneeEmail) ? 'User' : '',
+    checkout_location: '',
+    checked_out: '',
     email: a.assigneeEmail ?? '',
     username: a.assigneeUsername ?? '',
     employee_num: a.assigneeEmployeeNumber ?? '',

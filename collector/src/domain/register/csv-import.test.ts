@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DELIMITER_NAMES,
   type ImportRefusedError,
   ImportTooLargeError,
   parseDateCell,
   parseImportFile,
   parseMoneyCell,
+  readDateCell,
+  TWO_DIGIT_YEAR_RULE,
 } from './csv-import.ts';
 
 describe('parseDateCell', () => {
@@ -16,9 +19,34 @@ describe('parseDateCell', () => {
     ['15.01.2023', '2023-01-15'],
   ])('reads %j', (raw, iso) => expect(parseDateCell(raw)).toBe(iso));
 
-  it.each(['2023-02-30', '15/01/2023', 'yesterday', '2023-13-01'])('refuses %j', (raw) =>
-    expect(parseDateCell(raw)).toBeUndefined(),
+  it.each(['2023-02-30', '15/01/2023', 'yesterday', '2023-13-01', '2/30/23', 'Foo 3, 2020', '1/23/123'])(
+    'refuses %j',
+    (raw) => expect(parseDateCell(raw)).toBeUndefined(),
   );
+
+  // Snipe-IT's own sample files write US dates with two-digit years, which its importer (PHP)
+  // reads with the pivot at 70.
+  it.each([
+    ['1/23/23', '2023-01-23'],
+    ['10/27/28', '2028-10-27'],
+    ['4/5/16', '2016-04-05'],
+    ['12/31/69', '2069-12-31'],
+    ['1/1/70', '1970-01-01'],
+    ['11/24/99', '1999-11-24'],
+    ['15.01.23', '2023-01-15'],
+    ['15-01-2023', '2023-01-15'],
+    ['15 Jan 2023', '2023-01-15'],
+    ['15-Jan-23', '2023-01-15'],
+    ['Jan 15, 2023', '2023-01-15'],
+    ['September 3 2021', '2021-09-03'],
+    ['1/23/2023 2:30 PM', '2023-01-23'],
+  ])('reads %j as Snipe-IT does', (raw, iso) => expect(parseDateCell(raw)).toBe(iso));
+
+  it('says when a year had two digits', () => {
+    expect(readDateCell('1/23/23')).toEqual({ date: '2023-01-23', twoDigitYear: true });
+    expect(readDateCell('1/23/2023')).toEqual({ date: '2023-01-23', twoDigitYear: false });
+    expect(TWO_DIGIT_YEAR_RULE).toContain('70–99 as 1970–1999');
+  });
 });
 
 describe('parseMoneyCell', () => {
@@ -64,7 +92,9 @@ describe('parseImportFile', () => {
       }
       throw new Error('not refused');
     };
-    expect(await refused('serial\nS1')).toEqual([{ line: 1, message: 'the header has no asset_tag column' }]);
+    expect(await refused('serial\nS1')).toEqual([
+      { line: 1, message: 'the header has no asset_tag column (read as comma-separated, UTF-8; its columns: serial)' },
+    ]);
     expect((await refused('asset_tag,Asset Tag\nA,B'))[0]).toMatchObject({ line: 1, column: 'Asset Tag' });
     expect(await refused('asset_tag,serial\nA1,S1\nA2\nA3,S3,x')).toEqual([
       { line: 3, message: 'has 1 fields where the header has 2' },
@@ -100,5 +130,50 @@ describe('parseImportFile', () => {
     expect(parsed.rows).toHaveLength(50);
     expect(pauses).toBeGreaterThanOrEqual(100);
     expect(seen.at(-1)).toBe(50);
+  });
+});
+
+describe('parseImportFile: separators and encodings as spreadsheets save them', () => {
+  const specs = [
+    { key: 'asset_tag', aliases: ['Asset Tag'] },
+    { key: 'name', aliases: [] },
+  ] as const;
+  const cellsOf = (parsed: { rows: { cells: Map<string, string> }[] }) =>
+    parsed.rows.map((r) => Object.fromEntries(r.cells));
+
+  it.each([
+    ['comma', 'Asset Tag,name\r\nA1,"Doe; Jane"\r\n'],
+    ['semicolon', 'Asset Tag;name\r\nA1;Doe; Jane\r\n'.replace('Doe; Jane', '"Doe; Jane"')],
+    ['tab', 'Asset Tag\tname\r\nA1\tDoe; Jane\r\n'],
+  ])('detects a %s-separated file and says so', async (delimiter, text) => {
+    const parsed = await parseImportFile(Buffer.from(text), specs, ['asset_tag']);
+    expect(DELIMITER_NAMES[parsed.detected.delimiter]).toBe(delimiter);
+    expect(cellsOf(parsed)).toEqual([{ asset_tag: 'A1', name: 'Doe; Jane' }]);
+  });
+
+  it('reads UTF-8 with and without a byte order mark, and UTF-16 with one', async () => {
+    const text = 'Asset Tag,name\r\nA1,Jürgen Straße\r\n';
+    const plain = await parseImportFile(Buffer.from(text), specs, ['asset_tag']);
+    const bom = await parseImportFile(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), specs, [
+      'asset_tag',
+    ]);
+    const utf16 = await parseImportFile(
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+      specs,
+      ['asset_tag'],
+    );
+    expect([plain.detected.encoding, bom.detected.encoding, utf16.detected.encoding]).toEqual([
+      'utf-8',
+      'utf-8-bom',
+      'utf-16le',
+    ]);
+    for (const parsed of [plain, bom, utf16])
+      expect(cellsOf(parsed)).toEqual([{ asset_tag: 'A1', name: 'Jürgen Straße' }]);
+  });
+
+  it('refuses bytes that are not UTF-8 when no detector is at hand, rather than storing J\uFFFDrgen', async () => {
+    await expect(
+      parseImportFile(Buffer.from('Asset Tag,name\r\nA1,J\xfcrgen\r\n', 'latin1'), specs, ['asset_tag']),
+    ).rejects.toMatchObject({ errors: [{ line: 1, message: expect.stringContaining('not UTF-8') }] });
   });
 });

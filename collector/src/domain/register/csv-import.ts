@@ -1,6 +1,16 @@
 import type { ImportPhase } from '@stocktake/shared/api';
-import { type CsvRecord, CsvSyntaxError, csvRecords, unescapeFormula } from '../csv/csv.ts';
+import {
+  type CsvDelimiter,
+  type CsvRecord,
+  CsvSyntaxError,
+  csvRecords,
+  detectDelimiter,
+  unescapeFormula,
+} from '../csv/csv.ts';
+import { type CsvEncoding, CsvEncodingError, type CsvInput, decodeCsv } from '../csv/decode.ts';
 import { createPace, type Pace } from '../csv/pace.ts';
+import type { LegacyCharsets } from '../csv/ports.ts';
+import { isIsoDate } from './values.ts';
 
 /** A problem with one cell (or line) of an imported file, at the line a person sees in an editor. */
 export interface ImportLineError {
@@ -134,6 +144,8 @@ export async function writeAll<W>(
 /** A column an importer knows: the header it exports under and the other headers it accepts. */
 export interface ColumnSpec<K extends string> {
   key: K;
+  /** The header an export writes, when it is not the key. */
+  header?: string;
   aliases: readonly string[];
 }
 
@@ -142,7 +154,35 @@ export function normalizeHeader(raw: string): string {
   return raw.trim().toLowerCase().replace(/_/g, ' ').replace(/\s+/g, ' ');
 }
 
+/** How the importer read a file: its encoding and field separator, as it detected them. */
+export interface CsvDetected {
+  encoding: CsvEncoding;
+  delimiter: CsvDelimiter;
+}
+
+/** The delimiter as a word, for messages and the API. */
+export const DELIMITER_NAMES: Readonly<Record<CsvDelimiter, 'comma' | 'semicolon' | 'tab'>> = {
+  ',': 'comma',
+  ';': 'semicolon',
+  '\t': 'tab',
+};
+
+/** What a person reads about a detected encoding. */
+const ENCODING_NAMES: Readonly<Record<CsvEncoding, string>> = {
+  'utf-8': 'UTF-8',
+  'utf-8-bom': 'UTF-8 with a byte order mark',
+  'utf-16le': 'UTF-16LE',
+  'utf-16be': 'UTF-16BE',
+  'windows-1252': 'Windows-1252',
+  macintosh: 'Mac Roman',
+};
+
+export function describeDetected(detected: CsvDetected): string {
+  return `${DELIMITER_NAMES[detected.delimiter]}-separated, ${ENCODING_NAMES[detected.encoding]}`;
+}
+
 export interface ParsedFile<K extends string> {
+  detected: CsvDetected;
   /** Column index of each known key present in the file. */
   columns: Map<K, number>;
   /** The header text of each known key as the file spells it, for error messages. */
@@ -158,17 +198,27 @@ export interface ParsedFile<K extends string> {
  * Cells are trimmed, and a spreadsheet-formula guard apostrophe from an export is removed.
  */
 export async function parseImportFile<K extends string>(
-  text: string,
+  input: CsvInput,
   specs: readonly ColumnSpec<K>[],
   required: readonly K[],
   run: ImportRun = {},
+  charsets?: LegacyCharsets,
 ): Promise<ParsedFile<K>> {
-  const records = await readRecords(text, run);
+  let decoded: Awaited<ReturnType<typeof decodeCsv>>;
+  try {
+    decoded = await decodeCsv(input, charsets, run.pace ?? createPace());
+  } catch (err) {
+    if (err instanceof CsvEncodingError) throw new ImportRefusedError([{ line: 1, message: err.message }]);
+    throw err;
+  }
+  const detected: CsvDetected = { encoding: decoded.encoding, delimiter: detectDelimiter(decoded.text) };
+  const records = await readRecords(decoded.text, detected.delimiter, run);
   const header = records[0];
   if (!header) throw new ImportRefusedError([{ line: 1, message: 'the file is empty (a header line is required)' }]);
   const byAlias = new Map<string, K>();
   for (const spec of specs) {
     byAlias.set(normalizeHeader(spec.key), spec.key);
+    if (spec.header) byAlias.set(normalizeHeader(spec.header), spec.key);
     for (const alias of spec.aliases)
       if (!byAlias.has(normalizeHeader(alias))) byAlias.set(normalizeHeader(alias), spec.key);
   }
@@ -194,7 +244,13 @@ export async function parseImportFile<K extends string>(
     headers.set(key, raw.trim());
   });
   for (const key of required) {
-    if (!columns.has(key)) errors.push({ line: header.line, message: `the header has no ${key} column` });
+    if (!columns.has(key)) {
+      const columnsRead = header.fields.map((f) => f.trim()).filter(Boolean);
+      errors.push({
+        line: header.line,
+        message: `the header has no ${key} column (read as ${describeDetected(detected)}; its columns: ${columnsRead.slice(0, 12).join(', ')}${columnsRead.length > 12 ? ', ...' : ''})`,
+      });
+    }
   }
   if (errors.length > 0) throw new ImportRefusedError(errors);
   const width = header.fields.length;
@@ -212,19 +268,19 @@ export async function parseImportFile<K extends string>(
     rows.push({ line: record.line, cells });
   });
   if (errors.length > 0) throw new ImportRefusedError(errors);
-  return { columns, headers, ignoredColumns, rows };
+  return { detected, columns, headers, ignoredColumns, rows };
 }
 
 /**
  * The file's records, header included, read a slice at a time; more than `maxRows` data rows
  * stop the reading at once. Progress counts the characters read.
  */
-async function readRecords(text: string, run: ImportRun): Promise<CsvRecord[]> {
+async function readRecords(text: string, delimiter: CsvDelimiter, run: ImportRun): Promise<CsvRecord[]> {
   const maxRows = run.maxRows ?? DEFAULT_IMPORT_ROW_LIMIT;
   const pace = run.pace ?? createPace();
   const records: CsvRecord[] = [];
   try {
-    for (const record of csvRecords(text)) {
+    for (const record of csvRecords(text, delimiter)) {
       records.push(record);
       if (records.length > maxRows + 1) throw new ImportTooLargeError(maxRows);
       if (pace.due()) {
@@ -241,27 +297,80 @@ async function readRecords(text: string, run: ImportRun): Promise<CsvRecord[]> {
   return records;
 }
 
+/** How a two-digit year is read, as PHP (and so Snipe-IT's importer) reads it. */
+export const TWO_DIGIT_YEAR_RULE = 'two-digit years 00–69 are read as 2000–2069 and 70–99 as 1970–1999';
+
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+const TIME = String.raw`(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)?`;
+const YEAR_FIRST = new RegExp(`^(\\d{4})[-/.](\\d{1,2})[-/.](\\d{1,2})${TIME}$`);
+const US = new RegExp(`^(\\d{1,2})/(\\d{1,2})/(\\d{4}|\\d{2})${TIME}$`);
+const DAY_FIRST = new RegExp(`^(\\d{1,2})[.-](\\d{1,2})[.-](\\d{4}|\\d{2})${TIME}$`);
+const DAY_MONTH_NAME = new RegExp(`^(\\d{1,2})(?:st|nd|rd|th)?[ -]([A-Za-z]{3,9})\\.?,?[ -](\\d{4}|\\d{2})${TIME}$`);
+const MONTH_NAME_DAY = new RegExp(`^([A-Za-z]{3,9})\\.? (\\d{1,2})(?:st|nd|rd|th)?,? (\\d{4}|\\d{2})${TIME}$`);
+
+/** 1–12 for a month's English name or its abbreviation ("Jan", "Sept"), else undefined. */
+function monthNumber(name: string): number | undefined {
+  const lower = name.toLowerCase();
+  const index = MONTHS.findIndex((full) => lower.length >= 3 && full.startsWith(lower));
+  return index >= 0 ? index + 1 : undefined;
+}
+
+/** A date cell read: the day, and whether its year was written with two digits. */
+export interface DateCell {
+  date: string;
+  twoDigitYear: boolean;
+}
+
 /**
- * A date as spreadsheets and Snipe-IT write it: `2023-01-15`, `2023-01-15 00:00:00`,
- * `2023/01/15`, US `01/15/2023` (how Snipe-IT's PHP reads slashes) or `15.01.2023`.
- * Undefined when it is none of these or not a real day.
+ * A date as spreadsheets and Snipe-IT write it, in the forms Snipe-IT's importer (PHP's
+ * strtotime) reads: `2023-01-15` and `2023/01/15` (a time after it is ignored), US `1/15/2023`
+ * and `1/15/23` (slashes are month first), `15.01.2023`, `15-01-2023` and `15.01.23` (dots and
+ * dashes are day first), `15 Jan 2023`, `15-Jan-23`, `Jan 15, 2023`. Two-digit years follow
+ * TWO_DIGIT_YEAR_RULE. Undefined when it is none of these or not a real day.
  */
-export function parseDateCell(raw: string): string | undefined {
+export function readDateCell(raw: string): DateCell | undefined {
   const s = raw.trim();
-  let y: string | undefined;
-  let m: string | undefined;
-  let d: string | undefined;
-  const ymd =
-    /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
-  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s);
-  const eu = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(s);
-  if (ymd) [, y, m, d] = ymd;
-  else if (us) [, m, d, y] = us;
-  else if (eu) [, d, m, y] = eu;
-  if (!y || !m || !d) return undefined;
-  const date = `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
-  const check = new Date(`${date}T00:00:00Z`);
-  return !Number.isNaN(check.getTime()) && check.toISOString().startsWith(date) ? date : undefined;
+  // Each form, and how its matches give [year, month, day].
+  const forms: [RegExp, (m: RegExpExecArray) => [string?, (string | number)?, string?]][] = [
+    [YEAR_FIRST, (m) => [m[1], m[2], m[3]]],
+    [US, (m) => [m[3], m[1], m[2]]],
+    [DAY_FIRST, (m) => [m[3], m[2], m[1]]],
+    [DAY_MONTH_NAME, (m) => [m[3], monthNumber(m[2] ?? ''), m[1]]],
+    [MONTH_NAME_DAY, (m) => [m[3], monthNumber(m[1] ?? ''), m[2]]],
+  ];
+  let parts: [string?, (string | number)?, string?] | undefined;
+  for (const [pattern, pick] of forms) {
+    const m = pattern.exec(s);
+    if (m) {
+      parts = pick(m);
+      break;
+    }
+  }
+  if (!parts) return undefined;
+  const [rawYear, month, day] = parts;
+  if (!rawYear || month === undefined || !day) return undefined;
+  const twoDigitYear = rawYear.length === 2;
+  const year = twoDigitYear ? (Number(rawYear) < 70 ? 2000 : 1900) + Number(rawYear) : Number(rawYear);
+  const date = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${day.padStart(2, '0')}`;
+  return isIsoDate(date) ? { date, twoDigitYear } : undefined;
+}
+
+/** The day of a date cell (see readDateCell), or undefined. */
+export function parseDateCell(raw: string): string | undefined {
+  return readDateCell(raw)?.date;
 }
 
 /**

@@ -1,4 +1,7 @@
+import type { AssetStatus } from '@stocktake/shared/api';
 import type { WriteContext } from '../audit/ports.ts';
+import type { CsvInput } from '../csv/decode.ts';
+import type { LegacyCharsets } from '../csv/ports.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { exportAssetsCsv, type ImportOutcome, importAssetsCsv } from './asset-csv.ts';
 import type { Asset } from './asset-model.ts';
@@ -7,12 +10,31 @@ import type { AssetInput } from './asset-validate.ts';
 import { assetWrite, auditOfRemoval, planAssetWrite, refuse } from './asset-writes.ts';
 import type { ImportOptions } from './csv-import.ts';
 import type { AssetDetail, AssetRegister, RemovedAsset } from './ports.ts';
+import { mergeStatusMaps, parseStatusMap } from './snipeit-columns.ts';
 
 /** What the register reads of the policy. */
 export interface RegisterPolicy {
   /** Disposing of an asset a linked device reported within this many days needs `force`; 0 never asks. */
   disposalRecentContactDays(): Promise<number>;
+  /** Status labels of another system every asset import reads (label → status). */
+  importStatusMap?(): Promise<Record<string, AssetStatus>>;
+  /** Keeps these labels in the policy, over the ones it holds (audited as a policy change). */
+  saveImportStatusMap?(mapping: Record<string, AssetStatus>, ctx: WriteContext): Promise<void>;
 }
+
+/** What the CSV reader needs besides the file: decoders for files that are not UTF-8. */
+export interface RegisterCsv {
+  charsets?: LegacyCharsets;
+}
+
+/** An asset import's options: those of every import, and the status labels to read. */
+export type AssetImportRequest = ImportOptions &
+  WriteContext & {
+    /** `Label=status,...`, over the policy's importStatusMap. */
+    statusMap?: string;
+    /** Keep `statusMap` in the policy once the import has written (not on a dry run). */
+    saveStatusMap?: boolean;
+  };
 
 /** The policy's default, for a register built without one. */
 export const DEFAULT_DISPOSAL_RECENT_CONTACT_DAYS = 14;
@@ -55,6 +77,7 @@ async function confirmNoRecentContact(assets: AssetRegister, id: string, days: n
 export function createRegisterService(
   assets: AssetRegister,
   policy: RegisterPolicy = { disposalRecentContactDays: async () => DEFAULT_DISPOSAL_RECENT_CONTACT_DAYS },
+  csv: RegisterCsv = {},
 ) {
   async function applyPlan(p: AssetPlan, ctx: WriteContext): Promise<Asset> {
     const write = assetWrite(p, ctx);
@@ -91,9 +114,25 @@ export function createRegisterService(
       return applyPlan(plan, ctx);
     },
 
-    /** Imports a Snipe-IT-format asset CSV, all or nothing (see `importAssetsCsv`). */
-    importCsv: (text: string, options: ImportOptions & WriteContext): Promise<ImportOutcome> =>
-      importAssetsCsv(assets, text, options),
+    /**
+     * Imports a Snipe-IT-format asset CSV, all or nothing (see `importAssetsCsv`), reading status
+     * labels through the policy's mapping with the request's over it; with `saveStatusMap`, the
+     * request's mapping is kept in the policy once the import has written.
+     */
+    async importCsv(input: CsvInput, request: AssetImportRequest): Promise<ImportOutcome> {
+      const { saveStatusMap, ...options } = request;
+      const savedStatusMap = (await policy.importStatusMap?.()) ?? {};
+      const outcome = await importAssetsCsv(assets, input, {
+        ...options,
+        savedStatusMap,
+        ...(csv.charsets ? { charsets: csv.charsets } : {}),
+      });
+      if (saveStatusMap && !options.dryRun && options.statusMap && policy.saveImportStatusMap) {
+        const { entries } = parseStatusMap(options.statusMap);
+        await policy.saveImportStatusMap(mergeStatusMaps(savedStatusMap, entries), options);
+      }
+      return outcome;
+    },
 
     /** The register as Snipe-IT-format CSV. */
     exportCsv: (): Promise<string> => exportAssetsCsv(assets),

@@ -51,22 +51,25 @@ const prefersAsync = (request: FastifyRequest) => /\brespond-async\b/i.test(Stri
 export function csvImportHandler(app: FastifyInstance, resource: ImportResource) {
   const { csvRowLimit, importJobThreshold } = app.settings;
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    // Validated by the route's schemas (CsvUploadSchema, DryRunQuerySchema).
-    const text = request.body as string;
+    // Validated by the route's schemas (CsvUploadSchema, DryRunQuerySchema or AssetImportQuerySchema).
+    const bytes = request.body as Buffer;
+    const query = request.query as { dryRun: boolean; statusMap?: string; saveStatusMap?: boolean };
     const options = {
-      dryRun: (request.query as { dryRun: boolean }).dryRun,
+      dryRun: query.dryRun,
+      ...(query.statusMap !== undefined ? { statusMap: query.statusMap } : {}),
+      ...(query.saveStatusMap ? { saveStatusMap: true } : {}),
       actor: requestActor(request),
       context: 'csv import (api)',
       run: { maxRows: csvRowLimit },
     };
     try {
-      if (Buffer.byteLength(text) > importJobThreshold || prefersAsync(request)) {
-        const job = app.imports.submit(resource, text, options);
+      if (bytes.byteLength > importJobThreshold || prefersAsync(request)) {
+        const job = app.imports.submit(resource, bytes, options);
         request.log.info({ job: job.id, resource, bytes: job.bytes }, 'import job queued');
         if (prefersAsync(request)) reply.header('preference-applied', 'respond-async');
         return reply.code(202).header('location', importJobPath(job.id)).send(importJobBody(job));
       }
-      return reply.code(200).send(await app.imports.runNow(resource, text, options));
+      return reply.code(200).send(await app.imports.runNow(resource, bytes, options));
     } catch (err) {
       if (!(err instanceof ImportQueueFullError)) throw err;
       reply.header('retry-after', String(QUEUE_FULL_RETRY_SECONDS));

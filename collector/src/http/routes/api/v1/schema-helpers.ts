@@ -9,13 +9,14 @@ export function badCursor(): HttpProblem {
 }
 
 /**
- * Accepts `text/csv` bodies (as a string, up to `bodyLimit` bytes) within the calling plugin.
- * RFC 4180 files are UTF-8 or ASCII; the byte order mark is the importer's business.
+ * Accepts `text/csv` bodies (as bytes, up to `bodyLimit`) within the calling plugin. The bytes go
+ * to the importer as they are: spreadsheets save CSV in legacy code pages whatever the request's
+ * charset says, and the importer detects the encoding.
  */
 export function acceptCsv(app: FastifyInstance, bodyLimit: number): void {
   app.addContentTypeParser(
     ['text/csv', 'application/csv'],
-    { parseAs: 'string', bodyLimit },
+    { parseAs: 'buffer', bodyLimit },
     (_request, body, done) => {
       done(null, body);
     },

@@ -5,12 +5,12 @@ import {
   AssetCreateSchema,
   AssetDetailSchema,
   AssetImportOutcomeSchema,
+  AssetImportQuerySchema,
   AssetPageSchema,
   AssetSchema,
   AssetUpdateSchema,
   CsvExportSchema,
   CsvUploadSchema,
-  DryRunQuerySchema,
   IdParamsSchema,
   ImportJobSchema,
   NoContentSchema,
@@ -93,11 +93,12 @@ const assetsRoutes: FastifyPluginAsync = async (fastify) => {
       bodyLimit: fastify.settings.csvBodyLimit,
       onRequest: requireCsvBody,
       schema: {
-        summary: 'Import a Snipe-IT-format asset CSV (all or nothing; ?dryRun=true to preview)',
+        summary:
+          'Import a Snipe-IT-format asset CSV or Custom Asset Report (all or nothing; ?dryRun=true to preview; statusMap for custom labels)',
         description: IMPORT_DESCRIPTION,
         tags: ['assets'],
         consumes: ['text/csv'],
-        querystring: DryRunQuerySchema,
+        querystring: AssetImportQuerySchema,
         body: CsvUploadSchema,
         response: {
           200: AssetImportOutcomeSchema,
