@@ -512,7 +512,8 @@ describe('stocktake, the command line, against a real collector', () => {
     it.skipIf(!hasScript)('shows a progress bar on a terminal while a long import runs as a job', async () => {
       const file = join(dir.path, 'many-assets.csv');
       const rows = ['asset_tag,item_name,serial,status,notes'];
-      for (let i = 0; i < 8000; i++) rows.push(`M-${i},Laptop ${i},MSN${i},In Stock,${'n'.repeat(200)}`);
+      // Enough rows that checking them outlasts several of the command's polls (a few seconds).
+      for (let i = 0; i < 40_000; i++) rows.push(`M-${i},Laptop ${i},MSN${i},In Stock,${'n'.repeat(20)}`);
       writeFileSync(file, `${rows.join('\n')}\n`);
       // util-linux script(1) gives the command a terminal; its output is what the terminal showed.
       const shown = await new Promise<Run>((done) => {
@@ -528,9 +529,11 @@ describe('stocktake, the command line, against a real collector', () => {
       // Over 1 MiB, the file is a job on the collector: the bar follows its rows, phase by phase.
       expect(shown.stdout).toMatch(
         // biome-ignore lint/suspicious/noControlCharactersInRegex: the terminal's erase-line sequence is the point
-        /\r\u001b\[Kcollector checking rows \[[#.]{30}\] +\d+% {2}\d+ rows \/ 8000 rows/,
+        /\r\u001b\[Kcollector checking rows \[[#.]{30}\] +\d+% {2}\d+ rows \/ 40000 rows/,
       );
-      expect(shown.stdout).toContain('8000 rows: 8000 to create, 0 to update, 0 unchanged; nothing written (dry run)');
+      expect(shown.stdout).toContain(
+        '40000 rows: 40000 to create, 0 to update, 0 unchanged; nothing written (dry run)',
+      );
       expect((await json<{ items: unknown[] }>(['assets', 'list', '--status', 'in_stock'])).items).toHaveLength(1);
     });
 
