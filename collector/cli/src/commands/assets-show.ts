@@ -61,6 +61,7 @@ export const assetsShow: CommandSpec = {
           asset.assigneeEmployeeNumber ? `#${asset.assigneeEmployeeNumber}` : '',
         ),
       ],
+      ['Department', asset.assigneeDepartment],
       ['Location', asset.location],
       ['Cost centre', asset.costCenter],
       ['Supplier', asset.supplier],

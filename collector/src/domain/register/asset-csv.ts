@@ -445,6 +445,7 @@ function exportRow(a: Asset, disposal: DisposalRecord | undefined): string[] {
     email: a.assigneeEmail ?? '',
     username: a.assigneeUsername ?? '',
     employee_num: a.assigneeEmployeeNumber ?? '',
+    department: a.assigneeDepartment ?? '',
     asset_eol_date: a.expectedEndOfLife ?? '',
     warranty_end: a.warrantyEnd ?? '',
     cost_center: a.costCenter ?? '',

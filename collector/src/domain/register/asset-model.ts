@@ -17,6 +17,7 @@ export interface AssetFields {
   assigneeEmail: string | null;
   assigneeUsername: string | null;
   assigneeEmployeeNumber: string | null;
+  assigneeDepartment: string | null;
   location: string | null;
   costCenter: string | null;
   supplier: string | null;
@@ -53,6 +54,7 @@ export const TEXT_FIELDS = {
   assigneeEmail: 255,
   assigneeUsername: 255,
   assigneeEmployeeNumber: 255,
+  assigneeDepartment: 255,
   location: 255,
   costCenter: 255,
   supplier: 255,
@@ -94,6 +96,7 @@ export const FIELD_ORDER: readonly AssetFieldName[] = [
   'assigneeEmail',
   'assigneeUsername',
   'assigneeEmployeeNumber',
+  'assigneeDepartment',
   'location',
   'costCenter',
   'supplier',

@@ -126,6 +126,7 @@ export const EMPTY_ASSET: Omit<AssetFields, 'assetTag'> = {
   assigneeEmail: null,
   assigneeUsername: null,
   assigneeEmployeeNumber: null,
+  assigneeDepartment: null,
   location: null,
   costCenter: null,
   supplier: null,

@@ -99,6 +99,7 @@ describe("the asset export's header in Snipe-IT's importer", () => {
       'EOL Date': 'asset_eol_date',
       // Not fields of Snipe-IT's asset importer: a custom field of the same name takes them.
       'Employee Number': null,
+      Department: null,
       'Warranty Expires': null,
       'Cost Center': null,
       Hostname: null,

@@ -28,6 +28,7 @@ export const assets = pgTable(
     assigneeEmail: text('assignee_email'),
     assigneeUsername: text('assignee_username'),
     assigneeEmployeeNumber: text('assignee_employee_number'),
+    assigneeDepartment: text('assignee_department'),
     location: text('location'),
     costCenter: text('cost_center'),
     supplier: text('supplier'),

@@ -27,6 +27,7 @@ export function assetFromRow(row: AssetRow, macs: string[]): Asset {
     assigneeEmail: row.assigneeEmail,
     assigneeUsername: row.assigneeUsername,
     assigneeEmployeeNumber: row.assigneeEmployeeNumber,
+    assigneeDepartment: row.assigneeDepartment,
     location: row.location,
     costCenter: row.costCenter,
     supplier: row.supplier,

@@ -177,7 +177,7 @@ describe.skipIf(!HAVE_SAMPLES)(`Snipe-IT's sample files (${SAMPLES})`, () => {
 });
 
 describe("A Custom Asset Report from Snipe-IT's UI", () => {
-  it('reads the status type, purchase date, cost, who or where it is checked out to, employee number', async () => {
+  it('reads the status type, purchase date, cost, who or where it is checked out to, employee number, department', async () => {
     const refused = await importFile('custom-asset-report.csv', 'assets', { dryRun: 'true' });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().errors).toEqual([
@@ -212,6 +212,7 @@ describe("A Custom Asset Report from Snipe-IT's UI", () => {
       assigneeName: 'Jürgen Groß',
       assigneeUsername: 'jgross',
       assigneeEmployeeNumber: 'E-1042',
+      assigneeDepartment: 'Finance',
       location: 'HQ Floor 2',
     });
     expect(assets.get('WS-0102')).toMatchObject({ location: 'Studio B', assigneeName: null, purchaseCost: 2890.5 });

@@ -1,0 +1,1 @@
+ALTER TABLE `assets` ADD `assignee_department` text;
