@@ -35,7 +35,7 @@ Commands:
                        Make an API token (printed once; stored only as a hash)
   token list [--include-revoked] [--json]
   token revoke NAME|ID Refuse a token from its next request on
-  assets import FILE [--dry-run] [--json]
+  assets import FILE [--dry-run] [--status-map 'Label=status,...'] [--json]
                        Import a Snipe-IT-format asset CSV (all or nothing; exit 65 if refused)
   assets export [FILE] Write the register as Snipe-IT-format CSV (stdout without FILE)
   licenses import FILE [--dry-run] [--json]
@@ -115,6 +115,8 @@ over the defaults. The config file is JSON: each flag below is a key, in camelCa
                               default high)
   --status                    (migrate) list the migrations applied and pending; change nothing
   --dry-run                   (imports) show what would change, write nothing
+  --status-map MAP            (assets import) status labels of your own, 'Pending Diagnostics=in_repair,
+                              Undeployable=retired', over those the policy keeps
   --json                      (imports, reconcile, token, enroll-secret) print the outcome as JSON
   --name NAME, --role ROLE    (token create) the token's name, recorded as the actor of its writes,
                               and its role: reader (GET) or admin (everything)
@@ -192,6 +194,7 @@ const OPTIONS = {
   root: { type: 'string' },
   status: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
+  'status-map': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -273,6 +276,7 @@ async function run(argv: readonly string[], io: Io, host: Host): Promise<number>
       role,
       'include-revoked': includeRevoked,
       'keep-previous': keepPrevious,
+      'status-map': statusMap,
       root,
       status,
       config: configFlag,
@@ -330,6 +334,7 @@ async function run(argv: readonly string[], io: Io, host: Host): Promise<number>
             ...(file ? { file } : {}),
             dryRun: dryRun === true,
             json: json === true,
+            ...(statusMap !== undefined ? { statusMap } : {}),
             retentionDays: config.snapshotRetentionDays,
             thinAfterHours: config.snapshotThinAfterHours,
             csvLimits: { maxBytes: config.csvBodyLimit, maxRows: config.csvRowLimit },

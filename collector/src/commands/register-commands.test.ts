@@ -172,5 +172,16 @@ describe('the stocktake-collector executable', () => {
     expect(bad.code).toBe(65);
     expect(bad.stderr).toContain('line 1: the header has no asset_tag column');
     expect((await run(['assets'])).code).toBe(64);
+
+    // A status label of the organisation's own: refused, naming the flag, then read through it.
+    const own = file('own-labels.csv', 'asset_tag,status\r\nOWN-1,Pending Diagnostics\r\n');
+    const unmapped = await run(['assets', 'import', own]);
+    expect(unmapped.code).toBe(65);
+    expect(unmapped.stderr).toContain('Pending Diagnostics');
+    expect(unmapped.stderr).toContain('--status-map');
+    const mapped = await run(['assets', 'import', own, '--status-map', 'Pending Diagnostics=in_repair', '--json']);
+    expect(mapped.code, mapped.stderr).toBe(0);
+    expect(JSON.parse(mapped.stdout)).toMatchObject({ created: [{ assetTag: 'OWN-1' }] });
+    expect((dump().assets as { status: string }[]).map((a) => a.status)).toEqual(['in_repair']);
   }, 60_000);
 });

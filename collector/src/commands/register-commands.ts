@@ -24,6 +24,8 @@ export interface RegisterCommand {
   file?: string;
   dryRun: boolean;
   json: boolean;
+  /** (assets import) `Label=status,...` for status labels Stocktake does not know. */
+  statusMap?: string;
   retentionDays?: number;
   /** 0: no thinning. */
   thinAfterHours?: number;
@@ -111,7 +113,10 @@ async function run(services: Services, cmd: RegisterCommand, io: Io): Promise<nu
       try {
         const outcome =
           cmd.noun === 'assets'
-            ? await services.registerService.importCsv(bytes, options)
+            ? await services.registerService.importCsv(bytes, {
+                ...options,
+                ...(cmd.statusMap !== undefined ? { statusMap: cmd.statusMap } : {}),
+              })
             : await services.licenseService.importCsv(bytes, options);
         if (cmd.json) io.out(`${JSON.stringify(outcome, null, 2)}\n`);
         else
