@@ -9,15 +9,16 @@ import inventoryContract from '../contract/inventory.contract.ts';
 import licenseBookContract from '../contract/license-book.contract.ts';
 import policiesContract from '../contract/policies.contract.ts';
 import runsContract from '../contract/runs.contract.ts';
+import snapshotArchiveContract from '../contract/snapshot-archive.contract.ts';
 import storesContract from '../contract/stores.contract.ts';
 import { connect } from './connection.ts';
-import { createDeviceIngest } from './devices/device-ingest.ts';
+import { createDeviceIngest, createSnapshotReads } from './devices/device-ingest.ts';
 import { openPostgresStores, type PostgresPorts } from './stores.ts';
 import { testDatabases } from './test-support/test-databases.test-support.ts';
 import { createWriteBatcher } from './write-batcher.ts';
 
 const databases = testDatabases();
-const opened: PostgresPorts[] = [];
+const opened: { close(): Promise<void> }[] = [];
 
 /** Each case of a contract gets a database of its own, created from the migrated template. */
 const openPostgres = async (): Promise<PostgresPorts> => {
@@ -30,15 +31,17 @@ afterAll(async () => {
 });
 
 /**
- * The device inventory's ingest and reads, built but not yet a whole port (adopt, merge and
- * delete are missing), so not among PostgresPorts: opened on its own over a fresh database.
+ * The device inventory's ingest and reads, and the snapshot archive's reads: built, but not yet
+ * whole ports (adopt, merge and delete, matching each device to the register, and the archive's
+ * pruning and thinning are missing), so not among PostgresPorts: opened on their own over a
+ * fresh database, and their contracts run on them.
  */
 const openIngest = async () => {
   const db = connect({ url: await databases.create(), poolSize: 2 });
   const inventory = createDeviceIngest(db, createWriteBatcher(db));
   const close = () => db.$client.end();
-  opened.push({ close } as PostgresPorts);
-  return { inventory, close };
+  opened.push({ close });
+  return { inventory, snapshotArchive: createSnapshotReads(db), close };
 };
 
 /** The contracts of the ports the engine has: each checked by the type system against `PostgresPorts`. */
@@ -65,7 +68,6 @@ const NOT_YET: Record<string, string> = {
   lists: 'the list queries (filters, q, sort, cursor pages) are not built yet',
   maintenance: 'the maintenance port (statistics, online backup) needs the inventory, not built yet',
   'reconciliation-facts': 'the reconciliation fact source needs the inventory and the register, not built yet',
-  'snapshot-archive': 'the snapshot archive needs the inventory, not built yet',
 };
 
 const CONTRACT_DIR = new URL('../contract/', import.meta.url);
@@ -75,10 +77,11 @@ const contracts = readdirSync(CONTRACT_DIR)
 
 describe(`the PostgreSQL engine (server ${databases.server.version})`, () => {
   it('runs every port contract, or says why it does not yet', () => {
-    const accounted = [...Object.keys(PASSING), 'inventory', ...Object.keys(NOT_YET)].sort();
+    const accounted = [...Object.keys(PASSING), 'inventory', 'snapshot-archive', ...Object.keys(NOT_YET)].sort();
     expect(accounted).toEqual([...contracts].sort());
   });
   for (const [name, contract] of Object.entries(PASSING)) describe(name, () => contract(openPostgres));
   describe('inventory', () => inventoryContract(openIngest));
+  describe('snapshot-archive', () => snapshotArchiveContract(openIngest));
   for (const [name, reason] of Object.entries(NOT_YET)) describe(name, () => it.skip(reason, () => undefined));
 });
