@@ -1,6 +1,17 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import type pg from 'pg';
 import { type Db, sqlStateOf, type Tx } from './connection.ts';
+import * as schema from './schema/index.ts';
+
+/** What a unit of work gets besides its transaction. */
+export interface BatchContext {
+  /** Runs `hook` once the batch's transaction has committed (never when the unit was rolled back). */
+  afterCommit(hook: () => void): void;
+  /** The connection the transaction runs on, for the named statements of the hot paths (statements.ts). */
+  client: pg.PoolClient;
+}
 
 /** One unit of work of a batch: what it locks, and the writes it makes in its own savepoint. */
 export interface BatchUnit<T> {
@@ -9,8 +20,8 @@ export interface BatchUnit<T> {
    * database (an agent, a serial): taken for the whole batch before any unit runs.
    */
   locks: readonly string[];
-  /** The writes; `afterCommit` hooks run once the batch's transaction has committed. */
-  work: (tx: Tx, afterCommit: (hook: () => void) => void) => Promise<T>;
+  /** The writes, in the unit's savepoint. */
+  work: (tx: Tx, batch: BatchContext) => Promise<T>;
 }
 
 export interface WriteBatcherOptions {
@@ -62,25 +73,40 @@ export function createWriteBatcher(db: Db, options: WriteBatcherOptions = {}) {
 
   async function runOnce(batch: Pending[]): Promise<Outcome[]> {
     const keys = [...new Set(batch.flatMap((p) => p.unit.locks))].map(lockKeyOf).sort((a, b) => (a < b ? -1 : 1));
-    return db.transaction(async (tx) => {
-      if (keys.length > 0) {
-        // unnest yields the keys in array order, so they are locked in ascending order.
-        await tx.execute(sql`SELECT pg_advisory_xact_lock(k) FROM unnest(${`{${keys.join(',')}}`}::bigint[]) AS t(k)`);
-      }
-      const outcomes: Outcome[] = [];
-      for (const p of batch) {
-        const hooks: (() => void)[] = [];
-        try {
-          const value = await tx.transaction((unitTx) => p.unit.work(unitTx, (hook) => hooks.push(hook)));
-          outcomes.push({ ok: true, value, hooks });
-        } catch (err) {
-          // A deadlock aborted the transaction itself, not just this unit: the batch is retried.
-          if (sqlStateOf(err)?.code === DEADLOCK_DETECTED) throw err;
-          outcomes.push({ ok: false, err });
+    // The batch holds one connection: its units' named statements are prepared on it once and
+    // kept there for the batches that take it next.
+    const client = await db.$client.connect();
+    let broken: Error | undefined;
+    try {
+      return await drizzle({ client, schema }).transaction(async (tx) => {
+        if (keys.length > 0) {
+          // unnest yields the keys in array order, so they are locked in ascending order.
+          await tx.execute(
+            sql`SELECT pg_advisory_xact_lock(k) FROM unnest(${`{${keys.join(',')}}`}::bigint[]) AS t(k)`,
+          );
         }
-      }
-      return outcomes;
-    });
+        const outcomes: Outcome[] = [];
+        for (const p of batch) {
+          const hooks: (() => void)[] = [];
+          try {
+            const context: BatchContext = { afterCommit: (hook) => hooks.push(hook), client };
+            const value = await tx.transaction((unitTx) => p.unit.work(unitTx, context));
+            outcomes.push({ ok: true, value, hooks });
+          } catch (err) {
+            // A deadlock aborted the transaction itself, not just this unit: the batch is retried.
+            if (sqlStateOf(err)?.code === DEADLOCK_DETECTED) throw err;
+            outcomes.push({ ok: false, err });
+          }
+        }
+        return outcomes;
+      });
+    } catch (err) {
+      // An error the server did not answer with (a dropped connection): the connection is not reused.
+      if (!sqlStateOf(err)) broken = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
   }
 
   async function runBatch(batch: Pending[]): Promise<void> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Hardware, Os, SectionName, Snapshot, SnapshotDelta } from '@stocktake/shared';
 import { and, count, desc, eq, isNull, min } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import type pg from 'pg';
 import { componentsOf } from '../../../domain/inventory/components.ts';
 import { snapshotFromDelta } from '../../../domain/inventory/delta-ingest.ts';
 import {
@@ -25,9 +26,10 @@ import { hostnameKey, macKey, serialKey, uuidKey } from '../../../domain/matchin
 import { isBlocked } from '../agents/enrolment-blocks-repository.ts';
 import { type Db, type Executor, sqlStateOf, type Tx, UNIQUE_VIOLATION } from '../connection.ts';
 import { agents, deviceChanges, deviceMacs, devices, snapshots, softwareCatalog } from '../schema/index.ts';
-import type { WriteBatcher } from '../write-batcher.ts';
+import type { BatchContext, WriteBatcher } from '../write-batcher.ts';
 import { applyComponents, createDeviceSoftware, listComponents } from './device-rows.ts';
 import { readSnapshot, sectionsData, storedSnapshot, storeSnapshot } from './snapshot-store.ts';
+import { runStatement } from './statements.ts';
 
 /** The part of DeviceInventory built on PostgreSQL so far: ingest and the device's reads. */
 export type DeviceIngest = Pick<
@@ -207,8 +209,8 @@ export function createDeviceIngest(db: Db, batcher: WriteBatcher): DeviceIngest 
   const softwareRows = createDeviceSoftware();
 
   /** A snapshot id is one agent's: a resend is acknowledged again, another agent's use of it refused. */
-  async function alreadyStored(tx: Executor, snapshotId: string, agentId: string): Promise<string | undefined> {
-    const seen = await storedSnapshot(tx, snapshotId);
+  async function alreadyStored(client: pg.PoolClient, snapshotId: string, agentId: string) {
+    const [seen] = await runStatement<{ deviceId: string; agentId: string }>(client, 'storedSnapshot', [snapshotId]);
     if (!seen) return undefined;
     if (seen.agentId !== agentId) throw snapshotIdTaken();
     return seen.deviceId;
@@ -216,14 +218,14 @@ export function createDeviceIngest(db: Db, batcher: WriteBatcher): DeviceIngest 
 
   async function ingestInTransaction(
     tx: Tx,
-    afterCommit: (hook: () => void) => void,
+    batch: BatchContext,
     agent: ReportingAgent,
     snapshot: Snapshot,
     hashes: Partial<Record<SectionName, string>>,
     now: Date,
     options: IngestOptions,
   ): Promise<IngestResult> {
-    const seen = await alreadyStored(tx, snapshot.snapshotId, agent.id);
+    const seen = await alreadyStored(batch.client, snapshot.snapshotId, agent.id);
     if (seen) return { deviceId: seen, ...DUPLICATE };
     const sizeBytes = options.sizeBytes ?? Buffer.byteLength(JSON.stringify(snapshot));
     const look = await resolutionLookups(tx, agent, snapshot.identity);
@@ -302,7 +304,7 @@ export function createDeviceIngest(db: Db, batcher: WriteBatcher): DeviceIngest 
     if (software.data && sectionChanged(snapshot, hashes, previous, 'software')) {
       const failed = new Set(software.status === 'partial' ? (software.failedSources ?? []) : []);
       const baseline = !existing || isBaseline(previous, 'software');
-      const plan = await softwareRows.apply(tx, deviceKey, software.data, failed, baseline, afterCommit);
+      const plan = await softwareRows.apply(tx, deviceKey, software.data, failed, baseline, batch);
       softwareAdded = plan.added.length;
       softwareRemoved = plan.removed.length;
       drafts.push(...plan.drafts);
@@ -335,7 +337,7 @@ export function createDeviceIngest(db: Db, batcher: WriteBatcher): DeviceIngest 
     }
     try {
       await tx.transaction((s) =>
-        storeSnapshot(s, { snapshot, deviceKey, agentId: agent.id, receivedAt: now, hashes, sizeBytes }),
+        storeSnapshot(s, batch.client, { snapshot, deviceKey, agentId: agent.id, receivedAt: now, hashes, sizeBytes }),
       );
     } catch (err) {
       // Another agent stored this snapshot id meanwhile (its agent lock is not ours): the key says so.
@@ -369,7 +371,7 @@ export function createDeviceIngest(db: Db, batcher: WriteBatcher): DeviceIngest 
       const now = options.receivedAt ?? new Date();
       return batcher.submit({
         locks: locksOf(agent, snapshot.identity),
-        work: (tx, afterCommit) => ingestInTransaction(tx, afterCommit, agent, snapshot, hashes, now, options),
+        work: (tx, batch) => ingestInTransaction(tx, batch, agent, snapshot, hashes, now, options),
       });
     },
 
@@ -377,9 +379,9 @@ export function createDeviceIngest(db: Db, batcher: WriteBatcher): DeviceIngest 
       const now = options.receivedAt ?? new Date();
       return batcher.submit({
         locks: locksOf(agent),
-        work: async (tx, afterCommit) => {
+        work: async (tx, batch) => {
           // A resend of a delta already stored is acknowledged again, whatever came after it.
-          const seenOn = await alreadyStored(tx, delta.snapshotId, agent.id);
+          const seenOn = await alreadyStored(batch.client, delta.snapshotId, agent.id);
           if (seenOn) return { deviceId: seenOn, ...DUPLICATE };
           const [state] = agent.deviceId
             ? await tx.select(deviceState).from(devices).where(eq(devices.id, agent.deviceId))
@@ -398,7 +400,7 @@ export function createDeviceIngest(db: Db, batcher: WriteBatcher): DeviceIngest 
           const { snapshot, hashes } = snapshotFromDelta(agent.id, delta, base, (name, hash) =>
             data.get(`${name}:${hash}`),
           );
-          return ingestInTransaction(tx, afterCommit, agent, snapshot, hashes, now, options);
+          return ingestInTransaction(tx, batch, agent, snapshot, hashes, now, options);
         },
       });
     },

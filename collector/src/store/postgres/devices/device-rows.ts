@@ -1,11 +1,14 @@
 import type { SoftwareItem } from '@stocktake/shared';
 import { and, asc, eq, sql } from 'drizzle-orm';
+import type pg from 'pg';
 import { type Component, componentDrafts, diffComponents } from '../../../domain/inventory/components.ts';
 import type { ChangeDraft } from '../../../domain/inventory/device-changes.ts';
 import type { DeviceComponent } from '../../../domain/inventory/ports.ts';
 import { type InstalledSoftware, planSoftware, type SoftwarePlan } from '../../../domain/inventory/software-diff.ts';
 import type { Executor } from '../connection.ts';
 import { deviceComponents, deviceSoftware, softwareCatalog } from '../schema/index.ts';
+import type { BatchContext } from '../write-batcher.ts';
+import { runStatement } from './statements.ts';
 
 // Catalogue ids never change once committed; caching them saves a lookup per package per
 // snapshot. Bounded: cleared when full, it refills from the popular packages first.
@@ -27,7 +30,7 @@ const column = <T>(values: T[]) => sql.param(values);
 export function createDeviceSoftware() {
   const catalogCache = new Map<string, number>();
 
-  async function catalogIds(tx: Executor, items: SoftwareItem[], fresh: Map<string, number>) {
+  async function catalogIds(client: pg.PoolClient, items: SoftwareItem[], fresh: Map<string, number>) {
     const ids = new Map<string, number>();
     const missing = new Map<string, SoftwareItem>();
     for (const item of items) {
@@ -42,21 +45,23 @@ export function createDeviceSoftware() {
       const kb = catalogKey(b.source, b.name, b.version, b.arch ?? '');
       return ka < kb ? -1 : ka > kb ? 1 : 0;
     });
-    const sources = column(wanted.map((i) => i.source));
-    const names = column(wanted.map((i) => i.name));
-    const versions = column(wanted.map((i) => i.version));
-    const arches = column(wanted.map((i) => i.arch ?? ''));
-    const publishers = column(wanted.map((i) => i.publisher ?? null));
-    await tx.execute(sql`
-      INSERT INTO software_catalog (source, name, version, arch, publisher)
-      SELECT * FROM unnest(${sources}::text[], ${names}::text[], ${versions}::text[], ${arches}::text[], ${publishers}::text[])
-      ON CONFLICT (source, name, version, arch) DO NOTHING`);
-    const rows = await tx.execute<{ id: number; source: string; name: string; version: string; arch: string }>(sql`
-      SELECT c.id, c.source, c.name, c.version, c.arch
-        FROM software_catalog c
-        JOIN unnest(${sources}::text[], ${names}::text[], ${versions}::text[], ${arches}::text[]) AS w(source, name, version, arch)
-          ON c.source = w.source AND c.name = w.name AND c.version = w.version AND c.arch = w.arch`);
-    for (const r of rows.rows) {
+    const sources = wanted.map((i) => i.source);
+    const names = wanted.map((i) => i.name);
+    const versions = wanted.map((i) => i.version);
+    const arches = wanted.map((i) => i.arch ?? '');
+    await runStatement(client, 'insertCatalog', [
+      sources,
+      names,
+      versions,
+      arches,
+      wanted.map((i) => i.publisher ?? null),
+    ]);
+    const rows = await runStatement<{ id: number; source: string; name: string; version: string; arch: string }>(
+      client,
+      'catalogIds',
+      [sources, names, versions, arches],
+    );
+    for (const r of rows) {
       const key = catalogKey(r.source, r.name, r.version, r.arch);
       ids.set(key, r.id);
       fresh.set(key, r.id);
@@ -68,7 +73,7 @@ export function createDeviceSoftware() {
     /**
      * Brings the device's software rows in line with the snapshot (inside the ingest's
      * transaction), touching only rows that changed, and names the changes: the plan is
-     * domain/inventory/software-diff.ts. `afterCommit` caches the catalogue ids it used.
+     * domain/inventory/software-diff.ts. Once committed, the catalogue ids it used are cached.
      */
     async apply(
       tx: Executor,
@@ -76,9 +81,9 @@ export function createDeviceSoftware() {
       items: SoftwareItem[],
       failedSources: ReadonlySet<string>,
       baseline: boolean,
-      afterCommit: (hook: () => void) => void,
+      batch: BatchContext,
     ): Promise<SoftwarePlan> {
-      const currentRows = await tx.execute<{
+      const currentRows = await runStatement<{
         software_id: number;
         source: string;
         name: string;
@@ -86,12 +91,9 @@ export function createDeviceSoftware() {
         version: string;
         install_date: string | null;
         install_location: string | null;
-      }>(sql`
-        SELECT ds.software_id, c.source, c.name, c.arch, c.version, ds.install_date, ds.install_location
-          FROM device_software ds JOIN software_catalog c ON c.id = ds.software_id
-         WHERE ds.device_key = ${deviceKey}`);
+      }>(batch.client, 'currentSoftware', [deviceKey]);
       const current = new Map<number, InstalledSoftware>();
-      for (const r of currentRows.rows) {
+      for (const r of currentRows) {
         current.set(r.software_id, {
           softwareId: r.software_id,
           source: r.source,
@@ -103,7 +105,7 @@ export function createDeviceSoftware() {
         });
       }
       const fresh = new Map<string, number>();
-      const ids = await catalogIds(tx, items, fresh);
+      const ids = await catalogIds(batch.client, items, fresh);
       const wanted = new Map<number, SoftwareItem>();
       for (const item of items) {
         const id = ids.get(catalogKey(item.source, item.name, item.version, item.arch ?? ''));
@@ -112,11 +114,12 @@ export function createDeviceSoftware() {
       }
       const plan = planSoftware(current, wanted, failedSources, baseline);
       if (plan.added.length > 0) {
-        await tx.execute(sql`
-          INSERT INTO device_software (device_key, software_id, install_date, install_location)
-          SELECT ${deviceKey}, * FROM unnest(${column(plan.added.map((a) => a.id))}::integer[],
-            ${column(plan.added.map((a) => a.installDate ?? null))}::text[],
-            ${column(plan.added.map((a) => a.installLocation ?? null))}::text[])`);
+        await runStatement(batch.client, 'insertSoftware', [
+          deviceKey,
+          plan.added.map((a) => a.id),
+          plan.added.map((a) => a.installDate ?? null),
+          plan.added.map((a) => a.installLocation ?? null),
+        ]);
       }
       if (plan.moved.length > 0) {
         await tx.execute(sql`
@@ -133,7 +136,7 @@ export function createDeviceSoftware() {
              AND software_id = ANY(${column(plan.removed.map((r) => r.softwareId))}::integer[])`);
       }
       if (fresh.size > 0) {
-        afterCommit(() => {
+        batch.afterCommit(() => {
           if (catalogCache.size + fresh.size > CATALOG_CACHE_LIMIT) catalogCache.clear();
           for (const [k, v] of fresh) catalogCache.set(k, v);
         });

@@ -1,8 +1,10 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { SECTION_NAMES, type SectionName, type Snapshot } from '@stocktake/shared';
 import { and, eq, inArray } from 'drizzle-orm';
+import type pg from 'pg';
 import type { Executor } from '../connection.ts';
 import { devices, snapshotSections, snapshots } from '../schema/index.ts';
+import { runStatement } from './statements.ts';
 
 const DATA_COLUMN = {
   hardware: 'hardwareData',
@@ -20,11 +22,14 @@ const GZIP_LEVEL = 3;
 const unzipJson = (body: Buffer): unknown => JSON.parse(gunzipSync(body).toString('utf8'));
 
 /** The row holding a section's data: found by its hash, else written from `data`. */
-async function sectionId(tx: Executor, section: SectionName, hash: string, data: unknown): Promise<number> {
-  const [found] = await tx
-    .select({ id: snapshotSections.id })
-    .from(snapshotSections)
-    .where(and(eq(snapshotSections.section, section), eq(snapshotSections.hash, hash)));
+async function sectionId(
+  tx: Executor,
+  client: pg.PoolClient,
+  section: SectionName,
+  hash: string,
+  data: unknown,
+): Promise<number> {
+  const [found] = await runStatement<{ id: number }>(client, 'findSection', [section, hash]);
   if (found) return found.id;
   // A section a delta says is unchanged comes without its data: it must be held already.
   if (data === undefined) throw new Error(`no stored ${section} data with hash ${hash}`);
@@ -45,6 +50,7 @@ async function sectionId(tx: Executor, section: SectionName, hash: string, data:
  */
 export async function storeSnapshot(
   tx: Executor,
+  client: pg.PoolClient,
   input: {
     snapshot: Snapshot;
     deviceKey: number;
@@ -69,7 +75,7 @@ export async function storeSnapshot(
     const hash = hashes[name];
     // A hash without data is a section unchanged since the last snapshot (a delta).
     if (hash && (data !== undefined || rest.status !== 'failed')) {
-      pointers[DATA_COLUMN[name]] = await sectionId(tx, name, hash, data);
+      pointers[DATA_COLUMN[name]] = await sectionId(tx, client, name, hash, data);
     }
   }
   const envelope = Buffer.from(JSON.stringify({ ...snapshot, sections: envelopeSections }));
