@@ -1,13 +1,13 @@
 import { diffSnapshot, type Snapshot } from '@stocktake/shared';
 import { dpkgItem, makeSnapshot } from '@stocktake/shared/testing';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, inArray } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReportingAgent } from '../../../domain/inventory/device-resolution.ts';
 import { ResyncNeeded } from '../../../domain/inventory/errors.ts';
 import type { IngestResult } from '../../../domain/inventory/ports.ts';
 import { computeSectionHashes } from '../../../domain/inventory/section-hashes.ts';
 import { connect, type Db } from '../connection.ts';
-import { devices, snapshots } from '../schema/index.ts';
+import { agents, devices, snapshots } from '../schema/index.ts';
 import { testDatabases } from '../test-support/test-databases.test-support.ts';
 import { createWriteBatcher } from '../write-batcher.ts';
 import { createDeviceIngest, type DeviceIngest } from './device-ingest.ts';
@@ -91,5 +91,52 @@ describe('two collector instances ingesting for one device at once', () => {
       `curl ${last.sections.software.data?.[0]?.version}`,
       'vim 9.0',
     ]);
+  });
+
+  it('tell a machine reported for the first time by two agents at once as one machine, never two unrelated devices', async () => {
+    const { a, b, db } = await twoInstances();
+    for (let round = 0; round < 5; round++) {
+      const serial = `CZC00${round}`;
+      const spec = {
+        hostname: `ws-${round}`,
+        serial,
+        uuid: `4c4c4544-0042-3510-8052-b4c04f4d000${round}`,
+        macs: ['3c:22:fb:7a:19:c4'],
+      };
+      const [first, second] = [
+        makeSnapshot({ agentId: `a-${round}`, ...spec }),
+        makeSnapshot({ agentId: `b-${round}`, ...spec }),
+      ];
+      await db.insert(agents).values([
+        {
+          id: `a-${round}`,
+          tokenHash: `ta-${round}`,
+          hostname: spec.hostname,
+          version: '0.1.0',
+          platform: 'linux',
+          enrolledAt: new Date(),
+        },
+        {
+          id: `b-${round}`,
+          tokenHash: `tb-${round}`,
+          hostname: spec.hostname,
+          version: '0.1.0',
+          platform: 'linux',
+          enrolledAt: new Date(),
+        },
+      ]);
+      const results = await Promise.all([
+        ingest(a, agent(`a-${round}`), first),
+        ingest(b, agent(`b-${round}`), second),
+      ]);
+      const claims = await db
+        .select({ claimed: agents.claimedDeviceId })
+        .from(agents)
+        .where(inArray(agents.id, [`a-${round}`, `b-${round}`]));
+      // The later of the two either took the device over or got its own with a claim on the first.
+      const oneDevice = results[0]?.deviceId === results[1]?.deviceId;
+      const claimed = claims.filter((c) => c.claimed !== null).length;
+      expect(oneDevice || claimed === 1, `two devices, ${claimed} of them claiming the other`).toBe(true);
+    }
   });
 });
