@@ -78,14 +78,14 @@ const PASSING: Record<string, (open: typeof openPostgres) => void> = {
 
 /** The contracts of ports not built on PostgreSQL yet, each with what it waits for. */
 const NOT_YET: Record<string, string> = {
-  'device-admin': 'merging and deleting devices needs the inventory port, not built yet',
+  'device-admin': 'the inventory’s merge and delete (which move register links and findings) are not built yet',
   'asset-register': 'the asset register port (with its matcher and identity conflicts) is not built yet',
-  'device-claims': 'the inventory, agents and enrolment blocks ports are not built yet',
-  'device-links': 'the device links port needs the inventory and the asset register, not built yet',
-  'identity-conflicts': 'the identity conflicts port needs the inventory, not built yet',
+  'device-claims': 'the inventory’s adopt, device links and identity conflicts are not built yet',
+  'device-links': 'the device links port needs the asset register and its matcher, not built yet',
+  'identity-conflicts': 'the identity conflicts port is not built yet',
   lists: 'the list queries (filters, q, sort, cursor pages) are not built yet',
-  maintenance: 'the maintenance port (statistics, online backup) needs the inventory, not built yet',
-  'reconciliation-facts': 'the reconciliation fact source needs the inventory and the register, not built yet',
+  maintenance: 'the maintenance port (statistics, online backup) is not built yet',
+  'reconciliation-facts': 'the reconciliation fact source needs the register, not built yet',
 };
 
 const CONTRACT_DIR = new URL('../contract/', import.meta.url);
