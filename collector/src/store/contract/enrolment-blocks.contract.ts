@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import type { DeviceInventory } from '../../domain/inventory/ports.ts';
+import type { Stores } from '../../domain/ports.ts';
 import { deviceReporting } from './inventory-support.ts';
-import type { OpenPorts } from './open-ports.ts';
 
 /**
  * Enrolment blocks: put on a device when a person revokes its agent (unless re-enrolment is
@@ -9,7 +10,11 @@ import type { OpenPorts } from './open-ports.ts';
  * need a device, so they need the inventory besides the agents and the blocks.
  */
 export default function enrolmentBlocksContract(
-  open: OpenPorts<'agents' | 'enrolmentBlocks' | 'audit' | 'inventory'>,
+  open: () => Promise<
+    Pick<Stores, 'agents' | 'enrolmentBlocks' | 'audit' | 'close'> & {
+      inventory: Pick<DeviceInventory, 'ingestSnapshot'>;
+    }
+  >,
 ): void {
   it('revokes on a person’s word, blocking the agent’s device unless re-enrolment is allowed, audited', async () => {
     const stores = await open();

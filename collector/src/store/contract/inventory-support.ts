@@ -1,10 +1,10 @@
 import { makeSnapshot, type SnapshotSpec } from '@stocktake/shared/testing';
+import type { DeviceInventory } from '../../domain/inventory/ports.ts';
 import { computeSectionHashes } from '../../domain/inventory/section-hashes.ts';
-import type { Stores } from '../../domain/ports.ts';
 
 /** Stores a first snapshot from a new agent and gives the id of the device it describes. */
 export async function deviceReporting(
-  stores: Pick<Stores, 'inventory'>,
+  stores: { inventory: Pick<DeviceInventory, 'ingestSnapshot'> },
   agentId: string,
   spec: SnapshotSpec,
 ): Promise<string> {

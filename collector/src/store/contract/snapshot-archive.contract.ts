@@ -1,10 +1,16 @@
 import { makeSnapshot } from '@stocktake/shared/testing';
 import { expect, it } from 'vitest';
+import type { DeviceInventory, SnapshotArchive } from '../../domain/inventory/ports.ts';
 import { computeSectionHashes } from '../../domain/inventory/section-hashes.ts';
-import type { OpenStores } from '../../domain/ports.ts';
 
 /** The snapshot archive: what an agent sent, kept as sent. */
-export default function snapshotArchiveContract(open: OpenStores): void {
+/** What the contract exercises (an engine may not prune or thin its archive yet). */
+type Archiving = {
+  inventory: Pick<DeviceInventory, 'ingestSnapshot'>;
+  snapshotArchive: Pick<SnapshotArchive, 'read' | 'deviceOf'>;
+};
+
+export default function snapshotArchiveContract(open: () => Promise<Archiving>): void {
   it('reads a stored snapshot back as the agent sent it, and the device it belongs to', async () => {
     const stores = await open();
     const snapshot = makeSnapshot({ agentId: 'agent-1', serial: 'CZC1234XYZ' });

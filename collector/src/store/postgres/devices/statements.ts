@@ -1,0 +1,36 @@
+import type pg from 'pg';
+
+/**
+ * The statements every snapshot runs, as named statements on the batch's connection: the SQL
+ * text is written once here (no query building per ingest), and the server parses and plans
+ * each once per connection, which node-postgres remembers by name.
+ */
+const STATEMENTS = {
+  storedSnapshot: `SELECT d.id AS "deviceId", s.agent_id AS "agentId"
+      FROM snapshots s JOIN devices d ON d.key = s.device_key WHERE s.id = $1`,
+  findSection: 'SELECT id FROM snapshot_sections WHERE section = $1 AND hash = $2',
+  currentSoftware: `SELECT ds.software_id, c.source, c.name, c.arch, c.version, ds.install_date, ds.install_location
+      FROM device_software ds JOIN software_catalog c ON c.id = ds.software_id WHERE ds.device_key = $1`,
+  // Rows come in the caller's (key) order, so two instances adding the same new packages wait
+  // on each other rather than deadlock.
+  insertCatalog: `INSERT INTO software_catalog (source, name, version, arch, publisher)
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+      ON CONFLICT (source, name, version, arch) DO NOTHING`,
+  catalogIds: `SELECT c.id, c.source, c.name, c.version, c.arch FROM software_catalog c
+      JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS w(source, name, version, arch)
+        ON c.source = w.source AND c.name = w.name AND c.version = w.version AND c.arch = w.arch`,
+  insertSoftware: `INSERT INTO device_software (device_key, software_id, install_date, install_location)
+      SELECT $1, * FROM unnest($2::integer[], $3::text[], $4::text[])`,
+} as const;
+
+export type StatementName = keyof typeof STATEMENTS;
+
+/** Runs one of the hot statements on the connection of the transaction it belongs to. */
+export async function runStatement<R extends pg.QueryResultRow>(
+  client: pg.PoolClient,
+  name: StatementName,
+  values: unknown[],
+): Promise<R[]> {
+  const result = await client.query<R>({ name: `stocktake_${name}`, text: STATEMENTS[name], values });
+  return result.rows;
+}

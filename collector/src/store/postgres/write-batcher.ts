@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import type pg from 'pg';
+import { type Db, sqlStateOf, type Tx } from './connection.ts';
+import * as schema from './schema/index.ts';
+
+/** What a unit of work gets besides its transaction. */
+export interface BatchContext {
+  /** Runs `hook` once the batch's transaction has committed (never when the unit was rolled back). */
+  afterCommit(hook: () => void): void;
+  /** The connection the transaction runs on, for the named statements of the hot paths (statements.ts). */
+  client: pg.PoolClient;
+}
+
+/** One unit of work of a batch: what it locks, and the writes it makes in its own savepoint. */
+export interface BatchUnit<T> {
+  /**
+   * Names of what the unit must have to itself across every collector instance sharing the
+   * database (an agent, a serial): taken for the whole batch before any unit runs.
+   */
+  locks: readonly string[];
+  /** The writes, in the unit's savepoint. */
+  work: (tx: Tx, batch: BatchContext) => Promise<T>;
+}
+
+export interface WriteBatcherOptions {
+  /** Most units of work in one transaction (default 128). */
+  maxBatch?: number;
+}
+
+interface Pending {
+  unit: BatchUnit<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown; hooks: (() => void)[] } | { ok: false; err: unknown };
+
+/** deadlock_detected: PostgreSQL rolled the whole transaction back to free another. */
+const DEADLOCK_DETECTED = '40P01';
+const ATTEMPTS = 3;
+
+/**
+ * The advisory lock key standing for a name: 64 bits of its SHA-256, signed as PostgreSQL's
+ * bigint is. Keys are taken in ascending order by every instance, so two batches wanting the
+ * same names wait for each other instead of deadlocking.
+ */
+export function lockKeyOf(name: string): bigint {
+  return createHash('sha256').update(name).digest().readBigInt64BE(0);
+}
+
+/**
+ * Group commit on PostgreSQL: the units queued while a batch runs go together in the next one,
+ * one transaction per batch and a savepoint per unit, so a unit that throws is rolled back alone
+ * and its caller gets the error, while the others commit. Every caller is answered once the
+ * transaction holding its work has committed. One batch runs at a time per instance, holding
+ * one connection of the pool; the commit (and its WAL flush) is paid once per batch.
+ *
+ * Several instances share one database: before any unit runs, the batch takes a transaction-
+ * scoped advisory lock on every name its units listed, in one statement and in key order.
+ * Ingests for one agent (or one machine's serial) on two instances are thus serialised: the
+ * second runs only after the first has committed, and reads what it wrote (READ COMMITTED
+ * takes a fresh snapshot per statement), so a resent snapshot id is seen as stored and a delta
+ * against a base that moved on is told to resync. Should PostgreSQL still detect a deadlock (two
+ * batches inserting the same new catalogue rows in different orders), the whole batch, rolled
+ * back by the server, is run again: its units read their state afresh.
+ */
+export function createWriteBatcher(db: Db, options: WriteBatcherOptions = {}) {
+  const maxBatch = options.maxBatch ?? 128;
+  const queue: Pending[] = [];
+  let running = false;
+
+  async function runOnce(batch: Pending[]): Promise<Outcome[]> {
+    const keys = [...new Set(batch.flatMap((p) => p.unit.locks))].map(lockKeyOf).sort((a, b) => (a < b ? -1 : 1));
+    // The batch holds one connection: its units' named statements are prepared on it once and
+    // kept there for the batches that take it next.
+    const client = await db.$client.connect();
+    let broken: Error | undefined;
+    try {
+      return await drizzle({ client, schema }).transaction(async (tx) => {
+        if (keys.length > 0) {
+          // unnest yields the keys in array order, so they are locked in ascending order.
+          await tx.execute(
+            sql`SELECT pg_advisory_xact_lock(k) FROM unnest(${`{${keys.join(',')}}`}::bigint[]) AS t(k)`,
+          );
+        }
+        const outcomes: Outcome[] = [];
+        for (const p of batch) {
+          const hooks: (() => void)[] = [];
+          try {
+            const context: BatchContext = { afterCommit: (hook) => hooks.push(hook), client };
+            const value = await tx.transaction((unitTx) => p.unit.work(unitTx, context));
+            outcomes.push({ ok: true, value, hooks });
+          } catch (err) {
+            // A deadlock aborted the transaction itself, not just this unit: the batch is retried.
+            if (sqlStateOf(err)?.code === DEADLOCK_DETECTED) throw err;
+            outcomes.push({ ok: false, err });
+          }
+        }
+        return outcomes;
+      });
+    } catch (err) {
+      // An error the server did not answer with (a dropped connection): the connection is not reused.
+      if (!sqlStateOf(err)) broken = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async function runBatch(batch: Pending[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcomes = await runOnce(batch);
+        outcomes.forEach((o, i) => {
+          const p = batch[i] as Pending;
+          if (o.ok) {
+            for (const hook of o.hooks) hook();
+            p.resolve(o.value);
+          } else p.reject(o.err);
+        });
+        return;
+      } catch (err) {
+        if (attempt < ATTEMPTS && sqlStateOf(err)?.code === DEADLOCK_DETECTED) continue;
+        // BEGIN or COMMIT failed (the server out of reach, the disk full): nothing of it is stored.
+        for (const p of batch) p.reject(err);
+        return;
+      }
+    }
+  }
+
+  async function drain(): Promise<void> {
+    if (running) return;
+    running = true;
+    try {
+      while (queue.length > 0) await runBatch(queue.splice(0, maxBatch));
+    } finally {
+      running = false;
+    }
+  }
+
+  return {
+    /** Runs `unit` in the next batch; resolves with its result once that batch has committed. */
+    submit<T>(unit: BatchUnit<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ unit: unit as BatchUnit<unknown>, resolve: resolve as (value: unknown) => void, reject });
+        // A microtask later, every ingest queued in this turn of the event loop joins the batch.
+        queueMicrotask(() => void drain());
+      });
+    },
+
+    /** Units of work waiting for the next batch. */
+    queued(): number {
+      return queue.length;
+    },
+  };
+}
+
+export type WriteBatcher = ReturnType<typeof createWriteBatcher>;
