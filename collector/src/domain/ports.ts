@@ -1,5 +1,5 @@
 import type { ReadinessCheck } from '@stocktake/shared/api';
-import type { Agents, ApiTokens, EnrollSecrets, EnrolmentBlocks } from './access/ports.ts';
+import type { Agents, ApiTokens, EnrollSecrets, EnrolmentBlocks, UserAccounts } from './access/ports.ts';
 import type { AuditTrail } from './audit/ports.ts';
 import type { FactSource, FindingStore, PolicyStore, RunStore } from './findings/ports.ts';
 import type { DeviceInventory, SnapshotArchive } from './inventory/ports.ts';
@@ -31,6 +31,8 @@ export interface Stores {
   agents: Agents;
   /** Devices and hardware serials new agents may not take until an admin allows it. */
   enrolmentBlocks: EnrolmentBlocks;
+  /** People's accounts and their login sessions. */
+  users: UserAccounts;
   /** Devices as agents report them, and what changed on them. */
   inventory: DeviceInventory;
   /** The raw snapshots agents sent. */

@@ -103,6 +103,17 @@ import {
   ApiTokenSchema,
   CreatedApiTokenSchema,
 } from './tokens.ts';
+import {
+  LoginSchema,
+  PasswordResetSchema,
+  SESSION_EXAMPLE,
+  SessionSchema,
+  USER_EXAMPLE,
+  UserCreateSchema,
+  UserListSchema,
+  UserSchema,
+  UserWithPasswordSchema,
+} from './users.ts';
 
 /** The documented example of one route: a request body it accepts and a response of its success status. */
 export interface RouteExample {
@@ -248,6 +259,27 @@ export const ROUTE_EXAMPLES: Readonly<Record<string, RouteExample>> = {
     }),
   },
   'DELETE /api/v1/tokens/:ref': { response: example(ApiTokenSchema, { ...API_TOKEN_EXAMPLE, ...REVOKED }) },
+  'GET /api/v1/users': {
+    response: example(UserListSchema, {
+      items: [{ ...USER_EXAMPLE, id: 1, name: 'ops-lead', role: 'admin', createdBy: 'cli:root' }, USER_EXAMPLE],
+    }),
+  },
+  'POST /api/v1/users': {
+    body: example(UserCreateSchema, { name: 'ana.lopez', role: 'reader' }),
+    response: example(UserWithPasswordSchema, { ...USER_EXAMPLE, password: 'Xr4m9QeL2vTz8KpW1nJc0g' }),
+  },
+  'POST /api/v1/users/:name/disable': {
+    response: example(UserSchema, { ...USER_EXAMPLE, disabledAt: AT, disabledBy: 'user:ops-lead' }),
+  },
+  'POST /api/v1/users/:name/reset-password': {
+    body: example(PasswordResetSchema, {}),
+    response: example(UserWithPasswordSchema, { ...USER_EXAMPLE, password: 'b7Hs2LwQ9xZr4NcV1mKp3e' }),
+  },
+  'POST /api/v1/session': {
+    body: example(LoginSchema, { name: 'ana.lopez', password: 'correct horse battery staple' }),
+    response: example(SessionSchema, SESSION_EXAMPLE),
+  },
+  'GET /api/v1/session': { response: example(SessionSchema, SESSION_EXAMPLE) },
   'GET /api/v1/enroll-secrets': {
     response: example(EnrollSecretListSchema, {
       items: [

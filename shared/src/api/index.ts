@@ -22,4 +22,5 @@ export * from './reconciliations.ts';
 export * from './reports.ts';
 export * from './software.ts';
 export * from './tokens.ts';
+export * from './users.ts';
 export * from './vocabulary.ts';

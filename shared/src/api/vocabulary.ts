@@ -36,6 +36,7 @@ export const AUDIT_ENTITY_TYPES = [
   'agent',
   'device',
   'enrolment_block',
+  'user',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
@@ -51,6 +52,8 @@ export const AUDIT_ACTIONS = [
   'merge',
   'block',
   'allow',
+  'disable',
+  'password',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

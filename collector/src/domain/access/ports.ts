@@ -5,11 +5,12 @@ import type {
   EnrollSecretRotation,
   EnrolmentBlock,
   EnrolmentBlockCreate,
+  User,
 } from '@stocktake/shared/api';
 
 // A token and a secret as listed (never the secret itself), what a rotation answers, and an
 // enrolment block are the API's own shapes: the ports return them as the contract declares them.
-export type { ApiToken, EnrollSecret, EnrollSecretRotation, EnrolmentBlock, EnrolmentBlockCreate };
+export type { ApiToken, EnrollSecret, EnrollSecretRotation, EnrolmentBlock, EnrolmentBlockCreate, User };
 
 /** An authenticated API token: what the audit log and role checks need. */
 export interface ApiPrincipal {
@@ -138,10 +139,59 @@ export interface EnrolmentBlocks {
   allow(id: number, actor: string, now?: Date): Promise<EnrolmentBlock>;
 }
 
+/** A person logged in: what role checks and the audit log (as `user:<name>`) need. */
+export interface UserPrincipal {
+  id: number;
+  name: string;
+  role: ApiRole;
+}
+
+/** A live session, found by the token its cookie holds. */
+export interface ActiveSession {
+  user: UserPrincipal;
+  /** When it ends unless used again (the sooner of its idle and absolute limits). */
+  expiresAt: string;
+}
+
+/**
+ * People's accounts and their sessions. A password is kept only as a scrypt hash (passwords.ts),
+ * a session only as the SHA-256 of its token. A user is named by its name, unique among all
+ * accounts (a disabled account keeps its name: its writes stay attributed to one person).
+ * Every change to an account is audited; logins and logouts are not changes to it.
+ */
+export interface UserAccounts {
+  /**
+   * Makes an account. Refuses a bad name or password (ValidationError) and a name another
+   * account holds (ConflictError).
+   */
+  create(input: { name: string; role: ApiRole; password: string }, actor: string, now?: Date): Promise<User>;
+  /** Every enabled account (and disabled ones when asked), by id. */
+  list(options?: { includeDisabled?: boolean }): Promise<User[]>;
+  /** Disables an enabled account and ends its sessions; NotFoundError when there is none. */
+  disable(name: string, actor: string, now?: Date): Promise<User>;
+  /**
+   * Sets a new password on an enabled account and ends its sessions (whoever knew the old one is
+   * logged out); ValidationError for a bad password, NotFoundError for no such enabled account.
+   */
+  resetPassword(name: string, password: string, actor: string, now?: Date): Promise<User>;
+  /** The enabled account with this name and password; undefined otherwise (one answer for every refusal). */
+  verify(name: string, password: string): Promise<UserPrincipal | undefined>;
+  /** Starts a session for an enabled account: the only copy of its token, and when it ends. */
+  startSession(userId: number, now?: Date): Promise<{ token: string; expiresAt: string }>;
+  /**
+   * The live session with this token (its account enabled, within its idle and absolute
+   * limits), noting its use; undefined otherwise.
+   */
+  session(token: string, now?: Date): Promise<ActiveSession | undefined>;
+  /** Ends the session with this token; false when there was none. */
+  endSession(token: string): Promise<boolean>;
+}
+
 /** The access ports, as they sit on `Stores`. */
 export interface AccessStores {
   apiTokens: ApiTokens;
   enrollSecrets: EnrollSecrets;
   agents: Agents;
   enrolmentBlocks: EnrolmentBlocks;
+  users: UserAccounts;
 }

@@ -86,6 +86,7 @@ const NOT_YET: Record<string, string> = {
   lists: 'the list queries (filters, q, sort, cursor pages) are not built yet',
   maintenance: 'the maintenance port (statistics, online backup) is not built yet',
   'reconciliation-facts': 'the reconciliation fact source needs the register, not built yet',
+  users: 'people’s accounts and sessions are on SQLite only so far; their tables are in the PostgreSQL schema',
 };
 
 const CONTRACT_DIR = new URL('../contract/', import.meta.url);

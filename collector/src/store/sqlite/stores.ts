@@ -4,6 +4,7 @@ import type { ApiTokens } from '../../domain/access/ports.ts';
 import type { Stores } from '../../domain/ports.ts';
 import { createApiTokensRepository } from './access/api-tokens-repository.ts';
 import { createEnrollSecretsRepository } from './access/enroll-secrets-repository.ts';
+import { createUsersRepository } from './access/users-repository.ts';
 import { createAgentsRepository } from './agents/agents-repository.ts';
 import { createEnrolmentBlocksRepository } from './agents/enrolment-blocks-repository.ts';
 import { createAssetsRepository } from './assets/assets-repository.ts';
@@ -75,6 +76,7 @@ export async function openSqliteStores(path: string, options: OpenOptions = {}):
     lists: createSqliteListers(db, database.sqlite),
     apiTokens: apiTokens as ApiTokens,
     enrollSecrets: createEnrollSecretsRepository(db, auditLog),
+    users: createUsersRepository(db, auditLog),
     agents: createAgentsRepository(db, auditLog, inventory.enrolmentBlockRows),
     enrolmentBlocks: createEnrolmentBlocksRepository(db, auditLog, inventory.enrolmentBlockRows),
     maintenance: createSqliteMaintenance(database.sqlite, path, inventory.writeBatcher),

@@ -13,3 +13,4 @@ export * from './health.ts';
 export * from './licenses.ts';
 export * from './snapshots.ts';
 export * from './software.ts';
+export * from './users.ts';
