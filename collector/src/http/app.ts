@@ -1,5 +1,6 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { DEFAULT_LOGIN_LIMITS, type LoginLimits, LoginThrottle } from '../domain/access/login.ts';
 import { DEFAULT_MIN_FREE_BYTES } from '../domain/ports.ts';
 import { DEFAULT_IMPORT_ROW_LIMIT } from '../domain/register/csv-import.ts';
 import type { Collector } from '../domain/services.ts';
@@ -57,6 +58,8 @@ export interface HttpAppOptions {
    * anew on every request, past the per-address enrolment limit.
    */
   trustProxy?: false | string;
+  /** Failed logins allowed per account and per address in a window (defaults: 5 and 20 in 15 minutes). */
+  loginLimits?: Partial<LoginLimits>;
   /** `GET /metrics` with this token (and no other credential); absent: no metrics route. */
   metrics?: { token: string; endpoint: MetricsEndpoint };
 }
@@ -64,6 +67,8 @@ export interface HttpAppOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     collectorVersion: string;
+    /** Failed logins lately, per account and per address: POST /api/v1/session consults it. */
+    loginThrottle: LoginThrottle;
   }
 }
 
@@ -90,6 +95,7 @@ export async function createHttpApp(collector: Collector, options: HttpAppOption
   // The same TypeBox validator the agent and tests use, so both sides agree on what is valid.
   app.setValidatorCompiler(validatorCompiler);
   app.decorate('collectorVersion', COLLECTOR_VERSION);
+  app.decorate('loginThrottle', new LoginThrottle({ ...DEFAULT_LOGIN_LIMITS, ...options.loginLimits }));
   await app.register(responseHeaders);
   await app.register(plainHttpWarning, { tls: options.https !== undefined });
 

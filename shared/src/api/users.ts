@@ -56,12 +56,21 @@ export const UserWithPasswordSchema = Type.Object({
 });
 export type UserWithPassword = Static<typeof UserWithPasswordSchema>;
 
+/** Whether a list of accounts shows disabled ones too. */
+export const IncludeDisabledQuerySchema = Type.Object(
+  { includeDisabled: Type.Optional(Type.Boolean({ description: 'List disabled accounts too.' })) },
+  { additionalProperties: false },
+);
+
 /** The account a user route names. */
 export const UserParamsSchema = Type.Object({ name: UserNameSchema });
 
 /** A login. */
 export const LoginSchema = Type.Object(
-  { name: UserNameSchema, password: Type.String({ minLength: 1, maxLength: 1024 }) },
+  {
+    name: UserNameSchema,
+    password: Type.String({ minLength: 1, maxLength: 1024, description: 'The account’s password.' }),
+  },
   { additionalProperties: false },
 );
 export type Login = Static<typeof LoginSchema>;

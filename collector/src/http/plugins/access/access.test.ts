@@ -46,6 +46,7 @@ describe('authentication and roles on every registered route', () => {
         'GET /openapi.json',
         'HEAD /openapi.json',
         'POST /api/v1/agent/enroll',
+        'POST /api/v1/session',
       ].sort(),
     );
   });

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import { HttpProblem } from '../problems/problem.ts';
 
 export interface RateLimitOptions {
-  /** Requests per window per API token; 0: none. */
+  /** Requests per window per API token (and per logged-in user); 0: none. */
   perToken: number;
   /** Enrolments per window per client address; 0: none. */
   enrollPerAddress: number;
@@ -18,6 +18,8 @@ const ENROLL = '/api/v1/agent/enroll';
 function bucket(request: FastifyRequest, opts: RateLimitOptions): string | undefined {
   const principal = request.principal;
   if (principal?.kind === 'token') return opts.perToken > 0 ? `token:${principal.token.id}` : undefined;
+  // A person's requests count as a token's do, per account.
+  if (principal?.kind === 'user') return opts.perToken > 0 ? `user:${principal.user.id}` : undefined;
   if (request.method === 'POST' && request.routeOptions.url === ENROLL) {
     // request.ip is the client behind a trusted proxy (trustProxy), else the peer.
     return opts.enrollPerAddress > 0 ? `enroll:${request.ip}` : undefined;

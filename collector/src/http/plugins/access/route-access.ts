@@ -20,7 +20,16 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
  * Managing credentials is for admins, reading included: token names, secret ages and where each
  * agent calls from are not for everyone.
  */
-const ADMIN_ONLY_PREFIXES = ['/api/v1/tokens', '/api/v1/enroll-secrets', '/api/v1/agents', '/api/v1/enrolment-blocks'];
+const ADMIN_ONLY_PREFIXES = [
+  '/api/v1/tokens',
+  '/api/v1/enroll-secrets',
+  '/api/v1/agents',
+  '/api/v1/enrolment-blocks',
+  '/api/v1/users',
+];
+
+/** Logging in is open to all; who am I and logging out are for anyone logged in (a reader too). */
+const SESSION = '/api/v1/session';
 
 const under = (url: string, prefix: string) => url === prefix || url.startsWith(`${prefix}/`);
 
@@ -35,6 +44,7 @@ export function routeAccess(method: string, url: string): RouteAccess {
   if (m === 'OPTIONS') return PUBLIC;
   if (url === '/healthz' || url === '/readyz' || url === '/openapi.json' || under(url, '/docs')) return PUBLIC;
   if (m === 'POST' && url === '/api/v1/agent/enroll') return PUBLIC;
+  if (url === SESSION) return m === 'POST' ? PUBLIC : READER;
   if (url === '/metrics') return METRICS;
   if (under(url, '/api/v1/agent')) return AGENT;
   if (ADMIN_ONLY_PREFIXES.some((p) => under(url, p))) return ADMIN;

@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { ProblemSchema } from '@stocktake/shared';
-import { ROUTE_EXAMPLES } from '@stocktake/shared/api';
+import { ROUTE_EXAMPLES, SESSION_COOKIE } from '@stocktake/shared/api';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { COLLECTOR_VERSION } from '../../../version.ts';
@@ -29,6 +29,8 @@ const TAGS = [
   { name: 'reports', description: 'Summaries.' },
   { name: 'audit', description: 'Every change to the register, with who made it.' },
   { name: 'tokens', description: 'API tokens (admins only).' },
+  { name: 'session', description: 'People log in and out; a session cookie stands in for a bearer token.' },
+  { name: 'users', description: 'People’s accounts (admins only).' },
   { name: 'enroll secrets', description: 'Secrets agents enrol with (admins only).' },
   { name: 'agents', description: 'Enrolled agents, their revocation and enrolment blocks (admins only).' },
   { name: 'agent', description: 'Used by stocktake-agent: enrolment, snapshots, deltas, live channel.' },
@@ -58,7 +60,12 @@ export function documentRoute(method: string, url: string, schema: Schema): Sche
   const out: Schema = { ...schema };
   const response = { ...((schema.response as Schema | undefined) ?? {}) };
   if (access.kind !== 'public') {
-    out.security = [access.kind === 'agent' ? { agentToken: [] } : { apiToken: [] }];
+    out.security =
+      access.kind === 'agent'
+        ? [{ agentToken: [] }]
+        : access.kind === 'api'
+          ? [{ apiToken: [] }, { sessionCookie: [] }]
+          : [{ apiToken: [] }];
     for (const [status, description] of Object.entries(PROTECTED_PROBLEMS)) {
       response[status] ??= { ...ProblemSchema, description };
     }
@@ -101,7 +108,7 @@ export default fp(
           title: 'Stocktake collector API',
           version: COLLECTOR_VERSION,
           description:
-            'Inventory, asset register, reconciliation and the agent protocol. Every route but /healthz, /readyz, the documentation and enrolment needs `Authorization: Bearer <token>`: an API token (`stk_...`, role reader for GET/HEAD, admin for everything) or, on /api/v1/agent/*, an agent token. Errors are RFC 9457 application/problem+json with a stable `type` and, for validation, `errors: [{ path, message }]` naming the offending field. Request bodies and query strings are strict: unknown properties are refused with 400.',
+            'Inventory, asset register, reconciliation and the agent protocol. Every route but /healthz, /readyz, the documentation and enrolment needs `Authorization: Bearer <token>`: an API token (`stk_...`, role reader for GET/HEAD, admin for everything) or, on /api/v1/agent/*, an agent token. People log in with POST /api/v1/session instead, and their session cookie (with the X-CSRF-Token header on writes) stands in for an API token of their role. Errors are RFC 9457 application/problem+json with a stable `type` and, for validation, `errors: [{ path, message }]` naming the offending field. Request bodies and query strings are strict: unknown properties are refused with 400.',
         },
         tags: TAGS,
         components: {
@@ -110,6 +117,13 @@ export default fp(
               type: 'http',
               scheme: 'bearer',
               description: 'API token (`stk_...`) from `stocktake-collector token create` or POST /api/v1/tokens.',
+            },
+            sessionCookie: {
+              type: 'apiKey',
+              in: 'cookie',
+              name: SESSION_COOKIE,
+              description:
+                'A person’s session from POST /api/v1/session. Writes made with it need the X-CSRF-Token header the login and GET /api/v1/session answer.',
             },
             agentToken: {
               type: 'http',

@@ -61,6 +61,7 @@ describe('the OpenAPI document', () => {
     expect(schemes).toMatchObject({
       apiToken: { type: 'http', scheme: 'bearer' },
       agentToken: { type: 'http', scheme: 'bearer' },
+      sessionCookie: { type: 'apiKey', in: 'cookie', name: 'stocktake_session' },
     });
     for (const { key, op } of operations()) {
       expect(op.summary, key).toBeTruthy();
@@ -74,11 +75,14 @@ describe('the OpenAPI document', () => {
         }
       }
     }
+    // People's sessions open the API routes, not the agents' or the metrics route.
+    expect(doc.paths?.['/api/v1/devices']?.get?.security).toEqual([{ apiToken: [] }, { sessionCookie: [] }]);
+    expect(doc.paths?.['/api/v1/agent/snapshots']?.post?.security).toEqual([{ agentToken: [] }]);
     const publicOps = operations()
       .filter((o) => o.op.security?.length === 0)
       .map((o) => o.key)
       .sort();
-    expect(publicOps).toEqual(['GET /healthz', 'GET /readyz', 'POST /api/v1/agent/enroll']);
+    expect(publicOps).toEqual(['GET /healthz', 'GET /readyz', 'POST /api/v1/agent/enroll', 'POST /api/v1/session']);
   });
 
   it('gives an example for every request body and every JSON success response, each valid against its schema', () => {
