@@ -14,6 +14,7 @@ import { runMigrateCommand } from './commands/migrate-command.ts';
 import { runReconcileCommand } from './commands/reconcile-command.ts';
 import { runRegisterCommand } from './commands/register-commands.ts';
 import { runCollectorServiceCommand, SERVICE_ACTIONS, type ServiceAction } from './commands/service-command.ts';
+import { readProcessInput, runUserCommand, USER_VERBS } from './commands/user-commands.ts';
 import { ConfigError, ensureEnrollSecret, resolveConfigWithOrigins } from './config.ts';
 import { ConfigFileError, DEFAULT_CONFIG_PATH, findConfigFile } from './config-file.ts';
 import { StorageUnavailableError, StoreUnusableError } from './domain/errors.ts';
@@ -35,6 +36,13 @@ Commands:
                        Make an API token (printed once; stored only as a hash)
   token list [--include-revoked] [--json]
   token revoke NAME|ID Refuse a token from its next request on
+  user create --name NAME --role admin|reader [--password-stdin] [--json]
+                       Make a person's account; without --password-stdin a password is made
+                       and printed once
+  user list [--include-disabled] [--json]
+  user disable NAME    Refuse the account's logins and end its sessions now
+  user reset-password NAME [--password-stdin] [--json]
+                       A new password (made and printed once, or read from stdin); ends its sessions
   assets import FILE [--dry-run] [--status-map 'Label=status,...'] [--json]
                        Import a Snipe-IT-format asset CSV (all or nothing; exit 65 if refused)
   assets export [FILE] Write the register as Snipe-IT-format CSV (stdout without FILE)
@@ -117,16 +125,20 @@ over the defaults. The config file is JSON: each flag below is a key, in camelCa
   --dry-run                   (imports) show what would change, write nothing
   --status-map MAP            (assets import) status labels of your own, 'Pending Diagnostics=in_repair,
                               Undeployable=retired', over those the policy keeps
-  --json                      (imports, reconcile, token, enroll-secret) print the outcome as JSON
-  --name NAME, --role ROLE    (token create) the token's name, recorded as the actor of its writes,
+  --json                      (imports, reconcile, token, enroll-secret, user) print the outcome as JSON
+  --name NAME, --role ROLE    (token create, user create) the name, recorded as the actor of its writes,
                               and its role: reader (GET) or admin (everything)
   --include-revoked           (token list, enroll-secret list) show revoked ones too
+  --include-disabled          (user list) show disabled accounts too
+  --password-stdin            (user create, user reset-password) read the password from standard
+                              input (one line) instead of making one; never from a flag, which
+                              shell history and process listings would keep
   --keep-previous             (enroll-secret rotate) leave the other secrets live
   --root DIR                  (service) write under DIR instead of /, and print the systemctl
                               commands instead of running them (packaging, checks)
 
 Register changes from the command line are audited as cli:<your user name>; API writes as the
-name of the token that made them.
+name of the token that made them, or as user:<name> for a person logged in.
 
 Every command checks the database before using it (SQLite's quick_check, the schema version,
 a writable directory, free space) and exits 78 with one line saying what is wrong: a bad
@@ -144,6 +156,7 @@ const COMMANDS: Readonly<Record<string, readonly string[]>> = {
   serve: [],
   'enroll-secret': ['list', 'rotate', 'revoke'],
   token: ['create', 'list', 'revoke'],
+  user: USER_VERBS,
   assets: ['import', 'export'],
   licenses: ['import', 'export'],
   snapshots: ['prune'],
@@ -190,6 +203,8 @@ const OPTIONS = {
   name: { type: 'string' },
   role: { type: 'string' },
   'include-revoked': { type: 'boolean' },
+  'include-disabled': { type: 'boolean' },
+  'password-stdin': { type: 'boolean' },
   'keep-previous': { type: 'boolean' },
   root: { type: 'string' },
   status: { type: 'boolean' },
@@ -239,6 +254,8 @@ export interface Host {
   uid: number | undefined;
   /** The config file read when neither --config nor STOCKTAKE_CONFIG names one. */
   configPath: string;
+  /** Standard input, read to its end (a password given with --password-stdin); the process's when absent. */
+  readInput?: () => Promise<string>;
 }
 
 /** This process's, read when a command runs (tests change process.env between runs). */
@@ -275,6 +292,8 @@ async function run(argv: readonly string[], io: Io, host: Host): Promise<number>
       name,
       role,
       'include-revoked': includeRevoked,
+      'include-disabled': includeDisabled,
+      'password-stdin': passwordStdin,
       'keep-previous': keepPrevious,
       'status-map': statusMap,
       root,
@@ -319,6 +338,24 @@ async function run(argv: readonly string[], io: Io, host: Host): Promise<number>
             actor: cliActor(),
           },
           io,
+        );
+      }
+      case 'user': {
+        const [, verb = '', ref] = parsed.positionals;
+        return await runUserCommand(
+          config.dbPath,
+          {
+            verb,
+            ...(ref ? { ref } : {}),
+            ...(typeof name === 'string' ? { name } : {}),
+            ...(typeof role === 'string' ? { role } : {}),
+            passwordStdin: passwordStdin === true,
+            includeDisabled: includeDisabled === true,
+            json: json === true,
+            actor: cliActor(),
+          },
+          io,
+          host.readInput ?? readProcessInput,
         );
       }
       case 'assets':

@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dumpDatabase } from '../../../../../test-support/dump.ts';
-import { bearer, createTestApp, enrolAgent, type TestApp } from '../../../../../test-support/test-app.ts';
+import { createTestApp, enrolAgent, type TestApp } from '../../../../../test-support/test-app.ts';
 
 const PASSWORD = 'correct horse battery staple';
 
