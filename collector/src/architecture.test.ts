@@ -52,7 +52,11 @@ const LAYERS: Record<Layer, { layers: readonly Layer[]; packages: RegExp }> = {
   },
   // The port contract suite is engine-neutral: the domain's ports and vitest, never an engine.
   contract: { layers: ['contract', 'domain'], packages: /^(node:|@stocktake\/shared|vitest$)/ },
-  http: { layers: ['http', 'domain', 'version'], packages: /^(node:|@stocktake\/shared|fastify|@fastify\/|typebox)/ },
+  // Cookies are an HTTP matter: the session cookie is read and written at the edge only.
+  http: {
+    layers: ['http', 'domain', 'version'],
+    packages: /^(node:|@stocktake\/shared|fastify|@fastify\/|typebox|cookie$)/,
+  },
   // The metrics library stays at the edge: the domain reports to an observer it declares.
   metrics: { layers: ['metrics', 'domain', 'version'], packages: /^(node:|@stocktake\/shared|prom-client$)/ },
   // Admin commands are entry points: they read the configuration and open the composition root.
