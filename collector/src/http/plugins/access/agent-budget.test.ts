@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { makeSnapshot } from '@stocktake/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, enrolAgent, type TestApp } from '../../../test-support/test-app.ts';
@@ -58,5 +59,41 @@ describe('the per-agent budget on the ingest routes', () => {
     const refused = await push(agentToken);
     expect(refused.statusCode).toBe(429);
     expect(refused.json()).toMatchObject({ detail: expect.stringContaining('1024 bytes') });
+  });
+
+  it('leaves a large refused body unread: the 429 closes the connection, a small one keeps it', async () => {
+    t = await createTestApp({ agentBudget: { requestsPerMinute: 1, bytesPerMinute: 0 } });
+    const { agentToken } = await enrolAgent(t.app);
+    expect((await push(agentToken)).statusCode).toBe(201);
+    const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = new URL(address);
+    /** Sends the head of a POST declaring `length` bytes and no body: what comes back, and whether the socket closed. */
+    const refusedHead = (length: number) =>
+      new Promise<{ answer: string; closed: boolean }>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1');
+        let answer = '';
+        const timer = setTimeout(() => {
+          socket.destroy();
+          resolve({ answer, closed: false });
+        }, 2000);
+        socket.on('data', (chunk) => {
+          answer += chunk.toString('latin1');
+        });
+        socket.on('close', () => {
+          clearTimeout(timer);
+          resolve({ answer, closed: true });
+        });
+        socket.on('error', reject);
+        socket.write(
+          `POST /api/v1/agent/snapshots HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${agentToken}\r\ncontent-type: application/json\r\ncontent-length: ${length}\r\n\r\n`,
+        );
+      });
+    const large = await refusedHead(5 * 1024 * 1024);
+    expect(large.answer).toMatch(/^HTTP\/1\.1 429 /);
+    expect(large.answer).toMatch(/\r\nconnection: close\r\n/i);
+    expect(large.closed).toBe(true);
+    const small = await refusedHead(2048);
+    expect(small.answer).toMatch(/^HTTP\/1\.1 429 /);
+    expect(small.closed).toBe(false);
   });
 });

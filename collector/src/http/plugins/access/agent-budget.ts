@@ -88,6 +88,9 @@ declare module 'fastify' {
   }
 }
 
+/** A refused body past this many bytes is left unread, its connection closed (a normal snapshot is far smaller). */
+const LARGE_UNREAD_BODY = 1024 * 1024;
+
 /** The routes that carry inventories (the live channel checks its messages itself). */
 const INGEST_ROUTES = new Set(['/api/v1/agent/snapshots', '/api/v1/agent/deltas']);
 
@@ -117,6 +120,9 @@ export default fp<AgentBudgetOptions>(
       const answer = budget.take(agent.id, Number.isFinite(declared) ? declared : limit);
       if (answer.ok) return;
       reply.header('retry-after', String(answer.retryAfterSeconds));
+      // Node would otherwise read the unread body to the end to keep the connection: for a large
+      // one, refused so that it costs nothing, closing the connection after the answer is cheaper.
+      if (!Number.isFinite(declared) || declared > LARGE_UNREAD_BODY) reply.header('connection', 'close');
       throw budgetProblem(answer);
     });
   },
