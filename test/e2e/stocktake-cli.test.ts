@@ -228,7 +228,7 @@ describe('stocktake, the command line, against a real collector', () => {
       ]);
       expect(wrongServer.stderr).toContain('is not a Stocktake collector');
       expect(lines(noToken.stderr)).toEqual([
-        'stocktake: Unauthorized: This route needs a bearer token (Authorization: Bearer <token>) (no token given: pass --token, set STOCKTAKE_TOKEN, or run stocktake login)',
+        'stocktake: Unauthorized: This route needs a bearer token (Authorization: Bearer <token>) or, on /api/v1, a session (POST /api/v1/session) (no token given: pass --token, set STOCKTAKE_TOKEN, or run stocktake login)',
       ]);
       expect(lines(wrongToken.stderr)).toEqual(['stocktake: Unauthorized: Token is unknown or revoked']);
     });

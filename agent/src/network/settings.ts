@@ -62,7 +62,7 @@ export function readCaBundle(given: Given): { path: string; certificates: string
  * Node's default trust store: its bundled roots, plus NODE_EXTRA_CA_CERTS and the system's
  * store where the runtime is told to use them (Node 22.15 and later can say which it uses).
  */
-function defaultTrust(): string[] {
+export function defaultTrust(): string[] {
   const get = (tls as { getCACertificates?: (type?: string) => string[] }).getCACertificates;
   return get ? [...get('default')] : [...tls.rootCertificates];
 }
