@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { API_ROLES, type ApiRole } from '@stocktake/shared/api';
 import { openCollector } from '../compose/collector.ts';
 import type { ApiToken, EnrollSecret } from '../domain/access/ports.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { ADMIN_DATABASE } from './admin-database.ts';
+import { reportDomainRefusal } from './domain-refusal.ts';
 import { EXIT, type Io } from './register-commands.ts';
 
 export interface AccessCommand {
@@ -135,15 +135,9 @@ export async function runAccessCommand(dbPath: string, cmd: AccessCommand, io: I
           return EXIT.usage;
       }
     } catch (err) {
-      if (err instanceof ValidationError || err instanceof ConflictError) {
-        io.err(`stocktake-collector: ${err.message}\n`);
-        return EXIT.dataErr;
-      }
-      if (err instanceof NotFoundError) {
-        io.err(`stocktake-collector: ${err.message}\n`);
-        return EXIT.noInput;
-      }
-      throw err;
+      const code = reportDomainRefusal(err, io);
+      if (code === undefined) throw err;
+      return code;
     }
   } finally {
     await collector.close();

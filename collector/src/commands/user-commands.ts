@@ -4,8 +4,8 @@ import { API_ROLES, type ApiRole } from '@stocktake/shared/api';
 import { openCollector } from '../compose/collector.ts';
 import { generatePassword } from '../domain/access/passwords.ts';
 import type { User } from '../domain/access/ports.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { ADMIN_DATABASE } from './admin-database.ts';
+import { reportDomainRefusal } from './domain-refusal.ts';
 import { EXIT, type Io } from './register-commands.ts';
 
 export const USER_VERBS = ['create', 'list', 'disable', 'reset-password'] as const;
@@ -134,15 +134,9 @@ export async function runUserCommand(
         }
       }
     } catch (err) {
-      if (err instanceof ValidationError || err instanceof ConflictError) {
-        io.err(`stocktake-collector: ${err.message}\n`);
-        return EXIT.dataErr;
-      }
-      if (err instanceof NotFoundError) {
-        io.err(`stocktake-collector: ${err.message}\n`);
-        return EXIT.noInput;
-      }
-      throw err;
+      const code = reportDomainRefusal(err, io);
+      if (code === undefined) throw err;
+      return code;
     }
   } finally {
     await collector.close();
