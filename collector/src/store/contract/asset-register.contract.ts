@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
-import type { OpenStores, Stores } from '../../domain/ports.ts';
 import { planAsset } from '../../domain/register/asset-plan.ts';
 import { assetWrite } from '../../domain/register/asset-writes.ts';
 import { createRegisterService } from '../../domain/register/register-service.ts';
+import type { OpenPorts } from './open-ports.ts';
 
 const by = { actor: 'contract' };
 const disposal = { method: 'destroy', certificateRef: 'CERT-1', vendor: 'Shredders Ltd', date: '2024-05-01' } as const;
@@ -18,8 +18,11 @@ function plannedCreate(tag: string) {
 }
 
 /** The asset register port: what the register's rules rely on, whatever the engine. */
-export default function assetRegisterContract(open: OpenStores): void {
-  async function opened(): Promise<{ stores: Stores; register: ReturnType<typeof createRegisterService> }> {
+/** What the contract exercises: the register, and the audit trail its writes record to. */
+type Registering = Awaited<ReturnType<OpenPorts<'assets' | 'audit'>>>;
+
+export default function assetRegisterContract(open: OpenPorts<'assets' | 'audit'>): void {
+  async function opened(): Promise<{ stores: Registering; register: ReturnType<typeof createRegisterService> }> {
     const stores = await open();
     return { stores, register: createRegisterService(stores.assets) };
   }

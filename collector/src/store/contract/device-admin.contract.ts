@@ -4,8 +4,13 @@ import { expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { ReportingAgent } from '../../domain/inventory/device-resolution.ts';
 import { computeSectionHashes } from '../../domain/inventory/section-hashes.ts';
-import type { OpenStores, Stores } from '../../domain/ports.ts';
 import { createRegisterService } from '../../domain/register/register-service.ts';
+import type { OpenFollowing } from './open-ports.ts';
+
+/** The ports the contract exercises. */
+type Following = Awaited<
+  ReturnType<OpenFollowing<'inventory' | 'agents' | 'assets' | 'audit' | 'deviceLinks' | 'identityConflicts'>>
+>;
 
 const HOUR = 60 * 60 * 1000;
 const T0 = Date.parse('2026-03-02T08:00:00.000Z');
@@ -20,13 +25,13 @@ const vm = (agentId: string, over: SnapshotSpec = {}): SnapshotSpec => ({
   ...over,
 });
 
-async function enrolled(stores: Stores, hostname: string, hours: number): Promise<ReportingAgent> {
+async function enrolled(stores: Following, hostname: string, hours: number): Promise<ReportingAgent> {
   const { agentId } = await stores.agents.enrol({ hostname, version: '0.1.0', platform: 'linux' }, at(hours));
   return { id: agentId, deviceId: null, enrolledAt: at(hours).toISOString() };
 }
 
 /** A snapshot from the agent; like a real agent, it reports on the device the collector bound it to. */
-async function push(stores: Stores, agent: ReportingAgent, hours: number, spec: SnapshotSpec = {}) {
+async function push(stores: Following, agent: ReportingAgent, hours: number, spec: SnapshotSpec = {}) {
   agent.deviceId = (await stores.agents.get(agent.id))?.deviceId ?? null;
   const sent: Snapshot = makeSnapshot(vm(agent.id, spec));
   const result = await stores.inventory.ingestSnapshot(agent, sent, computeSectionHashes(sent).hashes, {
@@ -36,7 +41,9 @@ async function push(stores: Stores, agent: ReportingAgent, hours: number, spec: 
 }
 
 /** Merging and deleting devices: what an admin does with duplicates and machines gone for good. */
-export default function deviceAdminContract(open: OpenStores): void {
+export default function deviceAdminContract(
+  open: OpenFollowing<'inventory' | 'agents' | 'assets' | 'audit' | 'deviceLinks' | 'identityConflicts'>,
+): void {
   it('merges a duplicate into a device: both histories kept, its agent reporting on the survivor, audited on both', async () => {
     const stores = await open();
     const register = createRegisterService(stores.assets);

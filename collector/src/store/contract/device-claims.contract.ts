@@ -5,8 +5,15 @@ import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import type { HandoverRule, ReportingAgent } from '../../domain/inventory/device-resolution.ts';
 import { EnrolmentBlocked } from '../../domain/inventory/errors.ts';
 import { computeSectionHashes } from '../../domain/inventory/section-hashes.ts';
-import type { OpenStores, Stores } from '../../domain/ports.ts';
 import { createRegisterService } from '../../domain/register/register-service.ts';
+import type { OpenFollowing } from './open-ports.ts';
+
+/** The ports the contract exercises. */
+type Following = Awaited<
+  ReturnType<
+    OpenFollowing<'inventory' | 'agents' | 'assets' | 'audit' | 'deviceLinks' | 'identityConflicts' | 'enrolmentBlocks'>
+  >
+>;
 
 const SERIAL = 'CZC1234XYZ';
 const HOUR = 60 * 60 * 1000;
@@ -26,12 +33,12 @@ const spec = (agentId: string, over: SnapshotSpec = {}): SnapshotSpec => ({
 });
 
 /** An enrolled agent as ingest sees it; it learns its device from each acknowledgement. */
-async function enrolled(stores: Stores, hostname: string, hours: number): Promise<ReportingAgent> {
+async function enrolled(stores: Following, hostname: string, hours: number): Promise<ReportingAgent> {
   const { agentId } = await stores.agents.enrol({ hostname, version: '0.1.0', platform: 'linux' }, at(hours));
   return { id: agentId, deviceId: null, enrolledAt: at(hours).toISOString() };
 }
 
-async function push(stores: Stores, agent: ReportingAgent, hours: number, snapshot?: Snapshot) {
+async function push(stores: Following, agent: ReportingAgent, hours: number, snapshot?: Snapshot) {
   const sent = snapshot ?? makeSnapshot(spec(agent.id));
   const result = await stores.inventory.ingestSnapshot(agent, sent, computeSectionHashes(sent).hashes, {
     receivedAt: at(hours),
@@ -42,7 +49,7 @@ async function push(stores: Stores, agent: ReportingAgent, hours: number, snapsh
 }
 
 /** A device followed by a live agent, and a newer agent that reports the same hardware. */
-async function claimed(stores: Stores) {
+async function claimed(stores: Following) {
   const victim = await enrolled(stores, 'ws-0001', 0);
   const { deviceId } = await push(stores, victim, 0);
   const claimant = await enrolled(stores, 'ws-0001', 1);
@@ -54,7 +61,11 @@ async function claimed(stores: Stores) {
  * Device claims: a device moves to a newer agent reporting its hardware only by evidence (the
  * old agent revoked, or silent past the window while the new one kept reporting) or by a person.
  */
-export default function deviceClaimsContract(open: OpenStores): void {
+export default function deviceClaimsContract(
+  open: OpenFollowing<
+    'inventory' | 'agents' | 'assets' | 'audit' | 'deviceLinks' | 'identityConflicts' | 'enrolmentBlocks'
+  >,
+): void {
   it('gives a new agent claiming a followed device’s serial and UUID its own device, and opens a claim', async () => {
     const stores = await open();
     const { victim, claimant, deviceId, claimantDevice } = await claimed(stores);

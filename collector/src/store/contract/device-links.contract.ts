@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
 import { NotFoundError } from '../../domain/errors.ts';
-import type { OpenStores } from '../../domain/ports.ts';
 import { deviceReporting } from './inventory-support.ts';
+import type { OpenPorts } from './open-ports.ts';
 
 /** Device links: which register asset a device is, as a person decided it. */
-export default function deviceLinksContract(open: OpenStores): void {
+export default function deviceLinksContract(open: OpenPorts<'inventory' | 'deviceLinks'>): void {
   it('keeps a manual unlink until the device is handed back to discovery', async () => {
     const stores = await open();
     const id = await deviceReporting(stores, 'agent-1', { serial: 'CZC1' });

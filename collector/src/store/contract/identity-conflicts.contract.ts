@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
-import type { OpenStores } from '../../domain/ports.ts';
 import { deviceReporting } from './inventory-support.ts';
+import type { OpenPorts } from './open-ports.ts';
 
 /** Identity conflicts: identifiers several machines share, which matching never trusts. */
-export default function identityConflictsContract(open: OpenStores): void {
+export default function identityConflictsContract(open: OpenPorts<'inventory' | 'identityConflicts'>): void {
   it('names a serial two live devices report, on each of them and in the fleet list', async () => {
     const stores = await open();
     const a = await deviceReporting(stores, 'agent-1', {

@@ -1,3 +1,4 @@
+import type { SnapshotArchive } from '../../domain/inventory/ports.ts';
 import type { Stores } from '../../domain/ports.ts';
 
 /**
@@ -6,3 +7,11 @@ import type { Stores } from '../../domain/ports.ts';
  * contracts of the ports it has, type-checked, and a complete engine (`OpenStores`) runs them all.
  */
 export type OpenPorts<K extends keyof Stores> = () => Promise<Pick<Stores, K | 'close'>>;
+
+/**
+ * The ports of a contract that follows devices' snapshots, with the snapshot archive's reads only
+ * (an engine may not prune or thin its archive yet).
+ */
+export type OpenFollowing<K extends keyof Stores> = () => Promise<
+  Pick<Stores, K | 'close'> & { snapshotArchive: Pick<SnapshotArchive, 'deviceOf'> }
+>;

@@ -4,20 +4,26 @@ import { createApiTokensRepository } from './access/api-tokens-repository.ts';
 import { createEnrollSecretsRepository } from './access/enroll-secrets-repository.ts';
 import { createAgentsRepository } from './agents/agents-repository.ts';
 import { createEnrolmentBlocksRepository } from './agents/enrolment-blocks-repository.ts';
+import { createAssetsRepository } from './assets/assets-repository.ts';
 import { createAuditTrail } from './audit/audit-repository.ts';
 import { type ConnectionOptions, connect } from './connection.ts';
+import { createDeviceInventory } from './devices/device-inventory.ts';
 import { createFindingsRepository } from './findings/findings-repository.ts';
 import { createPoliciesRepository } from './findings/policies-repository.ts';
 import { createRunsRepository } from './findings/runs-repository.ts';
 import { createLicensesRepository } from './licenses/licenses-repository.ts';
+import { createIdentityConflicts } from './matching/conflicts.ts';
+import { createDeviceLinks } from './matching/device-links.ts';
+import { createMatcher } from './matching/matcher.ts';
 import { migrateDatabase } from './migrate.ts';
 import { checkNotNewer, describeDatabase, refusalFor } from './open-checks.ts';
 import { createReadiness } from './readiness.ts';
 import { translateStorageError } from './storage-errors.ts';
+import { createWriteBatcher } from './write-batcher.ts';
 
 /**
  * The ports the PostgreSQL engine provides so far. It is not a `Stores` yet: the ports missing
- * here (the register, the inventory, the reconciliation facts, lists, maintenance, ...) are not built,
+ * here (the snapshot archive's pruning, the reconciliation facts, lists, maintenance, ...) are not built,
  * so nothing can run a collector on it, and the type system says so wherever one is asked for.
  * A port, once built and passing its contract, joins this list; when none is missing this
  * becomes `Stores` and `--db postgres://` can open it.
@@ -25,6 +31,10 @@ import { translateStorageError } from './storage-errors.ts';
 export type PostgresPorts = Pick<
   Stores,
   | 'audit'
+  | 'assets'
+  | 'inventory'
+  | 'deviceLinks'
+  | 'identityConflicts'
   | 'licenses'
   | 'apiTokens'
   | 'enrollSecrets'
@@ -57,12 +67,18 @@ export async function openPostgresStores(options: PostgresOptions): Promise<Post
     throw refusalFor(err, describeDatabase(options.url)) ?? err;
   }
   const apiTokens = createApiTokensRepository(db);
+  const matcher = createMatcher();
+  const batcher = createWriteBatcher(db);
   let closed: Promise<void> | undefined;
   // Every port is wrapped so that PostgreSQL's passing troubles (a lock, a full disk, a read-only
   // standby, a server out of reach) reach the domain as its own StorageUnavailableError.
   const ports = eachPortTranslating(
     {
       audit: createAuditTrail(db),
+      assets: createAssetsRepository(db, matcher),
+      inventory: createDeviceInventory(db, batcher, matcher),
+      deviceLinks: createDeviceLinks(db, matcher),
+      identityConflicts: createIdentityConflicts(db),
       licenses: createLicensesRepository(db),
       apiTokens,
       enrollSecrets: createEnrollSecretsRepository(db),

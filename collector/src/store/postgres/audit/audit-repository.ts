@@ -8,16 +8,24 @@ import { auditLog } from '../schema/index.ts';
  * their transaction, so a change and its entry land together or not at all.
  */
 export async function writeAudit(tx: Executor, entry: AuditEntry): Promise<void> {
-  await tx.insert(auditLog).values({
-    at: entry.at,
-    actor: entry.actor,
-    entityType: entry.entityType,
-    entityId: entry.entityId,
-    action: entry.action,
-    before: entry.before ?? null,
-    after: entry.after ?? null,
-    context: entry.context ?? null,
-  });
+  await writeAudits(tx, [entry]);
+}
+
+/** Several entries in one statement, in the order given (their ids follow it). */
+export async function writeAudits(tx: Executor, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.insert(auditLog).values(
+    entries.map((entry) => ({
+      at: entry.at,
+      actor: entry.actor,
+      entityType: entry.entityType,
+      entityId: entry.entityId,
+      action: entry.action,
+      before: entry.before ?? null,
+      after: entry.after ?? null,
+      context: entry.context ?? null,
+    })),
+  );
 }
 
 const byEntity = (db: Db) =>

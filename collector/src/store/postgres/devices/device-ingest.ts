@@ -25,8 +25,10 @@ import type { Device, DeviceInventory, IngestOptions, IngestResult } from '../..
 import { hostnameKey, macKey, serialKey, uuidKey } from '../../../domain/matching/identifiers.ts';
 import { isBlocked } from '../agents/enrolment-blocks-repository.ts';
 import { type Db, type Executor, sqlStateOf, type Tx, UNIQUE_VIOLATION } from '../connection.ts';
+import { createMatcher, type Matcher } from '../matching/matcher.ts';
 import { agents, deviceChanges, deviceMacs, devices, snapshots, softwareCatalog } from '../schema/index.ts';
 import type { BatchContext, WriteBatcher } from '../write-batcher.ts';
+import { foldDevice } from './device-admin.ts';
 import { applyComponents, createDeviceSoftware, listComponents } from './device-rows.ts';
 import { readSnapshot, sectionsData, storedSnapshot, storeSnapshot } from './snapshot-store.ts';
 import { runStatement } from './statements.ts';
@@ -203,9 +205,10 @@ async function resolutionLookups(
 /**
  * The ingest side of DeviceInventory over PostgreSQL. An ingest is one unit of the write
  * batcher's group commit, locked on its agent (and on its serial, for a machine new to this
- * agent) across every instance sharing the database; see write-batcher.ts.
+ * agent) across every instance sharing the database; see write-batcher.ts. The device is matched
+ * to the register in the same transaction.
  */
-export function createDeviceIngest(db: Db, batcher: WriteBatcher): DeviceIngest {
+export function createDeviceIngest(db: Db, batcher: WriteBatcher, matcher: Matcher = createMatcher()): DeviceIngest {
   const softwareRows = createDeviceSoftware();
 
   /** A snapshot id is one agent's: a resend is acknowledged again, another agent's use of it refused. */
@@ -235,14 +238,8 @@ export function createDeviceIngest(db: Db, batcher: WriteBatcher): DeviceIngest 
     });
     if (resolved.blocked) throw new EnrolmentBlocked(resolved.blocked);
     const { device: existing, replacedAgent } = resolved;
-    if (existing && resolved.mergedFrom) {
-      // The device the agent reported on while its claim was open folds into the one it takes over.
-      await tx
-        .update(snapshots)
-        .set({ deviceKey: existing.key })
-        .where(eq(snapshots.deviceKey, resolved.mergedFrom.key));
-      await tx.delete(devices).where(eq(devices.key, resolved.mergedFrom.key));
-    }
+    // The device the agent reported on while its claim was open folds into the one it takes over.
+    if (existing && resolved.mergedFrom) await foldDevice(tx, existing.key, resolved.mergedFrom.key);
     const deviceId = existing?.id ?? randomUUID();
     const previous: SectionStates = existing?.sectionStatus ?? {};
     const identity = snapshot.identity;
@@ -354,6 +351,7 @@ export function createDeviceIngest(db: Db, batcher: WriteBatcher): DeviceIngest 
       const claimKind = resolved.claims === null ? null : (resolved.claimKind ?? 'claimed_identity');
       await tx.update(agents).set({ claimedDeviceId: resolved.claims, claimKind }).where(eq(agents.id, agent.id));
     }
+    await matcher.matchDevices(tx, [deviceKey], now);
     return { deviceId, duplicate: false, softwareAdded, softwareRemoved, changes: drafts.length };
   }
 

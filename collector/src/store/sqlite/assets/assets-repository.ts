@@ -10,6 +10,7 @@ import type {
   RemovedAsset,
   StatusEvent,
 } from '../../../domain/register/ports.ts';
+import { disposalFromRow, statusEventFromRow } from '../../common/asset-rows.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Conflicts } from '../matching/conflicts.ts';
 import type { Matcher } from '../matching/matcher.ts';
@@ -74,25 +75,7 @@ export function createAssetsRepository(db: Db, audit: AuditLog, matcher: Matcher
       .where(eq(assetStatusEvents.assetId, assetId))
       .orderBy(asc(assetStatusEvents.id))
       .all()
-      .map((r) => ({
-        id: r.id,
-        from: r.from,
-        to: r.to,
-        at: r.at,
-        actor: r.actor,
-        note: r.note,
-        correction: r.correction,
-        disposal:
-          r.method && r.certificateRef && r.vendor && r.disposedOn
-            ? {
-                method: r.method,
-                certificateRef: r.certificateRef,
-                vendor: r.vendor,
-                date: r.disposedOn,
-                notes: r.disposalNotes,
-              }
-            : null,
-      }));
+      .map(statusEventFromRow);
   }
 
   function latestDisposal(assetId: string): DisposalRecord | undefined {
@@ -103,15 +86,7 @@ export function createAssetsRepository(db: Db, audit: AuditLog, matcher: Matcher
       .orderBy(desc(assetDisposals.id))
       .limit(1)
       .get();
-    return row
-      ? {
-          method: row.method,
-          certificateRef: row.certificateRef,
-          vendor: row.vendor,
-          date: row.disposedOn,
-          notes: row.notes,
-        }
-      : undefined;
+    return row ? disposalFromRow(row) : undefined;
   }
 
   /** Refuses a write planned on an asset that has changed since, or a tag another asset holds. */

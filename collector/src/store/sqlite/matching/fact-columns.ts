@@ -1,31 +1,10 @@
+import { ASSET_FACT_KEYS, DEVICE_FACT_KEYS, pickColumns } from '../../common/fact-columns.ts';
 import { assets, devices } from '../schema/index.ts';
 
 /**
  * What matching reads about a device and an asset: one projection for the single-device path
  * (prepared queries) and the full pass (loaded once), so both decide on the same facts.
  */
-export const DEVICE_FACT_COLUMNS = {
-  key: devices.key,
-  id: devices.id,
-  hostname: devices.hostname,
-  hostnameKey: devices.hostnameKey,
-  hardwareSerial: devices.hardwareSerial,
-  serialKey: devices.serialKey,
-  hardwareUuid: devices.hardwareUuid,
-  uuidKey: devices.uuidKey,
-  vendor: devices.vendor,
-  model: devices.model,
-};
+export const DEVICE_FACT_COLUMNS = pickColumns(devices, DEVICE_FACT_KEYS);
 
-export const ASSET_FACT_COLUMNS = {
-  id: assets.id,
-  serial: assets.serial,
-  serialKey: assets.serialKey,
-  hardwareUuid: assets.hardwareUuid,
-  uuidKey: assets.uuidKey,
-  hostname: assets.hostname,
-  hostnameKey: assets.hostnameKey,
-  manufacturer: assets.manufacturer,
-  model: assets.model,
-  lockedFields: assets.lockedFields,
-};
+export const ASSET_FACT_COLUMNS = pickColumns(assets, ASSET_FACT_KEYS);

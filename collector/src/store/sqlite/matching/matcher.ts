@@ -1,19 +1,8 @@
-import type { LinkMethod } from '@stocktake/shared/api';
 import { and, eq, ne, sql } from 'drizzle-orm';
-import {
-  DISCOVERY_ACTOR,
-  decideMatch,
-  discoveredFill,
-  manualLink,
-  manualUnlink,
-} from '../../../domain/matching/decide.ts';
-import {
-  type DeviceFacts,
-  type DeviceLink,
-  IDENTIFIER_COLUMNS,
-  type IdentifierColumn,
-} from '../../../domain/matching/lookups.ts';
-import { columnsFor } from '../assets/asset-rows.ts';
+import { manualLink, manualUnlink } from '../../../domain/matching/decide.ts';
+import { type DeviceLink, IDENTIFIER_COLUMNS, type IdentifierColumn } from '../../../domain/matching/lookups.ts';
+import type { AssetColumns } from '../../common/asset-rows.ts';
+import { type MatchResult, type MatchStep, planMatching } from '../../common/matching-plan.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Db } from '../open-database.ts';
 import { assetMacs, assets, deviceAssetLinks, deviceMacs, devices } from '../schema/index.ts';
@@ -22,13 +11,7 @@ import { loadMatchingSnapshot, type MatchingReads } from './matching-snapshot.ts
 
 export type { DeviceLink } from '../../../domain/matching/lookups.ts';
 
-type AssetColumns = ReturnType<typeof columnsFor>;
-
-export interface MatchResult {
-  assetId: string | null;
-  method: LinkMethod | null;
-  changed: boolean;
-}
+export type { MatchResult } from '../../common/matching-plan.ts';
 
 /** A list of MACs as one statement parameter (JSON), so the statement is prepared once. */
 const macList = (macs: readonly string[]) => JSON.stringify(macs);
@@ -186,80 +169,29 @@ function sqlLookups(q: Statements): MatchingReads {
   };
 }
 
-/** The matcher's writes, on the decisions of domain/matching/decide.ts, over either kind of lookups. */
+/** The matcher's writes (common/matching-plan.ts) made at once, over either kind of lookups. */
 function matchingCore(audit: AuditLog, q: Statements, look: MatchingReads) {
-  /** Fills the register fields discovery may fill, and says so in the audit log. */
-  function fillAsset(assetId: string, device: DeviceFacts, method: LinkMethod, now: Date): void {
-    const asset = look.asset(assetId);
-    if (!asset) return;
-    const fill = discoveredFill(asset, device, look);
-    if (!fill) return;
-    const { before, after } = fill;
-    const { macs: newMacs, ...fields } = after;
-    const columns = columnsFor(fields);
-    const names = (Object.keys(columns) as (keyof AssetColumns)[]).sort();
-    if (names.length > 0) q.updateAsset(names).run({ ...columns, updatedAt: now.toISOString(), assetId });
-    if (Array.isArray(newMacs)) {
-      // As replaceMacs (asset-rows.ts) does, on statements prepared once.
-      q.deleteAssetMacs.run({ assetId });
-      for (const mac of newMacs as string[]) q.insertAssetMac.run({ assetId, mac });
-    }
-    look.assetUpdated(assetId, columns, Array.isArray(newMacs) ? (newMacs as string[]) : undefined);
-    audit.write({
-      at: now,
-      actor: DISCOVERY_ACTOR,
-      entityType: 'asset',
-      entityId: assetId,
-      action: 'update',
-      before,
-      after,
-      context: `device ${device.id} (matched by ${method})`,
-    });
-  }
-
-  function writeLink(
-    device: DeviceFacts,
-    previous: DeviceLink | undefined,
-    next: { assetId: string | null; method: LinkMethod } | undefined,
-    actor: string,
-    now: Date,
-    context: string,
-  ): void {
-    const at = now.toISOString();
-    if (next) {
-      q.upsertLink.run({ deviceKey: device.key, linkAssetId: next.assetId, method: next.method, at, actor });
+  return planMatching(look, (step: MatchStep) => {
+    if (step.kind === 'link') {
+      const { next, deviceKey } = step;
+      if (next) {
+        const at = step.at.toISOString();
+        q.upsertLink.run({ deviceKey, linkAssetId: next.assetId, method: next.method, at, actor: step.actor });
+      } else {
+        q.deleteLink.run({ deviceKey });
+      }
     } else {
-      q.deleteLink.run({ deviceKey: device.key });
+      const { assetId, columns, macs } = step;
+      const names = (Object.keys(columns) as (keyof AssetColumns)[]).sort();
+      if (names.length > 0) q.updateAsset(names).run({ ...columns, updatedAt: step.at.toISOString(), assetId });
+      if (macs) {
+        // As replaceMacs (asset-rows.ts) does, on statements prepared once.
+        q.deleteAssetMacs.run({ assetId });
+        for (const mac of macs) q.insertAssetMac.run({ assetId, mac });
+      }
     }
-    audit.write({
-      at: now,
-      actor,
-      entityType: 'device_link',
-      entityId: device.id,
-      action: next?.assetId ? 'link' : 'unlink',
-      before: previous ? { assetId: previous.assetId, method: previous.method } : null,
-      after: next ? { assetId: next.assetId, method: next.method } : null,
-      context,
-    });
-  }
-
-  /** Matches one device; the caller holds the transaction. */
-  function matchOne(deviceKey: number, now: Date): MatchResult {
-    const device = look.device(deviceKey);
-    if (!device) return { assetId: null, method: null, changed: false };
-    const current = look.link(deviceKey);
-    const decision = decideMatch(device, current, look);
-    if (decision.manual) {
-      if (decision.assetId) fillAsset(decision.assetId, device, 'manual', now);
-      return { assetId: decision.assetId, method: 'manual', changed: false };
-    }
-    const { found, relink } = decision;
-    if (relink) writeLink(device, current, found, DISCOVERY_ACTOR, now, 'discovery');
-    if (found) fillAsset(found.assetId, device, found.method, now);
-    return { assetId: found?.assetId ?? null, method: found?.method ?? null, changed: relink };
-  }
-
-  return { fillAsset, writeLink, matchOne };
+    audit.write(step.audit);
+  });
 }
 
 /**

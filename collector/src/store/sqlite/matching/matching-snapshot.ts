@@ -1,190 +1,39 @@
 import { asc } from 'drizzle-orm';
-import {
-  type AssetFacts,
-  type CandidateAsset,
-  type DeviceFacts,
-  type DeviceLink,
-  IDENTIFIER_COLUMNS,
-  type IdentifierColumn,
-  type MatchLookups,
-} from '../../../domain/matching/lookups.ts';
-import type { columnsFor } from '../assets/asset-rows.ts';
+import { indexMatchingFacts, type MatchingSnapshot } from '../../common/matching-index.ts';
 import type { Db } from '../open-database.ts';
 import { assetMacs, assets, deviceAssetLinks, deviceMacs, devices } from '../schema/index.ts';
 import { ASSET_FACT_COLUMNS, DEVICE_FACT_COLUMNS } from './fact-columns.ts';
 
-type AssetColumns = ReturnType<typeof columnsFor>;
-
-/** The lookups matching decides on, and the store's notice of what it wrote to an asset. */
-export interface MatchingReads extends MatchLookups {
-  /** Told after the matcher wrote these columns (and MACs) of an asset. */
-  assetUpdated(assetId: string, columns: AssetColumns, macs: readonly string[] | undefined): void;
-}
-
-export interface MatchingSnapshot extends MatchingReads {
-  /** Every device key, ascending: the order a pass matches them in. */
-  deviceKeys: number[];
-}
-
-const countInto = (counts: Map<string, number>, value: string | null) => {
-  if (value !== null) counts.set(value, (counts.get(value) ?? 0) + 1);
-};
-
-const addTo = <K, V>(index: Map<K, Set<V>>, key: K | null, value: V) => {
-  if (key === null) return;
-  const set = index.get(key);
-  if (set) set.add(value);
-  else index.set(key, new Set([value]));
-};
-
-const removeFrom = <K, V>(index: Map<K, Set<V>>, key: K | null, value: V) => {
-  if (key === null) return;
-  const set = index.get(key);
-  set?.delete(value);
-  if (set?.size === 0) index.delete(key);
-};
+export type { MatchingReads, MatchingSnapshot } from '../../common/matching-index.ts';
 
 /**
  * Devices, their links and the register's identifiers, read in a handful of queries, for a
  * matching pass over every device: the per-device SQL lookups cost about 15 statements per
- * device. Read inside the pass's write transaction, so nothing changes under it but what the
- * pass itself writes, which it reports through assetUpdated (device facts and other devices'
- * links are never read again after their own turn).
+ * device. Read inside the pass's write transaction (see indexMatchingFacts).
  */
 export function loadMatchingSnapshot(db: Db): MatchingSnapshot {
-  const deviceMap = new Map<number, DeviceFacts>();
-  const deviceCounts = Object.fromEntries(IDENTIFIER_COLUMNS.map((c) => [c, new Map<string, number>()])) as Record<
-    IdentifierColumn,
-    Map<string, number>
-  >;
-  const deviceRows = db.select(DEVICE_FACT_COLUMNS).from(devices).orderBy(asc(devices.key)).all();
-  const deviceKeys: number[] = [];
-  for (const row of deviceRows) {
-    deviceMap.set(row.key, { ...row, macs: [] });
-    deviceKeys.push(row.key);
-    for (const c of IDENTIFIER_COLUMNS) countInto(deviceCounts[c], row[c]);
-  }
-  const macDevices = new Map<string, number>();
-  for (const { deviceKey, mac } of db
-    .select({ deviceKey: deviceMacs.deviceKey, mac: deviceMacs.mac })
-    .from(deviceMacs)
-    .orderBy(deviceMacs.deviceKey, deviceMacs.mac)
-    .all()) {
-    deviceMap.get(deviceKey)?.macs.push(mac);
-    countInto(macDevices, mac);
-  }
-  const links = new Map<number, DeviceLink>();
-  for (const { deviceKey, ...link } of db
-    .select({
-      deviceKey: deviceAssetLinks.deviceKey,
-      assetId: deviceAssetLinks.assetId,
-      method: deviceAssetLinks.method,
-      linkedAt: deviceAssetLinks.linkedAt,
-      linkedBy: deviceAssetLinks.linkedBy,
-    })
-    .from(deviceAssetLinks)
-    .all())
-    links.set(deviceKey, link);
-
-  const assetMap = new Map<string, AssetFacts>();
-  const assetsBy = Object.fromEntries(IDENTIFIER_COLUMNS.map((c) => [c, new Map<string, Set<string>>()])) as Record<
-    IdentifierColumn,
-    Map<string, Set<string>>
-  >;
-  for (const row of db.select(ASSET_FACT_COLUMNS).from(assets).all()) {
-    assetMap.set(row.id, row);
-    for (const c of IDENTIFIER_COLUMNS) addTo(assetsBy[c], row[c], row.id);
-  }
-  const macsOfAsset = new Map<string, string[]>();
-  const assetsByMac = new Map<string, Set<string>>();
-  for (const { assetId, mac } of db
-    .select({ assetId: assetMacs.assetId, mac: assetMacs.mac })
-    .from(assetMacs)
-    .orderBy(assetMacs.assetId, assetMacs.mac)
-    .all()) {
-    const list = macsOfAsset.get(assetId);
-    if (list) list.push(mac);
-    else macsOfAsset.set(assetId, [mac]);
-    addTo(assetsByMac, mac, assetId);
-  }
-
-  const candidate = (id: string): CandidateAsset[] => {
-    const a = assetMap.get(id);
-    return a ? [{ id: a.id, serialKey: a.serialKey, uuidKey: a.uuidKey }] : [];
-  };
-  const firstTwo = (ids: Iterable<string>): CandidateAsset[] => {
-    const out: CandidateAsset[] = [];
-    for (const id of ids) {
-      out.push(...candidate(id));
-      if (out.length === 2) break;
-    }
-    return out;
-  };
-
-  return {
-    deviceKeys,
-    device: (key) => deviceMap.get(key),
-    link: (key) => links.get(key),
-    anotherDevice(column, value, deviceKey) {
-      const own = deviceMap.get(deviceKey)?.[column] === value ? 1 : 0;
-      return (deviceCounts[column].get(value) ?? 0) - own > 0;
-    },
-    macOfAnotherDevice(mac, deviceKey) {
-      const own = deviceMap.get(deviceKey)?.macs.includes(mac) ? 1 : 0;
-      return (macDevices.get(mac) ?? 0) - own > 0;
-    },
-    assetsWith: (column, value) => firstTwo(assetsBy[column].get(value) ?? []),
-    assetsWithMacs(macs) {
-      const ids = new Set<string>();
-      for (const mac of macs) {
-        for (const id of assetsByMac.get(mac) ?? []) ids.add(id);
-        if (ids.size >= 2) break;
-      }
-      return firstTwo(ids);
-    },
-    asset: (id) => assetMap.get(id),
-    otherAssetHas(column, value, assetId) {
-      const ids = assetsBy[column].get(value);
-      return ids !== undefined && (ids.size > 1 || (ids.size === 1 && !ids.has(assetId)));
-    },
-    assetMacs: (assetId) => [...(macsOfAsset.get(assetId) ?? [])],
-    macsOnOtherAssets(macs, assetId) {
-      const out = new Set<string>();
-      for (const mac of macs) {
-        const ids = assetsByMac.get(mac);
-        if (ids && (ids.size > 1 || (ids.size === 1 && !ids.has(assetId)))) out.add(mac);
-      }
-      return out;
-    },
-    assetUpdated(assetId, columns, macs) {
-      const asset = assetMap.get(assetId);
-      if (!asset) return;
-      for (const c of IDENTIFIER_COLUMNS) {
-        const next = columns[c];
-        if (next === undefined) continue;
-        removeFrom(assetsBy[c], asset[c], assetId);
-        addTo(assetsBy[c], next, assetId);
-      }
-      const fields = [
-        'serial',
-        'serialKey',
-        'hardwareUuid',
-        'uuidKey',
-        'hostname',
-        'hostnameKey',
-        'manufacturer',
-        'model',
-      ] as const;
-      for (const f of fields) {
-        const next = columns[f];
-        if (next !== undefined) asset[f] = next;
-      }
-      if (macs) {
-        for (const mac of macsOfAsset.get(assetId) ?? []) removeFrom(assetsByMac, mac, assetId);
-        const sorted = [...macs].sort();
-        macsOfAsset.set(assetId, sorted);
-        for (const mac of sorted) addTo(assetsByMac, mac, assetId);
-      }
-    },
-  };
+  return indexMatchingFacts({
+    devices: db.select(DEVICE_FACT_COLUMNS).from(devices).orderBy(asc(devices.key)).all(),
+    deviceMacs: db
+      .select({ deviceKey: deviceMacs.deviceKey, mac: deviceMacs.mac })
+      .from(deviceMacs)
+      .orderBy(deviceMacs.deviceKey, deviceMacs.mac)
+      .all(),
+    links: db
+      .select({
+        deviceKey: deviceAssetLinks.deviceKey,
+        assetId: deviceAssetLinks.assetId,
+        method: deviceAssetLinks.method,
+        linkedAt: deviceAssetLinks.linkedAt,
+        linkedBy: deviceAssetLinks.linkedBy,
+      })
+      .from(deviceAssetLinks)
+      .all(),
+    assets: db.select(ASSET_FACT_COLUMNS).from(assets).all(),
+    assetMacs: db
+      .select({ assetId: assetMacs.assetId, mac: assetMacs.mac })
+      .from(assetMacs)
+      .orderBy(assetMacs.assetId, assetMacs.mac)
+      .all(),
+  });
 }

@@ -1,0 +1,174 @@
+import type { AssetStatus } from '@stocktake/shared/api';
+import { hostnameKey, serialKey, uuidKey } from '../../domain/matching/identifiers.ts';
+import type { Asset, AssetFields } from '../../domain/register/asset-model.ts';
+import type { DisposalRecord, StatusEvent } from '../../domain/register/ports.ts';
+import { fromCents, toCents } from '../../domain/register/values.ts';
+
+/**
+ * An asset's row as every engine stores it, whatever its engine: the same columns, money in
+ * cents, times as ISO text (SQLite) or as instants (PostgreSQL).
+ */
+export interface AssetRow {
+  id: string;
+  assetTag: string;
+  name: string | null;
+  serial: string | null;
+  hardwareUuid: string | null;
+  hostname: string | null;
+  manufacturer: string | null;
+  model: string | null;
+  modelNumber: string | null;
+  category: string | null;
+  status: AssetStatus;
+  assigneeName: string | null;
+  assigneeEmail: string | null;
+  assigneeUsername: string | null;
+  assigneeEmployeeNumber: string | null;
+  assigneeDepartment: string | null;
+  location: string | null;
+  costCenter: string | null;
+  supplier: string | null;
+  orderNumber: string | null;
+  purchaseDate: string | null;
+  purchaseCostCents: number | null;
+  warrantyMonths: number | null;
+  warrantyEnd: string | null;
+  expectedEndOfLife: string | null;
+  notes: string | null;
+  lockedFields: string[];
+  createdAt: string | Date;
+  updatedAt: string | Date;
+}
+
+/** The columns storing an asset's fields (MACs apart), with the matching keys of its identifiers. */
+export type AssetColumns = Partial<
+  Omit<AssetFields, 'macs' | 'purchaseCost'> & {
+    purchaseCostCents: number | null;
+    serialKey: string | null;
+    uuidKey: string | null;
+    hostnameKey: string | null;
+  }
+>;
+
+const isoOf = (at: string | Date): string => (typeof at === 'string' ? at : at.toISOString());
+
+/** An asset as the domain sees it, from its row and its MAC addresses. */
+export function assetFromRow(row: AssetRow, macs: string[]): Asset {
+  return {
+    id: row.id,
+    assetTag: row.assetTag,
+    name: row.name,
+    serial: row.serial,
+    hardwareUuid: row.hardwareUuid,
+    macs,
+    hostname: row.hostname,
+    manufacturer: row.manufacturer,
+    model: row.model,
+    modelNumber: row.modelNumber,
+    category: row.category,
+    status: row.status,
+    assigneeName: row.assigneeName,
+    assigneeEmail: row.assigneeEmail,
+    assigneeUsername: row.assigneeUsername,
+    assigneeEmployeeNumber: row.assigneeEmployeeNumber,
+    assigneeDepartment: row.assigneeDepartment,
+    location: row.location,
+    costCenter: row.costCenter,
+    supplier: row.supplier,
+    orderNumber: row.orderNumber,
+    purchaseDate: row.purchaseDate,
+    purchaseCost: fromCents(row.purchaseCostCents),
+    warrantyMonths: row.warrantyMonths,
+    warrantyEnd: row.warrantyEnd,
+    expectedEndOfLife: row.expectedEndOfLife,
+    notes: row.notes,
+    lockedFields: row.lockedFields,
+    createdAt: isoOf(row.createdAt),
+    updatedAt: isoOf(row.updatedAt),
+  };
+}
+
+/** The columns that store the given fields, with the matching keys derived from identifiers. */
+export function columnsFor(fields: Partial<AssetFields>): AssetColumns {
+  const cols: AssetColumns = {};
+  for (const [field, value] of Object.entries(fields) as [keyof AssetFields, unknown][]) {
+    switch (field) {
+      case 'macs':
+        break;
+      case 'purchaseCost':
+        cols.purchaseCostCents = value === null ? null : (toCents(value as number) ?? null);
+        break;
+      case 'serial':
+        cols.serial = value as string | null;
+        cols.serialKey = serialKey(value as string | null) ?? null;
+        break;
+      case 'hardwareUuid':
+        cols.hardwareUuid = value as string | null;
+        cols.uuidKey = uuidKey(value as string | null) ?? null;
+        break;
+      case 'hostname':
+        cols.hostname = value as string | null;
+        cols.hostnameKey = hostnameKey(value as string | null) ?? null;
+        break;
+      default:
+        (cols as Record<string, unknown>)[field] = value;
+    }
+  }
+  return cols;
+}
+
+/** A status event's row joined with its disposal record's (all null when it disposed of nothing). */
+export interface StatusEventRow {
+  id: number;
+  from: AssetStatus | null;
+  to: AssetStatus;
+  at: string | Date;
+  actor: string;
+  note: string | null;
+  correction: boolean;
+  method: DisposalRecord['method'] | null;
+  certificateRef: string | null;
+  vendor: string | null;
+  disposedOn: string | null;
+  disposalNotes: string | null;
+}
+
+/** A status event as the domain sees it, with its disposal record when it has one. */
+export function statusEventFromRow(r: StatusEventRow): StatusEvent {
+  return {
+    id: r.id,
+    from: r.from,
+    to: r.to,
+    at: isoOf(r.at),
+    actor: r.actor,
+    note: r.note,
+    correction: r.correction,
+    disposal:
+      r.method && r.certificateRef && r.vendor && r.disposedOn
+        ? {
+            method: r.method,
+            certificateRef: r.certificateRef,
+            vendor: r.vendor,
+            date: r.disposedOn,
+            notes: r.disposalNotes,
+          }
+        : null,
+  };
+}
+
+/** A disposal record's row as the domain sees it. */
+export function disposalFromRow(row: {
+  method: DisposalRecord['method'];
+  certificateRef: string;
+  vendor: string;
+  disposedOn: string;
+  notes: string | null;
+}): DisposalRecord {
+  return {
+    method: row.method,
+    certificateRef: row.certificateRef,
+    vendor: row.vendor,
+    date: row.disposedOn,
+    notes: row.notes,
+  };
+}
