@@ -8,37 +8,13 @@ import { fromCents, toCents } from '../../domain/register/values.ts';
  * An asset's row as every engine stores it, whatever its engine: the same columns, money in
  * cents, times as ISO text (SQLite) or as instants (PostgreSQL).
  */
-export interface AssetRow {
+export type AssetRow = Omit<AssetFields, 'macs' | 'purchaseCost'> & {
   id: string;
-  assetTag: string;
-  name: string | null;
-  serial: string | null;
-  hardwareUuid: string | null;
-  hostname: string | null;
-  manufacturer: string | null;
-  model: string | null;
-  modelNumber: string | null;
-  category: string | null;
-  status: AssetStatus;
-  assigneeName: string | null;
-  assigneeEmail: string | null;
-  assigneeUsername: string | null;
-  assigneeEmployeeNumber: string | null;
-  assigneeDepartment: string | null;
-  location: string | null;
-  costCenter: string | null;
-  supplier: string | null;
-  orderNumber: string | null;
-  purchaseDate: string | null;
   purchaseCostCents: number | null;
-  warrantyMonths: number | null;
-  warrantyEnd: string | null;
-  expectedEndOfLife: string | null;
-  notes: string | null;
   lockedFields: string[];
   createdAt: string | Date;
   updatedAt: string | Date;
-}
+};
 
 /** The columns storing an asset's fields (MACs apart), with the matching keys of its identifiers. */
 export type AssetColumns = Partial<
@@ -115,6 +91,43 @@ export function columnsFor(fields: Partial<AssetFields>): AssetColumns {
     }
   }
   return cols;
+}
+
+/** A status event's columns joined with its disposal record's, by name in every engine's schema. */
+export function statusEventColumns<
+  E extends Record<'id' | 'fromStatus' | 'toStatus' | 'at' | 'actor' | 'note' | 'correction', unknown>,
+  D extends Record<'method' | 'certificateRef' | 'vendor' | 'disposedOn' | 'notes', unknown>,
+>(
+  events: E,
+  disposals: D,
+): {
+  id: E['id'];
+  from: E['fromStatus'];
+  to: E['toStatus'];
+  at: E['at'];
+  actor: E['actor'];
+  note: E['note'];
+  correction: E['correction'];
+  method: D['method'];
+  certificateRef: D['certificateRef'];
+  vendor: D['vendor'];
+  disposedOn: D['disposedOn'];
+  disposalNotes: D['notes'];
+} {
+  return {
+    id: events.id,
+    from: events.fromStatus,
+    to: events.toStatus,
+    at: events.at,
+    actor: events.actor,
+    note: events.note,
+    correction: events.correction,
+    method: disposals.method,
+    certificateRef: disposals.certificateRef,
+    vendor: disposals.vendor,
+    disposedOn: disposals.disposedOn,
+    disposalNotes: disposals.notes,
+  };
 }
 
 /** A status event's row joined with its disposal record's (all null when it disposed of nothing). */

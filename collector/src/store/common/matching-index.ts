@@ -8,6 +8,7 @@ import {
   type MatchLookups,
 } from '../../domain/matching/lookups.ts';
 import type { AssetColumns } from './asset-rows.ts';
+import { ASSET_FACT_KEYS } from './fact-columns.ts';
 
 /** The lookups matching decides on, and the store's notice of what it wrote to an asset. */
 export interface MatchingReads extends MatchLookups {
@@ -153,16 +154,11 @@ export function indexMatchingFacts(rows: MatchingRows): MatchingSnapshot {
         removeFrom(assetsBy[c], asset[c], assetId);
         addTo(assetsBy[c], next, assetId);
       }
-      const fields = [
-        'serial',
-        'serialKey',
-        'hardwareUuid',
-        'uuidKey',
-        'hostname',
-        'hostnameKey',
-        'manufacturer',
-        'model',
-      ] as const;
+      // Every fact but the asset's id and its locks, which matching never writes.
+      const fields = ASSET_FACT_KEYS.filter(
+        (f): f is Exclude<(typeof ASSET_FACT_KEYS)[number], 'id' | 'lockedFields'> =>
+          f !== 'id' && f !== 'lockedFields',
+      );
       for (const f of fields) {
         const next = columns[f];
         if (next !== undefined) asset[f] = next;

@@ -3,7 +3,13 @@ import type { AuditEntry } from '../../../domain/audit/ports.ts';
 import { ConflictError, NotFoundError } from '../../../domain/errors.ts';
 import type { Asset, AssetFields } from '../../../domain/register/asset-model.ts';
 import type { AssetRegister, AssetWrite, RemovedAsset, StatusEvent } from '../../../domain/register/ports.ts';
-import { assetFromRow, columnsFor, disposalFromRow, statusEventFromRow } from '../../common/asset-rows.ts';
+import {
+  assetFromRow,
+  columnsFor,
+  disposalFromRow,
+  statusEventColumns,
+  statusEventFromRow,
+} from '../../common/asset-rows.ts';
 import { writeAudit, writeAudits } from '../audit/audit-repository.ts';
 import { type Db, type Executor, sqlStateOf, type Tx, UNIQUE_VIOLATION } from '../connection.ts';
 import { conflictsOfAsset } from '../matching/conflicts.ts';
@@ -50,20 +56,7 @@ async function getByTag(db: Executor, tag: string): Promise<Asset | undefined> {
 
 async function statusEvents(db: Executor, assetId: string): Promise<StatusEvent[]> {
   const rows = await db
-    .select({
-      id: assetStatusEvents.id,
-      from: assetStatusEvents.fromStatus,
-      to: assetStatusEvents.toStatus,
-      at: assetStatusEvents.at,
-      actor: assetStatusEvents.actor,
-      note: assetStatusEvents.note,
-      correction: assetStatusEvents.correction,
-      method: assetDisposals.method,
-      certificateRef: assetDisposals.certificateRef,
-      vendor: assetDisposals.vendor,
-      disposedOn: assetDisposals.disposedOn,
-      disposalNotes: assetDisposals.notes,
-    })
+    .select(statusEventColumns(assetStatusEvents, assetDisposals))
     .from(assetStatusEvents)
     .leftJoin(assetDisposals, eq(assetDisposals.statusEventId, assetStatusEvents.id))
     .where(eq(assetStatusEvents.assetId, assetId))

@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { AuditEntry, AuditRecord, AuditTrail } from '../../../domain/audit/ports.ts';
+import { auditColumns } from '../../common/audit-rows.ts';
 import type { Db, Executor } from '../connection.ts';
 import { auditLog } from '../schema/index.ts';
 
@@ -14,18 +15,7 @@ export async function writeAudit(tx: Executor, entry: AuditEntry): Promise<void>
 /** Several entries in one statement, in the order given (their ids follow it). */
 export async function writeAudits(tx: Executor, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await tx.insert(auditLog).values(
-    entries.map((entry) => ({
-      at: entry.at,
-      actor: entry.actor,
-      entityType: entry.entityType,
-      entityId: entry.entityId,
-      action: entry.action,
-      before: entry.before ?? null,
-      after: entry.after ?? null,
-      context: entry.context ?? null,
-    })),
-  );
+  await tx.insert(auditLog).values(entries.map(auditColumns));
 }
 
 const byEntity = (db: Db) =>

@@ -2,6 +2,15 @@ import type { DeviceDeletion, DeviceMerge } from '@stocktake/shared/api';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { ConflictError, NotFoundError, ValidationError } from '../../../domain/errors.ts';
 import type { DeviceAdoption, DeviceInventory } from '../../../domain/inventory/ports.ts';
+import {
+  ADMIN_VIEW_KEYS,
+  type AdminChange,
+  adoptionRecords,
+  deletionRecords,
+  mergeRecords,
+  survivingAgent,
+} from '../../common/device-admin-records.ts';
+import { pickColumns } from '../../common/fact-columns.ts';
 import { writeAudit, writeAudits } from '../audit/audit-repository.ts';
 import type { Executor, Tx } from '../connection.ts';
 import { lockDevices, type Matcher } from '../matching/matcher.ts';
@@ -17,16 +26,15 @@ import {
 } from '../schema/index.ts';
 import type { WriteBatcher } from '../write-batcher.ts';
 
-/** What an adoption, a merge or a delete reads of a device. */
-const adminView = {
-  key: devices.key,
-  id: devices.id,
-  agentId: devices.agentId,
-  hostname: devices.hostname,
-  hardwareSerial: devices.hardwareSerial,
-  lastSeenAt: devices.lastSeenAt,
-  lastSnapshotId: devices.lastSnapshotId,
-};
+const adminView = pickColumns(devices, ADMIN_VIEW_KEYS);
+
+/** An admin's change line on a device, at `now`. */
+const changeRow = (deviceKey: number, change: AdminChange, now: Date) => ({
+  deviceKey,
+  observedAt: now,
+  recordedAt: now,
+  ...change,
+});
 
 /**
  * Folds a device into another: the snapshots it holds move along (so their ids stay known, and
@@ -138,27 +146,9 @@ export function createDeviceAdmin(
     if (merged) await foldDevice(tx, device.key, merged.key);
     await tx.update(devices).set({ agentId }).where(eq(devices.key, device.key));
     await tx.update(agents).set({ deviceId, claimedDeviceId: null, claimKind: null }).where(eq(agents.id, agentId));
-    // A change row names a snapshot: the device's latest, the state the person decided on.
-    await tx.insert(deviceChanges).values({
-      deviceKey: device.key,
-      observedAt: now,
-      recordedAt: now,
-      snapshotId: device.lastSnapshotId ?? '',
-      kind: 'agent_replaced',
-      subject: 'agent',
-      before: device.agentId,
-      after: agentId,
-    });
-    await writeAudit(tx, {
-      at: now,
-      actor,
-      entityType: 'device',
-      entityId: deviceId,
-      action: 'adopt',
-      before: { agentId: device.agentId },
-      after: { agentId },
-      ...(merged ? { context: `merged device ${merged.id}` } : {}),
-    });
+    const { change, audit } = adoptionRecords(device, agentId, merged?.id, actor, now);
+    await tx.insert(deviceChanges).values(changeRow(device.key, change, now));
+    await writeAudit(tx, audit);
     await matcher.matchDevices(tx, [device.key], now);
     return { deviceId, agentId, replacedAgentId: device.agentId, mergedDeviceId: merged?.id ?? null };
   }
@@ -173,10 +163,7 @@ export function createDeviceAdmin(
     }
     await lockDevices(tx, [survivor.key, merged.key]);
     const agentIds = await agentsOn(tx, merged.id);
-    // The agent that reported last goes on reporting here; another one still alive is split
-    // off again by the identity policy, since two installations are never one device.
-    const mergedIsNewer = merged.lastSeenAt > survivor.lastSeenAt;
-    const agentId = mergedIsNewer ? (merged.agentId ?? survivor.agentId) : (survivor.agentId ?? merged.agentId);
+    const { agentId, mergedIsNewer } = survivingAgent(survivor, merged);
     const moved = {
       snapshots:
         (await tx.update(snapshots).set({ deviceKey: survivor.key }).where(eq(snapshots.deviceKey, merged.key)))
@@ -209,36 +196,22 @@ export function createDeviceAdmin(
       .update(devices)
       .set({ agentId, ...(mergedIsNewer ? { lastSeenAt: merged.lastSeenAt } : {}) })
       .where(eq(devices.key, survivor.key));
-    await tx.insert(deviceChanges).values({
-      deviceKey: survivor.key,
-      observedAt: now,
-      recordedAt: now,
-      // A change line names a snapshot: the survivor's latest, the state the person merged.
-      snapshotId: survivor.lastSnapshotId ?? merged.lastSnapshotId ?? '',
-      kind: 'device_merged',
-      subject: 'device',
-      before: { deviceId: merged.id, hostname: merged.hostname, agentId: merged.agentId },
-      after: { deviceId: survivor.id, agentId },
+    const { change, audits, result } = mergeRecords({
+      survivor,
+      merged,
+      agentId,
+      agentIds,
+      survivorAgentIds: await agentsOn(tx, survivor.id),
+      mergedLink,
+      linkMoved,
+      moved,
+      actor,
+      now,
     });
-    const before = {
-      agentId: survivor.agentId,
-      merged: {
-        deviceId: merged.id,
-        hostname: merged.hostname,
-        serial: merged.hardwareSerial,
-        agentId: merged.agentId,
-        agentIds,
-        link: mergedLink ?? null,
-      },
-    };
-    const after = { agentId, agentIds: await agentsOn(tx, survivor.id), linkMoved, ...moved };
-    const entry = { at: now, actor, entityType: 'device', action: 'merge', before, after } as const;
-    await writeAudits(tx, [
-      { ...entry, entityId: survivor.id, context: `merged device ${merged.id} into it` },
-      { ...entry, entityId: merged.id, context: `merged into device ${survivor.id}` },
-    ]);
+    await tx.insert(deviceChanges).values(changeRow(survivor.key, change, now));
+    await writeAudits(tx, audits);
     await matcher.matchDevices(tx, [survivor.key], now);
-    return { deviceId: survivor.id, mergedDeviceId: merged.id, agentId, agentIds, ...moved, linkMoved };
+    return result;
   }
 
   async function remove(tx: Tx, deviceId: string, actor: string, now: Date): Promise<DeviceDeletion> {
@@ -260,31 +233,17 @@ export function createDeviceAdmin(
       ).rowCount ?? 0;
     const removedSnapshots = await deleteSnapshotsOf(tx, device.key);
     await tx.delete(devices).where(eq(devices.key, device.key));
-    await writeAudit(tx, {
-      at: now,
-      actor,
-      entityType: 'device',
-      entityId: device.id,
-      action: 'delete',
-      before: {
-        hostname: device.hostname,
-        serial: device.hardwareSerial,
-        agentId: device.agentId,
-        agentIds,
-        lastSeenAt: device.lastSeenAt.toISOString(),
-        link: link ?? null,
-      },
-      after: null,
-      context: `${removedSnapshots} snapshots deleted; ${blocksLifted} enrolment blocks lifted`,
-    });
-    return {
-      deviceId: device.id,
-      hostname: device.hostname,
+    const { audit, result } = deletionRecords({
+      device,
       agentIds,
+      link,
       snapshots: removedSnapshots,
-      unlinkedAssetId: link?.assetId ?? null,
       blocksLifted,
-    };
+      actor,
+      now,
+    });
+    await writeAudit(tx, audit);
+    return result;
   }
 
   return {

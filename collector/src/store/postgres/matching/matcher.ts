@@ -23,6 +23,15 @@ const ASSET_FACTS = pickColumns(assets, ASSET_FACT_KEYS);
 /** Device keys as one array parameter, so a statement's text does not grow with their number. */
 export const keyArray = (keys: readonly number[]) => sql`${`{${keys.join(',')}}`}::int[]`;
 
+/** `select ... where <identifier> in (the identifiers of devices keyed k)`, for each identifier, as one union. */
+const sharingIdentifiers = (select: string, k: SQL) =>
+  sql.join(
+    ['serial_key', 'uuid_key', 'hostname_key'].map((column) =>
+      sql.raw(`${select} where ${column} in (select ${column} from devices where key = any(`).append(sql`${k}))`),
+    ),
+    sql` union `,
+  );
+
 /**
  * The devices matching must see to decide about `keys` as it would on every row: those, and
  * every device sharing a serial, UUID, host name or MAC with one of them (the counts that make
@@ -30,11 +39,7 @@ export const keyArray = (keys: readonly number[]) => sql`${`{${keys.join(',')}}`
  */
 function devicesAround(keys: readonly number[]): SQL {
   const k = keyArray(keys);
-  const sharing = (column: string) =>
-    sql.raw(`select key from devices where ${column} in (select ${column} from devices where key = any(`);
-  return sql`${sharing('serial_key')}${k}))
-    union ${sharing('uuid_key')}${k}))
-    union ${sharing('hostname_key')}${k}))
+  return sql`${sharingIdentifiers('select key from devices', k)}
     union select device_key from device_macs where mac in (select mac from device_macs where device_key = any(${k}))
     union select unnest(${k})`;
 }
@@ -42,11 +47,7 @@ function devicesAround(keys: readonly number[]): SQL {
 /** The assets their identifiers, their MACs or their links name: every asset matching may ask about for `keys`. */
 function assetsAround(keys: readonly number[]): SQL {
   const k = keyArray(keys);
-  const carrying = (column: string) =>
-    sql.raw(`select id from assets where ${column} in (select ${column} from devices where key = any(`);
-  return sql`${carrying('serial_key')}${k}))
-    union ${carrying('uuid_key')}${k}))
-    union ${carrying('hostname_key')}${k}))
+  return sql`${sharingIdentifiers('select id from assets', k)}
     union select asset_id from asset_macs where mac in (select mac from device_macs where device_key = any(${k}))
     union select asset_id from device_asset_links where asset_id is not null and device_key = any(${k})`;
 }

@@ -10,7 +10,7 @@ import type {
   RemovedAsset,
   StatusEvent,
 } from '../../../domain/register/ports.ts';
-import { disposalFromRow, statusEventFromRow } from '../../common/asset-rows.ts';
+import { disposalFromRow, statusEventColumns, statusEventFromRow } from '../../common/asset-rows.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Conflicts } from '../matching/conflicts.ts';
 import type { Matcher } from '../matching/matcher.ts';
@@ -56,20 +56,7 @@ export function createAssetsRepository(db: Db, audit: AuditLog, matcher: Matcher
 
   function statusEvents(assetId: string): StatusEvent[] {
     return db
-      .select({
-        id: assetStatusEvents.id,
-        from: assetStatusEvents.fromStatus,
-        to: assetStatusEvents.toStatus,
-        at: assetStatusEvents.at,
-        actor: assetStatusEvents.actor,
-        note: assetStatusEvents.note,
-        correction: assetStatusEvents.correction,
-        method: assetDisposals.method,
-        certificateRef: assetDisposals.certificateRef,
-        vendor: assetDisposals.vendor,
-        disposedOn: assetDisposals.disposedOn,
-        disposalNotes: assetDisposals.notes,
-      })
+      .select(statusEventColumns(assetStatusEvents, assetDisposals))
       .from(assetStatusEvents)
       .leftJoin(assetDisposals, eq(assetDisposals.statusEventId, assetStatusEvents.id))
       .where(eq(assetStatusEvents.assetId, assetId))

@@ -1,5 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { AuditEntry, AuditRecord, AuditTrail } from '../../../domain/audit/ports.ts';
+import { auditColumns } from '../../common/audit-rows.ts';
 import type { Db } from '../open-database.ts';
 import { auditLog } from '../schema/index.ts';
 
@@ -13,16 +14,7 @@ export function createAuditLog(db: Db) {
   return {
     write(entry: AuditEntry): void {
       db.insert(auditLog)
-        .values({
-          at: entry.at.toISOString(),
-          actor: entry.actor,
-          entityType: entry.entityType,
-          entityId: entry.entityId,
-          action: entry.action,
-          before: entry.before ?? null,
-          after: entry.after ?? null,
-          context: entry.context ?? null,
-        })
+        .values({ ...auditColumns(entry), at: entry.at.toISOString() })
         .run();
     },
   };

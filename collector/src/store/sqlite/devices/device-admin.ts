@@ -1,6 +1,8 @@
 import type { DeviceDeletion, DeviceMerge } from '@stocktake/shared/api';
 import { and, eq, sql } from 'drizzle-orm';
 import { NotFoundError, ValidationError } from '../../../domain/errors.ts';
+import { ADMIN_VIEW_KEYS, deletionRecords, mergeRecords, survivingAgent } from '../../common/device-admin-records.ts';
+import { pickColumns } from '../../common/fact-columns.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Matcher } from '../matching/matcher.ts';
 import type { Db } from '../open-database.ts';
@@ -16,15 +18,7 @@ import {
 import type { SnapshotStore } from './snapshot-store.ts';
 
 /** What a merge or a delete reads of a device. */
-const adminView = {
-  key: devices.key,
-  id: devices.id,
-  agentId: devices.agentId,
-  hostname: devices.hostname,
-  hardwareSerial: devices.hardwareSerial,
-  lastSeenAt: devices.lastSeenAt,
-  lastSnapshotId: devices.lastSnapshotId,
-};
+const adminView = pickColumns(devices, ADMIN_VIEW_KEYS);
 
 /**
  * The admin's merge and delete of devices over SQLite. Each runs in one transaction (a
@@ -70,10 +64,7 @@ export function createDeviceAdmin(db: Db, matcher: Matcher, store: SnapshotStore
           ]);
         }
         const agentIds = agentsOn(merged.id);
-        // The agent that reported last goes on reporting here; another one still alive is split
-        // off again by the identity policy, since two installations are never one device.
-        const mergedIsNewer = merged.lastSeenAt > survivor.lastSeenAt;
-        const agentId = mergedIsNewer ? (merged.agentId ?? survivor.agentId) : (survivor.agentId ?? merged.agentId);
+        const { agentId, mergedIsNewer } = survivingAgent(survivor, merged);
         const moved = {
           snapshots: db
             .update(snapshots)
@@ -121,54 +112,25 @@ export function createDeviceAdmin(db: Db, matcher: Matcher, store: SnapshotStore
           .set({ agentId, ...(mergedIsNewer ? { lastSeenAt: merged.lastSeenAt } : {}) })
           .where(eq(devices.key, survivor.key))
           .run();
+        const { change, audits, result } = mergeRecords({
+          survivor,
+          merged,
+          agentId,
+          agentIds,
+          survivorAgentIds: agentsOn(survivor.id),
+          mergedLink,
+          linkMoved,
+          moved,
+          actor,
+          now,
+        });
         const nowIso = now.toISOString();
         db.insert(deviceChanges)
-          .values({
-            deviceKey: survivor.key,
-            observedAt: nowIso,
-            recordedAt: nowIso,
-            // A change line names a snapshot: the survivor's latest, the state the person merged.
-            snapshotId: survivor.lastSnapshotId ?? merged.lastSnapshotId ?? '',
-            kind: 'device_merged',
-            subject: 'device',
-            before: { deviceId: merged.id, hostname: merged.hostname, agentId: merged.agentId },
-            after: { deviceId: survivor.id, agentId },
-          })
+          .values({ deviceKey: survivor.key, observedAt: nowIso, recordedAt: nowIso, ...change })
           .run();
-        const before = {
-          agentId: survivor.agentId,
-          merged: {
-            deviceId: merged.id,
-            hostname: merged.hostname,
-            serial: merged.hardwareSerial,
-            agentId: merged.agentId,
-            agentIds,
-            link: mergedLink ?? null,
-          },
-        };
-        const after = { agentId, agentIds: agentsOn(survivor.id), linkMoved, ...moved };
-        audit.write({
-          at: now,
-          actor,
-          entityType: 'device',
-          entityId: survivor.id,
-          action: 'merge',
-          before,
-          after,
-          context: `merged device ${merged.id} into it`,
-        });
-        audit.write({
-          at: now,
-          actor,
-          entityType: 'device',
-          entityId: merged.id,
-          action: 'merge',
-          before,
-          after,
-          context: `merged into device ${survivor.id}`,
-        });
+        for (const entry of audits) audit.write(entry);
         matcher.matchDevice(survivor.key, now);
-        return { deviceId: survivor.id, mergedDeviceId: merged.id, agentId, agentIds, ...moved, linkMoved };
+        return result;
       });
     },
 
@@ -189,32 +151,17 @@ export function createDeviceAdmin(db: Db, matcher: Matcher, store: SnapshotStore
           .run().changes;
         const removed = store.deleteOfDevice(device.key);
         db.delete(devices).where(eq(devices.key, device.key)).run();
-        const deletion: DeviceDeletion = {
-          deviceId: device.id,
-          hostname: device.hostname,
+        const { audit: entry, result } = deletionRecords({
+          device,
           agentIds,
+          link,
           snapshots: removed.snapshots,
-          unlinkedAssetId: link?.assetId ?? null,
           blocksLifted,
-        };
-        audit.write({
-          at: now,
           actor,
-          entityType: 'device',
-          entityId: device.id,
-          action: 'delete',
-          before: {
-            hostname: device.hostname,
-            serial: device.hardwareSerial,
-            agentId: device.agentId,
-            agentIds,
-            lastSeenAt: device.lastSeenAt,
-            link: link ?? null,
-          },
-          after: null,
-          context: `${removed.snapshots} snapshots deleted; ${blocksLifted} enrolment blocks lifted`,
+          now,
         });
-        return deletion;
+        audit.write(entry);
+        return result;
       });
     },
   };

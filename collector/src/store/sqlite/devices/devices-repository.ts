@@ -22,6 +22,7 @@ import {
 import { EnrolmentBlocked, snapshotIdTaken } from '../../../domain/inventory/errors.ts';
 import type { DeviceAdoption, DeviceComponent, IngestResult } from '../../../domain/inventory/ports.ts';
 import { hostnameKey, macKey, serialKey, uuidKey } from '../../../domain/matching/identifiers.ts';
+import { adoptionRecords } from '../../common/device-admin-records.ts';
 import type { EnrolmentBlockRows } from '../agents/enrolment-blocks-repository.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Matcher } from '../matching/matcher.ts';
@@ -396,29 +397,16 @@ export function createDevicesRepository(
         updateDevice(device.key, { agentId });
         db.update(agents).set({ deviceId, claimedDeviceId: null, claimKind: null }).where(eq(agents.id, agentId)).run();
         const nowIso = now.toISOString();
-        // A change row names a snapshot: the device's latest, the state the person decided on.
+        const { change, audit } = adoptionRecords(device, agentId, merged?.id, actor, now);
         insertChange.run({
           deviceKey: device.key,
           observedAt: nowIso,
           recordedAt: nowIso,
-          snapshotId: device.lastSnapshotId ?? '',
-          kind: 'agent_replaced',
-          subject: 'agent',
-          before: device.agentId,
-          after: agentId,
+          ...change,
           softwareBefore: null,
           softwareAfter: null,
         });
-        parts.audit.write({
-          at: now,
-          actor,
-          entityType: 'device',
-          entityId: deviceId,
-          action: 'adopt',
-          before: { agentId: device.agentId },
-          after: { agentId },
-          ...(merged ? { context: `merged device ${merged.id}` } : {}),
-        });
+        parts.audit.write(audit);
         matcher.matchDevice(device.key, now);
         return { deviceId, agentId, replacedAgentId: device.agentId, mergedDeviceId: merged?.id ?? null };
       });
