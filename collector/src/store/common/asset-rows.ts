@@ -1,7 +1,11 @@
 import type { AssetStatus } from '@stocktake/shared/api';
 import { hostnameKey, serialKey, uuidKey } from '../../domain/matching/identifiers.ts';
 import type { Asset, AssetFields } from '../../domain/register/asset-model.ts';
-import type { DisposalRecord, StatusEvent } from '../../domain/register/ports.ts';
+import type { AssetWrite, DisposalRecord, StatusEvent } from '../../domain/register/ports.ts';
+
+/** A write's change of status. */
+type StatusChange = NonNullable<AssetWrite['plan']['status']>;
+
 import { fromCents, toCents } from '../../domain/register/values.ts';
 
 /**
@@ -166,6 +170,31 @@ export function statusEventFromRow(r: StatusEventRow): StatusEvent {
             notes: r.disposalNotes,
           }
         : null,
+  };
+}
+
+/** The status event a write records, but its time (which each engine keeps its own way). */
+export function statusEventValues(w: AssetWrite, status: StatusChange) {
+  return {
+    assetId: w.id,
+    fromStatus: status.from,
+    toStatus: status.to,
+    actor: w.actor,
+    note: status.note ?? null,
+    correction: status.correction,
+  };
+}
+
+/** The disposal record a status event holds. */
+export function disposalValues(assetId: string, statusEventId: number, d: NonNullable<StatusChange['disposal']>) {
+  return {
+    assetId,
+    statusEventId,
+    method: d.method,
+    certificateRef: d.certificateRef,
+    vendor: d.vendor,
+    disposedOn: d.date,
+    notes: d.notes ?? null,
   };
 }
 

@@ -28,6 +28,29 @@ export const ASSET_FACT_KEYS = [
   'lockedFields',
 ] as const satisfies readonly (keyof AssetFacts)[];
 
+/** A device linked to an asset as the asset's detail shows it: columns of the devices and their links. */
+export function linkedDeviceColumns<
+  D extends Record<'id' | 'hostname' | 'lastSeenAt', unknown>,
+  L extends Record<'method' | 'linkedAt', unknown>,
+>(
+  devices: D,
+  links: L,
+): {
+  deviceId: D['id'];
+  hostname: D['hostname'];
+  method: L['method'];
+  linkedAt: L['linkedAt'];
+  lastSeenAt: D['lastSeenAt'];
+} {
+  return {
+    deviceId: devices.id,
+    hostname: devices.hostname,
+    method: links.method,
+    linkedAt: links.linkedAt,
+    lastSeenAt: devices.lastSeenAt,
+  };
+}
+
 /**
  * Some of a table's columns, as a select's projection: one projection for the single-device path
  * and the full pass of an engine, and the same facts in every engine, so all decide alike.

@@ -7,8 +7,10 @@ import {
   assetFromRow,
   columnsFor,
   disposalFromRow,
+  disposalValues,
   statusEventColumns,
   statusEventFromRow,
+  statusEventValues,
 } from '../../common/asset-rows.ts';
 import { writeAudit, writeAudits } from '../audit/audit-repository.ts';
 import { type Db, type Executor, sqlStateOf, type Tx, UNIQUE_VIOLATION } from '../connection.ts';
@@ -125,27 +127,11 @@ async function writeStatusEvent(tx: Tx, w: AssetWrite): Promise<void> {
   if (!status) return;
   const [event] = await tx
     .insert(assetStatusEvents)
-    .values({
-      assetId: w.id,
-      fromStatus: status.from,
-      toStatus: status.to,
-      at: w.at,
-      actor: w.actor,
-      note: status.note ?? null,
-      correction: status.correction,
-    })
+    .values({ ...statusEventValues(w, status), at: w.at })
     .returning({ id: assetStatusEvents.id });
   const d = status.disposal;
   if (!d || !event) return;
-  await tx.insert(assetDisposals).values({
-    assetId: w.id,
-    statusEventId: event.id,
-    method: d.method,
-    certificateRef: d.certificateRef,
-    vendor: d.vendor,
-    disposedOn: d.date,
-    notes: d.notes ?? null,
-  });
+  await tx.insert(assetDisposals).values(disposalValues(w.id, event.id, d));
 }
 
 /**

@@ -2,7 +2,7 @@ import type { LinkMethod } from '@stocktake/shared/api';
 import { asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { manualLink, manualUnlink } from '../../../domain/matching/decide.ts';
 import type { DeviceLink } from '../../../domain/matching/lookups.ts';
-import { ASSET_FACT_KEYS, DEVICE_FACT_KEYS, pickColumns } from '../../common/fact-columns.ts';
+import { ASSET_FACT_KEYS, DEVICE_FACT_KEYS, linkedDeviceColumns, pickColumns } from '../../common/fact-columns.ts';
 import { indexMatchingFacts, type MatchingSnapshot } from '../../common/matching-index.ts';
 import {
   type FillStep,
@@ -297,13 +297,7 @@ export function createMatcher() {
     /** Devices linked to an asset, most recently seen first. */
     async devicesOfAsset(db: Executor, assetId: string) {
       const rows = await db
-        .select({
-          deviceId: devices.id,
-          hostname: devices.hostname,
-          method: deviceAssetLinks.method,
-          linkedAt: deviceAssetLinks.linkedAt,
-          lastSeenAt: devices.lastSeenAt,
-        })
+        .select(linkedDeviceColumns(devices, deviceAssetLinks))
         .from(deviceAssetLinks)
         .innerJoin(devices, eq(devices.key, deviceAssetLinks.deviceKey))
         .where(eq(deviceAssetLinks.assetId, assetId))

@@ -10,7 +10,13 @@ import type {
   RemovedAsset,
   StatusEvent,
 } from '../../../domain/register/ports.ts';
-import { disposalFromRow, statusEventColumns, statusEventFromRow } from '../../common/asset-rows.ts';
+import {
+  disposalFromRow,
+  disposalValues,
+  statusEventColumns,
+  statusEventFromRow,
+  statusEventValues,
+} from '../../common/asset-rows.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Conflicts } from '../matching/conflicts.ts';
 import type { Matcher } from '../matching/matcher.ts';
@@ -125,29 +131,13 @@ export function createAssetsRepository(db: Db, audit: AuditLog, matcher: Matcher
     if (!status) return;
     const event = db
       .insert(assetStatusEvents)
-      .values({
-        assetId: w.id,
-        fromStatus: status.from,
-        toStatus: status.to,
-        at,
-        actor: w.actor,
-        note: status.note ?? null,
-        correction: status.correction,
-      })
+      .values({ ...statusEventValues(w, status), at })
       .returning({ id: assetStatusEvents.id })
       .get();
     const d = status.disposal;
     if (!d) return;
     db.insert(assetDisposals)
-      .values({
-        assetId: w.id,
-        statusEventId: event.id,
-        method: d.method,
-        certificateRef: d.certificateRef,
-        vendor: d.vendor,
-        disposedOn: d.date,
-        notes: d.notes ?? null,
-      })
+      .values(disposalValues(w.id, event.id, d))
       .run();
   }
 

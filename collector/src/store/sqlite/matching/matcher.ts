@@ -2,6 +2,7 @@ import { and, eq, ne, sql } from 'drizzle-orm';
 import { manualLink, manualUnlink } from '../../../domain/matching/decide.ts';
 import { type DeviceLink, IDENTIFIER_COLUMNS, type IdentifierColumn } from '../../../domain/matching/lookups.ts';
 import type { AssetColumns } from '../../common/asset-rows.ts';
+import { linkedDeviceColumns } from '../../common/fact-columns.ts';
 import { type MatchResult, type MatchStep, planMatching } from '../../common/matching-plan.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Db } from '../open-database.ts';
@@ -311,13 +312,7 @@ export function createMatcher(db: Db, audit: AuditLog) {
     /** Devices linked to an asset, most recently seen first. */
     devicesOfAsset(assetId: string) {
       return db
-        .select({
-          deviceId: devices.id,
-          hostname: devices.hostname,
-          method: deviceAssetLinks.method,
-          linkedAt: deviceAssetLinks.linkedAt,
-          lastSeenAt: devices.lastSeenAt,
-        })
+        .select(linkedDeviceColumns(devices, deviceAssetLinks))
         .from(deviceAssetLinks)
         .innerJoin(devices, eq(devices.key, deviceAssetLinks.deviceKey))
         .where(eq(deviceAssetLinks.assetId, assetId))
