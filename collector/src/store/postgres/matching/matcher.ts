@@ -3,6 +3,7 @@ import { asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { manualLink, manualUnlink } from '../../../domain/matching/decide.ts';
 import type { DeviceLink } from '../../../domain/matching/lookups.ts';
 import { ASSET_FACT_KEYS, DEVICE_FACT_KEYS, linkedDeviceColumns, pickColumns } from '../../common/fact-columns.ts';
+import { LINK_FROM_EXCLUDED } from '../../common/link-rows.ts';
 import { indexMatchingFacts, type MatchingSnapshot } from '../../common/matching-index.ts';
 import {
   type FillStep,
@@ -134,18 +135,10 @@ async function applySteps(tx: Tx, steps: readonly MatchStep[]): Promise<void> {
   );
   const drops = [...lastLink.values()].filter((s) => !s.next).map((s) => s.deviceKey);
   if (upserts.length > 0) {
-    await tx
-      .insert(deviceAssetLinks)
-      .values(upserts)
-      .onConflictDoUpdate({
-        target: deviceAssetLinks.deviceKey,
-        set: {
-          assetId: sql`excluded.asset_id`,
-          method: sql`excluded.method`,
-          linkedAt: sql`excluded.linked_at`,
-          linkedBy: sql`excluded.linked_by`,
-        },
-      });
+    await tx.insert(deviceAssetLinks).values(upserts).onConflictDoUpdate({
+      target: deviceAssetLinks.deviceKey,
+      set: LINK_FROM_EXCLUDED,
+    });
   }
   if (drops.length > 0) await tx.delete(deviceAssetLinks).where(inArray(deviceAssetLinks.deviceKey, drops));
   for (const [assetId, fill] of fills) {

@@ -3,6 +3,7 @@ import { manualLink, manualUnlink } from '../../../domain/matching/decide.ts';
 import { type DeviceLink, IDENTIFIER_COLUMNS, type IdentifierColumn } from '../../../domain/matching/lookups.ts';
 import type { AssetColumns } from '../../common/asset-rows.ts';
 import { linkedDeviceColumns } from '../../common/fact-columns.ts';
+import { LINK_FROM_EXCLUDED } from '../../common/link-rows.ts';
 import { type MatchResult, type MatchStep, planMatching } from '../../common/matching-plan.ts';
 import type { AuditLog } from '../audit/audit-repository.ts';
 import type { Db } from '../open-database.ts';
@@ -119,12 +120,7 @@ function prepareStatements(db: Db) {
       })
       .onConflictDoUpdate({
         target: deviceAssetLinks.deviceKey,
-        set: {
-          assetId: sql`excluded.asset_id`,
-          method: sql`excluded.method`,
-          linkedAt: sql`excluded.linked_at`,
-          linkedBy: sql`excluded.linked_by`,
-        },
+        set: LINK_FROM_EXCLUDED,
       })
       .prepare(),
     deleteLink: db.delete(deviceAssetLinks).where(eq(deviceAssetLinks.deviceKey, deviceKey)).prepare(),
