@@ -10,10 +10,9 @@ import { SoftwareSourceSchema } from './software.ts';
  * only to one that said so, so the contract version stays 1.
  */
 
-export const UsageViaSchema = Type.Union(
-  USAGE_VIAS.map((v) => Type.Literal(v)),
-  { description: 'How the use is known (see USAGE_VIAS).' },
-);
+export const UsageViaSchema = Type.Enum(USAGE_VIAS, {
+  description: 'How the use is known: atime, process, bam, prefetch or spotlight (see USAGE_VIAS).',
+});
 
 const DaySchema = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description });
 
