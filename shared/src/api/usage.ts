@@ -18,9 +18,9 @@ export const UserUseSchema = Type.Object({
 
 export const InstallUseSchema = Type.Object({
   source: Type.String({ description: 'Package source (dpkg, registry, app_bundle, ...).' }),
-  name: Type.String(),
-  version: Type.String(),
-  arch: Type.Union([Type.String(), Type.Null()]),
+  name: Type.String({ description: 'Package or product name.' }),
+  version: Type.String({ description: 'Installed version.' }),
+  arch: Type.Union([Type.String(), Type.Null()], { description: 'Architecture, if the source gives one.' }),
   lastUsed: NullableDay('Day of last use by anyone (UTC); null when none is known.'),
   via: Type.Union([UsageViaSchema, Type.Null()]),
   class: UsageClassSchema,
@@ -29,7 +29,7 @@ export const InstallUseSchema = Type.Object({
 
 export const DeviceUsageSchema = Type.Object(
   {
-    deviceId: Type.String(),
+    deviceId: Type.String({ description: 'The device.' }),
     sources: Type.Union([Type.Array(UsageSourceSchema), Type.Null()], {
       description: 'The device’s usage sources; null when it never sent usage (metering off, or an older agent).',
     }),
@@ -40,8 +40,8 @@ export const DeviceUsageSchema = Type.Object(
 export type DeviceUsageView = Static<typeof DeviceUsageSchema>;
 
 export const ReclaimableSeatSchema = Type.Object({
-  deviceId: Type.String(),
-  hostname: Type.String(),
+  deviceId: Type.String({ description: 'The device the seat sits on.' }),
+  hostname: Type.String({ description: 'Its host name.' }),
   user: Type.Union([Type.String(), Type.Null()], { description: 'The person the seat sits with, if known.' }),
   lastUsed: NullableDay('Last use of the product on that device (or by that person), if any.'),
   class: UsageClassSchema,
@@ -49,12 +49,15 @@ export const ReclaimableSeatSchema = Type.Object({
 
 export const ReclamationSchema = Type.Object(
   {
-    product: Type.String(),
+    product: Type.String({ description: 'The product, as the license book names it.' }),
     metric: LicenseMetricSchema,
     seats: Type.Integer({ description: 'Seats of the current entitlements, pooled.' }),
     installs: Type.Integer({ description: 'Present devices with an install the entitlements match.' }),
     usedInstalls: Type.Integer({ description: 'Those used or rarely used.' }),
-    unusedInstalls: Type.Integer(),
+    unusedInstalls: Type.Integer({
+      description:
+        'Installs unused beyond the threshold (or never used while the device’s sources spoke for that long).',
+    }),
     unknownInstalls: Type.Integer({ description: 'Installs on devices without usage sources (or too new to tell).' }),
     users: Type.Integer({ description: 'People counted under the metric (per user: distinct users of the devices).' }),
     usersWhoUsed: Type.Integer({ description: 'People who used it within the unused threshold.' }),
@@ -63,7 +66,9 @@ export const ReclamationSchema = Type.Object(
         'Seats that could be taken back: unused installs (per device), or people none of whose installs were used (per user).',
     }),
     reclaimableSeats: Type.Array(ReclaimableSeatSchema, { description: 'Where they sit: the devices and people.' }),
-    costPerSeat: Type.Union([Type.Number(), Type.Null()]),
+    costPerSeat: Type.Union([Type.Number(), Type.Null()], {
+      description: 'Cost of one seat over the current entitlements (weighted); null unless each has a cost.',
+    }),
     nextRenewal: NullableDay('The earliest term end among the current entitlements, if any has one.'),
     renewingSeats: Type.Integer({ description: 'Seats of the entitlements ending on that day.' }),
     savingAtRenewal: Type.Union([Type.Number(), Type.Null()], {
@@ -137,3 +142,17 @@ export const RECLAMATION_EXAMPLE: Reclamation = {
   renewingSeats: 10,
   savingAtRenewal: 479.76,
 };
+
+/** The query of a usage read: the day to classify as of (a renewal ahead, say); default today. */
+export const UsageQuerySchema = Type.Object(
+  {
+    asOf: Type.Optional(
+      Type.String({
+        format: 'date',
+        description: 'Classify as of this day (YYYY-MM-DD, UTC), e.g. a renewal date; default today.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type UsageQuery = Static<typeof UsageQuerySchema>;

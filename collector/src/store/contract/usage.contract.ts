@@ -1,12 +1,19 @@
 import { expect, it } from 'vitest';
+import type { DeviceInventory } from '../../domain/inventory/ports.ts';
+import type { SoftwareUsage } from '../../domain/usage/ports.ts';
 import { deviceReporting } from './inventory-support.ts';
-import type { OpenPorts } from './open-ports.ts';
 
 const DAY1 = new Date('2026-11-22T12:00:00Z');
 const DAY2 = new Date('2026-11-23T12:00:00Z');
 
 /** Software use and logins per device: full reports replace, changes merge, a day never goes back. */
-export default function usageContract(open: OpenPorts<'inventory' | 'usage'>): void {
+type OpenUsage = () => Promise<{
+  inventory: Pick<DeviceInventory, 'ingestSnapshot'>;
+  usage: SoftwareUsage;
+  close(): Promise<void>;
+}>;
+
+export default function usageContract(open: OpenUsage): void {
   it('replaces on a full report, merges changes keeping the later day, and keeps each source’s earliest since', async () => {
     const stores = await open();
     const a = await deviceReporting(stores, 'agent-u1', { hostname: 'ws-u1', serial: 'U1' });
