@@ -212,6 +212,22 @@ describe('reclamation on a planted estate', () => {
       savingAtRenewal: 50,
     });
 
+    // Who-has shows each install's last use and class.
+    const whoHas = await api<{ items: { hostname: string; software: { lastUsed: string | null; usage: string }[] }[] }>(
+      'GET',
+      '/api/v1/software/who-has?name=acme-cad&limit=100',
+    );
+    expect(
+      Object.fromEntries(whoHas.items.map((i) => [i.hostname, i.software.map((s) => [s.usage, s.lastUsed])])),
+    ).toEqual({
+      'ws-01': [['used', date(-5)]],
+      'ws-02': [['rarely_used', date(-45)]],
+      'ws-03': [['unused', date(-120)]],
+      'ws-04': [['unused', null]],
+      'ws-05': [['unknown', null]],
+      'ws-06': [['unknown', null]],
+    });
+
     // The device page: last use per application, and as of a later day the classes move on.
     const d2 = await api<{ items: { name: string; class: string; lastUsed: string }[] }>(
       'GET',
