@@ -1,7 +1,7 @@
 import type { UsageSourceState } from '@stocktake/shared';
 import { sql } from 'drizzle-orm';
 import type { DeviceActivity, DeviceUsage, SoftwareUsage, UsageReport } from '../../../domain/usage/ports.ts';
-import { entryOf, keptSources } from '../../usage-rows.ts';
+import { entryOf, keptSources } from '../../common/usage-rows.ts';
 import type { Db, Tx } from '../connection.ts';
 
 async function write(tx: Tx, deviceId: string, report: UsageReport, now: Date): Promise<void> {

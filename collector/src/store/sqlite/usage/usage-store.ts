@@ -1,7 +1,7 @@
 import type { UsageSourceState } from '@stocktake/shared';
 import type Database from 'better-sqlite3';
 import type { DeviceActivity, DeviceUsage, SoftwareUsage, UsageReport } from '../../../domain/usage/ports.ts';
-import { entryOf, keptSources } from '../../usage-rows.ts';
+import { entryOf, keptSources } from '../../common/usage-rows.ts';
 import type { WriteBatcher } from '../write-batcher.ts';
 
 interface EntryRow {
