@@ -12,6 +12,7 @@ import { apiBench } from './api.ts';
 import { deltasBench, type Transport } from './deltas.ts';
 import { ingestBench } from './ingest.ts';
 import { writeSection } from './lib/report.ts';
+import { meteringBench } from './metering.ts';
 import { reconcileBench } from './reconcile.ts';
 import { retentionBench } from './retention.ts';
 import { startupBench } from './startup.ts';
@@ -27,6 +28,7 @@ interface BenchOptions {
 const BENCHMARKS: Record<string, (opts: BenchOptions) => Promise<string>> = {
   'agent-footprint': (o) => agentFootprint({ runs: o.runs }),
   'agent-wire': () => agentWire(),
+  metering: (o) => meteringBench({ runs: o.runs }),
   ingest: (o) => ingestBench({ devices: o.size ?? 10_000, concurrency: 32, transport: o.transport }),
   deltas: (o) => deltasBench({ devices: o.size ?? 1000, requests: 10_000, concurrency: 32 }),
   api: (o) => apiBench({ devices: o.size ?? 10_000, requests: 200 }),

@@ -52,7 +52,11 @@ export function readSnapshotAck(value: unknown, sentSnapshotId?: string): Valida
   if (snapshotId && sentSnapshotId !== undefined && snapshotId !== sentSnapshotId) {
     errors.push({ path: '/snapshotId', message: `acknowledges ${snapshotId}, not the ${sentSnapshotId} sent` });
   }
-  return errors.length
-    ? { ok: false, errors }
-    : { ok: true, value: { snapshotId, deviceId, duplicate: duplicate as boolean } };
+  if (errors.length) return { ok: false, errors };
+  // Parts this agent does not know are left out: a newer collector may name more.
+  const accepts = Array.isArray(fields.accepts) ? fields.accepts.filter((a) => a === 'usage') : [];
+  return {
+    ok: true,
+    value: { snapshotId, deviceId, duplicate: duplicate as boolean, ...(accepts.length ? { accepts } : {}) },
+  };
 }

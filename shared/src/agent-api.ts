@@ -42,6 +42,13 @@ export const SnapshotAckSchema = Type.Object(
       description: 'Collector device the snapshot was attached to.',
     }),
     duplicate: Type.Boolean({ description: 'The snapshot id was already stored; nothing was written.' }),
+    accepts: Type.Optional(
+      Type.Array(Type.Literal('usage'), {
+        maxItems: 8,
+        description:
+          'Optional parts of a snapshot this collector takes (`usage`): an agent sends them only to a collector that named them, since an older one refuses members it does not know.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -41,5 +41,7 @@ export * from './section-shapes.ts';
 export type { AgentInfo, Sections, Snapshot } from './snapshot.ts';
 export type { SoftwareItem, SoftwareSource } from './software.ts';
 export * from './software-order.ts';
+export type { Usage, UsageEntry, UsageSourceState } from './usage.ts';
+export * from './usage-diff.ts';
 export type { Session, Users } from './users.ts';
 export type { FieldError, Validation } from './validate.ts';

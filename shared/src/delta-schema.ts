@@ -7,6 +7,7 @@ import { PatchStateSchema } from './patches.ts';
 import { SectionSchema } from './section.ts';
 import { AgentInfoSchema } from './snapshot.ts';
 import { SoftwareItemSchema, SoftwareSchema, SoftwareSourceSchema } from './software.ts';
+import { UsageSchema } from './usage.ts';
 import { UsersSchema } from './users.ts';
 import { createValidator } from './validate.ts';
 
@@ -108,6 +109,7 @@ export const SnapshotDeltaSchema = Type.Object(
     collectedAt: Type.String({ format: 'date-time', description: 'When the snapshot was assembled (UTC).' }),
     identity: DeviceIdentitySchema,
     sections: DeltaSectionsSchema,
+    usage: Type.Optional(UsageSchema),
   },
   {
     additionalProperties: false,

@@ -5,6 +5,8 @@ import type { Section } from './section.ts';
 import type { Sections, Snapshot } from './snapshot.ts';
 import type { SoftwareItem } from './software.ts';
 import { compareSoftware, softwareKey } from './software-order.ts';
+import type { Usage } from './usage.ts';
+import { diffUsage, mergeUsage } from './usage-diff.ts';
 
 /**
  * Diffing and applying deltas (their schemas are in delta-schema.ts). No TypeBox here: the agent
@@ -123,6 +125,8 @@ export function diffSnapshot(base: Snapshot, next: Snapshot): SnapshotDelta {
       ...(is.data !== undefined ? { data: is.data } : {}),
     } as DeltaSection;
   }
+  // Usage a delta cannot take away: the agent sends a full snapshot when it stops metering.
+  const usage = next.usage ? diffUsage(base.usage, next.usage) : undefined;
   return {
     contractVersion: CONTRACT_VERSION,
     kind: 'delta',
@@ -132,6 +136,7 @@ export function diffSnapshot(base: Snapshot, next: Snapshot): SnapshotDelta {
     collectedAt: next.collectedAt,
     identity: next.identity,
     sections: sections as SnapshotDelta['sections'],
+    ...(usage ? { usage } : {}),
   };
 }
 
@@ -173,6 +178,8 @@ export interface DeltaBase {
   hashOf(name: SectionName): string | undefined;
   /** The base's data of a section; asked only for a section the delta patches. */
   dataOf(name: SectionName): unknown;
+  /** The base's usage, when the receiver keeps it with the snapshot (absent: the result has the delta's usage changes only). */
+  usage?: Usage;
 }
 
 /**
@@ -223,6 +230,7 @@ export function applyDeltaTo(
     }
     sections[name] = { ...envelopeOf(change), hash, data };
   }
+  const usage = delta.usage ? mergeUsage(base.usage, delta.usage) : base.usage;
   return {
     contractVersion: CONTRACT_VERSION,
     kind: 'full',
@@ -231,6 +239,7 @@ export function applyDeltaTo(
     collectedAt: delta.collectedAt,
     identity: delta.identity,
     sections: sections as unknown as Sections,
+    ...(usage ? { usage } : {}),
   };
 }
 
@@ -242,6 +251,7 @@ export function applyDelta(base: Snapshot, delta: SnapshotDelta): Snapshot {
       snapshotId: base.snapshotId,
       hashOf: (name) => hashOf(name, section(name)),
       dataOf: (name) => section(name).data,
+      ...(base.usage ? { usage: base.usage } : {}),
     },
     delta,
     (name) => section(name).data,

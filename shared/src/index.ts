@@ -12,5 +12,6 @@ export * from './patches.ts';
 export * from './section.ts';
 export * from './snapshot.ts';
 export * from './software.ts';
+export * from './usage.ts';
 export * from './users.ts';
 export * from './validate.ts';

@@ -6,6 +6,7 @@ import { OsSchema } from './os.ts';
 import { PatchStateSchema } from './patches.ts';
 import { SectionSchema } from './section.ts';
 import { SoftwareSchema } from './software.ts';
+import { UsageSchema } from './usage.ts';
 import { UsersSchema } from './users.ts';
 
 export { CONTRACT_VERSION, SECTION_NAMES, type SectionName } from './contract.ts';
@@ -48,6 +49,7 @@ export const SnapshotSchema = Type.Object(
     collectedAt: Type.String({ format: 'date-time', description: 'When the snapshot was assembled (UTC).' }),
     identity: DeviceIdentitySchema,
     sections: SectionsSchema,
+    usage: Type.Optional(UsageSchema),
   },
   { additionalProperties: false, $id: 'Snapshot', description: 'What an agent reports about its device.' },
 );

@@ -15,4 +15,5 @@ export const DEFAULTS = {
   retryMaxSeconds: 900,
   collectorTimeoutSeconds: 60,
   logLevel: 'warn',
+  meteringSampleSeconds: 300,
 } as const;

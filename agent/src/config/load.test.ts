@@ -51,6 +51,7 @@ describe('loadConfig', () => {
       },
       spool: { maxEntries: 1000, maxBytes: 50 * 1024 * 1024 },
       retry: { minMs: 10_000, maxMs: 900_000 },
+      metering: { enabled: true, sampleMs: 300_000 },
       network: {},
       file: path,
     });

@@ -189,6 +189,10 @@ export function loadConfig(
       maxBytes: file.spool?.maxBytes ?? DEFAULTS.maxBytes,
     },
     retry: { minMs: retryMin * 1000, maxMs: retryMax * 1000 },
+    metering: {
+      enabled: file.metering?.enabled ?? true,
+      sampleMs: (file.metering?.sampleSeconds ?? DEFAULTS.meteringSampleSeconds) * 1000,
+    },
     network,
   };
   if (enrollSecret.value !== undefined) config.enrollSecret = enrollSecret.value as string;

@@ -46,6 +46,19 @@ export const RetryConfigSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const MeteringConfigSchema = Type.Object(
+  {
+    enabled: Type.Optional(
+      Type.Boolean({
+        description:
+          'Measure software use (default true): per installed item and user, the day of last use (README, "Software metering"). False sends none.',
+      }),
+    ),
+    sampleSeconds: Seconds('How often `run` looks at which programs are running (default 300).', 10),
+  },
+  { additionalProperties: false },
+);
+
 export const AgentConfigFileSchema = Type.Object(
   {
     server: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'Collector URL.' })),
@@ -88,6 +101,7 @@ export const AgentConfigFileSchema = Type.Object(
     schedule: Type.Optional(ScheduleConfigSchema),
     spool: Type.Optional(SpoolConfigSchema),
     retry: Type.Optional(RetryConfigSchema),
+    metering: Type.Optional(MeteringConfigSchema),
   },
   { additionalProperties: false },
 );
@@ -111,6 +125,8 @@ export interface AgentConfig {
   };
   spool: { maxEntries: number; maxBytes: number };
   retry: { minMs: number; maxMs: number };
+  /** Software metering: on or off, and how often `run` samples the running programs. */
+  metering: { enabled: boolean; sampleMs: number };
   /** The CA bundle and the proxy for reaching the collector, read and checked. */
   network: NetworkSettings;
   /** Where the config file was read from, if one was. */

@@ -15,6 +15,8 @@ export interface AckedState {
   ackedAt: string;
   /** collectedAt of the newest full snapshot the collector acknowledged. */
   lastFullAt?: string;
+  /** The optional parts of a snapshot the collector said it takes, in its last acknowledgement. */
+  accepts?: string[];
 }
 
 const ACKED_FILE = 'acked.json.gz';

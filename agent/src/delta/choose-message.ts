@@ -19,5 +19,7 @@ export function chooseMessage(tip: Snapshot | undefined, snapshot: Snapshot, pol
   const fullDue =
     policy.fullEveryMs === 0 || policy.lastFullAt === undefined || policy.now - policy.lastFullAt >= policy.fullEveryMs;
   if (!tip || fullDue || policy.forceFull || !policy.deltasSupported) return snapshot;
+  // A delta cannot take usage away (it only adds what changed): metering turned off goes in full.
+  if (tip.usage && !snapshot.usage) return snapshot;
   return diffSnapshot(tip, snapshot);
 }

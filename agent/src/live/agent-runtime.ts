@@ -10,6 +10,7 @@ import type { AgentConfig } from '../config/schema.ts';
 import { collectSnapshot } from '../inventory/collect-snapshot.ts';
 import { Outbox } from '../spool/outbox.ts';
 import { Sender } from '../spool/sender.ts';
+import { Metering } from '../usage/metering.ts';
 import { AGENT_VERSION } from '../version.ts';
 import { LiveChannel } from './channel.ts';
 import { Session } from './session.ts';
@@ -61,6 +62,7 @@ export class AgentRuntime {
   private lastRunAt: string | undefined;
   private lastRunError: string | undefined;
   private stopping = false;
+  private readonly metering: Metering | undefined;
 
   private constructor(
     private readonly options: RuntimeOptions,
@@ -71,6 +73,16 @@ export class AgentRuntime {
     private readonly releaseLock: () => void,
   ) {
     this.client = session.client;
+    const { config, log } = options;
+    this.metering = config.metering.enabled
+      ? new Metering({
+          stateDir: config.stateDir,
+          hostRoot: config.hostRoot,
+          sampleMs: config.metering.sampleMs,
+          timeoutMs: config.collectorTimeoutMs,
+          log,
+        })
+      : undefined;
   }
 
   static async start(options: RuntimeOptions): Promise<AgentRuntime> {
@@ -158,6 +170,7 @@ export class AgentRuntime {
     this.expectedRunAt = this.task.getNextRun()?.getTime();
     this.clockCheck = setInterval(() => this.checkClock(), CLOCK_CHECK_MS);
     this.channel?.start();
+    this.metering?.start();
     log.info(
       {
         server: config.server,
@@ -197,7 +210,8 @@ export class AgentRuntime {
     this.expectedRunAt = this.task?.getNextRun()?.getTime();
     const agentId = this.session.credentials?.agentId;
     try {
-      const snapshot = await (this.options.collect ?? ((id) => collectInventory(config, log, id)))(agentId);
+      const collected = await (this.options.collect ?? ((id) => collectInventory(config, log, id)))(agentId);
+      const snapshot = await this.withUsage(collected);
       const { entry, folded } = this.outbox.enqueue(snapshot, { fullEveryMs: config.schedule.fullEveryMs });
       delete this.lastRunError;
       log.info(
@@ -219,6 +233,20 @@ export class AgentRuntime {
     }
     this.writeStatus();
     if (!this.stopping) void this.sender.kick();
+  }
+
+  /**
+   * Usage goes only to a collector that said it takes it (an older one refuses a member it
+   * does not know, for good): until its first acknowledgement says so, snapshots go without.
+   */
+  private async withUsage(snapshot: Snapshot): Promise<Snapshot> {
+    if (!this.metering || !this.outbox.lastAcknowledged?.accepts?.includes('usage')) return snapshot;
+    try {
+      return await this.metering.attach(snapshot);
+    } catch (err) {
+      this.options.log.warn({ err }, 'software metering failed; the snapshot goes without usage');
+      return snapshot;
+    }
   }
 
   /** Timers do not run while a laptop sleeps; the wall clock does. Catch up on what was slept through. */
@@ -289,6 +317,7 @@ export class AgentRuntime {
     this.options.log.info('stopping');
     await this.task?.destroy();
     clearInterval(this.clockCheck);
+    this.metering?.stop();
     this.channel?.stop();
     if (this.collecting) {
       let timer: NodeJS.Timeout | undefined;

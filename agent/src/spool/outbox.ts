@@ -134,6 +134,7 @@ export class Outbox {
         deviceId: ack.deviceId,
         ackedAt: new Date().toISOString(),
         ...(lastFullAt !== undefined ? { lastFullAt } : {}),
+        ...(ack.accepts ? { accepts: ack.accepts } : {}),
       };
       saveAckedState(this.stateDir, this.acked);
     }

@@ -39,7 +39,7 @@ export function createServices(
     snapshotArchive: stores.snapshotArchive,
     deviceLinks: stores.deviceLinks,
     identityConflicts: stores.identityConflicts,
-    agentIngest: observeIngest(createAgentIngest(stores.inventory), observer),
+    agentIngest: observeIngest(createAgentIngest(stores.inventory, stores.usage), observer),
     registerService,
     licenseService,
     imports: createImportQueue({

@@ -8,6 +8,7 @@ import type { Listers } from './lists/ports.ts';
 import type { StorageMaintenance } from './maintenance/ports.ts';
 import type { DeviceLinks, IdentityConflicts } from './matching/ports.ts';
 import type { AssetRegister } from './register/ports.ts';
+import type { SoftwareUsage } from './usage/ports.ts';
 
 /**
  * What the domain needs from storage: one async port per aggregate, in domain words (no rows,
@@ -37,6 +38,8 @@ export interface Stores {
   inventory: DeviceInventory;
   /** The raw snapshots agents sent. */
   snapshotArchive: SnapshotArchive;
+  /** Software use per device, installed item and user, and who logs in on each device. */
+  usage: SoftwareUsage;
   /** Which register asset each device is. */
   deviceLinks: DeviceLinks;
   /** Identifiers several machines share. */

@@ -28,6 +28,8 @@ import {
   RUN_STATUSES,
   RUN_TRIGGERS,
   SANITIZATION_METHODS,
+  USAGE_CLASSES,
+  USAGE_VIAS,
 } from './vocabulary.ts';
 
 /**
@@ -108,4 +110,11 @@ export const ImportJobStateSchema = Type.Enum(IMPORT_JOB_STATES, {
 export const ImportPhaseSchema = Type.Enum(IMPORT_PHASES, {
   description:
     'queued: waiting for the import before it; parsing: reading the file; planning: checking each row against the register; writing: storing the rows; done.',
+});
+
+export const UsageClassSchema = Type.Enum(USAGE_CLASSES, {
+  description: `An install's use by the policy's thresholds: ${oneOf(USAGE_CLASSES)}.`,
+});
+export const UsageViaSchema = Type.Enum(USAGE_VIAS, {
+  description: `How the last use is known: ${oneOf(USAGE_VIAS)}.`,
 });

@@ -103,6 +103,7 @@ import {
   ApiTokenSchema,
   CreatedApiTokenSchema,
 } from './tokens.ts';
+import { DEVICE_USAGE_EXAMPLE, DeviceUsageSchema, RECLAMATION_EXAMPLE, ReclamationSchema } from './usage.ts';
 import {
   LoginSchema,
   PasswordResetSchema,
@@ -203,6 +204,8 @@ export const ROUTE_EXAMPLES: Readonly<Record<string, RouteExample>> = {
     response: example(LicenseSchema, { ...LICENSE_EXAMPLE, seats: 30 }),
   },
   'GET /api/v1/licenses/:id/compliance': { response: example(ComplianceSchema, COMPLIANCE_EXAMPLE) },
+  'GET /api/v1/licenses/:id/reclamation': { response: example(ReclamationSchema, RECLAMATION_EXAMPLE) },
+  'GET /api/v1/devices/:id/usage': { response: example(DeviceUsageSchema, DEVICE_USAGE_EXAMPLE) },
   'GET /api/v1/audit': { response: example(AuditPageSchema, { items: [AUDIT_ENTRY_EXAMPLE], nextCursor: null }) },
   'GET /api/v1/conflicts': { response: example(ConflictListSchema, CONFLICT_LIST_EXAMPLE) },
   'GET /api/v1/findings': { response: example(FindingPageSchema, { items: [FINDING_EXAMPLE], nextCursor: null }) },

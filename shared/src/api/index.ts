@@ -22,5 +22,6 @@ export * from './reconciliations.ts';
 export * from './reports.ts';
 export * from './software.ts';
 export * from './tokens.ts';
+export * from './usage.ts';
 export * from './users.ts';
 export * from './vocabulary.ts';

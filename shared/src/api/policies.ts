@@ -140,6 +140,37 @@ export const PolicyInputSchema = Type.Object(
         { additionalProperties: false, description: 'When unused seats make a license shelfware.' },
       ),
     ),
+    usage: Type.Optional(
+      Type.Object(
+        {
+          usedWithinDays: Type.Optional(Days('Used: last use within this many days (default 30).')),
+          unusedAfterDays: Type.Optional(
+            Days('Unused: no use for more than this many days; rarely used in between (default 90).'),
+          ),
+        },
+        { additionalProperties: false, description: 'How installs are classified by their last use.' },
+      ),
+    ),
+    reclamation: Type.Optional(
+      Type.Object(
+        {
+          minSeats: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: 10_000_000,
+              description: 'Reclaimable seats at renewal time at least this raise reclaimable_seats (default 1).',
+            }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description: 'When seats sitting unused or with inactive people are a finding.',
+        },
+      ),
+    ),
+    idleAfterDays: Type.Optional(
+      Days('A deployed asset whose device had no interactive login this long is idle (default 30).'),
+    ),
     patch: Type.Optional(
       Type.Object(
         {
@@ -194,6 +225,20 @@ export const PolicySchema = Type.Object(
       },
       { description: 'When unused seats make a license shelfware.' },
     ),
+    usage: Type.Object(
+      {
+        usedWithinDays: Type.Integer({ description: 'Used: last use within this many days.' }),
+        unusedAfterDays: Type.Integer({ description: 'Unused: no use for more than this many days.' }),
+      },
+      { description: 'How installs are classified by their last use.' },
+    ),
+    reclamation: Type.Object(
+      { minSeats: Type.Integer({ description: 'Reclaimable seats at renewal time at least this are a finding.' }) },
+      { description: 'When seats sitting unused or with inactive people are a finding.' },
+    ),
+    idleAfterDays: Type.Integer({
+      description: 'A deployed asset whose device had no interactive login this long is idle.',
+    }),
     patch: Type.Object(
       {
         linux: PatchPolicySchema,
@@ -270,6 +315,9 @@ export const POLICY_EXAMPLE: Policy = {
   hardwareChangeWindowDays: 30,
   hardwareKinds: ['memory', 'disk', 'nic'],
   shelfware: { minUnusedSeats: 5, renewalHorizonDays: 90 },
+  usage: { usedWithinDays: 30, unusedAfterDays: 90 },
+  reclamation: { minSeats: 1 },
+  idleAfterDays: 30,
   patch: { linux: DEFAULT_PATCH, windows: DEFAULT_PATCH, macos: DEFAULT_PATCH, other: DEFAULT_PATCH },
   endOfSupport: END_OF_SUPPORT_EXAMPLE,
   importStatusMap: {},

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { Nullable, Page } from './common.ts';
 import { DEVICE_LIST_ITEM_EXAMPLE, DeviceListItemSchema } from './devices.ts';
+import { UsageClassSchema } from './enums.ts';
 
 /** One package version of the fleet's software catalogue. */
 export const CatalogueEntrySchema = Type.Object({
@@ -21,6 +22,10 @@ export const InstalledSoftwareSchema = Type.Object({
   version: Type.String({ description: 'Installed version.' }),
   arch: Type.Optional(Type.String({ description: 'Architecture, where the source has one.' })),
   publisher: Type.Optional(Type.String({ description: 'Publisher or vendor.' })),
+  lastUsed: Type.Optional(
+    Nullable(Type.String({ format: 'date', description: 'Day of last use on this device (UTC); null: none known.' })),
+  ),
+  usage: Type.Optional(UsageClassSchema),
 });
 export type InstalledSoftware = Static<typeof InstalledSoftwareSchema>;
 

@@ -130,6 +130,26 @@ export const FINDING_ACTIONS = ['acknowledge', 'snooze', 'reopen'] as const;
 export type FindingAction = (typeof FINDING_ACTIONS)[number];
 
 /** Where a license stands: over its seats, within them, or shelfware (unused seats at renewal time). */
+/**
+ * How an agent knows an application was used (a snapshot's `usage.sources` and each entry's `via`):
+ * `atime` the access time of a package's executables (Linux; relatime updates it at most once a
+ * day), `process` the agent saw it running (`run` samples the process list), `bam` the Background
+ * Activity Moderator's per-user last execution (Windows), `prefetch` a Prefetch file's last write
+ * (Windows), `spotlight` Spotlight's kMDItemLastUsedDate of an application bundle (macOS).
+ */
+export const USAGE_VIAS = ['atime', 'process', 'bam', 'prefetch', 'spotlight'] as const;
+export type UsageVia = (typeof USAGE_VIAS)[number];
+
+/**
+ * An install's use as the collector classifies it (thresholds in the policy's `usage`): `used`
+ * within `usedWithinDays` (30), `rarely_used` up to `unusedAfterDays` (90), `unused` beyond, or
+ * never used while the device's usage sources covered that long, `unknown` when the device
+ * has no usage source (metering off, or an agent without it) or its sources are younger than
+ * the threshold and saw no use.
+ */
+export const USAGE_CLASSES = ['used', 'rarely_used', 'unused', 'unknown'] as const;
+export type UsageClass = (typeof USAGE_CLASSES)[number];
+
 export const LICENSE_USAGE_STATES = ['over', 'within', 'shelfware'] as const;
 export type LicenseUsageState = (typeof LICENSE_USAGE_STATES)[number];
 

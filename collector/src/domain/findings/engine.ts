@@ -1,5 +1,8 @@
 import type { RunTrigger } from '@stocktake/shared/api';
 import { presentDevices } from '../licenses/compliance.ts';
+import type { LicenseBook } from '../licenses/ports.ts';
+import type { SoftwareUsage } from '../usage/ports.ts';
+import { reclamations } from '../usage/reclamation.ts';
 import { findingKey, planLifecycle, type TypeCounts } from './lifecycle.ts';
 import type { Policy } from './policies.ts';
 import type {
@@ -15,8 +18,15 @@ import type {
 import type { RuleCatalogue } from './registry.ts';
 import { type Candidate, DAY_MS, type FactName, type FindingRule, type RuleContext } from './rule.ts';
 
+/** What the usage facts are read from besides the fact source: software use and the license book. */
+export interface UsageFactSources {
+  usage: SoftwareUsage;
+  licenses: Pick<LicenseBook, 'all'>;
+}
+
 export interface ReconcileDeps {
   source: FactSource;
+  usage?: UsageFactSources;
   findings: FindingStore;
   runs: RunStore;
   policies: PolicyStore;
@@ -39,7 +49,13 @@ type Facts = Partial<ReconciliationFacts>;
 interface Loader {
   fact: FactName;
   /** Reads the fact; `facts` holds those loaded before it. */
-  load(source: FactSource, facts: Facts, ctx: RuleContext, phase: (name: string) => void): Promise<Facts>;
+  load(
+    source: FactSource,
+    facts: Facts,
+    ctx: RuleContext,
+    phase: (name: string) => void,
+    usage: UsageFactSources | undefined,
+  ): Promise<Facts>;
   /** Times the loading alone. */
   phase?: string;
   /**
@@ -77,6 +93,20 @@ const LOADERS: readonly Loader[] = [
       licenses: await s.licenses(presentDevices(facts.devices ?? [], policy, now), phase),
     }),
   },
+  {
+    fact: 'reclamation',
+    after: 'reclamation',
+    // Without a usage store (a caller that passes none) no position has reclaimable seats.
+    load: async (s, _facts, { now, policy }, _phase, usage) => ({
+      reclamation: usage
+        ? await reclamations({ installs: s.installs, usage: usage.usage }, await usage.licenses.all(), policy, now)
+        : [],
+    }),
+  },
+  {
+    fact: 'activity',
+    load: async (_s, _facts, _ctx, _phase, usage) => ({ activity: usage ? await usage.usage.activity() : [] }),
+  },
 ];
 
 /** The facts the rules read, and those these need (license usage counts present devices only). */
@@ -92,6 +122,7 @@ export async function evaluate(
   rules: readonly FindingRule[],
   ctx: RuleContext,
   phase: (name: string) => void = () => {},
+  usage?: UsageFactSources,
 ): Promise<Candidate[]> {
   const wanted = factsWanted(rules);
   await source.trackSecurityPending();
@@ -101,7 +132,7 @@ export async function evaluate(
   const out: Candidate[] = [];
   for (const loader of LOADERS) {
     if (!wanted.has(loader.fact)) continue;
-    Object.assign(facts, await loader.load(source, facts, ctx, phase));
+    Object.assign(facts, await loader.load(source, facts, ctx, phase, usage));
     loaded.add(loader.fact);
     if (loader.phase) phase(loader.phase);
     let ran = false;
@@ -155,7 +186,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions):
     phase('match');
     await breathe();
     mark = performance.now();
-    const candidates = await evaluate(deps.source, deps.rules.rules, { now, policy }, phase);
+    const candidates = await evaluate(deps.source, deps.rules.rules, { now, policy }, phase, deps.usage);
     const unique = new Map<string, Candidate>();
     for (const c of candidates) if (!unique.has(findingKey(c))) unique.set(findingKey(c), c);
     await breathe();

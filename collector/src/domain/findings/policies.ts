@@ -33,6 +33,9 @@ export function defaultPolicy(): Policy {
     hardwareChangeWindowDays: 30,
     hardwareKinds: ['memory', 'disk', 'nic'],
     shelfware: { minUnusedSeats: 5, renewalHorizonDays: 90 },
+    usage: { usedWithinDays: 30, unusedAfterDays: 90 },
+    reclamation: { minSeats: 1 },
+    idleAfterDays: 30,
     patch: {
       linux: { ...DEFAULT_PATCH },
       windows: { ...DEFAULT_PATCH },
@@ -83,6 +86,11 @@ export function validatePolicyInput(value: unknown, source = 'policy'): PolicyIn
       }
     });
   }
+  const used = input.usage?.usedWithinDays ?? 30;
+  const unused = input.usage?.unusedAfterDays ?? 90;
+  if (unused < used) {
+    errors.push({ path: '/usage/unusedAfterDays', message: `must be at least usedWithinDays (${used})` });
+  }
   input.endOfSupport?.forEach((e, i) => {
     if (Number.isNaN(Date.parse(`${e.endOfSupport}T00:00:00Z`))) {
       errors.push({ path: `/endOfSupport/${i}/endOfSupport`, message: 'is not a calendar date' });
@@ -110,6 +118,9 @@ export function resolvePolicy(input: PolicyInput | undefined): Policy {
     hardwareChangeWindowDays: input.hardwareChangeWindowDays ?? base.hardwareChangeWindowDays,
     hardwareKinds: input.hardwareKinds ?? base.hardwareKinds,
     shelfware: { ...base.shelfware, ...input.shelfware },
+    usage: { ...base.usage, ...input.usage },
+    reclamation: { ...base.reclamation, ...input.reclamation },
+    idleAfterDays: input.idleAfterDays ?? base.idleAfterDays,
     patch,
     endOfSupport: input.endOfSupport ?? base.endOfSupport,
     importStatusMap: input.importStatusMap ?? base.importStatusMap,

@@ -15,6 +15,8 @@ import type {
 } from '@stocktake/shared/api';
 import type { InstallCounts } from '../licenses/compliance.ts';
 import type { Entitlement } from '../licenses/positions.ts';
+import type { DeviceActivity } from '../usage/ports.ts';
+import type { Reclamation } from '../usage/reclamation.ts';
 import type { Action, OpenReason, StoredFinding } from './lifecycle.ts';
 import type { PolicyInput } from './policies.ts';
 
@@ -107,6 +109,10 @@ export interface ReconciliationFacts {
   conflicts: IdentityConflict[];
   hardwareRemovals: HardwareRemoval[];
   licenses: LicenseFact[];
+  /** Each position's reclaimable seats, from software use (see domain/usage/reclamation.ts). */
+  reclamation: Reclamation[];
+  /** Who logs in on each device, as far as its agent said. */
+  activity: DeviceActivity[];
 }
 
 /** What matching every device to the register again did. */

@@ -7,8 +7,11 @@ import { findingRules } from './registry.ts';
 export type Notify = (opened: OpenedFinding[], run: RunRecord, policy: Policy) => void;
 
 /** Findings, runs, policies and the run itself over the stores' ports, for the server and the command line. */
-export function createReconciliation(stores: Pick<Stores, 'facts' | 'findings' | 'runs' | 'policies'>) {
+export function createReconciliation(
+  stores: Pick<Stores, 'facts' | 'findings' | 'runs' | 'policies'> & Partial<Pick<Stores, 'usage' | 'licenses'>>,
+) {
   const { facts: source, findings, runs, policies } = stores;
+  const usage = stores.usage && stores.licenses ? { usage: stores.usage, licenses: stores.licenses } : undefined;
   let notify: Notify | undefined;
   return {
     findings,
@@ -21,7 +24,10 @@ export function createReconciliation(stores: Pick<Stores, 'facts' | 'findings' |
     },
     async run(options: ReconcileOptions): Promise<RunRecord> {
       const rules = await findingRules();
-      return reconcile({ source, findings, runs, policies, rules, ...(notify ? { notify } : {}) }, options);
+      return reconcile(
+        { source, findings, runs, policies, rules, ...(usage ? { usage } : {}), ...(notify ? { notify } : {}) },
+        options,
+      );
     },
   };
 }

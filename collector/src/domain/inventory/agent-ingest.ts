@@ -1,4 +1,6 @@
 import type { Snapshot, SnapshotAck, SnapshotDelta } from '@stocktake/shared';
+import { reportOfDelta, reportOfSnapshot } from '../usage/logins.ts';
+import type { SoftwareUsage, UsageReport } from '../usage/ports.ts';
 import type { ReportingAgent } from './device-resolution.ts';
 import { agentMismatch, pushRefused } from './errors.ts';
 import type { DeviceInventory, IngestResult } from './ports.ts';
@@ -36,7 +38,15 @@ const counts = (result: IngestResult) => ({
  * ingest before returning: ingests called in the order they arrived are applied in that order.
  * The promise settles once the ingest is durable.
  */
-export function createAgentIngest(inventory: DeviceInventory) {
+export function createAgentIngest(inventory: DeviceInventory, usage?: SoftwareUsage) {
+  // Use and logins are stored after the snapshot, before the acknowledgement: a failure is
+  // answered as one, and the agent's resend (a duplicate) stores them again; a day only moves
+  // forward, so storing them twice changes nothing.
+  const withUsage = async (ack: SnapshotAck, report: UsageReport, at: string): Promise<SnapshotAck> => {
+    if (!usage) return ack;
+    await usage.record(ack.deviceId, report, new Date(at));
+    return { ...ack, accepts: ['usage'] };
+  };
   return {
     snapshot(agent: ReportingAgent, snapshot: Snapshot, ctx: IngestContext): Promise<SnapshotAck> {
       if (snapshot.agent.id !== undefined && snapshot.agent.id !== agent.id) {
@@ -49,7 +59,8 @@ export function createAgentIngest(inventory: DeviceInventory) {
           { agentId: agent.id, deviceId: result.deviceId, snapshotId: snapshot.snapshotId, ...counts(result) },
           'snapshot ingested',
         );
-        return { snapshotId: snapshot.snapshotId, deviceId: result.deviceId, duplicate: result.duplicate };
+        const ack = { snapshotId: snapshot.snapshotId, deviceId: result.deviceId, duplicate: result.duplicate };
+        return withUsage(ack, reportOfSnapshot(snapshot), snapshot.collectedAt);
       });
     },
 
@@ -66,7 +77,8 @@ export function createAgentIngest(inventory: DeviceInventory) {
           },
           'delta ingested',
         );
-        return { snapshotId: delta.snapshotId, deviceId: result.deviceId, duplicate: result.duplicate };
+        const ack = { snapshotId: delta.snapshotId, deviceId: result.deviceId, duplicate: result.duplicate };
+        return withUsage(ack, reportOfDelta(delta), delta.collectedAt);
       });
     },
   };

@@ -17,6 +17,7 @@ import policiesContract from '../contract/policies.contract.ts';
 import runsContract from '../contract/runs.contract.ts';
 import snapshotArchiveContract from '../contract/snapshot-archive.contract.ts';
 import storesContract from '../contract/stores.contract.ts';
+import usageContract from '../contract/usage.contract.ts';
 import { connect } from './connection.ts';
 import { createSnapshotReads } from './devices/device-ingest.ts';
 import { openPostgresStores, type PostgresPorts } from './stores.ts';
@@ -66,6 +67,7 @@ const PASSING: Record<string, (open: typeof openPostgres) => void> = {
   'asset-register': assetRegisterContract,
   'device-links': deviceLinksContract,
   'identity-conflicts': identityConflictsContract,
+  usage: usageContract,
 };
 
 /** The contracts that follow devices' snapshots, on the ports with the archive's reads. */

@@ -19,6 +19,7 @@ import { migrateDatabase } from './migrate.ts';
 import { checkNotNewer, describeDatabase, refusalFor } from './open-checks.ts';
 import { createReadiness } from './readiness.ts';
 import { translateStorageError } from './storage-errors.ts';
+import { createPostgresUsage } from './usage/usage-store.ts';
 import { createWriteBatcher } from './write-batcher.ts';
 
 /**
@@ -43,6 +44,7 @@ export type PostgresPorts = Pick<
   | 'findings'
   | 'runs'
   | 'policies'
+  | 'usage'
   | 'readiness'
   | 'close'
 >;
@@ -87,6 +89,7 @@ export async function openPostgresStores(options: PostgresOptions): Promise<Post
       findings: createFindingsRepository(db),
       runs: createRunsRepository(db),
       policies: createPoliciesRepository(db),
+      usage: createPostgresUsage(db),
     },
     translateStorageError,
   );

@@ -22,6 +22,7 @@ import type { Matcher } from './matching/matcher.ts';
 import { type Db, type OpenedDatabase, type OpenOptions, openDatabase } from './open-database.ts';
 import { createReadiness } from './readiness.ts';
 import { eachWithStorageErrorsTranslated } from './storage-errors.ts';
+import { createSqliteUsage } from './usage/usage-store.ts';
 
 /** What the register's stores share with the rest of the engine on one database. */
 export interface RegisterStoreParts {
@@ -80,6 +81,7 @@ export async function openSqliteStores(path: string, options: OpenOptions = {}):
     agents: createAgentsRepository(db, auditLog, inventory.enrolmentBlockRows),
     enrolmentBlocks: createEnrolmentBlocksRepository(db, auditLog, inventory.enrolmentBlockRows),
     maintenance: createSqliteMaintenance(database.sqlite, path, inventory.writeBatcher),
+    usage: createSqliteUsage(database.sqlite, inventory.writeBatcher),
   };
   return {
     database,

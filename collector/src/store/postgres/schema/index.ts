@@ -14,4 +14,5 @@ export * from './health.ts';
 export * from './licenses.ts';
 export * from './snapshots.ts';
 export * from './software.ts';
+export * from './usage.ts';
 export * from './users.ts';

@@ -231,7 +231,16 @@ describe('software', () => {
       ['db-01 3.0.9-1', 'old-kiosk 1.1.1w-0+deb11u1', 'web-01 3.0.2-0ubuntu1.15'],
     );
     expect(older[0].software).toEqual([
-      { source: 'dpkg', name: 'openssl', version: '3.0.9-1', arch: 'amd64', publisher: 'Debian Developers' },
+      {
+        source: 'dpkg',
+        name: 'openssl',
+        version: '3.0.9-1',
+        arch: 'amd64',
+        publisher: 'Debian Developers',
+        // These agents never sent usage.
+        lastUsed: null,
+        usage: 'unknown',
+      },
     ]);
     const sameAsOperator = await hostnames(
       `/api/v1/software/who-has?name=openssl&version=${encodeURIComponent('<3.0.13')}`,

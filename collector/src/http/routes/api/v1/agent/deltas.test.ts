@@ -45,7 +45,7 @@ describe('POST /api/v1/agent/deltas', () => {
     const softwareBefore = t.store.sqlite.prepare('SELECT * FROM device_software ORDER BY software_id').all();
     const res = await post('/api/v1/agent/deltas', delta);
     expect(res.statusCode, res.body).toBe(201);
-    expect(res.json()).toEqual({ snapshotId: delta.snapshotId, deviceId, duplicate: false });
+    expect(res.json()).toEqual({ snapshotId: delta.snapshotId, deviceId, duplicate: false, accepts: ['usage'] });
     expect(t.store.sqlite.prepare('SELECT * FROM device_software ORDER BY software_id').all()).toEqual(softwareBefore);
     const device = t.store.devicesRepository.get(deviceId);
     expect(device?.lastSnapshotId).toBe(delta.snapshotId);

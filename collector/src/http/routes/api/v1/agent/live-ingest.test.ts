@@ -74,6 +74,7 @@ describe('snapshots and deltas over the live channel', () => {
       snapshotId: snapshot.snapshotId,
       deviceId: expect.any(String),
       duplicate: false,
+      accepts: ['usage'],
     });
     const deviceId = (ack as { deviceId: string }).deviceId;
     const viaWs = (await t.inject({ url: `/api/v1/devices/${deviceId}` })).json();
@@ -104,6 +105,7 @@ describe('snapshots and deltas over the live channel', () => {
       snapshotId: snapshot.snapshotId,
       deviceId,
       duplicate: true,
+      accepts: ['usage'],
     });
     // One already stored over HTTP is a duplicate over the websocket as well.
     const next = later(snapshot);

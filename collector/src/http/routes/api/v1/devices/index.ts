@@ -20,6 +20,7 @@ import { createRelated } from '../related.ts';
 import deviceAdminRoutes from './admin.ts';
 import adoptRoutes from './adopt.ts';
 import refreshRoutes from './refresh.ts';
+import deviceUsageRoutes from './usage.ts';
 
 /** Changes a device's detail view carries. */
 const RECENT_CHANGES = 20;
@@ -131,6 +132,7 @@ const devicesRoutes: FastifyPluginAsync = async (fastify) => {
   await fastify.register(refreshRoutes);
   await fastify.register(adoptRoutes);
   await fastify.register(deviceAdminRoutes);
+  await fastify.register(deviceUsageRoutes);
 };
 
 export default devicesRoutes;

@@ -22,6 +22,7 @@ import { csvImportHandler, IMPORT_DESCRIPTION } from '../csv-import-route.ts';
 import { listRoute } from '../list-route.ts';
 import { acceptCsv, requireCsvBody } from '../schema-helpers.ts';
 import complianceRoutes from './compliance.ts';
+import reclamationRoutes from './reclamation.ts';
 
 const licensesRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -143,6 +144,7 @@ const licensesRoutes: FastifyPluginAsync = async (fastify) => {
 
   // The folder's other route files, under the same prefix.
   await fastify.register(complianceRoutes);
+  await fastify.register(reclamationRoutes);
 };
 
 export default licensesRoutes;

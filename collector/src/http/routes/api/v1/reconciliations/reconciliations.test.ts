@@ -63,6 +63,7 @@ describe('/api/v1/reconciliations', () => {
       'hardware',
       'license_match',
       'license_usage',
+      'reclamation',
       'plan',
       'write',
     ]);

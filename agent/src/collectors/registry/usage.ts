@@ -1,0 +1,18 @@
+import type { UsageCollector } from '../../usage/types.ts';
+
+/**
+ * The usage sources of this platform (metering reads them after the software section, which
+ * they map to). Loaded on demand and tested against `process.platform`, like the collectors.
+ */
+export async function usageCollectors(): Promise<readonly UsageCollector[]> {
+  if (process.platform === 'linux') return [(await import('../package-atime/index.ts')).packageAtimeUsage];
+  if (process.platform === 'win32') {
+    const [bam, prefetch] = await Promise.all([
+      import('../windows-bam/index.ts'),
+      import('../windows-prefetch/index.ts'),
+    ]);
+    return [bam.windowsBamUsage, prefetch.windowsPrefetchUsage];
+  }
+  if (process.platform === 'darwin') return [(await import('../macos-lastused/index.ts')).macosLastUsedUsage];
+  return [];
+}

@@ -1,0 +1,38 @@
+import type { UsageEntry, UsageSourceState } from '@stocktake/shared';
+import type { UsageClass } from '@stocktake/shared/api';
+import type { Policy } from '../findings/policies.ts';
+import { daysSince, today } from '../findings/rule.ts';
+
+/**
+ * An install's class from its last use (any user) and the device's usage sources: used within
+ * `usedWithinDays`, rarely used up to `unusedAfterDays`, unused beyond. Without a recorded use
+ * it is unused only when the device's sources have spoken for longer than `unusedAfterDays`
+ * (a source that started last week cannot say a program went unused for three months), and
+ * unknown otherwise, or when the device has no usage source at all.
+ */
+export function classifyUse(
+  lastUsed: string | undefined,
+  sources: readonly UsageSourceState[] | null,
+  policy: Pick<Policy, 'usage'>,
+  now: Date,
+): UsageClass {
+  if (lastUsed) {
+    const age = daysSince(`${lastUsed}T00:00:00Z`, new Date(`${today(now)}T00:00:00Z`));
+    if (age <= policy.usage.usedWithinDays) return 'used';
+    return age <= policy.usage.unusedAfterDays ? 'rarely_used' : 'unused';
+  }
+  if (!sources || sources.length === 0) return 'unknown';
+  const [earliest = today(now)] = sources.map((s) => s.since).sort();
+  const covered = daysSince(`${earliest}T00:00:00Z`, now);
+  return covered > policy.usage.unusedAfterDays ? 'unused' : 'unknown';
+}
+
+/** The latest day among entries (undefined when none). */
+export function latestUse(entries: readonly Pick<UsageEntry, 'lastUsed'>[]): string | undefined {
+  let latest: string | undefined;
+  for (const e of entries) if (latest === undefined || e.lastUsed > latest) latest = e.lastUsed;
+  return latest;
+}
+
+/** Whether a class counts as use (a seat in use). */
+export const inUse = (c: UsageClass) => c === 'used' || c === 'rarely_used';

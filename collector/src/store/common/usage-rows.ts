@@ -1,0 +1,37 @@
+import type { UsageEntry, UsageSourceState } from '@stocktake/shared';
+import type { UsageVia } from '@stocktake/shared/api';
+
+/** What every engine does with usage rows that is not SQL: the sources kept, and a row as an entry. */
+
+interface EntryRow {
+  source: string;
+  name: string;
+  arch: string;
+  userName: string;
+  lastUsed: string;
+  via: string;
+}
+
+/** Sources as kept: each via's earliest `since` ever reported, for the vias the device has now. */
+export function keptSources(
+  before: readonly UsageSourceState[] | null,
+  now: readonly UsageSourceState[],
+): UsageSourceState[] {
+  return now
+    .map((s) => {
+      const was = before?.find((b) => b.via === s.via);
+      return was && was.since < s.since ? { via: s.via, since: was.since } : { via: s.via, since: s.since };
+    })
+    .sort((a, b) => (a.via < b.via ? -1 : a.via > b.via ? 1 : 0));
+}
+
+export function entryOf(r: EntryRow): UsageEntry {
+  return {
+    source: r.source as UsageEntry['source'],
+    name: r.name,
+    ...(r.arch ? { arch: r.arch } : {}),
+    ...(r.userName ? { user: r.userName } : {}),
+    lastUsed: r.lastUsed,
+    via: r.via as UsageVia,
+  };
+}
