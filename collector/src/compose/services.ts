@@ -2,13 +2,16 @@ import { validatePolicyInput } from '../domain/findings/policies.ts';
 import { createReconciliation } from '../domain/findings/reconciliation-service.ts';
 import { createImportQueue, type ImportJob } from '../domain/imports/import-queue.ts';
 import { createAgentIngest } from '../domain/inventory/agent-ingest.ts';
+import { readLicenseFile } from '../domain/licenses/license-csv.ts';
 import { createLicenseService } from '../domain/licenses/license-service.ts';
 import { observeIngest, observeReconciliation } from '../domain/observability/observed.ts';
 import { type CollectorObserver, unobserved } from '../domain/observability/ports.ts';
 import type { Stores } from '../domain/ports.ts';
+import { readAssetFile } from '../domain/register/asset-csv.ts';
 import { createRegisterService } from '../domain/register/register-service.ts';
 import type { CollectorServices } from '../domain/services.ts';
 import { csvCharsets } from './csv-charsets.ts';
+import { type ThreadedReaderOptions, threadedReaders } from './import-reader.ts';
 
 /**
  * Every service of the collector, over whichever engine's stores (domain/services.ts says what
@@ -18,8 +21,20 @@ import { csvCharsets } from './csv-charsets.ts';
 export function createServices(
   stores: Stores,
   observer: CollectorObserver = unobserved,
-  hooks: { onImportFailure?: (job: ImportJob, err: unknown) => void } = {},
+  hooks: {
+    onImportFailure?: (job: ImportJob, err: unknown) => void;
+    /** Where import files are read (tests: every file in a worker, or a failing one). */
+    importReaders?: ThreadedReaderOptions;
+  } = {},
 ): CollectorServices {
+  // Large files are read in a worker thread, small ones here (compose/import-reader.ts).
+  const readers = threadedReaders(
+    {
+      assets: (input, options, run) => readAssetFile(input, options, run, csvCharsets),
+      licenses: (input, run) => readLicenseFile(input, run, csvCharsets),
+    },
+    hooks.importReaders,
+  );
   const registerService = createRegisterService(
     stores.assets,
     {
@@ -31,9 +46,9 @@ export function createServices(
         await stores.policies.replace(next, ctx.actor, ctx.context ?? 'csv import status map', ctx.now);
       },
     },
-    { charsets: csvCharsets },
+    { charsets: csvCharsets, read: readers.assets },
   );
-  const licenseService = createLicenseService(stores.licenses, { charsets: csvCharsets });
+  const licenseService = createLicenseService(stores.licenses, { charsets: csvCharsets, read: readers.licenses });
   return {
     inventory: stores.inventory,
     snapshotArchive: stores.snapshotArchive,

@@ -8,12 +8,14 @@ import {
   type ColumnSpec,
   DELIMITER_NAMES,
   describeDetected,
+  type FileReading,
   type ImportLineError,
   type ImportOptions,
   ImportRefusedError,
   paced,
   parseImportFile,
   parseMoneyCell,
+  type ReadRun,
   readDateCell,
   TWO_DIGIT_YEAR_RULE,
   writeAll,
@@ -89,22 +91,35 @@ export interface LicenseImportOutcome {
   warnings: string[];
 }
 
+/** A row of a license file, read: the entitlement it asks for and the key it is known by. */
+export interface LicenseFileRow {
+  line: number;
+  input: LicenseInput;
+  product: string;
+  orderNumber: string | null;
+}
+
+/** A license file read, each row checked on its own (readLicenseFile). */
+export type LicenseFileReading = FileReading<LicenseFileRow, LicenseColumnKey>;
+
+/** Reads a license file: in this thread (readLicenseFile) or in a worker thread (the composition root's). */
+export type LicenseFileReader = (input: CsvInput, run: ReadRun) => Promise<LicenseFileReading>;
+
 /**
- * Imports license entitlements, all or nothing, keyed by product and order number: a known
- * pair is updated with the cells that hold a value, a new one created, an unchanged one left.
+ * Reads a license file and checks each row on its own (cells, a product and order number twice):
+ * everything an import does before it looks at the license book. Pure, so it can run in a worker thread.
  */
-export async function importLicensesCsv(
-  book: LicenseBook,
+export async function readLicenseFile(
   input: CsvInput,
-  options: ImportOptions & WriteContext & { charsets?: LegacyCharsets },
-): Promise<LicenseImportOutcome> {
-  const run = { ...options.run, pace: options.run?.pace ?? createPace() };
-  const { pace } = run;
-  const parsed = await parseImportFile(input, LICENSE_COLUMNS, ['product', 'seats'], run, options.charsets);
+  run: ReadRun = {},
+  charsets?: LegacyCharsets,
+): Promise<LicenseFileReading> {
+  const pace = run.pace ?? createPace();
+  const parsed = await parseImportFile(input, LICENSE_COLUMNS, ['product', 'seats'], { ...run, pace }, charsets);
   const twoDigitYears = new Map<LicenseColumnKey, number[]>();
   const errors: ImportLineError[] = [];
   const column = (key: LicenseColumnKey) => parsed.headers.get(key) ?? key;
-  const rows: { line: number; input: LicenseInput; product: string; orderNumber: string | null }[] = [];
+  const rows: LicenseFileRow[] = [];
   const seen = new Map<string, number>();
   await paced(parsed.rows, pace, (row) => {
     const before = errors.length;
@@ -162,6 +177,40 @@ export async function importLicensesCsv(
     seen.set(key, row.line);
     rows.push({ line: row.line, input: input as LicenseInput, product, orderNumber });
   });
+  return {
+    detected: parsed.detected,
+    headers: parsed.headers,
+    ignoredColumns: parsed.ignoredColumns,
+    rowCount: parsed.rows.length,
+    rows,
+    errors,
+    warnings: [
+      ...(parsed.detected.encoding === 'windows-1252' || parsed.detected.encoding === 'macintosh'
+        ? [`The file is not UTF-8; it was read as ${describeDetected(parsed.detected)} (detected).`]
+        : []),
+      ...[...twoDigitYears].map(
+        ([key, lines]) => `${column(key)}: ${lines.length} date(s) with a two-digit year: ${TWO_DIGIT_YEAR_RULE}.`,
+      ),
+    ],
+  };
+}
+
+/**
+ * Imports license entitlements, all or nothing, keyed by product and order number: a known
+ * pair is updated with the cells that hold a value, a new one created, an unchanged one left.
+ */
+export async function importLicensesCsv(
+  book: LicenseBook,
+  input: CsvInput,
+  options: ImportOptions & WriteContext & { charsets?: LegacyCharsets; read?: LicenseFileReader },
+): Promise<LicenseImportOutcome> {
+  const run = { ...options.run, pace: options.run?.pace ?? createPace() };
+  const { pace } = run;
+  const read = options.read ?? ((file, r) => readLicenseFile(file, r, options.charsets));
+  const parsed = await read(input, { ...run, pace });
+  const errors: ImportLineError[] = [...parsed.errors];
+  const column = (key: LicenseColumnKey) => parsed.headers.get(key) ?? key;
+  const rows = parsed.rows;
   const plans: { row: (typeof rows)[number]; plan: LicensePlan }[] = [];
   await paced(
     rows,
@@ -180,20 +229,13 @@ export async function importLicensesCsv(
   if (errors.length > 0) throw new ImportRefusedError(errors.sort((a, b) => a.line - b.line));
   const out: LicenseImportOutcome = {
     dryRun: options.dryRun,
-    rows: parsed.rows.length,
+    rows: parsed.rowCount,
     created: [],
     updated: [],
     unchanged: [],
     ignoredColumns: parsed.ignoredColumns,
     detected: { encoding: parsed.detected.encoding, delimiter: DELIMITER_NAMES[parsed.detected.delimiter] },
-    warnings: [
-      ...(parsed.detected.encoding === 'windows-1252' || parsed.detected.encoding === 'macintosh'
-        ? [`The file is not UTF-8; it was read as ${describeDetected(parsed.detected)} (detected).`]
-        : []),
-      ...[...twoDigitYears].map(
-        ([key, lines]) => `${column(key)}: ${lines.length} date(s) with a two-digit year: ${TWO_DIGIT_YEAR_RULE}.`,
-      ),
-    ],
+    warnings: parsed.warnings,
   };
   const writes: LicenseWrite[] = [];
   await paced(plans, pace, ({ row, plan }) => {

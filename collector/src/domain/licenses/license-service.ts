@@ -4,14 +4,22 @@ import type { LegacyCharsets } from '../csv/ports.ts';
 import { NotFoundError } from '../errors.ts';
 import { refuse } from '../register/asset-writes.ts';
 import type { ImportOptions } from '../register/csv-import.ts';
-import { exportLicensesCsv, importLicensesCsv, type LicenseImportOutcome } from './license-csv.ts';
+import {
+  exportLicensesCsv,
+  importLicensesCsv,
+  type LicenseFileReader,
+  type LicenseImportOutcome,
+} from './license-csv.ts';
 import { type License, type LicenseInput, licenseFieldsOf } from './license-model.ts';
 import type { LicensePlan } from './license-plan.ts';
 import { licenseWrite, planLicenseWrite } from './license-writes.ts';
 import type { LicenseBook } from './ports.ts';
 
 /** License entitlements' use cases: every write validated, kept unique and audited. */
-export function createLicenseService(book: LicenseBook, csv: { charsets?: LegacyCharsets } = {}) {
+export function createLicenseService(
+  book: LicenseBook,
+  csv: { charsets?: LegacyCharsets; read?: LicenseFileReader } = {},
+) {
   async function applyPlan(p: LicensePlan, ctx: WriteContext): Promise<License> {
     const write = licenseWrite(p, ctx);
     if (!write) return p.before as License;
@@ -41,7 +49,11 @@ export function createLicenseService(book: LicenseBook, csv: { charsets?: Legacy
 
     /** Imports license entitlements from CSV, all or nothing (see `importLicensesCsv`). */
     importCsv: (input: CsvInput, options: ImportOptions & WriteContext): Promise<LicenseImportOutcome> =>
-      importLicensesCsv(book, input, { ...options, ...(csv.charsets ? { charsets: csv.charsets } : {}) }),
+      importLicensesCsv(book, input, {
+        ...options,
+        ...(csv.charsets ? { charsets: csv.charsets } : {}),
+        ...(csv.read ? { read: csv.read } : {}),
+      }),
 
     exportCsv: (): Promise<string> => exportLicensesCsv(book),
 

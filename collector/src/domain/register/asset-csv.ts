@@ -19,6 +19,7 @@ import {
   type CsvDetected,
   DELIMITER_NAMES,
   describeDetected,
+  type FileReading,
   type ImportLineError,
   type ImportOptions,
   ImportRefusedError,
@@ -27,6 +28,7 @@ import {
   parseDateCell,
   parseImportFile,
   parseMoneyCell,
+  type ReadRun,
   readDateCell,
   TWO_DIGIT_YEAR_RULE,
   writeAll,
@@ -65,9 +67,23 @@ export interface AssetImportOptions extends ImportOptions {
   savedStatusMap?: Readonly<Record<string, AssetStatus>>;
   /** Reads files that are not UTF-8. */
   charsets?: LegacyCharsets;
+  /** Reads the file (default: readAssetFile, in this thread). */
+  read?: AssetFileReader;
 }
 
-interface RowInput {
+/** An asset file read, each row checked on its own (readAssetFile). */
+export type AssetFileReading = FileReading<AssetFileRow, AssetColumnKey>;
+
+/** What reading an asset file needs besides the file: how to read status labels (label → status). */
+export interface AssetReadOptions {
+  statusMap: ReadonlyMap<string, AssetStatus>;
+}
+
+/** Reads an asset file: in this thread (readAssetFile) or in a worker thread (the composition root's). */
+export type AssetFileReader = (input: CsvInput, options: AssetReadOptions, run: ReadRun) => Promise<AssetFileReading>;
+
+/** A row of an asset file, read: the register request it makes. */
+export interface AssetFileRow {
   line: number;
   tag: string;
   input: AssetInput;
@@ -137,7 +153,7 @@ function rowStatus(
 }
 
 /** One CSV row as a register request; cell problems go to `reading.errors` with the file's header names. */
-function rowInput(row: ParsedFile<AssetColumnKey>['rows'][number], reading: RowReading): RowInput | undefined {
+function rowInput(row: ParsedFile<AssetColumnKey>['rows'][number], reading: RowReading): AssetFileRow | undefined {
   const { headers, errors } = reading;
   const input: Record<string, unknown> = {};
   const problem = (key: AssetColumnKey, message: string) =>
@@ -283,6 +299,56 @@ function columnOfField(headers: Map<AssetColumnKey, string>, field: string): str
 }
 
 /**
+ * Reads an asset file and checks each row on its own (cells, duplicate tags, status labels):
+ * everything an import does before it looks at the register. Pure, so it can run in a worker
+ * thread; a file that cannot be read at all is refused (ImportRefusedError, ImportTooLargeError).
+ */
+export async function readAssetFile(
+  input: CsvInput,
+  options: AssetReadOptions,
+  run: ReadRun = {},
+  charsets?: LegacyCharsets,
+): Promise<AssetFileReading> {
+  const pace = run.pace ?? createPace();
+  const parsed = await parseImportFile(input, ASSET_COLUMNS, ['asset_tag'], { ...run, pace }, charsets);
+  const errors: ImportLineError[] = [];
+  const reading: RowReading = {
+    headers: parsed.headers,
+    errors,
+    statusMap: options.statusMap,
+    unknownLabels: new Map(),
+    twoDigitYears: new Map(),
+  };
+  const rows: AssetFileRow[] = [];
+  const firstLineOfTag = new Map<string, number>();
+  await paced(parsed.rows, pace, (row) => {
+    const r = rowInput(row, reading);
+    if (!r) return;
+    const seen = firstLineOfTag.get(r.tag);
+    if (seen !== undefined) {
+      errors.push({
+        line: r.line,
+        column: parsed.headers.get('asset_tag') ?? 'asset_tag',
+        message: `asset tag ${r.tag} is already on line ${seen}`,
+      });
+      return;
+    }
+    firstLineOfTag.set(r.tag, r.line);
+    rows.push(r);
+  });
+  errors.push(...unknownLabelErrors(reading));
+  return {
+    detected: parsed.detected,
+    headers: parsed.headers,
+    ignoredColumns: parsed.ignoredColumns,
+    rowCount: parsed.rows.length,
+    rows,
+    errors,
+    warnings: importWarnings(reading, parsed.detected),
+  };
+}
+
+/**
  * Imports a Snipe-IT-format asset CSV, all or nothing. Rows are matched to the register by
  * asset tag: a new tag is created; a known one is updated with the cells that hold a value (an
  * empty cell leaves the stored value as it is, as Snipe-IT's importer does); a row that
@@ -305,34 +371,12 @@ export async function importAssetsCsv(
       given.problems.map((message) => ({ field: 'statusMap', message })),
     );
   }
-  const parsed = await parseImportFile(input, ASSET_COLUMNS, ['asset_tag'], run, options.charsets);
-  const errors: ImportLineError[] = [];
-  const reading: RowReading = {
-    headers: parsed.headers,
-    errors,
-    statusMap: new Map([...statusMapping(options.savedStatusMap ?? {}), ...given.mapping]),
-    unknownLabels: new Map(),
-    twoDigitYears: new Map(),
-  };
-  const rows: RowInput[] = [];
-  const firstLineOfTag = new Map<string, number>();
-  await paced(parsed.rows, pace, (row) => {
-    const r = rowInput(row, reading);
-    if (!r) return;
-    const seen = firstLineOfTag.get(r.tag);
-    if (seen !== undefined) {
-      errors.push({
-        line: r.line,
-        column: parsed.headers.get('asset_tag') ?? 'asset_tag',
-        message: `asset tag ${r.tag} is already on line ${seen}`,
-      });
-      return;
-    }
-    firstLineOfTag.set(r.tag, r.line);
-    rows.push(r);
-  });
-  errors.push(...unknownLabelErrors(reading));
-  const plans: { row: RowInput; plan: AssetPlan }[] = [];
+  const statusMap = new Map([...statusMapping(options.savedStatusMap ?? {}), ...given.mapping]);
+  const read = options.read ?? ((file, o, r) => readAssetFile(file, o, r, options.charsets));
+  const parsed = await read(input, { statusMap }, { ...run, pace });
+  const errors: ImportLineError[] = [...parsed.errors];
+  const rows = parsed.rows;
+  const plans: { row: AssetFileRow; plan: AssetPlan }[] = [];
   const planned = (done: number) => run.progress?.({ phase: 'planning', done, total: rows.length });
   await paced(
     rows,
@@ -371,13 +415,13 @@ export async function importAssetsCsv(
   if (errors.length > 0) throw new ImportRefusedError(errors.sort((a, b) => a.line - b.line));
   const outcome: ImportOutcome = {
     dryRun: options.dryRun,
-    rows: parsed.rows.length,
+    rows: parsed.rowCount,
     created: [],
     updated: [],
     unchanged: [],
     ignoredColumns: parsed.ignoredColumns,
     detected: { encoding: parsed.detected.encoding, delimiter: DELIMITER_NAMES[parsed.detected.delimiter] },
-    warnings: importWarnings(reading, parsed.detected),
+    warnings: parsed.warnings,
   };
   const writes: AssetWrite[] = [];
   await paced(plans, pace, ({ row, plan }) => {

@@ -128,7 +128,8 @@ describe('parseImportFile', () => {
       progress: (p) => seen.push(p.done),
     });
     expect(parsed.rows).toHaveLength(50);
-    expect(pauses).toBeGreaterThanOrEqual(100);
+    // Records are read and kept as rows in one pass: a pause after each.
+    expect(pauses).toBeGreaterThanOrEqual(50);
     expect(seen.at(-1)).toBe(50);
   });
 });

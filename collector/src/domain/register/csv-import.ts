@@ -45,6 +45,17 @@ export class ImportTooLargeError extends Error {
   }
 }
 
+/**
+ * Reading the file failed for a reason of the collector's, not of the file (the thread reading it
+ * stopped, or ran out of the memory it is allowed): nothing was imported.
+ */
+export class ImportReadFailedError extends Error {
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(`The file could not be read, and nothing was imported: ${reason}`, options);
+    this.name = 'ImportReadFailedError';
+  }
+}
+
 /** How far an import has come: the phase and the rows through it. */
 export interface ImportProgress {
   phase: Exclude<ImportPhase, 'queued' | 'done'>;
@@ -73,6 +84,29 @@ export interface ImportRun {
    */
   chunkedWrites?: boolean;
 }
+
+/**
+ * A file read and each of its rows checked on its own: the part of an import that needs nothing
+ * but the file, so it can run in a worker thread (plain data: it crosses to the thread that plans
+ * and writes). The file itself was refused (ImportRefusedError, ImportTooLargeError) when it could
+ * not be read; problems of single rows are listed in `errors`, to be refused with the planning's.
+ */
+export interface FileReading<Row, K extends string> {
+  detected: CsvDetected;
+  /** The header text of each known key as the file spells it, for error messages. */
+  headers: Map<K, string>;
+  ignoredColumns: string[];
+  /** Data rows in the file. */
+  rowCount: number;
+  /** The rows whose cells were all read, in file order. */
+  rows: Row[];
+  errors: ImportLineError[];
+  /** What a person should check although the file was taken. */
+  warnings: string[];
+}
+
+/** How far reading a file may go and whom it tells of its progress (a pace too, in the thread that reads). */
+export type ReadRun = Pick<ImportRun, 'maxRows' | 'pace' | 'progress'>;
 
 /** The options every import takes. */
 export interface ImportOptions {
@@ -212,8 +246,12 @@ export async function parseImportFile<K extends string>(
     throw err;
   }
   const detected: CsvDetected = { encoding: decoded.encoding, delimiter: detectDelimiter(decoded.text) };
-  const records = await readRecords(decoded.text, detected.delimiter, run);
-  const header = records[0];
+  const maxRows = run.maxRows ?? DEFAULT_IMPORT_ROW_LIMIT;
+  const pace = run.pace ?? createPace();
+  // Records are taken one at a time from the text and kept only as rows of known cells: the file
+  // is held once as text, not a second time as every field of every record.
+  const records = csvRecords(decoded.text, detected.delimiter);
+  const header = nextRecord(records);
   if (!header) throw new ImportRefusedError([{ line: 1, message: 'the file is empty (a header line is required)' }]);
   const byAlias = new Map<string, K>();
   for (const spec of specs) {
@@ -255,10 +293,17 @@ export async function parseImportFile<K extends string>(
   if (errors.length > 0) throw new ImportRefusedError(errors);
   const width = header.fields.length;
   const rows: ParsedFile<K>['rows'] = [];
-  await paced(records.slice(1), run.pace ?? createPace(), (record) => {
+  let dataRows = 0;
+  for (let record = nextRecord(records); record; record = nextRecord(records)) {
+    dataRows++;
+    if (dataRows > maxRows) throw new ImportTooLargeError(maxRows);
+    if (pace.due()) {
+      run.progress?.({ phase: 'parsing', done: dataRows - 1 });
+      await pace.pause();
+    }
     if (record.fields.length !== width) {
       errors.push({ line: record.line, message: `has ${record.fields.length} fields where the header has ${width}` });
-      return;
+      continue;
     }
     const cells = new Map<K, string>();
     for (const [key, index] of columns) {
@@ -266,35 +311,22 @@ export async function parseImportFile<K extends string>(
       if (value !== '') cells.set(key, value);
     }
     rows.push({ line: record.line, cells });
-  });
+  }
+  run.progress?.({ phase: 'parsing', done: dataRows, total: dataRows });
   if (errors.length > 0) throw new ImportRefusedError(errors);
   return { detected, columns, headers, ignoredColumns, rows };
 }
 
-/**
- * The file's records, header included, read a slice at a time; more than `maxRows` data rows
- * stop the reading at once. Progress counts the characters read.
- */
-async function readRecords(text: string, delimiter: CsvDelimiter, run: ImportRun): Promise<CsvRecord[]> {
-  const maxRows = run.maxRows ?? DEFAULT_IMPORT_ROW_LIMIT;
-  const pace = run.pace ?? createPace();
-  const records: CsvRecord[] = [];
+/** The next record of the file, a syntax error refusing the file at its line. */
+function nextRecord(records: Generator<CsvRecord, void, undefined>): CsvRecord | undefined {
   try {
-    for (const record of csvRecords(text, delimiter)) {
-      records.push(record);
-      if (records.length > maxRows + 1) throw new ImportTooLargeError(maxRows);
-      if (pace.due()) {
-        run.progress?.({ phase: 'parsing', done: records.length - 1 });
-        await pace.pause();
-      }
-    }
+    const next = records.next();
+    return next.done ? undefined : next.value;
   } catch (err) {
     if (err instanceof CsvSyntaxError)
       throw new ImportRefusedError([{ line: err.line, message: err.message.replace(/^line \d+: /, '') }]);
     throw err;
   }
-  run.progress?.({ phase: 'parsing', done: Math.max(0, records.length - 1), total: Math.max(0, records.length - 1) });
-  return records;
 }
 
 /** How a two-digit year is read, as PHP (and so Snipe-IT's importer) reads it. */

@@ -3,7 +3,7 @@ import type { WriteContext } from '../audit/ports.ts';
 import type { CsvInput } from '../csv/decode.ts';
 import type { LegacyCharsets } from '../csv/ports.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
-import { exportAssetsCsv, type ImportOutcome, importAssetsCsv } from './asset-csv.ts';
+import { type AssetFileReader, exportAssetsCsv, type ImportOutcome, importAssetsCsv } from './asset-csv.ts';
 import type { Asset } from './asset-model.ts';
 import type { AssetPlan, StatusOptions } from './asset-plan.ts';
 import type { AssetInput } from './asset-validate.ts';
@@ -25,6 +25,8 @@ export interface RegisterPolicy {
 /** What the CSV reader needs besides the file: decoders for files that are not UTF-8. */
 export interface RegisterCsv {
   charsets?: LegacyCharsets;
+  /** Reads an import's file (default: in this thread, readAssetFile). */
+  read?: AssetFileReader;
 }
 
 /** An asset import's options: those of every import, and the status labels to read. */
@@ -126,6 +128,7 @@ export function createRegisterService(
         ...options,
         savedStatusMap,
         ...(csv.charsets ? { charsets: csv.charsets } : {}),
+        ...(csv.read ? { read: csv.read } : {}),
       });
       if (saveStatusMap && !options.dryRun && options.statusMap && policy.saveImportStatusMap) {
         const { entries } = parseStatusMap(options.statusMap);

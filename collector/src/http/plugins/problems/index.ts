@@ -14,7 +14,7 @@ import {
   ValidationError,
 } from '../../../domain/errors.ts';
 import { EnrolmentBlocked, ResyncNeeded, SnapshotIdTaken } from '../../../domain/inventory/errors.ts';
-import { ImportRefusedError, ImportTooLargeError } from '../../../domain/register/csv-import.ts';
+import { ImportReadFailedError, ImportRefusedError, ImportTooLargeError } from '../../../domain/register/csv-import.ts';
 import { HttpProblem } from './problem.ts';
 import { schemaProblem } from './schema-problem.ts';
 
@@ -77,6 +77,10 @@ export function fromDomainError(error: unknown): HttpProblem | undefined {
   }
   if (error instanceof ImportTooLargeError) {
     return new HttpProblem(413, ProblemTypes.payloadTooLarge, 'Payload Too Large', error.message);
+  }
+  // The collector's failure, said as it is: an import job shows it as its problem.
+  if (error instanceof ImportReadFailedError) {
+    return new HttpProblem(500, ProblemTypes.internal, 'Internal Server Error', error.message);
   }
   return undefined;
 }
