@@ -423,20 +423,27 @@ export async function importAssetsCsv(
     detected: { encoding: parsed.detected.encoding, delimiter: DELIMITER_NAMES[parsed.detected.delimiter] },
     warnings: parsed.warnings,
   };
-  const writes: AssetWrite[] = [];
-  await paced(plans, pace, ({ row, plan }) => {
+  const changing: typeof plans = [];
+  await paced(plans, pace, (planned) => {
+    const { row, plan } = planned;
     if (plan.kind === 'create') outcome.created.push({ line: row.line, assetTag: row.tag });
     else if (plan.kind === 'update') outcome.updated.push({ line: row.line, assetTag: row.tag, changes: plan.changes });
     else outcome.unchanged.push({ line: row.line, assetTag: row.tag });
-    const write = assetWrite(plan, {
-      actor: options.actor,
-      ...(options.now ? { now: options.now } : {}),
-      context: `${options.context ?? 'csv import'} line ${row.line}`,
-    });
-    if (write) writes.push(write);
+    if (plan.kind !== 'unchanged') changing.push(planned);
   });
+  // Each chunk's writes (their audit entries a copy of every field) are made as it is written,
+  // not all at once: a large import keeps only its plans on the heap while it writes.
+  const writesOf = (batch: typeof plans): AssetWrite[] =>
+    batch.flatMap(({ row, plan }) => {
+      const write = assetWrite(plan, {
+        actor: options.actor,
+        ...(options.now ? { now: options.now } : {}),
+        context: `${options.context ?? 'csv import'} line ${row.line}`,
+      });
+      return write ? [write] : [];
+    });
   // A few rows land in one write, so a refusal from the store leaves nothing behind; more, in chunks.
-  if (!options.dryRun) await writeAll(writes, (batch) => assets.write(batch), run, pace);
+  if (!options.dryRun) await writeAll(changing, (batch) => assets.write(writesOf(batch)), run, pace);
   return outcome;
 }
 
