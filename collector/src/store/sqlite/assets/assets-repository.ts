@@ -22,7 +22,7 @@ import type { Conflicts } from '../matching/conflicts.ts';
 import type { Matcher } from '../matching/matcher.ts';
 import type { Db } from '../open-database.ts';
 import { assetDisposals, assetStatusEvents, assets, deviceAssetLinks, devices } from '../schema/index.ts';
-import { assetFromRow, columnsFor, macsReader, replaceMacs } from './asset-rows.ts';
+import { assetFromRow, assetWriteStatements, columnsFor, macsReader } from './asset-rows.ts';
 
 const BATCH = 1000;
 
@@ -34,6 +34,7 @@ export function createAssetsRepository(db: Db, audit: AuditLog, matcher: Matcher
   // The lookups an import makes for every row, built once: building a query costs more than
   // running it.
   const macsOf = macsReader(db);
+  const writes = assetWriteStatements(db);
   const rowById = db
     .select()
     .from(assets)
@@ -102,38 +103,33 @@ export function createAssetsRepository(db: Db, audit: AuditLog, matcher: Matcher
     const { plan } = w;
     if (plan.kind === 'create') {
       const { macs, ...rest } = plan.next;
-      db.insert(assets)
-        .values({
-          ...(columnsFor(rest) as typeof assets.$inferInsert),
-          id: w.id,
-          assetTag: plan.next.assetTag,
-          status: plan.next.status,
-          lockedFields: plan.lockedAfter,
-          createdAt: at,
-          updatedAt: at,
-        })
-        .run();
-      replaceMacs(db, w.id, macs);
+      writes.insertAsset({
+        ...columnsFor(rest),
+        id: w.id,
+        assetTag: plan.next.assetTag,
+        status: plan.next.status,
+        lockedFields: JSON.stringify(plan.lockedAfter),
+        createdAt: at,
+        updatedAt: at,
+      });
+      writes.replaceMacs(w.id, macs);
       return;
     }
     const changed: Partial<AssetFields> = {};
     for (const c of plan.changes) (changed as Record<string, unknown>)[c.field] = c.to;
     const { macs, ...columns } = changed;
-    db.update(assets)
-      .set({ ...columnsFor(columns), lockedFields: plan.lockedAfter, updatedAt: at })
-      .where(eq(assets.id, w.id))
-      .run();
-    if (macs) replaceMacs(db, w.id, macs);
+    writes.updateAsset(w.id, { ...columnsFor(columns), lockedFields: JSON.stringify(plan.lockedAfter), updatedAt: at });
+    if (macs) writes.replaceMacs(w.id, macs);
   }
 
   function writeStatusEvent(w: AssetWrite, at: string): void {
     const status = w.plan.status;
     if (!status) return;
-    const event = db
-      .insert(assetStatusEvents)
-      .values({ ...statusEventValues(w, status), at })
-      .returning({ id: assetStatusEvents.id })
-      .get();
+    const event = writes.insertStatusEvent({
+      ...statusEventValues(w, status),
+      at,
+      correction: status.correction ? 1 : 0,
+    });
     const d = status.disposal;
     if (!d) return;
     db.insert(assetDisposals)

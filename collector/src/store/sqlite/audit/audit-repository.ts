@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { AuditEntry, AuditRecord, AuditTrail } from '../../../domain/audit/ports.ts';
 import { auditColumns } from '../../common/audit-rows.ts';
 import type { Db } from '../open-database.ts';
@@ -11,11 +11,33 @@ export type { AuditEntry, AuditRecord } from '../../../domain/audit/ports.ts';
  * the caller's transaction, so a change and its entry land together.
  */
 export function createAuditLog(db: Db) {
+  // Prepared once: every asset an import writes adds an entry, and building the insert anew
+  // cost more than running it. The JSON columns take their text as given, so that an absent
+  // before or after stays NULL, as drizzle writes it.
+  const raw = (name: string) => sql`${sql.placeholder(name)}`;
+  const insert = db
+    .insert(auditLog)
+    .values({
+      at: raw('at'),
+      actor: raw('actor'),
+      entityType: raw('entityType'),
+      entityId: raw('entityId'),
+      action: raw('action'),
+      before: raw('before'),
+      after: raw('after'),
+      context: raw('context'),
+    })
+    .prepare();
+  const asJson = (value: unknown) => (value === null ? null : JSON.stringify(value));
   return {
     write(entry: AuditEntry): void {
-      db.insert(auditLog)
-        .values({ ...auditColumns(entry), at: entry.at.toISOString() })
-        .run();
+      const columns = auditColumns(entry);
+      insert.run({
+        ...columns,
+        at: entry.at.toISOString(),
+        before: asJson(columns.before),
+        after: asJson(columns.after),
+      });
     },
   };
 }

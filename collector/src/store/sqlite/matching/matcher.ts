@@ -98,6 +98,25 @@ function prepareStatements(db: Db) {
       .limit(2)
       .prepare(),
     asset: db.select(ASSET_FACT_COLUMNS).from(assets).where(eq(assets.id, assetId)).prepare(),
+    assetKeys: db
+      .select({ serialKey: assets.serialKey, uuidKey: assets.uuidKey, hostnameKey: assets.hostnameKey })
+      .from(assets)
+      .where(eq(assets.id, assetId))
+      .prepare(),
+    devicesLinkedTo: db
+      .select({ key: deviceAssetLinks.deviceKey })
+      .from(deviceAssetLinks)
+      .where(eq(deviceAssetLinks.assetId, assetId))
+      .prepare(),
+    devicesWith: byColumn((column) =>
+      db.select({ key: devices.key }).from(devices).where(eq(devices[column], value)).prepare(),
+    ),
+    devicesSharingMacs: db
+      .select({ key: deviceMacs.deviceKey })
+      .from(deviceMacs)
+      .innerJoin(assetMacs, eq(assetMacs.mac, deviceMacs.mac))
+      .where(eq(assetMacs.assetId, assetId))
+      .prepare(),
     assetMacs: db
       .select({ mac: assetMacs.mac })
       .from(assetMacs)
@@ -182,7 +201,7 @@ function matchingCore(audit: AuditLog, q: Statements, look: MatchingReads) {
       const names = (Object.keys(columns) as (keyof AssetColumns)[]).sort();
       if (names.length > 0) q.updateAsset(names).run({ ...columns, updatedAt: step.at.toISOString(), assetId });
       if (macs) {
-        // As replaceMacs (asset-rows.ts) does, on statements prepared once.
+        // As assetWriteStatements (asset-rows.ts) does, on statements prepared once.
         q.deleteAssetMacs.run({ assetId });
         for (const mac of macs) q.insertAssetMac.run({ assetId, mac });
       }
@@ -243,34 +262,18 @@ export function createMatcher(db: Db, audit: AuditLog) {
      * the asset was created, changed or is about to go.
      */
     matchDevicesForAsset(assetId: string, now = new Date()): void {
-      const asset = db
-        .select({ serialKey: assets.serialKey, uuidKey: assets.uuidKey, hostnameKey: assets.hostnameKey })
-        .from(assets)
-        .where(eq(assets.id, assetId))
-        .get();
+      // Every asset an import writes comes here: on statements prepared once, as a query built
+      // anew costs more than running it.
+      const asset = q.assetKeys.get({ assetId });
       const keys = new Set<number>();
-      for (const r of db
-        .select({ key: deviceAssetLinks.deviceKey })
-        .from(deviceAssetLinks)
-        .where(eq(deviceAssetLinks.assetId, assetId))
-        .all())
-        keys.add(r.key);
+      for (const r of q.devicesLinkedTo.all({ assetId })) keys.add(r.key);
       if (asset) {
-        const by = (column: IdentifierColumn, value: string | null) => {
-          if (!value) return;
-          for (const r of db.select({ key: devices.key }).from(devices).where(eq(devices[column], value)).all())
-            keys.add(r.key);
-        };
-        by('serialKey', asset.serialKey);
-        by('uuidKey', asset.uuidKey);
-        by('hostnameKey', asset.hostnameKey);
-        for (const r of db
-          .select({ key: deviceMacs.deviceKey })
-          .from(deviceMacs)
-          .innerJoin(assetMacs, eq(assetMacs.mac, deviceMacs.mac))
-          .where(eq(assetMacs.assetId, assetId))
-          .all())
-          keys.add(r.key);
+        for (const column of IDENTIFIER_COLUMNS) {
+          const value = asset[column];
+          if (!value) continue;
+          for (const r of q.devicesWith[column].all({ value })) keys.add(r.key);
+        }
+        for (const r of q.devicesSharingMacs.all({ assetId })) keys.add(r.key);
       }
       for (const key of keys) matchDevice(key, now);
     },
