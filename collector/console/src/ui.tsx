@@ -155,7 +155,9 @@ export function DataTable<T>({
   selection?: { selected: Set<string>; toggle(key: string): void; label(row: T): string };
 }) {
   return (
-    <div class="table-wrap">
+    // Focusable, so a keyboard can scroll a table wider than the window.
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus (WCAG 2.1.1)
+    <section class="table-wrap" tabIndex={0} aria-label={caption}>
       <table>
         <caption class="visually-hidden">{caption}</caption>
         <thead>
@@ -211,7 +213,7 @@ export function DataTable<T>({
           })}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
 

@@ -257,7 +257,16 @@ function StatusChange({ asset, onChanged }: { asset: AssetDetail; onChanged(): v
     onChanged();
     return `Moved to ${words(to)}.`;
   });
-  if (allowed.length === 0) return null;
+  if (allowed.length === 0) {
+    return (
+      <Section title="Change status">
+        <Status done={change.done} />
+        <p class="muted">
+          {words(asset.status)} is final: only an administrator's correction through the API moves it.
+        </p>
+      </Section>
+    );
+  }
   return (
     <Section title="Change status">
       <form

@@ -318,7 +318,8 @@ function Software({ device }: { device: DeviceDetail }) {
   return (
     <Section title={`Software (${device.software.length})`}>
       <TextFilter label="Filter software" value={filter} onCommit={setFilter} />
-      <div class="table-wrap scroll">
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus (WCAG 2.1.1) */}
+      <section class="table-wrap scroll" tabIndex={0} aria-label="Installed software">
         <table class="compact">
           <caption class="visually-hidden">Installed software</caption>
           <thead>
@@ -340,7 +341,7 @@ function Software({ device }: { device: DeviceDetail }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
       {shown.length > 500 && <p class="muted">Showing 500 of {shown.length}; filter to narrow.</p>}
     </Section>
   );

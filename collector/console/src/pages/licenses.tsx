@@ -32,7 +32,8 @@ export function gapCost(usage: LicenseUsage, costPerSeat: number | null): string
 /** Every product's position: seats against installs or users, and the cost of the gap. */
 export function PositionTable({ positions }: { positions: SummaryReport['licenses'] }) {
   return (
-    <div class="table-wrap">
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus (WCAG 2.1.1)
+    <section class="table-wrap" tabIndex={0} aria-label="License position">
       <table>
         <caption class="visually-hidden">License position per product</caption>
         <thead>
@@ -83,7 +84,7 @@ export function PositionTable({ positions }: { positions: SummaryReport['license
           })}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
 
