@@ -18,6 +18,8 @@ export default defineConfig({
           name: 'stocktake',
           include: ['{agent,collector,collector/cli,shared,scripts}/src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, POSTGRES_TESTS],
+          // The web console is built first: the collector serves it and the browser tests drive it.
+          globalSetup: ['collector/console/global-setup.ts'],
         },
       },
       {

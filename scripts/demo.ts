@@ -5,11 +5,15 @@
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { resolveConfig, serve } from '@stocktake/collector';
+import { generatePassword, resolveConfig, serve } from '@stocktake/collector';
+import { buildConsole } from '@stocktake/console/build';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const AGENT_BIN = join(ROOT, 'agent', 'bin', 'stocktake-agent.mjs');
 const run = promisify(execFile);
+
+// The web console the collector serves at /, built from this checkout (well under a second).
+await buildConsole();
 
 async function start() {
   const config = resolveConfig({}, { STOCKTAKE_LOG_LEVEL: 'warn', ...process.env });
@@ -47,6 +51,13 @@ if ((await tokens.list()).some((t) => t.name === DEMO_TOKEN)) await tokens.revok
 const reader = (await tokens.create({ name: DEMO_TOKEN, role: 'reader' }, 'demo')).secret;
 const auth = { authorization: `Bearer ${reader}` };
 
+// An admin account for the web console, with a password made for this run and shown once.
+const DEMO_ADMIN = 'demo-admin';
+const password = generatePassword();
+const users = app.stores.users;
+if ((await users.list()).some((u) => u.name === DEMO_ADMIN)) await users.resetPassword(DEMO_ADMIN, password, 'demo');
+else await users.create({ name: DEMO_ADMIN, role: 'admin', password }, 'demo');
+
 const list = (await (await fetch(`${url}/api/v1/devices`, { headers: auth })).json()) as {
   items: {
     id: string;
@@ -68,6 +79,10 @@ for (const d of list.items) {
 }
 const first = list.items[0];
 process.stdout.write(`
+The web console: ${url}/
+  log in as ${DEMO_ADMIN} with the password ${password}
+  (made for this run and shown once; the next pnpm demo makes a new one)
+
 A reader token (GET routes only; shown once, stored only as a hash):
   export STOCKTAKE_TOKEN=${reader}
 Try:

@@ -1,6 +1,7 @@
 export { type AppOptions, buildApp } from './compose/app.ts';
 export { type Collector, type CollectorOptions, openCollector } from './compose/collector.ts';
 export { type CollectorConfig, ConfigError, ensureEnrollSecret, resolveConfig } from './config.ts';
+export { generatePassword } from './domain/access/passwords.ts';
 export type { Agent } from './domain/access/ports.ts';
 export type { RunRecord } from './domain/findings/ports.ts';
 export { computeSectionHashes } from './domain/inventory/section-hashes.ts';

@@ -1,7 +1,7 @@
 /**
  * `pnpm bench [--only NAME[,NAME]] [--runs N] [--size N] [--transport http|ws]`: runs the
  * benchmarks, prints their tables and rewrites their sections of docs/benchmarks.md. `--size`
- * is the fleet size of the benchmarks that take one (ingest, deltas, api, reconcile, retention,
+ * is the fleet size of the benchmarks that take one (ingest, deltas, api, console, reconcile, retention,
  * startup-check), or the rows of starvation's import; each has its own default. `--transport` picks
  * how ingest reaches the collector (deltas measures both).
  */
@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { agentFootprint } from './agent-footprint.ts';
 import { agentWire } from './agent-wire.ts';
 import { apiBench } from './api.ts';
+import { consoleBench } from './console.ts';
 import { deltasBench, type Transport } from './deltas.ts';
 import { ingestBench } from './ingest.ts';
 import { writeSection } from './lib/report.ts';
@@ -32,6 +33,7 @@ const BENCHMARKS: Record<string, (opts: BenchOptions) => Promise<string>> = {
   ingest: (o) => ingestBench({ devices: o.size ?? 10_000, concurrency: 32, transport: o.transport }),
   deltas: (o) => deltasBench({ devices: o.size ?? 1000, requests: 10_000, concurrency: 32 }),
   api: (o) => apiBench({ devices: o.size ?? 10_000, requests: 200 }),
+  console: (o) => consoleBench({ devices: o.size ?? 100_000, runs: o.runs }),
   reconcile: (o) => reconcileBench({ sizes: o.size ? [o.size] : [10_000, 100_000], packages: 500, licenses: 1000 }),
   retention: (o) => retentionBench({ devices: o.size ?? 20_000, hours: 72 }),
   startup: (o) => startupBench({ runs: o.runs }),

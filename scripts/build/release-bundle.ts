@@ -20,6 +20,8 @@ export const COLLECTOR_FILES: readonly { at: string; from: string; only?: (name:
     only: (name) => name.endsWith('.sql') || name === 'meta' || name === '_journal.json',
   },
   { at: 'data/end-of-support.json', from: 'collector/src/domain/findings/data/end-of-support.json' },
+  // The web console's built pages (collector/console/index.ts: ./dist/), built by the release first.
+  { at: 'dist', from: 'collector/console/dist' },
 ];
 
 /**

@@ -4,6 +4,7 @@ import { chmod, copyFile, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, sta
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { buildConsole, FIRST_LOAD_BUDGET_BYTES } from '@stocktake/console/build';
 import type { Metafile } from 'esbuild';
 import { buildBetterSqlite3, type NodeRuntime, nodeRuntime } from './native-addon.ts';
 import { renderNotices } from './notices.ts';
@@ -173,6 +174,10 @@ export async function buildRelease(options: ReleaseOptions): Promise<BuiltReleas
     const kib = async (file: string) => ((await stat(join(lib, file))).size / 1024).toFixed(0);
     log(
       `bundled the collector (${await kib('stocktake-collector.mjs')} KiB) and the CLI (${await kib('stocktake.mjs')} KiB) in ${Date.now() - t0} ms`,
+    );
+    const consoleBuild = await buildConsole();
+    log(
+      `built the web console: ${(consoleBuild.scriptGzipBytes / 1024).toFixed(1)} KiB of gzipped JavaScript on first load (budget ${FIRST_LOAD_BUDGET_BYTES / 1024} KiB)`,
     );
     await copyCollectorFiles(repoRoot, lib);
     await checkFilesAskedFor(lib, ['stocktake-collector.mjs', 'stocktake.mjs']);

@@ -9,6 +9,7 @@ import { loadRoutes } from './load-routes.ts';
 import agentBudget, { type AgentBudgetOptions } from './plugins/access/agent-budget.ts';
 import access from './plugins/access/index.ts';
 import rateLimit, { type RateLimitOptions } from './plugins/access/rate-limit.ts';
+import consolePages from './plugins/console.ts';
 import contentEncoding from './plugins/content-encoding.ts';
 import { lazySchemaController } from './plugins/lazy-serializers.ts';
 import live from './plugins/live/index.ts';
@@ -129,6 +130,7 @@ export async function createHttpApp(collector: Collector, options: HttpAppOption
   await app.register(live);
   if (options.metrics) await app.register(metrics, { endpoint: options.metrics.endpoint });
 
+  await app.register(consolePages);
   for (const route of await loadRoutes()) await app.register(route.plugin, { prefix: route.prefix });
   return app;
 }

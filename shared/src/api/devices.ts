@@ -1,5 +1,9 @@
 import Type, { type Static } from 'typebox';
 import { type SoftwareItem, SoftwareItemSchema } from '../software.ts';
+
+/** The patch section as agents report it: what a device detail's `patches` holds. */
+export type { PatchState, PendingUpdate } from '../patches.ts';
+
 import { Nullable, Page } from './common.ts';
 import { ConflictSchema } from './conflicts.ts';
 import { ChangeKindSchema, ComponentKindSchema, LinkMethodSchema } from './enums.ts';

@@ -84,6 +84,7 @@ import {
   LicenseSchema,
   LicenseUpdateSchema,
 } from './licenses.ts';
+import { OVERVIEW_EXAMPLE, OverviewSchema } from './overview.ts';
 import {
   END_OF_SUPPORT_EXAMPLE,
   EndOfSupportListSchema,
@@ -248,6 +249,7 @@ export const ROUTE_EXAMPLES: Readonly<Record<string, RouteExample>> = {
   'DELETE /api/v1/policies/end-of-support': {
     response: example(EndOfSupportListSchema, { items: END_OF_SUPPORT_EXAMPLE, custom: false }),
   },
+  'GET /api/v1/overview': { response: example(OverviewSchema, OVERVIEW_EXAMPLE) },
   'GET /api/v1/reports/summary': { response: example(SummaryReportSchema, SUMMARY_REPORT_EXAMPLE) },
   'GET /api/v1/tokens': {
     response: example(ApiTokenListSchema, {

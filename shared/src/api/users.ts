@@ -95,12 +95,6 @@ export const SessionSchema = Type.Object({
 });
 export type Session = Static<typeof SessionSchema>;
 
-/** The header a write made with the session cookie carries its CSRF token in. */
-export const CSRF_HEADER = 'x-csrf-token';
-
-/** The cookie a session travels in. */
-export const SESSION_COOKIE = 'stocktake_session';
-
 export const USER_EXAMPLE: User = {
   id: 2,
   name: 'ana.lopez',

@@ -3,6 +3,12 @@
  * share, declared once.
  */
 
+/** The header a write made with the session cookie carries its CSRF token in. */
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** The cookie a session travels in. */
+export const SESSION_COOKIE = 'stocktake_session';
+
 export const API_ROLES = ['admin', 'reader'] as const;
 export type ApiRole = (typeof API_ROLES)[number];
 
@@ -24,6 +30,25 @@ export const ASSET_STATUSES = [
   'stolen',
 ] as const;
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
+
+/**
+ * Where an asset may go from each status. The lifecycle runs planned → ordered → in stock →
+ * deployed ⇄ in repair → retired → disposed, with lost and stolen reachable from anywhere an
+ * asset physically exists and left again when it turns up. Disposal only follows retirement
+ * (sanitise and certify what was taken out of service) and is final: leaving it, or any other
+ * move not listed here, takes an explicit administrator correction with a reason.
+ */
+export const ASSET_TRANSITIONS: Readonly<Record<AssetStatus, readonly AssetStatus[]>> = {
+  planned: ['ordered', 'in_stock'],
+  ordered: ['planned', 'in_stock', 'deployed', 'lost'],
+  in_stock: ['deployed', 'in_repair', 'retired', 'lost', 'stolen'],
+  deployed: ['in_stock', 'in_repair', 'retired', 'lost', 'stolen'],
+  in_repair: ['deployed', 'in_stock', 'retired', 'lost', 'stolen'],
+  retired: ['disposed', 'in_stock', 'lost', 'stolen'],
+  lost: ['in_stock', 'deployed', 'in_repair', 'retired', 'stolen'],
+  stolen: ['in_stock', 'deployed', 'in_repair', 'retired', 'lost'],
+  disposed: [],
+};
 
 export const AUDIT_ENTITY_TYPES = [
   'asset',

@@ -1,3 +1,4 @@
+import { CONSOLE_SECTIONS, CONSOLE_STATIC_PREFIX } from '@stocktake/console';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dumpDatabase } from '../../../test-support/dump.ts';
@@ -32,11 +33,21 @@ function expectProblem(res: LightMyRequestResponse, status: number, what: string
 }
 
 describe('authentication and roles on every registered route', () => {
+  const CONSOLE_PAGES = new Set([
+    '/',
+    `${CONSOLE_STATIC_PREFIX}*`,
+    ...CONSOLE_SECTIONS.flatMap((s) => [`/${s}`, `/${s}/*`]),
+  ]);
+
   it('lists the routes Fastify registered, and only a handful are public', () => {
     const routes = t.app.registeredRoutes;
     expect(routes.length).toBeGreaterThan(40);
     const isPublic = routes.filter((r) => routeAccess(r.method, r.url).kind === 'public');
-    const visiblePublic = isPublic.filter((r) => !r.url.startsWith('/docs'));
+    // The console's page shell and scripts hold no data: a login page must be open to all.
+    const consolePages = isPublic.filter((r) => CONSOLE_PAGES.has(r.url));
+    expect(consolePages.every((r) => r.method === 'GET' || r.method === 'HEAD')).toBe(true);
+    expect(new Set(consolePages.map((r) => r.url))).toEqual(CONSOLE_PAGES);
+    const visiblePublic = isPublic.filter((r) => !r.url.startsWith('/docs') && !CONSOLE_PAGES.has(r.url));
     expect(visiblePublic.map((r) => `${r.method} ${r.url}`).sort()).toEqual(
       [
         'GET /healthz',

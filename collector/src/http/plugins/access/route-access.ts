@@ -1,3 +1,4 @@
+import { CONSOLE_SECTIONS, CONSOLE_STATIC_PREFIX } from '@stocktake/console';
 import type { ApiRole } from '@stocktake/shared/api';
 
 /**
@@ -31,6 +32,13 @@ const ADMIN_ONLY_PREFIXES = [
 /** Logging in is open to all; who am I and logging out are for anyone logged in (a reader too). */
 const SESSION = '/api/v1/session';
 
+/**
+ * The console's page shell (at / and its sections) and its scripts: open to all, as a login page
+ * must be. They hold no data; everything shown comes from the API, which asks for the session.
+ */
+const CONSOLE_PAGE = new RegExp(`^/(?:(?:${CONSOLE_SECTIONS.join('|')})(?:/\\*)?)?$`);
+const CONSOLE_STATIC = `${CONSOLE_STATIC_PREFIX}*`;
+
 const under = (url: string, prefix: string) => url === prefix || url.startsWith(`${prefix}/`);
 
 /**
@@ -44,6 +52,7 @@ export function routeAccess(method: string, url: string): RouteAccess {
   if (m === 'OPTIONS') return PUBLIC;
   if (url === '/healthz' || url === '/readyz' || url === '/openapi.json' || under(url, '/docs')) return PUBLIC;
   if (m === 'POST' && url === '/api/v1/agent/enroll') return PUBLIC;
+  if (READ_METHODS.has(m) && (CONSOLE_PAGE.test(url) || url === CONSOLE_STATIC)) return PUBLIC;
   if (url === SESSION) return m === 'POST' ? PUBLIC : READER;
   if (url === '/metrics') return METRICS;
   if (under(url, '/api/v1/agent')) return AGENT;

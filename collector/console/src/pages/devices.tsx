@@ -1,0 +1,466 @@
+import type {
+  Asset,
+  AssetPage,
+  DeviceChange,
+  DeviceDetail,
+  DeviceListItem,
+  PatchState,
+  RefreshAccepted,
+} from '@stocktake/shared/api';
+import { CHANGE_KINDS, LIST_ORDERS } from '@stocktake/shared/api/vocabulary';
+import { useMemo, useState } from 'preact/hooks';
+import { api } from '../api.ts';
+import { ago, bytes, count, dash, dateTime, day, words } from '../format.ts';
+import { useCanWrite } from '../session.tsx';
+import {
+  type Column,
+  DataTable,
+  ErrorMessage,
+  Facts,
+  Loading,
+  Pager,
+  Section,
+  SelectFilter,
+  Status,
+  TextFilter,
+  useAction,
+  useLoad,
+  usePagedList,
+  useUrlQuery,
+} from '../ui.tsx';
+import { FindingList } from './findings.tsx';
+
+const DEVICE_FILTERS = [
+  'q',
+  'serial',
+  'osFamily',
+  'osName',
+  'linked',
+  'seenWithinDays',
+  'notSeenDays',
+  'minPendingSecurityUpdates',
+];
+
+const columns: Column<DeviceListItem>[] = [
+  { label: 'Host name', sort: 'hostname', render: (d) => <a href={`/devices/${d.id}`}>{d.hostname}</a> },
+  { label: 'Serial', sort: 'serial', render: (d) => d.hardwareSerial ?? dash },
+  { label: 'OS', sort: 'osName', render: (d) => [d.osName, d.osVersion].filter(Boolean).join(' ') || dash },
+  { label: 'Model', sort: 'model', render: (d) => [d.vendor, d.model].filter(Boolean).join(' ') || dash },
+  { label: 'User', sort: 'user', render: (d) => d.primaryUser ?? dash },
+  {
+    label: 'Asset',
+    sort: 'assetTag',
+    render: (d) =>
+      d.assetId ? <a href={`/assets/${d.assetId}`}>{d.assetTag}</a> : <span class="muted">unlinked</span>,
+  },
+  {
+    label: 'Security updates',
+    sort: 'pendingSecurityUpdates',
+    numeric: true,
+    render: (d) => count(d.pendingSecurityUpdates),
+  },
+  { label: 'Last seen', sort: 'lastSeenAt', render: (d) => <time dateTime={d.lastSeenAt}>{ago(d.lastSeenAt)}</time> },
+];
+
+export function DevicesPage() {
+  const [query, setQuery] = useUrlQuery();
+  const apiQuery = useMemo(() => {
+    const q: Record<string, string> = {};
+    for (const k of [...DEVICE_FILTERS, 'sort']) if (query[k]) q[k] = query[k];
+    return q;
+  }, [query]);
+  const list = usePagedList<DeviceListItem>('/api/v1/devices', apiQuery);
+  const exporting = useAction(() => api.download('/api/v1/devices', { ...apiQuery }).then((n) => `Saved ${n}.`));
+  return (
+    <>
+      <h1>Devices</h1>
+      <form class="filters" aria-label="Filter devices" onSubmit={(e) => e.preventDefault()}>
+        <TextFilter label="Search" value={query.q} onCommit={(q) => setQuery({ q })} />
+        <TextFilter label="Serial" value={query.serial} onCommit={(serial) => setQuery({ serial })} />
+        <SelectFilter
+          label="OS family"
+          value={query.osFamily}
+          options={['linux', 'windows', 'macos']}
+          onChange={(osFamily) => setQuery({ osFamily })}
+        />
+        <SelectFilter
+          label="Register"
+          value={query.linked}
+          options={[
+            { value: 'true', label: 'linked' },
+            { value: 'false', label: 'unlinked' },
+          ]}
+          onChange={(linked) => setQuery({ linked })}
+        />
+        <SelectFilter
+          label="Seen"
+          value={
+            query.notSeenDays
+              ? `not:${query.notSeenDays}`
+              : query.seenWithinDays
+                ? `within:${query.seenWithinDays}`
+                : ''
+          }
+          options={[
+            { value: 'within:1', label: 'in the last day' },
+            { value: 'within:7', label: 'in the last 7 days' },
+            { value: 'not:7', label: 'not for 7 days' },
+            { value: 'not:30', label: 'not for 30 days' },
+          ]}
+          onChange={(v) => {
+            const [kind, n] = v.split(':');
+            setQuery({
+              seenWithinDays: kind === 'within' ? n : undefined,
+              notSeenDays: kind === 'not' ? n : undefined,
+            });
+          }}
+        />
+        <SelectFilter
+          label="Security updates"
+          value={query.minPendingSecurityUpdates}
+          options={[
+            { value: '1', label: 'at least 1' },
+            { value: '10', label: 'at least 10' },
+          ]}
+          onChange={(minPendingSecurityUpdates) => setQuery({ minPendingSecurityUpdates })}
+        />
+        <button type="button" onClick={() => void exporting.start()} disabled={exporting.busy}>
+          Export CSV
+        </button>
+      </form>
+      <Status done={exporting.done} />
+      <ErrorMessage error={exporting.error ?? list.error} />
+      <DataTable
+        caption="Devices"
+        columns={columns}
+        rows={list.data?.items ?? []}
+        rowKey={(d) => d.id}
+        sort={query.sort ?? LIST_ORDERS.devices.defaultSort}
+        onSort={(sort) => setQuery({ sort })}
+      />
+      {list.loading && <Loading what="devices" />}
+      <Pager
+        pageNumber={list.pageNumber}
+        hasNext={Boolean(list.data?.nextCursor)}
+        onNext={list.next}
+        onPrevious={list.previous}
+        loading={list.loading}
+      />
+    </>
+  );
+}
+
+export function DeviceDetailPage({ id }: { id: string }) {
+  const device = useLoad(() => api.get<DeviceDetail>(`/api/v1/devices/${encodeURIComponent(id)}`), id);
+  if (device.error) return <ErrorMessage error={device.error} />;
+  const d = device.data;
+  if (!d) return <Loading what="the device" />;
+  return (
+    <>
+      <p class="crumbs">
+        <a href="/devices">Devices</a> ›
+      </p>
+      <h1>{d.hostname}</h1>
+      <Presence device={d} onRefreshed={device.reload} />
+      <div class="grid">
+        <Section title="Identity">
+          <Facts
+            items={[
+              ['Serial', d.hardwareSerial],
+              ['Hardware UUID', d.hardwareUuid],
+              ['MAC addresses', d.macs.join(', ') || dash],
+              ['User', d.primaryUser],
+              ['Agent version', d.agentVersion],
+              ['First seen', dateTime(d.firstSeenAt)],
+              ['Last seen', dateTime(d.lastSeenAt)],
+            ]}
+          />
+        </Section>
+        <Section title="Hardware">
+          <Facts
+            items={[
+              ['Vendor', d.vendor],
+              ['Model', d.model],
+              ['Chassis', d.chassisType],
+              [
+                'Processor',
+                d.cpuModel ? `${d.cpuModel} (${d.cpuCores ?? '?'} cores, ${d.cpuThreads ?? '?'} threads)` : dash,
+              ],
+              ['Memory', bytes(d.memoryBytes)],
+            ]}
+          />
+          <Components device={d} />
+        </Section>
+        <Section title="Operating system">
+          <Facts
+            items={[
+              ['Name', d.osName],
+              ['Version', d.osVersion],
+              ['Build', d.osBuild],
+              ['Kernel', d.kernel],
+              ['Architecture', d.arch],
+            ]}
+          />
+        </Section>
+        <LinkedAsset device={d} onChanged={device.reload} />
+      </div>
+      <Patches device={d} />
+      <Software device={d} />
+      <Section title="Open findings">
+        <FindingList findings={d.findings} onChanged={device.reload} />
+      </Section>
+      <Timeline deviceId={d.id} />
+    </>
+  );
+}
+
+function Presence({ device, onRefreshed }: { device: DeviceDetail; onRefreshed(): void }) {
+  const canWrite = useCanWrite();
+  const refresh = useAction(async () => {
+    const accepted = await api.post<RefreshAccepted>(`/api/v1/devices/${device.id}/refresh`);
+    // The agent answers with a snapshot within seconds; show it when it has landed.
+    setTimeout(onRefreshed, 3000);
+    return `Inventory requested from the agent (request ${accepted.requestId}).`;
+  });
+  return (
+    <div class="presence">
+      <span class={device.online ? 'badge ok' : 'badge'}>{device.online ? 'Online' : 'Offline'}</span>
+      <span class="muted">
+        {device.online ? 'Live channel open' : 'No live channel'}; last heartbeat {ago(device.lastHeartbeatAt)}
+      </span>
+      {canWrite && (
+        <button type="button" onClick={() => void refresh.start()} disabled={!device.online || refresh.busy}>
+          Inventory now
+        </button>
+      )}
+      <Status done={refresh.done} />
+      <ErrorMessage error={refresh.error} />
+    </div>
+  );
+}
+
+function Components({ device }: { device: DeviceDetail }) {
+  if (device.components.length === 0) return null;
+  return (
+    <table class="compact">
+      <caption>Components</caption>
+      <thead>
+        <tr>
+          <th scope="col">Kind</th>
+          <th scope="col">Model</th>
+          <th scope="col">Serial</th>
+          <th scope="col">Size</th>
+        </tr>
+      </thead>
+      <tbody>
+        {device.components.map((c) => (
+          <tr key={`${c.kind}:${c.key}`}>
+            <td>{c.kind}</td>
+            <td>{[c.vendor, c.model, c.label].filter(Boolean).join(' ') || dash}</td>
+            <td>{c.serial ?? dash}</td>
+            <td>{bytes(c.sizeBytes)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Patches({ device }: { device: DeviceDetail }) {
+  const patches = (device.patches ?? {}) as PatchState;
+  const pending = patches.pending ?? [];
+  const security = pending.filter((p) => p.security);
+  return (
+    <Section title="Patch state">
+      <Facts
+        items={[
+          ['Pending updates', count(device.pendingUpdates)],
+          ['Pending security updates', count(device.pendingSecurityUpdates)],
+          ['Reboot pending', patches.rebootPending === undefined ? dash : patches.rebootPending ? 'yes' : 'no'],
+          ['Last package change', dateTime(patches.lastPackageChange)],
+        ]}
+      />
+      {security.length > 0 && (
+        <table class="compact">
+          <caption>Pending security updates</caption>
+          <thead>
+            <tr>
+              <th scope="col">Package</th>
+              <th scope="col">Installed</th>
+              <th scope="col">Available</th>
+              <th scope="col">From</th>
+            </tr>
+          </thead>
+          <tbody>
+            {security.map((p) => (
+              <tr key={`${p.name}:${p.availableVersion ?? ''}`}>
+                <td>{p.name}</td>
+                <td>{p.installedVersion ?? dash}</td>
+                <td>{p.availableVersion ?? dash}</td>
+                <td>{p.origin ?? dash}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Section>
+  );
+}
+
+function Software({ device }: { device: DeviceDetail }) {
+  const [filter, setFilter] = useState('');
+  const shown = useMemo(() => {
+    const f = filter.trim().toLowerCase();
+    return f
+      ? device.software.filter((s) => `${s.name} ${s.version} ${s.publisher ?? ''}`.toLowerCase().includes(f))
+      : device.software;
+  }, [device.software, filter]);
+  return (
+    <Section title={`Software (${device.software.length})`}>
+      <TextFilter label="Filter software" value={filter} onCommit={setFilter} />
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus (WCAG 2.1.1) */}
+      <section class="table-wrap scroll" tabIndex={0} aria-label="Installed software">
+        <table class="compact">
+          <caption class="visually-hidden">Installed software</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Version</th>
+              <th scope="col">Publisher</th>
+              <th scope="col">Source</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.slice(0, 500).map((s) => (
+              <tr key={`${s.source}:${s.name}:${s.version}:${s.arch ?? ''}`}>
+                <td>{s.name}</td>
+                <td>{s.version}</td>
+                <td>{s.publisher ?? dash}</td>
+                <td>{s.source}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      {shown.length > 500 && <p class="muted">Showing 500 of {shown.length}; filter to narrow.</p>}
+    </Section>
+  );
+}
+
+function LinkedAsset({ device, onChanged }: { device: DeviceDetail; onChanged(): void }) {
+  const canWrite = useCanWrite();
+  const [search, setSearch] = useState('');
+  const [choice, setChoice] = useState('');
+  const candidates = useLoad(
+    () =>
+      search.trim()
+        ? api.get<AssetPage>('/api/v1/assets', { q: search.trim(), limit: 20 })
+        : Promise.resolve({ items: [] as Asset[], nextCursor: null }),
+    search,
+  );
+  const link = useAction(async () => {
+    await api.post(`/api/v1/devices/${device.id}/link`, { assetId: choice });
+    onChanged();
+    return 'Linked.';
+  });
+  const unlink = useAction(async () => {
+    await api.delete(`/api/v1/devices/${device.id}/link`);
+    onChanged();
+    return 'Unlinked.';
+  });
+  return (
+    <Section title="Register asset">
+      {device.asset ? (
+        <Facts
+          items={[
+            ['Asset', <a href={`/assets/${device.asset.id}`}>{device.asset.assetTag}</a>],
+            ['Name', device.asset.name],
+            ['Status', words(device.asset.status)],
+            ['Assigned to', device.asset.assigneeName],
+            ['Location', device.asset.location],
+            [
+              'Linked by',
+              device.link ? `${device.link.linkedBy} (${device.link.method}) on ${day(device.link.linkedAt)}` : dash,
+            ],
+          ]}
+        />
+      ) : (
+        <p class="muted">Not linked to the register.</p>
+      )}
+      {canWrite && device.asset && (
+        <button type="button" onClick={() => void unlink.start()} disabled={unlink.busy}>
+          Unlink
+        </button>
+      )}
+      {canWrite && !device.asset && (
+        <form
+          class="inline"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (choice) void link.start();
+          }}
+        >
+          <TextFilter label="Find an asset (tag, serial, name)" value={search} onCommit={setSearch} />
+          <SelectFilter
+            label="Asset"
+            value={choice}
+            anyLabel="Choose…"
+            options={(candidates.data?.items ?? []).map((a) => ({
+              value: a.id,
+              label: `${a.assetTag}${a.name ? ` · ${a.name}` : ''}${a.serial ? ` · ${a.serial}` : ''}`,
+            }))}
+            onChange={setChoice}
+          />
+          <button type="submit" disabled={!choice || link.busy}>
+            Link to asset
+          </button>
+        </form>
+      )}
+      <Status done={link.done ?? unlink.done} />
+      <ErrorMessage error={link.error ?? unlink.error} />
+    </Section>
+  );
+}
+
+/** A change in words: what happened to what, from what to what. */
+export function describeChange(c: DeviceChange): string {
+  const value = (v: unknown): string => {
+    if (v === undefined || v === null) return '';
+    if (typeof v === 'string' || typeof v === 'number') return String(v);
+    if (Array.isArray(v)) return v.join(', ');
+    const o = v as Record<string, unknown>;
+    return String(o.version ?? o.model ?? o.name ?? o.value ?? JSON.stringify(v));
+  };
+  const before = value(c.before);
+  const after = value(c.after);
+  if (before && after) return `${c.subject}: ${before} → ${after}`;
+  if (after) return `${c.subject} ${after}`;
+  if (before) return `${c.subject} (was ${before})`;
+  return c.subject;
+}
+
+function Timeline({ deviceId }: { deviceId: string }) {
+  const [kind, setKind] = useState('');
+  const changes = usePagedList<DeviceChange>(`/api/v1/devices/${deviceId}/changes`, { kind }, 25);
+  return (
+    <Section title="Change history">
+      <SelectFilter label="Kind of change" value={kind} options={CHANGE_KINDS} onChange={setKind} />
+      <ErrorMessage error={changes.error} />
+      <ol class="timeline">
+        {(changes.data?.items ?? []).map((c) => (
+          <li key={c.id}>
+            <time dateTime={c.observedAt}>{dateTime(c.observedAt)}</time> <strong>{words(c.kind)}</strong>{' '}
+            {describeChange(c)}
+          </li>
+        ))}
+      </ol>
+      <Pager
+        pageNumber={changes.pageNumber}
+        hasNext={Boolean(changes.data?.nextCursor)}
+        onNext={changes.next}
+        onPrevious={changes.previous}
+        loading={changes.loading}
+      />
+    </Section>
+  );
+}
