@@ -55,7 +55,8 @@ const LAYERS: Record<Layer, { layers: readonly Layer[]; packages: RegExp }> = {
   // Cookies are an HTTP matter: the session cookie is read and written at the edge only.
   http: {
     layers: ['http', 'domain', 'version'],
-    packages: /^(node:|@stocktake\/shared|fastify|@fastify\/|typebox|cookie$)/,
+    // Other tools' agents speak XML: it is read at the edge, and the domain maps what it says.
+    packages: /^(node:|@stocktake\/shared|fastify|@fastify\/|typebox|cookie$|fast-xml-parser$)/,
   },
   // The metrics library stays at the edge: the domain reports to an observer it declares.
   metrics: { layers: ['metrics', 'domain', 'version'], packages: /^(node:|@stocktake\/shared|prom-client$)/ },
