@@ -64,6 +64,7 @@ function columnsFromSnapshot(snapshot: Snapshot): DeviceColumns {
     hardwareUuid: snapshot.identity.hardwareUuid ?? null,
     macs: snapshot.identity.macs,
     agentVersion: snapshot.agent.version,
+    agentKind: snapshot.agent.kind ?? 'stocktake',
     lastCollectedAt: new Date(snapshot.collectedAt),
     lastSnapshotId: snapshot.snapshotId,
   };
