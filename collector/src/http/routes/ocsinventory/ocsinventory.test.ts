@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { deflateSync, gzipSync, inflateSync } from 'node:zlib';
 import type { DeviceDetail } from '@stocktake/shared/api';
+import { makeSnapshot } from '@stocktake/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { peerAgentId } from '../../../domain/peers/peer-ingest.ts';
-import { createTestApp, TEST_ENROLL_SECRET, type TestApp } from '../../../test-support/test-app.ts';
+import { bearer, createTestApp, enrolAgent, TEST_ENROLL_SECRET, type TestApp } from '../../../test-support/test-app.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../domain/peers/fixtures/${name}`, import.meta.url));
 
@@ -131,6 +132,49 @@ describe('POST /ocsinventory: the OCS protocol as the real agents speak it', () 
     expect((await post(SECRET_URL, OCS_PROLOG, OCS_HEADERS)).statusCode).toBe(200);
   });
 });
+
+describe('a machine moving from the OCS agent to a Stocktake agent', () => {
+  it('stays one device with its history, and the OCS agent is retired', async () => {
+    t = await secretApp();
+    await post(SECRET_URL, OCS_INVENTORY, OCS_HEADERS);
+    const xml = inflateSync(OCS_INVENTORY).toString('utf8');
+    const ocsAgentId = peerAgentId(/<DEVICEID>([^<]+)</.exec(xml)?.[1] ?? '');
+    const deviceId = (await t.app.stores.agents.get(ocsAgentId))?.deviceId;
+
+    // The capture's machine has no firmware serial (a virtual machine): its host name is what both agents share.
+    const { agentId, agentToken } = await enrolAgent(t.app);
+    const pushed = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/agent/snapshots',
+      headers: bearer(agentToken),
+      payload: makeSnapshot({ agentId, hostname: 'vm' }),
+    });
+    expect(pushed.statusCode, pushed.body).toBe(201);
+    expect(pushed.json().deviceId).toBe(deviceId);
+
+    const devices = (await t.inject('/api/v1/devices')).json() as { items: { id: string; agentKind: string }[] };
+    expect(devices.items).toEqual([expect.objectContaining({ id: deviceId, agentKind: 'stocktake' })]);
+    const history = async (kind: string) =>
+      ((await t.inject(`/api/v1/devices/${deviceId}/changes?kind=${kind}`)).json() as { items: unknown[] }).items;
+    expect(await history('first_seen')).toHaveLength(1);
+    expect(await history('agent_replaced')).toHaveLength(1);
+    expect((await t.app.stores.agents.get(ocsAgentId))?.revokedAt).not.toBeNull();
+
+    // The OCS agent, still installed, is told to send nothing, and a forced inventory is refused.
+    expect(xmlOf((await post(SECRET_URL, OCS_PROLOG_OF(xml), OCS_HEADERS)).rawPayload)).toContain(
+      '<RESPONSE>STOP</RESPONSE>',
+    );
+    const forced = await post(SECRET_URL, OCS_INVENTORY, OCS_HEADERS);
+    expect(forced.statusCode).toBe(403);
+    expect(((await t.inject('/api/v1/devices')).json() as { items: unknown[] }).items).toHaveLength(1);
+  });
+});
+
+/** A PROLOG from the agent that sent this inventory (the captured PROLOG came from another run). */
+const OCS_PROLOG_OF = (inventoryXml: string) =>
+  deflateSync(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<REQUEST>\n  <DEVICEID>${/<DEVICEID>([^<]+)</.exec(inventoryXml)?.[1]}</DEVICEID>\n  <QUERY>PROLOG</QUERY>\n</REQUEST>\n`,
+  );
 
 describe('POST /ocsinventory: bad bodies', () => {
   it('stops a zip bomb at the decompressed-size limit with a 413, storing nothing', async () => {
