@@ -338,11 +338,12 @@ function softwareOf(
       skipped[label] = (skipped[label] ?? 0) + 1;
       continue;
     }
+    const arch = field(item, 'ARCHITECTURE', 64) ?? field(item, 'ARCH', 64);
     const software = defined({
-      name,
+      name: source === 'dpkg' ? packageName(name, arch) : name,
       version: field(item, 'VERSION', 256) ?? '',
       publisher: field(item, 'PUBLISHER'),
-      arch: field(item, 'ARCHITECTURE', 64) ?? field(item, 'ARCH', 64),
+      arch,
       source,
       installDate: isoish(field(item, 'INSTALLDATE')),
       installLocation: field(item, 'FOLDER', 2048),
@@ -351,6 +352,14 @@ function softwareOf(
     if (!byKey.has(key)) byKey.set(key, software);
   }
   return { items: [...byKey.values()].sort(compareSoftware).slice(0, 50_000), skipped };
+}
+
+/**
+ * OCS agents name a multi-arch package as dpkg's `binary:Package` does (`libpci3:amd64`); the
+ * package is `libpci3`, its architecture apart, as the Stocktake agent and the catalogue have it.
+ */
+function packageName(name: string, arch: string | undefined): string {
+  return arch && name.endsWith(`:${arch}`) ? name.slice(0, -(arch.length + 1)) : name;
 }
 
 /** Who is logged in (USERS) and who was last (HARDWARE's LASTLOGGEDUSER and its date). */
