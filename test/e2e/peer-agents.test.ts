@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { DeviceChange, DeviceDetail, DeviceListItem } from '@stocktake/shared/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiHeaders } from '../support/agent-service.ts';
@@ -20,6 +20,26 @@ const SECRET = 'e2e-peer-agents-secret';
 const SLOW = { timeout: 300_000 };
 
 const isRoot = process.getuid?.() === 0;
+
+/**
+ * The README's section on other tools' agents: the commands and configuration lines it shows
+ * are the ones run here, with the example collector's URL and secret replaced by this test's.
+ */
+const README = readFileSync(resolve(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+const SECTION = README.slice(README.indexOf('### Other inventory agents'), README.indexOf('### The API'));
+function readmeLine(prefix: string, after?: string): string {
+  const lines = SECTION.split('\n');
+  const from = after === undefined ? 0 : lines.indexOf(after) + 1;
+  const line = lines.slice(from).find((l) => l.startsWith(prefix));
+  if (!line) throw new Error(`the README shows no line starting "${prefix}"`);
+  return line;
+}
+const here = (line: string, url: string) =>
+  line.replaceAll('https://collector.example.org', url).replaceAll('ENROLL_SECRET', SECRET);
+/** A README command's arguments (its words after the program), as this test runs them. */
+const readmeArgs = (prefix: string, url: string) => here(readmeLine(prefix), url).split(/\s+/).slice(1);
+/** `pnpm collector serve --peer-agents secret`: the flags after `serve`. */
+const SERVE_FLAGS = readmeLine('pnpm collector serve').split(/\s+/).slice(3);
 /** Why a block is skipped, in its title: only when the agent is absent or cannot run. */
 const skipReason = (bin: string) =>
   !existsSync(bin) ? ` (skipped: ${bin} is not installed)` : !isRoot ? ' (skipped: the agent needs root)' : '';
@@ -102,17 +122,23 @@ describe(
       dir.remove();
     });
 
-    // Debian's /etc/ocsinventory/ocsinventory-agent.cfg sets local= (write reports to a directory):
-    // --nolocal sends them to the server instead; the README says to drop that line.
+    // The README's command (Debian's /etc/ocsinventory/ocsinventory-agent.cfg sets local=, which
+    // --nolocal overrides), with the agent's state and log kept in the test's directory.
     const ocsAgent = () =>
       run(OCS_AGENT, [
-        '--server',
-        `${collector.url}/ocsinventory/${SECRET}`,
-        '--force',
-        '--nolocal',
+        ...readmeArgs('ocsinventory-agent ', collector.url),
         `--basevardir=${state}`,
         `--logfile=${join(dir.path, 'ocs.log')}`,
       ]);
+
+    it("the README's configuration line names the URL its command uses", () => {
+      const line = readmeLine(
+        'server=',
+        "# /etc/ocsinventory/ocsinventory-agent.cfg (Debian's package also sets local=...: delete that line, or the agent writes files instead of sending)",
+      );
+      expect(here(line, 'http://c')).toBe(`server=http://c/ocsinventory/${SECRET}`);
+      expect(readmeArgs('ocsinventory-agent ', 'http://c')).toContain(`http://c/ocsinventory/${SECRET}`);
+    });
 
     let deviceId = '';
     let changesAfterFirst: string[] = [];
@@ -184,7 +210,7 @@ describe(`Debian's fusioninventory-agent reports to the collector${skipReason(FU
   let headers: Record<string, string>;
 
   beforeAll(async () => {
-    collector = await startCollector({ dbPath, enrollSecret: SECRET, extraArgs: ['--peer-agents', 'secret'] });
+    collector = await startCollector({ dbPath, enrollSecret: SECRET, extraArgs: SERVE_FLAGS });
     headers = await apiHeaders(dbPath);
     // The agent takes its state directory from its `setup` module only (/var/lib/fusioninventory-agent):
     // one of our own, loaded first, points it at a temporary directory instead.
@@ -202,29 +228,34 @@ describe(`Debian's fusioninventory-agent reports to the collector${skipReason(FU
         '',
       ].join('\n'),
     );
-    writeFileSync(join(dir.path, 'agent.cfg'), '');
+    // The README's line of agent.cfg, for the run without --server.
+    writeFileSync(
+      join(dir.path, 'agent.cfg'),
+      `${here(readmeLine('server = ', '# /etc/fusioninventory/agent.cfg'), collector.url)}\n`,
+    );
+    writeFileSync(join(dir.path, 'empty.cfg'), '');
   });
   afterAll(async () => {
     await collector?.stop();
     dir.remove();
   });
 
-  const fusionAgent = () =>
+  /** The agent with its state in the test's directory, no web interface of its own, and only the inventory task. */
+  const fusionAgent = (args: string[], config: string) =>
     run('perl', [
       `-I${join(dir.path, 'setup')}`,
       '-Msetup',
       FUSION_AGENT,
-      `--conf-file=${join(dir.path, 'agent.cfg')}`,
-      '--server',
-      `${collector.url}/ocsinventory/${SECRET}`,
-      '--force',
+      `--conf-file=${join(dir.path, config)}`,
+      ...args,
       '--no-httpd',
       '--logger=stderr',
       '--tasks=inventory',
     ]);
 
   it('shows the machine with every dpkg package and the hardware the agent fills, marked fusioninventory; a second run changes nothing', async () => {
-    const first = await fusionAgent();
+    // First the README's command, then the README's configuration line alone.
+    const first = await fusionAgent(readmeArgs('fusioninventory-agent ', collector.url), 'empty.cfg');
     expect(first.code, `${first.stdout}${first.stderr}`).toBe(0);
     const device = await onlyDevice(collector, headers);
     expect(device.agentKind).toBe('fusioninventory');
@@ -233,7 +264,7 @@ describe(`Debian's fusioninventory-agent reports to the collector${skipReason(FU
     expect(device.kernel).toBeTruthy();
     const changes = await allChanges(collector, headers, device.id);
 
-    const second = await fusionAgent();
+    const second = await fusionAgent(['--force'], 'agent.cfg');
     expect(second.code, `${second.stdout}${second.stderr}`).toBe(0);
     expect((await onlyDevice(collector, headers)).id).toBe(device.id);
     expect(await allChanges(collector, headers, device.id)).toEqual(changes);
