@@ -100,6 +100,12 @@ over the defaults. The config file is JSON: each flag below is a key, in camelCa
   --trust-proxy LIST          Believe X-Forwarded-For from these proxies only: addresses and
                               CIDRs, comma-separated; not true or a hop count, which would
                               believe any client (STOCKTAKE_TRUST_PROXY, off)
+  --peer-agents MODE          Reports from OCS Inventory, FusionInventory and GLPI agents at
+                              POST /ocsinventory: off, secret (the enroll secret in the path,
+                              /ocsinventory/<secret>), network (from --peer-networks) or
+                              secret-and-network (STOCKTAKE_PEER_AGENTS, off)
+  --peer-networks LIST        Addresses and CIDRs those agents may report from, comma-separated
+                              (STOCKTAKE_PEER_NETWORKS)
   --rate-limit N              Requests per minute per API token (STOCKTAKE_RATE_LIMIT, 1200; 0 off)
   --enroll-rate-limit N       Enrolments per minute per client address (STOCKTAKE_ENROLL_RATE_LIMIT,
                               60; 0 off)
@@ -193,6 +199,8 @@ const OPTIONS = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   'trust-proxy': { type: 'string' },
+  'peer-agents': { type: 'string' },
+  'peer-networks': { type: 'string' },
   'rate-limit': { type: 'string' },
   'enroll-rate-limit': { type: 'string' },
   'agent-rate-limit': { type: 'string' },

@@ -139,3 +139,29 @@ describe('the README’s config file', () => {
     expect(config).toMatchObject({ dbPath: '/var/lib/stocktake/stocktake.db', port: 8443, host: '0.0.0.0' });
   });
 });
+
+describe('admitting other inventory agents', () => {
+  const peers = (flags: Record<string, string>, env: Record<string, string> = {}) =>
+    resolveConfigWithOrigins(flags, env).config.peerAgents;
+
+  it('is off until configured', () => {
+    expect(peers({})).toEqual({ admission: 'off', networks: [] });
+  });
+
+  it('takes the mode and the networks from flags, the environment or the file', () => {
+    expect(peers({ 'peer-agents': 'secret' })).toEqual({ admission: 'secret', networks: [] });
+    expect(peers({}, { STOCKTAKE_PEER_AGENTS: 'network', STOCKTAKE_PEER_NETWORKS: '10.20.0.0/16, 192.0.2.7' })).toEqual(
+      { admission: 'network', networks: ['10.20.0.0/16', '192.0.2.7'] },
+    );
+  });
+
+  it.each([
+    [{ 'peer-agents': 'everyone' }, /peer-agents.*not one of off, secret, network, secret-and-network/],
+    [{ 'peer-agents': 'network' }, /peer-networks.*none is/],
+    [{ 'peer-agents': 'network', 'peer-networks': '10.0.0.0/33' }, /not an address or CIDR range/],
+    [{ 'peer-agents': 'network', 'peer-networks': '0.0.0.0/0' }, /every address/],
+  ])('refuses %o', (flags, message) => {
+    expect(() => peers(flags)).toThrow(ConfigError);
+    expect(() => peers(flags)).toThrow(message);
+  });
+});

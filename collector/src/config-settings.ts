@@ -1,4 +1,5 @@
 import { FINDING_SEVERITIES } from '@stocktake/shared/api';
+import { PEER_ADMISSIONS } from './domain/peers/admission.ts';
 import { DEFAULT_MIN_FREE_BYTES } from './domain/ports.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -69,6 +70,8 @@ export const SETTINGS: readonly Setting[] = [
   setting('tls-cert', string),
   setting('tls-key', string),
   setting('trust-proxy', list),
+  setting('peer-agents', { kind: 'one-of', values: PEER_ADMISSIONS }, { default: 'off' }),
+  setting('peer-networks', list),
   setting('rate-limit', integer, { default: '1200' }),
   setting('enroll-rate-limit', integer, { default: '60' }),
   setting('agent-rate-limit', integer, { default: '60' }),

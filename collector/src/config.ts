@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import type { ConfigFile } from './config-file.ts';
 import { fileKey, LOG_LEVELS, SETTINGS } from './config-settings.ts';
+import { PEER_ADMISSIONS, type PeerAdmission, type PeerAgentsSettings } from './domain/peers/admission.ts';
 import { type ReconciliationConfig, resolveReconciliationConfig } from './reconciliation-config.ts';
 
 export interface CollectorConfig {
@@ -38,6 +39,8 @@ export interface CollectorConfig {
   tls?: { certPath: string; keyPath: string };
   /** The proxies believed about the client address (X-Forwarded-For): addresses and CIDRs, comma-separated; false for none. */
   trustProxy: false | string;
+  /** Who may report through the OCS protocol and GLPI Agent's (off by default). */
+  peerAgents: PeerAgentsSettings;
   /** The token `/metrics` takes; none: no metrics route. */
   metricsToken?: string;
   /** Free space the database's disk must keep: the server refuses to start below it, and /readyz fails. */
@@ -194,6 +197,7 @@ function buildConfig(value: (flag: string) => string | undefined): CollectorConf
     corsOrigins: corsOrigins(value('cors-origin')),
     ...tlsFiles(value('tls-cert'), value('tls-key')),
     trustProxy: trustProxy(value('trust-proxy')),
+    peerAgents: peerAgents(value('peer-agents'), value('peer-networks')),
     ...(metricsToken ? { metricsToken } : {}),
     minFreeDiskBytes: limit('min-free-disk', 0, Number.MAX_SAFE_INTEGER),
   };
@@ -237,19 +241,48 @@ function trustProxy(raw: string | undefined): false | string {
       `"${raw}" would believe X-Forwarded-For from any client, which could then pass the enrolment limit with a new address each time; name the proxies instead (addresses or CIDR ranges: --trust-proxy 127.0.0.1 or 10.0.0.0/8)`,
     );
   }
+  return addressList('trust-proxy', raw, 'as true would be; name the proxies').join(',');
+}
+
+/** Addresses and CIDR ranges separated by commas; `/0` (every address) is refused with `everyone`'s reason. */
+function addressList(key: string, raw: string, everyone: string): string[] {
   const entries = raw.split(',').map((entry) => entry.trim());
   for (const entry of entries) {
     const [address, bits, ...rest] = entry.split('/');
     const family = isIP(address ?? '');
     const maxBits = family === 6 ? 128 : 32;
     if (!family || rest.length > 0 || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))) {
-      throw new ConfigError('trust-proxy', `"${entry}" is not an address or CIDR range`);
+      throw new ConfigError(key, `"${entry}" is not an address or CIDR range`);
     }
     if (bits !== undefined && Number(bits) === 0) {
-      throw new ConfigError('trust-proxy', `"${entry}" is every address, as true would be; name the proxies`);
+      throw new ConfigError(key, `"${entry}" is every address, ${everyone}`);
     }
   }
-  return entries.join(',');
+  return entries;
+}
+
+/**
+ * Other tools' agents are admitted only as configured: by the enroll secret in the URL path, by
+ * the networks they report from (which must then be named), or by both.
+ */
+function peerAgents(rawAdmission: string | undefined, rawNetworks: string | undefined): PeerAgentsSettings {
+  const admission = (rawAdmission ?? 'off') as PeerAdmission;
+  if (!(PEER_ADMISSIONS as readonly string[]).includes(admission)) {
+    throw new ConfigError('peer-agents', `"${admission}" is not one of ${PEER_ADMISSIONS.join(', ')}`);
+  }
+  const networks =
+    rawNetworks === undefined || rawNetworks.trim() === ''
+      ? []
+      : addressList(
+          'peer-networks',
+          rawNetworks,
+          'which no allowlist is; use --peer-agents secret to admit any address',
+        );
+  const byNetwork = admission === 'network' || admission === 'secret-and-network';
+  if (byNetwork && networks.length === 0) {
+    throw new ConfigError('peer-networks', `--peer-agents ${admission} admits the networks named here, and none is`);
+  }
+  return { admission, networks };
 }
 
 /**

@@ -82,6 +82,7 @@ export async function serve(config: CollectorConfig): Promise<RunningServer> {
     csvRowLimit: config.csvRowLimit,
     corsOrigins: config.corsOrigins,
     trustProxy: config.trustProxy,
+    peerAgents: config.peerAgents,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     minFreeDiskBytes: config.minFreeDiskBytes,
     ...(https ? { https: { cert: https.cert, key: https.key } } : {}),

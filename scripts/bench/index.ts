@@ -14,6 +14,7 @@ import { deltasBench, type Transport } from './deltas.ts';
 import { ingestBench } from './ingest.ts';
 import { writeSection } from './lib/report.ts';
 import { meteringBench } from './metering.ts';
+import { peersBench } from './peers.ts';
 import { reconcileBench } from './reconcile.ts';
 import { retentionBench } from './retention.ts';
 import { startupBench } from './startup.ts';
@@ -32,6 +33,7 @@ const BENCHMARKS: Record<string, (opts: BenchOptions) => Promise<string>> = {
   metering: (o) => meteringBench({ runs: o.runs }),
   ingest: (o) => ingestBench({ devices: o.size ?? 10_000, concurrency: 32, transport: o.transport }),
   deltas: (o) => deltasBench({ devices: o.size ?? 1000, requests: 10_000, concurrency: 32 }),
+  peers: (o) => peersBench({ devices: o.size ?? 1000 }),
   api: (o) => apiBench({ devices: o.size ?? 10_000, requests: 200 }),
   console: (o) => consoleBench({ devices: o.size ?? 100_000, runs: o.runs }),
   reconcile: (o) => reconcileBench({ sizes: o.size ? [o.size] : [10_000, 100_000], packages: 500, licenses: 1000 }),

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { AGENT_KINDS } from './api/vocabulary.ts';
 import { CONTRACT_VERSION } from './contract.ts';
 import { HardwareSchema } from './hardware.ts';
 import { DeviceIdentitySchema } from './identity.ts';
@@ -33,6 +34,12 @@ export const AgentInfoSchema = Type.Object(
     ),
     version: Type.String({ minLength: 1, maxLength: 64, description: 'Agent software version.' }),
     platform: Type.String({ maxLength: 32, description: 'Node platform the agent runs on (linux, win32, darwin).' }),
+    kind: Type.Optional(
+      Type.Enum(AGENT_KINDS, {
+        description:
+          "Which program reported: absent or `stocktake` for the Stocktake agent; the collector sets another kind only on the snapshots it converts from another tool's agent (OCS Inventory, FusionInventory, GLPI Agent).",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

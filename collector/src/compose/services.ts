@@ -6,6 +6,7 @@ import { readLicenseFile } from '../domain/licenses/license-csv.ts';
 import { createLicenseService } from '../domain/licenses/license-service.ts';
 import { observeIngest, observeReconciliation } from '../domain/observability/observed.ts';
 import { type CollectorObserver, unobserved } from '../domain/observability/ports.ts';
+import { createPeerIngest } from '../domain/peers/peer-ingest.ts';
 import type { Stores } from '../domain/ports.ts';
 import { readAssetFile } from '../domain/register/asset-csv.ts';
 import { createRegisterService } from '../domain/register/register-service.ts';
@@ -49,12 +50,14 @@ export function createServices(
     { charsets: csvCharsets, read: readers.assets },
   );
   const licenseService = createLicenseService(stores.licenses, { charsets: csvCharsets, read: readers.licenses });
+  const agentIngest = observeIngest(createAgentIngest(stores.inventory, stores.usage), observer);
   return {
     inventory: stores.inventory,
     snapshotArchive: stores.snapshotArchive,
     deviceLinks: stores.deviceLinks,
     identityConflicts: stores.identityConflicts,
-    agentIngest: observeIngest(createAgentIngest(stores.inventory, stores.usage), observer),
+    agentIngest,
+    peerIngest: createPeerIngest({ agents: stores.agents, audit: stores.audit, ingest: agentIngest }),
     registerService,
     licenseService,
     imports: createImportQueue({

@@ -2,6 +2,7 @@ import type { Reconciliation } from './findings/reconciliation-service.ts';
 import type { ImportQueue } from './imports/import-queue.ts';
 import type { AgentIngest } from './inventory/agent-ingest.ts';
 import type { LicenseService } from './licenses/license-service.ts';
+import type { PeerIngest } from './peers/peer-ingest.ts';
 import type { Stores } from './ports.ts';
 import type { RegisterService } from './register/register-service.ts';
 
@@ -21,6 +22,8 @@ export interface CollectorServices {
   identityConflicts: Stores['identityConflicts'];
   /** What agents push, by HTTP or the live channel: checked, stored, acknowledged. */
   agentIngest: AgentIngest;
+  /** What other tools' agents (OCS Inventory, FusionInventory, GLPI Agent) report: converted, then stored as agentIngest stores. */
+  peerIngest: PeerIngest;
   /** The asset register's use cases (create, change, status moves, disposal, removal). */
   registerService: RegisterService;
   /** License entitlements' use cases. */

@@ -1,6 +1,7 @@
 import cors from '@fastify/cors';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits, LoginThrottle } from '../domain/access/login.ts';
+import { PEER_AGENTS_OFF, type PeerAgentsSettings } from '../domain/peers/admission.ts';
 import { DEFAULT_MIN_FREE_BYTES } from '../domain/ports.ts';
 import { DEFAULT_IMPORT_ROW_LIMIT } from '../domain/register/csv-import.ts';
 import type { Collector } from '../domain/services.ts';
@@ -15,6 +16,7 @@ import { lazySchemaController } from './plugins/lazy-serializers.ts';
 import live from './plugins/live/index.ts';
 import metrics, { type MetricsEndpoint } from './plugins/metrics/index.ts';
 import openapi from './plugins/openapi/index.ts';
+import { redactPathSecret } from './plugins/path-secrets.ts';
 import plainHttpWarning from './plugins/plain-http-warning.ts';
 import { clientErrorHandler, frameworkErrors } from './plugins/problems/framework-errors.ts';
 import problems from './plugins/problems/index.ts';
@@ -59,10 +61,34 @@ export interface HttpAppOptions {
    * anew on every request, past the per-address enrolment limit.
    */
   trustProxy?: false | string;
+  /** Who may report through the OCS protocol and GLPI Agent's (default: nobody; the route answers 404). */
+  peerAgents?: PeerAgentsSettings;
   /** Failed logins allowed per account and per address in a window (defaults: 5 and 20 in 15 minutes). */
   loginLimits?: Partial<LoginLimits>;
   /** `GET /metrics` with this token (and no other credential); absent: no metrics route. */
   metrics?: { token: string; endpoint: MetricsEndpoint };
+}
+
+/**
+ * The logger with a request serializer that never writes the enroll secret other tools' agents
+ * carry in their URL (`/ocsinventory/<secret>`): it logs as `/ocsinventory/<secret>`. A child
+ * logger's serializers take precedence over Fastify's own.
+ */
+function withoutPathSecrets(logger: FastifyBaseLogger): FastifyBaseLogger {
+  return logger.child(
+    {},
+    {
+      serializers: {
+        req: (req: FastifyRequest) => ({
+          method: req.method,
+          url: redactPathSecret(req.url),
+          host: req.host,
+          remoteAddress: req.ip,
+          remotePort: req.socket ? req.socket.remotePort : undefined,
+        }),
+      },
+    },
+  );
 }
 
 declare module 'fastify' {
@@ -80,7 +106,7 @@ declare module 'fastify' {
  */
 export async function createHttpApp(collector: Collector, options: HttpAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    ...(options.logger ? { loggerInstance: withoutPathSecrets(options.logger) } : { logger: false }),
     bodyLimit: options.bodyLimit,
     // Agents retry on their own schedule; a slow client must not hold a socket forever.
     requestTimeout: 60_000,
@@ -107,6 +133,7 @@ export async function createHttpApp(collector: Collector, options: HttpAppOption
     importJobThreshold: options.importJobThreshold ?? 1024 * 1024,
     livePingIntervalMs: options.livePingIntervalMs ?? 30_000,
     minFreeDiskBytes: options.minFreeDiskBytes ?? DEFAULT_MIN_FREE_BYTES,
+    peerAgents: options.peerAgents ?? PEER_AGENTS_OFF,
   });
   await app.register(routeTable);
   await app.register(strictQuery);

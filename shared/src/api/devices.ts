@@ -6,7 +6,7 @@ export type { PatchState, PendingUpdate } from '../patches.ts';
 
 import { Nullable, Page } from './common.ts';
 import { ConflictSchema } from './conflicts.ts';
-import { ChangeKindSchema, ComponentKindSchema, LinkMethodSchema } from './enums.ts';
+import { AgentKindSchema, ChangeKindSchema, ComponentKindSchema, LinkMethodSchema } from './enums.ts';
 import { AGENT, ASSET, AT, DEVICE, EARLIER, HASH, SNAPSHOT } from './example-values.ts';
 import { FINDING_EXAMPLE, FindingSchema } from './findings.ts';
 
@@ -37,6 +37,7 @@ export const DeviceListItemSchema = Type.Object({
   primaryUser: Nullable(Type.String({ description: 'The last user to log in, else the first logged in now.' })),
   macs: Type.Array(Type.String(), { description: 'MAC addresses of its network interfaces.' }),
   agentVersion: Nullable(Type.String({ description: 'Version of its agent.' })),
+  agentKind: AgentKindSchema,
   assetId: Nullable(Type.String({ description: 'The register asset the device is linked to.' })),
   assetTag: Nullable(Type.String({ description: 'That asset’s tag.' })),
 });
@@ -133,6 +134,7 @@ export const DeviceDetailSchema = Type.Object({
   arch: Nullable(Type.String({ description: 'Machine architecture.' })),
   cpuThreads: Nullable(Type.Integer({ description: 'Processor threads.' })),
   agentVersion: Nullable(Type.String({ description: 'Version of its agent.' })),
+  agentKind: AgentKindSchema,
   lastSnapshotId: Nullable(Type.String({ description: 'The last snapshot stored.' })),
   lastCollectedAt: Nullable(Type.String({ description: 'When the agent collected it.' })),
   sections: Type.Record(Type.String(), SectionStateSchema, { description: 'Each inventory section’s state.' }),
@@ -225,6 +227,7 @@ export const DEVICE_LIST_ITEM_EXAMPLE: DeviceListItem = {
   primaryUser: 'jdoe',
   macs: ['3c:22:fb:7a:19:c4'],
   agentVersion: '0.1.0',
+  agentKind: 'stocktake',
   assetId: ASSET,
   assetTag: 'LT-1001',
 };
@@ -257,6 +260,7 @@ export const DEVICE_DETAIL_EXAMPLE: DeviceDetail = {
   arch: 'x86_64',
   cpuThreads: 12,
   agentVersion: '0.1.0',
+  agentKind: 'stocktake',
   lastSnapshotId: SNAPSHOT,
   lastCollectedAt: AT,
   sections: { software: { status: 'ok', collectedAt: AT, hash: HASH } },

@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import {
+  AGENT_KINDS,
   API_ROLES,
   ASSET_STATUSES,
   AUDIT_ACTIONS,
@@ -40,6 +41,9 @@ import {
 
 const oneOf = (values: readonly string[]) => values.join(', ');
 
+export const AgentKindSchema = Type.Enum(AGENT_KINDS, {
+  description: `Which program reports the device: ${oneOf(AGENT_KINDS)} (stocktake: Stocktake's agent; the others report unchanged from OCS Inventory, FusionInventory and GLPI).`,
+});
 export const ApiRoleSchema = Type.Enum(API_ROLES, { description: 'reader: GET and HEAD; admin: every route.' });
 export const EnrollSecretOriginSchema = Type.Enum(ENROLL_SECRET_ORIGINS, {
   description: 'config: the secret the collector was started with; managed: made by rotate.',

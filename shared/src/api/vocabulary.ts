@@ -15,6 +15,17 @@ export type ApiRole = (typeof API_ROLES)[number];
 export const ENROLL_SECRET_ORIGINS = ['config', 'managed'] as const;
 export type EnrollSecretOrigin = (typeof ENROLL_SECRET_ORIGINS)[number];
 
+/**
+ * Which program reported a device: Stocktake's own agent, or an agent of another inventory tool
+ * that reports to the collector unchanged (OCS Inventory's, FusionInventory's, GLPI Agent).
+ */
+export const AGENT_KINDS = ['stocktake', 'ocs', 'fusioninventory', 'glpi-agent'] as const;
+export type AgentKind = (typeof AGENT_KINDS)[number];
+
+/** The agents of other tools, whose reports the collector converts into snapshots. */
+export const PEER_AGENT_KINDS = ['ocs', 'fusioninventory', 'glpi-agent'] as const satisfies readonly AgentKind[];
+export type PeerAgentKind = (typeof PEER_AGENT_KINDS)[number];
+
 export const SANITIZATION_METHODS = ['clear', 'purge', 'destroy'] as const;
 export type SanitizationMethod = (typeof SANITIZATION_METHODS)[number];
 

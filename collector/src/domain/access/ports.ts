@@ -81,6 +81,11 @@ export interface Agent {
 }
 
 export interface AgentEnrolment {
+  /**
+   * The id to give it; absent: a new random one. Another tool's agent is enrolled under an id
+   * derived from its own (domain/peers), so its next report finds it again.
+   */
+  id?: string;
   hostname: string;
   version: string;
   platform: string;

@@ -1,4 +1,5 @@
 import type { Snapshot, SnapshotAck, SnapshotDelta } from '@stocktake/shared';
+import type { PeerAgentKind } from '@stocktake/shared/api';
 import { reportOfDelta, reportOfSnapshot } from '../usage/logins.ts';
 import type { SoftwareUsage, UsageReport } from '../usage/ports.ts';
 import type { ReportingAgent } from './device-resolution.ts';
@@ -15,6 +16,8 @@ export interface IngestContext {
   /** Bytes the snapshot took on the wire (the request body, or the websocket message). */
   sizeBytes?: number;
   log: IngestLog;
+  /** The snapshot was converted from another tool's agent's report, of this kind. */
+  peer?: PeerAgentKind;
 }
 
 const sized = (sizeBytes: number | undefined) =>
@@ -51,6 +54,14 @@ export function createAgentIngest(inventory: DeviceInventory, usage?: SoftwareUs
     snapshot(agent: ReportingAgent, snapshot: Snapshot, ctx: IngestContext): Promise<SnapshotAck> {
       if (snapshot.agent.id !== undefined && snapshot.agent.id !== agent.id) {
         return Promise.reject(agentMismatch('Snapshot'));
+      }
+      // Only the collector says a snapshot came from another tool's agent: a Stocktake agent's says nothing or `stocktake`.
+      if ((snapshot.agent.kind ?? 'stocktake') !== (ctx.peer ?? 'stocktake')) {
+        return Promise.reject(
+          pushRefused("Snapshot agent kind is not the reporting agent's", [
+            { path: '/agent/kind', message: `must be ${ctx.peer ?? 'stocktake'} (or absent) for this agent` },
+          ]),
+        );
       }
       const { hashes, errors } = computeSectionHashes(snapshot);
       if (errors.length > 0) return Promise.reject(pushRefused('Snapshot sections are inconsistent', errors));

@@ -11,6 +11,7 @@ interface Stored extends ResolvableDevice {
   id: string;
   serialKey: string | null;
   uuidKey: string | null;
+  hostname?: string;
 }
 
 const SERIAL = 'CZC1234XYZ';
@@ -42,6 +43,8 @@ function lookups(devices: Stored[], world: World = {}): ResolutionLookups<Stored
     reportsOn: (deviceId: string) => world.reports?.[deviceId] ?? { since: NOW.toISOString(), count: 0 },
     deviceBlocked: (deviceId: string) => (world.blocked ?? []).includes(deviceId),
     serialBlocked: (serial: string) => (world.blocked ?? []).includes(serial),
+    peerDevicesNamed: (name: string) =>
+      devices.filter((d) => d.agentKind !== 'stocktake' && (d.hostname ?? 'ws-0001') === name),
   };
 }
 
@@ -54,6 +57,7 @@ const agent = (over: Partial<ReportingAgent> = {}): ReportingAgent => ({
 const stored = (over: Partial<Stored> = {}): Stored => ({
   id: 'd1',
   agentId: 'old-agent',
+  agentKind: 'stocktake',
   macs: [],
   serialKey: 'CZC1234XYZ',
   uuidKey: UUID,
@@ -188,5 +192,61 @@ describe('an open claim', () => {
     const revoked = world(1, 1, { agents: { 'old-agent': { lastSeenAt: hoursAgo(1), revokedAt: hoursAgo(0.5) } } });
     expect(resolveDevice(claimant, identity, lookups([claimed, own], revoked), ctx).device).toBe(claimed);
     expect(resolveDevice(claimant, identity, lookups([own], world(1, 1)), ctx)).toEqual({ device: own, claims: null });
+  });
+});
+
+describe("a machine moving from another tool's agent to a Stocktake agent", () => {
+  const live = { agents: { 'ocs-agent': { lastSeenAt: hoursAgo(1), revokedAt: null } } };
+
+  it('is the device the other agent follows, taken over at once, when the serial says so', () => {
+    const peerDevice = stored({ agentId: 'ocs-agent', agentKind: 'ocs' });
+    const identity = makeSnapshot({ serial: SERIAL, uuid: UUID }).identity;
+    expect(resolveDevice(agent(), identity, lookups([peerDevice], live), ctx)).toEqual({
+      device: peerDevice,
+      replacedAgent: 'ocs-agent',
+    });
+    // Never the other way round: another tool's agent does not take a Stocktake agent's device.
+    const ours = stored({ agentId: 'old-agent' });
+    const world = { agents: { 'old-agent': { lastSeenAt: hoursAgo(1), revokedAt: null } } };
+    expect(resolveDevice(agent(), identity, lookups([ours], world), { ...ctx, agentKind: 'ocs' })).toEqual({
+      claims: 'd1',
+      claimKind: 'claimed_identity',
+    });
+  });
+
+  it("without a serial, is the one device another tool's agent follows under the same host name", () => {
+    const identity = makeSnapshot({ hostname: 'ws-0001' }).identity;
+    const { hardwareSerial: _s, hardwareUuid: _u, ...noFirmware } = identity;
+    const peerDevice = stored({ agentId: 'ocs-agent', agentKind: 'ocs', serialKey: null, uuidKey: null });
+    expect(resolveDevice(agent(), noFirmware, lookups([peerDevice], live), ctx)).toEqual({
+      device: peerDevice,
+      replacedAgent: 'ocs-agent',
+    });
+    // Two such devices under one name: nothing tells which, so a device of its own.
+    const twin = { ...peerDevice, id: 'd2', agentId: 'fi-agent' };
+    expect(resolveDevice(agent(), noFirmware, lookups([peerDevice, twin], live), ctx)).toEqual({});
+    // One whose firmware has a serial is another machine; so is one with other network hardware.
+    const serialed = stored({ agentId: 'ocs-agent', agentKind: 'ocs' });
+    expect(resolveDevice(agent(), noFirmware, lookups([serialed], live), ctx)).toEqual({});
+    const otherNics = { ...peerDevice, macs: ['00:11:22:33:44:55'] };
+    expect(
+      resolveDevice(agent(), { ...noFirmware, macs: ['00:11:22:33:44:66'] }, lookups([otherNics], live), ctx),
+    ).toEqual({});
+    // A Stocktake agent's device under the same name is not matched by name alone.
+    const ours = stored({ serialKey: null, uuidKey: null });
+    expect(resolveDevice(agent(), noFirmware, lookups([ours], live), ctx)).toEqual({});
+    // Another tool's agent never moves a device by name.
+    expect(
+      resolveDevice(agent(), noFirmware, lookups([peerDevice], live), { ...ctx, agentKind: 'fusioninventory' }),
+    ).toEqual({});
+  });
+
+  it('refuses when an admin blocked the device', () => {
+    const identity = makeSnapshot({ hostname: 'ws-0001' }).identity;
+    const { hardwareSerial: _s, hardwareUuid: _u, ...noFirmware } = identity;
+    const peerDevice = stored({ agentId: 'ocs-agent', agentKind: 'ocs', serialKey: null, uuidKey: null });
+    expect(resolveDevice(agent(), noFirmware, lookups([peerDevice], { ...live, blocked: ['d1'] }), ctx)).toEqual({
+      blocked: 'device',
+    });
   });
 });

@@ -1,6 +1,6 @@
 import type { Snapshot } from '@stocktake/shared';
-import type { ClaimKind } from '@stocktake/shared/api';
-import { serialKey, uuidKey } from '../matching/identifiers.ts';
+import type { AgentKind, ClaimKind } from '@stocktake/shared/api';
+import { hostnameKey, serialKey, uuidKey } from '../matching/identifiers.ts';
 import {
   decideIdentity,
   differentNetworkHardware,
@@ -27,6 +27,10 @@ export interface ResolvableDevice {
   /** The agent whose snapshots the device follows. */
   agentId: string | null;
   macs: string[];
+  /** Which program it follows. */
+  agentKind: AgentKind;
+  /** Its serial as matching compares it; null when it has none worth matching. */
+  serialKey: string | null;
 }
 
 /** The reads resolution makes, inside the ingest's transaction. */
@@ -47,6 +51,8 @@ export interface ResolutionLookups<D extends ResolvableDevice> {
   deviceBlocked(deviceId: string): boolean;
   /** Whether an admin blocked agents reporting this serial (as `serialKey` gives it). */
   serialBlocked(serialKey: string): boolean;
+  /** The devices other tools' agents follow under this host name (as `hostnameKey` gives it), oldest first, up to SERIAL_CANDIDATES. */
+  peerDevicesNamed(hostnameKey: string): D[];
 }
 
 /** How many devices sharing one serial resolution weighs; the oldest are the likeliest originals. */
@@ -75,6 +81,8 @@ export interface Resolution<D> {
 export interface ResolutionContext {
   now: Date;
   handover: HandoverRule;
+  /** Which program sent the snapshot (default: a Stocktake agent). */
+  agentKind?: AgentKind;
 }
 
 /**
@@ -97,10 +105,12 @@ export function resolveDevice<D extends ResolvableDevice>(
       agentId: device.agentId,
       macs: device.macs,
       blocked: look.deviceBlocked(device.id),
+      followedByPeer: device.agentKind !== 'stocktake',
       ...(activity ? { follower: activity } : {}),
     };
   };
-  const evidence = gatherEvidence(agent, identity, look, known, seen);
+  const fromStocktakeAgent = (ctx.agentKind ?? 'stocktake') === 'stocktake';
+  const evidence = gatherEvidence(agent, identity, look, known, seen, fromStocktakeAgent);
   const decision = decideIdentity(evidence, ctx.handover, ctx.now);
   return asResolution(decision, evidence, seen);
 }
@@ -111,8 +121,9 @@ function gatherEvidence<D extends ResolvableDevice>(
   look: ResolutionLookups<D>,
   known: (device: D) => KnownDevice,
   seen: Map<string, D>,
+  fromStocktakeAgent: boolean,
 ): IdentityEvidence {
-  const base = { agentId: agent.id, macs: identity.macs };
+  const base = { agentId: agent.id, macs: identity.macs, fromStocktakeAgent };
   const own = agent.deviceId ? look.deviceById(agent.deviceId) : undefined;
   if (own) {
     const ownFollowed = own.agentId === null || own.agentId === agent.id;
@@ -128,7 +139,10 @@ function gatherEvidence<D extends ResolvableDevice>(
     };
   }
   const serial = serialKey(identity.hardwareSerial);
-  if (!serial) return { ...base, hardware: { serial: 'unusable' } };
+  if (!serial) {
+    const peerMachine = fromStocktakeAgent ? peerMachineNamed(identity, look) : undefined;
+    return { ...base, hardware: { serial: 'unusable' }, ...(peerMachine ? { peerMachine: known(peerMachine) } : {}) };
+  }
   if (look.serialBlocked(serial)) return { ...base, hardware: { serial: 'blocked' } };
   const uuid = uuidKey(identity.hardwareUuid);
   const macs = new Set(identity.macs);
@@ -137,6 +151,23 @@ function gatherEvidence<D extends ResolvableDevice>(
   const candidate = machineOf(candidates, identity.macs);
   if (!candidate || candidate.agentId === agent.id) return { ...base, hardware: { serial: 'usable' } };
   return { ...base, hardware: { serial: 'usable', device: known(candidate) } };
+}
+
+/**
+ * The one device another tool's agent follows under this snapshot's host name that could be the
+ * same machine: no serial of its own and no other network hardware. Undefined when none or
+ * several are (several machines under one name: nothing tells which).
+ */
+function peerMachineNamed<D extends ResolvableDevice>(
+  identity: Snapshot['identity'],
+  look: ResolutionLookups<D>,
+): D | undefined {
+  const name = hostnameKey(identity.hostname);
+  if (!name) return undefined;
+  const possible = look
+    .peerDevicesNamed(name)
+    .filter((d) => d.serialKey === null && !differentNetworkHardware(d.macs, identity.macs));
+  return possible.length === 1 ? possible[0] : undefined;
 }
 
 /**

@@ -38,6 +38,8 @@ export interface StoredDevice {
 export interface KnownDevice extends StoredDevice {
   /** An admin blocked other agents from taking it over. */
   blocked: boolean;
+  /** It follows another tool's agent (OCS Inventory, FusionInventory, GLPI Agent), not a Stocktake agent. */
+  followedByPeer?: boolean;
   /** Its agent's activity; undefined when it follows nobody or an agent the collector no longer knows. */
   follower?: { lastSeenAt: string | null; revokedAt: string | null };
 }
@@ -46,6 +48,8 @@ export interface KnownDevice extends StoredDevice {
 export interface IdentityEvidence {
   /** The agent that sent it. */
   agentId: string;
+  /** A Stocktake agent sent it (not another tool's agent, whose reports the collector converts). */
+  fromStocktakeAgent?: boolean;
   /** The MACs the snapshot reports. */
   macs: readonly string[];
   /** The device the agent reported on last, while it exists. */
@@ -61,6 +65,13 @@ export interface IdentityEvidence {
    * and UUID (or, where neither side has a UUID, this serial and a MAC), if exactly one does.
    */
   hardware?: { serial: 'unusable' | 'blocked'; device?: undefined } | { serial: 'usable'; device?: KnownDevice };
+  /**
+   * A Stocktake agent without a usable serial: the one device another tool's agent follows under
+   * the same host name, whose hardware says nothing against it (no serial either, no other
+   * network hardware), if exactly one does. The firmware of virtual machines and containers often
+   * gives no serial; the host name is then what the two agents on one machine share.
+   */
+  peerMachine?: KnownDevice;
 }
 
 /** What the policy decided. */
@@ -113,6 +124,9 @@ function conflictWith(device: StoredDevice, macs: readonly string[]) {
  *   rule's window without having reported since the claimant started (else both are alive), and
  *   the claimant reported often enough. A clone's conflict never moves anything: a person
  *   decides (adopt, merge, delete).
+ * - A Stocktake agent whose hardware is a device another tool's agent follows takes it over
+ *   (a machine moving to Stocktake's agent); without a serial, the same host name with no other
+ *   network hardware is that evidence.
  * - A blocked device or serial refuses the snapshot.
  */
 export function decideIdentity(evidence: IdentityEvidence, rule: HandoverRule, now: Date): IdentityDecision {
@@ -122,6 +136,7 @@ export function decideIdentity(evidence: IdentityEvidence, rule: HandoverRule, n
     return settleClaim(evidence, own, rule, now);
   }
   const hardware = evidence.hardware;
+  if (evidence.peerMachine && hardware?.serial !== 'blocked') return fromPeerAgent(evidence.peerMachine);
   if (!hardware || hardware.serial === 'unusable') return { kind: 'new-device' };
   if (hardware.serial === 'blocked') return { kind: 'blocked', by: 'serial' };
   const known = hardware.device;
@@ -129,10 +144,22 @@ export function decideIdentity(evidence: IdentityEvidence, rule: HandoverRule, n
   if (known.blocked) return { kind: 'blocked', by: 'device' };
   if (differentNetworkHardware(known.macs, evidence.macs)) return conflictWith(known, evidence.macs);
   if (known.agentId === null) return { kind: 'reinstall', deviceId: known.id, replacesAgent: null, mergesOwn: false };
+  if (known.followedByPeer && evidence.fromStocktakeAgent) return fromPeerAgent(known);
   if (!known.follower || known.follower.revokedAt) {
     return { kind: 'reinstall', deviceId: known.id, replacesAgent: known.agentId, mergesOwn: false };
   }
   return conflictWith(known, evidence.macs);
+}
+
+/**
+ * A machine moving from another tool's agent to a Stocktake agent: the Stocktake agent takes
+ * the device over at once, its history continuing, and the other agent is retired (its later
+ * reports are refused), so the machine never shows twice. Not the other way round: another
+ * tool's agent never takes a device from a Stocktake agent.
+ */
+function fromPeerAgent(device: KnownDevice): IdentityDecision {
+  if (device.blocked) return { kind: 'blocked', by: 'device' };
+  return { kind: 'reinstall', deviceId: device.id, replacesAgent: device.agentId, mergesOwn: false };
 }
 
 /** An agent on its own device: whether its open claim, if any, now moves the claimed device to it. */

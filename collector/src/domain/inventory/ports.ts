@@ -8,7 +8,7 @@ import type {
   SoftwareItem,
   Users,
 } from '@stocktake/shared';
-import type { DeviceChange, DeviceComponent, DeviceDeletion, DeviceMerge } from '@stocktake/shared/api';
+import type { AgentKind, DeviceChange, DeviceComponent, DeviceDeletion, DeviceMerge } from '@stocktake/shared/api';
 import type { SectionStates } from './device-changes.ts';
 import type { HandoverRule, ReportingAgent } from './device-resolution.ts';
 
@@ -79,6 +79,8 @@ export interface Device {
   lastSnapshotId: string | null;
   lastCollectedAt: string | null;
   agentVersion: string | null;
+  /** Which program reported last: Stocktake's agent, or another tool's (domain/peers). */
+  agentKind: AgentKind;
   sections: SectionStates;
   hardware: Hardware | null;
   os: Os | null;

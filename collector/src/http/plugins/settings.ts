@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { PeerAgentsSettings } from '../../domain/peers/admission.ts';
 
 /** Limits and timings routes take from the configuration: one object, read where a route is defined. */
 export interface HttpSettings {
@@ -15,6 +16,8 @@ export interface HttpSettings {
   livePingIntervalMs: number;
   /** Free space the database's file system must keep for the collector to be ready, in bytes. */
   minFreeDiskBytes: number;
+  /** Who may report through the OCS protocol and GLPI Agent's at /ocsinventory. */
+  peerAgents: PeerAgentsSettings;
 }
 
 declare module 'fastify' {

@@ -53,6 +53,9 @@ export function routeAccess(method: string, url: string): RouteAccess {
   if (url === '/healthz' || url === '/readyz' || url === '/openapi.json' || under(url, '/docs')) return PUBLIC;
   if (m === 'POST' && url === '/api/v1/agent/enroll') return PUBLIC;
   if (READ_METHODS.has(m) && (CONSOLE_PAGE.test(url) || url === CONSOLE_STATIC)) return PUBLIC;
+  // Other tools' agents carry no credential of ours: the route admits them by its own rule
+  // (the enroll secret in the path, the network they report from), before reading the body.
+  if (m === 'POST' && under(url, '/ocsinventory')) return PUBLIC;
   if (url === SESSION) return m === 'POST' ? PUBLIC : READER;
   if (url === '/metrics') return METRICS;
   if (under(url, '/api/v1/agent')) return AGENT;

@@ -15,6 +15,7 @@ import {
 } from '../../../domain/errors.ts';
 import { EnrolmentBlocked, ResyncNeeded, SnapshotIdTaken } from '../../../domain/inventory/errors.ts';
 import { ImportReadFailedError, ImportRefusedError, ImportTooLargeError } from '../../../domain/register/csv-import.ts';
+import { redactPathSecret } from '../path-secrets.ts';
 import { HttpProblem } from './problem.ts';
 import { schemaProblem } from './schema-problem.ts';
 
@@ -34,7 +35,10 @@ const RETRY_AFTER_SECONDS: Record<StorageTrouble, number> = {
 /** Answers with the problem as application/problem+json. */
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: HttpProblem) {
   if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.retryAfterSeconds));
-  return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem.toProblem(request.url));
+  return reply
+    .code(problem.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(problem.toProblem(redactPathSecret(request.url)));
 }
 
 /** Maps the domain's errors (shared with the command line and the live channel) to problem details. */

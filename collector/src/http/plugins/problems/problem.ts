@@ -57,6 +57,13 @@ export class HttpProblem extends Error {
       retryAfterSeconds,
     );
   }
+  /** A body that is not what the route reads at all (not the format it says, not decodable). */
+  static badRequest(detail: string) {
+    return new HttpProblem(400, ProblemTypes.badRequest, 'Bad Request', detail);
+  }
+  static payloadTooLarge(detail: string) {
+    return new HttpProblem(413, ProblemTypes.payloadTooLarge, 'Payload Too Large', detail);
+  }
   static validation(detail: string, errors: FieldError[]) {
     return new HttpProblem(400, ProblemTypes.validation, 'Invalid request', detail, errors);
   }

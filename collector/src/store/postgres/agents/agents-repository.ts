@@ -48,7 +48,7 @@ export function createAgentsRepository(db: Db): Agents {
 
   return {
     async enrol(input: AgentEnrolment, now = new Date()) {
-      const agentId = randomUUID();
+      const agentId = input.id ?? randomUUID();
       const agentToken = newToken(AGENT_TOKEN_PREFIX);
       await db.insert(agents).values({
         id: agentId,

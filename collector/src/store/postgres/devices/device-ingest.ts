@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Hardware, Os, SectionName, Snapshot, SnapshotDelta } from '@stocktake/shared';
-import { and, count, desc, eq, isNull, min } from 'drizzle-orm';
+import type { AgentKind } from '@stocktake/shared/api';
+import { and, count, desc, eq, isNull, min, ne } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import { componentsOf } from '../../../domain/inventory/components.ts';
@@ -24,6 +25,7 @@ import { EnrolmentBlocked, snapshotIdTaken } from '../../../domain/inventory/err
 import type { Device, DeviceInventory, IngestOptions, IngestResult } from '../../../domain/inventory/ports.ts';
 import { hostnameKey, macKey, serialKey, uuidKey } from '../../../domain/matching/identifiers.ts';
 import { isBlocked } from '../agents/enrolment-blocks-repository.ts';
+import { writeAudit } from '../audit/audit-repository.ts';
 import { type Db, type Executor, sqlStateOf, type Tx, UNIQUE_VIOLATION } from '../connection.ts';
 import { createMatcher, type Matcher } from '../matching/matcher.ts';
 import { agents, deviceChanges, deviceMacs, devices, snapshots, softwareCatalog } from '../schema/index.ts';
@@ -46,6 +48,8 @@ const deviceState = {
   key: devices.key,
   id: devices.id,
   agentId: devices.agentId,
+  agentKind: devices.agentKind,
+  serialKey: devices.serialKey,
   hostname: devices.hostname,
   macs: devices.macs,
   primaryUser: devices.primaryUser,
@@ -64,6 +68,7 @@ function columnsFromSnapshot(snapshot: Snapshot): DeviceColumns {
     hardwareUuid: snapshot.identity.hardwareUuid ?? null,
     macs: snapshot.identity.macs,
     agentVersion: snapshot.agent.version,
+    agentKind: snapshot.agent.kind ?? 'stocktake',
     lastCollectedAt: new Date(snapshot.collectedAt),
     lastSnapshotId: snapshot.snapshotId,
   };
@@ -133,6 +138,27 @@ function deviceOf(row: DeviceRow): Device {
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /**
+ * Another tool's agent whose machine a Stocktake agent took over is revoked, audited: its later
+ * reports are refused rather than splitting the machine into a second device.
+ */
+async function retirePeerAgent(tx: Executor, peerAgentId: string, by: string, now: Date): Promise<void> {
+  const retired = await tx
+    .update(agents)
+    .set({ revokedAt: now, revokedBy: 'system' })
+    .where(and(eq(agents.id, peerAgentId), isNull(agents.revokedAt)))
+    .returning({ id: agents.id });
+  if (retired.length === 0) return;
+  await writeAudit(tx, {
+    at: now,
+    actor: 'system',
+    entityType: 'agent',
+    entityId: peerAgentId,
+    action: 'revoke',
+    context: `its machine now reports through Stocktake agent ${by}`,
+  });
+}
+
+/**
  * Everything device resolution may ask about this snapshot, read up front: the domain's lookups
  * are synchronous, the database is not. The reads follow the domain's own (the agent's device and
  * its open claim, else the devices with the snapshot's serial), and then each device's follower
@@ -142,6 +168,7 @@ async function resolutionLookups(
   tx: Executor,
   agent: ReportingAgent,
   identity: Snapshot['identity'],
+  kind: AgentKind | undefined,
 ): Promise<ResolutionLookups<DeviceState>> {
   const byId = new Map<string, DeviceState>();
   const load = async (id: string) => {
@@ -177,6 +204,18 @@ async function resolutionLookups(
       .limit(SERIAL_CANDIDATES);
     for (const c of candidates) byId.set(c.id, c);
   }
+  // A Stocktake agent without a serial may be a machine moving from another tool's agent.
+  let peerNamed: DeviceState[] = [];
+  const name = hostnameKey(identity.hostname);
+  if (!own && !serial && name && (kind ?? 'stocktake') === 'stocktake') {
+    peerNamed = await tx
+      .select(deviceState)
+      .from(devices)
+      .where(and(eq(devices.hostnameKey, name), ne(devices.agentKind, 'stocktake')))
+      .orderBy(devices.key)
+      .limit(SERIAL_CANDIDATES);
+    for (const d of peerNamed) byId.set(d.id, d);
+  }
   const activity = new Map<string, { lastSeenAt: string | null; revokedAt: string | null }>();
   const blocked = new Set<string>();
   for (const d of byId.values()) {
@@ -199,6 +238,7 @@ async function resolutionLookups(
     reportsOn: (id) => reports.get(id) ?? unread(`the reports on ${id}`),
     deviceBlocked: (id) => blocked.has(id),
     serialBlocked: (s) => (s === serial ? serialIsBlocked : unread(`the block of serial ${s}`)),
+    peerDevicesNamed: (n) => (n === name ? peerNamed : unread(`the devices named ${n}`)),
   };
 }
 
@@ -231,13 +271,17 @@ export function createDeviceIngest(db: Db, batcher: WriteBatcher, matcher: Match
     const seen = await alreadyStored(batch.client, snapshot.snapshotId, agent.id);
     if (seen) return { deviceId: seen, ...DUPLICATE };
     const sizeBytes = options.sizeBytes ?? Buffer.byteLength(JSON.stringify(snapshot));
-    const look = await resolutionLookups(tx, agent, snapshot.identity);
+    const look = await resolutionLookups(tx, agent, snapshot.identity, snapshot.agent.kind);
     const resolved = resolveDevice(agent, snapshot.identity, look, {
       now,
+      agentKind: snapshot.agent.kind ?? 'stocktake',
       handover: options.handover ?? DEFAULT_HANDOVER,
     });
     if (resolved.blocked) throw new EnrolmentBlocked(resolved.blocked);
     const { device: existing, replacedAgent } = resolved;
+    if (existing && replacedAgent && existing.agentKind !== 'stocktake') {
+      await retirePeerAgent(tx, replacedAgent, agent.id, now);
+    }
     // The device the agent reported on while its claim was open folds into the one it takes over.
     if (existing && resolved.mergedFrom) await foldDevice(tx, existing.key, resolved.mergedFrom.key);
     const deviceId = existing?.id ?? randomUUID();

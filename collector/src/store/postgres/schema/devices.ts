@@ -1,3 +1,4 @@
+import { AGENT_KINDS } from '@stocktake/shared/api';
 import { bigint, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import type { SectionState } from '../../../domain/inventory/device-changes.ts';
 import { instant } from './columns.ts';
@@ -49,6 +50,8 @@ export const devices = pgTable(
     lastSnapshotId: text('last_snapshot_id'),
     lastCollectedAt: instant('last_collected_at'),
     agentVersion: text('agent_version'),
+    /** Which program reported last (AGENT_KINDS); devices stored before it was recorded were all Stocktake agents'. */
+    agentKind: text('agent_kind', { enum: AGENT_KINDS }).notNull().default('stocktake'),
     /** Per-section { status, reason, collectedAt, hash } of the last snapshot. */
     sectionStatus: jsonb('section_status').$type<Record<string, SectionState>>().notNull(),
     hardware: jsonb('hardware'),

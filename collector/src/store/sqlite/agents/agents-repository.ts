@@ -38,7 +38,7 @@ export function createAgentsRepository(db: Db, audit: AuditLog, blocks: Enrolmen
 
   return {
     async enrol(input: AgentEnrolment, now = new Date()) {
-      const agentId = randomUUID();
+      const agentId = input.id ?? randomUUID();
       const agentToken = newToken(AGENT_TOKEN_PREFIX);
       db.insert(agents)
         .values({

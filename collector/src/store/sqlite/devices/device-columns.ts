@@ -11,6 +11,7 @@ export function columnsFromSnapshot(snapshot: Snapshot): DeviceColumns {
     hardwareUuid: snapshot.identity.hardwareUuid ?? null,
     macs: snapshot.identity.macs,
     agentVersion: snapshot.agent.version,
+    agentKind: snapshot.agent.kind ?? 'stocktake',
     lastCollectedAt: snapshot.collectedAt,
     lastSnapshotId: snapshot.snapshotId,
   };

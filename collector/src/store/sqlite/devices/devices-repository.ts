@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Hardware, Os, SectionName, Snapshot, SoftwareItem } from '@stocktake/shared';
-import { and, count, eq, getTableColumns, isNull, min, type SQL, sql } from 'drizzle-orm';
+import { and, count, eq, getTableColumns, isNull, min, ne, type SQL, sql } from 'drizzle-orm';
 import { ConflictError, NotFoundError } from '../../../domain/errors.ts';
 import { componentsOf } from '../../../domain/inventory/components.ts';
 import {
@@ -47,6 +47,8 @@ const deviceState = {
   key: devices.key,
   id: devices.id,
   agentId: devices.agentId,
+  agentKind: devices.agentKind,
+  serialKey: devices.serialKey,
   hostname: devices.hostname,
   macs: devices.macs,
   primaryUser: devices.primaryUser,
@@ -192,6 +194,14 @@ export function createDevicesRepository(
     },
     deviceBlocked: (deviceId: string) => parts.blocks.has('device', deviceId),
     serialBlocked: (serial: string) => parts.blocks.has('serial', serial),
+    peerDevicesNamed: (name: string) =>
+      db
+        .select(deviceState)
+        .from(devices)
+        .where(and(eq(devices.hostnameKey, name), ne(devices.agentKind, 'stocktake')))
+        .orderBy(devices.key)
+        .limit(SERIAL_CANDIDATES)
+        .all(),
   };
 
   /**
@@ -203,6 +213,27 @@ export function createDevicesRepository(
   function mergeInto(targetKey: number, merged: { key: number }): void {
     db.update(snapshots).set({ deviceKey: targetKey }).where(eq(snapshots.deviceKey, merged.key)).run();
     db.delete(devices).where(eq(devices.key, merged.key)).run();
+  }
+
+  /**
+   * Another tool's agent whose machine a Stocktake agent took over is revoked, audited: its later
+   * reports are refused rather than splitting the machine into a second device.
+   */
+  function retirePeerAgent(peerAgentId: string, by: string, now: Date): void {
+    const result = db
+      .update(agents)
+      .set({ revokedAt: now.toISOString(), revokedBy: 'system' })
+      .where(and(eq(agents.id, peerAgentId), isNull(agents.revokedAt)))
+      .run();
+    if (result.changes === 0) return;
+    parts.audit.write({
+      at: now,
+      actor: 'system',
+      entityType: 'agent',
+      entityId: peerAgentId,
+      action: 'revoke',
+      context: `its machine now reports through Stocktake agent ${by}`,
+    });
   }
 
   /** A snapshot id is one agent's: a resend is acknowledged again, another agent's use of it refused. */
@@ -225,10 +256,15 @@ export function createDevicesRepository(
     if (seen) return { deviceId: seen, duplicate: true, softwareAdded: 0, softwareRemoved: 0, changes: 0 };
 
     const nowIso = now.toISOString();
-    const resolved = resolveDevice(agent, snapshot.identity, resolution, { now, handover });
+    const resolved = resolveDevice(agent, snapshot.identity, resolution, {
+      now,
+      handover,
+      agentKind: snapshot.agent.kind ?? 'stocktake',
+    });
     if (resolved.blocked) throw new EnrolmentBlocked(resolved.blocked);
     const { device: existing, replacedAgent } = resolved;
     if (existing && resolved.mergedFrom) mergeInto(existing.key, resolved.mergedFrom);
+    if (existing && replacedAgent && existing.agentKind !== 'stocktake') retirePeerAgent(replacedAgent, agent.id, now);
     const deviceId = existing?.id ?? randomUUID();
     const previous: SectionStates = existing?.sectionStatus ?? {};
     const identity = snapshot.identity;

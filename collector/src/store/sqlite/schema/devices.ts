@@ -1,3 +1,4 @@
+import { AGENT_KINDS } from '@stocktake/shared/api';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import type { SectionState } from '../../../domain/inventory/device-changes.ts';
 
@@ -48,6 +49,8 @@ export const devices = sqliteTable(
     lastSnapshotId: text('last_snapshot_id'),
     lastCollectedAt: text('last_collected_at'),
     agentVersion: text('agent_version'),
+    /** Which program reported last (AGENT_KINDS); devices stored before it was recorded were all Stocktake agents'. */
+    agentKind: text('agent_kind', { enum: AGENT_KINDS }).notNull().default('stocktake'),
     /** Per-section { status, reason, collectedAt, hash } of the last snapshot. */
     sectionStatus: text('section_status', { mode: 'json' }).$type<Record<string, SectionState>>().notNull(),
     hardware: text('hardware', { mode: 'json' }),

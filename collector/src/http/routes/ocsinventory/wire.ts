@@ -1,0 +1,127 @@
+import { promisify } from 'node:util';
+import { deflate, gunzip, inflate } from 'node:zlib';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { InventoryContent, InventoryItem } from '../../../domain/peers/inventory-tree.ts';
+import { HttpProblem } from '../../plugins/problems/problem.ts';
+
+const inflateAsync = promisify(inflate);
+const gunzipAsync = promisify(gunzip);
+const deflateAsync = promisify(deflate);
+
+/**
+ * The content types the agents send: OCS agents `application/x-compress` (zlib, RFC 1950),
+ * FusionInventory and GLPI Agent `application/x-compress-zlib`, or `-gzip` when only the gzip
+ * program is at hand, or the message itself (`application/xml`, `application/json`) with
+ * compression turned off.
+ */
+export const PEER_CONTENT_TYPES = [
+  'application/x-compress',
+  'application/x-compress-zlib',
+  'application/x-compress-gzip',
+  'application/xml',
+  'text/xml',
+  'application/json',
+] as const;
+
+const ZLIB_BAD = new Set(['Z_DATA_ERROR', 'Z_BUF_ERROR', 'Z_NEED_DICT', 'ERR_BUFFER_TOO_LARGE']);
+
+/**
+ * The message in a body, decompressed off the event loop (zlib runs on the thread pool) and
+ * never past `limit` bytes: a small body that would inflate to more (a zip bomb) is refused as
+ * soon as the output reaches the limit. The format is told by its first bytes (a zlib header,
+ * gzip's magic number, or neither: not compressed), as the agents themselves read answers.
+ */
+export async function decodeBody(body: Buffer, limit: number): Promise<Buffer> {
+  const [b0 = 0, b1 = 0] = body;
+  // RFC 1950: deflate (method 8) in the low nibble, and the two header bytes a multiple of 31.
+  const zlibHeader = body.length >= 2 && (b0 & 0x0f) === 8 && (b0 * 256 + b1) % 31 === 0;
+  const gzipHeader = body.length >= 2 && b0 === 0x1f && b1 === 0x8b;
+  if (!zlibHeader && !gzipHeader) {
+    if (body.length > limit) throw tooLarge(limit);
+    return body;
+  }
+  try {
+    return await (gzipHeader ? gunzipAsync : inflateAsync)(body, { maxOutputLength: limit });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit);
+    if (code && ZLIB_BAD.has(code)) {
+      throw HttpProblem.badRequest(
+        `The body is not valid ${gzipHeader ? 'gzip' : 'zlib (RFC 1950)'} data: ${(err as Error).message}`,
+      );
+    }
+    throw err;
+  }
+}
+
+function tooLarge(limit: number): HttpProblem {
+  return HttpProblem.payloadTooLarge(
+    `The inventory is larger than ${limit} bytes once decompressed (--snapshot-body-limit); nothing was stored`,
+  );
+}
+
+/** An answer compressed as the agents expect it (zlib, which every one of them reads). */
+export function compressed(message: string): Promise<Buffer> {
+  return deflateAsync(Buffer.from(message, 'utf8'));
+}
+
+/**
+ * The sections under CONTENT come as lists whatever their count; everything else once. Values
+ * stay text (a serial of digits must not become a number), entities in values are decoded, and
+ * attributes (which the agents do not send) are ignored.
+ */
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: true,
+  processEntities: true,
+  htmlEntities: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  isArray: (_name, jpath) => typeof jpath === 'string' && /^REQUEST\.CONTENT\.[^.]+$/.test(jpath),
+});
+
+/** A request of the OCS protocol, as the agents send it. */
+export interface OcsRequest {
+  query: string;
+  deviceId: string;
+  content: InventoryContent;
+  /** FusionInventory and GLPI Agent name themselves in the content too. */
+  versionClient?: string;
+}
+
+const badXml = (detail: string) => HttpProblem.badRequest(`The body is not an OCS inventory request: ${detail}`);
+
+/**
+ * Reads a decompressed OCS request. A document type declaration is refused before parsing: the
+ * agents never send one, and its entities are how a small document expands into a large one.
+ */
+export function parseOcsRequest(xml: string): OcsRequest {
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw badXml('document type declarations are not accepted');
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw badXml(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
+  const doc = parser.parse(xml) as { REQUEST?: unknown };
+  const request = doc.REQUEST;
+  if (typeof request !== 'object' || request === null) throw badXml('its root element is not REQUEST');
+  const { QUERY, DEVICEID, CONTENT } = request as Record<string, unknown>;
+  if (typeof QUERY !== 'string' || QUERY === '') throw badXml('QUERY is missing');
+  if (typeof DEVICEID !== 'string' || DEVICEID === '' || DEVICEID.length > 255) {
+    throw badXml('DEVICEID is missing or longer than 255 characters');
+  }
+  const content: Record<string, InventoryItem[]> = {};
+  if (typeof CONTENT === 'object' && CONTENT !== null) {
+    for (const [section, list] of Object.entries(CONTENT as Record<string, unknown>)) {
+      // An element with text alone (VERSIONCLIENT) is a value, not a section of items.
+      content[section] = (list as unknown[]).filter(
+        (item): item is InventoryItem => typeof item === 'object' && item !== null,
+      );
+    }
+  }
+  const versionClient = (CONTENT as Record<string, unknown[]> | undefined)?.VERSIONCLIENT?.[0];
+  return {
+    query: QUERY.toUpperCase(),
+    deviceId: DEVICEID,
+    content,
+    ...(typeof versionClient === 'string' ? { versionClient } : {}),
+  };
+}

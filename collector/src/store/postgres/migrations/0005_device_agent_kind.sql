@@ -1,0 +1,1 @@
+ALTER TABLE "devices" ADD COLUMN "agent_kind" text DEFAULT 'stocktake' NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE `devices` ADD `agent_kind` text DEFAULT 'stocktake' NOT NULL;
