@@ -2,6 +2,7 @@ import type { Stores } from '../../domain/ports.ts';
 import { eachPortTranslating } from '../translated-ports.ts';
 import { createApiTokensRepository } from './access/api-tokens-repository.ts';
 import { createEnrollSecretsRepository } from './access/enroll-secrets-repository.ts';
+import { createUsersRepository } from './access/users-repository.ts';
 import { createAgentsRepository } from './agents/agents-repository.ts';
 import { createEnrolmentBlocksRepository } from './agents/enrolment-blocks-repository.ts';
 import { createAssetsRepository } from './assets/assets-repository.ts';
@@ -41,6 +42,7 @@ export type PostgresPorts = Pick<
   | 'enrollSecrets'
   | 'agents'
   | 'enrolmentBlocks'
+  | 'users'
   | 'findings'
   | 'runs'
   | 'policies'
@@ -86,6 +88,7 @@ export async function openPostgresStores(options: PostgresOptions): Promise<Post
       enrollSecrets: createEnrollSecretsRepository(db),
       agents: createAgentsRepository(db),
       enrolmentBlocks: createEnrolmentBlocksRepository(db),
+      users: createUsersRepository(db),
       findings: createFindingsRepository(db),
       runs: createRunsRepository(db),
       policies: createPoliciesRepository(db),
