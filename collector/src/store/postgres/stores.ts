@@ -13,6 +13,7 @@ import { createFindingsRepository } from './findings/findings-repository.ts';
 import { createPoliciesRepository } from './findings/policies-repository.ts';
 import { createRunsRepository } from './findings/runs-repository.ts';
 import { createLicensesRepository } from './licenses/licenses-repository.ts';
+import { createPostgresMaintenance } from './maintenance/postgres-maintenance.ts';
 import { createIdentityConflicts } from './matching/conflicts.ts';
 import { createDeviceLinks } from './matching/device-links.ts';
 import { createMatcher } from './matching/matcher.ts';
@@ -47,6 +48,7 @@ export type PostgresPorts = Pick<
   | 'runs'
   | 'policies'
   | 'usage'
+  | 'maintenance'
   | 'readiness'
   | 'close'
 >;
@@ -93,6 +95,7 @@ export async function openPostgresStores(options: PostgresOptions): Promise<Post
       runs: createRunsRepository(db),
       policies: createPoliciesRepository(db),
       usage: createPostgresUsage(db),
+      maintenance: createPostgresMaintenance(pool, options.url, batcher),
     },
     translateStorageError,
   );
