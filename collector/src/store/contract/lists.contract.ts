@@ -3,11 +3,12 @@ import { LICENSE_LIST, sortKeys } from '@stocktake/shared/api';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../domain/audit/ports.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import type { DeviceInventory } from '../../domain/inventory/ports.ts';
 import type { License, LicenseInput } from '../../domain/licenses/license-model.ts';
 import { createLicenseService } from '../../domain/licenses/license-service.ts';
 import type { Page } from '../../domain/lists/list-query.ts';
 import type { AuditListQuery, LicenseListQuery } from '../../domain/lists/ports.ts';
-import type { OpenStores, Stores } from '../../domain/ports.ts';
+import type { Stores } from '../../domain/ports.ts';
 import { deviceReporting } from './inventory-support.ts';
 
 /** The field a refusal names, or the error itself when it is not a ValidationError. */
@@ -21,12 +22,15 @@ async function refusedField(promise: Promise<unknown>): Promise<string | unknown
   throw new Error('the list answered a request it should have refused');
 }
 
+/** What the contract exercises: the lists, and the ports that fill them. */
+type Listing = Pick<Stores, 'lists' | 'licenses' | 'audit'> & { inventory: Pick<DeviceInventory, 'ingestSnapshot'> };
+
 /**
  * The list ports: every list answers a declared query (filters, q, sort both ways, cursor,
  * limit) with one page and the cursor of the next, and refuses what it cannot answer naming the
  * query parameter.
  */
-export default function listsContract(open: OpenStores): void {
+export default function listsContract(open: () => Promise<Listing>): void {
   describe('on an empty store', () => {
     it('answers every list with an empty last page', async () => {
       const { lists } = await open();
@@ -124,7 +128,7 @@ export default function listsContract(open: OpenStores): void {
       { product: 'AutoCAD', publisher: 'Autodesk', seats: 2, notes: 'design team' },
       { product: 'Zoom', seats: 10 },
     ];
-    async function seeded(): Promise<Stores> {
+    async function seeded(): Promise<Listing> {
       const stores = await open();
       const licenses = createLicenseService(stores.licenses);
       for (const input of LICENSES) await licenses.create(input, by);

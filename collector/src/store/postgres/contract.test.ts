@@ -13,6 +13,7 @@ import findingsContract from '../contract/findings.contract.ts';
 import identityConflictsContract from '../contract/identity-conflicts.contract.ts';
 import inventoryContract from '../contract/inventory.contract.ts';
 import licenseBookContract from '../contract/license-book.contract.ts';
+import listsContract from '../contract/lists.contract.ts';
 import maintenanceContract from '../contract/maintenance.contract.ts';
 import policiesContract from '../contract/policies.contract.ts';
 import runsContract from '../contract/runs.contract.ts';
@@ -72,6 +73,7 @@ const PASSING: Record<string, (open: typeof openPostgres) => void> = {
   usage: usageContract,
   users: usersContract,
   maintenance: maintenanceContract,
+  lists: listsContract,
 };
 
 /** The contracts that follow devices' snapshots, on the ports with the archive's reads. */
@@ -85,7 +87,6 @@ const FOLLOWING: Record<string, (open: typeof openFollowing) => void> = {
 
 /** The contracts of ports not built on PostgreSQL yet, each with what it waits for. */
 const NOT_YET: Record<string, string> = {
-  lists: 'the list queries (filters, q, sort, cursor pages) are not built yet',
   'reconciliation-facts': 'the reconciliation fact source needs the register, not built yet',
 };
 

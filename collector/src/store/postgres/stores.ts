@@ -13,6 +13,7 @@ import { createFindingsRepository } from './findings/findings-repository.ts';
 import { createPoliciesRepository } from './findings/policies-repository.ts';
 import { createRunsRepository } from './findings/runs-repository.ts';
 import { createLicensesRepository } from './licenses/licenses-repository.ts';
+import { createPostgresListers } from './lists/listers.ts';
 import { createPostgresMaintenance } from './maintenance/postgres-maintenance.ts';
 import { createIdentityConflicts } from './matching/conflicts.ts';
 import { createDeviceLinks } from './matching/device-links.ts';
@@ -49,6 +50,7 @@ export type PostgresPorts = Pick<
   | 'policies'
   | 'usage'
   | 'maintenance'
+  | 'lists'
   | 'readiness'
   | 'close'
 >;
@@ -96,6 +98,7 @@ export async function openPostgresStores(options: PostgresOptions): Promise<Post
       policies: createPoliciesRepository(db),
       usage: createPostgresUsage(db),
       maintenance: createPostgresMaintenance(pool, options.url, batcher),
+      lists: createPostgresListers(db),
     },
     translateStorageError,
   );
