@@ -44,10 +44,17 @@ type DeviceListRow = Omit<DeviceListItem, 'firstSeenAt' | 'lastSeenAt'> & { firs
 /**
  * IPv4 or IPv6 addresses of the device's interfaces containing the pattern (from its hardware
  * section). Lax JSON paths: a device whose hardware has no interfaces, or no addresses, has none.
+ * The addresses' JSON text is tested first, one expression per device; only a device it lets
+ * through has its addresses tested one by one (a pattern may not span two addresses).
  */
 export function deviceIpLike(pattern: string): SQL {
-  return sql`exists (select 1 from jsonb_path_query(${devices.hardware}, 'lax $.nics[*].ipv4[*]') a(v) where a.v #>> '{}' ilike ${pattern} escape '\\'
-    union all select 1 from jsonb_path_query(${devices.hardware}, 'lax $.nics[*].ipv6[*]') a(v) where a.v #>> '{}' ilike ${pattern} escape '\\')`;
+  const addresses = (path: string) =>
+    sql`jsonb_path_query(${devices.hardware}, ${sql.raw(`'lax $.nics[*].${path}[*]'`)})`;
+  const any = (path: string) =>
+    sql`exists (select 1 from ${addresses(path)} a(v) where a.v #>> '{}' ilike ${pattern} escape '\\')`;
+  const text = (path: string) =>
+    sql`jsonb_path_query_array(${devices.hardware}, ${sql.raw(`'lax $.nics[*].${path}[*]'`)})::text`;
+  return sql`((${text('ipv4')} || ${text('ipv6')}) ilike ${pattern} escape '\\' and (${any('ipv4')} or ${any('ipv6')}))`;
 }
 
 /**
