@@ -8,7 +8,9 @@ import { createEnrolmentBlocksRepository } from './agents/enrolment-blocks-repos
 import { createAssetsRepository } from './assets/assets-repository.ts';
 import { createAuditTrail } from './audit/audit-repository.ts';
 import { type ConnectionOptions, connect } from './connection.ts';
+import { createSnapshotReads } from './devices/device-ingest.ts';
 import { createDeviceInventory } from './devices/device-inventory.ts';
+import { createSnapshotPruning } from './devices/snapshot-pruning.ts';
 import { createFindingsRepository } from './findings/findings-repository.ts';
 import { createPoliciesRepository } from './findings/policies-repository.ts';
 import { createRunsRepository } from './findings/runs-repository.ts';
@@ -27,7 +29,7 @@ import { createWriteBatcher } from './write-batcher.ts';
 
 /**
  * The ports the PostgreSQL engine provides so far. It is not a `Stores` yet: the ports missing
- * here (the snapshot archive's pruning, the reconciliation facts, lists, maintenance, ...) are not built,
+ * here (the reconciliation facts) are not built,
  * so nothing can run a collector on it, and the type system says so wherever one is asked for.
  * A port, once built and passing its contract, joins this list; when none is missing this
  * becomes `Stores` and `--db postgres://` can open it.
@@ -37,6 +39,7 @@ export type PostgresPorts = Pick<
   | 'audit'
   | 'assets'
   | 'inventory'
+  | 'snapshotArchive'
   | 'deviceLinks'
   | 'identityConflicts'
   | 'licenses'
@@ -85,6 +88,7 @@ export async function openPostgresStores(options: PostgresOptions): Promise<Post
       audit: createAuditTrail(db),
       assets: createAssetsRepository(db, matcher),
       inventory: createDeviceInventory(db, batcher, matcher),
+      snapshotArchive: { ...createSnapshotReads(db), ...createSnapshotPruning(db) },
       deviceLinks: createDeviceLinks(db, matcher),
       identityConflicts: createIdentityConflicts(db),
       licenses: createLicensesRepository(db),
