@@ -64,7 +64,8 @@ const PASSING: Record<string, (open: typeof openPostgres) => void> = {
 
 /** The contracts of ports not built on PostgreSQL yet, each with what it waits for. */
 const NOT_YET: Record<string, string> = {
-  'reconciliation-facts': 'the reconciliation fact source (devices, assets, licenses with usage, removals, conflicts) is not built yet',
+  'reconciliation-facts':
+    'the reconciliation fact source (devices, assets, licenses with usage, removals, conflicts) is not built yet',
 };
 
 const CONTRACT_DIR = new URL('../contract/', import.meta.url);

@@ -1,8 +1,8 @@
 import { ASSET_LIST } from '@stocktake/shared/api';
-import { asc, inArray, type SQL, sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Asset } from '../../../domain/register/asset-model.ts';
-import { fromCents } from '../../../domain/register/values.ts';
 import { containsPattern, globToLike, macSearchText } from '../../common/list-paging.ts';
+import { assetsFrom } from '../assets/assets-repository.ts';
 import type { Db } from '../connection.ts';
 import { assetMacs, assets, deviceAssetLinks, devices } from '../schema/index.ts';
 import { deviceIpLike } from './device-list.ts';
@@ -10,18 +10,6 @@ import { dateBeforeFilter, equalFilter, like, likeAny, textFilter } from './filt
 import type { ListSpec } from './list-query.ts';
 
 type AssetRow = typeof assets.$inferSelect;
-
-/** An asset as the list shows it: its row without the matching keys, money from cents, and its MACs. */
-const listedAsset = (
-  { serialKey: _s, uuidKey: _u, hostnameKey: _h, purchaseCostCents, createdAt, updatedAt, ...fields }: AssetRow,
-  macs: string[],
-): Asset => ({
-  ...fields,
-  macs,
-  purchaseCost: fromCents(purchaseCostCents),
-  createdAt: createdAt.toISOString(),
-  updatedAt: updatedAt.toISOString(),
-});
 
 /** Devices linked to the asset whose row matches `condition` (over `devices`). */
 const linkedDevice = (condition: SQL) =>
@@ -93,22 +81,6 @@ export function createAssetList(db: Db): ListSpec<AssetRow, Asset, typeof ASSET_
           .orderBy(...orderBy)
           .limit(limit)
       ).map(({ row, __sort, __id }) => ({ ...row, __sort, __id })),
-    toItems: async (rows) => {
-      const macs = new Map<string, string[]>();
-      if (rows.length > 0) {
-        const found = await db
-          .select()
-          .from(assetMacs)
-          .where(
-            inArray(
-              assetMacs.assetId,
-              rows.map((r) => r.id),
-            ),
-          )
-          .orderBy(asc(assetMacs.mac));
-        for (const m of found) macs.set(m.assetId, [...(macs.get(m.assetId) ?? []), m.mac]);
-      }
-      return rows.map((r) => listedAsset(r, macs.get(r.id) ?? []));
-    },
+    toItems: (rows) => assetsFrom(db, rows),
   };
 }
