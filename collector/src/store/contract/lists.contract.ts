@@ -1,13 +1,14 @@
 import type { SoftwareItem } from '@stocktake/shared';
-import { LICENSE_LIST, sortKeys } from '@stocktake/shared/api';
+import { DEVICE_LIST, LICENSE_LIST, sortKeys } from '@stocktake/shared/api';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../domain/audit/ports.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import type { DeviceInventory } from '../../domain/inventory/ports.ts';
 import type { License, LicenseInput } from '../../domain/licenses/license-model.ts';
 import { createLicenseService } from '../../domain/licenses/license-service.ts';
 import type { Page } from '../../domain/lists/list-query.ts';
 import type { AuditListQuery, LicenseListQuery } from '../../domain/lists/ports.ts';
-import type { OpenStores, Stores } from '../../domain/ports.ts';
+import type { Stores } from '../../domain/ports.ts';
 import { deviceReporting } from './inventory-support.ts';
 
 /** The field a refusal names, or the error itself when it is not a ValidationError. */
@@ -21,12 +22,15 @@ async function refusedField(promise: Promise<unknown>): Promise<string | unknown
   throw new Error('the list answered a request it should have refused');
 }
 
+/** What the contract exercises: the lists, and the ports that fill them. */
+type Listing = Pick<Stores, 'lists' | 'licenses' | 'audit'> & { inventory: Pick<DeviceInventory, 'ingestSnapshot'> };
+
 /**
  * The list ports: every list answers a declared query (filters, q, sort both ways, cursor,
  * limit) with one page and the cursor of the next, and refuses what it cannot answer naming the
  * query parameter.
  */
-export default function listsContract(open: OpenStores): void {
+export default function listsContract(open: () => Promise<Listing>): void {
   describe('on an empty store', () => {
     it('answers every list with an empty last page', async () => {
       const { lists } = await open();
@@ -113,6 +117,116 @@ export default function listsContract(open: OpenStores): void {
     });
   });
 
+  describe('over the devices', () => {
+    const nic = (mac: string, ipv4: string[], ipv6: string[] = []) => ({ name: 'eth0', mac, ipv4, ipv6 });
+    async function fleet(): Promise<Listing> {
+      const stores = await open();
+      const dell = { vendor: 'Dell Inc.', model: 'Latitude 7440' };
+      const specs = [
+        { hostname: 'ws-03', serial: 'SER-C', system: dell, memory: 8, ip: '10.1.2.30', mac: '3c:22:fb:00:00:03' },
+        {
+          hostname: 'ws-01',
+          serial: 'SER-A',
+          system: { model: 'Custom' },
+          memory: 16,
+          ip: '10.1.2.10',
+          mac: '3c:22:fb:00:00:01',
+        },
+        { hostname: 'db-01', system: dell, memory: 64, ip: '192.168.7.5', mac: 'a4:bb:6d:00:00:05' },
+        {
+          hostname: 'ws-02',
+          serial: 'SER-B',
+          system: { vendor: 'Lenovo', model: 'T14' },
+          memory: 16,
+          ip: '10.1.2.20',
+          mac: '3c:22:fb:00:00:02',
+        },
+        {
+          hostname: 'kiosk',
+          serial: 'SER-K',
+          system: { vendor: 'HP', model: 'Elite' },
+          memory: 4,
+          ip: '10.9.9.9',
+          mac: 'f0:1f:af:00:00:09',
+        },
+      ];
+      for (const [i, d] of specs.entries()) {
+        await deviceReporting(stores, `agent-${d.hostname}`, {
+          hostname: d.hostname,
+          ...(d.serial ? { serial: d.serial } : {}),
+          macs: [d.mac],
+          at: new Date(Date.UTC(2026, 10, 1 + i)),
+          hardware: { system: d.system, memory: { totalBytes: d.memory * 1024 ** 3 }, nics: [nic(d.mac, [d.ip])] },
+          software: i % 2 === 0 ? [{ name: 'openssl', version: `3.0.${10 + i}`, source: 'dpkg' }] : [],
+        });
+      }
+      return stores;
+    }
+
+    it('sorts by every declared field both ways, paging without skipping or repeating', async () => {
+      const { lists } = await fleet();
+      const all = (await lists.devices.list({ filters: {}, sort: 'hostname', limit: 50 })).items.map((d) => d.id);
+      expect(all).toHaveLength(5);
+      for (const sort of sortKeys(DEVICE_LIST)) {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        for (let pages = 0; ; pages++) {
+          expect(pages, sort).toBeLessThan(5);
+          const page = await lists.devices.list({ filters: {}, sort, limit: 2, ...(cursor ? { cursor } : {}) });
+          seen.push(...page.items.map((d) => d.id));
+          if (!page.nextCursor) break;
+          cursor = page.nextCursor;
+        }
+        expect(new Set(seen).size, sort).toBe(seen.length);
+        expect([...seen].sort(), sort).toEqual([...all].sort());
+      }
+      const hosts = async (sort: (typeof DEVICE_LIST.sorts)[number] | `-${(typeof DEVICE_LIST.sorts)[number]}`) =>
+        (await lists.devices.list({ filters: {}, sort, limit: 50 })).items.map((d) => d.hostname);
+      // A device without a vendor sorts first, as the smallest value; ties fall to the id.
+      expect((await hosts('vendor'))[0]).toBe('ws-01');
+      expect((await hosts('-vendor')).at(-1)).toBe('ws-01');
+      expect((await hosts('-memoryBytes'))[0]).toBe('db-01');
+      expect(await hosts('lastSeenAt')).toEqual(['ws-03', 'ws-01', 'db-01', 'ws-02', 'kiosk']);
+    });
+
+    it('searches host names, serials, IP addresses and MACs as people type them, and filters by pattern', async () => {
+      const { lists } = await fleet();
+      const found = async (q: string, filters: Record<string, unknown> = {}) =>
+        (await lists.devices.list({ filters, sort: 'hostname', limit: 50, q })).items.map((d) => d.hostname);
+      expect(await found('WS-0')).toEqual(['ws-01', 'ws-02', 'ws-03']);
+      expect(await found('ser-k')).toEqual(['kiosk']);
+      expect(await found('10.1.2.')).toEqual(['ws-01', 'ws-02', 'ws-03']);
+      expect(await found('192.168')).toEqual(['db-01']);
+      expect(await found('A4-BB-6D')).toEqual(['db-01']);
+      expect(await found('10.1', { vendor: 'dell*' })).toEqual(['ws-03']);
+    });
+
+    it('lists who has a package a page at a time, with the versions each has', async () => {
+      const { lists } = await fleet();
+      const first = await lists.whoHas.list({ filters: {}, sort: 'hostname', limit: 2, software: { name: 'OpenSSL' } });
+      expect(first.items.map((d) => [d.hostname, d.versions])).toEqual([
+        ['db-01', ['3.0.12']],
+        ['kiosk', ['3.0.14']],
+      ]);
+      const rest = await lists.whoHas.list({
+        filters: {},
+        sort: 'hostname',
+        limit: 2,
+        software: { name: 'OpenSSL' },
+        cursor: first.nextCursor ?? '',
+      });
+      expect(rest.items.map((d) => d.hostname)).toEqual(['ws-03']);
+      expect(rest.nextCursor).toBeNull();
+      const older = await lists.whoHas.list({
+        filters: {},
+        sort: 'hostname',
+        limit: 10,
+        software: { name: 'openssl', versionLt: '3.0.12' },
+      });
+      expect(older.items.map((d) => d.hostname)).toEqual(['ws-03']);
+    });
+  });
+
   describe('over the license book', () => {
     const by = { actor: 'contract' };
     const LICENSES: LicenseInput[] = [
@@ -124,7 +238,7 @@ export default function listsContract(open: OpenStores): void {
       { product: 'AutoCAD', publisher: 'Autodesk', seats: 2, notes: 'design team' },
       { product: 'Zoom', seats: 10 },
     ];
-    async function seeded(): Promise<Stores> {
+    async function seeded(): Promise<Listing> {
       const stores = await open();
       const licenses = createLicenseService(stores.licenses);
       for (const input of LICENSES) await licenses.create(input, by);

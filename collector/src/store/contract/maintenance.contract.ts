@@ -3,15 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeSnapshot } from '@stocktake/shared/testing';
 import { afterAll, expect, it } from 'vitest';
+import type { DeviceInventory } from '../../domain/inventory/ports.ts';
 import { computeSectionHashes } from '../../domain/inventory/section-hashes.ts';
+import type { StorageMaintenance } from '../../domain/maintenance/ports.ts';
 import { BackupError } from '../../domain/maintenance/ports.ts';
-import type { OpenStores } from '../../domain/ports.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'stocktake-backup-contract-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** What the contract exercises: the maintenance port, and ingest to give it something to count. */
+type Maintained = {
+  maintenance: StorageMaintenance;
+  inventory: Pick<DeviceInventory, 'ingestSnapshot'>;
+};
+
 /** The engine's figures and its online backup. */
-export default function maintenanceContract(open: OpenStores): void {
+export default function maintenanceContract(open: () => Promise<Maintained>): void {
   it('counts what it stores: the database grows, and batched engines count the writes they committed', async () => {
     const stores = await open();
     const before = await stores.maintenance.statistics();

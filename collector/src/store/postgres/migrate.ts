@@ -31,7 +31,7 @@ export async function migrateDatabase(pool: pg.Pool): Promise<void> {
 }
 
 /** The generation times of the migrations drizzle recorded as applied (none in an empty database). */
-async function appliedMigrationTimes(pool: pg.Pool): Promise<number[]> {
+async function appliedMigrationTimes(pool: pg.Pool | pg.PoolClient): Promise<number[]> {
   const table = await pool.query<{ exists: boolean }>(
     "select to_regclass('drizzle.__drizzle_migrations') is not null as exists",
   );
@@ -41,6 +41,9 @@ async function appliedMigrationTimes(pool: pg.Pool): Promise<number[]> {
 }
 
 /** The database's schema version against the migrations this collector ships. */
-export async function schemaVersions(pool: pg.Pool, known: readonly KnownMigration[]): Promise<SchemaVersions> {
+export async function schemaVersions(
+  pool: pg.Pool | pg.PoolClient,
+  known: readonly KnownMigration[],
+): Promise<SchemaVersions> {
   return compareSchema(await appliedMigrationTimes(pool), known);
 }

@@ -2,16 +2,21 @@ import type { Stores } from '../../domain/ports.ts';
 import { eachPortTranslating } from '../translated-ports.ts';
 import { createApiTokensRepository } from './access/api-tokens-repository.ts';
 import { createEnrollSecretsRepository } from './access/enroll-secrets-repository.ts';
+import { createUsersRepository } from './access/users-repository.ts';
 import { createAgentsRepository } from './agents/agents-repository.ts';
 import { createEnrolmentBlocksRepository } from './agents/enrolment-blocks-repository.ts';
 import { createAssetsRepository } from './assets/assets-repository.ts';
 import { createAuditTrail } from './audit/audit-repository.ts';
 import { type ConnectionOptions, connect } from './connection.ts';
+import { createSnapshotReads } from './devices/device-ingest.ts';
 import { createDeviceInventory } from './devices/device-inventory.ts';
+import { createSnapshotPruning } from './devices/snapshot-pruning.ts';
 import { createFindingsRepository } from './findings/findings-repository.ts';
 import { createPoliciesRepository } from './findings/policies-repository.ts';
 import { createRunsRepository } from './findings/runs-repository.ts';
 import { createLicensesRepository } from './licenses/licenses-repository.ts';
+import { createPostgresListers } from './lists/listers.ts';
+import { createPostgresMaintenance } from './maintenance/postgres-maintenance.ts';
 import { createIdentityConflicts } from './matching/conflicts.ts';
 import { createDeviceLinks } from './matching/device-links.ts';
 import { createMatcher } from './matching/matcher.ts';
@@ -24,7 +29,7 @@ import { createWriteBatcher } from './write-batcher.ts';
 
 /**
  * The ports the PostgreSQL engine provides so far. It is not a `Stores` yet: the ports missing
- * here (the snapshot archive's pruning, the reconciliation facts, lists, maintenance, ...) are not built,
+ * here (the reconciliation facts) are not built,
  * so nothing can run a collector on it, and the type system says so wherever one is asked for.
  * A port, once built and passing its contract, joins this list; when none is missing this
  * becomes `Stores` and `--db postgres://` can open it.
@@ -34,6 +39,7 @@ export type PostgresPorts = Pick<
   | 'audit'
   | 'assets'
   | 'inventory'
+  | 'snapshotArchive'
   | 'deviceLinks'
   | 'identityConflicts'
   | 'licenses'
@@ -41,10 +47,13 @@ export type PostgresPorts = Pick<
   | 'enrollSecrets'
   | 'agents'
   | 'enrolmentBlocks'
+  | 'users'
   | 'findings'
   | 'runs'
   | 'policies'
   | 'usage'
+  | 'maintenance'
+  | 'lists'
   | 'readiness'
   | 'close'
 >;
@@ -79,6 +88,7 @@ export async function openPostgresStores(options: PostgresOptions): Promise<Post
       audit: createAuditTrail(db),
       assets: createAssetsRepository(db, matcher),
       inventory: createDeviceInventory(db, batcher, matcher),
+      snapshotArchive: { ...createSnapshotReads(db), ...createSnapshotPruning(db) },
       deviceLinks: createDeviceLinks(db, matcher),
       identityConflicts: createIdentityConflicts(db),
       licenses: createLicensesRepository(db),
@@ -86,10 +96,13 @@ export async function openPostgresStores(options: PostgresOptions): Promise<Post
       enrollSecrets: createEnrollSecretsRepository(db),
       agents: createAgentsRepository(db),
       enrolmentBlocks: createEnrolmentBlocksRepository(db),
+      users: createUsersRepository(db),
       findings: createFindingsRepository(db),
       runs: createRunsRepository(db),
       policies: createPoliciesRepository(db),
       usage: createPostgresUsage(db),
+      maintenance: createPostgresMaintenance(pool, options.url, batcher),
+      lists: createPostgresListers(db),
     },
     translateStorageError,
   );

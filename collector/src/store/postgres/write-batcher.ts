@@ -70,6 +70,8 @@ export function createWriteBatcher(db: Db, options: WriteBatcherOptions = {}) {
   const maxBatch = options.maxBatch ?? 128;
   const queue: Pending[] = [];
   let running = false;
+  /** Batches committed and the units of work they held, since the engine opened (for the metrics). */
+  const committed = { batches: 0, units: 0 };
 
   async function runOnce(batch: Pending[]): Promise<Outcome[]> {
     const keys = [...new Set(batch.flatMap((p) => p.unit.locks))].map(lockKeyOf).sort((a, b) => (a < b ? -1 : 1));
@@ -113,6 +115,8 @@ export function createWriteBatcher(db: Db, options: WriteBatcherOptions = {}) {
     for (let attempt = 1; ; attempt++) {
       try {
         const outcomes = await runOnce(batch);
+        committed.batches++;
+        committed.units += batch.length;
         outcomes.forEach((o, i) => {
           const p = batch[i] as Pending;
           if (o.ok) {
@@ -153,6 +157,11 @@ export function createWriteBatcher(db: Db, options: WriteBatcherOptions = {}) {
     /** Units of work waiting for the next batch. */
     queued(): number {
       return queue.length;
+    },
+
+    /** Batches committed and the units of work they held, since the batcher was made. */
+    stats(): { batches: number; units: number } {
+      return { ...committed };
     },
   };
 }

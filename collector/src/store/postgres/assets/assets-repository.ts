@@ -38,7 +38,7 @@ async function macsOf(db: Executor, ids: readonly string[]): Promise<Map<string,
 }
 
 /** Assets from their rows, with their MACs read in one query. */
-async function assetsFrom(db: Executor, rows: (typeof assets.$inferSelect)[]): Promise<Asset[]> {
+export async function assetsFrom(db: Executor, rows: (typeof assets.$inferSelect)[]): Promise<Asset[]> {
   const macs = await macsOf(
     db,
     rows.map((r) => r.id),

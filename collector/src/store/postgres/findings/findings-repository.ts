@@ -124,6 +124,15 @@ async function refsOf(tx: Executor, ids: number[]): Promise<Map<number, Ref[]>> 
   return out;
 }
 
+/** Findings as the API shows them, from their rows and one query for their refs. */
+export async function findingsFromRows(tx: Executor, rows: Row[]): Promise<Finding[]> {
+  const refs = await refsOf(
+    tx,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => fromRow(r, refs.get(r.id) ?? []));
+}
+
 async function get(tx: Executor, id: number): Promise<Finding | undefined> {
   const [row] = await tx.select().from(findings).where(eq(findings.id, id));
   return row ? fromRow(row, (await refsOf(tx, [id])).get(id) ?? []) : undefined;

@@ -16,7 +16,7 @@ const RUN_START_LOCK = 0x5374_6b52;
 type Row = typeof reconciliationRuns.$inferSelect;
 
 /** A stored run as the API shows it. */
-const runFromRow = (r: Row): RunRecord => ({
+export const runFromRow = (r: Row): RunRecord => ({
   id: r.id,
   trigger: r.trigger,
   actor: r.actor,

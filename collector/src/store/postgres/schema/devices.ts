@@ -65,5 +65,10 @@ export const devices = pgTable(
     index('devices_serial_key_idx').on(t.serialKey),
     index('devices_uuid_key_idx').on(t.uuidKey),
     index('devices_last_seen_idx').on(t.lastSeenAt),
+    // The device list's other sorts on columns that are never NULL: a page is read in index
+    // order and stops when full, instead of sorting the fleet (the keyset's row comparison
+    // bounds the scan on the leading column).
+    index('devices_first_seen_idx').on(t.firstSeenAt),
+    index('devices_software_count_idx').on(t.softwareCount),
   ],
 );

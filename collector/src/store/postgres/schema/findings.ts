@@ -53,6 +53,10 @@ export const findings = pgTable(
   (t) => [
     uniqueIndex('findings_key_idx').on(t.type, t.subjectId, t.subKey),
     index('findings_status_idx').on(t.status, t.severityRank),
+    // The findings list's default order (most severe first, then newest): walked backwards, most
+    // findings being unresolved, a page reads little more than its own rows. The status index
+    // alone leaves every active finding to sort.
+    index('findings_severity_idx').on(t.severityRank, t.id),
     index('findings_last_seen_idx').on(t.lastSeenAt),
   ],
 );

@@ -1,9 +1,10 @@
 import { ASSET_LIST } from '@stocktake/shared/api';
 import { asc, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Asset } from '../../../domain/register/asset-model.ts';
-import { deviceIpLike, macSearchText } from '../devices/device-list.ts';
-import { dateBeforeFilter, equalFilter, globToLike, likeAny, textFilter } from '../lists/filters.ts';
-import { containsPattern, type ListSpec } from '../lists/list-query.ts';
+import { containsPattern, globToLike, macSearchText } from '../../common/list-paging.ts';
+import { deviceIpLike } from '../devices/device-list.ts';
+import { dateBeforeFilter, equalFilter, likeAny, textFilter } from '../lists/filters.ts';
+import type { ListSpec } from '../lists/list-query.ts';
 import type { Db } from '../open-database.ts';
 import { assetMacs, assets, deviceAssetLinks, devices } from '../schema/index.ts';
 import { assetFromRow } from './asset-rows.ts';

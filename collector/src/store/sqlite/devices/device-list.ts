@@ -1,5 +1,6 @@
 import { DEVICE_LIST, type DeviceListItem } from '@stocktake/shared/api';
 import { eq, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
+import { containsPattern, macSearchText } from '../../common/list-paging.ts';
 import {
   equalFilter,
   likeAny,
@@ -8,7 +9,7 @@ import {
   textFilter,
   withinDaysFilter,
 } from '../lists/filters.ts';
-import { containsPattern, type ListSpec } from '../lists/list-query.ts';
+import type { ListSpec } from '../lists/list-query.ts';
 import type { Db } from '../open-database.ts';
 import { assets, deviceAssetLinks, devices } from '../schema/index.ts';
 
@@ -42,13 +43,6 @@ export const deviceListColumns = {
 export function deviceIpLike(pattern: string): SQL {
   return sql`exists (select 1 from json_each(${devices.hardware}, '$.nics') n, json_each(n.value, '$.ipv4') a where a.value like ${pattern} escape '\\'
     union all select 1 from json_each(${devices.hardware}, '$.nics') n, json_each(n.value, '$.ipv6') a where a.value like ${pattern} escape '\\')`;
-}
-
-/** A MAC as people type it (`3C-22-FB`, `3c22.fb7a`) in the form devices and assets store: lower case, colons. */
-export function macSearchText(text: string): string | undefined {
-  const hex = text.toLowerCase().replace(/[^0-9a-f]/g, '');
-  if (hex.length < 4 || !/^[0-9a-f:.\-\s]+$/i.test(text)) return undefined;
-  return hex.match(/.{1,2}/g)?.join(':');
 }
 
 /**

@@ -1,6 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { SECTION_NAMES, type SectionName, type Snapshot } from '@stocktake/shared';
 import { and, asc, eq, gt, gte, lt, lte, sql } from 'drizzle-orm';
+import { reportKey, THIN_LOOKBACK_MS, thinnedOut } from '../../common/snapshot-thinning.ts';
 import type { Db } from '../open-database.ts';
 import { devices, snapshotSections, snapshots } from '../schema/index.ts';
 
@@ -22,32 +23,6 @@ const POINTERS = {
   patchesData: snapshots.patchesData,
   usersData: snapshots.usersData,
 } as const satisfies Record<(typeof DATA_COLUMN)[SectionName], unknown>;
-
-/**
- * How far back from its cutoff thinning reads. A snapshot is judged in every run during the
- * week after it reached the cutoff, so a collector stopped for days still catches up, while an
- * hourly run reads about a week of already-thinned history, not the whole retention window.
- */
-const THIN_LOOKBACK_MS = 7 * 24 * 60 * 60 * 1000;
-
-/**
- * What a snapshot said, minus when it was taken and how long that took: two reports with the
- * same key said the same thing about the device.
- */
-function reportKey(envelope: Buffer): string {
-  const {
-    snapshotId: _id,
-    collectedAt: _at,
-    sections,
-    ...rest
-  } = JSON.parse(gunzipSync(envelope).toString('utf8')) as Snapshot;
-  const said: Record<string, unknown> = {};
-  for (const [name, section] of Object.entries(sections)) {
-    const { collectedAt: _c, durationMs: _d, ...kept } = section;
-    said[name] = kept;
-  }
-  return JSON.stringify({ ...rest, sections: said });
-}
 
 // Level 3 keeps most of gzip's ratio on JSON at a fraction of level 6's time, on the ingest path.
 const GZIP_LEVEL = 3;
@@ -320,30 +295,13 @@ export function createSnapshotStore(db: Db) {
         since: new Date(cutoff.getTime() - THIN_LOOKBACK_MS).toISOString(),
         before: cutoff.toISOString(),
       });
-      const doomed: string[] = [];
-      let kept: { deviceKey: number; day: string; pointers: string; id: string; report?: string } | undefined;
-      for (const row of rows) {
-        const day = row.receivedAt.slice(0, 10);
-        const pointers = POINTER_COLUMNS.map((c) => row[c]).join(',');
-        if (
-          kept !== undefined &&
-          kept.deviceKey === row.deviceKey &&
-          kept.day === day &&
-          kept.pointers === pointers &&
-          !latest.has(row.id)
-        ) {
-          // Same data; the envelope (identity, agent, section statuses) decides.
-          kept.report ??= reportOf(kept.id);
-          const report = reportOf(row.id);
-          if (report === kept.report) {
-            doomed.push(row.id);
-            continue;
-          }
-          kept = { deviceKey: row.deviceKey, day, pointers, id: row.id, report };
-          continue;
-        }
-        kept = { deviceKey: row.deviceKey, day, pointers, id: row.id };
-      }
+      const history = rows.map((row) => ({
+        id: row.id,
+        deviceKey: row.deviceKey,
+        day: row.receivedAt.slice(0, 10),
+        pointers: POINTER_COLUMNS.map((c) => row[c]).join(','),
+      }));
+      const doomed = thinnedOut(history, latest, reportOf);
       if (doomed.length > 0) {
         db.transaction(() => {
           for (const id of doomed) deleteSnapshot.run({ id });

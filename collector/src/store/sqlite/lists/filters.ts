@@ -1,18 +1,11 @@
 import { type SQL, sql } from 'drizzle-orm';
+import { globToLike } from '../../common/list-paging.ts';
 import type { ListExpr, ListFilter } from './list-query.ts';
 
 // The conditions behind the kinds of filter the API declares (`@stocktake/shared/api`'s list
 // queries): each takes the value its declared schema produced.
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** A glob a person types (`*` any run, `?` one character) as a LIKE pattern escaped with `\`. */
-export function globToLike(glob: string): string {
-  return glob
-    .replace(/[\\%_]/g, (c) => `\\${c}`)
-    .replace(/\*/g, '%')
-    .replace(/\?/g, '_');
-}
 
 /** `expr LIKE pattern ESCAPE '\'`: SQLite's LIKE ignores case for ASCII letters. */
 export function like(expr: ListExpr, pattern: string): SQL {

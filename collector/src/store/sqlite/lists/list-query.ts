@@ -1,8 +1,14 @@
 import { type ListDeclaration, sortKeys } from '@stocktake/shared/api';
 import { and, asc, desc, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { encodeKeyCursor } from '../../../domain/lists/cursor.ts';
-import { listRefused } from '../../../domain/lists/list-query.ts';
+import {
+  containsPattern,
+  cursorKey,
+  pageOf,
+  requestedFilters,
+  requestedSearch,
+  requestedSort,
+} from '../../common/list-paging.ts';
 
 /** A column or expression a list sorts or pages by. */
 export type ListExpr = SQLiteColumn | SQL;
@@ -77,11 +83,6 @@ export function sortNames(spec: { list: ListDeclaration }): string[] {
   return sortKeys(spec.list);
 }
 
-/** `%text%` for LIKE … ESCAPE '\': the user's % and _ are literal. */
-export function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 // Nulls sort as the smallest value, so keyset comparisons never meet a NULL.
 const NULL_STRING = '';
 const NULL_NUMBER = -9_007_199_254_740_991;
@@ -91,23 +92,6 @@ function nonNull(field: SortField): SQL {
   return sql`coalesce(${field.expr}, ${field.type === 'string' ? NULL_STRING : NULL_NUMBER})`;
 }
 
-function decodeCursor(
-  cursor: string,
-  sort: string,
-  sortType: 'string' | 'number',
-  idType: 'string' | 'number',
-): [string | number, string | number] | undefined {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== sort) return undefined;
-    const [, value, id] = parsed as unknown[];
-    if (typeof value !== sortType || typeof id !== idType) return undefined;
-    return [value as string | number, id as string | number];
-  } catch {
-    return undefined;
-  }
-}
-
 /** The conditions of a request (filters and `q`, no paging). */
 export function listConditions<Row, Item, D extends ListDeclaration>(
   spec: ListSpec<Row, Item, D>,
@@ -115,19 +99,12 @@ export function listConditions<Row, Item, D extends ListDeclaration>(
   now: Date,
 ): SQL[] {
   const conditions: SQL[] = [...(request.base ?? [])];
-  const filters: Partial<Record<string, ListFilter>> = spec.filters;
-  for (const [name, value] of Object.entries(request.filters)) {
-    if (value === undefined) continue;
-    const filter = filters[name];
-    if (!filter) throw listRefused(name, `${spec.list.name} cannot be filtered by ${name}`);
+  for (const [filter, value] of requestedFilters<ListFilter>(spec.list, spec.filters, request.filters)) {
     const condition = filter(value, now);
     if (condition) conditions.push(condition);
   }
-  if (request.q !== undefined && request.q.trim() !== '') {
-    if (!spec.search) throw listRefused('q', `${spec.list.name} has no text search`);
-    const text = request.q.trim();
-    conditions.push(spec.search(containsPattern(text), text));
-  }
+  const text = requestedSearch(spec.list, spec.search !== undefined, request.q);
+  if (text !== undefined && spec.search) conditions.push(spec.search(containsPattern(text), text));
   return conditions;
 }
 
@@ -141,17 +118,11 @@ export function runList<Row, Item, D extends ListDeclaration>(
   request: ListRequest,
   now = new Date(),
 ): ListResult<Item> {
-  const descending = request.sort.startsWith('-');
-  const sortName = descending ? request.sort.slice(1) : request.sort;
-  const sorts: Partial<Record<string, SortField>> = spec.sorts;
-  const field = sorts[sortName];
-  if (!field) throw listRefused('sort', `${spec.list.name} cannot be sorted by ${sortName}`);
+  const { field, descending } = requestedSort<SortField>(spec.list, spec.sorts, request.sort);
   const sortExpr = nonNull(field);
   const conditions = listConditions(spec, request, now);
   if (request.cursor !== undefined) {
-    const after = decodeCursor(request.cursor, request.sort, field.type, spec.id.type);
-    if (!after) throw listRefused('cursor', 'Cursor is not one this list issued for this sort');
-    const [value, id] = after;
+    const [value, id] = cursorKey(request.cursor, request.sort, field.type, spec.id.type);
     const cmp = descending ? sql`<` : sql`>`;
     conditions.push(sql`(${sortExpr} ${cmp} ${value} OR (${sortExpr} = ${value} AND ${spec.id.expr} ${cmp} ${id}))`);
   }
@@ -162,12 +133,6 @@ export function runList<Row, Item, D extends ListDeclaration>(
     limit: request.limit + 1,
     paging: { __sort: sortExpr, __id: sql`${spec.id.expr}` },
   });
-  const page = rows.slice(0, request.limit);
-  const last = page.at(-1);
-  const nextCursor =
-    rows.length > request.limit && last
-      ? encodeKeyCursor([request.sort, last.__sort as string | number, last.__id as string | number])
-      : null;
-  const plain = page.map(({ __sort: _s, __id: _i, ...row }) => row as Row);
-  return { items: spec.toItems(plain), nextCursor };
+  const page = pageOf(rows, request, field.type);
+  return { items: spec.toItems(page.rows), nextCursor: page.nextCursor };
 }

@@ -1,10 +1,10 @@
-import type { InstalledSoftware, ListDeclaration, WhoHasItem } from '@stocktake/shared/api';
+import type { ListDeclaration, WhoHasItem } from '@stocktake/shared/api';
 import type Database from 'better-sqlite3';
 import { eq, type SQL } from 'drizzle-orm';
 import { NotFoundError } from '../../../domain/errors.ts';
 import type { Lister, ListQuery } from '../../../domain/lists/list-query.ts';
 import type { Listers, WhoHasQuery } from '../../../domain/lists/ports.ts';
-import { compareGenericVersions, compareVersionsOf } from '../../../domain/versions/order.ts';
+import { distinctVersions } from '../../common/list-paging.ts';
 import { createAssetList } from '../assets/asset-list.ts';
 import { createAuditList } from '../audit/audit-list.ts';
 import { createAuditLog } from '../audit/audit-repository.ts';
@@ -75,16 +75,6 @@ function whoHasLister(db: Db): Lister<WhoHasItem, WhoHasQuery> {
       return { items, nextCursor: page.nextCursor };
     },
   };
-}
-
-/** The versions a device has, oldest first: in their source's order when both come from one source. */
-function distinctVersions(software: InstalledSoftware[]): string[] {
-  const sourceOf = new Map<string, string>();
-  for (const s of software) if (!sourceOf.has(s.version)) sourceOf.set(s.version, s.source);
-  return [...sourceOf.keys()].sort((a, b) => {
-    const source = sourceOf.get(a);
-    return source === sourceOf.get(b) ? compareVersionsOf(source, a, b) : compareGenericVersions(a, b);
-  });
 }
 
 /** Every list the API serves, answered by SQLite. */

@@ -2,8 +2,8 @@ import { chmod, chown, copyFile, mkdir, realpath, rename, rm, stat } from 'node:
 import { basename, dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { BackupError } from '../../../domain/maintenance/ports.ts';
+import { exists, fsyncPath } from '../../backup-files.ts';
 import { integrityProblems, knownSchemaVersion, schemaVersionOf } from './database-checks.ts';
-import { exists, fsyncPath } from './files.ts';
 import { processesHolding } from './holders.ts';
 
 export interface RestoreReport {

@@ -1,6 +1,4 @@
-import { constants } from 'node:fs';
-import { access, rename, rm } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   BackupError,
@@ -8,19 +6,9 @@ import {
   type StorageMaintenance,
   type StorageStatistics,
 } from '../../../domain/maintenance/ports.ts';
+import { sizeOf, writeBackupFile } from '../../backup-files.ts';
 import type { WriteBatcher } from '../write-batcher.ts';
 import { integrityProblems, schemaVersionOf } from './database-checks.ts';
-import { exists, fsyncPath, sizeOf } from './files.ts';
-
-/** The backup file must be new: an operator's earlier backup is never overwritten. */
-async function refuseExisting(file: string): Promise<void> {
-  if (await exists(file)) {
-    throw new BackupError(`${file} already exists: choose a new file name (a backup never overwrites one)`, 'exists');
-  }
-  await access(dirname(file), constants.W_OK).catch(() => {
-    throw new BackupError(`cannot write a backup into ${dirname(file)}: it does not exist or is not writable`);
-  });
-}
 
 /**
  * Makes the copy self-contained (one file, no write-ahead log beside it), checks it page by
@@ -65,28 +53,14 @@ export function createSqliteMaintenance(
       if (!inMemory && target === resolve(path)) {
         throw new BackupError('the backup file cannot be the database itself', 'exists');
       }
-      await refuseExisting(target);
-      const started = performance.now();
-      // Written beside the target under another name, then renamed: a backup that was
-      // interrupted never looks like a finished one.
-      const partial = resolve(dirname(target), `.${basename(target)}.partial-${process.pid}`);
-      try {
-        // After the backup API's first (empty) step, copy every remaining page in one step. The
-        // step reads one snapshot of the database (WAL readers do not block writers), so
-        // ingest carries on; smaller steps would start over each time another process commits,
-        // and under steady ingest might never finish.
+      // After the backup API's first (empty) step, copy every remaining page in one step. The
+      // step reads one snapshot of the database (WAL readers do not block writers), so
+      // ingest carries on; smaller steps would start over each time another process commits,
+      // and under steady ingest might never finish.
+      return writeBackupFile(target, async (partial) => {
         await sqlite.backup(partial, { progress: () => 0x7fffffff });
-        const schemaVersion = finishCopy(partial);
-        await fsyncPath(partial);
-        await rename(partial, target);
-        await fsyncPath(dirname(target));
-        const bytes = await sizeOf(target);
-        return { path: target, bytes, schemaVersion, durationMs: Math.round(performance.now() - started) };
-      } catch (err) {
-        await rm(partial, { force: true });
-        if (err instanceof BackupError) throw err;
-        throw new BackupError(`backup to ${target} failed: ${(err as Error).message}`, 'failed', { cause: err });
-      }
+        return finishCopy(partial);
+      });
     },
   };
 }

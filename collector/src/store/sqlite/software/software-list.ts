@@ -2,39 +2,21 @@ import { type CatalogueEntry, SOFTWARE_LIST, type SoftwareMatch } from '@stockta
 import type Database from 'better-sqlite3';
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { listRefused } from '../../../domain/lists/list-query.ts';
+import { globToLike, VERSION_OPS, type VersionOp } from '../../common/list-paging.ts';
 import { likeAny, textFilter } from '../lists/filters.ts';
 import type { ListFilter, ListSpec } from '../lists/list-query.ts';
 import type { Db } from '../open-database.ts';
 import { deviceSoftware, softwareCatalog } from '../schema/index.ts';
-import {
-  parseVersionQuery,
-  registerVersionCompare,
-  type VersionOp,
-  versionCompare,
-  versionInRange,
-} from './version-sql.ts';
+import { parseVersionQuery, registerVersionCompare, versionCompare, versionInRange } from './version-sql.ts';
 
 export type { SoftwareMatch };
-
-const VERSION_OPS: Record<'versionLt' | 'versionLte' | 'versionGt' | 'versionGte', VersionOp> = {
-  versionLt: '<',
-  versionLte: '<=',
-  versionGt: '>',
-  versionGte: '>=',
-};
-
-const glob = (v: string) =>
-  v
-    .replace(/[\\%_]/g, (c) => `\\${c}`)
-    .replace(/\*/g, '%')
-    .replace(/\?/g, '_');
 
 /** Conditions over `software_catalog` for a match; a version that is not a range is refused naming the parameter. */
 export function softwareMatchConditions(match: SoftwareMatch): SQL[] {
   const out: SQL[] = [];
-  if (match.name !== undefined) out.push(sql`${softwareCatalog.name} LIKE ${glob(match.name)} ESCAPE '\\'`);
+  if (match.name !== undefined) out.push(sql`${softwareCatalog.name} LIKE ${globToLike(match.name)} ESCAPE '\\'`);
   if (match.publisher !== undefined) {
-    out.push(sql`${softwareCatalog.publisher} LIKE ${glob(match.publisher)} ESCAPE '\\'`);
+    out.push(sql`${softwareCatalog.publisher} LIKE ${globToLike(match.publisher)} ESCAPE '\\'`);
   }
   if (match.source !== undefined) out.push(eq(softwareCatalog.source, match.source));
   if (match.version !== undefined) {

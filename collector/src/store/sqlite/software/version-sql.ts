@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { type SQL, sql } from 'drizzle-orm';
 import { parseVersionRange, type VersionRange } from '../../../domain/licenses/versions.ts';
 import { compareVersionsOf } from '../../../domain/versions/order.ts';
+import type { VersionOp } from '../../common/list-paging.ts';
 import type { ListExpr } from '../lists/list-query.ts';
 
 /**
@@ -9,9 +10,9 @@ import type { ListExpr } from '../lists/list-query.ts';
  * `stocktake_version_cmp(source, a, b)` is -1, 0 or 1, by dpkg's order for dpkg packages, rpm's
  * for rpm packages, the generic order for the rest (`compareVersionsOf`). SQL compares with the
  * very function the domain uses, so a filter and a rule never disagree on which is older. An
- * engine without user-defined functions in its host language provides the same function in
- * SQL (PostgreSQL: a PL/pgSQL function of the same name); the list contract's version cases
- * hold every engine to it.
+ * engine that cannot call into JavaScript from SQL (PostgreSQL) narrows the catalogue by name in
+ * SQL and tests the versions with the same function in the collector (`versionTest`); the list
+ * contract's version cases hold every engine to it.
  */
 export const VERSION_CMP = 'stocktake_version_cmp';
 
@@ -21,8 +22,6 @@ export function registerVersionCompare(sqlite: Database.Database): void {
     compareVersionsOf(typeof source === 'string' ? source : null, String(a ?? ''), String(b ?? '')),
   );
 }
-
-export type VersionOp = '<' | '<=' | '>' | '>=';
 
 /** A version range as a person writes it: `3.0.13`, `<3.0.13`, `>=1.1 <1.2`, `3.*`, `1.x || >=2`. */
 export function parseVersionQuery(text: string): VersionRange | undefined {
