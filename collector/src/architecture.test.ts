@@ -52,10 +52,11 @@ const LAYERS: Record<Layer, { layers: readonly Layer[]; packages: RegExp }> = {
   },
   // The port contract suite is engine-neutral: the domain's ports and vitest, never an engine.
   contract: { layers: ['contract', 'domain'], packages: /^(node:|@stocktake\/shared|vitest$)/ },
-  // Cookies are an HTTP matter: the session cookie is read and written at the edge only.
+  // Cookies are an HTTP matter: the session cookie is read and written at the edge only. So is
+  // pdfkit: a report is data in the domain and becomes a PDF only as it is sent.
   http: {
     layers: ['http', 'domain', 'version'],
-    packages: /^(node:|@stocktake\/shared|fastify|@fastify\/|typebox|cookie$)/,
+    packages: /^(node:|@stocktake\/shared|fastify|@fastify\/|typebox|cookie$|pdfkit$)/,
   },
   // The metrics library stays at the edge: the domain reports to an observer it declares.
   metrics: { layers: ['metrics', 'domain', 'version'], packages: /^(node:|@stocktake\/shared|prom-client$)/ },

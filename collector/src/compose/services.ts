@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { validatePolicyInput } from '../domain/findings/policies.ts';
 import { createReconciliation } from '../domain/findings/reconciliation-service.ts';
 import { createImportQueue, type ImportJob } from '../domain/imports/import-queue.ts';
@@ -9,6 +10,7 @@ import { type CollectorObserver, unobserved } from '../domain/observability/port
 import type { Stores } from '../domain/ports.ts';
 import { readAssetFile } from '../domain/register/asset-csv.ts';
 import { createRegisterService } from '../domain/register/register-service.ts';
+import { createReportService } from '../domain/reports/report-service.ts';
 import type { CollectorServices } from '../domain/services.ts';
 import { csvCharsets } from './csv-charsets.ts';
 import { type ThreadedReaderOptions, threadedReaders } from './import-reader.ts';
@@ -64,5 +66,6 @@ export function createServices(
     }),
     lists: stores.lists,
     reconciliation: observeReconciliation(createReconciliation(stores), observer),
+    reports: createReportService(stores, hostname()),
   };
 }

@@ -184,3 +184,15 @@ export const REPORT_EXAMPLE: Report = {
     },
   ],
 };
+
+/** A report as PDF (`format=pdf` or `Accept: application/pdf`). */
+export const ReportPdfSchema = Type.String({
+  format: 'binary',
+  description: 'PDF: a title page (period, collector, summary), a table per section, pages numbered.',
+});
+
+/** One table of a report as CSV (`format=csv` or `Accept: text/csv`). */
+export const ReportCsvSchema = Type.String({
+  description:
+    'One section of the report (the first unless `section` names one): a header row of column keys, flat cells.',
+});
