@@ -249,7 +249,7 @@ export const ROUTE_EXAMPLES: Readonly<Record<string, RouteExample>> = {
     response: example(EndOfSupportListSchema, { items: END_OF_SUPPORT_EXAMPLE, custom: false }),
   },
   'GET /api/v1/reports/summary': { response: example(SummaryReportSchema, SUMMARY_REPORT_EXAMPLE) },
-  'GET /api/v1/reports/{name}': { response: example(ReportSchema, REPORT_EXAMPLE) },
+  'GET /api/v1/reports/:name': { response: example(ReportSchema, REPORT_EXAMPLE) },
   'GET /api/v1/tokens': {
     response: example(ApiTokenListSchema, {
       items: [{ ...API_TOKEN_EXAMPLE, id: 1, name: 'ops-admin', role: 'admin' }, API_TOKEN_EXAMPLE],

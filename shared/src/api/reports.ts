@@ -114,7 +114,12 @@ export type ReportQuery = Static<typeof ReportQuerySchema>;
 export const ReportParamsSchema = Type.Object({ name: ReportNameSchema });
 
 /** A cell of a report table: plain text, a number or nothing; never a structure. */
-export const ReportCellSchema = Nullable(Type.Union([Type.String(), Type.Number(), Type.Boolean()]));
+export const ReportCellSchema = Nullable(
+  Type.Union([Type.String(), Type.Number(), Type.Boolean()], {
+    description:
+      'Text, a number (money in the report’s currency, shares from 0 to 1) or a flag; null when there is none.',
+  }),
+);
 export type ReportCell = Static<typeof ReportCellSchema>;
 
 export const REPORT_COLUMN_KINDS = ['text', 'number', 'money', 'date', 'percent'] as const;

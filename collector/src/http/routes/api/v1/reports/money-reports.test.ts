@@ -197,6 +197,20 @@ describe('the money reports on a planted register', () => {
     expect(audit.body).not.toContain('{');
   });
 
+  it('findings and licenses as CSV: evidence as text, and seats, used and position per license', async () => {
+    expect((await t.inject({ method: 'POST', url: '/api/v1/reconciliations' })).statusCode).toBeLessThan(300);
+    const findings = await t.inject({ url: '/api/v1/findings', headers: { accept: 'text/csv' } });
+    expect(findings.statusCode).toBe(200);
+    expect(findings.body).toContain('kind: product; id: Acme CAD; subKey: per_device');
+    expect(findings.body).toContain('facts.seats: 20; facts.used: 1; facts.unused: 19');
+    expect(findings.body).not.toContain('{');
+    const licenses = (await t.inject({ url: '/api/v1/licenses/export.csv' })).body.trim().split(/\r?\n/);
+    expect(licenses[0]?.endsWith(',position_seats,used,position')).toBe(true);
+    // Acme CAD renews within the 90-day horizon with 19 of its 20 seats unused: shelfware.
+    expect(licenses.find((l) => l.startsWith('Acme CAD,'))?.endsWith(',20,1,shelfware')).toBe(true);
+    expect(licenses.find((l) => l.startsWith('Acme Office,'))?.endsWith(',5,1,within')).toBe(true);
+  });
+
   it('the summary answers its license compliance as CSV or PDF when asked, not JSON', async () => {
     const csv = await t.inject({ url: '/api/v1/reports/summary', headers: { accept: 'text/csv' } });
     expect(csv.headers['content-type']).toContain('text/csv');
