@@ -53,11 +53,12 @@ const LAYERS: Record<Layer, { layers: readonly Layer[]; packages: RegExp }> = {
   // The port contract suite is engine-neutral: the domain's ports and vitest, never an engine.
   contract: { layers: ['contract', 'domain'], packages: /^(node:|@stocktake\/shared|vitest$)/ },
   // Cookies are an HTTP matter: the session cookie is read and written at the edge only; the
-  // console's built pages are served from there too.
+  // console's built pages are served from there too. So is pdfkit: a report is data in the domain
+  // and becomes a PDF only as it is sent.
   http: {
     layers: ['http', 'domain', 'version'],
     // Other tools' agents speak XML: it is read at the edge, and the domain maps what it says.
-    packages: /^(node:|@stocktake\/shared|@stocktake\/console$|fastify|@fastify\/|typebox|cookie$|fast-xml-parser$)/,
+    packages: /^(node:|@stocktake\/shared|@stocktake\/console$|fastify|@fastify\/|typebox|cookie$|fast-xml-parser$|pdfkit$)/,
   },
   // The metrics library stays at the edge: the domain reports to an observer it declares.
   metrics: { layers: ['metrics', 'domain', 'version'], packages: /^(node:|@stocktake\/shared|prom-client$)/ },

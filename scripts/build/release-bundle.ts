@@ -31,6 +31,7 @@ export const COLLECTOR_FILES: readonly { at: string; from: string; only?: (name:
  */
 export const PACKAGE_ASSETS: readonly { name: string; folders: string[]; why: string }[] = [
   { name: '@fastify/swagger-ui', folders: ['static'], why: 'the /docs page: its HTML, scripts, styles and logo' },
+  { name: 'pdfkit', folders: ['js/data'], why: 'the metrics (AFM) of the standard PDF fonts reports are set in' },
 ];
 
 /** Where a package's kept folders go, relative to the bundle. */

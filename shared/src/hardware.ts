@@ -69,6 +69,14 @@ export const DiskSchema = Type.Object(
     sizeBytes: Int('Capacity.'),
     type: Str('HDD, SSD, NVMe, virtual, ...'),
     interface: Str('SATA, NVMe, USB, SCSI, ...'),
+    wearPercent: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 255,
+        description:
+          'Endurance used, percent, as SMART reports it (NVMe "Percentage Used", SATA SSD wear levelling); may pass 100.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

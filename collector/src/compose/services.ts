@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { validatePolicyInput } from '../domain/findings/policies.ts';
 import { createReconciliation } from '../domain/findings/reconciliation-service.ts';
 import { createImportQueue, type ImportJob } from '../domain/imports/import-queue.ts';
@@ -10,6 +11,7 @@ import { createPeerIngest } from '../domain/peers/peer-ingest.ts';
 import type { Stores } from '../domain/ports.ts';
 import { readAssetFile } from '../domain/register/asset-csv.ts';
 import { createRegisterService } from '../domain/register/register-service.ts';
+import { createReportService } from '../domain/reports/report-service.ts';
 import type { CollectorServices } from '../domain/services.ts';
 import { csvCharsets } from './csv-charsets.ts';
 import { type ThreadedReaderOptions, threadedReaders } from './import-reader.ts';
@@ -67,5 +69,6 @@ export function createServices(
     }),
     lists: stores.lists,
     reconciliation: observeReconciliation(createReconciliation(stores), observer),
+    reports: createReportService(stores, hostname()),
   };
 }

@@ -5,6 +5,7 @@ import type { LicenseService } from './licenses/license-service.ts';
 import type { PeerIngest } from './peers/peer-ingest.ts';
 import type { Stores } from './ports.ts';
 import type { RegisterService } from './register/register-service.ts';
+import type { ReportService } from './reports/report-service.ts';
 
 /**
  * The use cases the collector serves, built once over the stores by the composition root
@@ -34,6 +35,8 @@ export interface CollectorServices {
   lists: Stores['lists'];
   /** Findings, runs, policies and the run itself. */
   reconciliation: Reconciliation;
+  /** The money and audit reports (TCO, refresh forecast, renewals, ...), as data. */
+  reports: ReportService;
 }
 
 /** The collector without a transport: its stores and the services built on them, once. */

@@ -39,6 +39,12 @@ const fieldSchemas = {
   }),
   warrantyEnd: IsoDateSchema,
   expectedEndOfLife: IsoDateSchema,
+  supportCost: Type.Number({
+    minimum: 0,
+    description: 'Cost of its support or extended warranty contract over the contract’s term, at most two decimals.',
+  }),
+  supportStart: IsoDateSchema,
+  supportEnd: IsoDateSchema,
   notes: Str(65_535, 'Notes.'),
 };
 
@@ -79,6 +85,14 @@ export const DisposalSchema = Type.Object(
     vendor: Type.String({ minLength: 1, maxLength: 255, description: 'Who sanitised or destroyed it.' }),
     date: IsoDateSchema,
     notes: Type.Optional(Type.String({ maxLength: 65_535, description: 'Anything else the record should say.' })),
+    proceeds: Type.Optional(
+      Type.Number({
+        minimum: -1e12,
+        maximum: 1e12,
+        description:
+          'What the disposal brought in (resale), or as a negative amount what it cost; at most two decimals.',
+      }),
+    ),
   },
   {
     additionalProperties: false,
@@ -104,6 +118,9 @@ export const StatusEventSchema = Type.Object({
         vendor: Type.String({ description: 'Who sanitised or destroyed it.' }),
         date: Type.String({ description: 'When, YYYY-MM-DD.' }),
         notes: Nullable(Type.String({ description: 'Anything else the record says.' })),
+        proceeds: Nullable(
+          Type.Number({ description: 'What it brought in (negative: what it cost); null when not recorded.' }),
+        ),
       },
       { description: 'The disposal record of a move to disposed.' },
     ),
@@ -280,6 +297,9 @@ export const ASSET_EXAMPLE: Asset = {
   warrantyMonths: 36,
   warrantyEnd: '2027-01-31',
   expectedEndOfLife: '2028-01-31',
+  supportCost: 180,
+  supportStart: '2024-01-31',
+  supportEnd: '2027-01-31',
   notes: null,
   lockedFields: ['serial'],
   createdAt: EARLIER,

@@ -10,6 +10,7 @@ import {
   CONFLICT_KINDS,
   CSV_DELIMITER_NAMES,
   CSV_ENCODINGS,
+  DEPRECIATION_METHODS,
   ENROLL_SECRET_ORIGINS,
   ENROLMENT_BLOCK_KINDS,
   FINDING_ACTIONS,
@@ -26,6 +27,8 @@ import {
   LICENSE_USAGE_STATES,
   LINK_METHODS,
   READINESS_CHECKS,
+  REPORT_FORMATS,
+  REPORT_NAMES,
   RUN_STATUSES,
   RUN_TRIGGERS,
   SANITIZATION_METHODS,
@@ -121,4 +124,12 @@ export const UsageClassSchema = Type.Enum(USAGE_CLASSES, {
 });
 export const UsageViaSchema = Type.Enum(USAGE_VIAS, {
   description: `How the last use is known: ${oneOf(USAGE_VIAS)}.`,
+});
+export const DepreciationMethodSchema = Type.Enum(DEPRECIATION_METHODS, {
+  description:
+    'straight_line: the same amount each day of the useful life; declining_balance: a fixed share of what is left each year (the factor over the life in years), written off at the end of life.',
+});
+export const ReportNameSchema = Type.Enum(REPORT_NAMES, { description: `A report: ${oneOf(REPORT_NAMES)}.` });
+export const ReportFormatSchema = Type.Enum(REPORT_FORMATS, {
+  description: 'json: the report as data; csv: one table with flat columns; pdf: the whole report, paginated.',
 });

@@ -95,7 +95,7 @@ import {
   StoredPolicySchema,
 } from './policies.ts';
 import { RUN_EXAMPLE, RunPageSchema, RunSchema } from './reconciliations.ts';
-import { SUMMARY_REPORT_EXAMPLE, SummaryReportSchema } from './reports.ts';
+import { REPORT_EXAMPLE, ReportSchema, SUMMARY_REPORT_EXAMPLE, SummaryReportSchema } from './reports.ts';
 import { CATALOGUE_PAGE_EXAMPLE, CataloguePageSchema, WHO_HAS_PAGE_EXAMPLE, WhoHasPageSchema } from './software.ts';
 import {
   API_TOKEN_EXAMPLE,
@@ -251,6 +251,7 @@ export const ROUTE_EXAMPLES: Readonly<Record<string, RouteExample>> = {
   },
   'GET /api/v1/overview': { response: example(OverviewSchema, OVERVIEW_EXAMPLE) },
   'GET /api/v1/reports/summary': { response: example(SummaryReportSchema, SUMMARY_REPORT_EXAMPLE) },
+  'GET /api/v1/reports/:name': { response: example(ReportSchema, REPORT_EXAMPLE) },
   'GET /api/v1/tokens': {
     response: example(ApiTokenListSchema, {
       items: [{ ...API_TOKEN_EXAMPLE, id: 1, name: 'ops-admin', role: 'admin' }, API_TOKEN_EXAMPLE],

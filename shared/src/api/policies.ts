@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { Nullable } from './common.ts';
-import { AssetStatusSchema, ComponentKindSchema, FindingSeveritySchema } from './enums.ts';
+import { AssetStatusSchema, ComponentKindSchema, DepreciationMethodSchema, FindingSeveritySchema } from './enums.ts';
 import { AT } from './example-values.ts';
 
 const Days = (description: string, minimum = 1) => Type.Integer({ minimum, maximum: 3650, description });
@@ -99,6 +99,82 @@ export const ImportStatusMapSchema = Type.Record(Type.String({ minLength: 1, max
     'Status labels of the system a CSV comes from (Snipe-IT’s user-defined labels such as "Pending Diagnostics") and the register status each means, used by every asset import (an import’s statusMap goes over it). Labels compare case-insensitively.',
 });
 
+const Money = (description: string) => Type.Number({ minimum: 0, maximum: 1e12, description });
+const Months = (description: string) => Type.Integer({ minimum: 1, maximum: 600, description });
+const MONTHS_BY_CATEGORY =
+  'Useful life in months by register category, compared case-insensitively with a trailing "s" dropped ("Laptops" is "laptop").';
+
+const costFields = {
+  currency: Type.String({
+    pattern: '^[A-Z]{3}$',
+    description: 'ISO 4217 code of every amount in the register and the license book: one currency per installation.',
+  }),
+  depreciation: DepreciationMethodSchema,
+  decliningBalanceFactor: Type.Number({
+    minimum: 1,
+    maximum: 4,
+    description:
+      'Declining balance: the yearly rate is this factor over the useful life in years (2: double declining).',
+  }),
+  usefulLifeMonths: Type.Record(Type.String({ minLength: 1, maxLength: 255 }), Months('Months.'), {
+    maxProperties: 500,
+    description: MONTHS_BY_CATEGORY,
+  }),
+  defaultUsefulLifeMonths: Months('Useful life of an asset whose category has none.'),
+  replacementCost: Type.Record(Type.String({ minLength: 1, maxLength: 255 }), Money('Cost.'), {
+    maxProperties: 5000,
+    description: 'Replacement cost by register model, over the latest purchase of that model.',
+  }),
+};
+
+/** How assets are costed, as a person writes it: every key optional. */
+export const CostPolicyInputSchema = Type.Partial(Type.Object(costFields), {
+  additionalProperties: false,
+  description:
+    'How assets are costed: currency, depreciation and useful lives (defaults: EUR, straight line, laptops 48 months, desktops 60, servers 72, others 48).',
+});
+export const CostPolicySchema = Type.Object(costFields, { description: 'How assets are costed.' });
+export type CostPolicy = Static<typeof CostPolicySchema>;
+
+const refreshFields = {
+  minBatteryHealth: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    description: 'A battery holding less than this share of its design capacity calls for a refresh.',
+  }),
+  minMemoryGiB: Type.Number({ minimum: 0, maximum: 65_536, description: 'Less memory than this calls for a refresh.' }),
+  maxDiskWear: Type.Integer({
+    minimum: 0,
+    maximum: 255,
+    description: 'A disk whose used endurance (percent, as SMART reports it) reaches this calls for a refresh.',
+  }),
+};
+export const RefreshPolicyInputSchema = Type.Partial(Type.Object(refreshFields), {
+  additionalProperties: false,
+  description: 'Hardware signals of the refresh forecast (defaults: battery 0.8, memory 8 GiB, disk wear 90%).',
+});
+export const RefreshPolicySchema = Type.Object(refreshFields, {
+  description: 'Hardware signals of the refresh forecast.',
+});
+export type RefreshPolicy = Static<typeof RefreshPolicySchema>;
+
+export const ReportsPolicyInputSchema = Type.Object(
+  {
+    collectorName: Type.Optional(
+      Nullable(Type.String({ minLength: 1, maxLength: 255, description: 'The name reports carry.' })),
+    ),
+  },
+  { additionalProperties: false, description: 'What reports say about where they come from.' },
+);
+export const ReportsPolicySchema = Type.Object(
+  {
+    collectorName: Nullable(
+      Type.String({ description: 'The name reports carry; null: the host name of the collector that makes them.' }),
+    ),
+  },
+  { description: 'What reports say about where they come from.' },
+);
+
 /**
  * A policy document as a person writes it (file or API): every key optional, an omitted key
  * takes its default, an unknown key is an error (a typo must not silently mean "default").
@@ -188,6 +264,9 @@ export const PolicyInputSchema = Type.Object(
         description: 'Replaces the bundled end-of-support list; first matching entry wins.',
       }),
     ),
+    costs: Type.Optional(CostPolicyInputSchema),
+    refresh: Type.Optional(RefreshPolicyInputSchema),
+    reports: Type.Optional(ReportsPolicyInputSchema),
     importStatusMap: Type.Optional(ImportStatusMapSchema),
     notifications: Type.Optional(
       Type.Object(
@@ -249,6 +328,9 @@ export const PolicySchema = Type.Object(
       { description: 'The patch policy per OS family.' },
     ),
     endOfSupport: Type.Array(EndOfSupportEntrySchema, { description: 'The end-of-support list in force.' }),
+    costs: CostPolicySchema,
+    refresh: RefreshPolicySchema,
+    reports: ReportsPolicySchema,
     importStatusMap: ImportStatusMapSchema,
     notifications: Type.Object(
       {
@@ -321,6 +403,16 @@ export const POLICY_EXAMPLE: Policy = {
   patch: { linux: DEFAULT_PATCH, windows: DEFAULT_PATCH, macos: DEFAULT_PATCH, other: DEFAULT_PATCH },
   endOfSupport: END_OF_SUPPORT_EXAMPLE,
   importStatusMap: {},
+  costs: {
+    currency: 'EUR',
+    depreciation: 'straight_line',
+    decliningBalanceFactor: 2,
+    usefulLifeMonths: { laptop: 48, desktop: 60, server: 72 },
+    defaultUsefulLifeMonths: 48,
+    replacementCost: {},
+  },
+  refresh: { minBatteryHealth: 0.8, minMemoryGiB: 8, maxDiskWear: 90 },
+  reports: { collectorName: null },
   notifications: { webhookUrl: null, minSeverity: 'high' },
 };
 

@@ -302,3 +302,22 @@ export const LIST_ORDERS = {
   audit: { sorts: ['id', 'at', 'actor'], defaultSort: '-id' },
   software: { sorts: ['name', 'publisher', 'source', 'version', 'installs'], defaultSort: 'name' },
 } as const;
+
+/** How an asset's value is written down over its useful life. */
+export const DEPRECIATION_METHODS = ['straight_line', 'declining_balance'] as const;
+export type DepreciationMethod = (typeof DEPRECIATION_METHODS)[number];
+
+/** The reports the collector makes, each as JSON, CSV and PDF. */
+export const REPORT_NAMES = [
+  'tco',
+  'refresh-forecast',
+  'renewals',
+  'license-compliance',
+  'disposals',
+  'inventory-accuracy',
+  'audit-pack',
+] as const;
+export type ReportName = (typeof REPORT_NAMES)[number];
+
+export const REPORT_FORMATS = ['json', 'csv', 'pdf'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];

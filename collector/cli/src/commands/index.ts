@@ -29,6 +29,7 @@ import { licensesImport } from './licenses-import.ts';
 import { licensesList } from './licenses-list.ts';
 import { login } from './login.ts';
 import { reconcile } from './reconcile.ts';
+import { report } from './report.ts';
 import { softwareList } from './software-list.ts';
 import { softwareWhoHas } from './software-who-has.ts';
 import { tokensCreate } from './tokens-create.ts';
@@ -62,6 +63,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   findingsSnooze,
   findingsReopen,
   reconcile,
+  report,
   tokensList,
   tokensCreate,
   tokensRevoke,

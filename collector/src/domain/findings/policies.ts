@@ -44,6 +44,19 @@ export function defaultPolicy(): Policy {
     },
     endOfSupport: loadBundledEndOfSupport(),
     importStatusMap: {},
+    // Useful lives from the refresh cycles the domain quotes: laptops 3–4 years (the later end:
+    // books usually write a laptop off over four), desktops and servers 5–7 (desktops at the
+    // early end, servers in the middle).
+    costs: {
+      currency: 'EUR',
+      depreciation: 'straight_line',
+      decliningBalanceFactor: 2,
+      usefulLifeMonths: { laptop: 48, desktop: 60, server: 72 },
+      defaultUsefulLifeMonths: 48,
+      replacementCost: {},
+    },
+    refresh: { minBatteryHealth: 0.8, minMemoryGiB: 8, maxDiskWear: 90 },
+    reports: { collectorName: null },
     notifications: { webhookUrl: null, minSeverity: 'high' },
   };
 }
@@ -124,6 +137,9 @@ export function resolvePolicy(input: PolicyInput | undefined): Policy {
     patch,
     endOfSupport: input.endOfSupport ?? base.endOfSupport,
     importStatusMap: input.importStatusMap ?? base.importStatusMap,
+    costs: { ...base.costs, ...input.costs },
+    refresh: { ...base.refresh, ...input.refresh },
+    reports: { ...base.reports, ...input.reports },
     notifications: { ...base.notifications, ...input.notifications },
   };
 }

@@ -21,7 +21,7 @@ import {
   writeAll,
 } from '../register/csv-import.ts';
 import { formatCents, toCents } from '../register/values.ts';
-import type { LicenseFieldName, LicenseInput } from './license-model.ts';
+import type { License, LicenseFieldName, LicenseInput } from './license-model.ts';
 import type { LicenseChange, LicensePlan } from './license-plan.ts';
 import { licenseWrite, planLicenseWrite } from './license-writes.ts';
 import type { LicenseBook, LicenseWrite } from './ports.ts';
@@ -255,8 +255,24 @@ export async function importLicensesCsv(
   return out;
 }
 
-export async function exportLicensesCsv(book: LicenseBook): Promise<string> {
-  const header = LICENSE_COLUMNS.map((c) => c.key);
+/** A license's product position as the export shows it beside the license's own columns. */
+export interface ExportedPosition {
+  /** Seats of the product's entitlements in term, pooled. */
+  seats: number;
+  used: number;
+  /** within, over or shelfware. */
+  state: string;
+}
+
+/**
+ * The license book as CSV: the columns the import reads, then the product's position (seats in
+ * term pooled, used, within/over/shelfware), which the import passes over.
+ */
+export async function exportLicensesCsv(
+  book: LicenseBook,
+  positionOf: (l: License) => ExportedPosition | undefined = () => undefined,
+): Promise<string> {
+  const header = [...LICENSE_COLUMNS.map((c) => c.key), 'position_seats', 'used', 'position'];
   const rows = (await book.all()).map((l) => [
     l.product,
     l.publisher ?? '',
@@ -270,6 +286,11 @@ export async function exportLicensesCsv(book: LicenseBook): Promise<string> {
     l.costPerSeat === null ? '' : formatCents(toCents(l.costPerSeat) ?? null),
     l.orderNumber ?? '',
     l.notes ?? '',
+    ...positionColumns(positionOf(l)),
   ]);
   return writeCsv(header, rows);
+}
+
+function positionColumns(p: ExportedPosition | undefined): string[] {
+  return p ? [String(p.seats), String(p.used), p.state] : ['', '', ''];
 }

@@ -5,6 +5,7 @@ import { NotFoundError } from '../errors.ts';
 import { refuse } from '../register/asset-writes.ts';
 import type { ImportOptions } from '../register/csv-import.ts';
 import {
+  type ExportedPosition,
   exportLicensesCsv,
   importLicensesCsv,
   type LicenseFileReader,
@@ -55,7 +56,8 @@ export function createLicenseService(
         ...(csv.read ? { read: csv.read } : {}),
       }),
 
-    exportCsv: (): Promise<string> => exportLicensesCsv(book),
+    exportCsv: (positionOf?: (l: License) => ExportedPosition | undefined): Promise<string> =>
+      exportLicensesCsv(book, positionOf),
 
     async remove(id: string, ctx: WriteContext): Promise<void> {
       const at = ctx.now ?? new Date();

@@ -27,6 +27,9 @@ export interface AssetFields {
   warrantyMonths: number | null;
   warrantyEnd: string | null;
   expectedEndOfLife: string | null;
+  supportCost: number | null;
+  supportStart: string | null;
+  supportEnd: string | null;
   notes: string | null;
 }
 
@@ -64,7 +67,7 @@ export const TEXT_FIELDS = {
 
 export type TextFieldName = keyof typeof TEXT_FIELDS;
 
-export const DATE_FIELDS = ['purchaseDate', 'warrantyEnd', 'expectedEndOfLife'] as const;
+export const DATE_FIELDS = ['purchaseDate', 'warrantyEnd', 'expectedEndOfLife', 'supportStart', 'supportEnd'] as const;
 export type DateFieldName = (typeof DATE_FIELDS)[number];
 
 /**
@@ -106,6 +109,9 @@ export const FIELD_ORDER: readonly AssetFieldName[] = [
   'warrantyMonths',
   'warrantyEnd',
   'expectedEndOfLife',
+  'supportCost',
+  'supportStart',
+  'supportEnd',
   'notes',
 ];
 

@@ -22,6 +22,8 @@ export interface DisposalInput {
   vendor: string;
   date: string;
   notes?: string;
+  /** What the disposal brought in; negative: what it cost. */
+  proceeds?: number;
 }
 
 function text(field: TextFieldName, raw: unknown, problems: FieldProblem[]): string | null | undefined {
@@ -91,11 +93,12 @@ export function normalizeAssetInput(input: AssetInput): { patch: Partial<AssetFi
     else if (typeof raw === 'string' && isIsoDate(raw)) patch[field] = raw;
     else problems.push({ field, message: `${JSON.stringify(raw)} is not a date (YYYY-MM-DD)` });
   }
-  if (input.purchaseCost !== undefined) {
-    if (input.purchaseCost === null) patch.purchaseCost = null;
-    else if (typeof input.purchaseCost === 'number' && toCents(input.purchaseCost) !== undefined) {
-      patch.purchaseCost = input.purchaseCost;
-    } else problems.push({ field: 'purchaseCost', message: 'must be an amount ≥ 0 with at most two decimals' });
+  for (const field of ['purchaseCost', 'supportCost'] as const) {
+    const amount = input[field];
+    if (amount === undefined) continue;
+    if (amount === null) patch[field] = null;
+    else if (typeof amount === 'number' && toCents(amount) !== undefined) patch[field] = amount;
+    else problems.push({ field, message: 'must be an amount ≥ 0 with at most two decimals' });
   }
   if (input.warrantyMonths !== undefined) {
     const m = input.warrantyMonths;
@@ -136,6 +139,9 @@ export const EMPTY_ASSET: Omit<AssetFields, 'assetTag'> = {
   warrantyMonths: null,
   warrantyEnd: null,
   expectedEndOfLife: null,
+  supportCost: null,
+  supportStart: null,
+  supportEnd: null,
   notes: null,
 };
 
@@ -207,8 +213,19 @@ export function normalizeDisposal(
   if (notes && (notes.length > 65_535 || hasControlChars(notes, true))) {
     problems.push({ field: 'disposal/notes', message: 'is too long or contains control characters' });
   }
+  const { proceeds } = raw;
+  if (proceeds !== undefined && (typeof proceeds !== 'number' || toCents(Math.abs(proceeds)) === undefined)) {
+    problems.push({ field: 'disposal/proceeds', message: 'must be an amount with at most two decimals' });
+  }
   return {
     problems,
-    disposal: { method: raw.method, certificateRef, vendor, date: raw.date, ...(notes ? { notes } : {}) },
+    disposal: {
+      method: raw.method,
+      certificateRef,
+      vendor,
+      date: raw.date,
+      ...(notes ? { notes } : {}),
+      ...(proceeds !== undefined ? { proceeds } : {}),
+    },
   };
 }

@@ -11,6 +11,8 @@ export interface DisposalRecord {
   /** YYYY-MM-DD. */
   date: string;
   notes: string | null;
+  /** What the disposal brought in (negative: what it cost); null when not recorded. */
+  proceeds: number | null;
 }
 
 /** One move in an asset's lifecycle, with its disposal record when it was disposed of. */

@@ -12,9 +12,10 @@ import { fromCents, toCents } from '../../domain/register/values.ts';
  * An asset's row as every engine stores it, whatever its engine: the same columns, money in
  * cents, times as ISO text (SQLite) or as instants (PostgreSQL).
  */
-export type AssetRow = Omit<AssetFields, 'macs' | 'purchaseCost'> & {
+export type AssetRow = Omit<AssetFields, 'macs' | 'purchaseCost' | 'supportCost'> & {
   id: string;
   purchaseCostCents: number | null;
+  supportCostCents: number | null;
   lockedFields: string[];
   createdAt: string | Date;
   updatedAt: string | Date;
@@ -22,8 +23,9 @@ export type AssetRow = Omit<AssetFields, 'macs' | 'purchaseCost'> & {
 
 /** The columns storing an asset's fields (MACs apart), with the matching keys of its identifiers. */
 export type AssetColumns = Partial<
-  Omit<AssetFields, 'macs' | 'purchaseCost'> & {
+  Omit<AssetFields, 'macs' | 'purchaseCost' | 'supportCost'> & {
     purchaseCostCents: number | null;
+    supportCostCents: number | null;
     serialKey: string | null;
     uuidKey: string | null;
     hostnameKey: string | null;
@@ -61,6 +63,9 @@ export function assetFromRow(row: AssetRow, macs: string[]): Asset {
     warrantyMonths: row.warrantyMonths,
     warrantyEnd: row.warrantyEnd,
     expectedEndOfLife: row.expectedEndOfLife,
+    supportCost: fromCents(row.supportCostCents),
+    supportStart: row.supportStart,
+    supportEnd: row.supportEnd,
     notes: row.notes,
     lockedFields: row.lockedFields,
     createdAt: isoOf(row.createdAt),
@@ -77,6 +82,9 @@ export function columnsFor(fields: Partial<AssetFields>): AssetColumns {
         break;
       case 'purchaseCost':
         cols.purchaseCostCents = value === null ? null : (toCents(value as number) ?? null);
+        break;
+      case 'supportCost':
+        cols.supportCostCents = value === null ? null : (toCents(value as number) ?? null);
         break;
       case 'serial':
         cols.serial = value as string | null;
@@ -100,7 +108,7 @@ export function columnsFor(fields: Partial<AssetFields>): AssetColumns {
 /** A status event's columns joined with its disposal record's, by name in every engine's schema. */
 export function statusEventColumns<
   E extends Record<'id' | 'fromStatus' | 'toStatus' | 'at' | 'actor' | 'note' | 'correction', unknown>,
-  D extends Record<'method' | 'certificateRef' | 'vendor' | 'disposedOn' | 'notes', unknown>,
+  D extends Record<'method' | 'certificateRef' | 'vendor' | 'disposedOn' | 'notes' | 'proceedsCents', unknown>,
 >(
   events: E,
   disposals: D,
@@ -117,6 +125,7 @@ export function statusEventColumns<
   vendor: D['vendor'];
   disposedOn: D['disposedOn'];
   disposalNotes: D['notes'];
+  proceedsCents: D['proceedsCents'];
 } {
   return {
     id: events.id,
@@ -131,6 +140,7 @@ export function statusEventColumns<
     vendor: disposals.vendor,
     disposedOn: disposals.disposedOn,
     disposalNotes: disposals.notes,
+    proceedsCents: disposals.proceedsCents,
   };
 }
 
@@ -148,6 +158,7 @@ export interface StatusEventRow {
   vendor: string | null;
   disposedOn: string | null;
   disposalNotes: string | null;
+  proceedsCents: number | null;
 }
 
 /** A status event as the domain sees it, with its disposal record when it has one. */
@@ -168,6 +179,7 @@ export function statusEventFromRow(r: StatusEventRow): StatusEvent {
             vendor: r.vendor,
             date: r.disposedOn,
             notes: r.disposalNotes,
+            proceeds: r.proceedsCents === null ? null : r.proceedsCents / 100,
           }
         : null,
   };
@@ -195,6 +207,7 @@ export function disposalValues(assetId: string, statusEventId: number, d: NonNul
     vendor: d.vendor,
     disposedOn: d.date,
     notes: d.notes ?? null,
+    proceedsCents: d.proceeds === undefined ? null : Math.round(d.proceeds * 100),
   };
 }
 
@@ -205,6 +218,7 @@ export function disposalFromRow(row: {
   vendor: string;
   disposedOn: string;
   notes: string | null;
+  proceedsCents: number | null;
 }): DisposalRecord {
   return {
     method: row.method,
@@ -212,5 +226,6 @@ export function disposalFromRow(row: {
     vendor: row.vendor,
     date: row.disposedOn,
     notes: row.notes,
+    proceeds: row.proceedsCents === null ? null : row.proceedsCents / 100,
   };
 }

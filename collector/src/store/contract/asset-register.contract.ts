@@ -96,9 +96,29 @@ export default function assetRegisterContract(open: OpenPorts<'assets' | 'audit'
     const made = await register.create({ assetTag: 'LT-1', status: 'retired' }, {}, by);
     expect(await stores.assets.latestDisposal(made.id)).toBeUndefined();
     await register.update(made.id, { status: 'disposed' }, { disposal }, by);
-    const record = { ...disposal, notes: null };
+    const record = { ...disposal, notes: null, proceeds: null };
     expect(await stores.assets.latestDisposal(made.id)).toEqual(record);
     expect((await stores.assets.statusEvents(made.id)).at(-1)).toMatchObject({ to: 'disposed', disposal: record });
+  });
+
+  it('keeps what a disposal brought in or cost, and an asset’s support contract', async () => {
+    const { stores, register } = await opened();
+    const sold = await register.create({ assetTag: 'LT-2', status: 'retired' }, {}, by);
+    await register.update(sold.id, { status: 'disposed' }, { disposal: { ...disposal, proceeds: 120.5 } }, by);
+    expect((await stores.assets.latestDisposal(sold.id))?.proceeds).toBe(120.5);
+    const paid = await register.create({ assetTag: 'LT-3', status: 'retired' }, {}, by);
+    await register.update(paid.id, { status: 'disposed' }, { disposal: { ...disposal, proceeds: -35 } }, by);
+    expect((await stores.assets.statusEvents(paid.id)).at(-1)?.disposal?.proceeds).toBe(-35);
+    const supported = await register.create(
+      { assetTag: 'SRV-1', supportCost: 1200.25, supportStart: '2024-01-01', supportEnd: '2027-01-31' },
+      {},
+      by,
+    );
+    expect(await stores.assets.get(supported.id)).toMatchObject({
+      supportCost: 1200.25,
+      supportStart: '2024-01-01',
+      supportEnd: '2027-01-31',
+    });
   });
 
   it('lists every asset in tag order', async () => {

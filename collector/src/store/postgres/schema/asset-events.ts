@@ -1,5 +1,5 @@
 import { ASSET_STATUSES, SANITIZATION_METHODS } from '@stocktake/shared/api';
-import { boolean, date, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { assets } from './assets.ts';
 import { instant } from './columns.ts';
 
@@ -37,6 +37,8 @@ export const assetDisposals = pgTable(
     certificateRef: text('certificate_ref').notNull(),
     vendor: text('vendor').notNull(),
     disposedOn: date('disposed_on', { mode: 'string' }).notNull(),
+    /** What the disposal brought in, or (negative) cost, in cents; null when not recorded. */
+    proceedsCents: bigint('proceeds_cents', { mode: 'number' }),
     notes: text('notes'),
   },
   (t) => [index('asset_disposals_asset_idx').on(t.assetId, t.id)],

@@ -39,6 +39,10 @@ export const assets = pgTable(
     warrantyMonths: integer('warranty_months'),
     warrantyEnd: date('warranty_end', { mode: 'string' }),
     expectedEndOfLife: date('expected_end_of_life', { mode: 'string' }),
+    /** A support or extended warranty contract: its cost (cents) and term. */
+    supportCostCents: bigint('support_cost_cents', { mode: 'number' }),
+    supportStart: date('support_start', { mode: 'string' }),
+    supportEnd: date('support_end', { mode: 'string' }),
     notes: text('notes'),
     lockedFields: jsonb('locked_fields').$type<string[]>().notNull(),
     createdAt: instant('created_at').notNull(),

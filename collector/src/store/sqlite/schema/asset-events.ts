@@ -36,6 +36,8 @@ export const assetDisposals = sqliteTable(
     certificateRef: text('certificate_ref').notNull(),
     vendor: text('vendor').notNull(),
     disposedOn: text('disposed_on').notNull(),
+    /** What the disposal brought in, or (negative) cost, in cents; null when not recorded. */
+    proceedsCents: integer('proceeds_cents'),
     notes: text('notes'),
   },
   (t) => [index('asset_disposals_asset_idx').on(t.assetId, t.id)],

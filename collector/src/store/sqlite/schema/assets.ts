@@ -38,6 +38,10 @@ export const assets = sqliteTable(
     warrantyMonths: integer('warranty_months'),
     warrantyEnd: text('warranty_end'),
     expectedEndOfLife: text('expected_end_of_life'),
+    /** A support or extended warranty contract: its cost (cents) and term. */
+    supportCostCents: integer('support_cost_cents'),
+    supportStart: text('support_start'),
+    supportEnd: text('support_end'),
     notes: text('notes'),
     lockedFields: text('locked_fields', { mode: 'json' }).$type<string[]>().notNull(),
     createdAt: text('created_at').notNull(),

@@ -7,6 +7,7 @@ import { writeCsvRows } from '../../../../domain/csv/csv.ts';
 import { NotFoundError, ValidationError } from '../../../../domain/errors.ts';
 import { allPages } from '../../../../domain/lists/all-pages.ts';
 import type { Lister, ListQuery } from '../../../../domain/lists/list-query.ts';
+import { flatText } from '../../../../domain/reports/flat-text.ts';
 import { HttpProblem } from '../../../plugins/problems/problem.ts';
 
 export interface ListRouteOptions<D extends ListDeclaration, Item, Own extends object> {
@@ -37,13 +38,16 @@ export function wantsCsv(request: FastifyRequest): boolean {
     .some((type) => type === 'text/csv');
 }
 
-/** A value as a CSV cell: lists of plain values space-separated, objects as JSON. */
+/**
+ * A value as a CSV cell: lists of plain values space-separated, objects (a finding's subject and
+ * evidence) as "key: value" text a spreadsheet shows as it is, never JSON to take apart.
+ */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value) && value.every((v) => typeof v !== 'object' || v === null)) return value.join(' ');
-  return JSON.stringify(value);
+  return flatText(value);
 }
 
 /** A list refusal (a cursor of another sort, a malformed version) or an unknown parent as a problem. */

@@ -125,7 +125,7 @@ describe('the asset lifecycle', () => {
       'deployed→retired',
       'retired→disposed',
     ]);
-    expect(detail.statusEvents.at(-1).disposal).toEqual({ ...disposal, notes: null });
+    expect(detail.statusEvents.at(-1).disposal).toEqual({ ...disposal, notes: null, proceeds: null });
     const audit = (await t.inject({ url: `/api/v1/audit?entityId=${asset.id}&limit=1` })).json().items[0];
     expect(audit).toMatchObject({
       action: 'status',

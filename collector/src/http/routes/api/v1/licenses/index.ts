@@ -15,7 +15,9 @@ import {
   NoContentSchema,
 } from '@stocktake/shared/api';
 import type { FastifyPluginAsync } from 'fastify';
+import { licenseUsages, presentDevices, usageOf } from '../../../../../domain/licenses/compliance.ts';
 import type { LicenseInput } from '../../../../../domain/licenses/license-model.ts';
+import { poolKey, poolsOf } from '../../../../../domain/licenses/positions.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { requestActor } from '../../../../principal.ts';
 import { csvImportHandler, IMPORT_DESCRIPTION } from '../csv-import-route.ts';
@@ -62,11 +64,24 @@ const licensesRoutes: FastifyPluginAsync = async (fastify) => {
         response: { 200: CsvExportSchema },
       },
     },
-    async (_request, reply) =>
-      reply
+    async (_request, reply) => {
+      // Each license's product position, counted as the summary and compliance count it.
+      const now = new Date();
+      const r = app.reconciliation;
+      const policy = (await r.policies.current()).policy;
+      const licenses = await app.licenseService.all();
+      const usage = licenseUsages(r.source.installs, licenses, presentDevices(await r.source.devices(), policy, now));
+      const positions = new Map(
+        poolsOf(licenses).map((pool) => {
+          const u = usage.get(pool.key);
+          return [pool.key, usageOf(pool, u?.devices ?? 0, u?.users ?? 0, policy, now)];
+        }),
+      );
+      return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="licenses.csv"')
-        .send(await app.licenseService.exportCsv()),
+        .send(await app.licenseService.exportCsv((l) => positions.get(poolKey(l))));
+    },
   );
 
   app.post(
