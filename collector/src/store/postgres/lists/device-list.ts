@@ -33,6 +33,7 @@ export const deviceListColumns = {
   primaryUser: devices.primaryUser,
   macs: devices.macs,
   agentVersion: devices.agentVersion,
+  agentKind: devices.agentKind,
   assetId: deviceAssetLinks.assetId,
   assetTag: assets.assetTag,
   firstSeenAt: devices.firstSeenAt,
