@@ -6,6 +6,7 @@ import scheduler from '../jobs/scheduler.ts';
 import { createPrometheusMetrics } from '../metrics/prometheus.ts';
 import { COLLECTOR_VERSION } from '../version.ts';
 import { openCollector, type ReconciliationSetup } from './collector.ts';
+import type { DatabaseLocation } from './stores.ts';
 
 export interface AppOptions extends Omit<HttpAppOptions, 'metrics'> {
   /** Serve `/metrics` (Prometheus) to holders of this token; absent: no metrics. */
@@ -16,7 +17,8 @@ export interface AppOptions extends Omit<HttpAppOptions, 'metrics'> {
   snapshotThinAfterHours?: number;
   /** How often raw snapshots are pruned, in ms (default hourly; 0: never, for tests). */
   pruneIntervalMs?: number;
-  dbPath: string;
+  /** A SQLite file, or a PostgreSQL database. */
+  dbPath: DatabaseLocation;
   enrollSecret: string;
   /** Reconciliation: policies from a file, webhook settings, and the cron schedule (absent: no schedule). */
   reconciliation?: ReconciliationSetup & { schedule?: string | null };

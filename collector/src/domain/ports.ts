@@ -65,6 +65,39 @@ export interface Stores {
   close(): Promise<void>;
 }
 
+/** Every port of `Stores` by name: what an engine opened is checked against before a collector runs on it. */
+export const STORE_PORTS = [
+  'assets',
+  'licenses',
+  'audit',
+  'apiTokens',
+  'enrollSecrets',
+  'agents',
+  'enrolmentBlocks',
+  'users',
+  'inventory',
+  'snapshotArchive',
+  'deviceLinks',
+  'identityConflicts',
+  'lists',
+  'facts',
+  'findings',
+  'runs',
+  'policies',
+  'maintenance',
+  'readiness',
+  'close',
+] as const satisfies readonly (keyof Stores)[];
+
+/** Fails to compile when a port of `Stores` is missing from STORE_PORTS. */
+const listsEveryPort: Exclude<keyof Stores, (typeof STORE_PORTS)[number]> extends never ? true : never = true;
+void listsEveryPort;
+
+/** The ports of `Stores` an engine's opened ports lack, in STORE_PORTS' order; none when it is whole. */
+export function missingPorts(ports: Partial<Stores>): (keyof Stores)[] {
+  return STORE_PORTS.filter((name) => ports[name] === undefined);
+}
+
 /**
  * The free space readiness asks for by default: SQLite's log grows to about 40 MiB between
  * checkpoints (open-database.ts), and a checkpoint may grow the database file by as much, so
