@@ -51,7 +51,7 @@ export function tlsOptions(tls: PostgresTls | undefined): false | TlsOptions {
  */
 class TimedClient extends pg.Client {
   constructor(config?: pg.ClientConfig) {
-    super({ ...config, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    super({ ...config, connectionTimeoutMillis: config?.connectionTimeoutMillis ?? CONNECT_TIMEOUT_MS });
   }
 }
 

@@ -71,6 +71,7 @@ export async function openPostgresStores(options: PostgresOptions): Promise<Post
   const apiTokens = createApiTokensRepository(db);
   const matcher = createMatcher();
   const batcher = createWriteBatcher(db);
+  const readiness = createReadiness(pool);
   let closed: Promise<void> | undefined;
   // Every port is wrapped so that PostgreSQL's passing troubles (a lock, a full disk, a read-only
   // standby, a server out of reach) reach the domain as its own StorageUnavailableError.
@@ -95,9 +96,12 @@ export async function openPostgresStores(options: PostgresOptions): Promise<Post
   );
   return {
     ...ports,
-    readiness: createReadiness(pool),
+    readiness: (options) => readiness(options),
     close: () => {
-      closed ??= apiTokens.close().then(() => pool.end());
+      closed ??= apiTokens
+        .close()
+        .then(() => readiness.close())
+        .then(() => pool.end());
       return closed;
     },
   };
