@@ -1,6 +1,7 @@
 import type { ReadinessCheck } from '@stocktake/shared/api';
 import type { Agents, ApiTokens, EnrollSecrets, EnrolmentBlocks, UserAccounts } from './access/ports.ts';
 import type { AuditTrail } from './audit/ports.ts';
+import type { JobLeases } from './cluster/ports.ts';
 import type { FactSource, FindingStore, PolicyStore, RunStore } from './findings/ports.ts';
 import type { DeviceInventory, SnapshotArchive } from './inventory/ports.ts';
 import type { LicenseBook } from './licenses/ports.ts';
@@ -52,6 +53,8 @@ export interface Stores {
   /** Reconciliation runs, and the lock that keeps them one at a time. */
   runs: RunStore;
   policies: PolicyStore;
+  /** Which instance runs each tick of a cluster-wide job (several collectors may share one database). */
+  jobLeases: JobLeases;
   /** The engine's own figures and its consistent online backup. */
   maintenance: StorageMaintenance;
   /**
@@ -84,6 +87,7 @@ export const STORE_PORTS = [
   'findings',
   'runs',
   'policies',
+  'jobLeases',
   'maintenance',
   'readiness',
   'close',

@@ -12,6 +12,7 @@ import enrolmentBlocksContract from '../contract/enrolment-blocks.contract.ts';
 import findingsContract from '../contract/findings.contract.ts';
 import identityConflictsContract from '../contract/identity-conflicts.contract.ts';
 import inventoryContract from '../contract/inventory.contract.ts';
+import jobLeasesContract from '../contract/job-leases.contract.ts';
 import licenseBookContract from '../contract/license-book.contract.ts';
 import policiesContract from '../contract/policies.contract.ts';
 import runsContract from '../contract/runs.contract.ts';
@@ -68,6 +69,7 @@ const PASSING: Record<string, (open: typeof openPostgres) => void> = {
   'device-links': deviceLinksContract,
   'identity-conflicts': identityConflictsContract,
   usage: usageContract,
+  'job-leases': jobLeasesContract,
 };
 
 /** The contracts that follow devices' snapshots, on the ports with the archive's reads. */

@@ -6,6 +6,7 @@ import { createAgentsRepository } from './agents/agents-repository.ts';
 import { createEnrolmentBlocksRepository } from './agents/enrolment-blocks-repository.ts';
 import { createAssetsRepository } from './assets/assets-repository.ts';
 import { createAuditTrail } from './audit/audit-repository.ts';
+import { createJobLeases } from './cluster/job-leases.ts';
 import { type ConnectionOptions, connect } from './connection.ts';
 import { createDeviceInventory } from './devices/device-inventory.ts';
 import { createFindingsRepository } from './findings/findings-repository.ts';
@@ -45,6 +46,7 @@ export type PostgresPorts = Pick<
   | 'runs'
   | 'policies'
   | 'usage'
+  | 'jobLeases'
   | 'readiness'
   | 'close'
 >;
@@ -91,6 +93,7 @@ export async function openPostgresStores(options: PostgresOptions): Promise<Post
       runs: createRunsRepository(db),
       policies: createPoliciesRepository(db),
       usage: createPostgresUsage(db),
+      jobLeases: createJobLeases(db),
     },
     translateStorageError,
   );

@@ -9,6 +9,7 @@ import { createAgentsRepository } from './agents/agents-repository.ts';
 import { createEnrolmentBlocksRepository } from './agents/enrolment-blocks-repository.ts';
 import { createAssetsRepository } from './assets/assets-repository.ts';
 import { type AuditLog, createAuditLog, createAuditTrail } from './audit/audit-repository.ts';
+import { createJobLeases } from './cluster/job-leases.ts';
 import { createFindingsRepository } from './findings/findings-repository.ts';
 import { createPoliciesRepository } from './findings/policies-repository.ts';
 import { createReconciliationSource } from './findings/reconciliation-source.ts';
@@ -82,6 +83,7 @@ export async function openSqliteStores(path: string, options: OpenOptions = {}):
     enrolmentBlocks: createEnrolmentBlocksRepository(db, auditLog, inventory.enrolmentBlockRows),
     maintenance: createSqliteMaintenance(database.sqlite, path, inventory.writeBatcher),
     usage: createSqliteUsage(database.sqlite, inventory.writeBatcher),
+    jobLeases: createJobLeases(db),
   };
   return {
     database,
