@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
+import { INSTANCE_NAME } from '../domain/cluster/instance-name.ts';
 import { createHttpApp, type HttpAppOptions } from '../http/app.ts';
 import { reconcileJob } from '../jobs/reconcile-job.ts';
 import { createRetentionJob } from '../jobs/retention.ts';
@@ -24,11 +23,6 @@ export interface AppOptions extends Omit<HttpAppOptions, 'metrics'> {
   enrollSecret: string;
   /** Reconciliation: policies from a file, webhook settings, and the cron schedule (absent: no schedule). */
   reconciliation?: ReconciliationSetup & { schedule?: string | null };
-}
-
-/** This process among the collector instances sharing a database: host, process id, and a random tail. */
-function instanceName(): string {
-  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
 
 /**
@@ -66,7 +60,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
     // The jobs run beside the HTTP edge, on the same collector, for as long as the app is up;
     // every instance on a shared database schedules them, and each tick runs on one.
-    const cluster = { leases: collector.stores.jobLeases, holder: instanceName() };
+    const cluster = { leases: collector.stores.jobLeases, holder: INSTANCE_NAME };
     if (schedule) await app.register(scheduler, { jobs: [reconcileJob(schedule)], cluster });
     const retention = createRetentionJob(
       { snapshots: collector.services.snapshotArchive, log: app.log, cluster },

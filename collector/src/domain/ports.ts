@@ -6,6 +6,7 @@ import type { FactSource, FindingStore, PolicyStore, RunStore } from './findings
 import type { DeviceInventory, SnapshotArchive } from './inventory/ports.ts';
 import type { LicenseBook } from './licenses/ports.ts';
 import type { Listers } from './lists/ports.ts';
+import type { LiveRosters } from './live/ports.ts';
 import type { StorageMaintenance } from './maintenance/ports.ts';
 import type { DeviceLinks, IdentityConflicts } from './matching/ports.ts';
 import type { AssetRegister } from './register/ports.ts';
@@ -55,6 +56,8 @@ export interface Stores {
   policies: PolicyStore;
   /** Which instance runs each tick of a cluster-wide job (several collectors may share one database). */
   jobLeases: JobLeases;
+  /** Agents' live channels as every instance sees them: presence, and refresh requests relayed to the holder. */
+  liveRosters: LiveRosters;
   /** The engine's own figures and its consistent online backup. */
   maintenance: StorageMaintenance;
   /**
@@ -87,7 +90,9 @@ export const STORE_PORTS = [
   'findings',
   'runs',
   'policies',
+  'usage',
   'jobLeases',
+  'liveRosters',
   'maintenance',
   'readiness',
   'close',

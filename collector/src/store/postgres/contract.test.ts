@@ -14,6 +14,7 @@ import identityConflictsContract from '../contract/identity-conflicts.contract.t
 import inventoryContract from '../contract/inventory.contract.ts';
 import jobLeasesContract from '../contract/job-leases.contract.ts';
 import licenseBookContract from '../contract/license-book.contract.ts';
+import liveRostersContract from '../contract/live-rosters.contract.ts';
 import policiesContract from '../contract/policies.contract.ts';
 import runsContract from '../contract/runs.contract.ts';
 import snapshotArchiveContract from '../contract/snapshot-archive.contract.ts';
@@ -70,6 +71,7 @@ const PASSING: Record<string, (open: typeof openPostgres) => void> = {
   'identity-conflicts': identityConflictsContract,
   usage: usageContract,
   'job-leases': jobLeasesContract,
+  'live-rosters': liveRostersContract,
 };
 
 /** The contracts that follow devices' snapshots, on the ports with the archive's reads. */

@@ -13,6 +13,7 @@ import { createFindingsRepository } from './findings/findings-repository.ts';
 import { createPoliciesRepository } from './findings/policies-repository.ts';
 import { createRunsRepository } from './findings/runs-repository.ts';
 import { createLicensesRepository } from './licenses/licenses-repository.ts';
+import { createLiveRosters } from './live/live-roster.ts';
 import { createIdentityConflicts } from './matching/conflicts.ts';
 import { createDeviceLinks } from './matching/device-links.ts';
 import { createMatcher } from './matching/matcher.ts';
@@ -47,6 +48,7 @@ export type PostgresPorts = Pick<
   | 'policies'
   | 'usage'
   | 'jobLeases'
+  | 'liveRosters'
   | 'readiness'
   | 'close'
 >;
@@ -94,6 +96,7 @@ export async function openPostgresStores(options: PostgresOptions): Promise<Post
       policies: createPoliciesRepository(db),
       usage: createPostgresUsage(db),
       jobLeases: createJobLeases(db),
+      liveRosters: createLiveRosters(db),
     },
     translateStorageError,
   );

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ApiTokens } from '../../domain/access/ports.ts';
+import { inProcessRosters } from '../../domain/live/in-process-roster.ts';
 import type { Stores } from '../../domain/ports.ts';
 import { createApiTokensRepository } from './access/api-tokens-repository.ts';
 import { createEnrollSecretsRepository } from './access/enroll-secrets-repository.ts';
@@ -84,6 +85,8 @@ export async function openSqliteStores(path: string, options: OpenOptions = {}):
     maintenance: createSqliteMaintenance(database.sqlite, path, inventory.writeBatcher),
     usage: createSqliteUsage(database.sqlite, inventory.writeBatcher),
     jobLeases: createJobLeases(db),
+    // One process owns the file: its sockets are every agent's channel.
+    liveRosters: inProcessRosters,
   };
   return {
     database,
