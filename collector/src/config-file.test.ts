@@ -212,3 +212,22 @@ describe('the database setting', () => {
     for (const [flags, expected] of cases) expect(messageOf(() => resolve(flags))).toMatch(expected);
   });
 });
+
+describe('the README’s PostgreSQL config file', () => {
+  it('is one the collector accepts, as the README shows it, but for the CA file it names', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Several collectors on PostgreSQL'));
+    const example = JSON.parse(/```json\n([\s\S]*?)```/.exec(section)?.[1] ?? '{}') as Record<string, unknown>;
+    const ca = file('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', 'db-ca.pem');
+    expect(example.dbCaFile).toBe('/etc/stocktake/db-ca.pem');
+    const path = file({ ...example, dbCaFile: ca });
+    const { config } = resolveConfigWithOrigins({}, {}, { file: readConfigFile(path, true) });
+    expect(config.database).toEqual({
+      engine: 'postgres',
+      url: 'postgres://stocktake:CHANGE-ME@db.example.org:5432/stocktake',
+      poolSize: 10,
+      tls: { mode: 'verify-full', caFile: ca },
+    });
+    expect(config).toMatchObject({ enrollSecret: 'the-same-on-every-instance', trustProxy: '10.0.0.0/8' });
+  });
+});

@@ -18,8 +18,9 @@ async function twoInstances() {
     await openPostgresStores({ url, poolSize: 2 }),
   ];
   opened.push(...stores);
-  const a = await stores[0]!.liveRosters('a');
-  const b = await stores[1]!.liveRosters('b');
+  const [first, second] = stores as [PostgresPorts, PostgresPorts];
+  const a = await first.liveRosters('a');
+  const b = await second.liveRosters('b');
   opened.push(a, b);
   return { url, a, b };
 }
