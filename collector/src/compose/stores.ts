@@ -1,8 +1,7 @@
 import { StoreUnusableError } from '../domain/errors.ts';
 import { missingPorts, type Stores } from '../domain/ports.ts';
 import type { PostgresTls } from '../store/postgres/connection.ts';
-import { describeDatabase } from '../store/postgres/open-checks.ts';
-import { openPostgresStores } from '../store/postgres/stores.ts';
+import { describeDatabase } from '../store/postgres/connection-settings.ts';
 import type { OpenOptions } from '../store/sqlite/open-database.ts';
 import { openSqliteStores } from '../store/sqlite/stores.ts';
 
@@ -46,6 +45,8 @@ export function describeLocation(location: DatabaseLocation): string {
 export async function openStores(location: DatabaseLocation, sqlite: OpenOptions = {}): Promise<Stores> {
   const resolved = resolveLocation(location);
   if (resolved.engine === 'sqlite') return openSqliteStores(resolved.path, sqlite);
+  // Loaded only when asked for: a collector on SQLite never loads the PostgreSQL driver.
+  const { openPostgresStores } = await import('../store/postgres/stores.ts');
   const ports = await openPostgresStores({
     url: resolved.url,
     ...(resolved.poolSize !== undefined ? { poolSize: resolved.poolSize } : {}),

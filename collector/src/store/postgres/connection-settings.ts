@@ -17,3 +17,14 @@ export type PostgresTlsMode = (typeof POSTGRES_TLS_MODES)[number];
  * share the server's max_connections.
  */
 export const DEFAULT_POOL_SIZE = 10;
+
+/** The database in words for messages: user, host, port and name, never the password. */
+export function describeDatabase(url: string): string {
+  try {
+    const u = new URL(url);
+    const user = u.username ? `${decodeURIComponent(u.username)}@` : '';
+    return `postgres://${user}${u.host}${u.pathname}`;
+  } catch {
+    return 'the PostgreSQL database (its URL does not parse)';
+  }
+}

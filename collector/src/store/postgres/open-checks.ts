@@ -1,18 +1,10 @@
 import pg from 'pg';
 import { StorageUnavailableError, type StoreRefusal, StoreUnusableError } from '../../domain/errors.ts';
 import { describeSchema, knownMigrations } from '../migration-journal.ts';
+import { describeDatabase } from './connection-settings.ts';
 import { MIGRATIONS, schemaVersions } from './migrate.ts';
 
-/** The database in words for messages: user, host, port and name, never the password. */
-export function describeDatabase(url: string): string {
-  try {
-    const u = new URL(url);
-    const user = u.username ? `${decodeURIComponent(u.username)}@` : '';
-    return `postgres://${user}${u.host}${u.pathname}`;
-  } catch {
-    return 'the PostgreSQL database (its URL does not parse)';
-  }
-}
+export { describeDatabase };
 
 /** A database that must not be used, said in one line: which one, what is wrong, and what to do. */
 function unusable(where: string, problem: string, refusal: StoreRefusal): StoreUnusableError {

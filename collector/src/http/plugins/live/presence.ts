@@ -24,10 +24,24 @@ interface Connection {
  */
 export function createPresence(roster: LiveRoster, log: FastifyBaseLogger) {
   const connections = new Map<string, Connection>();
-  // The roster's writes follow the socket's events; a failed one is logged, and the next
-  // heartbeat or connection writes again.
-  const record = (what: string, write: Promise<void>) =>
-    write.catch((err: unknown) => log.warn({ err }, `live channel: presence not recorded (${what})`));
+  // The roster's writes follow the socket's events, one agent's in the order they happened (on
+  // PostgreSQL each may take another connection, and a close must not overtake its open); a
+  // failed one is logged, and the next heartbeat or connection writes again.
+  const pending = new Map<string, Promise<void>>();
+  const record = (agentId: string, what: string, write: () => Promise<void>): void => {
+    const next = (pending.get(agentId) ?? Promise.resolve())
+      .then(write)
+      .catch((err: unknown) => log.warn({ err, agentId }, `live channel: presence not recorded (${what})`));
+    pending.set(agentId, next);
+    void next.then(() => {
+      if (pending.get(agentId) === next) pending.delete(agentId);
+    });
+  };
+
+  /** Once this instance's writes for these agents are done: what it answers includes what it saw. */
+  const written = async (agentIds: readonly string[]): Promise<void> => {
+    await Promise.all(agentIds.map((id) => pending.get(id)));
+  };
 
   const send = (agentId: string, requestId: string): boolean => {
     const connection = connections.get(agentId);
@@ -44,26 +58,28 @@ export function createPresence(roster: LiveRoster, log: FastifyBaseLogger) {
       const previous = connections.get(agentId);
       const connection: Connection = { socket, connectedAt: now.toISOString() };
       connections.set(agentId, connection);
-      void record('connected', roster.connected(agentId, now));
+      record(agentId, 'connected', () => roster.connected(agentId, now));
       if (previous) previous.socket.close(LiveCloseCodes.replaced, 'replaced by a newer connection');
       return () => {
         if (connections.get(agentId) !== connection) return;
         connections.delete(agentId);
-        void record('disconnected', roster.disconnected(agentId));
+        record(agentId, 'disconnected', () => roster.disconnected(agentId));
       };
     },
 
     heartbeat(agentId: string, now = new Date()): void {
-      void record('heartbeat', roster.heartbeat(agentId, now));
+      record(agentId, 'heartbeat', () => roster.heartbeat(agentId, now));
     },
 
     async of(agentId: string | null | undefined): Promise<AgentPresence> {
       if (!agentId) return { online: false, lastHeartbeatAt: null };
+      await written([agentId]);
       return (await roster.presence([agentId])).get(agentId) ?? { online: false, lastHeartbeatAt: null };
     },
 
     /** Presence of many agents in one read. */
-    ofMany(agentIds: readonly string[]): Promise<Map<string, AgentPresence>> {
+    async ofMany(agentIds: readonly string[]): Promise<Map<string, AgentPresence>> {
+      await written(agentIds);
       return roster.presence(agentIds);
     },
 
@@ -82,7 +98,7 @@ export function createPresence(roster: LiveRoster, log: FastifyBaseLogger) {
       const connection = connections.get(agentId);
       if (!connection) return false;
       connections.delete(agentId);
-      void record('disconnected', roster.disconnected(agentId));
+      record(agentId, 'disconnected', () => roster.disconnected(agentId));
       connection.socket.close(code, reason);
       return true;
     },
@@ -92,8 +108,9 @@ export function createPresence(roster: LiveRoster, log: FastifyBaseLogger) {
       return connections.size;
     },
 
-    close(): Promise<void> {
-      return roster.close();
+    async close(): Promise<void> {
+      await Promise.all(pending.values());
+      await roster.close();
     },
   };
 }
