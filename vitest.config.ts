@@ -1,10 +1,10 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
- * The PostgreSQL engine's tests run on a throwaway server their global setup starts; only a run
- * that includes one of them starts it (vitest sets up a project only when it has files to run).
+ * The PostgreSQL engine's tests, and tests elsewhere named `<thing>.postgres.test.ts`, run on a
+ * throwaway server their global setup starts; only a run that includes one of them starts it (vitest sets up a project only when it has files to run).
  */
-const POSTGRES_TESTS = 'collector/src/store/postgres/**/*.test.ts';
+const POSTGRES_TESTS = ['collector/src/store/postgres/**/*.test.ts', '{collector/src,test}/**/*.postgres.test.ts'];
 
 export default defineConfig({
   test: {
@@ -17,7 +17,7 @@ export default defineConfig({
         test: {
           name: 'stocktake',
           include: ['{agent,collector,collector/cli,shared,scripts}/src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, POSTGRES_TESTS],
+          exclude: [...configDefaults.exclude, ...POSTGRES_TESTS],
           // The web console is built first: the collector serves it and the browser tests drive it.
           globalSetup: ['collector/console/global-setup.ts'],
         },
@@ -26,7 +26,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'postgres',
-          include: [POSTGRES_TESTS],
+          include: POSTGRES_TESTS,
           globalSetup: ['collector/src/store/postgres/test-support/global-setup.test-support.ts'],
         },
       },

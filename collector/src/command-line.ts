@@ -77,8 +77,19 @@ over the defaults. The config file is JSON: each flag below is a key, in camelCa
 ("snapshotBodyLimit"; lists such as corsOrigin and trustProxy are arrays of strings).
   --config PATH               Config file (STOCKTAKE_CONFIG; default ${DEFAULT_CONFIG_PATH}, read
                               when it exists). An unknown key or a wrong type stops with exit 78
-  --db PATH                   SQLite file (STOCKTAKE_DB, default ./data/stocktake.db, or
-                              /var/lib/stocktake/stocktake.db when run as root)
+  --db PATH|URL               The database (STOCKTAKE_DB): a SQLite file, as a path or
+                              sqlite:/path (default ./data/stocktake.db, or
+                              /var/lib/stocktake/stocktake.db when run as root), or PostgreSQL,
+                              postgres://user:password@host:5432/database (several collectors
+                              may share one; see the README's operations section)
+  --db-pool-size N            PostgreSQL: connections this instance holds at most
+                              (STOCKTAKE_DB_POOL_SIZE, 10)
+  --db-ssl-mode MODE          PostgreSQL: TLS to the server, disable|require|verify-ca|verify-full
+                              as libpq's sslmode (STOCKTAKE_DB_SSL_MODE, or the URL's sslmode;
+                              default disable for a server on this machine, verify-full otherwise)
+  --db-ca-file PATH           PostgreSQL: PEM file of the CA the server's certificate must chain
+                              to (STOCKTAKE_DB_CA_FILE, or the URL's sslrootcert; default: the
+                              system's CAs)
   --host HOST                 Listen address (STOCKTAKE_HOST, default 127.0.0.1)
   --port N                    Listen port (STOCKTAKE_PORT, default 8080; 0 picks a free one)
   --enroll-secret S           Enroll secret (STOCKTAKE_ENROLL_SECRET; default: generated and
@@ -182,6 +193,9 @@ const FILE_COMMANDS: readonly string[] = ['backup', 'restore'];
 const OPTIONS = {
   config: { type: 'string' },
   db: { type: 'string' },
+  'db-pool-size': { type: 'string' },
+  'db-ssl-mode': { type: 'string' },
+  'db-ca-file': { type: 'string' },
   host: { type: 'string' },
   port: { type: 'string' },
   'enroll-secret': { type: 'string' },
@@ -245,6 +259,18 @@ function checkWords(positionals: readonly string[]): void {
     throw new UsageError(`${command} needs a command: ${verbs.join(', ')}`, HINT);
   }
   if (!verbs.includes(verb)) throw unknownSubcommand(command, verb, verbs, HINT);
+}
+
+/** What PostgreSQL does itself, said instead of a SQLite file operation (EX_CONFIG: a person must choose). */
+const ON_POSTGRES: Record<string, string> = {
+  migrate: 'PostgreSQL is migrated when a collector opens it (serve), under a lock; take a pg_dump first',
+  backup: "back PostgreSQL up with the server's tools (pg_dump, or a replica's base backup and WAL archive)",
+  restore: "restore PostgreSQL with the server's tools (pg_restore, or a base backup and WAL)",
+};
+
+function sqliteOnly(command: string, io: Io): number {
+  io.err(`stocktake-collector: ${command} works on a SQLite file, and --db is PostgreSQL: ${ON_POSTGRES[command]}\n`);
+  return 78;
 }
 
 /** Where the command line writes: the process's stdout and stderr, or a test's buffers. */
@@ -333,7 +359,7 @@ async function run(argv: readonly string[], io: Io, host: Host): Promise<number>
           return 0;
         }
         return await runAccessCommand(
-          config.dbPath,
+          config.database,
           {
             noun: command,
             verb,
@@ -351,7 +377,7 @@ async function run(argv: readonly string[], io: Io, host: Host): Promise<number>
       case 'user': {
         const [, verb = '', ref] = parsed.positionals;
         return await runUserCommand(
-          config.dbPath,
+          config.database,
           {
             verb,
             ...(ref ? { ref } : {}),
@@ -372,7 +398,7 @@ async function run(argv: readonly string[], io: Io, host: Host): Promise<number>
       case 'devices': {
         const [, verb = '', file] = parsed.positionals;
         return await runRegisterCommand(
-          config.dbPath,
+          config.database,
           {
             noun: command,
             verb,
@@ -390,12 +416,14 @@ async function run(argv: readonly string[], io: Io, host: Host): Promise<number>
       case 'reconcile':
         return await runReconcileCommand(config, { json: json === true }, io);
       case 'migrate':
+        if (typeof config.database !== 'string') return sqliteOnly(command, io);
         return await runMigrateCommand(config.dbPath, { status: status === true, json: json === true }, io);
       case 'config':
         return runConfigCheck(resolved, io);
       case 'backup':
       case 'restore': {
         const file = parsed.positionals[1] as string;
+        if (typeof config.database !== 'string') return sqliteOnly(command, io);
         return command === 'backup'
           ? await runBackupCommand(config.dbPath, file, io)
           : await runRestoreCommand(config.dbPath, file, io);

@@ -165,3 +165,95 @@ describe('admitting other inventory agents', () => {
     expect(() => peers(flags)).toThrow(message);
   });
 });
+
+describe('the database setting', () => {
+  const resolve = (flags: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
+    resolveConfigWithOrigins(flags, env).config;
+
+  it('takes a bare path or sqlite:/path as the SQLite file, as before', () => {
+    expect(resolve({ db: '/var/lib/stocktake/stocktake.db' })).toMatchObject({
+      dbPath: '/var/lib/stocktake/stocktake.db',
+      database: '/var/lib/stocktake/stocktake.db',
+    });
+    expect(resolve({ db: 'sqlite:/srv/st.db' })).toMatchObject({ dbPath: '/srv/st.db', database: '/srv/st.db' });
+    expect(messageOf(() => resolve({ db: 'sqlite:' }))).toMatch(/^invalid db: sqlite: needs a file path/);
+  });
+
+  it('takes a PostgreSQL URL from the flag, the variable or the file, with its pool and TLS', () => {
+    expect(resolve({ db: 'postgres://st:pw@db.example.org:5432/stocktake' }).database).toEqual({
+      engine: 'postgres',
+      url: 'postgres://st:pw@db.example.org:5432/stocktake',
+      poolSize: 10,
+      tls: { mode: 'verify-full' },
+    });
+    expect(resolve({}, { STOCKTAKE_DB: 'postgresql://st@127.0.0.1/st', STOCKTAKE_DB_POOL_SIZE: '4' }).database).toEqual(
+      {
+        engine: 'postgres',
+        url: 'postgresql://st@127.0.0.1/st',
+        poolSize: 4,
+        tls: { mode: 'disable' },
+      },
+    );
+    const fromFile = resolveConfigWithOrigins(
+      {},
+      {},
+      { file: readConfigFile(file({ db: 'postgres://st@db/st', dbSslMode: 'require', dbPoolSize: 3 }), true) },
+    ).config.database;
+    expect(fromFile).toEqual({ engine: 'postgres', url: 'postgres://st@db/st', poolSize: 3, tls: { mode: 'require' } });
+  });
+
+  it("reads libpq's sslmode and sslrootcert from the URL, and hands the driver a URL without them", () => {
+    const ca = file('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', 'ca.pem');
+    const config = resolve({ db: `postgres://st@db/st?sslmode=verify-ca&sslrootcert=${ca}&application_name=x` });
+    expect(config.database).toEqual({
+      engine: 'postgres',
+      url: 'postgres://st@db/st?application_name=x',
+      poolSize: 10,
+      tls: { mode: 'verify-ca', caFile: ca },
+    });
+  });
+
+  it('refuses, naming what is wrong, a URL or TLS setting it cannot use', () => {
+    const ca = file('not a certificate', 'ca.pem');
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ db: 'postgres://st@db' }, /^invalid db: the PostgreSQL URL names no database/],
+      [{ db: 'postgres:///st' }, /^invalid db: the PostgreSQL URL names no host/],
+      [{ db: 'postgres://st@db/st?sslcert=/x' }, /parameter "sslcert" is not one the collector reads/],
+      [
+        { db: 'postgres://st@db/st', 'db-ssl-mode': 'prefer' },
+        /^invalid db-ssl-mode: "prefer" .*fall back to plain text/,
+      ],
+      [
+        { db: 'postgres://st@db/st?sslmode=require', 'db-ssl-mode': 'disable' },
+        /differs from the URL's sslmode=require/,
+      ],
+      [
+        { db: 'postgres://st@db/st', 'db-ca-file': join(dir, 'none.pem') },
+        /^invalid db-ca-file: .*none\.pem cannot be read \(ENOENT\)/,
+      ],
+      [{ db: 'postgres://st@db/st', 'db-ca-file': ca }, /^invalid db-ca-file: .* holds no PEM certificate/],
+      [{ db: 'postgres://st@db/st', 'db-pool-size': '0' }, /^invalid db-pool-size: 0 is outside 1\.\.1000/],
+      [{ db: '/srv/st.db', 'db-ssl-mode': 'require' }, /^invalid db-ssl-mode: is for a PostgreSQL database/],
+    ];
+    for (const [flags, expected] of cases) expect(messageOf(() => resolve(flags))).toMatch(expected);
+  });
+});
+
+describe('the README’s PostgreSQL config file', () => {
+  it('is one the collector accepts, as the README shows it, but for the CA file it names', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Several collectors on PostgreSQL'));
+    const example = JSON.parse(/```json\n([\s\S]*?)```/.exec(section)?.[1] ?? '{}') as Record<string, unknown>;
+    const ca = file('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', 'db-ca.pem');
+    expect(example.dbCaFile).toBe('/etc/stocktake/db-ca.pem');
+    const path = file({ ...example, dbCaFile: ca });
+    const { config } = resolveConfigWithOrigins({}, {}, { file: readConfigFile(path, true) });
+    expect(config.database).toEqual({
+      engine: 'postgres',
+      url: 'postgres://stocktake:CHANGE-ME@db.example.org:5432/stocktake',
+      poolSize: 10,
+      tls: { mode: 'verify-full', caFile: ca },
+    });
+    expect(config).toMatchObject({ enrollSecret: 'the-same-on-every-instance', trustProxy: '10.0.0.0/8' });
+  });
+});

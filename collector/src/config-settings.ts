@@ -1,6 +1,7 @@
 import { FINDING_SEVERITIES } from '@stocktake/shared/api';
 import { PEER_ADMISSIONS } from './domain/peers/admission.ts';
 import { DEFAULT_MIN_FREE_BYTES } from './domain/ports.ts';
+import { DEFAULT_POOL_SIZE, POSTGRES_TLS_MODES } from './store/postgres/connection-settings.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -33,8 +34,11 @@ export interface Setting {
   flag: string;
   env: string;
   type: SettingType;
-  /** Shown as "(secret)" by `config check`: an enroll secret, a token. */
-  secret?: 'value' | 'url';
+  /**
+   * Hidden by `config check`: a secret by its length (an enroll secret, a token), a URL that may
+   * carry one in its path by its origin (a webhook), a database URL by all but its password.
+   */
+  secret?: 'value' | 'url' | 'password';
   default?: string | ((context: DefaultContext) => string | undefined);
 }
 
@@ -55,6 +59,7 @@ export const SETTINGS: readonly Setting[] = [
     // As root (a service, a package), the state directory `service install` and the image use;
     // otherwise beside the working directory, as a checkout's `pnpm collector` always did.
     default: ({ asRoot }) => (asRoot ? `${ROOT_STATE_DIR}/stocktake.db` : './data/stocktake.db'),
+    secret: 'password',
   }),
   // Loopback by default: listening on a network is a choice (with TLS or behind a proxy).
   setting('host', string, { default: '127.0.0.1' }),
@@ -66,6 +71,10 @@ export const SETTINGS: readonly Setting[] = [
   setting('snapshot-retention-days', integer, { default: '30' }),
   setting('snapshot-thin-after-hours', integer, { default: '24' }),
   setting('min-free-disk', integer, { default: String(DEFAULT_MIN_FREE_BYTES) }),
+  // PostgreSQL only: the connections this instance holds, and TLS to the server.
+  setting('db-pool-size', integer, { default: String(DEFAULT_POOL_SIZE) }),
+  setting('db-ssl-mode', { kind: 'one-of', values: POSTGRES_TLS_MODES }),
+  setting('db-ca-file', string),
   setting('log-level', { kind: 'one-of', values: LOG_LEVELS }, { default: 'info' }),
   setting('tls-cert', string),
   setting('tls-key', string),

@@ -2,13 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import type { DatabaseLocation } from './compose/stores.ts';
 import type { ConfigFile } from './config-file.ts';
 import { fileKey, LOG_LEVELS, SETTINGS } from './config-settings.ts';
 import { PEER_ADMISSIONS, type PeerAdmission, type PeerAgentsSettings } from './domain/peers/admission.ts';
 import { type ReconciliationConfig, resolveReconciliationConfig } from './reconciliation-config.ts';
+import { POSTGRES_TLS_MODES, type PostgresTlsMode } from './store/postgres/connection-settings.ts';
 
 export interface CollectorConfig {
+  /** The SQLite file (`sqlite:` taken off), or the PostgreSQL URL as given. */
   dbPath: string;
+  /** The database as the composition root opens it: the SQLite file's path, or PostgreSQL with its pool and TLS. */
+  database: DatabaseLocation;
   host: string;
   port: number;
   enrollSecret?: string;
@@ -177,8 +182,14 @@ function buildConfig(value: (flag: string) => string | undefined): CollectorConf
     throw new ConfigError('metrics-token', 'must be at least 16 characters');
   }
   const limit = (flag: string, min: number, max: number) => integer(flag, need(flag), min, max);
+  const database = databaseLocation(need('db'), {
+    poolSize: limit('db-pool-size', 1, 1000),
+    sslMode: value('db-ssl-mode'),
+    caFile: value('db-ca-file'),
+  });
   return {
-    dbPath: need('db'),
+    dbPath: typeof database === 'string' ? database : need('db'),
+    database,
     host: need('host'),
     port: limit('port', 0, 65535),
     ...(enrollSecret ? { enrollSecret } : {}),
@@ -201,6 +212,123 @@ function buildConfig(value: (flag: string) => string | undefined): CollectorConf
     ...(metricsToken ? { metricsToken } : {}),
     minFreeDiskBytes: limit('min-free-disk', 0, Number.MAX_SAFE_INTEGER),
   };
+}
+
+/** Query parameters of a PostgreSQL URL the collector reads (libpq's names); any other is refused. */
+const POSTGRES_URL_PARAMETERS = new Set([
+  'host',
+  'port',
+  'user',
+  'password',
+  'application_name',
+  'sslmode',
+  'sslrootcert',
+]);
+
+/** Hosts that are this machine: there, TLS is off unless asked for. */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * `--db`: a SQLite file (a bare path or `sqlite:/path`), or a PostgreSQL URL with its pool size
+ * and TLS. TLS comes from --db-ssl-mode and --db-ca-file, or from the URL's own sslmode and
+ * sslrootcert as libpq reads them; by default it is off for a server on this machine (loopback
+ * or a socket folder) and verify-full for any other.
+ */
+function databaseLocation(
+  raw: string,
+  pg: { poolSize: number; sslMode: string | undefined; caFile: string | undefined },
+): DatabaseLocation {
+  if (!/^postgres(ql)?:/i.test(raw)) {
+    const path = raw.replace(/^sqlite:/i, '');
+    if (path === '')
+      throw new ConfigError('db', 'sqlite: needs a file path after it (sqlite:/var/lib/stocktake/stocktake.db)');
+    for (const flag of ['db-ssl-mode', 'db-ca-file'] as const) {
+      if ((flag === 'db-ssl-mode' ? pg.sslMode : pg.caFile) !== undefined) {
+        throw new ConfigError(flag, `is for a PostgreSQL database, and --db is the SQLite file ${path}`);
+      }
+    }
+    return path;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(
+      'db',
+      'the PostgreSQL URL does not parse; write it as postgres://user:password@host:5432/database',
+    );
+  }
+  if (!url.href.match(/^postgres(ql)?:\/\//i)) {
+    throw new ConfigError('db', 'a PostgreSQL URL starts postgres:// (postgres://user:password@host:5432/database)');
+  }
+  const socketFolder = url.searchParams.get('host');
+  if (!url.hostname && !socketFolder) {
+    throw new ConfigError(
+      'db',
+      'the PostgreSQL URL names no host (postgres://user@host/database, or ?host=/run/postgresql for a socket)',
+    );
+  }
+  if (url.pathname.length <= 1)
+    throw new ConfigError('db', 'the PostgreSQL URL names no database (postgres://user@host/stocktake)');
+  for (const key of url.searchParams.keys()) {
+    if (!POSTGRES_URL_PARAMETERS.has(key)) {
+      throw new ConfigError(
+        'db',
+        `the PostgreSQL URL's parameter "${key}" is not one the collector reads (${[...POSTGRES_URL_PARAMETERS].join(', ')})`,
+      );
+    }
+  }
+  const local = socketFolder ? socketFolder.startsWith('/') : LOOPBACK.has(url.hostname);
+  const mode = tlsMode(url.searchParams.get('sslmode') ?? undefined, pg.sslMode, local);
+  const caFile = settingOrUrl('db-ca-file', pg.caFile, url.searchParams.get('sslrootcert') ?? undefined, 'sslrootcert');
+  if (caFile !== undefined) checkCaFile(caFile, mode);
+  // The driver would let the URL's own sslmode win over the TLS options given to it.
+  url.searchParams.delete('sslmode');
+  url.searchParams.delete('sslrootcert');
+  return {
+    engine: 'postgres',
+    url: url.href,
+    poolSize: pg.poolSize,
+    tls: { mode, ...(caFile !== undefined ? { caFile } : {}) },
+  };
+}
+
+/** A setting given both as a flag (or variable, or key) and in the URL must say the same. */
+function settingOrUrl(flag: string, setting: string | undefined, inUrl: string | undefined, parameter: string) {
+  if (setting !== undefined && inUrl !== undefined && setting !== inUrl) {
+    throw new ConfigError(flag, `"${setting}" differs from the URL's ${parameter}=${inUrl}; give it once`);
+  }
+  return setting ?? inUrl;
+}
+
+function tlsMode(inUrl: string | undefined, setting: string | undefined, local: boolean): PostgresTlsMode {
+  const mode = settingOrUrl('db-ssl-mode', setting, inUrl, 'sslmode');
+  if (mode === undefined) return local ? 'disable' : 'verify-full';
+  if (!(POSTGRES_TLS_MODES as readonly string[]).includes(mode)) {
+    const why =
+      mode === 'prefer' || mode === 'allow'
+        ? ' (it would fall back to plain text when TLS fails; choose require, or disable on a trusted network)'
+        : '';
+    throw new ConfigError('db-ssl-mode', `"${mode}" is not one of ${POSTGRES_TLS_MODES.join(', ')}${why}`);
+  }
+  return mode as PostgresTlsMode;
+}
+
+/** The CA file must be there, readable, and hold a PEM certificate; it means nothing without TLS. */
+function checkCaFile(path: string, mode: PostgresTlsMode): void {
+  if (mode === 'disable') throw new ConfigError('db-ca-file', `${path} is given, but TLS to the database is disabled`);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(
+      'db-ca-file',
+      `${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError('db-ca-file', `${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  }
 }
 
 /** `https://inventory.example.org,https://grafana.example.org`: exact origins, no wildcard. */
@@ -291,6 +419,13 @@ function peerAgents(rawAdmission: string | undefined, rawNetworks: string | unde
  */
 export function ensureEnrollSecret(config: CollectorConfig): { secret: string; path?: string; generated: boolean } {
   if (config.enrollSecret) return { secret: config.enrollSecret, generated: false };
+  if (typeof config.database !== 'string') {
+    // Instances on one database share no directory, and each would make a secret of its own.
+    throw new ConfigError(
+      'enroll-secret',
+      'none configured: on PostgreSQL every instance must be given the same one (--enroll-secret or STOCKTAKE_ENROLL_SECRET)',
+    );
+  }
   const dir = config.dbPath === ':memory:' ? resolve('data') : dirname(resolve(config.dbPath));
   const path = join(dir, 'enroll-secret');
   if (existsSync(path)) {

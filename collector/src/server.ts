@@ -57,18 +57,24 @@ export async function serve(config: CollectorConfig): Promise<RunningServer> {
   const https = config.tls ? readTls(config.tls) : undefined;
   // Migrations run only once a backup of the database as it was is on disk beside it: an
   // upgrade that goes wrong is undone by restoring that file and starting the previous version.
-  const upgrade = await migrateDatabase(config.dbPath, (backup, status) => {
-    logger.info(
-      { backup: backup.path, bytes: backup.bytes, schemaVersion: status.version, pending: status.pending },
-      'backed up the database before migrating it',
-    );
-  });
+  // PostgreSQL is migrated when it is opened, under a lock however many instances start; its
+  // backups are the server's (pg_dump, a replica's base backup).
+  const sqlitePath = typeof config.database === 'string' ? config.database : undefined;
+  const upgrade =
+    sqlitePath === undefined
+      ? undefined
+      : await migrateDatabase(sqlitePath, (backup, status) => {
+          logger.info(
+            { backup: backup.path, bytes: backup.bytes, schemaVersion: status.version, pending: status.pending },
+            'backed up the database before migrating it',
+          );
+        });
   if (upgrade?.migrated) {
     const { from, to, applied, durationMs } = upgrade.migrated;
     logger.info({ from, to, applied, durationMs }, 'database migrated');
   }
   const app = await buildApp({
-    dbPath: config.dbPath,
+    dbPath: config.database,
     enrollSecret: enroll.secret,
     snapshotBodyLimit: config.snapshotBodyLimit,
     bodyLimit: config.bodyLimit,

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { API_ROLES, type ApiRole } from '@stocktake/shared/api';
 import { openCollector } from '../compose/collector.ts';
+import type { DatabaseLocation } from '../compose/stores.ts';
 import type { ApiToken, EnrollSecret } from '../domain/access/ports.ts';
-import { ADMIN_DATABASE } from './admin-database.ts';
+import { ADMIN_DATABASE, noDatabaseAt } from './admin-database.ts';
 import { reportDomainRefusal } from './domain-refusal.ts';
 import { EXIT, type Io } from './register-commands.ts';
 
@@ -58,9 +57,10 @@ const secretRows = (secrets: EnrollSecret[]) =>
  * this host: how the first admin token comes to exist. Secrets go to stdout alone, so
  * `TOKEN=$(stocktake-collector token create ...)` works; explanations go to stderr.
  */
-export async function runAccessCommand(dbPath: string, cmd: AccessCommand, io: Io): Promise<number> {
-  if (dbPath !== ':memory:' && !existsSync(dbPath)) {
-    io.err(`stocktake-collector: no database at ${resolve(dbPath)} (start the collector once, or pass --db)\n`);
+export async function runAccessCommand(dbPath: DatabaseLocation, cmd: AccessCommand, io: Io): Promise<number> {
+  const missing = noDatabaseAt(dbPath);
+  if (missing) {
+    io.err(missing);
     return EXIT.noInput;
   }
   const collector = await openCollector({ dbPath, database: ADMIN_DATABASE });

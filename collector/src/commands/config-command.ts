@@ -5,6 +5,16 @@ import type { Io } from './register-commands.ts';
 /** A secret shown by its length only; a URL that may carry one by its scheme and host. */
 function shown(setting: Setting, value: string): string {
   if (setting.secret === 'value') return `(secret, ${value.length} characters)`;
+  if (setting.secret === 'password') {
+    try {
+      const url = new URL(value);
+      if (!url.password) return value;
+      url.password = '***';
+      return url.href;
+    } catch {
+      return value;
+    }
+  }
   if (setting.secret === 'url') {
     try {
       return `${new URL(value).origin}/… (path and query hidden)`;

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import pino from 'pino';
 import { openCollector } from '../compose/collector.ts';
 import type { CollectorConfig } from '../config.ts';
@@ -7,7 +5,7 @@ import { RunInProgressError } from '../domain/findings/errors.ts';
 import type { TypeCounts } from '../domain/findings/lifecycle.ts';
 import type { RunRecord } from '../domain/findings/ports.ts';
 import { reconciliationOptions } from '../reconciliation-config.ts';
-import { ADMIN_DATABASE } from './admin-database.ts';
+import { ADMIN_DATABASE, noDatabaseAt } from './admin-database.ts';
 import { cliActor } from './cli-actor.ts';
 import type { Io } from './register-commands.ts';
 
@@ -59,15 +57,16 @@ export async function runReconcileCommand(
   options: { json: boolean },
   io: Io,
 ): Promise<number> {
-  if (config.dbPath !== ':memory:' && !existsSync(config.dbPath)) {
-    io.err(`stocktake-collector: no database at ${resolve(config.dbPath)} (start the collector once, or pass --db)\n`);
+  const missing = noDatabaseAt(config.database);
+  if (missing) {
+    io.err(missing);
     return EXIT.noInput;
   }
   const log = pino({ level: config.logLevel }, pino.destination(2));
   // The schedule is the server's business: this is one run, now.
   const { schedule: _schedule, ...reconciliation } = reconciliationOptions(config.reconciliation);
   const collector = await openCollector({
-    dbPath: config.dbPath,
+    dbPath: config.database,
     database: ADMIN_DATABASE,
     log,
     reconciliation,

@@ -1,12 +1,12 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { openCollector } from '../compose/collector.ts';
+import type { DatabaseLocation } from '../compose/stores.ts';
 import { pruneSnapshots, thinSnapshots } from '../domain/inventory/retention.ts';
 import type { LicenseImportOutcome } from '../domain/licenses/license-csv.ts';
 import type { ImportOutcome } from '../domain/register/asset-csv.ts';
 import { DEFAULT_IMPORT_ROW_LIMIT, ImportRefusedError, ImportTooLargeError } from '../domain/register/csv-import.ts';
 import type { CollectorServices as Services } from '../domain/services.ts';
-import { ADMIN_DATABASE } from './admin-database.ts';
+import { ADMIN_DATABASE, noDatabaseAt } from './admin-database.ts';
 import { cliActor } from './cli-actor.ts';
 
 /** Exit codes from sysexits.h, so scripts can tell a bad file from a missing one. */
@@ -64,9 +64,10 @@ function printOutcome(io: Io, file: string, o: ImportOutcome | LicenseImportOutc
  * Runs a register command against the database at `dbPath`. The database must exist: an
  * import into a mistyped path would otherwise land in a new, empty register.
  */
-export async function runRegisterCommand(dbPath: string, cmd: RegisterCommand, io: Io): Promise<number> {
-  if (dbPath !== ':memory:' && !existsSync(dbPath)) {
-    io.err(`stocktake-collector: no database at ${resolve(dbPath)} (start the collector once, or pass --db)\n`);
+export async function runRegisterCommand(dbPath: DatabaseLocation, cmd: RegisterCommand, io: Io): Promise<number> {
+  const missing = noDatabaseAt(dbPath);
+  if (missing) {
+    io.err(missing);
     return EXIT.noInput;
   }
   const collector = await openCollector({ dbPath, database: ADMIN_DATABASE });

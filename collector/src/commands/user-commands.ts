@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { API_ROLES, type ApiRole } from '@stocktake/shared/api';
 import { openCollector } from '../compose/collector.ts';
+import type { DatabaseLocation } from '../compose/stores.ts';
 import { generatePassword } from '../domain/access/passwords.ts';
 import type { User } from '../domain/access/ports.ts';
-import { ADMIN_DATABASE } from './admin-database.ts';
+import { ADMIN_DATABASE, noDatabaseAt } from './admin-database.ts';
 import { reportDomainRefusal } from './domain-refusal.ts';
 import { EXIT, type Io } from './register-commands.ts';
 
@@ -79,7 +78,7 @@ function report(io: Io, cmd: UserCommand, user: User, made: string | undefined, 
  * printed once on stdout alone, so `PASSWORD=$(stocktake-collector user create ...)` works.
  */
 export async function runUserCommand(
-  dbPath: string,
+  dbPath: DatabaseLocation,
   cmd: UserCommand,
   io: Io,
   readInput: ReadInput = readProcessInput,
@@ -100,8 +99,9 @@ export async function runUserCommand(
     io.err(`stocktake-collector: user ${cmd.verb} needs a user NAME\n`);
     return EXIT.usage;
   }
-  if (dbPath !== ':memory:' && !existsSync(dbPath)) {
-    io.err(`stocktake-collector: no database at ${resolve(dbPath)} (start the collector once, or pass --db)\n`);
+  const missing = noDatabaseAt(dbPath);
+  if (missing) {
+    io.err(missing);
     return EXIT.noInput;
   }
   const collector = await openCollector({ dbPath, database: ADMIN_DATABASE });

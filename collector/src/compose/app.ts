@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { INSTANCE_NAME } from '../domain/cluster/instance-name.ts';
 import { createHttpApp, type HttpAppOptions } from '../http/app.ts';
 import { reconcileJob } from '../jobs/reconcile-job.ts';
 import { createRetentionJob } from '../jobs/retention.ts';
@@ -6,6 +7,7 @@ import scheduler from '../jobs/scheduler.ts';
 import { createPrometheusMetrics } from '../metrics/prometheus.ts';
 import { COLLECTOR_VERSION } from '../version.ts';
 import { openCollector, type ReconciliationSetup } from './collector.ts';
+import type { DatabaseLocation } from './stores.ts';
 
 export interface AppOptions extends Omit<HttpAppOptions, 'metrics'> {
   /** Serve `/metrics` (Prometheus) to holders of this token; absent: no metrics. */
@@ -16,7 +18,8 @@ export interface AppOptions extends Omit<HttpAppOptions, 'metrics'> {
   snapshotThinAfterHours?: number;
   /** How often raw snapshots are pruned, in ms (default hourly; 0: never, for tests). */
   pruneIntervalMs?: number;
-  dbPath: string;
+  /** A SQLite file, or a PostgreSQL database. */
+  dbPath: DatabaseLocation;
   enrollSecret: string;
   /** Reconciliation: policies from a file, webhook settings, and the cron schedule (absent: no schedule). */
   reconciliation?: ReconciliationSetup & { schedule?: string | null };
@@ -55,10 +58,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ...http,
       ...(prometheus && metricsToken !== undefined ? { metrics: { token: metricsToken, endpoint: prometheus } } : {}),
     });
-    // The jobs run beside the HTTP edge, on the same collector, for as long as the app is up.
-    if (schedule) await app.register(scheduler, { jobs: [reconcileJob(schedule)] });
+    // The jobs run beside the HTTP edge, on the same collector, for as long as the app is up;
+    // every instance on a shared database schedules them, and each tick runs on one.
+    const cluster = { leases: collector.stores.jobLeases, holder: INSTANCE_NAME };
+    if (schedule) await app.register(scheduler, { jobs: [reconcileJob(schedule)], cluster });
     const retention = createRetentionJob(
-      { snapshots: collector.services.snapshotArchive, log: app.log },
+      { snapshots: collector.services.snapshotArchive, log: app.log, cluster },
       {
         snapshotRetentionDays: snapshotRetentionDays ?? 30,
         snapshotThinAfterHours: snapshotThinAfterHours ?? 24,

@@ -8,9 +8,9 @@ import type { Stores } from '../domain/ports.ts';
 import { ImportRefusedError, ImportTooLargeError } from '../domain/register/csv-import.ts';
 import type { Collector } from '../domain/services.ts';
 import type { OpenOptions } from '../store/sqlite/open-database.ts';
-import { openSqliteStores } from '../store/sqlite/stores.ts';
 import { COLLECTOR_VERSION } from '../version.ts';
 import { createServices } from './services.ts';
+import { type DatabaseLocation, describeLocation, openStores } from './stores.ts';
 
 /** Reconciliation settings from the configuration: a policy document to store, and where findings are sent. */
 export interface ReconciliationSetup {
@@ -24,8 +24,8 @@ export interface ReconciliationSetup {
 }
 
 export interface CollectorOptions {
-  /** The SQLite file (created and migrated when new). */
-  dbPath: string;
+  /** The database: a SQLite file (created and migrated when new), or a PostgreSQL database (migrated at open). */
+  dbPath: DatabaseLocation;
   /** SQLite tuning (the benchmarks' page size), and the free space the disk must have to open. */
   database?: OpenOptions;
   /** Where the collector logs; none when absent (admin commands, benchmarks). */
@@ -42,14 +42,14 @@ export interface CollectorOptions {
 export type { Collector, CollectorServices } from '../domain/services.ts';
 
 /**
- * The composition root: opens the stores (SQLite is the engine today; the choice is made here
- * and nowhere else) and builds the domain services on them. The server, the admin commands and
+ * The composition root: opens the stores (SQLite or PostgreSQL, as the location says; the choice
+ * is made here and nowhere else) and builds the domain services on them. The server, the admin commands and
  * the benchmarks all start here.
  */
 export async function openCollector(options: CollectorOptions): Promise<Collector> {
   const log = options.log ?? pino({ enabled: false });
-  const stores = await openSqliteStores(options.dbPath, options.database);
-  log.info({ path: options.dbPath }, 'database ready');
+  const stores = await openStores(options.dbPath, options.database);
+  log.info({ database: describeLocation(options.dbPath) }, 'database ready');
   const setup = options.reconciliation ?? {};
   const notifier = createWebhookNotifier(
     (policy) => {

@@ -1,10 +1,12 @@
 import type { ReadinessCheck } from '@stocktake/shared/api';
 import type { Agents, ApiTokens, EnrollSecrets, EnrolmentBlocks, UserAccounts } from './access/ports.ts';
 import type { AuditTrail } from './audit/ports.ts';
+import type { JobLeases } from './cluster/ports.ts';
 import type { FactSource, FindingStore, PolicyStore, RunStore } from './findings/ports.ts';
 import type { DeviceInventory, SnapshotArchive } from './inventory/ports.ts';
 import type { LicenseBook } from './licenses/ports.ts';
 import type { Listers } from './lists/ports.ts';
+import type { LiveRosters } from './live/ports.ts';
 import type { StorageMaintenance } from './maintenance/ports.ts';
 import type { DeviceLinks, IdentityConflicts } from './matching/ports.ts';
 import type { AssetRegister } from './register/ports.ts';
@@ -52,6 +54,10 @@ export interface Stores {
   /** Reconciliation runs, and the lock that keeps them one at a time. */
   runs: RunStore;
   policies: PolicyStore;
+  /** Which instance runs each tick of a cluster-wide job (several collectors may share one database). */
+  jobLeases: JobLeases;
+  /** Agents' live channels as every instance sees them: presence, and refresh requests relayed to the holder. */
+  liveRosters: LiveRosters;
   /** The engine's own figures and its consistent online backup. */
   maintenance: StorageMaintenance;
   /**
@@ -63,6 +69,42 @@ export interface Stores {
   readiness(options: ReadinessOptions): Promise<ReadinessCheck[]>;
   /** Releases the engine's connections; the stores are unusable after. */
   close(): Promise<void>;
+}
+
+/** Every port of `Stores` by name: what an engine opened is checked against before a collector runs on it. */
+export const STORE_PORTS = [
+  'assets',
+  'licenses',
+  'audit',
+  'apiTokens',
+  'enrollSecrets',
+  'agents',
+  'enrolmentBlocks',
+  'users',
+  'inventory',
+  'snapshotArchive',
+  'deviceLinks',
+  'identityConflicts',
+  'lists',
+  'facts',
+  'findings',
+  'runs',
+  'policies',
+  'usage',
+  'jobLeases',
+  'liveRosters',
+  'maintenance',
+  'readiness',
+  'close',
+] as const satisfies readonly (keyof Stores)[];
+
+/** Fails to compile when a port of `Stores` is missing from STORE_PORTS. */
+const listsEveryPort: Exclude<keyof Stores, (typeof STORE_PORTS)[number]> extends never ? true : never = true;
+void listsEveryPort;
+
+/** The ports of `Stores` an engine's opened ports lack, in STORE_PORTS' order; none when it is whole. */
+export function missingPorts(ports: Partial<Stores>): (keyof Stores)[] {
+  return STORE_PORTS.filter((name) => ports[name] === undefined);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { JobLeases } from '../domain/cluster/ports.ts';
 import type { SnapshotArchive } from '../domain/inventory/ports.ts';
 /** What retention needs of the raw snapshot archive: one bounded batch per call. */
 export type SnapshotPruning = Pick<SnapshotArchive, 'pruneBatch' | 'thinBatch'>;
@@ -24,6 +25,9 @@ export interface RetentionJob {
   stop(): void;
 }
 
+/** The job's name among the cluster-wide jobs' leases. */
+export const RETENTION_JOB = 'snapshot-retention';
+
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -36,10 +40,15 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * goes on.
  */
 export function createRetentionJob(
-  deps: { snapshots: SnapshotPruning; log: JobLog },
+  deps: {
+    snapshots: SnapshotPruning;
+    log: JobLog;
+    /** Instances sharing the database: each interval's work runs on the one whose claim wins. */
+    cluster?: { leases: JobLeases; holder: string };
+  },
   opts: RetentionOptions,
 ): RetentionJob {
-  const { snapshots, log } = deps;
+  const { snapshots, log, cluster } = deps;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
@@ -81,7 +90,23 @@ export function createRetentionJob(
     }
   };
 
+  /**
+   * Whether this instance does this interval's work. Instances start at different times, so
+   * the interval is counted from the epoch: all of them agree which one it is.
+   */
+  const claimed = async (): Promise<boolean> => {
+    if (!cluster) return true;
+    const tick = new Date(Math.floor(Date.now() / opts.intervalMs) * opts.intervalMs);
+    try {
+      return await cluster.leases.claimTick(RETENTION_JOB, tick, cluster.holder);
+    } catch (err) {
+      log.error({ err }, 'snapshot retention: the interval could not be claimed; skipped');
+      return false;
+    }
+  };
+
   const run = async () => {
+    if (!(await claimed())) return;
     const cutoff = new Date(Date.now() - opts.snapshotRetentionDays * DAY_MS);
     const thinCutoff = new Date(Date.now() - opts.snapshotThinAfterHours * HOUR_MS);
     await prune(cutoff);

@@ -12,8 +12,10 @@ import enrolmentBlocksContract from '../contract/enrolment-blocks.contract.ts';
 import findingsContract from '../contract/findings.contract.ts';
 import identityConflictsContract from '../contract/identity-conflicts.contract.ts';
 import inventoryContract from '../contract/inventory.contract.ts';
+import jobLeasesContract from '../contract/job-leases.contract.ts';
 import licenseBookContract from '../contract/license-book.contract.ts';
 import listsContract from '../contract/lists.contract.ts';
+import liveRostersContract from '../contract/live-rosters.contract.ts';
 import maintenanceContract from '../contract/maintenance.contract.ts';
 import policiesContract from '../contract/policies.contract.ts';
 import runsContract from '../contract/runs.contract.ts';
@@ -55,6 +57,8 @@ const PASSING: Record<string, (open: typeof openPostgres) => void> = {
   users: usersContract,
   maintenance: maintenanceContract,
   lists: listsContract,
+  'job-leases': jobLeasesContract,
+  'live-rosters': liveRostersContract,
   inventory: inventoryContract,
   'snapshot-archive': snapshotArchiveContract,
   'enrolment-blocks': enrolmentBlocksContract,

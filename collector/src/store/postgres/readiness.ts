@@ -1,11 +1,22 @@
 import { existsSync } from 'node:fs';
-import type pg from 'pg';
+import pg from 'pg';
 import type { ReadinessCheck, ReadinessOptions } from '../../domain/ports.ts';
 import { formatBytes, freeBytes } from '../disk-space.ts';
 import { describeSchema, knownMigrations } from '../migration-journal.ts';
 import { MIGRATIONS, schemaVersions } from './migrate.ts';
 
 const failure = (err: unknown) => (err instanceof Error ? err.message.split('\n')[0] : String(err)) ?? 'failed';
+
+/** The server out of reach, in words, when that is why a probe failed. */
+function unreachable(err: unknown): string | undefined {
+  const code = (err as { code?: unknown }).code;
+  const message = err instanceof Error ? err.message : '';
+  if (/timeout/i.test(message)) return `the server did not answer within ${PROBE_TIMEOUT_MS / 1000} s (${message})`;
+  if (typeof code === 'string' && /^E(CONNREFUSED|HOSTUNREACH|NETUNREACH|NOTFOUND|AI_AGAIN|CONNRESET)$/.test(code)) {
+    return `cannot reach the server (${code})`;
+  }
+  return undefined;
+}
 
 /** Hosts that are this machine: only there is the server's data directory our file system too. */
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1']);
@@ -17,10 +28,40 @@ function isLocal(pool: pg.Pool): boolean {
 }
 
 /**
+ * How long a probe may take, connecting included: a load balancer waits a few seconds for an
+ * answer, and a server out of reach must be reported as such before it gives up.
+ */
+export const PROBE_TIMEOUT_MS = 3_000;
+
+/**
+ * The connection readiness probes on: one of its own beside the pool, so that a pool busy with
+ * ingest does not make an instance look unready, and a server out of reach is found within
+ * PROBE_TIMEOUT_MS rather than after the pool's connection attempt gives up.
+ */
+function probeConnection(pool: pg.Pool): pg.Pool {
+  const probe = new pg.Pool({
+    ...pool.options,
+    max: 1,
+    connectionTimeoutMillis: PROBE_TIMEOUT_MS,
+    query_timeout: PROBE_TIMEOUT_MS,
+    application_name: 'stocktake-collector readiness',
+  });
+  probe.on('error', () => undefined);
+  return probe;
+}
+
+/** Readiness over PostgreSQL: the checks, and the end of the connection they run on. */
+export interface PostgresReadiness {
+  (options: ReadinessOptions): Promise<ReadinessCheck[]>;
+  close(): Promise<void>;
+}
+
+/**
  * The readiness checks over a PostgreSQL database. Each check catches its own failure, so one
  * failing says which; a closed pool fails them all, reported.
  */
-export function createReadiness(pool: pg.Pool) {
+export function createReadiness(engine: pg.Pool): PostgresReadiness {
+  const pool = probeConnection(engine);
   const known = knownMigrations(MIGRATIONS);
 
   const writable = async (): Promise<ReadinessCheck> => {
@@ -31,7 +72,7 @@ export function createReadiness(pool: pg.Pool) {
       );
       return { name: 'writable', ok: true, detail: 'took a write' };
     } catch (err) {
-      return { name: 'writable', ok: false, detail: `a write failed: ${failure(err)}` };
+      return { name: 'writable', ok: false, detail: `a write failed: ${unreachable(err) ?? failure(err)}` };
     }
   };
 
@@ -73,9 +114,15 @@ export function createReadiness(pool: pg.Pool) {
     }
   };
 
-  return async ({ minFreeBytes }: ReadinessOptions): Promise<ReadinessCheck[]> => [
+  let ended: Promise<void> | undefined;
+  const readiness = async ({ minFreeBytes }: ReadinessOptions): Promise<ReadinessCheck[]> => [
     await writable(),
     await schema(),
     await diskSpace(minFreeBytes),
   ];
+  readiness.close = () => {
+    ended ??= pool.end();
+    return ended;
+  };
+  return readiness;
 }

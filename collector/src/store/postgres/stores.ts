@@ -7,6 +7,7 @@ import { createAgentsRepository } from './agents/agents-repository.ts';
 import { createEnrolmentBlocksRepository } from './agents/enrolment-blocks-repository.ts';
 import { createAssetsRepository } from './assets/assets-repository.ts';
 import { createAuditTrail } from './audit/audit-repository.ts';
+import { createJobLeases } from './cluster/job-leases.ts';
 import { type ConnectionOptions, connect } from './connection.ts';
 import { createSnapshotReads } from './devices/device-ingest.ts';
 import { createDeviceInventory } from './devices/device-inventory.ts';
@@ -17,6 +18,7 @@ import { createRunsRepository } from './findings/runs-repository.ts';
 import { createLicensesRepository } from './licenses/licenses-repository.ts';
 import { createPostgresListers } from './lists/listers.ts';
 import { createPostgresMaintenance } from './maintenance/postgres-maintenance.ts';
+import { createLiveRosters } from './live/live-roster.ts';
 import { createIdentityConflicts } from './matching/conflicts.ts';
 import { createDeviceLinks } from './matching/device-links.ts';
 import { createMatcher } from './matching/matcher.ts';
@@ -54,6 +56,8 @@ export type PostgresPorts = Pick<
   | 'usage'
   | 'maintenance'
   | 'lists'
+  | 'jobLeases'
+  | 'liveRosters'
   | 'readiness'
   | 'close'
 >;
@@ -80,6 +84,7 @@ export async function openPostgresStores(options: PostgresOptions): Promise<Post
   const apiTokens = createApiTokensRepository(db);
   const matcher = createMatcher();
   const batcher = createWriteBatcher(db);
+  const readiness = createReadiness(pool);
   let closed: Promise<void> | undefined;
   // Every port is wrapped so that PostgreSQL's passing troubles (a lock, a full disk, a read-only
   // standby, a server out of reach) reach the domain as its own StorageUnavailableError.
@@ -103,14 +108,19 @@ export async function openPostgresStores(options: PostgresOptions): Promise<Post
       usage: createPostgresUsage(db),
       maintenance: createPostgresMaintenance(pool, options.url, batcher),
       lists: createPostgresListers(db),
+      jobLeases: createJobLeases(db),
+      liveRosters: createLiveRosters(db),
     },
     translateStorageError,
   );
   return {
     ...ports,
-    readiness: createReadiness(pool),
+    readiness: (options) => readiness(options),
     close: () => {
-      closed ??= apiTokens.close().then(() => pool.end());
+      closed ??= apiTokens
+        .close()
+        .then(() => readiness.close())
+        .then(() => pool.end());
       return closed;
     },
   };

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ApiTokens } from '../../domain/access/ports.ts';
+import { inProcessRosters } from '../../domain/live/in-process-roster.ts';
 import type { Stores } from '../../domain/ports.ts';
 import { createApiTokensRepository } from './access/api-tokens-repository.ts';
 import { createEnrollSecretsRepository } from './access/enroll-secrets-repository.ts';
@@ -9,6 +10,7 @@ import { createAgentsRepository } from './agents/agents-repository.ts';
 import { createEnrolmentBlocksRepository } from './agents/enrolment-blocks-repository.ts';
 import { createAssetsRepository } from './assets/assets-repository.ts';
 import { type AuditLog, createAuditLog, createAuditTrail } from './audit/audit-repository.ts';
+import { createJobLeases } from './cluster/job-leases.ts';
 import { createFindingsRepository } from './findings/findings-repository.ts';
 import { createPoliciesRepository } from './findings/policies-repository.ts';
 import { createReconciliationSource } from './findings/reconciliation-source.ts';
@@ -82,6 +84,9 @@ export async function openSqliteStores(path: string, options: OpenOptions = {}):
     enrolmentBlocks: createEnrolmentBlocksRepository(db, auditLog, inventory.enrolmentBlockRows),
     maintenance: createSqliteMaintenance(database.sqlite, path, inventory.writeBatcher),
     usage: createSqliteUsage(database.sqlite, inventory.writeBatcher),
+    jobLeases: createJobLeases(db),
+    // One process owns the file: its sockets are every agent's channel.
+    liveRosters: inProcessRosters,
   };
   return {
     database,

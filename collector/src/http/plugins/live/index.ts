@@ -2,6 +2,7 @@ import websocket from '@fastify/websocket';
 import { LIVE_ENVELOPE_ALLOWANCE_BYTES } from '@stocktake/shared';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { INSTANCE_NAME } from '../../../domain/cluster/instance-name.ts';
 import { createPresence, type Presence } from './presence.ts';
 
 declare module 'fastify' {
@@ -15,7 +16,7 @@ declare module 'fastify' {
 /** ws reads maxPayload as a 32-bit integer: anything larger would turn the limit off. */
 const MAX_WS_PAYLOAD = 2 ** 31 - 1;
 
-/** Websocket support and the in-memory record of which agents are online. */
+/** Websocket support, this instance's sockets, and the roster of which agents are online on any instance. */
 export default fp(
   async (app: FastifyInstance) => {
     // The snapshot body limit bounds snapshots and deltas over the live channel as it does over HTTP.
@@ -45,8 +46,11 @@ export default fp(
       const upgrade = typeof headers.upgrade === 'string' && /\bupgrade\b/i.test(headers.connection ?? '');
       if (upgrade && !socket.destroyed) socket.end(() => socket.destroy());
     });
-    app.decorate('presence', createPresence());
+    const roster = await app.stores.liveRosters(INSTANCE_NAME);
+    const presence = createPresence(roster, app.log);
+    app.decorate('presence', presence);
+    app.addHook('onClose', async () => presence.close());
     app.decorate('liveIngestLimit', ingestLimit);
   },
-  { name: 'live', dependencies: ['settings'] },
+  { name: 'live', dependencies: ['settings', 'services'] },
 );

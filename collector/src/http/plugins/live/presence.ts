@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type CollectorLiveMessage, LiveCloseCodes } from '@stocktake/shared';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AgentPresence, LiveRoster } from '../../../domain/live/ports.ts';
+
+export type { AgentPresence };
 
 /** What presence needs of a socket: send a frame, close it. */
 export interface LiveSocket {
@@ -12,20 +16,41 @@ interface Connection {
   connectedAt: string;
 }
 
-export interface AgentPresence {
-  online: boolean;
-  /** Last heartbeat (or connection) seen from the agent since this collector started; null if none. */
-  lastHeartbeatAt: string | null;
-}
-
 /**
- * Who holds a live channel right now, in memory: a collector restart forgets it, and the
- * agents reconnect within their backoff. One connection per agent; a newer one replaces an
- * older one (a reconnect that overtook the old socket's close).
+ * The live channels this instance holds (its sockets, in memory), and through the roster every
+ * instance's: presence is read from the roster, so any instance answers it, and a refresh for a
+ * channel another instance holds is relayed there. One connection per agent; a newer one
+ * replaces an older one (a reconnect that overtook the old socket's close).
  */
-export function createPresence() {
+export function createPresence(roster: LiveRoster, log: FastifyBaseLogger) {
   const connections = new Map<string, Connection>();
-  const lastHeartbeat = new Map<string, string>();
+  // The roster's writes follow the socket's events, one agent's in the order they happened (on
+  // PostgreSQL each may take another connection, and a close must not overtake its open); a
+  // failed one is logged, and the next heartbeat or connection writes again.
+  const pending = new Map<string, Promise<void>>();
+  const record = (agentId: string, what: string, write: () => Promise<void>): void => {
+    const next = (pending.get(agentId) ?? Promise.resolve())
+      .then(write)
+      .catch((err: unknown) => log.warn({ err, agentId }, `live channel: presence not recorded (${what})`));
+    pending.set(agentId, next);
+    void next.then(() => {
+      if (pending.get(agentId) === next) pending.delete(agentId);
+    });
+  };
+
+  /** Once this instance's writes for these agents are done: what it answers includes what it saw. */
+  const written = async (agentIds: readonly string[]): Promise<void> => {
+    await Promise.all(agentIds.map((id) => pending.get(id)));
+  };
+
+  const send = (agentId: string, requestId: string): boolean => {
+    const connection = connections.get(agentId);
+    if (!connection) return false;
+    const message: CollectorLiveMessage = { type: 'refresh', requestId };
+    connection.socket.send(JSON.stringify(message));
+    return true;
+  };
+  roster.onRefresh(send);
 
   return {
     /** Registers a socket; returns the function to call when it closes. */
@@ -33,43 +58,59 @@ export function createPresence() {
       const previous = connections.get(agentId);
       const connection: Connection = { socket, connectedAt: now.toISOString() };
       connections.set(agentId, connection);
-      lastHeartbeat.set(agentId, connection.connectedAt);
+      record(agentId, 'connected', () => roster.connected(agentId, now));
       if (previous) previous.socket.close(LiveCloseCodes.replaced, 'replaced by a newer connection');
       return () => {
-        if (connections.get(agentId) === connection) connections.delete(agentId);
+        if (connections.get(agentId) !== connection) return;
+        connections.delete(agentId);
+        record(agentId, 'disconnected', () => roster.disconnected(agentId));
       };
     },
 
     heartbeat(agentId: string, now = new Date()): void {
-      lastHeartbeat.set(agentId, now.toISOString());
+      record(agentId, 'heartbeat', () => roster.heartbeat(agentId, now));
     },
 
-    of(agentId: string | null | undefined): AgentPresence {
+    async of(agentId: string | null | undefined): Promise<AgentPresence> {
       if (!agentId) return { online: false, lastHeartbeatAt: null };
-      return { online: connections.has(agentId), lastHeartbeatAt: lastHeartbeat.get(agentId) ?? null };
+      await written([agentId]);
+      return (await roster.presence([agentId])).get(agentId) ?? { online: false, lastHeartbeatAt: null };
     },
 
-    /** Asks an online agent for an inventory now; undefined when it has no live channel. */
-    requestRefresh(agentId: string): string | undefined {
-      const connection = connections.get(agentId);
-      if (!connection) return undefined;
+    /** Presence of many agents in one read. */
+    async ofMany(agentIds: readonly string[]): Promise<Map<string, AgentPresence>> {
+      await written(agentIds);
+      return roster.presence(agentIds);
+    },
+
+    /**
+     * Asks an online agent for an inventory now, through whichever instance holds its channel;
+     * undefined when none does.
+     */
+    async requestRefresh(agentId: string): Promise<string | undefined> {
       const requestId = randomUUID();
-      const message: CollectorLiveMessage = { type: 'refresh', requestId };
-      connection.socket.send(JSON.stringify(message));
-      return requestId;
+      if (send(agentId, requestId)) return requestId;
+      return (await roster.requestRefresh(agentId, requestId)) ? requestId : undefined;
     },
 
-    /** Closes an agent's live channel now (its token was revoked); false when it had none open. */
+    /** Closes an agent's live channel on this instance now (its token was revoked); false when it had none open here. */
     disconnect(agentId: string, code: number, reason: string): boolean {
       const connection = connections.get(agentId);
       if (!connection) return false;
       connections.delete(agentId);
+      record(agentId, 'disconnected', () => roster.disconnected(agentId));
       connection.socket.close(code, reason);
       return true;
     },
 
+    /** Channels this instance holds (each instance reports its own; their sum is the cluster's). */
     onlineCount(): number {
       return connections.size;
+    },
+
+    async close(): Promise<void> {
+      await Promise.all(pending.values());
+      await roster.close();
     },
   };
 }

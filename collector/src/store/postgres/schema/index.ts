@@ -4,6 +4,7 @@ export * from './asset-events.ts';
 export * from './assets.ts';
 export * from './audit.ts';
 export * from './changes.ts';
+export * from './cluster.ts';
 export * from './columns.ts';
 export * from './components.ts';
 export * from './device-links.ts';

@@ -15,7 +15,10 @@ import { requestActor } from '../../../../principal.ts';
 /** `/api/v1/agents`: enrolled agents for operators (admins): list them, revoke one. */
 const agentsRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const withPresence = (agent: Agent): AgentInfo => ({ ...agent, online: app.presence.of(agent.id).online });
+  const withPresence = async (agents: Agent[]): Promise<AgentInfo[]> => {
+    const presence = await app.presence.ofMany(agents.map((a) => a.id));
+    return agents.map((agent) => ({ ...agent, online: presence.get(agent.id)?.online ?? false }));
+  };
 
   app.get(
     '/',
@@ -28,7 +31,7 @@ const agentsRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
     async (request) => ({
-      items: (await app.stores.agents.list({ includeRevoked: request.query.includeRevoked })).map(withPresence),
+      items: await withPresence(await app.stores.agents.list({ includeRevoked: request.query.includeRevoked })),
     }),
   );
 
@@ -50,7 +53,8 @@ const agentsRoutes: FastifyPluginAsync = async (fastify) => {
       });
       const closed = app.presence.disconnect(request.params.id, LiveCloseCodes.unauthorized, 'agent revoked');
       request.log.info({ agentId: request.params.id, liveChannelClosed: closed }, 'agent revoked');
-      return { agent: withPresence(revoked.agent), block: revoked.block };
+      const [agent] = await withPresence([revoked.agent]);
+      return { agent: agent as AgentInfo, block: revoked.block };
     },
   );
 };

@@ -78,7 +78,7 @@ const devicesRoutes: FastifyPluginAsync = async (fastify) => {
         changes,
         findings: await related.openFindings({ deviceId: device.id }),
         conflicts,
-        ...app.presence.of(device.agentId),
+        ...(await app.presence.of(device.agentId)),
       };
     },
   );

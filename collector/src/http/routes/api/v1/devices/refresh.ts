@@ -21,7 +21,7 @@ const refreshRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const device = await app.inventory.device(request.params.id);
       if (!device) throw HttpProblem.notFound(`No device ${request.params.id}`);
-      const requestId = device.agentId ? app.presence.requestRefresh(device.agentId) : undefined;
+      const requestId = device.agentId ? await app.presence.requestRefresh(device.agentId) : undefined;
       if (!device.agentId || !requestId) {
         throw new HttpProblem(
           409,
