@@ -3,6 +3,7 @@ import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
 import { checkBody } from './body-check.ts';
+import { checkedInThread } from './large-body/index.ts';
 
 /**
  * The strings of a query string, path or headers (copied before conversion changes them in
@@ -56,6 +57,8 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
   const compiled = compiledOnFirstUse(schema);
   if (httpPart === 'body') {
     return (value: unknown) => {
+      // A large body the checking thread found valid is not checked again on the event loop.
+      if (checkedInThread(value)) return { value };
       const issues = checkBody(schema, compiled(), value);
       return issues ? { error: issues } : { value };
     };

@@ -7,6 +7,7 @@ import {
   SnapshotSchema,
 } from '@stocktake/shared';
 import type { FastifyPluginAsync } from 'fastify';
+import { acceptLargeJson, LargeBodyChecker } from '../../../../plugins/large-body/index.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { authenticatedAgent } from '../../../../principal.ts';
 import deltaRoutes from './deltas.ts';
@@ -15,6 +16,10 @@ import liveRoutes from './live.ts';
 const agentRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ingest = fastify.agentIngest;
+  // Large snapshot and delta bodies are parsed and checked off the event loop (here and in deltas.ts).
+  const checker = new LargeBodyChecker();
+  acceptLargeJson(fastify, checker);
+  fastify.addHook('onClose', () => checker.close());
 
   app.post(
     '/enroll',

@@ -1,0 +1,160 @@
+import { Worker } from 'node:worker_threads';
+import { ProblemTypes, SnapshotDeltaSchema, SnapshotSchema } from '@stocktake/shared';
+import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { HttpProblem } from '../problems/problem.ts';
+import type { CheckAnswer, CheckRequest, LargeBodyKind } from './protocol.ts';
+
+/**
+ * Agent snapshot and delta bodies over a threshold are parsed and checked in a worker thread.
+ * A 10 MiB body held the event loop for its `JSON.parse` and its check; in the thread a refused
+ * body costs the loop nothing but its bytes, and only a valid body's value crosses back. A
+ * normal full snapshot (a few hundred packages) is tens of KiB, far under the threshold, and is
+ * parsed where it arrives, as starting the exchange costs more than the parse.
+ */
+export const LARGE_BODY_BYTES = 1024 * 1024;
+
+/** Bodies waiting for the thread beyond the one it is checking; more are answered 503. */
+const MAX_WAITING = 8;
+const RETRY_AFTER_SECONDS = 5;
+
+/** Bodies the thread found valid: the body validator passes them without checking them again. */
+const checkedBodies = new WeakSet<object>();
+export const checkedInThread = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && checkedBodies.has(value);
+
+const kindOf = new Map<unknown, LargeBodyKind>([
+  [SnapshotSchema, 'snapshot'],
+  [SnapshotDeltaSchema, 'delta'],
+]);
+
+function workerScript(): { script: URL; tsxEntry?: string } {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    return {
+      script: new URL('../../../compose/tsx-worker.mjs', here),
+      tsxEntry: new URL('./worker.ts', here).href,
+    };
+  }
+  // A release: the thread's own bundle beside the collector's (scripts/build/release-bundle.ts).
+  return { script: new URL('./large-body-worker.mjs', import.meta.url) };
+}
+
+interface Pending {
+  resolve(answer: CheckAnswer): void;
+  reject(error: Error): void;
+}
+
+/** One long-lived thread, started on first use and again after it stops. */
+export class LargeBodyChecker {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+
+  constructor(private readonly located: { script: URL; tsxEntry?: string } = workerScript()) {}
+
+  check(kind: LargeBodyKind, bytes: Uint8Array): Promise<CheckAnswer> {
+    if (this.pending.size > MAX_WAITING) {
+      return Promise.reject(
+        new HttpProblem(
+          503,
+          ProblemTypes.internal,
+          'Service Unavailable',
+          `Too many large bodies are being checked; retry in ${RETRY_AFTER_SECONDS} s`,
+          undefined,
+          RETRY_AFTER_SECONDS,
+        ),
+      );
+    }
+    const worker = this.started();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, kind, bytes } satisfies CheckRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+
+  private started(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.located.script, {
+      workerData: this.located.tsxEntry ? { tsxEntry: this.located.tsxEntry } : {},
+    });
+    worker.unref();
+    worker.on('message', (answer: CheckAnswer) => {
+      const waiting = this.pending.get(answer.id);
+      this.pending.delete(answer.id);
+      waiting?.resolve(answer);
+    });
+    const stopped = (reason: string) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      const waiting = [...this.pending.values()];
+      this.pending.clear();
+      for (const p of waiting) p.reject(threadStopped(reason));
+    };
+    worker.on('error', (error) => stopped(error.message));
+    worker.on('exit', (code) => stopped(`it exited with code ${code}`));
+    this.worker = worker;
+    return worker;
+  }
+}
+
+const threadStopped = (reason: string) =>
+  new HttpProblem(
+    503,
+    ProblemTypes.internal,
+    'Service Unavailable',
+    `The thread checking large bodies stopped (${reason}); retry in ${RETRY_AFTER_SECONDS} s`,
+    undefined,
+    RETRY_AFTER_SECONDS,
+  );
+
+/** The error Fastify's own JSON parser gives for a body that is not JSON (a 400 at the edge). */
+const notJson = (): Error => new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY();
+
+/** The error Fastify's validator gives for a body that fails its schema (mapped to 400 at the edge). */
+function invalid(issues: unknown[]): Error {
+  return Object.assign(new Error('body must match the schema'), {
+    statusCode: 400,
+    validation: issues,
+    validationContext: 'body',
+  });
+}
+
+/**
+ * Takes `application/json` for the routes of this plugin: bodies of a snapshot or delta route
+ * over LARGE_BODY_BYTES go to the thread, every other body to Fastify's own JSON parser.
+ */
+export function acceptLargeJson(app: FastifyInstance, checker: LargeBodyChecker): void {
+  const { onProtoPoisoning = 'error', onConstructorPoisoning = 'ignore' } = app.initialConfig;
+  const parseHere = app.getDefaultJsonParser(onProtoPoisoning, onConstructorPoisoning);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request: FastifyRequest, body, done) => {
+    const bytes = body as Buffer;
+    const kind = kindOf.get(request.routeOptions.schema?.body);
+    if (!kind || bytes.byteLength <= LARGE_BODY_BYTES) {
+      parseHere(request, bytes.toString('utf8'), done);
+      return;
+    }
+    checker.check(kind, bytes).then(
+      (answer) => {
+        switch (answer.type) {
+          case 'valid':
+            if (typeof answer.value === 'object' && answer.value !== null) checkedBodies.add(answer.value);
+            return done(null, answer.value);
+          case 'invalid':
+            return done(invalid(answer.issues), undefined);
+          case 'not-json':
+            return done(notJson(), undefined);
+          default:
+            return done(threadStopped(`checking failed: ${answer.message}`), undefined);
+        }
+      },
+      (error: Error) => done(error, undefined),
+    );
+  });
+}
