@@ -152,25 +152,31 @@ export async function bundleCollector(
   });
   const problems = bundleProblems(result.metafile);
   if (problems.length > 0) throw new Error(`the collector bundle is not self-contained:\n  ${problems.join('\n  ')}`);
-  await bundleImportReader(repoRoot, join(dirname(outfile), IMPORT_READER_BUNDLE));
+  await bundleWorker(repoRoot, IMPORT_READER_ENTRY, join(dirname(outfile), IMPORT_READER_BUNDLE));
+  await bundleWorker(repoRoot, LARGE_BODY_ENTRY, join(dirname(outfile), LARGE_BODY_BUNDLE));
   return result.metafile;
 }
 
 /** The worker thread that reads import files, beside the collector's bundle, which starts it from there. */
 export const IMPORT_READER_BUNDLE = 'import-reader-worker.mjs';
 
-/** The import file reader (`collector/src/compose/import-reader-worker.ts`) as an ES module of its own. */
-async function bundleImportReader(repoRoot: string, outfile: string): Promise<void> {
+const IMPORT_READER_ENTRY = join('collector', 'src', 'compose', 'import-reader-worker.ts');
+
+/** The worker thread that parses and checks large agent bodies, beside the collector's bundle. */
+export const LARGE_BODY_BUNDLE = 'large-body-worker.mjs';
+const LARGE_BODY_ENTRY = join('collector', 'src', 'http', 'plugins', 'large-body', 'worker.ts');
+
+/** A worker thread's code (the import file reader, the large-body checker) as an ES module of its own. */
+async function bundleWorker(repoRoot: string, entry: string, outfile: string): Promise<void> {
   const result = await build({
     ...commonOptions(repoRoot),
-    entryPoints: [join('collector', 'src', 'compose', 'import-reader-worker.ts')],
+    entryPoints: [entry],
     outfile,
     metafile: true,
     plugins: [builtinsThroughRequire()],
   });
   const problems = bundleProblems(result.metafile);
-  if (problems.length > 0)
-    throw new Error(`the import reader bundle is not self-contained:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0) throw new Error(`the bundle of ${entry} is not self-contained:\n  ${problems.join('\n  ')}`);
 }
 
 /** The `stocktake` command line as one ES module: its own sources and the shared contract. */

@@ -147,6 +147,7 @@ async function checkFilesAskedFor(lib: string, bundles: string[]): Promise<void>
  * stocktake-<version>-linux-x64/
  *   bin/stocktake-collector  bin/stocktake       launchers (node on PATH)
  *   lib/stocktake-collector.mjs  lib/stocktake.mjs  lib/import-reader-worker.mjs (the import file reader's thread)
+ *   lib/large-body-worker.mjs (the thread checking large agent bodies)
  *   lib/migrations/  lib/data/  lib/assets/        read by the collector at run time
  *   lib/native/node-v<ABI>/better_sqlite3.node     one per Node.js ABI
  *   THIRD-PARTY-NOTICES.txt

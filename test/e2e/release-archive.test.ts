@@ -179,6 +179,7 @@ describe.skipIf(!onLinuxX64)('the release archive, unpacked into an empty folder
         'lib/stocktake-collector.mjs',
         'lib/stocktake.mjs',
         'lib/import-reader-worker.mjs',
+        'lib/large-body-worker.mjs',
         'lib/migrations/meta/_journal.json',
         'lib/migrations/0000_init.sql',
         'THIRD-PARTY-NOTICES.txt',
