@@ -230,8 +230,10 @@ export async function starvationBench(opts: StarvationOptions): Promise<string> 
         return;
       }
       const location = res.headers.get('location') ?? '';
-      for (;;) {
+      // Polling stops with the load: past the window the collector is stopped under it.
+      while (!stop) {
         await sleep(500);
+        if (stop) return;
         const job = (await (await fetch(`${url}${location}`, { headers: admin })).json()) as {
           state: string;
           result?: { rows: number };
