@@ -25,7 +25,12 @@ function source(facts: Partial<ReconciliationFacts>) {
       return give('licenses');
     },
     coverage: async () => ({ inUse: 0, seen: 0 }),
-    installs: { catalogue: () => [], licenseUsage: () => [], installsOf: () => [] },
+    installs: {
+      catalogue: async () => [],
+      licenseUsage: async () => [],
+      installsOf: async () => [],
+      consistently: (work) => work(port.installs),
+    },
   };
   return { port, read };
 }

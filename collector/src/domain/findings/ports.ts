@@ -145,8 +145,8 @@ export interface FactSource {
   /** In-use assets (of the statuses given) and how many of them a linked device reported since `since`. */
   coverage(statuses: readonly string[], since: string): Promise<{ inUse: number; seen: number }>;
   /**
-   * The install counts license usage and compliance are computed from. Synchronous: usage is
-   * counted over one consistent read of the installs, inside the engine's transaction.
+   * The install counts license usage and compliance are computed from; a count runs over one
+   * consistent read of the catalogue and the installs (`InstallCounts.consistently`).
    */
   readonly installs: InstallCounts;
 }

@@ -34,15 +34,17 @@ function inventory(): InstallCounts {
     { deviceId: 'd-1', hostname: 'a', user: 'alice', lastSeenAt: now.toISOString(), software: ['Office 16'] },
     { deviceId: 'd-3', hostname: 'c', user: null, lastSeenAt: now.toISOString(), software: ['Office 15'] },
   ];
-  return {
-    catalogue: () => [
+  const counts: InstallCounts = {
+    catalogue: async () => [
       { id: 1, name: 'Office', version: '16', publisher: null, source: 'registry' },
       { id: 2, name: 'Office', version: '15', publisher: null, source: 'registry' },
       { id: 3, name: 'Visio', version: '1', publisher: null, source: 'registry' },
     ],
-    licenseUsage: () => [],
-    installsOf: (ids) => (ids.length === 2 ? installs : []),
+    licenseUsage: async () => [],
+    installsOf: async (ids) => (ids.length === 2 ? installs : []),
+    consistently: (work) => work(counts),
   };
+  return counts;
 }
 
 /** One license as a position of its own. */
@@ -73,15 +75,15 @@ describe('usageOf', () => {
 });
 
 describe('licenseCompliance', () => {
-  it('counts each device under per_device, sorted by device id', () => {
-    const result = licenseCompliance(inventory(), license(), [license()], policy, now);
+  it('counts each device under per_device, sorted by device id', async () => {
+    const result = await licenseCompliance(inventory(), license(), [license()], policy, now);
     expect(result.matchedVersions).toBe(2);
     expect(result.usage).toMatchObject({ used: 3, devices: 3, users: 2, state: 'within' });
     expect(result.counted.map((c) => c.key)).toEqual(['d-1', 'd-2', 'd-3']);
   });
 
-  it('counts each user once under per_user; a device with no known user counts as its own', () => {
-    const result = licenseCompliance(inventory(), license({ metric: 'per_user' }), [], policy, now);
+  it('counts each user once under per_user; a device with no known user counts as its own', async () => {
+    const result = await licenseCompliance(inventory(), license({ metric: 'per_user' }), [], policy, now);
     expect(result.usage).toMatchObject({ used: 2, devices: 3, users: 2 });
     expect(result.counted.map((c) => [c.key, c.devices.map((d) => d.deviceId)])).toEqual([
       ['alice', ['d-2', 'd-1']],
@@ -91,7 +93,7 @@ describe('licenseCompliance', () => {
 });
 
 describe('a product position', () => {
-  it('pools every order of the product under the metric; only entitlements in term lend seats', () => {
+  it('pools every order of the product under the metric; only entitlements in term lend seats', async () => {
     const book = [
       license({ id: 'po-1', orderNumber: 'PO-1', seats: 3 }),
       license({ id: 'po-2', orderNumber: 'PO-2', seats: 2, termEnd: '2024-12-31', costPerSeat: 10 }),
@@ -99,7 +101,7 @@ describe('a product position', () => {
       license({ id: 'users', orderNumber: 'PO-9', seats: 1, metric: 'per_user' }),
       license({ id: 'other', product: 'Visio', namePattern: 'Visio', seats: 1 }),
     ];
-    const result = licenseCompliance(inventory(), book[1] as License, book, policy, now);
+    const result = await licenseCompliance(inventory(), book[1] as License, book, policy, now);
     expect(result.product).toBe('Office');
     expect(result.usage).toMatchObject({
       seats: 5,

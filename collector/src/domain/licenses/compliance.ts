@@ -33,18 +33,21 @@ export interface LicenseSeatCount {
 
 /**
  * What counting license usage reads from the inventory (the reconciliation source gives it).
- * Synchronous, as a reconciliation run reads it in one of its phases.
+ * A count reads the catalogue and then the installs: `consistently` runs it over one read of
+ * both (one snapshot), so an install arriving between the two cannot be half counted.
  */
 export interface InstallCounts {
-  /** The software catalogue: every package version known. */
-  catalogue(): Iterable<CatalogueEntry>;
+  /** The software catalogue: every package version known (an engine may hand it over row by row). */
+  catalogue(): Promise<Iterable<CatalogueEntry>>;
   /** Seats used per position (by key), from the catalogue entries it matches, over the present devices (key → user). */
   licenseUsage(
     matches: ReadonlyMap<string, readonly number[]>,
     present: ReadonlyMap<number, string>,
-  ): LicenseSeatCount[];
+  ): Promise<LicenseSeatCount[]>;
   /** The devices seen since `since` with an install among `softwareIds`. */
-  installsOf(softwareIds: readonly number[], since: string): CountedDevice[];
+  installsOf(softwareIds: readonly number[], since: string): Promise<CountedDevice[]>;
+  /** Runs `work` over one consistent read of the catalogue and the installs, and answers what it answers. */
+  consistently<T>(work: (counts: InstallCounts) => Promise<T>): Promise<T>;
 }
 
 export interface LicenseUsage {
@@ -143,12 +146,17 @@ export function licenseUsages(
   licenses: readonly License[],
   present: ReadonlyMap<number, string>,
   phase: (name: string) => void = () => {},
-): Map<string, { devices: number; users: number }> {
-  const matches = licenses.length === 0 ? new Map<string, number[]>() : matchCatalogue(licenses, source.catalogue());
-  phase('license_match');
-  if (licenses.length === 0) return new Map();
-  const pooled = poolMatches(poolsOf(licenses), matches);
-  return new Map(source.licenseUsage(pooled, present).map((u) => [u.key, u]));
+): Promise<Map<string, { devices: number; users: number }>> {
+  if (licenses.length === 0) {
+    phase('license_match');
+    return Promise.resolve(new Map());
+  }
+  return source.consistently(async (counts) => {
+    const matches = matchCatalogue(licenses, await counts.catalogue());
+    phase('license_match');
+    const pooled = poolMatches(poolsOf(licenses), matches);
+    return new Map((await counts.licenseUsage(pooled, present)).map((u) => [u.key, u]));
+  });
 }
 
 /** The present devices (reported within the ghost window) and the user each one counts for. */
@@ -173,18 +181,20 @@ export function presentDevices(
  * other entitlements under the same metric, `licenses` being the whole book) and the devices
  * or users it counts.
  */
-export function licenseCompliance(
+export async function licenseCompliance(
   source: InstallCounts,
   license: License,
   licenses: readonly License[],
   policy: Policy,
   now: Date,
-): LicenseCompliance {
+): Promise<LicenseCompliance> {
   const pool = poolOf(license, licenses);
-  const matched = matchCatalogue(pool.licenses, source.catalogue());
-  const ids = poolMatches([pool], matched).get(pool.key) ?? [];
   const since = new Date(now.getTime() - policy.ghostAfterDays * DAY_MS).toISOString();
-  const installs = source.installsOf(ids, since);
+  const { ids, installs } = await source.consistently(async (counts) => {
+    const matched = matchCatalogue(pool.licenses, await counts.catalogue());
+    const ids = poolMatches([pool], matched).get(pool.key) ?? [];
+    return { ids, installs: await counts.installsOf(ids, since) };
+  });
   const byUser = new Map<string, Counted>();
   for (const d of installs) {
     const key = d.user ?? `device:${d.deviceId}`;

@@ -102,14 +102,15 @@ async function healthOf(
 async function positionsOf(stores: ReportReads, policy: Policy, now: Date): Promise<PositionFacts[]> {
   const licenses = await stores.licenses.all();
   const day = now.toISOString().slice(0, 10);
-  return poolsOf(licenses).map((pool) => {
+  const positions: PositionFacts[] = [];
+  for (const pool of poolsOf(licenses)) {
     const first = pool.licenses[0] as License;
-    const c = licenseCompliance(stores.facts.installs, first, licenses, policy, now);
+    const c = await licenseCompliance(stores.facts.installs, first, licenses, policy, now);
     const current = pool.licenses.filter((l) => isCurrent(l, day));
     const priced = current.length > 0 && current.every((l) => l.costPerSeat !== null);
     const seats = current.reduce((n, l) => n + l.seats, 0);
     const cost = current.reduce((n, l) => n + l.seats * (l.costPerSeat ?? 0), 0);
-    return {
+    positions.push({
       product: pool.product,
       metric: pool.metric,
       licenses: pool.licenses,
@@ -120,8 +121,9 @@ async function positionsOf(stores: ReportReads, policy: Policy, now: Date): Prom
         costPerSeat: priced && seats > 0 ? cost / seats : null,
         seats: c.counted.map((k) => ({ key: k.key, deviceIds: k.devices.map((d) => d.deviceId) })),
       },
-    };
-  });
+    });
+  }
+  return positions;
 }
 
 /** Reads what every report needs, once. */

@@ -125,23 +125,26 @@ export async function reclamations(
 ): Promise<Reclamation[]> {
   const pools = only ? [poolOf(only, licenses)] : poolsOf(licenses);
   if (pools.length === 0) return [];
-  const catalogue = [...sources.installs.catalogue()];
-  const matched = matchCatalogue(
-    pools.flatMap((p) => p.licenses),
-    catalogue,
-  );
-  const entryById = new Map(catalogue.map((c) => [c.id, c]));
   const since = new Date(now.getTime() - policy.ghostAfterDays * DAY_MS).toISOString();
-  const perPool = pools.map((pool) => {
-    const ids = [...new Set(pool.licenses.flatMap((l) => matched.get(l.id) ?? []))].sort((a, b) => a - b);
-    const names = new Set(
-      ids.flatMap((id) => {
-        const e = entryById.get(id);
-        return e ? [`${e.source}\u0000${e.name}`] : [];
-      }),
+  const perPool = await sources.installs.consistently(async (counts) => {
+    const catalogue = [...(await counts.catalogue())];
+    const matched = matchCatalogue(
+      pools.flatMap((p) => p.licenses),
+      catalogue,
     );
-    const installs = sources.installs.installsOf(ids, since);
-    return { pool, names, installs };
+    const entryById = new Map(catalogue.map((c) => [c.id, c]));
+    const out: { pool: LicensePool; names: Set<string>; installs: CountedDevice[] }[] = [];
+    for (const pool of pools) {
+      const ids = [...new Set(pool.licenses.flatMap((l) => matched.get(l.id) ?? []))].sort((a, b) => a - b);
+      const names = new Set(
+        ids.flatMap((id) => {
+          const e = entryById.get(id);
+          return e ? [`${e.source}\u0000${e.name}`] : [];
+        }),
+      );
+      out.push({ pool, names, installs: await counts.installsOf(ids, since) });
+    }
+    return out;
   });
   const deviceIds = [...new Set(perPool.flatMap((p) => p.installs.map((d) => d.deviceId)))];
   const usage = new Map((await sources.usage.ofDevices(deviceIds)).map((u) => [u.deviceId, u]));

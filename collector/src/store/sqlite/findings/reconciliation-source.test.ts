@@ -5,7 +5,7 @@ import { defaultPolicy } from '../../../domain/findings/policies.ts';
 import { licenseUsages, presentDevices } from '../../../domain/licenses/compliance.ts';
 import { poolKey } from '../../../domain/licenses/positions.ts';
 import { createTestApp, enrolAgent, type TestApp } from '../../../test-support/test-app.ts';
-import { createSqliteReads } from './reconciliation-source.ts';
+import { createSqliteReads, installCountsOf } from './reconciliation-source.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -41,12 +41,12 @@ describe('license usage in the database', () => {
       await t.app.inject({ method: 'POST', url: '/api/v1/licenses', payload: { product, metric, seats: 1 } });
     }
     const licenses = await t.app.licenseService.all();
-    const usage = () => {
+    const usage = async () => {
       const source = createSqliteReads(t.store.db, t.store.sqlite);
       const present = presentDevices(source.devices(), defaultPolicy(), new Date());
-      return Object.fromEntries(licenseUsages(source, licenses, present));
+      return Object.fromEntries(await licenseUsages(installCountsOf(source), licenses, present));
     };
-    const plain = usage();
+    const plain = await usage();
     // What the rows say, counted by hand.
     const expected = (name: string) =>
       t.store.sqlite

@@ -9,7 +9,7 @@ import type {
   LicenseFact,
   MatchingSummary,
 } from '../../../domain/findings/ports.ts';
-import { licenseUsages } from '../../../domain/licenses/compliance.ts';
+import { type InstallCounts, licenseUsages } from '../../../domain/licenses/compliance.ts';
 import type { License } from '../../../domain/licenses/license-model.ts';
 import { type CatalogueEntry, userKey } from '../../../domain/licenses/license-usage.ts';
 import { entitlementOf, poolsOf } from '../../../domain/licenses/positions.ts';
@@ -290,6 +290,21 @@ export interface FactSourceDeps {
   licenses: { all(): Promise<License[]> };
 }
 
+/**
+ * The install counts over SQLite's reads. Each read is synchronous underneath and the counts
+ * await no I/O between them, so the reads of one count are taken back to back, as before the
+ * port was async: `consistently` needs no transaction of its own.
+ */
+export function installCountsOf(reads: ReconciliationSource): InstallCounts {
+  const counts: InstallCounts = {
+    catalogue: async () => reads.catalogue(),
+    licenseUsage: async (matches, present) => reads.licenseUsage(matches, present),
+    installsOf: async (softwareIds, since) => reads.installsOf(softwareIds, since),
+    consistently: (work) => work(counts),
+  };
+  return counts;
+}
+
 /** The facts of a run, read from SQLite (synchronous underneath; the port is async for every engine). */
 export function createReconciliationSource(
   db: Db,
@@ -297,9 +312,10 @@ export function createReconciliationSource(
   deps: FactSourceDeps,
 ): FactSource & { reads: ReconciliationSource } {
   const reads = createSqliteReads(db, sqlite);
+  const installs = installCountsOf(reads);
   return {
     reads,
-    installs: reads,
+    installs,
     matchAll: async (now) => deps.matcher.matchAll(now),
     trackSecurityPending: async () => reads.trackSecurityPending(),
     devices: async () => reads.devices(),
@@ -308,7 +324,7 @@ export function createReconciliationSource(
     hardwareRemovals: async (since) => reads.hardwareRemovals(since),
     async licenses(present, progress) {
       const licenses = await deps.licenses.all();
-      const usage = licenseUsages(reads, licenses, present, (step) => {
+      const usage = await licenseUsages(installs, licenses, present, (step) => {
         if (step === 'license_match') progress?.(step);
       });
       return poolsOf(licenses).map((pool): LicenseFact => {

@@ -28,7 +28,7 @@ const complianceRoutes: FastifyPluginAsync = async (fastify) => {
       const after = cursor === undefined ? undefined : decodeKeyCursor(cursor, ['string'] as const);
       if (cursor !== undefined && !after) throw badCursor();
       const policy = (await app.reconciliation.policies.current()).policy;
-      const result: LicenseCompliance = licenseCompliance(
+      const result: LicenseCompliance = await licenseCompliance(
         app.reconciliation.source.installs,
         license,
         await app.licenseService.all(),

@@ -70,7 +70,11 @@ const licensesRoutes: FastifyPluginAsync = async (fastify) => {
       const r = app.reconciliation;
       const policy = (await r.policies.current()).policy;
       const licenses = await app.licenseService.all();
-      const usage = licenseUsages(r.source.installs, licenses, presentDevices(await r.source.devices(), policy, now));
+      const usage = await licenseUsages(
+        r.source.installs,
+        licenses,
+        presentDevices(await r.source.devices(), policy, now),
+      );
       const positions = new Map(
         poolsOf(licenses).map((pool) => {
           const u = usage.get(pool.key);

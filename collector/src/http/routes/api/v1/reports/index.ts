@@ -120,7 +120,11 @@ const reportsRoutes: FastifyPluginAsync = async (fastify) => {
         if (row.status === 'open') open += row.count;
       }
       const licenses = await app.licenseService.all();
-      const usage = licenseUsages(r.source.installs, licenses, presentDevices(await r.source.devices(), policy, now));
+      const usage = await licenseUsages(
+        r.source.installs,
+        licenses,
+        presentDevices(await r.source.devices(), policy, now),
+      );
       const coverage = await r.source.coverage(IN_USE, new Date(now.getTime() - COVERAGE_DAYS * DAY_MS).toISOString());
       return {
         generatedAt: now.toISOString(),
