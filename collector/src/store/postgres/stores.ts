@@ -14,6 +14,7 @@ import { createDeviceInventory } from './devices/device-inventory.ts';
 import { createSnapshotPruning } from './devices/snapshot-pruning.ts';
 import { createFindingsRepository } from './findings/findings-repository.ts';
 import { createPoliciesRepository } from './findings/policies-repository.ts';
+import { createReconciliationSource } from './findings/reconciliation-source.ts';
 import { createRunsRepository } from './findings/runs-repository.ts';
 import { createLicensesRepository } from './licenses/licenses-repository.ts';
 import { createPostgresListers } from './lists/listers.ts';
@@ -30,11 +31,9 @@ import { createPostgresUsage } from './usage/usage-store.ts';
 import { createWriteBatcher } from './write-batcher.ts';
 
 /**
- * The ports the PostgreSQL engine provides so far. It is not a `Stores` yet: the ports missing
- * here (the reconciliation facts) are not built,
- * so nothing can run a collector on it, and the type system says so wherever one is asked for.
- * A port, once built and passing its contract, joins this list; when none is missing this
- * becomes `Stores` and `--db postgres://` can open it.
+ * The ports the PostgreSQL engine provides: each joined this list once built and passing its
+ * contract. Every port of `Stores` is here now, so `--db postgres://` opens it (the composition
+ * root still checks, with `missingPorts`, that the engine it opened is whole).
  */
 export type PostgresPorts = Pick<
   Stores,
@@ -50,6 +49,7 @@ export type PostgresPorts = Pick<
   | 'agents'
   | 'enrolmentBlocks'
   | 'users'
+  | 'facts'
   | 'findings'
   | 'runs'
   | 'policies'
@@ -85,6 +85,8 @@ export async function openPostgresStores(options: PostgresOptions): Promise<Post
   const matcher = createMatcher();
   const batcher = createWriteBatcher(db);
   const readiness = createReadiness(pool);
+  const identityConflicts = createIdentityConflicts(db);
+  const licenses = createLicensesRepository(db);
   let closed: Promise<void> | undefined;
   // Every port is wrapped so that PostgreSQL's passing troubles (a lock, a full disk, a read-only
   // standby, a server out of reach) reach the domain as its own StorageUnavailableError.
@@ -95,13 +97,14 @@ export async function openPostgresStores(options: PostgresOptions): Promise<Post
       inventory: createDeviceInventory(db, batcher, matcher),
       snapshotArchive: { ...createSnapshotReads(db), ...createSnapshotPruning(db) },
       deviceLinks: createDeviceLinks(db, matcher),
-      identityConflicts: createIdentityConflicts(db),
-      licenses: createLicensesRepository(db),
+      identityConflicts,
+      licenses,
       apiTokens,
       enrollSecrets: createEnrollSecretsRepository(db),
       agents: createAgentsRepository(db),
       enrolmentBlocks: createEnrolmentBlocksRepository(db),
       users: createUsersRepository(db),
+      facts: createReconciliationSource(db, { matcher, conflicts: identityConflicts, licenses }),
       findings: createFindingsRepository(db),
       runs: createRunsRepository(db),
       policies: createPoliciesRepository(db),
