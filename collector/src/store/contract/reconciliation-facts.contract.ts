@@ -1,6 +1,8 @@
 import type { SoftwareItem } from '@stocktake/shared';
+import { makeSnapshot } from '@stocktake/shared/testing';
 import { expect, it } from 'vitest';
 import { defaultPolicy } from '../../domain/findings/policies.ts';
+import { computeSectionHashes } from '../../domain/inventory/section-hashes.ts';
 import { licenseCompliance, presentDevices } from '../../domain/licenses/compliance.ts';
 import { createLicenseService } from '../../domain/licenses/license-service.ts';
 import { poolKey } from '../../domain/licenses/positions.ts';
@@ -101,6 +103,59 @@ export default function reconciliationFactsContract(open: OpenStores): void {
         [alone, 'bob', ['Office 15', 'Office 16']],
       ].sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1)),
     );
+    await stores.close();
+  });
+
+  it('reads the latest removal of each component since a time, with the part now under its key', async () => {
+    const stores = await open();
+    const at = new Date(Date.now() - 60_000);
+    const small = { name: 'nvme0n1', model: 'A', sizeBytes: 256_000_000_000 };
+    const deviceId = await deviceReporting(stores, 'agent-1', {
+      hostname: 'ws-a',
+      hardware: { disks: [small, { name: 'sda', serial: 'S-OLD', model: 'X' }] },
+      at,
+    });
+    const later = new Date(at.getTime() + 1000);
+    // The disk in the same slot is another one (a swap); the one with a serial is gone.
+    const snapshot = makeSnapshot({
+      agentId: 'agent-1',
+      hostname: 'ws-a',
+      hardware: { disks: [{ name: 'nvme0n1', model: 'B', sizeBytes: 512_000_000_000 }] },
+      at: later,
+    });
+    await stores.inventory.ingestSnapshot(
+      { id: 'agent-1', deviceId, enrolledAt: '2026-01-01T00:00:00.000Z' },
+      snapshot,
+      computeSectionHashes(snapshot).hashes,
+    );
+    const removals = [...(await stores.facts.hardwareRemovals(at.toISOString()))].sort((a, b) =>
+      a.subject < b.subject ? -1 : 1,
+    );
+    expect(removals).toEqual([
+      {
+        deviceKey: expect.any(Number),
+        deviceId,
+        hostname: 'ws-a',
+        kind: 'disk',
+        key: 'name:nvme0n1',
+        subject: 'disk nvme0n1',
+        removed: { kind: 'disk', key: 'name:nvme0n1', label: 'nvme0n1', model: 'A', sizeBytes: 256_000_000_000 },
+        observedAt: later.toISOString(),
+        current: { kind: 'disk', key: 'name:nvme0n1', label: 'nvme0n1', model: 'B', sizeBytes: 512_000_000_000 },
+      },
+      {
+        deviceKey: expect.any(Number),
+        deviceId,
+        hostname: 'ws-a',
+        kind: 'disk',
+        key: 'serial:S-OLD',
+        subject: 'disk sda',
+        removed: { kind: 'disk', key: 'serial:S-OLD', label: 'sda', serial: 'S-OLD', model: 'X' },
+        observedAt: later.toISOString(),
+        current: null,
+      },
+    ]);
+    expect(await stores.facts.hardwareRemovals(new Date(later.getTime() + 1).toISOString())).toEqual([]);
     await stores.close();
   });
 }
