@@ -31,36 +31,11 @@ import { createPostgresUsage } from './usage/usage-store.ts';
 import { createWriteBatcher } from './write-batcher.ts';
 
 /**
- * The ports the PostgreSQL engine provides: each joined this list once built and passing its
- * contract. Every port of `Stores` is here now, so `--db postgres://` opens it (the composition
- * root still checks, with `missingPorts`, that the engine it opened is whole).
+ * The ports the PostgreSQL engine provides: each joined as it was built and passed its contract,
+ * and none is missing now, so it is a whole `Stores` and `--db postgres://` opens it (the
+ * composition root still checks, with `missingPorts`, that the engine it opened is whole).
  */
-export type PostgresPorts = Pick<
-  Stores,
-  | 'audit'
-  | 'assets'
-  | 'inventory'
-  | 'snapshotArchive'
-  | 'deviceLinks'
-  | 'identityConflicts'
-  | 'licenses'
-  | 'apiTokens'
-  | 'enrollSecrets'
-  | 'agents'
-  | 'enrolmentBlocks'
-  | 'users'
-  | 'facts'
-  | 'findings'
-  | 'runs'
-  | 'policies'
-  | 'usage'
-  | 'maintenance'
-  | 'lists'
-  | 'jobLeases'
-  | 'liveRosters'
-  | 'readiness'
-  | 'close'
->;
+export type PostgresPorts = Stores;
 
 /** Options of the PostgreSQL engine: where its database is, and how many connections it may hold. */
 export type PostgresOptions = ConnectionOptions;
