@@ -112,6 +112,25 @@ function builtinsThroughRequire(): Plugin {
   };
 }
 
+/**
+ * pg's optional libpq binding, `pg-native`, asked for only when `pg.native` is read, which the
+ * collector never does: the release leaves it out, and the bundle answers it as Node answers a
+ * module that is not installed, which is what pg expects of it.
+ */
+function optionalNativesLeftOut(): Plugin {
+  const namespace = 'optional-native-left-out';
+  return {
+    name: namespace,
+    setup(b) {
+      b.onResolve({ filter: /^pg-native$/ }, (args) => ({ path: args.path, namespace }));
+      b.onLoad({ filter: /.*/, namespace }, (args) => ({
+        contents: `const e = new Error(${JSON.stringify(`Cannot find module '${args.path}' (not in this release)`)}); e.code = 'MODULE_NOT_FOUND'; throw e;`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 function commonOptions(repoRoot: string): BuildOptions {
   return {
     absWorkingDir: repoRoot,
@@ -148,7 +167,7 @@ export async function bundleCollector(
       ...findingRulesDefine(),
       STOCKTAKE_NATIVE_RUNTIMES: JSON.stringify(runtimes),
     },
-    plugins: [archiveBindings(repoRoot), packageDirnames(), builtinsThroughRequire()],
+    plugins: [archiveBindings(repoRoot), packageDirnames(), builtinsThroughRequire(), optionalNativesLeftOut()],
   });
   const problems = bundleProblems(result.metafile);
   if (problems.length > 0) throw new Error(`the collector bundle is not self-contained:\n  ${problems.join('\n  ')}`);

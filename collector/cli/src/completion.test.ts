@@ -56,6 +56,7 @@ describe('bash completion', () => {
       'licenses',
       'findings',
       'reconcile',
+      'report',
       'tokens',
       'agents',
       'login',
