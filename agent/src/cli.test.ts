@@ -1,4 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { main } from './cli.ts';
 import { runCommand } from './commands/run.ts';
 import { serviceCommand } from './commands/service.ts';
@@ -85,5 +88,37 @@ describe('the run, status and service commands', () => {
       'Usage: stocktake-agent service <action> [options]',
       'See: stocktake-agent service --help',
     ]);
+  });
+});
+
+describe('inventory of a machine mounted elsewhere', () => {
+  const root = mkdtempSync(join(tmpdir(), 'stocktake-host-root-'));
+  const state = mkdtempSync(join(tmpdir(), 'stocktake-host-state-'));
+  mkdirSync(join(root, 'etc'), { recursive: true });
+  writeFileSync(
+    join(root, 'etc/os-release'),
+    'PRETTY_NAME="Fixture OS 9"\nNAME="Fixture OS"\nVERSION_ID="9"\nID=fixture\n',
+  );
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(state, { recursive: true, force: true });
+  });
+
+  async function osNameOf(argv: string[], env: NodeJS.ProcessEnv): Promise<unknown> {
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(await main(['inventory', '--state-dir', state, ...argv], env)).toBe(0);
+      const printed = stdout.mock.calls.map(([text]) => text).join('');
+      return (JSON.parse(printed) as { sections: { os: { data?: { name?: string } } } }).sections.os.data?.name;
+    } finally {
+      stdout.mockRestore();
+    }
+  }
+
+  it('reads the tree under --host-root, or STOCKTAKE_HOST_ROOT, as run does', async () => {
+    expect(await osNameOf(['--host-root', root], {})).toBe('Fixture OS');
+    expect(await osNameOf([], { STOCKTAKE_HOST_ROOT: root })).toBe('Fixture OS');
+    // The flag wins over the environment, as in run's config.
+    expect(await osNameOf(['--host-root', root], { STOCKTAKE_HOST_ROOT: '/nonexistent' })).toBe('Fixture OS');
   });
 });

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   EX_USAGE,
   formatUsageError,
@@ -30,6 +31,8 @@ Options:
   --enroll-secret S     Enroll secret, used only when not yet enrolled (STOCKTAKE_ENROLL_SECRET)
   --state-dir DIR       Where credentials live (STOCKTAKE_STATE_DIR)
   --timeout MS          Per-collector time limit (default 60000)
+  --host-root DIR       Prefix for every path collectors read, to inventory a mounted
+                        machine image or a container's host (STOCKTAKE_HOST_ROOT, default /)
   --log-level LEVEL     fatal|error|warn|info|debug (STOCKTAKE_LOG_LEVEL, default warn)
   --ca-file PATH        PEM bundle of CAs trusted for the collector, besides the default
                         ones (STOCKTAKE_CA_FILE)
@@ -53,6 +56,7 @@ const OPTIONS = {
   'enroll-secret': { type: 'string' },
   'state-dir': { type: 'string' },
   timeout: { type: 'string' },
+  'host-root': { type: 'string' },
   'log-level': { type: 'string' },
   'ca-file': { type: 'string' },
   proxy: { type: 'string' },
@@ -110,12 +114,14 @@ async function dispatch(argv: string[], env: NodeJS.ProcessEnv): Promise<number>
   const timeoutMs = timeoutRaw ? Number(timeoutRaw) : undefined;
   const log = createLogger(values['log-level'] ?? env.STOCKTAKE_LOG_LEVEL ?? 'warn');
   const stateDir = values['state-dir'] ?? defaultStateDir(env);
+  // The same precedence as run's config: the flag, then the environment, then the machine itself.
+  const hostRoot = resolve(values['host-root'] || env.STOCKTAKE_HOST_ROOT || '/');
 
   try {
     switch (command) {
       case 'inventory': {
         const { inventory } = await import('./commands/inventory.ts');
-        const snapshot = await inventory({ log, stateDir, ...(timeoutMs ? { timeoutMs } : {}) });
+        const snapshot = await inventory({ log, stateDir, hostRoot, ...(timeoutMs ? { timeoutMs } : {}) });
         process.stdout.write(`${JSON.stringify(snapshot, null, values.pretty ? 2 : undefined)}\n`);
         return EXIT.ok;
       }
@@ -137,6 +143,7 @@ async function dispatch(argv: string[], env: NodeJS.ProcessEnv): Promise<number>
           serverUrl,
           network,
           stateDir,
+          hostRoot,
           log,
           ...(enrollSecret ? { enrollSecret } : {}),
           ...(timeoutMs ? { timeoutMs } : {}),

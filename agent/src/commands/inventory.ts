@@ -10,6 +10,8 @@ import { AGENT_VERSION } from '../version.ts';
 export interface InventoryOptions {
   log: Logger;
   stateDir: string;
+  /** Prefix for every path the collectors read (default `/`). */
+  hostRoot?: string;
   timeoutMs?: number;
 }
 
@@ -20,6 +22,7 @@ export async function inventory(options: InventoryOptions): Promise<Snapshot> {
     collectors: await platformCollectors(),
     ctx: createContext({
       log: options.log,
+      ...(options.hostRoot ? { root: options.hostRoot } : {}),
       cacheDir: join(options.stateDir, 'cache'),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     }),

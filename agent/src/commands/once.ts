@@ -16,6 +16,8 @@ export interface OnceOptions {
   network?: NetworkSettings;
   enrollSecret?: string;
   stateDir: string;
+  /** Prefix for every path the collectors read (default `/`). */
+  hostRoot?: string;
   log: Logger;
   timeoutMs?: number;
   /** Replaces local collection; lets tests and benchmarks push a prepared snapshot. */
@@ -72,6 +74,7 @@ export async function once(options: OnceOptions): Promise<OnceResult> {
         inventory({
           log: options.log,
           stateDir: options.stateDir,
+          ...(options.hostRoot ? { hostRoot: options.hostRoot } : {}),
           ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
         }));
     const snapshot = await collect();
