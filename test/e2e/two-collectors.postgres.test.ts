@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import type { Snapshot } from '@stocktake/shared';
+import { diffSnapshot, RESYNC_PROBLEM_TYPE, type Snapshot, type SnapshotDelta } from '@stocktake/shared';
 import { dpkgItem, makeSnapshot } from '@stocktake/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../collector/src/store/postgres/test-support/test-databases.test-support.ts';
@@ -85,6 +85,32 @@ describe('two collector processes on one PostgreSQL database', () => {
   };
   const device = async (on: RunningCollector, id: string) => (await api<Device>(on, `/api/v1/devices/${id}`)).body;
 
+  /** An agent of the test's own, enrolled through `on`. */
+  const enroll = async (on: RunningCollector, hostname: string) => {
+    const res = await fetch(`${on.url}/api/v1/agent/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enrollSecret: SECRET, hostname, agentVersion: '0.1.0', platform: 'linux' }),
+    });
+    expect(res.status).toBe(201);
+    return (await res.json()) as { agentId: string; agentToken: string };
+  };
+  /** A full snapshot (`snapshots`) or a delta (`deltas`) sent as an agent does. */
+  const send = (on: RunningCollector, token: string, body: Snapshot | SnapshotDelta, to = 'snapshots') =>
+    fetch(`${on.url}/api/v1/agent/${to}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  /** A snapshot of one machine whose packages all carry `round` in their version. */
+  const machineAt = (agentId: string, hostname: string, round: number, packages = 150) =>
+    makeSnapshot({
+      agentId,
+      hostname,
+      serial: `SERIAL-${hostname}`,
+      software: Array.from({ length: packages }, (_, p) => dpkgItem(`pkg-${p}`, `1.${p}.${round}`)),
+    });
+
   /** A real agent with its live channel to `collector`, inventorying a machine of its own. */
   const agentOn = async (collector: RunningCollector, name: string): Promise<string> => {
     const host = new HostFixture(join(dir.path, `host-${name}`), {
@@ -110,7 +136,12 @@ describe('two collector processes on one PostgreSQL database', () => {
   // Two collectors and two agents start here: allowed longer than one process on a loaded machine.
   beforeAll(async () => {
     url = await databases.create();
-    const options = { dbPath: url, enrollSecret: SECRET, extraArgs: ['--reconcile-cron', RECONCILE_EVERY_2S] };
+    const options = {
+      dbPath: url,
+      enrollSecret: SECRET,
+      extraArgs: ['--reconcile-cron', RECONCILE_EVERY_2S],
+      startTimeoutMs: 60_000,
+    };
     const started = await Promise.allSettled([startCollector(options), startCollector(options)]);
     for (const s of started) if (s.status === 'fulfilled') collectors.push(s.value);
     for (const s of started) if (s.status === 'rejected') throw s.reason;
@@ -193,40 +224,41 @@ describe('two collector processes on one PostgreSQL database', () => {
     ).toEqual([]);
   });
 
+  it('takes one of two deltas told against one base through the two instances at once, and has the other resent in full', async () => {
+    const { agentId, agentToken } = await enroll(a, 'ws-race');
+    let last = machineAt(agentId, 'ws-race', 0, 20);
+    const first = await send(a, agentToken, last);
+    expect(first.status).toBe(201);
+    const { deviceId } = (await first.json()) as { deviceId: string };
+    for (let round = 1; round <= 3; round++) {
+      const [left, right] = [machineAt(agentId, 'ws-race', round, 20), machineAt(agentId, 'ws-race', round + 100, 20)];
+      const answers = await Promise.all([
+        send(a, agentToken, diffSnapshot(last, left), 'deltas'),
+        send(b, agentToken, diffSnapshot(last, right), 'deltas'),
+      ]);
+      const refused = answers.find((r) => r.status !== 201);
+      expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
+      expect(await refused?.json()).toMatchObject({ type: RESYNC_PROBLEM_TYPE });
+      last = answers[0]?.status === 201 ? left : right;
+      expect((await device(b, deviceId)).lastSnapshotId).toBe(last.snapshotId);
+    }
+    const stored = (await api<{ software: { name: string; version: string }[] }>(a, `/api/v1/devices/${deviceId}`))
+      .body;
+    expect(stored.software.map((s) => `${s.name} ${s.version}`).sort()).toEqual(
+      (last.sections.software.data ?? []).map((s) => `${s.name} ${s.version}`).sort(),
+    );
+  });
+
   it('loses and duplicates nothing when an instance is killed in the middle of a batch of ingests', async () => {
     // Agents of the test's own: a real agent sends one snapshot at a time, and this needs many in
     // flight at the moment of the kill and exactly which were acknowledged.
     const clients = await Promise.all(
       Array.from({ length: 12 }, async (_, i) => {
-        const res = await fetch(`${b.url}/api/v1/agent/enroll`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            enrollSecret: SECRET,
-            hostname: `ws-kill-${i}`,
-            agentVersion: '0.1.0',
-            platform: 'linux',
-          }),
-        });
-        expect(res.status).toBe(201);
-        const { agentId, agentToken } = (await res.json()) as { agentId: string; agentToken: string };
-        const snapshots = Array.from({ length: 3 }, (_, round) =>
-          makeSnapshot({
-            agentId,
-            hostname: `ws-kill-${i}`,
-            serial: `KILL-${i}`,
-            software: Array.from({ length: 150 }, (_, p) => dpkgItem(`pkg-${p}`, `1.${p}.${round}`)),
-          }),
-        );
+        const { agentId, agentToken } = await enroll(b, `ws-kill-${i}`);
+        const snapshots = [0, 1, 2].map((round) => machineAt(agentId, `ws-kill-${i}`, round));
         return { agentId, agentToken, snapshots, acked: new Set<string>() };
       }),
     );
-    const post = (on: RunningCollector, token: string, snapshot: Snapshot) =>
-      fetch(`${on.url}/api/v1/agent/snapshots`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(snapshot),
-      });
 
     let inFlight = 0;
     let killed = false;
@@ -236,7 +268,7 @@ describe('two collector processes on one PostgreSQL database', () => {
         if (killed) return;
         inFlight++;
         try {
-          const res = await post(a, client.agentToken, snapshot);
+          const res = await send(a, client.agentToken, snapshot);
           if (res.status !== 201) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
           client.acked.add(snapshot.snapshotId);
         } catch (err) {
@@ -267,7 +299,7 @@ describe('two collector processes on one PostgreSQL database', () => {
     await Promise.all(
       clients.map(async (client) => {
         for (const snapshot of client.snapshots.filter((s) => !client.acked.has(s.snapshotId))) {
-          const res = await post(b, client.agentToken, snapshot);
+          const res = await send(b, client.agentToken, snapshot);
           answers.push(res.status);
           expect([200, 201], await res.text()).toContain(res.status);
         }

@@ -28,6 +28,8 @@ export function startCollector(options: {
   env?: NodeJS.ProcessEnv;
   /** Another collector executable (a benchmark comparing with an older checkout); default this one. */
   bin?: string;
+  /** How long it may take to listen; default 30 s (longer where several processes start at once). */
+  startTimeoutMs?: number;
 }): Promise<RunningCollector> {
   const child = spawn(
     process.execPath,
@@ -57,7 +59,7 @@ export function startCollector(options: {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`collector did not start in time:\n${output}`));
-    }, 30_000);
+    }, options.startTimeoutMs ?? 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (https?:\/\/127\.0\.0\.1:\d+)/.exec(output);
