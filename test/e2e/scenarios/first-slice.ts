@@ -113,7 +113,8 @@ export function firstSlice(store: ScenarioStore): void {
       expect(again.code, again.stderr).toBe(0);
       expect(again.stdout).toContain(`for device ${summary?.id}`);
       expect(again.stdout).not.toContain('enrolled');
-    });
+      // Two inventories of this whole machine: on a loaded one each can take many seconds.
+    }, 60_000);
 
     it('says in one line when the enroll secret is wrong', async () => {
       const run = await runAgent([
