@@ -37,12 +37,16 @@ export interface Page<T> {
 }
 
 /** A server-paged list: the page for the query, and the cursors to go forward and back. */
-export function usePagedList<T>(path: string, query: Query, limit = 50) {
+export function usePagedList<T>(path: string, query: Query, limit = 50, version = 0) {
   const key = `${path}?${JSON.stringify(query)}`;
   const [cursors, setCursors] = useState<{ key: string; stack: (string | null)[] }>({ key, stack: [null] });
   const stack = cursors.key === key ? cursors.stack : [null];
   const cursor = stack[stack.length - 1] ?? null;
-  const loaded = useLoad(() => api.get<Page<T>>(path, { ...query, limit, cursor }), `${key}#${cursor ?? ''}`);
+  // A new version (rows changed elsewhere) loads the same page again.
+  const loaded = useLoad(
+    () => api.get<Page<T>>(path, { ...query, limit, cursor }),
+    `${key}#${cursor ?? ''}#${version}`,
+  );
   return {
     ...loaded,
     pageNumber: stack.length,

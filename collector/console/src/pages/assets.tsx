@@ -7,27 +7,24 @@ import type {
   AuditEntry,
   Disposal,
 } from '@stocktake/shared/api';
-import { ASSET_STATUSES, ASSET_TRANSITIONS, LIST_ORDERS, SANITIZATION_METHODS } from '@stocktake/shared/api/vocabulary';
-import { useMemo, useState } from 'preact/hooks';
+import { ASSET_STATUSES, ASSET_TRANSITIONS, SANITIZATION_METHODS } from '@stocktake/shared/api/vocabulary';
+import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
 import { api } from '../api.ts';
 import { count, dash, dateTime, day, money, words } from '../format.ts';
+import { type ListFilter, ListView } from '../list.tsx';
 import { useCanWrite } from '../session.tsx';
 import {
   type Column,
-  DataTable,
   ErrorMessage,
   Facts,
   Loading,
-  Pager,
   Section,
   SelectFilter,
   Status,
   TextFilter,
   useAction,
   useLoad,
-  usePagedList,
-  useUrlQuery,
 } from '../ui.tsx';
 import { FindingList } from './findings.tsx';
 import { ImportPanel } from './import.tsx';
@@ -43,70 +40,45 @@ const columns: Column<Asset>[] = [
   { label: 'Warranty ends', sort: 'warrantyEnd', render: (a) => day(a.warrantyEnd) },
 ];
 
+const filters: ListFilter[] = [
+  { kind: 'text', key: 'q', label: 'Search' },
+  { kind: 'select', key: 'status', label: 'Status', options: ASSET_STATUSES },
+  {
+    kind: 'select',
+    key: 'linked',
+    label: 'Devices',
+    options: [
+      { value: 'true', label: 'linked' },
+      { value: 'false', label: 'none linked' },
+    ],
+  },
+  { kind: 'text', key: 'location', label: 'Location' },
+];
+
 export function AssetsPage() {
   const canWrite = useCanWrite();
-  const [query, setQuery] = useUrlQuery();
-  const apiQuery = useMemo(() => {
-    const q: Record<string, string> = {};
-    for (const k of ['q', 'status', 'linked', 'location', 'sort']) if (query[k]) q[k] = query[k];
-    return q;
-  }, [query]);
-  const list = usePagedList<Asset>('/api/v1/assets', apiQuery);
-  const exporting = useAction(() => api.download('/api/v1/assets/export.csv').then((n) => `Saved ${n}.`));
   return (
     <>
       <h1>Assets</h1>
-      <p class="actions">
-        {canWrite && (
-          <>
-            <a class="button" href="/assets/new">
-              New asset
-            </a>{' '}
-            <a class="button" href="/assets/import">
-              Import CSV
-            </a>{' '}
-          </>
-        )}
-        <button type="button" onClick={() => void exporting.start()} disabled={exporting.busy}>
-          Export CSV
-        </button>
-      </p>
-      <Status done={exporting.done} />
-      <form class="filters" aria-label="Filter assets" onSubmit={(e) => e.preventDefault()}>
-        <TextFilter label="Search" value={query.q} onCommit={(q) => setQuery({ q })} />
-        <SelectFilter
-          label="Status"
-          value={query.status}
-          options={ASSET_STATUSES}
-          onChange={(status) => setQuery({ status })}
-        />
-        <SelectFilter
-          label="Devices"
-          value={query.linked}
-          options={[
-            { value: 'true', label: 'linked' },
-            { value: 'false', label: 'none linked' },
-          ]}
-          onChange={(linked) => setQuery({ linked })}
-        />
-        <TextFilter label="Location" value={query.location} onCommit={(location) => setQuery({ location })} />
-      </form>
-      <ErrorMessage error={exporting.error ?? list.error} />
-      <DataTable
+      {canWrite && (
+        <p class="actions">
+          <a class="button" href="/assets/new">
+            New asset
+          </a>{' '}
+          <a class="button" href="/assets/import">
+            Import CSV
+          </a>
+        </p>
+      )}
+      <ListView
         caption="Assets"
+        what="assets"
+        path="/api/v1/assets"
+        order="assets"
+        filters={filters}
         columns={columns}
-        rows={list.data?.items ?? []}
         rowKey={(a) => a.id}
-        sort={query.sort ?? LIST_ORDERS.assets.defaultSort}
-        onSort={(sort) => setQuery({ sort })}
-      />
-      {list.loading && <Loading what="assets" />}
-      <Pager
-        pageNumber={list.pageNumber}
-        hasNext={Boolean(list.data?.nextCursor)}
-        onNext={list.next}
-        onPrevious={list.previous}
-        loading={list.loading}
+        csv={{ path: '/api/v1/assets/export.csv', filtered: false }}
       />
     </>
   );

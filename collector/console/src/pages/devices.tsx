@@ -7,14 +7,14 @@ import type {
   PatchState,
   RefreshAccepted,
 } from '@stocktake/shared/api';
-import { CHANGE_KINDS, LIST_ORDERS } from '@stocktake/shared/api/vocabulary';
+import { CHANGE_KINDS } from '@stocktake/shared/api/vocabulary';
 import { useMemo, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { ago, bytes, count, dash, dateTime, day, words } from '../format.ts';
+import { type ListFilter, ListView } from '../list.tsx';
 import { useCanWrite } from '../session.tsx';
 import {
   type Column,
-  DataTable,
   ErrorMessage,
   Facts,
   Loading,
@@ -26,19 +26,50 @@ import {
   useAction,
   useLoad,
   usePagedList,
-  useUrlQuery,
 } from '../ui.tsx';
 import { FindingList } from './findings.tsx';
 
-const DEVICE_FILTERS = [
-  'q',
-  'serial',
-  'osFamily',
-  'osName',
-  'linked',
-  'seenWithinDays',
-  'notSeenDays',
-  'minPendingSecurityUpdates',
+/** Seen recently or not for a while: one choice over two query keys. */
+const seenFilter: ListFilter = {
+  kind: 'select',
+  keys: ['seenWithinDays', 'notSeenDays'],
+  label: 'Seen',
+  options: [
+    { value: 'within:1', label: 'in the last day' },
+    { value: 'within:7', label: 'in the last 7 days' },
+    { value: 'not:7', label: 'not for 7 days' },
+    { value: 'not:30', label: 'not for 30 days' },
+  ],
+  read: (q) => (q.notSeenDays ? `not:${q.notSeenDays}` : q.seenWithinDays ? `within:${q.seenWithinDays}` : ''),
+  write: (v) => {
+    const [kind, n] = v.split(':');
+    return { seenWithinDays: kind === 'within' ? n : undefined, notSeenDays: kind === 'not' ? n : undefined };
+  },
+};
+
+const filters: ListFilter[] = [
+  { kind: 'text', key: 'q', label: 'Search' },
+  { kind: 'text', key: 'serial', label: 'Serial' },
+  { kind: 'select', key: 'osFamily', label: 'OS family', options: ['linux', 'windows', 'macos'] },
+  {
+    kind: 'select',
+    key: 'linked',
+    label: 'Register',
+    options: [
+      { value: 'true', label: 'linked' },
+      { value: 'false', label: 'unlinked' },
+    ],
+  },
+  seenFilter,
+  {
+    kind: 'select',
+    key: 'minPendingSecurityUpdates',
+    label: 'Security updates',
+    options: [
+      { value: '1', label: 'at least 1' },
+      { value: '10', label: 'at least 10' },
+    ],
+  },
 ];
 
 const columns: Column<DeviceListItem>[] = [
@@ -63,88 +94,18 @@ const columns: Column<DeviceListItem>[] = [
 ];
 
 export function DevicesPage() {
-  const [query, setQuery] = useUrlQuery();
-  const apiQuery = useMemo(() => {
-    const q: Record<string, string> = {};
-    for (const k of [...DEVICE_FILTERS, 'sort']) if (query[k]) q[k] = query[k];
-    return q;
-  }, [query]);
-  const list = usePagedList<DeviceListItem>('/api/v1/devices', apiQuery);
-  const exporting = useAction(() => api.download('/api/v1/devices', { ...apiQuery }).then((n) => `Saved ${n}.`));
   return (
     <>
       <h1>Devices</h1>
-      <form class="filters" aria-label="Filter devices" onSubmit={(e) => e.preventDefault()}>
-        <TextFilter label="Search" value={query.q} onCommit={(q) => setQuery({ q })} />
-        <TextFilter label="Serial" value={query.serial} onCommit={(serial) => setQuery({ serial })} />
-        <SelectFilter
-          label="OS family"
-          value={query.osFamily}
-          options={['linux', 'windows', 'macos']}
-          onChange={(osFamily) => setQuery({ osFamily })}
-        />
-        <SelectFilter
-          label="Register"
-          value={query.linked}
-          options={[
-            { value: 'true', label: 'linked' },
-            { value: 'false', label: 'unlinked' },
-          ]}
-          onChange={(linked) => setQuery({ linked })}
-        />
-        <SelectFilter
-          label="Seen"
-          value={
-            query.notSeenDays
-              ? `not:${query.notSeenDays}`
-              : query.seenWithinDays
-                ? `within:${query.seenWithinDays}`
-                : ''
-          }
-          options={[
-            { value: 'within:1', label: 'in the last day' },
-            { value: 'within:7', label: 'in the last 7 days' },
-            { value: 'not:7', label: 'not for 7 days' },
-            { value: 'not:30', label: 'not for 30 days' },
-          ]}
-          onChange={(v) => {
-            const [kind, n] = v.split(':');
-            setQuery({
-              seenWithinDays: kind === 'within' ? n : undefined,
-              notSeenDays: kind === 'not' ? n : undefined,
-            });
-          }}
-        />
-        <SelectFilter
-          label="Security updates"
-          value={query.minPendingSecurityUpdates}
-          options={[
-            { value: '1', label: 'at least 1' },
-            { value: '10', label: 'at least 10' },
-          ]}
-          onChange={(minPendingSecurityUpdates) => setQuery({ minPendingSecurityUpdates })}
-        />
-        <button type="button" onClick={() => void exporting.start()} disabled={exporting.busy}>
-          Export CSV
-        </button>
-      </form>
-      <Status done={exporting.done} />
-      <ErrorMessage error={exporting.error ?? list.error} />
-      <DataTable
+      <ListView
         caption="Devices"
+        what="devices"
+        path="/api/v1/devices"
+        order="devices"
+        filters={filters}
         columns={columns}
-        rows={list.data?.items ?? []}
         rowKey={(d) => d.id}
-        sort={query.sort ?? LIST_ORDERS.devices.defaultSort}
-        onSort={(sort) => setQuery({ sort })}
-      />
-      {list.loading && <Loading what="devices" />}
-      <Pager
-        pageNumber={list.pageNumber}
-        hasNext={Boolean(list.data?.nextCursor)}
-        onNext={list.next}
-        onPrevious={list.previous}
-        loading={list.loading}
+        csv={{ path: '/api/v1/devices', filtered: true }}
       />
     </>
   );

@@ -1,25 +1,11 @@
 import type { Finding, FindingDetail, FindingStatusChange, FindingTypeCatalogue } from '@stocktake/shared/api';
-import { FINDING_SEVERITIES, FINDING_STATUSES, LIST_ORDERS } from '@stocktake/shared/api/vocabulary';
+import { FINDING_SEVERITIES, FINDING_STATUSES } from '@stocktake/shared/api/vocabulary';
 import { useMemo, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { dateTime, words } from '../format.ts';
+import { type ListFilter, type ListSelection, ListView } from '../list.tsx';
 import { useCanWrite } from '../session.tsx';
-import {
-  type Column,
-  DataTable,
-  ErrorMessage,
-  Facts,
-  Loading,
-  Pager,
-  Section,
-  SelectFilter,
-  Status,
-  TextFilter,
-  useAction,
-  useLoad,
-  usePagedList,
-  useUrlQuery,
-} from '../ui.tsx';
+import { type Column, ErrorMessage, Facts, Loading, Section, Status, TextFilter, useAction, useLoad } from '../ui.tsx';
 
 /** `lastSeenAt` → `last seen at`. */
 const spoken = (key: string) =>
@@ -126,86 +112,44 @@ export function FindingList({ findings, onChanged }: { findings: Finding[]; onCh
   );
 }
 
+const columns: Column<Finding>[] = [
+  { label: 'Severity', sort: 'severity', render: (f) => <span class={`sev sev-${f.severity}`}>{f.severity}</span> },
+  { label: 'Type', sort: 'type', render: (f) => words(f.type) },
+  { label: 'Status', render: (f) => f.status },
+  { label: 'Summary', render: (f) => <a href={`/findings/${f.id}`}>{f.summary}</a> },
+  { label: 'About', render: subjectLink },
+  { label: 'Opened', sort: 'openedAt', render: (f) => dateTime(f.openedAt) },
+];
+
+const bulkChange: ListSelection<Finding> = {
+  label: (f) => `finding ${f.id}: ${f.summary}`,
+  actions: (keys, done) => <ChangeControls ids={keys.map(Number)} onChanged={done} label="Selected findings" />,
+};
+
 export function FindingsPage() {
   const canWrite = useCanWrite();
-  const [query, setQuery] = useUrlQuery();
   const types = useLoad(() => api.get<FindingTypeCatalogue>('/api/v1/findings/types'), 'types');
-  const apiQuery = useMemo(() => {
-    const q: Record<string, string> = {};
-    for (const k of ['q', 'type', 'severity', 'status', 'sort']) if (query[k]) q[k] = query[k];
-    return q;
-  }, [query]);
-  const list = usePagedList<Finding>('/api/v1/findings', apiQuery);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
-  const toggle = (key: string) =>
-    setSelected((s) => {
-      const next = new Set(s);
-      if (next.has(key)) next.delete(key);
-      else next.add(key);
-      return next;
-    });
-  const columns: Column<Finding>[] = [
-    { label: 'Severity', sort: 'severity', render: (f) => <span class={`sev sev-${f.severity}`}>{f.severity}</span> },
-    { label: 'Type', sort: 'type', render: (f) => words(f.type) },
-    { label: 'Status', render: (f) => f.status },
-    { label: 'Summary', render: (f) => <a href={`/findings/${f.id}`}>{f.summary}</a> },
-    { label: 'About', render: subjectLink },
-    { label: 'Opened', sort: 'openedAt', render: (f) => dateTime(f.openedAt) },
-  ];
+  const filters = useMemo<ListFilter[]>(
+    () => [
+      { kind: 'text', key: 'q', label: 'Search' },
+      { kind: 'select', key: 'type', label: 'Type', options: (types.data?.items ?? []).map((t) => t.type) },
+      { kind: 'select', key: 'severity', label: 'Severity', options: FINDING_SEVERITIES },
+      { kind: 'select', key: 'status', label: 'State', options: FINDING_STATUSES, anyLabel: 'Unresolved' },
+    ],
+    [types.data],
+  );
   return (
     <>
       <h1>Findings</h1>
-      <form class="filters" aria-label="Filter findings" onSubmit={(e) => e.preventDefault()}>
-        <TextFilter label="Search" value={query.q} onCommit={(q) => setQuery({ q })} />
-        <SelectFilter
-          label="Type"
-          value={query.type}
-          options={(types.data?.items ?? []).map((t) => t.type)}
-          onChange={(type) => setQuery({ type })}
-        />
-        <SelectFilter
-          label="Severity"
-          value={query.severity}
-          options={FINDING_SEVERITIES}
-          onChange={(severity) => setQuery({ severity })}
-        />
-        <SelectFilter
-          label="State"
-          value={query.status}
-          options={FINDING_STATUSES}
-          anyLabel="Unresolved"
-          onChange={(status) => setQuery({ status })}
-        />
-      </form>
-      {canWrite && (
-        <ChangeControls
-          ids={[...selected].map(Number)}
-          onChanged={() => {
-            setSelected(new Set());
-            list.reload();
-          }}
-          label="Selected findings"
-        />
-      )}
-      <ErrorMessage error={list.error} />
-      <DataTable
+      <ListView
         caption="Findings"
+        what="findings"
+        path="/api/v1/findings"
+        order="findings"
+        filters={filters}
         columns={columns}
-        rows={list.data?.items ?? []}
         rowKey={(f) => String(f.id)}
-        sort={query.sort ?? LIST_ORDERS.findings.defaultSort}
-        onSort={(sort) => setQuery({ sort })}
-        {...(canWrite
-          ? { selection: { selected, toggle, label: (f: Finding) => `finding ${f.id}: ${f.summary}` } }
-          : {})}
-      />
-      {list.loading && <Loading what="findings" />}
-      <Pager
-        pageNumber={list.pageNumber}
-        hasNext={Boolean(list.data?.nextCursor)}
-        onNext={list.next}
-        onPrevious={list.previous}
-        loading={list.loading}
+        {...(canWrite ? { selection: bulkChange } : {})}
       />
     </>
   );

@@ -1,24 +1,20 @@
 import type { Compliance, License, LicenseCreate, LicenseUsage, SummaryReport } from '@stocktake/shared/api';
-import { LICENSE_METRICS, LIST_ORDERS } from '@stocktake/shared/api/vocabulary';
-import { useMemo, useState } from 'preact/hooks';
+import { LICENSE_METRICS } from '@stocktake/shared/api/vocabulary';
+import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { count, dash, dateTime, day, money, words } from '../format.ts';
+import { type ListFilter, ListView } from '../list.tsx';
 import { useCanWrite } from '../session.tsx';
 import {
   type Column,
-  DataTable,
   ErrorMessage,
   Facts,
   Loading,
-  Pager,
   Section,
   SelectFilter,
   Status,
-  TextFilter,
   useAction,
   useLoad,
-  usePagedList,
-  useUrlQuery,
 } from '../ui.tsx';
 import { ImportPanel } from './import.tsx';
 
@@ -98,19 +94,17 @@ const columns: Column<License>[] = [
   { label: 'Cost per seat', numeric: true, render: (l) => money(l.costPerSeat) },
 ];
 
+const filters: ListFilter[] = [
+  { kind: 'text', key: 'q', label: 'Search' },
+  { kind: 'select', key: 'metric', label: 'Metric', options: LICENSE_METRICS },
+];
+
 export function LicensesPage() {
   const canWrite = useCanWrite();
-  const [query, setQuery] = useUrlQuery();
   const summary = useLoad(() => api.get<SummaryReport>('/api/v1/reports/summary'), 'summary');
-  const apiQuery = useMemo(() => {
-    const q: Record<string, string> = {};
-    for (const k of ['q', 'metric', 'sort']) if (query[k]) q[k] = query[k];
-    return q;
-  }, [query]);
-  const list = usePagedList<License>('/api/v1/licenses', apiQuery);
-  const exporting = useAction(() => api.download('/api/v1/licenses/export.csv').then((n) => `Saved ${n}.`));
+  const [version, setVersion] = useState(0);
   const reload = () => {
-    list.reload();
+    setVersion((v) => v + 1);
     summary.reload();
   };
   return (
@@ -120,39 +114,17 @@ export function LicensesPage() {
         <ErrorMessage error={summary.error} />
         {summary.data ? <PositionTable positions={summary.data.licenses} /> : <Loading what="the position" />}
       </Section>
-      <Section
-        title="Entitlements"
-        actions={
-          <button type="button" onClick={() => void exporting.start()} disabled={exporting.busy}>
-            Export CSV
-          </button>
-        }
-      >
-        <Status done={exporting.done} />
-        <form class="filters" aria-label="Filter licenses" onSubmit={(e) => e.preventDefault()}>
-          <TextFilter label="Search" value={query.q} onCommit={(q) => setQuery({ q })} />
-          <SelectFilter
-            label="Metric"
-            value={query.metric}
-            options={LICENSE_METRICS}
-            onChange={(metric) => setQuery({ metric })}
-          />
-        </form>
-        <ErrorMessage error={exporting.error ?? list.error} />
-        <DataTable
+      <Section title="Entitlements">
+        <ListView
           caption="License entitlements"
+          what="licenses"
+          path="/api/v1/licenses"
+          order="licenses"
+          filters={filters}
           columns={columns}
-          rows={list.data?.items ?? []}
           rowKey={(l) => l.id}
-          sort={query.sort ?? LIST_ORDERS.licenses.defaultSort}
-          onSort={(sort) => setQuery({ sort })}
-        />
-        <Pager
-          pageNumber={list.pageNumber}
-          hasNext={Boolean(list.data?.nextCursor)}
-          onNext={list.next}
-          onPrevious={list.previous}
-          loading={list.loading}
+          csv={{ path: '/api/v1/licenses/export.csv', filtered: false }}
+          version={version}
         />
       </Section>
       {canWrite && <NewLicense onCreated={reload} />}
