@@ -30,13 +30,15 @@ export interface ApiBenchOptions {
 }
 
 /** Builds the database with reconcile.ts's builder in a child process; its path, and the builder's log. */
-export function buildDatabase(devices: number): Promise<{ path: string; log: string }> {
+export function buildDatabase(
+  devices: number,
+  options: { packages?: number; buildOnly?: boolean } = {},
+): Promise<{ path: string; log: string }> {
   const tsx = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const child = spawn(
-    process.execPath,
-    [tsx, join(ROOT, 'scripts', 'bench', 'reconcile.ts'), '--devices', String(devices), '--keep'],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const args = [join(ROOT, 'scripts', 'bench', 'reconcile.ts'), '--devices', String(devices), '--keep'];
+  if (options.packages) args.push('--packages', String(options.packages));
+  if (options.buildOnly) args.push('--build-only');
+  const child = spawn(process.execPath, [tsx, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
