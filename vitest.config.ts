@@ -16,7 +16,10 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'stocktake',
-          include: ['{agent,collector,collector/cli,shared,scripts}/src/**/*.test.ts', 'test/**/*.test.ts'],
+          include: [
+            '{agent,collector,collector/cli,collector/console,shared,scripts}/src/**/*.test.ts',
+            'test/**/*.test.ts',
+          ],
           exclude: [...configDefaults.exclude, ...POSTGRES_TESTS],
           // The web console is built first: the collector serves it and the browser tests drive it.
           globalSetup: ['collector/console/global-setup.ts'],

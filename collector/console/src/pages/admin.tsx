@@ -14,6 +14,7 @@ import { API_ROLES } from '@stocktake/shared/api/vocabulary';
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { dash, dateTime, words } from '../format.ts';
+import { PolicyEditor } from '../policy-editor.tsx';
 import { useCanWrite } from '../session.tsx';
 import {
   type Column,
@@ -299,53 +300,30 @@ function EnrollSecrets() {
 function Policies() {
   const canWrite = useCanWrite();
   const policy = useLoad(() => api.get<StoredPolicy>('/api/v1/policies'), 'policy');
-  const [text, setText] = useState<string>();
-  const save = useAction(async () => {
-    await api.put('/api/v1/policies', JSON.parse(text ?? '{}') as unknown);
-    policy.reload();
-    return 'Policy replaced.';
-  });
   const p = policy.data;
   return (
     <Section title="Policies in force">
-      <ErrorMessage error={policy.error ?? save.error} />
+      <ErrorMessage error={policy.error} />
       {!p ? (
         <Loading what="the policy" />
       ) : (
         <>
-          <dl class="facts">
-            {Object.entries(p.policy).map(([k, v]) => (
-              <div key={k}>
-                <dt>{words(k.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase())}</dt>
-                <dd>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
-              </div>
-            ))}
-          </dl>
+          {!canWrite && (
+            <dl class="facts">
+              {Object.entries(p.policy).map(([k, v]) => (
+                <div key={k}>
+                  <dt>{words(k.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase())}</dt>
+                  <dd>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
           <p class="muted">
             {p.updatedAt
               ? `Last replaced ${dateTime(p.updatedAt)} by ${p.updatedBy ?? '?'}.`
               : 'The defaults: never replaced.'}
           </p>
-          {canWrite && (
-            <form
-              onSubmit={(e) => {
-                e.preventDefault();
-                void save.start();
-              }}
-            >
-              <label for="policy-document">Policy document (JSON; omitted keys take their defaults)</label>
-              <textarea
-                id="policy-document"
-                rows={8}
-                value={text ?? JSON.stringify(p.document, null, 2)}
-                onInput={(e) => setText(e.currentTarget.value)}
-              />
-              <button type="submit" disabled={save.busy || text === undefined}>
-                Replace policy
-              </button>
-              <Status done={save.done} />
-            </form>
-          )}
+          {canWrite && <PolicyEditor stored={p} onSaved={policy.reload} />}
         </>
       )}
     </Section>

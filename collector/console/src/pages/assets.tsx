@@ -8,11 +8,13 @@ import type {
   Disposal,
 } from '@stocktake/shared/api';
 import { ASSET_STATUSES, ASSET_TRANSITIONS, SANITIZATION_METHODS } from '@stocktake/shared/api/vocabulary';
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
 import { api } from '../api.ts';
+import { assetCreateSchema, assetUpdateSchema } from '../contract.ts';
 import { count, dash, dateTime, day, money, words } from '../format.ts';
 import { type ListFilter, ListView } from '../list.tsx';
+import { FieldErrors, FieldErrorsContext, FormRefusal, labelOf, SchemaInput } from '../schema-form.tsx';
 import { useCanWrite } from '../session.tsx';
 import {
   type Column,
@@ -326,27 +328,105 @@ function Input({
   );
 }
 
-/** The fields the form edits, with their labels; the rest are edited through the API or an import. */
-const EDITABLE = [
-  ['assetTag', 'Asset tag'],
-  ['name', 'Name'],
-  ['serial', 'Serial'],
-  ['hostname', 'Host name'],
-  ['manufacturer', 'Manufacturer'],
-  ['model', 'Model'],
-  ['category', 'Category'],
-  ['assigneeName', 'Assigned to'],
-  ['assigneeEmail', 'Their e-mail'],
-  ['location', 'Location'],
-  ['costCenter', 'Cost centre'],
-  ['supplier', 'Supplier'],
-  ['orderNumber', 'Order number'],
-  ['purchaseDate', 'Purchase date'],
-  ['warrantyEnd', 'Warranty ends'],
-  ['notes', 'Notes'],
-] as const;
-type Editable = (typeof EDITABLE)[number][0];
-const DATES: readonly Editable[] = ['purchaseDate', 'warrantyEnd'];
+/** The asset fields the form writes: every writable field of the contract but the status and its record. */
+export type AssetFormField = Exclude<
+  keyof AssetCreate & keyof AssetUpdate,
+  'status' | 'statusNote' | 'disposal' | 'correction' | 'unlockFields' | 'force'
+>;
+
+/** Each field's label; typed over the contract's fields, so a field added there must be placed here. */
+export const ASSET_FIELD_LABELS: Record<AssetFormField, string> = {
+  assetTag: 'Asset tag',
+  name: 'Name',
+  serial: 'Serial',
+  hardwareUuid: 'Hardware UUID',
+  macs: 'MAC addresses',
+  hostname: 'Host name',
+  manufacturer: 'Manufacturer',
+  model: 'Model',
+  modelNumber: 'Model number',
+  category: 'Category',
+  assigneeName: 'Assigned to',
+  assigneeEmail: 'Their e-mail',
+  assigneeUsername: 'Their user name',
+  assigneeEmployeeNumber: 'Their employee number',
+  assigneeDepartment: 'Their department',
+  location: 'Location',
+  costCenter: 'Cost centre',
+  supplier: 'Supplier',
+  orderNumber: 'Order number',
+  purchaseDate: 'Purchase date',
+  purchaseCost: 'Purchase cost',
+  warrantyMonths: 'Warranty (months)',
+  warrantyEnd: 'Warranty ends',
+  expectedEndOfLife: 'Expected end of life',
+  supportCost: 'Support contract cost',
+  supportStart: 'Support starts',
+  supportEnd: 'Support ends',
+  notes: 'Notes',
+};
+
+/** The form's sections, in the order a person fills them in. */
+export const ASSET_FORM_SECTIONS: { title: string; fields: readonly AssetFormField[] }[] = [
+  {
+    title: 'Identity',
+    fields: [
+      'assetTag',
+      'name',
+      'category',
+      'manufacturer',
+      'model',
+      'modelNumber',
+      'serial',
+      'hardwareUuid',
+      'hostname',
+      'macs',
+    ],
+  },
+  {
+    title: 'Assignment',
+    fields: [
+      'assigneeName',
+      'assigneeEmail',
+      'assigneeUsername',
+      'assigneeEmployeeNumber',
+      'assigneeDepartment',
+      'location',
+      'costCenter',
+    ],
+  },
+  {
+    title: 'Purchase and warranty',
+    fields: [
+      'supplier',
+      'orderNumber',
+      'purchaseDate',
+      'purchaseCost',
+      'warrantyMonths',
+      'warrantyEnd',
+      'expectedEndOfLife',
+    ],
+  },
+  { title: 'Support contract', fields: ['supportCost', 'supportStart', 'supportEnd'] },
+  { title: 'Notes', fields: ['notes'] },
+];
+const MONEY: readonly AssetFormField[] = ['purchaseCost', 'supportCost'];
+
+type AssetValues = Partial<Record<AssetFormField, unknown>>;
+
+/** What the form sends: a new asset's filled fields, or an asset's changed fields (emptied: null). */
+export function assetRequest(values: AssetValues, initial: AssetValues | undefined): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const k of Object.keys(ASSET_FIELD_LABELS) as AssetFormField[]) {
+    const v = values[k];
+    if (!initial) {
+      if (v !== undefined) body[k] = typeof v === 'string' ? v.trim() : v;
+    } else if (JSON.stringify(v) !== JSON.stringify(initial[k])) {
+      body[k] = v === undefined ? null : typeof v === 'string' ? v.trim() : v;
+    }
+  }
+  return body;
+}
 
 export function AssetEditPage({ id }: { id?: string }) {
   const location = useLocation();
@@ -360,70 +440,123 @@ export function AssetEditPage({ id }: { id?: string }) {
 }
 
 function AssetForm({ asset, onSaved }: { asset: AssetDetail | undefined; onSaved(id: string): void }) {
-  const initial = Object.fromEntries(EDITABLE.map(([k]) => [k, String(asset?.[k] ?? '')])) as Record<Editable, string>;
-  const [values, setValues] = useState(initial);
+  const schema = asset ? assetUpdateSchema : assetCreateSchema;
+  const initial = useMemo<AssetValues | undefined>(() => {
+    if (!asset) return undefined;
+    const values: AssetValues = {};
+    for (const k of Object.keys(ASSET_FIELD_LABELS) as AssetFormField[]) {
+      const v = asset[k];
+      if (v !== null && !(Array.isArray(v) && v.length === 0)) values[k] = v;
+    }
+    return values;
+  }, [asset]);
+  const [values, setValues] = useState<AssetValues>(initial ?? {});
   const [status, setStatus] = useState<AssetStatus>('in_stock');
+  const [statusNote, setStatusNote] = useState<string>();
+  const [unlock, setUnlock] = useState<string[]>([]);
   const save = useAction(async () => {
+    const body = assetRequest(values, initial);
     if (asset) {
-      const changes: AssetUpdate = {};
-      for (const [k] of EDITABLE) {
-        if (values[k] === initial[k]) continue;
-        (changes as Record<string, unknown>)[k] = values[k].trim() === '' ? null : values[k].trim();
-      }
+      const changes = { ...body, ...(unlock.length ? { unlockFields: unlock } : {}) } as AssetUpdate;
       await api.patch(`/api/v1/assets/${asset.id}`, changes);
       onSaved(asset.id);
     } else {
-      const body: Record<string, unknown> = { status };
-      for (const [k] of EDITABLE) if (values[k].trim()) body[k] = values[k].trim();
-      const created = await api.post<Asset>('/api/v1/assets', body as AssetCreate);
+      const created = await api.post<Asset>('/api/v1/assets', {
+        ...body,
+        status,
+        ...(statusNote?.trim() ? { statusNote: statusNote.trim() } : {}),
+      } as AssetCreate);
       onSaved(created.id);
     }
     return 'Saved.';
   });
+  const field = (k: AssetFormField) => {
+    const fieldSchema = schema.properties?.[k];
+    if (!fieldSchema) return null;
+    return (
+      <SchemaInput
+        key={k}
+        schema={fieldSchema}
+        path={`/${k}`}
+        label={ASSET_FIELD_LABELS[k]}
+        value={values[k]}
+        onChange={(v) => setValues((all) => ({ ...all, [k]: v }))}
+        required={k === 'assetTag'}
+        money={MONEY.includes(k)}
+        hint={k === 'macs' || k === 'warrantyMonths' || MONEY.includes(k)}
+      />
+    );
+  };
   return (
     <>
       <p class="crumbs">
         <a href="/assets">Assets</a> ›
       </p>
       <h1>{asset ? `Edit ${asset.assetTag}` : 'New asset'}</h1>
-      <form
-        class="form-grid"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save.start();
-        }}
-      >
-        {EDITABLE.map(([k, label]) => (
-          <Input
-            key={k}
-            label={label}
-            type={DATES.includes(k) ? 'date' : 'text'}
-            value={values[k]}
-            required={k === 'assetTag'}
-            onInput={(v) => setValues({ ...values, [k]: v })}
-          />
-        ))}
-        {!asset && (
-          <SelectFilter
-            label="Status"
-            value={status}
-            anyLabel={null}
-            options={ASSET_STATUSES.filter((s) => s !== 'disposed')}
-            onChange={(s) => setStatus(s as AssetStatus)}
-          />
-        )}
-        <p>
-          <button type="submit" class="primary" disabled={save.busy}>
-            Save
-          </button>
-        </p>
-      </form>
+      <FieldErrorsContext.Provider value={new FieldErrors(save.error)}>
+        <form
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save.start();
+          }}
+        >
+          {ASSET_FORM_SECTIONS.map((section) => (
+            <fieldset key={section.title} class="form-grid">
+              <legend>{section.title}</legend>
+              {section.fields.map(field)}
+              {section.title === 'Identity' && !asset && (
+                <>
+                  <SchemaInput
+                    schema={assetCreateSchema.properties?.status ?? {}}
+                    path="/status"
+                    label="Status"
+                    value={status}
+                    required
+                    hint={false}
+                    onChange={(s) => setStatus((s as AssetStatus | undefined) ?? 'in_stock')}
+                  />
+                  <SchemaInput
+                    schema={assetCreateSchema.properties?.statusNote ?? {}}
+                    path="/statusNote"
+                    label="Why this status"
+                    value={statusNote}
+                    hint={false}
+                    onChange={(v) => setStatusNote(v as string | undefined)}
+                  />
+                </>
+              )}
+            </fieldset>
+          ))}
+          {asset && asset.lockedFields.length > 0 && (
+            <fieldset class="form-grid">
+              <legend>Set by hand</legend>
+              <p class="muted">Discovery does not overwrite these; hand them back to have agents fill them in.</p>
+              {asset.lockedFields.map((f) => (
+                <label key={f}>
+                  <input
+                    type="checkbox"
+                    checked={unlock.includes(f)}
+                    onChange={(e) => setUnlock((u) => (e.currentTarget.checked ? [...u, f] : u.filter((x) => x !== f)))}
+                  />{' '}
+                  Hand {labelOf(f).toLowerCase()} back to discovery
+                </label>
+              ))}
+            </fieldset>
+          )}
+          <FormRefusal />
+          <p>
+            <button type="submit" class="primary" disabled={save.busy}>
+              Save
+            </button>
+          </p>
+        </form>
+      </FieldErrorsContext.Provider>
       <p class="muted">
         {asset
           ? `Status changes go through the asset page (${count(ASSET_TRANSITIONS[asset.status].length)} moves allowed from ${words(asset.status)}).`
-          : ''}
+          : 'A disposed asset is recorded from its page, with its disposal record.'}
       </p>
-      <ErrorMessage error={save.error} />
     </>
   );
 }
