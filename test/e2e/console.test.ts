@@ -1,8 +1,8 @@
 /**
  * The web console in a real browser: Debian's Chromium driven by playwright-core, against the
  * real collector executable on 127.0.0.1 with snapshots from real agent processes. Each step
- * runs axe-core on its page and, when STOCKTAKE_SCREENSHOTS names a folder
- * (STOCKTAKE_SCREENSHOTS=docs/screenshots to refresh the README's), saves a screenshot of it there.
+ * runs axe-core on its page and saves a screenshot of it to docs/screenshots/, the README's
+ * pictures (or to the folder STOCKTAKE_SCREENSHOTS names).
  */
 
 import { randomUUID } from 'node:crypto';
@@ -29,10 +29,10 @@ import { type RunningCollector, runCollector, startCollector, tempDir } from '..
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 /**
- * Where the screenshots go, when asked for: a run that rewrote the tracked ones every time would
- * leave the tree dirty with pictures that differ only in their clock ("5 min ago").
+ * Where the screenshots go: the README's pictures, so that every run shows the pages as they are
+ * now. A run that should leave the tracked ones alone names another folder.
  */
-const SCREENSHOTS = process.env.STOCKTAKE_SCREENSHOTS ? resolve(ROOT, process.env.STOCKTAKE_SCREENSHOTS) : undefined;
+const SCREENSHOTS = resolve(ROOT, process.env.STOCKTAKE_SCREENSHOTS || 'docs/screenshots');
 const CHROMIUM = process.env.STOCKTAKE_CHROMIUM ?? '/usr/bin/chromium';
 const SECRET = 'console-e2e-enroll-secret';
 const APT_CAPTURE = join(ROOT, 'agent', 'src', 'collectors', 'apt-updates', 'fixtures', 'debian-12-security.txt');
@@ -98,9 +98,9 @@ async function makeUser(name: string, role: 'admin' | 'reader'): Promise<void> {
   passwords[name] = made.stdout.trim();
 }
 
-/** A screenshot of the page as it is, for the README and docs/screenshots/, when asked for. */
+/** A screenshot of the page as it is, for the README and docs/screenshots/. */
 async function screenshot(p: Page, name: string): Promise<void> {
-  if (SCREENSHOTS) await p.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await p.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
 /** axe-core on the page as it is: no serious or critical violation. */

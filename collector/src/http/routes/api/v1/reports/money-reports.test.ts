@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { REPORT_NAMES, type Report } from '@stocktake/shared/api';
 import { makeSnapshot } from '@stocktake/shared/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -21,7 +21,8 @@ import { createTestApp, enrolAgent, type TestApp } from '../../../../../test-sup
  * Acme CAD has 20 seats to 2027-02-05 at 30 and one install: 19 unused, 570 at renewal.
  */
 const ROOT = join(import.meta.dirname, '../../../../../../..');
-const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+/** Page 1 of each report goes beside the console's pictures (or where STOCKTAKE_SCREENSHOTS says). */
+const SCREENSHOTS = resolve(ROOT, process.env.STOCKTAKE_SCREENSHOTS || 'docs/screenshots');
 const NOW = new Date('2026-12-07T12:00:00Z');
 let t: TestApp;
 let work: string;
