@@ -14,6 +14,7 @@ import { runMigrateCommand } from './commands/migrate-command.ts';
 import { runReconcileCommand } from './commands/reconcile-command.ts';
 import { runRegisterCommand } from './commands/register-commands.ts';
 import { runCollectorServiceCommand, SERVICE_ACTIONS, type ServiceAction } from './commands/service-command.ts';
+import { runStoreCommand } from './commands/store-commands.ts';
 import { readProcessInput, runUserCommand, USER_VERBS } from './commands/user-commands.ts';
 import { ConfigError, ensureEnrollSecret, resolveConfigWithOrigins } from './config.ts';
 import { ConfigFileError, DEFAULT_CONFIG_PATH, findConfigFile } from './config-file.ts';
@@ -60,6 +61,13 @@ Commands:
   migrate [--status] [--json]
                        Back the database up beside itself (named after its schema version), then
                        apply the migrations it lacks; --status lists those applied and pending
+  store copy --from sqlite:/path --to postgres://… [--replace] [--json]
+                       Copy every table of a SQLite store into an empty PostgreSQL database
+                       (one transaction), print the rows of each table, then compare both
+                       stores table by table (rows and a checksum of every row): exit 1 if
+                       they differ. Stop the collector first; the SQLite file must be migrated
+  store compare --from sqlite:/path --to postgres://… [--json]
+                       Only the comparison: rows and checksums of each table on both stores
   config check         Check the configuration without starting, and print every setting's
                        effective value (secrets hidden) and where it came from
   restore FILE         Put a backup in place of the database, after checking its integrity and
@@ -138,6 +146,10 @@ over the defaults. The config file is JSON: each flag below is a key, in camelCa
   --webhook-url URL           POST newly opened findings here (STOCKTAKE_WEBHOOK_URL)
   --webhook-min-severity S    info|low|medium|high|critical (STOCKTAKE_WEBHOOK_MIN_SEVERITY,
                               default high)
+  --from PATH, --to URL       (store) the SQLite file copied from and the PostgreSQL database copied
+                              into (--db-ssl-mode and --db-ca-file apply to it)
+  --replace                   (store copy) empty a PostgreSQL database that holds rows first, in the
+                              copy's transaction, instead of refusing it (exit 73)
   --status                    (migrate) list the migrations applied and pending; change nothing
   --dry-run                   (imports) show what would change, write nothing
   --status-map MAP            (assets import) status labels of your own, 'Pending Diagnostics=in_repair,
@@ -180,6 +192,7 @@ const COMMANDS: Readonly<Record<string, readonly string[]>> = {
   devices: ['match'],
   reconcile: [],
   migrate: [],
+  store: ['copy', 'compare'],
   config: ['check'],
   backup: [],
   restore: [],
@@ -230,6 +243,9 @@ const OPTIONS = {
   'keep-previous': { type: 'boolean' },
   root: { type: 'string' },
   status: { type: 'boolean' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  replace: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   'status-map': { type: 'string' },
   json: { type: 'boolean' },
@@ -259,6 +275,17 @@ function checkWords(positionals: readonly string[]): void {
     throw new UsageError(`${command} needs a command: ${verbs.join(', ')}`, HINT);
   }
   if (!verbs.includes(verb)) throw unknownSubcommand(command, verb, verbs, HINT);
+}
+
+/** store copies from a SQLite file to a PostgreSQL database: both must be named, each the right engine. */
+function checkStoreFlags(from: unknown, to: unknown): void {
+  if (typeof from !== 'string' || from.replace(/^sqlite:/i, '') === '') {
+    throw new UsageError('store needs --from sqlite:/path/to/stocktake.db, the SQLite file to copy', HINT);
+  }
+  if (/^postgres(ql)?:/i.test(from))
+    throw new UsageError('--from is the SQLite file (sqlite:/path); copies go from SQLite to PostgreSQL', HINT);
+  if (typeof to !== 'string' || to === '') throw new UsageError('store needs --to postgres://user@host/database', HINT);
+  if (!/^postgres(ql)?:/i.test(to)) throw new UsageError(`--to is a PostgreSQL URL (postgres://…), not "${to}"`, HINT);
 }
 
 /** What PostgreSQL does itself, said instead of a SQLite file operation (EX_CONFIG: a person must choose). */
@@ -332,14 +359,24 @@ async function run(argv: readonly string[], io: Io, host: Host): Promise<number>
       'status-map': statusMap,
       root,
       status,
+      from,
+      to,
+      replace,
       config: configFlag,
       ...flags
     } = parsed.values;
+    if (command === 'store') checkStoreFlags(from, to);
     const file = findConfigFile(configFlag, host.env, host.configPath);
-    const resolved = resolveConfigWithOrigins(flags as Record<string, string | undefined>, host.env, {
-      ...(file ? { file } : {}),
-      asRoot: host.uid === 0,
-    });
+    // store's database is the one it copies into: --to is read, and checked, as --db would be.
+    const storeTarget = command === 'store' ? { db: to } : {};
+    const resolved = resolveConfigWithOrigins(
+      { ...flags, ...storeTarget } as Record<string, string | undefined>,
+      host.env,
+      {
+        ...(file ? { file } : {}),
+        asRoot: host.uid === 0,
+      },
+    );
     const { config } = resolved;
     // Each command is awaited (return await), so that the catch below sees a database it refuses.
     switch (command) {
@@ -418,6 +455,19 @@ async function run(argv: readonly string[], io: Io, host: Host): Promise<number>
       case 'migrate':
         if (typeof config.database !== 'string') return sqliteOnly(command, io);
         return await runMigrateCommand(config.dbPath, { status: status === true, json: json === true }, io);
+      case 'store': {
+        if (typeof config.database === 'string') throw new UsageError('--to is a PostgreSQL URL (postgres://…)', HINT);
+        return await runStoreCommand(
+          {
+            verb: parsed.positionals[1] as 'copy' | 'compare',
+            from: (from as string).replace(/^sqlite:/i, ''),
+            to: config.database,
+            replace: replace === true,
+            json: json === true,
+          },
+          io,
+        );
+      }
       case 'config':
         return runConfigCheck(resolved, io);
       case 'backup':

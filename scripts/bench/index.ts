@@ -2,7 +2,7 @@
  * `pnpm bench [--only NAME[,NAME]] [--runs N] [--size N] [--transport http|ws]`: runs the
  * benchmarks, prints their tables and rewrites their sections of docs/benchmarks.md. `--size`
  * is the fleet size of the benchmarks that take one (ingest, deltas, api, console, reconcile, retention,
- * startup-check), or the rows of starvation's import; each has its own default. `--transport` picks
+ * startup-check, store-copy), or the rows of starvation's import; each has its own default. `--transport` picks
  * how ingest reaches the collector (deltas measures both).
  */
 import { parseArgs } from 'node:util';
@@ -20,6 +20,7 @@ import { retentionBench } from './retention.ts';
 import { startupBench } from './startup.ts';
 import { startupCheckBench } from './startup-check.ts';
 import { starvationBench } from './starvation.ts';
+import { storeCopyBench } from './store-copy.ts';
 
 interface BenchOptions {
   runs: number;
@@ -41,6 +42,7 @@ const BENCHMARKS: Record<string, (opts: BenchOptions) => Promise<string>> = {
   startup: (o) => startupBench({ runs: o.runs }),
   'startup-check': (o) => startupCheckBench({ devices: o.size ?? 100_000, runs: Math.min(o.runs, 3) }),
   starvation: (o) => starvationBench({ rows: o.size ?? 100_000 }),
+  'store-copy': (o) => storeCopyBench({ devices: o.size ?? 10_000 }),
 };
 
 const { values } = parseArgs({

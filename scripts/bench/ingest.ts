@@ -51,6 +51,8 @@ export interface IngestOptions {
   keep?: boolean;
   /** Live channels open at once over the websocket (default LIVE_CHUNK). */
   liveChunk?: number;
+  /** Write the database in this folder, which the caller removes (default: a temporary one). */
+  dir?: string;
 }
 
 const fleet = new Fleet();
@@ -261,7 +263,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestRun> {
   const UNCHANGED = Math.min(CHURNED, opts.unchanged ?? 2000);
   const startedAt = performance.now();
   const sources = sourceLine();
-  const dir = mkdtempSync(join(tmpdir(), 'stocktake-bench-ingest-'));
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'stocktake-bench-ingest-'));
   const dbPath = join(dir, 'stocktake.db');
   log(`fleet of ${DEVICES} devices, concurrency ${CONCURRENCY}, transport ${TRANSPORT}, database ${dbPath}`);
   const server = await startCollector({
@@ -451,7 +453,8 @@ export async function runIngest(opts: IngestOptions): Promise<IngestRun> {
       wallS: (performance.now() - startedAt) / 1000,
     };
   } finally {
-    if (!opts.keep) rmSync(dir, { recursive: true, force: true });
+    if (opts.dir) log(`database left in ${dir}`);
+    else if (!opts.keep) rmSync(dir, { recursive: true, force: true });
     else log(`kept ${dir}`);
   }
 }
