@@ -53,6 +53,8 @@ export interface IngestOptions {
   liveChunk?: number;
   /** Write the database in this folder, which the caller removes (default: a temporary one). */
   dir?: string;
+  /** How long the collector may take to start (startCollector's default when absent). */
+  startTimeoutMs?: number;
 }
 
 const fleet = new Fleet();
@@ -271,6 +273,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestRun> {
     enrollSecret: SECRET,
     // The whole synthetic fleet enrols from 127.0.0.1: the per-address limit would refuse it.
     extraArgs: ['--log-level', 'warn', '--enroll-rate-limit', '0'],
+    ...(opts.startTimeoutMs ? { startTimeoutMs: opts.startTimeoutMs } : {}),
   });
   const agents: { id: string; token: string }[] = new Array(DEVICES);
   const live =

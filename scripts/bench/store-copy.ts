@@ -94,6 +94,8 @@ export async function storeCopyBench(opts: StoreCopyBenchOptions): Promise<strin
       churned: ingested,
       unchanged: Math.min(ingested, 100),
       dir,
+      // The collector starts on the bulk-built file: its start-up check reads all of it first.
+      startTimeoutMs: 300_000,
     });
     const buildS = (performance.now() - started) / 1000;
     const dbPath = join(dir, 'stocktake.db');

@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeSnapshot } from '@stocktake/shared/testing';
+import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -205,6 +206,14 @@ describe('stocktake-collector store copy', () => {
 
   it('runs the README’s commands and prints what the README shows', async () => {
     const url = await databases.create();
+    // An instance started once on the new database leaves its own state there: not data, so still empty.
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query('insert into readiness_probe (id, checked_at) values (1, now())');
+    await client.query(
+      "insert into job_leases (job, tick_at, holder, claimed_at) values ('reconcile', now(), 'x', now())",
+    );
+    await client.end();
     const backup = join(dir, 'before-postgres.db');
     const lines = COMMANDS.split('\n').filter((l) => l.startsWith('stocktake-collector '));
     expect(lines.map((l) => l.split(' ').slice(1, 3).join(' '))).toEqual([
@@ -290,5 +299,30 @@ describe('stocktake-collector store copy', () => {
       holder.kill();
     }
     expect(await rowsIn(url, 'devices')).toBe(0);
+  });
+
+  it('leaves the target as it was when PostgreSQL refuses a row half-way (exit 65, naming the table)', async () => {
+    const url = await databases.create();
+    const damaged = join(dir, 'nul.db');
+    copyFileSync(sqliteFile, damaged);
+    const sqlite = new Database(damaged);
+    // SQLite keeps a NUL inside text; PostgreSQL's text refuses it.
+    sqlite.prepare("update software_catalog set name = 'bad' || char(0) || 'name'").run();
+    sqlite.close();
+    const refused = await collector(['store', 'copy', '--from', damaged, '--to', url]);
+    expect(refused.code).toBe(65);
+    expect(refused.stderr).toContain('PostgreSQL refused a row of software_catalog');
+    expect(await rowsIn(url, 'devices')).toBe(0);
+    expect(await rowsIn(url, 'agents')).toBe(0);
+    const fresh = await databases.create();
+    const compared = await collector([
+      'store',
+      'compare',
+      '--from',
+      sqliteFile,
+      '--to',
+      fresh.replace(/\/\w+$/, '/none'),
+    ]);
+    expect(compared.code).toBe(78);
   });
 });

@@ -5,6 +5,14 @@ import { CopyRefusedError, type TableReader, type TableWriter } from './tables.t
 /** Rows read and written at a time: enough to keep round trips few, never a whole table in memory. */
 export const COPY_BATCH_ROWS = 1000;
 
+/**
+ * Tables that hold a running instance's own state, not the store's data: the readiness check's
+ * row, cluster job leases, live-channel presence. A collector started once on the new database
+ * (to see it migrate, say) leaves rows there: they do not make the target "not empty", and are
+ * emptied before the copy, in its transaction.
+ */
+export const INSTANCE_STATE_TABLES: readonly string[] = ['readiness_probe', 'job_leases', 'agent_presence'];
+
 export interface TableCopied {
   table: string;
   sourceRows: number;
@@ -75,13 +83,14 @@ export async function copyStore(
     if (options.replace) {
       await target.empty();
     } else {
-      const holding = await target.tablesWithRows();
+      const holding = (await target.tablesWithRows()).filter((t) => !INSTANCE_STATE_TABLES.includes(t));
       if (holding.length > 0) {
         throw new CopyRefusedError(
           `${target.where} is not empty (rows in ${holding.join(', ')}); copy into a new database, or pass --replace to empty it first`,
           'target-not-empty',
         );
       }
+      await target.empty(INSTANCE_STATE_TABLES);
     }
     const tables: TableCopied[] = [];
     for (const table of plan) {

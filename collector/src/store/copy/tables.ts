@@ -55,8 +55,8 @@ export interface TableWriter {
   tables(): readonly TableShape[];
   /** The tables that hold rows already (a copy goes only into an empty store, unless it replaces). */
   tablesWithRows(): Promise<string[]>;
-  /** Empties every table, in the copy's transaction: what was there stays if the copy fails. */
-  empty(): Promise<void>;
+  /** Empties these tables (all when none are named), in the copy's transaction: what was there stays if the copy fails. */
+  empty(tables?: readonly string[]): Promise<void>;
   insert(table: string, columns: readonly string[], rows: RowBatch): Promise<void>;
   /** Moves each identity column's sequence past the highest key copied (or `issued`, if higher). */
   resetIdentity(table: string, column: string, issued: number | undefined): Promise<void>;

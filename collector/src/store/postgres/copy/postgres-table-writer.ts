@@ -1,9 +1,19 @@
 import { is } from 'drizzle-orm';
 import { getTableConfig, type PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import type { ColumnKind, RawValue, RowBatch, TableReader, TableShape, TableWriter } from '../../copy/tables.ts';
+import { StoreUnusableError } from '../../../domain/errors.ts';
+import {
+  type ColumnKind,
+  CopyRefusedError,
+  type RawValue,
+  type RowBatch,
+  type TableReader,
+  type TableShape,
+  type TableWriter,
+} from '../../copy/tables.ts';
+import { describeSchema, knownMigrations } from '../../migration-journal.ts';
 import { type ConnectionOptions, connect } from '../connection.ts';
-import { migrateDatabase } from '../migrate.ts';
+import { MIGRATIONS, migrateDatabase, schemaVersions } from '../migrate.ts';
 import { checkNotNewer, describeDatabase, refusalFor } from '../open-checks.ts';
 import * as schema from '../schema/index.ts';
 
@@ -66,6 +76,16 @@ function insertStatement(table: string, columns: readonly string[], rows: number
   }
   const override = overriding ? ' overriding system value' : '';
   return `insert into ${quoted(table)} (${columns.map(quoted).join(', ')})${override} values ${tuples.join(', ')}`;
+}
+
+/** A row the server refused (a NUL in text, a broken foreign key): which table, and the server's words. */
+function rowRefused(err: unknown, table: string): CopyRefusedError | undefined {
+  if (!(err instanceof pg.DatabaseError)) return undefined;
+  const detail = err.detail ? ` (${err.detail})` : '';
+  return new CopyRefusedError(
+    `PostgreSQL refused a row of ${table}: ${err.message}${detail}; nothing was copied`,
+    'bad-row',
+  );
 }
 
 /**
@@ -156,16 +176,26 @@ export async function openPostgresTableWriter(options: ConnectionOptions): Promi
       const result = await client.query<{ name: string }>(probes.join(' union all '));
       return result.rows.map((row) => row.name).sort();
     },
-    async empty() {
-      await client.query(`truncate ${names} restart identity`);
+    async empty(tables) {
+      const chosen = tables
+        ? shapes
+            .filter((t) => tables.includes(t.name))
+            .map((t) => quoted(t.name))
+            .join(', ')
+        : names;
+      if (chosen) await client.query(`truncate ${chosen} restart identity`);
     },
     async insert(table, columns, rows) {
       const perStatement = Math.max(1, Math.min(rows.length, Math.floor(MAX_PARAMETERS / columns.length)));
       for (let start = 0; start < rows.length; start += perStatement) {
         const chunk = rows.slice(start, start + perStatement);
         const text = insertStatement(table, columns, chunk.length, withIdentity.has(table));
-        // The same statement for every full batch of a table: parsed and planned once.
-        await client.query({ name: `copy_${table}_${chunk.length}`, text, values: chunk.flat() });
+        try {
+          // The same statement for every full batch of a table: parsed and planned once.
+          await client.query({ name: `copy_${table}_${chunk.length}`, text, values: chunk.flat() });
+        } catch (err) {
+          throw refusalFor(err, where) ?? rowRefused(err, table) ?? err;
+        }
       }
     },
     async resetIdentity(table, column, issued) {
@@ -192,6 +222,13 @@ export async function openPostgresTableReader(options: ConnectionOptions): Promi
   let reader: TableReader;
   try {
     await checkNotNewer(pool, where);
+    const versions = await schemaVersions(pool, knownMigrations(MIGRATIONS));
+    if (versions.found !== versions.expected) {
+      throw new StoreUnusableError(
+        `cannot compare with the database ${where}: its ${describeSchema(versions)} (a copy, or a collector's start, migrates it)`,
+        'unreadable',
+      );
+    }
     reader = await openReader(pool, where, postgresTableShapes());
   } catch (err) {
     await pool.end().catch(() => undefined);
