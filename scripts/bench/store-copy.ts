@@ -16,7 +16,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -118,9 +118,11 @@ export async function storeCopyBench(opts: StoreCopyBenchOptions): Promise<strin
       'stocktake',
     ]);
     const url = `postgres://${cluster.user}@${cluster.host}:${cluster.port}/stocktake`;
+    const loadBefore = loadavg()[0] ?? 0;
     log(`stocktake-collector store copy --from sqlite:${dbPath} --to ${url} --json`);
     const run = await storeCopy(['--from', `sqlite:${dbPath}`, '--to', url, '--json']);
     if (run.code !== 0 && run.code !== 1) throw new Error(`store copy exited ${run.code}: ${run.stderr}`);
+    const loadAfter = loadavg()[0] ?? 0;
     const out = JSON.parse(run.stdout) as CopyOutput;
     const { copy, comparison } = out;
     const verdict = comparison.equal
@@ -134,7 +136,7 @@ export async function storeCopyBench(opts: StoreCopyBenchOptions): Promise<strin
     return [
       '## Store copy: SQLite to PostgreSQL',
       '',
-      `${machineLine()}. ${sources} PostgreSQL ${cluster.version} (a throwaway cluster on this machine, default settings). The SQLite store: ${count(bulk)} devices from reconcile.ts's bulk builder (500 packages each, an asset register, 1,000 licenses, findings) and ${count(ingested)} written by a real collector as agents report (a full snapshot each, then churned snapshots and deltas: snapshots and history), then one reconciliation and an API token through the collector's commands. \`stocktake-collector store copy --json\` ran once on it, as a process; its own figures.`,
+      `${machineLine()}. ${sources} PostgreSQL ${cluster.version} (a throwaway cluster on this machine, default settings). The SQLite store: ${count(bulk)} devices from reconcile.ts's bulk builder (500 packages each, an asset register, 1,000 licenses, findings) and ${count(ingested)} written by a real collector as agents report (a full snapshot each, then churned snapshots and deltas: snapshots and history), then one reconciliation and an API token through the collector's commands. \`stocktake-collector store copy --json\` ran once on it, as a process; its own figures. Load average (1 min) ${loadBefore.toFixed(1)} before the copy, ${loadAfter.toFixed(1)} after, on ${cpus().length} cores: above that, the wall times include waiting for a core.`,
       '',
       table(
         ['devices', 'SQLite file', 'rows', 'copy', 'rows/s', 'comparison (both stores)', 'whole command', 'verdict'],
