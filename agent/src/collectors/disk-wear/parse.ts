@@ -42,6 +42,11 @@ export function wearFromSmartctl(text: string): number | undefined {
   } catch {
     return undefined;
   }
+  return wearFromSmartctlDocument(doc);
+}
+
+/** The same from smartctl's document already parsed (systeminformation's `diskLayout()` `smartData`). */
+export function wearFromSmartctlDocument(doc: unknown): number | undefined {
   if (!isObject(doc)) return undefined;
   const status = isObject(doc.smartctl) ? doc.smartctl.exit_status : undefined;
   if (typeof status === 'number' && (status & SMARTCTL_NO_DATA) !== 0) return undefined;
