@@ -22,6 +22,21 @@ describe('hardwareFromSystemInformation', () => {
     expect(hw.batteries).toBeUndefined();
   });
 
+  it("reads a disk's wear from the smartctl document systeminformation attaches when smartmontools is installed", () => {
+    const si = fixture('dell-latitude-7440-ubuntu-24.04.json');
+    const smartData = JSON.parse(
+      readFileSync(
+        join(import.meta.dirname, '../disk-wear/fixtures/samsung-970-evo-plus-nvme-smartctl-7.3.json'),
+        'utf8',
+      ),
+    );
+    const disk = si.disk[0] as (typeof si.disk)[number];
+    const hw = hardwareFromSystemInformation({ ...si, disk: [{ ...disk, smartData }] });
+    expect(hw.disks?.[0]).toMatchObject({ name: '/dev/nvme0n1', wearPercent: 23 });
+    // Without smartctl's document, no figure.
+    expect(hardwareFromSystemInformation(si).disks?.[0]).not.toHaveProperty('wearPercent');
+  });
+
   it('maps a laptop completely', () => {
     const hw = hardwareFromSystemInformation(fixture('dell-latitude-7440-ubuntu-24.04.json'));
     expect(hw.system).toEqual({

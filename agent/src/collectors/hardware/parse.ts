@@ -10,6 +10,7 @@ import {
   normalizeMac,
 } from '@stocktake/shared/core';
 import type { Systeminformation as SI } from 'systeminformation';
+import { wearFromSmartctlDocument } from '../disk-wear/parse.ts';
 
 /** The systeminformation results the hardware section is built from. */
 export interface SystemInformationHardware {
@@ -117,6 +118,8 @@ function disks(list: SI.DiskLayoutData[]): Disk[] | undefined {
       sizeBytes: count(d.size),
       type: text(d.type),
       interface: text(d.interfaceType),
+      // The whole `smartctl -a -j` document, when smartmontools is installed.
+      wearPercent: wearFromSmartctlDocument(d.smartData),
     }),
   );
   return out.length > 0 ? out : undefined;

@@ -2,6 +2,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Battery, Disk, Gpu, Hardware, MemoryModule, NetworkInterface } from '@stocktake/shared/core';
 import { cached } from '../cache.ts';
+import { diskWear } from '../disk-wear/index.ts';
 import { compact } from '../hardware/parse.ts';
 import type { CollectContext, Collector } from '../types.ts';
 import {
@@ -91,7 +92,12 @@ async function disks(ctx: CollectContext, ids: () => Promise<Buffer | undefined>
       });
     }),
   );
-  return out.filter((d): d is Disk => d !== undefined);
+  const found = out.filter((d): d is Disk => d !== undefined);
+  const wear = await diskWear(ctx, found);
+  return found.map((d) => {
+    const wearPercent = d.name === undefined ? undefined : wear.get(d.name);
+    return wearPercent === undefined ? d : { ...d, wearPercent };
+  });
 }
 
 async function nics(ctx: CollectContext): Promise<NetworkInterface[]> {
@@ -179,7 +185,7 @@ async function memoryModules(ctx: CollectContext, procStat: string | undefined):
 
 /**
  * Linux hardware straight from sysfs and procfs: no helper processes except dmidecode for
- * memory modules, which sysfs does not describe.
+ * memory modules and smartctl for solid-state disks' wear, which sysfs does not describe.
  */
 export const linuxHardwareCollector: Collector<'hardware'> = {
   name: 'linux-hardware',

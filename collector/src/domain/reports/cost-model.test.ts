@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../findings/policies.ts';
 import { addMonths, quarterOf, quartersFrom } from './dates.ts';
 import { bookValueOn, depreciation, usefulLife } from './depreciation.ts';
-import { refreshForecast } from './refresh.ts';
+import { type HardwareHealth, refreshForecast } from './refresh.ts';
 import { renewalCalendar } from './renewals.ts';
 import { assetCost, attributeLicenses, type CostedAsset, rollups, totalsOf } from './tco.ts';
 
@@ -198,6 +198,7 @@ describe('refresh forecast', () => {
     disks: [],
     osName: 'Ubuntu 24.04',
     cpuModel: null,
+    systemModel: 'Latitude 7440',
   });
   const forecast = refreshForecast(
     [aged, worn, healthy, gone, laptop],
@@ -247,6 +248,7 @@ describe('refresh forecast', () => {
             disks: [{ name: 'nvme0n1', wearPercent: 97 }],
             osName: 'Windows 10 Pro',
             cpuModel: 'Intel(R) Core(TM) i5-7500 CPU @ 3.40GHz',
+            systemModel: 'OptiPlex 7050',
           },
         ],
       ]),
@@ -259,6 +261,53 @@ describe('refresh forecast', () => {
       'runs Windows 10 Pro on Intel(R) Core(TM) i5-7500 CPU @ 3.40GHz, below the Windows 11 processor list: cannot upgrade',
     ]);
     expect(slow.quarters[0]).toMatchObject({ assets: 1, unpriced: 1, budget: 0 });
+  });
+});
+
+describe('macOS support', () => {
+  it('states the Macs the current macOS drops, per asset, and not the ones it runs on', () => {
+    const mac = (id: string, systemModel: string): [string, HardwareHealth] => [
+      id,
+      {
+        hostname: id,
+        batteries: [],
+        memoryBytes: 16 * 1024 ** 3,
+        disks: [],
+        osName: 'macOS 15.7',
+        cpuModel: null,
+        systemModel,
+      },
+    ];
+    const asOf = '2026-12-07';
+    // Bought this year: no age signal within the 8 quarters, only the hardware's.
+    const recent = { purchaseDate: '2026-06-01', category: 'Laptop' };
+    const forecast = refreshForecast(
+      [
+        asset({ id: 'mbp-2018', assetTag: 'MAC-1', ...recent }),
+        asset({ id: 'mbp-2020-two-ports', assetTag: 'MAC-2', ...recent }),
+        asset({ id: 'mbp-2020-four-ports', assetTag: 'MAC-3', ...recent }),
+        asset({ id: 'air-m1', assetTag: 'MAC-4', ...recent }),
+        asset({ id: 'studio', assetTag: 'MAC-5', ...recent }),
+        asset({ id: 'imac-pro', assetTag: 'MAC-6', ...recent }),
+        asset({ id: 'vm', assetTag: 'MAC-7', ...recent }),
+      ],
+      new Map([
+        mac('mbp-2018', 'MacBookPro15,1'),
+        mac('mbp-2020-two-ports', 'MacBookPro16,3'),
+        mac('mbp-2020-four-ports', 'MacBookPro16,2'),
+        mac('air-m1', 'MacBookAir10,1'),
+        mac('studio', 'Mac13,1'),
+        mac('imac-pro', 'iMacPro1,1'),
+        mac('vm', 'VirtualMac2,1'),
+      ]),
+      policy,
+      asOf,
+    );
+    expect(forecast.items.map((i) => [i.assetTag, i.quarter, i.signals.map((s) => `${s.kind}: ${s.detail}`)])).toEqual([
+      ['MAC-1', '2026-Q4', ['os_upgrade: macOS Tahoe does not support this model (MacBookPro15,1)']],
+      ['MAC-2', '2026-Q4', ['os_upgrade: macOS Tahoe does not support this model (MacBookPro16,3)']],
+      ['MAC-6', '2026-Q4', ['os_upgrade: macOS Tahoe does not support this model (iMacPro1,1)']],
+    ]);
   });
 });
 

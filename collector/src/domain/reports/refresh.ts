@@ -1,6 +1,7 @@
 import type { AssetStatus, CostPolicy, RefreshPolicy } from '@stocktake/shared/api';
 import { cents, type Quarter, quartersFrom } from './dates.ts';
 import { usefulLife } from './depreciation.ts';
+import { CURRENT_MACOS, currentMacosDrops } from './macos-support.ts';
 import type { CostedAsset } from './tco.ts';
 
 /** Register statuses whose assets are still in service, and so will need replacing. */
@@ -14,6 +15,8 @@ export interface HardwareHealth {
   disks: { name?: string; wearPercent?: number }[];
   osName: string | null;
   cpuModel: string | null;
+  /** The system model as the inventory has it: a Mac's model identifier (`MacBookPro15,1`). */
+  systemModel: string | null;
 }
 
 export type SignalKind = 'age' | 'battery' | 'disk_wear' | 'memory' | 'os_upgrade';
@@ -74,6 +77,12 @@ export function hardwareSignals(hw: HardwareHealth, policy: RefreshPolicy): Refr
     out.push({
       kind: 'os_upgrade',
       detail: `runs ${hw.osName} on ${hw.cpuModel}, below the Windows 11 processor list: cannot upgrade`,
+    });
+  }
+  if (hw.systemModel && currentMacosDrops(hw.systemModel)) {
+    out.push({
+      kind: 'os_upgrade',
+      detail: `macOS ${CURRENT_MACOS.name} does not support this model (${hw.systemModel.trim()})`,
     });
   }
   return out;

@@ -94,6 +94,7 @@ async function healthOf(
       disks: hw?.disks ?? [],
       osName: device.osName,
       cpuModel: device.cpuModel,
+      systemModel: hw?.system?.model ?? null,
     });
   }
   return out;

@@ -193,6 +193,11 @@ describe('POST /ocsinventory: bad bodies', () => {
     ['XML that is not well formed', deflateSync('<REQUEST><QUERY>PROLOG</QUERY>'), /not an OCS inventory request/],
     ['another root element', deflateSync('<REPLY><RESPONSE>SEND</RESPONSE></REPLY>'), /root element is not REQUEST/],
     ['no DEVICEID', deflateSync('<REQUEST><QUERY>PROLOG</QUERY></REQUEST>'), /DEVICEID/],
+    [
+      'a tag that names an object property',
+      deflateSync('<REQUEST><DEVICEID>a-1</DEVICEID><QUERY>PROLOG</QUERY><constructor>x</constructor></REQUEST>'),
+      /not an OCS inventory request: .*constructor/,
+    ],
     ['an unknown QUERY', deflateSync('<REQUEST><DEVICEID>a-1</DEVICEID><QUERY>SNMP</QUERY></REQUEST>'), /QUERY SNMP/],
     [
       'entity declarations',
