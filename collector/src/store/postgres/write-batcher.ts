@@ -63,8 +63,8 @@ export function lockKeyOf(name: string): bigint {
  * second runs only after the first has committed, and reads what it wrote (READ COMMITTED
  * takes a fresh snapshot per statement), so a resent snapshot id is seen as stored and a delta
  * against a base that moved on is told to resync. Should PostgreSQL still detect a deadlock (two
- * batches inserting the same new catalogue rows in different orders), the whole batch, rolled
- * back by the server, is run again: its units read their state afresh.
+ * batches writing the same new rows in different orders), the whole batch, rolled back by the
+ * server, is run again: its units read their state afresh.
  */
 export function createWriteBatcher(db: Db, options: WriteBatcherOptions = {}) {
   const maxBatch = options.maxBatch ?? 128;

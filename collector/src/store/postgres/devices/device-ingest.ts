@@ -249,7 +249,7 @@ async function resolutionLookups(
  * to the register in the same transaction.
  */
 export function createDeviceIngest(db: Db, batcher: WriteBatcher, matcher: Matcher = createMatcher()): DeviceIngest {
-  const softwareRows = createDeviceSoftware();
+  const softwareRows = createDeviceSoftware(db.$client);
 
   /** A snapshot id is one agent's: a resend is acknowledged again, another agent's use of it refused. */
   async function alreadyStored(client: pg.PoolClient, snapshotId: string, agentId: string) {

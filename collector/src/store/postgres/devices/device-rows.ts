@@ -23,11 +23,18 @@ const column = <T>(values: T[]) => sql.param(values);
 /**
  * A device's software rows and the catalogue they point at: the hottest part of ingest, about a
  * thousand packages per new device, so every step is one statement whatever the count: the
- * catalogue rows missing are inserted together from arrays (unnest), in key order so two
- * instances inserting the same new packages wait on each other rather than deadlock, and the
- * device's rows added, updated and removed likewise.
+ * catalogue rows missing are inserted together from arrays (unnest), and the device's rows
+ * added, updated and removed likewise.
+ *
+ * The catalogue rows are inserted on their own, committed at once on another connection of the
+ * pool (`pool`), not in the ingest's transaction. In it, a new row stays locked until the whole
+ * batch commits, and a batch of another instance holding other new rows its units also insert
+ * (in another order: each unit's rows are sorted, not the batch's) deadlocked with it; two
+ * collectors taking new devices lost whole batches that way. Committed at once, in key order,
+ * no insert holds a catalogue row while waiting for another. A catalogue row whose ingest then
+ * fails stays, unused until a device reports that package, as any catalogue row may.
  */
-export function createDeviceSoftware() {
+export function createDeviceSoftware(pool: pg.Pool) {
   const catalogCache = new Map<string, number>();
 
   async function catalogIds(client: pg.PoolClient, items: SoftwareItem[], fresh: Map<string, number>) {
@@ -49,7 +56,7 @@ export function createDeviceSoftware() {
     const names = wanted.map((i) => i.name);
     const versions = wanted.map((i) => i.version);
     const arches = wanted.map((i) => i.arch ?? '');
-    await runStatement(client, 'insertCatalog', [
+    await runStatement(pool, 'insertCatalog', [
       sources,
       names,
       versions,

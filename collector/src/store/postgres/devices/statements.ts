@@ -11,8 +11,8 @@ const STATEMENTS = {
   findSection: 'SELECT id FROM snapshot_sections WHERE section = $1 AND hash = $2',
   currentSoftware: `SELECT ds.software_id, c.source, c.name, c.arch, c.version, ds.install_date, ds.install_location
       FROM device_software ds JOIN software_catalog c ON c.id = ds.software_id WHERE ds.device_key = $1`,
-  // Rows come in the caller's (key) order, so two instances adding the same new packages wait
-  // on each other rather than deadlock.
+  // Rows come in the caller's (key) order, committed at once (device-rows.ts), so two instances
+  // adding the same new packages wait on each other rather than deadlock.
   insertCatalog: `INSERT INTO software_catalog (source, name, version, arch, publisher)
       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
       ON CONFLICT (source, name, version, arch) DO NOTHING`,
@@ -25,9 +25,9 @@ const STATEMENTS = {
 
 export type StatementName = keyof typeof STATEMENTS;
 
-/** Runs one of the hot statements on the connection of the transaction it belongs to. */
+/** Runs one of the hot statements on the connection of the transaction it belongs to (or on the pool, committed at once). */
 export async function runStatement<R extends pg.QueryResultRow>(
-  client: pg.PoolClient,
+  client: pg.PoolClient | pg.Pool,
   name: StatementName,
   values: unknown[],
 ): Promise<R[]> {
