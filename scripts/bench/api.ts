@@ -16,9 +16,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { COLLECTOR_BIN, type RunningCollector, startCollector } from '../../test/support/processes.ts';
+import { COLLECTOR_BIN, type RunningCollector } from '../../test/support/processes.ts';
 import { percentile, sourceLine } from './deltas.ts';
+import { type Engine, type EngineRun, startBenchPostgres, startCollectors } from './lib/engines.ts';
 import { keptRuns, machineLine, ROOT, runsComment, table } from './lib/report.ts';
+import { build, postgresSink } from './reconcile.ts';
 
 const TARGET_P99_MS = 50;
 const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -56,7 +58,7 @@ export function buildDatabase(
   });
 }
 
-/** A new API token's secret, made with the collector's own command line. */
+/** A new API token's secret, made with the collector's own command line (`dbPath` a file or a postgres:// URL). */
 function createToken(dbPath: string, name: string, role: 'admin' | 'reader'): string {
   const out = execFileSync(
     process.execPath,
@@ -79,6 +81,24 @@ interface QueryResult {
   note?: string;
 }
 
+/**
+ * Where the queries go: one collector, or each request to the next of several (two instances on
+ * one PostgreSQL database), as a load balancer would spread them.
+ */
+interface Target {
+  readonly url: string;
+}
+
+function roundRobin(collectors: RunningCollector[]): Target {
+  let next = 0;
+  return {
+    get url() {
+      const c = collectors[next++ % collectors.length] as RunningCollector;
+      return c.url;
+    },
+  };
+}
+
 async function get(url: string, token: string): Promise<{ status: number; text: string }> {
   const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   return { status: res.status, text: await res.text() };
@@ -89,7 +109,7 @@ const BUDGET_MS = 60_000;
 
 /** One query asked `requests` times (or for BUDGET_MS), one at a time, after 10 warm-up requests. */
 async function measure(
-  server: RunningCollector,
+  server: Target,
   token: string,
   name: string,
   path: string,
@@ -123,7 +143,7 @@ async function measure(
 }
 
 /** The cursor of page `page` (1-based) of a list, following nextCursor from the first page. */
-async function cursorOfPage(server: RunningCollector, token: string, path: string, page: number): Promise<string> {
+async function cursorOfPage(server: Target, token: string, path: string, page: number): Promise<string> {
   let cursor: string | null = null;
   for (let p = 1; p < page; p++) {
     const url: string = `${server.url}${path}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
@@ -141,6 +161,8 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 /** One size's run: what the section keeps of it so that a run at another size can add to it. */
 interface SizeRun {
   devices: number;
+  /** Absent in runs kept from before engines were compared: SQLite. */
+  engine?: Engine;
   machine: string;
   sources: string;
   requests: number;
@@ -156,28 +178,60 @@ interface SizeRun {
 
 const RUNS_MARK = 'api-runs:';
 
-/** Measures the queries at one fleet size. */
-async function runSize(opts: ApiBenchOptions): Promise<SizeRun> {
+/**
+ * The database of one size: on SQLite, reconcile.ts's builder in its own process (which also
+ * runs its two reconciliations); on PostgreSQL, the same builder here, into a cluster of the
+ * benchmark's own.
+ */
+async function databaseFor(engine: Engine, devices: number) {
   const started = performance.now();
-  log(`api: building ${fmt(opts.devices)} devices with reconcile.ts's builder`);
-  const built = await buildDatabase(opts.devices);
-  const dbPath = built.path;
-  const buildS = (performance.now() - started) / 1000;
-  const builtS = Number(/built in (\d+(?:\.\d+)?) s/.exec(built.log)?.[1] ?? Number.NaN);
-  const dbBytes = statSync(dbPath).size;
+  if (engine === 'sqlite') {
+    const built = await buildDatabase(devices);
+    return {
+      db: built.path,
+      postgres: undefined,
+      buildS: (performance.now() - started) / 1000,
+      builtS: Number(/built in (\d+(?:\.\d+)?) s/.exec(built.log)?.[1] ?? Number.NaN),
+      dbBytes: statSync(built.path).size,
+      remove: () => rmSync(dirname(built.path), { recursive: true, force: true }),
+    };
+  }
+  const postgres = await startBenchPostgres();
+  try {
+    await build(postgresSink(postgres.query), devices, 500, 1000);
+    const [size] = await postgres.query<{ bytes: string }>('select pg_database_size(current_database()) as bytes');
+    const buildS = (performance.now() - started) / 1000;
+    return {
+      db: postgres.url,
+      postgres,
+      buildS,
+      builtS: buildS,
+      dbBytes: Number(size?.bytes),
+      remove: () => undefined,
+    };
+  } catch (err) {
+    await postgres.stop();
+    throw err;
+  }
+}
+
+/** Measures the queries at one fleet size. */
+async function runSize(opts: ApiBenchOptions, engine: Engine): Promise<SizeRun> {
+  const started = performance.now();
+  log(`api on ${engine}: building ${fmt(opts.devices)} devices with reconcile.ts's builder`);
+  const { db: dbPath, postgres, buildS, builtS, dbBytes, remove } = await databaseFor(engine, opts.devices);
   const results: QueryResult[] = [];
   let reconcileS = 0;
-  let server: RunningCollector | undefined;
+  let collectors: EngineRun | undefined;
   try {
     const admin = createToken(dbPath, 'bench-admin', 'admin');
     const reader = createToken(dbPath, 'bench-reader', 'reader');
-    const collector = await startCollector({
-      dbPath,
+    collectors = await startCollectors(engine, dbPath, postgres, {
       enrollSecret: 'bench-enroll-secret',
       // One token sends every measured request: the per-token limit would throttle the benchmark itself.
-      extraArgs: ['--log-level', 'warn', '--reconcile-cron', 'off', '--rate-limit', '0'],
+      args: ['--log-level', 'warn', '--reconcile-cron', 'off', '--rate-limit', '0'],
     });
-    server = collector;
+    const collector = roundRobin(collectors.collectors);
     const t1 = performance.now();
     const run = await fetch(`${collector.url}/api/v1/reconciliations`, {
       method: 'POST',
@@ -187,6 +241,8 @@ async function runSize(opts: ApiBenchOptions): Promise<SizeRun> {
     await run.text();
     reconcileS = (performance.now() - t1) / 1000;
     log(`reconciliation over HTTP: ${reconcileS.toFixed(1)} s`);
+    for (const st of (await postgres?.topStatements(6)) ?? [])
+      log(`  PostgreSQL: ${st.totalMs.toFixed(0)} ms in ${st.calls} calls: ${st.query.slice(0, 140)}`);
 
     const n = opts.requests;
     const ask = async (name: string, path: string) => results.push(await measure(collector, reader, name, path, n));
@@ -202,13 +258,15 @@ async function runSize(opts: ApiBenchOptions): Promise<SizeRun> {
     await ask('findings, first page', '/api/v1/findings?limit=50');
     await ask('findings by severity, first page', '/api/v1/findings?sort=-severity&limit=50');
   } finally {
-    await server?.stop();
-    rmSync(dirname(dbPath), { recursive: true, force: true });
+    if (collectors) await collectors.stop();
+    else await postgres?.stop();
+    remove();
   }
   const wallS = (performance.now() - started) / 1000;
-  log(`api: ${fmt(opts.devices)} devices measured in ${(wallS / 60).toFixed(1)} min`);
+  log(`api on ${engine}: ${fmt(opts.devices)} devices measured in ${(wallS / 60).toFixed(1)} min`);
   return {
     devices: opts.devices,
+    engine,
     machine: machineLine(),
     sources: sourceLine(),
     requests: opts.requests,
@@ -226,15 +284,21 @@ const queryKey = (name: string) => name.replace(/page \d+ \(cursor\)/, 'page N (
 
 const shortPath = (path: string) => `\`${path.length > 70 ? `${path.slice(0, 67)}...` : path}\``;
 
+const engineOf = (r: SizeRun): Engine => r.engine ?? 'sqlite';
+const ENGINE_ORDER: Record<Engine, number> = { sqlite: 0, pg: 1, pg2: 2 };
+
 function render(runs: SizeRun[]): string {
-  const sizes = [...runs].sort((a, b) => a.devices - b.devices);
+  const sizes = [...runs].sort(
+    (a, b) => ENGINE_ORDER[engineOf(a)] - ENGINE_ORDER[engineOf(b)] || a.devices - b.devices,
+  );
   const queries = [...new Set(sizes.flatMap((r) => r.results.map((q) => queryKey(q.name))))];
   const rows: (string | number)[][] = [];
   for (const key of queries) {
-    let previous: { devices: number; p50: number; p99: number } | undefined;
+    let previous: { devices: number; p50: number; p99: number; engine: Engine } | undefined;
     for (const run of sizes) {
       const r = run.results.find((q) => queryKey(q.name) === key);
       if (!r) continue;
+      if (previous && previous.engine !== engineOf(run)) previous = undefined;
       const growth = previous
         ? `p50 ×${(r.p50 / previous.p50).toFixed(1)}, p99 ×${(r.p99 / previous.p99).toFixed(1)}` +
           (run.devices === previous.devices * 10
@@ -244,6 +308,7 @@ function render(runs: SizeRun[]): string {
       rows.push([
         r.note ? `${r.name} (${r.note})` : r.name,
         fmt(run.devices),
+        engineOf(run),
         r.p50.toFixed(1),
         r.p99.toFixed(1),
         r.max.toFixed(0),
@@ -252,7 +317,7 @@ function render(runs: SizeRun[]): string {
         growth,
         r.p99 < TARGET_P99_MS ? 'met' : '**not met**',
       ]);
-      previous = { devices: run.devices, p50: r.p50, p99: r.p99 };
+      previous = { devices: run.devices, p50: r.p50, p99: r.p99, engine: engineOf(run) };
     }
   }
   const paths = queries.map((key) => {
@@ -262,17 +327,18 @@ function render(runs: SizeRun[]): string {
   const verdicts = sizes.map((run) => {
     const worst = run.results.reduce((a, b) => (b.p99 > a.p99 ? b : a));
     const over = run.results.filter((r) => r.p99 >= TARGET_P99_MS).map((r) => r.name);
-    return `${fmt(run.devices)} devices: ${over.length === 0 ? 'met' : '**not met**'} (worst p99 ${worst.p99.toFixed(1)} ms, ${worst.name}${over.length ? `; over: ${over.join(', ')}` : ''})`;
+    return `${fmt(run.devices)} devices on ${engineOf(run)}: ${over.length === 0 ? 'met' : '**not met**'} (worst p99 ${worst.p99.toFixed(1)} ms, ${worst.name}${over.length ? `; over: ${over.join(', ')}` : ''})`;
   });
   return [
     '## Read API',
     '',
-    "Each size is a collector database of N devices (500 packages each, 1,000 licenses, an N-asset register) built with the bulk SQL builder of the reconciliation benchmark, then one `POST /api/v1/reconciliations` through the API so there are findings. A real collector process (`stocktake-collector serve`, scheduled reconciliation off) answers; the benchmark asks each query 200 times, one at a time, after 10 warm-up requests, with a reader token. Latency is request sent to body read, on loopback. *Growth ×10* compares the query's p50 and p99 with the same query on the fleet 10× smaller (the p99 of 200 requests is their third slowest, so it moves with whatever else the machine was doing; the p50 shows the cost of the query itself).",
+    "Each size is a collector database of N devices (500 packages each, 1,000 licenses, an N-asset register) built with the bulk SQL builder of the reconciliation benchmark, then one `POST /api/v1/reconciliations` through the API so there are findings. A real collector process (`stocktake-collector serve`, scheduled reconciliation off) answers; the benchmark asks each query 200 times, one at a time, after 10 warm-up requests, with a reader token. Latency is request sent to body read, on loopback. *Growth ×10* compares the query's p50 and p99 with the same query on the fleet 10× smaller (the p99 of 200 requests is their third slowest, so it moves with whatever else the machine was doing; the p50 shows the cost of the query itself). Engines: **sqlite** as above; **pg**, the same builder writing the same rows into a PostgreSQL 15 throwaway cluster of the benchmark's own (as in the ingest section; multi-row inserts, then ANALYZE, without the builder's two reconciliations), one collector; **pg2**, two collectors on that database, each request to the next instance as a load balancer would send them.",
     '',
     table(
       [
         'query',
         'devices',
+        'engine',
         'p50 ms',
         'p99 ms',
         'max ms',
@@ -291,11 +357,23 @@ function render(runs: SizeRun[]): string {
     `Target: list queries p99 under ${TARGET_P99_MS} ms on 100,000 devices. ${verdicts.join('; ')}.`,
     '',
     table(
-      ['devices', 'database', 'build (s)', 'reconciliation over the API (s)', 'whole run (min)', 'machine', 'sources'],
+      [
+        'devices',
+        'engine',
+        'database',
+        'build (s)',
+        'reconciliation over the API (s)',
+        'whole run (min)',
+        'machine',
+        'sources',
+      ],
       sizes.map((run) => [
         fmt(run.devices),
+        engineOf(run),
         `${run.dbGiB.toFixed(2)} GiB`,
-        `${run.buildS.toFixed(0)} (${Number.isFinite(run.builtS) ? `${run.builtS.toFixed(0)} inserting and indexing, the rest the builder's two reconciliation runs` : 'builder'})`,
+        engineOf(run) === 'sqlite'
+          ? `${run.buildS.toFixed(0)} (${Number.isFinite(run.builtS) ? `${run.builtS.toFixed(0)} inserting and indexing, the rest the builder's two reconciliation runs` : 'builder'})`
+          : `${run.buildS.toFixed(0)} (inserting, indexing, ANALYZE)`,
         run.reconcileS.toFixed(1),
         (run.wallS / 60).toFixed(1),
         run.machine,
@@ -303,13 +381,15 @@ function render(runs: SizeRun[]): string {
       ]),
     ),
     '',
-    `Reproduce: \`node_modules/.bin/tsx scripts/bench/index.ts --only api --size 10000\`, then \`--size 100000\`; each run replaces its own size's rows and keeps the other's.`,
+    `Reproduce: \`node_modules/.bin/tsx scripts/bench/index.ts --only api --size 10000\`, then \`--size 100000\` (\`--engines sqlite,pg,pg2\` by default, any of them); each run replaces its own size and engine's rows and keeps the others'.`,
     '',
     runsComment(RUNS_MARK, sizes),
   ].join('\n');
 }
 
-export async function apiBench(opts: ApiBenchOptions): Promise<string> {
-  const run = await runSize(opts);
-  return render([...keptRuns<SizeRun>('api', RUNS_MARK, (r) => r.devices !== opts.devices), run]);
+export async function apiBench(opts: ApiBenchOptions & { engines?: readonly Engine[] }): Promise<string> {
+  const runs: SizeRun[] = [];
+  for (const engine of opts.engines ?? ['sqlite']) runs.push(await runSize(opts, engine));
+  const same = (a: SizeRun, b: SizeRun) => a.devices === b.devices && engineOf(a) === engineOf(b);
+  return render([...keptRuns<SizeRun>('api', RUNS_MARK, (r) => !runs.some((run) => same(r, run))), ...runs]);
 }

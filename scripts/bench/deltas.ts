@@ -18,8 +18,9 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { diffSnapshot, type SnapshotDelta } from '@stocktake/shared';
-import { COLLECTOR_BIN, type RunningCollector, startCollector, tempDir } from '../../test/support/processes.ts';
+import { COLLECTOR_BIN, type RunningCollector, tempDir } from '../../test/support/processes.ts';
 import { Fleet } from './fleet/fleet.ts';
+import { type Engine, type EngineRun, startEngine } from './lib/engines.ts';
 import { type LiveAgent, openLiveAgents } from './lib/live-agents.ts';
 import { machineLine, ROOT, table } from './lib/report.ts';
 
@@ -39,6 +40,8 @@ export interface DeltasBenchOptions {
   concurrency: number;
   /** Measured one after the other on the same collector, in this order (default both). */
   transports?: readonly Transport[];
+  /** The stores measured one after the other, each on a fresh database (default SQLite alone). */
+  engines?: readonly Engine[];
 }
 
 /** The commit measured, and whether the collector's sources had uncommitted changes then. */
@@ -112,8 +115,8 @@ interface Agent {
   template: SnapshotDelta;
 }
 
-/** Enrols N agents and stores one full snapshot of each, 4 requests in flight, as ingest.ts does. */
-async function loadFleet(server: RunningCollector, fleet: Fleet, devices: number): Promise<Agent[]> {
+/** Enrols N agents and stores one full snapshot of each, 4 requests in flight, as ingest.ts does; agent i with collector urlOf(i). */
+async function loadFleet(urlOf: (i: number) => string, fleet: Fleet, devices: number): Promise<Agent[]> {
   const agents: Agent[] = new Array(devices);
   const first = new Date(Date.UTC(2026, 10, 1));
   const later = new Date(Date.UTC(2026, 10, 2));
@@ -121,13 +124,13 @@ async function loadFleet(server: RunningCollector, fleet: Fleet, devices: number
     const state = fleet.initial(i);
     const platform = state.platform === 'windows' ? 'win32' : state.platform === 'macos' ? 'darwin' : 'linux';
     const enrol = await post(
-      `${server.url}/api/v1/agent/enroll`,
+      `${urlOf(i)}/api/v1/agent/enroll`,
       JSON.stringify({ enrollSecret: SECRET, hostname: state.hostname, agentVersion: '0.1.0', platform }),
     );
     if (enrol.status >= 300) throw new Error(`enrol #${i}: HTTP ${enrol.status} ${enrol.text.slice(0, 300)}`);
     const { agentId, agentToken } = JSON.parse(enrol.text) as { agentId: string; agentToken: string };
     const base = fleet.snapshot(state, { agentId, at: first });
-    const stored = await post(`${server.url}/api/v1/agent/snapshots`, JSON.stringify(base), agentToken);
+    const stored = await post(`${urlOf(i)}/api/v1/agent/snapshots`, JSON.stringify(base), agentToken);
     if (stored.status >= 300) throw new Error(`snapshot #${i}: HTTP ${stored.status} ${stored.text.slice(0, 300)}`);
     // The same machine a day later: every section hashes the same, so every section is `unchanged`.
     const template = diffSnapshot(base, fleet.snapshot(state, { agentId, at: later }));
@@ -145,8 +148,23 @@ interface DeltaPhase {
   p99: number;
   max: number;
   cpuS: number;
+  /** PostgreSQL's processes' CPU over the phase; NaN on SQLite. */
+  databaseCpuS: number;
   meanBodyBytes: number;
 }
+
+/** Where deltas go (agent i's collector) and the CPU they cost. */
+interface DeltaTarget {
+  urlOf(i: number): string;
+  collectorCpu(): number;
+  databaseCpu(): number;
+}
+
+const targetOf = (run: EngineRun): DeltaTarget => ({
+  urlOf: (i) => run.collectorOf(i).url,
+  collectorCpu: run.collectorCpuSeconds,
+  databaseCpu: run.databaseCpuSeconds,
+});
 
 /**
  * Sends `count` unchanged deltas. Worker w owns the agents with index ≡ w (mod concurrency), so
@@ -155,7 +173,7 @@ interface DeltaPhase {
  * its send to its ack.
  */
 async function sendDeltas(
-  server: RunningCollector,
+  target: DeltaTarget,
   agents: Agent[],
   count: number,
   concurrency: number,
@@ -163,7 +181,8 @@ async function sendDeltas(
 ): Promise<DeltaPhase> {
   const cursor = new Array<number>(concurrency).fill(0);
   let bodyBytes = 0;
-  const cpuBefore = cpuSeconds(server.process.pid);
+  const cpuBefore = target.collectorCpu();
+  const dbBefore = target.databaseCpu();
   const run = await runBounded(count, concurrency, async (_i, w) => {
     const owned = Math.ceil((agents.length - w) / concurrency);
     const k = cursor[w] ?? 0;
@@ -187,13 +206,15 @@ async function sendDeltas(
       if (ack.duplicate) throw new Error(`delta ${snapshotId}: acknowledged as a duplicate`);
     } else {
       bodyBytes += Buffer.byteLength(body);
-      const res = await post(`${server.url}/api/v1/agent/deltas`, body, agent.token);
+      const res = await post(`${target.urlOf(index)}/api/v1/agent/deltas`, body, agent.token);
       if (res.status !== 201) throw new Error(`delta: HTTP ${res.status} ${res.text.slice(0, 300)}`);
     }
     agent.base = snapshotId;
   });
-  const cpuS = cpuSeconds(server.process.pid) - cpuBefore;
+  const cpuS = target.collectorCpu() - cpuBefore;
+  const databaseCpuS = target.databaseCpu() - dbBefore;
   return {
+    databaseCpuS,
     count,
     seconds: run.seconds,
     perSecond: count / run.seconds,
@@ -282,18 +303,27 @@ export function topFunctions(path: string, limit = 15): { name: string; where: s
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 /** Opens one live channel per agent for a ws phase (not timed), or none for http. */
-async function channelsFor(transport: Transport, server: RunningCollector, agents: Agent[]) {
+/** Agent i's channel is opened on its own collector (run.collectorOf(i)). */
+async function channelsFor(transport: Transport, run: EngineRun, agents: Agent[]) {
   if (transport === 'http') return undefined;
   const started = performance.now();
-  const live = await openLiveAgents(
-    server.url,
-    agents.map((a) => a.token),
-  );
+  const live: LiveAgent[] = new Array(agents.length);
+  for (const [n, collector] of run.collectors.entries()) {
+    const mine = agents.map((_, i) => i).filter((i) => i % run.collectors.length === n);
+    const opened = await openLiveAgents(
+      collector.url,
+      mine.map((i) => (agents[i] as Agent).token),
+    );
+    mine.forEach((i, k) => {
+      live[i] = opened[k] as LiveAgent;
+    });
+  }
   log(`opened ${live.length} live channels in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return live;
 }
 
 interface TransportRun {
+  engine: Engine;
   transport: Transport;
   phase: DeltaPhase;
   /** The collector's VmHWM after this transport's phase: the peak of the run so far. */
@@ -302,80 +332,105 @@ interface TransportRun {
 
 export async function deltasBench(opts: DeltasBenchOptions): Promise<string> {
   const transports = opts.transports ?? TRANSPORTS;
+  const engines = opts.engines ?? ['sqlite'];
   const warmUp = Math.min(2000, opts.requests);
-  const dir = tempDir('stocktake-bench-deltas-');
-  const dbPath = join(dir.path, 'stocktake.db');
   const fleet = new Fleet();
-  let server = await startCollector({
-    dbPath,
-    enrollSecret: SECRET,
-    extraArgs: ['--log-level', 'warn', '--enroll-rate-limit', '0'],
-  });
+  const runs: TransportRun[] = [];
   let profileNotes: string[] = [];
-  try {
-    log(`deltas: ${opts.devices} devices, collector ${server.url}, pid ${server.process.pid}`);
-    const agents = await loadFleet(server, fleet, opts.devices);
-    const runs: TransportRun[] = [];
-    for (const transport of transports) {
-      const live = await channelsFor(transport, server, agents);
-      try {
-        // A short warm-up so the measured phase sees compiled code, as a long-running collector does.
-        await sendDeltas(server, agents, warmUp, opts.concurrency, live);
-        const phase = await sendDeltas(server, agents, opts.requests, opts.concurrency, live);
-        runs.push({ transport, phase, rss: peakRssMiB(server.process.pid) });
-        log(
-          `deltas over ${transport}: ${fmt(phase.perSecond)}/s, p50 ${phase.p50.toFixed(1)} ms, p99 ${phase.p99.toFixed(1)} ms`,
-        );
-      } finally {
-        for (const channel of live ?? []) channel.close();
+  for (const engine of engines) {
+    const dir = tempDir('stocktake-bench-deltas-');
+    const run = await startEngine(engine, dir.path, {
+      enrollSecret: SECRET,
+      args: ['--log-level', 'warn', '--enroll-rate-limit', '0'],
+    });
+    try {
+      log(`deltas on ${engine}: ${opts.devices} devices, collectors ${run.collectors.map((c) => c.url).join(', ')}`);
+      const target = targetOf(run);
+      const agents = await loadFleet(target.urlOf, fleet, opts.devices);
+      for (const transport of transports) {
+        const live = await channelsFor(transport, run, agents);
+        try {
+          // A short warm-up so the measured phase sees compiled code, as a long-running collector does.
+          await sendDeltas(target, agents, warmUp, opts.concurrency, live);
+          const phase = await sendDeltas(target, agents, opts.requests, opts.concurrency, live);
+          const rss = Math.max(...run.collectors.map((c) => peakRssMiB(c.process.pid)));
+          runs.push({ engine, transport, phase, rss });
+          log(
+            `deltas on ${engine} over ${transport}: ${fmt(phase.perSecond)}/s, p50 ${phase.p50.toFixed(1)} ms, p99 ${phase.p99.toFixed(1)} ms, collector CPU ${((phase.cpuS * 1000) / phase.count).toFixed(2)} ms per delta`,
+          );
+        } finally {
+          for (const channel of live ?? []) channel?.close();
+        }
       }
+      await Promise.all(run.collectors.map((c) => c.stop()));
+      // The profile is of SQLite's collector, the default store, as before engines were compared.
+      const missed = runs.find((r) => r.engine === engine && r.phase.perSecond < TARGET_PER_SECOND);
+      if (engine === 'sqlite' && missed) {
+        const profDir = join(dir.path, 'profile');
+        const server = await startProfiledCollector(run.db, profDir);
+        try {
+          const profiled = Math.min(opts.requests, 5000);
+          const single: EngineRun = { ...run, collectors: [server], collectorOf: () => server };
+          const live = await channelsFor(missed.transport, single, agents);
+          const p = await sendDeltas(
+            {
+              urlOf: () => server.url,
+              collectorCpu: () => cpuSeconds(server.process.pid),
+              databaseCpu: () => Number.NaN,
+            },
+            agents,
+            profiled,
+            opts.concurrency,
+            live,
+          );
+          for (const channel of live ?? []) channel?.close();
+          await server.stop();
+          const file = existsSync(profDir) ? readdirSync(profDir).find((f) => f.endsWith('.cpuprofile')) : undefined;
+          profileNotes = file
+            ? [
+                `Where the collector's CPU goes (SQLite; V8 CPU profile of a second collector on the same database, ${fmt(profiled)} deltas over ${missed.transport} at ${fmt(p.perSecond)}/s under the profiler, start-up included; self time per function):`,
+                '',
+                table(
+                  ['function', 'where', 'self time'],
+                  topFunctions(join(profDir, file)).map((f) => [
+                    `\`${f.name}\``,
+                    f.where ? `\`${f.where}\`` : '',
+                    `${(f.share * 100).toFixed(1)}%`,
+                  ]),
+                ),
+              ]
+            : ['(the profiled collector wrote no .cpuprofile)'];
+        } finally {
+          await server.stop();
+        }
+      }
+    } finally {
+      await run.stop();
+      dir.remove();
     }
-    await server.stop();
-    const missed = runs.find((r) => r.phase.perSecond < TARGET_PER_SECOND);
-    if (missed) {
-      const profDir = join(dir.path, 'profile');
-      server = await startProfiledCollector(dbPath, profDir);
-      const profiled = Math.min(opts.requests, 5000);
-      const live = await channelsFor(missed.transport, server, agents);
-      const p = await sendDeltas(server, agents, profiled, opts.concurrency, live);
-      for (const channel of live ?? []) channel.close();
-      await server.stop();
-      const file = existsSync(profDir) ? readdirSync(profDir).find((f) => f.endsWith('.cpuprofile')) : undefined;
-      profileNotes = file
-        ? [
-            `Where the collector's CPU goes (V8 CPU profile of a second collector on the same database, ${fmt(profiled)} deltas over ${missed.transport} at ${fmt(p.perSecond)}/s under the profiler, start-up included; self time per function):`,
-            '',
-            table(
-              ['function', 'where', 'self time'],
-              topFunctions(join(profDir, file)).map((f) => [
-                `\`${f.name}\``,
-                f.where ? `\`${f.where}\`` : '',
-                `${(f.share * 100).toFixed(1)}%`,
-              ]),
-            ),
-          ]
-        : ['(the profiled collector wrote no .cpuprofile)'];
-    }
-    const verdicts = runs.map(({ transport, phase }) => {
+  }
+  {
+    const verdicts = runs.map(({ engine, transport, phase }) => {
       const cpuMsPerDelta = (phase.cpuS * 1000) / phase.count;
       const met = phase.perSecond >= TARGET_PER_SECOND;
-      return `${transport}: ${met ? 'met' : '**not met**'} (${fmt(phase.perSecond)}/s, ${(phase.perSecond / TARGET_PER_SECOND).toFixed(2)}× the target; the collector's CPU alone would allow at most ${fmt(1000 / cpuMsPerDelta)}/s per core)`;
+      return `${engine} over ${transport}: ${met ? 'met' : '**not met**'} (${fmt(phase.perSecond)}/s, ${(phase.perSecond / TARGET_PER_SECOND).toFixed(2)}× the target; the collector's CPU alone would allow at most ${fmt(1000 / cpuMsPerDelta)}/s per core)`;
     });
     const reproduce =
       transports.length === TRANSPORTS.length
-        ? `\`node_modules/.bin/tsx scripts/bench/index.ts --only deltas --size ${opts.devices}\``
+        ? `\`node_modules/.bin/tsx scripts/bench/index.ts --only deltas --size ${opts.devices} --engines ${engines.join(',')}\``
         : `\`node_modules/.bin/tsx scripts/bench/deltas.ts --transport ${transports.join(',')} --size ${opts.devices} --requests ${opts.requests} --concurrency ${opts.concurrency}\``;
     return [
       '## Unchanged deltas',
       '',
       `Machine: ${machineLine()}.`,
       '',
-      `A real collector (\`stocktake-collector serve\`, its own process, SQLite in a temporary directory) loaded over HTTP with ${fmt(opts.devices)} devices of the synthetic fleet (enrolled, one full snapshot each). Then ${fmt(opts.devices)} agents send unchanged deltas (every section \`unchanged\`, built with \`diffSnapshot\` as the agent builds them; each one's base is the agent's previous delta) from the benchmark process, ${opts.concurrency} in flight, after ${fmt(warmUp)} warm-up deltas, over each transport in turn on the same collector and database, in the order of the table: **http** is \`POST /api/v1/agent/deltas\`, one request per delta; **ws** is a \`delta\` message on the agent's live channel (\`/api/v1/agent/ws\`, one websocket per agent, opened before the phase and not timed), its latency from send to ack. The benchmark process shares the 2 cores with the collector. Collector CPU is user + system from \`/proc/<pid>/stat\` over the measured phase; peak RSS is its VmHWM after that phase (the run's peak so far).`,
+      `A real collector (\`stocktake-collector serve\`, its own process) loaded over HTTP with ${fmt(opts.devices)} devices of the synthetic fleet (enrolled, one full snapshot each). Then ${fmt(opts.devices)} agents send unchanged deltas (every section \`unchanged\`, built with \`diffSnapshot\` as the agent builds them; each one's base is the agent's previous delta) from the benchmark process, ${opts.concurrency} in flight, after ${fmt(warmUp)} warm-up deltas, over each transport in turn on the same collector and database, in the order of the table: **http** is \`POST /api/v1/agent/deltas\`, one request per delta; **ws** is a \`delta\` message on the agent's live channel (\`/api/v1/agent/ws\`, one websocket per agent, opened before the phase and not timed), its latency from send to ack. The benchmark process shares the 2 cores with the collector. Collector CPU is user + system from \`/proc/<pid>/stat\` over the measured phase; peak RSS is its VmHWM after that phase (the run's peak so far). Engines, each on a fresh database: **sqlite**, a file in a temporary directory; **pg**, one collector on a PostgreSQL 15 throwaway cluster of the benchmark's own (as in the ingest section); **pg2**, two collectors on that one database, agent i on instance i mod 2, their CPU summed. PostgreSQL CPU is that of the server's processes from \`/proc\`.`,
       '',
       sourceLine(),
       '',
       table(
         [
+          'engine',
           'transport',
           'devices',
           'deltas',
@@ -385,10 +440,12 @@ export async function deltasBench(opts: DeltasBenchOptions): Promise<string> {
           'max ms',
           'collector CPU ms/delta',
           'collector cores busy',
+          'PostgreSQL CPU ms/delta',
           'collector peak RSS MiB',
           'bytes per delta (body or message)',
         ],
-        runs.map(({ transport, phase, rss }) => [
+        runs.map(({ engine, transport, phase, rss }) => [
+          engine,
           transport,
           fmt(opts.devices),
           fmt(phase.count),
@@ -398,6 +455,7 @@ export async function deltasBench(opts: DeltasBenchOptions): Promise<string> {
           phase.max.toFixed(0),
           ((phase.cpuS * 1000) / phase.count).toFixed(2),
           (phase.cpuS / phase.seconds).toFixed(2),
+          Number.isFinite(phase.databaseCpuS) ? ((phase.databaseCpuS * 1000) / phase.count).toFixed(2) : '–',
           fmt(rss),
           fmt(phase.meanBodyBytes),
         ]),
@@ -409,9 +467,6 @@ export async function deltasBench(opts: DeltasBenchOptions): Promise<string> {
       ...(profileNotes.length ? [''] : []),
       `Reproduce: ${reproduce}.`,
     ].join('\n');
-  } finally {
-    await server.stop();
-    dir.remove();
   }
 }
 

@@ -17,16 +17,25 @@
  * percentiles, the collector's CPU per ingest and peak RSS, that every snapshot sent is stored,
  * and the database's bytes per device with the tables that hold them.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '@stocktake/collector';
 import { diffSnapshot } from '@stocktake/shared';
-import { type RunningCollector, startCollector } from '../../test/support/processes.ts';
-import { cpuSeconds, peakRssMiB, sourceLine, type Transport } from './deltas.ts';
+import { startCollector } from '../../test/support/processes.ts';
+import { cpuSeconds, peakRssMiB, sourceLine, type Transport, topFunctions } from './deltas.ts';
 import { Fleet } from './fleet/fleet.ts';
+import {
+  type BenchPostgres,
+  ENGINE_LABEL,
+  type Engine,
+  type EngineRun,
+  parseEngines,
+  type StatementFigures,
+  startEngine,
+} from './lib/engines.ts';
 import { LiveChannels } from './lib/live-agents.ts';
 import { keptRuns, machineLine, runsComment, table } from './lib/report.ts';
 
@@ -43,6 +52,10 @@ export interface IngestOptions {
   /** Requests (or messages awaiting their ack) in flight at once. */
   concurrency: number;
   transport: Transport;
+  /** The store, and how many collectors share it (default sqlite). */
+  engine?: Engine;
+  /** New devices sent, after the measured phases, to a collector under V8's CPU profiler (default none). */
+  profiled?: number;
   /** Devices that send the churned rounds (default min(devices, 10,000)). */
   churned?: number;
   /** Of those, devices that send the unchanged full snapshot (default 2,000). */
@@ -105,6 +118,10 @@ interface PhaseResult {
   p99: number;
   max: number;
   serverCpuMs: number;
+  /** PostgreSQL's CPU per ingest (its processes', from /proc); absent on SQLite. */
+  databaseCpuMs?: number;
+  /** The statements PostgreSQL spent the most time on in this phase (pg_stat_statements). */
+  statements?: StatementFigures[];
   meanBytes: number;
 }
 
@@ -133,11 +150,18 @@ interface Chunking {
   hold: (from: number, to: number) => Promise<void>;
 }
 
+/** The CPU a phase is charged: every collector of the run together, and the database server's. */
+interface CpuMeter {
+  collector(): number;
+  database(): number;
+  postgres?: BenchPostgres;
+}
+
 async function runPhase(
   name: string,
   count: number,
   concurrency: number,
-  server: RunningCollector,
+  cpu: CpuMeter,
   request: (i: number) => Prepared,
   onResponse?: (i: number, body: string) => void,
   chunking?: Chunking,
@@ -151,8 +175,11 @@ async function runPhase(
   // The phase's clock stops while a chunk is being held.
   let pausedMs = 0;
   let pausedCpuS = 0;
+  let pausedDbS = 0;
   const clock = () => performance.now() - pausedMs;
-  const cpuBefore = cpuSeconds(server.process.pid);
+  await cpu.postgres?.resetStatements();
+  const cpuBefore = cpu.collector();
+  const dbBefore = cpu.database();
   const started = clock();
   let lastReport = started;
   const worker = async () => {
@@ -184,9 +211,11 @@ async function runPhase(
     const to = Math.min(count, from + chunk);
     if (chunking) {
       const heldAt = performance.now();
-      const cpuAt = cpuSeconds(server.process.pid);
+      const cpuAt = cpu.collector();
+      const dbAt = cpu.database();
       await chunking.hold(from, to);
-      pausedCpuS += cpuSeconds(server.process.pid) - cpuAt;
+      pausedCpuS += cpu.collector() - cpuAt;
+      pausedDbS += cpu.database() - dbAt;
       pausedMs += performance.now() - heldAt;
     }
     next = from;
@@ -194,6 +223,9 @@ async function runPhase(
     await Promise.all(Array.from({ length: concurrency }, worker));
   }
   const seconds = (clock() - started) / 1000;
+  const collectorCpuS = cpu.collector() - cpuBefore - pausedCpuS;
+  const databaseCpuS = cpu.database() - dbBefore - pausedDbS;
+  const statements = await cpu.postgres?.topStatements(8);
   const sorted = Array.from(latencies).sort((a, b) => a - b);
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
   const deciles: number[] = [];
@@ -213,11 +245,13 @@ async function runPhase(
     p50: pct(50),
     p99: pct(99),
     max: sorted.at(-1) ?? Number.NaN,
-    serverCpuMs: ((cpuSeconds(server.process.pid) - cpuBefore - pausedCpuS) * 1000) / count,
+    serverCpuMs: (collectorCpuS * 1000) / count,
+    ...(Number.isFinite(databaseCpuS) ? { databaseCpuMs: (databaseCpuS * 1000) / count } : {}),
+    ...(statements ? { statements } : {}),
     meanBytes: bytes / count,
   };
   log(
-    `${name}: ${count} in ${seconds.toFixed(1)} s, ${result.perSecond.toFixed(1)}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms`,
+    `${name}: ${count} in ${seconds.toFixed(1)} s, ${result.perSecond.toFixed(1)}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, collector CPU ${result.serverCpuMs.toFixed(2)} ms${result.databaseCpuMs === undefined ? '' : `, PostgreSQL CPU ${result.databaseCpuMs.toFixed(2)} ms`} per ingest`,
   );
   return result;
 }
@@ -227,8 +261,12 @@ async function runPhase(
  * write-ahead log included, whatever has been checkpointed), so it does not depend on when
  * the last checkpoint ran.
  */
-function databaseBytes(dbPath: string): number {
-  const opened = openDatabase(dbPath);
+async function databaseBytes(run: EngineRun): Promise<number> {
+  if (run.postgres) {
+    const [row] = await run.postgres.query<{ bytes: string }>('select pg_database_size(current_database()) as bytes');
+    return Number(row?.bytes);
+  }
+  const opened = openDatabase(run.db);
   try {
     const pragma = (name: string) => Number(opened.sqlite.pragma(name, { simple: true }));
     return (pragma('page_count') - pragma('freelist_count')) * pragma('page_size');
@@ -241,6 +279,10 @@ export interface IngestRun {
   devices: number;
   concurrency: number;
   transport: Transport;
+  /** Absent in runs kept from before engines were compared: SQLite. */
+  engine?: Engine;
+  /** Where the CPU of the profiled collector went, when one ran. */
+  profile?: ProfileResult;
   machine: string;
   sources: string;
   packages: ReturnType<typeof fleetStats>['packages'];
@@ -265,25 +307,34 @@ export async function runIngest(opts: IngestOptions): Promise<IngestRun> {
   const UNCHANGED = Math.min(CHURNED, opts.unchanged ?? 2000);
   const startedAt = performance.now();
   const sources = sourceLine();
+  const ENGINE = opts.engine ?? 'sqlite';
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'stocktake-bench-ingest-'));
-  const dbPath = join(dir, 'stocktake.db');
-  log(`fleet of ${DEVICES} devices, concurrency ${CONCURRENCY}, transport ${TRANSPORT}, database ${dbPath}`);
-  const server = await startCollector({
-    dbPath,
-    enrollSecret: SECRET,
-    // The whole synthetic fleet enrols from 127.0.0.1: the per-address limit would refuse it.
-    extraArgs: ['--log-level', 'warn', '--enroll-rate-limit', '0'],
-    ...(opts.startTimeoutMs ? { startTimeoutMs: opts.startTimeoutMs } : {}),
-  });
+  // The whole synthetic fleet enrols from 127.0.0.1: the per-address limit would refuse it.
+  const serveArgs = ['--log-level', 'warn', '--enroll-rate-limit', '0'];
+  const engine = await startEngine(ENGINE, dir, { enrollSecret: SECRET, args: serveArgs });
+  log(
+    `fleet of ${DEVICES} devices, concurrency ${CONCURRENCY}, transport ${TRANSPORT}, ${ENGINE_LABEL[ENGINE]}, database ${engine.postgres ? engine.db : join(dir, 'stocktake.db')}`,
+  );
+  const cpu: CpuMeter = {
+    collector: engine.collectorCpuSeconds,
+    database: engine.databaseCpuSeconds,
+    ...(engine.postgres ? { postgres: engine.postgres } : {}),
+  };
+  const urlOf = (i: number) => engine.collectorOf(i).url;
   const agents: { id: string; token: string }[] = new Array(DEVICES);
-  const live =
-    TRANSPORT === 'ws'
-      ? new LiveChannels(server.url, (i) => {
-          const token = agents[i]?.token;
-          if (!token) throw new Error(`agent ${i} not enrolled`);
-          return token;
-        })
-      : undefined;
+  const tokenOf = (i: number) => {
+    const token = agents[i]?.token;
+    if (!token) throw new Error(`agent ${i} not enrolled`);
+    return token;
+  };
+  // One set of live channels per collector: device i holds its channel on the collector it talks to.
+  const lives = TRANSPORT === 'ws' ? engine.collectors.map((c) => new LiveChannels(c.url, tokenOf)) : undefined;
+  const live = lives && {
+    get: (i: number) => lives[i % lives.length]?.get(i),
+    hold: (devices: number[]) =>
+      Promise.all(lives.map((l, n) => l.hold(devices.filter((i) => i % lives.length === n)))),
+    closeAll: () => Promise.all(lives.map((l) => l.closeAll())),
+  };
   /**
    * A phase of requests from devices `deviceOf(0..count-1)`. Over the websocket, the devices'
    * channels are opened LIVE_CHUNK at a time before their requests (and the others' closed),
@@ -299,7 +350,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestRun> {
       name,
       count,
       CONCURRENCY,
-      server,
+      cpu,
       request,
       undefined,
       live && {
@@ -321,6 +372,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestRun> {
   const results: PhaseResult[] = [];
   let bytesAfterFull = 0;
   let rss = Number.NaN;
+  let profile: ProfileResult | undefined;
   try {
     results.push(
       // Over HTTP whatever the transport: agents enrol before they open a live channel.
@@ -328,12 +380,12 @@ export async function runIngest(opts: IngestOptions): Promise<IngestRun> {
         'enrol',
         DEVICES,
         CONCURRENCY,
-        server,
+        cpu,
         (i) => {
           const state = fleet.initial(i);
           const platform = state.platform === 'windows' ? 'win32' : state.platform === 'macos' ? 'darwin' : 'linux';
           const init = json({ enrollSecret: SECRET, hostname: state.hostname, agentVersion: '0.1.0', platform });
-          return { bytes: 0, send: () => fetchBody(`${server.url}/api/v1/agent/enroll`, init) };
+          return { bytes: 0, send: () => fetchBody(`${urlOf(i)}/api/v1/agent/enroll`, init) };
         },
         (i, body) => {
           const { agentId, agentToken } = JSON.parse(body) as { agentId: string; agentToken: string };
@@ -360,7 +412,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestRun> {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
         body,
       };
-      return { bytes: body.length, send: () => fetchBody(`${server.url}/api/v1/agent/snapshots`, init) };
+      return { bytes: body.length, send: () => fetchBody(`${urlOf(i)}/api/v1/agent/snapshots`, init) };
     };
     /** A delta body (serialised) sent by device i, over the transport in use. */
     const sendDelta = (i: number, body: string): Prepared => {
@@ -372,10 +424,10 @@ export async function runIngest(opts: IngestOptions): Promise<IngestRun> {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
         body,
       };
-      return { bytes: body.length, send: () => fetchBody(`${server.url}/api/v1/agent/deltas`, init) };
+      return { bytes: body.length, send: () => fetchBody(`${urlOf(i)}/api/v1/agent/deltas`, init) };
     };
     results.push(await phase('full snapshot, new device', DEVICES, (i) => push(i, 0, new Date(Date.UTC(2026, 10, 1)))));
-    bytesAfterFull = databaseBytes(dbPath);
+    bytesAfterFull = await databaseBytes(engine);
     const stride = DEVICES / CHURNED;
     const churnedIndex = (k: number) => Math.floor(k * stride);
     results.push(
@@ -430,40 +482,167 @@ export async function runIngest(opts: IngestOptions): Promise<IngestRun> {
         churnedIndex,
       ),
     );
-  } finally {
+  } catch (err) {
     await live?.closeAll();
-    rss = peakRssMiB(server.process.pid);
-    await server.stop();
-    log(`collector stopped (peak RSS ${rss.toFixed(0)} MiB)`);
+    await engine.stop();
+    if (!opts.dir) rmSync(dir, { recursive: true, force: true });
+    throw err;
   }
   try {
-    const { rows, tables } = inspectDatabase(dbPath);
+    await live?.closeAll();
+    rss = Math.max(...engine.collectors.map((c) => peakRssMiB(c.process.pid)));
+    await Promise.all(engine.collectors.map((c) => c.stop()));
+    log(`collectors stopped (peak RSS ${rss.toFixed(0)} MiB)`);
+    if (opts.profiled) profile = await profileNewDevices(engine, dir, DEVICES, opts.profiled, CONCURRENCY);
+    const { rows, tables } = await inspectDatabase(engine);
+    const sent = results.filter((r) => r.name !== 'enrol').reduce((n, r) => n + r.count, 0) + (profile?.devices ?? 0);
     return {
       devices: DEVICES,
       concurrency: CONCURRENCY,
       transport: TRANSPORT,
+      engine: ENGINE,
+      ...(profile ? { profile } : {}),
       machine: machineLine(),
       sources,
       packages: fleetStats(Math.min(DEVICES, 2000)).packages,
       phases: results,
       bytesAfterFull,
-      bytesAtEnd: databaseBytes(dbPath),
+      bytesAtEnd: await databaseBytes(engine),
       stored: rows.snapshots ?? 0,
-      sent: results.filter((r) => r.name !== 'enrol').reduce((n, r) => n + r.count, 0),
+      sent,
       rssMiB: rss,
       rows,
       tables: tables.slice(0, 10),
       wallS: (performance.now() - startedAt) / 1000,
     };
   } finally {
+    await engine.stop();
     if (opts.dir) log(`database left in ${dir}`);
     else if (!opts.keep) rmSync(dir, { recursive: true, force: true });
     else log(`kept ${dir}`);
   }
 }
 
-function inspectDatabase(dbPath: string): { rows: Record<string, number>; tables: { name: string; bytes: number }[] } {
-  const opened = openDatabase(dbPath);
+/** Where a profiled collector's CPU went while it took new devices' first snapshots. */
+export interface ProfileResult {
+  devices: number;
+  perSecond: number;
+  collectorCpuMs: number;
+  databaseCpuMs?: number;
+  functions: { name: string; where: string; share: number }[];
+  statements?: StatementFigures[];
+}
+
+/**
+ * After the measured phases, on the same database: one more collector, under V8's CPU profiler,
+ * enrols `count` further devices of the fleet (indices from `from`) and takes their first full
+ * snapshot; PostgreSQL's statements are counted over the same requests. The profile is written
+ * when the collector exits.
+ */
+async function profileNewDevices(
+  engine: EngineRun,
+  dir: string,
+  from: number,
+  count: number,
+  concurrency: number,
+): Promise<ProfileResult> {
+  const profDir = join(dir, 'profile');
+  const server = await startCollector({
+    dbPath: engine.db,
+    enrollSecret: SECRET,
+    extraArgs: ['--log-level', 'warn', '--enroll-rate-limit', '0'],
+    nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profDir],
+    startTimeoutMs: 300_000,
+  });
+  const tokens: string[] = new Array(count);
+  const ids: string[] = new Array(count);
+  let phase: PhaseResult;
+  try {
+    const cpu: CpuMeter = {
+      collector: () => cpuSeconds(server.process.pid),
+      database: engine.databaseCpuSeconds,
+      ...(engine.postgres ? { postgres: engine.postgres } : {}),
+    };
+    await runPhase(
+      'profiled: enrol',
+      count,
+      concurrency,
+      cpu,
+      (k) => {
+        const state = fleet.initial(from + k);
+        const init: RequestInit = {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            enrollSecret: SECRET,
+            hostname: state.hostname,
+            agentVersion: '0.1.0',
+            platform: 'linux',
+          }),
+        };
+        return { bytes: 0, send: () => fetchBody(`${server.url}/api/v1/agent/enroll`, init) };
+      },
+      (k, body) => {
+        const answer = JSON.parse(body) as { agentId: string; agentToken: string };
+        ids[k] = answer.agentId;
+        tokens[k] = answer.agentToken;
+      },
+    );
+    phase = await runPhase('profiled: full snapshot, new device', count, concurrency, cpu, (k) => {
+      const snapshot = fleet.snapshot(fleet.initial(from + k), {
+        agentId: ids[k] ?? '',
+        at: new Date(Date.UTC(2026, 10, 1)),
+      });
+      const body = JSON.stringify(snapshot);
+      const init: RequestInit = {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[k]}` },
+        body,
+      };
+      return { bytes: body.length, send: () => fetchBody(`${server.url}/api/v1/agent/snapshots`, init) };
+    });
+  } finally {
+    await server.stop();
+  }
+  const file = existsSync(profDir) ? readdirSync(profDir).find((f) => f.endsWith('.cpuprofile')) : undefined;
+  return {
+    devices: count,
+    perSecond: phase.perSecond,
+    collectorCpuMs: phase.serverCpuMs,
+    ...(phase.databaseCpuMs === undefined ? {} : { databaseCpuMs: phase.databaseCpuMs }),
+    functions: file ? topFunctions(join(profDir, file), 20) : [],
+    ...(phase.statements ? { statements: phase.statements } : {}),
+  };
+}
+
+const COUNTED = [
+  'devices',
+  'device_software',
+  'software_catalog',
+  'device_components',
+  'device_changes',
+  'snapshots',
+  'snapshot_sections',
+];
+
+async function inspectDatabase(
+  run: EngineRun,
+): Promise<{ rows: Record<string, number>; tables: { name: string; bytes: number }[] }> {
+  if (run.postgres) {
+    const rows: Record<string, number> = {};
+    for (const t of COUNTED) {
+      const [row] = await run.postgres.query<{ n: string }>(`select count(*) as n from ${t}`);
+      rows[t] = Number(row?.n);
+    }
+    const tables = await run.postgres.query<{ name: string; bytes: string }>(
+      `select c.relname as name, pg_relation_size(c.oid) + coalesce(pg_total_relation_size(c.reltoastrelid), 0) as bytes
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'public' and c.relkind in ('r', 'i')
+        order by bytes desc limit 20`,
+    );
+    return { rows, tables: tables.map((t) => ({ name: t.name, bytes: Number(t.bytes) })) };
+  }
+  const opened = openDatabase(run.db);
   const rows: Record<string, number> = {};
   try {
     let tables: { name: string; bytes: number }[] = [];
@@ -474,15 +653,7 @@ function inspectDatabase(dbPath: string): { rows: Record<string, number>; tables
     } catch {
       tables = [];
     }
-    for (const t of [
-      'devices',
-      'device_software',
-      'software_catalog',
-      'device_components',
-      'device_changes',
-      'snapshots',
-      'snapshot_sections',
-    ]) {
+    for (const t of COUNTED) {
       rows[t] = (opened.sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
     }
     return { rows, tables };
@@ -495,10 +666,120 @@ const RUNS_MARK = 'ingest-runs:';
 const fmt = (n: number, d = 1) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const TARGET_FULL = 200;
 const TARGET_UNCHANGED_DELTAS = 5000;
+/** Collector CPU per new device on PostgreSQL, at most this many times SQLite's. */
+const TARGET_PG_CPU_RATIO = 1.5;
+/** New devices sent to a profiled collector after each engine's measured phases. */
+const PROFILED = 1000;
 
-/** The section of docs/benchmarks.md: every kept run (size × transport), phases side by side. */
+const engineOf = (r: IngestRun): Engine => r.engine ?? 'sqlite';
+const ENGINE_ORDER: Record<Engine, number> = { sqlite: 0, pg: 1, pg2: 2 };
+const sameRun = (a: IngestRun, b: IngestRun) =>
+  a.devices === b.devices && a.transport === b.transport && engineOf(a) === engineOf(b);
+
+/** The phases compared engine by engine, with the CPU that lets one project how many instances a database feeds. */
+const COMPARED = ['full snapshot, new device', 'churned full snapshot', 'churned delta', 'unchanged delta'];
+
+/** One table per size and transport run on more than one engine: an engine a column. */
+function engineColumns(sorted: IngestRun[]): string[] {
+  const groups = new Map<string, IngestRun[]>();
+  for (const r of sorted) {
+    const key = `${r.devices} ${r.transport}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const out: string[] = [];
+  for (const runs of groups.values()) {
+    if (runs.length < 2) continue;
+    const first = runs[0] as IngestRun;
+    const cols = [...runs].sort((a, b) => ENGINE_ORDER[engineOf(a)] - ENGINE_ORDER[engineOf(b)]);
+    const rows: (string | number)[][] = [];
+    const cell = (run: IngestRun, phase: string, f: (p: PhaseResult) => string) => {
+      const p = run.phases.find((x) => x.name === phase);
+      return p ? f(p) : '';
+    };
+    for (const phase of COMPARED) {
+      rows.push([`**${phase}**: ingests/s`, ...cols.map((r) => cell(r, phase, (p) => fmt(p.perSecond)))]);
+      rows.push(['p50 / p99 ms', ...cols.map((r) => cell(r, phase, (p) => `${fmt(p.p50, 0)} / ${fmt(p.p99, 0)}`))]);
+      rows.push(['collector CPU ms per ingest', ...cols.map((r) => cell(r, phase, (p) => fmt(p.serverCpuMs, 2)))]);
+      rows.push([
+        'PostgreSQL CPU ms per ingest',
+        ...cols.map((r) => cell(r, phase, (p) => (p.databaseCpuMs === undefined ? '–' : fmt(p.databaseCpuMs, 2)))),
+      ]);
+    }
+    rows.push(['collector peak RSS MiB (the larger instance)', ...cols.map((r) => fmt(r.rssMiB, 0))]);
+    rows.push(['database MiB at the end', ...cols.map((r) => fmt(r.bytesAtEnd / 1024 ** 2, 0))]);
+    rows.push(['snapshots stored of sent', ...cols.map((r) => `${fmt(r.stored, 0)} of ${fmt(r.sent, 0)}`)]);
+    out.push(
+      `### ${fmt(first.devices, 0)} devices over ${first.transport}: the engines side by side`,
+      '',
+      table(['', ...cols.map((r) => ENGINE_LABEL[engineOf(r)])], rows),
+      '',
+    );
+    const sqlite = cols.find((r) => engineOf(r) === 'sqlite');
+    const perDevice = (r: IngestRun | undefined, phase: string) => r?.phases.find((p) => p.name === phase);
+    for (const r of cols.filter((c) => engineOf(c) !== 'sqlite')) {
+      const fresh = perDevice(r, 'full snapshot, new device');
+      const same = perDevice(r, 'unchanged delta');
+      const base = perDevice(sqlite, 'full snapshot, new device');
+      const feeds = (p: PhaseResult | undefined) =>
+        p?.databaseCpuMs ? `${(p.serverCpuMs / p.databaseCpuMs).toFixed(1)}` : '?';
+      const ratio = fresh && base ? fresh.serverCpuMs / base.serverCpuMs : Number.NaN;
+      out.push(
+        `- ${ENGINE_LABEL[engineOf(r)]}: collector CPU per new device ${Number.isFinite(ratio) ? `${ratio.toFixed(2)}× SQLite's (target at most ${TARGET_PG_CPU_RATIO}×: ${ratio <= TARGET_PG_CPU_RATIO ? 'met' : '**not met**'})` : '(no SQLite run to compare)'}. One core of the database server does the PostgreSQL work of ${feeds(fresh)} collector cores taking new devices, or ${feeds(same)} taking unchanged deltas; so, collectors on cores like the server's, one database feeds about that many busy instance-cores before it is the limit.`,
+      );
+    }
+    out.push('');
+  }
+  return out;
+}
+
+/** Where the profiled collector's time went, and PostgreSQL's statements over the same requests. */
+function profileNotes(sorted: IngestRun[]): string[] {
+  const out: string[] = [];
+  for (const r of sorted) {
+    const p = r.profile;
+    if (!p) continue;
+    const label = `${ENGINE_LABEL[engineOf(r)]}, ${fmt(r.devices, 0)} devices over ${r.transport}`;
+    out.push(
+      `**Profile, ${label}**: after the measured phases, one more collector under V8's CPU profiler (\`node --cpu-prof\`) enrolled ${fmt(p.devices, 0)} further devices and took their first full snapshot: ${fmt(p.perSecond)}/s, collector CPU ${fmt(p.collectorCpuMs, 2)} ms per device${p.databaseCpuMs === undefined ? '' : `, PostgreSQL CPU ${fmt(p.databaseCpuMs, 2)} ms`} (profiler included). Self time per function, start-up and enrolment included:`,
+      '',
+      table(
+        ['function', 'where', 'share of samples'],
+        p.functions
+          .slice(0, 12)
+          .map((f) => [f.name, f.where ? `\`${f.where}\`` : '', `${(f.share * 100).toFixed(1)}%`]),
+      ),
+      '',
+    );
+    const statements = p.statements ?? r.phases.find((x) => x.name === 'full snapshot, new device')?.statements;
+    if (statements?.length) {
+      out.push(
+        `PostgreSQL's statements over those new devices (pg_stat_statements, execution time; the \`FOR KEY SHARE\` selects are the foreign-key checks PostgreSQL runs per inserted row):`,
+        '',
+        table(
+          ['statement', 'calls', 'total ms', 'ms per call', 'share'],
+          statements.map((s) => [
+            `\`${s.query.length > 110 ? `${s.query.slice(0, 107)}...` : s.query}\``,
+            fmt(s.calls, 0),
+            fmt(s.totalMs, 0),
+            fmt(s.meanMs, 2),
+            `${(s.share * 100).toFixed(1)}%`,
+          ]),
+        ),
+        '',
+      );
+    }
+  }
+  return out;
+}
+
+/** The section of docs/benchmarks.md: every kept run (size × transport × engine), phases side by side. */
 export function renderIngest(runs: IngestRun[]): string {
-  const sorted = [...runs].sort((a, b) => a.devices - b.devices || a.transport.localeCompare(b.transport));
+  const sorted = [...runs].sort(
+    (a, b) =>
+      a.devices - b.devices ||
+      a.transport.localeCompare(b.transport) ||
+      ENGINE_ORDER[engineOf(a)] - ENGINE_ORDER[engineOf(b)],
+  );
   const phaseNames = [...new Set(sorted.flatMap((r) => r.phases.map((p) => p.name)))];
   const rows: (string | number)[][] = [];
   for (const name of phaseNames) {
@@ -509,12 +790,14 @@ export function renderIngest(runs: IngestRun[]): string {
         name,
         fmt(run.devices, 0),
         run.transport,
+        engineOf(run),
         fmt(p.count, 0),
         fmt(p.perSecond),
         fmt(p.p50),
         fmt(p.p99),
         fmt(p.max, 0),
         fmt(p.serverCpuMs, 2),
+        p.databaseCpuMs === undefined ? '–' : fmt(p.databaseCpuMs, 2),
         fmt(p.meanBytes / 1024),
       ]);
     }
@@ -525,39 +808,46 @@ export function renderIngest(runs: IngestRun[]): string {
     best(phase)
       .map(
         ({ run, p }) =>
-          `${fmt(run.devices, 0)} devices over ${run.transport}: ${p.perSecond >= target ? 'met' : '**not met**'} (${fmt(p.perSecond)}/s, ${(p.perSecond / target).toFixed(2)}× the target)`,
+          `${fmt(run.devices, 0)} devices over ${run.transport} on ${engineOf(run)}: ${p.perSecond >= target ? 'met' : '**not met**'} (${fmt(p.perSecond)}/s, ${(p.perSecond / target).toFixed(2)}× the target)`,
       )
       .join('; ');
   const storage = sorted.map(
     (r) =>
-      `| ${fmt(r.devices, 0)} | ${r.transport} | ${fmt(r.bytesAfterFull / r.devices / 1024)} | ${fmt(r.bytesAtEnd / r.devices / 1024)} | ${fmt(r.bytesAtEnd / 1024 ** 3, 2)} | ${fmt(r.rssMiB, 0)} | ${fmt(r.stored, 0)} of ${fmt(r.sent, 0)} | ${fmt(r.wallS / 60, 0)} min |`,
+      `| ${fmt(r.devices, 0)} | ${r.transport} | ${engineOf(r)} | ${fmt(r.bytesAfterFull / r.devices / 1024)} | ${fmt(r.bytesAtEnd / r.devices / 1024)} | ${fmt(r.bytesAtEnd / 1024 ** 3, 2)} | ${fmt(r.rssMiB, 0)} | ${fmt(r.stored, 0)} of ${fmt(r.sent, 0)} | ${fmt(r.wallS / 60, 0)} min |`,
   );
   const largest = sorted.at(-1);
   return [
     '## Collector ingest',
     '',
-    `A real collector (\`stocktake-collector serve\`, its own process, SQLite in a temporary directory) on 127.0.0.1, driven from the benchmark process with ${sorted[0]?.concurrency ?? 32} requests (or websocket messages awaiting their ack) in flight, by the synthetic fleet of \`scripts/bench/fleet/\`: 50% Windows, 40% Linux, 10% macOS devices, 300 to 2,000 packages each (median ${largest?.packages.median ?? '?'}, mean ${largest?.packages.mean ?? '?'}) drawn from per-platform catalogues of 20,000 products with Zipf popularity, each on one of its latest three versions. Phases: **enrol**; **full snapshot, new device** (the first snapshot of every device); **churned full snapshot** (the next day of up to 10,000 devices: on average 46 packages upgraded, 5.7 removed, 1.2 installed; some lose a memory module, change address, user or OS build); **unchanged full snapshot** (2,000 of them again); **churned delta** (the day after, as the agent sends it: a delta against the last stored snapshot) and **unchanged delta** (that state again). Deltas are built before their phase, so it times the collector, not the generator. Latency is request sent to answer read (websocket: message sent to ack; acks are sent after the commit). Over the websocket every device sends on its own live channel; the channels are opened before their phase's requests, at most ${fmt(LIVE_CHUNK, 0)} at once (each is an open file in both processes, and an unprivileged process here may hold 20,000), and opening them is outside the phase's time and CPU. Collector CPU is the server process's user + system time per ingest from \`/proc\`; the benchmark process shares the 2 cores.`,
+    `A real collector (\`stocktake-collector serve\`, its own process) on 127.0.0.1, driven from the benchmark process with ${sorted[0]?.concurrency ?? 32} requests (or websocket messages awaiting their ack) in flight, by the synthetic fleet of \`scripts/bench/fleet/\`: 50% Windows, 40% Linux, 10% macOS devices, 300 to 2,000 packages each (median ${largest?.packages.median ?? '?'}, mean ${largest?.packages.mean ?? '?'}) drawn from per-platform catalogues of 20,000 products with Zipf popularity, each on one of its latest three versions. Phases: **enrol**; **full snapshot, new device** (the first snapshot of every device); **churned full snapshot** (the next day of up to 10,000 devices: on average 46 packages upgraded, 5.7 removed, 1.2 installed; some lose a memory module, change address, user or OS build); **unchanged full snapshot** (2,000 of them again); **churned delta** (the day after, as the agent sends it: a delta against the last stored snapshot) and **unchanged delta** (that state again). Deltas are built before their phase, so it times the collector, not the generator. Latency is request sent to answer read (websocket: message sent to ack; acks are sent after the commit). Over the websocket every device sends on its own live channel; the channels are opened before their phase's requests, at most ${fmt(LIVE_CHUNK, 0)} at once (each is an open file in both processes, and an unprivileged process here may hold 20,000), and opening them is outside the phase's time and CPU. Collector CPU is the server process's user + system time per ingest from \`/proc\` (both processes' together for pg2); the benchmark process shares the 2 cores.`,
+    '',
+    `Engines (\`--engines\`): **sqlite**, a SQLite file in a temporary directory; **pg**, one collector on a PostgreSQL ${'15'} throwaway cluster of the benchmark's own (Debian's server, on this machine, started by \`throwaway-cluster.ts\` with fsync, full-page writes and synchronous commit on as a real deployment has them, shared_buffers 128 MB, pg_stat_statements loaded); **pg2**, two collector processes on that one database, the fleet's agents spread across them round-robin (device i enrols with and sends to instance i mod 2). PostgreSQL CPU is the user + system time of the server's processes from \`/proc\` (the postmaster, its live children, and the children that ended, which the kernel adds to the postmaster's), per ingest: with the collector's it gives what one database can feed.`,
     '',
     table(
       [
         'phase',
         'devices',
         'transport',
+        'engine',
         'sent',
         'ingests/s',
         'p50 ms',
         'p99 ms',
         'max ms',
         'collector CPU ms/ingest',
+        'PostgreSQL CPU ms/ingest',
         'mean body KiB',
       ],
       rows,
     ),
     '',
-    ...sorted.map((r) => `- ${fmt(r.devices, 0)} devices over ${r.transport}: ${r.machine}; ${r.sources}`),
+    ...sorted.map(
+      (r) => `- ${fmt(r.devices, 0)} devices over ${r.transport} on ${engineOf(r)}: ${r.machine}; ${r.sources}`,
+    ),
     '',
-    '| devices | transport | database KiB per device after first snapshots | at the end | database GiB at the end | collector peak RSS MiB | snapshots stored of sent | wall time |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...engineColumns(sorted),
+    '| devices | transport | engine | database KiB per device after first snapshots | at the end | database GiB at the end | collector peak RSS MiB | snapshots stored of sent | wall time |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...storage,
     '',
     ...(largest
@@ -565,7 +855,7 @@ export function renderIngest(runs: IngestRun[]): string {
           ...sorted
             .filter((r) => r.devices === largest.devices)
             .flatMap((r) => [
-              `New-device ingests/s by tenth of the phase at ${fmt(r.devices, 0)} devices (${r.transport}): ${
+              `New-device ingests/s by tenth of the phase at ${fmt(r.devices, 0)} devices (${r.transport}, ${engineOf(r)}): ${
                 r.phases
                   .find((p) => p.name === 'full snapshot, new device')
                   ?.deciles.map((d) => d.toFixed(0))
@@ -573,7 +863,7 @@ export function renderIngest(runs: IngestRun[]): string {
               }.`,
               '',
             ]),
-          `Where the bytes are at ${fmt(largest.devices, 0)} devices (${largest.transport}), per device:`,
+          `Where the bytes are at ${fmt(largest.devices, 0)} devices (${largest.transport}, ${engineOf(largest)}), per device:`,
           '',
           table(
             ['table or index', 'MiB', 'KiB per device'],
@@ -582,26 +872,38 @@ export function renderIngest(runs: IngestRun[]): string {
           '',
         ]
       : []),
+    ...profileNotes(sorted),
     `Target: at least ${TARGET_FULL} full snapshots per second of new devices, none lost: ${verdict('full snapshot, new device', TARGET_FULL)}. None lost: every request was answered 2xx (the benchmark stops at the first that is not) and the collector holds every snapshot sent.`,
     '',
     `Target: at least ${fmt(TARGET_UNCHANGED_DELTAS, 0)} unchanged deltas per second: ${verdict('unchanged delta', TARGET_UNCHANGED_DELTAS)}.`,
     '',
-    'Reproduce: `pnpm bench --only ingest --size 1000` (then 10000, 100000; `--transport ws` for the websocket); each run replaces its own size and transport and keeps the others.',
+    'Reproduce: `pnpm bench --only ingest --size 1000` (then 10000, 100000; `--transport ws` for the websocket; `--engines sqlite,pg,pg2` by default, any of them); each run replaces its own size, transport and engine and keeps the others.',
     '',
     runsComment(RUNS_MARK, sorted),
   ].join('\n');
 }
 
-export async function ingestBench(opts: IngestOptions): Promise<string> {
-  const run = await runIngest(opts);
-  if (run.stored !== run.sent)
-    throw new Error(`ingest: the collector holds ${run.stored} snapshots of ${run.sent} sent`);
-  const kept = keptRuns<IngestRun>(
-    'ingest',
-    RUNS_MARK,
-    (r) => r.devices !== run.devices || r.transport !== run.transport,
-  );
-  return renderIngest([...kept, run]);
+/** Runs every engine asked for at one size, one after the other, and writes them beside the kept runs. */
+export async function ingestBench(opts: IngestOptions & { engines: readonly Engine[] }): Promise<string> {
+  const runs: IngestRun[] = [];
+  const failed: string[] = [];
+  for (const engine of opts.engines) {
+    const profiled = opts.profiled ?? Math.min(PROFILED, Math.max(100, Math.floor(opts.devices / 10)));
+    try {
+      const run = await runIngest({ ...opts, engine, profiled });
+      if (run.stored !== run.sent) throw new Error(`the collector holds ${run.stored} snapshots of ${run.sent} sent`);
+      runs.push(run);
+    } catch (err) {
+      // The other engines' figures still count; the failure is written where its column would be.
+      const message = (err as Error).message.split('\n')[0] ?? '';
+      log(`ingest on ${engine} failed: ${message}`);
+      failed.push(`- **${ENGINE_LABEL[engine]}, ${fmt(opts.devices, 0)} devices: the run failed**: ${message}`);
+    }
+  }
+  if (runs.length === 0) throw new Error(`ingest failed on every engine:\n${failed.join('\n')}`);
+  const kept = keptRuns<IngestRun>('ingest', RUNS_MARK, (r) => !runs.some((run) => sameRun(r, run)));
+  const markdown = renderIngest([...kept, ...runs]);
+  return failed.length ? markdown.replace('\n| phase |', `\n${failed.join('\n')}\n\n| phase |`) : markdown;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -614,13 +916,15 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       unchanged: { type: 'string', default: '2000' },
       keep: { type: 'boolean', default: false },
       'live-chunk': { type: 'string' },
+      engine: { type: 'string', default: 'sqlite' },
+      profiled: { type: 'string', default: '0' },
       'fleet-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     process.stdout.write(
-      'Usage: tsx scripts/bench/ingest.ts --devices N [--concurrency C] [--transport http|ws] [--churned N] [--unchanged N] [--live-chunk N] [--keep] [--fleet-only]\n',
+      'Usage: tsx scripts/bench/ingest.ts --devices N [--concurrency C] [--transport http|ws] [--churned N] [--unchanged N] [--live-chunk N] [--engine sqlite|pg|pg2] [--profiled N] [--keep] [--fleet-only]\n',
     );
     process.exit(0);
   }
@@ -641,8 +945,17 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.stderr.write(`--transport must be http or ws, got "${values.transport}"\n`);
     process.exit(64);
   }
+  let engine: Engine;
+  try {
+    [engine] = parseEngines(values.engine) as [Engine];
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(64);
+  }
   const run = await runIngest({
     devices,
+    engine,
+    profiled: whole('profiled', values.profiled, 0),
     concurrency: whole('concurrency', values.concurrency, 32),
     transport: values.transport,
     ...(values.churned !== undefined ? { churned: whole('churned', values.churned, 0) } : {}),

@@ -28,12 +28,15 @@ export function startCollector(options: {
   env?: NodeJS.ProcessEnv;
   /** Another collector executable (a benchmark comparing with an older checkout); default this one. */
   bin?: string;
-  /** How long it may take to listen; default 30 s (longer where several processes start at once). */
+  /** Options for node itself, before the executable (`--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
+  /** How long it may take to listen; default 30 s (longer where several processes start at once, or on a busy machine). */
   startTimeoutMs?: number;
 }): Promise<RunningCollector> {
   const child = spawn(
     process.execPath,
     [
+      ...(options.nodeArgs ?? []),
       options.bin ?? COLLECTOR_BIN,
       'serve',
       '--db',

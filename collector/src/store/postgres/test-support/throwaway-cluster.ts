@@ -18,6 +18,8 @@ export interface ThrowawayCluster {
   user: string;
   /** The server's major version, as its binaries report it. */
   version: string;
+  /** The cluster's data folder (its postmaster.pid names the server's process). */
+  dataDirectory: string;
   /** Stops the server and deletes its folder. */
   stop(): Promise<void>;
 }
@@ -91,8 +93,9 @@ const THROWAWAY_SETTINGS = [
  * Starts a throwaway cluster: initdb into a temporary folder (trust authentication, UTF-8, the
  * C locale), then the server on 127.0.0.1 at a free port, its socket in the same folder. Tests
  * connect over TCP, as a collector does. A port taken between choosing and binding is tried again.
+ * `settings` (`name=value`) are added to the throwaway ones: a benchmark loads pg_stat_statements.
  */
-export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
+export async function startThrowawayCluster(options: { settings?: string[] } = {}): Promise<ThrowawayCluster> {
   const bin = postgresBinaries();
   const dir = mkdtempSync(join(tmpdir(), 'stocktake-pg-'));
   if (process.getuid?.() === 0) chownSync(dir, ...postgresAccount());
@@ -114,12 +117,13 @@ export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
       'C',
       '--no-sync',
     ]);
-    const port = await startServer(bin, data, dir);
+    const port = await startServer(bin, data, dir, options.settings ?? []);
     return {
       host: '127.0.0.1',
       port,
       user,
       version,
+      dataDirectory: data,
       stop: async () => {
         await runAsServerUser(join(bin, 'pg_ctl'), ['stop', '--pgdata', data, '--mode', 'immediate', '--wait']).catch(
           () => undefined,
@@ -133,7 +137,7 @@ export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
   }
 }
 
-async function startServer(bin: string, data: string, socketDir: string): Promise<number> {
+async function startServer(bin: string, data: string, socketDir: string, settings: string[]): Promise<number> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
@@ -141,7 +145,7 @@ async function startServer(bin: string, data: string, socketDir: string): Promis
       `-c listen_addresses=127.0.0.1`,
       `-c port=${port}`,
       `-c unix_socket_directories=${socketDir}`,
-      ...THROWAWAY_SETTINGS.map((s) => `-c ${s}`),
+      ...[...THROWAWAY_SETTINGS, ...settings].map((s) => `-c ${s}`),
     ].join(' ');
     try {
       await runAsServerUser(join(bin, 'pg_ctl'), [
