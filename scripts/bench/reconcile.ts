@@ -67,7 +67,11 @@ export interface BulkSink {
   finish(): Promise<void>;
 }
 
-/** SQLite: one transaction for the whole load, no journal, rows inserted by prepared multi-row statements. */
+/**
+ * SQLite: one transaction for the whole load, no journal, rows inserted by prepared multi-row
+ * statements. When one table's buffer is full, every table's is written, in the order the
+ * tables were opened (parents first), so a row's foreign keys find their rows.
+ */
 export function sqliteSink(path: string): BulkSink {
   const { sqlite, close } = openDatabase(path);
   sqlite.pragma('journal_mode = OFF');
@@ -87,6 +91,7 @@ export function sqliteSink(path: string): BulkSink {
       const single = sqlite.prepare(head + tuple);
       const pending: unknown[] = [];
       const flush = () => {
+        while (pending.length >= rows * columns.length) batch.run(pending.splice(0, rows * columns.length));
         for (let i = 0; i < pending.length; i += columns.length) single.run(pending.slice(i, i + columns.length));
         pending.length = 0;
       };
@@ -94,7 +99,7 @@ export function sqliteSink(path: string): BulkSink {
       return {
         add(values) {
           pending.push(...values);
-          if (pending.length >= rows * columns.length) batch.run(pending.splice(0, rows * columns.length));
+          if (pending.length >= rows * columns.length) for (const f of flushes) f();
           return undefined;
         },
       };
