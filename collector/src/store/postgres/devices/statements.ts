@@ -9,8 +9,15 @@ const STATEMENTS = {
   storedSnapshot: `SELECT d.id AS "deviceId", s.agent_id AS "agentId"
       FROM snapshots s JOIN devices d ON d.key = s.device_key WHERE s.id = $1`,
   findSection: 'SELECT id FROM snapshot_sections WHERE section = $1 AND hash = $2',
+  // Each of the device's rows looks up its catalogue row by key (the OFFSET keeps the lateral
+  // subquery from being flattened into a join): as a plain join, the plan PostgreSQL chose for
+  // this prepared statement read the whole catalogue into a hash table for every ingest
+  // (132,000 rows at 700 devices; about 15 times slower than a thousand key lookups).
   currentSoftware: `SELECT ds.software_id, c.source, c.name, c.arch, c.version, ds.install_date, ds.install_location
-      FROM device_software ds JOIN software_catalog c ON c.id = ds.software_id WHERE ds.device_key = $1`,
+      FROM device_software ds
+      CROSS JOIN LATERAL (SELECT source, name, arch, version FROM software_catalog
+        WHERE id = ds.software_id OFFSET 0) c
+      WHERE ds.device_key = $1`,
   // Rows come in the caller's (key) order, committed at once (device-rows.ts), so two instances
   // adding the same new packages wait on each other rather than deadlock.
   insertCatalog: `INSERT INTO software_catalog (source, name, version, arch, publisher)
