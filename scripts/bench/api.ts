@@ -232,6 +232,8 @@ async function runSize(opts: ApiBenchOptions, engine: Engine): Promise<SizeRun> 
       args: ['--log-level', 'warn', '--reconcile-cron', 'off', '--rate-limit', '0'],
     });
     const collector = roundRobin(collectors.collectors);
+    // The statements listed after the run are the reconciliation's, not the build's.
+    await postgres?.resetStatements();
     const t1 = performance.now();
     const run = await fetch(`${collector.url}/api/v1/reconciliations`, {
       method: 'POST',
