@@ -13,6 +13,18 @@ import type { CheckAnswer, CheckRequest, LargeBodyKind } from './protocol.ts';
  */
 export const LARGE_BODY_BYTES = 1024 * 1024;
 
+/**
+ * The heap the checking thread may use, in MiB, for bodies up to `bodyLimit` bytes. A thread
+ * that needs more stops (answered 503, like any thread that stops) instead of taking the
+ * collector's memory. JSON.parse cannot be stopped halfway, and a thread out of memory inside it
+ * ends the whole process: so the heap holds the parse of the largest body taken (JSON takes
+ * under 32 bytes of heap per byte of text, empty objects and arrays being the worst), and only
+ * the checking after it, which can be stopped, runs out.
+ */
+export function threadHeapMb(bodyLimit: number): number {
+  return Math.max(256, Math.ceil((bodyLimit / (1024 * 1024)) * 32));
+}
+
 /** Bodies waiting for the thread beyond the one it is checking; more are answered 503. */
 const MAX_WAITING = 8;
 const RETRY_AFTER_SECONDS = 5;
@@ -39,6 +51,13 @@ function workerScript(): { script: URL; tsxEntry?: string } {
   return { script: new URL('./large-body-worker.mjs', import.meta.url) };
 }
 
+export interface LargeBodyCheckerOptions {
+  /** Another worker script (tests: one that fails); default the checking thread's. */
+  script?: URL;
+  /** The thread's heap limit in MiB (default threadHeapMb of a 16 MiB body). */
+  heapMb?: number;
+}
+
 interface Pending {
   resolve(answer: CheckAnswer): void;
   reject(error: Error): void;
@@ -50,8 +69,15 @@ export class LargeBodyChecker {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
-  constructor(private readonly located: { script: URL; tsxEntry?: string } = workerScript()) {}
+  private readonly located: { script: URL; tsxEntry?: string };
+  private readonly heapMb: number;
 
+  constructor(options: LargeBodyCheckerOptions = {}) {
+    this.located = options.script ? { script: options.script } : workerScript();
+    this.heapMb = options.heapMb ?? threadHeapMb(16 * 1024 * 1024);
+  }
+
+  /** Checks `bytes` in the thread; they are handed over, and the caller must not read them again. */
   check(kind: LargeBodyKind, bytes: Uint8Array): Promise<CheckAnswer> {
     if (this.pending.size > MAX_WAITING) {
       return Promise.reject(
@@ -69,7 +95,11 @@ export class LargeBodyChecker {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, kind, bytes } satisfies CheckRequest);
+      // A body that owns its whole buffer moves to the thread rather than being copied there:
+      // the collector does not read it again.
+      const owned =
+        bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer && bytes.byteLength === bytes.buffer.byteLength;
+      worker.postMessage({ id, kind, bytes } satisfies CheckRequest, owned ? [bytes.buffer] : []);
     });
   }
 
@@ -83,6 +113,7 @@ export class LargeBodyChecker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.located.script, {
       workerData: this.located.tsxEntry ? { tsxEntry: this.located.tsxEntry } : {},
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
     });
     worker.unref();
     worker.on('message', (answer: CheckAnswer) => {

@@ -109,6 +109,27 @@ describe('LargeBodyChecker', () => {
     await checker.close();
   });
 
+  it('a thread that runs out of the heap it is allowed answers 503, and the next check starts a new one', async () => {
+    // A thread that holds about 100 MiB while it checks, in a heap of 16 MiB.
+    const hungry = `import { parentPort } from 'node:worker_threads';
+      parentPort.on('message', ({ id }) => {
+        const held = [];
+        for (let i = 0; i < 100; i++) held.push(new Array(125000).fill(i));
+        parentPort.postMessage({ id, type: 'invalid', issues: [], held: held.length });
+      });`;
+    const checker = new LargeBodyChecker({
+      script: new URL(`data:text/javascript,${encodeURIComponent(hungry)}`),
+      heapMb: 16,
+    });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const refused = await checker.check('snapshot', new Uint8Array([123, 125])).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(HttpProblem);
+      expect(refused).toMatchObject({ status: 503, retryAfterSeconds: 5 });
+      expect((refused as HttpProblem).detail).toMatch(/memory/i);
+    }
+    await checker.close();
+  });
+
   it('a thread that throws while starting answers 503 naming the error', async () => {
     const checker = new LargeBodyChecker({ script: new URL('data:text/javascript,throw new Error("broken thread")') });
     const refused = await checker.check('delta', new Uint8Array([123, 125])).catch((e: unknown) => e);

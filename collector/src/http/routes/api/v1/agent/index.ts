@@ -7,7 +7,7 @@ import {
   SnapshotSchema,
 } from '@stocktake/shared';
 import type { FastifyPluginAsync } from 'fastify';
-import { acceptLargeJson, LargeBodyChecker } from '../../../../plugins/large-body/index.ts';
+import { acceptLargeJson, LargeBodyChecker, threadHeapMb } from '../../../../plugins/large-body/index.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { authenticatedAgent } from '../../../../principal.ts';
 import deltaRoutes from './deltas.ts';
@@ -17,7 +17,7 @@ const agentRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ingest = fastify.agentIngest;
   // Large snapshot and delta bodies are parsed and checked off the event loop (here and in deltas.ts).
-  const checker = new LargeBodyChecker();
+  const checker = new LargeBodyChecker({ heapMb: threadHeapMb(fastify.settings.snapshotBodyLimit) });
   acceptLargeJson(fastify, checker);
   fastify.addHook('onClose', () => checker.close());
 
