@@ -25,3 +25,6 @@ export type ReaderMessage =
   | { type: 'refused'; errors: ImportLineError[] }
   | { type: 'too-large'; maxRows: number }
   | { type: 'failed'; message: string };
+
+/** The importing thread's answer to a batch of rows: it has taken them, and wants the next. */
+export type ReaderRequest = { type: 'more' };

@@ -16,7 +16,7 @@ import {
   ImportTooLargeError,
   type ReadRun,
 } from '../domain/register/csv-import.ts';
-import type { ReaderMessage, ReaderWorkerData, ReadRequest } from './import-reader-protocol.ts';
+import type { ReaderMessage, ReaderRequest, ReaderWorkerData, ReadRequest } from './import-reader-protocol.ts';
 
 /**
  * Files smaller than this are read in the importing thread, in slices: they are the ones the API
@@ -97,6 +97,10 @@ export function readInWorker(
           return;
         case 'rows':
           for (const row of message.rows) rows.push(row);
+          // The next batch after whatever else waits (agents, probes): one batch a turn of the loop.
+          setImmediate(() => {
+            if (!settled) worker.postMessage({ type: 'more' } satisfies ReaderRequest);
+          });
           return;
         case 'done':
           return settle(() => resolve({ ...message.reading, rows }));

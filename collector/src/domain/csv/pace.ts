@@ -11,8 +11,12 @@ export interface Pace {
   pause(): Promise<void>;
 }
 
-/** Milliseconds of work between two pauses: short next to the 200 ms an agent or probe may wait. */
-export const DEFAULT_SLICE_MS = 10;
+/**
+ * Milliseconds of work between two pauses: short next to the 200 ms an agent or probe may wait,
+ * since a request waits for the slice under way, and for every other slice and batch queued
+ * before it in the same turn of the loop.
+ */
+export const DEFAULT_SLICE_MS = 5;
 
 export function createPace(sliceMs: number = DEFAULT_SLICE_MS): Pace {
   let started = performance.now();

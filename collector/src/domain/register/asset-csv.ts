@@ -12,7 +12,7 @@ import { createPace } from '../csv/pace.ts';
 import type { LegacyCharsets } from '../csv/ports.ts';
 import { ValidationError } from '../errors.ts';
 import type { Asset, AssetFieldName, FieldChange } from './asset-model.ts';
-import type { AssetPlan } from './asset-plan.ts';
+import { type AssetPlan, planAsset } from './asset-plan.ts';
 import type { AssetInput, DisposalInput } from './asset-validate.ts';
 import { assetWrite, planAssetWrite } from './asset-writes.ts';
 import {
@@ -404,7 +404,13 @@ export async function importAssetsCsv(
         }
         disposal = undefined;
       }
-      const { plan, problems } = await planAssetWrite(assets, existing, row.input, disposal ? { disposal } : {});
+      const options = disposal ? { disposal } : {};
+      // The row's tag was just looked up: a plan keeping it needs no second look for its holder.
+      const here = planAsset(existing, row.input, options);
+      const { plan, problems } =
+        here.plan && here.plan.next.assetTag !== row.tag
+          ? await planAssetWrite(assets, existing, row.input, options)
+          : here;
       for (const p of problems) {
         errors.push({ line: row.line, column: columnOfField(parsed.headers, p.field), message: p.message });
       }

@@ -3,6 +3,7 @@ import {
   DELIMITER_NAMES,
   type ImportRefusedError,
   ImportTooLargeError,
+  nextChunkRows,
   parseDateCell,
   parseImportFile,
   parseMoneyCell,
@@ -46,6 +47,15 @@ describe('parseDateCell', () => {
     expect(readDateCell('1/23/23')).toEqual({ date: '2023-01-23', twoDigitYear: true });
     expect(readDateCell('1/23/2023')).toEqual({ date: '2023-01-23', twoDigitYear: false });
     expect(TWO_DIGIT_YEAR_RULE).toContain('70–99 as 1970–1999');
+  });
+});
+
+describe('nextChunkRows', () => {
+  it('sizes the next chunk of writes to a few ms, growing at most twofold and never past 500 rows', () => {
+    expect(nextChunkRows(20, 1)).toBe(40);
+    expect(nextChunkRows(400, 0.1)).toBe(500);
+    expect(nextChunkRows(200, 20)).toBe(50);
+    expect(nextChunkRows(100, 400)).toBe(1);
   });
 });
 

@@ -139,10 +139,26 @@ export async function paced<T>(
  * loop while it runs, and this many rows take well under the 200 ms a probe may wait.
  */
 export const ATOMIC_WRITE_ROWS = 200;
-/** Time one chunk of writes aims at, in ms; the next chunk's size follows from the last one's. */
-const CHUNK_TARGET_MS = 20;
-const FIRST_CHUNK_ROWS = 50;
-const MAX_CHUNK_ROWS = 5000;
+/**
+ * Time one chunk of writes aims at, in ms; the next chunk's size follows from the last one's.
+ * A chunk is one transaction, which holds the event loop from start to commit: a few ms keeps
+ * the agents' group commits and the probes flowing between chunks.
+ */
+const CHUNK_TARGET_MS = 5;
+const FIRST_CHUNK_ROWS = 20;
+/**
+ * Most rows in one chunk, and how fast chunks grow: a chunk's time varies with what it meets
+ * (a checkpoint of the write-ahead log, a garbage collection, other processes on the machine),
+ * so a quick chunk is no promise that ten times as many rows will be.
+ */
+const MAX_CHUNK_ROWS = 500;
+const MAX_CHUNK_GROWTH = 2;
+
+/** The size of the next chunk, from how long the last one took. */
+export function nextChunkRows(lastRows: number, lastMs: number): number {
+  const fitting = Math.round((lastRows * CHUNK_TARGET_MS) / Math.max(0.5, lastMs));
+  return Math.max(1, Math.min(MAX_CHUNK_ROWS, lastRows * MAX_CHUNK_GROWTH, fitting));
+}
 
 /**
  * Stores the planned writes: in one write (all or nothing) when they are few, or in
@@ -165,9 +181,8 @@ export async function writeAll<W>(
       const batch = writes.slice(done, done + size);
       const started = performance.now();
       await write(batch);
-      const elapsed = Math.max(1, performance.now() - started);
       done += batch.length;
-      size = Math.max(1, Math.min(MAX_CHUNK_ROWS, Math.round((batch.length * CHUNK_TARGET_MS) / elapsed)));
+      size = nextChunkRows(batch.length, performance.now() - started);
       run.progress?.({ phase: 'writing', done, total });
       await pace.pause();
     }
