@@ -73,8 +73,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.addHook('onReady', async () => retention.start());
     app.addHook('onClose', async () => retention.stop());
     app.addHook('onClose', async () => collector.close());
+    if (prometheus) app.addHook('onClose', async () => prometheus.close());
     return app;
   } catch (err) {
+    prometheus?.close();
     await collector.close();
     throw err;
   }

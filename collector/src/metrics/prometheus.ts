@@ -28,12 +28,43 @@ export interface PrometheusMetrics {
    * services before). Until then those metrics have no samples.
    */
   readFrom(sources: MetricSources): void;
+  /** Stops what runs on its own (the event-loop sampler). */
+  close(): void;
 }
 
 /** Pushes are answered within milliseconds to a few seconds (a group commit under load). */
 const INGEST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** A run takes under a second on a small fleet and minutes at 100,000 devices (docs/benchmarks.md). */
 const RUN_BUCKETS = [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600];
+
+/**
+ * How long the event loop was held: a few ms when busy, 200 ms is what a probe or agent may
+ * wait, seconds when something held it.
+ */
+const LOOP_DELAY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5];
+/** How often the event loop is sampled, in ms. */
+const LOOP_SAMPLE_MS = 20;
+
+/**
+ * Samples how late the event loop runs a timer due every LOOP_SAMPLE_MS, into `histogram`: a
+ * sample is how long the loop was held past the moment the timer was due. Node's own
+ * monitorEventLoopDelay keeps a histogram that cannot be read as Prometheus buckets (and
+ * prom-client's nodejs_eventloop_lag_* figures start over at each scrape); this one counts every
+ * delay, so rate() over any window and histogram_quantile() work as for any histogram.
+ */
+function sampleEventLoop(histogram: Histogram): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const next = () => {
+    const due = performance.now() + LOOP_SAMPLE_MS;
+    timer = setTimeout(() => {
+      histogram.observe(Math.max(0, performance.now() - due) / 1000);
+      next();
+    }, LOOP_SAMPLE_MS);
+    timer.unref();
+  };
+  next();
+  return () => clearTimeout(timer);
+}
 
 /** Combinations that can happen, so every series exists (at 0) from the start and rate() sees the first push. */
 const INGEST_SERIES: readonly [IngestKind, IngestOutcome][] = INGEST_KINDS.flatMap((kind) =>
@@ -188,6 +219,15 @@ export function createPrometheusMetrics(version: string): PrometheusMetrics {
     },
   });
 
+  const stopSampling = sampleEventLoop(
+    new Histogram({
+      name: 'stocktake_event_loop_delay_seconds',
+      help: `How long the event loop was held past a timer due every ${LOOP_SAMPLE_MS} ms: each sample is one wait (requests, import slices, group commits all run on that loop).`,
+      buckets: LOOP_DELAY_BUCKETS,
+      registers,
+    }),
+  );
+
   const observer: CollectorObserver = {
     ingested(kind, outcome, seconds) {
       ingests.inc({ kind, outcome });
@@ -213,5 +253,6 @@ export function createPrometheusMetrics(version: string): PrometheusMetrics {
     readFrom(from) {
       sources = from;
     },
+    close: stopSampling,
   };
 }

@@ -121,6 +121,19 @@ describe('GET /metrics', () => {
     expect(sampleValue(webhook, 'stocktake_webhook_attempts_total', { outcome: 'delivered' })).toBe(0);
   });
 
+  it('counts how long the event loop was held', async () => {
+    t = await createTestApp({ metricsToken: METRICS_TOKEN });
+    const before = await scrape(t);
+    const held = (text: string) =>
+      (sampleValue(text, 'stocktake_event_loop_delay_seconds_count') ?? 0) -
+      (sampleValue(text, 'stocktake_event_loop_delay_seconds_bucket', { le: '0.2' }) ?? 0);
+    // The loop held for 300 ms: the sampler's next timer runs at least 280 ms late.
+    const until = performance.now() + 300;
+    while (performance.now() < until) {}
+    await new Promise((r) => setTimeout(r, 50));
+    expect(held(await scrape(t)) - held(before)).toBeGreaterThanOrEqual(1);
+  });
+
   it('counts the agents holding a live channel', async () => {
     t = await createTestApp({ metricsToken: METRICS_TOKEN });
     const socket = { send: () => undefined, close: () => undefined };
