@@ -4,7 +4,9 @@
  * answered (an over-long software array, and a list of invalid items within the limit) and a
  * large CSV import, while a prober asks `/healthz` and well-behaved agents push normal
  * snapshots. It reports the probes' and the normal ingests' latency (target: p99 under
- * 200 ms), what the hostile agents got, and how long the import took.
+ * 200 ms), what the hostile agents got, how long the import took, and how long the collector's
+ * event loop was held (its stocktake_event_loop_delay_seconds histogram, scraped from /metrics
+ * at the start and the end of each phase).
  *
  *   pnpm bench --only starvation [--size ROWS]      (default 100,000 rows)
  *
@@ -16,12 +18,15 @@ import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { dpkgItem, makeSnapshot } from '@stocktake/shared/testing';
+import { parseSamples } from '../../collector/src/test-support/prometheus-text.ts';
 import { COLLECTOR_BIN, startCollector, tempDir } from '../../test/support/processes.ts';
 import { percentile, sourceLine } from './deltas.ts';
 import { machineLine, table } from './lib/report.ts';
 
 const TARGET_P99_MS = 200;
 const SECRET = 'bench-starvation-secret';
+const METRICS_TOKEN = 'bench-starvation-metrics-token';
+const LOOP_DELAY = 'stocktake_event_loop_delay_seconds';
 const HOSTILE_AGENTS = 4;
 const NORMAL_AGENTS = 20;
 const PROBE_INTERVAL_MS = 50;
@@ -89,6 +94,55 @@ function assetsCsv(rows: number): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
+/** The event-loop delay histogram's cumulative counts by upper bound, or undefined when the collector has none. */
+async function loopDelays(url: string): Promise<Map<string, number> | undefined> {
+  try {
+    const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    if (res.status !== 200) return undefined;
+    const buckets = new Map<string, number>();
+    for (const sample of parseSamples(await res.text())) {
+      if (sample.name === `${LOOP_DELAY}_bucket` && sample.labels.le) buckets.set(sample.labels.le, sample.value);
+    }
+    return buckets.size > 0 ? buckets : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples per delay range between two scrapes: each range's own count, not the cumulative one. */
+function delaysBetween(from: Map<string, number>, to: Map<string, number>): Map<string, number> {
+  const counts = new Map<string, number>();
+  let below = 0;
+  for (const [le, total] of to) {
+    const cumulative = total - (from.get(le) ?? 0);
+    counts.set(le, cumulative - below);
+    below = cumulative;
+  }
+  return counts;
+}
+
+/** A table of how often the event loop was held how long, quiet and under load. */
+function loopDelayTable(scrapes: (Map<string, number> | undefined)[]): string {
+  const [start, loadStart, end] = scrapes;
+  if (!start || !loadStart || !end) {
+    return `The collector exposes no ${LOOP_DELAY} histogram: event-loop delays not measured.`;
+  }
+  const quiet = delaysBetween(start, loadStart);
+  const loaded = delaysBetween(loadStart, end);
+  let previous = '0';
+  const rows = [...end.keys()].map((le) => {
+    const range =
+      le === '+Inf' ? `over ${Number(previous) * 1000} ms` : `${Number(previous) * 1000}–${Number(le) * 1000} ms`;
+    previous = le;
+    return [range, quiet.get(le) ?? 0, loaded.get(le) ?? 0];
+  });
+  return [
+    `How long the collector's event loop was held (\`${LOOP_DELAY}\`: how late a timer due every 20 ms ran, one sample each time):`,
+    '',
+    table(['held', 'samples, quiet', 'samples, under load'], rows),
+  ].join('\n');
+}
+
 function summary(s: Series): (string | number)[] {
   const sorted = [...s.latencies].sort((a, b) => a - b);
   const p99 = percentile(sorted, 99);
@@ -111,7 +165,7 @@ export async function starvationBench(opts: StarvationOptions): Promise<string> 
     dbPath,
     enrollSecret: SECRET,
     bin,
-    extraArgs: ['--reconcile-cron', 'off', '--log-level', 'warn'],
+    extraArgs: ['--reconcile-cron', 'off', '--log-level', 'warn', '--metrics-token', METRICS_TOKEN],
   });
   const url = collector.url;
   try {
@@ -194,7 +248,9 @@ export async function starvationBench(opts: StarvationOptions): Promise<string> 
       }
     })();
     const loadBefore = loadavg()[0] ?? 0;
+    const delaysAtStart = await loopDelays(url);
     await sleep(QUIET_MS);
+    const delaysAtLoad = await loopDelays(url);
     loaded = true;
     const attacking = hostile.map(async (a, i) => {
       const body = bodies[i] as Buffer;
@@ -257,6 +313,7 @@ export async function starvationBench(opts: StarvationOptions): Promise<string> 
     await Promise.race([importing, sleep(MAX_WINDOW_MS)]);
     const importS = (performance.now() - importStarted) / 1000;
     const loadAfter = loadavg()[0] ?? 0;
+    const delaysAtEnd = await loopDelays(url);
     stop = true;
     log(`import: ${importOutcome} in ${importS.toFixed(1)} s; stopping the load`);
     await Promise.all([probing, ingesting, ...attacking]);
@@ -276,6 +333,8 @@ export async function starvationBench(opts: StarvationOptions): Promise<string> 
         ['request', 'count', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'target'],
         [summary(quietProbes), summary(quietIngests), summary(probes), summary(ingests)],
       ),
+      '',
+      loopDelayTable([delaysAtStart, delaysAtLoad, delaysAtEnd]),
       '',
       `Hostile agents got: ${answers || 'nothing'}. Import: ${importOutcome}, ${importS.toFixed(1)} s. Machine load average (1 min) ${loadBefore.toFixed(1)} before the load, ${loadAfter.toFixed(1)} at its end: on a shared machine the quiet rows are the baseline to read the others against.`,
     ].join('\n');
