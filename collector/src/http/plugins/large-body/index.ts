@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { ProblemTypes, SnapshotDeltaSchema, SnapshotSchema } from '@stocktake/shared';
 import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { HttpProblem } from '../problems/problem.ts';
-import type { CheckAnswer, CheckRequest, LargeBodyKind } from './protocol.ts';
+import type { CheckAnswer, CheckKind, CheckRequest, LargeBodyKind } from './protocol.ts';
 
 /**
  * Agent snapshot and delta bodies over a threshold are parsed and checked in a worker thread.
@@ -78,7 +78,7 @@ export class LargeBodyChecker {
   }
 
   /** Checks `bytes` in the thread; they are handed over, and the caller must not read them again. */
-  check(kind: LargeBodyKind, bytes: Uint8Array): Promise<CheckAnswer> {
+  check(kind: CheckKind, bytes: Uint8Array): Promise<CheckAnswer> {
     if (this.pending.size > MAX_WAITING) {
       return Promise.reject(
         new HttpProblem(
@@ -181,8 +181,10 @@ export function acceptLargeJson(app: FastifyInstance, checker: LargeBodyChecker)
             return done(invalid(answer.issues), undefined);
           case 'not-json':
             return done(notJson(), undefined);
-          default:
+          case 'failed':
             return done(threadStopped(`checking failed: ${answer.message}`), undefined);
+          default:
+            return done(threadStopped('it answered a body with a frame'), undefined);
         }
       },
       (error: Error) => done(error, undefined),

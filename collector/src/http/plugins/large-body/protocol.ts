@@ -1,12 +1,26 @@
+import type { AgentLiveMessage } from '@stocktake/shared';
 import type { BodyIssue } from '../body-check.ts';
+import type { IngestKind, IngestMessageCheck } from '../live/ingest-message.ts';
 
 /** The bodies the thread knows how to check, by the route that takes them. */
 export type LargeBodyKind = 'snapshot' | 'delta';
 
-/** One body to parse and check: its bytes, copied to the thread. */
+/** What the thread checks: a route's body, or a live channel frame ('live'). */
+export type CheckKind = LargeBodyKind | 'live';
+
+/**
+ * A live channel frame checked: an ingest message with its id and its checks, or any other
+ * message, valid or with (the first of) its errors.
+ */
+export type LiveFrameCheck =
+  | { ingest: { kind: IngestKind; id: string }; checked: IngestMessageCheck }
+  | { ingest?: undefined; message: AgentLiveMessage }
+  | { ingest?: undefined; message?: undefined; errors: unknown[] };
+
+/** One body to parse and check: its bytes, moved or copied to the thread. */
 export interface CheckRequest {
   id: number;
-  kind: LargeBodyKind;
+  kind: CheckKind;
   bytes: Uint8Array;
 }
 
@@ -15,4 +29,5 @@ export type CheckAnswer =
   | { id: number; type: 'valid'; value: unknown }
   | { id: number; type: 'invalid'; issues: BodyIssue[] }
   | { id: number; type: 'not-json'; message: string }
+  | { id: number; type: 'live'; frame: LiveFrameCheck }
   | { id: number; type: 'failed'; message: string };

@@ -1,9 +1,10 @@
 import { parentPort } from 'node:worker_threads';
-import { SnapshotDeltaSchema, SnapshotSchema } from '@stocktake/shared';
+import { SnapshotDeltaSchema, SnapshotSchema, validateAgentLiveMessage } from '@stocktake/shared';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { checkBody } from '../body-check.ts';
-import type { CheckAnswer, CheckRequest, LargeBodyKind } from './protocol.ts';
+import { checkIngestMessage, ingestMessageId } from '../live/ingest-message.ts';
+import type { CheckAnswer, CheckRequest, LargeBodyKind, LiveFrameCheck } from './protocol.ts';
 
 /**
  * The thread that parses and checks large agent bodies, so that a refused 10 MiB snapshot costs
@@ -36,9 +37,27 @@ function holdsProtoKey(value: unknown): boolean {
   return false;
 }
 
+/**
+ * A live channel frame, as the channel reads a small one where it arrives: text that is not JSON
+ * is no message (refused by the channel), an ingest message is checked as the channel checks it.
+ */
+function liveFrame(text: string): LiveFrameCheck {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const ingest = ingestMessageId(value);
+  if (ingest) return { ingest, checked: checkIngestMessage(ingest.kind, value as object) };
+  const message = validateAgentLiveMessage(value);
+  return message.ok ? { message: message.value } : { errors: message.errors.slice(0, 10) };
+}
+
 function answer(request: CheckRequest): CheckAnswer {
   const { id, kind, bytes } = request;
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  if (kind === 'live') return { id, type: 'live', frame: liveFrame(text) };
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -79,7 +79,7 @@ const agentRoutes: FastifyPluginAsync = async (fastify) => {
 
   // The folder's other route files, under the same prefix.
   await fastify.register(deltaRoutes);
-  await fastify.register(liveRoutes);
+  await fastify.register(liveRoutes, { checker });
 };
 
 export default agentRoutes;

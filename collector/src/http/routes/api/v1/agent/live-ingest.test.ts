@@ -4,6 +4,7 @@ import { dpkgItem, makeSnapshot } from '@stocktake/shared/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dumpDatabase } from '../../../../../test-support/dump.ts';
 import { createTestApp, enrolAgent, type TestApp } from '../../../../../test-support/test-app.ts';
+import { LARGE_BODY_BYTES } from '../../../../plugins/large-body/index.ts';
 import { type Answer, LiveClient } from './live-client.test-support.ts';
 
 let t: TestApp;
@@ -191,6 +192,32 @@ describe('snapshots and deltas over the live channel', () => {
       type: 'ack',
       duplicate: false,
     });
+  });
+
+  it('checks a large message off the event loop, answering the 400 the HTTP route answers', async () => {
+    const live = await connect();
+    const software: unknown[] = packages(30_000);
+    software[12_345] = { source: 'dpkg' };
+    const snapshot = snapshotOf(software as never);
+    const message = { type: 'snapshot', id: 'large', snapshot };
+    expect(JSON.stringify(message).length).toBeGreaterThan(LARGE_BODY_BYTES);
+    const parse = JSON.parse;
+    const parsedHere: number[] = [];
+    JSON.parse = ((text: string, reviver?: Parameters<typeof parse>[1]) => {
+      parsedHere.push(String(text).length);
+      return parse(text, reviver);
+    }) as typeof JSON.parse;
+    let answer: Answer;
+    try {
+      answer = await live.request(message);
+    } finally {
+      JSON.parse = parse;
+    }
+    expect(parsedHere.filter((n) => n > LARGE_BODY_BYTES)).toEqual([]);
+    const http = await post('snapshots', snapshot);
+    expect(http.statusCode).toBe(400);
+    expect(problemOf(answer)).toEqual(httpProblem(http.body));
+    expect(await live.request({ type: 'snapshot', id: 'ok', snapshot: snapshotOf() })).toMatchObject({ type: 'ack' });
   });
 
   it('closes with 4400 on a frame that has no usable id, as before', async () => {

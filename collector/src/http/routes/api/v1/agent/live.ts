@@ -1,19 +1,31 @@
-import { type CollectorLiveMessage, LiveCloseCodes, validateAgentLiveMessage } from '@stocktake/shared';
+import {
+  type AgentLiveMessage,
+  type CollectorLiveMessage,
+  LiveCloseCodes,
+  validateAgentLiveMessage,
+} from '@stocktake/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import { bearerToken } from '../../../../../domain/access/tokens.ts';
+import { LARGE_BODY_BYTES, type LargeBodyChecker } from '../../../../plugins/large-body/index.ts';
+import type { CheckAnswer } from '../../../../plugins/large-body/protocol.ts';
 import { createIngestChannel, ingestMessageId } from '../../../../plugins/live/ingest-channel.ts';
 import { authenticatedAgent } from '../../../../principal.ts';
+
+const frameBuffer = (data: Buffer | ArrayBuffer | Buffer[]): Buffer =>
+  Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
 
 /** A text frame's JSON, or undefined for a binary frame or text that is not JSON. */
 function parseFrame(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): unknown {
   if (isBinary) return undefined;
   try {
-    const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-    return JSON.parse(buffer.toString());
+    return JSON.parse(frameBuffer(data).toString());
   } catch {
     return undefined;
   }
 }
+
+/** A WebSocket close code: the server cannot take the message now; the agent reconnects and sends it again. */
+const TRY_AGAIN_LATER = 1013;
 
 const frameBytes = (data: Buffer | ArrayBuffer | Buffer[]): number =>
   Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
@@ -22,7 +34,7 @@ const frameBytes = (data: Buffer | ArrayBuffer | Buffer[]): number =>
  * `GET /api/v1/agent/ws`: the agent's live channel. The access hook checks the bearer token
  * before the upgrade, so a revoked agent gets a plain 401 and re-enrols like on any other route.
  */
-const liveRoutes: FastifyPluginAsync = async (app) => {
+const liveRoutes: FastifyPluginAsync<{ checker: LargeBodyChecker }> = async (app, { checker }) => {
   // How often the collector pings each socket; one missed pong closes it.
   const pingIntervalMs = app.settings.livePingIntervalMs;
   const ingest = app.agentIngest;
@@ -103,23 +115,18 @@ const liveRoutes: FastifyPluginAsync = async (app) => {
       }, pingIntervalMs);
       pinger.unref();
 
-      socket.on('message', (data, isBinary) => {
-        answered = true;
-        const bytes = frameBytes(data);
-        const parsed = parseFrame(data, isBinary);
-        const target = ingestMessageId(parsed);
-        if (target) {
-          channel.receive(parsed as object, target, bytes);
-          return;
-        }
+      /** Any message not a snapshot or delta: a heartbeat, a refresh accepted, or a refusal. */
+      const other = (
+        bytes: number,
+        message: { ok: true; value: AgentLiveMessage } | { ok: false; errors: unknown[] },
+      ) => {
         if (bytes > app.liveIngestLimit) {
           log.warn({ bytes }, 'live channel: oversized message without an id refused');
           socket.close(1009, 'message too big');
           return;
         }
-        const message = validateAgentLiveMessage(parsed);
         if (!message.ok) {
-          log.warn({ errors: message.ok ? [] : message.errors.slice(0, 10) }, 'live channel: message refused');
+          log.warn({ errors: message.errors.slice(0, 10) }, 'live channel: message refused');
           socket.close(LiveCloseCodes.badMessage, 'message does not match the live channel schema');
           return;
         }
@@ -127,6 +134,49 @@ const liveRoutes: FastifyPluginAsync = async (app) => {
         else if (message.value.type === 'refresh-accepted') {
           log.info({ requestId: message.value.requestId }, 'refresh accepted by agent');
         }
+      };
+
+      const here = (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean, bytes: number) => {
+        const parsed = parseFrame(data, isBinary);
+        const target = ingestMessageId(parsed);
+        if (target) channel.receive(parsed as object, target, bytes);
+        else other(bytes, validateAgentLiveMessage(parsed));
+      };
+
+      const checked = (answer: CheckAnswer | Error, bytes: number) => {
+        if (answer instanceof Error || answer.type !== 'live') {
+          const reason = answer instanceof Error ? answer.message : `the thread answered ${answer.type}`;
+          log.warn({ bytes, reason }, 'live channel: large message not checked; closing');
+          socket.close(TRY_AGAIN_LATER, 'the collector cannot check the message now; try again later');
+          return;
+        }
+        const { frame } = answer;
+        if (frame.ingest) channel.receiveChecked(frame.ingest, bytes, frame.checked);
+        else other(bytes, frame.message ? { ok: true, value: frame.message } : { ok: false, errors: frame.errors });
+      };
+
+      // A large text frame is parsed and checked in the large-body thread, as large HTTP bodies
+      // are; the frames after it wait for it, so the socket's messages are still taken in order.
+      let waiting = 0;
+      let inOrder: Promise<void> = Promise.resolve();
+      const after = (step: () => Promise<void> | void) => {
+        waiting++;
+        inOrder = inOrder
+          .then(step)
+          .catch((err: unknown) => log.error({ err }, 'live channel: message failed'))
+          .finally(() => {
+            waiting--;
+          });
+      };
+
+      socket.on('message', (data, isBinary) => {
+        answered = true;
+        const bytes = frameBytes(data);
+        if (!isBinary && bytes > LARGE_BODY_BYTES) {
+          const checking = checker.check('live', frameBuffer(data)).catch((err: Error) => err);
+          after(async () => checked(await checking, bytes));
+        } else if (waiting > 0) after(() => here(data, isBinary, bytes));
+        else here(data, isBinary, bytes);
       });
       socket.on('close', () => {
         clearInterval(pinger);
