@@ -16,7 +16,7 @@ export interface Pace {
  * since a request waits for the slice under way, and for every other slice and batch queued
  * before it in the same turn of the loop.
  */
-export const DEFAULT_SLICE_MS = 5;
+export const DEFAULT_SLICE_MS = 10;
 
 export function createPace(sliceMs: number = DEFAULT_SLICE_MS): Pace {
   let started = performance.now();
