@@ -19,6 +19,7 @@ import {
   LIST_ORDERS,
   RUN_STATUSES,
   RUN_TRIGGERS,
+  USAGE_CLASSES,
 } from './vocabulary.ts';
 
 /** One list's accepted query: the parts a route, an engine and the CLI all read. */
@@ -297,4 +298,10 @@ export const WHO_HAS_SOFTWARE = {
   versionLte: Type.Optional(SOFTWARE_MATCH.versionLte),
   versionGt: Type.Optional(SOFTWARE_MATCH.versionGt),
   versionGte: Type.Optional(SOFTWARE_MATCH.versionGte),
+  usage: Type.Optional(
+    oneOf(
+      USAGE_CLASSES,
+      'Only devices with a matching install of this class (used, rarely_used, unused, unknown), and only those installs shown.',
+    ),
+  ),
 };

@@ -12,6 +12,18 @@ export const CatalogueEntrySchema = Type.Object({
   arch: Nullable(Type.String({ description: 'Architecture, where the source has one.' })),
   publisher: Nullable(Type.String({ description: 'Publisher or vendor.' })),
   installs: Type.Integer({ description: 'Devices that have this exact version now.' }),
+  used: Type.Optional(Type.Integer({ description: 'Of those installs, used within the policy’s usedWithinDays.' })),
+  rarelyUsed: Type.Optional(
+    Type.Integer({ description: 'Installs last used between usedWithinDays and unusedAfterDays ago.' }),
+  ),
+  unused: Type.Optional(
+    Type.Integer({
+      description: 'Installs unused beyond unusedAfterDays (or never used while the device’s sources spoke that long).',
+    }),
+  ),
+  usageUnknown: Type.Optional(
+    Type.Integer({ description: 'Installs on devices without usage sources, or whose sources are too new to tell.' }),
+  ),
 });
 export type CatalogueEntry = Static<typeof CatalogueEntrySchema>;
 
@@ -53,6 +65,10 @@ export const CATALOGUE_PAGE_EXAMPLE: CataloguePage = {
       arch: 'amd64',
       publisher: 'Ubuntu Developers',
       installs: 84,
+      used: 52,
+      rarelyUsed: 9,
+      unused: 15,
+      usageUnknown: 8,
     },
     {
       id: 7733,
@@ -62,6 +78,10 @@ export const CATALOGUE_PAGE_EXAMPLE: CataloguePage = {
       arch: 'amd64',
       publisher: 'Ubuntu Developers',
       installs: 31,
+      used: 24,
+      rarelyUsed: 2,
+      unused: 3,
+      usageUnknown: 2,
     },
   ],
   nextCursor: null,
@@ -78,6 +98,8 @@ export const WHO_HAS_PAGE_EXAMPLE: WhoHasPage = {
           version: '3.0.2-0ubuntu1.15',
           arch: 'amd64',
           publisher: 'Ubuntu Developers',
+          lastUsed: '2026-08-14',
+          usage: 'unused',
         },
       ],
       versions: ['3.0.2-0ubuntu1.15'],

@@ -10,6 +10,7 @@ import type {
   RUN_LIST,
   SOFTWARE_LIST,
   SoftwareMatch,
+  UsageClass,
   WhoHasItem,
 } from '@stocktake/shared/api';
 import type { AuditRecord } from '../audit/ports.ts';
@@ -17,6 +18,7 @@ import type { Finding, RunRecord } from '../findings/ports.ts';
 import type { DeviceChange } from '../inventory/ports.ts';
 import type { License } from '../licenses/license-model.ts';
 import type { Asset } from '../register/asset-model.ts';
+import type { UsageCutoffs } from '../usage/ports.ts';
 import type { Lister, ListQuery } from './list-query.ts';
 
 export type DeviceListQuery = ListQuery<typeof DEVICE_LIST>;
@@ -29,7 +31,11 @@ export type RunListQuery = ListQuery<typeof RUN_LIST>;
 export type AuditListQuery = ListQuery<typeof AUDIT_LIST>;
 export type SoftwareListQuery = ListQuery<typeof SOFTWARE_LIST>;
 /** The device list narrowed to devices that have the software (`name` at least). */
-export type WhoHasQuery = DeviceListQuery & { software: SoftwareMatch & { name: string } };
+export type WhoHasQuery = DeviceListQuery & {
+  software: SoftwareMatch & { name: string };
+  /** Only devices with a matching install of this class, as of the cutoffs. */
+  usage?: { class: UsageClass; cutoffs: UsageCutoffs };
+};
 
 /** Every list the API serves, each read a page at a time from the store. */
 export interface Listers {

@@ -1,7 +1,8 @@
 import type { UsageEntry, UsageSourceState } from '@stocktake/shared';
 import type { UsageClass } from '@stocktake/shared/api';
 import type { Policy } from '../findings/policies.ts';
-import { daysSince, today } from '../findings/rule.ts';
+import { addDays, daysSince, today } from '../findings/rule.ts';
+import type { UsageCutoffs } from './ports.ts';
 
 /**
  * An install's class from its last use (any user) and the device's usage sources: used within
@@ -25,6 +26,20 @@ export function classifyUse(
   const [earliest = today(now)] = sources.map((s) => s.since).sort();
   const covered = daysSince(`${earliest}T00:00:00Z`, now);
   return covered > policy.usage.unusedAfterDays ? 'unused' : 'unknown';
+}
+
+/**
+ * classifyUse's thresholds as days, for an engine to classify in SQL: a last use on `today - used`
+ * is `used`, on `today - unused` rarely used; a device's sources speak for more than `unused`
+ * days when their earliest day is `today - (unused + 1)` or before.
+ */
+export function usageCutoffs(policy: Pick<Policy, 'usage'>, now: Date): UsageCutoffs {
+  const day = today(now);
+  return {
+    usedFrom: addDays(day, -policy.usage.usedWithinDays),
+    rarelyFrom: addDays(day, -policy.usage.unusedAfterDays),
+    coveredBy: addDays(day, -(policy.usage.unusedAfterDays + 1)),
+  };
 }
 
 /** The latest day among entries (undefined when none). */

@@ -39,6 +39,28 @@ export interface DeviceActivity {
 }
 
 /**
+ * The days that divide the usage classes as of one day, from the policy's thresholds: an
+ * install last used on or after `usedFrom` is used, on or after `rarelyFrom` rarely used, before
+ * it unused; one with no recorded use is unused when its device's earliest usage source speaks
+ * from `coveredBy` or before, and unknown otherwise (or without sources). `usageCutoffs` makes
+ * them; they agree with `classifyUse`, so an engine can classify in its own query.
+ */
+export interface UsageCutoffs {
+  usedFrom: string;
+  rarelyFrom: string;
+  coveredBy: string;
+}
+
+/** A catalogue entry's installs by class. */
+export interface CatalogueUse {
+  softwareId: number;
+  used: number;
+  rarelyUsed: number;
+  unused: number;
+  unknown: number;
+}
+
+/**
  * Software use per device, installed item and user, as agents measure it, and who logs in on
  * each device. Entries only move forward: a merge keeps the later day of each key.
  */
@@ -47,6 +69,11 @@ export interface SoftwareUsage {
   record(deviceId: string, report: UsageReport, now: Date): Promise<void>;
   /** The usage of these devices (every device asked about is answered; unknown ones with nothing). */
   ofDevices(deviceIds: readonly string[]): Promise<DeviceUsage[]>;
+  /**
+   * The present installs of each catalogue entry by class, as of the cutoffs (an entry without
+   * installs is answered with zeros; each entry asked about is answered once, in the order asked).
+   */
+  catalogueUse(softwareIds: readonly number[], cutoffs: UsageCutoffs): Promise<CatalogueUse[]>;
   /** Every device's login state that was ever recorded. */
   activity(): Promise<DeviceActivity[]>;
 }

@@ -1,8 +1,8 @@
-import type { InstalledSoftware, ListDeclaration, SoftwareMatch } from '@stocktake/shared/api';
+import type { ListDeclaration, SoftwareMatch } from '@stocktake/shared/api';
 import { inRange, parseVersionRange } from '../../domain/licenses/versions.ts';
 import { encodeKeyCursor } from '../../domain/lists/cursor.ts';
 import { listRefused } from '../../domain/lists/list-query.ts';
-import { compareGenericVersions, compareVersionsOf, versionOrderOf } from '../../domain/versions/order.ts';
+import { compareVersionsOf, versionOrderOf } from '../../domain/versions/order.ts';
 
 // What every engine's list queries decide alike, without SQL: which sort and filters a request
 // names (refusing the rest, naming the parameter), the cursor of a page and what it was issued
@@ -157,12 +157,4 @@ export function versionTest(match: SoftwareMatch): ((source: string, version: st
   return (source, version) => tests.every((t) => t(source, version));
 }
 
-/** The versions a device has, oldest first: in their source's order when both come from one source. */
-export function distinctVersions(software: InstalledSoftware[]): string[] {
-  const sourceOf = new Map<string, string>();
-  for (const s of software) if (!sourceOf.has(s.version)) sourceOf.set(s.version, s.source);
-  return [...sourceOf.keys()].sort((a, b) => {
-    const source = sourceOf.get(a);
-    return source === sourceOf.get(b) ? compareVersionsOf(source, a, b) : compareGenericVersions(a, b);
-  });
-}
+export { distinctVersions } from '../../domain/lists/distinct-versions.ts';

@@ -1,5 +1,8 @@
+import type { SoftwareItem, UsageEntry } from '@stocktake/shared';
 import { expect, it } from 'vitest';
 import type { DeviceInventory } from '../../domain/inventory/ports.ts';
+import type { Listers } from '../../domain/lists/ports.ts';
+import { usageCutoffs } from '../../domain/usage/classify.ts';
 import type { SoftwareUsage } from '../../domain/usage/ports.ts';
 import { deviceReporting } from './inventory-support.ts';
 
@@ -10,6 +13,7 @@ const DAY2 = new Date('2026-11-23T12:00:00Z');
 type OpenUsage = () => Promise<{
   inventory: Pick<DeviceInventory, 'ingestSnapshot'>;
   usage: SoftwareUsage;
+  lists: Pick<Listers, 'software' | 'whoHas'>;
   close(): Promise<void>;
 }>;
 
@@ -95,6 +99,65 @@ export default function usageContract(open: OpenUsage): void {
     expect(await stores.usage.activity()).toEqual([
       { deviceId: a, sessionsOpen: false, lastLoginAt: '2026-11-22T08:00:00.000Z', lastLoginUser: 'alice' },
     ]);
+    await stores.close();
+  });
+
+  it('counts each catalogue entry’s installs by class, and who-has keeps the devices with an install of one class', async () => {
+    const stores = await open();
+    const now = new Date('2026-12-07T12:00:00Z');
+    // Defaults: used within 30 days, unused after 90; each case sits on a boundary.
+    const cutoffs = usageCutoffs({ usage: { usedWithinDays: 30, unusedAfterDays: 90 } }, now);
+    const gimp = (version: string): SoftwareItem => ({ source: 'dpkg', name: 'gimp', version, arch: 'amd64' });
+    const use = (lastUsed: string, more: Partial<UsageEntry> = {}): UsageEntry => ({
+      source: 'dpkg',
+      name: 'gimp',
+      arch: 'amd64',
+      lastUsed,
+      via: 'process',
+      ...more,
+    });
+    const longAgo = [{ via: 'atime' as const, since: '2024-01-01' }];
+    const cases: [string, string, UsageEntry[], { via: 'atime'; since: string }[] | null][] = [
+      // 30 days ago by alice, an older use by nobody named: used.
+      ['a-used', '2.10', [use('2026-11-07', { user: 'alice' }), use('2026-05-01')], longAgo],
+      ['b-rarely', '2.10', [use('2026-09-08')], longAgo], // 90 days ago
+      // 91 days ago; the i386 build's recent use is another item's.
+      ['c-unused', '2.10', [use('2026-09-07'), use('2026-12-06', { arch: 'i386' })], longAgo],
+      ['d-never-covered', '2.10', [], [{ via: 'atime', since: '2026-09-07' }]], // sources speak for 91 days
+      ['e-never-new', '2.10', [], [{ via: 'atime', since: '2026-09-08' }]], // for 90 only
+      ['f-no-metering', '2.8', [], null],
+    ];
+    for (const [hostname, version, entries, sources] of cases) {
+      const id = await deviceReporting(stores, `agent-${hostname}`, {
+        hostname,
+        serial: hostname,
+        software: [gimp(version)],
+      });
+      if (sources) await stores.usage.record(id, { kind: 'full', sources, entries }, now);
+    }
+    const catalogue = await stores.lists.software.list({ filters: { name: 'gimp' }, sort: 'version', limit: 10 });
+    const [v210, v28] = catalogue.items.map((i) => i.id);
+    expect(catalogue.items.map((i) => i.version)).toEqual(['2.10', '2.8']);
+    expect(await stores.usage.catalogueUse([v28 ?? -1, v210 ?? -1, 999_999], cutoffs)).toEqual([
+      { softwareId: v28, used: 0, rarelyUsed: 0, unused: 0, unknown: 1 },
+      { softwareId: v210, used: 1, rarelyUsed: 1, unused: 2, unknown: 1 },
+      { softwareId: 999_999, used: 0, rarelyUsed: 0, unused: 0, unknown: 0 },
+    ]);
+    expect(await stores.usage.catalogueUse([], cutoffs)).toEqual([]);
+    const whoHas = async (cls: 'used' | 'rarely_used' | 'unused' | 'unknown', limit = 10) =>
+      (
+        await stores.lists.whoHas.list({
+          filters: {},
+          sort: 'hostname',
+          limit,
+          software: { name: 'gimp' },
+          usage: { class: cls, cutoffs },
+        })
+      ).items.map((d) => d.hostname);
+    expect(await whoHas('used')).toEqual(['a-used']);
+    expect(await whoHas('rarely_used')).toEqual(['b-rarely']);
+    expect(await whoHas('unused')).toEqual(['c-unused', 'd-never-covered']);
+    expect(await whoHas('unknown')).toEqual(['e-never-new', 'f-no-metering']);
     await stores.close();
   });
 }

@@ -83,7 +83,7 @@ export async function openSqliteStores(path: string, options: OpenOptions = {}):
     agents: createAgentsRepository(db, auditLog, inventory.enrolmentBlockRows),
     enrolmentBlocks: createEnrolmentBlocksRepository(db, auditLog, inventory.enrolmentBlockRows),
     maintenance: createSqliteMaintenance(database.sqlite, path, inventory.writeBatcher),
-    usage: createSqliteUsage(database.sqlite, inventory.writeBatcher),
+    usage: createSqliteUsage(db, database.sqlite, inventory.writeBatcher),
     jobLeases: createJobLeases(db),
     // One process owns the file: its sockets are every agent's channel.
     liveRosters: inProcessRosters,

@@ -1,12 +1,14 @@
-import type { InstalledSoftware, WhoHasItem } from '@stocktake/shared/api';
+import type { InstalledSoftware, UsageClass, WhoHasItem } from '@stocktake/shared/api';
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Lister } from '../../../domain/lists/list-query.ts';
 import type { WhoHasQuery } from '../../../domain/lists/ports.ts';
+import type { UsageCutoffs } from '../../../domain/usage/ports.ts';
 import { distinctVersions } from '../../common/list-paging.ts';
 import type { Db } from '../connection.ts';
 import { createDeviceList } from '../lists/device-list.ts';
 import { specLister } from '../lists/list-query.ts';
 import { deviceSoftware, devices, softwareCatalog } from '../schema/index.ts';
+import { installClass } from '../usage/install-class.ts';
 import { idArray, resolveSoftwareMatch } from './catalogue-match.ts';
 
 /**
@@ -17,6 +19,15 @@ import { idArray, resolveSoftwareMatch } from './catalogue-match.ts';
 export function hasAnyOf(ids: readonly number[]): SQL {
   if (ids.length === 0) return sql`false`;
   return sql`exists (select 1 from ${deviceSoftware} where ${deviceSoftware.deviceKey} = ${devices.key} and ${deviceSoftware.softwareId} = any(${idArray(ids)}))`;
+}
+
+/** Devices (a condition over `devices`) with an install of the ids in this usage class as of the cutoffs. */
+export function hasInstallOfClass(ids: readonly number[], usage: { class: UsageClass; cutoffs: UsageCutoffs }): SQL {
+  if (ids.length === 0) return sql`false`;
+  return sql`exists (select 1 from ${deviceSoftware}
+    join ${softwareCatalog} on ${softwareCatalog.id} = ${deviceSoftware.softwareId}
+    where ${deviceSoftware.deviceKey} = ${devices.key} and ${deviceSoftware.softwareId} = any(${idArray(ids)})
+      and ${installClass(usage.cutoffs)} = ${usage.class})`;
 }
 
 /** The software of the ids each of these devices has, by device id (name, source, arch, version order). */
@@ -67,9 +78,10 @@ export function createWhoHasLister(db: Db): Lister<WhoHasItem, WhoHasQuery> {
     }
     return ids;
   };
-  const pages = specLister(createDeviceList(db), async (query: WhoHasQuery) => [
-    hasAnyOf(await softwareOf(query.software)),
-  ]);
+  const pages = specLister(createDeviceList(db), async (query: WhoHasQuery) => {
+    const ids = await softwareOf(query.software);
+    return query.usage ? [hasAnyOf(ids), hasInstallOfClass(ids, query.usage)] : [hasAnyOf(ids)];
+  });
   return {
     async list(query) {
       const page = await pages.list(query);

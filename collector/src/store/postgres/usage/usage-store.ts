@@ -1,8 +1,17 @@
 import type { UsageSourceState } from '@stocktake/shared';
 import { sql } from 'drizzle-orm';
-import type { DeviceActivity, DeviceUsage, SoftwareUsage, UsageReport } from '../../../domain/usage/ports.ts';
+import type {
+  CatalogueUse,
+  DeviceActivity,
+  DeviceUsage,
+  SoftwareUsage,
+  UsageReport,
+} from '../../../domain/usage/ports.ts';
 import { entryOf, keptSources } from '../../common/usage-rows.ts';
 import type { Db, Tx } from '../connection.ts';
+import { deviceSoftware, softwareCatalog } from '../schema/index.ts';
+import { idArray } from '../software/catalogue-match.ts';
+import { installClass } from './install-class.ts';
 
 async function write(tx: Tx, deviceId: string, report: UsageReport, now: Date): Promise<void> {
   const found = await tx.execute<{ key: number; sources: UsageSourceState[] | null }>(
@@ -85,6 +94,44 @@ export function createPostgresUsage(db: Db): SoftwareUsage {
       );
       for (const { deviceId, ...r } of entries.rows) byDevice.get(deviceId)?.entries.push(entryOf(r));
       return [...byDevice.values()];
+    },
+
+    async catalogueUse(softwareIds, cutoffs): Promise<CatalogueUse[]> {
+      const ids = [...new Set(softwareIds)];
+      if (ids.length === 0) return [];
+      const rows = await db.execute<{
+        softwareId: number;
+        used: string;
+        rarelyUsed: string;
+        unused: string;
+        unknown: string;
+      }>(
+        sql`select software_id as "softwareId",
+              count(*) filter (where cls = 'used') as used,
+              count(*) filter (where cls = 'rarely_used') as "rarelyUsed",
+              count(*) filter (where cls = 'unused') as unused,
+              count(*) filter (where cls = 'unknown') as unknown
+            from (select ${deviceSoftware.softwareId} as software_id, ${installClass(cutoffs)} as cls
+                  from ${deviceSoftware} join ${softwareCatalog} on ${softwareCatalog.id} = ${deviceSoftware.softwareId}
+                  where ${deviceSoftware.softwareId} = any(${idArray(ids)})) installs
+            group by software_id`,
+      );
+      // count(*) is a bigint, which the driver reads as text.
+      const byId = new Map(
+        rows.rows.map((r) => [
+          Number(r.softwareId),
+          {
+            softwareId: Number(r.softwareId),
+            used: Number(r.used),
+            rarelyUsed: Number(r.rarelyUsed),
+            unused: Number(r.unused),
+            unknown: Number(r.unknown),
+          },
+        ]),
+      );
+      return ids.map(
+        (softwareId) => byId.get(softwareId) ?? { softwareId, used: 0, rarelyUsed: 0, unused: 0, unknown: 0 },
+      );
     },
 
     async activity(): Promise<DeviceActivity[]> {

@@ -18,7 +18,7 @@ import type { Db } from '../open-database.ts';
 import { deviceChanges, devices } from '../schema/index.ts';
 import { createSoftwareList } from '../software/software-list.ts';
 import { registerVersionCompare } from '../software/version-sql.ts';
-import { hasAnyOf, installedOf, resolveSoftwareSet, type SoftwareSet } from '../software/who-has.ts';
+import { hasAnyOf, hasInstallOfClass, installedOf, resolveSoftwareSet, type SoftwareSet } from '../software/who-has.ts';
 import { type ListSpec, runList } from './list-query.ts';
 
 /**
@@ -59,7 +59,10 @@ function whoHasLister(db: Db): Lister<WhoHasItem, WhoHasQuery> {
     }
     return set;
   };
-  const pages = specLister(devicesList, (query: WhoHasQuery) => [hasAnyOf(softwareOf(query.software))]);
+  const pages = specLister(devicesList, (query: WhoHasQuery) => {
+    const set = softwareOf(query.software);
+    return query.usage ? [hasAnyOf(set), hasInstallOfClass(set, query.usage)] : [hasAnyOf(set)];
+  });
   return {
     async list(query) {
       const page = await pages.list(query);

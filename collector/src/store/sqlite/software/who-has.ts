@@ -1,7 +1,9 @@
-import type { InstalledSoftware } from '@stocktake/shared/api';
+import type { InstalledSoftware, UsageClass } from '@stocktake/shared/api';
 import { and, asc, count, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { UsageCutoffs } from '../../../domain/usage/ports.ts';
 import type { Db } from '../open-database.ts';
 import { deviceSoftware, devices, softwareCatalog } from '../schema/index.ts';
+import { installClass } from '../usage/install-class.ts';
 import { type SoftwareMatch, softwareMatchConditions } from './software-list.ts';
 
 /** One matching package a device has, as who-has shows it. */
@@ -75,6 +77,18 @@ export function hasAnyOf(set: SoftwareSet): SQL {
     return sql`exists (select 1 from ${deviceSoftware} where ${deviceSoftware.deviceKey} = ${devices.key} and ${deviceSoftware.softwareId} in ${idsIn(set.ids)})`;
   }
   return sql`${devices.key} in (select ${deviceSoftware.deviceKey} from ${deviceSoftware} where ${deviceSoftware.softwareId} in ${idsIn(set.ids)})`;
+}
+
+/**
+ * Devices (a condition over `devices`) with an install of the set in this usage class as of the
+ * cutoffs: each device walked costs one probe per catalogue id, and its usage rows by their key.
+ */
+export function hasInstallOfClass(set: SoftwareSet, usage: { class: UsageClass; cutoffs: UsageCutoffs }): SQL {
+  if (set.ids.length === 0) return sql`0`;
+  return sql`exists (select 1 from ${deviceSoftware}
+    join ${softwareCatalog} on ${softwareCatalog.id} = ${deviceSoftware.softwareId}
+    where ${deviceSoftware.deviceKey} = ${devices.key} and ${deviceSoftware.softwareId} in ${idsIn(set.ids)}
+      and ${installClass(usage.cutoffs)} = ${usage.class})`;
 }
 
 /** The software of the set each of these devices has, by device id (name, source, arch, version order). */

@@ -1,8 +1,18 @@
 import type { UsageSourceState } from '@stocktake/shared';
 import type Database from 'better-sqlite3';
-import type { DeviceActivity, DeviceUsage, SoftwareUsage, UsageReport } from '../../../domain/usage/ports.ts';
+import { sql } from 'drizzle-orm';
+import type {
+  CatalogueUse,
+  DeviceActivity,
+  DeviceUsage,
+  SoftwareUsage,
+  UsageReport,
+} from '../../../domain/usage/ports.ts';
 import { entryOf, keptSources } from '../../common/usage-rows.ts';
+import type { Db } from '../open-database.ts';
+import { deviceSoftware, softwareCatalog } from '../schema/index.ts';
 import type { WriteBatcher } from '../write-batcher.ts';
+import { installClass } from './install-class.ts';
 
 interface EntryRow {
   deviceId: string;
@@ -15,7 +25,7 @@ interface EntryRow {
 }
 
 /** Software use on SQLite: written in the ingest's group commit, read with a few set queries. */
-export function createSqliteUsage(sqlite: Database.Database, batcher: WriteBatcher): SoftwareUsage {
+export function createSqliteUsage(db: Db, sqlite: Database.Database, batcher: WriteBatcher): SoftwareUsage {
   const keyOf = sqlite.prepare<[string], { key: number }>('select key from devices where id = ?');
   const current = sqlite.prepare<
     [number],
@@ -123,6 +133,31 @@ export function createSqliteUsage(sqlite: Database.Database, batcher: WriteBatch
       }
       for (const { deviceId, ...r } of entriesOf.all(ids)) byDevice.get(deviceId)?.entries.push(entryOf(r));
       return [...byDevice.values()];
+    },
+
+    async catalogueUse(softwareIds, cutoffs): Promise<CatalogueUse[]> {
+      const ids = [...new Set(softwareIds)];
+      const installs = db
+        .select({ softwareId: deviceSoftware.softwareId, cls: installClass(cutoffs).as('cls') })
+        .from(deviceSoftware)
+        .innerJoin(softwareCatalog, sql`${softwareCatalog.id} = ${deviceSoftware.softwareId}`)
+        .where(sql`${deviceSoftware.softwareId} in (select value from json_each(${JSON.stringify(ids)}))`)
+        .as('installs');
+      const rows = db
+        .select({
+          softwareId: installs.softwareId,
+          used: sql<number>`sum(${installs.cls} = 'used')`,
+          rarelyUsed: sql<number>`sum(${installs.cls} = 'rarely_used')`,
+          unused: sql<number>`sum(${installs.cls} = 'unused')`,
+          unknown: sql<number>`sum(${installs.cls} = 'unknown')`,
+        })
+        .from(installs)
+        .groupBy(installs.softwareId)
+        .all();
+      const byId = new Map(rows.map((r) => [r.softwareId, r]));
+      return ids.map(
+        (softwareId) => byId.get(softwareId) ?? { softwareId, used: 0, rarelyUsed: 0, unused: 0, unknown: 0 },
+      );
     },
 
     async activity(): Promise<DeviceActivity[]> {
