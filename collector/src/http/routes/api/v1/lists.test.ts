@@ -220,6 +220,11 @@ describe('software', () => {
       arch: 'amd64',
       publisher: 'Debian Developers',
       installs: 1,
+      // No agent here sent usage: every install's use is unknown.
+      used: 0,
+      rarelyUsed: 0,
+      unused: 0,
+      usageUnknown: 1,
     });
     expect((await json('/api/v1/software?source=rpm')).items).toEqual([]);
     expect((await json('/api/v1/software?q=postgres')).items).toHaveLength(1);
@@ -254,6 +259,15 @@ describe('software', () => {
     expect(await hostnames('/api/v1/software/who-has?name=openssl&versionGte=3.0.13')).toEqual(['lab-07']);
     expect(await hostnames('/api/v1/software/who-has?name=curl&osName=ubuntu')).toEqual(['web-01']);
     expect(await hostnames('/api/v1/software/who-has?name=nonexistent')).toEqual([]);
+    expect(await hostnames('/api/v1/software/who-has?name=openssl&versionLt=3.0.13&usage=unknown')).toEqual([
+      'db-01',
+      'old-kiosk',
+      'web-01',
+    ]);
+    expect(await hostnames('/api/v1/software/who-has?name=openssl&usage=unused')).toEqual([]);
+    const badClass = await t.inject('/api/v1/software/who-has?name=openssl&usage=idle');
+    expect(badClass.statusCode).toBe(400);
+    expect(badClass.json().errors).toEqual([{ path: '/usage', message: expect.any(String) }]);
 
     const bad = await t.inject('/api/v1/software/who-has?name=openssl&version=%3C%3E1');
     expect(bad.statusCode).toBe(400);
