@@ -344,14 +344,14 @@ describe('stocktake, the command line, against a real collector', () => {
       const answer = await stocktake(['software', 'who-has', 'openssl', '--version-lt', '3.0.15']);
       expect(answer.code, answer.stderr).toBe(0);
       const [header, ...rows] = lines(answer.stdout);
-      expect(header).toMatch(/^HOSTNAME +VERSIONS +OS +USER +ASSET +LAST SEEN +ID$/);
+      expect(header).toMatch(/^HOSTNAME +VERSIONS +USAGE +OS +USER +ASSET +LAST SEEN +ID$/);
       expect(rows).toEqual([
         expect.stringMatching(
           new RegExp(
-            `^db-01 +1\\.1\\.1w-0\\+deb11u1 +Debian GNU/Linux 12 +db-01-admin +- +.* ${deviceIds.get('db-01')}$`,
+            `^db-01 +1\\.1\\.1w-0\\+deb11u1 +unknown +Debian GNU/Linux 12 +db-01-admin +- +.* ${deviceIds.get('db-01')}$`,
           ),
         ),
-        expect.stringMatching(new RegExp(`^web-01 +3\\.0\\.13-1~deb12u1 +.* ${deviceIds.get('web-01')}$`)),
+        expect.stringMatching(new RegExp(`^web-01 +3\\.0\\.13-1~deb12u1 +unknown +.* ${deviceIds.get('web-01')}$`)),
       ]);
       const asJson = await json<{ items: { hostname: string; versions: string[] }[]; nextCursor: null }>([
         'software',
@@ -375,6 +375,19 @@ describe('stocktake, the command line, against a real collector', () => {
         'web-*',
       ]);
       expect(inRange.items.map((d) => d.hostname)).toEqual(['web-01', 'web-02']);
+      // These agents never sent usage: every install's use is unknown, none unused.
+      const unused = await stocktake(['software', 'who-has', 'openssl', '--usage', 'unused']);
+      expect([unused.code, unused.stdout, unused.stderr]).toEqual([0, '', 'No device has it.\n']);
+      const unknown = await json<{ items: { hostname: string }[] }>([
+        'software',
+        'who-has',
+        'openssl',
+        '--usage',
+        'unknown',
+      ]);
+      expect(unknown.items.length).toBeGreaterThan(0);
+      const typo = await stocktake(['software', 'who-has', 'openssl', '--usage', 'unsued']);
+      expect(typo.code).toBe(64);
       const nobody = await stocktake(['software', 'who-has', 'openssl', '--version-lt', '1.0']);
       expect([nobody.code, nobody.stdout, nobody.stderr]).toEqual([0, '', 'No device has it.\n']);
       const badRange = await stocktake(['software', 'who-has', 'openssl', '--versions', '>>3']);
@@ -386,10 +399,10 @@ describe('stocktake, the command line, against a real collector', () => {
       const openssl = await stocktake(['software', 'list', '--name', 'openssl', '--sort', '-version']);
       expect(openssl.code, openssl.stderr).toBe(0);
       expect(lines(openssl.stdout)).toEqual([
-        expect.stringMatching(/^NAME +VERSION +ARCH +SOURCE +PUBLISHER +DEVICES$/),
-        expect.stringMatching(/^openssl +3\.0\.15-1~deb12u1 +amd64 +dpkg +Debian Developers +1$/),
-        expect.stringMatching(/^openssl +3\.0\.13-1~deb12u1 +amd64 +dpkg +Debian Developers +1$/),
-        expect.stringMatching(/^openssl +1\.1\.1w-0\+deb11u1 +amd64 +dpkg +Debian Developers +1$/),
+        expect.stringMatching(/^NAME +VERSION +ARCH +SOURCE +PUBLISHER +DEVICES +USED +RARELY +UNUSED +UNKNOWN$/),
+        expect.stringMatching(/^openssl +3\.0\.15-1~deb12u1 +amd64 +dpkg +Debian Developers +1 +0 +0 +0 +1$/),
+        expect.stringMatching(/^openssl +3\.0\.13-1~deb12u1 +amd64 +dpkg +Debian Developers +1 +0 +0 +0 +1$/),
+        expect.stringMatching(/^openssl +1\.1\.1w-0\+deb11u1 +amd64 +dpkg +Debian Developers +1 +0 +0 +0 +1$/),
       ]);
       const withGone = await json<{ items: { version: string; installs: number }[] }>([
         'software',
@@ -414,8 +427,8 @@ describe('stocktake, the command line, against a real collector', () => {
       const csv = await stocktake(['software', 'list', '--search', 'postgres', '--csv']);
       expect(csv.code, csv.stderr).toBe(0);
       expect(lines(csv.stdout)).toEqual([
-        expect.stringMatching(/^id,source,name,version,arch,publisher,installs$/),
-        expect.stringMatching(/^\d+,dpkg,postgresql-15,15\.8-0\+deb12u1,amd64,Debian Developers,1$/),
+        expect.stringMatching(/^id,source,name,version,arch,publisher,installs,used,rarelyUsed,unused,usageUnknown$/),
+        expect.stringMatching(/^\d+,dpkg,postgresql-15,15\.8-0\+deb12u1,amd64,Debian Developers,1,0,0,0,1$/),
       ]);
     });
   });

@@ -8,6 +8,7 @@ export {
   FINDING_SEVERITIES,
   FINDING_STATUSES,
   LICENSE_METRICS,
+  USAGE_CLASSES,
 } from '@stocktake/shared/api/vocabulary';
 
 export const SOFTWARE_SOURCES = [

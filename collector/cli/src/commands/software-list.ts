@@ -60,6 +60,10 @@ const CATALOGUE_COLUMNS: readonly Column<CatalogueEntry>[] = [
   { header: 'source', value: (s) => s.source },
   { header: 'publisher', value: (s) => s.publisher },
   { header: 'devices', value: (s) => s.installs, align: 'right' },
+  { header: 'used', value: (s) => s.used, align: 'right' },
+  { header: 'rarely', value: (s) => s.rarelyUsed, align: 'right' },
+  { header: 'unused', value: (s) => s.unused, align: 'right' },
+  { header: 'unknown', value: (s) => s.usageUnknown, align: 'right' },
 ];
 
 export const softwareList: CommandSpec = {
@@ -67,6 +71,7 @@ export const softwareList: CommandSpec = {
   summary: 'The software catalogue: each package version and how many devices have it',
   details: [
     'One row per (source, name, version, arch) installed somewhere; DEVICES counts the devices that have it now.',
+    'USED, RARELY, UNUSED and UNKNOWN split those installs by last use, with the policy’s thresholds (used within 30 days, unused after 90, by default); UNKNOWN: devices that do not meter use, or not for long enough to tell.',
   ],
   flags: listFlags(CATALOGUE),
   examples: [
