@@ -76,6 +76,12 @@ export async function collectUsage(options: {
     sources.push({ via: 'process', since: options.seen.since });
     for (const e of options.seen.entries) keep(e);
   }
-  sources.sort((a, b) => (a.via < b.via ? -1 : a.via > b.via ? 1 : 0));
-  return { sources, entries: [...byKey.values()].sort(compareUsage) };
+  // Two sources of one kind (dpkg's and rpm's access times on one machine) are one, since the earlier.
+  const byVia = new Map<string, UsageSourceState>();
+  for (const s of sources) {
+    const known = byVia.get(s.via);
+    if (!known || s.since < known.since) byVia.set(s.via, s);
+  }
+  const merged = [...byVia.values()].sort((a, b) => (a.via < b.via ? -1 : a.via > b.via ? 1 : 0));
+  return { sources: merged, entries: [...byKey.values()].sort(compareUsage) };
 }

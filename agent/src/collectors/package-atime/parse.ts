@@ -24,10 +24,16 @@ export function programPaths(listText: string): string[] {
   for (const raw of listText.split('\n')) {
     const line = raw.trim();
     if (!line.startsWith('/') || line.endsWith('/')) continue;
-    if (PROGRAM_DIR.test(line) || PRIVATE_PROGRAM.test(line) || (line.startsWith('/opt/') && !line.includes('/share/')))
-      out.push(line);
+    if (isProgramPath(line)) out.push(line);
   }
   return out;
+}
+
+/** Whether a packaged file's path is where programs live (see programPaths); rpm's file lists use it too. */
+export function isProgramPath(file: string): boolean {
+  return (
+    PROGRAM_DIR.test(file) || PRIVATE_PROGRAM.test(file) || (file.startsWith('/opt/') && !file.includes('/share/'))
+  );
 }
 
 /** A dpkg file list's name as the package it belongs to: `foo.list` or `foo:amd64.list`. */

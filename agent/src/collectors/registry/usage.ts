@@ -5,7 +5,10 @@ import type { UsageCollector } from '../../usage/types.ts';
  * they map to). Loaded on demand and tested against `process.platform`, like the collectors.
  */
 export async function usageCollectors(): Promise<readonly UsageCollector[]> {
-  if (process.platform === 'linux') return [(await import('../package-atime/index.ts')).packageAtimeUsage];
+  if (process.platform === 'linux') {
+    const [dpkg, rpm] = await Promise.all([import('../package-atime/index.ts'), import('../rpm-atime/index.ts')]);
+    return [dpkg.packageAtimeUsage, rpm.rpmAtimeUsage];
+  }
   if (process.platform === 'win32') {
     const [bam, prefetch] = await Promise.all([
       import('../windows-bam/index.ts'),
