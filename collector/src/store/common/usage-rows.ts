@@ -1,5 +1,6 @@
 import type { UsageEntry, UsageSourceState } from '@stocktake/shared';
-import type { UsageVia } from '@stocktake/shared/api';
+import type { UsageClass, UsageVia } from '@stocktake/shared/api';
+import type { CatalogueUse } from '../../domain/usage/ports.ts';
 
 /** What every engine does with usage rows that is not SQL: the sources kept, and a row as an entry. */
 
@@ -34,4 +35,22 @@ export function entryOf(r: EntryRow): UsageEntry {
     lastUsed: r.lastUsed,
     via: r.via as UsageVia,
   };
+}
+
+/** Installs counted per catalogue entry and class (as both engines' queries give them), as CatalogueUse by entry. */
+export function countsByEntry(
+  rows: readonly { softwareId: number | string; cls: UsageClass; n: number | string }[],
+): Map<number, CatalogueUse> {
+  const out = new Map<number, CatalogueUse>();
+  const field = { used: 'used', rarely_used: 'rarelyUsed', unused: 'unused', unknown: 'unknown' } as const;
+  for (const r of rows) {
+    const softwareId = Number(r.softwareId);
+    let counts = out.get(softwareId);
+    if (!counts) {
+      counts = { softwareId, used: 0, rarelyUsed: 0, unused: 0, unknown: 0 };
+      out.set(softwareId, counts);
+    }
+    counts[field[r.cls]] += Number(r.n);
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 import type { UsageSourceState } from '@stocktake/shared';
+import type { UsageClass } from '@stocktake/shared/api';
 import { sql } from 'drizzle-orm';
 import type {
   CatalogueUse,
@@ -7,7 +8,7 @@ import type {
   SoftwareUsage,
   UsageReport,
 } from '../../../domain/usage/ports.ts';
-import { entryOf, keptSources } from '../../common/usage-rows.ts';
+import { countsByEntry, entryOf, keptSources } from '../../common/usage-rows.ts';
 import type { Db, Tx } from '../connection.ts';
 import { deviceSoftware, softwareCatalog } from '../schema/index.ts';
 import { idArray } from '../software/catalogue-match.ts';
@@ -99,36 +100,14 @@ export function createPostgresUsage(db: Db): SoftwareUsage {
     async catalogueUse(softwareIds, cutoffs): Promise<CatalogueUse[]> {
       const ids = [...new Set(softwareIds)];
       if (ids.length === 0) return [];
-      const rows = await db.execute<{
-        softwareId: number;
-        used: string;
-        rarelyUsed: string;
-        unused: string;
-        unknown: string;
-      }>(
-        sql`select software_id as "softwareId",
-              count(*) filter (where cls = 'used') as used,
-              count(*) filter (where cls = 'rarely_used') as "rarelyUsed",
-              count(*) filter (where cls = 'unused') as unused,
-              count(*) filter (where cls = 'unknown') as unknown
+      const rows = await db.execute<{ softwareId: number; cls: UsageClass; n: string }>(
+        sql`select software_id as "softwareId", cls, count(*) as n
             from (select ${deviceSoftware.softwareId} as software_id, ${installClass(cutoffs)} as cls
                   from ${deviceSoftware} join ${softwareCatalog} on ${softwareCatalog.id} = ${deviceSoftware.softwareId}
                   where ${deviceSoftware.softwareId} = any(${idArray(ids)})) installs
-            group by software_id`,
+            group by software_id, cls`,
       );
-      // count(*) is a bigint, which the driver reads as text.
-      const byId = new Map(
-        rows.rows.map((r) => [
-          Number(r.softwareId),
-          {
-            softwareId: Number(r.softwareId),
-            used: Number(r.used),
-            rarelyUsed: Number(r.rarelyUsed),
-            unused: Number(r.unused),
-            unknown: Number(r.unknown),
-          },
-        ]),
-      );
+      const byId = countsByEntry(rows.rows);
       return ids.map(
         (softwareId) => byId.get(softwareId) ?? { softwareId, used: 0, rarelyUsed: 0, unused: 0, unknown: 0 },
       );

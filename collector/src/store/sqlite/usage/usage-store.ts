@@ -8,7 +8,7 @@ import type {
   SoftwareUsage,
   UsageReport,
 } from '../../../domain/usage/ports.ts';
-import { entryOf, keptSources } from '../../common/usage-rows.ts';
+import { countsByEntry, entryOf, keptSources } from '../../common/usage-rows.ts';
 import type { Db } from '../open-database.ts';
 import { deviceSoftware, softwareCatalog } from '../schema/index.ts';
 import type { WriteBatcher } from '../write-batcher.ts';
@@ -143,18 +143,14 @@ export function createSqliteUsage(db: Db, sqlite: Database.Database, batcher: Wr
         .innerJoin(softwareCatalog, sql`${softwareCatalog.id} = ${deviceSoftware.softwareId}`)
         .where(sql`${deviceSoftware.softwareId} in (select value from json_each(${JSON.stringify(ids)}))`)
         .as('installs');
+      // Grouped by class, not summed per class: SQLite would flatten the subquery and classify
+      // each install once per sum.
       const rows = db
-        .select({
-          softwareId: installs.softwareId,
-          used: sql<number>`sum(${installs.cls} = 'used')`,
-          rarelyUsed: sql<number>`sum(${installs.cls} = 'rarely_used')`,
-          unused: sql<number>`sum(${installs.cls} = 'unused')`,
-          unknown: sql<number>`sum(${installs.cls} = 'unknown')`,
-        })
+        .select({ softwareId: installs.softwareId, cls: installs.cls, n: sql<number>`count(*)` })
         .from(installs)
-        .groupBy(installs.softwareId)
+        .groupBy(installs.softwareId, sql`cls`)
         .all();
-      const byId = new Map(rows.map((r) => [r.softwareId, r]));
+      const byId = countsByEntry(rows);
       return ids.map(
         (softwareId) => byId.get(softwareId) ?? { softwareId, used: 0, rarelyUsed: 0, unused: 0, unknown: 0 },
       );
