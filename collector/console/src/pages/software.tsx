@@ -36,6 +36,11 @@ export function SoftwarePage() {
     { label: 'Publisher', sort: 'publisher', render: (s) => s.publisher ?? dash },
     { label: 'Source', sort: 'source', render: (s) => s.source },
     { label: 'Installs', sort: 'installs', numeric: true, render: (s) => count(s.installs) },
+    // Those installs by last use, with the policy's thresholds.
+    { label: 'Used', numeric: true, render: (s) => count(s.used ?? 0) },
+    { label: 'Rarely used', numeric: true, render: (s) => count(s.rarelyUsed ?? 0) },
+    { label: 'Unused', numeric: true, render: (s) => count(s.unused ?? 0) },
+    { label: 'Use unknown', numeric: true, render: (s) => count(s.usageUnknown ?? 0) },
   ];
   return (
     <>
@@ -99,6 +104,11 @@ function WhoHas({
   const columns: Column<WhoHasItem>[] = [
     { label: 'Host name', render: (d) => <a href={`/devices/${d.id}`}>{d.hostname}</a> },
     { label: 'Versions', render: (d) => d.software.map((s) => s.version).join(', ') },
+    {
+      label: 'Use',
+      render: (d) =>
+        d.software.map((s) => [s.usage?.replace('_', ' '), s.lastUsed].filter(Boolean).join(' ')).join(', ') || dash,
+    },
     { label: 'User', render: (d) => d.primaryUser ?? dash },
     { label: 'Last seen', render: (d) => dateTime(d.lastSeenAt) },
   ];
