@@ -5,12 +5,13 @@
  * pictures (or to the folder STOCKTAKE_SCREENSHOTS names).
  */
 
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   AssetCreateSchema,
   type AssetDetail,
@@ -22,7 +23,7 @@ import {
   type RunPage,
   type StoredPolicy,
 } from '@stocktake/shared/api';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentProcess, apiHeaders, HostFixture, writeAgentConfig } from '../support/agent-service.ts';
 import { type RunningCollector, runCollector, startCollector, tempDir } from '../support/processes.ts';
@@ -67,6 +68,17 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 async function reportMachine(name: string, serial: string, aptCapture?: string): Promise<void> {
   const host = new HostFixture(join(dir.path, name), { packages: 40, serial, uuid: randomUUID() });
   host.install('openssl', '3.0.11-1~deb12u2');
+  // openssl's program, listed as dpkg lists it, is run once: its access time is its last use.
+  const program = join(host.root, 'usr', 'bin', 'openssl');
+  mkdirSync(join(host.root, 'var', 'lib', 'dpkg', 'info'), { recursive: true });
+  mkdirSync(dirname(program), { recursive: true });
+  writeFileSync(
+    join(host.root, 'var', 'lib', 'dpkg', 'info', 'openssl.list'),
+    '/.\n/usr\n/usr/bin\n/usr/bin/openssl\n',
+  );
+  writeFileSync(program, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  await new Promise((r) => setTimeout(r, 20));
+  execFileSync(program);
   const env: NodeJS.ProcessEnv = {};
   if (aptCapture) {
     mkdirSync(join(host.root, 'usr', 'bin'), { recursive: true });
@@ -127,6 +139,11 @@ async function logIn(p: Page, name: string): Promise<void> {
   await p.getByLabel('Password').fill(passwords[name] ?? '');
   await p.getByRole('button', { name: 'Log in' }).click();
   await p.getByRole('heading', { name: 'Overview' }).waitFor();
+}
+
+/** The row of a table whose first cell names the thing exactly. */
+function rowOf(table: Locator, first: string): Locator {
+  return table.getByRole('row').filter({ has: table.page().getByRole('cell', { name: first, exact: true }) });
 }
 
 /** Goes to a section of the console through its navigation bar. */
@@ -221,6 +238,15 @@ describe('the web console in Chromium', { timeout: 90_000 }, () => {
     await page.getByRole('button', { name: 'Inventory now' }).click();
     await page.getByRole('status').filter({ hasText: 'Inventory requested from the agent' }).waitFor();
     await expect.poll(() => agents[0]?.with('snapshot delivered').length, { timeout: 30_000 }).toBe(2);
+    // Last use per application, from the agent's metering, which travels once the collector has
+    // said it takes usage (from the second snapshot on): openssl's program ran today; the
+    // fixture's other packages have no program the agent could time, so their use is unknown.
+    await page.reload();
+    const software = page.getByRole('table', { name: 'Installed software' });
+    await expect
+      .poll(() => rowOf(software, 'openssl').locator('td').last().textContent(), { timeout: 15_000 })
+      .toBe(`${new Date().toISOString().slice(0, 10)}, used`);
+    expect(await rowOf(software, 'pkg-1').locator('td').last().textContent()).toBe('unknown');
   });
 
   it('links the device to a register asset', async () => {

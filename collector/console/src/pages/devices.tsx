@@ -4,6 +4,7 @@ import type {
   DeviceChange,
   DeviceDetail,
   DeviceListItem,
+  DeviceUsageView,
   PatchState,
   RefreshAccepted,
 } from '@stocktake/shared/api';
@@ -268,8 +269,24 @@ function Patches({ device }: { device: DeviceDetail }) {
   );
 }
 
+/** An install's key as both the device and its usage name it: usage is kept per source, name and arch. */
+const installKey = (s: { source: string; name: string; arch?: string | null }) =>
+  `${s.source}:${s.name}:${s.arch ?? ''}`;
+
+/** "2026-11-02, used" or "never, unused"; "unknown" where the device has no usage source that can tell. */
+function lastUse(use: DeviceUsageView['items'][number] | undefined): string {
+  if (!use || use.class === 'unknown') return 'unknown';
+  return `${use.lastUsed ?? 'never'}, ${use.class.replace('_', ' ')}`;
+}
+
 function Software({ device }: { device: DeviceDetail }) {
   const [filter, setFilter] = useState('');
+  // Last use comes from the device's usage sources, read beside the detail: a device that never sent usage shows "unknown".
+  const usage = useLoad(() => api.get<DeviceUsageView>(`/api/v1/devices/${device.id}/usage`), device.id);
+  const useByInstall = useMemo(
+    () => new Map((usage.data?.items ?? []).map((item) => [installKey(item), item])),
+    [usage.data],
+  );
   const shown = useMemo(() => {
     const f = filter.trim().toLowerCase();
     return f
@@ -279,6 +296,9 @@ function Software({ device }: { device: DeviceDetail }) {
   return (
     <Section title={`Software (${device.software.length})`}>
       <TextFilter label="Filter software" value={filter} onCommit={setFilter} />
+      {usage.data?.sources === null && (
+        <p class="muted">This device has sent no usage: metering is off or its agent predates it.</p>
+      )}
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus (WCAG 2.1.1) */}
       <section class="table-wrap scroll" tabIndex={0} aria-label="Installed software">
         <table class="compact">
@@ -289,6 +309,7 @@ function Software({ device }: { device: DeviceDetail }) {
               <th scope="col">Version</th>
               <th scope="col">Publisher</th>
               <th scope="col">Source</th>
+              <th scope="col">Last used</th>
             </tr>
           </thead>
           <tbody>
@@ -298,6 +319,7 @@ function Software({ device }: { device: DeviceDetail }) {
                 <td>{s.version}</td>
                 <td>{s.publisher ?? dash}</td>
                 <td>{s.source}</td>
+                <td>{usage.data ? lastUse(useByInstall.get(installKey(s))) : dash}</td>
               </tr>
             ))}
           </tbody>
