@@ -55,8 +55,9 @@ ProtectKernelTunables=yes
 ProtectKernelModules=yes
 ProtectControlGroups=yes
 PrivateMounts=yes
-# Capabilities inventory never uses. Kept on purpose: CAP_SYS_RAWIO (dmidecode via /dev/mem),
-# CAP_SYS_ADMIN (disk identify ioctls), CAP_DAC_* (root-only files such as the SMBIOS table)
+# Capabilities inventory never uses. Kept on purpose: CAP_SYS_RAWIO (dmidecode via /dev/mem,
+# smartctl's ATA and SCSI pass-through for disk wear), CAP_SYS_ADMIN (disk identify ioctls,
+# smartctl's NVMe admin commands), CAP_DAC_* (root-only files such as the SMBIOS table)
 # and CAP_SYS_PTRACE (executable paths of other users' processes).
 CapabilityBoundingSet=~CAP_SYS_TIME CAP_WAKE_ALARM CAP_SYS_BOOT CAP_BLOCK_SUSPEND CAP_LINUX_IMMUTABLE CAP_MKNOD CAP_SYS_PACCT CAP_SYS_TTY_CONFIG CAP_BPF CAP_LEASE CAP_MAC_ADMIN CAP_MAC_OVERRIDE CAP_AUDIT_CONTROL CAP_SYS_CHROOT
 RestrictRealtime=yes
