@@ -232,7 +232,7 @@ describe('the database setting', () => {
         /^invalid db-ca-file: .*none\.pem cannot be read \(ENOENT\)/,
       ],
       [{ db: 'postgres://st@db/st', 'db-ca-file': ca }, /^invalid db-ca-file: .* holds no PEM certificate/],
-      [{ db: 'postgres://st@db/st', 'db-pool-size': '0' }, /^invalid db-pool-size: 0 is outside 1\.\.1000/],
+      [{ db: 'postgres://st@db/st', 'db-pool-size': '1' }, /^invalid db-pool-size: 1 is outside 2\.\.1000/],
       [{ db: '/srv/st.db', 'db-ssl-mode': 'require' }, /^invalid db-ssl-mode: is for a PostgreSQL database/],
     ];
     for (const [flags, expected] of cases) expect(messageOf(() => resolve(flags))).toMatch(expected);

@@ -183,7 +183,9 @@ function buildConfig(value: (flag: string) => string | undefined): CollectorConf
   }
   const limit = (flag: string, min: number, max: number) => integer(flag, need(flag), min, max);
   const database = databaseLocation(need('db'), {
-    poolSize: limit('db-pool-size', 1, 1000),
+    // Ingest commits new catalogue rows on a second connection while its batch holds one, so a
+    // pool of one would wait on itself for ever.
+    poolSize: limit('db-pool-size', 2, 1000),
     sslMode: value('db-ssl-mode'),
     caFile: value('db-ca-file'),
   });
