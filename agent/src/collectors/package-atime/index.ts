@@ -6,9 +6,30 @@ import { atimeModeOf, lastRunMs, packageOfList, parseMounts, programPaths } from
 export const DPKG_INFO_DIR = '/var/lib/dpkg/info';
 const MOUNTS = '/proc/self/mounts';
 
-async function atimeMode(ctx: UsageContext) {
+/** Whether access times can tell use here: not on a noatime mount, where they never move. */
+export async function accessTimesMove(ctx: Pick<UsageContext, 'root' | 'readFile'>): Promise<boolean> {
   const text = await ctx.readFile(path.join(ctx.root, MOUNTS)).catch(() => '');
-  return atimeModeOf(parseMounts(text), path.join(ctx.root, '/usr/bin'));
+  return atimeModeOf(parseMounts(text), path.join(ctx.root, '/usr/bin')) !== 'noatime';
+}
+
+/**
+ * When a package's programs were last run (undefined when none ran since installed), and the
+ * earliest change time among them, from which the access times speak for the machine.
+ */
+export function programsLastRun(
+  ctx: Pick<UsageContext, 'root' | 'fileTimes'>,
+  programs: Iterable<string>,
+): { lastRunMs: number | undefined; earliestCtimeMs: number | undefined } {
+  let last: number | undefined;
+  let earliest: number | undefined;
+  for (const program of programs) {
+    const times = ctx.fileTimes(path.join(ctx.root, program));
+    if (!times) continue;
+    earliest = Math.min(earliest ?? times.ctimeMs, times.ctimeMs);
+    const ran = lastRunMs(times);
+    if (ran !== undefined && (last === undefined || ran > last)) last = ran;
+  }
+  return { lastRunMs: last, earliestCtimeMs: earliest };
 }
 
 /** The dpkg items by name, each name's arches. */
@@ -32,7 +53,7 @@ export const packageAtimeUsage: UsageCollector = {
   platforms: ['linux'],
   async detect(ctx) {
     if (!(await ctx.exists(path.join(ctx.root, DPKG_INFO_DIR)))) return false;
-    return (await atimeMode(ctx)) !== 'noatime';
+    return accessTimesMove(ctx);
   },
   async collect(ctx, software) {
     const installed = byName(software);
@@ -44,14 +65,9 @@ export const packageAtimeUsage: UsageCollector = {
       if (!pkg || !items) continue;
       const item = items.find((i) => pkg.arch === undefined || i.arch === pkg.arch) ?? items[0];
       if (!item) continue;
-      let last: number | undefined;
-      for (const program of programPaths(await ctx.readFile(path.join(ctx.root, DPKG_INFO_DIR, file)))) {
-        const times = ctx.fileTimes(path.join(ctx.root, program));
-        if (!times) continue;
-        oldest = Math.min(oldest, times.ctimeMs);
-        const ran = lastRunMs(times);
-        if (ran !== undefined && (last === undefined || ran > last)) last = ran;
-      }
+      const programs = programPaths(await ctx.readFile(path.join(ctx.root, DPKG_INFO_DIR, file)));
+      const { lastRunMs: last, earliestCtimeMs } = programsLastRun(ctx, programs);
+      oldest = Math.min(oldest, earliestCtimeMs ?? oldest);
       if (last === undefined) continue;
       entries.push({
         source: 'dpkg',

@@ -1,12 +1,9 @@
-import path from 'node:path';
 import type { SoftwareItem, UsageEntry } from '@stocktake/shared/core';
 import { dayOf, type UsageCollector, type UsageContext } from '../../usage/types.ts';
-import { atimeModeOf, lastRunMs, parseMounts } from '../package-atime/parse.ts';
+import { accessTimesMove, programsLastRun } from '../package-atime/index.ts';
 import { rpmDatabaseFile } from '../rpm/index.ts';
 import type { CollectContext } from '../types.ts';
 import { parseRpmPrograms, RPM_FILES_ARGS, type RpmPrograms } from './parse.ts';
-
-const MOUNTS = '/proc/self/mounts';
 
 /** Every package's programs, from one `rpm -qa` over the database's file lists. */
 export async function rpmPrograms(ctx: Pick<CollectContext, 'run' | 'timeoutMs'>): Promise<RpmPrograms[]> {
@@ -26,8 +23,7 @@ export const rpmAtimeUsage: UsageCollector = {
   platforms: ['linux'],
   async detect(ctx: UsageContext) {
     if ((await rpmDatabaseFile(ctx)) === undefined) return false;
-    const mounts = await ctx.readFile(path.join(ctx.root, MOUNTS)).catch(() => '');
-    return atimeModeOf(parseMounts(mounts), path.join(ctx.root, '/usr/bin')) !== 'noatime';
+    return accessTimesMove(ctx);
   },
   async collect(ctx: UsageContext, software: readonly SoftwareItem[]) {
     const installed = new Map(
@@ -38,14 +34,8 @@ export const rpmAtimeUsage: UsageCollector = {
     for (const pkg of await rpmPrograms(ctx)) {
       const item = installed.get(keyOf(pkg.name, pkg.arch));
       if (!item) continue;
-      let last: number | undefined;
-      for (const program of pkg.programs) {
-        const times = ctx.fileTimes(path.join(ctx.root, program));
-        if (!times) continue;
-        oldest = Math.min(oldest, times.ctimeMs);
-        const ran = lastRunMs(times);
-        if (ran !== undefined && (last === undefined || ran > last)) last = ran;
-      }
+      const { lastRunMs: last, earliestCtimeMs } = programsLastRun(ctx, pkg.programs);
+      oldest = Math.min(oldest, earliestCtimeMs ?? oldest);
       if (last === undefined) continue;
       entries.push({
         source: 'rpm',
