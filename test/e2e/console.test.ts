@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import {
+  type ApiTokenList,
   AssetCreateSchema,
   type AssetDetail,
   type DeviceDetail,
@@ -420,7 +421,9 @@ describe('the web console in Chromium', { timeout: 90_000 }, () => {
     await page.getByRole('searchbox', { name: 'Software name' }).fill('openssl');
     await page.getByRole('searchbox', { name: 'Software name' }).press('Enter');
     await expect
-      .poll(() => page.getByRole('table', { name: 'Devices with openssl' }).locator('tbody tr').count())
+      .poll(() => page.getByRole('table', { name: 'Devices with openssl' }).locator('tbody tr').count(), {
+        timeout: 15_000,
+      })
       .toBe(3);
     await screenshot(page, 'software');
     await expectAccessible(page, 'software');
@@ -436,6 +439,21 @@ describe('the web console in Chromium', { timeout: 90_000 }, () => {
     expect(runs).toHaveLength(before + 1);
     expect(runs[0]?.actor).toBe('user:ops');
     await page.getByRole('table', { name: 'Users' }).getByRole('cell', { name: 'viewer', exact: true }).waitFor();
+
+    // A token made in the console: its secret shown once, then it works as a reader's.
+    await page.getByLabel("New token's name").fill('  console-made  ');
+    await page.getByLabel('Token role').selectOption('reader');
+    await page.getByRole('button', { name: 'Make token' }).click();
+    const shown = await page
+      .getByRole('status')
+      .filter({ hasText: /^Token \(shown once/ })
+      .locator('code')
+      .textContent();
+    await expect.poll(() => page.getByLabel("New token's name").inputValue(), { timeout: 15_000 }).toBe('');
+    const tokens = (await call<ApiTokenList>('GET', '/api/v1/tokens')).items;
+    expect(tokens.find((t) => t.name === 'console-made')?.role).toBe('reader');
+    const asToken = await fetch(`${collector.url}/api/v1/devices`, { headers: { authorization: `Bearer ${shown}` } });
+    expect(asToken.status).toBe(200);
     await screenshot(page, 'admin');
     await expectAccessible(page, 'administration');
   });

@@ -112,15 +112,51 @@ function Secret({ label, value }: { label: string; value: string | undefined }) 
   );
 }
 
+type Role = User['role'];
+
+/** Users and API tokens are both made from a name and a role; the name is cleared once made. */
+function NameAndRoleForm(props: {
+  id: string;
+  nameLabel: string;
+  roleLabel: string;
+  submitLabel: string;
+  busy: boolean;
+  onMake: (name: string, role: Role) => Promise<boolean>;
+}) {
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('reader');
+  return (
+    <form
+      class="inline"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (await props.onMake(name.trim(), role)) setName('');
+      }}
+    >
+      <span class="field">
+        <label for={`${props.id}-name`}>{props.nameLabel}</label>
+        <input id={`${props.id}-name`} required value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      </span>
+      <SelectFilter
+        label={props.roleLabel}
+        value={role}
+        anyLabel={null}
+        options={API_ROLES}
+        onChange={(r) => setRole(r as Role)}
+      />
+      <button type="submit" disabled={props.busy}>
+        {props.submitLabel}
+      </button>
+    </form>
+  );
+}
+
 function Users() {
   const users = useLoad(() => api.get<UserList>('/api/v1/users', { includeDisabled: true }), 'users');
-  const [name, setName] = useState('');
-  const [role, setRole] = useState<User['role']>('reader');
   const [secret, setSecret] = useState<string>();
-  const create = useAction(async () => {
-    const made = await api.post<UserWithPassword>('/api/v1/users', { name: name.trim(), role });
+  const create = useAction(async (name: string, role: Role) => {
+    const made = await api.post<UserWithPassword>('/api/v1/users', { name, role });
     setSecret(made.password ? `Password for ${made.name}: ${made.password}` : undefined);
-    setName('');
     users.reload();
     return `Made ${made.name} (${made.role}).`;
   });
@@ -162,41 +198,24 @@ function Users() {
       ) : (
         <Loading what="users" />
       )}
-      <form
-        class="inline"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void create.start();
-        }}
-      >
-        <span class="field">
-          <label for="new-user-name">New user's name</label>
-          <input id="new-user-name" required value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        </span>
-        <SelectFilter
-          label="Role"
-          value={role}
-          anyLabel={null}
-          options={API_ROLES}
-          onChange={(r) => setRole(r as User['role'])}
-        />
-        <button type="submit" disabled={create.busy}>
-          Make account
-        </button>
-      </form>
+      <NameAndRoleForm
+        id="new-user"
+        nameLabel="New user's name"
+        roleLabel="Role"
+        submitLabel="Make account"
+        busy={create.busy}
+        onMake={create.start}
+      />
     </Section>
   );
 }
 
 function Tokens() {
   const tokens = useLoad(() => api.get<ApiTokenList>('/api/v1/tokens'), 'tokens');
-  const [name, setName] = useState('');
-  const [role, setRole] = useState<ApiToken['role']>('reader');
   const [secret, setSecret] = useState<string>();
-  const create = useAction(async () => {
-    const made = await api.post<CreatedApiToken>('/api/v1/tokens', { name: name.trim(), role });
+  const create = useAction(async (name: string, role: Role) => {
+    const made = await api.post<CreatedApiToken>('/api/v1/tokens', { name, role });
     setSecret(made.secret);
-    setName('');
     tokens.reload();
     return `Made token ${made.name}.`;
   });
@@ -229,28 +248,14 @@ function Tokens() {
       ) : (
         <Loading what="tokens" />
       )}
-      <form
-        class="inline"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void create.start();
-        }}
-      >
-        <span class="field">
-          <label for="new-token-name">New token's name</label>
-          <input id="new-token-name" required value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        </span>
-        <SelectFilter
-          label="Token role"
-          value={role}
-          anyLabel={null}
-          options={API_ROLES}
-          onChange={(r) => setRole(r as ApiToken['role'])}
-        />
-        <button type="submit" disabled={create.busy}>
-          Make token
-        </button>
-      </form>
+      <NameAndRoleForm
+        id="new-token"
+        nameLabel="New token's name"
+        roleLabel="Token role"
+        submitLabel="Make token"
+        busy={create.busy}
+        onMake={create.start}
+      />
     </Section>
   );
 }
