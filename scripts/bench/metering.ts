@@ -15,6 +15,7 @@ import { DEFAULTS } from '../../agent/src/config/defaults.ts';
 import { collectUsage, usageContext } from '../../agent/src/usage/collect-usage.ts';
 import { PackageIndex } from '../../agent/src/usage/package-index.ts';
 import { ProcessSampler } from '../../agent/src/usage/process-sampler.ts';
+import { procSource } from '../../agent/src/usage/process-source.ts';
 import { machineLine, table } from './lib/report.ts';
 
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
@@ -76,7 +77,7 @@ export async function meteringBench(options: { runs: number }): Promise<string> 
     const ctx = createContext({ log });
     const index = new PackageIndex(ctx);
     const indexMs = await cpuOf(1, () => index.refresh());
-    const sampler = new ProcessSampler({ ctx, index, stateDir, log });
+    const sampler = new ProcessSampler({ source: procSource({ ctx, index }), stateDir, log });
     let mapped = 0;
     const sampleMs = await cpuOf(Math.max(options.runs, 25), async () => {
       mapped = await sampler.sample();

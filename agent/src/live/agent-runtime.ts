@@ -81,6 +81,9 @@ export class AgentRuntime {
           sampleMs: config.metering.sampleMs,
           timeoutMs: config.collectorTimeoutMs,
           log,
+          ...(outbox.lastAcknowledged?.snapshot.sections.software.data
+            ? { software: outbox.lastAcknowledged.snapshot.sections.software.data }
+            : {}),
         })
       : undefined;
   }
@@ -240,6 +243,7 @@ export class AgentRuntime {
    * does not know, for good): until its first acknowledgement says so, snapshots go without.
    */
   private async withUsage(snapshot: Snapshot): Promise<Snapshot> {
+    this.metering?.noteSoftware(snapshot);
     if (!this.metering || !this.outbox.lastAcknowledged?.accepts?.includes('usage')) return snapshot;
     try {
       return await this.metering.attach(snapshot);

@@ -4,10 +4,13 @@ import path from 'node:path';
 import type { SoftwareItem } from '@stocktake/shared/core';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { macosInstalledSoftware, macosProcessSource } from '../collectors/macos-processes/index.ts';
 import { testContext } from '../collectors/test-context.ts';
+import { windowsInstalledSoftware, windowsProcessSource } from '../collectors/windows-processes/index.ts';
 import { collectUsage, usageContext } from './collect-usage.ts';
 import { PackageIndex } from './package-index.ts';
 import { ProcessSampler } from './process-sampler.ts';
+import { procSource } from './process-source.ts';
 import type { UsageCollector } from './types.ts';
 
 const log = pino({ level: 'silent' });
@@ -64,11 +67,9 @@ describe('ProcessSampler', () => {
       '204': { exe: '/usr/bin/sqlite3', uid: 65534 },
     });
     const sampler = new ProcessSampler({
-      ctx,
-      index: new PackageIndex(ctx),
+      source: procSource({ ctx, index: new PackageIndex(ctx), ownerOf }),
       stateDir: stateDir(),
       log,
-      ownerOf,
       now: () => new Date('2026-12-07T15:04:05Z'),
     });
     expect(await sampler.sample()).toBe(3);
@@ -90,11 +91,9 @@ describe('ProcessSampler', () => {
     const live = { ...ctx, mtime: async () => new Date(status) };
     const make = () =>
       new ProcessSampler({
-        ctx: live,
-        index: new PackageIndex(live),
+        source: procSource({ ctx: live, index: new PackageIndex(live), ownerOf }),
         stateDir: dir,
         log,
-        ownerOf,
         now: () => new Date(`${day}T10:00:00Z`),
       });
     const sampler = make();
@@ -166,5 +165,124 @@ describe('collectUsage', () => {
         { source: 'dpkg', name: 'sqlite3', arch: 'amd64', lastUsed: '2026-12-07', via: 'process' },
       ],
     });
+  });
+});
+
+describe('ProcessSampler on the process list of Windows and macOS', () => {
+  const collectorFixture = (p: string) => readFileSync(new URL(`../collectors/${p}`, import.meta.url), 'utf8');
+  const now = () => new Date('2026-12-07T15:04:05Z');
+
+  it('macOS: one ps run a sample, mapped to the last inventory’s applications, per person, to the day', async () => {
+    const runs: string[] = [];
+    const ctx = testContext({
+      platform: 'darwin',
+      run: async (cmd, args, options) => {
+        runs.push([cmd, ...args, options?.env?.LC_ALL].join(' '));
+        return {
+          stdout: collectorFixture('macos-processes/fixtures/sonoma-14.6-m2-ps-uid-user-comm.txt'),
+          stderr: '',
+          exitCode: 0,
+        };
+      },
+    });
+    const software = macosInstalledSoftware();
+    const sampler = new ProcessSampler({ source: macosProcessSource(ctx, software), stateDir: stateDir(), log, now });
+    expect(await sampler.sample()).toBe(0);
+    expect(runs).toEqual([]);
+    software.use([
+      {
+        name: 'Microsoft Word',
+        version: '16.91',
+        source: 'app_bundle',
+        arch: 'universal',
+        installLocation: '/Applications/Microsoft Word.app',
+      },
+      {
+        name: 'Jamf',
+        version: '11.9',
+        source: 'app_bundle',
+        installLocation: '/Library/Application Support/JAMF/Jamf.app',
+      },
+    ]);
+    expect(await sampler.sample()).toBe(3);
+    expect(runs).toEqual(['/bin/ps -axww -o uid=,user=,comm= en_US.UTF-8']);
+    expect(sampler.state().entries).toEqual([
+      { source: 'app_bundle', name: 'Jamf', lastUsed: '2026-12-07', via: 'process' },
+      {
+        source: 'app_bundle',
+        name: 'Microsoft Word',
+        arch: 'universal',
+        user: 'alice.martin',
+        lastUsed: '2026-12-07',
+        via: 'process',
+      },
+      {
+        source: 'app_bundle',
+        name: 'Microsoft Word',
+        arch: 'universal',
+        user: 'bob',
+        lastUsed: '2026-12-07',
+        via: 'process',
+      },
+    ]);
+  });
+
+  it('Windows: one PowerShell run a sample, people named by ProfileList (read again only for a new person)', async () => {
+    const runs: string[] = [];
+    const ctx = testContext({
+      platform: 'win32',
+      run: async (cmd) => {
+        runs.push(cmd);
+        const file =
+          cmd === 'powershell.exe'
+            ? 'windows-processes/fixtures/win11-23h2-domain-get-process.json'
+            : 'windows-bam/fixtures/handmade-win11-profilelist.txt';
+        return { stdout: collectorFixture(file), stderr: '', exitCode: 0 };
+      },
+    });
+    const software = windowsInstalledSoftware();
+    software.use([
+      {
+        name: 'Microsoft 365 Apps for enterprise - en-us',
+        version: '16.0',
+        source: 'registry',
+        installLocation: 'C:\\Program Files\\Microsoft Office',
+      },
+      {
+        name: 'Microsoft Visual Studio Code (User)',
+        version: '1.95.3',
+        source: 'registry',
+        arch: 'x64',
+        installLocation: "C:\\Users\\sean.o'brien\\AppData\\Local\\Programs\\Microsoft VS Code\\",
+      },
+    ]);
+    const sampler = new ProcessSampler({ source: windowsProcessSource(ctx, software), stateDir: stateDir(), log, now });
+    expect(await sampler.sample()).toBe(4);
+    await sampler.sample();
+    // The Entra ID account has no profile in this ProfileList: it is looked for once, not every sample.
+    expect(runs).toEqual(['powershell.exe', 'reg.exe', 'powershell.exe']);
+    expect(sampler.state().entries).toEqual([
+      {
+        source: 'registry',
+        name: 'Microsoft 365 Apps for enterprise - en-us',
+        user: 'alice.martin',
+        lastUsed: '2026-12-07',
+        via: 'process',
+      },
+      {
+        source: 'registry',
+        name: 'Microsoft 365 Apps for enterprise - en-us',
+        user: 'bob',
+        lastUsed: '2026-12-07',
+        via: 'process',
+      },
+      {
+        source: 'registry',
+        name: 'Microsoft Visual Studio Code (User)',
+        arch: 'x64',
+        lastUsed: '2026-12-07',
+        via: 'process',
+      },
+    ]);
   });
 });

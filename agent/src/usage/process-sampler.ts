@@ -1,12 +1,10 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { UsageEntry } from '@stocktake/shared/core';
 import { usageKey } from '@stocktake/shared/core';
 import type { Logger } from 'pino';
-import type { CollectContext } from '../collectors/types.ts';
 import { writeFileDurably } from '../spool/durable-file.ts';
-import type { PackageIndex } from './package-index.ts';
-import { isPersonUid, parsePasswd, processIds, programOfExeLink } from './proc-parse.ts';
+import type { ProcessSource } from './process-source.ts';
 import { dayOf } from './types.ts';
 
 const SEEN_FILE = 'usage-seen.json';
@@ -19,13 +17,11 @@ export interface SeenState {
 }
 
 export interface SamplerOptions {
-  ctx: Pick<CollectContext, 'root' | 'listDir' | 'readLink' | 'readFile'>;
-  index: PackageIndex;
+  /** This OS's process list (see process-source.ts and registry/usage.ts). */
+  source: ProcessSource;
   stateDir: string;
   log: Logger;
   now?: () => Date;
-  /** The owner of a process (its /proc directory's uid); tests give their own. */
-  ownerOf?: (pid: number) => number | undefined;
 }
 
 function loadSeen(stateDir: string, log: Logger): SeenState | undefined {
@@ -40,14 +36,14 @@ function loadSeen(stateDir: string, log: Logger): SeenState | undefined {
 }
 
 /**
- * `run`'s sampling of running programs: every few minutes, which programs run (/proc/<pid>/exe)
- * and as whom, mapped to their packages, kept as the day each package was last seen running per
- * user. Nothing else of a process is read: no arguments, no environment, no window or document.
+ * `run`'s sampling of running programs: every few minutes, which programs run and as whom (from
+ * the OS's process source), mapped to their installed items, kept as the day each item was last
+ * seen running per user. Nothing else of a process is read: no arguments, no environment, no
+ * window or document.
  */
 export class ProcessSampler {
   private readonly seen = new Map<string, UsageEntry>();
   private since: string;
-  private users = new Map<number, string>();
   private readonly now: () => Date;
 
   constructor(private readonly options: SamplerOptions) {
@@ -57,25 +53,16 @@ export class ProcessSampler {
     for (const e of state?.entries ?? []) this.seen.set(usageKey(e), e);
   }
 
-  /** One look at the process list; returns how many processes mapped to a package. */
+  /** One look at the process list; returns how many running programs mapped to an installed item. */
   async sample(): Promise<number> {
-    const { ctx, index } = this.options;
-    if (await index.refresh()) {
-      const passwd = await ctx.readFile(path.join(ctx.root, '/etc/passwd')).catch(() => '');
-      this.users = parsePasswd(passwd);
-    }
+    const { source } = this.options;
     const today = dayOf(this.now().getTime());
-    const proc = path.join(ctx.root, '/proc');
     let mapped = 0;
     let changed = false;
-    for (const pid of processIds(await ctx.listDir(proc))) {
-      if (pid === process.pid) continue;
-      const program = programOfExeLink(await ctx.readLink(path.join(proc, String(pid), 'exe')));
-      const pkg = program && index.packageOf(program);
+    for (const { program, user } of await source.running()) {
+      const pkg = source.itemOf(program);
       if (!pkg) continue;
       mapped++;
-      const uid = (this.options.ownerOf ?? ownerOf(proc))(pid);
-      const user = uid !== undefined && isPersonUid(uid) ? this.users.get(uid) : undefined;
       const entry: UsageEntry = { ...pkg, ...(user ? { user } : {}), lastUsed: today, via: 'process' };
       const key = usageKey(entry);
       if (this.seen.get(key)?.lastUsed === today) continue;
@@ -94,16 +81,6 @@ export class ProcessSampler {
   private save(): void {
     writeFileDurably(path.join(this.options.stateDir, SEEN_FILE), Buffer.from(JSON.stringify(this.state())));
   }
-}
-
-function ownerOf(proc: string) {
-  return (pid: number): number | undefined => {
-    try {
-      return statSync(path.join(proc, String(pid))).uid;
-    } catch {
-      return undefined;
-    }
-  };
 }
 
 /** The sampling state as the inventory reads it without a running sampler (`once`, or a restart). */
