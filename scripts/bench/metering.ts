@@ -69,8 +69,13 @@ function aDayLater(usage: Usage, installed: readonly { name: string; arch?: stri
   return { sources: usage.sources, entries: [...entries.values()].sort(compareUsage) };
 }
 
+const budgetCpuS = (DEFAULTS.meteringSampleSeconds * 0.005).toFixed(1);
+
+/** What this Linux benchmark cannot measure: the other OSes sample with one command each time. */
+const OTHER_OSES = `Windows and macOS sample by running one command every ${DEFAULTS.meteringSampleSeconds} s (Windows PowerShell for \`Get-Process -IncludeUserName\`; \`ps -axww -o uid=,user=,comm=\`), mapped to the last inventory's software with one lookup per program. Those commands cannot run on this machine, so their cost is not measured here: the 0.5% budget leaves each run ${budgetCpuS} s of CPU at the default interval. The collectors' READMEs (\`agent/src/collectors/{windows,macos}-processes/\`) say how to measure it on the OS.`;
+
 export async function meteringBench(options: { runs: number }): Promise<string> {
-  if (process.platform !== 'linux') return '## Software metering\n\nLinux only (the sampler reads /proc).';
+  if (process.platform !== 'linux') return `## Software metering\n\nMeasured on Linux only.\n\n${OTHER_OSES}`;
   const log = createLogger('silent');
   const stateDir = mkdtempSync(join(tmpdir(), 'stocktake-bench-metering-'));
   try {
@@ -133,6 +138,8 @@ export async function meteringBench(options: { runs: number }): Promise<string> 
       table(['work', 'cost', 'share'], rows),
       '',
       table(['message', 'usage', 'bytes'], wire),
+      '',
+      OTHER_OSES,
     ].join('\n');
   } finally {
     rmSync(stateDir, { recursive: true, force: true });
