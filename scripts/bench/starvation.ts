@@ -17,11 +17,21 @@
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { dpkgItem, makeSnapshot } from '@stocktake/shared/testing';
 import { parseSamples } from '../../collector/src/test-support/prometheus-text.ts';
 import { COLLECTOR_BIN, startCollector, tempDir } from '../../test/support/processes.ts';
 import { percentile, sourceLine } from './deltas.ts';
 import { machineLine, table } from './lib/report.ts';
+import {
+  INGEST_INTERVAL_MS,
+  normalBody,
+  PROBE_INTERVAL_MS,
+  type Probes,
+  pushSnapshot,
+  type Series,
+  startProbes,
+} from './lib/starvation-probes.ts';
 
 const TARGET_P99_MS = 200;
 const SECRET = 'bench-starvation-secret';
@@ -29,8 +39,6 @@ const METRICS_TOKEN = 'bench-starvation-metrics-token';
 const LOOP_DELAY = 'stocktake_event_loop_delay_seconds';
 const HOSTILE_AGENTS = 4;
 const NORMAL_AGENTS = 20;
-const PROBE_INTERVAL_MS = 50;
-const INGEST_INTERVAL_MS = 1000;
 /** The probes and normal agents alone first, for the machine's own latency. */
 const QUIET_MS = 15_000;
 /** The load stops when the import is done, or after this long. */
@@ -41,27 +49,6 @@ const log = (line: string) => process.stderr.write(`[${new Date().toISOString().
 
 export interface StarvationOptions {
   rows: number;
-}
-
-interface Series {
-  name: string;
-  latencies: number[];
-  failures: number;
-}
-
-const series = (name: string): Series => ({ name, latencies: [], failures: 0 });
-
-async function timed(s: Series, request: () => Promise<Response>, ok: (status: number) => boolean): Promise<void> {
-  const started = performance.now();
-  try {
-    const res = await request();
-    await res.arrayBuffer();
-    s.latencies.push(performance.now() - started);
-    if (!ok(res.status)) s.failures++;
-  } catch {
-    s.latencies.push(performance.now() - started);
-    s.failures++;
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -143,6 +130,8 @@ function loopDelayTable(scrapes: (Map<string, number> | undefined)[]): string {
   ].join('\n');
 }
 
+const ms = (ns: number) => (ns / 1e6).toFixed(0);
+
 function summary(s: Series): (string | number)[] {
   const sorted = [...s.latencies].sort((a, b) => a - b);
   const p99 = percentile(sorted, 99);
@@ -161,13 +150,16 @@ export async function starvationBench(opts: StarvationOptions): Promise<string> 
   const bin = process.env.STOCKTAKE_BENCH_COLLECTOR ?? COLLECTOR_BIN;
   const dir = tempDir('stocktake-starvation-');
   const dbPath = join(dir.path, 'stocktake.db');
+  const profileDir = process.env.STOCKTAKE_BENCH_CPU_PROF;
   const collector = await startCollector({
     dbPath,
     enrollSecret: SECRET,
     bin,
+    ...(profileDir ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {}),
     extraArgs: ['--reconcile-cron', 'off', '--log-level', 'warn', '--metrics-token', METRICS_TOKEN],
   });
   const url = collector.url;
+  let probes: Probes | undefined;
   try {
     const token = execFileSync(
       process.execPath,
@@ -187,22 +179,9 @@ export async function starvationBench(opts: StarvationOptions): Promise<string> 
       if (res.status !== 201) throw new Error(`enrol ${hostname}: ${res.status} ${await res.text()}`);
       return (await res.json()) as { agentId: string; agentToken: string };
     };
-    const push = (agentToken: string, body: Buffer | string) =>
-      fetch(`${url}/api/v1/agent/snapshots`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${agentToken}` },
-        body,
-      });
+    const push = (agentToken: string, body: Buffer | string) => pushSnapshot(url, agentToken, body);
 
     const normal = await Promise.all(Array.from({ length: NORMAL_AGENTS }, (_, i) => enrol(`normal-${i}`)));
-    const normalBody = (agentId: string, i: number) =>
-      JSON.stringify(
-        makeSnapshot({
-          agentId,
-          hostname: `normal-${i}`,
-          software: Array.from({ length: 300 }, (_, k) => dpkgItem(`lib-${k}`, `1.${k}`)),
-        }),
-      );
     // Each normal device once before the load, so the load meets steady-state ingests.
     for (const [i, a] of normal.entries()) await push(a.agentToken, normalBody(a.agentId, i));
 
@@ -213,45 +192,16 @@ export async function starvationBench(opts: StarvationOptions): Promise<string> 
     );
     const csv = assetsCsv(opts.rows);
 
-    const quietProbes = series('`GET /healthz`, quiet');
-    const quietIngests = series('normal snapshot, quiet');
-    const probes = series('`GET /healthz`, under load');
-    const ingests = series('normal snapshot, under load');
     const hostileAnswers = new Map<number, number>();
-    let loaded = false;
     let stop = false;
-
-    const probing = (async () => {
-      while (!stop) {
-        await timed(
-          loaded ? probes : quietProbes,
-          () => fetch(`${url}/healthz`),
-          (s) => s === 200,
-        );
-        await sleep(PROBE_INTERVAL_MS);
-      }
-    })();
-    const ingesting = (async () => {
-      for (let n = 0; !stop; n++) {
-        const i = n % NORMAL_AGENTS;
-        const agent = normal[i];
-        if (agent) {
-          const body = normalBody(agent.agentId, i);
-          const into = loaded ? ingests : quietIngests;
-          await timed(
-            into,
-            () => push(agent.agentToken, body),
-            (s) => s === 200 || s === 201,
-          );
-        }
-        await sleep(INGEST_INTERVAL_MS);
-      }
-    })();
+    probes = await startProbes(url, normal);
     const loadBefore = loadavg()[0] ?? 0;
     const delaysAtStart = await loopDelays(url);
     await sleep(QUIET_MS);
     const delaysAtLoad = await loopDelays(url);
-    loaded = true;
+    probes.load();
+    const ownDelay = monitorEventLoopDelay({ resolution: 10 });
+    ownDelay.enable();
     const attacking = hostile.map(async (a, i) => {
       const body = bodies[i] as Buffer;
       while (!stop) {
@@ -316,7 +266,9 @@ export async function starvationBench(opts: StarvationOptions): Promise<string> 
     const delaysAtEnd = await loopDelays(url);
     stop = true;
     log(`import: ${importOutcome} in ${importS.toFixed(1)} s; stopping the load`);
-    await Promise.all([probing, ingesting, ...attacking]);
+    const [measured] = await Promise.all([probes.stop(), ...attacking]);
+    ownDelay.disable();
+    log('the load has stopped');
 
     const answers = [...hostileAnswers.entries()]
       .sort(([a], [b]) => a - b)
@@ -327,18 +279,21 @@ export async function starvationBench(opts: StarvationOptions): Promise<string> 
       '',
       `${machineLine()}. ${sourceLine()}${bin === COLLECTOR_BIN ? '' : ` Collector: ${bin}.`}`,
       '',
-      `First ${QUIET_MS / 1000} s of probes and normal agents alone (quiet), then, all at once on one collector process: ${HOSTILE_AGENTS} hostile agents each pushing a refused ${BODY_BYTES / 1024 / 1024} MiB snapshot as fast as they are answered (two with an over-long software array, two with 50,000 invalid items), ignoring Retry-After; a ${opts.rows.toLocaleString('en')}-row asset CSV import; a prober asking \`/healthz\` every ${PROBE_INTERVAL_MS} ms; ${NORMAL_AGENTS} normal agents pushing 300-package snapshots, one every ${INGEST_INTERVAL_MS} ms in turn, throughout. Measured from the start of the load until the import is done. Target: p99 under ${TARGET_P99_MS} ms.`,
+      `First ${QUIET_MS / 1000} s of probes and normal agents alone (quiet), then, all at once on one collector process: ${HOSTILE_AGENTS} hostile agents each pushing a refused ${BODY_BYTES / 1024 / 1024} MiB snapshot as fast as they are answered (two with an over-long software array, two with 50,000 invalid items), ignoring Retry-After; a ${opts.rows.toLocaleString('en')}-row asset CSV import; a prober asking \`/healthz\` every ${PROBE_INTERVAL_MS} ms; ${NORMAL_AGENTS} normal agents pushing 300-package snapshots, one every ${INGEST_INTERVAL_MS} ms in turn, throughout. The prober and the normal agents run in a process of their own, as a load balancer and real agents would, and time their requests there; the hostile agents and the import are sent from the benchmark's process. Measured from the start of the load until the import is done. Target: p99 under ${TARGET_P99_MS} ms.`,
       '',
       table(
         ['request', 'count', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'target'],
-        [summary(quietProbes), summary(quietIngests), summary(probes), summary(ingests)],
+        [measured.quietProbes, measured.quietIngests, measured.probes, measured.ingests].map(summary),
       ),
       '',
       loopDelayTable([delaysAtStart, delaysAtLoad, delaysAtEnd]),
       '',
+      `The measuring process's own event loop under load ran its timers late by ${measured.ownDelay.p99.toFixed(0)} ms at p99 (${measured.ownDelay.max.toFixed(0)} ms at most); the benchmark's process, sending the hostile bodies and the import, by ${ms(ownDelay.percentile(99))} ms (${ms(ownDelay.max)} ms).`,
+      '',
       `Hostile agents got: ${answers || 'nothing'}. Import: ${importOutcome}, ${importS.toFixed(1)} s. Machine load average (1 min) ${loadBefore.toFixed(1)} before the load, ${loadAfter.toFixed(1)} at its end: on a shared machine the quiet rows are the baseline to read the others against.`,
     ].join('\n');
   } finally {
+    probes?.kill();
     await collector.stop();
     dir.remove();
   }
