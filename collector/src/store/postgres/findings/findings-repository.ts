@@ -1,5 +1,5 @@
 import type { FindingEventKind, FindingRefKind, FindingStatus } from '@stocktake/shared/api';
-import { asc, count, eq, inArray, ne, sql } from 'drizzle-orm';
+import { asc, count, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { FindingTransitionError } from '../../../domain/findings/errors.ts';
 import type { Action, OpenReason, StoredFinding } from '../../../domain/findings/lifecycle.ts';
@@ -74,40 +74,6 @@ async function event(tx: Executor, e: EventInput): Promise<void> {
   });
 }
 
-async function writeRefs(tx: Executor, findingId: number, c: Candidate, replace: boolean): Promise<void> {
-  if (replace) await tx.delete(findingRefs).where(eq(findingRefs.findingId, findingId));
-  if (c.refs.length === 0) return;
-  await tx
-    .insert(findingRefs)
-    .values(c.refs.map((r) => ({ findingId, refKind: r.kind, refId: r.id })))
-    .onConflictDoNothing();
-}
-
-/** Rewrites a finding from a candidate: evidence, summary, severity, seen now, and `extra` columns. */
-async function rewrite(
-  tx: Executor,
-  id: number,
-  c: Candidate,
-  hash: string,
-  at: Date,
-  runId: number,
-  extra: PgUpdateSetSource<typeof findings>,
-): Promise<void> {
-  await tx
-    .update(findings)
-    .set({
-      severity: c.severity,
-      severityRank: severityRank(c.severity),
-      summary: c.summary,
-      evidence: evidenceOf(c),
-      evidenceHash: hash,
-      lastSeenAt: at,
-      lastRunId: runId,
-      ...extra,
-    })
-    .where(eq(findings.id, id));
-}
-
 async function refsOf(tx: Executor, ids: number[]): Promise<Map<number, Ref[]>> {
   const out = new Map<number, Ref[]>();
   if (ids.length === 0) return out;
@@ -138,9 +104,129 @@ async function get(tx: Executor, id: number): Promise<Finding | undefined> {
   return row ? fromRow(row, (await refsOf(tx, [id])).get(id) ?? []) : undefined;
 }
 
-/** A run's plan, written in the caller's transaction; the findings that became open, for notifications. */
+/** Rows a multi-row statement carries at most: well under the protocol's 65,535 parameters for any of these tables. */
+const ROWS_PER_STATEMENT = 1000;
+
+function* chunks<T>(items: readonly T[], size = ROWS_PER_STATEMENT): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+type RewriteOp = Extract<Action, { op: 'recur' | 'return' | 'refresh' }>['op'];
+
+/**
+ * What a rewrite sets besides the candidate's evidence, per kind of action: a recurrence
+ * reopens the row and counts it, a return reopens it, a refresh only records the evidence.
+ */
+const REWRITE_EXTRA: Record<RewriteOp, SQL> = {
+  recur: sql`, status = 'open', opened_at = v.at, resolved_at = null, snoozed_until = null,
+    status_changed_at = v.at, status_changed_by = v.actor, status_comment = null, occurrences = f.occurrences + 1`,
+  return: sql`, status = 'open', snoozed_until = null, status_changed_at = v.at, status_changed_by = v.actor,
+    status_comment = null`,
+  refresh: sql``,
+};
+
+/**
+ * Rewrites findings from their candidates (evidence, summary, severity, seen now) in one
+ * statement per chunk, the candidates' values unnested into rows.
+ */
+async function rewriteAll(
+  tx: Executor,
+  op: RewriteOp,
+  rows: readonly { id: number; candidate: Candidate; hash: string }[],
+  at: Date,
+  runId: number,
+): Promise<void> {
+  for (const part of chunks(rows)) {
+    const column = <T>(f: (r: (typeof part)[number]) => T) => sql.param(part.map(f));
+    await tx.execute(sql`
+      update findings f set severity = v.severity, severity_rank = v.severity_rank, summary = v.summary,
+        evidence = v.evidence::json, evidence_hash = v.evidence_hash, last_seen_at = v.at, last_run_id = v.run_id
+        ${REWRITE_EXTRA[op]}
+      from (
+        select u.*, ${at.toISOString()}::timestamptz as at, ${runId}::int as run_id, ${RECONCILIATION_ACTOR}::text as actor
+        from unnest(${column((r) => r.id)}::int[], ${column((r) => r.candidate.severity)}::text[],
+          ${column((r) => severityRank(r.candidate.severity))}::int[], ${column((r) => r.candidate.summary)}::text[],
+          ${column((r) => JSON.stringify(evidenceOf(r.candidate)))}::text[], ${column((r) => r.hash)}::text[])
+          as u(id, severity, severity_rank, summary, evidence, evidence_hash)
+      ) v
+      where f.id = v.id`);
+  }
+}
+
+/** Runs `set` on the findings with these ids, a chunk of ids a statement. */
+async function updateEach(tx: Executor, ids: readonly number[], set: PgUpdateSetSource<typeof findings>) {
+  for (const part of chunks(ids, 10 * ROWS_PER_STATEMENT)) {
+    await tx
+      .update(findings)
+      .set(set)
+      .where(sql`${findings.id} = any(${idArray(part)})`);
+  }
+}
+
+const idArray = (ids: readonly number[]) => sql`${`{${ids.join(',')}}`}::int[]`;
+
+/**
+ * A run's plan, written in the caller's transaction; the findings that became open, for
+ * notifications. A plan can touch every finding of a large fleet, so the writes go as a few
+ * statements per kind of action rather than one per finding: the new rows (their ids read back by
+ * their key), the rewrites, the touches and resolutions by id, the refs replaced, then the events
+ * in the order of the plan, as one statement a finding would have written them.
+ */
 async function applyPlan(tx: Tx, actions: readonly Action[], now: Date, runId: number): Promise<OpenedFinding[]> {
   const at = now;
+  const actor = RECONCILIATION_ACTOR;
+  const newIds = await insertNew(
+    tx,
+    actions.flatMap((a) => (a.op === 'insert' ? [a] : [])),
+    at,
+    runId,
+  );
+  const idOf = (a: Action): number => {
+    if (a.op !== 'insert') return a.id;
+    const id = newIds.get(findingKey(a.candidate));
+    if (id === undefined) throw new Error('finding insert returned no id');
+    return id;
+  };
+
+  for (const op of ['recur', 'return', 'refresh'] as const) {
+    const rows = actions.flatMap((a) => (a.op === op ? [a] : []));
+    if (rows.length > 0) await rewriteAll(tx, op, rows, at, runId);
+  }
+  await updateEach(
+    tx,
+    actions.flatMap((a) => (a.op === 'touch' ? [a.id] : [])),
+    { lastSeenAt: at, lastRunId: runId },
+  );
+  await updateEach(
+    tx,
+    actions.flatMap((a) => (a.op === 'resolve' ? [a.id] : [])),
+    {
+      status: 'resolved',
+      resolvedAt: at,
+      snoozedUntil: null,
+      statusChangedAt: at,
+      statusChangedBy: actor,
+      statusComment: null,
+      lastRunId: runId,
+    },
+  );
+
+  // Refs: a recurrence, and a return or refresh with changed evidence, replace the finding's refs.
+  const replaced = actions.flatMap((a) =>
+    a.op === 'recur' || ((a.op === 'return' || a.op === 'refresh') && a.evidenceChanged) ? [a] : [],
+  );
+  for (const part of chunks(
+    replaced.map((a) => a.id),
+    10 * ROWS_PER_STATEMENT,
+  )) {
+    await tx.delete(findingRefs).where(sql`${findingRefs.findingId} = any(${idArray(part)})`);
+  }
+  const refRows = [...actions.filter((a) => a.op === 'insert'), ...replaced].flatMap((a) =>
+    a.candidate.refs.map((r) => ({ findingId: idOf(a), refKind: r.kind, refId: r.id })),
+  );
+  for (const part of chunks(refRows)) await tx.insert(findingRefs).values(part).onConflictDoNothing();
+
+  const events: (typeof findingEvents.$inferInsert)[] = [];
   const opened: OpenedFinding[] = [];
   const note = (id: number, c: Candidate, reason: OpenReason) =>
     opened.push({
@@ -152,69 +238,28 @@ async function applyPlan(tx: Tx, actions: readonly Action[], now: Date, runId: n
       facts: c.facts,
       reason,
     });
-  const actor = RECONCILIATION_ACTOR;
+  const base = { at, actor, runId, comment: null, snoozedUntil: null };
   for (const a of actions) {
     switch (a.op) {
-      case 'touch':
-        await tx.update(findings).set({ lastSeenAt: at, lastRunId: runId }).where(eq(findings.id, a.id));
-        break;
       case 'insert': {
-        const c = a.candidate;
-        const [row] = await tx
-          .insert(findings)
-          .values({
-            type: c.type,
-            subjectKind: c.subjectKind,
-            subjectId: c.subjectId,
-            subKey: c.subKey,
-            severity: c.severity,
-            severityRank: severityRank(c.severity),
-            status: 'open',
-            summary: c.summary,
-            evidence: evidenceOf(c),
-            evidenceHash: a.hash,
-            firstSeenAt: at,
-            openedAt: at,
-            lastSeenAt: at,
-            statusChangedAt: at,
-            statusChangedBy: actor,
-            lastRunId: runId,
-          })
-          .returning({ id: findings.id });
-        if (!row) throw new Error('finding insert returned no id');
-        await writeRefs(tx, row.id, c, false);
-        await event(tx, {
-          findingId: row.id,
-          at,
+        const id = idOf(a);
+        events.push({
+          ...base,
+          findingId: id,
           kind: 'opened',
-          actor,
-          runId,
           fromStatus: null,
           toStatus: 'open',
-          summary: c.summary,
+          summary: a.candidate.summary,
           evidenceHash: a.hash,
         });
-        note(row.id, c, 'new');
+        note(id, a.candidate, 'new');
         break;
       }
-      case 'recur': {
-        await rewrite(tx, a.id, a.candidate, a.hash, at, runId, {
-          status: 'open',
-          openedAt: at,
-          resolvedAt: null,
-          snoozedUntil: null,
-          statusChangedAt: at,
-          statusChangedBy: actor,
-          statusComment: null,
-          occurrences: sql`${findings.occurrences} + 1`,
-        });
-        await writeRefs(tx, a.id, a.candidate, true);
-        await event(tx, {
+      case 'recur':
+        events.push({
+          ...base,
           findingId: a.id,
-          at,
           kind: 'recurred',
-          actor,
-          runId,
           fromStatus: 'resolved',
           toStatus: 'open',
           summary: a.candidate.summary,
@@ -222,22 +267,11 @@ async function applyPlan(tx: Tx, actions: readonly Action[], now: Date, runId: n
         });
         note(a.id, a.candidate, 'recurred');
         break;
-      }
-      case 'return': {
-        await rewrite(tx, a.id, a.candidate, a.hash, at, runId, {
-          status: 'open',
-          snoozedUntil: null,
-          statusChangedAt: at,
-          statusChangedBy: actor,
-          statusComment: null,
-        });
-        if (a.evidenceChanged) await writeRefs(tx, a.id, a.candidate, true);
-        await event(tx, {
+      case 'return':
+        events.push({
+          ...base,
           findingId: a.id,
-          at,
           kind: a.reason,
-          actor,
-          runId,
           fromStatus: a.from,
           toStatus: 'open',
           summary: a.candidate.summary,
@@ -245,17 +279,12 @@ async function applyPlan(tx: Tx, actions: readonly Action[], now: Date, runId: n
         });
         note(a.id, a.candidate, a.reason);
         break;
-      }
-      case 'refresh': {
-        await rewrite(tx, a.id, a.candidate, a.hash, at, runId, {});
+      case 'refresh':
         if (a.evidenceChanged) {
-          await writeRefs(tx, a.id, a.candidate, true);
-          await event(tx, {
+          events.push({
+            ...base,
             findingId: a.id,
-            at,
             kind: 'evidence_changed',
-            actor,
-            runId,
             fromStatus: a.status,
             toStatus: a.status,
             summary: a.candidate.summary,
@@ -263,34 +292,63 @@ async function applyPlan(tx: Tx, actions: readonly Action[], now: Date, runId: n
           });
         }
         break;
-      }
-      case 'resolve': {
-        await tx
-          .update(findings)
-          .set({
-            status: 'resolved',
-            resolvedAt: at,
-            snoozedUntil: null,
-            statusChangedAt: at,
-            statusChangedBy: actor,
-            statusComment: null,
-            lastRunId: runId,
-          })
-          .where(eq(findings.id, a.id));
-        await event(tx, {
+      case 'resolve':
+        events.push({
+          ...base,
           findingId: a.id,
-          at,
           kind: 'resolved',
-          actor,
-          runId,
           fromStatus: a.from,
           toStatus: 'resolved',
+          summary: null,
+          evidenceHash: null,
         });
         break;
-      }
+      case 'touch':
+        break;
     }
   }
+  for (const part of chunks(events)) await tx.insert(findingEvents).values(part);
   return opened;
+}
+
+const findingKey = (c: Pick<Candidate, 'type' | 'subjectId' | 'subKey'>) =>
+  `${c.type}\u0000${c.subjectId}\u0000${c.subKey}`;
+
+/** The new findings' rows, in the plan's order; their ids by key (type, subject, sub-key), which is unique. */
+async function insertNew(
+  tx: Tx,
+  inserts: readonly Extract<Action, { op: 'insert' }>[],
+  at: Date,
+  runId: number,
+): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  for (const part of chunks(inserts)) {
+    const rows = await tx
+      .insert(findings)
+      .values(
+        part.map(({ candidate: c, hash }) => ({
+          type: c.type,
+          subjectKind: c.subjectKind,
+          subjectId: c.subjectId,
+          subKey: c.subKey,
+          severity: c.severity,
+          severityRank: severityRank(c.severity),
+          status: 'open' as const,
+          summary: c.summary,
+          evidence: evidenceOf(c),
+          evidenceHash: hash,
+          firstSeenAt: at,
+          openedAt: at,
+          lastSeenAt: at,
+          statusChangedAt: at,
+          statusChangedBy: RECONCILIATION_ACTOR,
+          lastRunId: runId,
+        })),
+      )
+      .returning({ id: findings.id, type: findings.type, subjectId: findings.subjectId, subKey: findings.subKey });
+    for (const r of rows) ids.set(findingKey(r), r.id);
+  }
+  return ids;
 }
 
 /** The status a person's change leads to, refused when it cannot be made now. */

@@ -1,5 +1,5 @@
 import type { LinkMethod } from '@stocktake/shared/api';
-import { asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { asc, desc, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
 import { manualLink, manualUnlink } from '../../../domain/matching/decide.ts';
 import type { DeviceLink } from '../../../domain/matching/lookups.ts';
 import { ASSET_FACT_KEYS, DEVICE_FACT_KEYS, linkedDeviceColumns, pickColumns } from '../../common/fact-columns.ts';
@@ -108,6 +108,50 @@ async function loadFacts(tx: Executor, keys?: readonly number[]): Promise<Matchi
 }
 
 /**
+ * Rows one multi-row statement carries at most: a full pass over a large fleet links and fills
+ * tens of thousands, and a statement may bind at most 65,535 parameters.
+ */
+const ROWS_PER_STATEMENT = 1000;
+
+function* chunks<T>(items: readonly T[]): Generator<T[]> {
+  for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) yield items.slice(i, i + ROWS_PER_STATEMENT);
+}
+
+const ASSET_COLUMNS = getTableColumns(assets);
+
+/**
+ * Sets each filled asset's columns, and only those: the fills that set the same columns go
+ * together, as rows of one JSON document PostgreSQL reads into the table's own row type.
+ */
+async function fillAssets(tx: Tx, fills: ReadonlyMap<string, { columns: FillStep['columns']; at: Date }>) {
+  const bySet = new Map<string, Record<string, unknown>[]>();
+  for (const [assetId, fill] of fills) {
+    const keys = Object.keys(fill.columns).sort();
+    if (keys.length === 0) continue;
+    const row: Record<string, unknown> = { id: assetId, updated_at: fill.at.toISOString() };
+    for (const key of keys) row[columnName(key)] = fill.columns[key as keyof FillStep['columns']];
+    const group = bySet.get(keys.join(','));
+    if (group) group.push(row);
+    else bySet.set(keys.join(','), [row]);
+  }
+  for (const [set, rows] of bySet) {
+    const assignments = sql.raw(
+      [...set.split(',').map(columnName), 'updated_at'].map((c) => `"${c}" = v."${c}"`).join(', '),
+    );
+    for (const part of chunks(rows)) {
+      await tx.execute(sql`update assets a set ${assignments}
+        from jsonb_populate_recordset(null::assets, ${JSON.stringify(part)}::jsonb) v where a.id = v.id`);
+    }
+  }
+}
+
+function columnName(key: string): string {
+  const column = ASSET_COLUMNS[key as keyof typeof ASSET_COLUMNS];
+  if (!column) throw new Error(`assets has no column ${key}`);
+  return column.name;
+}
+
+/**
  * Writes the steps a pass decided, a few statements whatever their number: every device's last
  * link (upserted together, dropped together), each filled asset's columns, the filled MACs, and
  * the audit entries in the order they were decided.
@@ -134,32 +178,19 @@ async function applySteps(tx: Tx, steps: readonly MatchStep[]): Promise<void> {
       : [],
   );
   const drops = [...lastLink.values()].filter((s) => !s.next).map((s) => s.deviceKey);
-  if (upserts.length > 0) {
-    await tx.insert(deviceAssetLinks).values(upserts).onConflictDoUpdate({
+  for (const part of chunks(upserts)) {
+    await tx.insert(deviceAssetLinks).values(part).onConflictDoUpdate({
       target: deviceAssetLinks.deviceKey,
       set: LINK_FROM_EXCLUDED,
     });
   }
-  if (drops.length > 0) await tx.delete(deviceAssetLinks).where(inArray(deviceAssetLinks.deviceKey, drops));
-  for (const [assetId, fill] of fills) {
-    if (Object.keys(fill.columns).length > 0) {
-      await tx
-        .update(assets)
-        .set({ ...fill.columns, updatedAt: fill.at })
-        .where(eq(assets.id, assetId));
-    }
-  }
+  for (const part of chunks(drops)) await tx.delete(deviceAssetLinks).where(inArray(deviceAssetLinks.deviceKey, part));
+  await fillAssets(tx, fills);
   const newMacs = [...fills].filter(([, f]) => f.macs !== undefined);
-  if (newMacs.length > 0) {
-    await tx.delete(assetMacs).where(
-      inArray(
-        assetMacs.assetId,
-        newMacs.map(([id]) => id),
-      ),
-    );
-    const rows = newMacs.flatMap(([assetId, f]) => (f.macs ?? []).map((mac) => ({ assetId, mac })));
-    if (rows.length > 0) await tx.insert(assetMacs).values(rows);
-  }
+  for (const part of chunks(newMacs.map(([id]) => id)))
+    await tx.delete(assetMacs).where(inArray(assetMacs.assetId, part));
+  const rows = newMacs.flatMap(([assetId, f]) => (f.macs ?? []).map((mac) => ({ assetId, mac })));
+  for (const part of chunks(rows)) await tx.insert(assetMacs).values(part);
   await writeAudits(
     tx,
     steps.map((s) => s.audit),
