@@ -21,16 +21,29 @@ const GZIP_LEVEL = 3;
 
 const unzipJson = (body: Buffer): unknown => JSON.parse(gunzipSync(body).toString('utf8'));
 
-/** The row holding a section's data: found by its hash, else written from `data`. */
+/** The rows already holding these sections' data, by section and hash, in one statement. */
+async function heldSections(
+  client: pg.PoolClient,
+  wanted: readonly { section: SectionName; hash: string }[],
+): Promise<Map<string, number>> {
+  if (wanted.length === 0) return new Map();
+  const rows = await runStatement<{ section: string; hash: string; id: number }>(client, 'findSections', [
+    wanted.map((w) => w.section),
+    wanted.map((w) => w.hash),
+  ]);
+  return new Map(rows.map((r) => [`${r.section} ${r.hash}`, r.id]));
+}
+
+/** The row holding a section's data: one held already (`held`), else written from `data`. */
 async function sectionId(
   tx: Executor,
-  client: pg.PoolClient,
+  held: ReadonlyMap<string, number>,
   section: SectionName,
   hash: string,
   data: unknown,
 ): Promise<number> {
-  const [found] = await runStatement<{ id: number }>(client, 'findSection', [section, hash]);
-  if (found) return found.id;
+  const found = held.get(`${section} ${hash}`);
+  if (found !== undefined) return found;
   // A section a delta says is unchanged comes without its data: it must be held already.
   if (data === undefined) throw new Error(`no stored ${section} data with hash ${hash}`);
   const json = Buffer.from(JSON.stringify(data));
@@ -69,14 +82,17 @@ export async function storeSnapshot(
     patchesData: null,
     usersData: null,
   };
+  const stored: { section: SectionName; hash: string; data: unknown }[] = [];
   for (const name of SECTION_NAMES) {
     const { data, ...rest } = snapshot.sections[name];
     envelopeSections[name] = rest;
     const hash = hashes[name];
     // A hash without data is a section unchanged since the last snapshot (a delta).
-    if (hash && (data !== undefined || rest.status !== 'failed')) {
-      pointers[DATA_COLUMN[name]] = await sectionId(tx, client, name, hash, data);
-    }
+    if (hash && (data !== undefined || rest.status !== 'failed')) stored.push({ section: name, hash, data });
+  }
+  const held = await heldSections(client, stored);
+  for (const { section, hash, data } of stored) {
+    pointers[DATA_COLUMN[section]] = await sectionId(tx, held, section, hash, data);
   }
   const envelope = Buffer.from(JSON.stringify({ ...snapshot, sections: envelopeSections }));
   await tx.insert(snapshots).values({
