@@ -36,6 +36,12 @@ async function post(url: string, payload: Buffer, headers: Record<string, string
 
 const xmlOf = (body: Buffer) => inflateSync(body).toString('utf8');
 
+/** The OCS inventory cut short inside its packages, as an agent that died while writing it would leave it. */
+const OCS_CUT_SHORT = (() => {
+  const xml = xmlOf(OCS_INVENTORY);
+  return xml.slice(0, xml.indexOf('</SOFTWARES>', xml.length / 2));
+})();
+
 describe('POST /ocsinventory: the OCS protocol as the real agents speak it', () => {
   it('is a 404 until peer agents are admitted by configuration', async () => {
     t = await createTestApp();
@@ -191,6 +197,19 @@ describe('POST /ocsinventory: bad bodies', () => {
   it.each([
     ['a truncated zlib stream', OCS_INVENTORY.subarray(0, 200), /not valid zlib/],
     ['XML that is not well formed', deflateSync('<REQUEST><QUERY>PROLOG</QUERY>'), /not an OCS inventory request/],
+    ['an inventory cut short', deflateSync(OCS_CUT_SHORT), /not an OCS inventory request: .*cut short/],
+    [
+      'crossed tags',
+      deflateSync(
+        '<REQUEST><DEVICEID>a-1</DEVICEID><QUERY>INVENTORY</QUERY><CONTENT><HARDWARE><NAME>x</CONTENT></HARDWARE></REQUEST>',
+      ),
+      /not an OCS inventory request: .*<\/CONTENT> where <\/NAME> was expected/,
+    ],
+    [
+      'a second root element',
+      deflateSync('<REQUEST><DEVICEID>a-1</DEVICEID><QUERY>PROLOG</QUERY></REQUEST><REQUEST/>'),
+      /not an OCS inventory request/,
+    ],
     ['another root element', deflateSync('<REPLY><RESPONSE>SEND</RESPONSE></REPLY>'), /root element is not REQUEST/],
     ['no DEVICEID', deflateSync('<REQUEST><QUERY>PROLOG</QUERY></REQUEST>'), /DEVICEID/],
     [
