@@ -18,6 +18,8 @@ export const SoftwareSourceSchema = Type.Union(
   { description: 'Package database or mechanism the item was read from.' },
 );
 export type SoftwareSource = Static<typeof SoftwareSourceSchema>;
+/** How many software sources there are: no list of them needs more items. */
+export const SOFTWARE_SOURCE_COUNT = SoftwareSourceSchema.anyOf.length;
 
 export const SoftwareItemSchema = Type.Object(
   {

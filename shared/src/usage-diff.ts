@@ -23,8 +23,14 @@ export function compareUsage(a: UsageEntry, b: UsageEntry): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** Two lists of covered software sources alike (absent is every source, unlike any list). */
+const sameCovers = (a: UsageSourceState['covers'], b: UsageSourceState['covers']) =>
+  a === undefined || b === undefined ? a === b : a.length === b.length && a.every((source) => b.includes(source));
+
+/** A source whose reach changed is a change of sources, as much as one added or gone. */
 const sameSources = (a: readonly UsageSourceState[], b: readonly UsageSourceState[]) =>
-  a.length === b.length && a.every((s, i) => s.via === b[i]?.via && s.since === b[i]?.since);
+  a.length === b.length &&
+  a.every((s, i) => s.via === b[i]?.via && s.since === b[i]?.since && sameCovers(s.covers, b[i]?.covers));
 
 /**
  * `next` told as its changes against `base`: the entries new or with another day or source.

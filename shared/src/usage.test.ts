@@ -5,7 +5,7 @@ import { applyDelta, diffSnapshot } from './delta.ts';
 import { validateDelta } from './delta-schema.ts';
 import type { Snapshot } from './snapshot.ts';
 import { dpkgItem, makeSnapshot } from './testing.ts';
-import { compareUsage, type Usage, type UsageEntry } from './usage.ts';
+import { compareUsage, type Usage, type UsageEntry, type UsageSourceState } from './usage.ts';
 import { validateSnapshot } from './validate.ts';
 
 const packages = Array.from({ length: 2000 }, (_, i) => dpkgItem(`pkg-${i}`, `1.${i}`));
@@ -56,6 +56,38 @@ describe('usage on the wire', () => {
     const added = Buffer.byteLength(JSON.stringify(delta)) - Buffer.byteLength(JSON.stringify(unchanged));
     expect(added).toBeLessThan(4096);
     expect(applyDelta(base, delta)).toEqual(next);
+  });
+
+  it('sends the sources again when one of them covers other software sources, and only the sources', () => {
+    const covered = (covers?: UsageSourceState['covers']) => {
+      const usage = structuredClone(base.usage as Usage);
+      usage.sources = [{ via: 'atime', since: '2024-01-01', ...(covers ? { covers } : {}) }];
+      return again(base, usage);
+    };
+    const narrowed = covered(['dpkg']);
+    expect(validateSnapshot(narrowed)).toMatchObject({ ok: true });
+    const delta = diffSnapshot(base, narrowed);
+    expect(delta.usage).toEqual({ sources: [{ via: 'atime', since: '2024-01-01', covers: ['dpkg'] }], entries: [] });
+    expect(applyDelta(base, delta)).toEqual(narrowed);
+    expect(diffSnapshot(narrowed, covered(['dpkg', 'rpm'])).usage?.sources).toEqual([
+      { via: 'atime', since: '2024-01-01', covers: ['dpkg', 'rpm'] },
+    ]);
+    expect(diffSnapshot(narrowed, covered(['dpkg'])).usage).toBeUndefined();
+  });
+
+  it('takes covers naming software sources, and refuses none, an unknown one, or one twice', () => {
+    const withCovers = (covers: unknown) => {
+      const next = structuredClone(base);
+      (next.usage as Usage).sources = [{ via: 'atime', since: '2024-01-01', covers } as UsageSourceState];
+      return next;
+    };
+    expect(validateSnapshot(withCovers(['dpkg', 'rpm']))).toMatchObject({ ok: true });
+    for (const covers of [[], ['dpkg', 'floppy'], ['dpkg', 'dpkg']]) {
+      expect(validateSnapshot(withCovers(covers)), JSON.stringify(covers)).toMatchObject({
+        ok: false,
+        errors: [{ path: expect.stringMatching(/^\/usage\/sources\/0\/covers/) }],
+      });
+    }
   });
 
   it('refuses a day that is not a calendar day, and a time of day', () => {

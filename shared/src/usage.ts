@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { USAGE_VIAS } from './api/vocabulary.ts';
-import { SoftwareSourceSchema } from './software.ts';
+import { SOFTWARE_SOURCE_COUNT, SoftwareSourceSchema } from './software.ts';
 
 /**
  * Software use as the agent measured it: per installed item and per user, the day it was last
@@ -21,6 +21,15 @@ export const UsageSourceStateSchema = Type.Object(
     via: UsageViaSchema,
     since: DaySchema(
       'The earliest day this source can speak for (UTC): before it, no use seen means nothing. For access times the day the file system started keeping them; for process sampling the day the agent started sampling.',
+    ),
+    covers: Type.Optional(
+      Type.Array(SoftwareSourceSchema, {
+        minItems: 1,
+        maxItems: SOFTWARE_SOURCE_COUNT,
+        uniqueItems: true,
+        description:
+          'The software sources whose items this source can see, so that its silence about one of them means it was not used (macOS process sampling sees app bundles, not Homebrew formulae typed in a shell). Absent: every source.',
+      }),
     ),
   },
   { additionalProperties: false },

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { SoftwareSourceSchema } from '../software.ts';
 import { LicenseMetricSchema, UsageClassSchema, UsageViaSchema } from './enums.ts';
 
 const Day = (description: string) => Type.String({ format: 'date', description });
@@ -7,6 +8,12 @@ const NullableDay = (description: string) => Type.Union([Day(description), Type.
 export const UsageSourceSchema = Type.Object({
   via: UsageViaSchema,
   since: Day('The earliest day this source speaks for on the device.'),
+  covers: Type.Optional(
+    Type.Array(Type.Union(SoftwareSourceSchema.anyOf), {
+      description:
+        'The software sources whose items this source can see (its silence about them means not used); absent: every source.',
+    }),
+  ),
 });
 
 export const UserUseSchema = Type.Object({
@@ -83,8 +90,8 @@ export type Reclamation = Static<typeof ReclamationSchema>;
 export const DEVICE_USAGE_EXAMPLE: DeviceUsageView = {
   deviceId: '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9',
   sources: [
-    { via: 'atime', since: '2024-03-01' },
-    { via: 'process', since: '2026-11-02' },
+    { via: 'atime', since: '2024-03-01', covers: ['dpkg'] },
+    { via: 'process', since: '2026-11-02', covers: ['dpkg', 'rpm'] },
   ],
   items: [
     {

@@ -1,6 +1,8 @@
+import type { SoftwareItem, UsageSourceState } from '@stocktake/shared';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../findings/rule.ts';
 import { classifyUse, usageCutoffs } from './classify.ts';
+import { deviceUsageView } from './device-usage.ts';
 
 describe('usageCutoffs', () => {
   it('divides the classes on the days classifyUse does, around every boundary', () => {
@@ -17,5 +19,36 @@ describe('usageCutoffs', () => {
         );
       }
     }
+  });
+});
+
+describe('an install without a recorded use', () => {
+  const policy = { usage: { usedWithinDays: 30, unusedAfterDays: 90 } };
+  const now = new Date('2026-12-07T12:00:00Z');
+  const software: SoftwareItem[] = [
+    { source: 'app_bundle', name: 'Keynote', version: '14.2', installLocation: '/Applications/Keynote.app' },
+    { source: 'homebrew', name: 'git', version: '2.47.1', installLocation: '/opt/homebrew/Cellar/git/2.47.1' },
+  ];
+  const classes = (sources: UsageSourceState[]) =>
+    deviceUsageView('mac', software, { deviceId: 'mac', sources, entries: [] }, policy, now).items.map((i) => [
+      i.name,
+      i.class,
+    ]);
+
+  it('is unused only where a source that sees its kind spoke long enough: a Mac sampled for 120 days', () => {
+    const sampled: UsageSourceState = { via: 'process', since: '2026-08-09', covers: ['app_bundle'] };
+    expect(classes([sampled])).toEqual([
+      ['Keynote', 'unused'],
+      ['git', 'unknown'],
+    ]);
+    // Spotlight read today adds nothing for git; a source without covers speaks for every kind.
+    expect(classes([sampled, { via: 'spotlight', since: '2026-12-07', covers: ['app_bundle'] }])).toEqual([
+      ['Keynote', 'unused'],
+      ['git', 'unknown'],
+    ]);
+    expect(classes([{ via: 'process', since: '2026-08-09' }])).toEqual([
+      ['Keynote', 'unused'],
+      ['git', 'unused'],
+    ]);
   });
 });

@@ -5,7 +5,8 @@ import { addDays, daysSince, today } from '../findings/rule.ts';
 import type { UsageCutoffs } from './ports.ts';
 
 /**
- * An install's class from its last use (any user) and the device's usage sources: used within
+ * An install's class from its last use (any user) and the device's usage sources that cover it
+ * (`sourcesCovering`): used within
  * `usedWithinDays`, rarely used up to `unusedAfterDays`, unused beyond. Without a recorded use
  * it is unused only when the device's sources have spoken for longer than `unusedAfterDays`
  * (a source that started last week cannot say a program went unused for three months), and
@@ -26,6 +27,24 @@ export function classifyUse(
   const [earliest = today(now)] = sources.map((s) => s.since).sort();
   const covered = daysSince(`${earliest}T00:00:00Z`, now);
   return covered > policy.usage.unusedAfterDays ? 'unused' : 'unknown';
+}
+
+/**
+ * The device's usage sources that speak for an install from these software sources: those that
+ * can see every one of them (a source without `covers` sees every source). A source blind to an
+ * item's kind (macOS process sampling to a Homebrew formula typed in a shell) says nothing of it
+ * by its silence. Null stays null: the device never sent usage.
+ */
+export function sourcesCovering(
+  sources: readonly UsageSourceState[] | null,
+  of: string | readonly string[],
+): UsageSourceState[] | null {
+  if (!sources) return null;
+  const kinds = typeof of === 'string' ? [of] : of;
+  return sources.filter((s) => {
+    const covers: readonly string[] | undefined = s.covers;
+    return !covers || kinds.every((k) => covers.includes(k));
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { SoftwareItem } from '@stocktake/shared';
 import type { DeviceUsageView } from '@stocktake/shared/api';
 import type { Policy } from '../findings/policies.ts';
-import { classifyUse } from './classify.ts';
+import { classifyUse, sourcesCovering } from './classify.ts';
 import type { DeviceUsage } from './ports.ts';
 
 const itemKey = (source: string, name: string, arch: string | undefined) => `${source}\u0000${name}\u0000${arch ?? ''}`;
@@ -28,6 +28,7 @@ export function deviceUsageView(
     sources: usage.sources,
     items: software.map((item) => {
       const entries = byItem.get(itemKey(item.source, item.name, item.arch)) ?? [];
+      const covering = sourcesCovering(usage.sources, item.source);
       const latest = entries.reduce<(typeof entries)[number] | undefined>(
         (best, e) => (!best || e.lastUsed > best.lastUsed ? e : best),
         undefined,
@@ -39,14 +40,14 @@ export function deviceUsageView(
         arch: item.arch ?? null,
         lastUsed: latest?.lastUsed ?? null,
         via: latest?.via ?? null,
-        class: classifyUse(latest?.lastUsed, usage.sources, policy, now),
+        class: classifyUse(latest?.lastUsed, covering, policy, now),
         users: entries
           .filter((e) => e.user)
           .map((e) => ({
             user: e.user as string,
             lastUsed: e.lastUsed,
             via: e.via,
-            class: classifyUse(e.lastUsed, usage.sources, policy, now),
+            class: classifyUse(e.lastUsed, covering, policy, now),
           })),
       };
     }),

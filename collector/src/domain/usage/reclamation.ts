@@ -5,7 +5,7 @@ import type { CountedDevice, InstallCounts } from '../licenses/compliance.ts';
 import type { License } from '../licenses/license-model.ts';
 import { matchCatalogue } from '../licenses/license-usage.ts';
 import { entitlementOf, type LicensePool, pooledSeats, poolOf, poolsOf } from '../licenses/positions.ts';
-import { classifyUse, inUse, latestUse } from './classify.ts';
+import { classifyUse, inUse, latestUse, sourcesCovering } from './classify.ts';
 import type { DeviceUsage, SoftwareUsage } from './ports.ts';
 
 export type { Reclamation };
@@ -21,9 +21,15 @@ interface InstallUse {
   people: Map<string, string>;
 }
 
-/** How one device used the product: its entries for the matched packages, classified. */
+/**
+ * How one device used the product: its entries for the matched packages, classified. Without a
+ * use, only the device's sources that see every software source the product is matched from
+ * speak for it (the device's own installs are not told apart by source here, so a source blind
+ * to one of them leaves the install unknown rather than wrongly reclaimable).
+ */
 function useOn(device: CountedDevice, usage: DeviceUsage | undefined, names: Set<string>, policy: Policy, now: Date) {
   const entries = (usage?.entries ?? []).filter((e) => names.has(`${e.source}\u0000${e.name}`));
+  const kinds = [...new Set([...names].map((n) => n.slice(0, n.indexOf('\u0000'))))];
   const lastUsed = latestUse(entries);
   const people = new Map<string, string>();
   for (const e of entries) {
@@ -31,7 +37,8 @@ function useOn(device: CountedDevice, usage: DeviceUsage | undefined, names: Set
     const was = people.get(e.user);
     if (!was || e.lastUsed > was) people.set(e.user, e.lastUsed);
   }
-  return { device, class: classifyUse(lastUsed, usage?.sources ?? null, policy, now), lastUsed, people };
+  const sources = sourcesCovering(usage?.sources ?? null, kinds);
+  return { device, class: classifyUse(lastUsed, sources, policy, now), lastUsed, people };
 }
 
 /**

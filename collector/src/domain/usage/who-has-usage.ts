@@ -3,7 +3,7 @@ import type { Policy } from '../findings/policies.ts';
 import { distinctVersions } from '../lists/distinct-versions.ts';
 import type { Lister } from '../lists/list-query.ts';
 import type { SoftwareListQuery, WhoHasQuery } from '../lists/ports.ts';
-import { classifyUse, latestUse, usageCutoffs } from './classify.ts';
+import { classifyUse, latestUse, sourcesCovering, usageCutoffs } from './classify.ts';
 import type { SoftwareUsage } from './ports.ts';
 
 /** Who-has as a person asks it: the usage class to keep, if any, without the cutoffs it stands for. */
@@ -47,7 +47,7 @@ export function whoHasWithUsage(
               return {
                 ...s,
                 lastUsed: lastUsed ?? null,
-                usage: classifyUse(lastUsed, u?.sources ?? null, current, at),
+                usage: classifyUse(lastUsed, sourcesCovering(u?.sources ?? null, s.source), current, at),
               };
             })
             .filter((s) => !wanted || s.usage === wanted);

@@ -13,7 +13,10 @@ interface EntryRow {
   via: string;
 }
 
-/** Sources as kept: each via's earliest `since` ever reported, for the vias the device has now. */
+/**
+ * Sources as kept: each via's earliest `since` ever reported, for the vias the device has now,
+ * with the software sources each covers as last reported (absent: every one).
+ */
 export function keptSources(
   before: readonly UsageSourceState[] | null,
   now: readonly UsageSourceState[],
@@ -21,7 +24,8 @@ export function keptSources(
   return now
     .map((s) => {
       const was = before?.find((b) => b.via === s.via);
-      return was && was.since < s.since ? { via: s.via, since: was.since } : { via: s.via, since: s.since };
+      const since = was && was.since < s.since ? was.since : s.since;
+      return { via: s.via, since, ...(s.covers ? { covers: [...s.covers].sort() } : {}) };
     })
     .sort((a, b) => (a.via < b.via ? -1 : a.via > b.via ? 1 : 0));
 }

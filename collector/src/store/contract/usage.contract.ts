@@ -1,4 +1,4 @@
-import type { SoftwareItem, UsageEntry } from '@stocktake/shared';
+import type { SoftwareItem, UsageEntry, UsageSourceState } from '@stocktake/shared';
 import { expect, it } from 'vitest';
 import type { DeviceInventory } from '../../domain/inventory/ports.ts';
 import type { Listers } from '../../domain/lists/ports.ts';
@@ -158,6 +158,56 @@ export default function usageContract(open: OpenUsage): void {
     expect(await whoHas('rarely_used')).toEqual(['b-rarely']);
     expect(await whoHas('unused')).toEqual(['c-unused', 'd-never-covered']);
     expect(await whoHas('unknown')).toEqual(['e-never-new', 'f-no-metering']);
+    await stores.close();
+  });
+
+  it('lets only the sources that cover an install’s software source speak for it', async () => {
+    const stores = await open();
+    const now = new Date('2026-12-07T12:00:00Z');
+    const cutoffs = usageCutoffs({ usage: { usedWithinDays: 30, unusedAfterDays: 90 } }, now);
+    const software: SoftwareItem[] = [
+      { source: 'app_bundle', name: 'Pages', version: '14.2', installLocation: '/Applications/Pages.app' },
+      { source: 'homebrew', name: 'git', version: '2.47.1', installLocation: '/opt/homebrew/Cellar/git/2.47.1' },
+    ];
+    // Process sampling for 200 days, blind to formulae typed in a shell.
+    const sampled = { via: 'process' as const, since: '2026-05-21', covers: ['app_bundle' as const] };
+    const cases: [string, UsageSourceState[]][] = [
+      ['mac-a-sampled', [sampled]],
+      // A source that sees formulae, but only for 10 days: the older source still cannot speak for git.
+      ['mac-b-young', [sampled, { via: 'atime', since: '2026-11-27', covers: ['homebrew', 'app_bundle'] }]],
+      // A source without covers sees everything, as an older agent's did.
+      ['mac-c-everything', [{ via: 'process', since: '2026-05-21' }]],
+    ];
+    const ids: string[] = [];
+    for (const [hostname, sources] of cases) {
+      const id = await deviceReporting(stores, `agent-${hostname}`, { hostname, serial: hostname, software });
+      await stores.usage.record(id, { kind: 'full', sources, entries: [] }, now);
+      ids.push(id);
+    }
+    expect((await stores.usage.ofDevices(ids.slice(0, 2))).map((d) => d.sources)).toEqual([
+      [sampled],
+      [{ via: 'atime', since: '2026-11-27', covers: ['app_bundle', 'homebrew'] }, sampled],
+    ]);
+    const entryOf = async (name: string) =>
+      (await stores.lists.software.list({ filters: { name }, sort: 'version', limit: 10 })).items[0]?.id ?? -1;
+    const [pages, git] = [await entryOf('Pages'), await entryOf('git')];
+    expect(await stores.usage.catalogueUse([pages, git], cutoffs)).toEqual([
+      { softwareId: pages, used: 0, rarelyUsed: 0, unused: 3, unknown: 0 },
+      { softwareId: git, used: 0, rarelyUsed: 0, unused: 1, unknown: 2 },
+    ]);
+    const whoHas = async (name: string, cls: 'unused' | 'unknown') =>
+      (
+        await stores.lists.whoHas.list({
+          filters: {},
+          sort: 'hostname',
+          limit: 10,
+          software: { name },
+          usage: { class: cls, cutoffs },
+        })
+      ).items.map((d) => d.hostname);
+    expect(await whoHas('git', 'unknown')).toEqual(['mac-a-sampled', 'mac-b-young']);
+    expect(await whoHas('git', 'unused')).toEqual(['mac-c-everything']);
+    expect(await whoHas('Pages', 'unused')).toEqual(['mac-a-sampled', 'mac-b-young', 'mac-c-everything']);
     await stores.close();
   });
 }

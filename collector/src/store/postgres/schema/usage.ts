@@ -27,7 +27,7 @@ export const deviceUsage = pgTable('device_usage', {
   deviceKey: integer('device_key')
     .primaryKey()
     .references(() => devices.key, { onDelete: 'cascade' }),
-  sources: jsonb('sources').$type<{ via: string; since: string }[]>(),
+  sources: jsonb('sources').$type<{ via: string; since: string; covers?: string[] }[]>(),
   lastLoginAt: instant('last_login_at'),
   lastLoginUser: text('last_login_user'),
   sessionsOpen: boolean('sessions_open').notNull().default(false),

@@ -6,12 +6,15 @@ import { deviceSoftware, softwareCatalog } from '../schema/index.ts';
 /**
  * An install's usage class in SQL, as classifyUse decides it: its last use by anyone (the
  * usage rows of the device for the catalogue entry's source, name and arch, read from their
- * primary key), or without one the device's earliest usage source. Over `device_software`
+ * primary key), or without one the earliest of the device's usage sources that cover the entry's
+ * software source. Over `device_software`
  * joined to `software_catalog`.
  */
 export function installClass(cutoffs: UsageCutoffs): SQL<UsageClass> {
+  // A source without `covers` sees every software source.
   const coveredSince = sql`(select min((j.value ->> 'since')::date)
-    from device_usage du, jsonb_array_elements(du.sources) j where du.device_key = ${deviceSoftware.deviceKey})`;
+    from device_usage du, jsonb_array_elements(du.sources) j where du.device_key = ${deviceSoftware.deviceKey}
+      and (j.value -> 'covers' is null or j.value -> 'covers' @> jsonb_build_array(${softwareCatalog.source})))`;
   // One aggregate over the install's usage rows: the CASE reads its max once computed.
   return sql<UsageClass>`(select case
       when max(su.last_used) >= ${cutoffs.usedFrom}::date then 'used'

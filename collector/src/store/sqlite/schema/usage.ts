@@ -35,8 +35,8 @@ export const deviceUsage = sqliteTable('device_usage', {
   deviceKey: integer('device_key')
     .primaryKey()
     .references(() => devices.key, { onDelete: 'cascade' }),
-  /** JSON [{ via, since }], empty when metering is on with no source; null when no usage was ever sent. */
-  sources: text('sources', { mode: 'json' }).$type<{ via: string; since: string }[]>(),
+  /** JSON [{ via, since, covers? }], empty when metering is on with no source; null when no usage was ever sent. */
+  sources: text('sources', { mode: 'json' }).$type<{ via: string; since: string; covers?: string[] }[]>(),
   /** When someone last logged in interactively, as far as the device said (ISO 8601). */
   lastLoginAt: text('last_login_at'),
   /** Who that was. */
