@@ -82,7 +82,8 @@ export async function meteringBench(options: { runs: number }): Promise<string> 
     const ctx = createContext({ log });
     const index = new PackageIndex(ctx);
     const indexMs = await cpuOf(1, () => index.refresh());
-    const sampler = new ProcessSampler({ source: procSource({ ctx, index }), stateDir, log });
+    const source = procSource({ ctx, index });
+    const sampler = new ProcessSampler({ source, stateDir, log });
     let mapped = 0;
     const sampleMs = await cpuOf(Math.max(options.runs, 25), async () => {
       mapped = await sampler.sample();
@@ -95,7 +96,12 @@ export async function meteringBench(options: { runs: number }): Promise<string> 
     const software = snapshot.sections.software.data ?? [];
     const uctx = usageContext(createContext({ log }));
     const atimeMs = await cpuOf(Math.min(options.runs, 5), () => packageAtimeUsage.collect(uctx, software));
-    const usage = await collectUsage({ collectors: [packageAtimeUsage], ctx: uctx, software, seen: sampler.state() });
+    const usage = await collectUsage({
+      collectors: [packageAtimeUsage],
+      ctx: uctx,
+      software,
+      seen: { ...sampler.state(), covers: source.covers },
+    });
     const base: Snapshot = { ...snapshot, usage };
     const unchanged = diffSnapshot(base, next(base, usage));
     const withoutUsage = diffSnapshot(snapshot, next(snapshot, undefined));

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import {
   compareUsage,
   type SoftwareItem,
+  type SoftwareSource,
   type Usage,
   type UsageEntry,
   type UsageSourceState,
@@ -34,6 +35,14 @@ function later(a: UsageEntry | undefined, b: UsageEntry): UsageEntry {
   return a;
 }
 
+/** Two sources of one via as one: the earlier since, and every software source either covers. */
+function oneSource(a: UsageSourceState, b: UsageSourceState): UsageSourceState {
+  const since = a.since < b.since ? a.since : b.since;
+  // Without covers a source sees every software source, and so does the pair.
+  if (!a.covers || !b.covers) return { via: a.via, since };
+  return { via: a.via, since, covers: [...new Set([...a.covers, ...b.covers])].sort() };
+}
+
 /**
  * The usage part of a snapshot: every source of this platform that is present, plus what
  * `run`'s sampling saw, kept only for items installed now, one entry per (item, user) with the
@@ -43,7 +52,8 @@ export async function collectUsage(options: {
   collectors: readonly UsageCollector[];
   ctx: UsageContext;
   software: readonly SoftwareItem[];
-  seen?: SeenState;
+  /** What sampling saw, and the software sources its process list can map programs to. */
+  seen?: SeenState & { covers: readonly SoftwareSource[] };
 }): Promise<Usage> {
   const { ctx, software } = options;
   const installed = new Set(software.map((s) => usageKey({ source: s.source, name: s.name, arch: s.arch })));
@@ -73,14 +83,15 @@ export async function collectUsage(options: {
     }
   }
   if (options.seen) {
-    sources.push({ via: 'process', since: options.seen.since });
+    sources.push({ via: 'process', since: options.seen.since, covers: [...options.seen.covers] });
     for (const e of options.seen.entries) keep(e);
   }
-  // Two sources of one kind (dpkg's and rpm's access times on one machine) are one, since the earlier.
+  // Two sources of one kind (dpkg's and rpm's access times on one machine) are one, since the
+  // earlier, covering what either covers.
   const byVia = new Map<string, UsageSourceState>();
   for (const s of sources) {
     const known = byVia.get(s.via);
-    if (!known || s.since < known.since) byVia.set(s.via, s);
+    byVia.set(s.via, known ? oneSource(known, s) : s);
   }
   const merged = [...byVia.values()].sort((a, b) => (a.via < b.via ? -1 : a.via > b.via ? 1 : 0));
   return { sources: merged, entries: [...byKey.values()].sort(compareUsage) };

@@ -1,4 +1,4 @@
-import type { Snapshot, SoftwareItem } from '@stocktake/shared/core';
+import type { Snapshot, SoftwareItem, SoftwareSource } from '@stocktake/shared/core';
 import type { Logger } from 'pino';
 import { createContext } from '../collectors/context.ts';
 import { processSource, usageCollectors } from '../collectors/registry/usage.ts';
@@ -26,6 +26,7 @@ export interface MeteringOptions {
 export class Metering {
   private sampler: ProcessSampler | undefined;
   private software: InstalledSoftware | undefined;
+  private covers: readonly SoftwareSource[] | undefined;
   private ready: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private sampling: Promise<unknown> | undefined;
@@ -43,6 +44,7 @@ export class Metering {
       });
       if (!found) return;
       this.software = found.software;
+      this.covers = found.source.covers;
       if (this.options.software) this.software?.use(this.options.software);
       this.sampler = new ProcessSampler({ source: found.source, stateDir, log });
     })();
@@ -88,7 +90,7 @@ export class Metering {
       collectors: await usageCollectors(),
       ctx,
       software,
-      ...(this.sampler ? { seen: this.sampler.state() } : {}),
+      ...(this.sampler && this.covers ? { seen: { ...this.sampler.state(), covers: this.covers } } : {}),
     });
     return { ...snapshot, usage };
   }

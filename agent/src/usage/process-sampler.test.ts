@@ -148,6 +148,7 @@ describe('collectUsage', () => {
       software,
       seen: {
         since: '2026-12-01',
+        covers: ['dpkg', 'rpm'],
         entries: [
           { source: 'dpkg', name: 'sqlite3', lastUsed: '2026-12-07', via: 'process' },
           { source: 'dpkg', name: 'chromium', user: 'alice', lastUsed: '2026-12-06', via: 'process' },
@@ -157,7 +158,7 @@ describe('collectUsage', () => {
     expect(usage).toEqual({
       sources: [
         { via: 'atime', since: '2024-03-01' },
-        { via: 'process', since: '2026-12-01' },
+        { via: 'process', since: '2026-12-01', covers: ['dpkg', 'rpm'] },
       ],
       entries: [
         { source: 'dpkg', name: 'chromium', arch: 'amd64', lastUsed: '2026-11-02', via: 'atime' },

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { SoftwareItem } from '@stocktake/shared/core';
+import type { SoftwareItem, SoftwareSource } from '@stocktake/shared/core';
 import type { CollectContext } from '../collectors/types.ts';
 import type { PackageIndex, PackageRef } from './package-index.ts';
 import { isPersonUid, parsePasswd, processIds, programOfExeLink } from './proc-parse.ts';
@@ -17,6 +17,11 @@ export interface RunningProgram {
  * windows or documents.
  */
 export interface ProcessSource {
+  /**
+   * The software sources whose items this list can map programs to, so that an item of one never
+   * seen running was not used (a program typed in a shell by a link's name maps to nothing).
+   */
+  covers: readonly SoftwareSource[];
   /** The programs running now (a program run by several processes of one user may repeat). */
   running(): Promise<RunningProgram[]>;
   /** The installed item a program belongs to, if any. */
@@ -38,6 +43,8 @@ export function procSource(options: {
   const ownerOf = options.ownerOf ?? procOwner(proc);
   let users = new Map<number, string>();
   return {
+    // The package index maps dpkg's and rpm's programs; snaps, flatpaks and other packages run unmapped.
+    covers: ['dpkg', 'rpm'],
     async running() {
       if (await index.refresh()) {
         users = parsePasswd(await ctx.readFile(path.join(ctx.root, '/etc/passwd')).catch(() => ''));

@@ -1,9 +1,11 @@
-import type { UsageEntry } from '@stocktake/shared/core';
+import type { SoftwareSource, UsageEntry } from '@stocktake/shared/core';
 import { dayOf, type UsageCollector } from '../../usage/types.ts';
 import { parseMdlsRaw } from './parse.ts';
 
 /** Bundles per mdls call: one process for many, under any argument-length limit. */
 const BATCH = 200;
+/** Spotlight keeps a last-used date for application bundles only: a formula or cask is not one. */
+export const SPOTLIGHT_COVERS = ['app_bundle'] as const satisfies readonly SoftwareSource[];
 
 /**
  * The day each application bundle was last opened, from Spotlight (see parse.ts), for the
@@ -39,6 +41,6 @@ export const macosLastUsedUsage: UsageCollector = {
       }
     }
     // Spotlight has kept the date since the bundle was indexed; the agent cannot tell when that was.
-    return { source: { via: 'spotlight', since: dayOf(ctx.now().getTime()) }, entries };
+    return { source: { via: 'spotlight', since: dayOf(ctx.now().getTime()), covers: [...SPOTLIGHT_COVERS] }, entries };
   },
 };

@@ -77,6 +77,6 @@ export const packageAtimeUsage: UsageCollector = {
         via: 'atime',
       });
     }
-    return { source: { via: 'atime', since: dayOf(oldest) }, entries };
+    return { source: { via: 'atime', since: dayOf(oldest), covers: ['dpkg'] }, entries };
   },
 };

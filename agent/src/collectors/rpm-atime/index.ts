@@ -45,6 +45,6 @@ export const rpmAtimeUsage: UsageCollector = {
         via: 'atime',
       });
     }
-    return { source: { via: 'atime', since: dayOf(oldest) }, entries };
+    return { source: { via: 'atime', since: dayOf(oldest), covers: ['rpm'] }, entries };
   },
 };

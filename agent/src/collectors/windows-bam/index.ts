@@ -1,4 +1,4 @@
-import type { UsageEntry } from '@stocktake/shared/core';
+import type { SoftwareSource, UsageEntry } from '@stocktake/shared/core';
 import { dayOf, type UsageCollector } from '../../usage/types.ts';
 import { regQuery, runRegQuery, utf8RegQuery } from '../windows-registry/reg-command.ts';
 import { installOf, parseBam, parseProfileList } from './parse.ts';
@@ -7,6 +7,11 @@ export const BAM_KEY = 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\bam\\State\\U
 export const PROFILE_LIST_KEY = 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList';
 /** Windows drops BAM entries older than about a week at boot: what it holds speaks for that long. */
 const BAM_REACH_DAYS = 7;
+/**
+ * What BAM's records can be mapped to: programs with an install location. Packaged apps are
+ * named by family name, without a path, so its silence says nothing of them (appx).
+ */
+export const BAM_COVERS = ['registry'] as const satisfies readonly SoftwareSource[];
 
 /**
  * Per user, the day each installed program was last run, from the Background Activity
@@ -37,6 +42,6 @@ export const windowsBamUsage: UsageCollector = {
       });
     }
     const since = dayOf(ctx.now().getTime() - BAM_REACH_DAYS * 86_400_000);
-    return { source: { via: 'bam', since }, entries };
+    return { source: { via: 'bam', since, covers: [...BAM_COVERS] }, entries };
   },
 };

@@ -1,9 +1,14 @@
 import path from 'node:path';
-import type { SoftwareItem, UsageEntry } from '@stocktake/shared/core';
+import type { SoftwareItem, SoftwareSource, UsageEntry } from '@stocktake/shared/core';
 import { dayOf, type UsageCollector } from '../../usage/types.ts';
 import { prefetchProgram } from './parse.ts';
 
 export const PREFETCH_DIR = 'C:\\Windows\\Prefetch';
+/**
+ * What Prefetch names are matched against: the files in a program's install location (Windows'
+ * programs). Packaged apps' folders under WindowsApps are not read, so it speaks for no appx.
+ */
+export const PREFETCH_COVERS = ['registry'] as const satisfies readonly SoftwareSource[];
 
 /** An install location as a folder to look in, without quotes or a trailing separator. */
 function folderOf(item: SoftwareItem): string | undefined {
@@ -49,6 +54,6 @@ export const windowsPrefetchUsage: UsageCollector = {
         via: 'prefetch',
       });
     }
-    return { source: { via: 'prefetch', since: dayOf(oldest) }, entries };
+    return { source: { via: 'prefetch', since: dayOf(oldest), covers: [...PREFETCH_COVERS] }, entries };
   },
 };

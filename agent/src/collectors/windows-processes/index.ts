@@ -1,4 +1,4 @@
-import type { SoftwareItem } from '@stocktake/shared/core';
+import type { SoftwareItem, SoftwareSource } from '@stocktake/shared/core';
 import { InstalledSoftware, type ProcessSource } from '../../usage/process-source.ts';
 import type { CollectContext } from '../types.ts';
 import { PROFILE_LIST_KEY } from '../windows-bam/index.ts';
@@ -11,6 +11,12 @@ export const PROCESS_COMMAND = powershellJson(PROCESS_PIPELINE);
 
 /** People's SIDs, the only ones ProfileList is read again for. */
 const PERSON_SID = /^S-1-(?:5-21|12-1)-/i;
+/**
+ * The software sources Windows' process list speaks for: a program's file maps to the item whose
+ * install location holds it, Windows' programs and packaged apps alike (a packaged app runs from
+ * its folder under WindowsApps, its install location).
+ */
+export const WINDOWS_PROCESS_COVERS = ['registry', 'appx'] as const satisfies readonly SoftwareSource[];
 
 /**
  * Windows: one PowerShell run per sample (see parse.ts), each program mapped to the installed
@@ -22,6 +28,7 @@ export function windowsProcessSource(ctx: CollectContext, software: InstalledSof
   let users: ReadonlyMap<string, string> | undefined;
   const unnamed = new Set<string>();
   return {
+    covers: WINDOWS_PROCESS_COVERS,
     async running() {
       if (!software.known) return [];
       const { stdout } = await ctx.run(PROCESS_COMMAND.cmd, PROCESS_COMMAND.args, { timeoutMs: ctx.timeoutMs });
