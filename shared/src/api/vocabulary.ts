@@ -179,9 +179,9 @@ export type UsageVia = (typeof USAGE_VIAS)[number];
 /**
  * An install's use as the collector classifies it (thresholds in the policy's `usage`): `used`
  * within `usedWithinDays` (30), `rarely_used` up to `unusedAfterDays` (90), `unused` beyond, or
- * never used while the device's usage sources covered that long, `unknown` when the device
- * has no usage source (metering off, or an agent without it) or its sources are younger than
- * the threshold and saw no use.
+ * never used while a usage source of the device that covers its software source spoke that
+ * long, `unknown` when the device has no usage source (metering off, or an agent without it),
+ * none that covers its kind, or those that do are younger than the threshold and saw no use.
  */
 export const USAGE_CLASSES = ['used', 'rarely_used', 'unused', 'unknown'] as const;
 export type UsageClass = (typeof USAGE_CLASSES)[number];
