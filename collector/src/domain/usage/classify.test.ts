@@ -1,7 +1,7 @@
 import type { SoftwareItem, UsageSourceState } from '@stocktake/shared';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../findings/rule.ts';
-import { classifyUse, usageCutoffs } from './classify.ts';
+import { classifyUse, sourcesCovering, usageCutoffs } from './classify.ts';
 import { deviceUsageView } from './device-usage.ts';
 
 describe('usageCutoffs', () => {
@@ -50,5 +50,18 @@ describe('an install without a recorded use', () => {
       ['Keynote', 'unused'],
       ['git', 'unused'],
     ]);
+  });
+});
+
+describe('sourcesCovering', () => {
+  const spotlight: UsageSourceState = { via: 'spotlight', since: '2026-12-07', covers: ['app_bundle'] };
+  const wide: UsageSourceState = { via: 'process', since: '2026-01-01', covers: ['app_bundle', 'homebrew_cask'] };
+  const old: UsageSourceState = { via: 'atime', since: '2024-01-01' };
+
+  it('keeps the sources that see every kind asked for (a product matched from several), and no usage stays null', () => {
+    expect(sourcesCovering([spotlight, wide, old], 'app_bundle')).toEqual([spotlight, wide, old]);
+    expect(sourcesCovering([spotlight, wide, old], ['app_bundle', 'homebrew_cask'])).toEqual([wide, old]);
+    expect(sourcesCovering([spotlight], ['homebrew'])).toEqual([]);
+    expect(sourcesCovering(null, 'app_bundle')).toBeNull();
   });
 });
