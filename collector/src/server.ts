@@ -91,6 +91,8 @@ export async function serve(config: CollectorConfig): Promise<RunningServer> {
     peerAgents: config.peerAgents,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     minFreeDiskBytes: config.minFreeDiskBytes,
+    // A long-running server: the log's checkpoints run beside the event loop, not in its commits.
+    backgroundCheckpoints: {},
     ...(https ? { https: { cert: https.cert, key: https.key } } : {}),
   });
   const url = await app.listen({ host: config.host, port: config.port });

@@ -173,6 +173,11 @@ export async function bundleCollector(
   if (problems.length > 0) throw new Error(`the collector bundle is not self-contained:\n  ${problems.join('\n  ')}`);
   await bundleWorker(repoRoot, IMPORT_READER_ENTRY, join(dirname(outfile), IMPORT_READER_BUNDLE));
   await bundleWorker(repoRoot, LARGE_BODY_ENTRY, join(dirname(outfile), LARGE_BODY_BUNDLE));
+  // Its own better-sqlite3, loading the same addon from lib/native/ as the collector's bundle does.
+  await bundleWorker(repoRoot, CHECKPOINT_ENTRY, join(dirname(outfile), CHECKPOINT_BUNDLE), {
+    define: { STOCKTAKE_NATIVE_RUNTIMES: JSON.stringify(runtimes) },
+    plugins: [archiveBindings(repoRoot)],
+  });
   return result.metafile;
 }
 
@@ -185,14 +190,27 @@ const IMPORT_READER_ENTRY = join('collector', 'src', 'compose', 'import-reader-w
 export const LARGE_BODY_BUNDLE = 'large-body-worker.mjs';
 const LARGE_BODY_ENTRY = join('collector', 'src', 'http', 'plugins', 'large-body', 'worker.ts');
 
-/** A worker thread's code (the import file reader, the large-body checker) as an ES module of its own. */
-async function bundleWorker(repoRoot: string, entry: string, outfile: string): Promise<void> {
+/** The worker thread that checkpoints the SQLite database's write-ahead log, beside the collector's bundle. */
+export const CHECKPOINT_BUNDLE = 'checkpoint-worker.mjs';
+const CHECKPOINT_ENTRY = join('collector', 'src', 'store', 'sqlite', 'checkpoints', 'worker.ts');
+
+/**
+ * A worker thread's code (the import file reader, the large-body checker, the checkpointer) as
+ * an ES module of its own; `native`: the define and plugin a worker loading better-sqlite3 needs.
+ */
+async function bundleWorker(
+  repoRoot: string,
+  entry: string,
+  outfile: string,
+  native: { define: Record<string, string>; plugins: Plugin[] } = { define: {}, plugins: [] },
+): Promise<void> {
   const result = await build({
     ...commonOptions(repoRoot),
     entryPoints: [entry],
     outfile,
     metafile: true,
-    plugins: [builtinsThroughRequire()],
+    define: native.define,
+    plugins: [...native.plugins, builtinsThroughRequire()],
   });
   const problems = bundleProblems(result.metafile);
   if (problems.length > 0) throw new Error(`the bundle of ${entry} is not self-contained:\n  ${problems.join('\n  ')}`);

@@ -148,6 +148,7 @@ async function checkFilesAskedFor(lib: string, bundles: string[]): Promise<void>
  *   bin/stocktake-collector  bin/stocktake       launchers (node on PATH)
  *   lib/stocktake-collector.mjs  lib/stocktake.mjs  lib/import-reader-worker.mjs (the import file reader's thread)
  *   lib/large-body-worker.mjs (the thread checking large agent bodies)
+ *   lib/checkpoint-worker.mjs (the thread checkpointing SQLite's write-ahead log)
  *   lib/migrations/  lib/data/  lib/assets/        read by the collector at run time
  *   lib/native/node-v<ABI>/better_sqlite3.node     one per Node.js ABI
  *   THIRD-PARTY-NOTICES.txt

@@ -70,6 +70,11 @@ describe.skipIf(!onLinuxX64)('the release archive, unpacked into an empty folder
       const timer = setTimeout(() => reject(new Error(`the collector did not start:\n${output}`)), 30_000);
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
+        // The checkpointing thread's bundle loads the archive's addon too; it says so before listening if it cannot.
+        if (output.includes('checkpointing thread')) {
+          clearTimeout(timer);
+          reject(new Error(`the collector serves without its checkpointing thread:\n${output}`));
+        }
         const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
         if (url) {
           clearTimeout(timer);
@@ -180,6 +185,7 @@ describe.skipIf(!onLinuxX64)('the release archive, unpacked into an empty folder
         'lib/stocktake.mjs',
         'lib/import-reader-worker.mjs',
         'lib/large-body-worker.mjs',
+        'lib/checkpoint-worker.mjs',
         'lib/migrations/meta/_journal.json',
         'lib/migrations/0000_init.sql',
         'THIRD-PARTY-NOTICES.txt',

@@ -5,6 +5,7 @@ import { reconcileJob } from '../jobs/reconcile-job.ts';
 import { createRetentionJob } from '../jobs/retention.ts';
 import scheduler from '../jobs/scheduler.ts';
 import { createPrometheusMetrics } from '../metrics/prometheus.ts';
+import type { BackgroundCheckpointOptions } from '../store/sqlite/checkpoints/index.ts';
 import { COLLECTOR_VERSION } from '../version.ts';
 import { openCollector, type ReconciliationSetup } from './collector.ts';
 import type { DatabaseLocation } from './stores.ts';
@@ -20,6 +21,11 @@ export interface AppOptions extends Omit<HttpAppOptions, 'metrics'> {
   pruneIntervalMs?: number;
   /** A SQLite file, or a PostgreSQL database. */
   dbPath: DatabaseLocation;
+  /**
+   * On SQLite, checkpoint the write-ahead log in a thread of its own, off the event loop (the
+   * server does; absent: in the commits, as the admin commands and the tests do).
+   */
+  backgroundCheckpoints?: Omit<BackgroundCheckpointOptions, 'log'>;
   enrollSecret: string;
   /** Reconciliation: policies from a file, webhook settings, and the cron schedule (absent: no schedule). */
   reconciliation?: ReconciliationSetup & { schedule?: string | null };
@@ -39,14 +45,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     snapshotThinAfterHours,
     pruneIntervalMs,
     metricsToken,
+    backgroundCheckpoints,
     ...http
   } = options;
   const { schedule, ...setup } = reconciliation ?? {};
   const prometheus = metricsToken === undefined ? undefined : createPrometheusMetrics(COLLECTOR_VERSION);
   const collector = await openCollector({
     dbPath,
-    // The server does not start where it would not be ready: below the free space /readyz asks for.
-    ...(http.minFreeDiskBytes !== undefined ? { database: { minFreeBytes: http.minFreeDiskBytes } } : {}),
+    database: {
+      // The server does not start where it would not be ready: below the free space /readyz asks for.
+      ...(http.minFreeDiskBytes !== undefined ? { minFreeBytes: http.minFreeDiskBytes } : {}),
+      ...(backgroundCheckpoints ? { backgroundCheckpoints } : {}),
+    },
     enrollSecret,
     reconciliation: setup,
     ...(options.logger ? { log: options.logger } : {}),

@@ -48,7 +48,11 @@ export type { Collector, CollectorServices } from '../domain/services.ts';
  */
 export async function openCollector(options: CollectorOptions): Promise<Collector> {
   const log = options.log ?? pino({ enabled: false });
-  const stores = await openStores(options.dbPath, options.database);
+  const checkpoints = options.database?.backgroundCheckpoints;
+  const stores = await openStores(
+    options.dbPath,
+    checkpoints ? { ...options.database, backgroundCheckpoints: { log, ...checkpoints } } : options.database,
+  );
   log.info({ database: describeLocation(options.dbPath) }, 'database ready');
   const setup = options.reconciliation ?? {};
   const notifier = createWebhookNotifier(

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { StorageUnavailableError, type StoreRefusal, StoreUnusableError } from '../../domain/errors.ts';
+import { type BackgroundCheckpointOptions, CHECKPOINT_PAGES } from './checkpoints/index.ts';
 import { formatBytes, freeBytes } from './disk-space.ts';
 import * as schema from './schema/index.ts';
 import { describeSchema, knownMigrations, schemaVersions } from './schema-version.ts';
@@ -40,6 +41,12 @@ export interface OpenOptions {
    * run instead). A new, empty database is still given its schema: there is nothing to keep.
    */
   refusePendingMigrations?: string;
+  /**
+   * Checkpoint the write-ahead log in a thread of its own instead of in the commits that fill it
+   * (the server; see checkpoints/index.ts). Read by openSqliteStores once the database is open:
+   * opening, checking and migrating it keep the automatic checkpoint.
+   */
+  backgroundCheckpoints?: BackgroundCheckpointOptions;
 }
 
 /** A store that must not be opened, said in one line: what is wrong with which file, and what to do. */
@@ -213,9 +220,10 @@ function configureAndMigrate(
   // Ingest inserts each device's software into an index ordered by package, so a snapshot
   // touches pages all over it: a 64 MiB page cache keeps them in memory, and checkpointing
   // every 10,000 pages (~40 MiB of WAL) instead of 1,000 writes each hot page back once per
-  // many snapshots instead of once per few (measured: ingest CPU down by a third).
+  // many snapshots instead of once per few (measured: ingest CPU down by a third). The server
+  // hands these checkpoints to a thread of its own (checkpoints/index.ts), at the same size.
   sqlite.pragma('cache_size = -65536');
-  sqlite.pragma('wal_autocheckpoint = 10000');
+  sqlite.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
   if (file) checkIntegrity(sqlite, file);
   const applied = checkNotNewer(sqlite, file ?? path);
   const expected = knownMigrations(MIGRATIONS).length;

@@ -10,6 +10,7 @@ import { createAgentsRepository } from './agents/agents-repository.ts';
 import { createEnrolmentBlocksRepository } from './agents/enrolment-blocks-repository.ts';
 import { createAssetsRepository } from './assets/assets-repository.ts';
 import { type AuditLog, createAuditLog, createAuditTrail } from './audit/audit-repository.ts';
+import { checkpointInBackground } from './checkpoints/index.ts';
 import { createJobLeases } from './cluster/job-leases.ts';
 import { createFindingsRepository } from './findings/findings-repository.ts';
 import { createPoliciesRepository } from './findings/policies-repository.ts';
@@ -65,13 +66,18 @@ export interface SqliteStores extends Stores {
  */
 export async function openSqliteStores(path: string, options: OpenOptions = {}): Promise<SqliteStores> {
   const database = openDatabase(path, options);
+  const file = path === ':memory:' ? undefined : resolve(path);
+  const checkpoints =
+    options.backgroundCheckpoints && file
+      ? await checkpointInBackground(database.sqlite, file, options.backgroundCheckpoints)
+      : undefined;
   const { db } = database;
   const auditLog = createAuditLog(db);
   const { ports, ...inventory } = createSqliteInventory(db, auditLog);
   const parts = { auditLog, matcher: inventory.matcher, conflicts: inventory.conflicts };
   const register = createRegisterStores(db, parts);
   const apiTokens = createApiTokensRepository(db, auditLog);
-  const readiness = createReadiness(database.sqlite, path === ':memory:' ? undefined : resolve(path));
+  const readiness = createReadiness(database.sqlite, file);
   const engine = {
     ...ports,
     ...register,
@@ -95,6 +101,9 @@ export async function openSqliteStores(path: string, options: OpenOptions = {}):
     readiness,
     close: async () => {
       apiTokens.close();
+      // The checkpointing thread's connection first: the main one, closed last, checkpoints the
+      // whole log and removes it.
+      await checkpoints?.stop();
       database.close();
     },
   };

@@ -1,0 +1,21 @@
+/** What the checkpointing thread is started with. */
+export interface CheckpointWorkerData {
+  /** The database file (absolute); its write-ahead log is `${file}-wal`. */
+  file: string;
+  /** The log's size in bytes past which the thread checkpoints it. */
+  thresholdBytes: number;
+  /** How often the thread looks at the log's size, in ms. */
+  intervalMs: number;
+}
+
+/** What the main thread sends: stop checking, close the connection, and answer `stopped`. */
+export interface CheckpointRequest {
+  type: 'stop';
+}
+
+/** What the thread sends: ready (its connection is open), a checkpoint done or failed, stopped (connection closed). */
+export type CheckpointMessage =
+  | { type: 'ready' }
+  | { type: 'checkpointed'; frames: number; copied: number; busy: boolean }
+  | { type: 'failed'; message: string; code?: string }
+  | { type: 'stopped' };
