@@ -449,7 +449,7 @@ export async function importAssetsCsv(
       return write ? [write] : [];
     });
   // A few rows land in one write, so a refusal from the store leaves nothing behind; more, in chunks.
-  if (!options.dryRun) await writeAll(changing, (batch) => assets.write(writesOf(batch)), run, pace);
+  if (!options.dryRun) await writeAll(changing, (batch) => assets.apply(writesOf(batch)), run, pace);
   return outcome;
 }
 

@@ -84,6 +84,11 @@ export interface AssetRegister {
    */
   write(writes: readonly AssetWrite[]): Promise<Asset[]>;
   /**
+   * Applies the writes as `write` does, refusing them the same way, without reading the assets
+   * back: for the import, which writes many and does not use them.
+   */
+  apply(writes: readonly AssetWrite[]): Promise<void>;
+  /**
    * Removes an asset, unlinking its devices and matching them again. `audit` turns what was
    * removed into the entries recorded in the same transaction; when it throws, nothing is
    * removed and its error is the answer (the domain refuses a removal that way). NotFoundError

@@ -66,6 +66,25 @@ export default function assetRegisterContract(open: OpenPorts<'assets' | 'audit'
     expect(await stores.assets.getByTag('LT-3')).toBeUndefined();
   });
 
+  it('applies a batch as write does, all or none, without handing the assets back', async () => {
+    const { stores, register } = await opened();
+    const first = await register.create({ assetTag: 'LT-1' }, {}, by);
+    const batch = [plannedCreate('LT-2'), plannedCreate('LT-3')];
+    expect(await stores.assets.apply(batch)).toBeUndefined();
+    const stored = await Promise.all(batch.map((w) => stores.assets.get(w.id)));
+    expect(stored.map((a) => a?.assetTag)).toEqual(['LT-2', 'LT-3']);
+    expect(await stores.audit.history('asset', batch[0]?.id ?? '')).toHaveLength(1);
+    await expect(stores.assets.apply([plannedCreate('LT-4'), plannedCreate('LT-1')])).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    await expect(stores.assets.apply([plannedCreate('LT-5'), plannedCreate('LT-5')])).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    expect(await stores.assets.getByTag('LT-4')).toBeUndefined();
+    expect(await stores.assets.getByTag('LT-5')).toBeUndefined();
+    expect(await stores.assets.get(first.id)).toEqual(first);
+  });
+
   it('refuses a change planned on an asset that changed since', async () => {
     const { stores, register } = await opened();
     const made = await register.create({ assetTag: 'LT-1' }, {}, by);

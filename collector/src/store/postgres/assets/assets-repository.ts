@@ -146,14 +146,51 @@ export function createAssetsRepository(db: Db, matcher: Matcher): AssetRegister 
     await matcher.matchDevices(tx, keys, now);
   }
 
-  async function apply(tx: Tx, w: AssetWrite): Promise<Asset> {
+  async function apply(tx: Tx, w: AssetWrite): Promise<void> {
     await writeFields(tx, w);
     await writeStatusEvent(tx, w);
     await writeAudit(tx, w.audit);
     if (w.matchDevices) await rematchFor(tx, w.id, w.at);
+  }
+
+  async function storedAfter(tx: Tx, w: AssetWrite): Promise<Asset> {
     const stored = await get(tx, w.id);
     if (!stored) throw new Error(`asset ${w.id} vanished while being written`);
     return stored;
+  }
+
+  /**
+   * Applies a batch in one transaction, every write checked against the state it was planned on
+   * before any of them lands (what an earlier write of the batch changes, matching filling an
+   * asset, is not a conflict); `readBack` gives each asset as stored after its write.
+   */
+  async function applyBatch(writes: readonly AssetWrite[], readBack: boolean): Promise<Asset[]> {
+    try {
+      return await db.transaction(async (tx) => {
+        const tags = new Map<string, string>();
+        for (const w of writes) {
+          await checkStillValid(tx, w);
+          const other = tags.get(w.plan.next.assetTag);
+          if (other !== undefined && other !== w.id) {
+            throw new ConflictError(`Asset tag ${w.plan.next.assetTag} is written twice`, 'assetTag');
+          }
+          tags.set(w.plan.next.assetTag, w.id);
+        }
+        const written: Asset[] = [];
+        for (const w of writes) {
+          await apply(tx, w);
+          if (readBack) written.push(await storedAfter(tx, w));
+        }
+        return written;
+      });
+    } catch (err) {
+      // A concurrent write took the tag between the check and the insert: the index refuses it.
+      const state = sqlStateOf(err);
+      if (state?.code === UNIQUE_VIOLATION && state.constraint === 'assets_asset_tag_unique') {
+        throw new ConflictError('Another asset already has this asset tag', 'assetTag');
+      }
+      throw err;
+    }
   }
 
   async function remove(id: string, auditOf: (removed: RemovedAsset) => AuditEntry[]): Promise<void> {
@@ -222,32 +259,9 @@ export function createAssetsRepository(db: Db, matcher: Matcher): AssetRegister 
         conflicts: await conflictsOfAsset(db, id),
       };
     },
-    // Every write is checked against the state it was planned on, before any of them lands:
-    // what an earlier write of the batch changes (matching fills an asset) is not a conflict.
-    async write(writes) {
-      try {
-        return await db.transaction(async (tx) => {
-          const tags = new Map<string, string>();
-          for (const w of writes) {
-            await checkStillValid(tx, w);
-            const other = tags.get(w.plan.next.assetTag);
-            if (other !== undefined && other !== w.id) {
-              throw new ConflictError(`Asset tag ${w.plan.next.assetTag} is written twice`, 'assetTag');
-            }
-            tags.set(w.plan.next.assetTag, w.id);
-          }
-          const written: Asset[] = [];
-          for (const w of writes) written.push(await apply(tx, w));
-          return written;
-        });
-      } catch (err) {
-        // A concurrent write took the tag between the check and the insert: the index refuses it.
-        const state = sqlStateOf(err);
-        if (state?.code === UNIQUE_VIOLATION && state.constraint === 'assets_asset_tag_unique') {
-          throw new ConflictError('Another asset already has this asset tag', 'assetTag');
-        }
-        throw err;
-      }
+    write: (writes) => applyBatch(writes, true),
+    async apply(writes) {
+      await applyBatch(writes, false);
     },
     remove,
   };

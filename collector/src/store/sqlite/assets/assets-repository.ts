@@ -137,15 +137,32 @@ export function createAssetsRepository(db: Db, audit: AuditLog, matcher: Matcher
       .run();
   }
 
-  function apply(w: AssetWrite): Asset {
+  function apply(w: AssetWrite): void {
     const at = w.at.toISOString();
     writeFields(w, at);
     writeStatusEvent(w, at);
     audit.write(w.audit);
     if (w.matchDevices) matcher.matchDevicesForAsset(w.id, w.at);
+  }
+
+  function storedAfter(w: AssetWrite): Asset {
     const stored = get(w.id);
     if (!stored) throw new Error(`asset ${w.id} vanished while being written`);
     return stored;
+  }
+
+  // Every write is checked against the state it was planned on, before any of them lands:
+  // what an earlier write of the batch changes (matching fills an asset) is not a conflict.
+  function checkBatch(writes: readonly AssetWrite[]): void {
+    const tags = new Map<string, string>();
+    for (const w of writes) {
+      checkStillValid(w);
+      const other = tags.get(w.plan.next.assetTag);
+      if (other !== undefined && other !== w.id) {
+        throw new ConflictError(`Asset tag ${w.plan.next.assetTag} is written twice`, 'assetTag');
+      }
+      tags.set(w.plan.next.assetTag, w.id);
+    }
   }
 
   function remove(id: string, auditOf: (removed: RemovedAsset) => AuditEntry[]): void {
@@ -207,20 +224,18 @@ export function createAssetsRepository(db: Db, audit: AuditLog, matcher: Matcher
         conflicts: conflicts.forAsset(id),
       };
     },
-    // Every write is checked against the state it was planned on, before any of them lands:
-    // what an earlier write of the batch changes (matching fills an asset) is not a conflict.
     write: async (writes) =>
       db.transaction(() => {
-        const tags = new Map<string, string>();
-        for (const w of writes) {
-          checkStillValid(w);
-          const other = tags.get(w.plan.next.assetTag);
-          if (other !== undefined && other !== w.id) {
-            throw new ConflictError(`Asset tag ${w.plan.next.assetTag} is written twice`, 'assetTag');
-          }
-          tags.set(w.plan.next.assetTag, w.id);
-        }
-        return writes.map(apply);
+        checkBatch(writes);
+        return writes.map((w) => {
+          apply(w);
+          return storedAfter(w);
+        });
+      }),
+    apply: async (writes) =>
+      db.transaction(() => {
+        checkBatch(writes);
+        for (const w of writes) apply(w);
       }),
     remove: async (id, auditOf) => remove(id, auditOf),
   };
