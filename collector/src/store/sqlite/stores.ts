@@ -69,7 +69,7 @@ export async function openSqliteStores(path: string, options: OpenOptions = {}):
   const file = path === ':memory:' ? undefined : resolve(path);
   const checkpoints =
     options.backgroundCheckpoints && file
-      ? await checkpointInBackground(database.sqlite, file, options.backgroundCheckpoints)
+      ? checkpointInBackground(database.sqlite, file, options.backgroundCheckpoints)
       : undefined;
   const { db } = database;
   const auditLog = createAuditLog(db);

@@ -24,7 +24,11 @@ describe('checkpoints in a thread of their own', () => {
     served = await createTestApp({ backgroundCheckpoints: { pages: PAGES, intervalMs: 20 } });
     const { sqlite } = served.store;
     const { dbPath } = served;
-    expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    // The collector serves at once; the thread takes the checkpoints over once it has started.
+    await vi.waitFor(() => expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0), {
+      timeout: 15_000,
+      interval: 20,
+    });
     const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
     const threshold = 32 + PAGES * (24 + pageSize);
 
@@ -59,10 +63,11 @@ describe('checkpoints in a thread of their own', () => {
     const opened = openDatabase(file);
     const warnings: string[] = [];
     const failing = new URL('data:text/javascript,throw new Error("no thread today")');
-    const checkpoints = await checkpointInBackground(opened.sqlite, file, {
+    const checkpoints = checkpointInBackground(opened.sqlite, file, {
       script: failing,
       log: { warn: (_, message) => warnings.push(message), error: (_, message) => warnings.push(message) },
     });
+    expect(await checkpoints.started).toBe(false);
     expect(checkpoints.inBackground).toBe(false);
     expect(opened.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(CHECKPOINT_PAGES);
     expect(warnings).toEqual([

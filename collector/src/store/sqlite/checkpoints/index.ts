@@ -40,9 +40,11 @@ export interface BackgroundCheckpointOptions {
   script?: URL;
 }
 
-/** The running checkpointer: stop() ends the thread and closes its connection. */
+/** The checkpointer: its thread starting, running or gone; stop() ends the thread and closes its connection. */
 export interface BackgroundCheckpoints {
-  /** True while the thread checkpoints; false when the main connection does (the thread could not start, or stopped). */
+  /** Settles once the thread has its connection open (true) or could not start (false). */
+  readonly started: Promise<boolean>;
+  /** True while the thread checkpoints; false when the main connection does (not started yet, could not start, or stopped). */
   readonly inBackground: boolean;
   stop(): Promise<void>;
 }
@@ -70,13 +72,14 @@ function checkpointAutomatically(sqlite: Database.Database, pages: number): void
 
 /**
  * Starts the checkpointing thread on the database `sqlite` has open at `file`, and hands the
- * checkpoints over to it once its connection is open.
+ * checkpoints over to it once its connection is open. Nothing waits for that (starting a thread
+ * takes a second or so on a busy machine): until then the main connection checkpoints as before.
  */
-export async function checkpointInBackground(
+export function checkpointInBackground(
   sqlite: Database.Database,
   file: string,
   options: BackgroundCheckpointOptions,
-): Promise<BackgroundCheckpoints> {
+): BackgroundCheckpoints {
   const pages = options.pages ?? CHECKPOINT_PAGES;
   const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
   const located = options.script ? { script: options.script } : workerScript();
@@ -100,7 +103,7 @@ export async function checkpointInBackground(
     checkpointAutomatically(sqlite, pages);
     log.error({ reason }, 'the checkpointing thread stopped; the database checkpoints on commit again');
   };
-  const ready = new Promise<boolean>((resolve) => {
+  const ready: Promise<boolean> = new Promise<boolean>((resolve) => {
     let settled = false;
     const settle = (started: boolean, reason?: string) => {
       if (settled) return;
@@ -141,41 +144,51 @@ export async function checkpointInBackground(
       fallBack(`exited with code ${code}`);
     });
   });
-  if (await ready) {
-    // The log is now truncated at the first commit after each complete checkpoint, so that its
-    // size, which the thread reads, is what has been written since.
-    sqlite.pragma('journal_size_limit = 0');
-    sqlite.pragma('wal_autocheckpoint = 0');
-    inBackground = true;
-    worker.unref();
-  } else {
+  const started = ready.then(async (up) => {
+    if (up && !stopping) {
+      // The log is now truncated at the first commit after each complete checkpoint, so that
+      // its size, which the thread reads, is what has been written since.
+      sqlite.pragma('journal_size_limit = 0');
+      sqlite.pragma('wal_autocheckpoint = 0');
+      inBackground = true;
+      worker.unref();
+      return true;
+    }
     await worker.terminate();
+    return false;
+  });
+
+  /** The thread's connection closes first, so that the main one is the last: closing it then checkpoints the whole log and removes it, as before. */
+  async function stopThread(): Promise<void> {
+    // A thread still starting is let start, then stopped as a running one is.
+    await started;
+    stopping = true;
+    if (!inBackground) return;
+    inBackground = false;
+    const closed = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, STOP_TIMEOUT_MS);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      worker.on('message', (message: CheckpointMessage) => message.type === 'stopped' && done());
+      worker.once('exit', done);
+    });
+    worker.postMessage({ type: 'stop' } satisfies CheckpointRequest);
+    await closed;
+    await worker.terminate();
+    checkpointAutomatically(sqlite, pages);
   }
 
+  let stopped: Promise<void> | undefined;
   return {
+    started,
     get inBackground() {
       return inBackground;
     },
-    async stop() {
-      if (stopping) return;
-      stopping = true;
-      if (!inBackground) return;
-      inBackground = false;
-      // The thread's connection closes first, so the main one is the last: closing it then
-      // checkpoints the whole log and removes it, as before.
-      const stopped = new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, STOP_TIMEOUT_MS);
-        const done = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        worker.on('message', (message: CheckpointMessage) => message.type === 'stopped' && done());
-        worker.once('exit', done);
-      });
-      worker.postMessage({ type: 'stop' } satisfies CheckpointRequest);
-      await stopped;
-      await worker.terminate();
-      checkpointAutomatically(sqlite, pages);
+    stop() {
+      stopped ??= stopThread();
+      return stopped;
     },
   };
 }
