@@ -37,7 +37,7 @@ function later(a: UsageEntry | undefined, b: UsageEntry): UsageEntry {
 
 /** Two sources of one via as one: the earlier since, and every software source either covers. */
 function oneSource(a: UsageSourceState, b: UsageSourceState): UsageSourceState {
-  const since = a.since < b.since ? a.since : b.since;
+  const since = a.since.localeCompare(b.since) <= 0 ? a.since : b.since;
   // Without covers a source sees every software source, and so does the pair.
   if (!a.covers || !b.covers) return { via: a.via, since };
   return { via: a.via, since, covers: [...new Set([...a.covers, ...b.covers])].sort() };
