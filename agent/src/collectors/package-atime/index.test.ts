@@ -58,7 +58,7 @@ describe('package-atime', () => {
     });
     expect(await packageAtimeUsage.detect(ctx)).toBe(true);
     expect(await packageAtimeUsage.collect(ctx, software)).toEqual({
-      source: { via: 'atime', since: '2024-05-02' },
+      source: { via: 'atime', since: '2024-05-02', covers: ['dpkg'] },
       entries: [
         { source: 'dpkg', name: 'chromium', arch: 'amd64', lastUsed: '2026-12-06', via: 'atime' },
         { source: 'dpkg', name: 'poppler-utils', arch: 'amd64', lastUsed: '2026-07-14', via: 'atime' },

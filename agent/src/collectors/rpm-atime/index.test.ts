@@ -48,7 +48,7 @@ describe('rpm-atime', () => {
     };
     expect(await rpmAtimeUsage.detect(ctx)).toBe(true);
     expect(await rpmAtimeUsage.collect(ctx, software)).toEqual({
-      source: { via: 'atime', since: '2025-03-01' },
+      source: { via: 'atime', since: '2025-03-01', covers: ['rpm'] },
       entries: [{ source: 'rpm', name: 'stocktake-tools', arch: 'x86_64', lastUsed: '2026-11-30', via: 'atime' }],
     });
   });
