@@ -79,6 +79,9 @@ async function phase(name: string, devices: number, reports: Reports): Promise<P
   const server = await startCollector({
     dbPath: join(dir, 'stocktake.db'),
     enrollSecret: SECRET,
+    ...(process.env.STOCKTAKE_BENCH_CPU_PROF
+      ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', process.env.STOCKTAKE_BENCH_CPU_PROF] }
+      : {}),
     extraArgs: [
       '--peer-agents',
       'secret',

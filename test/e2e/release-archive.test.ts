@@ -2,6 +2,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { dpkgItem, makeSnapshot } from '@stocktake/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTOR_VERSION } from '../../collector/src/version.ts';
@@ -65,6 +66,8 @@ describe.skipIf(!onLinuxX64)('the release archive, unpacked into an empty folder
           SECRET,
           '--reconcile-cron',
           'off',
+          '--peer-agents',
+          'secret',
         ],
         { env: envFor(runtime), cwd: dir.path, stdio: ['ignore', 'pipe', 'pipe'] },
       );
@@ -118,6 +121,22 @@ describe.skipIf(!onLinuxX64)('the release archive, unpacked into an empty folder
     expect(pushed.status, await pushed.clone().text()).toBe(201);
   }
 
+  /**
+   * Debian's OCS agent's captured PROLOG and INVENTORY, as that agent sends them: the archive's
+   * body thread reads their XML, with the parser bundled into it.
+   */
+  async function ocsAgentReports(url: string): Promise<void> {
+    for (const name of ['ocs-2.10.0-prolog.zlib', 'ocs-2.10.0-inventory.zlib']) {
+      const sent = await fetch(`${url}/ocsinventory/${SECRET}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-compress', 'user-agent': 'OCS-NG_unified_unix_agent_v2.10.0' },
+        body: readFileSync(join(ROOT, 'collector', 'src', 'domain', 'peers', 'fixtures', name)),
+      });
+      expect(sent.status, await sent.clone().text()).toBe(200);
+      expect(inflateSync(Buffer.from(await sent.arrayBuffer())).toString()).toMatch(/SEND|NO_ACCOUNT_UPDATE/);
+    }
+  }
+
   /** serve, token create, an agent's report, a backup, then the CLI against it: what a first install does. */
   async function firstInstall(runtime: NodeRuntime, name: string): Promise<{ devices: Run; reconcile: Run }> {
     const db = join(dir.path, `${name}.db`);
@@ -136,6 +155,7 @@ describe.skipIf(!onLinuxX64)('the release archive, unpacked into an empty folder
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger-ui');
     await agentReports(url, `${name}-01`);
+    await ocsAgentReports(url);
     // An online backup while the collector serves, through the archive's own addon.
     const backup = await launch(
       'stocktake-collector',

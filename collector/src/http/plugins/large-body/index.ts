@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { ProblemTypes, SnapshotDeltaSchema, SnapshotSchema } from '@stocktake/shared';
 import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { OcsRequest } from '../../routes/ocsinventory/ocs-request.ts';
 import { HttpProblem } from '../problems/problem.ts';
 import type { CheckAnswer, CheckKind, CheckRequest, LargeBodyKind } from './protocol.ts';
 
@@ -25,8 +26,16 @@ export function threadHeapMb(bodyLimit: number): number {
   return Math.max(256, Math.ceil((bodyLimit / (1024 * 1024)) * 32));
 }
 
-/** Bodies waiting for the thread beyond the one it is checking; more are answered 503. */
+/** Bodies waiting for the thread beyond the one it is checking, by default; more are answered 503. */
 const MAX_WAITING = 8;
+
+/**
+ * The thread's young generation, in MiB. Reading an inventory makes a tree of short-lived objects
+ * many times the document's size (an OCS inventory of 320 KB: about 13 MB), and with V8's default
+ * young generation much of it was copied by scavenges while the parse still held it: sized for
+ * it, reading an OCS inventory took about 21 ms of CPU instead of 30.
+ */
+const YOUNG_GENERATION_MB = 64;
 const RETRY_AFTER_SECONDS = 5;
 
 /** Bodies the thread found valid: the body validator passes them without checking them again. */
@@ -56,6 +65,8 @@ export interface LargeBodyCheckerOptions {
   script?: URL;
   /** The thread's heap limit in MiB (default threadHeapMb of a 16 MiB body). */
   heapMb?: number;
+  /** Bodies that may wait for the thread (default 8); more are answered 503. */
+  maxWaiting?: number;
 }
 
 interface Pending {
@@ -71,21 +82,32 @@ export class LargeBodyChecker {
 
   private readonly located: { script: URL; tsxEntry?: string };
   private readonly heapMb: number;
+  private readonly maxWaiting: number;
 
   constructor(options: LargeBodyCheckerOptions = {}) {
     this.located = options.script ? { script: options.script } : workerScript();
     this.heapMb = options.heapMb ?? threadHeapMb(16 * 1024 * 1024);
+    this.maxWaiting = options.maxWaiting ?? MAX_WAITING;
+  }
+
+  /** An OCS protocol request read from its (decompressed) XML; refused 400 when it is not one. */
+  async readOcsRequest(bytes: Uint8Array): Promise<OcsRequest> {
+    const answer = await this.check('ocs', bytes);
+    if (answer.type === 'ocs') return answer.request;
+    if (answer.type === 'not-ocs') throw HttpProblem.badRequest(answer.message);
+    if (answer.type === 'failed') throw threadStopped(`reading failed: ${answer.message}`);
+    throw threadStopped(`it answered an OCS request with a ${answer.type} answer`);
   }
 
   /** Checks `bytes` in the thread; they are handed over, and the caller must not read them again. */
   check(kind: CheckKind, bytes: Uint8Array): Promise<CheckAnswer> {
-    if (this.pending.size > MAX_WAITING) {
+    if (this.pending.size > this.maxWaiting) {
       return Promise.reject(
         new HttpProblem(
           503,
           ProblemTypes.internal,
           'Service Unavailable',
-          `Too many large bodies are being checked; retry in ${RETRY_AFTER_SECONDS} s`,
+          `Too many bodies are waiting to be read; retry in ${RETRY_AFTER_SECONDS} s`,
           undefined,
           RETRY_AFTER_SECONDS,
         ),
@@ -113,7 +135,7 @@ export class LargeBodyChecker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.located.script, {
       workerData: this.located.tsxEntry ? { tsxEntry: this.located.tsxEntry } : {},
-      resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
     worker.unref();
     worker.on('message', (answer: CheckAnswer) => {

@@ -1,12 +1,13 @@
 import type { AgentLiveMessage } from '@stocktake/shared';
+import type { OcsRequest } from '../../routes/ocsinventory/ocs-request.ts';
 import type { BodyIssue } from '../body-check.ts';
 import type { IngestKind, IngestMessageCheck } from '../live/ingest-message.ts';
 
 /** The bodies the thread knows how to check, by the route that takes them. */
 export type LargeBodyKind = 'snapshot' | 'delta';
 
-/** What the thread checks: a route's body, or a live channel frame ('live'). */
-export type CheckKind = LargeBodyKind | 'live';
+/** What the thread checks: a route's body, a live channel frame ('live'), or an OCS protocol request's XML ('ocs'). */
+export type CheckKind = LargeBodyKind | 'live' | 'ocs';
 
 /**
  * A live channel frame checked: an ingest message with its id and its checks, or any other
@@ -30,4 +31,6 @@ export type CheckAnswer =
   | { id: number; type: 'invalid'; issues: BodyIssue[] }
   | { id: number; type: 'not-json'; message: string }
   | { id: number; type: 'live'; frame: LiveFrameCheck }
+  | { id: number; type: 'ocs'; request: OcsRequest }
+  | { id: number; type: 'not-ocs'; message: string }
   | { id: number; type: 'failed'; message: string };

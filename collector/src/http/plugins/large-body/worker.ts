@@ -1,83 +1,25 @@
 import { parentPort } from 'node:worker_threads';
-import { SnapshotDeltaSchema, SnapshotSchema, validateAgentLiveMessage } from '@stocktake/shared';
-import type { TSchema } from 'typebox';
-import { Compile } from 'typebox/compile';
-import { checkBody } from '../body-check.ts';
-import { checkIngestMessage, ingestMessageId } from '../live/ingest-message.ts';
-import type { CheckAnswer, CheckRequest, LargeBodyKind, LiveFrameCheck } from './protocol.ts';
+import type { CheckAnswer, CheckRequest } from './protocol.ts';
 
 /**
  * The thread that parses and checks large agent bodies, so that a refused 10 MiB snapshot costs
  * the event loop only its bytes: only a valid body's value, or a refusal's few issues, go back.
+ * It also reads other tools' agents' XML requests, whatever their size: an XML parse costs
+ * several times a JSON parse of the same inventory. Each kind's code is loaded when its first
+ * body comes, so a thread that only reads XML never loads the API contract.
  */
 
-const schemas: Record<LargeBodyKind, TSchema> = { snapshot: SnapshotSchema, delta: SnapshotDeltaSchema };
-const checks = new Map<LargeBodyKind, { Check(value: unknown): boolean }>();
-const checkOf = (kind: LargeBodyKind) => {
-  let check = checks.get(kind);
-  if (!check) {
-    check = Compile(schemas[kind]);
-    checks.set(kind, check);
-  }
-  return check;
-};
-
-/** A `"__proto__":` key, written plainly or with escapes, as the collector's JSON parser refuses it. */
-const PROTO_KEY =
-  /"(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?:o|\\u006[Ff])(?:t|\\u0074)(?:o|\\u006[Ff])(?:_|\\u005[Ff])(?:_|\\u005[Ff])"\s*:/;
-
-function holdsProtoKey(value: unknown): boolean {
-  const pending: unknown[] = [value];
-  while (pending.length > 0) {
-    const next = pending.pop();
-    if (next === null || typeof next !== 'object') continue;
-    if (!Array.isArray(next) && Object.hasOwn(next, '__proto__')) return true;
-    for (const v of Object.values(next)) if (v !== null && typeof v === 'object') pending.push(v);
-  }
-  return false;
-}
-
-/**
- * A live channel frame, as the channel reads a small one where it arrives: text that is not JSON
- * is no message (refused by the channel), an ingest message is checked as the channel checks it.
- */
-function liveFrame(text: string): LiveFrameCheck {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const ingest = ingestMessageId(value);
-  if (ingest) return { ingest, checked: checkIngestMessage(ingest.kind, value as object) };
-  const message = validateAgentLiveMessage(value);
-  return message.ok ? { message: message.value } : { errors: message.errors.slice(0, 10) };
-}
-
-function answer(request: CheckRequest): CheckAnswer {
-  const { id, kind, bytes } = request;
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  if (kind === 'live') return { id, type: 'live', frame: liveFrame(text) };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { id, type: 'not-json', message: error instanceof Error ? error.message : String(error) };
-  }
-  // Fastify's JSON parser (onProtoPoisoning 'error') refuses such a key; so does this one.
-  if (PROTO_KEY.test(text) && holdsProtoKey(value)) {
-    return { id, type: 'not-json', message: 'Object contains forbidden prototype property' };
-  }
-  const issues = checkBody(schemas[kind], checkOf(kind), value);
-  return issues ? { id, type: 'invalid', issues } : { id, type: 'valid', value };
+async function answer(request: CheckRequest): Promise<CheckAnswer> {
+  if (request.kind === 'ocs') return (await import('./ocs-check.ts')).checkOcs(request);
+  return (await import('./json-check.ts')).checkJson(request);
 }
 
 const port = parentPort;
 if (!port) throw new Error('the large-body checker runs only as a worker thread');
-port.on('message', (request: CheckRequest) => {
+port.on('message', async (request: CheckRequest) => {
   let reply: CheckAnswer;
   try {
-    reply = answer(request);
+    reply = await answer(request);
   } catch (error) {
     reply = { id: request.id, type: 'failed', message: error instanceof Error ? error.message : String(error) };
   }

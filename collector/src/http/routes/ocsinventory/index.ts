@@ -3,8 +3,9 @@ import { networkList, refusal } from '../../../domain/peers/admission.ts';
 import { agentOf } from '../../../domain/peers/agent-of.ts';
 import { glpiMessage } from '../../../domain/peers/glpi-json.ts';
 import { PeerAgentRevoked } from '../../../domain/peers/peer-ingest.ts';
+import { LargeBodyChecker, threadHeapMb } from '../../plugins/large-body/index.ts';
 import { HttpProblem } from '../../plugins/problems/problem.ts';
-import { compressed, decodeBody, PEER_CONTENT_TYPES, parseOcsRequest } from './wire.ts';
+import { compressed, decodeBody, PEER_CONTENT_TYPES } from './wire.ts';
 
 /** How often, in hours, the agents are asked to come back (PROLOG_FREQ; GLPI Agent's `expiration`). */
 const PROLOG_FREQ_HOURS = 24;
@@ -18,6 +19,21 @@ const prologReply = (response: 'SEND' | 'STOP') =>
 /** An inventory stored: nothing for the agent to change on its side (no account info to update). */
 const INVENTORY_REPLY = `${XML_DECLARATION}<REPLY><RESPONSE>NO_ACCOUNT_UPDATE</RESPONSE></REPLY>`;
 
+/**
+ * XML requests that may wait for the reading thread. Inventories come in bursts (agents run from
+ * cron at the same hour), and each waits for a few tens of milliseconds at most.
+ */
+const MAX_WAITING_REQUESTS = 64;
+
+/** A body whose first character, after any white space, is `{`: GLPI Agent's JSON, not XML. */
+function isJson(message: Buffer): boolean {
+  for (const byte of message) {
+    if (byte === 0x7b) return true;
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return false;
+  }
+  return false;
+}
+
 const REFUSALS = {
   off: () => HttpProblem.notFound('Reports from other inventory agents are off on this collector (see --peer-agents)'),
   'no-secret': () =>
@@ -30,14 +46,18 @@ const REFUSALS = {
  * The OCS Inventory protocol (OCS agents, FusionInventory) and GLPI Agent's JSON, at
  * `POST /ocsinventory` and `POST /ocsinventory/<enroll secret>`: those agents report here with
  * only their server URL changed. Admission is decided before the body is read; the body is
- * decompressed off the event loop within the snapshot body limit, then converted into a
- * snapshot and stored as a Stocktake agent's is (domain/peers).
+ * decompressed off the event loop within the snapshot body limit, XML is read in a thread of its
+ * own, then the request is converted into a snapshot and stored as a Stocktake agent's is
+ * (domain/peers).
  */
 const ocsInventoryRoutes: FastifyPluginAsync = async (fastify) => {
   const settings = fastify.settings.peerAgents;
   const allowlist = networkList(settings.networks);
   const limit = fastify.settings.snapshotBodyLimit;
   const peers = fastify.peerIngest;
+  // Started on the first XML request, so a collector that takes none never starts it.
+  const reader = new LargeBodyChecker({ heapMb: threadHeapMb(limit), maxWaiting: MAX_WAITING_REQUESTS });
+  fastify.addHook('onClose', () => reader.close());
 
   // This folder's own body parsers: the raw bytes, decoded in the handler (asynchronously).
   fastify.removeContentTypeParser('application/json');
@@ -59,15 +79,15 @@ const ocsInventoryRoutes: FastifyPluginAsync = async (fastify) => {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const body = request.body;
     if (!Buffer.isBuffer(body) || body.length === 0) throw HttpProblem.badRequest('The body is empty');
-    const message = (await decodeBody(body, limit)).toString('utf8');
+    const message = await decodeBody(body, limit);
     const sizeBytes = body.length;
     const log = request.log;
     const userAgent = request.headers['user-agent'];
 
-    if (message.trimStart().startsWith('{')) {
+    if (isJson(message)) {
       let parsed: unknown;
       try {
-        parsed = JSON.parse(message);
+        parsed = JSON.parse(message.toString('utf8'));
       } catch (err) {
         throw HttpProblem.badRequest(`The body is not valid JSON: ${(err as Error).message}`);
       }
@@ -86,7 +106,7 @@ const ocsInventoryRoutes: FastifyPluginAsync = async (fastify) => {
       return reply.type('application/x-compress-zlib').send(await compressed(answer));
     }
 
-    const ocs = parseOcsRequest(message);
+    const ocs = await reader.readOcsRequest(message);
     let answer: string;
     if (ocs.query === 'PROLOG') {
       answer = prologReply((await peers.mayReport(ocs.deviceId)) ? 'SEND' : 'STOP');
