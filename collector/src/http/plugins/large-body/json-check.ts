@@ -50,7 +50,8 @@ function liveFrame(text: string): LiveFrameCheck {
   return message.ok ? { message: message.value } : { errors: message.errors.slice(0, 10) };
 }
 
-export function checkJson(request: CheckRequest): CheckAnswer {
+/** A JSON body's check: the kinds other than the OCS protocol's XML. */
+export function checkJson(request: CheckRequest & { kind: LargeBodyKind | 'live' }): CheckAnswer {
   const { id, kind, bytes } = request;
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   if (kind === 'live') return { id, type: 'live', frame: liveFrame(text) };
@@ -64,6 +65,6 @@ export function checkJson(request: CheckRequest): CheckAnswer {
   if (PROTO_KEY.test(text) && holdsProtoKey(value)) {
     return { id, type: 'not-json', message: 'Object contains forbidden prototype property' };
   }
-  const issues = checkBody(schemas[kind as LargeBodyKind], checkOf(kind as LargeBodyKind), value);
+  const issues = checkBody(schemas[kind], checkOf(kind), value);
   return issues ? { id, type: 'invalid', issues } : { id, type: 'valid', value };
 }

@@ -10,8 +10,9 @@ import type { CheckAnswer, CheckRequest } from './protocol.ts';
  */
 
 async function answer(request: CheckRequest): Promise<CheckAnswer> {
-  if (request.kind === 'ocs') return (await import('./ocs-check.ts')).checkOcs(request);
-  return (await import('./json-check.ts')).checkJson(request);
+  const { kind } = request;
+  if (kind === 'ocs') return (await import('./ocs-check.ts')).checkOcs(request);
+  return (await import('./json-check.ts')).checkJson({ ...request, kind });
 }
 
 const port = parentPort;
