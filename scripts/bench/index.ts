@@ -39,7 +39,7 @@ const BENCHMARKS: Record<string, (opts: BenchOptions) => Promise<string>> = {
   ingest: (o) =>
     ingestBench({ devices: o.size ?? 10_000, concurrency: 32, transport: o.transport, engines: o.engines }),
   deltas: (o) => deltasBench({ devices: o.size ?? 1000, requests: 10_000, concurrency: 32, engines: o.engines }),
-  peers: (o) => peersBench({ devices: o.size ?? 1000 }),
+  peers: (o) => peersBench({ devices: o.size ?? 1000, rounds: Math.min(o.runs, 3) }),
   api: (o) => apiBench({ devices: o.size ?? 10_000, requests: 200, engines: o.engines }),
   console: (o) => consoleBench({ devices: o.size ?? 100_000, runs: o.runs }),
   reconcile: (o) =>

@@ -8,10 +8,12 @@
  * reports the first time: its enrolment, then the snapshot at `POST /api/v1/agent/snapshots`.
  * Each side runs on its own new collector and empty store, after the same untimed warm-up, so
  * neither inherits the other's compiled code, catalogue or store size. Bodies are made before the
- * clock starts (OCS's zlib-compressed as the agent sends it). Prints devices per second and the
- * collector's CPU per device for each, the ratio, and the load average while each side ran.
+ * clock starts (OCS's zlib-compressed as the agent sends it). The two sides take turns, `rounds`
+ * times (a side's CPU per device moved by a quarter between single runs on this machine), and the
+ * ratio is of the medians. Prints devices per second and the collector's CPU per device for each
+ * turn, the medians, the ratio, and the load average while each side ran.
  *
- *   pnpm bench --only peers [--size 1000]        (writes docs/benchmarks.md)
+ *   pnpm bench --only peers [--size 1000] [--runs 3]        (writes docs/benchmarks.md)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -33,6 +35,8 @@ const OCS_HEADERS = { 'content-type': 'application/x-compress', 'user-agent': 'O
 
 export interface PeersBenchOptions {
   devices: number;
+  /** Turns each side takes, alternating (default 3). */
+  rounds?: number;
 }
 
 interface Phase {
@@ -202,12 +206,25 @@ function nativeReports(): Reports {
     });
 }
 
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
 export async function peersBench(options: PeersBenchOptions): Promise<string> {
-  const ocs = await phase('OCS inventory', options.devices, ocsReports());
-  const native = await phase('Stocktake snapshot', options.devices, nativeReports());
+  const rounds = options.rounds ?? 3;
+  const ocs: Phase[] = [];
+  const native: Phase[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    ocs.push(await phase(`OCS inventory, turn ${round}`, options.devices, ocsReports()));
+    native.push(await phase(`Stocktake snapshot, turn ${round}`, options.devices, nativeReports()));
+  }
   const perDevice = (p: Phase) => (p.cpuSeconds * 1000) / p.devices;
   const loadRange = (p: Phase) => `${p.load[0].toFixed(1)} to ${p.load[1].toFixed(1)}`;
-  const rows = [ocs, native].map((p) => [
+  const rows = [...ocs, ...native].map((p) => [
     p.name,
     p.devices,
     Math.round(p.meanBytes / 1024),
@@ -215,16 +232,18 @@ export async function peersBench(options: PeersBenchOptions): Promise<string> {
     perDevice(p).toFixed(1),
     loadRange(p),
   ]);
-  const ratio = perDevice(ocs) / perDevice(native);
+  const ocsMedian = median(ocs.map(perDevice));
+  const nativeMedian = median(native.map(perDevice));
+  const ratio = ocsMedian / nativeMedian;
   return [
     "## Other tools' agents: OCS inventories against native snapshots",
     '',
     `${machineLine()}. ${sourceLine()}`,
     '',
-    `The real OCS inventory of one machine (Debian's ocsinventory-agent 2.10.0, 804 packages) sent as ${options.devices} new devices to \`POST /ocsinventory/<secret>\` as the agent sends it: a PROLOG, then the INVENTORY (zlib: decompressed, parsed, converted into a snapshot and stored by the native ingest; the first report of a device also creates its agent). Then the Stocktake agent's snapshot of the same machine as ${options.devices} new devices, as that agent reports the first time: its enrolment, then the snapshot to \`POST /api/v1/agent/snapshots\`. Each side on its own new collector and empty store, after ${WARM_UP} untimed devices of its own; ${CONCURRENCY} devices at once; first reports, so every package and part is written. Collector CPU is the process's, all threads, over the timed devices; the load average (1 minute, 2 cores) is read when each side's clock starts and stops.`,
+    `The real OCS inventory of one machine (Debian's ocsinventory-agent 2.10.0, 804 packages) sent as ${options.devices} new devices to \`POST /ocsinventory/<secret>\` as the agent sends it: a PROLOG, then the INVENTORY (zlib: decompressed, read in the collector's body thread, converted into a snapshot and stored by the native ingest; the first report of a device also creates its agent). Then the Stocktake agent's snapshot of the same machine as ${options.devices} new devices, as that agent reports the first time: its enrolment, then the snapshot to \`POST /api/v1/agent/snapshots\`. Each side on its own new collector and empty store, after ${WARM_UP} untimed devices of its own; ${CONCURRENCY} devices at once; first reports, so every package and part is written. The two sides take ${rounds} turns each, alternating, and are compared by their medians. Collector CPU is the process's, all threads, over the timed devices; the load average (1 minute, 2 cores) is read when each side's clock starts and stops.`,
     '',
     table(['report', 'devices', 'mean body KiB', 'devices/s', 'collector CPU ms/device', 'load average'], rows),
     '',
-    `Collector CPU per OCS device: ${ratio.toFixed(2)}× a native snapshot's (target: within 2×).`,
+    `Median collector CPU per device: OCS ${ocsMedian.toFixed(1)} ms, native ${nativeMedian.toFixed(1)} ms. Collector CPU per OCS device: ${ratio.toFixed(2)}× a native snapshot's (target: within 2×).`,
   ].join('\n');
 }
