@@ -15,6 +15,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { rmSync, statSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { dirname, join } from 'node:path';
 import { COLLECTOR_BIN, type RunningCollector } from '../../test/support/processes.ts';
 import { percentile, sourceLine } from './deltas.ts';
@@ -215,6 +216,26 @@ async function databaseFor(engine: Engine, devices: number) {
   }
 }
 
+/**
+ * A POST whose answer may take longer than fetch waits for headers (300 s): reconciliation at
+ * 100,000 devices answers when it is done.
+ */
+function postAwaitingAnswer(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** Measures the queries at one fleet size. */
 async function runSize(opts: ApiBenchOptions, engine: Engine): Promise<SizeRun> {
   const started = performance.now();
@@ -235,12 +256,10 @@ async function runSize(opts: ApiBenchOptions, engine: Engine): Promise<SizeRun> 
     // The statements listed after the run are the reconciliation's, not the build's.
     await postgres?.resetStatements();
     const t1 = performance.now();
-    const run = await fetch(`${collector.url}/api/v1/reconciliations`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${admin}` },
+    const run = await postAwaitingAnswer(`${collector.url}/api/v1/reconciliations`, {
+      authorization: `Bearer ${admin}`,
     });
-    if (run.status >= 300) throw new Error(`POST /api/v1/reconciliations: HTTP ${run.status} ${await run.text()}`);
-    await run.text();
+    if (run.status >= 300) throw new Error(`POST /api/v1/reconciliations: HTTP ${run.status} ${run.body}`);
     reconcileS = (performance.now() - t1) / 1000;
     log(`reconciliation over HTTP: ${reconcileS.toFixed(1)} s`);
     for (const st of (await postgres?.topStatements(6)) ?? [])
