@@ -13,6 +13,15 @@ export function like(expr: ListExpr | SQL, pattern: string): SQL {
   return sql`${expr} ILIKE ${pattern} ESCAPE '\\'`;
 }
 
+/**
+ * `lower(expr) LIKE lower(pattern)`: the same match as `like`, in the form an index on the
+ * lower-cased column (with `text_pattern_ops`) serves for a pattern with a fixed start, where
+ * ILIKE reads every row.
+ */
+export function likeLowered(expr: ListExpr | SQL, pattern: string): SQL {
+  return sql`lower(${expr}) LIKE lower(${pattern}) ESCAPE '\\'`;
+}
+
 /** Any of the expressions contains the pattern (for `q`). */
 export function likeAny(exprs: readonly ListExpr[], pattern: string): SQL {
   return sql`(${sql.join(

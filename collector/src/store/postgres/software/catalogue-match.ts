@@ -2,13 +2,14 @@ import type { SoftwareMatch } from '@stocktake/shared/api';
 import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import { globToLike, versionTest } from '../../common/list-paging.ts';
 import type { Executor } from '../connection.ts';
-import { like } from '../lists/filters.ts';
+import { like, likeLowered } from '../lists/filters.ts';
 import { softwareCatalog } from '../schema/index.ts';
 
 /** Conditions over `software_catalog` for a match's name and publisher globs and its source (not its versions). */
 export function catalogueConditions(match: Omit<SoftwareMatch, 'version'>): SQL[] {
   const out: SQL[] = [];
-  if (match.name !== undefined) out.push(like(softwareCatalog.name, globToLike(match.name)));
+  // The catalogue has a row per version and package (90,000 on a typical fleet): its name is matched through its lower-cased index.
+  if (match.name !== undefined) out.push(likeLowered(softwareCatalog.name, globToLike(match.name)));
   if (match.publisher !== undefined) out.push(like(softwareCatalog.publisher, globToLike(match.publisher)));
   if (match.source !== undefined) out.push(eq(softwareCatalog.source, match.source));
   return out;

@@ -12,13 +12,48 @@ import { installClass } from '../usage/install-class.ts';
 import { idArray, resolveSoftwareMatch } from './catalogue-match.ts';
 
 /**
- * Devices (a condition over `devices`) that have any of the catalogue ids. A semi-join either
- * way: PostgreSQL reads the few devices of a rare package from the by-package index, or walks
- * the device list's sort index for a popular one and stops at a full page.
+ * Up to this many installs, a package's devices are read first (from the by-package index) and
+ * the device list is narrowed to their keys; beyond it, the device list walks its sort order and
+ * checks each device's installs until a page is full. The walk finds a 50-device page after
+ * about 50 × fleet ÷ installs devices, each a probe of the installs' primary key: quick for a
+ * package on most devices, and on a 100,000-device fleet 1.6 s for one on 0.5% of them, where
+ * reading 500 keys first takes a few milliseconds. Measured in docs/benchmarks.md (API queries).
  */
-export function hasAnyOf(ids: readonly number[]): SQL {
-  if (ids.length === 0) return sql`false`;
-  return sql`exists (select 1 from ${deviceSoftware} where ${deviceSoftware.deviceKey} = ${devices.key} and ${deviceSoftware.softwareId} = any(${idArray(ids)}))`;
+export const FEW_INSTALLS = 20_000;
+
+/** The software a who-has query names: its catalogue ids, and the devices' keys when it has few installs. */
+export interface SoftwareInstalls {
+  ids: number[];
+  /** The devices with an install, when there are at most FEW_INSTALLS installs; otherwise undefined. */
+  deviceKeys: number[] | undefined;
+}
+
+/** The ids' devices by key when they have at most `bound` installs between them. */
+export async function fewDevicesOf(
+  db: Db,
+  ids: readonly number[],
+  bound = FEW_INSTALLS,
+): Promise<number[] | undefined> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({ key: deviceSoftware.deviceKey })
+    .from(deviceSoftware)
+    .where(sql`${deviceSoftware.softwareId} = any(${idArray(ids)})`)
+    .limit(bound + 1);
+  if (rows.length > bound) return undefined;
+  return [...new Set(rows.map((r) => r.key))];
+}
+
+/**
+ * Devices (a condition over `devices`) that have any of the software. Either form is the same
+ * condition; they differ in the plan. Few installs: the devices' keys, read first, so that
+ * PostgreSQL fetches those devices by primary key and sorts only them. Many: a semi-join, which
+ * walks the device list's sort index and stops at a full page.
+ */
+export function hasAnyOf(software: SoftwareInstalls): SQL {
+  if (software.ids.length === 0 || software.deviceKeys?.length === 0) return sql`false`;
+  if (software.deviceKeys) return sql`${devices.key} = any(${idArray(software.deviceKeys)})`;
+  return sql`exists (select 1 from ${deviceSoftware} where ${deviceSoftware.deviceKey} = ${devices.key} and ${deviceSoftware.softwareId} = any(${idArray(software.ids)}))`;
 }
 
 /** Devices (a condition over `devices`) with an install of the ids in this usage class as of the cutoffs. */
@@ -69,18 +104,21 @@ export async function installedOf(
  * export (which repeats the same object) reads installs by catalogue id.
  */
 export function createWhoHasLister(db: Db): Lister<WhoHasItem, WhoHasQuery> {
-  const resolved = new WeakMap<WhoHasQuery['software'], Promise<number[]>>();
-  const softwareOf = (match: WhoHasQuery['software']): Promise<number[]> => {
-    let ids = resolved.get(match);
-    if (!ids) {
-      ids = resolveSoftwareMatch(db, match);
-      resolved.set(match, ids);
+  const resolved = new WeakMap<WhoHasQuery['software'], Promise<SoftwareInstalls>>();
+  const softwareOf = (match: WhoHasQuery['software']): Promise<SoftwareInstalls> => {
+    let software = resolved.get(match);
+    if (!software) {
+      software = resolveSoftwareMatch(db, match).then(async (ids) => ({
+        ids,
+        deviceKeys: await fewDevicesOf(db, ids),
+      }));
+      resolved.set(match, software);
     }
-    return ids;
+    return software;
   };
   const pages = specLister(createDeviceList(db), async (query: WhoHasQuery) => {
-    const ids = await softwareOf(query.software);
-    return query.usage ? [hasAnyOf(ids), hasInstallOfClass(ids, query.usage)] : [hasAnyOf(ids)];
+    const software = await softwareOf(query.software);
+    return query.usage ? [hasAnyOf(software), hasInstallOfClass(software.ids, query.usage)] : [hasAnyOf(software)];
   });
   return {
     async list(query) {
@@ -88,7 +126,7 @@ export function createWhoHasLister(db: Db): Lister<WhoHasItem, WhoHasQuery> {
       const found = await installedOf(
         db,
         page.items.map((d) => d.id),
-        await softwareOf(query.software),
+        (await softwareOf(query.software)).ids,
       );
       const items = page.items.map((d) => {
         const software = found.get(d.id) ?? [];
