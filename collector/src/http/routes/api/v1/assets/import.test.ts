@@ -420,6 +420,17 @@ describe('large imports as jobs', () => {
     expect((job.result as { created: unknown[] }).created).toHaveLength(1000);
     expect(count('assets')).toBe(1000);
     expect(count("audit_log WHERE entity_type = 'asset'")).toBe(1000);
+
+    // The finished job's text is made once and sent as it is; it is the outcome the same file
+    // gets as a synchronous answer, which the route's serializer writes.
+    const again = await t.inject({ url: location });
+    expect(again.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(again.json()).toEqual(job);
+    await t.close();
+    t = await createTestApp();
+    const direct = await importCsv(csv(THOUSAND));
+    expect(direct.statusCode, direct.body).toBe(200);
+    expect(job.result).toEqual(direct.json());
   });
 
   it('takes Prefer: respond-async for any size, and reports a refused file as the failed job’s problem', async () => {
