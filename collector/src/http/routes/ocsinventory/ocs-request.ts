@@ -5,9 +5,9 @@ import type { InventoryContent, InventoryItem } from '../../../domain/peers/inve
  * The OCS protocol's XML requests, read with saxes, a strict streaming parser: it refuses what is
  * not well-formed XML (a document cut short, crossed tags, two roots) as it reads, so no separate
  * validation pass is needed, and it reads the real 321 KB inventory of 800 packages in about 3 ms
- * where fast-xml-parser's validator and parser took 17 (docs/benchmarks.md, peer agents). This
- * still runs in the thread that reads agent bodies (plugins/large-body), since a hostile 16 MiB
- * document takes a tenth of a second or more.
+ * where fast-xml-parser's validator and parser took 17 (docs/benchmarks.md, peer agents). A
+ * request over 1 MiB is read in the thread that reads large agent bodies (plugins/large-body),
+ * since a hostile 16 MiB document takes a tenth of a second or more.
  */
 
 /** A body that is not an OCS request, and why (answered 400). */

@@ -94,6 +94,27 @@ describe('POST /ocsinventory: the OCS protocol as the real agents speak it', () 
     expect(device.softwareCount).toBe((xml.match(/<FROM>deb<\/FROM>/g) ?? []).length);
   });
 
+  it('reads an inventory over 1 MiB in the body thread, and refuses a broken one there with the same 400', async () => {
+    t = await secretApp();
+    const padding = Array.from(
+      { length: 4000 },
+      (_, i) =>
+        `<SOFTWARES><FROM>deb</FROM><NAME>padding-${i}</NAME><VERSION>1.0-${i}</VERSION><COMMENTS>${'x'.repeat(200)}</COMMENTS></SOFTWARES>`,
+    ).join('');
+    const xml = xmlOf(OCS_INVENTORY).replace('<SOFTWARES>', `${padding}<SOFTWARES>`);
+    expect(xml.length).toBeGreaterThan(1024 * 1024);
+    const res = await post(SECRET_URL, deflateSync(xml), OCS_HEADERS);
+    expect(res.statusCode, res.body).toBe(200);
+    const deviceId = /<DEVICEID>([^<]+)</.exec(xml)?.[1] ?? '';
+    const agent = await t.app.stores.agents.get(peerAgentId(deviceId));
+    const device = (await t.inject(`/api/v1/devices/${agent?.deviceId}`)).json() as DeviceDetail;
+    expect(device.softwareCount).toBe((xml.match(/<FROM>deb<\/FROM>/g) ?? []).length);
+
+    const broken = await post(SECRET_URL, deflateSync(xml.slice(0, xml.length - 100)), OCS_HEADERS);
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().detail).toMatch(/not an OCS inventory request: unclosed tag: .*open elements: REQUEST/);
+  });
+
   it('stores the same report twice as one device, with no change on the second', async () => {
     t = await secretApp();
     await post(SECRET_URL, OCS_INVENTORY, OCS_HEADERS);
@@ -211,7 +232,11 @@ describe('POST /ocsinventory: bad bodies', () => {
     ['a truncated zlib stream', OCS_INVENTORY.subarray(0, 200), /not valid zlib/],
     ['XML that is not well formed', deflateSync('<REQUEST><QUERY>PROLOG</QUERY>'), /not an OCS inventory request/],
     // The parser names the elements left open.
-    ['an inventory cut short', deflateSync(OCS_CUT_SHORT), /not an OCS inventory request: unclosed tag: .*open elements: REQUEST > CONTENT > SOFTWARES/],
+    [
+      'an inventory cut short',
+      deflateSync(OCS_CUT_SHORT),
+      /not an OCS inventory request: unclosed tag: .*open elements: REQUEST > CONTENT > SOFTWARES/,
+    ],
     [
       'crossed tags',
       deflateSync(
