@@ -28,20 +28,24 @@ export interface SoftwareInstalls {
   deviceKeys: number[] | undefined;
 }
 
-/** The ids' devices by key when they have at most `bound` installs between them. */
+/**
+ * The ids' devices by key when they have at most `bound` installs between them. The installs are
+ * counted first, inside the database and only up to the bound, so a package on most devices
+ * costs an index-only scan that stops early rather than its keys sent to the collector.
+ */
 export async function fewDevicesOf(
   db: Db,
   ids: readonly number[],
   bound = FEW_INSTALLS,
 ): Promise<number[] | undefined> {
   if (ids.length === 0) return [];
-  const rows = await db
-    .select({ key: deviceSoftware.deviceKey })
-    .from(deviceSoftware)
-    .where(sql`${deviceSoftware.softwareId} = any(${idArray(ids)})`)
-    .limit(bound + 1);
-  if (rows.length > bound) return undefined;
-  return [...new Set(rows.map((r) => r.key))];
+  const ofIds = sql`${deviceSoftware.softwareId} = any(${idArray(ids)})`;
+  const counted = await db.execute<{ n: number }>(
+    sql`select count(*)::int as n from (select 1 from ${deviceSoftware} where ${ofIds} limit ${bound + 1}) as installs`,
+  );
+  if ((counted.rows[0]?.n ?? 0) > bound) return undefined;
+  const rows = await db.selectDistinct({ key: deviceSoftware.deviceKey }).from(deviceSoftware).where(ofIds);
+  return rows.map((r) => r.key);
 }
 
 /**
