@@ -24,7 +24,7 @@ import { COLLECTOR_BIN, startCollector, tempDir } from '../../test/support/proce
 import { percentile, sourceLine } from './deltas.ts';
 import { machineLine, table } from './lib/report.ts';
 import {
-  INGEST_INTERVAL_MS,
+  AGENT_PERIOD_MS,
   normalBody,
   PROBE_INTERVAL_MS,
   type Probes,
@@ -279,7 +279,7 @@ export async function starvationBench(opts: StarvationOptions): Promise<string> 
       '',
       `${machineLine()}. ${sourceLine()}${bin === COLLECTOR_BIN ? '' : ` Collector: ${bin}.`}`,
       '',
-      `First ${QUIET_MS / 1000} s of probes and normal agents alone (quiet), then, all at once on one collector process: ${HOSTILE_AGENTS} hostile agents each pushing a refused ${BODY_BYTES / 1024 / 1024} MiB snapshot as fast as they are answered (two with an over-long software array, two with 50,000 invalid items), ignoring Retry-After; a ${opts.rows.toLocaleString('en')}-row asset CSV import; a prober asking \`/healthz\` every ${PROBE_INTERVAL_MS} ms; ${NORMAL_AGENTS} normal agents pushing 300-package snapshots, one every ${INGEST_INTERVAL_MS} ms in turn, throughout. The prober and the normal agents run in a process of their own, as a load balancer and real agents would, and time their requests there; the hostile agents and the import are sent from the benchmark's process. Measured from the start of the load until the import is done. Target: p99 under ${TARGET_P99_MS} ms.`,
+      `First ${QUIET_MS / 1000} s of probes and normal agents alone (quiet), then, all at once on one collector process: ${HOSTILE_AGENTS} hostile agents each pushing a refused ${BODY_BYTES / 1024 / 1024} MiB snapshot as fast as they are answered (two with an over-long software array, two with 50,000 invalid items), ignoring Retry-After; a ${opts.rows.toLocaleString('en')}-row asset CSV import; a prober asking \`/healthz\` every ${PROBE_INTERVAL_MS} ms; ${NORMAL_AGENTS} normal agents each pushing a 300-package snapshot every ${AGENT_PERIOD_MS} ms on a schedule of its own, spread over that period (one every ${AGENT_PERIOD_MS / NORMAL_AGENTS} ms in all), throughout. The prober and the normal agents run in a process of their own, as a load balancer and real agents would, and time their requests there; the hostile agents and the import are sent from the benchmark's process. Measured from the start of the load until the import is done. Target: p99 under ${TARGET_P99_MS} ms.`,
       '',
       table(
         ['request', 'count', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'target'],
