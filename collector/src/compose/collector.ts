@@ -1,6 +1,7 @@
 import type { FindingSeverity } from '@stocktake/shared/api';
 import type { FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
+import { createForeground } from '../domain/csv/pace.ts';
 import { createWebhookNotifier, type WebhookOptions } from '../domain/findings/notifier.ts';
 import type { PolicyInput } from '../domain/findings/policies.ts';
 import type { CollectorObserver } from '../domain/observability/ports.ts';
@@ -69,7 +70,9 @@ export async function openCollector(options: CollectorOptions): Promise<Collecto
     await stores.close();
   };
   try {
+    const foreground = createForeground();
     const services = createServices(stores, options.observer, {
+      foreground,
       onImportFailure: (job, err) => {
         const refused = err instanceof ImportRefusedError || err instanceof ImportTooLargeError;
         if (refused) log.info({ job: job.id, resource: job.resource }, 'import job refused its file');
@@ -86,7 +89,7 @@ export async function openCollector(options: CollectorOptions): Promise<Collecto
         options.policiesContext ?? 'loaded at start',
       );
     }
-    return { stores, services, drainNotifications: () => notifier.drain(), close };
+    return { stores, services, foreground, drainNotifications: () => notifier.drain(), close };
   } catch (err) {
     await close();
     throw err;

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { createPace, DEFAULT_SLICE_MS, type Foreground } from '../domain/csv/pace.ts';
 import { validatePolicyInput } from '../domain/findings/policies.ts';
 import { createReconciliation } from '../domain/findings/reconciliation-service.ts';
 import { createImportQueue, type ImportJob } from '../domain/imports/import-queue.ts';
@@ -26,6 +27,8 @@ export function createServices(
   observer: CollectorObserver = unobserved,
   hooks: {
     onImportFailure?: (job: ImportJob, err: unknown) => void;
+    /** The requests an import job lets go first (the HTTP edge counts them). */
+    foreground?: Foreground;
     /** Where import files are read (tests: every file in a worker, or a failing one). */
     importReaders?: ThreadedReaderOptions;
   } = {},
@@ -66,6 +69,7 @@ export function createServices(
       run: (resource, text, options) =>
         resource === 'assets' ? registerService.importCsv(text, options) : licenseService.importCsv(text, options),
       ...(hooks.onImportFailure ? { onFailure: hooks.onImportFailure } : {}),
+      ...(hooks.foreground ? { pace: () => createPace(DEFAULT_SLICE_MS, hooks.foreground) } : {}),
     }),
     lists: stores.lists,
     reconciliation: observeReconciliation(createReconciliation(stores), observer),

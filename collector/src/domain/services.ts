@@ -1,3 +1,4 @@
+import type { RequestsInFlight } from './csv/pace.ts';
 import type { Reconciliation } from './findings/reconciliation-service.ts';
 import type { ImportQueue } from './imports/import-queue.ts';
 import type { AgentIngest } from './inventory/agent-ingest.ts';
@@ -43,6 +44,8 @@ export interface CollectorServices {
 export interface Collector {
   stores: Stores;
   services: CollectorServices;
+  /** The requests in flight, counted by the HTTP edge, which import jobs let go first. */
+  foreground: RequestsInFlight;
   /** Waits until the webhook deliveries queued so far are done or given up (the command line, before it exits). */
   drainNotifications(): Promise<void>;
   /** Stops notifications and closes the stores. */

@@ -12,6 +12,7 @@ import access from './plugins/access/index.ts';
 import rateLimit, { type RateLimitOptions } from './plugins/access/rate-limit.ts';
 import consolePages from './plugins/console.ts';
 import contentEncoding from './plugins/content-encoding.ts';
+import foreground from './plugins/foreground.ts';
 import { lazySchemaController } from './plugins/lazy-serializers.ts';
 import live from './plugins/live/index.ts';
 import metrics, { type MetricsEndpoint } from './plugins/metrics/index.ts';
@@ -124,6 +125,7 @@ export async function createHttpApp(collector: Collector, options: HttpAppOption
   app.decorate('collectorVersion', COLLECTOR_VERSION);
   app.decorate('loginThrottle', new LoginThrottle({ ...DEFAULT_LOGIN_LIMITS, ...options.loginLimits }));
   await app.register(responseHeaders);
+  await app.register(foreground, { foreground: collector.foreground });
   await app.register(plainHttpWarning, { tls: options.https !== undefined });
 
   await app.register(settings, {

@@ -18,17 +18,75 @@ export interface Pace {
  */
 export const DEFAULT_SLICE_MS = 10;
 
-export function createPace(sliceMs: number = DEFAULT_SLICE_MS): Pace {
+/**
+ * Requests someone is waiting for (agents, health checks, the API), which background work lets
+ * go first. `quiet` resolves when none is in flight, or after `maxWaitMs` whatever happens.
+ */
+export interface Foreground {
+  quiet(maxWaitMs: number): Promise<void>;
+}
+
+/**
+ * Requests in flight, counted by the HTTP edge (begin when one arrives, end when it is answered
+ * or abandoned), and the background work waiting for them to be done.
+ */
+export interface RequestsInFlight extends Foreground {
+  /** A request arrived. */
+  begin(): void;
+  /** A request was answered or abandoned. */
+  end(): void;
+  readonly inFlight: number;
+}
+
+export function createForeground(): RequestsInFlight {
+  let inFlight = 0;
+  let waiters: (() => void)[] = [];
+  const release = () => {
+    const ready = waiters;
+    waiters = [];
+    for (const wake of ready) wake();
+  };
+  return {
+    get inFlight() {
+      return inFlight;
+    },
+    begin() {
+      inFlight++;
+    },
+    end() {
+      inFlight = Math.max(0, inFlight - 1);
+      if (inFlight === 0) release();
+    },
+    quiet(maxWaitMs) {
+      if (inFlight === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(wake, maxWaitMs);
+        function wake() {
+          clearTimeout(timer);
+          resolve();
+        }
+        waiters.push(wake);
+      });
+    },
+  };
+}
+
+/**
+ * A pace of `sliceMs` slices. With a foreground, each pause also waits, up to one slice's time,
+ * for the requests in flight to be answered: a request then waits for at most the slice under
+ * way instead of one slice per turn of the loop it needs, and the work still gets at least half
+ * the loop however busy the collector is.
+ */
+export function createPace(sliceMs: number = DEFAULT_SLICE_MS, foreground?: Foreground): Pace {
   let started = performance.now();
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
   return {
     due: () => performance.now() - started >= sliceMs,
-    pause: () =>
-      new Promise<void>((resolve) =>
-        setImmediate(() => {
-          started = performance.now();
-          resolve();
-        }),
-      ),
+    pause: async () => {
+      await nextTurn();
+      if (foreground) await foreground.quiet(sliceMs);
+      started = performance.now();
+    },
   };
 }
 

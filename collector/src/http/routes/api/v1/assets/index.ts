@@ -91,6 +91,8 @@ const assetsRoutes: FastifyPluginAsync = async (fastify) => {
     '/import',
     {
       bodyLimit: fastify.settings.csvBodyLimit,
+      // The upload is the import: import jobs do not wait for it as for an agent.
+      config: { background: true },
       onRequest: requireCsvBody,
       schema: {
         summary:

@@ -92,6 +92,8 @@ const licensesRoutes: FastifyPluginAsync = async (fastify) => {
     '/import',
     {
       bodyLimit: fastify.settings.csvBodyLimit,
+      // The upload is the import: import jobs do not wait for it as for an agent.
+      config: { background: true },
       onRequest: requireCsvBody,
       schema: {
         summary: 'Import license entitlements from CSV (all or nothing; ?dryRun=true to preview)',
