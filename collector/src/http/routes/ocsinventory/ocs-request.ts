@@ -55,8 +55,9 @@ function addField(fields: Record<string, unknown>, tag: string, value: unknown):
  * under `#text`; an empty element is ''.
  */
 function elementValue(element: OpenElement): unknown {
-  if (element.fields === undefined) return element.text ?? '';
-  if (element.text !== undefined) element.fields['#text'] = element.text;
+  const text = element.text?.trim();
+  if (element.fields === undefined) return text ?? '';
+  if (text) element.fields['#text'] = text;
   return element.fields;
 }
 
@@ -70,11 +71,10 @@ function readDocument(xml: string): { name: string; value: unknown } | undefined
   const parser = new SaxesParser();
   const open: OpenElement[] = [];
   let root: { name: string; value: unknown } | undefined;
+  // Text is kept as read (an entity or a CDATA section may split it) and trimmed once, at the close.
   const addText = (raw: string) => {
     const current = open[open.length - 1];
-    const trimmed = raw.trim();
-    if (current === undefined || trimmed === '') return;
-    current.text = current.text === undefined ? trimmed : current.text + trimmed;
+    if (current !== undefined) current.text = current.text === undefined ? raw : current.text + raw;
   };
   parser.on('opentag', (tag) => {
     if (UNSAFE_NAMES.has(tag.name)) throw badXml(`the element name ${tag.name} is not accepted`);
