@@ -58,8 +58,7 @@ const LAYERS: Record<Layer, { layers: readonly Layer[]; packages: RegExp }> = {
   http: {
     layers: ['http', 'domain', 'version'],
     // Other tools' agents speak XML: it is read at the edge, and the domain maps what it says.
-    packages:
-      /^(node:|@stocktake\/shared|@stocktake\/console$|fastify|@fastify\/|typebox|cookie$|saxes$|pdfkit$)/,
+    packages: /^(node:|@stocktake\/shared|@stocktake\/console$|fastify|@fastify\/|typebox|cookie$|saxes$|pdfkit$)/,
   },
   // The metrics library stays at the edge: the domain reports to an observer it declares.
   metrics: { layers: ['metrics', 'domain', 'version'], packages: /^(node:|@stocktake\/shared|prom-client$)/ },
