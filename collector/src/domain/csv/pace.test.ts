@@ -22,9 +22,11 @@ describe('requests in flight, which background work lets go first', () => {
     foreground.end();
     await after(5);
     expect(quiet).toBe(false);
+    expect(foreground.waiting).toBe(1);
     foreground.end();
     await waiting;
     expect(foreground.inFlight).toBe(0);
+    expect(foreground.waiting).toBe(0);
   });
 
   it('stops waiting after the longest wait, however busy', async () => {
@@ -34,6 +36,9 @@ describe('requests in flight, which background work lets go first', () => {
     await foreground.quiet(30);
     expect(performance.now() - started).toBeGreaterThanOrEqual(25);
     expect(foreground.inFlight).toBe(1);
+    // Nothing of that wait is kept while the request goes on.
+    await Promise.all([foreground.quiet(1), foreground.quiet(1)]);
+    expect(foreground.waiting).toBe(0);
   });
 
   it('never counts below zero', () => {

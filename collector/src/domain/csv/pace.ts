@@ -36,16 +36,15 @@ export interface RequestsInFlight extends Foreground {
   /** A request was answered or abandoned. */
   end(): void;
   readonly inFlight: number;
+  /** Background work waiting for quiet now. */
+  readonly waiting: number;
 }
 
 export function createForeground(): RequestsInFlight {
   let inFlight = 0;
-  let waiters: (() => void)[] = [];
-  const release = () => {
-    const ready = waiters;
-    waiters = [];
-    for (const wake of ready) wake();
-  };
+  // A waiter that gave up leaves the set at once: under steady traffic the count may never reach
+  // zero, and a long import pauses thousands of times.
+  const waiters = new Set<() => void>();
   return {
     get inFlight() {
       return inFlight;
@@ -55,18 +54,23 @@ export function createForeground(): RequestsInFlight {
     },
     end() {
       inFlight = Math.max(0, inFlight - 1);
-      if (inFlight === 0) release();
+      if (inFlight > 0) return;
+      for (const wake of [...waiters]) wake();
     },
     quiet(maxWaitMs) {
       if (inFlight === 0) return Promise.resolve();
       return new Promise<void>((resolve) => {
-        const timer = setTimeout(wake, maxWaitMs);
-        function wake() {
+        const wake = () => {
           clearTimeout(timer);
+          waiters.delete(wake);
           resolve();
-        }
-        waiters.push(wake);
+        };
+        const timer = setTimeout(wake, maxWaitMs);
+        waiters.add(wake);
       });
+    },
+    get waiting() {
+      return waiters.size;
     },
   };
 }
