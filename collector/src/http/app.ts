@@ -13,6 +13,7 @@ import rateLimit, { type RateLimitOptions } from './plugins/access/rate-limit.ts
 import consolePages from './plugins/console.ts';
 import contentEncoding from './plugins/content-encoding.ts';
 import foreground from './plugins/foreground.ts';
+import largeBodies from './plugins/large-body/index.ts';
 import { lazySchemaController } from './plugins/lazy-serializers.ts';
 import live from './plugins/live/index.ts';
 import metrics, { type MetricsEndpoint } from './plugins/metrics/index.ts';
@@ -137,6 +138,7 @@ export async function createHttpApp(collector: Collector, options: HttpAppOption
     minFreeDiskBytes: options.minFreeDiskBytes ?? DEFAULT_MIN_FREE_BYTES,
     peerAgents: options.peerAgents ?? PEER_AGENTS_OFF,
   });
+  await app.register(largeBodies);
   await app.register(routeTable);
   await app.register(strictQuery);
   await app.register(openapi);

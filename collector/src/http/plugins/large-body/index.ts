@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { ProblemTypes, SnapshotDeltaSchema, SnapshotSchema } from '@stocktake/shared';
 import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import type { OcsRequest } from '../../routes/ocsinventory/ocs-request.ts';
 import { HttpProblem } from '../problems/problem.ts';
 import type { CheckAnswer, CheckKind, CheckRequest, LargeBodyKind } from './protocol.ts';
@@ -213,3 +214,24 @@ export function acceptLargeJson(app: FastifyInstance, checker: LargeBodyChecker)
     );
   });
 }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The one thread of the collector that reads large bodies: agent JSON and OCS XML over 1 MiB. */
+    largeBodies: LargeBodyChecker;
+  }
+}
+
+/**
+ * The collector's large-body thread, shared by the routes that take large bodies (agent
+ * snapshots and deltas, other tools' inventories), sized for the snapshot body limit. Started on
+ * the first large body, so a collector that takes none never starts it; stopped with the app.
+ */
+export default fp(
+  async (app: FastifyInstance) => {
+    const checker = new LargeBodyChecker({ heapMb: threadHeapMb(app.settings.snapshotBodyLimit) });
+    app.decorate('largeBodies', checker);
+    app.addHook('onClose', () => checker.close());
+  },
+  { name: 'large-bodies', dependencies: ['settings'] },
+);

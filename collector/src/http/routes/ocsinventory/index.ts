@@ -3,7 +3,7 @@ import { networkList, refusal } from '../../../domain/peers/admission.ts';
 import { agentOf } from '../../../domain/peers/agent-of.ts';
 import { glpiMessage } from '../../../domain/peers/glpi-json.ts';
 import { PeerAgentRevoked } from '../../../domain/peers/peer-ingest.ts';
-import { LARGE_BODY_BYTES, LargeBodyChecker, threadHeapMb } from '../../plugins/large-body/index.ts';
+import { LARGE_BODY_BYTES } from '../../plugins/large-body/index.ts';
 import { HttpProblem } from '../../plugins/problems/problem.ts';
 import { NotAnOcsRequest, type OcsRequest, parseOcsRequest } from './ocs-request.ts';
 import { compressed, decodeBody, PEER_CONTENT_TYPES } from './wire.ts';
@@ -19,12 +19,6 @@ const prologReply = (response: 'SEND' | 'STOP') =>
 
 /** An inventory stored: nothing for the agent to change on its side (no account info to update). */
 const INVENTORY_REPLY = `${XML_DECLARATION}<REPLY><RESPONSE>NO_ACCOUNT_UPDATE</RESPONSE></REPLY>`;
-
-/**
- * XML requests that may wait for the reading thread. Inventories come in bursts (agents run from
- * cron at the same hour), and each waits for a few tens of milliseconds at most.
- */
-const MAX_WAITING_REQUESTS = 64;
 
 /** A body whose first character, after any white space, is `{`: GLPI Agent's JSON, not XML. */
 function isJson(message: Buffer): boolean {
@@ -56,9 +50,6 @@ const ocsInventoryRoutes: FastifyPluginAsync = async (fastify) => {
   const allowlist = networkList(settings.networks);
   const limit = fastify.settings.snapshotBodyLimit;
   const peers = fastify.peerIngest;
-  // Started on the first XML request, so a collector that takes none never starts it.
-  const reader = new LargeBodyChecker({ heapMb: threadHeapMb(limit), maxWaiting: MAX_WAITING_REQUESTS });
-  fastify.addHook('onClose', () => reader.close());
 
   /**
    * An XML request up to LARGE_BODY_BYTES is read where it arrives, as agent JSON is: a real
@@ -67,7 +58,7 @@ const ocsInventoryRoutes: FastifyPluginAsync = async (fastify) => {
    * in the thread.
    */
   const readRequest = async (xml: Buffer): Promise<OcsRequest> => {
-    if (xml.length > LARGE_BODY_BYTES) return reader.readOcsRequest(xml);
+    if (xml.length > LARGE_BODY_BYTES) return fastify.largeBodies.readOcsRequest(xml);
     try {
       return parseOcsRequest(xml.toString('utf8'));
     } catch (err) {

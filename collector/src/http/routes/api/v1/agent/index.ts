@@ -7,7 +7,7 @@ import {
   SnapshotSchema,
 } from '@stocktake/shared';
 import type { FastifyPluginAsync } from 'fastify';
-import { acceptLargeJson, LargeBodyChecker, threadHeapMb } from '../../../../plugins/large-body/index.ts';
+import { acceptLargeJson } from '../../../../plugins/large-body/index.ts';
 import { HttpProblem } from '../../../../plugins/problems/problem.ts';
 import { authenticatedAgent } from '../../../../principal.ts';
 import deltaRoutes from './deltas.ts';
@@ -17,9 +17,7 @@ const agentRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const ingest = fastify.agentIngest;
   // Large snapshot and delta bodies are parsed and checked off the event loop (here and in deltas.ts).
-  const checker = new LargeBodyChecker({ heapMb: threadHeapMb(fastify.settings.snapshotBodyLimit) });
-  acceptLargeJson(fastify, checker);
-  fastify.addHook('onClose', () => checker.close());
+  acceptLargeJson(fastify, fastify.largeBodies);
 
   app.post(
     '/enroll',
@@ -79,7 +77,7 @@ const agentRoutes: FastifyPluginAsync = async (fastify) => {
 
   // The folder's other route files, under the same prefix.
   await fastify.register(deltaRoutes);
-  await fastify.register(liveRoutes, { checker });
+  await fastify.register(liveRoutes);
 };
 
 export default agentRoutes;

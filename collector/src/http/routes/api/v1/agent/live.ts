@@ -6,7 +6,7 @@ import {
 } from '@stocktake/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import { bearerToken } from '../../../../../domain/access/tokens.ts';
-import { LARGE_BODY_BYTES, type LargeBodyChecker } from '../../../../plugins/large-body/index.ts';
+import { LARGE_BODY_BYTES } from '../../../../plugins/large-body/index.ts';
 import type { CheckAnswer } from '../../../../plugins/large-body/protocol.ts';
 import { createIngestChannel, ingestMessageId } from '../../../../plugins/live/ingest-channel.ts';
 import { authenticatedAgent } from '../../../../principal.ts';
@@ -34,7 +34,8 @@ const frameBytes = (data: Buffer | ArrayBuffer | Buffer[]): number =>
  * `GET /api/v1/agent/ws`: the agent's live channel. The access hook checks the bearer token
  * before the upgrade, so a revoked agent gets a plain 401 and re-enrols like on any other route.
  */
-const liveRoutes: FastifyPluginAsync<{ checker: LargeBodyChecker }> = async (app, { checker }) => {
+const liveRoutes: FastifyPluginAsync = async (app) => {
+  const checker = app.largeBodies;
   // How often the collector pings each socket; one missed pong closes it.
   const pingIntervalMs = app.settings.livePingIntervalMs;
   const ingest = app.agentIngest;
