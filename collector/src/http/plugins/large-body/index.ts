@@ -27,14 +27,14 @@ export function threadHeapMb(bodyLimit: number): number {
   return Math.max(256, Math.ceil((bodyLimit / (1024 * 1024)) * 32));
 }
 
-/** Bodies waiting for the thread beyond the one it is checking, by default; more are answered 503. */
+/** Bodies waiting for the thread beyond the one it is checking; more are answered 503. */
 const MAX_WAITING = 8;
 
 /**
- * The thread's young generation, in MiB. Reading an inventory makes a tree of short-lived objects
- * many times the document's size (an OCS inventory of 320 KB: about 13 MB), and with V8's default
- * young generation much of it was copied by scavenges while the parse still held it: sized for
- * it, reading an OCS inventory took about 21 ms of CPU instead of 30.
+ * The thread's young generation, in MiB. Reading a body makes a tree of short-lived objects many
+ * times its size, and with V8's default young generation much of it is copied by scavenges while
+ * the reading still holds it (measured with the XML parser used before saxes: a 320 KB OCS
+ * inventory made about 13 MB, and took 21 ms of CPU with this size instead of 30).
  */
 const YOUNG_GENERATION_MB = 64;
 const RETRY_AFTER_SECONDS = 5;
@@ -66,8 +66,6 @@ export interface LargeBodyCheckerOptions {
   script?: URL;
   /** The thread's heap limit in MiB (default threadHeapMb of a 16 MiB body). */
   heapMb?: number;
-  /** Bodies that may wait for the thread (default 8); more are answered 503. */
-  maxWaiting?: number;
 }
 
 interface Pending {
@@ -83,12 +81,10 @@ export class LargeBodyChecker {
 
   private readonly located: { script: URL; tsxEntry?: string };
   private readonly heapMb: number;
-  private readonly maxWaiting: number;
 
   constructor(options: LargeBodyCheckerOptions = {}) {
     this.located = options.script ? { script: options.script } : workerScript();
     this.heapMb = options.heapMb ?? threadHeapMb(16 * 1024 * 1024);
-    this.maxWaiting = options.maxWaiting ?? MAX_WAITING;
   }
 
   /** An OCS protocol request read from its (decompressed) XML; refused 400 when it is not one. */
@@ -102,7 +98,7 @@ export class LargeBodyChecker {
 
   /** Checks `bytes` in the thread; they are handed over, and the caller must not read them again. */
   check(kind: CheckKind, bytes: Uint8Array): Promise<CheckAnswer> {
-    if (this.pending.size > this.maxWaiting) {
+    if (this.pending.size > MAX_WAITING) {
       return Promise.reject(
         new HttpProblem(
           503,

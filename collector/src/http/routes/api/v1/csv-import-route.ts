@@ -53,7 +53,7 @@ const outcomeJson = new WeakMap<ImportJob, string>();
 export function importJobJson(job: ImportJob): string {
   const { result, ...rest } = importJobBody(job);
   const envelope = JSON.stringify(rest);
-  if (result === undefined || job.result === undefined) return envelope;
+  if (result === undefined) return envelope;
   let text = outcomeJson.get(job);
   if (text === undefined) {
     text = JSON.stringify(result);
