@@ -132,6 +132,33 @@ function loopDelayTable(scrapes: (Map<string, number> | undefined)[]): string {
 
 const ms = (ns: number) => (ns / 1e6).toFixed(0);
 
+/** How often the import's job is read. */
+const POLL_MS = 250;
+
+/** The import entered `phase` at `at` (Date.now()). */
+interface ImportPhaseMark {
+  phase: string;
+  at: number;
+}
+
+/** A series' requests grouped by the import's phase when each was sent; the last mark ends the load. */
+function byImportPhase(s: Series, marks: readonly ImportPhaseMark[]): (string | number)[][] {
+  return marks.slice(0, -1).map((mark, i) => {
+    const end = marks[i + 1]?.at ?? Number.POSITIVE_INFINITY;
+    const sorted = s.latencies.filter((_, k) => (s.sentAt[k] ?? 0) >= mark.at && (s.sentAt[k] ?? 0) < end);
+    sorted.sort((a, b) => a - b);
+    const figure = (v: number) => (sorted.length ? v.toFixed(1) : '–');
+    return [
+      mark.phase,
+      ((end - mark.at) / 1000).toFixed(1),
+      sorted.length,
+      figure(percentile(sorted, 50)),
+      figure(percentile(sorted, 99)),
+      figure(sorted.at(-1) ?? Number.NaN),
+    ];
+  });
+}
+
 function summary(s: Series): (string | number)[] {
   const sorted = [...s.latencies].sort((a, b) => a - b);
   const p99 = percentile(sorted, 99);
@@ -219,6 +246,9 @@ export async function starvationBench(opts: StarvationOptions): Promise<string> 
       `importing ${opts.rows} rows (${(csv.length / 1024 / 1024).toFixed(1)} MiB) under ${HOSTILE_AGENTS} hostile agents`,
     );
     const importStarted = performance.now();
+    // The import's phases as its job reports them, from the upload on: the normal snapshots are
+    // also told apart by the phase they were sent in.
+    const phases: ImportPhaseMark[] = [{ phase: 'upload', at: Date.now() }];
     let importOutcome = 'not finished in the window';
     const importing = (async () => {
       const res = await fetch(`${url}/api/v1/assets/import`, {
@@ -238,7 +268,7 @@ export async function starvationBench(opts: StarvationOptions): Promise<string> 
       const location = res.headers.get('location') ?? '';
       // Polling stops with the load: past the window the collector is stopped under it.
       while (!stop) {
-        await sleep(500);
+        await sleep(POLL_MS);
         if (stop) return;
         const job = (await (await fetch(`${url}${location}`, { headers: admin })).json()) as {
           state: string;
@@ -248,6 +278,7 @@ export async function starvationBench(opts: StarvationOptions): Promise<string> 
         };
         if (job.progress) {
           const { phase, done, total } = job.progress;
+          if (phase !== phases.at(-1)?.phase) phases.push({ phase, at: Date.now() });
           importOutcome = `job (202) not finished in the window: ${phase}, ${done}${total === undefined ? '' : ` of ${total}`} rows`;
         }
         if (job.state === 'succeeded') {
@@ -262,6 +293,7 @@ export async function starvationBench(opts: StarvationOptions): Promise<string> 
     })();
     await Promise.race([importing, sleep(MAX_WINDOW_MS)]);
     const importS = (performance.now() - importStarted) / 1000;
+    phases.push({ phase: 'stopping', at: Date.now() });
     const loadAfter = loadavg()[0] ?? 0;
     const delaysAtEnd = await loopDelays(url);
     stop = true;
@@ -285,6 +317,10 @@ export async function starvationBench(opts: StarvationOptions): Promise<string> 
         ['request', 'count', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'target'],
         [measured.quietProbes, measured.quietIngests, measured.probes, measured.ingests].map(summary),
       ),
+      '',
+      `Normal snapshots under load by the import's phase when they were sent (from its job, read every ${POLL_MS} ms):`,
+      '',
+      table(['phase', 'seconds', 'count', 'p50 ms', 'p99 ms', 'max ms'], byImportPhase(measured.ingests, phases)),
       '',
       loopDelayTable([delaysAtStart, delaysAtLoad, delaysAtEnd]),
       '',

@@ -27,6 +27,8 @@ export const AGENT_PERIOD_MS = 4000;
 export interface Series {
   name: string;
   latencies: number[];
+  /** When each request was sent (Date.now(), the machine's clock, which both processes read). */
+  sentAt: number[];
   failures: number;
 }
 
@@ -48,11 +50,12 @@ export interface ProbeReport {
 type ToProbes = { type: 'start'; url: string; normal: NormalAgent[] } | { type: 'load' } | { type: 'stop' };
 type FromProbes = { type: 'started' } | { type: 'report'; report: ProbeReport };
 
-const series = (name: string): Series => ({ name, latencies: [], failures: 0 });
+const series = (name: string): Series => ({ name, latencies: [], sentAt: [], failures: 0 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function timed(s: Series, request: () => Promise<Response>, ok: (status: number) => boolean): Promise<void> {
   const started = performance.now();
+  s.sentAt.push(Date.now());
   try {
     const res = await request();
     await res.arrayBuffer();
