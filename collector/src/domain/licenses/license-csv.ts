@@ -6,25 +6,24 @@ import { createPace } from '../csv/pace.ts';
 import type { LegacyCharsets } from '../csv/ports.ts';
 import {
   type ColumnSpec,
+  checkThenWrite,
   DELIMITER_NAMES,
   describeDetected,
   type FileReading,
   type ImportLineError,
   type ImportOptions,
-  ImportRefusedError,
   paced,
   parseImportFile,
   parseMoneyCell,
   type ReadRun,
   readDateCell,
   TWO_DIGIT_YEAR_RULE,
-  writeAll,
 } from '../register/csv-import.ts';
 import { formatCents, toCents } from '../register/values.ts';
 import type { License, LicenseFieldName, LicenseInput } from './license-model.ts';
-import type { LicenseChange, LicensePlan } from './license-plan.ts';
+import type { LicenseChange } from './license-plan.ts';
 import { licenseWrite, planLicenseWrite } from './license-writes.ts';
-import type { LicenseBook, LicenseWrite } from './ports.ts';
+import type { LicenseBook } from './ports.ts';
 
 /**
  * License CSV columns: Stocktake's own, and the columns of Snipe-IT's license importer that mean
@@ -210,23 +209,6 @@ export async function importLicensesCsv(
   const parsed = await read(input, { ...run, pace });
   const errors: ImportLineError[] = [...parsed.errors];
   const column = (key: LicenseColumnKey) => parsed.headers.get(key) ?? key;
-  const rows = parsed.rows;
-  const plans: { row: (typeof rows)[number]; plan: LicensePlan }[] = [];
-  await paced(
-    rows,
-    pace,
-    async (row) => {
-      const existing = await book.getByKey(row.product, row.orderNumber);
-      const { plan, problems } = await planLicenseWrite(book, existing, row.input);
-      for (const p of problems) {
-        const key = (Object.entries(FIELD) as [LicenseColumnKey, string][]).find(([, f]) => f === p.field)?.[0];
-        errors.push({ line: row.line, column: key ? column(key) : p.field, message: p.message });
-      }
-      if (plan) plans.push({ row, plan });
-    },
-    (done) => run.progress?.({ phase: 'planning', done, total: rows.length }),
-  );
-  if (errors.length > 0) throw new ImportRefusedError(errors.sort((a, b) => a.line - b.line));
   const out: LicenseImportOutcome = {
     dryRun: options.dryRun,
     rows: parsed.rowCount,
@@ -237,21 +219,39 @@ export async function importLicensesCsv(
     detected: { encoding: parsed.detected.encoding, delimiter: DELIMITER_NAMES[parsed.detected.delimiter] },
     warnings: parsed.warnings,
   };
-  const writes: LicenseWrite[] = [];
-  await paced(plans, pace, ({ row, plan }) => {
-    const ref = { line: row.line, product: row.product, orderNumber: row.orderNumber };
-    if (plan.kind === 'create') out.created.push(ref);
-    else if (plan.kind === 'update') out.updated.push({ ...ref, changes: plan.changes });
-    else out.unchanged.push(ref);
-    const write = licenseWrite(plan, {
-      actor: options.actor,
-      ...(options.now ? { now: options.now } : {}),
-      context: `${options.context ?? 'csv import'} line ${row.line}`,
-    });
-    if (write) writes.push(write);
-  });
-  // A few rows land in one write, so a refusal from the store leaves nothing behind; more, in chunks.
-  if (!options.dryRun) await writeAll(writes, (batch) => book.write(batch), run, pace);
+  await checkThenWrite(
+    parsed.rows,
+    errors,
+    {
+      async plan(row) {
+        const existing = await book.getByKey(row.product, row.orderNumber);
+        const { plan, problems } = await planLicenseWrite(book, existing, row.input);
+        return {
+          ...(plan ? { plan } : {}),
+          problems: problems.map((p) => {
+            const key = (Object.entries(FIELD) as [LicenseColumnKey, string][]).find(([, f]) => f === p.field)?.[0];
+            return { line: row.line, column: key ? column(key) : p.field, message: p.message };
+          }),
+        };
+      },
+      tell(row, plan) {
+        const ref = { line: row.line, product: row.product, orderNumber: row.orderNumber };
+        if (plan.kind === 'create') out.created.push(ref);
+        else if (plan.kind === 'update') out.updated.push({ ...ref, changes: plan.changes });
+        else out.unchanged.push(ref);
+      },
+      writeOf: (row, plan) =>
+        licenseWrite(plan, {
+          actor: options.actor,
+          ...(options.now ? { now: options.now } : {}),
+          context: `${options.context ?? 'csv import'} line ${row.line}`,
+        }),
+      write: (batch) => book.write(batch),
+      describe: (row) => `The license of ${row.product}${row.orderNumber ? `, order ${row.orderNumber}` : ''}`,
+      conflictField: 'product',
+    },
+    { dryRun: options.dryRun, run, pace },
+  );
   return out;
 }
 

@@ -10,19 +10,19 @@ import { writeCsv } from '../csv/csv.ts';
 import type { CsvEncoding, CsvInput } from '../csv/decode.ts';
 import { createPace } from '../csv/pace.ts';
 import type { LegacyCharsets } from '../csv/ports.ts';
-import { ConflictError, ValidationError } from '../errors.ts';
+import { ValidationError } from '../errors.ts';
 import type { Asset, AssetFieldName, FieldChange } from './asset-model.ts';
 import { type AssetPlan, planAsset } from './asset-plan.ts';
 import type { AssetInput, DisposalInput } from './asset-validate.ts';
 import { assetWrite, planAssetWrite } from './asset-writes.ts';
 import {
   type CsvDetected,
+  checkThenWrite,
   DELIMITER_NAMES,
   describeDetected,
   type FileReading,
   type ImportLineError,
   type ImportOptions,
-  ImportRefusedError,
   type ParsedFile,
   paced,
   parseDateCell,
@@ -31,9 +31,8 @@ import {
   type ReadRun,
   readDateCell,
   TWO_DIGIT_YEAR_RULE,
-  writeAll,
 } from './csv-import.ts';
-import type { AssetRegister, AssetWrite, DisposalRecord } from './ports.ts';
+import type { AssetRegister, DisposalRecord } from './ports.ts';
 import {
   ASSET_COLUMNS,
   type AssetColumnKey,
@@ -355,7 +354,7 @@ export async function readAssetFile(
  * changes nothing writes nothing. Any problem anywhere refuses the whole file, with the line
  * (header = line 1) and column of each. A dry run reports the same outcome and writes nothing.
  * Every step hands the event loop back between slices (ImportRun), and a file changing many rows
- * is written in chunks (writeAll).
+ * is checked whole, then written in chunks (checkThenWrite).
  */
 export async function importAssetsCsv(
   assets: AssetRegister,
@@ -385,47 +384,29 @@ export async function importAssetsCsv(
     detected: { encoding: parsed.detected.encoding, delimiter: DELIMITER_NAMES[parsed.detected.delimiter] },
     warnings: parsed.warnings,
   };
-  // Every row is planned to check the whole file before anything is written, and the plans are
-  // let go at once: only the outcome and the rows that change are kept. Holding a plan per row
-  // (the asset before and after, with its locks) cost about 1.5 KB each, 150 MB of the
-  // collector's heap for 100,000 rows, whose collection held the event loop all import long.
-  // The rows to write are planned again, a chunk at a time, just before they are written.
-  const changing: { row: AssetFileRow; changes?: FieldChange[] }[] = [];
-  await paced(
-    parsed.rows,
-    pace,
-    async (row) => {
-      const { plan, problems } = await planImportRow(assets, row, parsed.headers);
-      errors.push(...problems);
-      if (!plan) return;
-      if (plan.kind === 'create') outcome.created.push({ line: row.line, assetTag: row.tag });
-      else if (plan.kind === 'update')
-        outcome.updated.push({ line: row.line, assetTag: row.tag, changes: plan.changes });
-      else outcome.unchanged.push({ line: row.line, assetTag: row.tag });
-      if (plan.kind !== 'unchanged') changing.push(plan.kind === 'update' ? { row, changes: plan.changes } : { row });
-    },
-    (done) => run.progress?.({ phase: 'planning', done, total: parsed.rows.length }),
-  );
-  if (errors.length > 0) throw new ImportRefusedError(errors.sort((a, b) => a.line - b.line));
-  if (options.dryRun) return outcome;
   const context = (row: AssetFileRow) => ({
     actor: options.actor,
     ...(options.now ? { now: options.now } : {}),
     context: `${options.context ?? 'csv import'} line ${row.line}`,
   });
-  // Each chunk's plans and writes (their audit entries a copy of every field) live only while it is written.
-  const writesOf = async (batch: typeof changing): Promise<AssetWrite[]> => {
-    const writes: AssetWrite[] = [];
-    for (const { row, changes } of batch) {
-      const { plan } = await planImportRow(assets, row, parsed.headers);
-      if (!plan || !samePlan(changes, plan)) throw changedMeanwhile(row);
-      const write = assetWrite(plan, context(row));
-      if (write) writes.push(write);
-    }
-    return writes;
-  };
-  // A few rows land in one write, so a refusal from the store leaves nothing behind; more, in chunks.
-  await writeAll(changing, async (batch) => assets.apply(await writesOf(batch)), run, pace);
+  await checkThenWrite(
+    parsed.rows,
+    errors,
+    {
+      plan: (row) => planImportRow(assets, row, parsed.headers),
+      tell(row, plan) {
+        const ref = { line: row.line, assetTag: row.tag };
+        if (plan.kind === 'create') outcome.created.push(ref);
+        else if (plan.kind === 'update') outcome.updated.push({ ...ref, changes: plan.changes });
+        else outcome.unchanged.push(ref);
+      },
+      writeOf: (row, plan) => assetWrite(plan, context(row)),
+      write: (batch) => assets.apply(batch),
+      describe: (row) => `Asset ${row.tag}`,
+      conflictField: 'assetTag',
+    },
+    { dryRun: options.dryRun, run, pace },
+  );
   return outcome;
 }
 
@@ -473,20 +454,6 @@ async function planImportRow(
     ...(plan ? { plan } : {}),
     problems: problems.map((p) => ({ line: row.line, column: columnOfField(headers, p.field), message: p.message })),
   };
-}
-
-/** Whether a row planned again just before its write still does what the outcome says (a create, or the same changes). */
-function samePlan(changes: FieldChange[] | undefined, plan: AssetPlan): boolean {
-  if (changes === undefined) return plan.kind === 'create';
-  return plan.kind === 'update' && JSON.stringify(plan.changes) === JSON.stringify(changes);
-}
-
-/** A row whose asset someone changed between the file's check and its write. */
-function changedMeanwhile(row: AssetFileRow): ConflictError {
-  return new ConflictError(
-    `Asset ${row.tag} (line ${row.line}) changed while the file was being imported; rows before it are written, the rest are not. Import the file again to complete it.`,
-    'assetTag',
-  );
 }
 
 /** Columns only read: a name split in two, and the ways a report says where an asset is checked out. */

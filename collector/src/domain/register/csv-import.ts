@@ -10,6 +10,7 @@ import {
 import { type CsvEncoding, CsvEncodingError, type CsvInput, decodeCsv } from '../csv/decode.ts';
 import { createPace, type Pace } from '../csv/pace.ts';
 import type { LegacyCharsets } from '../csv/ports.ts';
+import { ConflictError } from '../errors.ts';
 import { isIsoDate } from './values.ts';
 
 /** A problem with one cell (or line) of an imported file, at the line a person sees in an editor. */
@@ -189,6 +190,86 @@ export async function writeAll<W>(
     }
   }
   run.progress?.({ phase: 'writing', done: total, total });
+}
+
+/** What planning one row of a file against the store gives: its plan, or why the file is refused at that row. */
+export interface RowPlanning<P> {
+  plan?: P;
+  problems: ImportLineError[];
+}
+
+/** A row's plan as the two-step import needs it: what it does, and to which fields. */
+interface RowPlan {
+  kind: 'create' | 'update' | 'unchanged';
+  changes: readonly unknown[];
+}
+
+/** How an importer plans, tells and writes its rows (checkThenWrite). */
+export interface ImportSteps<Row extends { line: number }, P extends RowPlan, W> {
+  plan(row: Row): Promise<RowPlanning<P>>;
+  /** Puts the row in the outcome: created, updated or unchanged. */
+  tell(row: Row, plan: P): void;
+  writeOf(row: Row, plan: P): W | undefined;
+  write(batch: W[]): Promise<unknown>;
+  /** The row as a person finds it in the register ("Asset LAP-0042"), and the field a conflict names. */
+  describe(row: Row): string;
+  conflictField: string;
+}
+
+/**
+ * Imports a file's rows in two steps. First every row is planned against the store, to check the
+ * whole file before anything is written, and each plan is let go at once: only the outcome and the
+ * rows that change are kept. Holding a plan per row (the record before and after) cost about
+ * 1.5 KB a row, 150 MB of the collector's heap for 100,000 rows, whose collection held the event
+ * loop all import long. Then the rows that change are planned again a chunk at a time, just
+ * before they are written (writeAll); a row that no longer plans as the outcome says (someone
+ * changed the record meanwhile) stops the import with a ConflictError naming it.
+ */
+export async function checkThenWrite<Row extends { line: number }, P extends RowPlan, W>(
+  rows: readonly Row[],
+  errors: ImportLineError[],
+  steps: ImportSteps<Row, P, W>,
+  options: { dryRun: boolean; run: ImportRun; pace: Pace },
+): Promise<void> {
+  const { run, pace } = options;
+  const changing: { row: Row; changes?: string }[] = [];
+  await paced(
+    rows,
+    pace,
+    async (row) => {
+      const { plan, problems } = await steps.plan(row);
+      errors.push(...problems);
+      if (!plan) return;
+      steps.tell(row, plan);
+      if (plan.kind === 'create') changing.push({ row });
+      else if (plan.kind === 'update') changing.push({ row, changes: JSON.stringify(plan.changes) });
+    },
+    (done) => run.progress?.({ phase: 'planning', done, total: rows.length }),
+  );
+  if (errors.length > 0) throw new ImportRefusedError(errors.sort((a, b) => a.line - b.line));
+  if (options.dryRun) return;
+  const writesOf = async (batch: typeof changing): Promise<W[]> => {
+    const writes: W[] = [];
+    for (const { row, changes } of batch) {
+      const { plan } = await steps.plan(row);
+      const same =
+        plan !== undefined &&
+        (changes === undefined
+          ? plan.kind === 'create'
+          : plan.kind === 'update' && JSON.stringify(plan.changes) === changes);
+      if (!plan || !same) {
+        throw new ConflictError(
+          `${steps.describe(row)} (line ${row.line}) changed while the file was being imported; rows before it are written, the rest are not. Import the file again to complete it.`,
+          steps.conflictField,
+        );
+      }
+      const write = steps.writeOf(row, plan);
+      if (write !== undefined) writes.push(write);
+    }
+    return writes;
+  };
+  // A few rows land in one write, so a refusal from the store leaves nothing behind; more, in chunks.
+  await writeAll(changing, async (batch) => steps.write(await writesOf(batch)), run, pace);
 }
 
 /** A column an importer knows: the header it exports under and the other headers it accepts. */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test-support/test-app.ts';
 import { ConflictError } from '../errors.ts';
+import { importLicensesCsv } from '../licenses/license-csv.ts';
 import { importAssetsCsv } from './asset-csv.ts';
 import type { ImportProgress } from './csv-import.ts';
 
@@ -81,5 +82,42 @@ describe('an asset import planned again as it is written', () => {
       .prepare("select count(*) as n from audit_log where entity_type = 'asset' and action = 'update'")
       .get() as { n: number };
     expect(audited.n).toBe(ROWS);
+  });
+});
+
+describe('a license import planned again as it is written', () => {
+  const licenses = (seats: number) => {
+    const lines = ['product,name_pattern,metric,seats,order_number'];
+    for (let i = 0; i < ROWS; i++) lines.push(`Product ${i},product-${i}*,per_device,${seats},PO-${i}`);
+    return `${lines.join('\r\n')}\r\n`;
+  };
+  const importLicenses = (text: string, progress?: (p: ImportProgress) => void) =>
+    importLicensesCsv(t.app.stores.licenses, text, {
+      dryRun: false,
+      actor: 'test',
+      run: { chunkedWrites: true, ...(progress ? { progress } : {}) },
+    });
+  const seats = () =>
+    (t.store.sqlite.prepare('select seats from licenses').all() as { seats: number }[]).map((r) => r.seats);
+
+  it('names the license that changed meanwhile, and a second import completes the file', async () => {
+    await importLicenses(licenses(10));
+    const changed = ROWS - 5;
+    let firstWrite = true;
+    const refused = await importLicenses(licenses(20), (p) => {
+      if (p.phase !== 'writing' || !firstWrite) return;
+      firstWrite = false;
+      t.store.sqlite.prepare('update licenses set seats = 15 where order_number = ?').run(`PO-${changed}`);
+    }).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect((refused as Error).message).toContain(
+      `The license of Product ${changed}, order PO-${changed} (line ${lineOf(changed)}) changed while`,
+    );
+    expect(seats()).toContain(10);
+    expect(seats()).toContain(15);
+
+    const again = await importLicenses(licenses(20));
+    expect(again.updated.length + again.unchanged.length).toBe(ROWS);
+    expect(new Set(seats())).toEqual(new Set([20]));
   });
 });
