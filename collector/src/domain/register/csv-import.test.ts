@@ -51,10 +51,11 @@ describe('parseDateCell', () => {
 });
 
 describe('nextChunkRows', () => {
-  it('sizes the next chunk of writes to about 20 ms, growing at most twofold and never past 5000 rows', () => {
+  it('sizes the next chunk of writes to about 10 ms, growing at most twofold and never past 5000 rows', () => {
     expect(nextChunkRows(50, 1)).toBe(100);
     expect(nextChunkRows(4000, 1)).toBe(5000);
-    expect(nextChunkRows(200, 40)).toBe(100);
+    expect(nextChunkRows(200, 20)).toBe(100);
+    expect(nextChunkRows(200, 40)).toBe(50);
     expect(nextChunkRows(10, 400)).toBe(1);
   });
 });
