@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { diffSnapshot, RESYNC_PROBLEM_TYPE, type Snapshot, type SnapshotDelta } from '@stocktake/shared';
 import { dpkgItem, makeSnapshot } from '@stocktake/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LiveClient } from '../../collector/src/http/routes/api/v1/agent/live-client.test-support.ts';
 import { testDatabases } from '../../collector/src/store/postgres/test-support/test-databases.test-support.ts';
 import { AgentProcess, apiHeaders, HostFixture, until, writeAgentConfig } from '../support/agent-service.ts';
 import { type RunningCollector, startCollector, tempDir } from '../support/processes.ts';
@@ -331,4 +332,29 @@ describe('two collector processes on one PostgreSQL database', () => {
       expect(client.snapshots.map((s) => upgrades[s.snapshotId] ?? 0)).toEqual([0, 150, 150]);
     }
   });
+  it('stops on SIGTERM while its live channels open and their presence is written, closing them and marking them offline', async () => {
+    const c = await startCollector({
+      dbPath: url,
+      enrollSecret: SECRET,
+      // Forty enrolments from one address, as a deployment tool would not send them.
+      extraArgs: ['--enroll-rate-limit', '0', '--reconcile-cron', 'off'],
+      startTimeoutMs: 60_000,
+    });
+    collectors.push(c);
+    const enrolled = await Promise.all(Array.from({ length: 40 }, (_, i) => enroll(c, `shutdown-${i}`)));
+    // Opened all at once and stopped at once: their presence writes queue for the pool's connections.
+    const channels = await Promise.all(enrolled.map((agent) => LiveClient.open(c.url, agent.agentToken)));
+    const stopped = await Promise.race([
+      c.stop().then(() => 'stopped'),
+      new Promise<string>((done) => setTimeout(() => done('still running 20 s after SIGTERM'), 20_000).unref()),
+    ]);
+    expect(stopped, c.logs().slice(-2000)).toBe('stopped');
+    // Every channel was closed by the collector on its way out (its agents reconnect, elsewhere or
+    // later), and the instance still serving (the other was killed above) says none is online.
+    await Promise.all(channels.map((channel) => channel.closed));
+    const { body } = await api<{ items: { id: string; online: boolean }[] }>(b, '/api/v1/agents');
+    const mine = body.items.filter((agent) => enrolled.some((e) => e.agentId === agent.id));
+    expect(mine).toHaveLength(enrolled.length);
+    expect(mine.filter((agent) => agent.online)).toEqual([]);
+  }, 60_000);
 });

@@ -49,7 +49,8 @@ export default fp(
     const roster = await app.stores.liveRosters(INSTANCE_NAME);
     const presence = createPresence(roster, app.log);
     app.decorate('presence', presence);
-    app.addHook('onClose', async () => presence.close());
+    // Before the stores close (their onClose): the channels' last presence writes need the database.
+    app.addHook('preClose', async () => presence.close());
     app.decorate('liveIngestLimit', ingestLimit);
   },
   { name: 'live', dependencies: ['settings', 'services'] },

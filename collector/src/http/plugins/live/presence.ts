@@ -5,6 +5,9 @@ import type { AgentPresence, LiveRoster } from '../../../domain/live/ports.ts';
 
 export type { AgentPresence };
 
+/** The websocket close code of an endpoint going away (RFC 6455): a server shutting down. */
+const GOING_AWAY = 1001;
+
 /** What presence needs of a socket: send a frame, close it. */
 export interface LiveSocket {
   send(data: string): void;
@@ -28,7 +31,10 @@ export function createPresence(roster: LiveRoster, log: FastifyBaseLogger) {
   // PostgreSQL each may take another connection, and a close must not overtake its open); a
   // failed one is logged, and the next heartbeat or connection writes again.
   const pending = new Map<string, Promise<void>>();
+  let closing = false;
   const record = (agentId: string, what: string, write: () => Promise<void>): void => {
+    // Once closing, the roster's close says this instance's channels are gone, in one write.
+    if (closing) return;
     const next = (pending.get(agentId) ?? Promise.resolve())
       .then(write)
       .catch((err: unknown) => log.warn({ err, agentId }, `live channel: presence not recorded (${what})`));
@@ -108,7 +114,18 @@ export function createPresence(roster: LiveRoster, log: FastifyBaseLogger) {
       return connections.size;
     },
 
+    /**
+     * Closes this instance's channels (1001, going away: their agents reconnect, to another
+     * instance or to this one once it is back), waits for the presence writes under way, and
+     * has the roster mark the instance's channels offline. It runs before the stores close: a
+     * write still waiting for a database connection when the pool ends is never answered, and
+     * the collector would wait for it instead of stopping.
+     */
     async close(): Promise<void> {
+      closing = true;
+      const open = [...connections.values()];
+      connections.clear();
+      for (const connection of open) connection.socket.close(GOING_AWAY, 'the collector is shutting down');
       await Promise.all(pending.values());
       await roster.close();
     },
