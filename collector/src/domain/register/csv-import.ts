@@ -262,7 +262,7 @@ export async function checkThenWrite<Row extends { line: number }, P extends Row
           : plan.kind === 'update' && JSON.stringify(plan.changes) === changes);
       if (!plan || !same) {
         throw new ConflictError(
-          `${steps.describe(row)} (line ${row.line}) changed while the file was being imported; rows before it are written, the rest are not. Import the file again to complete it.`,
+          `${steps.describe(row)} (line ${row.line}) changed while the file was being imported, and the import stopped there: what it wrote before stays, and importing the file again completes it.`,
           steps.conflictField,
         );
       }
