@@ -115,8 +115,9 @@ export function createPresence(roster: LiveRoster, log: FastifyBaseLogger) {
     },
 
     /**
-     * Closes this instance's channels (1001, going away: their agents reconnect, to another
-     * instance or to this one once it is back), waits for the presence writes under way, and
+     * Closes this instance's channels still open (1001, going away; the websocket server's own
+     * close may have closed them already: either way their agents reconnect, to another instance
+     * or to this one once it is back), stops recording, waits for the presence writes under way, and
      * has the roster mark the instance's channels offline. It runs before the stores close: a
      * write still waiting for a database connection when the pool ends is never answered, and
      * the collector would wait for it instead of stopping.
