@@ -69,7 +69,8 @@ export function createServices(
       run: (resource, text, options) =>
         resource === 'assets' ? registerService.importCsv(text, options) : licenseService.importCsv(text, options),
       ...(hooks.onImportFailure ? { onFailure: hooks.onImportFailure } : {}),
-      ...(hooks.foreground ? { pace: () => createPace(DEFAULT_SLICE_MS, hooks.foreground) } : {}),
+      pace: () =>
+        createPace(DEFAULT_SLICE_MS, { store: stores, ...(hooks.foreground ? { foreground: hooks.foreground } : {}) }),
     }),
     lists: stores.lists,
     reconciliation: observeReconciliation(createReconciliation(stores), observer),

@@ -67,6 +67,14 @@ export interface Stores {
    * never thrown.
    */
   readiness(options: ReadinessOptions): Promise<ReadinessCheck[]>;
+  /**
+   * Resolves once the store has caught up with the commits made so far, at once when it has
+   * nothing to catch up with, or after `maxWaitMs`. Work that commits many times in a row in the
+   * background (an import's chunks) waits for it between commits, so that it leaves no debt for a
+   * later request to pay: on SQLite, a write-ahead log that back-to-back commits keep from
+   * restarting, truncated at last by whichever commit comes after them.
+   */
+  caughtUp(maxWaitMs: number): Promise<void>;
   /** Releases the engine's connections; the stores are unusable after. */
   close(): Promise<void>;
 }
@@ -95,6 +103,7 @@ export const STORE_PORTS = [
   'liveRosters',
   'maintenance',
   'readiness',
+  'caughtUp',
   'close',
 ] as const satisfies readonly (keyof Stores)[];
 

@@ -52,7 +52,7 @@ describe('requests in flight, which background work lets go first', () => {
 describe('a pace with a foreground', () => {
   it('waits at each pause for the requests in flight, up to one slice', async () => {
     const foreground = createForeground();
-    const pace = createPace(40, foreground);
+    const pace = createPace(40, { foreground });
     foreground.begin();
     setTimeout(() => foreground.end(), 10);
     let started = performance.now();

@@ -75,19 +75,42 @@ export function createForeground(): RequestsInFlight {
   };
 }
 
+/** A store that long runs of commits can leave behind (Stores.caughtUp). */
+export interface WriteBacklog {
+  caughtUp(maxWaitMs: number): Promise<void>;
+}
+
+/**
+ * The longest a pause waits for the store to catch up: a checkpoint of SQLite's log at its
+ * threshold takes a few hundred ms on a busy disk; past this the work goes on, and the store
+ * catches up later at a higher price.
+ */
+export const CATCH_UP_WAIT_MS = 2000;
+
+/** What each pause of a pace waits for, besides the next turn of the loop. */
+export interface PaceWaits {
+  /** The requests in flight, up to one slice's time. */
+  foreground?: Foreground;
+  /** The store, when the work's commits have left it behind (up to CATCH_UP_WAIT_MS). */
+  store?: WriteBacklog;
+}
+
 /**
  * A pace of `sliceMs` slices. With a foreground, each pause also waits, up to one slice's time,
  * for the requests in flight to be answered: a request then waits for at most the slice under
  * way instead of one slice per turn of the loop it needs, and the work still gets at least half
- * the loop however busy the collector is.
+ * the loop however busy the collector is. With a store, each pause lets the store catch up with
+ * the work's commits, so that no later commit (an agent's snapshot) pays for all of them at once.
  */
-export function createPace(sliceMs: number = DEFAULT_SLICE_MS, foreground?: Foreground): Pace {
+export function createPace(sliceMs: number = DEFAULT_SLICE_MS, waits: PaceWaits = {}): Pace {
   let started = performance.now();
   const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const { foreground, store } = waits;
   return {
     due: () => performance.now() - started >= sliceMs,
     pause: async () => {
       await nextTurn();
+      if (store) await store.caughtUp(CATCH_UP_WAIT_MS);
       if (foreground) await foreground.quiet(sliceMs);
       started = performance.now();
     },

@@ -99,6 +99,7 @@ export async function openSqliteStores(path: string, options: OpenOptions = {}):
     parts: { auditLog, ...inventory },
     ...eachWithStorageErrorsTranslated(engine),
     readiness,
+    caughtUp: (maxWaitMs) => checkpoints?.caughtUp(maxWaitMs) ?? Promise.resolve(),
     close: async () => {
       apiTokens.close();
       // The checkpointing thread's connection first: the main one, closed last, checkpoints the

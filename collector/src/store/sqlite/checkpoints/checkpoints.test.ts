@@ -64,6 +64,35 @@ describe('checkpoints in a thread of their own', () => {
     expect(existsSync(`${dbPath}-wal`)).toBe(false);
   });
 
+  it('keep the log to about the threshold under back-to-back commits that wait for them to catch up', async () => {
+    served = await createTestApp({ backgroundCheckpoints: { pages: PAGES, intervalMs: 20 } });
+    const { sqlite } = served.store;
+    const { dbPath } = served;
+    await vi.waitFor(() => expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0), {
+      timeout: 15_000,
+      interval: 20,
+    });
+    const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
+    const threshold = 32 + PAGES * (24 + pageSize);
+    sqlite.exec('create table ballast (b blob)');
+    const insert = sqlite.prepare('insert into ballast (b) values (randomblob(?))');
+    // An import's chunks: commit after commit, with nothing between them but the wait. Left to
+    // itself the log would hold all of it (about 2,000 commits of two pages or more each, some
+    // 30 times the threshold): it restarts only at a commit that finds it wholly copied.
+    let largest = 0;
+    let waits = 0;
+    for (let i = 0; i < 2000; i++) {
+      insert.run(pageSize * 2);
+      largest = Math.max(largest, size(`${dbPath}-wal`));
+      if (size(`${dbPath}-wal`) >= threshold) waits++;
+      await served.app.stores.caughtUp(5000);
+    }
+    expect(waits).toBeGreaterThan(0);
+    // The threshold, the commit that crossed it, and the one that restarted the log.
+    expect(largest).toBeLessThan(3 * threshold);
+    expect(sqlite.prepare('select count(*) as n from ballast').get()).toEqual({ n: 2000 });
+  });
+
   it('leave the checkpoints to the main connection, with one log line, when the thread cannot start', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stocktake-checkpoints-'));
     dirs.push(dir);

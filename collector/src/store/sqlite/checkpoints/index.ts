@@ -5,6 +5,7 @@
  * Short-lived users of the database (admin commands, backups, `store copy`) keep the automatic
  * checkpoint. If the thread cannot start, or stops, the main connection checkpoints as before.
  */
+import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { CheckpointMessage, CheckpointRequest, CheckpointWorkerData } from './protocol.ts';
@@ -46,6 +47,16 @@ export interface BackgroundCheckpoints {
   readonly started: Promise<boolean>;
   /** True while the thread checkpoints; false when the main connection does (not started yet, could not start, or stopped). */
   readonly inBackground: boolean;
+  /**
+   * Resolves at once while the log is under the threshold, or while the main connection
+   * checkpoints; otherwise asks the thread for a checkpoint now and resolves when it is done, or
+   * after `maxWaitMs`. The log is restarted only by a commit that finds all of it copied, which
+   * commits back to back (an import's chunks) never do: the log then grew to 1.6 GB over a
+   * 100,000-row import, and the commit that finally restarted it held the loop for half a second
+   * truncating it. A writer that waits for this between its commits keeps the log to about the
+   * threshold.
+   */
+  caughtUp(maxWaitMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -63,6 +74,15 @@ function workerScript(): { script: URL; tsxEntry?: string } {
     };
   }
   return { script: new URL('./checkpoint-worker.mjs', import.meta.url) };
+}
+
+/** The log's size in bytes, or 0 when there is none. */
+function walBytes(file: string): number {
+  try {
+    return statSync(`${file}-wal`).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** The automatic checkpoint on the main connection, as every short-lived user of the database has it. */
@@ -175,9 +195,34 @@ export function checkpointInBackground(
       worker.once('exit', done);
     });
     worker.postMessage({ type: 'stop' } satisfies CheckpointRequest);
+    for (const done of [...answered]) done();
     await closed;
     await worker.terminate();
     checkpointAutomatically(sqlite, pages);
+  }
+
+  // Callers that wait together wait for the same checkpoint.
+  let catchingUp: Promise<void> | undefined;
+  const answered = new Set<() => void>();
+  worker.on('message', (message: CheckpointMessage) => {
+    if ((message.type === 'checkpointed' || message.type === 'failed') && message.requested) {
+      for (const done of [...answered]) done();
+    }
+  });
+  function caughtUp(maxWaitMs: number): Promise<void> {
+    if (!inBackground || walBytes(file) < data.thresholdBytes) return Promise.resolve();
+    catchingUp ??= new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        answered.delete(done);
+        catchingUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, maxWaitMs);
+      answered.add(done);
+      worker.postMessage({ type: 'catch-up' } satisfies CheckpointRequest);
+    });
+    return catchingUp;
   }
 
   let stopped: Promise<void> | undefined;
@@ -186,6 +231,7 @@ export function checkpointInBackground(
     get inBackground() {
       return inBackground;
     },
+    caughtUp,
     stop() {
       stopped ??= stopThread();
       return stopped;

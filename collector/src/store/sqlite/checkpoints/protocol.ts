@@ -8,14 +8,20 @@ export interface CheckpointWorkerData {
   intervalMs: number;
 }
 
-/** What the main thread sends: stop checking, close the connection, and answer `stopped`. */
+/**
+ * What the main thread sends: `stop` (stop checking, close the connection, and answer
+ * `stopped`), or `catch-up` (checkpoint now, whatever the log's size, and answer `checkpointed`).
+ */
 export interface CheckpointRequest {
-  type: 'stop';
+  type: 'stop' | 'catch-up';
 }
 
-/** What the thread sends: ready (its connection is open), a checkpoint done or failed, stopped (connection closed). */
+/**
+ * What the thread sends: ready (its connection is open), a checkpoint done or failed (`requested`
+ * when it answers a `catch-up`), stopped (connection closed).
+ */
 export type CheckpointMessage =
   | { type: 'ready' }
-  | { type: 'checkpointed'; frames: number; copied: number; busy: boolean }
-  | { type: 'failed'; message: string; code?: string }
+  | { type: 'checkpointed'; frames: number; copied: number; busy: boolean; requested: boolean }
+  | { type: 'failed'; message: string; code?: string; requested: boolean }
   | { type: 'stopped' };

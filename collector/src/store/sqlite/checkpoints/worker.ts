@@ -4,7 +4,9 @@
  * into the database and syncing it held the loop for 0.5 to 1.3 s. Here a connection of its own
  * does the same work, as often (when the log has grown past the same number of pages), beside
  * the loop. PASSIVE never waits for the collector's readers or writers: frames still in use are
- * copied by the next one.
+ * copied by the next one. The main thread may also ask for a checkpoint at once (`catch-up`):
+ * an import that commits chunk after chunk waits for it now and then, as the log is restarted only
+ * by a commit that finds it wholly copied, which commits back to back never do.
  */
 import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -40,19 +42,30 @@ let copiedAt = -1;
 function tick(): void {
   const size = walBytes();
   if (size < data.thresholdBytes || size === copiedAt) return;
+  checkpointNow(size, false);
+}
+
+function checkpointNow(size: number, requested: boolean): void {
   try {
     const [result] = checkpoint.all() as { busy: number; log: number; checkpointed: number }[];
-    if (!result) return;
+    if (!result) throw new Error('the checkpoint gave no result');
     if (result.log === result.checkpointed) copiedAt = size;
-    post({ type: 'checkpointed', frames: result.log, copied: result.checkpointed, busy: result.busy !== 0 });
+    post({
+      type: 'checkpointed',
+      frames: result.log,
+      copied: result.checkpointed,
+      busy: result.busy !== 0,
+      requested,
+    });
   } catch (err) {
     const code = sqliteErrorIn(err)?.code;
-    post({ type: 'failed', message: (err as Error).message, ...(code ? { code } : {}) });
+    post({ type: 'failed', message: (err as Error).message, ...(code ? { code } : {}), requested });
   }
 }
 
 const timer = setInterval(tick, data.intervalMs);
 port.on('message', (request: CheckpointRequest) => {
+  if (request.type === 'catch-up') return checkpointNow(walBytes(), true);
   if (request.type !== 'stop') return;
   clearInterval(timer);
   sqlite.close();
