@@ -73,7 +73,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const cluster = { leases: collector.stores.jobLeases, holder: INSTANCE_NAME };
     if (schedule) await app.register(scheduler, { jobs: [reconcileJob(schedule)], cluster });
     const retention = createRetentionJob(
-      { snapshots: collector.services.snapshotArchive, log: app.log, cluster },
+      { snapshots: collector.services.snapshotArchive, log: app.log, cluster, store: collector.stores },
       {
         snapshotRetentionDays: snapshotRetentionDays ?? 30,
         snapshotThinAfterHours: snapshotThinAfterHours ?? 24,

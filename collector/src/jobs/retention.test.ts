@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runRegisterCommand } from '../commands/register-commands.ts';
 import { ConfigError, resolveConfig } from '../config.ts';
 import { createTestApp, enrolAgent, ingestAt, sqliteOf, type TestApp } from '../test-support/test-app.ts';
+import { createRetentionJob, type SnapshotPruning } from './retention.ts';
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -75,6 +76,44 @@ describe('retention schedule', () => {
       'pruned 1 snapshots and 0 section blobs older than 30 days\nthinned 1 repeated snapshots older than 24 hours\n',
     );
     expect((t.store.sqlite.prepare('SELECT count(*) AS n FROM snapshots').get() as { n: number }).n).toBe(2);
+  });
+});
+
+describe('a retention backlog', () => {
+  it('lets the store catch up between its batches, as an import does between its chunks', async () => {
+    const steps: string[] = [];
+    let pruneLeft = 3;
+    let thinLeft = 2;
+    const snapshots: SnapshotPruning = {
+      pruneBatch: async () => {
+        steps.push('prune');
+        pruneLeft--;
+        return { snapshots: 500, sections: 0, more: pruneLeft > 0 };
+      },
+      thinBatch: async () => {
+        steps.push('thin');
+        thinLeft--;
+        return { snapshots: 10, lastKey: thinLeft > 0 ? 10 - thinLeft : undefined };
+      },
+    };
+    const caughtUp = vi.fn(async (maxWaitMs: number) => {
+      steps.push(`caught up (${maxWaitMs} ms at most)`);
+    });
+    const job = createRetentionJob(
+      { snapshots, log: { info() {}, error() {} }, store: { caughtUp } },
+      { snapshotRetentionDays: 30, snapshotThinAfterHours: 24, intervalMs: 60_000 },
+    );
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      job.start();
+      await vi.advanceTimersByTimeAsync(60_000);
+      await vi.waitFor(() => expect(steps).toHaveLength(8));
+    } finally {
+      job.stop();
+      vi.useRealTimers();
+    }
+    const wait = 'caught up (2000 ms at most)';
+    expect(steps).toEqual(['prune', wait, 'prune', wait, 'prune', 'thin', wait, 'thin']);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { JobLeases } from '../domain/cluster/ports.ts';
+import { CATCH_UP_WAIT_MS, type WriteBacklog } from '../domain/csv/pace.ts';
 import type { SnapshotArchive } from '../domain/inventory/ports.ts';
 /** What retention needs of the raw snapshot archive: one bounded batch per call. */
 export type SnapshotPruning = Pick<SnapshotArchive, 'pruneBatch' | 'thinBatch'>;
@@ -45,12 +46,21 @@ export function createRetentionJob(
     log: JobLog;
     /** Instances sharing the database: each interval's work runs on the one whose claim wins. */
     cluster?: { leases: JobLeases; holder: string };
+    /**
+     * The store the batches write to, let catch up between them: a backlog worked off batch after
+     * batch is a long run of commits, like an import's (Stores.caughtUp).
+     */
+    store?: WriteBacklog;
   },
   opts: RetentionOptions,
 ): RetentionJob {
-  const { snapshots, log, cluster } = deps;
+  const { snapshots, log, cluster, store } = deps;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  const betweenBatches = async () => {
+    await nextTurn();
+    await store?.caughtUp(CATCH_UP_WAIT_MS);
+  };
 
   const schedule = (ms: number) => {
     if (stopped) return;
@@ -66,7 +76,7 @@ export function createRetentionJob(
         pruned.snapshots += r.snapshots;
         pruned.sections += r.sections;
         more = r.more;
-        if (more) await nextTurn();
+        if (more) await betweenBatches();
       }
       if (pruned.snapshots > 0) log.info({ ...pruned, cutoff: cutoff.toISOString() }, 'pruned raw snapshots');
     } catch (err) {
@@ -82,7 +92,7 @@ export function createRetentionJob(
         const r = await snapshots.thinBatch(cutoff, afterKey);
         thinned += r.snapshots;
         afterKey = r.lastKey;
-        if (afterKey !== undefined) await nextTurn();
+        if (afterKey !== undefined) await betweenBatches();
       } while (afterKey !== undefined && !stopped);
       if (thinned > 0) log.info({ snapshots: thinned, cutoff: cutoff.toISOString() }, 'thinned repeated snapshots');
     } catch (err) {
