@@ -17,6 +17,7 @@ import {
   type ReadRun,
 } from '../domain/register/csv-import.ts';
 import type { ReaderMessage, ReaderRequest, ReaderWorkerData, ReadRequest } from './import-reader-protocol.ts';
+import { workerScript } from './worker-script.ts';
 
 /**
  * Files smaller than this are read in the importing thread, in slices: they are the ones the API
@@ -40,21 +41,7 @@ export interface ThreadedReaderOptions {
   script?: URL;
 }
 
-/**
- * Where the worker's code is. From the TypeScript sources (a checkout, the tests) it is this
- * folder's import-reader-worker.ts, started through tsx-worker.mjs; in a release, the worker's
- * own bundle beside the collector's (scripts/build/release-bundle.ts).
- */
-function workerScript(): { script: URL; tsxEntry?: string } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    return {
-      script: new URL(here.replace(/import-reader\.ts$/, 'tsx-worker.mjs')),
-      tsxEntry: here.replace(/import-reader\.ts$/, 'import-reader-worker.ts'),
-    };
-  }
-  return { script: new URL('./import-reader-worker.mjs', import.meta.url) };
-}
+const readingThread = () => workerScript(import.meta.url, './import-reader-worker.ts', 'import-reader-worker.mjs');
 
 const byteLength = (input: CsvInput) => (typeof input === 'string' ? input.length : input.byteLength);
 
@@ -68,7 +55,7 @@ export function readInWorker(
   run: ReadRun,
   options: ThreadedReaderOptions = {},
 ): Promise<FileReading<unknown, string>> {
-  const located = options.script ? { script: options.script } : workerScript();
+  const located = options.script ? { script: options.script } : readingThread();
   const data: ReaderWorkerData & { tsxEntry?: string } = {
     request,
     input,

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { ProblemTypes, SnapshotDeltaSchema, SnapshotSchema } from '@stocktake/shared';
 import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { workerScript } from '../../../compose/worker-script.ts';
 import type { OcsRequest } from '../../routes/ocsinventory/ocs-request.ts';
 import { HttpProblem } from '../problems/problem.ts';
 import type { CheckAnswer, CheckKind, CheckRequest, LargeBodyKind } from './protocol.ts';
@@ -49,17 +50,7 @@ const kindOf = new Map<unknown, LargeBodyKind>([
   [SnapshotDeltaSchema, 'delta'],
 ]);
 
-function workerScript(): { script: URL; tsxEntry?: string } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    return {
-      script: new URL('../../../compose/tsx-worker.mjs', here),
-      tsxEntry: new URL('./worker.ts', here).href,
-    };
-  }
-  // A release: the thread's own bundle beside the collector's (scripts/build/release-bundle.ts).
-  return { script: new URL('./large-body-worker.mjs', import.meta.url) };
-}
+const checkingThread = () => workerScript(import.meta.url, './worker.ts', 'large-body-worker.mjs');
 
 export interface LargeBodyCheckerOptions {
   /** Another worker script (tests: one that fails); default the checking thread's. */
@@ -83,7 +74,7 @@ export class LargeBodyChecker {
   private readonly heapMb: number;
 
   constructor(options: LargeBodyCheckerOptions = {}) {
-    this.located = options.script ? { script: options.script } : workerScript();
+    this.located = options.script ? { script: options.script } : checkingThread();
     this.heapMb = options.heapMb ?? threadHeapMb(16 * 1024 * 1024);
   }
 

@@ -19,18 +19,22 @@ afterEach(async () => {
 
 const size = (file: string) => (existsSync(file) ? statSync(file).size : 0);
 
+/** A served collector once its checkpointing thread has taken over, and the log's threshold in bytes. */
+async function servedWithThread() {
+  served = await createTestApp({ backgroundCheckpoints: { pages: PAGES, intervalMs: 20 } });
+  const { sqlite } = served.store;
+  // The collector serves at once; the thread takes the checkpoints over once it has started.
+  await vi.waitFor(() => expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0), {
+    timeout: 15_000,
+    interval: 20,
+  });
+  const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
+  return { testApp: served, sqlite, dbPath: served.dbPath, pageSize, threshold: 32 + PAGES * (24 + pageSize) };
+}
+
 describe('checkpoints in a thread of their own', () => {
   it("copy a served database's log back once it has grown past the threshold, while its own connection never checkpoints", async () => {
-    served = await createTestApp({ backgroundCheckpoints: { pages: PAGES, intervalMs: 20 } });
-    const { sqlite } = served.store;
-    const { dbPath } = served;
-    // The collector serves at once; the thread takes the checkpoints over once it has started.
-    await vi.waitFor(() => expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0), {
-      timeout: 15_000,
-      interval: 20,
-    });
-    const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
-    const threshold = 32 + PAGES * (24 + pageSize);
+    const { testApp, sqlite, dbPath, pageSize, threshold } = await servedWithThread();
 
     sqlite.exec('create table ballast (b blob)');
     const before = size(dbPath);
@@ -59,21 +63,13 @@ describe('checkpoints in a thread of their own', () => {
     expect(sqlite.prepare('select count(*) as n from ballast').get()).toEqual({ n: PAGES * 4 + commits });
 
     // Closing stops the thread first: the main connection, the last, checkpoints and removes the log.
-    await served.close();
+    await testApp.close();
     served = undefined;
     expect(existsSync(`${dbPath}-wal`)).toBe(false);
   });
 
   it('keep the log to about the threshold under back-to-back commits that wait for them to catch up', async () => {
-    served = await createTestApp({ backgroundCheckpoints: { pages: PAGES, intervalMs: 20 } });
-    const { sqlite } = served.store;
-    const { dbPath } = served;
-    await vi.waitFor(() => expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0), {
-      timeout: 15_000,
-      interval: 20,
-    });
-    const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
-    const threshold = 32 + PAGES * (24 + pageSize);
+    const { testApp, sqlite, dbPath, pageSize, threshold } = await servedWithThread();
     sqlite.exec('create table ballast (b blob)');
     const insert = sqlite.prepare('insert into ballast (b) values (randomblob(?))');
     // An import's chunks: commit after commit, with nothing between them but the wait. Left to
@@ -85,7 +81,7 @@ describe('checkpoints in a thread of their own', () => {
       insert.run(pageSize * 2);
       largest = Math.max(largest, size(`${dbPath}-wal`));
       if (size(`${dbPath}-wal`) >= threshold) waits++;
-      await served.app.stores.caughtUp(5000);
+      await testApp.app.stores.caughtUp(5000);
     }
     expect(waits).toBeGreaterThan(0);
     // The threshold, the commit that crossed it, and the one that restarted the log.

@@ -8,6 +8,7 @@
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import { workerScript } from '../../../compose/worker-script.ts';
 import type { CheckpointMessage, CheckpointRequest, CheckpointWorkerData } from './protocol.ts';
 
 /**
@@ -60,21 +61,7 @@ export interface BackgroundCheckpoints {
   stop(): Promise<void>;
 }
 
-/**
- * Where the worker's code is. From the TypeScript sources (a checkout, the tests) it is this
- * folder's worker.ts, started through compose/tsx-worker.mjs; in a release, the worker's own
- * bundle beside the collector's (scripts/build/release-bundle.ts).
- */
-function workerScript(): { script: URL; tsxEntry?: string } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    return {
-      script: new URL('../../../compose/tsx-worker.mjs', here),
-      tsxEntry: new URL('./worker.ts', here).href,
-    };
-  }
-  return { script: new URL('./checkpoint-worker.mjs', import.meta.url) };
-}
+const checkpointingThread = () => workerScript(import.meta.url, './worker.ts', 'checkpoint-worker.mjs');
 
 /** The log's size in bytes, or 0 when there is none. */
 function walBytes(file: string): number {
@@ -102,7 +89,7 @@ export function checkpointInBackground(
 ): BackgroundCheckpoints {
   const pages = options.pages ?? CHECKPOINT_PAGES;
   const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
-  const located = options.script ? { script: options.script } : workerScript();
+  const located = options.script ? { script: options.script } : checkpointingThread();
   const data: CheckpointWorkerData & { tsxEntry?: string } = {
     file,
     // The log's header, then each frame's header and page.
