@@ -19,7 +19,8 @@ type Layer =
   | 'jobs'
   | 'compose'
   | 'root'
-  | 'version';
+  | 'version'
+  | 'threads';
 
 // Spelled in parts so that this file itself does not name them (the checks grep every source).
 /** drizzle itself: only a storage engine speaks SQL. */
@@ -42,12 +43,13 @@ const ALL: readonly Layer[] = [
   'compose',
   'root',
   'version',
+  'threads',
 ];
 
 const LAYERS: Record<Layer, { layers: readonly Layer[]; packages: RegExp }> = {
   domain: { layers: ['domain', 'version'], packages: /^(node:|@stocktake\/shared)/ },
   store: {
-    layers: ['store', 'domain', 'version'],
+    layers: ['store', 'domain', 'version', 'threads'],
     packages: new RegExp(`^(node:|@stocktake/shared|${DRIZZLE.source}|better-sqlite3$|pg$)`),
   },
   // The port contract suite is engine-neutral: the domain's ports and vitest, never an engine.
@@ -56,7 +58,7 @@ const LAYERS: Record<Layer, { layers: readonly Layer[]; packages: RegExp }> = {
   // console's built pages are served from there too. So is pdfkit: a report is data in the domain
   // and becomes a PDF only as it is sent.
   http: {
-    layers: ['http', 'domain', 'version'],
+    layers: ['http', 'domain', 'version', 'threads'],
     // Other tools' agents speak XML: it is read at the edge, and the domain maps what it says.
     packages: /^(node:|@stocktake\/shared|@stocktake\/console$|fastify|@fastify\/|typebox|cookie$|saxes$|pdfkit$)/,
   },
@@ -71,6 +73,8 @@ const LAYERS: Record<Layer, { layers: readonly Layer[]; packages: RegExp }> = {
   compose: { layers: ALL, packages: /./ },
   root: { layers: ALL, packages: /./ },
   version: { layers: ['version'], packages: /^$/ },
+  // Where the worker threads' code is, from the sources or in a release: a leaf, like version.ts.
+  threads: { layers: ['threads'], packages: /^node:/ },
 };
 
 function layerOf(file: string): Layer | undefined {
@@ -86,7 +90,8 @@ function layerOf(file: string): Layer | undefined {
     top === 'metrics' ||
     top === 'commands' ||
     top === 'jobs' ||
-    top === 'compose'
+    top === 'compose' ||
+    top === 'threads'
   )
     return top;
   return 'root';

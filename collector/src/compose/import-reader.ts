@@ -16,8 +16,8 @@ import {
   ImportTooLargeError,
   type ReadRun,
 } from '../domain/register/csv-import.ts';
+import { workerScript } from '../threads/worker-script.ts';
 import type { ReaderMessage, ReaderRequest, ReaderWorkerData, ReadRequest } from './import-reader-protocol.ts';
-import { workerScript } from './worker-script.ts';
 
 /**
  * Files smaller than this are read in the importing thread, in slices: they are the ones the API

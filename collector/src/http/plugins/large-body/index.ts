@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { ProblemTypes, SnapshotDeltaSchema, SnapshotSchema } from '@stocktake/shared';
 import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { workerScript } from '../../../compose/worker-script.ts';
+import { workerScript } from '../../../threads/worker-script.ts';
 import type { OcsRequest } from '../../routes/ocsinventory/ocs-request.ts';
 import { HttpProblem } from '../problems/problem.ts';
 import type { CheckAnswer, CheckKind, CheckRequest, LargeBodyKind } from './protocol.ts';

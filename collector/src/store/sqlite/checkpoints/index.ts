@@ -8,7 +8,7 @@
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { workerScript } from '../../../compose/worker-script.ts';
+import { workerScript } from '../../../threads/worker-script.ts';
 import type { CheckpointMessage, CheckpointRequest, CheckpointWorkerData } from './protocol.ts';
 
 /**
