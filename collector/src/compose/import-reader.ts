@@ -41,7 +41,8 @@ export interface ThreadedReaderOptions {
   script?: URL;
 }
 
-const readingThread = () => workerScript(import.meta.url, './import-reader-worker.ts', 'import-reader-worker.mjs');
+const readingThread = () =>
+  workerScript(import.meta.url, './import-reader-worker.ts', new URL('./import-reader-worker.mjs', import.meta.url));
 
 const byteLength = (input: CsvInput) => (typeof input === 'string' ? input.length : input.byteLength);
 

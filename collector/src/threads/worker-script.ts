@@ -7,14 +7,16 @@ export interface WorkerScript {
 }
 
 /**
- * Where the worker whose module is `source` (relative to `caller`, the starting module's
- * import.meta.url) runs from. From the TypeScript sources (a checkout, the tests) it is that
- * module, started through tsx-worker.mjs; in a release, where `caller` is the collector's bundle,
- * the worker's own bundle `bundle` beside it (scripts/build/release-bundle.ts names them).
+ * Where a worker runs from. `caller` is the starting module's import.meta.url. From the
+ * TypeScript sources (a checkout, the tests) the worker is the module `source` (relative to
+ * `caller`), started through tsx-worker.mjs; in a release, where `caller` is the collector's
+ * bundle, it is its own bundle `bundle` beside it (scripts/build/release-bundle.ts). Callers
+ * spell `bundle` as `new URL('./name.mjs', import.meta.url)`, which the release build finds
+ * and checks is in the archive.
  */
-export function workerScript(caller: string, source: string, bundle: string): WorkerScript {
-  if (caller.endsWith('.ts')) {
-    return { script: new URL('./tsx-worker.mjs', import.meta.url), tsxEntry: new URL(source, caller).href };
-  }
-  return { script: new URL(`./${bundle}`, caller) };
+export function workerScript(caller: string, source: string, bundle: URL): WorkerScript {
+  if (!caller.endsWith('.ts')) return { script: bundle };
+  // Through a variable: a release never starts tsx, so its build must not ask for this file.
+  const here = import.meta.url;
+  return { script: new URL('./tsx-worker.mjs', here), tsxEntry: new URL(source, caller).href };
 }

@@ -50,7 +50,8 @@ const kindOf = new Map<unknown, LargeBodyKind>([
   [SnapshotDeltaSchema, 'delta'],
 ]);
 
-const checkingThread = () => workerScript(import.meta.url, './worker.ts', 'large-body-worker.mjs');
+const checkingThread = () =>
+  workerScript(import.meta.url, './worker.ts', new URL('./large-body-worker.mjs', import.meta.url));
 
 export interface LargeBodyCheckerOptions {
   /** Another worker script (tests: one that fails); default the checking thread's. */

@@ -61,7 +61,8 @@ export interface BackgroundCheckpoints {
   stop(): Promise<void>;
 }
 
-const checkpointingThread = () => workerScript(import.meta.url, './worker.ts', 'checkpoint-worker.mjs');
+const checkpointingThread = () =>
+  workerScript(import.meta.url, './worker.ts', new URL('./checkpoint-worker.mjs', import.meta.url));
 
 /** The log's size in bytes, or 0 when there is none. */
 function walBytes(file: string): number {
