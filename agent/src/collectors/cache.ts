@@ -27,19 +27,21 @@ interface CacheEntry<T> {
 /**
  * Returns the cached value while the fingerprint is unchanged, else computes and stores it.
  * Expensive answers that depend only on files (pending updates) are then paid once per change,
- * not once per inventory. A missing or corrupt cache just means computing again.
+ * not once per inventory. A missing or corrupt cache just means computing again, and so does a
+ * value `isValue` (when given) does not accept.
  */
 export async function cached<T>(
   ctx: CollectContext,
   key: string,
   fingerprint: string,
   compute: () => Promise<T>,
+  isValue?: (value: unknown) => value is T,
 ): Promise<T> {
   if (!ctx.cacheDir) return compute();
   const file = join(ctx.cacheDir, `${key}.json`);
   try {
     const entry = JSON.parse(readFileSync(file, 'utf8')) as CacheEntry<T>;
-    if (entry.fingerprint === fingerprint) {
+    if (entry.fingerprint === fingerprint && (!isValue || isValue(entry.value))) {
       ctx.log.debug({ key }, 'cache hit');
       return entry.value;
     }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { SoftwareSource } from '@stocktake/shared/core';
-import { DPKG_INFO_DIR } from '../collectors/package-atime/index.ts';
+import { DPKG_INFO_DIR } from '../collectors/dpkg/index.ts';
 import { packageOfList, programPaths } from '../collectors/package-atime/parse.ts';
 import { rpmDatabaseFile } from '../collectors/rpm/index.ts';
 import { rpmPrograms } from '../collectors/rpm-atime/index.ts';

@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SoftwareItem } from '@stocktake/shared';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { testContext } from '../test-context.ts';
 import type { CollectContext } from '../types.ts';
-import { dpkgCollector } from './index.ts';
-import { parseDpkgStatus } from './parse.ts';
+import { DPKG_INFO_DIR, dpkgCollector } from './index.ts';
+import { installDateOf, isDateByList, listFileOf, parseDpkgStatus } from './parse.ts';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
@@ -131,6 +132,116 @@ describe('parseDpkgStatus', () => {
   });
 });
 
+describe('install dates', () => {
+  const roots: string[] = [];
+  afterEach(() => {
+    for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+  });
+
+  /** A dpkg database under a temporary root: `status`, and the list files given with their mtimes. */
+  function database(status: string, lists: Record<string, Date>): string {
+    const root = mkdtempSync(path.join(tmpdir(), 'stocktake-dpkg-'));
+    roots.push(root);
+    const info = path.join(root, DPKG_INFO_DIR);
+    mkdirSync(info, { recursive: true });
+    writeFileSync(path.join(root, '/var/lib/dpkg/status'), status);
+    for (const [file, mtime] of Object.entries(lists)) {
+      writeFileSync(path.join(info, file), '/.\n/usr\n');
+      utimesSync(path.join(info, file), mtime, mtime);
+    }
+    return root;
+  }
+
+  const stanza = (name: string, arch: string) =>
+    `Package: ${name}\nStatus: install ok installed\nArchitecture: ${arch}\nVersion: 1.0\n\n`;
+
+  it('date each package by when dpkg last wrote its list of files, arch-qualified or not, and leave the others undated', async () => {
+    const root = database(
+      stanza('curl', 'amd64') +
+        stanza('libssl3', 'amd64') +
+        stanza('libssl3', 'i386') +
+        stanza('tzdata', 'all') +
+        stanza('ghost', 'amd64'),
+      {
+        'curl.list': new Date('2025-03-04T05:06:07.890Z'),
+        'libssl3:amd64.list': new Date('2025-01-02T03:04:05Z'),
+        'libssl3:i386.list': new Date('2024-12-31T23:59:59Z'),
+        'tzdata.list': new Date('2026-11-30T12:00:00Z'),
+        // A list dpkg left for a package the status no longer lists as installed: not an item.
+        'removed.list': new Date('2020-01-01T00:00:00Z'),
+      },
+    );
+    const items = asItems(await dpkgCollector.collect(context(root)));
+    expect(items.map((i) => [i.name, i.arch, i.installDate])).toEqual([
+      ['curl', 'amd64', '2025-03-04T05:06:07.000Z'],
+      ['ghost', 'amd64', undefined],
+      ['libssl3', 'amd64', '2025-01-02T03:04:05.000Z'],
+      ['libssl3', 'i386', '2024-12-31T23:59:59.000Z'],
+      ['tzdata', 'all', '2026-11-30T12:00:00.000Z'],
+    ]);
+    expect(Object.keys(items.find((i) => i.name === 'ghost') ?? {})).not.toContain('installDate');
+  });
+
+  it("are kept in the agent's cache until dpkg's status or info directory changes, and read again from a cache of the wrong shape", async () => {
+    const root = database(stanza('curl', 'amd64'), { 'curl.list': new Date('2025-01-01T00:00:00Z') });
+    const cacheDir = path.join(root, 'cache');
+    const ctx = testContext({ root, cacheDir });
+    const dateOfCurl = async () => asItems(await dpkgCollector.collect(ctx))[0]?.installDate;
+    const status = path.join(root, '/var/lib/dpkg/status');
+    const list = path.join(root, DPKG_INFO_DIR, 'curl.list');
+    expect(await dateOfCurl()).toBe('2025-01-01T00:00:00.000Z');
+
+    // Only the list changes (nothing dpkg does): the cached date stands.
+    utimesSync(list, new Date('2025-02-02T00:00:00Z'), new Date('2025-02-02T00:00:00Z'));
+    expect(await dateOfCurl()).toBe('2025-01-01T00:00:00.000Z');
+    // dpkg ran (its status file was rewritten): read again.
+    utimesSync(status, new Date('2025-02-02T00:00:01Z'), new Date('2025-02-02T00:00:01Z'));
+    expect(await dateOfCurl()).toBe('2025-02-02T00:00:00.000Z');
+
+    // A cache entry that is not dates by list file is not believed.
+    const file = path.join(cacheDir, 'dpkg-install-dates.json');
+    const entry = JSON.parse(readFileSync(file, 'utf8')) as { fingerprint: string };
+    writeFileSync(file, JSON.stringify({ fingerprint: entry.fingerprint, value: { 'curl.list': 'yesterday' } }));
+    expect(await dateOfCurl()).toBe('2025-02-02T00:00:00.000Z');
+    writeFileSync(file, JSON.stringify({ fingerprint: entry.fingerprint, value: ['curl.list'] }));
+    expect(await dateOfCurl()).toBe('2025-02-02T00:00:00.000Z');
+  });
+
+  it('leave every package undated when there is no info directory', async () => {
+    const root = database(stanza('curl', 'amd64'), {});
+    rmSync(path.join(root, DPKG_INFO_DIR), { recursive: true });
+    expect(asItems(await dpkgCollector.collect(context(root)))).toEqual([dpkg('curl', '1.0', 'amd64')]);
+  });
+
+  it('find the list file: the arch-qualified one first, then the plain one', () => {
+    const lists = new Set(['a.list', 'b:amd64.list', 'b.list', 'c:i386.list']);
+    expect(listFileOf({ name: 'a', arch: 'amd64' }, lists)).toBe('a.list');
+    expect(listFileOf({ name: 'b', arch: 'amd64' }, lists)).toBe('b:amd64.list');
+    expect(listFileOf({ name: 'b' }, lists)).toBe('b.list');
+    expect(listFileOf({ name: 'c', arch: 'amd64' }, lists)).toBeUndefined();
+    expect(listFileOf({ name: 'd' }, lists)).toBeUndefined();
+  });
+
+  it('believe a cached value only when it is install dates by list file', () => {
+    expect(isDateByList({ 'a.list': '2025-01-01T00:00:00.000Z', 'b:i386.list': '1999-12-31T23:59:59.000Z' })).toBe(
+      true,
+    );
+    expect(isDateByList({})).toBe(true);
+    expect(isDateByList({ 'a.list': '2025-01-01' })).toBe(false);
+    expect(isDateByList({ 'a.md5sums': '2025-01-01T00:00:00.000Z' })).toBe(false);
+    expect(isDateByList({ 'a.list': 5 })).toBe(false);
+    expect(isDateByList(['a.list'])).toBe(false);
+    expect(isDateByList(null)).toBe(false);
+  });
+
+  it('give no date for a missing file or the epoch, and whole seconds otherwise', () => {
+    expect(installDateOf(undefined)).toBeUndefined();
+    expect(installDateOf(new Date(0))).toBeUndefined();
+    expect(installDateOf(new Date(Number.NaN))).toBeUndefined();
+    expect(installDateOf(new Date('2025-06-07T08:09:10.999Z'))).toBe('2025-06-07T08:09:10.000Z');
+  });
+});
+
 const hasDpkgQuery = existsSync('/usr/bin/dpkg-query') && existsSync('/var/lib/dpkg/status');
 
 describe('dpkg collector on this machine', () => {
@@ -152,5 +263,26 @@ describe('dpkg collector on this machine', () => {
     const actual = new Set(items.map((i) => `${i.name}\t${i.version}\t${i.arch ?? ''}`));
     expect(actual.size).toBe(items.length);
     expect([...actual].sort()).toEqual([...expected].sort());
+  });
+
+  it.skipIf(!hasDpkgQuery)("dates each package by its list file's mtime", async () => {
+    const items = asItems(await dpkgCollector.collect(context('/')));
+    const info = DPKG_INFO_DIR;
+    let dated = 0;
+    for (const item of items) {
+      const file = [`${item.name}:${item.arch}.list`, `${item.name}.list`]
+        .map((name) => path.join(info, name))
+        .find((candidate) => existsSync(candidate));
+      if (!file) {
+        expect(item.installDate).toBeUndefined();
+        continue;
+      }
+      dated++;
+      // The second of the file's mtime as a Date has it (rounded to the millisecond).
+      const seconds = Math.floor(statSync(file).mtime.getTime() / 1000);
+      expect(item.installDate).toBe(new Date(seconds * 1000).toISOString());
+    }
+    // Every installed package but the odd one without a list (none on a plain Debian).
+    expect(dated).toBeGreaterThan(items.length * 0.9);
   });
 });

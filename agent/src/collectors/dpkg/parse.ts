@@ -94,3 +94,32 @@ function maintainerName(value: string): string {
   const name = (m[1] ?? '').trim();
   return name || (m[2] ?? '').trim();
 }
+
+/**
+ * The list file of an installed package among the names in dpkg's info directory: a
+ * `Multi-Arch: same` package's is `<name>:<arch>.list`, any other's `<name>.list`.
+ */
+export function listFileOf(item: Pick<SoftwareItem, 'name' | 'arch'>, lists: ReadonlySet<string>): string | undefined {
+  const qualified = item.arch ? `${item.name}:${item.arch}.list` : undefined;
+  if (qualified && lists.has(qualified)) return qualified;
+  const plain = `${item.name}.list`;
+  return lists.has(plain) ? plain : undefined;
+}
+
+/** A list file's mtime as an install date (ISO 8601 UTC, to the second); none for a missing file or the epoch. */
+export function installDateOf(mtime: Date | undefined): string | undefined {
+  const ms = mtime?.getTime();
+  if (ms === undefined || !Number.isFinite(ms) || ms < 1000) return undefined;
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString();
+}
+
+/** Whether a cached value is install dates by list file name (installDates in index.ts). */
+export function isDateByList(value: unknown): value is Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.entries(value).every(
+    ([file, date]) => file.endsWith('.list') && typeof date === 'string' && WHOLE_SECOND_UTC.test(date),
+  );
+}
+
+/** An ISO 8601 UTC time to the second, as installDateOf writes it. */
+const WHOLE_SECOND_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/;

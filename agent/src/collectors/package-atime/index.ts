@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { SoftwareItem, UsageEntry } from '@stocktake/shared/core';
 import { dayOf, type UsageCollector, type UsageContext } from '../../usage/types.ts';
+import { DPKG_INFO_DIR } from '../dpkg/index.ts';
 import { atimeModeOf, lastRunMs, packageOfList, parseMounts, programPaths } from './parse.ts';
 
-export const DPKG_INFO_DIR = '/var/lib/dpkg/info';
 const MOUNTS = '/proc/self/mounts';
 
 /** Whether access times can tell use here: not on a noatime mount, where they never move. */
