@@ -349,7 +349,7 @@ Neither peer reports pending or security updates; the cold run's extra cost is t
 
 Where the agent's memory goes, measured in the same run: ${floors.join('; ')}. The rest is the bundle's code and the inventory's data (the package database text, the item list, its canonical form for hashing, and the JSON output).
 
-What keeps the peak down: \`inventory\` and \`once\` load only the main bundle (no TypeBox, websocket client, scheduler or service installers: those are in the chunk), the agent uses \`@stocktake/shared/core\` (hashing and deltas without the TypeBox schemas), and V8's optimising compiler is off (\`--no-opt\` in agent/src/main.ts), which for a run this short costs no CPU and saved ~7 MB. ${pageCacheNote} The agent's own share of the peak is the difference between its row and the floors above.
+What keeps the peak down: \`inventory\` and \`once\` load only the main bundle (no TypeBox, websocket client, scheduler or service installers, and no undici, which only a CA bundle or a proxy needs: those are in the chunk), the agent uses \`@stocktake/shared/core\` (hashing and deltas without the TypeBox schemas), and V8's optimising compiler is off (\`--no-opt\` in agent/src/main.ts), which for a run this short costs no CPU and saved ~7 MB. ${pageCacheNote} The agent's own share of the peak is the difference between its row and the floors above.
 
 What each one filled on this machine:
 

@@ -60,16 +60,23 @@ export function serviceChunkPath(outfile: string): string {
 }
 
 /**
- * In the main bundle, the import of service-commands.ts in load-service-commands.ts becomes a
- * loader of the chunk file (agent/src/bundle-chunk.ts), so the chunk's code is not in the
- * script V8 parses on every start. The loader gets the main bundle's own `require` and path.
+ * Imports of the main bundle that the service chunk answers: service-commands.ts from
+ * load-service-commands.ts, and the HTTP transport (undici) from client.ts, which the chunk
+ * exports too. Each becomes a loader of the chunk file (agent/src/bundle-chunk.ts), so their code
+ * is not in the script V8 parses on every start.
  */
+const FROM_THE_CHUNK: readonly { importer: string; module: RegExp }[] = [
+  { importer: join('agent', 'src', 'load-service-commands.ts'), module: /\/service-commands\.ts$/ },
+  { importer: join('agent', 'src', 'client.ts'), module: /\/network\/http-transport\.ts$/ },
+];
+
+/** The loader of the service chunk for the imports FROM_THE_CHUNK names; it gets the main bundle's own `require` and path. */
 function serviceChunkLoader(repoRoot: string, chunkName: string): Plugin {
   return {
     name: 'service-chunk-loader',
     setup(b) {
-      b.onResolve({ filter: /\/service-commands\.ts$/ }, (args) =>
-        args.importer.endsWith(join('agent', 'src', 'load-service-commands.ts'))
+      b.onResolve({ filter: /\.ts$/ }, (args) =>
+        FROM_THE_CHUNK.some((c) => args.importer.endsWith(c.importer) && c.module.test(args.path))
           ? { path: chunkName, namespace: 'service-chunk' }
           : undefined,
       );
