@@ -229,6 +229,10 @@ export async function startCollectors(
           extraArgs: options.args,
           // Other work may hold the cores: starting (and migrating) can then take minutes.
           startTimeoutMs: 300_000,
+          // A V8 CPU profile of each collector, written when it stops.
+          ...(process.env.STOCKTAKE_BENCH_CPU_PROF
+            ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', process.env.STOCKTAKE_BENCH_CPU_PROF] }
+            : {}),
         }),
       );
     }
