@@ -1,8 +1,12 @@
+import { dpkgItem, makeSnapshot } from '@stocktake/shared/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { computeSectionHashes } from '../../domain/inventory/section-hashes.ts';
 import { connect, type Db, type Tx } from './connection.ts';
+import { createDeviceIngest } from './devices/device-ingest.ts';
+import { agents } from './schema/index.ts';
 import { testDatabases } from './test-support/test-databases.test-support.ts';
-import { createWriteBatcher } from './write-batcher.ts';
+import { batchesFor, createWriteBatcher } from './write-batcher.ts';
 
 const databases = testDatabases();
 const pools: Db[] = [];
@@ -10,8 +14,8 @@ afterAll(async () => {
   for (const db of pools) await db.$client.end();
 });
 
-async function database(): Promise<Db> {
-  const db = connect({ url: await databases.create(), poolSize: 4 });
+async function database(poolSize = 4): Promise<Db> {
+  const db = connect({ url: await databases.create(), poolSize });
   pools.push(db);
   return db;
 }
@@ -68,4 +72,39 @@ describe('group commit on PostgreSQL', () => {
     await Promise.all([slow, batcher.submit(sleeper('quick', ['agent-b'], 0, events))]);
     expect(events).toEqual(['slow starts', 'slow ends', 'quick starts', 'quick ends']);
   });
+
+  it('runs no more batches than the pool can give two connections each', () => {
+    expect([2, 3, 4, 5, 6, 10, 40].map(batchesFor)).toEqual([1, 1, 2, 2, 3, 3, 3]);
+  });
+
+  it('ingests new machines with new software on the smallest pool, each batch committing its catalogue rows on a second connection', async () => {
+    const db = await database(2);
+    const ingest = createDeviceIngest(db, createWriteBatcher(db));
+    const machines = [0, 1, 2, 3];
+    await db.insert(agents).values(
+      machines.map((n) => ({
+        id: `agent-${n}`,
+        tokenHash: `token-${n}`,
+        hostname: `ws-${n}`,
+        version: '0.1.0',
+        platform: 'linux',
+        enrolledAt: new Date(),
+      })),
+    );
+    const results = [];
+    for (const n of machines) {
+      const snapshot = makeSnapshot({
+        agentId: `agent-${n}`,
+        hostname: `ws-${n}`,
+        serial: `SER-${n}`,
+        software: [dpkgItem(`only-on-${n}`, '1.0'), dpkgItem('curl', `7.${n}`)],
+      });
+      const who = { id: `agent-${n}`, deviceId: null, enrolledAt: '2026-01-01T00:00:00.000Z' };
+      results.push(ingest.ingestSnapshot(who, snapshot, computeSectionHashes(snapshot).hashes));
+      // Each in a batch of its own, submitted while the one before runs.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const stored = await Promise.all(results);
+    expect(new Set(stored.map((r) => r.deviceId)).size).toBe(4);
+  }, 20_000);
 });

@@ -27,17 +27,26 @@ export interface BatchUnit<T> {
 export interface WriteBatcherOptions {
   /** Most units of work in one transaction (default 128). */
   maxBatch?: number;
-  /** Batches that may run at once, each on a connection of its own (default BATCHES_AT_ONCE). */
+  /** Batches that may run at once, each on a connection of its own (default: as many as the pool fits, batchesFor). */
   concurrency?: number;
 }
 
 /**
- * Batches running at once by default. A batch's units run one after another, each a few round
+ * Batches running at once at most. A batch's units run one after another, each a few round
  * trips, so with one batch at a time the collector and the server took turns: an unchanged delta
  * cost each about 4 ms, and neither was busy (126 deltas/s, the collector half a core). Three
  * overlap them, and leave most of the default pool of 10 connections to reads.
  */
 export const BATCHES_AT_ONCE = 3;
+
+/**
+ * Batches that fit a pool of `poolSize` connections: a batch may need a second connection while
+ * it holds its own (ingest commits new catalogue rows apart), so every running batch must be
+ * able to have two at once, or batches holding one each would wait for ever for another.
+ */
+export function batchesFor(poolSize: number): number {
+  return Math.max(1, Math.min(BATCHES_AT_ONCE, Math.floor(poolSize / 2)));
+}
 
 interface Pending {
   unit: BatchUnit<unknown>;
@@ -80,7 +89,7 @@ export function lockKeyOf(name: string): bigint {
  */
 export function createWriteBatcher(db: Db, options: WriteBatcherOptions = {}) {
   const maxBatch = options.maxBatch ?? 128;
-  const concurrency = Math.max(1, options.concurrency ?? BATCHES_AT_ONCE);
+  const concurrency = Math.max(1, options.concurrency ?? batchesFor(db.$client.options.max ?? 10));
   let queue: Pending[] = [];
   let running = 0;
   /** The lock names of the batches running, each counted once per batch holding it. */
