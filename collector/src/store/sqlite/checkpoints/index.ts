@@ -5,11 +5,10 @@
  * Short-lived users of the database (admin commands, backups, `store copy`) keep the automatic
  * checkpoint. If the thread cannot start, or stops, the main connection checkpoints as before.
  */
-import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { workerScript } from '../../../threads/worker-script.ts';
-import type { CheckpointMessage, CheckpointRequest, CheckpointWorkerData } from './protocol.ts';
+import { type CheckpointMessage, type CheckpointRequest, type CheckpointWorkerData, walBytes } from './protocol.ts';
 
 /**
  * Log pages past which the log is checkpointed (~40 MiB at 4 KiB pages): large on purpose, as a
@@ -63,15 +62,6 @@ export interface BackgroundCheckpoints {
 
 const checkpointingThread = () =>
   workerScript(import.meta.url, './worker.ts', new URL('./checkpoint-worker.mjs', import.meta.url));
-
-/** The log's size in bytes, or 0 when there is none. */
-function walBytes(file: string): number {
-  try {
-    return statSync(`${file}-wal`).size;
-  } catch {
-    return 0;
-  }
-}
 
 /** The automatic checkpoint on the main connection, as every short-lived user of the database has it. */
 function checkpointAutomatically(sqlite: Database.Database, pages: number): void {

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+
 /** What the checkpointing thread is started with. */
 export interface CheckpointWorkerData {
   /** The database file (absolute); its write-ahead log is `${file}-wal`. */
@@ -25,3 +27,12 @@ export type CheckpointMessage =
   | { type: 'checkpointed'; frames: number; copied: number; busy: boolean; requested: boolean }
   | { type: 'failed'; message: string; code?: string; requested: boolean }
   | { type: 'stopped' };
+
+/** The size in bytes of the write-ahead log of the database at `file`, or 0 when there is none (between the last connection's close and the next write). */
+export function walBytes(file: string): number {
+  try {
+    return statSync(`${file}-wal`).size;
+  } catch {
+    return 0;
+  }
+}

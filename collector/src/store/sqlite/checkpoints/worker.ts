@@ -8,11 +8,10 @@
  * an import that commits chunk after chunk waits for it now and then, as the log is restarted only
  * by a commit that finds it wholly copied, which commits back to back never do.
  */
-import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { sqliteErrorIn } from '../storage-errors.ts';
-import type { CheckpointMessage, CheckpointRequest, CheckpointWorkerData } from './protocol.ts';
+import { type CheckpointMessage, type CheckpointRequest, type CheckpointWorkerData, walBytes } from './protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('checkpoints/worker.ts runs as a worker thread only');
@@ -24,15 +23,6 @@ const sqlite = new Database(data.file, { fileMustExist: true });
 sqlite.pragma('wal_autocheckpoint = 0');
 const checkpoint = sqlite.prepare('pragma wal_checkpoint(PASSIVE)');
 
-/** The log's size, or 0 when there is none (between the last connection's close and the next write). */
-function walBytes(): number {
-  try {
-    return statSync(`${data.file}-wal`).size;
-  } catch {
-    return 0;
-  }
-}
-
 /**
  * The log's size when a checkpoint last copied all of it: the main connection truncates the log
  * at its next commit (journal_size_limit), so until then the size says nothing new.
@@ -40,7 +30,7 @@ function walBytes(): number {
 let copiedAt = -1;
 
 function tick(): void {
-  const size = walBytes();
+  const size = walBytes(data.file);
   if (size < data.thresholdBytes || size === copiedAt) return;
   checkpointNow(size, false);
 }
@@ -65,7 +55,7 @@ function checkpointNow(size: number, requested: boolean): void {
 
 const timer = setInterval(tick, data.intervalMs);
 port.on('message', (request: CheckpointRequest) => {
-  if (request.type === 'catch-up') return checkpointNow(walBytes(), true);
+  if (request.type === 'catch-up') return checkpointNow(walBytes(data.file), true);
   if (request.type !== 'stop') return;
   clearInterval(timer);
   sqlite.close();
