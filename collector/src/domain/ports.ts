@@ -79,6 +79,16 @@ export interface Stores {
   close(): Promise<void>;
 }
 
+/** What background work that commits many times in a row needs of the store: its catch-up. */
+export type WriteBacklog = Pick<Stores, 'caughtUp'>;
+
+/**
+ * The longest background work waits for the store to catch up between its commits: a checkpoint
+ * of SQLite's log at its threshold takes a few hundred ms on a busy disk; past this the work goes
+ * on, and the store catches up later at a higher price.
+ */
+export const CATCH_UP_WAIT_MS = 2000;
+
 /** Every port of `Stores` by name: what an engine opened is checked against before a collector runs on it. */
 export const STORE_PORTS = [
   'assets',

@@ -1,6 +1,6 @@
 import type { JobLeases } from '../domain/cluster/ports.ts';
-import { CATCH_UP_WAIT_MS, type WriteBacklog } from '../domain/csv/pace.ts';
 import type { SnapshotArchive } from '../domain/inventory/ports.ts';
+import { CATCH_UP_WAIT_MS, type WriteBacklog } from '../domain/ports.ts';
 /** What retention needs of the raw snapshot archive: one bounded batch per call. */
 export type SnapshotPruning = Pick<SnapshotArchive, 'pruneBatch' | 'thinBatch'>;
 

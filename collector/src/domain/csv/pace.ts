@@ -4,6 +4,8 @@
  * before the work goes on. The collector answers health checks and agents while an import of
  * a hundred thousand rows is parsed, planned and written.
  */
+import { CATCH_UP_WAIT_MS, type WriteBacklog } from '../ports.ts';
+
 export interface Pace {
   /** Whether the current slice is spent. */
   due(): boolean;
@@ -74,18 +76,6 @@ export function createForeground(): RequestsInFlight {
     },
   };
 }
-
-/** A store that long runs of commits can leave behind (Stores.caughtUp). */
-export interface WriteBacklog {
-  caughtUp(maxWaitMs: number): Promise<void>;
-}
-
-/**
- * The longest a pause waits for the store to catch up: a checkpoint of SQLite's log at its
- * threshold takes a few hundred ms on a busy disk; past this the work goes on, and the store
- * catches up later at a higher price.
- */
-export const CATCH_UP_WAIT_MS = 2000;
 
 /** What each pause of a pace waits for, besides the next turn of the loop. */
 export interface PaceWaits {
